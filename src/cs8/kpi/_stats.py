@@ -266,6 +266,11 @@ def _common_rows(warnings: tuple[str, ...], excluded: Mapping[str, int]) -> list
     return rows
 
 
+def _nan_key(value: float) -> float | str:
+    """Equality key that makes ``nan`` equal to ``nan`` (results with ``n == 0`` compare equal)."""
+    return "nan" if value != value else value
+
+
 def _frozen_counts(value: Mapping[str, int] | None) -> FrozenDict[str, int]:
     if isinstance(value, FrozenDict):
         return value
@@ -319,7 +324,7 @@ class Rate:
           95% CI  [78.6%, 95.7%]
     """
 
-    value: float
+    value: float = attrs.field(eq=_nan_key)
     successes: int
     n: int
     ci_low: float
@@ -567,11 +572,11 @@ class Mean:
         (5.0, 1.0, 2.516, 7.484)
     """
 
-    value: float
+    value: float = attrs.field(eq=_nan_key)
     n: int
-    std: float
-    ci_low: float
-    ci_high: float
+    std: float = attrs.field(eq=_nan_key)
+    ci_low: float = attrs.field(eq=_nan_key)
+    ci_high: float = attrs.field(eq=_nan_key)
     confidence: float = 0.95
     small_sample: bool = False
     warnings: tuple[str, ...] = ()
