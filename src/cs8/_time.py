@@ -92,19 +92,20 @@ def check_duration(instance: object, attribute: Any, value: Any) -> None:
     """attrs validator: the value is a non-negative :class:`timedelta`."""
     name = f"{type(instance).__name__}.{attribute.name}"
     if not isinstance(value, timedelta):
-        raise InvalidValueError(f"{name} must be a timedelta, got {value!r}{_where(instance)}")
+        raise InvalidValueError(f"{name} must be a timedelta, got {value!r}{where(instance)}")
     if value < timedelta(0):
-        raise InvalidValueError(f"{name} must not be negative, got {value!r}{_where(instance)}")
+        raise InvalidValueError(f"{name} must not be negative, got {value!r}{where(instance)}")
 
 
 def _describe(instance: object) -> str:
     ident = getattr(instance, "id", None)
-    if isinstance(ident, str):
+    if isinstance(ident, str) and ident:
         return f"{type(instance).__name__.lower()} {ident!r}"
     return ""
 
 
-def _where(instance: object) -> str:
+def where(instance: object) -> str:
+    """Return `` (kind 'id')`` naming the record for error messages, or ``""``."""
     described = _describe(instance)
     return f" ({described})" if described else ""
 
