@@ -214,7 +214,9 @@ def make_converter(
     conv.register_structure_hook(Decimal, _structure_decimal)
     conv.register_unstructure_hook_func(_is_frozen_dict, dict)
     conv.register_structure_hook_func(_is_frozen_dict, _structure_frozen_dict)
-    conv.register_unstructure_hook(frozenset, _unstructure_set)
+    conv.register_unstructure_hook_func(
+        lambda t: t is frozenset or typing.get_origin(t) is frozenset, _unstructure_set
+    )
     configure_tagged_union(
         TicketEvent,
         conv,
