@@ -185,6 +185,10 @@ def _structure_frozen_dict(value: Any, _: Any) -> FrozenDict[Any, Any]:
     return FrozenDict(value)
 
 
+def _is_frozenset(t: Any) -> bool:
+    return t is frozenset or typing.get_origin(t) is frozenset
+
+
 def _unstructure_set(value: frozenset[Any]) -> list[Any]:
     items = [getattr(v, "value", v) for v in value]
     return sorted(items, key=str)
@@ -214,9 +218,7 @@ def make_converter(
     conv.register_structure_hook(Decimal, _structure_decimal)
     conv.register_unstructure_hook_func(_is_frozen_dict, dict)
     conv.register_structure_hook_func(_is_frozen_dict, _structure_frozen_dict)
-    conv.register_unstructure_hook_func(
-        lambda t: t is frozenset or typing.get_origin(t) is frozenset, _unstructure_set
-    )
+    conv.register_unstructure_hook_func(_is_frozenset, _unstructure_set)
     configure_tagged_union(
         TicketEvent,
         conv,
