@@ -53,6 +53,7 @@ from cs8.exceptions import Cs8Error, InvalidValueError, SerializationError
 
 __all__ = [
     "EVENT_TAGS",
+    "explain_error",
     "from_data",
     "from_json",
     "make_converter",
@@ -267,7 +268,7 @@ def from_data(data: Any, cls: type[T]) -> T:
     except Cs8Error as exc:
         raise SerializationError(f"cannot build {_name(cls)}: {exc}") from exc
     except (cattrs.BaseValidationError, ValueError, TypeError, KeyError) as exc:
-        raise SerializationError(f"cannot build {_name(cls)}: {_explain(exc)}") from exc
+        raise SerializationError(f"cannot build {_name(cls)}: {explain_error(exc)}") from exc
 
 
 def to_json(obj: object, *, indent: int | None = None) -> str:
@@ -309,7 +310,13 @@ def _format_leaf(exc: BaseException, type_: Any) -> str:
     return format_exception(exc, type_)
 
 
-def _explain(exc: BaseException) -> str:
+def explain_error(exc: BaseException) -> str:
+    """Return a readable one-line account of a structuring error, with the paths at fault.
+
+    Example:
+        >>> explain_error(ValueError("bad"))
+        'bad'
+    """
     if isinstance(exc, cattrs.BaseValidationError):
         messages = cattrs.transform_error(exc, format_exception=_format_leaf)
         return "; ".join(m.removesuffix(" @ $") for m in messages)

@@ -34,7 +34,7 @@ from cs8.io._common import (
     required_fields,
     text_to_data,
 )
-from cs8.serialization import EVENT_TAGS, make_converter
+from cs8.serialization import EVENT_TAGS, explain_error, make_converter
 
 __all__ = [
     "EVENT_COLUMNS",
@@ -47,6 +47,8 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+_Row = tuple[str, int, dict[str, Any] | None, RejectedRow | None, dict[str, Any]]
+"""(source name, line, field data or None, rejection or None, raw row)."""
 
 _EVENT_CLASSES: dict[str, type] = {tag: cls for cls, tag in EVENT_TAGS.items()}
 _EVENT_CLASSES.update({"status": StatusChange, "priority": PriorityChange, "assign": Assignment})
@@ -102,7 +104,7 @@ class _Reader:
 
     def rows(
         self, source: PathOrFile, fmt: str | None, encoding: str, delimiter: str
-    ) -> Iterator[tuple[str, int, dict[str, Any] | None, RejectedRow | None]]:
+    ) -> Iterator[_Row]:
         """Yield ``(source name, line, data, rejection)`` for each row of the file."""
         kind = detect_format(source, fmt)
         with open_text(source, encoding) as (handle, name):
@@ -111,9 +113,7 @@ class _Reader:
             else:
                 yield from self._jsonl_rows(handle, name)
 
-    def _csv_rows(
-        self, handle: Any, name: str, delimiter: str
-    ) -> Iterator[tuple[str, int, dict[str, Any] | None, RejectedRow | None]]:
+    def _csv_rows(self, handle: Any, name: str, delimiter: str) -> Iterator[_Row]:
         reader = csv.reader(handle, delimiter=delimiter)
         try:
             header = next(reader)
@@ -147,6 +147,7 @@ class _Reader:
                         reason=f"expected {len(header)} cells, got {len(cells)}",
                         row=raw,
                     ),
+                    raw,
                 )
                 continue
             data: dict[str, Any] = {}
@@ -173,11 +174,9 @@ class _Reader:
                         source=name, line=line, column=column, value=cell, reason=str(exc), row=raw
                     )
                     break
-            yield name, line, (None if problem else data), problem
+            yield name, line, (None if problem else data), problem, raw
 
-    def _jsonl_rows(
-        self, handle: Any, name: str
-    ) -> Iterator[tuple[str, int, dict[str, Any] | None, RejectedRow | None]]:
+    def _jsonl_rows(self, handle: Any, name: str) -> Iterator[_Row]:
         seen_any = False
         reverse = {column: field for field, column in self.mapping.items()}
         for line, text in enumerate(handle, 1):
@@ -198,6 +197,7 @@ class _Reader:
                         value=None,
                         reason=f"invalid JSON: {exc}",
                     ),
+                    {},
                 )
                 continue
             if not isinstance(obj, dict):
@@ -212,6 +212,7 @@ class _Reader:
                         value=None,
                         reason=f"expected a JSON object, got {type(obj).__name__}",
                     ),
+                    {},
                 )
                 continue
             data = {reverse[k]: v for k, v in obj.items() if k in reverse and v is not None}
@@ -229,24 +230,26 @@ class _Reader:
                         reason=f"missing value for required key {absent[0]!r}",
                         row=obj,
                     ),
+                    obj,
                 )
                 continue
-            yield name, line, data, None
+            yield name, line, data, None, obj
         if not seen_any:
             raise LoadError(f"{name} is empty: expected one JSON object per line")
 
-    def build(self, data: dict[str, Any], name: str, line: int) -> Any:
+    def build(self, data: dict[str, Any], name: str, line: int, raw: dict[str, Any]) -> Any:
         """Structure ``data`` into a record, or return a :class:`RejectedRow`."""
+        return self._structure(data, self.cls, name, line, raw)
+
+    def _structure(
+        self, data: dict[str, Any], cls: type, name: str, line: int, raw: dict[str, Any]
+    ) -> Any:
         try:
-            return self.converter.structure(data, self.cls)
+            return self.converter.structure(data, cls)
         except Cs8Error as exc:
-            return self._reject(name, line, data, str(exc))
+            reason = str(exc)
         except (cattrs.BaseValidationError, ValueError, TypeError, KeyError) as exc:
-            from cs8.serialization import _explain
-
-            return self._reject(name, line, data, _explain(exc))
-
-    def _reject(self, name: str, line: int, data: dict[str, Any], reason: str) -> RejectedRow:
+            reason = explain_error(exc)
         column = column_of(reason, self.mapping)
         field = next((f for f, c in self.mapping.items() if c == column), None)
         value = data.get(field) if field else None
@@ -256,7 +259,7 @@ class _Reader:
             column=column,
             value=None if value is None else str(value),
             reason=reason,
-            row={k: v for k, v in data.items() if isinstance(v, str | int | float | bool)},
+            row=raw,
         )
 
 
@@ -332,10 +335,10 @@ def read_records(
     rejected: list[RejectedRow] = []
     rows = 0
     name = str(getattr(source, "name", source))
-    for name, line, data, problem in reader.rows(source, fmt, encoding, delimiter):
+    for name, line, data, problem, raw in reader.rows(source, fmt, encoding, delimiter):
         rows += 1
         if problem is None and data is not None:
-            built = reader.build(data, name, line)
+            built = reader.build(data, name, line, raw)
             if isinstance(built, RejectedRow):
                 problem = built
             else:
@@ -529,10 +532,10 @@ def read_tickets(
     rejected: list[RejectedRow] = []
     rows = 0
     name = str(getattr(source, "name", source))
-    for name, line, data, problem in reader.rows(source, format, encoding, delimiter):
+    for name, line, data, problem, raw in reader.rows(source, format, encoding, delimiter):
         rows += 1
         if problem is None and data is not None:
-            record = reader.build(data, name, line)
+            record = reader.build(data, name, line, raw)
             if isinstance(record, RejectedRow):
                 problem = record
             else:
@@ -549,15 +552,13 @@ def read_tickets(
     rejected_events: list[RejectedRow] = []
     events_read = 0
     event_reader = _EventReader(event_columns, timezone)
-    for ev_name, line, data, problem in event_reader.rows(
+    for ev_name, line, data, problem, raw in event_reader.rows(
         events, events_format, encoding, delimiter
     ):
         events_read += 1
-        ticket_id = (data or {}).get("ticket_id") or (
-            problem.row.get("ticket_id") if problem else None
-        )
+        ticket_id = (data or {}).get("ticket_id") or raw.get(event_reader.mapping["ticket_id"])
         if problem is None and data is not None:
-            event = event_reader.build_event(data, ev_name, line)
+            event = event_reader.build_event(data, ev_name, line, raw)
             if isinstance(event, RejectedRow):
                 problem = event
             elif ticket_id not in tickets_by_id:
@@ -567,7 +568,7 @@ def read_tickets(
                     column=event_reader.mapping["ticket_id"],
                     value=str(ticket_id),
                     reason=f"no ticket {ticket_id!r} was loaded from {name}",
-                    row={k: str(v) for k, v in data.items()},
+                    row=raw,
                 )
             else:
                 per_ticket.setdefault(ticket_id, []).append((event.at, line, event))
@@ -652,7 +653,9 @@ class _EventReader(_Reader):
     def __init__(self, columns: Mapping[str, str] | None, timezone: str | None) -> None:
         super().__init__(_EventRow, columns=columns, timezone=timezone, what="event")
 
-    def build_event(self, data: dict[str, Any], name: str, line: int) -> TicketEvent | RejectedRow:
+    def build_event(
+        self, data: dict[str, Any], name: str, line: int, raw: dict[str, Any]
+    ) -> TicketEvent | RejectedRow:
         kind = str(data.get("type", "")).strip().lower()
         cls = _EVENT_CLASSES.get(kind)
         if cls is None:
@@ -662,16 +665,9 @@ class _EventReader(_Reader):
                 column=self.mapping["type"],
                 value=kind,
                 reason="type must be one of message, status_change, priority_change, assignment",
-                row={k: str(v) for k, v in data.items()},
+                row=raw,
             )
         allowed = {f.name for f in attrs.fields(cls)}
         payload = {k: v for k, v in data.items() if k in allowed}
-        try:
-            event: TicketEvent = self.converter.structure(payload, cls)
-            return event
-        except Cs8Error as exc:
-            return self._reject(name, line, data, str(exc))
-        except (cattrs.BaseValidationError, ValueError, TypeError, KeyError) as exc:
-            from cs8.serialization import _explain
-
-            return self._reject(name, line, data, _explain(exc))
+        built: TicketEvent | RejectedRow = self._structure(payload, cls, name, line, raw)
+        return built
