@@ -6,6 +6,7 @@ Example:
     0.5
 """
 
+from cs8.kpi._breakdown import breakdown
 from cs8.kpi._contact import (
     ChannelMix,
     Ratio,
@@ -34,6 +35,7 @@ from cs8.kpi._stats import (
     t_quantile,
     wilson_interval,
 )
+from cs8.kpi._tables import KpiResult, KpiTable
 from cs8.kpi._tickets import (
     PRESETS,
     BusinessClock,
@@ -69,6 +71,8 @@ __all__ = [
     "CountState",
     "DurationState",
     "DurationStats",
+    "KpiResult",
+    "KpiTable",
     "Mean",
     "MeanState",
     "QuantileSketch",
@@ -83,6 +87,7 @@ __all__ = [
     "average_response_time",
     "average_speed_of_answer",
     "backlog",
+    "breakdown",
     "channel_handoff_rate",
     "channel_mix",
     "first_contact_resolution",
