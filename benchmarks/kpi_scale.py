@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import itertools
 import random
 import statistics
 import sys
@@ -24,8 +25,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from cs8 import ActorKind, Message, StatusChange, Ticket, TicketStatus  # noqa: E402
-from cs8.kpi import ticket_summary  # noqa: E402
+from cs8 import ActorKind, Message, StatusChange, Ticket, TicketStatus
+from cs8.kpi import ticket_summary
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -182,8 +183,10 @@ def main() -> None:
     except ImportError:
         have_pandas = False
         print("pandas is not installed: cs8 only")
-    print(f"{'tickets':>10} {'cs8 s':>8} {'cs8 tickets/s':>14} {'pandas s':>9} "
-          f"{'pandas/s':>11} {'cs8/pandas':>10} agree")
+    print(
+        f"{'tickets':>10} {'cs8 s':>8} {'cs8 tickets/s':>14} {'pandas s':>9} "
+        f"{'pandas/s':>11} {'cs8/pandas':>10} agree"
+    )
     results: list[tuple[int, float]] = []
     for n in sizes:
         tickets_template = generate(n)
@@ -214,13 +217,17 @@ def main() -> None:
             line += f" {pd_s:>9.3f} {n / pd_s:>11,.0f} {cs8_s / pd_s:>10.2f} {ok}"
         print(line, flush=True)
         del tickets_template
-    for (n1, t1), (n2, t2) in zip(results, results[1:], strict=False):
-        print(f"scaling {n1:,} -> {n2:,}: time x{t2 / t1:.2f} for size x{n2 / n1:.0f} "
-              f"(per-ticket cost ratio {(t2 / n2) / (t1 / n1):.2f}; 1.00 is linear)")
+    for (n1, t1), (n2, t2) in itertools.pairwise(results):
+        print(
+            f"scaling {n1:,} -> {n2:,}: time x{t2 / t1:.2f} for size x{n2 / n1:.0f} "
+            f"(per-ticket cost ratio {(t2 / n2) / (t1 / n1):.2f}; 1.00 is linear)"
+        )
     if len(results) > 1:
         per = [t / n * 1e6 for n, t in results]
-        print(f"microseconds per ticket: {', '.join(f'{p:.2f}' for p in per)} "
-              f"(spread {statistics.pstdev(per) / statistics.mean(per):.0%})")
+        print(
+            f"microseconds per ticket: {', '.join(f'{p:.2f}' for p in per)} "
+            f"(spread {statistics.pstdev(per) / statistics.mean(per):.0%})"
+        )
 
 
 if __name__ == "__main__":
