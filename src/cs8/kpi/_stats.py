@@ -141,7 +141,13 @@ def t_cdf(t: float, df: float) -> float:
         >>> t_cdf(0.0, 5)
         0.5
     """
-    tail = 0.5 * regularized_beta(df / (df + t * t), df / 2.0, 0.5)
+    t2 = t * t
+    if t2 < df:
+        # Near the centre use P(0 < T < |t|) = I_y(1/2, df/2) / 2 with y = t²/(df + t²), which
+        # avoids the cancellation in 1 - df/(df + t²).
+        inner = 0.5 * regularized_beta(t2 / (df + t2), 0.5, df / 2.0)
+        return 0.5 + inner if t >= 0 else 0.5 - inner
+    tail = 0.5 * regularized_beta(df / (df + t2), df / 2.0, 0.5)
     return 1.0 - tail if t >= 0 else tail
 
 
