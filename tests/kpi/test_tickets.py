@@ -392,3 +392,22 @@ def test_agent_created_tickets_can_be_excluded() -> None:
 def test_status_time_with_calendar_halves() -> None:
     t = ticket(status(T0 + 2 * H, "solved"))
     assert agent_work_time([t], HalfClock()).median == H
+
+
+@given(ticket_lists)
+def test_uncached_scan_matches_model_facts(tickets: list[Ticket]) -> None:
+    from cs8.kpi._tickets import _scan
+
+    expected = [
+        (
+            t.first_reply_at,
+            t.public_agent_replies,
+            t.solved_at,
+            t.last_solved_at,
+            t.closed_at,
+            t.reopen_count > 0,
+            t.status,
+        )
+        for t in tickets
+    ]
+    assert expected == [_scan(t) for t in tickets]

@@ -325,6 +325,59 @@ def _replies(ticket: Ticket, d: TicketDefinition) -> _Replies:
     return _Replies(start, first, count, follow_up, len(agents), tuple(gaps))
 
 
+_Scan: TypeAlias = tuple[
+    "datetime | None",  # first public agent reply
+    int,  # public agent replies
+    "datetime | None",  # first solve (or close from an open status)
+    "datetime | None",  # latest move into solved (or close from open)
+    "datetime | None",  # first close
+    bool,  # reopened at least once
+    TicketStatus,  # status now
+]
+
+
+def _scan(t: Ticket) -> _Scan:
+    """Return the model's derived facts of ``t`` without caching them on the ticket.
+
+    Same rules as :class:`cs8.Ticket`'s own facts (a property test checks it), but nothing is kept
+    alive per ticket, so a single pass over a million tickets puts no pressure on the garbage
+    collector.
+    """
+    agent, message, status_change = ActorKind.AGENT, Message, StatusChange
+    solved_s, closed_s = TicketStatus.SOLVED, TicketStatus.CLOSED
+    first: datetime | None = None
+    replies = 0
+    status = TicketStatus.NEW
+    solved: datetime | None = None
+    last_solved: datetime | None = None
+    closed: datetime | None = None
+    reopened = False
+    for e in t.events:
+        kind = type(e)
+        if kind is message:
+            if e.author is agent and e.public:  # type: ignore[union-attr]
+                if first is None:
+                    first = e.at
+                replies += 1
+        elif kind is status_change:
+            new = e.status  # type: ignore[union-attr]
+            if new is solved_s:
+                if solved is None:
+                    solved = e.at
+                if status is not solved_s:
+                    last_solved = e.at
+            elif new is closed_s:
+                if closed is None:
+                    closed = e.at
+                if last_solved is None and status is not solved_s and status is not closed_s:
+                    solved = solved or e.at
+                    last_solved = e.at
+            elif status is solved_s or status is closed_s:
+                reopened = True
+            status = new
+    return (first, replies, solved, last_solved, closed, reopened, status)
+
+
 def _duration(calendar: BusinessClock | None, start: datetime, end: datetime) -> int:
     if calendar is None:
         return _us(end - start)
@@ -415,7 +468,7 @@ def first_reply_time_state(
             continue
         if fast and t.created_by is not agent:
             start: datetime | None = t.created_at
-            first = t.first_reply_at
+            first = _scan(t)[0]
         else:
             r = _replies(t, d)
             start, first = r.start, r.first_reply
@@ -593,11 +646,12 @@ def _resolution_state(
     for t in tickets:
         if not f.keep(t):
             continue
-        end = t.last_solved_at if last else t.solved_at
+        facts = _scan(t)
+        end = facts[3] if last else facts[2]
         if end is None:
             f.skip("unsolved")
             continue
-        if last and t.is_open:
+        if last and facts[6].is_open:
             f.skip("still_open")
             continue
         if not f.event_in_period(end):
@@ -694,10 +748,11 @@ def status_time(
     for t in tickets:
         if not f.keep(t):
             continue
-        if t.is_open:
-            f.skip("still_open" if t.solved_at is not None else "unsolved")
+        facts = _scan(t)
+        if facts[6].is_open:
+            f.skip("still_open" if facts[2] is not None else "unsolved")
             continue
-        end = t.last_solved_at or t.closed_at
+        end = facts[3] or facts[4]
         if end is not None and not f.event_in_period(end):
             continue
         total = 0
@@ -775,12 +830,6 @@ def agent_work_time(
 _DONE = (TicketStatus.SOLVED, TicketStatus.CLOSED)
 
 
-def _reply_count(t: Ticket, d: TicketDefinition) -> int:
-    if d.standard_replies and t.created_by is not ActorKind.AGENT:
-        return t.public_agent_replies
-    return _replies(t, d).count
-
-
 def one_touch_rate_state(
     tickets: Iterable[Ticket],
     *,
@@ -810,14 +859,17 @@ def one_touch_rate_state(
     for t in tickets:
         if not f.keep(t):
             continue
-        if t.status not in _DONE:
+        facts = _scan(t)
+        if facts[6] not in _DONE:
             f.skip("still_open")
             continue
-        end = t.last_solved_at or t.closed_at
+        end = facts[3] or facts[4]
         if end is not None and not f.event_in_period(end):
             continue
         n += 1
-        if _reply_count(t, d) <= limit:
+        standard = d.standard_replies and t.created_by is not ActorKind.AGENT
+        replies = facts[1] if standard else _replies(t, d).count
+        if replies <= limit:
             hits += 1
     return RateState(successes=hits, n=n, excluded=f.counts())
 
@@ -880,14 +932,15 @@ def reopen_rate_state(
     for t in tickets:
         if not f.keep(t):
             continue
-        solved = t.solved_at
+        facts = _scan(t)
+        solved = facts[2]
         if solved is None:
             f.skip("unsolved")
             continue
         if not f.event_in_period(solved):
             continue
         n += 1
-        if t.reopen_count:
+        if facts[5]:
             hits += 1
     return RateState(successes=hits, n=n, excluded=f.counts())
 
@@ -936,7 +989,7 @@ def resolution_rate_state(
         if not f.keep(t):
             continue
         n += 1
-        if t.status in _DONE:
+        if _scan(t)[6] in _DONE:
             hits += 1
     return RateState(successes=hits, n=n, excluded=f.counts())
 
