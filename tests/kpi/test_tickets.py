@@ -411,3 +411,19 @@ def test_uncached_scan_matches_model_facts(tickets: list[Ticket]) -> None:
         for t in tickets
     ]
     assert expected == [_scan(t) for t in tickets]
+
+
+@given(ticket_lists)
+def test_repeat_contact_rule_matches_brute_force(tickets: list[Ticket]) -> None:
+    window = timedelta(days=7)
+    done = [t for t in tickets if t.merged_into is None and not t.is_open]
+    hits = sum(
+        1
+        for t in done
+        if not any(
+            o.customer_id == t.customer_id and t.created_at < o.created_at <= t.solved_at + window  # type: ignore[operator]
+            for o in tickets
+        )
+    )
+    rate = first_contact_resolution(tickets, rules="no_repeat_contact")
+    assert (hits, len(done)) == (rate.successes, rate.n)

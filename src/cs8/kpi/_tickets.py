@@ -40,6 +40,7 @@ Example:
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import datetime, timedelta
@@ -159,8 +160,9 @@ class TicketDefinition:
         one_touch_max_replies: Most public agent replies a one-touch ticket may have.
         fcr_rules: What makes a solved ticket resolved on first contact (all must hold):
             ``"one_reply"`` at most one reply and never reopened; ``"no_follow_up"`` no customer
-            message after the first reply and never reopened; ``"no_repeat_contact"`` no new ticket
-            from the same customer within ``repeat_window`` after the solve; ``"single_agent"``
+            message after the first reply and never reopened; ``"no_repeat_contact"`` no ticket from
+            the same customer created after this one and at most ``repeat_window`` after its first
+            solve; ``"single_agent"``
             closed once (never reopened) with one participating agent (Intercom).
         repeat_window: The window of ``"no_repeat_contact"``.
         source: Where the definition comes from.
@@ -1070,12 +1072,9 @@ def first_contact_resolution_state(
         if "single_agent" in rules_set:
             ok = ok and r.agents <= 1 and t.reopen_count == 0
         if ok and "no_repeat_contact" in rules_set and solved is not None:
-            horizon = solved + d.repeat_window
-            ok = not any(
-                t.created_at < other <= horizon
-                for other in later[t.customer_id]
-                if other != t.created_at
-            )
+            times = later[t.customer_id]
+            nxt = bisect_right(times, t.created_at)
+            ok = nxt == len(times) or times[nxt] > solved + d.repeat_window
         if ok:
             hits += 1
     return RateState(successes=hits, n=n, excluded=f.counts())
@@ -1101,7 +1100,8 @@ def first_contact_resolution(
         period: Keep tickets whose attribution instant is in ``[start, end)``.
         rules: Which of ``"one_reply"``, ``"no_follow_up"``, ``"no_repeat_contact"``,
             ``"single_agent"`` must all hold (see :class:`TicketDefinition`).
-        repeat_window: How long after the solve a new ticket counts as a repeat contact.
+        repeat_window: How long after the first solve a new ticket still counts as a repeat
+            contact (tickets created after this one, up to then, all do).
         public_only: Only public agent messages are replies.
         count_bots: Bot messages are replies.
         attribution: ``"created"`` or ``"event"`` (the first solve).
