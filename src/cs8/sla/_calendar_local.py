@@ -143,8 +143,10 @@ class DayWalker:
             marks.append(self.local_us(day, 0) + 4 * DAY_US)
         for start, end in self.closures:
             marks.extend((start, end))
-        self.lo = min(marks) if marks else 0
-        self.hi = max(marks) if marks else 0
+        self.has_exceptions = bool(marks)
+        # Without exceptions the weekly hours apply everywhere: lo above and hi below any instant.
+        self.lo = min(marks) if marks else 2**62
+        self.hi = max(marks) if marks else -(2**62)
 
     def local_us(self, day: date, seconds: int) -> int:
         """Return the instant of local wall time ``day`` + ``seconds`` (``fold=0``), in epoch µs."""
