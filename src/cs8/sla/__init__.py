@@ -1,1 +1,34 @@
-"""cs8.sla."""
+"""cs8.sla: business calendars, SLA policies and the clocks that measure tickets against them.
+
+Example:
+    >>> from datetime import timedelta
+    >>> from cs8.sla import SlaMetric, SlaPolicy, SlaTarget
+    >>> policy = SlaPolicy(name="std", targets=[
+    ...     SlaTarget(metric=SlaMetric.FIRST_REPLY, within=timedelta(hours=4))])
+    >>> policy.targets[0].metric
+    SlaMetric.FIRST_REPLY
+"""
+
+from cs8.sla._policy import (
+    BusinessClock,
+    SlaCycle,
+    SlaEscalation,
+    SlaMetric,
+    SlaPolicy,
+    SlaResult,
+    SlaState,
+    SlaTarget,
+    Threshold,
+)
+
+__all__ = [
+    "BusinessClock",
+    "SlaCycle",
+    "SlaEscalation",
+    "SlaMetric",
+    "SlaPolicy",
+    "SlaResult",
+    "SlaState",
+    "SlaTarget",
+    "Threshold",
+]
