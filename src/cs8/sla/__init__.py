@@ -20,15 +20,21 @@ from cs8.sla._policy import (
     SlaTarget,
     Threshold,
 )
+from cs8.sla._report import SlaAtRisk, SlaAttainment, SlaBreach, SlaReport, sla_report
 
 __all__ = [
     "BusinessClock",
+    "SlaAtRisk",
+    "SlaAttainment",
+    "SlaBreach",
     "SlaCycle",
     "SlaEscalation",
     "SlaMetric",
     "SlaPolicy",
+    "SlaReport",
     "SlaResult",
     "SlaState",
     "SlaTarget",
     "Threshold",
+    "sla_report",
 ]
