@@ -28,11 +28,13 @@ PRIORITIES = list(Priority)
 _status_event = st.builds(lambda s: ("status", s), st.sampled_from(STATUSES))
 _message_event = st.builds(
     lambda a, p: ("message", a, p),
-    st.sampled_from([ActorKind.AGENT, ActorKind.CUSTOMER, ActorKind.BOT]),
+    st.sampled_from([ActorKind.AGENT, ActorKind.CUSTOMER, ActorKind.CUSTOMER, ActorKind.BOT]),
     st.booleans() | st.just(True),
 )
 _priority_event = st.builds(lambda p: ("priority", p), st.sampled_from(PRIORITIES))
-_event_kind = st.one_of(_status_event, _message_event, _message_event, _priority_event)
+_event_kind = st.one_of(
+    _status_event, _message_event, _message_event, _message_event, _priority_event
+)
 
 
 def _build(kind: tuple[object, ...], at: datetime) -> TicketEvent:
@@ -47,13 +49,14 @@ def _build(kind: tuple[object, ...], at: datetime) -> TicketEvent:
 def tickets(
     draw: st.DrawFn,
     *,
+    min_events: int = 2,
     max_events: int = 12,
-    max_gap_minutes: int = 600,
+    max_gap_minutes: int = 150,
     start_days: int = 6,
 ) -> Ticket:
     """A ticket created on a whole minute within ``start_days`` of BASE, with events on minutes."""
     created = BASE + draw(st.integers(0, start_days * 1440 - 1)) * MINUTE
-    kinds = draw(st.lists(_event_kind, max_size=max_events))
+    kinds = draw(st.lists(_event_kind, min_size=min_events, max_size=max_events))
     events: list[TicketEvent] = []
     at = created
     for kind in kinds:
@@ -90,4 +93,4 @@ def calendar_hours_policy(
     )
 
 
-withins = st.integers(1, 24 * 60).map(lambda m: m * MINUTE)
+withins = st.integers(1, 10 * 60).map(lambda m: m * MINUTE)
