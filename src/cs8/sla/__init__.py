@@ -2,13 +2,16 @@
 
 Example:
     >>> from datetime import timedelta
-    >>> from cs8.sla import SlaMetric, SlaPolicy, SlaTarget
+    >>> from cs8.sla import BusinessCalendar, SlaMetric, SlaPolicy, SlaTarget
+    >>> BusinessCalendar.always_open().timezone
+    'UTC'
     >>> policy = SlaPolicy(name="std", targets=[
     ...     SlaTarget(metric=SlaMetric.FIRST_REPLY, within=timedelta(hours=4))])
     >>> policy.targets[0].metric
     SlaMetric.FIRST_REPLY
 """
 
+from cs8.sla._calendar import BusinessCalendar
 from cs8.sla._policy import (
     BusinessClock,
     SlaCycle,
@@ -23,6 +26,7 @@ from cs8.sla._policy import (
 from cs8.sla._report import SlaAtRisk, SlaAttainment, SlaBreach, SlaReport, sla_report
 
 __all__ = [
+    "BusinessCalendar",
     "BusinessClock",
     "SlaAtRisk",
     "SlaAttainment",
