@@ -39,9 +39,9 @@ _event_kind = st.one_of(
 
 def _build(kind: tuple[object, ...], at: datetime) -> TicketEvent:
     if kind[0] == "status":
-        return StatusChange(at=at, status=kind[1])  # type: ignore[arg-type]
+        return StatusChange(at=at, status=kind[1])
     if kind[0] == "priority":
-        return PriorityChange(at=at, priority=kind[1])  # type: ignore[arg-type]
+        return PriorityChange(at=at, priority=kind[1])
     return Message(at=at, author=kind[1], public=kind[2])  # type: ignore[arg-type]
 
 
@@ -87,7 +87,7 @@ def calendar_hours_policy(
     return SlaPolicy(
         name="p",
         targets=[
-            SlaTarget(metric=m, within=within, business_hours=False, **target_kwargs)  # type: ignore[arg-type]
+            SlaTarget(metric=m, within=within, business_hours=False, **target_kwargs)
             for m in ALL_METRICS
         ],
     )

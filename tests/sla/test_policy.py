@@ -35,16 +35,16 @@ def ticket(*events: object, created: float = 9, priority: str = "normal", **kw: 
     return Ticket(
         id="T1",
         customer_id="C1",
-        channel=kw.pop("channel", "email"),  # type: ignore[arg-type]
+        channel=kw.pop("channel", "email"),
         created_at=at(created),
-        priority=priority,  # type: ignore[arg-type]
+        priority=priority,
         events=events,  # type: ignore[arg-type]
         **kw,  # type: ignore[arg-type]
     )
 
 
 def status(hour: float, value: str) -> StatusChange:
-    return StatusChange(at=at(hour), status=value)  # type: ignore[arg-type]
+    return StatusChange(at=at(hour), status=value)
 
 
 def agent(hour: float, public: bool = True) -> Message:
@@ -58,7 +58,7 @@ def customer(hour: float) -> Message:
 def policy(metric: str, within: timedelta = 4 * H, **kw: object) -> SlaPolicy:
     return SlaPolicy(
         name="p",
-        targets=[SlaTarget(metric=metric, within=within, business_hours=False, **kw)],  # type: ignore[arg-type]
+        targets=[SlaTarget(metric=metric, within=within, business_hours=False, **kw)],
     )
 
 

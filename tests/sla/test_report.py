@@ -33,7 +33,7 @@ def make(tid: str, created: datetime, *events: object, **kw: object) -> Ticket:
     return Ticket(
         id=tid,
         customer_id=kw.pop("customer_id", "C1"),  # type: ignore[arg-type]
-        channel=kw.pop("channel", "email"),  # type: ignore[arg-type]
+        channel=kw.pop("channel", "email"),
         created_at=created,
         events=events,  # type: ignore[arg-type]
         **kw,  # type: ignore[arg-type]
