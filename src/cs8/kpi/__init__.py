@@ -1,6 +1,9 @@
 """cs8.kpi: service KPIs with explicit definitions, honest statistics and mergeable states.
 
 Example:
+    >>> from cs8.kpi import RateState
+    >>> RateState.of([True, False]).result().value
+    0.5
     >>> from datetime import timedelta
     >>> from cs8.kpi import required_agents
     >>> required_agents(calls=100, period=timedelta(minutes=30), aht=timedelta(seconds=180),
@@ -8,6 +11,7 @@ Example:
     14
 """
 
+from cs8.kpi._sketch import QuantileSketch
 from cs8.kpi._staffing import (
     ErlangA,
     Staffing,
@@ -17,13 +21,34 @@ from cs8.kpi._staffing import (
     erlang_c_probability,
     required_agents,
 )
+from cs8.kpi._stats import (
+    DurationState,
+    DurationStats,
+    Mean,
+    MeanState,
+    Rate,
+    RateState,
+    normal_quantile,
+    t_quantile,
+    wilson_interval,
+)
 
 __all__ = [
+    "DurationState",
+    "DurationStats",
     "ErlangA",
+    "Mean",
+    "MeanState",
+    "QuantileSketch",
+    "Rate",
+    "RateState",
     "Staffing",
     "erlang_a",
     "erlang_b",
     "erlang_c",
     "erlang_c_probability",
+    "normal_quantile",
     "required_agents",
+    "t_quantile",
+    "wilson_interval",
 ]

@@ -1,0 +1,1152 @@
+"""The statistics core of cs8.kpi: result values, mergeable states and the distributions they use.
+
+Every KPI is a *state* that collects what is needed (:class:`RateState`, :class:`MeanState`,
+:class:`DurationState`) and a *result* it turns into (:class:`Rate`, :class:`Mean`,
+:class:`DurationStats`). States are frozen values: ``empty()``, ``add(x)`` and ``extend(xs)`` return
+new states, ``merge`` (or ``+``) combines two, and ``result()`` gives the reported value with its
+sample size, interval and warnings. States hold integers (counts, microseconds) or exact rationals, so
+merging is exactly associative and commutative and the state of merged halves *equals* the state of
+the whole; that is what makes them safe to compute per partition on a cluster and combine later.
+
+How another module builds a KPI on these states: write a function that walks the records once, decides
+for each record whether it counts (and if not, records why with ``state.exclude(reason)``), and feeds
+what counts to a state, preferably in bulk (collect a list, then ``extend`` once; ``add`` copies the
+state and is meant for streaming one value at a time). Expose both the state-building function (for
+partitions and :func:`~cs8.kpi.breakdown`) and a convenience that returns ``state.result()``. For
+example a CSAT share is ``RateState.empty().extend(score >= 4 for score in scores).result()``, a CES
+mean is ``MeanState.of(scores).result()``, and a handle-time KPI is
+``DurationState.of(durations).result()``.
+
+Example:
+    >>> state = RateState.of([True, True, False, True])
+    >>> state.result().value
+    0.75
+    >>> (RateState.of([True, True]) + RateState.of([False, True])) == state
+    True
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping
+from datetime import timedelta
+from decimal import Decimal
+from fractions import Fraction
+from html import escape
+from statistics import NormalDist
+from typing import ClassVar
+
+import attrs
+
+from cs8._frozen import FrozenDict
+from cs8.exceptions import InvalidValueError
+from cs8.kpi._sketch import RELATIVE_ACCURACY, QuantileSketch
+
+__all__ = [
+    "DEFAULT_EXACT_LIMIT",
+    "DurationState",
+    "DurationStats",
+    "Mean",
+    "MeanState",
+    "Rate",
+    "RateState",
+    "normal_quantile",
+    "t_quantile",
+    "wilson_interval",
+]
+
+DEFAULT_EXACT_LIMIT = 4096
+"""Durations a :class:`DurationState` keeps exactly before it switches to a 1 % sketch."""
+
+_MIN_N = 30
+
+# --------------------------------------------------------------------------------------------------
+# Distributions
+
+
+def normal_quantile(p: float) -> float:
+    """Return the standard normal quantile (inverse CDF) at ``p``.
+
+    Raises:
+        InvalidValueError: If ``p`` is not strictly between 0 and 1.
+
+    Example:
+        >>> round(normal_quantile(0.975), 6)
+        1.959964
+    """
+    if not 0.0 < p < 1.0:
+        raise InvalidValueError(f"normal_quantile: p must be in (0, 1), got {p!r}")
+    return NormalDist().inv_cdf(p)
+
+
+def _betacf(a: float, b: float, x: float) -> float:
+    # Continued fraction for the incomplete beta function, modified Lentz's method
+    # (Press et al., Numerical Recipes, 3rd ed., section 6.4).
+    tiny = 1e-300
+    qab, qap, qam = a + b, a + 1.0, a - 1.0
+    c = 1.0
+    d = 1.0 - qab * x / qap
+    d = tiny if abs(d) < tiny else d
+    d = 1.0 / d
+    h = d
+    for m in range(1, 10_000):
+        m2 = 2 * m
+        aa = m * (b - m) * x / ((qam + m2) * (a + m2))
+        d = 1.0 + aa * d
+        d = tiny if abs(d) < tiny else d
+        c = 1.0 + aa / c
+        c = tiny if abs(c) < tiny else c
+        d = 1.0 / d
+        h *= d * c
+        aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2))
+        d = 1.0 + aa * d
+        d = tiny if abs(d) < tiny else d
+        c = 1.0 + aa / c
+        c = tiny if abs(c) < tiny else c
+        d = 1.0 / d
+        delta = d * c
+        h *= delta
+        if abs(delta - 1.0) < 1e-15:
+            break
+    return h
+
+
+def regularized_beta(x: float, a: float, b: float) -> float:
+    """Return the regularized incomplete beta function ``I_x(a, b)``.
+
+    Example:
+        >>> round(regularized_beta(0.5, 2.0, 2.0), 12)
+        0.5
+    """
+    if x <= 0.0:
+        return 0.0
+    if x >= 1.0:
+        return 1.0
+    log_front = (
+        math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x)
+    )
+    front = math.exp(log_front)
+    if x < (a + 1.0) / (a + b + 2.0):
+        return front * _betacf(a, b, x) / a
+    return 1.0 - front * _betacf(b, a, 1.0 - x) / b
+
+
+def t_cdf(t: float, df: float) -> float:
+    """Return the CDF of Student's t distribution with ``df`` degrees of freedom at ``t``.
+
+    Example:
+        >>> t_cdf(0.0, 5)
+        0.5
+    """
+    tail = 0.5 * regularized_beta(df / (df + t * t), df / 2.0, 0.5)
+    return 1.0 - tail if t >= 0 else tail
+
+
+def t_quantile(p: float, df: float) -> float:
+    """Return the quantile (inverse CDF) of Student's t distribution at ``p``.
+
+    Computed by bisection on :func:`t_cdf` (the regularized incomplete beta function) to full
+    double precision.
+
+    Raises:
+        InvalidValueError: If ``p`` is not in (0, 1) or ``df`` is not positive.
+
+    Example:
+        >>> round(t_quantile(0.975, 10), 6)
+        2.228139
+    """
+    if not 0.0 < p < 1.0:
+        raise InvalidValueError(f"t_quantile: p must be in (0, 1), got {p!r}")
+    if not df > 0:
+        raise InvalidValueError(f"t_quantile: df must be positive, got {df!r}")
+    if p == 0.5:
+        return 0.0
+    if p < 0.5:
+        return -t_quantile(1.0 - p, df)
+    lo, hi = 0.0, 1.0
+    while t_cdf(hi, df) < p:
+        lo, hi = hi, hi * 2.0
+        if hi > 1e300:
+            return math.inf
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        if mid in (lo, hi):
+            break
+        if t_cdf(mid, df) < p:
+            lo = mid
+        else:
+            hi = mid
+    return 0.5 * (lo + hi)
+
+
+def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
+    """Return the Wilson score interval for a binomial proportion.
+
+    ``(p + z²/2n ± z·sqrt(p(1-p)/n + z²/4n²)) / (1 + z²/n)`` (Wilson, "Probable inference, the law
+    of succession, and statistical inference", JASA 22, 1927). With ``n == 0`` it is ``(0, 1)``.
+
+    Raises:
+        InvalidValueError: If the counts are impossible or ``confidence`` is not in (0, 1).
+
+    Example:
+        >>> [round(x, 4) for x in wilson_interval(81, 263)]
+        [0.2553, 0.3662]
+    """
+    _check_counts(successes, n, "wilson_interval")
+    _check_confidence(confidence, "wilson_interval")
+    if n == 0:
+        return (0.0, 1.0)
+    z = normal_quantile(0.5 + confidence / 2.0)
+    p = successes / n
+    z2n = z * z / n
+    denom = 1.0 + z2n
+    center = (p + z2n / 2.0) / denom
+    half = z / denom * math.sqrt(p * (1.0 - p) / n + z * z / (4.0 * n * n))
+    low = 0.0 if successes == 0 else max(0.0, center - half)
+    high = 1.0 if successes == n else min(1.0, center + half)
+    return (low, high)
+
+
+def _check_counts(successes: int, n: int, where: str) -> None:
+    if not (isinstance(successes, int) and isinstance(n, int)) or not 0 <= successes <= n:
+        raise InvalidValueError(
+            f"{where}: need integers 0 <= successes <= n, got successes={successes!r}, n={n!r}"
+        )
+
+
+def _check_confidence(confidence: float, where: str) -> None:
+    if not 0.0 < confidence < 1.0:
+        raise InvalidValueError(f"{where}: confidence must be in (0, 1), got {confidence!r}")
+
+
+# --------------------------------------------------------------------------------------------------
+# Rendering
+
+
+def _fmt(value: object) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return "nan" if math.isnan(value) else f"{value:.4g}"
+    if isinstance(value, timedelta):
+        return _fmt_duration(value)
+    return str(value)
+
+
+def _fmt_duration(value: timedelta) -> str:
+    total = value.total_seconds()
+    sign = "-" if total < 0 else ""
+    total = abs(total)
+    hours, rest = divmod(total, 3600)
+    minutes, seconds = divmod(rest, 60)
+    if hours >= 24:
+        days, hours = divmod(hours, 24)
+        return f"{sign}{int(days)}d {int(hours):02d}:{int(minutes):02d}:{seconds:04.1f}"
+    return f"{sign}{int(hours):02d}:{int(minutes):02d}:{seconds:04.1f}"
+
+
+def _text(title: str, rows: list[tuple[str, str]]) -> str:
+    width = max(len(k) for k, _ in rows)
+    lines = [title] + [f"  {k.ljust(width)}  {v}" for k, v in rows]
+    return "\n".join(lines)
+
+
+def _html(title: str, rows: list[tuple[str, str]]) -> str:
+    body = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows)
+    return f"<table><caption>{escape(title)}</caption><tbody>{body}</tbody></table>"
+
+
+def _common_rows(warnings: tuple[str, ...], excluded: Mapping[str, int]) -> list[tuple[str, str]]:
+    rows: list[tuple[str, str]] = []
+    if excluded:
+        rows.append(("excluded", ", ".join(f"{k}: {v}" for k, v in sorted(excluded.items()))))
+    rows.extend(("warning", w) for w in warnings)
+    return rows
+
+
+def _frozen_counts(value: Mapping[str, int] | None) -> FrozenDict[str, int]:
+    if isinstance(value, FrozenDict):
+        return value
+    return FrozenDict(dict(value or {}))
+
+
+def _merge_excluded(a: FrozenDict[str, int], b: FrozenDict[str, int]) -> FrozenDict[str, int]:
+    if not b:
+        return a
+    if not a:
+        return b
+    out = dict(a)
+    for key, n in b.items():
+        out[key] = out.get(key, 0) + n
+    return FrozenDict(out)
+
+
+def _add_excluded(excluded: FrozenDict[str, int], reason: str, count: int) -> FrozenDict[str, int]:
+    if not isinstance(count, int) or count < 0:
+        raise InvalidValueError(f"exclude: count must be a non-negative integer, got {count!r}")
+    out = dict(excluded)
+    out[reason] = out.get(reason, 0) + count
+    return FrozenDict(out)
+
+
+# --------------------------------------------------------------------------------------------------
+# Rates
+
+
+@attrs.frozen(kw_only=True)
+class Rate:
+    """A proportion with its counts and a Wilson interval.
+
+    Args:
+        value: ``successes / n`` in [0, 1]; ``nan`` when ``n == 0``.
+        successes: How many records met the condition.
+        n: How many records counted.
+        ci_low: Lower end of the Wilson interval.
+        ci_high: Upper end of the Wilson interval.
+        confidence: The interval's confidence level.
+        small_sample: Whether ``n`` is below the threshold the result was computed with.
+        warnings: Human-readable caveats (small sample, wide interval, no data).
+        excluded: Records left out, by reason (e.g. ``{"still_open": 3}``).
+
+    Example:
+        >>> rate = Rate.of(45, 50)
+        >>> rate.value, rate.n, rate.small_sample
+        (0.9, 50, False)
+        >>> print(rate)
+        Rate 90.0% (45/50)
+          95% CI  [78.6%, 95.7%]
+    """
+
+    value: float
+    successes: int
+    n: int
+    ci_low: float
+    ci_high: float
+    confidence: float = 0.95
+    small_sample: bool = False
+    warnings: tuple[str, ...] = ()
+    excluded: FrozenDict[str, int] = attrs.field(factory=FrozenDict, converter=_frozen_counts)
+
+    @classmethod
+    def of(
+        cls,
+        successes: int,
+        n: int,
+        *,
+        confidence: float = 0.95,
+        min_n: int = _MIN_N,
+        max_width: float | None = 0.2,
+        excluded: Mapping[str, int] | None = None,
+    ) -> Rate:
+        """Return the rate ``successes / n`` with its Wilson interval and warnings.
+
+        Args:
+            successes: How many records met the condition.
+            n: How many records counted.
+            confidence: Confidence level of the interval.
+            min_n: Below this ``n`` the result is flagged ``small_sample``.
+            max_width: Warn when the interval is wider than this (``None``: never).
+            excluded: Records left out, by reason.
+
+        Raises:
+            InvalidValueError: If the counts are impossible.
+
+        Example:
+            >>> Rate.of(3, 4).warnings
+            ('small sample: n=4 is below 30', 'wide interval: 95% CI width 0.65 is above 0.2')
+        """
+        low, high = wilson_interval(successes, n, confidence)
+        warnings: list[str] = []
+        if n == 0:
+            warnings.append("no data: n=0")
+        elif n < min_n:
+            warnings.append(f"small sample: n={n} is below {min_n}")
+        if n and max_width is not None and high - low > max_width:
+            warnings.append(
+                f"wide interval: {confidence:.0%} CI width {high - low:.2f} is above {max_width}"
+            )
+        return cls(
+            value=successes / n if n else math.nan,
+            successes=successes,
+            n=n,
+            ci_low=low,
+            ci_high=high,
+            confidence=confidence,
+            small_sample=n < min_n,
+            warnings=tuple(warnings),
+            excluded=_frozen_counts(excluded),
+        )
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the result as a plain dict.
+
+        Example:
+            >>> Rate.of(1, 2).to_dict()["successes"]
+            1
+        """
+        return {
+            "value": self.value,
+            "successes": self.successes,
+            "n": self.n,
+            "ci_low": self.ci_low,
+            "ci_high": self.ci_high,
+            "confidence": self.confidence,
+            "small_sample": self.small_sample,
+            "warnings": list(self.warnings),
+            "excluded": dict(self.excluded),
+        }
+
+    def _rows(self) -> list[tuple[str, str]]:
+        rows = [(f"{self.confidence:.0%} CI", f"[{self.ci_low:.1%}, {self.ci_high:.1%}]")]
+        return rows + _common_rows(self.warnings, self.excluded)
+
+    def _title(self) -> str:
+        shown = "n/a" if math.isnan(self.value) else f"{self.value:.1%}"
+        return f"Rate {shown} ({self.successes}/{self.n})"
+
+    def __str__(self) -> str:
+        return _text(self._title(), self._rows())
+
+    def _repr_html_(self) -> str:
+        return _html(self._title(), self._rows())
+
+
+@attrs.frozen(kw_only=True)
+class RateState:
+    """The mergeable state of a rate: successes, trials and excluded records by reason.
+
+    Example:
+        >>> s = RateState.empty().add(True).add(False).exclude("still_open")
+        >>> s.successes, s.n, dict(s.excluded)
+        (1, 2, {'still_open': 1})
+    """
+
+    successes: int = 0
+    n: int = 0
+    excluded: FrozenDict[str, int] = attrs.field(factory=FrozenDict, converter=_frozen_counts)
+
+    def __attrs_post_init__(self) -> None:
+        _check_counts(self.successes, self.n, "RateState")
+
+    @classmethod
+    def empty(cls) -> RateState:
+        """Return the state of no records.
+
+        Example:
+            >>> RateState.empty().n
+            0
+        """
+        return cls()
+
+    @classmethod
+    def of(cls, outcomes: Iterable[bool]) -> RateState:
+        """Return the state of ``outcomes`` (``True`` counts as a success).
+
+        Example:
+            >>> RateState.of([True, False, True]).successes
+            2
+        """
+        return cls().extend(outcomes)
+
+    def add(self, success: bool) -> RateState:
+        """Return a new state with one more record.
+
+        Example:
+            >>> RateState.empty().add(True).successes
+            1
+        """
+        return attrs.evolve(self, successes=self.successes + bool(success), n=self.n + 1)
+
+    def extend(self, outcomes: Iterable[bool]) -> RateState:
+        """Return a new state with every outcome added.
+
+        Example:
+            >>> RateState.empty().extend([True, True]).n
+            2
+        """
+        hits = 0
+        total = 0
+        for outcome in outcomes:
+            total += 1
+            if outcome:
+                hits += 1
+        return attrs.evolve(self, successes=self.successes + hits, n=self.n + total)
+
+    def add_counts(self, successes: int, n: int) -> RateState:
+        """Return a new state with ``successes`` out of ``n`` more records.
+
+        Example:
+            >>> RateState.empty().add_counts(3, 5).result().value
+            0.6
+        """
+        _check_counts(successes, n, "RateState.add_counts")
+        return attrs.evolve(self, successes=self.successes + successes, n=self.n + n)
+
+    def exclude(self, reason: str, count: int = 1) -> RateState:
+        """Return a new state that records ``count`` records left out for ``reason``.
+
+        Example:
+            >>> dict(RateState.empty().exclude("merged", 2).excluded)
+            {'merged': 2}
+        """
+        return attrs.evolve(self, excluded=_add_excluded(self.excluded, reason, count))
+
+    def merge(self, other: RateState) -> RateState:
+        """Return the state of both states' records.
+
+        Example:
+            >>> RateState(successes=1, n=2).merge(RateState(successes=2, n=2)).result().value
+            0.75
+        """
+        return RateState(
+            successes=self.successes + other.successes,
+            n=self.n + other.n,
+            excluded=_merge_excluded(self.excluded, other.excluded),
+        )
+
+    def __add__(self, other: RateState) -> RateState:
+        return self.merge(other)
+
+    def result(
+        self, *, confidence: float = 0.95, min_n: int = _MIN_N, max_width: float | None = 0.2
+    ) -> Rate:
+        """Return the rate with its Wilson interval (see :meth:`Rate.of` for the arguments).
+
+        Example:
+            >>> RateState(successes=8, n=10).result().value
+            0.8
+        """
+        return Rate.of(
+            self.successes,
+            self.n,
+            confidence=confidence,
+            min_n=min_n,
+            max_width=max_width,
+            excluded=self.excluded,
+        )
+
+
+# --------------------------------------------------------------------------------------------------
+# Means
+
+Number = int | float | Decimal | Fraction
+
+
+def _exact(value: object, where: str) -> int | Fraction:
+    if isinstance(value, bool):
+        raise InvalidValueError(f"{where}: values must be numbers, got {value!r}")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float | Decimal | Fraction):
+        if isinstance(value, float | Decimal) and not math.isfinite(value):
+            raise InvalidValueError(f"{where}: values must be finite, got {value!r}")
+        return Fraction(value)
+    raise InvalidValueError(f"{where}: values must be numbers, got {value!r}")
+
+
+@attrs.frozen(kw_only=True)
+class Mean:
+    """A mean with its sample size, standard deviation and a t interval.
+
+    Args:
+        value: The arithmetic mean; ``nan`` when ``n == 0``.
+        n: How many values.
+        std: Sample standard deviation (``n - 1`` in the denominator); ``nan`` when ``n < 2``.
+        ci_low: Lower end of the Student t interval for the mean; ``nan`` when ``n < 2``.
+        ci_high: Upper end of the interval.
+        confidence: The interval's confidence level.
+        small_sample: Whether ``n`` is below the threshold the result was computed with.
+        warnings: Human-readable caveats.
+        excluded: Records left out, by reason.
+
+    Example:
+        >>> m = MeanState.of([4, 5, 6]).result()
+        >>> m.value, m.std, round(m.ci_low, 3), round(m.ci_high, 3)
+        (5.0, 1.0, 2.516, 7.484)
+    """
+
+    value: float
+    n: int
+    std: float
+    ci_low: float
+    ci_high: float
+    confidence: float = 0.95
+    small_sample: bool = False
+    warnings: tuple[str, ...] = ()
+    excluded: FrozenDict[str, int] = attrs.field(factory=FrozenDict, converter=_frozen_counts)
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the result as a plain dict.
+
+        Example:
+            >>> MeanState.of([1, 3]).result().to_dict()["value"]
+            2.0
+        """
+        return {
+            "value": self.value,
+            "n": self.n,
+            "std": self.std,
+            "ci_low": self.ci_low,
+            "ci_high": self.ci_high,
+            "confidence": self.confidence,
+            "small_sample": self.small_sample,
+            "warnings": list(self.warnings),
+            "excluded": dict(self.excluded),
+        }
+
+    def _rows(self) -> list[tuple[str, str]]:
+        rows = [
+            ("std", _fmt(self.std)),
+            (f"{self.confidence:.0%} CI", f"[{_fmt(self.ci_low)}, {_fmt(self.ci_high)}]"),
+        ]
+        return rows + _common_rows(self.warnings, self.excluded)
+
+    def _title(self) -> str:
+        return f"Mean {_fmt(self.value)} (n={self.n})"
+
+    def __str__(self) -> str:
+        return _text(self._title(), self._rows())
+
+    def _repr_html_(self) -> str:
+        return _html(self._title(), self._rows())
+
+
+@attrs.frozen(kw_only=True)
+class MeanState:
+    """The mergeable state of a mean: count, exact sum and exact sum of squares.
+
+    Sums are kept as integers or :class:`fractions.Fraction` (floats and decimals convert exactly),
+    so merging is exactly associative and commutative.
+
+    Example:
+        >>> (MeanState.of([1, 2]) + MeanState.of([3.5])).result().value
+        2.1666666666666665
+    """
+
+    n: int = 0
+    total: int | Fraction = 0
+    total_sq: int | Fraction = 0
+    excluded: FrozenDict[str, int] = attrs.field(factory=FrozenDict, converter=_frozen_counts)
+
+    @classmethod
+    def empty(cls) -> MeanState:
+        """Return the state of no values.
+
+        Example:
+            >>> MeanState.empty().n
+            0
+        """
+        return cls()
+
+    @classmethod
+    def of(cls, values: Iterable[Number]) -> MeanState:
+        """Return the state of ``values``.
+
+        Raises:
+            InvalidValueError: If a value is not a finite number.
+
+        Example:
+            >>> MeanState.of([1, 2, 3]).total
+            6
+        """
+        return cls().extend(values)
+
+    def add(self, value: Number) -> MeanState:
+        """Return a new state with one more value.
+
+        Example:
+            >>> MeanState.empty().add(2).add(4).result().value
+            3.0
+        """
+        return self.extend((value,))
+
+    def extend(self, values: Iterable[Number]) -> MeanState:
+        """Return a new state with every value added.
+
+        Example:
+            >>> MeanState.empty().extend([0.5, 1.5]).result().value
+            1.0
+        """
+        n, total, total_sq = self.n, self.total, self.total_sq
+        for value in values:
+            x = _exact(value, "MeanState")
+            n += 1
+            total += x
+            total_sq += x * x
+        return attrs.evolve(self, n=n, total=total, total_sq=total_sq)
+
+    def exclude(self, reason: str, count: int = 1) -> MeanState:
+        """Return a new state that records ``count`` records left out for ``reason``.
+
+        Example:
+            >>> dict(MeanState.empty().exclude("no_score").excluded)
+            {'no_score': 1}
+        """
+        return attrs.evolve(self, excluded=_add_excluded(self.excluded, reason, count))
+
+    def merge(self, other: MeanState) -> MeanState:
+        """Return the state of both states' values.
+
+        Example:
+            >>> MeanState.of([1]).merge(MeanState.of([3])).result().value
+            2.0
+        """
+        return MeanState(
+            n=self.n + other.n,
+            total=self.total + other.total,
+            total_sq=self.total_sq + other.total_sq,
+            excluded=_merge_excluded(self.excluded, other.excluded),
+        )
+
+    def __add__(self, other: MeanState) -> MeanState:
+        return self.merge(other)
+
+    def result(
+        self,
+        *,
+        confidence: float = 0.95,
+        min_n: int = _MIN_N,
+        max_relative_half_width: float | None = None,
+    ) -> Mean:
+        """Return the mean with its t interval.
+
+        Args:
+            confidence: Confidence level of the interval.
+            min_n: Below this ``n`` the result is flagged ``small_sample``.
+            max_relative_half_width: Warn when the interval's half width exceeds this fraction of
+                ``|mean|`` (``None``: never).
+
+        Example:
+            >>> MeanState.of([2]).result().warnings
+            ('small sample: n=1 is below 30', 'no interval: n < 2')
+        """
+        _check_confidence(confidence, "MeanState.result")
+        n = self.n
+        warnings: list[str] = []
+        if n == 0:
+            warnings.append("no data: n=0")
+            value = std = low = high = math.nan
+        else:
+            mean = Fraction(self.total) / n
+            value = float(mean)
+            if n < min_n:
+                warnings.append(f"small sample: n={n} is below {min_n}")
+            if n < 2:
+                warnings.append("no interval: n < 2")
+                std = low = high = math.nan
+            else:
+                var = (Fraction(self.total_sq) - Fraction(self.total) * mean) / (n - 1)
+                std = math.sqrt(max(0.0, float(var)))
+                half = t_quantile(0.5 + confidence / 2.0, n - 1) * std / math.sqrt(n)
+                low, high = value - half, value + half
+                if max_relative_half_width is not None and half > max_relative_half_width * abs(
+                    value
+                ):
+                    warnings.append(
+                        f"wide interval: half width {half:.3g} is above "
+                        f"{max_relative_half_width:.0%} of the mean"
+                    )
+        return Mean(
+            value=value,
+            n=n,
+            std=std,
+            ci_low=low,
+            ci_high=high,
+            confidence=confidence,
+            small_sample=n < min_n,
+            warnings=tuple(warnings),
+            excluded=self.excluded,
+        )
+
+
+# --------------------------------------------------------------------------------------------------
+# Durations
+
+
+def _micros(value: timedelta) -> int:
+    if not isinstance(value, timedelta):
+        raise InvalidValueError(f"DurationState: values must be timedeltas, got {value!r}")
+    return (value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds
+
+
+def _td(micros: float) -> timedelta:
+    return timedelta(microseconds=round(micros))
+
+
+@attrs.frozen(kw_only=True)
+class DurationState:
+    """The mergeable state of a duration KPI: exact values while small, a 1 % sketch beyond.
+
+    Durations are held as integer microseconds. Up to ``exact_limit`` values are kept sorted, so
+    quantiles are exact (Hyndman-Fan type 7); beyond it the values go into a
+    :class:`~cs8.kpi.QuantileSketch` whose quantiles are within 1 % relative error. Count, sum, sum of
+    squares, minimum and maximum stay exact either way, so the mean and its interval are exact.
+    ``add`` returns a new state and copies the values: use :meth:`of` or :meth:`extend` for many.
+
+    Args:
+        values: Sorted microseconds while exact, else empty.
+        sketch: The sketch once more than ``exact_limit`` values were added, else ``None``.
+        n: How many values.
+        total: Sum of the values in microseconds.
+        total_sq: Sum of their squares.
+        exact_limit: How many values to keep exactly (merging two states uses the smaller limit).
+        excluded: Records left out, by reason.
+
+    Example:
+        >>> from datetime import timedelta
+        >>> s = DurationState.of([timedelta(minutes=m) for m in (5, 10, 30)])
+        >>> s.result().median
+        datetime.timedelta(seconds=600)
+    """
+
+    values: tuple[int, ...] = ()
+    sketch: QuantileSketch | None = None
+    n: int = 0
+    total: int = 0
+    total_sq: int = 0
+    min: int | None = None
+    max: int | None = None
+    exact_limit: int = DEFAULT_EXACT_LIMIT
+    excluded: FrozenDict[str, int] = attrs.field(factory=FrozenDict, converter=_frozen_counts)
+
+    RELATIVE_ACCURACY: ClassVar[float] = RELATIVE_ACCURACY
+
+    @classmethod
+    def empty(cls, *, exact_limit: int = DEFAULT_EXACT_LIMIT) -> DurationState:
+        """Return the state of no durations.
+
+        Example:
+            >>> DurationState.empty().n
+            0
+        """
+        return cls(exact_limit=exact_limit)
+
+    @classmethod
+    def of(
+        cls, durations: Iterable[timedelta], *, exact_limit: int = DEFAULT_EXACT_LIMIT
+    ) -> DurationState:
+        """Return the state of ``durations``.
+
+        Example:
+            >>> from datetime import timedelta
+            >>> DurationState.of([timedelta(seconds=1)]).total
+            1000000
+        """
+        return cls(exact_limit=exact_limit).extend(durations)
+
+    @classmethod
+    def of_microseconds(
+        cls, micros: Iterable[int], *, exact_limit: int = DEFAULT_EXACT_LIMIT
+    ) -> DurationState:
+        """Return the state of durations given as integer microseconds (the fast path).
+
+        Example:
+            >>> DurationState.of_microseconds([1_000_000, 3_000_000]).result().mean
+            datetime.timedelta(seconds=2)
+        """
+        return cls(exact_limit=exact_limit).extend_microseconds(micros)
+
+    def add(self, duration: timedelta) -> DurationState:
+        """Return a new state with one more duration.
+
+        Example:
+            >>> from datetime import timedelta
+            >>> DurationState.empty().add(timedelta(seconds=2)).n
+            1
+        """
+        return self.extend_microseconds((_micros(duration),))
+
+    def extend(self, durations: Iterable[timedelta]) -> DurationState:
+        """Return a new state with every duration added.
+
+        Example:
+            >>> from datetime import timedelta
+            >>> DurationState.empty().extend([timedelta(0), timedelta(hours=1)]).max
+            3600000000
+        """
+        return self.extend_microseconds([_micros(d) for d in durations])
+
+    def extend_microseconds(self, micros: Iterable[int]) -> DurationState:
+        """Return a new state with durations given as integer microseconds added.
+
+        Example:
+            >>> DurationState.empty().extend_microseconds([5, 1]).values
+            (1, 5)
+        """
+        data = micros if isinstance(micros, list) else list(micros)
+        if not data:
+            return self
+        return self.merge(_state_of(data, self.exact_limit))
+
+    def exclude(self, reason: str, count: int = 1) -> DurationState:
+        """Return a new state that records ``count`` records left out for ``reason``.
+
+        Example:
+            >>> dict(DurationState.empty().exclude("unreplied", 4).excluded)
+            {'unreplied': 4}
+        """
+        return attrs.evolve(self, excluded=_add_excluded(self.excluded, reason, count))
+
+    @property
+    def exact(self) -> bool:
+        """Whether every value is held exactly (no sketch)."""
+        return self.sketch is None
+
+    def merge(self, other: DurationState) -> DurationState:
+        """Return the state of both states' durations (exactly associative and commutative).
+
+        Example:
+            >>> a = DurationState.of_microseconds([3, 1])
+            >>> a.merge(DurationState.of_microseconds([2])) == DurationState.of_microseconds([1, 2, 3])
+            True
+        """
+        limit = min(self.exact_limit, other.exact_limit)
+        n = self.n + other.n
+        excluded = _merge_excluded(self.excluded, other.excluded)
+        if other.n == 0 and limit == self.exact_limit:
+            return attrs.evolve(self, excluded=excluded)
+        if self.n == 0 and limit == other.exact_limit:
+            return attrs.evolve(other, excluded=excluded)
+        values: tuple[int, ...] = ()
+        sketch: QuantileSketch | None = None
+        if n <= limit:
+            values = tuple(sorted(self.values + other.values))
+        else:
+            sketch = self._as_sketch() + other._as_sketch()
+        return DurationState(
+            values=values,
+            sketch=sketch,
+            n=n,
+            total=self.total + other.total,
+            total_sq=self.total_sq + other.total_sq,
+            min=_opt(min, self.min, other.min),
+            max=_opt(max, self.max, other.max),
+            exact_limit=limit,
+            excluded=excluded,
+        )
+
+    def __add__(self, other: DurationState) -> DurationState:
+        return self.merge(other)
+
+    def _as_sketch(self) -> QuantileSketch:
+        return self.sketch if self.sketch is not None else QuantileSketch.of(self.values)
+
+    def quantile(self, q: float) -> timedelta | None:
+        """Return the ``q`` quantile (type 7 while exact; within 1 % once sketched), or ``None``.
+
+        Raises:
+            InvalidValueError: If ``q`` is outside [0, 1].
+
+        Example:
+            >>> DurationState.of_microseconds([0, 10]).quantile(0.25)
+            datetime.timedelta(microseconds=2)
+        """
+        if not 0.0 <= q <= 1.0:
+            raise InvalidValueError(f"quantile: q must be in [0, 1], got {q!r}")
+        if self.n == 0:
+            return None
+        if self.sketch is not None:
+            return _td(self.sketch.quantile(q))
+        xs = self.values
+        h = (len(xs) - 1) * q
+        lo = math.floor(h)
+        frac = h - lo
+        if frac == 0.0:
+            return timedelta(microseconds=xs[lo])
+        return _td(xs[lo] + frac * (xs[lo + 1] - xs[lo]))
+
+    def result(self, *, confidence: float = 0.95, min_n: int = _MIN_N) -> DurationStats:
+        """Return the summary: n, mean (with a t interval), median, p90, min, max.
+
+        Example:
+            >>> DurationState.of_microseconds([1_000_000] * 3).result().p90
+            datetime.timedelta(seconds=1)
+        """
+        _check_confidence(confidence, "DurationState.result")
+        n = self.n
+        warnings: list[str] = []
+        mean = std = low = high = None
+        if n == 0:
+            warnings.append("no data: n=0")
+        else:
+            mean_us = Fraction(self.total, n)
+            mean = timedelta(microseconds=round(mean_us))
+            if n < min_n:
+                warnings.append(f"small sample: n={n} is below {min_n}")
+            if n >= 2:
+                var = (Fraction(self.total_sq) - self.total * mean_us) / (n - 1)
+                sd = math.sqrt(max(0.0, float(var)))
+                std = _td(sd)
+                half = t_quantile(0.5 + confidence / 2.0, n - 1) * sd / math.sqrt(n)
+                low, high = _td(float(mean_us) - half), _td(float(mean_us) + half)
+            if self.sketch is not None:
+                warnings.append(
+                    f"quantiles from a sketch: within {RELATIVE_ACCURACY:.0%} relative error"
+                )
+        return DurationStats(
+            n=n,
+            mean=mean,
+            median=self.quantile(0.5),
+            p90=self.quantile(0.9),
+            min=None if self.min is None else timedelta(microseconds=self.min),
+            max=None if self.max is None else timedelta(microseconds=self.max),
+            std=std,
+            ci_low=low,
+            ci_high=high,
+            exact=self.exact,
+            confidence=confidence,
+            small_sample=n < min_n,
+            warnings=tuple(warnings),
+            excluded=self.excluded,
+            state=self,
+        )
+
+
+def _opt(f: Callable[[int, int], int], a: int | None, b: int | None) -> int | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return f(a, b)
+
+
+def _state_of(data: list[int], limit: int) -> DurationState:
+    lo, hi = min(data), max(data)
+    total = sum(data)
+    total_sq = sum(x * x for x in data)
+    n = len(data)
+    if n <= limit:
+        return DurationState(
+            values=tuple(sorted(data)),
+            n=n,
+            total=total,
+            total_sq=total_sq,
+            min=lo,
+            max=hi,
+            exact_limit=limit,
+        )
+    return DurationState(
+        sketch=QuantileSketch.of(data),
+        n=n,
+        total=total,
+        total_sq=total_sq,
+        min=lo,
+        max=hi,
+        exact_limit=limit,
+    )
+
+
+@attrs.frozen(kw_only=True)
+class DurationStats:
+    """A summary of durations: n, mean with a t interval, median, p90, any quantile, min and max.
+
+    Quantiles interpolate linearly between order statistics (Hyndman and Fan type 7) while the state
+    is exact (``exact``); beyond the state's exact limit they come from a sketch within 1 % relative
+    error. Values are rounded to whole microseconds. Every duration field is ``None`` when ``n == 0``.
+
+    Args:
+        n: How many durations.
+        mean: Arithmetic mean.
+        median: The 0.5 quantile.
+        p90: The 0.9 quantile.
+        min: The shortest.
+        max: The longest.
+        std: Sample standard deviation (``None`` when ``n < 2``).
+        ci_low: Lower end of the t interval for the mean (``None`` when ``n < 2``).
+        ci_high: Upper end of the interval.
+        exact: Whether quantiles are exact.
+        confidence: The interval's confidence level.
+        small_sample: Whether ``n`` is below the threshold the result was computed with.
+        warnings: Human-readable caveats.
+        excluded: Records left out, by reason.
+        state: The state it was computed from (for :meth:`quantile` and merging).
+
+    Example:
+        >>> from datetime import timedelta
+        >>> stats = DurationState.of([timedelta(minutes=m) for m in (1, 2, 3, 4)]).result()
+        >>> stats.quantile(0.75)
+        datetime.timedelta(seconds=195)
+        >>> print(stats)  # doctest: +NORMALIZE_WHITESPACE
+        Durations (n=4)
+          mean     00:02:30.0
+          median   00:02:30.0
+          p90      00:03:42.0
+          min      00:01:00.0
+          max      00:04:00.0
+          std      00:01:17.5
+          95% CI   [00:00:26.7, 00:04:33.3]
+          warning  small sample: n=4 is below 30
+    """
+
+    n: int
+    mean: timedelta | None
+    median: timedelta | None
+    p90: timedelta | None
+    min: timedelta | None
+    max: timedelta | None
+    std: timedelta | None = None
+    ci_low: timedelta | None = None
+    ci_high: timedelta | None = None
+    exact: bool = True
+    confidence: float = 0.95
+    small_sample: bool = False
+    warnings: tuple[str, ...] = ()
+    excluded: FrozenDict[str, int] = attrs.field(factory=FrozenDict, converter=_frozen_counts)
+    state: DurationState = attrs.field(factory=DurationState, repr=False, eq=False)
+
+    def quantile(self, q: float) -> timedelta | None:
+        """Return the ``q`` quantile of the durations (``None`` when there are none).
+
+        Raises:
+            InvalidValueError: If ``q`` is outside [0, 1].
+
+        Example:
+            >>> DurationState.of_microseconds([0, 100]).result().quantile(0.1)
+            datetime.timedelta(microseconds=10)
+        """
+        return self.state.quantile(q)
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the result as a plain dict (durations as :class:`~datetime.timedelta`).
+
+        Example:
+            >>> DurationState.of_microseconds([5]).result().to_dict()["n"]
+            1
+        """
+        return {
+            "n": self.n,
+            "mean": self.mean,
+            "median": self.median,
+            "p90": self.p90,
+            "min": self.min,
+            "max": self.max,
+            "std": self.std,
+            "ci_low": self.ci_low,
+            "ci_high": self.ci_high,
+            "exact": self.exact,
+            "confidence": self.confidence,
+            "small_sample": self.small_sample,
+            "warnings": list(self.warnings),
+            "excluded": dict(self.excluded),
+        }
+
+    def _rows(self) -> list[tuple[str, str]]:
+        rows = [
+            ("mean", _fmt(self.mean)),
+            ("median", _fmt(self.median)),
+            ("p90", _fmt(self.p90)),
+            ("min", _fmt(self.min)),
+            ("max", _fmt(self.max)),
+            ("std", _fmt(self.std)),
+            (f"{self.confidence:.0%} CI", f"[{_fmt(self.ci_low)}, {_fmt(self.ci_high)}]"),
+        ]
+        return rows + _common_rows(self.warnings, self.excluded)
+
+    def _title(self) -> str:
+        return f"Durations (n={self.n})"
+
+    def __str__(self) -> str:
+        return _text(self._title(), self._rows())
+
+    def _repr_html_(self) -> str:
+        return _html(self._title(), self._rows())
