@@ -4,6 +4,11 @@ Example:
     >>> from cs8.kpi import RateState
     >>> RateState.of([True, False]).result().value
     0.5
+    >>> from datetime import timedelta
+    >>> from cs8.kpi import required_agents
+    >>> required_agents(calls=100, period=timedelta(minutes=30), aht=timedelta(seconds=180),
+    ...                 target_answer_time=timedelta(seconds=20)).agents
+    14
 """
 
 from cs8.kpi._contact import (
@@ -21,6 +26,15 @@ from cs8.kpi._contact import (
     service_level_state,
 )
 from cs8.kpi._sketch import QuantileSketch
+from cs8.kpi._staffing import (
+    ErlangA,
+    Staffing,
+    erlang_a,
+    erlang_b,
+    erlang_c,
+    erlang_c_probability,
+    required_agents,
+)
 from cs8.kpi._stats import (
     Count,
     CountState,
@@ -60,21 +74,40 @@ from cs8.kpi._tickets import (
     ticket_summary,
     volume,
 )
+from cs8.kpi._surveys import (
+    NpsComparison,
+    NpsResult,
+    NpsState,
+    Score,
+    ScoreState,
+    ces,
+    ces_index,
+    compare_nps,
+    csat,
+    csat_mean,
+    nps,
+)
 
 __all__ = [
-    "PRESETS",
     "BusinessClock",
     "ChannelMix",
     "Count",
     "CountState",
     "DurationState",
     "DurationStats",
+    "ErlangA",
     "Mean",
     "MeanState",
-    "QuantileSketch",
+    "NpsComparison",
+    "NpsResult",
+    "NpsState",
+    "PRESETS",
     "Rate",
     "RateState",
     "Ratio",
+    "Score",
+    "ScoreState",
+    "Staffing",
     "TicketDefinition",
     "TicketSummary",
     "abandonment_rate",
@@ -83,8 +116,17 @@ __all__ = [
     "average_response_time",
     "average_speed_of_answer",
     "backlog",
+    "ces",
+    "ces_index",
     "channel_handoff_rate",
     "channel_mix",
+    "compare_nps",
+    "csat",
+    "csat_mean",
+    "erlang_a",
+    "erlang_b",
+    "erlang_c",
+    "erlang_c_probability",
     "first_contact_resolution",
     "first_contact_resolution_state",
     "first_reply_time",
@@ -92,6 +134,7 @@ __all__ = [
     "full_resolution_time",
     "next_reply_times",
     "normal_quantile",
+    "nps",
     "occupancy",
     "one_touch_rate",
     "one_touch_rate_state",
@@ -100,6 +143,7 @@ __all__ = [
     "reopen_rate",
     "reopen_rate_state",
     "requester_wait_time",
+    "required_agents",
     "resolution_rate",
     "resolution_rate_state",
     "resolution_time",
