@@ -27,7 +27,7 @@ from cs8.routing import (
     load_rules,
 )
 from cs8.routing._conditions import OPERATORS
-from cs8.routing._context import SLA_METRICS, SLA_STATES
+from cs8.routing._context import SLA_STATES
 
 JSON = Any
 
@@ -404,7 +404,7 @@ def contexts(draw: st.DrawFn) -> RoutingContext:
     )
     sla = draw(
         st.dictionaries(
-            st.sampled_from(SLA_METRICS[:2] + ("resolution",)),
+            st.sampled_from(("first_reply", "next_reply", "resolution")),
             st.fixed_dictionaries(
                 {"state": st.sampled_from(SLA_STATES), "remaining": st.integers(-4000, 4000)}
             ),
