@@ -244,12 +244,13 @@ class AgentPool:
         False
     """
 
-    __slots__ = ("_heaps", "_ids", "_skill_lists", "_slots", "weights")
+    __slots__ = ("_heaps", "_ids", "_skill_lists", "_slots", "_units", "weights")
 
     def __init__(
         self, agents: Iterable[Agent] = (), *, weights: ChannelWeights | None = None
     ) -> None:
         self.weights = ChannelWeights() if weights is None else weights
+        self._units: dict[Channel, int] = {c: self.weights._milli(c) for c in Channel}
         self._slots: dict[str, _Slot] = {}
         for agent in agents:
             if not isinstance(agent, Agent):
@@ -333,7 +334,7 @@ class AgentPool:
         """Whether ``agent_id`` works ``channel`` and has room for one more piece of work on it."""
         slot = self._slot(agent_id)
         channel = Channel(channel)
-        return channel in slot.channels and _room(slot, self.weights._milli(channel))
+        return channel in slot.channels and _room(slot, self._units[channel])
 
     def copy(self) -> AgentPool:
         """Return an independent pool with the same agents and loads (indexes are rebuilt lazily).
@@ -348,6 +349,7 @@ class AgentPool:
         """
         new = AgentPool.__new__(AgentPool)
         new.weights = self.weights
+        new._units = self._units
         new._slots = {k: s.copy() for k, s in self._slots.items()}
         new._ids = {k: list(v) for k, v in self._ids.items()}
         new._skill_lists = self._skill_lists  # static: skills never change
@@ -389,7 +391,7 @@ class AgentPool:
         channel = Channel(channel)
         if channel not in slot.channels:
             raise InvalidValueError(f"agent {agent_id!r} does not work the {channel.value} channel")
-        need = self.weights._milli(channel)
+        need = self._units[channel]
         if not _room(slot, need):
             raise InvalidValueError(
                 f"agent {agent_id!r} has no room for {channel.value} work "
@@ -412,7 +414,7 @@ class AgentPool:
             0.0
         """
         slot = self._slot(agent_id)
-        need = self.weights._milli(Channel(channel))
+        need = self._units[Channel(channel)]
         slot.load = max(0, slot.load - (slot.cap if need < 0 else need))
         self._touched(slot)
 
@@ -504,7 +506,7 @@ class AgentPool:
             chosen = [s for s in chosen if s.status is status]
             return _linear(chosen, need, strategy, self.weights, after), len(chosen)
         channel = need.channel
-        need_units = self.weights._milli(channel)
+        need_units = self._units[channel]
         if isinstance(strategy, RoundRobin):
             return self._round_robin(need, need_units, status, after)
         if isinstance(strategy, MostSkilled) and need.primary_skill is not None:
@@ -598,7 +600,7 @@ class AgentPool:
         out.append((f"status {status.value}", len(slots)))
         slots = [s for s in slots if need.channel in s.channels]
         out.append((f"channel {need.channel.value}", len(slots)))
-        units = self.weights._milli(need.channel)
+        units = self._units[need.channel]
         slots = [s for s in slots if _room(s, units)]
         out.append(("spare capacity", len(slots)))
         if need.skills:
