@@ -33,6 +33,7 @@ from cs8.routing._priority import (
     order_queue,
     queue_key,
 )
+from cs8.routing._router import AssignmentResult, Router, RoutingDecision
 from cs8.routing._rules import (
     BUILTIN_STRATEGY_NAMES,
     EscalationStep,
@@ -52,7 +53,7 @@ from cs8.routing._strategies import (
     LongestIdle,
     MostSkilled,
     RoundRobin,
-    RoundRobinState,
+    RoutingState,
     Weighted,
 )
 
@@ -62,6 +63,7 @@ __all__ = [
     "FIELDS",
     "Ageing",
     "AgentPool",
+    "AssignmentResult",
     "BuiltinStrategy",
     "BusinessClock",
     "ChannelWeights",
@@ -79,9 +81,11 @@ __all__ = [
     "PriorityAdjustments",
     "PriorityMatrix",
     "RoundRobin",
-    "RoundRobinState",
+    "Router",
     "RoutingContext",
+    "RoutingDecision",
     "RoutingRule",
+    "RoutingState",
     "Rule",
     "RuleActions",
     "RuleLimits",

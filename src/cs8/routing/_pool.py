@@ -613,6 +613,34 @@ class AgentPool:
             out.append((f"language {'/'.join(sorted(langs))}", len(slots)))
         return tuple(out)
 
+    def eligible(
+        self, need: Need, status: AgentStatus, *, among: Iterable[str] | None = None
+    ) -> tuple[Agent, ...]:
+        """Return the agents of ``status`` that pass every filter for ``need``, by id (a linear pass).
+
+        This is what a :class:`~cs8.routing.Strategy` plugin chooses from.
+
+        Example:
+            >>> from cs8 import Agent
+            >>> pool = AgentPool([Agent(id="b"), Agent(id="a", capacity=0)])
+            >>> [a.id for a in pool.eligible(Need(Channel.EMAIL), AgentStatus.ONLINE)]
+            ['b']
+        """
+        units = self._units[need.channel]
+        if among is None:
+            slots: Iterable[_Slot] = self._slots.values()
+        else:
+            slots = [self._slots[i] for i in set(among) if i in self._slots]
+        ids = sorted(
+            s.id
+            for s in slots
+            if s.status is status
+            and need.channel in s.channels
+            and _room(s, units)
+            and _qualifies(s, need)
+        )
+        return tuple(self.agent(i) for i in ids)
+
     def linear_choose(
         self,
         need: Need,

@@ -11,7 +11,7 @@ strategy             key (smallest wins), then agent id
                      capacity (capacity minus load, Zendesk's default); ``by="share"``: lowest
                      share of capacity used (Zendesk's percentage method)
 ``round_robin``      the first agent after the queue's last assigned agent in agent-id order,
-                     wrapping around (rotation state is a :class:`RoundRobinState` value)
+                     wrapping around (rotation state is a :class:`RoutingState` value)
 ``longest_idle``     earliest ``last_assigned_at`` (never assigned first)
 ``most_skilled``     highest level in the ticket's primary skill (the required skill with the
                      highest minimum level, then by name), then lowest share of capacity used
@@ -41,7 +41,7 @@ __all__ = [
     "LongestIdle",
     "MostSkilled",
     "RoundRobin",
-    "RoundRobinState",
+    "RoutingState",
     "Weighted",
 ]
 
@@ -137,7 +137,7 @@ class LongestIdle:
 class RoundRobin:
     """Give the work to the next eligible agent after the queue's last one, in agent-id order.
 
-    The rotation state is a :class:`RoundRobinState` passed to and returned by the router, so a
+    The rotation state is a :class:`RoutingState` passed to and returned by the router, so a
     rotation survives agents' work being cleared: freeing an agent does not move it ahead in the
     rotation, unlike least busy.
 
@@ -256,26 +256,47 @@ def _rr_last(value: Mapping[str, str] | None) -> FrozenDict[str, str]:
     return value if isinstance(value, FrozenDict) else FrozenDict(dict(value or {}))
 
 
-@attrs.frozen(kw_only=True)
-class RoundRobinState:
-    """Where each queue's round-robin rotation stands: the last agent given work, per queue.
+def _plugin_states(value: Mapping[str, Any] | None) -> FrozenDict[str, Any]:
+    return value if isinstance(value, FrozenDict) else FrozenDict(dict(value or {}))
 
-    A value, never global: the router takes one and returns the next in each decision.
+
+@attrs.frozen(kw_only=True)
+class RoutingState:
+    """The memory of strategies between decisions: round-robin rotations and plugins' states.
+
+    A value, never global: the router takes one and every decision carries the next one.
+
+    Args:
+        last: Queue name to the last agent given work from it by round robin (``""`` is the
+            default queue).
+        plugins: Strategy plugin name to the state it returned last time.
 
     Example:
-        >>> s = RoundRobinState().advanced("billing", "a2")
+        >>> s = RoutingState().advanced("billing", "a2")
         >>> s.last_for("billing"), s.last_for("sales")
         ('a2', None)
     """
 
     last: FrozenDict[str, str] = attrs.field(factory=FrozenDict, converter=_rr_last)
+    plugins: FrozenDict[str, Any] = attrs.field(factory=FrozenDict, converter=_plugin_states)
 
     def last_for(self, queue: str | None) -> str | None:
         """Return the last agent given work from ``queue`` (``None`` is the default queue)."""
         return self.last.get(queue or "")
 
-    def advanced(self, queue: str | None, agent_id: str) -> RoundRobinState:
-        """Return the state after ``agent_id`` was given work from ``queue``."""
+    def advanced(self, queue: str | None, agent_id: str) -> RoutingState:
+        """Return the state after round robin gave ``agent_id`` work from ``queue``."""
         data = dict(self.last)
         data[queue or ""] = agent_id
-        return RoundRobinState(last=FrozenDict(data))
+        return attrs.evolve(self, last=FrozenDict(data))
+
+    def plugin_state(self, name: str) -> FrozenDict[str, Any]:
+        """Return the state strategy plugin ``name`` returned last time (empty at first)."""
+        found = self.plugins.get(name)
+        return found if isinstance(found, FrozenDict) else FrozenDict()
+
+    def with_plugin_state(self, name: str, state: Mapping[str, Any]) -> RoutingState:
+        """Return the state after strategy plugin ``name`` returned ``state``."""
+        data = dict(self.plugins)
+        data[name] = state if isinstance(state, FrozenDict) else FrozenDict(dict(state))
+        return attrs.evolve(self, plugins=FrozenDict(data))
