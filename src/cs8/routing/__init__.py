@@ -20,7 +20,20 @@ from cs8.routing._context import (
     SlaSnapshot,
     resolve_field,
 )
+from cs8.routing._handoff import HandoffContext, TimelineEvent, handoff_context
 from cs8.routing._plugins import RuleRegistry, Strategy, StrategyChoice, StrategyState
+from cs8.routing._pool import AgentPool, ChannelWeights, Need
+from cs8.routing._priority import (
+    Ageing,
+    BusinessClock,
+    PriorityAdjustments,
+    PriorityMatrix,
+    SlaLike,
+    least_slack,
+    order_queue,
+    queue_key,
+)
+from cs8.routing._router import AssignmentResult, Router, RoutingDecision
 from cs8.routing._rules import (
     BUILTIN_STRATEGY_NAMES,
     EscalationStep,
@@ -33,31 +46,66 @@ from cs8.routing._rules import (
     load_rules,
 )
 from cs8.routing._schema import RuleLimits, rules_schema
+from cs8.routing._strategies import (
+    BUILTIN_STRATEGIES,
+    BuiltinStrategy,
+    LeastBusy,
+    LongestIdle,
+    MostSkilled,
+    RoundRobin,
+    RoutingState,
+    Weighted,
+)
 
 __all__ = [
+    "BUILTIN_STRATEGIES",
     "BUILTIN_STRATEGY_NAMES",
     "FIELDS",
+    "Ageing",
+    "AgentPool",
+    "AssignmentResult",
+    "BuiltinStrategy",
+    "BusinessClock",
+    "ChannelWeights",
     "CompiledCondition",
     "Condition",
     "ConditionFactory",
     "EscalationStep",
     "FieldKind",
     "FieldSpec",
+    "HandoffContext",
+    "LeastBusy",
+    "LongestIdle",
+    "MostSkilled",
+    "Need",
+    "PriorityAdjustments",
+    "PriorityMatrix",
+    "RoundRobin",
+    "Router",
     "RoutingContext",
+    "RoutingDecision",
     "RoutingRule",
+    "RoutingState",
     "Rule",
     "RuleActions",
     "RuleLimits",
     "RuleRegistry",
     "RuleSet",
+    "SlaLike",
     "SlaSnapshot",
     "Strategy",
     "StrategyChoice",
     "StrategyState",
+    "TimelineEvent",
+    "Weighted",
     "compile_condition",
     "dump_rules",
     "dumps_rules",
+    "handoff_context",
+    "least_slack",
     "load_rules",
+    "order_queue",
+    "queue_key",
     "resolve_field",
     "rules_schema",
 ]
