@@ -75,7 +75,7 @@ def write_records(
                 handle.write(json.dumps(data, ensure_ascii=False) + "\n")
             return len(items)
         header = _header(kind, columns, skip=("events",))
-        writer = csv.writer(handle, lineterminator="\n")
+        writer = csv.writer(handle)
         writer.writerow([column for _, column in header])
         for item in items:
             data = to_data(item)
@@ -165,7 +165,7 @@ def write_tickets(
     write_records(items, dest, kind=Ticket, format="csv", encoding=encoding)
     if events_dest is not None:
         with open_text(events_dest, encoding, "w") as (handle, _):
-            writer = csv.writer(handle, lineterminator="\n")
+            writer = csv.writer(handle)
             writer.writerow(EVENT_COLUMNS)
             for ticket in items:
                 for event in ticket.events:

@@ -48,6 +48,19 @@ from cs8.kpi._stats import (
     t_quantile,
     wilson_interval,
 )
+from cs8.kpi._surveys import (
+    NpsComparison,
+    NpsResult,
+    NpsState,
+    Score,
+    ScoreState,
+    ces,
+    ces_index,
+    compare_nps,
+    csat,
+    csat_mean,
+    nps,
+)
 from cs8.kpi._tickets import (
     PRESETS,
     BusinessClock,
@@ -74,21 +87,9 @@ from cs8.kpi._tickets import (
     ticket_summary,
     volume,
 )
-from cs8.kpi._surveys import (
-    NpsComparison,
-    NpsResult,
-    NpsState,
-    Score,
-    ScoreState,
-    ces,
-    ces_index,
-    compare_nps,
-    csat,
-    csat_mean,
-    nps,
-)
 
 __all__ = [
+    "PRESETS",
     "BusinessClock",
     "ChannelMix",
     "Count",
@@ -101,7 +102,7 @@ __all__ = [
     "NpsComparison",
     "NpsResult",
     "NpsState",
-    "PRESETS",
+    "QuantileSketch",
     "Rate",
     "RateState",
     "Ratio",
