@@ -594,9 +594,9 @@ class _Builder:
             )  # fmt: skip
         direction = Direction.OUTBOUND if proactive else Direction.INBOUND
         wait = timedelta(
-            seconds=round(_lognormal(rng, 22 if channel is Channel.PHONE else 40, 1.0))
+            seconds=round(_lognormal(rng, 11 if channel is Channel.PHONE else 14, 0.9))
         )
-        patience = timedelta(seconds=round(rng.expovariate(1 / 150)))
+        patience = timedelta(seconds=round(rng.expovariate(1 / 300)))
         if not proactive and patience < wait:
             return Interaction(
                 id=iid, customer_id=customer.id, channel=channel, started_at=at,
