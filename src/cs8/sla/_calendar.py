@@ -196,7 +196,7 @@ class BusinessCalendar:
         """
         a = to_us(_aware(start, "business_duration(start)"))
         b = to_us(_aware(end, "business_duration(end)"))
-        return timedelta(microseconds=self._engine.duration(a, b))
+        return _ONE_US * self._engine.duration(a, b)
 
     def add_business_time(self, start: datetime, amount: timedelta) -> datetime:
         """Return the earliest instant ``amount`` of business time after ``start``.
@@ -324,9 +324,9 @@ class BusinessCalendar:
                 a = (start - epoch) // one_us
                 b = (end - epoch) // one_us
                 if lo <= a < hi and lo <= b < hi:
-                    append(timedelta(microseconds=cum(b) - cum(a)))
+                    append(one_us * (cum(b) - cum(a)))
                 else:
-                    append(timedelta(microseconds=duration(a, b)))
+                    append(one_us * duration(a, b))
         except TypeError:
             raise _naive_in([*starts, *ends], "business_durations(starts, ends)") from None
         return out
@@ -385,7 +385,7 @@ class BusinessCalendar:
                     append(start)
                     continue
                 u = add((start - epoch) // one_us, delta)
-                append((epoch + timedelta(microseconds=u)).astimezone(start.tzinfo))
+                append((epoch + one_us * u).astimezone(start.tzinfo))
         except TypeError:
             for amount in amounts:
                 _us_of(amount, "add_business_times")
