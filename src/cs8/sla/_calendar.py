@@ -328,7 +328,9 @@ class BusinessCalendar:
                 else:
                     append(one_us * duration(a, b))
         except TypeError:
-            raise _naive_in([*starts, *ends], "business_durations(starts, ends)") from None
+            if all(isinstance(t, datetime) and t.utcoffset() is not None for t in starts):
+                raise _naive_in(ends, "business_durations(ends)") from None
+            raise _naive_in(starts, "business_durations(starts)") from None
         return out
 
     @overload
