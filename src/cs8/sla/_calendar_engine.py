@@ -174,9 +174,14 @@ class Engine:
                 2 * DAY_US + abs(table.offsets[k + 1] - table.offsets[k]) + 2 * _HOUR_US,
             )
         ]
-        for day in (*walker.holidays, *walker.overrides):
-            midnight = table.local_us(day, 0)
-            spans.append((midnight - DAY_US, midnight + 3 * DAY_US))
+        # A holiday or override changes only the hours of its own day: the weekday's and the
+        # override's intervals, whose hull is all that has to be explicit.
+        for day in {*walker.holidays, *walker.overrides}:
+            rules = [*walker.week[day.weekday()], *walker.overrides.get(day, ())]
+            if rules:
+                first = min(start for start, _ in rules)
+                last = max(end for _, end in rules)
+                spans.append((table.local_us(day, first), table.local_us(day, last)))
         spans.extend(walker.closures)
         spans = [(max(a, lo), min(b, hi)) for a, b in merge(spans) if b > lo and a < hi]
 
@@ -249,13 +254,14 @@ class Engine:
             None if explicit else offset - _MONDAY
             for offset, explicit in zip(self.offsets, self.explicit, strict=True)
         ]
-        # zero-length sentinels at the front, so a search never returns -1
+        # zero-length sentinels at the front, so a search never returns -1; within interval j,
+        # cum = min(r - (open_j - before_j), through_j)
         opens = [0, *self.opens]
-        before = [0, *self.before]
-        lengths = [0, *self.lengths]
+        keys = [0, *(a - b for a, b in zip(self.opens, self.before, strict=True))]
+        through = [0, *self.through]
         ex_starts = [-(2**62), *self.ex_starts]
-        ex_before = [0, *self.ex_before]
-        ex_lengths = [0, *(b - a for a, b in zip(self.ex_starts, self.ex_ends, strict=True))]
+        ex_keys = [-(2**62), *(a - b for a, b in zip(self.ex_starts, self.ex_before, strict=True))]
+        ex_through = [0, *self.ex_through]
         total = self.total
         week = WEEK_US
         search = bisect_right
@@ -266,15 +272,44 @@ class Engine:
             shift = shifts[i]
             if shift is None:
                 j = search(ex_starts, t) - 1
-                part = t - ex_starts[j]
-                length = ex_lengths[j]
-                return bases[i] + ex_before[j] + (part if part < length else length)
+                x = t - ex_keys[j]
+                y = ex_through[j]
+                return bases[i] + (x if x < y else y)
             q, r = divmod(t + shift, week)
             j = search(opens, r) - 1
-            part = r - opens[j]
-            length = lengths[j]
-            return bases[i] + q * total + before[j] + (part if part < length else length)
+            x = r - keys[j]
+            y = through[j]
+            return bases[i] + q * total + (x if x < y else y)
 
+        def between(a: int, b: int) -> int:
+            """Return ``cum(b) - cum(a)`` (both in the window), with the two lookups inlined."""
+            i = search(bounds, a) - 1
+            shift = shifts[i]
+            if shift is None:
+                j = search(ex_starts, a) - 1
+                x = a - ex_keys[j]
+                y = ex_through[j]
+                ca = bases[i] + (x if x < y else y)
+            else:
+                q, r = divmod(a + shift, week)
+                j = search(opens, r) - 1
+                x = r - keys[j]
+                y = through[j]
+                ca = bases[i] + q * total + (x if x < y else y)
+            i = search(bounds, b) - 1
+            shift = shifts[i]
+            if shift is None:
+                j = search(ex_starts, b) - 1
+                x = b - ex_keys[j]
+                y = ex_through[j]
+                return bases[i] + (x if x < y else y) - ca
+            q, r = divmod(b + shift, week)
+            j = search(opens, r) - 1
+            x = r - keys[j]
+            y = through[j]
+            return bases[i] + q * total + (x if x < y else y) - ca
+
+        self.between = between
         return cum
 
     def inside(self, t: int) -> bool:
@@ -313,7 +348,8 @@ class Engine:
         """Return the business µs from ``a`` to ``b`` (negative when ``b < a``)."""
         lo, hi = self.lo, self.hi
         if lo <= a < hi and lo <= b < hi:
-            return self.cum(b) - self.cum(a)
+            cum = self.cum
+            return cum(b) - cum(a)
         if b < a:
             return -self.duration(b, a)
         if b <= lo or a >= hi:
