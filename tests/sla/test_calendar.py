@@ -438,3 +438,36 @@ def test_deadline_across_spring_forward_counts_real_time() -> None:
     cal = BusinessCalendar.always_open(timezone="America/New_York")
     start = datetime(2026, 3, 8, 1, tzinfo=NY)
     assert datetime(2026, 3, 8, 4, tzinfo=NY) == cal.add_business_time(start, h(2))
+
+
+def test_calendar_open_only_on_an_override_date_counts_that_date() -> None:
+    cal = BusinessCalendar(
+        timezone="UTC", hours={}, overrides={date(2026, 1, 5): [("09:00", "10:00")]}
+    )
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    assert datetime(2026, 1, 5, 9, 30, tzinfo=UTC) == cal.add_business_time(start, h(0.5))
+
+
+def test_adding_more_than_a_calendar_ever_has_raises_calendar_error() -> None:
+    cal = BusinessCalendar(
+        timezone="UTC", hours={}, overrides={date(2026, 1, 5): [("09:00", "10:00")]}
+    )
+    with pytest.raises(CalendarError, match="no business time"):
+        cal.add_business_time(datetime(2026, 1, 1, tzinfo=UTC), h(2))
+
+
+def test_subtracting_within_an_override_only_calendar_lands_in_it() -> None:
+    cal = BusinessCalendar(
+        timezone="UTC", hours={}, overrides={date(2026, 1, 5): [("09:00", "10:00")]}
+    )
+    end = datetime(2026, 2, 1, tzinfo=UTC)
+    assert datetime(2026, 1, 5, 9, 15, tzinfo=UTC) == cal.add_business_time(end, -h(0.75))
+
+
+def test_fold_aware_start_counts_from_its_own_occurrence() -> None:
+    # 01:30 EST (fold=1) on 2026-11-01 is an hour after 01:30 EDT; an always-open calendar counts
+    # exactly the real hour between them.
+    cal = BusinessCalendar.always_open(timezone="America/New_York")
+    first = datetime(2026, 11, 1, 1, 30, tzinfo=NY)
+    second = datetime(2026, 11, 1, 1, 30, fold=1, tzinfo=NY)
+    assert h(1) == cal.business_duration(first, second)
