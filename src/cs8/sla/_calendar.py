@@ -194,9 +194,21 @@ class BusinessCalendar:
             >>> cal.business_duration(monday, monday.replace(hour=10))
             datetime.timedelta(seconds=3600)
         """
+        engine = self._cache.get("engine") or self._engine
+        if type(start) is datetime and type(end) is datetime:
+            try:
+                a = (start - _EPOCH) // _ONE_US
+                b = (end - _EPOCH) // _ONE_US
+            except TypeError:
+                pass  # a naive datetime: the checks below say which
+            else:
+                lo, hi = engine.lo, engine.hi
+                if lo <= a < hi and lo <= b < hi:
+                    return _ONE_US * engine.between(a, b)
+                return _ONE_US * engine.duration(a, b)
         a = to_us(_aware(start, "business_duration(start)"))
         b = to_us(_aware(end, "business_duration(end)"))
-        return timedelta(microseconds=self._engine.duration(a, b))
+        return _ONE_US * engine.duration(a, b)
 
     def add_business_time(self, start: datetime, amount: timedelta) -> datetime:
         """Return the earliest instant ``amount`` of business time after ``start``.
@@ -223,12 +235,23 @@ class BusinessCalendar:
             >>> cal.add_business_time(monday, -timedelta(hours=8)).isoformat()
             '2026-02-23T16:00:00+00:00'
         """
+        engine = self._cache.get("engine") or self._engine
+        if type(start) is datetime and type(amount) is timedelta:
+            try:
+                amount_us = amount // _ONE_US
+                if amount_us == 0:
+                    if start.utcoffset() is None:
+                        raise TypeError
+                    return start
+                u = engine.add((start - _EPOCH) // _ONE_US, amount_us)
+                return (_EPOCH + _ONE_US * u).astimezone(start.tzinfo)
+            except TypeError:
+                pass  # a naive datetime: the checks below say which
         aware = _aware(start, "add_business_time(start)")
         amount_us = _us_of(amount)
         if amount_us == 0:
             return aware
-        result = self._engine.add(to_us(aware), amount_us)
-        return from_us(result, aware.tzinfo)
+        return from_us(engine.add(to_us(aware), amount_us), aware.tzinfo)
 
     def is_open(self, t: datetime) -> bool:
         """Return whether the calendar is open at the instant ``t``.
@@ -315,7 +338,7 @@ class BusinessCalendar:
             return np.asarray(result).view("timedelta64[us]")
         if len(starts) != len(ends):
             raise _length_error("business_durations", len(starts), len(ends))
-        epoch, one_us, cum, duration = _EPOCH, _ONE_US, engine.cum, engine.duration
+        epoch, one_us, between, duration = _EPOCH, _ONE_US, engine.between, engine.duration
         lo, hi = engine.lo, engine.hi
         out: list[timedelta] = []
         append = out.append
@@ -324,11 +347,13 @@ class BusinessCalendar:
                 a = (start - epoch) // one_us
                 b = (end - epoch) // one_us
                 if lo <= a < hi and lo <= b < hi:
-                    append(timedelta(microseconds=cum(b) - cum(a)))
+                    append(one_us * between(a, b))
                 else:
-                    append(timedelta(microseconds=duration(a, b)))
+                    append(one_us * duration(a, b))
         except TypeError:
-            raise _naive_in([*starts, *ends], "business_durations(starts, ends)") from None
+            if all(isinstance(t, datetime) and t.utcoffset() is not None for t in starts):
+                raise _naive_in(ends, "business_durations(ends)") from None
+            raise _naive_in(starts, "business_durations(starts)") from None
         return out
 
     @overload
@@ -385,7 +410,7 @@ class BusinessCalendar:
                     append(start)
                     continue
                 u = add((start - epoch) // one_us, delta)
-                append((epoch + timedelta(microseconds=u)).astimezone(start.tzinfo))
+                append((epoch + one_us * u).astimezone(start.tzinfo))
         except TypeError:
             for amount in amounts:
                 _us_of(amount, "add_business_times")

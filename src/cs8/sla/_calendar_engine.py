@@ -30,17 +30,20 @@ from __future__ import annotations
 import functools
 import zoneinfo
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 from cs8.sla._calendar_local import DAY_US, SECOND_US, DayWalker, merge, to_us
 
-__all__ = ["WEEK_US", "Engine"]
+__all__ = ["WEEK_US", "Engine", "ZoneTable", "zone_table"]
 
 WEEK_US = 7 * DAY_US
 _MONDAY = 4 * DAY_US  # 1970-01-05, the first Monday after the epoch, in local microseconds
 _SAMPLE_US = 5 * DAY_US  # offsets change at most once between samples (tzdata: >= 6.9 days apart)
+_OLD_SAMPLE_US = 3 * DAY_US  # before 1970 (Africa/Freetown had changes four days apart)
 _HOUR_US = 3600 * SECOND_US
-_ZERO = timedelta(0)
+_ONE_US = timedelta(microseconds=1)
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _FIRST_YEAR, _LAST_YEAR = 1970, 2100
 _MIN_YEAR, _MAX_YEAR = 1900, 2200
 
@@ -49,37 +52,69 @@ def _year_us(year: int) -> int:
     return to_us(datetime(year, 1, 1, tzinfo=UTC))
 
 
-@functools.lru_cache(maxsize=64)
-def _transitions(key: str, lo: int, hi: int) -> tuple[tuple[int, int], ...]:
-    """Return ``(instant, |offset change|)`` for each UTC offset change of zone ``key`` in range.
+class ZoneTable:
+    """The UTC offset changes of a zone over a range of instants, exact to the second.
 
-    The instant is found to within an hour (it only has to fall inside the explicit span built
-    around it). Offsets are sampled every five days: tzdata has no two changes of a zone closer
-    than 6.9 days since 1970. This is a pure function of tzdata, so it is memoized per zone.
+    Maps a local wall time to its instant as :mod:`zoneinfo` does with ``fold=0`` (a time in a gap
+    or a fold is read with the offset before the change) with one binary search: a wall time
+    before ``change + max(offset before, offset after)`` uses the offset before the change.
+
+    Args:
+        key: IANA zone name.
+        lo: First instant (epoch µs) covered.
+        hi: Last instant covered.
     """
-    tz = zoneinfo.ZoneInfo(key)
-    found = []
 
-    def offset(us: int) -> timedelta | None:
-        return datetime.fromtimestamp(us // SECOND_US, tz).utcoffset()
+    def __init__(self, key: str, lo: int, hi: int) -> None:
+        tz = zoneinfo.ZoneInfo(key)
 
-    prev_t, prev = lo, offset(lo)
-    t = lo
-    while t < hi:
-        t = min(t + _SAMPLE_US, hi)
-        cur = offset(t)
-        if cur != prev:
-            a, b = prev_t, t
-            while b - a > _HOUR_US:
-                mid = (a + b) // 2
-                if offset(mid) == prev:
-                    a = mid
-                else:
-                    b = mid
-            change = abs((cur or _ZERO) - (prev or _ZERO)) // timedelta(microseconds=1)
-            found.append((b, change))
-        prev_t, prev = t, cur
-    return tuple(found)
+        def offset(seconds: int) -> int:
+            delta = datetime.fromtimestamp(seconds, tz).utcoffset()
+            return 0 if delta is None else delta // _ONE_US
+
+        changes: list[int] = []
+        offsets = [offset(lo // SECOND_US)]
+        prev_s = lo // SECOND_US
+        last_s = hi // SECOND_US
+        modern_s = _year_us(_FIRST_YEAR) // SECOND_US
+        while prev_s < last_s:
+            step = _SAMPLE_US if prev_s >= modern_s else _OLD_SAMPLE_US
+            t = min(prev_s + step // SECOND_US, last_s)
+            cur = offset(t)
+            if cur != offsets[-1]:
+                a, b = prev_s, t
+                while b - a > 1:
+                    mid = (a + b) // 2
+                    if offset(mid) == offsets[-1]:
+                        a = mid
+                    else:
+                        b = mid
+                changes.append(b * SECOND_US)
+                offsets.append(cur)
+            prev_s = t
+        self.changes = tuple(changes)
+        self.offsets = tuple(offsets)
+        self.thresholds = tuple(t + max(offsets[k], offsets[k + 1]) for k, t in enumerate(changes))
+
+    def offset_at(self, t: int) -> int:
+        """Return the UTC offset (µs) in force at the instant ``t``."""
+        return self.offsets[bisect_right(self.changes, t)]
+
+    def local_us(self, day: date, seconds: int) -> int:
+        """Return the instant (epoch µs) of wall time ``day`` + ``seconds``, read with ``fold=0``."""
+        wall = (day.toordinal() - _EPOCH_ORDINAL) * DAY_US + seconds * SECOND_US
+        return wall - self.offsets[bisect_right(self.thresholds, wall)]
+
+
+@functools.lru_cache(maxsize=64)
+def zone_table(key: str, lo: int, hi: int) -> ZoneTable:
+    """Return the :class:`ZoneTable` of a zone (memoized: a pure function of tzdata).
+
+    Offsets are sampled every five days from 1970 (tzdata has no two changes of one zone closer
+    than 6.9 days since then) and every three days before, then each change is bisected to the
+    second.
+    """
+    return ZoneTable(key, lo, hi)
 
 
 class Engine:
@@ -130,14 +165,23 @@ class Engine:
         self.lo, self.hi = lo, hi
         # Around a change at T, a day's hours (which span two local days) may straddle it for
         # instants within two local days plus the change of T: those become explicit.
+        table = zone_table(str(walker.tz.key), lo - WEEK_US, hi + WEEK_US)
+        self.table = table
         spans = [
             (t - margin, t + margin)
-            for t, change in _transitions(walker.tz.key, lo - WEEK_US, hi + WEEK_US)
-            for margin in (2 * DAY_US + change + 2 * _HOUR_US,)
+            for k, t in enumerate(table.changes)
+            for margin in (
+                2 * DAY_US + abs(table.offsets[k + 1] - table.offsets[k]) + 2 * _HOUR_US,
+            )
         ]
-        for day in (*walker.holidays, *walker.overrides):
-            midnight = walker.local_us(day, 0)
-            spans.append((midnight - DAY_US, midnight + 3 * DAY_US))
+        # A holiday or override changes only the hours of its own day: the weekday's and the
+        # override's intervals, whose hull is all that has to be explicit.
+        for day in {*walker.holidays, *walker.overrides}:
+            rules = [*walker.week[day.weekday()], *walker.overrides.get(day, ())]
+            if rules:
+                first = min(start for start, _ in rules)
+                last = max(end for _, end in rules)
+                spans.append((table.local_us(day, first), table.local_us(day, last)))
         spans.extend(walker.closures)
         spans = [(max(a, lo), min(b, hi)) for a, b in merge(spans) if b > lo and a < hi]
 
@@ -147,9 +191,7 @@ class Engine:
         for a, b in [*spans, (hi, hi)]:
             if a > cur:
                 bounds.append(cur)
-                middle = datetime.fromtimestamp((cur + a) // 2 // SECOND_US, walker.tz)
-                delta = middle.utcoffset()
-                offsets.append(0 if delta is None else delta // timedelta(microseconds=1))
+                offsets.append(table.offset_at((cur + a) // 2))
             if b > a:
                 bounds.append(a)
                 offsets.append(None)
@@ -166,7 +208,7 @@ class Engine:
         ends = [*bounds[1:], hi]
         for index, start in enumerate(bounds):
             if self.explicit[index]:
-                for a, b in walker.intervals(start, ends[index]):
+                for a, b in walker.intervals(start, ends[index], table.local_us):
                     self.ex_starts.append(a)
                     self.ex_ends.append(b)
                     self.ex_before.append(ex_total)
@@ -186,6 +228,7 @@ class Engine:
                 total = base + self._week_cum(ends[index] + self.offsets[index])
             self.bases.append(base)
         self.cumulative.append(total)
+        self.cum = self._make_cum()
 
     # -- the cumulative function ---------------------------------------------------------------
 
@@ -202,18 +245,72 @@ class Engine:
             return 0
         return self.ex_before[j] + min(t - self.ex_starts[j], self.ex_ends[j] - self.ex_starts[j])
 
-    def cum(self, t: int) -> int:
-        """Return the business µs from the window's start to ``t`` (``lo <= t <= hi``)."""
-        i = bisect_right(self.bounds, t) - 1
-        if i < 0:
-            return 0
-        if self.explicit[i]:
-            return self.bases[i] + self._cum_explicit(t)
-        return self.bases[i] + self._week_cum(t + self.offsets[i])
+    def _make_cum(self) -> Callable[[int], int]:
+        """Return ``C`` as a closure over the tables (the hot path of every operation)."""
+        bounds = self.bounds
+        bases = self.bases
+        # per piece: the local-minus-Monday shift of a regular piece, None for an explicit one
+        shifts = [
+            None if explicit else offset - _MONDAY
+            for offset, explicit in zip(self.offsets, self.explicit, strict=True)
+        ]
+        # zero-length sentinels at the front, so a search never returns -1; within interval j,
+        # cum = min(r - (open_j - before_j), through_j)
+        opens = [0, *self.opens]
+        keys = [0, *(a - b for a, b in zip(self.opens, self.before, strict=True))]
+        through = [0, *self.through]
+        ex_starts = [-(2**62), *self.ex_starts]
+        ex_keys = [-(2**62), *(a - b for a, b in zip(self.ex_starts, self.ex_before, strict=True))]
+        ex_through = [0, *self.ex_through]
+        total = self.total
+        week = WEEK_US
+        search = bisect_right
 
-    def inside(self, t: int) -> bool:
-        """Return whether ``t`` lies in the compiled window."""
-        return self.lo <= t < self.hi
+        def cum(t: int) -> int:
+            """Return the business µs from the window's start to ``t`` (``lo <= t <= hi``)."""
+            i = search(bounds, t) - 1
+            shift = shifts[i]
+            if shift is None:
+                j = search(ex_starts, t) - 1
+                x = t - ex_keys[j]
+                y = ex_through[j]
+                return bases[i] + (x if x < y else y)
+            q, r = divmod(t + shift, week)
+            j = search(opens, r) - 1
+            x = r - keys[j]
+            y = through[j]
+            return bases[i] + q * total + (x if x < y else y)
+
+        def between(a: int, b: int) -> int:
+            """Return ``cum(b) - cum(a)`` (both in the window), with the two lookups inlined."""
+            i = search(bounds, a) - 1
+            shift = shifts[i]
+            if shift is None:
+                j = search(ex_starts, a) - 1
+                x = a - ex_keys[j]
+                y = ex_through[j]
+                ca = bases[i] + (x if x < y else y)
+            else:
+                q, r = divmod(a + shift, week)
+                j = search(opens, r) - 1
+                x = r - keys[j]
+                y = through[j]
+                ca = bases[i] + q * total + (x if x < y else y)
+            i = search(bounds, b) - 1
+            shift = shifts[i]
+            if shift is None:
+                j = search(ex_starts, b) - 1
+                x = b - ex_keys[j]
+                y = ex_through[j]
+                return bases[i] + (x if x < y else y) - ca
+            q, r = divmod(b + shift, week)
+            j = search(opens, r) - 1
+            x = r - keys[j]
+            y = through[j]
+            return bases[i] + q * total + (x if x < y else y) - ca
+
+        self.between = between
+        return cum
 
     def _earliest(self, value: int) -> int:
         """Return the earliest instant in the window where ``C`` reaches ``value``."""
@@ -247,7 +344,8 @@ class Engine:
         """Return the business µs from ``a`` to ``b`` (negative when ``b < a``)."""
         lo, hi = self.lo, self.hi
         if lo <= a < hi and lo <= b < hi:
-            return self.cum(b) - self.cum(a)
+            cum = self.cum
+            return cum(b) - cum(a)
         if b < a:
             return -self.duration(b, a)
         if b <= lo or a >= hi:
