@@ -503,21 +503,6 @@ class SlaResult:
 # Clocks
 
 
-class _RealClock:
-    """Calendar time: every second counts (instants are UTC, so arithmetic is elapsed time)."""
-
-    __slots__ = ()
-
-    def business_duration(self, start: datetime, end: datetime) -> timedelta:
-        return end - start
-
-    def add_business_time(self, start: datetime, amount: timedelta) -> datetime:
-        return start + amount
-
-
-_REAL = _RealClock()
-
-
 def _utc(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
@@ -655,26 +640,104 @@ def _status_at(line: _Timeline, t: datetime) -> TicketStatus:
     return line.statuses[bisect_right(line.status_times, t) - 1]
 
 
+class _Meter:
+    """Business time since a fixed origin, memoized per instant for one evaluation.
+
+    Every span's business time is the difference of two memoized values, so one ticket costs one
+    calendar call per distinct boundary however many metrics and cycles share it (business time is
+    additive over adjacent ranges).
+    """
+
+    __slots__ = ("_clock", "_memo", "_origin", "add")
+
+    def __init__(self, clock: BusinessClock, origin: datetime) -> None:
+        self._clock = clock
+        self._origin = origin
+        self._memo: dict[datetime, timedelta] = {origin: _ZERO}
+        self.add = clock.add_business_time
+
+    def since_origin(self, t: datetime) -> timedelta:
+        value = self._memo.get(t)
+        if value is None:
+            value = self._clock.business_duration(self._origin, t)
+            self._memo[t] = value
+        return value
+
+
+class _RealMeter:
+    """Calendar time since a fixed origin (UTC instants, so a difference is elapsed time)."""
+
+    __slots__ = ("_origin",)
+
+    def __init__(self, origin: datetime) -> None:
+        self._origin = origin
+
+    def since_origin(self, t: datetime) -> timedelta:
+        return t - self._origin
+
+    @staticmethod
+    def add(start: datetime, amount: timedelta) -> datetime:
+        return start + amount
+
+
 def _crossings(
     spans: Sequence[tuple[datetime, datetime]],
-    clock: BusinessClock,
+    meter: _Meter | _RealMeter,
     amounts: Sequence[timedelta],
 ) -> tuple[timedelta, list[datetime | None]]:
     """Sum business time over ``spans`` and find when the sum first reaches each amount (sorted)."""
     elapsed = _ZERO
     found: list[datetime | None] = [None] * len(amounts)
     pending = 0
+    count = len(amounts)
+    since_origin = meter.since_origin
     for start, end in spans:
-        piece = clock.business_duration(start, end)
+        piece = since_origin(end) - since_origin(start)
         if piece <= _ZERO:
             continue
         total = elapsed + piece
-        while pending < len(amounts) and amounts[pending] <= total:
+        while pending < count and amounts[pending] <= total:
             need = amounts[pending] - elapsed
-            found[pending] = start if need <= _ZERO else clock.add_business_time(start, need)
+            found[pending] = start if need <= _ZERO else meter.add(start, need)
             pending += 1
         elapsed = total
     return elapsed, found
+
+
+@attrs.frozen
+class _Plan:
+    """A target's thresholds as elapsed amounts, computed once per evaluation."""
+
+    warnings: tuple[timedelta, ...]
+    escalations: tuple[tuple[timedelta, str], ...]
+    amounts: tuple[timedelta, ...]
+
+
+def _plan(target: SlaTarget) -> _Plan:
+    warnings = target.warning_amounts()
+    escalations = target.escalation_amounts()
+    amounts = tuple(sorted({target.within, *warnings, *(a for a, _ in escalations)}))
+    return _Plan(warnings, escalations, amounts)
+
+
+class _Context:
+    """What one evaluation shares between its metrics: the timeline, meters and plans."""
+
+    __slots__ = ("business", "line", "plans", "real")
+
+    def __init__(self, line: _Timeline, calendar: BusinessClock | None) -> None:
+        self.line = line
+        self.real = _RealMeter(line.created)
+        self.business: _Meter | _RealMeter = (
+            self.real if calendar is None else _Meter(calendar, line.created)
+        )
+        self.plans: dict[int, _Plan] = {}
+
+    def plan(self, target: SlaTarget) -> _Plan:
+        plan = self.plans.get(id(target))
+        if plan is None:
+            plan = self.plans[id(target)] = _plan(target)
+        return plan
 
 
 # --------------------------------------------------------------------------------------------------
@@ -825,13 +888,13 @@ class SlaPolicy:
                 by_metric.setdefault(target.metric, []).append(target)
         if not by_metric:
             return ()
-        line = _walk(ticket, now)
+        context = _Context(_walk(ticket, now), self.calendar)
         results: list[SlaResult] = []
         for metric in SlaMetric:
             candidates = by_metric.get(metric)
             if not candidates:
                 continue
-            result = self._evaluate_metric(ticket.id, metric, candidates, line)
+            result = self._evaluate_metric(ticket.id, metric, candidates, context)
             if result is not None:
                 results.append(result)
         return tuple(results)
@@ -857,12 +920,12 @@ class SlaPolicy:
         ticket_id: str,
         metric: SlaMetric,
         candidates: list[SlaTarget],
-        line: _Timeline,
+        context: _Context,
     ) -> SlaResult | None:
         cycles: list[SlaCycle] = []
         latest: SlaResult | None = None
-        for start, end in self._cycles_of(metric, line):
-            result = self._evaluate_cycle(ticket_id, metric, candidates, line, start, end)
+        for start, end in self._cycles_of(metric, context.line):
+            result = self._evaluate_cycle(ticket_id, metric, candidates, context, start, end)
             if result is None:
                 continue
             latest = result
@@ -887,10 +950,11 @@ class SlaPolicy:
         ticket_id: str,
         metric: SlaMetric,
         candidates: list[SlaTarget],
-        line: _Timeline,
+        context: _Context,
         start: datetime,
         end: datetime | None,
     ) -> SlaResult | None:
+        line = context.line
         until = line.now if end is None else end
         # The priority in force when the cycle is judged selects the target; the time since then
         # bounds when its thresholds can have been passed.
@@ -905,18 +969,15 @@ class SlaPolicy:
                 since = line.priority_times[index]
                 break
             index -= 1
-        clock: BusinessClock = (
-            self.calendar if target.business_hours and self.calendar is not None else _REAL
-        )
+        meter = context.business if target.business_hours else context.real
         if metric is SlaMetric.TOTAL_RESOLUTION:
             stop = target.pause_statuses or frozenset()
         else:
             stop = self._pause_for(target) | _STOPPED
         spans = _running_spans(line, start, until, stop)
-        warn = target.warning_amounts()
-        esc = target.escalation_amounts()
-        amounts = sorted({target.within, *warn, *(a for a, _ in esc)})
-        elapsed, found = _crossings(spans, clock, amounts)
+        plan = context.plan(target)
+        warn, esc, amounts = plan.warnings, plan.escalations, plan.amounts
+        elapsed, found = _crossings(spans, meter, amounts)
         reached = dict(zip(amounts, found, strict=True))
         running = end is None and _status_at(line, until) not in stop
 
@@ -930,7 +991,7 @@ class SlaPolicy:
             at = reached[amount]
             if at is not None:
                 return max(at, since)
-            return clock.add_business_time(until, amount - elapsed)
+            return meter.add(until, amount - elapsed)
 
         breached_at = passed(target.within)
         if breached_at is not None:
@@ -975,7 +1036,7 @@ class SlaPolicy:
             started_at=start,
             completed_at=end,
             priority=priority,
-            business_hours=clock is not _REAL,
+            business_hours=meter is not context.real,
             warnings_passed=warnings_passed,
             warned_at=warned_at,
             next_warning_at=next_warning_at,
