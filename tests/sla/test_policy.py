@@ -152,6 +152,19 @@ def test_first_reply_never_restarts_after_a_reopen() -> None:
     assert (at(10), ()) == (result.completed_at, tuple(c.started_at for c in result.cycles[1:]))
 
 
+def test_agent_opening_comment_is_not_the_first_reply() -> None:
+    # Zendesk: "If the ticket is created by an agent and the first comment is public the second
+    # timestamp shifts to the second public agent comment" (About native Support time duration
+    # metrics, https://support.zendesk.com/hc/en-us/articles/4408834848154).
+    t = ticket(agent(9), customer(10), agent(12), created_by="agent")
+    assert one(policy("first_reply"), t, now=20).completed_at == at(12)
+
+
+def test_customer_reply_to_an_agent_opening_comment_starts_a_next_reply_cycle() -> None:
+    t = ticket(agent(9), customer(10), agent(12), created_by="agent")
+    assert one(policy("next_reply"), t, now=20).cycles[0].started_at == at(10)
+
+
 def test_a_solve_before_any_reply_completes_first_reply() -> None:
     t = ticket(status(10, "solved"))
     result = one(policy("first_reply"), t, now=20)

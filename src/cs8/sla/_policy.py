@@ -540,6 +540,8 @@ def _walk(ticket: Ticket, now: datetime) -> _Timeline:
     reply_open: datetime | None = None
     update_open: datetime | None = None
     agent, customer = ActorKind.AGENT, ActorKind.CUSTOMER
+    # A ticket an agent opened with a public comment is not answered by that comment (Zendesk).
+    opening_comment = ticket.created_by is agent
     for event in ticket.events:
         at = _utc(event.at)
         if at > now:
@@ -550,8 +552,9 @@ def _walk(ticket: Ticket, now: datetime) -> _Timeline:
             if not msg.public:
                 continue
             if msg.author is agent:
-                if first_reply_end is None:
+                if first_reply_end is None and not opening_comment:
                     first_reply_end = at
+                opening_comment = False
                 if reply_open is not None:
                     reply_cycles.append((reply_open, at))
                     reply_open = None
@@ -559,8 +562,10 @@ def _walk(ticket: Ticket, now: datetime) -> _Timeline:
                     update_cycles.append((update_open, at))
                 update_open = at
                 replied = True
-            elif msg.author is customer and replied and reply_open is None:
-                reply_open = at
+            elif msg.author is customer:
+                opening_comment = False
+                if replied and reply_open is None:
+                    reply_open = at
         elif kind is StatusChange:
             new: TicketStatus = event.status  # type: ignore[union-attr]
             if new is status:
