@@ -119,6 +119,14 @@ def test_total_resolution_counts_pending_and_the_solved_gap_before_a_reopen() ->
     assert (5 * H, at(14)) == (result.elapsed, result.completed_at)
 
 
+def test_reopening_an_old_ticket_breaches_total_resolution_at_the_reopen() -> None:
+    # Plain: "Reopening a very old thread can immediately breach this SLA"
+    # (https://www.plain.com/docs/graphql-reference/types/TotalResolutionTimeServiceLevelAgreement).
+    t = ticket(status(10, "solved"), status(20, "open"))
+    result = one(policy("total_resolution", 4 * H), t, now=21)
+    assert (result.state, result.breached_at) == (SlaState.BREACHED, at(20))
+
+
 def test_resolution_is_paused_by_the_policy_pause_statuses() -> None:
     t = ticket(status(10, "pending"), status(11, "open"), status(12, "solved"))
     assert one(policy("resolution"), t, now=20).elapsed == 2 * H

@@ -622,9 +622,17 @@ def _walk(ticket: Ticket, now: datetime) -> _Timeline:
 
 
 def _running_spans(
-    line: _Timeline, start: datetime, end: datetime, stop: frozenset[TicketStatus]
+    line: _Timeline,
+    start: datetime,
+    end: datetime,
+    stop: frozenset[TicketStatus],
+    *,
+    inside: bool = False,
 ) -> list[tuple[datetime, datetime]]:
-    """Return the sub-spans of ``[start, end)`` whose status is not in ``stop``, merged."""
+    """Return the sub-spans of ``[start, end)`` whose status is not in ``stop``, merged.
+
+    With ``inside``, return the sub-spans whose status is in ``stop`` instead.
+    """
     times, statuses = line.status_times, line.statuses
     index = max(0, bisect_right(times, start) - 1)
     spans: list[tuple[datetime, datetime]] = []
@@ -632,7 +640,7 @@ def _running_spans(
     while index < count and times[index] < end:
         seg_start = times[index] if times[index] > start else start
         seg_end = times[index + 1] if index + 1 < count and times[index + 1] < end else end
-        if statuses[index] not in stop and seg_start < seg_end:
+        if (statuses[index] in stop) is inside and seg_start < seg_end:
             if spans and spans[-1][1] == seg_start:
                 spans[-1] = (spans[-1][0], seg_end)
             else:
@@ -980,22 +988,36 @@ class SlaPolicy:
         else:
             stop = self._pause_for(target) | _STOPPED
         spans = _running_spans(line, start, until, stop)
+        # Time a live clock did not show, because the ticket was solved then (total resolution
+        # counts it once the ticket reopens): a threshold passed in it is reported at its end.
+        hidden = (
+            _running_spans(line, start, until, _STOPPED, inside=True)
+            if metric is SlaMetric.TOTAL_RESOLUTION and not stop & _STOPPED
+            else []
+        )
         plan = context.plan(target)
         warn, esc, amounts = plan.warnings, plan.escalations, plan.amounts
         elapsed, found = _crossings(spans, meter, amounts)
         reached = dict(zip(amounts, found, strict=True))
         running = end is None and _status_at(line, until) not in stop
 
+        def shown(at: datetime) -> datetime:
+            for a, b in hidden:
+                if a <= at < b:
+                    at = b
+                    break
+            return max(at, since)
+
         def passed(amount: timedelta) -> datetime | None:
             at = reached[amount]
-            return None if at is None or at >= until else max(at, since)
+            return None if at is None or at >= until else shown(at)
 
         def upcoming(amount: timedelta) -> datetime | None:
             if not running:
                 return None
             at = reached[amount]
             if at is not None:
-                return max(at, since)
+                return shown(at)
             return meter.add(until, amount - elapsed)
 
         breached_at = passed(target.within)
