@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import zoneinfo
 from bisect import bisect_right
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 
 from cs8.exceptions import CalendarError
@@ -35,8 +35,10 @@ DAY_US = 86_400 * SECOND_US
 _CHUNK_US = 7 * DAY_US
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _ONE_DAY = timedelta(days=1)
+_ONE_US = timedelta(microseconds=1)
 
 Span = tuple[int, int]
+LocalUs = Callable[[date, int], int]
 
 
 def to_us(value: datetime) -> int:
@@ -46,8 +48,7 @@ def to_us(value: datetime) -> int:
         >>> to_us(datetime(1970, 1, 1, 0, 0, 1, 5, tzinfo=UTC))
         1000005
     """
-    delta = value - _EPOCH
-    return (delta.days * 86400 + delta.seconds) * SECOND_US + delta.microseconds
+    return (value - _EPOCH) // _ONE_US
 
 
 def from_us(value: int, tz: object) -> datetime:
@@ -57,7 +58,7 @@ def from_us(value: int, tz: object) -> datetime:
         >>> from_us(1000005, UTC)
         datetime.datetime(1970, 1, 1, 0, 0, 1, 5, tzinfo=datetime.timezone.utc)
     """
-    return (_EPOCH + timedelta(microseconds=value)).astimezone(tz)  # type: ignore[arg-type]
+    return (_EPOCH + _ONE_US * value).astimezone(tz)  # type: ignore[arg-type]
 
 
 def merge(spans: Iterable[Span]) -> list[Span]:
@@ -143,8 +144,10 @@ class DayWalker:
             marks.append(self.local_us(day, 0) + 4 * DAY_US)
         for start, end in self.closures:
             marks.extend((start, end))
-        self.lo = min(marks) if marks else 0
-        self.hi = max(marks) if marks else 0
+        self.has_exceptions = bool(marks)
+        # Without exceptions the weekly hours apply everywhere: lo above and hi below any instant.
+        self.lo = min(marks) if marks else 2**62
+        self.hi = max(marks) if marks else -(2**62)
 
     def local_us(self, day: date, seconds: int) -> int:
         """Return the instant of local wall time ``day`` + ``seconds`` (``fold=0``), in epoch µs."""
@@ -168,17 +171,21 @@ class DayWalker:
             return ()
         return self.week[day.weekday()]
 
-    def day_intervals(self, day: date) -> list[Span]:
-        """Return the instants of a local day's intervals (those that a DST gap empties dropped)."""
+    def day_intervals(self, day: date, local_us: LocalUs | None = None) -> list[Span]:
+        """Return the instants of a local day's intervals (those that a DST gap empties dropped).
+
+        ``local_us`` maps a wall time to its instant (default: :meth:`local_us`, via zoneinfo).
+        """
+        to_instant = local_us or self.local_us
         result = []
         for start, end in self.rules_for(day):
-            a = self.local_us(day, start)
-            b = self.local_us(day, end)
+            a = to_instant(day, start)
+            b = to_instant(day, end)
             if a < b:
                 result.append((a, b))
         return result
 
-    def intervals(self, lo: int, hi: int) -> list[Span]:
+    def intervals(self, lo: int, hi: int, local_us: LocalUs | None = None) -> list[Span]:
         """Return the open spans within ``[lo, hi)``: merged, closures removed, clipped."""
         if hi <= lo:
             return []
@@ -186,7 +193,7 @@ class DayWalker:
         last = self.local_date(hi)
         raw: list[Span] = []
         while day <= last:
-            raw.extend(self.day_intervals(day))
+            raw.extend(self.day_intervals(day, local_us))
             day += _ONE_DAY
         spans = [(max(a, lo), min(b, hi)) for a, b in merge(raw) if b > lo and a < hi]
         if self.closures:
