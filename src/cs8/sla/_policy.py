@@ -634,13 +634,14 @@ def _running_spans(
     With ``inside``, return the sub-spans whose status is in ``stop`` instead.
     """
     times, statuses = line.status_times, line.statuses
+    stop_list = tuple(stop)  # membership by identity: cheaper than hashing enum members
     index = max(0, bisect_right(times, start) - 1)
     spans: list[tuple[datetime, datetime]] = []
     count = len(times)
     while index < count and times[index] < end:
         seg_start = times[index] if times[index] > start else start
         seg_end = times[index + 1] if index + 1 < count and times[index + 1] < end else end
-        if (statuses[index] in stop) is inside and seg_start < seg_end:
+        if (statuses[index] in stop_list) is inside and seg_start < seg_end:
             if spans and spans[-1][1] == seg_start:
                 spans[-1] = (spans[-1][0], seg_end)
             else:
@@ -726,6 +727,9 @@ class _Plan:
     amounts: tuple[timedelta, ...]
 
 
+_Candidate: TypeAlias = "tuple[SlaTarget, _Plan]"
+
+
 def _plan(target: SlaTarget) -> _Plan:
     warnings = target.warning_amounts()
     escalations = target.escalation_amounts()
@@ -734,9 +738,9 @@ def _plan(target: SlaTarget) -> _Plan:
 
 
 class _Context:
-    """What one evaluation shares between its metrics: the timeline, meters and plans."""
+    """What one evaluation shares between its metrics: the timeline and the meters."""
 
-    __slots__ = ("business", "line", "plans", "real")
+    __slots__ = ("business", "line", "real")
 
     def __init__(self, line: _Timeline, calendar: BusinessClock | None) -> None:
         self.line = line
@@ -744,13 +748,6 @@ class _Context:
         self.business: _Meter | _RealMeter = (
             self.real if calendar is None else _Meter(calendar, line.created)
         )
-        self.plans: dict[int, _Plan] = {}
-
-    def plan(self, target: SlaTarget) -> _Plan:
-        plan = self.plans.get(id(target))
-        if plan is None:
-            plan = self.plans[id(target)] = _plan(target)
-        return plan
 
 
 # --------------------------------------------------------------------------------------------------
@@ -792,6 +789,10 @@ class SlaPolicy:
         factory=lambda: frozenset({TicketStatus.PENDING, TicketStatus.ON_HOLD}),
         converter=_status_set,
     )
+    _plans: tuple[_Plan, ...] = attrs.field(init=False, eq=False, hash=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_plans", tuple(_plan(t) for t in self.targets))
 
     @name.validator
     def _check_name(self, attribute: Any, value: object) -> None:
@@ -895,10 +896,10 @@ class SlaPolicy:
             seg = customer.segment
         else:
             seg = None if segment is None else CustomerSegment(segment)
-        by_metric: dict[SlaMetric, list[SlaTarget]] = {}
-        for target in self.targets:
+        by_metric: dict[SlaMetric, list[_Candidate]] = {}
+        for target, plan in zip(self.targets, self._plans, strict=True):
             if target._static_match(seg, ticket.category, ticket.channel):
-                by_metric.setdefault(target.metric, []).append(target)
+                by_metric.setdefault(target.metric, []).append((target, plan))
         if not by_metric:
             return ()
         context = _Context(_walk(ticket, now), self.calendar)
@@ -932,40 +933,29 @@ class SlaPolicy:
         self,
         ticket_id: str,
         metric: SlaMetric,
-        candidates: list[SlaTarget],
+        candidates: list[_Candidate],
         context: _Context,
     ) -> SlaResult | None:
-        cycles: list[SlaCycle] = []
         latest: SlaResult | None = None
+        cycles: tuple[SlaCycle, ...] = ()
         for start, end in self._cycles_of(metric, context.line):
-            result = self._evaluate_cycle(ticket_id, metric, candidates, context, start, end)
-            if result is None:
-                continue
-            latest = result
-            if result.completed_at is not None:
-                cycles.append(
-                    SlaCycle(
-                        started_at=result.started_at,
-                        completed_at=result.completed_at,
-                        state=result.state,
-                        target=result.target,
-                        elapsed=result.elapsed,
-                        breached_at=result.breached_at,
-                        priority=result.priority,
-                    )
-                )
-        if latest is None:
-            return None
-        return attrs.evolve(latest, cycles=tuple(cycles))
+            result = self._evaluate_cycle(
+                ticket_id, metric, candidates, context, start, end, cycles
+            )
+            if result is not None:
+                latest = result
+                cycles = result.cycles
+        return latest
 
     def _evaluate_cycle(
         self,
         ticket_id: str,
         metric: SlaMetric,
-        candidates: list[SlaTarget],
+        candidates: list[_Candidate],
         context: _Context,
         start: datetime,
         end: datetime | None,
+        previous: tuple[SlaCycle, ...],
     ) -> SlaResult | None:
         line = context.line
         until = line.now if end is None else end
@@ -973,12 +963,13 @@ class SlaPolicy:
         # bounds when its thresholds can have been passed.
         index = bisect_right(line.priority_times, until) - 1
         priority = line.priorities[index]
-        target = _select(candidates, priority)
-        if target is None:
+        chosen = _select(candidates, priority)
+        if chosen is None:
             return None
+        target, plan = chosen
         since = start
         while index > 0 and line.priority_times[index] > start:
-            if _select(candidates, line.priorities[index - 1]) is not target:
+            if _select(candidates, line.priorities[index - 1]) is not chosen:
                 since = line.priority_times[index]
                 break
             index -= 1
@@ -995,7 +986,6 @@ class SlaPolicy:
             if metric is SlaMetric.TOTAL_RESOLUTION and not stop & _STOPPED
             else []
         )
-        plan = context.plan(target)
         warn, esc, amounts = plan.warnings, plan.escalations, plan.amounts
         elapsed, found = _crossings(spans, meter, amounts)
         reached = dict(zip(amounts, found, strict=True))
@@ -1052,8 +1042,22 @@ class SlaPolicy:
             else:
                 next_escalation, next_escalation_at = level, upcoming(amount)
                 break
+        if end is not None:
+            previous = (
+                *previous,
+                SlaCycle(
+                    started_at=start,
+                    completed_at=end,
+                    state=state,
+                    target=target.within,
+                    elapsed=elapsed,
+                    breached_at=breached_at,
+                    priority=priority,
+                ),
+            )
         return SlaResult(
             ticket_id=ticket_id,
+            cycles=previous,
             metric=metric,
             state=state,
             target=target.within,
@@ -1078,8 +1082,9 @@ _PENDING = frozenset({TicketStatus.PENDING})
 _PENDING_HOLD = frozenset({TicketStatus.PENDING, TicketStatus.ON_HOLD})
 
 
-def _select(candidates: list[SlaTarget], priority: Priority) -> SlaTarget | None:
-    for target in candidates:
-        if target.priority is None or priority in target.priority:
-            return target
+def _select(candidates: list[_Candidate], priority: Priority) -> _Candidate | None:
+    for candidate in candidates:
+        allowed = candidate[0].priority
+        if allowed is None or priority in allowed:
+            return candidate
     return None
