@@ -720,7 +720,7 @@ def _crossings(
 
 @attrs.frozen
 class _Plan:
-    """A target's thresholds as elapsed amounts, computed once per evaluation."""
+    """A target's thresholds as elapsed amounts, computed once when the policy is built."""
 
     warnings: tuple[timedelta, ...]
     escalations: tuple[tuple[timedelta, str], ...]
