@@ -46,7 +46,7 @@ __all__ = [
     "Threshold",
 ]
 
-Threshold: TypeAlias = "float | timedelta"
+Threshold: TypeAlias = float | timedelta
 """A point on an SLA clock: a fraction of the target (``0.75``) or a duration before due."""
 
 _ZERO = timedelta(0)
