@@ -51,6 +51,7 @@ Threshold: TypeAlias = float | timedelta
 
 _ZERO = timedelta(0)
 _STOPPED = frozenset({TicketStatus.SOLVED, TicketStatus.CLOSED})
+_STOPPED_TUPLE = (TicketStatus.SOLVED, TicketStatus.CLOSED)
 
 
 @runtime_checkable
@@ -625,7 +626,7 @@ def _running_spans(
     line: _Timeline,
     start: datetime,
     end: datetime,
-    stop: frozenset[TicketStatus],
+    stop: tuple[TicketStatus, ...],
     *,
     inside: bool = False,
 ) -> list[tuple[datetime, datetime]]:
@@ -634,14 +635,13 @@ def _running_spans(
     With ``inside``, return the sub-spans whose status is in ``stop`` instead.
     """
     times, statuses = line.status_times, line.statuses
-    stop_list = tuple(stop)  # membership by identity: cheaper than hashing enum members
     index = max(0, bisect_right(times, start) - 1)
     spans: list[tuple[datetime, datetime]] = []
     count = len(times)
     while index < count and times[index] < end:
         seg_start = times[index] if times[index] > start else start
         seg_end = times[index + 1] if index + 1 < count and times[index + 1] < end else end
-        if (statuses[index] in stop_list) is inside and seg_start < seg_end:
+        if (statuses[index] in stop) is inside and seg_start < seg_end:
             if spans and spans[-1][1] == seg_start:
                 spans[-1] = (spans[-1][0], seg_end)
             else:
@@ -725,16 +725,23 @@ class _Plan:
     warnings: tuple[timedelta, ...]
     escalations: tuple[tuple[timedelta, str], ...]
     amounts: tuple[timedelta, ...]
+    stop: tuple[TicketStatus, ...]
+    """Statuses in which the clock does not count (paused, or solved and closed)."""
+    hides_solved_time: bool
+    """Whether solved time counts but a live clock could not show it (total resolution)."""
 
 
 _Candidate: TypeAlias = "tuple[SlaTarget, _Plan]"
 
 
-def _plan(target: SlaTarget) -> _Plan:
+def _plan(target: SlaTarget, pause: frozenset[TicketStatus]) -> _Plan:
     warnings = target.warning_amounts()
     escalations = target.escalation_amounts()
     amounts = tuple(sorted({target.within, *warnings, *(a for a, _ in escalations)}))
-    return _Plan(warnings, escalations, amounts)
+    total = target.metric is SlaMetric.TOTAL_RESOLUTION
+    stop = pause if total else pause | _STOPPED
+    # Tuples: membership by identity is cheaper than hashing enum members.
+    return _Plan(warnings, escalations, amounts, tuple(stop), total and not pause & _STOPPED)
 
 
 class _Context:
@@ -792,7 +799,8 @@ class SlaPolicy:
     _plans: tuple[_Plan, ...] = attrs.field(init=False, eq=False, hash=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "_plans", tuple(_plan(t) for t in self.targets))
+        plans = tuple(_plan(t, self._pause_for(t)) for t in self.targets)
+        object.__setattr__(self, "_plans", plans)
 
     @name.validator
     def _check_name(self, attribute: Any, value: object) -> None:
@@ -838,6 +846,8 @@ class SlaPolicy:
         if target.pause_statuses is not None:
             return target.pause_statuses
         metric = target.metric
+        if metric is SlaMetric.TOTAL_RESOLUTION:
+            return frozenset()
         if metric is SlaMetric.RESOLUTION:
             return self.pause_statuses
         if metric is SlaMetric.REQUESTER_WAIT or metric is SlaMetric.PAUSABLE_UPDATE:
@@ -974,16 +984,13 @@ class SlaPolicy:
                 break
             index -= 1
         meter = context.business if target.business_hours else context.real
-        if metric is SlaMetric.TOTAL_RESOLUTION:
-            stop = target.pause_statuses or frozenset()
-        else:
-            stop = self._pause_for(target) | _STOPPED
+        stop = plan.stop
         spans = _running_spans(line, start, until, stop)
         # Time a live clock did not show, because the ticket was solved then (total resolution
         # counts it once the ticket reopens): a threshold passed in it is reported at its end.
         hidden = (
-            _running_spans(line, start, until, _STOPPED, inside=True)
-            if metric is SlaMetric.TOTAL_RESOLUTION and not stop & _STOPPED
+            _running_spans(line, start, until, _STOPPED_TUPLE, inside=True)
+            if plan.hides_solved_time
             else []
         )
         warn, esc, amounts = plan.warnings, plan.escalations, plan.amounts
