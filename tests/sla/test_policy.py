@@ -490,3 +490,27 @@ def test_default_pause_statuses_are_pending_and_on_hold() -> None:
 
 def test_metric_accepts_names_in_any_case() -> None:
     assert SlaMetric.REQUESTER_WAIT is SlaMetric("Requester-Wait")
+
+
+def test_escalations_accept_pairs_mappings_and_values() -> None:
+    target = SlaTarget(
+        metric="resolution",
+        within=4 * H,
+        escalations=[
+            ("lead", 0.5),
+            {"level": "manager", "at": 1.0},
+            SlaEscalation(level="vp", at=2.0),
+        ],
+    )
+    assert [e.level for e in target.escalations] == ["lead", "manager", "vp"]
+
+
+def test_target_filters_accept_several_values() -> None:
+    target = SlaTarget(metric="first_reply", within=H, priority={"high", Priority.URGENT})
+    assert target.priority == frozenset({Priority.HIGH, Priority.URGENT})
+
+
+def test_business_calendar_is_a_business_clock() -> None:
+    from cs8.sla import BusinessCalendar, BusinessClock
+
+    assert isinstance(BusinessCalendar.always_open(), BusinessClock)
