@@ -25,7 +25,7 @@ import math
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol, TypeAlias, runtime_checkable
+from typing import Any, NamedTuple, Protocol, TypeAlias, runtime_checkable
 
 import attrs
 
@@ -744,6 +744,27 @@ def _plan(target: SlaTarget, pause: frozenset[TicketStatus]) -> _Plan:
     return _Plan(warnings, escalations, amounts, tuple(stop), total and not pause & _STOPPED)
 
 
+class _Outcome(NamedTuple):
+    """One cycle's evaluation: the fields of :class:`SlaResult` but the ticket, metric and cycles."""
+
+    state: SlaState
+    target: timedelta
+    elapsed: timedelta
+    due_at: datetime | None
+    breached_at: datetime | None
+    started_at: datetime
+    completed_at: datetime | None
+    priority: Priority
+    business_hours: bool
+    warnings_passed: int
+    warned_at: datetime | None
+    next_warning_at: datetime | None
+    escalation: str | None
+    escalated_at: datetime | None
+    next_escalation: str | None
+    next_escalation_at: datetime | None
+
+
 class _Context:
     """What one evaluation shares between its metrics: the timeline and the meters."""
 
@@ -946,27 +967,38 @@ class SlaPolicy:
         candidates: list[_Candidate],
         context: _Context,
     ) -> SlaResult | None:
-        latest: SlaResult | None = None
-        cycles: tuple[SlaCycle, ...] = ()
+        latest: _Outcome | None = None
+        cycles: list[SlaCycle] = []
         for start, end in self._cycles_of(metric, context.line):
-            result = self._evaluate_cycle(
-                ticket_id, metric, candidates, context, start, end, cycles
-            )
-            if result is not None:
-                latest = result
-                cycles = result.cycles
-        return latest
+            outcome = self._evaluate_cycle(candidates, context, start, end)
+            if outcome is None:
+                continue
+            latest = outcome
+            if end is not None:
+                cycles.append(
+                    SlaCycle(
+                        started_at=start,
+                        completed_at=end,
+                        state=outcome.state,
+                        target=outcome.target,
+                        elapsed=outcome.elapsed,
+                        breached_at=outcome.breached_at,
+                        priority=outcome.priority,
+                    )
+                )
+        if latest is None:
+            return None
+        return SlaResult(
+            ticket_id=ticket_id, metric=metric, cycles=tuple(cycles), **latest._asdict()
+        )
 
     def _evaluate_cycle(
         self,
-        ticket_id: str,
-        metric: SlaMetric,
         candidates: list[_Candidate],
         context: _Context,
         start: datetime,
         end: datetime | None,
-        previous: tuple[SlaCycle, ...],
-    ) -> SlaResult | None:
+    ) -> _Outcome | None:
         line = context.line
         until = line.now if end is None else end
         # The priority in force when the cycle is judged selects the target; the time since then
@@ -1049,23 +1081,7 @@ class SlaPolicy:
             else:
                 next_escalation, next_escalation_at = level, upcoming(amount)
                 break
-        if end is not None:
-            previous = (
-                *previous,
-                SlaCycle(
-                    started_at=start,
-                    completed_at=end,
-                    state=state,
-                    target=target.within,
-                    elapsed=elapsed,
-                    breached_at=breached_at,
-                    priority=priority,
-                ),
-            )
-        return SlaResult(
-            ticket_id=ticket_id,
-            cycles=previous,
-            metric=metric,
+        return _Outcome(
             state=state,
             target=target.within,
             elapsed=elapsed,
