@@ -403,6 +403,12 @@ def test_warning_thresholds_passed_and_next() -> None:
     assert expected == (result.warnings_passed, result.warned_at, result.next_warning_at)
 
 
+def test_results_name_the_warning_thresholds_as_given() -> None:
+    p = policy("resolution", 4 * H, warnings=(timedelta(minutes=30), 0.5))
+    result = one(p, ticket(), now=11.5)
+    assert (result.warning, result.next_warning) == (0.5, timedelta(minutes=30))
+
+
 def test_next_warning_waits_for_a_paused_clock() -> None:
     p = policy("resolution", 4 * H, warnings=(0.5,))
     result = one(p, ticket(status(10, "pending")), now=12)

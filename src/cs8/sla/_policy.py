@@ -443,7 +443,10 @@ class SlaResult:
         business_hours: Whether the clock counts the policy calendar's business time.
         cycles: Completed cycles, oldest first.
         warnings_passed: How many warning thresholds the clock has passed.
+        warning: The latest warning threshold passed, as the target gives it (``0.75`` or a
+            duration before due), if any.
         warned_at: When the latest passed warning threshold was passed.
+        next_warning: The next warning threshold, as the target gives it, if any.
         next_warning_at: When the next warning threshold will be passed if the clock keeps
             running (``None`` when paused, complete or past every warning).
         escalation: The highest escalation level reached, if any.
@@ -477,7 +480,9 @@ class SlaResult:
     business_hours: bool
     cycles: tuple[SlaCycle, ...] = ()
     warnings_passed: int = 0
+    warning: float | timedelta | None = None
     warned_at: datetime | None = None
+    next_warning: float | timedelta | None = None
     next_warning_at: datetime | None = None
     escalation: str | None = None
     escalated_at: datetime | None = None
@@ -723,6 +728,7 @@ class _Plan:
     """A target's thresholds as elapsed amounts, computed once when the policy is built."""
 
     warnings: tuple[timedelta, ...]
+    warning_specs: tuple[float | timedelta, ...]
     escalations: tuple[tuple[timedelta, str], ...]
     amounts: tuple[timedelta, ...]
     stop: tuple[TicketStatus, ...]
@@ -735,13 +741,17 @@ _Candidate: TypeAlias = "tuple[SlaTarget, _Plan]"
 
 
 def _plan(target: SlaTarget, pause: frozenset[TicketStatus]) -> _Plan:
-    warnings = target.warning_amounts()
+    pairs = sorted(
+        ((_amount(w, target.within), index) for index, w in enumerate(target.warnings)),
+    )
+    warnings = tuple(amount for amount, _ in pairs)
+    specs = tuple(target.warnings[index] for _, index in pairs)
     escalations = target.escalation_amounts()
     amounts = tuple(sorted({target.within, *warnings, *(a for a, _ in escalations)}))
     total = target.metric is SlaMetric.TOTAL_RESOLUTION
     stop = pause if total else pause | _STOPPED
     # Tuples: membership by identity is cheaper than hashing enum members.
-    return _Plan(warnings, escalations, amounts, tuple(stop), total and not pause & _STOPPED)
+    return _Plan(warnings, specs, escalations, amounts, tuple(stop), total and not pause & _STOPPED)
 
 
 class _Outcome(NamedTuple):
@@ -757,7 +767,9 @@ class _Outcome(NamedTuple):
     priority: Priority
     business_hours: bool
     warnings_passed: int
+    warning: float | timedelta | None
     warned_at: datetime | None
+    next_warning: float | timedelta | None
     next_warning_at: datetime | None
     escalation: str | None
     escalated_at: datetime | None
@@ -1060,15 +1072,17 @@ class SlaPolicy:
         else:
             state, due_at = SlaState.PAUSED, None
         warnings_passed = 0
+        warning: float | timedelta | None = None
         warned_at: datetime | None = None
+        next_warning: float | timedelta | None = None
         next_warning_at: datetime | None = None
-        for amount in warn:
+        for amount, spec in zip(warn, plan.warning_specs, strict=True):
             at = passed(amount)
             if at is not None:
                 warnings_passed += 1
-                warned_at = at
+                warning, warned_at = spec, at
             else:
-                next_warning_at = upcoming(amount)
+                next_warning, next_warning_at = spec, upcoming(amount)
                 break
         escalation: str | None = None
         escalated_at: datetime | None = None
@@ -1092,7 +1106,9 @@ class SlaPolicy:
             priority=priority,
             business_hours=meter is not context.real,
             warnings_passed=warnings_passed,
+            warning=warning,
             warned_at=warned_at,
+            next_warning=next_warning,
             next_warning_at=next_warning_at,
             escalation=escalation,
             escalated_at=escalated_at,
