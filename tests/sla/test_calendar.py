@@ -438,3 +438,59 @@ def test_deadline_across_spring_forward_counts_real_time() -> None:
     cal = BusinessCalendar.always_open(timezone="America/New_York")
     start = datetime(2026, 3, 8, 1, tzinfo=NY)
     assert datetime(2026, 3, 8, 4, tzinfo=NY) == cal.add_business_time(start, h(2))
+
+
+def test_calendar_open_only_on_an_override_date_counts_that_date() -> None:
+    cal = BusinessCalendar(
+        timezone="UTC", hours={}, overrides={date(2026, 1, 5): [("09:00", "10:00")]}
+    )
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    assert datetime(2026, 1, 5, 9, 30, tzinfo=UTC) == cal.add_business_time(start, h(0.5))
+
+
+def test_adding_more_than_a_calendar_ever_has_raises_calendar_error() -> None:
+    cal = BusinessCalendar(
+        timezone="UTC", hours={}, overrides={date(2026, 1, 5): [("09:00", "10:00")]}
+    )
+    with pytest.raises(CalendarError, match="no business time"):
+        cal.add_business_time(datetime(2026, 1, 1, tzinfo=UTC), h(2))
+
+
+def test_subtracting_within_an_override_only_calendar_lands_in_it() -> None:
+    cal = BusinessCalendar(
+        timezone="UTC", hours={}, overrides={date(2026, 1, 5): [("09:00", "10:00")]}
+    )
+    end = datetime(2026, 2, 1, tzinfo=UTC)
+    assert datetime(2026, 1, 5, 9, 15, tzinfo=UTC) == cal.add_business_time(end, -h(0.75))
+
+
+def test_fold_aware_start_counts_from_its_own_occurrence() -> None:
+    # 01:30 EST (fold=1) on 2026-11-01 is an hour after 01:30 EDT; an always-open calendar counts
+    # exactly the real hour between them.
+    cal = BusinessCalendar.always_open(timezone="America/New_York")
+    first = datetime(2026, 11, 1, 1, 30, tzinfo=NY)
+    second = datetime(2026, 11, 1, 1, 30, fold=1, tzinfo=NY)
+    assert h(1) == cal.business_duration(first, second)
+
+
+def test_lord_howe_fold_counts_the_first_pass_of_the_repeated_half_hour() -> None:
+    # Australia/Lord_Howe 2026-04-05: 01:30-02:00 happens twice (+11:00, then +10:30). 01:45 is the
+    # first pass, 14:45 UTC; 03:00 is 16:30 UTC, so the interval lasts 1 h 45 min of real time.
+    cal = BusinessCalendar(timezone="Australia/Lord_Howe", hours={"sun": [("01:45", "03:00")]})
+    day = datetime(2026, 4, 5, tzinfo=LORD_HOWE)
+    assert (datetime(2026, 4, 4, 14, 45, tzinfo=UTC), timedelta(hours=1, minutes=45)) == (
+        cal.next_open(day).astimezone(UTC),
+        cal.business_duration(day, day + timedelta(days=1)),
+    )
+
+
+def test_santiago_night_shift_across_the_midnight_gap_into_a_holiday() -> None:
+    # Saturday 2026-09-05 22:00 (-04:00) to Sunday 06:00 (-03:00): clocks skip 00:00-01:00, so the
+    # shift lasts 7 h; the Sunday holiday does not shorten Saturday's shift.
+    cal = BusinessCalendar(
+        timezone="America/Santiago",
+        hours={"sat": [("22:00", "06:00")], "sun": [("09:00", "12:00")]},
+        holidays=[date(2026, 9, 6)],
+    )
+    saturday = datetime(2026, 9, 5, 12, tzinfo=SANTIAGO)
+    assert h(7) == cal.business_duration(saturday, saturday + timedelta(days=1, hours=12))

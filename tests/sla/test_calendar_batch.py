@@ -169,3 +169,75 @@ def test_importing_cs8_sla_and_computing_does_not_import_optional_packages() -> 
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "['pendulum']" or out.stdout.strip() == "[]"
+
+
+def test_numpy_forms_equal_the_scalar_forms_on_many_random_pairs() -> None:
+    np = pytest.importorskip("numpy")
+    cal = BusinessCalendar(
+        timezone="America/New_York",
+        hours={**WEEKDAYS, "sat": [("22:00", "02:00")]},
+        holidays=[date(2026, 7, 3), date(2031, 1, 1)],
+        overrides={date(2026, 12, 24): [("09:00", "12:00")]},
+        closures=[(datetime(2027, 5, 4, 14, tzinfo=NY), datetime(2027, 5, 6, 16, tzinfo=NY))],
+    )
+    rng = np.random.default_rng(3)
+    lo = int(datetime(1990, 1, 1, tzinfo=UTC).timestamp()) * 10**6
+    hi = int(datetime(2110, 1, 1, tzinfo=UTC).timestamp()) * 10**6
+    starts = rng.integers(lo, hi, 3000, dtype=np.int64)
+    spans = rng.integers(-(10**14), 10**14, 3000, dtype=np.int64)
+    amounts = rng.integers(-(10**13), 10**13, 3000, dtype=np.int64)
+    engine = cal._engine
+    expected_d = [engine.duration(int(a), int(a + s)) for a, s in zip(starts, spans)]
+    expected_a = [engine.add(int(a), int(d)) for a, d in zip(starts, amounts)]
+    s64 = starts.view("datetime64[us]")
+    got_d = cal.business_durations(s64, (starts + spans).view("datetime64[us]")).view(np.int64)
+    got_a = cal.add_business_times(s64, amounts.view("timedelta64[us]")).view(np.int64)
+    assert (expected_d, expected_a) == (got_d.tolist(), got_a.tolist())
+
+
+def test_numpy_forms_keep_the_array_shape() -> None:
+    np = pytest.importorskip("numpy")
+    starts = np.array([["2026-03-02T08:00", "2026-03-03T08:00"]] * 3, dtype="datetime64[us]")
+    result = office().business_durations(starts, starts + np.timedelta64(2, "h"))
+    assert result.shape == (3, 2)
+
+
+@pytest.mark.parametrize(
+    "zone",
+    [
+        "Africa/Casablanca",  # Ramadan suspensions: changes a month apart
+        "Asia/Gaza",  # changes a week apart
+        "Pacific/Apia",  # skipped 2011-12-30 (a 24-hour change)
+        "America/Havana",  # changes at midnight
+        "Antarctica/Troll",  # a two-hour change
+        "Europe/Dublin",  # negative DST in tzdata
+        "Australia/Lord_Howe",  # a 30-minute change
+        "America/Santiago",
+    ],
+)
+def test_zone_table_reads_wall_times_as_zoneinfo_with_fold_zero(zone: str) -> None:
+    import random
+
+    from cs8.sla._calendar_engine import zone_table
+    from cs8.sla._calendar_local import to_us
+
+    lo = to_us(datetime(1970, 1, 1, tzinfo=UTC))
+    hi = to_us(datetime(2100, 1, 1, tzinfo=UTC))
+    table = zone_table(zone, lo, hi)
+    tz = ZoneInfo(zone)
+    rng = random.Random(zone)
+    days = [date(1971, 1, 1) + timedelta(days=rng.randrange(46000)) for _ in range(1500)]
+    # and every day around each change, where gaps and folds are
+    for change in table.changes:
+        around = datetime.fromtimestamp(change // 10**6, UTC).date()
+        days.extend(around + timedelta(days=k) for k in (-1, 0, 1))
+    mismatches = []
+    for day in days:
+        for seconds in (0, 1800, 3600, 5400, 7200, 9000, 10800, 43200, 84600):
+            wall = datetime(day.year, day.month, day.day, tzinfo=tz) + timedelta(seconds=seconds)
+            expected = to_us(
+                datetime(wall.year, wall.month, wall.day, wall.hour, wall.minute, tzinfo=tz)
+            )
+            if table.local_us(day, seconds) != expected:
+                mismatches.append((day, seconds))
+    assert mismatches == []

@@ -312,10 +312,6 @@ class Engine:
         self.between = between
         return cum
 
-    def inside(self, t: int) -> bool:
-        """Return whether ``t`` lies in the compiled window."""
-        return self.lo <= t < self.hi
-
     def _earliest(self, value: int) -> int:
         """Return the earliest instant in the window where ``C`` reaches ``value``."""
         i = bisect_left(self.cumulative, value) - 1

@@ -21,12 +21,49 @@ from typing import Any
 
 from cs8._optional import require
 from cs8.sla._calendar_engine import _MONDAY, WEEK_US, Engine
+from cs8.sla._calendar_local import DAY_US
+
+_BUCKET_US = DAY_US
+_CHUNK = 1 << 16
+_HOUR_US = 3_600_000_000
 
 __all__ = ["as_us", "numpy_adds", "numpy_durations"]
 
 
 def _np() -> ModuleType:
     return require("numpy", "numpy", "BusinessCalendar batch forms on arrays")
+
+
+class _Buckets:
+    """``numpy.searchsorted(edges, t, "right")`` for ``t`` in a known range, by table lookup.
+
+    The range is cut into equal buckets; a table holds how many edges lie at or before each bucket's
+    start, and a few vectorized steps count the edges inside the bucket up to ``t``. With at most a
+    handful of edges per bucket this is several times faster than a binary search per element.
+    """
+
+    MAX_STEPS = 6
+
+    def __init__(self, edges: Any, base: int, width: int, count: int) -> None:
+        np = _np()
+        self.edges = edges
+        self.base, self.width = base, width
+        starts = base + width * np.arange(count + 1, dtype=np.int64)
+        self.first = np.searchsorted(edges, starts[:-1], "right")
+        within = np.searchsorted(edges, starts[1:] - 1, "right") - self.first
+        self.steps = int(within.max()) if count else 0
+        big = np.iinfo(np.int64).max
+        self.padded = np.concatenate([edges, np.full(self.steps + 1, big, dtype=np.int64)])
+
+    def __call__(self, t: Any) -> Any:
+        np = _np()
+        if self.steps > self.MAX_STEPS:
+            return np.searchsorted(self.edges, t, "right")
+        idx = self.first[(t - self.base) // self.width]
+        padded = self.padded
+        for _ in range(self.steps):
+            idx += t >= padded[idx]
+        return idx
 
 
 class _Arrays:
@@ -58,6 +95,9 @@ class _Arrays:
         self.s_ex_lengths = np.array(
             [0, *(b - a for a, b in zip(engine.ex_starts, engine.ex_ends, strict=True))], dtype=i64
         )
+        span = engine.hi - engine.lo
+        self.piece_of = _Buckets(self.bounds, engine.lo, _BUCKET_US, span // _BUCKET_US + 1)
+        self.open_of = _Buckets(self.s_opens, 0, _HOUR_US, WEEK_US // _HOUR_US)
 
 
 def _arrays(engine: Engine) -> _Arrays:
@@ -79,11 +119,12 @@ def as_us(values: Any) -> Any:
 
 def _cum(a: _Arrays, t: Any) -> tuple[Any, Any]:
     np = _np()
-    i = np.searchsorted(a.bounds, t, "right") - 1
+    i = a.piece_of(t) - 1
     if a.total:
         local = t + a.offsets[i] - _MONDAY
-        q, r = np.divmod(local, WEEK_US)
-        j = np.searchsorted(a.s_opens, r, "right") - 1
+        q = local // WEEK_US
+        r = local - q * WEEK_US
+        j = a.open_of(r) - 1
         value = q * a.total + a.s_before[j] + np.minimum(r - a.s_opens[j], a.s_lengths[j])
     else:
         value = np.zeros(t.shape, dtype=np.int64)
@@ -96,11 +137,32 @@ def _cum(a: _Arrays, t: Any) -> tuple[Any, Any]:
     return value + a.bases[i], i
 
 
+def _chunked(fn: Any, engine: Engine, first: Any, second: Any) -> Any:
+    """Apply ``fn`` to cache-sized slices (numpy temporaries then stay in cache)."""
+    np = _np()
+    first, second = np.broadcast_arrays(first, second)
+    shape = first.shape
+    first = np.ascontiguousarray(first).reshape(-1)
+    second = np.ascontiguousarray(second).reshape(-1)
+    result = np.empty(first.shape, dtype=np.int64)
+    for k in range(0, first.size, _CHUNK):
+        result[k : k + _CHUNK] = fn(engine, first[k : k + _CHUNK], second[k : k + _CHUNK])
+    return result.reshape(shape)
+
+
 def numpy_durations(engine: Engine, starts: Any, ends: Any) -> Any:
     """Return ``end - start`` business µs for int64 epoch-µs arrays."""
+    return _chunked(_durations, engine, starts, ends)
+
+
+def numpy_adds(engine: Engine, starts: Any, amounts: Any) -> Any:
+    """Return the instants ``amounts`` business µs from ``starts`` (int64 epoch-µs arrays)."""
+    return _chunked(_adds, engine, starts, amounts)
+
+
+def _durations(engine: Engine, starts: Any, ends: Any) -> Any:
     np = _np()
     a = _arrays(engine)
-    starts, ends = np.broadcast_arrays(starts, ends)
     inside = (starts >= engine.lo) & (starts < engine.hi) & (ends >= engine.lo) & (ends < engine.hi)
     if inside.all():
         return _cum(a, ends)[0] - _cum(a, starts)[0]
@@ -112,11 +174,9 @@ def numpy_durations(engine: Engine, starts: Any, ends: Any) -> Any:
     return result
 
 
-def numpy_adds(engine: Engine, starts: Any, amounts: Any) -> Any:
-    """Return the instants ``amounts`` business µs from ``starts`` (int64 epoch-µs arrays)."""
+def _adds(engine: Engine, starts: Any, amounts: Any) -> Any:
     np = _np()
     a = _arrays(engine)
-    starts, amounts = np.broadcast_arrays(starts, amounts)
     result = starts.copy()
     inside = (starts >= engine.lo) & (starts < engine.hi)
     sel = np.flatnonzero(inside & (amounts != 0))

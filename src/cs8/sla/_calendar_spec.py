@@ -148,14 +148,11 @@ def parse_hours(
         >>> parse_hours({"fri": [("13:00", "17:00"), ("08:00", "12:00")]})
         FrozenDict({'fri': (('08:00', '12:00'), ('13:00', '17:00'))})
     """
-    if isinstance(value, FrozenDict) and all(k in DAY_NAMES for k in value):
-        items: Iterable[tuple[object, object]] = value.items()
-    elif isinstance(value, Mapping):
-        items = value.items()
-    else:
+    if not isinstance(value, Mapping):
         raise CalendarError(
             f"BusinessCalendar.hours must be a mapping of weekday to intervals, got {value!r}"
         )
+    items: Iterable[tuple[object, object]] = value.items()
     days: dict[int, tuple[Interval, ...]] = {}
     for name, intervals in items:
         index = _day_index(name)
