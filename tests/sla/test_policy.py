@@ -119,6 +119,14 @@ def test_total_resolution_counts_pending_and_the_solved_gap_before_a_reopen() ->
     assert (5 * H, at(14)) == (result.elapsed, result.completed_at)
 
 
+def test_reopening_an_old_ticket_breaches_total_resolution_at_the_reopen() -> None:
+    # Plain: "Reopening a very old thread can immediately breach this SLA"
+    # (https://www.plain.com/docs/graphql-reference/types/TotalResolutionTimeServiceLevelAgreement).
+    t = ticket(status(10, "solved"), status(20, "open"))
+    result = one(policy("total_resolution", 4 * H), t, now=21)
+    assert (result.state, result.breached_at) == (SlaState.BREACHED, at(20))
+
+
 def test_resolution_is_paused_by_the_policy_pause_statuses() -> None:
     t = ticket(status(10, "pending"), status(11, "open"), status(12, "solved"))
     assert one(policy("resolution"), t, now=20).elapsed == 2 * H
@@ -150,6 +158,19 @@ def test_first_reply_never_restarts_after_a_reopen() -> None:
     t = ticket(agent(10), status(11, "solved"), status(12, "open"))
     result = one(policy("first_reply"), t, now=20)
     assert (at(10), ()) == (result.completed_at, tuple(c.started_at for c in result.cycles[1:]))
+
+
+def test_agent_opening_comment_is_not_the_first_reply() -> None:
+    # Zendesk: "If the ticket is created by an agent and the first comment is public the second
+    # timestamp shifts to the second public agent comment" (About native Support time duration
+    # metrics, https://support.zendesk.com/hc/en-us/articles/4408834848154).
+    t = ticket(agent(9), customer(10), agent(12), created_by="agent")
+    assert one(policy("first_reply"), t, now=20).completed_at == at(12)
+
+
+def test_customer_reply_to_an_agent_opening_comment_starts_a_next_reply_cycle() -> None:
+    t = ticket(agent(9), customer(10), agent(12), created_by="agent")
+    assert one(policy("next_reply"), t, now=20).cycles[0].started_at == at(10)
 
 
 def test_a_solve_before_any_reply_completes_first_reply() -> None:
@@ -382,6 +403,12 @@ def test_warning_thresholds_passed_and_next() -> None:
     assert expected == (result.warnings_passed, result.warned_at, result.next_warning_at)
 
 
+def test_results_name_the_warning_thresholds_as_given() -> None:
+    p = policy("resolution", 4 * H, warnings=(timedelta(minutes=30), 0.5))
+    result = one(p, ticket(), now=11.5)
+    assert (result.warning, result.next_warning) == (0.5, timedelta(minutes=30))
+
+
 def test_next_warning_waits_for_a_paused_clock() -> None:
     p = policy("resolution", 4 * H, warnings=(0.5,))
     result = one(p, ticket(status(10, "pending")), now=12)
@@ -469,3 +496,27 @@ def test_default_pause_statuses_are_pending_and_on_hold() -> None:
 
 def test_metric_accepts_names_in_any_case() -> None:
     assert SlaMetric.REQUESTER_WAIT is SlaMetric("Requester-Wait")
+
+
+def test_escalations_accept_pairs_mappings_and_values() -> None:
+    target = SlaTarget(
+        metric="resolution",
+        within=4 * H,
+        escalations=[
+            ("lead", 0.5),
+            {"level": "manager", "at": 1.0},
+            SlaEscalation(level="vp", at=2.0),
+        ],
+    )
+    assert [e.level for e in target.escalations] == ["lead", "manager", "vp"]
+
+
+def test_target_filters_accept_several_values() -> None:
+    target = SlaTarget(metric="first_reply", within=H, priority={"high", Priority.URGENT})
+    assert target.priority == frozenset({Priority.HIGH, Priority.URGENT})
+
+
+def test_business_calendar_is_a_business_clock() -> None:
+    from cs8.sla import BusinessCalendar, BusinessClock
+
+    assert isinstance(BusinessCalendar.always_open(), BusinessClock)

@@ -247,3 +247,41 @@ def test_result_fields_agree_with_each_other(ticket: Ticket, extra: int, within:
             assert r.due_at is not None
             assert r.due_at >= now
         assert r.elapsed <= (r.completed_at or now) - r.started_at
+
+
+BY_PRIORITY_WITHIN = {"low": 8, "normal": 4, "high": 2, "urgent": 1}
+
+
+def by_priority_policy() -> SlaPolicy:
+    return SlaPolicy(
+        name="p",
+        targets=[
+            SlaTarget(
+                metric=m,
+                within=timedelta(hours=hours),
+                priority=priority,
+                business_hours=False,
+            )
+            for m in ALL_METRICS
+            for priority, hours in BY_PRIORITY_WITHIN.items()
+        ],
+    )
+
+
+@given(tickets(), nows)
+def test_a_priority_change_reselects_the_target_and_keeps_the_time_used(
+    ticket: Ticket, extra: int
+) -> None:
+    now = last_event_at(ticket) + extra * MINUTE
+    uniform = by_metric(calendar_hours_policy(timedelta(hours=4)).evaluate(ticket, now=now))
+    for r in by_priority_policy().evaluate(ticket, now=now):
+        judged_at = r.completed_at or now
+        expected_target = timedelta(hours=BY_PRIORITY_WITHIN[ticket.priority_at(judged_at).value])
+        same = uniform[r.metric]
+        assert (r.elapsed, r.target, r.started_at) == (
+            same.elapsed,
+            expected_target,
+            same.started_at,
+        )
+        if r.breached_at is not None:
+            assert r.started_at <= r.breached_at <= judged_at

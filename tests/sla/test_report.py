@@ -172,7 +172,17 @@ def test_to_dicts_attainment_has_rate_columns() -> None:
         "breached": 1,
         "n": 3,
         "value": 2 / 3,
+        "ci_low": first["ci_low"],
+        "ci_high": first["ci_high"],
     }
+
+
+def test_attainment_interval_is_wilson() -> None:
+    # Wilson score interval for 2 of 3 at 95 %, worked by hand from the formula in Wilson,
+    # "Probable inference, the law of succession, and statistical inference", JASA 22(158):209-212
+    # (1927): centre (2/3 + z²/6) / (1 + z²/3), giving 0.2077 to 0.9385.
+    row = report().rate("first_reply")
+    assert (round(row.ci_low, 4), round(row.ci_high, 4)) == (0.2077, 0.9385)  # type: ignore[union-attr]
 
 
 def test_to_dicts_breaches_uses_plain_values() -> None:

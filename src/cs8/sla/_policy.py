@@ -25,7 +25,7 @@ import math
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol, TypeAlias, runtime_checkable
+from typing import Any, NamedTuple, Protocol, TypeAlias, runtime_checkable
 
 import attrs
 
@@ -46,11 +46,12 @@ __all__ = [
     "Threshold",
 ]
 
-Threshold: TypeAlias = "float | timedelta"
+Threshold: TypeAlias = float | timedelta
 """A point on an SLA clock: a fraction of the target (``0.75``) or a duration before due."""
 
 _ZERO = timedelta(0)
 _STOPPED = frozenset({TicketStatus.SOLVED, TicketStatus.CLOSED})
+_STOPPED_TUPLE = (TicketStatus.SOLVED, TicketStatus.CLOSED)
 
 
 @runtime_checkable
@@ -442,7 +443,10 @@ class SlaResult:
         business_hours: Whether the clock counts the policy calendar's business time.
         cycles: Completed cycles, oldest first.
         warnings_passed: How many warning thresholds the clock has passed.
+        warning: The latest warning threshold passed, as the target gives it (``0.75`` or a
+            duration before due), if any.
         warned_at: When the latest passed warning threshold was passed.
+        next_warning: The next warning threshold, as the target gives it, if any.
         next_warning_at: When the next warning threshold will be passed if the clock keeps
             running (``None`` when paused, complete or past every warning).
         escalation: The highest escalation level reached, if any.
@@ -476,7 +480,9 @@ class SlaResult:
     business_hours: bool
     cycles: tuple[SlaCycle, ...] = ()
     warnings_passed: int = 0
+    warning: float | timedelta | None = None
     warned_at: datetime | None = None
+    next_warning: float | timedelta | None = None
     next_warning_at: datetime | None = None
     escalation: str | None = None
     escalated_at: datetime | None = None
@@ -501,21 +507,6 @@ class SlaResult:
 
 # --------------------------------------------------------------------------------------------------
 # Clocks
-
-
-class _RealClock:
-    """Calendar time: every second counts (instants are UTC, so arithmetic is elapsed time)."""
-
-    __slots__ = ()
-
-    def business_duration(self, start: datetime, end: datetime) -> timedelta:
-        return end - start
-
-    def add_business_time(self, start: datetime, amount: timedelta) -> datetime:
-        return start + amount
-
-
-_REAL = _RealClock()
 
 
 def _utc(value: datetime) -> datetime:
@@ -555,6 +546,8 @@ def _walk(ticket: Ticket, now: datetime) -> _Timeline:
     reply_open: datetime | None = None
     update_open: datetime | None = None
     agent, customer = ActorKind.AGENT, ActorKind.CUSTOMER
+    # A ticket an agent opened with a public comment is not answered by that comment (Zendesk).
+    opening_comment = ticket.created_by is agent
     for event in ticket.events:
         at = _utc(event.at)
         if at > now:
@@ -565,8 +558,9 @@ def _walk(ticket: Ticket, now: datetime) -> _Timeline:
             if not msg.public:
                 continue
             if msg.author is agent:
-                if first_reply_end is None:
+                if first_reply_end is None and not opening_comment:
                     first_reply_end = at
+                opening_comment = False
                 if reply_open is not None:
                     reply_cycles.append((reply_open, at))
                     reply_open = None
@@ -574,8 +568,10 @@ def _walk(ticket: Ticket, now: datetime) -> _Timeline:
                     update_cycles.append((update_open, at))
                 update_open = at
                 replied = True
-            elif msg.author is customer and replied and reply_open is None:
-                reply_open = at
+            elif msg.author is customer:
+                opening_comment = False
+                if replied and reply_open is None:
+                    reply_open = at
         elif kind is StatusChange:
             new: TicketStatus = event.status  # type: ignore[union-attr]
             if new is status:
@@ -632,9 +628,17 @@ def _walk(ticket: Ticket, now: datetime) -> _Timeline:
 
 
 def _running_spans(
-    line: _Timeline, start: datetime, end: datetime, stop: frozenset[TicketStatus]
+    line: _Timeline,
+    start: datetime,
+    end: datetime,
+    stop: tuple[TicketStatus, ...],
+    *,
+    inside: bool = False,
 ) -> list[tuple[datetime, datetime]]:
-    """Return the sub-spans of ``[start, end)`` whose status is not in ``stop``, merged."""
+    """Return the sub-spans of ``[start, end)`` whose status is not in ``stop``, merged.
+
+    With ``inside``, return the sub-spans whose status is in ``stop`` instead.
+    """
     times, statuses = line.status_times, line.statuses
     index = max(0, bisect_right(times, start) - 1)
     spans: list[tuple[datetime, datetime]] = []
@@ -642,7 +646,7 @@ def _running_spans(
     while index < count and times[index] < end:
         seg_start = times[index] if times[index] > start else start
         seg_end = times[index + 1] if index + 1 < count and times[index + 1] < end else end
-        if statuses[index] not in stop and seg_start < seg_end:
+        if (statuses[index] in stop) is inside and seg_start < seg_end:
             if spans and spans[-1][1] == seg_start:
                 spans[-1] = (spans[-1][0], seg_end)
             else:
@@ -655,26 +659,135 @@ def _status_at(line: _Timeline, t: datetime) -> TicketStatus:
     return line.statuses[bisect_right(line.status_times, t) - 1]
 
 
+class _Meter:
+    """Business time since a fixed origin, memoized per instant for one evaluation.
+
+    Every span's business time is the difference of two memoized values, so one ticket costs one
+    calendar call per distinct boundary however many metrics and cycles share it (business time is
+    additive over adjacent ranges).
+    """
+
+    __slots__ = ("_clock", "_memo", "_origin", "add")
+
+    def __init__(self, clock: BusinessClock, origin: datetime) -> None:
+        self._clock = clock
+        self._origin = origin
+        self._memo: dict[datetime, timedelta] = {origin: _ZERO}
+        self.add = clock.add_business_time
+
+    def since_origin(self, t: datetime) -> timedelta:
+        value = self._memo.get(t)
+        if value is None:
+            value = self._clock.business_duration(self._origin, t)
+            self._memo[t] = value
+        return value
+
+
+class _RealMeter:
+    """Calendar time since a fixed origin (UTC instants, so a difference is elapsed time)."""
+
+    __slots__ = ("_origin",)
+
+    def __init__(self, origin: datetime) -> None:
+        self._origin = origin
+
+    def since_origin(self, t: datetime) -> timedelta:
+        return t - self._origin
+
+    @staticmethod
+    def add(start: datetime, amount: timedelta) -> datetime:
+        return start + amount
+
+
 def _crossings(
     spans: Sequence[tuple[datetime, datetime]],
-    clock: BusinessClock,
+    meter: _Meter | _RealMeter,
     amounts: Sequence[timedelta],
 ) -> tuple[timedelta, list[datetime | None]]:
     """Sum business time over ``spans`` and find when the sum first reaches each amount (sorted)."""
     elapsed = _ZERO
     found: list[datetime | None] = [None] * len(amounts)
     pending = 0
+    count = len(amounts)
+    since_origin = meter.since_origin
     for start, end in spans:
-        piece = clock.business_duration(start, end)
+        piece = since_origin(end) - since_origin(start)
         if piece <= _ZERO:
             continue
         total = elapsed + piece
-        while pending < len(amounts) and amounts[pending] <= total:
+        while pending < count and amounts[pending] <= total:
             need = amounts[pending] - elapsed
-            found[pending] = start if need <= _ZERO else clock.add_business_time(start, need)
+            found[pending] = start if need <= _ZERO else meter.add(start, need)
             pending += 1
         elapsed = total
     return elapsed, found
+
+
+@attrs.frozen
+class _Plan:
+    """A target's thresholds as elapsed amounts, computed once when the policy is built."""
+
+    warnings: tuple[timedelta, ...]
+    warning_specs: tuple[float | timedelta, ...]
+    escalations: tuple[tuple[timedelta, str], ...]
+    amounts: tuple[timedelta, ...]
+    stop: tuple[TicketStatus, ...]
+    """Statuses in which the clock does not count (paused, or solved and closed)."""
+    hides_solved_time: bool
+    """Whether solved time counts but a live clock could not show it (total resolution)."""
+
+
+_Candidate: TypeAlias = "tuple[SlaTarget, _Plan]"
+
+
+def _plan(target: SlaTarget, pause: frozenset[TicketStatus]) -> _Plan:
+    pairs = sorted(
+        ((_amount(w, target.within), index) for index, w in enumerate(target.warnings)),
+    )
+    warnings = tuple(amount for amount, _ in pairs)
+    specs = tuple(target.warnings[index] for _, index in pairs)
+    escalations = target.escalation_amounts()
+    amounts = tuple(sorted({target.within, *warnings, *(a for a, _ in escalations)}))
+    total = target.metric is SlaMetric.TOTAL_RESOLUTION
+    stop = pause if total else pause | _STOPPED
+    # Tuples: membership by identity is cheaper than hashing enum members.
+    return _Plan(warnings, specs, escalations, amounts, tuple(stop), total and not pause & _STOPPED)
+
+
+class _Outcome(NamedTuple):
+    """One cycle's evaluation: the fields of :class:`SlaResult` but the ticket, metric and cycles."""
+
+    state: SlaState
+    target: timedelta
+    elapsed: timedelta
+    due_at: datetime | None
+    breached_at: datetime | None
+    started_at: datetime
+    completed_at: datetime | None
+    priority: Priority
+    business_hours: bool
+    warnings_passed: int
+    warning: float | timedelta | None
+    warned_at: datetime | None
+    next_warning: float | timedelta | None
+    next_warning_at: datetime | None
+    escalation: str | None
+    escalated_at: datetime | None
+    next_escalation: str | None
+    next_escalation_at: datetime | None
+
+
+class _Context:
+    """What one evaluation shares between its metrics: the timeline and the meters."""
+
+    __slots__ = ("business", "line", "real")
+
+    def __init__(self, line: _Timeline, calendar: BusinessClock | None) -> None:
+        self.line = line
+        self.real = _RealMeter(line.created)
+        self.business: _Meter | _RealMeter = (
+            self.real if calendar is None else _Meter(calendar, line.created)
+        )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -716,6 +829,11 @@ class SlaPolicy:
         factory=lambda: frozenset({TicketStatus.PENDING, TicketStatus.ON_HOLD}),
         converter=_status_set,
     )
+    _plans: tuple[_Plan, ...] = attrs.field(init=False, eq=False, hash=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        plans = tuple(_plan(t, self._pause_for(t)) for t in self.targets)
+        object.__setattr__(self, "_plans", plans)
 
     @name.validator
     def _check_name(self, attribute: Any, value: object) -> None:
@@ -761,6 +879,8 @@ class SlaPolicy:
         if target.pause_statuses is not None:
             return target.pause_statuses
         metric = target.metric
+        if metric is SlaMetric.TOTAL_RESOLUTION:
+            return frozenset()
         if metric is SlaMetric.RESOLUTION:
             return self.pause_statuses
         if metric is SlaMetric.REQUESTER_WAIT or metric is SlaMetric.PAUSABLE_UPDATE:
@@ -819,19 +939,19 @@ class SlaPolicy:
             seg = customer.segment
         else:
             seg = None if segment is None else CustomerSegment(segment)
-        by_metric: dict[SlaMetric, list[SlaTarget]] = {}
-        for target in self.targets:
+        by_metric: dict[SlaMetric, list[_Candidate]] = {}
+        for target, plan in zip(self.targets, self._plans, strict=True):
             if target._static_match(seg, ticket.category, ticket.channel):
-                by_metric.setdefault(target.metric, []).append(target)
+                by_metric.setdefault(target.metric, []).append((target, plan))
         if not by_metric:
             return ()
-        line = _walk(ticket, now)
+        context = _Context(_walk(ticket, now), self.calendar)
         results: list[SlaResult] = []
         for metric in SlaMetric:
             candidates = by_metric.get(metric)
             if not candidates:
                 continue
-            result = self._evaluate_metric(ticket.id, metric, candidates, line)
+            result = self._evaluate_metric(ticket.id, metric, candidates, context)
             if result is not None:
                 results.append(result)
         return tuple(results)
@@ -856,81 +976,90 @@ class SlaPolicy:
         self,
         ticket_id: str,
         metric: SlaMetric,
-        candidates: list[SlaTarget],
-        line: _Timeline,
+        candidates: list[_Candidate],
+        context: _Context,
     ) -> SlaResult | None:
+        latest: _Outcome | None = None
         cycles: list[SlaCycle] = []
-        latest: SlaResult | None = None
-        for start, end in self._cycles_of(metric, line):
-            result = self._evaluate_cycle(ticket_id, metric, candidates, line, start, end)
-            if result is None:
+        for start, end in self._cycles_of(metric, context.line):
+            outcome = self._evaluate_cycle(candidates, context, start, end)
+            if outcome is None:
                 continue
-            latest = result
-            if result.completed_at is not None:
+            latest = outcome
+            if end is not None:
                 cycles.append(
                     SlaCycle(
-                        started_at=result.started_at,
-                        completed_at=result.completed_at,
-                        state=result.state,
-                        target=result.target,
-                        elapsed=result.elapsed,
-                        breached_at=result.breached_at,
-                        priority=result.priority,
+                        started_at=start,
+                        completed_at=end,
+                        state=outcome.state,
+                        target=outcome.target,
+                        elapsed=outcome.elapsed,
+                        breached_at=outcome.breached_at,
+                        priority=outcome.priority,
                     )
                 )
         if latest is None:
             return None
-        return attrs.evolve(latest, cycles=tuple(cycles))
+        return SlaResult(
+            ticket_id=ticket_id, metric=metric, cycles=tuple(cycles), **latest._asdict()
+        )
 
     def _evaluate_cycle(
         self,
-        ticket_id: str,
-        metric: SlaMetric,
-        candidates: list[SlaTarget],
-        line: _Timeline,
+        candidates: list[_Candidate],
+        context: _Context,
         start: datetime,
         end: datetime | None,
-    ) -> SlaResult | None:
+    ) -> _Outcome | None:
+        line = context.line
         until = line.now if end is None else end
         # The priority in force when the cycle is judged selects the target; the time since then
         # bounds when its thresholds can have been passed.
         index = bisect_right(line.priority_times, until) - 1
         priority = line.priorities[index]
-        target = _select(candidates, priority)
-        if target is None:
+        chosen = _select(candidates, priority)
+        if chosen is None:
             return None
+        target, plan = chosen
         since = start
         while index > 0 and line.priority_times[index] > start:
-            if _select(candidates, line.priorities[index - 1]) is not target:
+            if _select(candidates, line.priorities[index - 1]) is not chosen:
                 since = line.priority_times[index]
                 break
             index -= 1
-        clock: BusinessClock = (
-            self.calendar if target.business_hours and self.calendar is not None else _REAL
-        )
-        if metric is SlaMetric.TOTAL_RESOLUTION:
-            stop = target.pause_statuses or frozenset()
-        else:
-            stop = self._pause_for(target) | _STOPPED
+        meter = context.business if target.business_hours else context.real
+        stop = plan.stop
         spans = _running_spans(line, start, until, stop)
-        warn = target.warning_amounts()
-        esc = target.escalation_amounts()
-        amounts = sorted({target.within, *warn, *(a for a, _ in esc)})
-        elapsed, found = _crossings(spans, clock, amounts)
+        # Time a live clock did not show, because the ticket was solved then (total resolution
+        # counts it once the ticket reopens): a threshold passed in it is reported at its end.
+        hidden = (
+            _running_spans(line, start, until, _STOPPED_TUPLE, inside=True)
+            if plan.hides_solved_time
+            else []
+        )
+        warn, esc, amounts = plan.warnings, plan.escalations, plan.amounts
+        elapsed, found = _crossings(spans, meter, amounts)
         reached = dict(zip(amounts, found, strict=True))
         running = end is None and _status_at(line, until) not in stop
 
+        def shown(at: datetime) -> datetime:
+            for a, b in hidden:
+                if a <= at < b:
+                    at = b
+                    break
+            return max(at, since)
+
         def passed(amount: timedelta) -> datetime | None:
             at = reached[amount]
-            return None if at is None or at >= until else max(at, since)
+            return None if at is None or at >= until else shown(at)
 
         def upcoming(amount: timedelta) -> datetime | None:
             if not running:
                 return None
             at = reached[amount]
             if at is not None:
-                return max(at, since)
-            return clock.add_business_time(until, amount - elapsed)
+                return shown(at)
+            return meter.add(until, amount - elapsed)
 
         breached_at = passed(target.within)
         if breached_at is not None:
@@ -943,15 +1072,17 @@ class SlaPolicy:
         else:
             state, due_at = SlaState.PAUSED, None
         warnings_passed = 0
+        warning: float | timedelta | None = None
         warned_at: datetime | None = None
+        next_warning: float | timedelta | None = None
         next_warning_at: datetime | None = None
-        for amount in warn:
+        for amount, spec in zip(warn, plan.warning_specs, strict=True):
             at = passed(amount)
             if at is not None:
                 warnings_passed += 1
-                warned_at = at
+                warning, warned_at = spec, at
             else:
-                next_warning_at = upcoming(amount)
+                next_warning, next_warning_at = spec, upcoming(amount)
                 break
         escalation: str | None = None
         escalated_at: datetime | None = None
@@ -964,9 +1095,7 @@ class SlaPolicy:
             else:
                 next_escalation, next_escalation_at = level, upcoming(amount)
                 break
-        return SlaResult(
-            ticket_id=ticket_id,
-            metric=metric,
+        return _Outcome(
             state=state,
             target=target.within,
             elapsed=elapsed,
@@ -975,9 +1104,11 @@ class SlaPolicy:
             started_at=start,
             completed_at=end,
             priority=priority,
-            business_hours=clock is not _REAL,
+            business_hours=meter is not context.real,
             warnings_passed=warnings_passed,
+            warning=warning,
             warned_at=warned_at,
+            next_warning=next_warning,
             next_warning_at=next_warning_at,
             escalation=escalation,
             escalated_at=escalated_at,
@@ -990,8 +1121,9 @@ _PENDING = frozenset({TicketStatus.PENDING})
 _PENDING_HOLD = frozenset({TicketStatus.PENDING, TicketStatus.ON_HOLD})
 
 
-def _select(candidates: list[SlaTarget], priority: Priority) -> SlaTarget | None:
-    for target in candidates:
-        if target.priority is None or priority in target.priority:
-            return target
+def _select(candidates: list[_Candidate], priority: Priority) -> _Candidate | None:
+    for candidate in candidates:
+        allowed = candidate[0].priority
+        if allowed is None or priority in allowed:
+            return candidate
     return None

@@ -19,6 +19,7 @@ Example:
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta, tzinfo
 from typing import Literal, TypeAlias
@@ -49,6 +50,21 @@ _UNKNOWN = "unknown"
 Cell: TypeAlias = "str | int | float | bool | datetime | timedelta | None"
 
 
+_Z95 = 1.959963984540054
+
+
+def _wilson(successes: int, n: int) -> tuple[float, float]:
+    """Wilson score interval at 95 % (Wilson 1927, JASA 22(158):209-212)."""
+    if n == 0:
+        return (0.0, 1.0)
+    p = successes / n
+    z2 = _Z95 * _Z95
+    denominator = 1 + z2 / n
+    center = (p + z2 / (2 * n)) / denominator
+    half = _Z95 * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denominator
+    return (max(0.0, center - half), min(1.0, center + half))
+
+
 @attrs.frozen(kw_only=True)
 class SlaAttainment:
     """How many measured cycles of one metric met their target, within one group.
@@ -63,8 +79,8 @@ class SlaAttainment:
     Example:
         >>> a = SlaAttainment(metric=SlaMetric.FIRST_REPLY, by="all", key="all", achieved=3,
         ...                   breached=1)
-        >>> a.n, a.value
-        (4, 0.75)
+        >>> a.n, a.value, round(a.ci_low, 3), round(a.ci_high, 3)
+        (4, 0.75, 0.301, 0.954)
     """
 
     metric: SlaMetric
@@ -82,6 +98,16 @@ class SlaAttainment:
     def value(self) -> float:
         """The attainment rate ``achieved / n`` in [0, 1]."""
         return self.achieved / self.n if self.n else 0.0
+
+    @property
+    def ci_low(self) -> float:
+        """Lower bound of the 95 % Wilson score interval of ``value``."""
+        return _wilson(self.achieved, self.n)[0]
+
+    @property
+    def ci_high(self) -> float:
+        """Upper bound of the 95 % Wilson score interval of ``value``."""
+        return _wilson(self.achieved, self.n)[1]
 
 
 @attrs.frozen(kw_only=True)
@@ -223,6 +249,8 @@ class SlaReport:
                 data = _row(row)
                 data["n"] = row.n
                 data["value"] = row.value
+                data["ci_low"] = row.ci_low
+                data["ci_high"] = row.ci_high
                 rows.append(data)
             return rows
         if table == "breaches":
