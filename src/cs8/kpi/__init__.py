@@ -11,6 +11,7 @@ Example:
     14
 """
 
+from cs8.kpi._breakdown import breakdown
 from cs8.kpi._contact import (
     ChannelMix,
     Ratio,
@@ -61,6 +62,7 @@ from cs8.kpi._surveys import (
     csat_mean,
     nps,
 )
+from cs8.kpi._tables import KpiResult, KpiTable
 from cs8.kpi._tickets import (
     PRESETS,
     BusinessClock,
@@ -97,6 +99,8 @@ __all__ = [
     "DurationState",
     "DurationStats",
     "ErlangA",
+    "KpiResult",
+    "KpiTable",
     "Mean",
     "MeanState",
     "NpsComparison",
@@ -117,6 +121,7 @@ __all__ = [
     "average_response_time",
     "average_speed_of_answer",
     "backlog",
+    "breakdown",
     "ces",
     "ces_index",
     "channel_handoff_rate",

@@ -28,6 +28,7 @@ Example:
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable, Iterable, Mapping
 from datetime import timedelta
 from decimal import Decimal
@@ -1020,7 +1021,7 @@ def _opt(f: Callable[[int, int], int], a: int | None, b: int | None) -> int | No
 def _state_of(data: list[int], limit: int) -> DurationState:
     lo, hi = min(data), max(data)
     total = sum(data)
-    total_sq = sum(x * x for x in data)
+    total_sq = sum(map(operator.mul, data, data))
     n = len(data)
     if n <= limit:
         return DurationState(
