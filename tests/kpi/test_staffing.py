@@ -457,3 +457,69 @@ def test_erlang_a_at_16667_erlangs_is_fast_and_finite() -> None:
     assert time.perf_counter() - start < 1.0
     assert 0 < r.abandon_probability < r.wait_probability <= 1
     assert 0 <= r.service_level <= 1
+
+
+@given(st.floats(0.2, 60.0), st.floats(0.1, 0.99), st.floats(0.1, 5.0), st.integers(0, 60))
+def test_required_agents_with_patience_is_the_fewest_under_erlang_a(
+    traffic: float, goal: float, theta: float, target_s: int
+) -> None:
+    calls = _traffic_calls(traffic)
+    patience = timedelta(seconds=180 / theta)
+    target = timedelta(seconds=target_s)
+    s = required_agents(
+        calls=calls,
+        period=HALF_HOUR,
+        aht=AHT,
+        target_answer_time=target,
+        service_level=goal,
+        patience=patience,
+    )
+
+    def sl(n: int) -> float:
+        return erlang_a(
+            calls=calls,
+            period=HALF_HOUR,
+            aht=AHT,
+            agents=n,
+            patience=patience,
+            target_answer_time=target,
+        ).service_level
+
+    assert s.model == "erlang_a"
+    assert s.service_level >= goal
+    assert s.agents == 1 or sl(s.agents - 1) < goal
+
+
+def test_required_agents_with_patience_respects_max_occupancy() -> None:
+    s = required_agents(
+        calls=100,
+        period=HALF_HOUR,
+        aht=AHT,
+        target_answer_time=TWENTY,
+        patience=timedelta(seconds=120),
+        max_occupancy=0.7,
+    )
+    fewer = erlang_a(
+        calls=100,
+        period=HALF_HOUR,
+        aht=AHT,
+        agents=s.agents - 1,
+        patience=timedelta(seconds=120),
+        target_answer_time=TWENTY,
+    )
+    assert s.occupancy <= 0.7 < fewer.occupancy
+
+
+def test_required_agents_with_patience_at_16667_erlangs_is_fast() -> None:
+    start = time.perf_counter()
+    s = required_agents(
+        calls=_traffic_calls(16_667),
+        period=HALF_HOUR,
+        aht=AHT,
+        target_answer_time=TWENTY,
+        patience=timedelta(seconds=180),
+        shrinkage=0.3,
+    )
+    assert time.perf_counter() - start < 1.0
+    assert s.service_level >= 0.8
+    assert s.scheduled == math.ceil(Fraction(s.agents) / Fraction(7, 10))

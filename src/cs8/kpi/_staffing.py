@@ -196,9 +196,13 @@ def erlang_c_probability(traffic: float, agents: int) -> float:
     return _c_from_b(_erlang_b(a, n), a, n)
 
 
+def _title(staffing: Staffing) -> str:
+    return "Staffing (Erlang A)" if staffing.model == "erlang_a" else "Staffing (Erlang C)"
+
+
 @attrs.frozen(kw_only=True)
 class Staffing:
-    """The Erlang C view of a queue with a given number of agents.
+    """The Erlang C (or, with a patience, Erlang A) view of a queue with a given number of agents.
 
     Args:
         traffic: Offered traffic in Erlangs (``calls x aht / period``).
@@ -213,6 +217,11 @@ class Staffing:
         occupancy: Fraction of agent time spent handling calls: ``traffic / agents``.
         target_answer_time: The service-level threshold.
         aht: Average handle time used.
+        model: ``"erlang_c"``, or ``"erlang_a"`` when :func:`required_agents` was given a
+            patience; then ``service_level``, ``asa`` and ``occupancy`` are those of
+            :class:`ErlangA`.
+        abandon_probability: Probability that a caller hangs up (0 under Erlang C).
+        patience: The mean patience used by Erlang A, else ``None``.
 
     Example:
         >>> from datetime import timedelta
@@ -232,6 +241,9 @@ class Staffing:
     occupancy: float
     target_answer_time: timedelta
     aht: timedelta
+    model: str = "erlang_c"
+    abandon_probability: float = 0.0
+    patience: timedelta | None = None
 
     def to_dict(self) -> dict[str, object]:
         """Return the fields as a plain dict.
@@ -246,10 +258,10 @@ class Staffing:
         return attrs.asdict(self, recurse=False)
 
     def __str__(self) -> str:
-        return _text_table("Staffing (Erlang C)", self.to_dict())
+        return _text_table(_title(self), self.to_dict())
 
     def _repr_html_(self) -> str:
-        return _html_table("Staffing (Erlang C)", self.to_dict())
+        return _html_table(_title(self), self.to_dict())
 
 
 _MAX_SECONDS = timedelta.max.total_seconds()
@@ -340,11 +352,14 @@ def required_agents(
     service_level: float = 0.8,
     max_occupancy: float | None = None,
     shrinkage: float = 0.0,
+    patience: timedelta | None = None,
 ) -> Staffing:
     """Return the fewest agents that answer ``service_level`` of calls within the target (Erlang C).
 
     The search starts at the first agent count above the traffic and steps up one agent at a time,
-    carrying the Erlang B recursion along, so 16,667 Erlangs solve in a few milliseconds.
+    carrying the Erlang B recursion along, so 16,667 Erlangs solve in a few milliseconds. With a
+    ``patience`` the model is Erlang A instead (callers hang up), searched by galloping and
+    bisection; abandoned calls count as not answered in time.
 
     Args:
         calls: Calls offered in ``period``.
@@ -354,6 +369,7 @@ def required_agents(
         service_level: Fraction of calls to answer within ``target_answer_time``, in (0, 1).
         max_occupancy: If given, also require ``traffic / agents <= max_occupancy``.
         shrinkage: Fraction of scheduled time lost; ``scheduled = ceil(agents / (1 - shrinkage))``.
+        patience: Mean time callers wait before hanging up; switches the model to Erlang A.
 
     Raises:
         InvalidValueError: If an argument is out of range.
@@ -365,6 +381,11 @@ def required_agents(
         ...                     shrinkage=0.3)
         >>> s.agents, s.scheduled
         (14, 20)
+        >>> a = required_agents(calls=100, period=timedelta(minutes=30), aht=timedelta(seconds=180),
+        ...                     target_answer_time=timedelta(seconds=20),
+        ...                     patience=timedelta(seconds=120))
+        >>> a.model, a.agents, round(a.abandon_probability, 3)
+        ('erlang_a', 12, 0.062)
     """
     traffic, aht_s = _offered(calls, period, aht)
     target_s = _seconds(target_answer_time, "target_answer_time", positive=False)
@@ -388,6 +409,9 @@ def required_agents(
             target_answer_time=timedelta(seconds=target_s),
             aht=timedelta(seconds=aht_s),
         )
+    if patience is not None:
+        patience_s = _seconds(patience, "patience", positive=True)
+        return _required_erlang_a(traffic, aht_s, target_s, goal, occupancy_cap, shrink, patience_s)
     n = math.floor(traffic) + 1
     if occupancy_cap is not None:
         n = max(n, math.ceil(traffic / occupancy_cap))
@@ -401,6 +425,65 @@ def required_agents(
         n += 1
         ab = traffic * b
         b = ab / (n + ab)
+
+
+def _required_erlang_a(
+    traffic: float,
+    aht_s: float,
+    target_s: float,
+    goal: float,
+    occupancy_cap: float | None,
+    shrink: float,
+    patience_s: float,
+) -> Staffing:
+    theta = aht_s / patience_s
+    target = target_s / aht_s
+    solved: dict[int, tuple[float, float, float, float, float, float]] = {}
+
+    def ok(n: int) -> bool:
+        if n not in solved:
+            solved[n] = _erlang_a(traffic, n, theta, target)
+        _, abandon, service, *_ = solved[n]
+        occupancy = traffic * (1.0 - abandon) / n
+        return service >= goal and (occupancy_cap is None or occupancy <= occupancy_cap)
+
+    # Gallop from the traffic (where the answer usually is) to a failing and a passing count,
+    # then bisect; service level and occupancy are monotone in the number of agents.
+    start = max(1, math.ceil(traffic))
+    step = 1
+    if ok(start):
+        hi, lo = start, start - step
+        while lo >= 1 and ok(lo):
+            hi, step = lo, step * 2
+            lo = max(0, hi - step)
+        lo = max(lo, 0)
+    else:
+        lo, hi = start, start + step
+        while not ok(hi):
+            lo, step = hi, step * 2
+            hi = lo + step
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if mid >= 1 and ok(mid):
+            hi = mid
+        else:
+            lo = mid
+    wait, abandon, service, asa, _, _ = solved[hi]
+    return Staffing(
+        traffic=traffic,
+        agents=hi,
+        scheduled=_scheduled(hi, shrink),
+        shrinkage=shrink,
+        wait_probability=wait,
+        service_level=service,
+        asa=_duration(asa * aht_s, "average speed of answer", traffic, hi),
+        occupancy=traffic * (1.0 - abandon) / hi,
+        target_answer_time=timedelta(seconds=target_s),
+        aht=timedelta(seconds=aht_s),
+        model="erlang_a",
+        abandon_probability=abandon,
+        patience=timedelta(seconds=patience_s),
+    )
 
 
 # --------------------------------------------------------------------------------------------------
