@@ -32,7 +32,14 @@ from typing import Protocol, TypeAlias, runtime_checkable
 
 import attrs
 
-from cs8.routing._context import FieldKind, FieldSpec, FieldValue, RoutingContext, field_spec
+from cs8.routing._context import (
+    FieldKind,
+    FieldSpec,
+    RawValue,
+    RoutingContext,
+    field_spec,
+    raw_choice,
+)
 from cs8.routing._schema import JsonValue, Loc, RuleLimits, describe, parse_duration
 
 __all__ = [
@@ -187,6 +194,16 @@ class CompiledCondition:
         """Return whether the condition holds in ``ctx``."""
         return self._fn(ctx)
 
+    @property
+    def predicate(self) -> Callable[[RoutingContext], bool]:
+        """The compiled closure itself (what calling the condition runs), for hot loops.
+
+        Example:
+            >>> compile_condition({"all": []}).predicate.__name__
+            '<lambda>'
+        """
+        return self._fn
+
     def to_json(self) -> JsonValue:
         """Return the normalized condition document.
 
@@ -267,8 +284,16 @@ def _all(parts: tuple[Predicate, ...]) -> Predicate:
         a, b = parts
         return lambda ctx: a(ctx) and b(ctx)
 
+    if len(parts) == 3:
+        a, b, c = parts
+        return lambda ctx: a(ctx) and b(ctx) and c(ctx)
+
     def all_of(ctx: RoutingContext) -> bool:
-        return all(p(ctx) for p in parts)
+        # A plain loop: all() over a generator costs a frame per call in this hot path.
+        for p in parts:  # noqa: SIM110
+            if not p(ctx):
+                return False
+        return True
 
     return all_of
 
@@ -282,14 +307,30 @@ def _any(parts: tuple[Predicate, ...]) -> Predicate:
         a, b = parts
         return lambda ctx: a(ctx) or b(ctx)
 
+    if len(parts) == 3:
+        a, b, c = parts
+        return lambda ctx: a(ctx) or b(ctx) or c(ctx)
+
     def any_of(ctx: RoutingContext) -> bool:
-        return any(p(ctx) for p in parts)
+        for p in parts:  # noqa: SIM110
+            if p(ctx):
+                return True
+        return False
 
     return any_of
 
 
 def _not(part: Predicate) -> Predicate:
     return lambda ctx: not part(ctx)
+
+
+def _among(get: Callable[[RoutingContext], RawValue], members: tuple[object, ...]) -> Predicate:
+    if not members:
+        return lambda ctx: False
+    if len(members) == 1:
+        (only,) = members
+        return lambda ctx: get(ctx) is only
+    return lambda ctx: get(ctx) in members
 
 
 def _plugin_call(cond: Condition) -> Predicate:
@@ -432,7 +473,10 @@ class _Compiler:
             raise loc.error("a comparison needs 'value'")
         vloc = loc.key("value")
         value = spec["value"]
-        fn, normal_value = self._predicate(fspec, get, op, value, vloc)
+        if fspec.kind in (FieldKind.ENUM, FieldKind.ORDERED):
+            fn, normal_value = self._choice_predicate(field, fspec, get, op, value, vloc)
+        else:
+            fn, normal_value = self._predicate(fspec, get, op, value, vloc)
         normal: JsonValue = {"field": field, "op": op, "value": normal_value}
         shown = (
             json.dumps(normal_value, ensure_ascii=False)
@@ -477,10 +521,53 @@ class _Compiler:
             raise loc.error(f"more than {self.limits.max_list} values")
         return [self._scalar(fspec, item, loc.index(i)) for i, item in enumerate(value)]
 
+    def _choice_predicate(
+        self,
+        field: str,
+        fspec: FieldSpec,
+        get: Callable[[RoutingContext], RawValue],
+        op: str,
+        value: object,
+        loc: Loc,
+    ) -> tuple[Predicate, JsonValue]:
+        """Enum and ordered fields: every operator becomes "the value is one of these members"."""
+        choices = fspec.choices
+        rank = {name: i for i, name in enumerate(choices)}
+        normal: JsonValue
+        if op in ("in", "not_in", "between"):
+            items = [str(v) for v in self._list(fspec, value, loc)]
+            normal = list(items)
+            if op == "between":
+                if len(items) != 2:
+                    raise loc.error(f"'between' takes [low, high], got {len(items)} values")
+                low, high = rank[items[0]], rank[items[1]]
+                if low > high:
+                    raise loc.error(
+                        f"'between' takes [low, high] with low <= high, got {items!r} "
+                        f"(order: {', '.join(choices)})"
+                    )
+                ok = [c for c in choices if low <= rank[c] <= high]
+            elif op == "in":
+                ok = items
+            else:
+                ok = [c for c in choices if c not in items]
+        else:
+            target = str(self._scalar(fspec, value, loc))
+            normal = target
+            if op == "equals":
+                ok = [target]
+            elif op == "not_equals":
+                ok = [c for c in choices if c != target]
+            else:
+                compare = _COMPARE[op]
+                ok = [c for c in choices if compare(rank[c], rank[target])]
+        members = tuple(raw_choice(field, c) for c in dict.fromkeys(ok))
+        return _among(get, members), normal
+
     def _predicate(
         self,
         fspec: FieldSpec,
-        get: Callable[[RoutingContext], FieldValue],
+        get: Callable[[RoutingContext], RawValue],
         op: str,
         value: object,
         loc: Loc,
@@ -541,7 +628,7 @@ class _Compiler:
 
     @staticmethod
     def _equality(
-        kind: FieldKind, get: Callable[[RoutingContext], FieldValue], equal: bool, target: Scalar
+        kind: FieldKind, get: Callable[[RoutingContext], RawValue], equal: bool, target: Scalar
     ) -> Predicate:
         if kind is FieldKind.ANY:
             key = _typed(target)
@@ -565,7 +652,7 @@ class _Compiler:
     @staticmethod
     def _membership(
         kind: FieldKind,
-        get: Callable[[RoutingContext], FieldValue],
+        get: Callable[[RoutingContext], RawValue],
         inside: bool,
         items: Sequence[Scalar],
     ) -> Predicate:
@@ -587,7 +674,7 @@ class _Compiler:
 
     @staticmethod
     def _order(
-        fspec: FieldSpec, get: Callable[[RoutingContext], FieldValue], op: str, target: Scalar
+        fspec: FieldSpec, get: Callable[[RoutingContext], RawValue], op: str, target: Scalar
     ) -> Predicate:
         compare: Callable[[object, object], bool] = _COMPARE[op]
         if fspec.kind is FieldKind.ORDERED:
@@ -615,7 +702,7 @@ class _Compiler:
 
     @staticmethod
     def _between(
-        fspec: FieldSpec, get: Callable[[RoutingContext], FieldValue], low: Scalar, high: Scalar
+        fspec: FieldSpec, get: Callable[[RoutingContext], RawValue], low: Scalar, high: Scalar
     ) -> Predicate:
         if fspec.kind is FieldKind.ORDERED:
             rank = {name: i for i, name in enumerate(fspec.choices)}
