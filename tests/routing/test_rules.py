@@ -683,3 +683,24 @@ def test_schema_covers_every_field() -> None:
     comparisons = rules_schema()["$defs"]["comparison"]["oneOf"]  # type: ignore[index]
     described = {c["description"].split(":")[0] for c in comparisons}
     assert set(FIELDS) == described
+
+
+def test_sla_state_equals_matches_state_built_at_run_time() -> None:
+    state = "".join(["ach", "ieved"])  # not the interned literal
+    ctx = make_ctx(sla={"first_reply": {"state": state, "remaining": 0}})
+    assert holds(cond("sla.first_reply.state", "equals", "achieved"), ctx) is True
+
+
+def test_explain_shows_each_outcome_and_value_read() -> None:
+    spec = {
+        "any": [
+            cond("ticket.channel", "equals", "phone"),
+            cond("ticket.tags", "has", "vip"),
+        ]
+    }
+    explained = compile_condition(spec).explain(make_ctx(tags=frozenset({"vip", "b"})))
+    expected = (
+        "any(ticket.channel equals 'phone' [no: 'email'], "
+        "ticket.tags has 'vip' [yes: ['b', 'vip']]) [yes]"
+    )
+    assert explained == expected
