@@ -704,3 +704,21 @@ def test_explain_shows_each_outcome_and_value_read() -> None:
         "ticket.tags has 'vip' [yes: ['b', 'vip']]) [yes]"
     )
     assert explained == expected
+
+
+def test_rule_set_pickles_after_use() -> None:
+    rules = load_rules(DOC)
+    rules.first_match(make_ctx(channel="chat"))
+    restored = pickle.loads(pickle.dumps(rules))
+    assert restored.first_match(make_ctx(channel="chat")).name == "chat"  # type: ignore[union-attr]
+
+
+def test_schema_allows_the_same_operators_per_field_as_the_loader() -> None:
+    from cs8.routing._conditions import OPERATORS
+
+    comparisons = rules_schema()["$defs"]["comparison"]["oneOf"]  # type: ignore[index]
+    in_schema = {
+        c["description"].split(":")[0]: {b["properties"]["op"]["const"] for b in c["anyOf"]}
+        for c in comparisons
+    }
+    assert in_schema == {name: set(OPERATORS[spec.kind]) for name, spec in FIELDS.items()}
