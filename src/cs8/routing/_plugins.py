@@ -39,8 +39,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from importlib import metadata
-from typing import Literal, NamedTuple, Protocol, TypeAlias, cast, runtime_checkable
+from typing import TYPE_CHECKING, Literal, NamedTuple, Protocol, TypeAlias, cast, runtime_checkable
 
 from cs8._frozen import FrozenDict
 from cs8._models import Agent
@@ -48,6 +47,9 @@ from cs8.exceptions import InvalidValueError, PluginLoadError, UnknownFieldError
 from cs8.routing._conditions import ConditionFactory
 from cs8.routing._context import RoutingContext
 from cs8.routing._rules import BUILTIN_STRATEGY_NAMES, RoutingRule, RuleActions
+
+if TYPE_CHECKING:
+    from importlib import metadata
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -376,6 +378,8 @@ class RuleRegistry:
             >>> RuleRegistry().load_entry_points("cs8.no-such-group")
             ()
         """
+        from importlib import metadata  # only when asked: importing cs8 scans nothing
+
         staged: dict[tuple[str, str], tuple[object, str]] = {}
         seen_values: dict[str, str] = {}
         for ep in sorted(metadata.entry_points(group=group), key=lambda e: (e.name, e.value)):
