@@ -249,8 +249,8 @@ def parse_duration(value: object, loc: Loc, *, allow_negative: bool = False) -> 
     if isinstance(value, int | float) and not isinstance(value, bool):
         seconds = float(value)
     elif isinstance(value, str):
-        match = _DURATION.fullmatch(value.strip().upper())
-        if match is None or value.strip().upper() in ("P", "PT") or value.strip().endswith("T"):
+        match = _DURATION.fullmatch(value)  # designators are upper case, as ISO 8601 writes them
+        if match is None or value in ("P", "PT") or value.endswith("T"):
             raise loc.error(
                 "expected an ISO 8601 duration such as 'PT30M' (weeks, days, hours, minutes, "
                 f"seconds) or a number of seconds, got {describe(value)}"
