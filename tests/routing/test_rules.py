@@ -722,3 +722,20 @@ def test_schema_allows_the_same_operators_per_field_as_the_loader() -> None:
         for c in comparisons
     }
     assert in_schema == {name: set(OPERATORS[spec.kind]) for name, spec in FIELDS.items()}
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        cond("time.hour", "lt", 10**400),
+        cond("ticket.attributes.x", "between", [-(10**400), 10**400]),
+    ],
+)
+def test_huge_integers_compare_exactly(spec: dict[str, object]) -> None:
+    assert holds(spec, make_ctx(attributes={"x": 5})) is True
+
+
+def test_huge_duration_is_rule_error() -> None:
+    doc = {"rules": [{"name": "r", "when": cond("ticket.age", "gt", 10**400), "actions": {}}]}
+    with pytest.raises(RuleError, match=r"rules\[0\]\.when\.value: duration out of range"):
+        load_rules(doc)

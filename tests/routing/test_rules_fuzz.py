@@ -38,6 +38,7 @@ scalars = (
     st.none()
     | st.booleans()
     | st.integers(min_value=-(10**12), max_value=10**12)
+    | st.sampled_from([10**400, -(10**400), 2**63])
     | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(max_size=12)
     | st.sampled_from(

@@ -421,6 +421,11 @@ def _number(value: float) -> int | float:
     return value
 
 
+def _finite(value: float) -> bool:
+    """Whether a JSON number is finite (an int always is, however large)."""
+    return isinstance(value, int) or math.isfinite(value)
+
+
 def _typed(value: object) -> tuple[int, object] | None:
     """A key under which only values of the same JSON type compare equal (True is not 1)."""
     if isinstance(value, bool):
@@ -584,14 +589,14 @@ class _Compiler:
         if kind is FieldKind.NUMBER:
             if not isinstance(value, int | float) or isinstance(value, bool):
                 raise loc.error(f"expected a number, got {describe(value)}")
-            if not math.isfinite(value):
+            if not _finite(value):
                 raise loc.error(f"expected a finite number, got {describe(value)}")
             return _number(value)
         if kind is FieldKind.DURATION:
             return _number(parse_duration(value, loc, allow_negative=True).total_seconds())
         if isinstance(value, bool | str):
             return value
-        if isinstance(value, int | float) and math.isfinite(value):
+        if isinstance(value, int | float) and _finite(value):
             return _number(value)
         raise loc.error(f"expected a string, number or boolean, got {describe(value)}")
 
@@ -802,11 +807,13 @@ class _Compiler:
                 return isinstance(v, str) and slo <= v <= shi
 
             return text_between
-        nlo, nhi = float(low), float(high)
+        nlo, nhi = low, high
 
         def number_between(ctx: RoutingContext) -> bool:
             v = get(ctx)
-            return isinstance(v, int | float) and not isinstance(v, bool) and nlo <= v <= nhi
+            return (
+                isinstance(v, int | float) and not isinstance(v, bool) and nlo <= v <= nhi  # type: ignore[operator]
+            )
 
         return number_between
 

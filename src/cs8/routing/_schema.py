@@ -247,6 +247,8 @@ def parse_duration(value: object, loc: Loc, *, allow_negative: bool = False) -> 
         cs8.exceptions.RuleError: at after: expected an ISO 8601 duration such as 'PT30M' (weeks, days, hours, minutes, seconds) or a number of seconds, got 'P1M'
     """
     if isinstance(value, int | float) and not isinstance(value, bool):
+        if isinstance(value, int) and abs(value) > MAX_DURATION_SECONDS:
+            raise loc.error(f"duration out of range: {describe(value)}")
         seconds = float(value)
     elif isinstance(value, str):
         match = _DURATION.fullmatch(value)  # designators are upper case, as ISO 8601 writes them
