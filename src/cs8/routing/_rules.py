@@ -550,7 +550,7 @@ class RuleSet:
     default: RuleActions = attrs.field(factory=RuleActions, validator=_check_default)
 
     @functools.cached_property
-    def _tests(self) -> FrozenDict[Channel, tuple[tuple[Predicate, RoutingRule], ...]]:
+    def _tests(self) -> dict[Channel, tuple[tuple[Predicate, RoutingRule], ...]]:
         # Per channel, the rules that can match a ticket on it, with their compiled closures
         # (called directly: two fewer calls per rule in the hot loop).
         tests: dict[Channel, list[tuple[Predicate, RoutingRule]]] = {c: [] for c in Channel}
@@ -563,7 +563,7 @@ class RuleSet:
                 test, channels = rule.matches, frozenset(Channel)
             for channel in channels:
                 tests[channel].append((test, rule))
-        return FrozenDict({c: tuple(t) for c, t in tests.items()})
+        return {c: tuple(t) for c, t in tests.items()}  # private and never changed; dict is faster
 
     def __len__(self) -> int:
         return len(self.rules)
