@@ -333,6 +333,10 @@ DOC = {
 }
 
 
+# Twilio, "Lifecycle of a Task: Workflows and Assignment",
+# https://www.twilio.com/docs/taskrouter/lifecycle-task-workflows-and-assignment: a workflow
+# "evaluates linearly from the top to the bottom" and a task takes the first filter that matches;
+# "the default_filter is only invoked if a Task doesn't match any filters".
 def test_first_matching_rule_wins() -> None:
     rules = load_rules(DOC)
     ctx = make_ctx(channel="chat", customer=Customer(id="C1", segment="vip"))
@@ -459,6 +463,7 @@ def test_escalation_drops_skills() -> None:
     assert dict(actions.escalated(1).skills) == {"refunds": 3}
 
 
+# Twilio (same page): a task waits in each routing step for its timeout, then moves to the next.
 def test_steps_due_counts_steps_whose_time_has_come() -> None:
     actions = (
         load_rules(
