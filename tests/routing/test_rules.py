@@ -6,6 +6,7 @@ import json
 import pickle
 from datetime import UTC, datetime, timedelta
 from enum import Enum
+from pathlib import Path
 
 import attrs
 import pytest
@@ -744,3 +745,21 @@ def test_huge_duration_is_rule_error() -> None:
     doc = {"rules": [{"name": "r", "when": cond("ticket.age", "gt", 10**400), "actions": {}}]}
     with pytest.raises(RuleError, match=r"rules\[0\]\.when\.value: duration out of range"):
         load_rules(doc)
+
+
+def test_rules_load_from_a_file(tmp_path: Path) -> None:
+    path = tmp_path / "rules.json"
+    path.write_text(json.dumps(DOC), encoding="utf-8")
+    assert load_rules(path) == load_rules(DOC)
+
+
+def test_error_in_a_file_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "rules.json"
+    path.write_text('{"rules": [{"name": "r", "actions": {"queue": 3}}]}', encoding="utf-8")
+    with pytest.raises(RuleError, match=r"rules\.json: rule 'r' at rules\[0\]\.actions\.queue"):
+        load_rules(path)
+
+
+def test_missing_file_is_rule_error(tmp_path: Path) -> None:
+    with pytest.raises(RuleError, match="cannot read the rule file"):
+        load_rules(tmp_path / "absent.json")

@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, runtime_checkable
@@ -651,7 +652,7 @@ _STEP_KEYS = frozenset(
     }
 )
 
-Document: TypeAlias = "str | bytes | Mapping[str, JsonValue]"
+Document: TypeAlias = "str | bytes | os.PathLike[str] | Mapping[str, JsonValue]"
 
 
 def _object(value: object, loc: Loc, keys: frozenset[str], what: str) -> Mapping[str, object]:
@@ -917,7 +918,8 @@ def load_rules(
     """Check a rule document completely and compile it into a :class:`RuleSet`.
 
     Args:
-        document: JSON text (``str`` or ``bytes``) or the parsed document (a dict).
+        document: JSON text (``str`` or ``bytes``), the parsed document (a dict), or the path of
+            a UTF-8 JSON file (a :class:`pathlib.Path`; error messages then start with it).
         registry: Where ``{"plugin": ...}`` conditions and rules, and non-built-in strategy
             names, are looked up. Without one, only built-in conditions and strategies load.
         limits: Size bounds (:class:`RuleLimits` defaults when omitted).
@@ -938,6 +940,19 @@ def load_rules(
         cs8.exceptions.RuleError: rule 'r' at rules[0].when.all[1].op: operator 'greater' does not apply to ticket.age; expected one of equals, not_equals, in, not_in, lt, lte, gt, gte, between
     """
     limits = limits or RuleLimits()
+    if isinstance(document, os.PathLike):
+        path = os.fspath(document)
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read(limits.max_chars * 4 + 1)
+        except OSError as exc:
+            raise RuleError(f"{path}: cannot read the rule file: {exc}") from exc
+        if len(data) > limits.max_chars * 4:
+            raise RuleError(f"{path}: the rule file is larger than {limits.max_chars * 4} bytes")
+        try:
+            return load_rules(data, registry=registry, limits=limits)
+        except RuleError as exc:
+            raise RuleError(f"{path}: {exc}") from None
     if isinstance(document, bytes):
         try:
             document = document.decode("utf-8")
