@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cs8 import Agent, Customer, Ticket
 from cs8._frozen import FrozenDict
@@ -20,12 +22,14 @@ from cs8.routing import (
     Rule,
     RuleActions,
     RuleRegistry,
+    RuleSet,
     Strategy,
     StrategyChoice,
     StrategyState,
     dump_rules,
     load_rules,
 )
+from tests.routing.test_rules_fuzz import random_json
 
 EXAMPLE_SRC = Path(__file__).parent / "example_plugin" / "src"
 MONDAY_10 = datetime(2026, 3, 2, 10, tzinfo=UTC)
@@ -369,3 +373,59 @@ def test_failed_load_registers_nothing(
 
 def test_plugin_load_error_is_an_import_error() -> None:
     assert issubclass(PluginLoadError, ImportError)
+
+
+@given(args=st.dictionaries(st.sampled_from(["start", "end", "days", "x"]), random_json))
+def test_random_plugin_arguments_give_rule_set_or_rule_error(args: dict[str, object]) -> None:
+    sys.path.insert(0, str(EXAMPLE_SRC))
+    try:
+        import cs8_example_plugin
+    finally:
+        sys.path.remove(str(EXAMPLE_SRC))
+    registry = RuleRegistry()
+    registry.register("condition", "business_hours_only", cs8_example_plugin.business_hours_only)
+    when = {"plugin": "business_hours_only", "args": args}
+    try:
+        result: RuleSet | None = load_rules(
+            {"rules": [{"name": "r", "when": when, "actions": {}}]}, registry=registry
+        )
+    except RuleError:
+        result = None
+    assert result is None or isinstance(result, RuleSet)
+
+
+def test_loading_entry_points_again_is_a_no_op(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example: object
+) -> None:
+    write_distribution(
+        tmp_path,
+        "cs8-example-again",
+        {"strategy.sticky_agent": "cs8_example_plugin:StickyAgent"},
+        group="cs8.routing.test-again",
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    registry = RuleRegistry()
+    first = registry.load_entry_points("cs8.routing.test-again")
+    strategy = registry.strategy("sticky_agent")
+    second = registry.load_entry_points("cs8.routing.test-again")
+    assert (first, second, True) == (
+        ("strategy.sticky_agent",),
+        (),
+        registry.strategy("sticky_agent") is strategy,
+    )
+
+
+def test_entry_point_does_not_replace_a_hand_registered_plugin(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example: object
+) -> None:
+    write_distribution(
+        tmp_path,
+        "cs8-example-clash",
+        {"condition.business_hours_only": "cs8_example_plugin:business_hours_only"},
+        group="cs8.routing.test-clash",
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    registry = RuleRegistry()
+    registry.register("condition", "business_hours_only", len)
+    with pytest.raises(PluginLoadError, match="already registered"):
+        registry.load_entry_points("cs8.routing.test-clash")
