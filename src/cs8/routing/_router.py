@@ -329,6 +329,19 @@ class Router:
     calendar: BusinessClock | None = None
     explain: bool = True
 
+    def __attrs_post_init__(self) -> None:
+        # Router(strategy="weighted", strategies={"weighted": Weighted(...)}) means the configured one.
+        configured = self.strategies.get(self.strategy.name)
+        if (
+            configured is not None
+            and configured != self.strategy
+            and self.strategy == BUILTIN_STRATEGIES.get(self.strategy.name)
+            and isinstance(
+                configured, LeastBusy | LongestIdle | RoundRobin | MostSkilled | Weighted
+            )
+        ):
+            object.__setattr__(self, "strategy", configured)
+
     # ------------------------------------------------------------------ planning
 
     def _steps_due(self, actions: RuleActions, ticket: Ticket, now: datetime) -> tuple[int, str]:
