@@ -22,8 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from cs8 import Agent, Channel, Customer, Priority, Ticket  # noqa: E402
-from cs8.routing import (  # noqa: E402
+from cs8 import Agent, Channel, Customer, Priority, Ticket
+from cs8.routing import (
     AgentPool,
     ChannelWeights,
     Router,
@@ -49,8 +49,11 @@ def make_rules(rng: random.Random) -> RuleSet:
         when: dict[str, object] = {
             "all": [
                 {"field": "ticket.category", "op": "in", "value": cats},
-                {"field": "ticket.channel", "op": "in",
-                 "value": [c.value for c in rng.sample(CHANNELS, 2)]},
+                {
+                    "field": "ticket.channel",
+                    "op": "in",
+                    "value": [c.value for c in rng.sample(CHANNELS, 2)],
+                },
             ]
         }
         if i % 4 == 0:
@@ -105,7 +108,9 @@ def make_tickets(rng: random.Random, n: int) -> list[Ticket]:
 
 def make_customers(tickets: list[Ticket]) -> dict[str, Customer]:
     ids = sorted({t.customer_id for t in tickets})
-    return {c: Customer(id=c, segment="vip" if i % 10 == 0 else "repeat") for i, c in enumerate(ids)}
+    return {
+        c: Customer(id=c, segment="vip" if i % 10 == 0 else "repeat") for i, c in enumerate(ids)
+    }
 
 
 # --------------------------------------------------------------------------------------------------
@@ -126,7 +131,10 @@ class _Row:
 
 
 def linear_assign(
-    rules: RuleSet, tickets: list[Ticket], agents: list[Agent], customers: dict[str, Customer],
+    rules: RuleSet,
+    tickets: list[Ticket],
+    agents: list[Agent],
+    customers: dict[str, Customer],
     now: datetime,
 ) -> dict[str, str | None]:
     rows = [_Row(a) for a in agents]
