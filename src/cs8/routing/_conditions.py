@@ -28,11 +28,19 @@ import json
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
-from typing import Protocol, TypeAlias, runtime_checkable
+from enum import Enum
+from typing import NamedTuple, Protocol, TypeAlias, runtime_checkable
 
 import attrs
 
-from cs8.routing._context import FieldKind, FieldSpec, FieldValue, RoutingContext, field_spec
+from cs8.routing._context import (
+    FieldKind,
+    FieldSpec,
+    RawValue,
+    RoutingContext,
+    field_spec,
+    raw_choice,
+)
 from cs8.routing._schema import JsonValue, Loc, RuleLimits, describe, parse_duration
 
 __all__ = [
@@ -182,10 +190,42 @@ class CompiledCondition:
     _plugins: tuple[tuple[str, ConditionFactory], ...] = attrs.field(
         default=(), repr=False, alias="plugins"
     )
+    _explainer: Callable[[RoutingContext], str] | None = attrs.field(
+        default=None, repr=False, alias="explainer"
+    )
+
+    def explain(self, ctx: RoutingContext) -> str:
+        """Return the condition with each comparison's outcome and the value it read, for traces.
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> from cs8 import Ticket
+            >>> t0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+            >>> ctx = RoutingContext(ticket=Ticket(id="T1", customer_id="C1", channel="chat",
+            ...     created_at=t0, category="refund"), now=t0)
+            >>> print(compile_condition({"all": [
+            ...     {"field": "ticket.category", "op": "in", "value": ["refund", "return"]},
+            ...     {"not": {"field": "customer.segment", "op": "equals", "value": "vip"}}]}
+            ... ).explain(ctx))
+            all(ticket.category in ["refund", "return"] [yes: 'refund'], not customer.segment equals 'vip' [no: missing]) [yes]
+        """
+        if self._explainer is None:  # pragma: no cover - compile_condition always sets it
+            return f"{self.name} [{'yes' if self._fn(ctx) else 'no'}]"
+        return self._explainer(ctx)
 
     def __call__(self, ctx: RoutingContext, /) -> bool:
         """Return whether the condition holds in ``ctx``."""
         return self._fn(ctx)
+
+    @property
+    def predicate(self) -> Callable[[RoutingContext], bool]:
+        """The compiled closure itself (what calling the condition runs), for hot loops.
+
+        Example:
+            >>> compile_condition({"all": []}).predicate.__name__
+            '<lambda>'
+        """
+        return self._fn
 
     def to_json(self) -> JsonValue:
         """Return the normalized condition document.
@@ -245,11 +285,12 @@ def compile_condition(
         cs8.exceptions.RuleError: rule 'r' at rules[0].when.value: 'fax' is not one of email, chat, phone, social, messaging, web, in_person, self_service, sms
     """
     compiler = _Compiler(conditions or {}, limits or RuleLimits())
-    fn, normal, label = compiler.node(spec, loc or Loc("when"), 1)
+    node = compiler.node(spec, loc or Loc("when"), 1)
     return CompiledCondition(
-        name=label,
-        spec_json=_canonical(normal),
-        fn=fn,
+        name=node.label,
+        spec_json=_canonical(node.normal),
+        fn=node.fn,
+        explainer=node.explain,
         plugins=tuple(sorted(compiler.used.items())),
     )
 
@@ -267,8 +308,16 @@ def _all(parts: tuple[Predicate, ...]) -> Predicate:
         a, b = parts
         return lambda ctx: a(ctx) and b(ctx)
 
+    if len(parts) == 3:
+        a, b, c = parts
+        return lambda ctx: a(ctx) and b(ctx) and c(ctx)
+
     def all_of(ctx: RoutingContext) -> bool:
-        return all(p(ctx) for p in parts)
+        # A plain loop: all() over a generator costs a frame per call in this hot path.
+        for p in parts:  # noqa: SIM110
+            if not p(ctx):
+                return False
+        return True
 
     return all_of
 
@@ -282,14 +331,79 @@ def _any(parts: tuple[Predicate, ...]) -> Predicate:
         a, b = parts
         return lambda ctx: a(ctx) or b(ctx)
 
+    if len(parts) == 3:
+        a, b, c = parts
+        return lambda ctx: a(ctx) or b(ctx) or c(ctx)
+
     def any_of(ctx: RoutingContext) -> bool:
-        return any(p(ctx) for p in parts)
+        for p in parts:  # noqa: SIM110
+            if p(ctx):
+                return True
+        return False
 
     return any_of
 
 
 def _not(part: Predicate) -> Predicate:
     return lambda ctx: not part(ctx)
+
+
+def _among(get: Callable[[RoutingContext], RawValue], members: tuple[object, ...]) -> Predicate:
+    if not members:
+        return lambda ctx: False
+    if len(members) == 1 and isinstance(members[0], Enum):
+        (only,) = members
+        return lambda ctx: get(ctx) is only  # enum members are singletons
+    if len(members) == 1:
+        (text,) = members
+        return lambda ctx: get(ctx) == text
+    return lambda ctx: get(ctx) in members
+
+
+class _Node(NamedTuple):
+    fn: Predicate
+    normal: JsonValue
+    label: str
+    explain: Callable[[RoutingContext], str]
+
+
+def _yes(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+def _explain_leaf(
+    label: str, fn: Predicate, get: Callable[[RoutingContext], RawValue] | None
+) -> Callable[[RoutingContext], str]:
+    def explain(ctx: RoutingContext) -> str:
+        outcome = _yes(fn(ctx))
+        if get is None:
+            return f"{label} [{outcome}]"
+        raw = get(ctx)
+        value: object = raw.value if isinstance(raw, Enum) else raw
+        if isinstance(value, frozenset):
+            value = sorted(value)
+        shown = "missing" if value is None else repr(value)
+        return f"{label} [{outcome}: {shown}]"
+
+    return explain
+
+
+def _explain_not(inner: Callable[[RoutingContext], str]) -> Callable[[RoutingContext], str]:
+    return lambda ctx: f"not {inner(ctx)}"
+
+
+def _explain_group(combinator: str, parts: tuple[_Node, ...]) -> Callable[[RoutingContext], str]:
+    fn = (
+        _all(tuple(p.fn for p in parts))
+        if combinator == "all"
+        else _any(tuple(p.fn for p in parts))
+    )
+
+    def explain(ctx: RoutingContext) -> str:
+        inner = ", ".join(p.explain(ctx) for p in parts)
+        return f"{combinator}({inner}) [{_yes(fn(ctx))}]"
+
+    return explain
 
 
 def _plugin_call(cond: Condition) -> Predicate:
@@ -324,7 +438,7 @@ class _Compiler:
         self.used: dict[str, ConditionFactory] = {}
         self.count = 0
 
-    def node(self, spec: object, loc: Loc, depth: int) -> tuple[Predicate, JsonValue, str]:
+    def node(self, spec: object, loc: Loc, depth: int) -> _Node:
         self.count += 1
         if self.count > self.limits.max_nodes:
             raise loc.error(f"the condition has more than {self.limits.max_nodes} parts")
@@ -342,8 +456,13 @@ class _Compiler:
             self._only(spec, loc, {"not"})
             if depth >= self.limits.max_depth:
                 raise loc.error(f"conditions nest more than {self.limits.max_depth} levels deep")
-            fn, normal, label = self.node(spec["not"], loc.key("not"), depth + 1)
-            return _not(fn), {"not": normal}, f"not {label}"
+            inner = self.node(spec["not"], loc.key("not"), depth + 1)
+            return _Node(
+                _not(inner.fn),
+                {"not": inner.normal},
+                f"not {inner.label}",
+                _explain_not(inner.explain),
+            )
         if "plugin" in keys:
             self._only(spec, loc, {"plugin", "args"})
             return self._plugin(spec, loc)
@@ -363,20 +482,19 @@ class _Compiler:
                     f"unexpected key {key!r} here; expected only {', '.join(sorted(allowed))}"
                 )
 
-    def _group(
-        self, combinator: str, items: object, loc: Loc, depth: int
-    ) -> tuple[Predicate, JsonValue, str]:
+    def _group(self, combinator: str, items: object, loc: Loc, depth: int) -> _Node:
         if not isinstance(items, list | tuple):
             raise loc.error(f"'{combinator}' takes an array of conditions, got {describe(items)}")
         if items and depth >= self.limits.max_depth:
             raise loc.error(f"conditions nest more than {self.limits.max_depth} levels deep")
         compiled = [self.node(item, loc.index(i), depth + 1) for i, item in enumerate(items)]
-        fns = tuple(c[0] for c in compiled)
-        normal: JsonValue = {combinator: [c[1] for c in compiled]}
-        label = f"{combinator}({', '.join(c[2] for c in compiled)})"
-        return (_all(fns) if combinator == "all" else _any(fns)), normal, label
+        fns = tuple(c.fn for c in compiled)
+        normal: JsonValue = {combinator: [c.normal for c in compiled]}
+        label = f"{combinator}({', '.join(c.label for c in compiled)})"
+        fn = _all(fns) if combinator == "all" else _any(fns)
+        return _Node(fn, normal, label, _explain_group(combinator, tuple(compiled)))
 
-    def _plugin(self, spec: Mapping[str, object], loc: Loc) -> tuple[Predicate, JsonValue, str]:
+    def _plugin(self, spec: Mapping[str, object], loc: Loc) -> _Node:
         name = spec["plugin"]
         if not isinstance(name, str) or not name:
             raise loc.key("plugin").error(f"the plugin name must be a string, got {describe(name)}")
@@ -405,11 +523,13 @@ class _Compiler:
         self.used[name] = factory
         label_args = ", ".join(f"{k}={v!r}" for k, v in sorted(args.items()))
         normal: JsonValue = {"plugin": name, "args": dict(args)} if args else {"plugin": name}
-        return _plugin_call(cond), normal, f"{name}({label_args})"
+        fn = _plugin_call(cond)
+        label = f"{name}({label_args})"
+        return _Node(fn, normal, label, _explain_leaf(label, fn, None))
 
     # ------------------------------------------------------------------ comparisons
 
-    def _comparison(self, spec: Mapping[str, object], loc: Loc) -> tuple[Predicate, JsonValue, str]:
+    def _comparison(self, spec: Mapping[str, object], loc: Loc) -> _Node:
         field = spec.get("field")
         if not isinstance(field, str):
             raise loc.key("field").error(f"'field' must be a field name, got {describe(field)}")
@@ -432,14 +552,18 @@ class _Compiler:
             raise loc.error("a comparison needs 'value'")
         vloc = loc.key("value")
         value = spec["value"]
-        fn, normal_value = self._predicate(fspec, get, op, value, vloc)
+        if fspec.kind in (FieldKind.ENUM, FieldKind.ORDERED):
+            fn, normal_value = self._choice_predicate(field, fspec, get, op, value, vloc)
+        else:
+            fn, normal_value = self._predicate(fspec, get, op, value, vloc)
         normal: JsonValue = {"field": field, "op": op, "value": normal_value}
         shown = (
             json.dumps(normal_value, ensure_ascii=False)
             if isinstance(normal_value, list)
             else repr(normal_value)
         )
-        return fn, normal, f"{field} {op} {shown}"
+        label = f"{field} {op} {shown}"
+        return _Node(fn, normal, label, _explain_leaf(label, fn, get))
 
     def _scalar(self, fspec: FieldSpec, value: object, loc: Loc) -> Scalar:
         kind = fspec.kind
@@ -477,10 +601,53 @@ class _Compiler:
             raise loc.error(f"more than {self.limits.max_list} values")
         return [self._scalar(fspec, item, loc.index(i)) for i, item in enumerate(value)]
 
+    def _choice_predicate(
+        self,
+        field: str,
+        fspec: FieldSpec,
+        get: Callable[[RoutingContext], RawValue],
+        op: str,
+        value: object,
+        loc: Loc,
+    ) -> tuple[Predicate, JsonValue]:
+        """Enum and ordered fields: every operator becomes "the value is one of these members"."""
+        choices = fspec.choices
+        rank = {name: i for i, name in enumerate(choices)}
+        normal: JsonValue
+        if op in ("in", "not_in", "between"):
+            items = [str(v) for v in self._list(fspec, value, loc)]
+            normal = list(items)
+            if op == "between":
+                if len(items) != 2:
+                    raise loc.error(f"'between' takes [low, high], got {len(items)} values")
+                low, high = rank[items[0]], rank[items[1]]
+                if low > high:
+                    raise loc.error(
+                        f"'between' takes [low, high] with low <= high, got {items!r} "
+                        f"(order: {', '.join(choices)})"
+                    )
+                ok = [c for c in choices if low <= rank[c] <= high]
+            elif op == "in":
+                ok = items
+            else:
+                ok = [c for c in choices if c not in items]
+        else:
+            target = str(self._scalar(fspec, value, loc))
+            normal = target
+            if op == "equals":
+                ok = [target]
+            elif op == "not_equals":
+                ok = [c for c in choices if c != target]
+            else:
+                compare = _COMPARE[op]
+                ok = [c for c in choices if compare(rank[c], rank[target])]
+        members = tuple(raw_choice(field, c) for c in dict.fromkeys(ok))
+        return _among(get, members), normal
+
     def _predicate(
         self,
         fspec: FieldSpec,
-        get: Callable[[RoutingContext], FieldValue],
+        get: Callable[[RoutingContext], RawValue],
         op: str,
         value: object,
         loc: Loc,
@@ -541,7 +708,7 @@ class _Compiler:
 
     @staticmethod
     def _equality(
-        kind: FieldKind, get: Callable[[RoutingContext], FieldValue], equal: bool, target: Scalar
+        kind: FieldKind, get: Callable[[RoutingContext], RawValue], equal: bool, target: Scalar
     ) -> Predicate:
         if kind is FieldKind.ANY:
             key = _typed(target)
@@ -565,7 +732,7 @@ class _Compiler:
     @staticmethod
     def _membership(
         kind: FieldKind,
-        get: Callable[[RoutingContext], FieldValue],
+        get: Callable[[RoutingContext], RawValue],
         inside: bool,
         items: Sequence[Scalar],
     ) -> Predicate:
@@ -587,7 +754,7 @@ class _Compiler:
 
     @staticmethod
     def _order(
-        fspec: FieldSpec, get: Callable[[RoutingContext], FieldValue], op: str, target: Scalar
+        fspec: FieldSpec, get: Callable[[RoutingContext], RawValue], op: str, target: Scalar
     ) -> Predicate:
         compare: Callable[[object, object], bool] = _COMPARE[op]
         if fspec.kind is FieldKind.ORDERED:
@@ -615,7 +782,7 @@ class _Compiler:
 
     @staticmethod
     def _between(
-        fspec: FieldSpec, get: Callable[[RoutingContext], FieldValue], low: Scalar, high: Scalar
+        fspec: FieldSpec, get: Callable[[RoutingContext], RawValue], low: Scalar, high: Scalar
     ) -> Predicate:
         if fspec.kind is FieldKind.ORDERED:
             rank = {name: i for i, name in enumerate(fspec.choices)}

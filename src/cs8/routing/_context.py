@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import math
+import operator
 import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta, tzinfo
@@ -30,7 +31,7 @@ import attrs
 from cs8._enums import Channel, CustomerSegment, Priority, TicketStatus
 from cs8._frozen import FrozenDict
 from cs8._models import Customer, Ticket
-from cs8._time import as_stdlib, check_aware
+from cs8._time import as_stdlib, require_aware
 from cs8.exceptions import InvalidValueError
 
 __all__ = [
@@ -140,9 +141,12 @@ SlaInput: TypeAlias = (
 )
 
 
+_NO_SLA: FrozenDict[str, SlaSnapshot] = FrozenDict()
+
+
 def _sla_map(value: SlaInput) -> FrozenDict[str, SlaSnapshot]:
-    if value is None:
-        return FrozenDict()
+    if value is None or (isinstance(value, Mapping | tuple | list) and not value):
+        return _NO_SLA
     if isinstance(value, FrozenDict) and all(isinstance(v, SlaSnapshot) for v in value.values()):
         return value
     out: dict[str, SlaSnapshot] = {}
@@ -184,6 +188,11 @@ def _zone(value: str | tzinfo) -> tzinfo:
     raise InvalidValueError(
         f"RoutingContext.timezone must be an IANA name or a tzinfo, got {value!r}"
     )
+
+
+def _check_now(instance: object, attribute: object, value: datetime) -> None:
+    if type(value) is not datetime or value.tzinfo is None or value.utcoffset() is None:
+        require_aware(value, "RoutingContext.now")
 
 
 def _is_ticket(instance: object, attribute: object, value: Ticket) -> None:
@@ -233,9 +242,9 @@ class RoutingContext:
     """
 
     ticket: Ticket = attrs.field(validator=_is_ticket)
-    now: datetime = attrs.field(converter=as_stdlib, validator=check_aware)
+    now: datetime = attrs.field(converter=as_stdlib, validator=_check_now)
     customer: Customer | None = attrs.field(default=None, validator=_is_customer)
-    sla: FrozenDict[str, SlaSnapshot] = attrs.field(factory=FrozenDict, converter=_sla_map)
+    sla: FrozenDict[str, SlaSnapshot] = attrs.field(default=_NO_SLA, converter=_sla_map)
     timezone: tzinfo = attrs.field(default=UTC, converter=_zone)
 
     @functools.cached_property
@@ -404,20 +413,23 @@ FIELDS: FrozenDict[str, FieldSpec] = FrozenDict(
 """Every field a rule condition can read, by name. Nothing else is reachable from a rule."""
 
 
-Resolver: TypeAlias = Callable[[RoutingContext], FieldValue]
+RawValue: TypeAlias = "FieldValue | Enum"
+"""What a raw field reader returns: enum fields give the member itself (cheaper to compare)."""
+
+Resolver: TypeAlias = Callable[[RoutingContext], RawValue]
 
 _KEY = re.compile(r"[A-Za-z0-9_\-:]{1,100}")
 
 
 def _ticket_attribute(key: str) -> Resolver:
-    def get(ctx: RoutingContext) -> FieldValue:
+    def get(ctx: RoutingContext) -> RawValue:
         return ctx.ticket.attributes.get(key)
 
     return get
 
 
 def _customer_attribute(key: str) -> Resolver:
-    def get(ctx: RoutingContext) -> FieldValue:
+    def get(ctx: RoutingContext) -> RawValue:
         customer = ctx.customer
         return None if customer is None else customer.attributes.get(key)
 
@@ -425,7 +437,7 @@ def _customer_attribute(key: str) -> Resolver:
 
 
 def _sla_state(metric: str) -> Resolver:
-    def get(ctx: RoutingContext) -> FieldValue:
+    def get(ctx: RoutingContext) -> RawValue:
         snap = ctx.sla.get(metric)
         return None if snap is None else snap.state
 
@@ -433,41 +445,53 @@ def _sla_state(metric: str) -> Resolver:
 
 
 def _sla_remaining(metric: str) -> Resolver:
-    def get(ctx: RoutingContext) -> FieldValue:
+    def get(ctx: RoutingContext) -> RawValue:
         snap = ctx.sla.get(metric)
         return None if snap is None else snap.remaining
 
     return get
 
 
-def _segment(ctx: RoutingContext) -> FieldValue:
+def _segment(ctx: RoutingContext) -> RawValue:
     customer = ctx.customer
-    return None if customer is None else customer.segment.value
+    return None if customer is None else customer.segment
 
 
-def _customer_language(ctx: RoutingContext) -> FieldValue:
+def _customer_language(ctx: RoutingContext) -> RawValue:
     customer = ctx.customer
     return None if customer is None else customer.language
 
 
+# Readers of fixed, documented paths (never of names taken from a rule document); attrgetter runs
+# in C, which keeps rule evaluation cheap.
 _FIXED: dict[str, Resolver] = {
-    "ticket.channel": lambda ctx: ctx.ticket.channel.value,
-    "ticket.category": lambda ctx: ctx.ticket.category,
-    "ticket.priority": lambda ctx: ctx.ticket.current_priority.value,
-    "ticket.status": lambda ctx: ctx.ticket.status.value,
-    "ticket.age": lambda ctx: ctx.age_seconds,
-    "ticket.tags": lambda ctx: ctx.ticket.tags,
-    "ticket.assignee": lambda ctx: ctx.ticket.assignee,
-    "ticket.language": lambda ctx: ctx.ticket.language,
+    "ticket.channel": operator.attrgetter("ticket.channel"),
+    "ticket.category": operator.attrgetter("ticket.category"),
+    "ticket.priority": operator.attrgetter("ticket.current_priority"),
+    "ticket.status": operator.attrgetter("ticket.status"),
+    "ticket.age": operator.attrgetter("age_seconds"),
+    "ticket.tags": operator.attrgetter("ticket.tags"),
+    "ticket.assignee": operator.attrgetter("ticket.assignee"),
+    "ticket.language": operator.attrgetter("ticket.language"),
     "customer.segment": _segment,
     "customer.language": _customer_language,
-    "time.hour": lambda ctx: ctx.local_hour,
-    "time.weekday": lambda ctx: ctx.local_weekday,
+    "time.hour": operator.attrgetter("local_hour"),
+    "time.weekday": operator.attrgetter("local_weekday"),
+}
+
+_ENUMS: dict[str, type[Enum]] = {
+    "ticket.channel": Channel,
+    "ticket.priority": Priority,
+    "ticket.status": TicketStatus,
+    "customer.segment": CustomerSegment,
 }
 
 
 def field_spec(name: str) -> tuple[FieldSpec, Resolver] | None:
-    """Return the spec and resolver of a documented field name, or ``None`` if it is not one.
+    """Return the spec and raw reader of a documented field name, or ``None`` if it is not one.
+
+    The raw reader returns enum members for the ``ticket.channel``, ``ticket.priority``,
+    ``ticket.status`` and ``customer.segment`` fields (see :func:`raw_choice`).
 
     Example:
         >>> field_spec("ticket.attributes.order_id")[0].kind
@@ -497,6 +521,17 @@ def field_spec(name: str) -> tuple[FieldSpec, Resolver] | None:
     return None
 
 
+def raw_choice(field: str, choice: str) -> object:
+    """Return what the raw reader of ``field`` gives for the documented value ``choice``.
+
+    Example:
+        >>> raw_choice("ticket.channel", "chat"), raw_choice("time.weekday", "mon")
+        (Channel.CHAT, 'mon')
+    """
+    enum_type = _ENUMS.get(field)
+    return choice if enum_type is None else enum_type(choice)
+
+
 def resolve_field(ctx: RoutingContext, name: str) -> FieldValue:
     """Return the value of a documented field in ``ctx``; ``None`` when the field is missing.
 
@@ -520,4 +555,7 @@ def resolve_field(ctx: RoutingContext, name: str) -> FieldValue:
     found = field_spec(name)
     if found is None:
         raise UnknownFieldError(f"unknown routing field {name!r}; see cs8.routing.FIELDS")
-    return found[1](ctx)
+    value = found[1](ctx)
+    if isinstance(value, Enum):
+        return str(value.value)
+    return value
