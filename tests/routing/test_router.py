@@ -90,6 +90,12 @@ def test_router_without_rules_routes() -> None:
 
 def test_trace_says_which_rule_matched_and_why() -> None:
     d = Router(rules=TWILIO_RULES).route(ticket(category="sales"), [Agent(id="a")], now=T0)
+    assert d.trace[0] == "rule 'Sales Calls' matched: ticket.category equals 'sales' [yes: 'sales']"
+
+
+def test_fast_trace_names_the_rule_condition_without_values() -> None:
+    router = Router(rules=TWILIO_RULES, explain=False)
+    d = router.route(ticket(category="sales"), [Agent(id="a")], now=T0)
     assert d.trace[0] == "rule 'Sales Calls' matched: ticket.category equals 'sales'"
 
 

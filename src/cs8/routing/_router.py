@@ -260,8 +260,14 @@ def _skills_text(skills: Mapping[str, int]) -> str:
     return ", ".join(f"{k}>={v}" for k, v in sorted(skills.items())) or "none"
 
 
-def _why(rule: RoutingRule) -> str:
+def _why(rule: RoutingRule, ctx: RoutingContext, detailed: bool) -> str:
     when = getattr(rule, "when", None)
+    if detailed:
+        explain = getattr(when, "explain", None)
+        if callable(explain):
+            text = explain(ctx)
+            if isinstance(text, str):
+                return text
     name = getattr(when, "name", None)
     return name if isinstance(name, str) else f"{type(rule).__name__}.matches"
 
@@ -383,7 +389,7 @@ class Router:
             lines.append(f"no rule matched: default actions (queue {actions.queue or 'default'})")
         else:
             plan.rule = rule.name
-            lines.append(f"rule {rule.name!r} matched: {_why(rule)}")
+            lines.append(f"rule {rule.name!r} matched: {_why(rule, ctx, self.explain)}")
 
         # Escalation: every step whose timeout has passed applies, in order.
         step = 0
