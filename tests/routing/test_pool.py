@@ -164,6 +164,8 @@ def test_index_decisions_equal_the_linear_scan_oracle(
             if got is not None:
                 minute += 1
                 pool.assign(got, channel, at=T0 + minute * MIN)
+        elif op[0] == "copy":
+            pool = pool.copy()
         elif op[0] == "release":
             _, i, channel = op
             pool.release(ids[i % len(ids)], channel)

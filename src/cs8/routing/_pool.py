@@ -34,6 +34,7 @@ from __future__ import annotations
 import heapq
 from bisect import bisect_right, insort
 from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from datetime import datetime
 from typing import Any, TypeAlias
 
@@ -259,7 +260,7 @@ class AgentPool:
         False
     """
 
-    __slots__ = ("_heaps", "_ids", "_slots", "_units", "weights")
+    __slots__ = ("_at", "_by_status", "_heaps", "_ids", "_slots", "_static", "_units", "weights")
 
     def __init__(
         self, agents: Iterable[Agent] = (), *, weights: ChannelWeights | None = None
@@ -275,6 +276,12 @@ class AgentPool:
             self._slots[agent.id] = _Slot(agent)
         # (channel, status) -> sorted agent ids (round robin, counts)
         self._ids: dict[tuple[Channel, AgentStatus], list[str]] = {}
+        self._by_status: dict[AgentStatus, set[str]] = {}
+        for slot in self._slots.values():
+            self._by_status.setdefault(slot.status, set()).add(slot.id)
+        # Static sets of agent ids by channel, skill level and language (built on first use).
+        self._static: dict[tuple[str, object, int], frozenset[str]] = {}
+        self._at: tuple[datetime | None, float] = (None, 0.0)
         for slot in sorted(self._slots.values(), key=lambda s: s.id):
             for channel in slot.channels:
                 self._ids.setdefault((channel, slot.status), []).append(slot.id)
@@ -350,7 +357,7 @@ class AgentPool:
         return channel in slot.channels and _room(slot, self._units[channel])
 
     def copy(self) -> AgentPool:
-        """Return an independent pool with the same agents and loads (indexes are rebuilt lazily).
+        """Return an independent pool with the same agents, loads and indexes.
 
         Example:
             >>> from cs8 import Agent
@@ -365,7 +372,13 @@ class AgentPool:
         new._units = self._units
         new._slots = {k: s.copy() for k, s in self._slots.items()}
         new._ids = {k: list(v) for k, v in self._ids.items()}
-        new._heaps = {}
+        new._by_status = {k: set(v) for k, v in self._by_status.items()}
+        new._static = self._static  # agents' channels, skills and languages never change
+        new._at = (None, 0.0)
+        new._heaps = {key: list(heap) for key, heap in self._heaps.items()}
+        slots = new._slots
+        for old in self._slots.values():
+            slots[old.id].heaps = [(key, new._heaps[key]) for key, _ in old.heaps]
         return new
 
     # ------------------------------------------------------------------ changing
@@ -396,7 +409,8 @@ class AgentPool:
             cs8.exceptions.InvalidValueError: agent 'a1' has no room for email work (load 1.0 of capacity 1)
         """
         slot = self._slot(agent_id)
-        channel = Channel(channel)
+        if type(channel) is not Channel:
+            channel = Channel(channel)
         if channel not in slot.channels:
             raise InvalidValueError(f"agent {agent_id!r} does not work the {channel.value} channel")
         need = self._units[channel]
@@ -407,9 +421,9 @@ class AgentPool:
             )
         slot.load += slot.cap if need < 0 else need
         if at is not None:
-            at = require_aware(at, "AgentPool.assign(at)")
-            slot.last_at = at
-            slot.last = at.timestamp()
+            if at is not self._at[0]:  # a backlog is assigned at one instant: convert it once
+                self._at = (require_aware(at, "AgentPool.assign(at)"), at.timestamp())
+            slot.last_at, slot.last = self._at
         # Keys only grow on assignment: entries are corrected lazily when they reach a heap's top.
 
     def release(self, agent_id: str, channel: Channel | str) -> None:
@@ -450,6 +464,8 @@ class AgentPool:
             if ids is not None:
                 ids.remove(slot.id)
             insort(self._ids.setdefault((channel, status), []), slot.id)
+        self._by_status[slot.status].discard(slot.id)
+        self._by_status.setdefault(status, set()).add(slot.id)
         slot.status = status
         slot.version += 1
         slot.heaps = []
@@ -469,10 +485,8 @@ class AgentPool:
         if heap is None:
             heap = []
             anchor = need.anchor
-            for agent_id in self._ids.get((channel, status), ()):
+            for agent_id in self._members(need, status):
                 slot = self._slots[agent_id]
-                if not _qualifies(slot, need):
-                    continue
                 entry = _entry(strategy, slot, anchor)
                 if entry is not None:
                     heap.append(entry)
@@ -484,6 +498,36 @@ class AgentPool:
             heap[:] = [e for e in heap if slots[e[2]].version == e[3]]
             heapq.heapify(heap)
         return heap
+
+    def _static_set(self, kind: str, value: object, level: int = 0) -> frozenset[str]:
+        key = (kind, value, level)
+        found = self._static.get(key)
+        if found is None:
+            slots = self._slots.values()
+            if kind == "channel":
+                found = frozenset(s.id for s in slots if value in s.channels)
+            elif kind == "skill":
+                found = frozenset(s.id for s in slots if s.skills.get(str(value), -1) >= level)
+            else:
+                found = frozenset(s.id for s in slots if value in s.languages)
+            self._static[key] = found
+        return found
+
+    def _members(self, need: Need, status: AgentStatus) -> list[str]:
+        """Ids of the agents of ``status`` that qualify for ``need`` (room aside), by set algebra."""
+        sets: list[AbstractSet[str]] = [
+            self._by_status.get(status, set()),
+            self._static_set("channel", need.channel),
+        ]
+        sets.extend(self._static_set("skill", skill, level) for skill, level in need.skills)
+        if need.languages:
+            speakers: set[str] = set()
+            for language in need.languages:
+                speakers |= self._static_set("language", language)
+            sets.append(speakers)
+        sets.sort(key=len)
+        members = set(sets[0]).intersection(*sets[1:])
+        return sorted(members)
 
     def choose(
         self,
