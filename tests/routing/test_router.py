@@ -603,3 +603,27 @@ def test_explained_and_fast_routing_choose_the_same_agents(team: list[Agent], sp
 def test_waiting_tickets_are_listed_in_queue_order() -> None:
     result = Router().assign([ticket("b"), ticket("a")], [], now=T0 + timedelta(hours=1))
     assert result.waiting == ("a", "b")
+
+
+# ---------------------------------------------------------------- values
+
+
+def test_router_is_a_hashable_picklable_value() -> None:
+    import pickle
+
+    router = Router(rules=TWILIO_RULES, strategy="round_robin")
+    router.route(ticket(category="sales"), [Agent(id="a")], now=T0)  # fills private caches
+    copy = pickle.loads(pickle.dumps(router))
+    assert (copy, hash(copy)) == (router, hash(Router(rules=TWILIO_RULES, strategy="round_robin")))
+
+
+def test_decisions_convert_to_plain_dicts() -> None:
+    result = Router(rules=TWILIO_RULES).assign([ticket(category="sales")], [Agent(id="a")], now=T0)
+    row = result.to_dicts()[0]
+    assert (row["agent_id"], row["queue"], row["rule"]) == ("a", "Just Sales", "Sales Calls")
+
+
+def test_assignment_result_renders_as_text_and_html() -> None:
+    result = Router().assign([ticket("T1"), ticket("T2")], [Agent(id="a", capacity=1)], now=T0)
+    assert str(result).splitlines()[0] == "2 tickets: 1 assigned, 1 waiting"
+    assert "<td>T1</td><td>a</td>" in result._repr_html_()

@@ -13,6 +13,7 @@ Example:
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta, tzinfo
@@ -172,6 +173,36 @@ class RoutingDecision:
         """Return the trace as one text, a line per step."""
         return "\n".join(self.trace)
 
+    def __str__(self) -> str:
+        who = self.agent_id or "nobody (waiting)"
+        return (
+            f"ticket {self.ticket_id} -> {who}, queue {self.queue or 'default'}, "
+            f"priority {self.priority.value}\n" + self.explain()
+        )
+
+    def to_dict(self) -> dict[str, str | int | None]:
+        """Return the decision as plain values (for JSON, logs or a dataframe row).
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> from cs8 import Agent, Ticket
+            >>> t0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+            >>> Router().route(Ticket(id="T1", customer_id="C1", channel="email", created_at=t0),
+            ...                [Agent(id="a1")], now=t0).to_dict()["agent_id"]
+            'a1'
+        """
+        return {
+            "ticket_id": self.ticket_id,
+            "agent_id": self.agent_id,
+            "queue": self.queue,
+            "priority": self.priority.value,
+            "rule": self.rule,
+            "strategy": self.strategy,
+            "escalation_step": self.escalation_step,
+            "due_at": None if self.due_at is None else self.due_at.isoformat(),
+            "trace": "\n".join(self.trace),
+        }
+
 
 @attrs.frozen(kw_only=True)
 class AssignmentResult:
@@ -206,6 +237,33 @@ class AssignmentResult:
     def waiting(self) -> tuple[str, ...]:
         """Ids of the tickets nobody could take, in queue order."""
         return tuple(d.ticket_id for d in self.decisions if d.agent_id is None)
+
+    def to_dicts(self) -> list[dict[str, str | int | None]]:
+        """Return one plain dict per decision, in the order served (see ``RoutingDecision.to_dict``)."""
+        return [d.to_dict() for d in self.decisions]
+
+    def __str__(self) -> str:
+        lines = [
+            f"{len(self.decisions)} tickets: {len(self.assignments)} assigned, "
+            f"{len(self.waiting)} waiting"
+        ]
+        for d in self.decisions:
+            lines.append(
+                f"  {d.ticket_id}: {d.agent_id or '-'} ({d.queue or 'default'}, {d.priority.value})"
+            )
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f"<tr><td>{html.escape(d.ticket_id)}</td><td>{html.escape(d.agent_id or '')}</td>"
+            f"<td>{html.escape(d.queue or '')}</td><td>{d.priority.value}</td>"
+            f"<td>{html.escape(d.rule or '')}</td><td>{html.escape(d.strategy)}</td></tr>"
+            for d in self.decisions
+        )
+        return (
+            "<table><thead><tr><th>ticket</th><th>agent</th><th>queue</th><th>priority</th>"
+            f"<th>rule</th><th>strategy</th></tr></thead><tbody>{rows}</tbody></table>"
+        )
 
 
 # --------------------------------------------------------------------------------------------------
