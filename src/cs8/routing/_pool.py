@@ -260,7 +260,18 @@ class AgentPool:
         False
     """
 
-    __slots__ = ("_at", "_by_status", "_heaps", "_ids", "_slots", "_static", "_units", "weights")
+    __slots__ = (
+        "_at",
+        "_by_status",
+        "_fast",
+        "_heaps",
+        "_ids",
+        "_limit",
+        "_slots",
+        "_static",
+        "_units",
+        "weights",
+    )
 
     def __init__(
         self, agents: Iterable[Agent] = (), *, weights: ChannelWeights | None = None
@@ -287,6 +298,9 @@ class AgentPool:
                 self._ids.setdefault((channel, slot.status), []).append(slot.id)
         # (strategy, channel, status, anchor) -> heap of entries, built on first use
         self._heaps: dict[_HeapKey, list[_Entry]] = {}
+        self._fast: dict[tuple[Need, Any, AgentStatus], list[_Entry]] = {}
+        # A heap longer than this is compacted (stale entries dropped) before use.
+        self._limit = 4 * len(self._slots) + 64
 
     # ------------------------------------------------------------------ reading
 
@@ -376,6 +390,8 @@ class AgentPool:
         new._static = self._static  # agents' channels, skills and languages never change
         new._at = (None, 0.0)
         new._heaps = {key: list(heap) for key, heap in self._heaps.items()}
+        new._fast = {}
+        new._limit = self._limit
         slots = new._slots
         for old in self._slots.values():
             slots[old.id].heaps = [(key, new._heaps[key]) for key, _ in old.heaps]
@@ -479,6 +495,10 @@ class AgentPool:
     # ------------------------------------------------------------------ choosing
 
     def _heap(self, strategy: BuiltinStrategy, need: Need, status: AgentStatus) -> list[_Entry]:
+        fast = (need, strategy, status)  # Need hashes by identity: a cheap first lookup
+        heap = self._fast.get(fast)
+        if heap is not None and len(heap) <= self._limit:
+            return heap
         channel = need.channel
         key: _HeapKey = (strategy, channel, status, need.skills, need.languages)
         heap = self._heaps.get(key)
@@ -493,10 +513,13 @@ class AgentPool:
                     slot.heaps.append((key, heap))
             heapq.heapify(heap)
             self._heaps[key] = heap
-        elif len(heap) > 4 * len(self._ids.get((channel, status), ())) + 64:
+        elif len(heap) > self._limit:
             slots = self._slots
             heap[:] = [e for e in heap if slots[e[2]].version == e[3]]
             heapq.heapify(heap)
+        if len(self._fast) > 4096:
+            self._fast.clear()
+        self._fast[fast] = heap
         return heap
 
     def _static_set(self, kind: str, value: object, level: int = 0) -> frozenset[str]:
