@@ -6,13 +6,15 @@ it. :meth:`cs8.routing.Router.route` reads a pool and never changes it;
 :meth:`cs8.routing.Router.assign` works on a copy and returns the new loads. Nothing is global:
 two pools never share state, and :meth:`AgentPool.copy` gives an independent one.
 
-How a decision avoids scanning every agent: for each ``(channel, status)`` the pool keeps, per
-strategy used so far, a heap of agents ordered by the strategy's key (lazy deletion: a load change
-bumps the agent's version and pushes a fresh entry, stale entries are dropped when they surface).
-A decision pops agents in key order until one passes the skill and language filters and puts the
-others back, so it looks at a handful of agents however large the pool. Agents without room for the
-channel leave that heap until a release gives them room again. Round robin walks a sorted list of
-agent ids from the rotation point; most-skilled walks a per-skill list sorted by level.
+How a decision avoids scanning every agent: for each kind of work seen so far (strategy, channel,
+status, required skills and levels, languages) the pool keeps a heap of exactly the agents that
+qualify, ordered by the strategy's key; it is built on first use (one pass) and kept up to date.
+An assignment only raises the chosen agent's key, so nothing is pushed then: an entry whose key is
+out of date is moved down when it reaches the top of a heap. A release (which lowers a key) or a
+status change pushes a fresh entry, with a new version, into each heap the agent belongs to, and
+entries of older versions are dropped when they surface. Agents without room for the channel leave
+a heap until a release gives them room again. A decision therefore looks at the top of one heap,
+however large the pool. Round robin walks a sorted list of agent ids from the rotation point.
 
 Capacity is counted in thousandths of a unit, so channel weights such as 0.5 or 1/3 add up
 exactly (1/3 counts as 0.333).
@@ -32,8 +34,9 @@ from __future__ import annotations
 import heapq
 from bisect import bisect_right, insort
 from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeAlias
 
 import attrs
 
@@ -46,7 +49,6 @@ from cs8.routing._strategies import (
     BuiltinStrategy,
     LeastBusy,
     LongestIdle,
-    MostSkilled,
     RoundRobin,
     Weighted,
 )
@@ -150,7 +152,7 @@ class Need:
         'refunds'
     """
 
-    __slots__ = ("channel", "languages", "primary_skill", "skills")
+    __slots__ = ("anchor", "channel", "languages", "primary_skill", "skills")
 
     def __init__(
         self,
@@ -161,15 +163,25 @@ class Need:
         self.channel = Channel(channel)
         self.skills: tuple[tuple[str, int], ...] = tuple(sorted((skills or {}).items()))
         self.languages: frozenset[str] = frozenset(languages or ())
-        self.primary_skill: str | None = (
-            min(self.skills, key=lambda s: (-s[1], s[0]))[0] if self.skills else None
+        self.anchor: tuple[str, int] | None = (
+            min(self.skills, key=lambda s: (-s[1], s[0])) if self.skills else None
         )
+        self.primary_skill: str | None = None if self.anchor is None else self.anchor[0]
 
     def __repr__(self) -> str:
         return (
             f"Need({self.channel!r}, skills={dict(self.skills)!r}, "
             f"languages={sorted(self.languages)!r})"
         )
+
+
+_Entry: TypeAlias = tuple[float, float, str, int]
+"""A heap entry: two ranking numbers, the agent id, the agent's version when pushed."""
+
+_HeapKey: TypeAlias = tuple[
+    Any, Channel, AgentStatus, "tuple[tuple[str, int], ...]", frozenset[str]
+]
+"""(strategy, channel, status, required skills with minimum levels, accepted languages)."""
 
 
 class _Slot:
@@ -179,6 +191,7 @@ class _Slot:
         "agent",
         "cap",
         "channels",
+        "heaps",
         "id",
         "languages",
         "last",
@@ -198,14 +211,17 @@ class _Slot:
         self.last = _NEG_INF if self.last_at is None else self.last_at.timestamp()
         self.status = agent.status
         self.channels = agent.channels
-        self.skills = agent.skills
+        self.skills: dict[str, int] = dict(agent.skills)
         self.languages = agent.languages
         self.version = 0
+        # The heaps this agent is a member of (built lazily by the pool), with their keys.
+        self.heaps: list[tuple[_HeapKey, list[_Entry]]] = []
 
     def copy(self) -> _Slot:
         new = _Slot.__new__(_Slot)
         for name in _Slot.__slots__:
             setattr(new, name, getattr(self, name))
+        new.heaps = []
         return new
 
 
@@ -244,7 +260,18 @@ class AgentPool:
         False
     """
 
-    __slots__ = ("_heaps", "_ids", "_skill_lists", "_slots", "_units", "weights")
+    __slots__ = (
+        "_at",
+        "_by_status",
+        "_fast",
+        "_heaps",
+        "_ids",
+        "_limit",
+        "_slots",
+        "_static",
+        "_units",
+        "weights",
+    )
 
     def __init__(
         self, agents: Iterable[Agent] = (), *, weights: ChannelWeights | None = None
@@ -260,13 +287,20 @@ class AgentPool:
             self._slots[agent.id] = _Slot(agent)
         # (channel, status) -> sorted agent ids (round robin, counts)
         self._ids: dict[tuple[Channel, AgentStatus], list[str]] = {}
+        self._by_status: dict[AgentStatus, set[str]] = {}
+        for slot in self._slots.values():
+            self._by_status.setdefault(slot.status, set()).add(slot.id)
+        # Static sets of agent ids by channel, skill level and language (built on first use).
+        self._static: dict[tuple[str, object, int], frozenset[str]] = {}
+        self._at: tuple[datetime | None, float] = (None, 0.0)
         for slot in sorted(self._slots.values(), key=lambda s: s.id):
             for channel in slot.channels:
                 self._ids.setdefault((channel, slot.status), []).append(slot.id)
-        # skill -> [(-level, id)] sorted, built on first use
-        self._skill_lists: dict[str, list[tuple[int, str]]] = {}
-        # (strategy, channel, status) -> heap of (primary, id, version), built on first use
-        self._heaps: dict[tuple[Any, Channel, AgentStatus], list[tuple[float, str, int]]] = {}
+        # (strategy, channel, status, anchor) -> heap of entries, built on first use
+        self._heaps: dict[_HeapKey, list[_Entry]] = {}
+        self._fast: dict[tuple[Need, Any, AgentStatus], list[_Entry]] = {}
+        # A heap longer than this is compacted (stale entries dropped) before use.
+        self._limit = 4 * len(self._slots) + 64
 
     # ------------------------------------------------------------------ reading
 
@@ -337,7 +371,7 @@ class AgentPool:
         return channel in slot.channels and _room(slot, self._units[channel])
 
     def copy(self) -> AgentPool:
-        """Return an independent pool with the same agents and loads (indexes are rebuilt lazily).
+        """Return an independent pool with the same agents, loads and indexes.
 
         Example:
             >>> from cs8 import Agent
@@ -352,24 +386,27 @@ class AgentPool:
         new._units = self._units
         new._slots = {k: s.copy() for k, s in self._slots.items()}
         new._ids = {k: list(v) for k, v in self._ids.items()}
-        new._skill_lists = self._skill_lists  # static: skills never change
-        new._heaps = {}
+        new._by_status = {k: set(v) for k, v in self._by_status.items()}
+        new._static = self._static  # agents' channels, skills and languages never change
+        new._at = (None, 0.0)
+        new._heaps = {key: list(heap) for key, heap in self._heaps.items()}
+        new._fast = {}
+        new._limit = self._limit
+        slots = new._slots
+        for old in self._slots.values():
+            slots[old.id].heaps = [(key, new._heaps[key]) for key, _ in old.heaps]
         return new
 
     # ------------------------------------------------------------------ changing
 
     def _touched(self, slot: _Slot) -> None:
+        """Re-rank ``slot`` in every heap it belongs to (its key may have dropped)."""
         slot.version += 1
-        heaps = self._heaps
-        if not heaps:
-            return
-        status = slot.status
-        for channel in slot.channels:
-            for key, heap in heaps.items():
-                if key[1] is channel and key[2] is status:
-                    entry = _entry(key[0], slot)
-                    if entry is not None:
-                        heapq.heappush(heap, entry)
+        push = heapq.heappush
+        for key, heap in slot.heaps:
+            entry = _entry(key[0], slot, _anchor(key[3]))
+            if entry is not None:
+                push(heap, entry)
 
     def assign(self, agent_id: str, channel: Channel | str, at: datetime | None = None) -> None:
         """Give ``agent_id`` one piece of work on ``channel`` (at ``at``, for longest-idle).
@@ -388,7 +425,8 @@ class AgentPool:
             cs8.exceptions.InvalidValueError: agent 'a1' has no room for email work (load 1.0 of capacity 1)
         """
         slot = self._slot(agent_id)
-        channel = Channel(channel)
+        if type(channel) is not Channel:
+            channel = Channel(channel)
         if channel not in slot.channels:
             raise InvalidValueError(f"agent {agent_id!r} does not work the {channel.value} channel")
         need = self._units[channel]
@@ -399,10 +437,10 @@ class AgentPool:
             )
         slot.load += slot.cap if need < 0 else need
         if at is not None:
-            at = require_aware(at, "AgentPool.assign(at)")
-            slot.last_at = at
-            slot.last = at.timestamp()
-        self._touched(slot)
+            if at is not self._at[0]:  # a backlog is assigned at one instant: convert it once
+                self._at = (require_aware(at, "AgentPool.assign(at)"), at.timestamp())
+            slot.last_at, slot.last = self._at
+        # Keys only grow on assignment: entries are corrected lazily when they reach a heap's top.
 
     def release(self, agent_id: str, channel: Channel | str) -> None:
         """Take one piece of work on ``channel`` off ``agent_id`` (the load never goes below 0).
@@ -442,38 +480,77 @@ class AgentPool:
             if ids is not None:
                 ids.remove(slot.id)
             insort(self._ids.setdefault((channel, status), []), slot.id)
+        self._by_status[slot.status].discard(slot.id)
+        self._by_status.setdefault(status, set()).add(slot.id)
         slot.status = status
-        self._touched(slot)
+        slot.version += 1
+        slot.heaps = []
+        for key, heap in self._heaps.items():
+            if key[2] is status and key[1] in slot.channels and _fits(slot, key[3], key[4]):
+                entry = _entry(key[0], slot, _anchor(key[3]))
+                if entry is not None:
+                    heapq.heappush(heap, entry)
+                    slot.heaps.append((key, heap))
 
     # ------------------------------------------------------------------ choosing
 
-    def _heap(
-        self, strategy: BuiltinStrategy, channel: Channel, status: AgentStatus
-    ) -> list[tuple[float, str, int]]:
-        key = (strategy, channel, status)
+    def _heap(self, strategy: BuiltinStrategy, need: Need, status: AgentStatus) -> list[_Entry]:
+        fast = (need, strategy, status)  # Need hashes by identity: a cheap first lookup
+        heap = self._fast.get(fast)
+        if heap is not None and len(heap) <= self._limit:
+            return heap
+        channel = need.channel
+        key: _HeapKey = (strategy, channel, status, need.skills, need.languages)
         heap = self._heaps.get(key)
         if heap is None:
             heap = []
-            for agent_id in self._ids.get((channel, status), ()):
-                entry = _entry(strategy, self._slots[agent_id])
+            anchor = need.anchor
+            for agent_id in self._members(need, status):
+                slot = self._slots[agent_id]
+                entry = _entry(strategy, slot, anchor)
                 if entry is not None:
                     heap.append(entry)
+                    slot.heaps.append((key, heap))
             heapq.heapify(heap)
             self._heaps[key] = heap
-        elif len(heap) > 4 * len(self._ids.get((channel, status), ())) + 64:
+        elif len(heap) > self._limit:
             slots = self._slots
-            heap[:] = [e for e in heap if slots[e[1]].version == e[2]]
+            heap[:] = [e for e in heap if slots[e[2]].version == e[3]]
             heapq.heapify(heap)
+        if len(self._fast) > 4096:
+            self._fast.clear()
+        self._fast[fast] = heap
         return heap
 
-    def _skill_list(self, skill: str) -> list[tuple[int, str]]:
-        found = self._skill_lists.get(skill)
+    def _static_set(self, kind: str, value: object, level: int = 0) -> frozenset[str]:
+        key = (kind, value, level)
+        found = self._static.get(key)
         if found is None:
-            found = sorted(
-                (-s.skills[skill], s.id) for s in self._slots.values() if skill in s.skills
-            )
-            self._skill_lists[skill] = found
+            slots = self._slots.values()
+            if kind == "channel":
+                found = frozenset(s.id for s in slots if value in s.channels)
+            elif kind == "skill":
+                found = frozenset(s.id for s in slots if s.skills.get(str(value), -1) >= level)
+            else:
+                found = frozenset(s.id for s in slots if value in s.languages)
+            self._static[key] = found
         return found
+
+    def _members(self, need: Need, status: AgentStatus) -> list[str]:
+        """Ids of the agents of ``status`` that qualify for ``need`` (room aside), by set algebra."""
+        sets: list[AbstractSet[str]] = [
+            self._by_status.get(status, set()),
+            self._static_set("channel", need.channel),
+        ]
+        sets.extend(self._static_set("skill", skill, level) for skill, level in need.skills)
+        if need.languages:
+            speakers: set[str] = set()
+            for language in need.languages:
+                speakers |= self._static_set("language", language)
+            sets.append(speakers)
+        sets.sort(key=len)
+        members = set(sets[0]).intersection(*sets[1:])
+        return sorted(members)
 
     def choose(
         self,
@@ -509,31 +586,29 @@ class AgentPool:
         need_units = self._units[channel]
         if isinstance(strategy, RoundRobin):
             return self._round_robin(need, need_units, status, after)
-        if isinstance(strategy, MostSkilled) and need.primary_skill is not None:
-            return self._most_skilled(need, need_units, status)
+        anchor = need.anchor
         slots = self._slots
-        heap = self._heap(strategy, channel, status)
-        aside: list[tuple[float, str, int]] = []
-        found: str | None = None
+        heap = self._heap(strategy, need, status)
         looked = 0
         pop = heapq.heappop
+        replace = heapq.heapreplace
         while heap:
             entry = heap[0]
-            slot = slots[entry[1]]
-            if entry[2] != slot.version:
-                pop(heap)
+            slot = slots[entry[2]]
+            if entry[3] != slot.version:
+                pop(heap)  # superseded by a fresher entry
                 continue
             looked += 1
             if not _room(slot, need_units):
                 pop(heap)  # back in when a release gives it room (a new version)
                 continue
-            if _qualifies(slot, need):
-                found = slot.id
-                break
-            aside.append(pop(heap))
-        for entry in aside:
-            heapq.heappush(heap, entry)
-        return found, looked
+            fresh = _entry(strategy, slot, anchor)
+            if fresh is not None and (fresh[0] != entry[0] or fresh[1] != entry[1]):
+                replace(heap, fresh)  # its key grew since it was pushed: move it down
+                continue
+            # Every member of this heap has the skills and a language the work needs.
+            return slot.id, looked
+        return None, looked
 
     def _round_robin(
         self, need: Need, need_units: int, status: AgentStatus, after: str | None
@@ -549,31 +624,6 @@ class AgentPool:
             if _room(slot, need_units) and _qualifies(slot, need):
                 return slot.id, step + 1
         return None, n
-
-    def _most_skilled(
-        self, need: Need, need_units: int, status: AgentStatus
-    ) -> tuple[str | None, int]:
-        assert need.primary_skill is not None
-        ranked = self._skill_list(need.primary_skill)
-        slots = self._slots
-        channel = need.channel
-        best: tuple[float, str] | None = None
-        level: int | None = None
-        looked = 0
-        for neg_level, agent_id in ranked:
-            if level is not None and neg_level != level:
-                break  # a lower level; the best of the higher level wins
-            slot = slots[agent_id]
-            looked += 1
-            if slot.status is not status or channel not in slot.channels:
-                continue
-            if not _room(slot, need_units) or not _qualifies(slot, need):
-                continue
-            level = neg_level
-            key = (slot.load / slot.cap if slot.cap else 1.0, agent_id)
-            if best is None or key < best:
-                best = key
-        return (None if best is None else best[1]), looked
 
     # ------------------------------------------------------------------ explaining
 
@@ -666,17 +716,30 @@ def _skills_text(skills: Iterable[tuple[str, int]]) -> str:
     return ", ".join(f"{name}>={level}" for name, level in skills)
 
 
-def _entry(strategy: Any, slot: _Slot) -> tuple[float, str, int] | None:
-    """The heap entry of ``slot`` for a strategy ranked by a per-agent number, or ``None``."""
+def _fits(slot: _Slot, skills: tuple[tuple[str, int], ...], languages: frozenset[str]) -> bool:
+    have = slot.skills
+    for skill, level in skills:
+        if have.get(skill, -1) < level:
+            return False
+    return not languages or not languages.isdisjoint(slot.languages)
+
+
+def _anchor(skills: tuple[tuple[str, int], ...]) -> tuple[str, int] | None:
+    return min(skills, key=lambda s: (-s[1], s[0])) if skills else None
+
+
+def _entry(strategy: Any, slot: _Slot, anchor: tuple[str, int] | None) -> _Entry | None:
+    """The heap entry of ``slot`` for a heap-ranked strategy, or ``None`` if it never ranks."""
+    if isinstance(strategy, LeastBusy | LongestIdle):
+        return (strategy.primary(slot.load, slot.cap, slot.last, 0), 0.0, slot.id, slot.version)
     if isinstance(strategy, Weighted):
         weight = strategy.weight(slot.id)
         if weight <= 0:
             return None
-        return (slot.load / weight, slot.id, slot.version)
-    if isinstance(strategy, LeastBusy | LongestIdle):
-        return (strategy.primary(slot.load, slot.cap, slot.last, 0), slot.id, slot.version)
-    # MostSkilled without a required skill ranks like least busy by share.
-    return (slot.load / slot.cap if slot.cap else 1.0, slot.id, slot.version)
+        return (slot.load / weight, 0.0, slot.id, slot.version)
+    # MostSkilled: the level in the anchor (primary) skill, then the share of capacity used.
+    level = slot.skills.get(anchor[0], 0) if anchor is not None else 0
+    return (-level, slot.load / slot.cap if slot.cap else 1.0, slot.id, slot.version)
 
 
 def _full_key(
@@ -684,11 +747,8 @@ def _full_key(
 ) -> tuple[Any, ...] | None:
     if isinstance(strategy, RoundRobin):
         return (after is not None and slot.id <= after, slot.id)
-    if isinstance(strategy, MostSkilled):
-        level = slot.skills.get(need.primary_skill, 0) if need.primary_skill else 0
-        return (-level, slot.load / slot.cap if slot.cap else 1.0, slot.id)
-    entry = _entry(strategy, slot)
-    return None if entry is None else (entry[0], entry[1])
+    entry = _entry(strategy, slot, need.anchor)
+    return None if entry is None else entry[:3]
 
 
 def _linear(

@@ -13,6 +13,7 @@ Example:
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta, tzinfo
@@ -20,7 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 
-from cs8._enums import AgentStatus, Priority
+from cs8._enums import AgentStatus, Channel, Priority
 from cs8._frozen import FrozenDict
 from cs8._models import Agent, Customer, Ticket
 from cs8._time import require_aware
@@ -59,39 +60,49 @@ __all__ = ["AssignmentResult", "Router", "RoutingDecision"]
 _NO_ACTIONS = RuleActions()
 
 
+class _Prepared:
+    """What the router derives once from one RuleActions value (cached per router)."""
+
+    __slots__ = ("actions", "needs", "skills_text", "strategy")
+
+    def __init__(self, actions: RuleActions, strategy: BuiltinStrategy | Strategy) -> None:
+        self.actions = actions
+        self.strategy = strategy
+        self.skills_text = _skills_text(actions.skills)
+        self.needs: dict[Channel, Need] = {}
+
+    def need(self, channel: Channel) -> Need:
+        found = self.needs.get(channel)
+        if found is None:
+            found = Need(channel, skills=self.actions.skills, languages=self.actions.languages)
+            self.needs[channel] = found
+        return found
+
+
 class _Plan:
     """Everything decided about a ticket before an agent is chosen."""
 
-    __slots__ = (
-        "actions",
-        "ctx",
-        "due_at",
-        "languages",
-        "lines",
-        "preferred",
-        "priority",
-        "queue",
-        "rule",
-        "skills",
-        "step",
-        "strategy",
-        "ticket",
-    )
+    __slots__ = ("ctx", "due_at", "lines", "prep", "priority", "rule", "step", "ticket")
 
-    def __init__(self, ticket: Ticket, ctx: RoutingContext | None) -> None:
+    def __init__(
+        self,
+        ticket: Ticket,
+        ctx: RoutingContext,
+        prep: _Prepared,
+        lines: list[str],
+        rule: str | None,
+        priority: Priority,
+        step: int | None,
+        due_at: datetime | None,
+    ) -> None:
         self.ticket = ticket
         self.ctx = ctx
-        self.lines: list[str] = []
-        self.rule: str | None = None
-        self.actions = _NO_ACTIONS
-        self.queue: str | None = None
-        self.priority = ticket.current_priority
-        self.skills: dict[str, int] = {}
-        self.languages: frozenset[str] = frozenset()
-        self.preferred: tuple[str, ...] = ()
-        self.strategy: BuiltinStrategy | Strategy = BUILTIN_STRATEGIES["least_busy"]
-        self.step: int | None = None
-        self.due_at: datetime | None = None
+        self.prep = prep
+        self.lines = lines
+        self.rule = rule
+        self.priority = priority
+        self.step = step
+        self.due_at = due_at
 
 
 # --------------------------------------------------------------------------------------------------
@@ -162,6 +173,36 @@ class RoutingDecision:
         """Return the trace as one text, a line per step."""
         return "\n".join(self.trace)
 
+    def __str__(self) -> str:
+        who = self.agent_id or "nobody (waiting)"
+        return (
+            f"ticket {self.ticket_id} -> {who}, queue {self.queue or 'default'}, "
+            f"priority {self.priority.value}\n" + self.explain()
+        )
+
+    def to_dict(self) -> dict[str, str | int | None]:
+        """Return the decision as plain values (for JSON, logs or a dataframe row).
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> from cs8 import Agent, Ticket
+            >>> t0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+            >>> Router().route(Ticket(id="T1", customer_id="C1", channel="email", created_at=t0),
+            ...                [Agent(id="a1")], now=t0).to_dict()["agent_id"]
+            'a1'
+        """
+        return {
+            "ticket_id": self.ticket_id,
+            "agent_id": self.agent_id,
+            "queue": self.queue,
+            "priority": self.priority.value,
+            "rule": self.rule,
+            "strategy": self.strategy,
+            "escalation_step": self.escalation_step,
+            "due_at": None if self.due_at is None else self.due_at.isoformat(),
+            "trace": "\n".join(self.trace),
+        }
+
 
 @attrs.frozen(kw_only=True)
 class AssignmentResult:
@@ -196,6 +237,33 @@ class AssignmentResult:
     def waiting(self) -> tuple[str, ...]:
         """Ids of the tickets nobody could take, in queue order."""
         return tuple(d.ticket_id for d in self.decisions if d.agent_id is None)
+
+    def to_dicts(self) -> list[dict[str, str | int | None]]:
+        """Return one plain dict per decision, in the order served (see ``RoutingDecision.to_dict``)."""
+        return [d.to_dict() for d in self.decisions]
+
+    def __str__(self) -> str:
+        lines = [
+            f"{len(self.decisions)} tickets: {len(self.assignments)} assigned, "
+            f"{len(self.waiting)} waiting"
+        ]
+        for d in self.decisions:
+            lines.append(
+                f"  {d.ticket_id}: {d.agent_id or '-'} ({d.queue or 'default'}, {d.priority.value})"
+            )
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f"<tr><td>{html.escape(d.ticket_id)}</td><td>{html.escape(d.agent_id or '')}</td>"
+            f"<td>{html.escape(d.queue or '')}</td><td>{d.priority.value}</td>"
+            f"<td>{html.escape(d.rule or '')}</td><td>{html.escape(d.strategy)}</td></tr>"
+            for d in self.decisions
+        )
+        return (
+            "<table><thead><tr><th>ticket</th><th>agent</th><th>queue</th><th>priority</th>"
+            f"<th>rule</th><th>strategy</th></tr></thead><tbody>{rows}</tbody></table>"
+        )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -260,8 +328,14 @@ def _skills_text(skills: Mapping[str, int]) -> str:
     return ", ".join(f"{k}>={v}" for k, v in sorted(skills.items())) or "none"
 
 
-def _why(rule: RoutingRule) -> str:
+def _why(rule: RoutingRule, ctx: RoutingContext, detailed: bool) -> str:
     when = getattr(rule, "when", None)
+    if detailed:
+        explain = getattr(when, "explain", None)
+        if callable(explain):
+            text = explain(ctx)
+            if isinstance(text, str):
+                return text
     name = getattr(when, "name", None)
     return name if isinstance(name, str) else f"{type(rule).__name__}.matches"
 
@@ -328,6 +402,26 @@ class Router:
     timezone: tzinfo = attrs.field(default=UTC, converter=_zone)
     calendar: BusinessClock | None = None
     explain: bool = True
+    # Derived once per RuleActions value (by identity; the value is kept alive with it).
+    _cache: dict[int, _Prepared] = attrs.field(
+        factory=dict, init=False, eq=False, hash=False, repr=False
+    )
+    _escalations: dict[tuple[int, int], tuple[RuleActions, RuleActions]] = attrs.field(
+        factory=dict, init=False, eq=False, hash=False, repr=False
+    )
+
+    def __attrs_post_init__(self) -> None:
+        # Router(strategy="weighted", strategies={"weighted": Weighted(...)}) means the configured one.
+        configured = self.strategies.get(self.strategy.name)
+        if (
+            configured is not None
+            and configured != self.strategy
+            and self.strategy == BUILTIN_STRATEGIES.get(self.strategy.name)
+            and isinstance(
+                configured, LeastBusy | LongestIdle | RoundRobin | MostSkilled | Weighted
+            )
+        ):
+            object.__setattr__(self, "strategy", configured)
 
     # ------------------------------------------------------------------ planning
 
@@ -352,6 +446,33 @@ class Router:
             count += 1
         return count, f"{_duration(waited)}{note}"
 
+    def _prepared(self, actions: RuleActions) -> _Prepared:
+        cache = self._cache
+        found = cache.get(id(actions))
+        if found is not None and found.actions is actions:
+            return found
+        if actions.strategy is not None:
+            strategy = self.strategies.get(actions.strategy)
+            if strategy is None:
+                raise InvalidValueError(
+                    f"rule actions name strategy {actions.strategy!r}, which the router does not "
+                    f"know; known: {sorted(self.strategies)}"
+                )
+        else:
+            strategy = self.strategy
+        prep = _Prepared(actions, strategy)
+        cache[id(actions)] = prep
+        return prep
+
+    def _escalated(self, actions: RuleActions, steps: int) -> RuleActions:
+        key = (id(actions), steps)
+        found = self._escalations.get(key)
+        if found is not None and found[0] is actions:
+            return found[1]
+        out = actions.escalated(steps)
+        self._escalations[key] = (actions, out)
+        return out
+
     def _plan(
         self,
         ticket: Ticket,
@@ -362,86 +483,69 @@ class Router:
         ctx = RoutingContext(
             ticket=ticket, now=now, customer=customer, sla=sla, timezone=self.timezone
         )
-        plan = _Plan(ticket, ctx)
-        lines = plan.lines
+        lines: list[str] = []
         rule, actions = self.rules.select(ctx)
         if rule is None:
-            plan.rule = None
+            name = None
             lines.append(f"no rule matched: default actions (queue {actions.queue or 'default'})")
         else:
-            plan.rule = rule.name
-            lines.append(f"rule {rule.name!r} matched: {_why(rule)}")
+            name = rule.name
+            lines.append(f"rule {name!r} matched: {_why(rule, ctx, self.explain)}")
 
         # Escalation: every step whose timeout has passed applies, in order.
         step = 0
+        waited = ""
         if actions.escalation:
             step, waited = self._steps_due(actions, ticket, now)
             if step:
-                actions = actions.escalated(step)
-        in_force = actions
+                actions = self._escalated(actions, step)
+        prep = self._prepared(actions)
 
         # Priority: the rule's, else impact x urgency, else the ticket's.
         if self.matrix is not None and "impact" in ticket.attributes:
             base, source = self.matrix.for_ticket(ticket), "impact x urgency"
         else:
             base, source = ticket.current_priority, "ticket"
-        priority = in_force.priority_for(base)
-        if in_force.priority is not None:
-            notes = [f"priority {priority.value} (rule)"]
-        elif in_force.priority_change:
-            notes = [
-                f"priority {base.value} ({source}) {in_force.priority_change:+d} (rule) "
+        priority = actions.priority_for(base)
+        if actions.priority is not None:
+            note = f"priority {priority.value} (rule)"
+        elif actions.priority_change:
+            note = (
+                f"priority {base.value} ({source}) {actions.priority_change:+d} (rule) "
                 f"-> {priority.value}"
-            ]
-        else:
-            notes = [f"priority {priority.value} ({source})"]
-        if step:
-            plan.step = step
-            total = len(in_force.escalation)
-            lines.append(
-                f"escalation step {step} of {total} in force after {waited} waiting: "
-                f"queue {in_force.queue or 'default'}, priority {priority.value}, "
-                f"skills {_skills_text(in_force.skills)}"
             )
-        elif in_force.escalation:
+        else:
+            note = f"priority {priority.value} ({source})"
+        if step:
+            lines.append(
+                f"escalation step {step} of {len(actions.escalation)} in force after {waited} "
+                f"waiting: queue {actions.queue or 'default'}, priority {priority.value}, "
+                f"skills {prep.skills_text}"
+            )
+        elif actions.escalation:
             lines.append(
                 f"escalation: no step yet ({waited} waited, first step after "
-                f"{_duration(in_force.escalation[0].after)})"
+                f"{_duration(actions.escalation[0].after)})"
             )
 
+        due_at = None
         slack = least_slack(ctx.sla) if ctx.sla else None
         if slack is not None:
-            plan.due_at = now + slack
+            due_at = now + slack
         if self.adjustments is not None:
             adjusted, reasons = self.adjustments.apply(
                 priority, ticket=ticket, customer=customer, time_left=slack
             )
             if reasons:
-                notes.append(f"{'; '.join(reasons)} -> {adjusted.value}")
+                note = f"{note}; {'; '.join(reasons)} -> {adjusted.value}"
             priority = adjusted
         if self.ageing is not None:
             aged = self.ageing.priority(ticket, now, base=priority)
             if aged is not priority:
-                notes.append(f"ageing -> {aged.value}")
+                note = f"{note}; ageing -> {aged.value}"
             priority = aged
-        lines.append("; ".join(notes))
-        plan.actions = in_force
-        plan.queue = in_force.queue
-        plan.priority = priority
-        plan.skills = dict(in_force.skills)
-        plan.languages = in_force.languages
-        plan.preferred = in_force.preferred_agents
-        if in_force.strategy is not None:
-            found = self.strategies.get(in_force.strategy)
-            if found is None:
-                raise InvalidValueError(
-                    f"rule {plan.rule!r} names strategy {in_force.strategy!r}, which the router "
-                    f"does not know; known: {sorted(self.strategies)}"
-                )
-            plan.strategy = found
-        else:
-            plan.strategy = self.strategy
-        return plan
+        lines.append(note)
+        return _Plan(ticket, ctx, prep, lines, name, priority, step or None, due_at)
 
     # ------------------------------------------------------------------ choosing
 
@@ -454,17 +558,17 @@ class Router:
         state: RoutingState,
         among: tuple[str, ...] | None,
     ) -> tuple[str | None, int, RoutingState, str]:
-        strategy = plan.strategy
+        strategy = plan.prep.strategy
         if isinstance(strategy, LeastBusy | LongestIdle | RoundRobin | MostSkilled | Weighted):
-            after = state.last_for(plan.queue)
+            queue = plan.prep.actions.queue
+            after = state.last_for(queue) if isinstance(strategy, RoundRobin) else None
             pick, looked = pool.choose(need, strategy, status, after=after, among=among)
             if pick is not None and isinstance(strategy, RoundRobin):
-                state = state.advanced(plan.queue, pick)
+                state = state.advanced(queue, pick)
             return pick, looked, state, strategy.tie_break
         candidates = pool.eligible(need, status, among=among)
-        assert plan.ctx is not None
         choice = strategy.choose(
-            candidates, plan.ctx, plan.actions, state.plugin_state(strategy.name)
+            candidates, plan.ctx, plan.prep.actions, state.plugin_state(strategy.name)
         )
         agent = choice.agent
         if agent is not None and all(agent.id != c.id for c in candidates):
@@ -483,58 +587,57 @@ class Router:
         handoff: HandoffContext | None,
     ) -> RoutingDecision:
         ticket = plan.ticket
-        need = Need(ticket.channel, skills=plan.skills, languages=plan.languages)
-        strategy = plan.strategy
+        prep = plan.prep
+        actions = prep.actions
+        need = prep.need(ticket.channel)
+        strategy = prep.strategy
         lines = plan.lines
-        tiers = _ONLINE_AWAY if self.away_fallback else _ONLINE
+        preferred = actions.preferred_agents
+        explain = self.explain
         chosen: str | None = None
         looked = 0
         how = ""
-        for status in tiers:
-            if plan.preferred:
-                pick, looked, state, how = self._pick(
-                    plan, pool, need, status, state, plan.preferred
-                )
-                if self.explain:
-                    lines.append(_counts(pool.filter_counts(need, status, plan.preferred), status))
+        for status in _ONLINE_AWAY if self.away_fallback else _ONLINE:
+            if preferred:
+                pick, looked, state, how = self._pick(plan, pool, need, status, state, preferred)
+                if explain:
+                    lines.append(_counts(pool.filter_counts(need, status, preferred), status))
                 if pick is not None:
                     chosen = pick
                     lines.append(f"preferred agent {pick} is eligible")
                     break
                 lines.append("no preferred agent is eligible; trying every agent")
             pick, looked, state, how = self._pick(plan, pool, need, status, state, None)
-            if self.explain:
+            if explain:
                 lines.append(_counts(pool.filter_counts(need, status), status))
             if pick is not None:
                 chosen = pick
                 break
             if status is AgentStatus.ONLINE and self.away_fallback:
                 lines.append("no online agent qualifies; falling back to away agents")
-        filters = (
-            f"filters: status, channel {need.channel.value}, spare capacity, skills "
-            f"{_skills_text(plan.skills)}"
-            + (f", language {'/'.join(sorted(need.languages))}" if need.languages else "")
-        )
+        if not explain:
+            languages = f", language {'/'.join(sorted(need.languages))}" if need.languages else ""
+            found = f"; {looked} agent(s) looked at" if chosen is not None else ""
+            lines.append(
+                f"filters: status, channel {need.channel.value}, spare capacity, skills "
+                f"{prep.skills_text}{languages}{found}"
+            )
         if chosen is None:
-            if not self.explain:
-                lines.append(filters)
-            where = f"queue {plan.queue}" if plan.queue else "the default queue"
+            where = f"queue {actions.queue}" if actions.queue else "the default queue"
             lines.append(f"strategy {strategy.name}: nobody eligible; the ticket waits in {where}")
         else:
-            if not self.explain:
-                lines.append(f"{filters}; {looked} agent(s) looked at")
             lines.append(f"strategy {strategy.name}: chose {chosen}; tie-break: {how}")
         return RoutingDecision(
             ticket_id=ticket.id,
             agent_id=chosen,
-            queue=plan.queue,
+            queue=actions.queue,
             priority=plan.priority,
             trace=tuple(lines),
             rule=plan.rule,
             strategy=strategy.name,
             escalation_step=plan.step,
-            skills=FrozenDict(plan.skills),
-            languages=plan.languages,
+            skills=actions.skills,
+            languages=actions.languages,
             due_at=plan.due_at,
             context=plan.ctx,
             handoff=handoff,

@@ -53,7 +53,7 @@ def _check_by(instance: LeastBusy, attribute: Any, value: str) -> None:
         raise InvalidValueError(f"LeastBusy.by must be 'count', 'spare' or 'share', got {value!r}")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)
 class LeastBusy:
     """Give the work to the least busy eligible agent.
 
@@ -101,7 +101,7 @@ class LeastBusy:
         return f"{words[self.by]}, then agent id"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)
 class LongestIdle:
     """Give the work to the agent whose last assignment is oldest (never assigned first).
 
@@ -133,7 +133,7 @@ class LongestIdle:
         return "oldest last assignment (never assigned first), then agent id"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)
 class RoundRobin:
     """Give the work to the next eligible agent after the queue's last one, in agent-id order.
 
@@ -157,7 +157,7 @@ class RoundRobin:
         return "next agent id after the queue's last assignee, wrapping around"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)
 class MostSkilled:
     """Give the work to the most expert eligible agent in the ticket's primary skill.
 
@@ -197,7 +197,7 @@ def _check_default(instance: Weighted, attribute: Any, value: float) -> None:
         raise InvalidValueError(f"Weighted.default must be a number, got {value!r}")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)
 class Weighted:
     """Share work in proportion to agents' weights: lowest load per unit of weight wins.
 
