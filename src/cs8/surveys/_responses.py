@@ -39,6 +39,7 @@ NOT_APPLICABLE = Missing.NOT_APPLICABLE
 
 Answer: TypeAlias = int | Missing | None
 
+_INT_ONLY = frozenset({int})
 _NA_STRINGS = frozenset({"n/a", "na", "not applicable", "not_applicable", "không áp dụng"})
 
 
@@ -68,10 +69,7 @@ def _answers(values: Iterable[object] | None, field: str = "perceptions") -> tup
     if values is None:
         return ()
     t = values if type(values) is tuple else tuple(values)
-    for x in t:
-        if type(x) is not int:
-            break
-    else:
+    if set(map(type, t)) <= _INT_ONLY:
         return t  # type: ignore[return-value]
     out: list[Answer] = []
     for k, x in enumerate(t, 1):

@@ -15,10 +15,12 @@ Example:
 
 from __future__ import annotations
 
+import itertools
 import math
+import operator
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from datetime import date, datetime
-from typing import Literal
+from typing import Literal, cast
 
 import attrs
 
@@ -689,6 +691,72 @@ def _zone(
     )
 
 
+def _fast_columns(
+    rs: Sequence[ServqualResponse],
+    inst: Instrument,
+    positions: Sequence[tuple[int, ...]],
+    confidence: float,
+) -> (
+    tuple[list[list[int]], list[list[float]], list[PairedTest], BatteryScores, BatteryScores] | None
+):
+    """Column-wise scoring when every answer is present; ``None`` sends the caller to the slow path.
+
+    Dimension tests run on each respondent's integer sum of item gaps and are rescaled by the
+    number of items, which keeps the sums exact.
+    """
+    k = inst.k
+    n = len(rs)
+    # Validated rows all have k answers, so slicing the flattened table gives the columns
+    # (much faster than zip(*rows) over many rows).
+    p_flat = list(itertools.chain.from_iterable(r.perceptions for r in rs))
+    e_flat = list(itertools.chain.from_iterable(r.expectations for r in rs))
+    if len(p_flat) != n * k or len(e_flat) != n * k:
+        return None
+    # Answers may still hold None or N/A: arithmetic below then raises TypeError.
+    p_cols = cast("list[Sequence[int]]", [p_flat[j::k] for j in range(k)])
+    e_cols = cast("list[Sequence[int]]", [e_flat[j::k] for j in range(k)])
+    s = inst.scale[0] + inst.scale[1]
+    try:
+        for j in inst._reverse_index:
+            p_cols[j] = tuple(map(s.__sub__, p_cols[j]))
+            e_cols[j] = tuple(map(s.__sub__, e_cols[j]))
+        gaps: list[list[int]] = [
+            list(map(operator.sub, p, e)) for p, e in zip(p_cols, e_cols, strict=True)
+        ]
+    except TypeError:
+        return None
+    dim_cols: list[list[float]] = []
+    dim_tests: list[PairedTest] = []
+    for pos in positions:
+        size = len(pos)
+        sums = (
+            list(map(sum, zip(*[gaps[j] for j in pos], strict=True))) if size > 1 else gaps[pos[0]]
+        )
+        dim_cols.append(list(map(float(size).__rtruediv__, sums)))
+        t = t_test_of_differences(sums, confidence)
+        dim_tests.append(
+            attrs.evolve(
+                t,
+                mean=t.mean / size,
+                sd=t.sd / size,
+                ci_low=t.ci_low / size,
+                ci_high=t.ci_high / size,
+            )
+        )
+
+    def battery(cols: Sequence[Sequence[int]]) -> BatteryScores:
+        items = tuple(sum(c) / n for c in cols)
+        dims = FrozenDict(
+            {
+                d: math.fsum(items[j] for j in pos) / len(pos)
+                for d, pos in zip(inst.dimensions, positions, strict=True)
+            }
+        )
+        return BatteryScores(items=items, dimensions=dims, overall=_mean(list(dims.values())))
+
+    return gaps, dim_cols, dim_tests, battery(e_cols), battery(p_cols)
+
+
 def servqual_scores(
     responses: Iterable[ServqualResponse],
     weights: Mapping[DimensionKey, float] | None = None,
@@ -765,49 +833,88 @@ def servqual_scores(
     has_e = inst.format is ResponseFormat.GAP or any(r.expectations for r in rs)
     counter = _Counter()
 
+    sizes = [len(pos) for pos in positions]
+    enough_items = min_items <= min(sizes)
+    needs_zone = inst.format is ResponseFormat.THREE_COLUMN or any(
+        r.minimum is not None and r.desired is not None for r in rs
+    )
+    fast = (
+        _fast_columns(rs, inst, positions, confidence)
+        if has_e and enough_items and not needs_zone
+        else None
+    )
+    fast_dim_tests: list[PairedTest] | None = None
     e_rows: list[tuple[Answer, ...]] = []
     p_rows: list[tuple[Answer, ...]] = []
-    gap_rows: list[list[int | None]] = []
-    dim_rows: list[list[float | None]] = []
-    weighted_rows: list[float | None] = []
-    for r in rs:
-        p = _reverse(r.perceptions, rev, s)
-        p_rows.append(p)
-        if not has_e:
-            continue
-        e = _reverse(r.expectations, rev, s) if r.expectations else (None,) * k
-        e_rows.append(e)
-        g = _diffs(p, e, counter)
-        gap_rows.append(g)
-        dm = _dimension_means(g, positions, min_items, counter)
-        dim_rows.append(dm)
-        pts = r.importance
-        if pts is None:
-            weighted_rows.append(None)
-        elif None in dm:
-            counter.add("weighted_incomplete")
-            weighted_rows.append(None)
-        else:
-            weighted_rows.append(
-                math.fsum(pts.get(d, 0.0) / 100.0 * v for d, v in zip(dims, dm, strict=True))  # type: ignore[operator]
+    dim_rows: list[Sequence[float | None]]
+    weighted_rows: list[float | None]
+    battery_e: BatteryScores | None
+    if fast is not None:
+        columns, dim_cols, fast_dim_tests, battery_e, battery_p = fast
+        dim_columns = dim_cols
+        dim_rows = list(zip(*dim_cols, strict=True))
+        weighted_rows = [
+            None
+            if r.importance is None
+            else math.fsum(
+                r.importance.get(d, 0.0) / 100.0 * v for d, v in zip(dims, row, strict=True)
             )
-
-    if has_e:
-        columns = [[v for v in col if v is not None] for col in zip(*gap_rows, strict=True)]
-        dim_columns = [[v for v in col if v is not None] for col in zip(*dim_rows, strict=True)]
+            for r, row in zip(rs, dim_rows, strict=True)
+        ]
+        if managers is not None:
+            e_rows = [_reverse(r.expectations, rev, s) for r in rs]
     else:
-        columns = [[] for _ in range(k)]
-        dim_columns = [[] for _ in dims]
+        gap_rows: list[list[int | None]] = []
+        dim_rows = []
+        weighted_rows = []
+        no_e = (None,) * k
+        for r in rs:
+            p = _reverse(r.perceptions, rev, s) if rev else r.perceptions
+            p_rows.append(p)
+            if not has_e:
+                continue
+            e = r.expectations or no_e
+            if rev:
+                e = _reverse(e, rev, s)
+            e_rows.append(e)
+            g = _diffs(p, e, counter)
+            dm = _dimension_means(g, positions, min_items, counter)
+            gap_rows.append(g)
+            dim_rows.append(dm)
+            pts = r.importance
+            if pts is None:
+                weighted_rows.append(None)
+            elif None in dm:
+                counter.add("weighted_incomplete")
+                weighted_rows.append(None)
+            else:
+                weighted_rows.append(
+                    math.fsum(pts.get(d, 0.0) / 100.0 * v for d, v in zip(dims, dm, strict=True))  # type: ignore[operator]
+                )
+        if has_e:
+            columns = [[v for v in col if v is not None] for col in zip(*gap_rows, strict=True)]
+            dim_columns = [[v for v in col if v is not None] for col in zip(*dim_rows, strict=True)]
+        else:
+            columns = [[] for _ in range(k)]
+            dim_columns = [[] for _ in dims]
+        battery_e = _battery(e_rows, inst, positions, min_items) if has_e else None
+        battery_p = _battery(p_rows, inst, positions, min_items)
     item_tests = tuple(t_test_of_differences(c, confidence) for c in columns)
-    dim_tests = FrozenDict(
-        {d: t_test_of_differences(c, confidence) for d, c in zip(dims, dim_columns, strict=True)}
-    )
+    if fast_dim_tests is not None:
+        dim_tests = FrozenDict(dict(zip(dims, fast_dim_tests, strict=True)))
+    else:
+        dim_tests = FrozenDict(
+            {
+                d: t_test_of_differences(c, confidence)
+                for d, c in zip(dims, dim_columns, strict=True)
+            }
+        )
     item_gaps = tuple(t.mean for t in item_tests)
     dimension_gaps = FrozenDict({d: t.mean for d, t in dim_tests.items()})
     unweighted = _mean(list(dimension_gaps.values()))
     n_pairs = sum(len(c) for c in columns)
     pooled = math.fsum(math.fsum(c) for c in columns) / n_pairs if n_pairs else _NAN
-    met = [sum(1 for v in c if v >= 0) for c in columns]
+    met = [len(c) - sum(map((0).__gt__, c)) for c in columns]
     item_fulfilment = tuple(m / len(c) if c else _NAN for m, c in zip(met, columns, strict=True))
     dim_fulfilment = {}
     for d, pos in zip(dims, positions, strict=True):
@@ -844,9 +951,7 @@ def servqual_scores(
         )
 
     zone = None
-    if inst.format is ResponseFormat.THREE_COLUMN or any(
-        r.minimum is not None and r.desired is not None for r in rs
-    ):
+    if needs_zone:
         zone = _zone(rs, p_rows, inst, positions, min_items, inversion_policy, max_inversions)
     gap1 = None
     if managers is not None:
@@ -870,8 +975,8 @@ def servqual_scores(
         item_fulfilment=item_fulfilment,
         dimension_fulfilment=FrozenDict(dim_fulfilment),
         fulfilment=sum(met) / n_pairs if n_pairs else _NAN,
-        expectations=_battery(e_rows, inst, positions, min_items) if has_e else None,
-        perceptions=_battery(p_rows, inst, positions, min_items),
+        expectations=battery_e,
+        perceptions=battery_p,
         left_out=FrozenDict(dict(sorted(counter.counts.items()))),
         zone=zone,
         gap1=gap1,

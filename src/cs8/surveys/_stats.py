@@ -15,6 +15,7 @@ Example:
 from __future__ import annotations
 
 import math
+import operator
 import random
 from collections.abc import Callable, Sequence
 from statistics import NormalDist
@@ -36,6 +37,7 @@ __all__ = [
 ]
 
 _STANDARD_NORMAL = NormalDist()
+_INT_ONLY = frozenset({int})
 
 
 def _beta_continued_fraction(a: float, b: float, x: float) -> float:
@@ -130,6 +132,26 @@ def t_ppf(p: float, df: float) -> float:
         raise SurveyError(f"quantile probability must be in (0, 1), got {p!r}")
     if p == 0.5:
         return 0.0
+    # Newton's method from the normal quantile, guarded; bisection if it does not settle.
+    log_c = math.lgamma((df + 1) / 2.0) - math.lgamma(df / 2.0) - 0.5 * math.log(df * math.pi)
+    x = _STANDARD_NORMAL.inv_cdf(p)
+    previous = math.inf
+    for _ in range(60):
+        pdf = math.exp(log_c - (df + 1) / 2.0 * math.log1p(x * x / df))
+        if pdf <= 0 or not math.isfinite(pdf):
+            break
+        step = (t_cdf(x, df) - p) / pdf
+        if not math.isfinite(step) or abs(step) > 10.0 * (1.0 + abs(x)):
+            break
+        x -= step
+        if abs(step) <= 1e-12 * (1.0 + abs(x)):
+            return x
+        if abs(step) >= previous:
+            # Stalled at the precision of the CDF: keep x only if it solves the equation.
+            if abs(t_cdf(x, df) - p) <= 1e-13:
+                return x
+            break
+        previous = abs(step)
     return _invert(lambda v: t_cdf(v, df), p, -10.0, 10.0)
 
 
@@ -214,13 +236,20 @@ def t_test_of_differences(diffs: Sequence[float], confidence: float = 0.95) -> P
             mean=nan, sd=nan, n=0, t=nan, df=0, p_value=nan, ci_low=nan, ci_high=nan,
             cohens_dz=nan, confidence=confidence,
         )  # fmt: skip
-    mean = math.fsum(diffs) / n
+    if set(map(type, diffs)) <= _INT_ONLY:
+        # Integer differences (Likert gaps): exact sums, one pass in C.
+        total = sum(diffs)
+        mean = total / n
+        ss_exact: float | None = (n * sum(map(operator.mul, diffs, diffs)) - total * total) / n
+    else:
+        mean = math.fsum(diffs) / n
+        ss_exact = None
     if n < 2:
         return PairedTest(
             mean=mean, sd=nan, n=n, t=nan, df=0, p_value=nan, ci_low=nan, ci_high=nan,
             cohens_dz=nan, confidence=confidence,
         )  # fmt: skip
-    ss = math.fsum((d - mean) ** 2 for d in diffs)
+    ss = ss_exact if ss_exact is not None else math.fsum([(d - mean) ** 2 for d in diffs])
     sd = math.sqrt(ss / (n - 1))
     df = n - 1
     se = sd / math.sqrt(n)
