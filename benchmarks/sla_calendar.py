@@ -86,8 +86,12 @@ def naive(t: datetime) -> datetime:
 
 def compare_businesstime(
     cal: BusinessCalendar, pairs: Sequence[tuple[datetime, datetime]], repeat: int
-) -> float:
-    import businesstime
+) -> float | None:
+    try:
+        import businesstime
+    except ImportError:
+        print("  businesstime is not installed (pip install businesstime==0.3.0): skipped")
+        return None
 
     bt = businesstime.BusinessTime(
         business_hours=(
@@ -127,8 +131,12 @@ def compare_businesstime(
 
 def compare_pandas(
     cal: BusinessCalendar, pairs: Sequence[tuple[datetime, datetime]], repeat: int
-) -> float:
-    import pandas as pd
+) -> float | None:
+    try:
+        import pandas as pd
+    except ImportError:
+        print("  pandas is not installed: skipped")
+        return None
 
     cbh = pd.offsets.CustomBusinessHour(
         start=f"{OPEN_H:02d}:00", end=f"{CLOSE_H:02d}:00", holidays=HOLIDAYS
