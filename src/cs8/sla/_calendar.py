@@ -171,6 +171,7 @@ class BusinessCalendar:
             walker = DayWalker(self.timezone, week, self.holidays, overrides, closures)
             engine = Engine(walker)
             self._cache["engine"] = engine
+            self._cache["between"] = engine.timedelta_between
         return engine
 
     # -- operations ----------------------------------------------------------------------------
@@ -194,18 +195,13 @@ class BusinessCalendar:
             >>> cal.business_duration(monday, monday.replace(hour=10))
             datetime.timedelta(seconds=3600)
         """
-        engine = self._cache.get("engine") or self._engine
-        if type(start) is datetime and type(end) is datetime:
+        fast = self._cache.get("between")
+        if fast is not None and type(start) is datetime and type(end) is datetime:
             try:
-                a = (start - _EPOCH) // _ONE_US
-                b = (end - _EPOCH) // _ONE_US
+                return fast((start - _EPOCH) // _ONE_US, (end - _EPOCH) // _ONE_US)  # type: ignore[no-any-return]
             except TypeError:
                 pass  # a naive datetime: the checks below say which
-            else:
-                lo, hi = engine.lo, engine.hi
-                if lo <= a < hi and lo <= b < hi:
-                    return _ONE_US * engine.between(a, b)
-                return _ONE_US * engine.duration(a, b)
+        engine = self._engine
         a = to_us(_aware(start, "business_duration(start)"))
         b = to_us(_aware(end, "business_duration(end)"))
         return _ONE_US * engine.duration(a, b)
