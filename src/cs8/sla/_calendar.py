@@ -123,7 +123,7 @@ class BusinessCalendar:
     holiday_source: str | None = attrs.field(default=None)
     _cache: dict[str, Any] = attrs.field(factory=dict, init=False, eq=False, hash=False, repr=False)
 
-    def __getstate__(self) -> dict[str, Any]:
+    def __getstate__(self) -> dict[str, object]:
         """Return the fields for pickling (the compiled cache is rebuilt on demand)."""
         return {
             "timezone": self.timezone,
@@ -134,7 +134,7 @@ class BusinessCalendar:
             "holiday_source": self.holiday_source,
         }
 
-    def __setstate__(self, state: Mapping[str, Any]) -> None:
+    def __setstate__(self, state: Mapping[str, object]) -> None:
         """Restore the fields from :meth:`__getstate__`."""
         for key, value in state.items():
             object.__setattr__(self, key, value)
@@ -358,7 +358,9 @@ class BusinessCalendar:
     ) -> list[datetime]: ...
 
     @overload
-    def add_business_times(self, starts: ArrayT, amounts: Any) -> ArrayT: ...
+    def add_business_times(
+        self, starts: ArrayT, amounts: ArrayT | Sequence[timedelta]
+    ) -> ArrayT: ...
 
     def add_business_times(self, starts: Any, amounts: Any) -> Any:
         """Return :meth:`add_business_time` for many ``(start, amount)`` pairs.
