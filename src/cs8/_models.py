@@ -35,7 +35,7 @@ from cs8._enums import (
     TicketStatus,
 )
 from cs8._frozen import FrozenDict
-from cs8._time import as_stdlib, check_aware, check_duration
+from cs8._time import as_instant, check_aware, check_duration
 from cs8._time import where as _where
 from cs8.exceptions import EventOrderError, InvalidValueError
 
@@ -130,10 +130,10 @@ class Customer:
     timezone: str | None = None
     language: str | None = None
     acquired_at: datetime | None = attrs.field(
-        default=None, converter=as_stdlib, validator=check_aware
+        default=None, converter=as_instant, validator=check_aware
     )
     churned_at: datetime | None = attrs.field(
-        default=None, converter=as_stdlib, validator=check_aware
+        default=None, converter=as_instant, validator=check_aware
     )
     attributes: FrozenDict[str, AttributeValue] = attrs.field(
         factory=FrozenDict, converter=_frozen_map
@@ -205,7 +205,7 @@ class Agent:
     status: AgentStatus = attrs.field(default=AgentStatus.ONLINE, converter=AgentStatus)
     active_tickets: float = attrs.field(default=0, validator=_check_non_negative_number)
     last_assigned_at: datetime | None = attrs.field(
-        default=None, converter=as_stdlib, validator=check_aware
+        default=None, converter=as_instant, validator=check_aware
     )
     team: str | None = None
     languages: frozenset[str] = attrs.field(factory=frozenset, converter=_str_set)
@@ -239,7 +239,7 @@ class Message:
         ActorKind.CUSTOMER
     """
 
-    at: datetime = attrs.field(converter=as_stdlib, validator=check_aware)
+    at: datetime = attrs.field(converter=as_instant, validator=check_aware)
     author: ActorKind = attrs.field(default=ActorKind.AGENT, converter=ActorKind)
     author_id: str | None = None
     public: bool = True
@@ -256,7 +256,7 @@ class StatusChange:
         TicketStatus.PENDING
     """
 
-    at: datetime = attrs.field(converter=as_stdlib, validator=check_aware)
+    at: datetime = attrs.field(converter=as_instant, validator=check_aware)
     status: TicketStatus = attrs.field(default=TicketStatus.SOLVED, converter=TicketStatus)
 
 
@@ -270,7 +270,7 @@ class PriorityChange:
         Priority.URGENT
     """
 
-    at: datetime = attrs.field(converter=as_stdlib, validator=check_aware)
+    at: datetime = attrs.field(converter=as_instant, validator=check_aware)
     priority: Priority = attrs.field(default=Priority.HIGH, converter=Priority)
 
 
@@ -284,7 +284,7 @@ class Assignment:
         'a1'
     """
 
-    at: datetime = attrs.field(converter=as_stdlib, validator=check_aware)
+    at: datetime = attrs.field(converter=as_instant, validator=check_aware)
     agent_id: str | None = attrs.field(default=None, validator=_optional_non_empty)
     group: str | None = None
 
@@ -380,7 +380,7 @@ class Ticket:
     id: str = attrs.field(validator=_non_empty)
     customer_id: str = attrs.field(validator=_non_empty)
     channel: Channel = attrs.field(converter=Channel)
-    created_at: datetime = attrs.field(converter=as_stdlib, validator=check_aware)
+    created_at: datetime = attrs.field(converter=as_instant, validator=check_aware)
     priority: Priority = attrs.field(default=Priority.NORMAL, converter=Priority)
     category: str | None = None
     events: tuple[TicketEvent, ...] = attrs.field(
@@ -725,12 +725,12 @@ class Interaction:
     id: str = attrs.field(validator=_non_empty)
     customer_id: str = attrs.field(validator=_non_empty)
     channel: Channel = attrs.field(converter=Channel)
-    started_at: datetime = attrs.field(converter=as_stdlib, validator=check_aware)
+    started_at: datetime = attrs.field(converter=as_instant, validator=check_aware)
     answered_at: datetime | None = attrs.field(
-        default=None, converter=as_stdlib, validator=check_aware
+        default=None, converter=as_instant, validator=check_aware
     )
     ended_at: datetime | None = attrs.field(
-        default=None, converter=as_stdlib, validator=check_aware
+        default=None, converter=as_instant, validator=check_aware
     )
     direction: Direction = attrs.field(default=Direction.INBOUND, converter=Direction)
     handled_by: ActorKind = attrs.field(default=ActorKind.AGENT, converter=ActorKind)
@@ -812,7 +812,7 @@ class Order:
 
     id: str = attrs.field(validator=_non_empty)
     customer_id: str = attrs.field(validator=_non_empty)
-    at: datetime = attrs.field(converter=as_stdlib, validator=check_aware)
+    at: datetime = attrs.field(converter=as_instant, validator=check_aware)
     amount: Decimal = attrs.field(converter=_to_decimal, validator=_check_amount)
     currency: str = attrs.field(default="VND", validator=_check_currency)
 
@@ -856,7 +856,7 @@ class SurveyResponse:
 
     kind: SurveyKind = attrs.field(converter=SurveyKind)
     score: int = attrs.field(validator=_check_score)
-    at: datetime = attrs.field(converter=as_stdlib, validator=check_aware)
+    at: datetime = attrs.field(converter=as_instant, validator=check_aware)
     scale: tuple[int, int] = attrs.field(converter=tuple)
     customer_id: str | None = None
     ticket_id: str | None = None

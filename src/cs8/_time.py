@@ -20,6 +20,7 @@ from cs8.exceptions import InvalidValueError, NaiveDatetimeError
 
 __all__ = [
     "UTC",
+    "as_instant",
     "as_stdlib",
     "check_aware",
     "fixed_offset",
@@ -44,13 +45,38 @@ def fixed_offset(offset: timedelta) -> timezone:
 
 
 def as_stdlib(value: Any) -> Any:
+    """Return a plain :class:`datetime` for a datetime subclass (such as pendulum's); others as is.
+
+    The time zone is kept. Use :func:`as_instant` for values that are stored and compared.
+
+    Example:
+        >>> import pendulum
+        >>> type(as_stdlib(pendulum.datetime(2026, 1, 1))).__name__
+        'datetime'
+    """
+    if isinstance(value, datetime) and type(value) is not datetime:
+        return datetime(
+            value.year,
+            value.month,
+            value.day,
+            value.hour,
+            value.minute,
+            value.second,
+            value.microsecond,
+            tzinfo=value.tzinfo,
+            fold=value.fold,
+        )
+    return value
+
+
+def as_instant(value: Any) -> Any:
     """Return an aware datetime as a plain :class:`datetime` with a fixed UTC offset; others as is.
 
     Stdlib datetimes that share one ``ZoneInfo`` compare and subtract by wall clock, which is
     wrong across a DST change (1:30 EDT and 1:30 EST of the same night compare equal). A fixed
     offset keeps the local wall time and offset the value was given with, and makes comparison and
-    subtraction exact. Pendulum datetimes become plain ones. Naive datetimes are returned as they
-    are (validators reject them with a message naming the field).
+    subtraction exact; the models store every instant this way. Pendulum datetimes become plain
+    ones. Naive datetimes are returned as they are (validators reject them, naming the field).
 
     Example:
         >>> from zoneinfo import ZoneInfo
@@ -59,9 +85,9 @@ def as_stdlib(value: Any) -> Any:
         >>> second = datetime(2026, 11, 1, 1, 30, fold=1, tzinfo=ny)  # EST, UTC-5
         >>> second - first                                            # stdlib: wall clock
         datetime.timedelta(0)
-        >>> as_stdlib(second) - as_stdlib(first)                      # cs8: elapsed time
+        >>> as_instant(second) - as_instant(first)                    # cs8: elapsed time
         datetime.timedelta(seconds=3600)
-        >>> as_stdlib(first).isoformat()
+        >>> as_instant(first).isoformat()
         '2026-11-01T01:30:00-04:00'
     """
     if not isinstance(value, datetime):

@@ -14,6 +14,7 @@ Example:
 from cs8.io._common import LoadResult, RejectedRow
 from cs8.io._readers import (
     EVENT_COLUMNS,
+    ReadOptions,
     read_customers,
     read_interactions,
     read_orders,
@@ -22,6 +23,7 @@ from cs8.io._readers import (
     read_tickets,
 )
 from cs8.io._writers import (
+    WriteOptions,
     write_customers,
     write_interactions,
     write_orders,
@@ -33,7 +35,9 @@ from cs8.io._writers import (
 __all__ = [
     "EVENT_COLUMNS",
     "LoadResult",
+    "ReadOptions",
     "RejectedRow",
+    "WriteOptions",
     "read_customers",
     "read_interactions",
     "read_orders",

@@ -5,10 +5,11 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterator, Mapping
-from typing import Any, TypeVar
+from typing import Any, TypedDict, TypeVar
 
 import attrs
 import cattrs
+from typing_extensions import Unpack
 
 from cs8._models import (
     Assignment,
@@ -38,6 +39,7 @@ from cs8.serialization import EVENT_TAGS, explain_error, make_converter
 
 __all__ = [
     "EVENT_COLUMNS",
+    "ReadOptions",
     "read_customers",
     "read_interactions",
     "read_orders",
@@ -47,6 +49,19 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+
+
+class ReadOptions(TypedDict, total=False):
+    """The keyword options every loader takes (see :func:`read_records`)."""
+
+    format: str | None
+    columns: Mapping[str, str] | None
+    timezone: str | None
+    strict: bool
+    encoding: str
+    delimiter: str
+
+
 _Row = tuple[str, int, dict[str, Any] | None, RejectedRow | None, dict[str, Any]]
 """(source name, line, field data or None, rejection or None, raw row)."""
 
@@ -349,16 +364,7 @@ def read_records(
     return _finish(records, rejected, rows, name, strict)
 
 
-def read_customers(
-    source: PathOrFile,
-    *,
-    format: str | None = None,
-    columns: Mapping[str, str] | None = None,
-    timezone: str | None = None,
-    strict: bool = False,
-    encoding: str = "utf-8",
-    delimiter: str = ",",
-) -> LoadResult[Customer]:
+def read_customers(source: PathOrFile, **options: Unpack[ReadOptions]) -> LoadResult[Customer]:
     """Read customers from CSV or JSON Lines; the arguments are those of :func:`read_records`.
 
     Example:
@@ -368,27 +374,11 @@ def read_customers(
         >>> [c.id for c in result.records], [r.line for r in result.rejected]
         (['C1'], [3])
     """
-    return read_records(
-        Customer,
-        source,
-        format=format,
-        columns=columns,
-        timezone=timezone,
-        strict=strict,
-        encoding=encoding,
-        delimiter=delimiter,
-    )
+    return read_records(Customer, source, **options)
 
 
 def read_interactions(
-    source: PathOrFile,
-    *,
-    format: str | None = None,
-    columns: Mapping[str, str] | None = None,
-    timezone: str | None = None,
-    strict: bool = False,
-    encoding: str = "utf-8",
-    delimiter: str = ",",
+    source: PathOrFile, **options: Unpack[ReadOptions]
 ) -> LoadResult[Interaction]:
     """Read interactions (calls, chats, ...); the arguments are those of :func:`read_records`.
 
@@ -404,28 +394,10 @@ def read_interactions(
         >>> result.records[0].wait_time, result.rejected[0].line
         (datetime.timedelta(seconds=12), 3)
     """
-    return read_records(
-        Interaction,
-        source,
-        format=format,
-        columns=columns,
-        timezone=timezone,
-        strict=strict,
-        encoding=encoding,
-        delimiter=delimiter,
-    )
+    return read_records(Interaction, source, **options)
 
 
-def read_orders(
-    source: PathOrFile,
-    *,
-    format: str | None = None,
-    columns: Mapping[str, str] | None = None,
-    timezone: str | None = None,
-    strict: bool = False,
-    encoding: str = "utf-8",
-    delimiter: str = ",",
-) -> LoadResult[Order]:
+def read_orders(source: PathOrFile, **options: Unpack[ReadOptions]) -> LoadResult[Order]:
     """Read orders from CSV or JSON Lines; the arguments are those of :func:`read_records`.
 
     Example:
@@ -435,27 +407,11 @@ def read_orders(
         >>> read_orders(f, format="jsonl").records[0].amount
         Decimal('250000')
     """
-    return read_records(
-        Order,
-        source,
-        format=format,
-        columns=columns,
-        timezone=timezone,
-        strict=strict,
-        encoding=encoding,
-        delimiter=delimiter,
-    )
+    return read_records(Order, source, **options)
 
 
 def read_survey_responses(
-    source: PathOrFile,
-    *,
-    format: str | None = None,
-    columns: Mapping[str, str] | None = None,
-    timezone: str | None = None,
-    strict: bool = False,
-    encoding: str = "utf-8",
-    delimiter: str = ",",
+    source: PathOrFile, **options: Unpack[ReadOptions]
 ) -> LoadResult[SurveyResponse]:
     """Read CSAT, NPS and CES responses; the arguments are those of :func:`read_records`.
 
@@ -466,16 +422,7 @@ def read_survey_responses(
         >>> len(result.records), result.rejected[0].reason
         (1, 'SurveyResponse.score must be in 0..10 for a nps survey, got 11')
     """
-    return read_records(
-        SurveyResponse,
-        source,
-        format=format,
-        columns=columns,
-        timezone=timezone,
-        strict=strict,
-        encoding=encoding,
-        delimiter=delimiter,
-    )
+    return read_records(SurveyResponse, source, **options)
 
 
 def read_tickets(

@@ -5,9 +5,10 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, TypedDict
 
 import attrs
+from typing_extensions import Unpack
 
 from cs8._models import Customer, Interaction, Order, SurveyResponse, Ticket
 from cs8.exceptions import InvalidValueError
@@ -16,6 +17,7 @@ from cs8.io._readers import EVENT_COLUMNS
 from cs8.serialization import EVENT_TAGS, to_data
 
 __all__ = [
+    "WriteOptions",
     "write_customers",
     "write_interactions",
     "write_orders",
@@ -23,6 +25,14 @@ __all__ = [
     "write_survey_responses",
     "write_tickets",
 ]
+
+
+class WriteOptions(TypedDict, total=False):
+    """The keyword options of the per-model writers (see :func:`write_records`)."""
+
+    format: str | None
+    columns: Mapping[str, str] | None
+    encoding: str
 
 
 def _header(
@@ -75,7 +85,7 @@ def write_records(
                 handle.write(json.dumps(data, ensure_ascii=False) + "\n")
             return len(items)
         header = _header(kind, columns, skip=("events",))
-        writer = csv.writer(handle, lineterminator="\n")
+        writer = csv.writer(handle)
         writer.writerow([column for _, column in header])
         for item in items:
             data = to_data(item)
@@ -83,7 +93,9 @@ def write_records(
     return len(items)
 
 
-def write_customers(records: Iterable[Customer], dest: PathOrFile, **options: Any) -> int:
+def write_customers(
+    records: Iterable[Customer], dest: PathOrFile, **options: Unpack[WriteOptions]
+) -> int:
     """Write customers; the options are those of :func:`write_records`.
 
     Example:
@@ -95,7 +107,9 @@ def write_customers(records: Iterable[Customer], dest: PathOrFile, **options: An
     return write_records(records, dest, kind=Customer, **options)
 
 
-def write_interactions(records: Iterable[Interaction], dest: PathOrFile, **options: Any) -> int:
+def write_interactions(
+    records: Iterable[Interaction], dest: PathOrFile, **options: Unpack[WriteOptions]
+) -> int:
     """Write interactions; the options are those of :func:`write_records`.
 
     Example:
@@ -106,7 +120,9 @@ def write_interactions(records: Iterable[Interaction], dest: PathOrFile, **optio
     return write_records(records, dest, kind=Interaction, **options)
 
 
-def write_orders(records: Iterable[Order], dest: PathOrFile, **options: Any) -> int:
+def write_orders(
+    records: Iterable[Order], dest: PathOrFile, **options: Unpack[WriteOptions]
+) -> int:
     """Write orders; the options are those of :func:`write_records`.
 
     Example:
@@ -165,7 +181,7 @@ def write_tickets(
     write_records(items, dest, kind=Ticket, format="csv", encoding=encoding)
     if events_dest is not None:
         with open_text(events_dest, encoding, "w") as (handle, _):
-            writer = csv.writer(handle, lineterminator="\n")
+            writer = csv.writer(handle)
             writer.writerow(EVENT_COLUMNS)
             for ticket in items:
                 for event in ticket.events:

@@ -1,1 +1,111 @@
-"""cs8.routing."""
+"""cs8.routing: priority, rules as data, assignment strategies, the router and its plugins.
+
+Example:
+    >>> from cs8.routing import load_rules
+    >>> load_rules({"rules": [], "default": {"queue": "general"}}).default.queue
+    'general'
+"""
+
+from cs8.routing._conditions import (
+    CompiledCondition,
+    Condition,
+    ConditionFactory,
+    compile_condition,
+)
+from cs8.routing._context import (
+    FIELDS,
+    FieldKind,
+    FieldSpec,
+    RoutingContext,
+    SlaSnapshot,
+    resolve_field,
+)
+from cs8.routing._handoff import HandoffContext, TimelineEvent, handoff_context
+from cs8.routing._plugins import RuleRegistry, Strategy, StrategyChoice, StrategyState
+from cs8.routing._pool import AgentPool, ChannelWeights, Need
+from cs8.routing._priority import (
+    Ageing,
+    BusinessClock,
+    PriorityAdjustments,
+    PriorityMatrix,
+    SlaLike,
+    least_slack,
+    order_queue,
+    queue_key,
+)
+from cs8.routing._router import AssignmentResult, Router, RoutingDecision
+from cs8.routing._rules import (
+    BUILTIN_STRATEGY_NAMES,
+    EscalationStep,
+    RoutingRule,
+    Rule,
+    RuleActions,
+    RuleSet,
+    dump_rules,
+    dumps_rules,
+    load_rules,
+)
+from cs8.routing._schema import RuleLimits, rules_schema
+from cs8.routing._strategies import (
+    BUILTIN_STRATEGIES,
+    BuiltinStrategy,
+    LeastBusy,
+    LongestIdle,
+    MostSkilled,
+    RoundRobin,
+    RoutingState,
+    Weighted,
+)
+
+__all__ = [
+    "BUILTIN_STRATEGIES",
+    "BUILTIN_STRATEGY_NAMES",
+    "FIELDS",
+    "Ageing",
+    "AgentPool",
+    "AssignmentResult",
+    "BuiltinStrategy",
+    "BusinessClock",
+    "ChannelWeights",
+    "CompiledCondition",
+    "Condition",
+    "ConditionFactory",
+    "EscalationStep",
+    "FieldKind",
+    "FieldSpec",
+    "HandoffContext",
+    "LeastBusy",
+    "LongestIdle",
+    "MostSkilled",
+    "Need",
+    "PriorityAdjustments",
+    "PriorityMatrix",
+    "RoundRobin",
+    "Router",
+    "RoutingContext",
+    "RoutingDecision",
+    "RoutingRule",
+    "RoutingState",
+    "Rule",
+    "RuleActions",
+    "RuleLimits",
+    "RuleRegistry",
+    "RuleSet",
+    "SlaLike",
+    "SlaSnapshot",
+    "Strategy",
+    "StrategyChoice",
+    "StrategyState",
+    "TimelineEvent",
+    "Weighted",
+    "compile_condition",
+    "dump_rules",
+    "dumps_rules",
+    "handoff_context",
+    "least_slack",
+    "load_rules",
+    "order_queue",
+    "queue_key",
+    "resolve_field",
+    "rules_schema",
+]

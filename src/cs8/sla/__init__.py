@@ -1,1 +1,44 @@
-"""cs8.sla."""
+"""cs8.sla: business calendars, SLA policies and the clocks that measure tickets against them.
+
+Example:
+    >>> from datetime import timedelta
+    >>> from cs8.sla import BusinessCalendar, SlaMetric, SlaPolicy, SlaTarget
+    >>> BusinessCalendar.always_open().timezone
+    'UTC'
+    >>> policy = SlaPolicy(name="std", targets=[
+    ...     SlaTarget(metric=SlaMetric.FIRST_REPLY, within=timedelta(hours=4))])
+    >>> policy.targets[0].metric
+    SlaMetric.FIRST_REPLY
+"""
+
+from cs8.sla._calendar import BusinessCalendar
+from cs8.sla._policy import (
+    BusinessClock,
+    SlaCycle,
+    SlaEscalation,
+    SlaMetric,
+    SlaPolicy,
+    SlaResult,
+    SlaState,
+    SlaTarget,
+    Threshold,
+)
+from cs8.sla._report import SlaAtRisk, SlaAttainment, SlaBreach, SlaReport, sla_report
+
+__all__ = [
+    "BusinessCalendar",
+    "BusinessClock",
+    "SlaAtRisk",
+    "SlaAttainment",
+    "SlaBreach",
+    "SlaCycle",
+    "SlaEscalation",
+    "SlaMetric",
+    "SlaPolicy",
+    "SlaReport",
+    "SlaResult",
+    "SlaState",
+    "SlaTarget",
+    "Threshold",
+    "sla_report",
+]

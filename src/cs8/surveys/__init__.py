@@ -1,1 +1,116 @@
-"""cs8.surveys."""
+"""Service-quality surveys: SERVQUAL/RATER gap scoring, reliability, IPA and CSAT/NPS/CES.
+
+Example:
+    >>> from cs8.surveys import ServqualResponse, servqual_scores
+    >>> r = ServqualResponse(expectations=[7] * 22, perceptions=[6] * 22)
+    >>> servqual_scores([r]).unweighted
+    -1.0
+"""
+
+from cs8.surveys._instrument import (
+    RATER_ORDER,
+    SERVPERF,
+    SERVQUAL_1988,
+    SERVQUAL_1991,
+    SERVQUAL_ITEMS,
+    SERVQUAL_THREE_COLUMN,
+    Dimension,
+    Instrument,
+    Item,
+    ResponseFormat,
+)
+from cs8.surveys._ipa import (
+    IpaPoint,
+    IpaResult,
+    Quadrant,
+    derived_importance,
+    importance_performance,
+    servqual_ipa,
+)
+from cs8.surveys._questions import (
+    CES_EFFORT_QUESTION,
+    CES_QUESTION,
+    CSAT_QUESTION,
+    NPS_QUESTION,
+    Question,
+    SurveyTally,
+    survey_due,
+    survey_due_at,
+)
+from cs8.surveys._reliability import (
+    ReliabilityReport,
+    cronbach_alpha,
+    dimension_reliability,
+    reliability,
+)
+from cs8.surveys._responses import NOT_APPLICABLE, Missing, ServqualResponse
+from cs8.surveys._servqual import (
+    BatteryScores,
+    Gap1Report,
+    RespondentScore,
+    ServqualBreakdown,
+    ServqualReport,
+    ZonePosition,
+    ZoneReport,
+    servqual_breakdown,
+    servqual_scores,
+)
+from cs8.surveys._stats import (
+    PairedTest,
+    WilcoxonTest,
+    bootstrap_ci,
+    paired_t_test,
+    t_cdf,
+    t_ppf,
+    wilcoxon_signed_rank,
+)
+
+__all__ = [
+    "CES_EFFORT_QUESTION",
+    "CES_QUESTION",
+    "CSAT_QUESTION",
+    "NOT_APPLICABLE",
+    "NPS_QUESTION",
+    "RATER_ORDER",
+    "SERVPERF",
+    "SERVQUAL_1988",
+    "SERVQUAL_1991",
+    "SERVQUAL_ITEMS",
+    "SERVQUAL_THREE_COLUMN",
+    "BatteryScores",
+    "Dimension",
+    "Gap1Report",
+    "Instrument",
+    "IpaPoint",
+    "IpaResult",
+    "Item",
+    "Missing",
+    "PairedTest",
+    "Quadrant",
+    "Question",
+    "ReliabilityReport",
+    "RespondentScore",
+    "ResponseFormat",
+    "ServqualBreakdown",
+    "ServqualReport",
+    "ServqualResponse",
+    "SurveyTally",
+    "WilcoxonTest",
+    "ZonePosition",
+    "ZoneReport",
+    "bootstrap_ci",
+    "cronbach_alpha",
+    "derived_importance",
+    "dimension_reliability",
+    "importance_performance",
+    "paired_t_test",
+    "reliability",
+    "servqual_breakdown",
+    "servqual_ipa",
+    "servqual_scores",
+    "survey_due",
+    "survey_due_at",
+    "t_cdf",
+    "t_ppf",
+    "wilcoxon_signed_rank",
+]

@@ -42,7 +42,7 @@ from cs8._models import (
     TicketEvent,
 )
 from cs8._optional import require
-from cs8._time import as_stdlib
+from cs8._time import as_instant
 
 require("hypothesis", "testing", "cs8.testing.strategies")
 
@@ -176,7 +176,7 @@ def ticket_events(
         True
     """
     count = draw(st.integers(0, max_events))
-    at = as_stdlib(start)  # fixed offset: adding a timedelta moves by elapsed time
+    at = as_instant(start)  # fixed offset: adding a timedelta moves by elapsed time
     events: list[TicketEvent] = []
     for _ in range(count):
         at = at + timedelta(seconds=draw(st.integers(0, 3 * 86400)))
@@ -241,7 +241,7 @@ def interactions(draw: st.DrawFn) -> Interaction:
         >>> find(interactions(), lambda i: i.abandoned).answered_at is None
         True
     """
-    started = as_stdlib(draw(aware_datetimes()))
+    started = as_instant(draw(aware_datetimes()))
     outcome = draw(st.sampled_from(["answered", "abandoned", "waiting"]))
     answered = ended = None
     talk = hold = wrap = timedelta(0)

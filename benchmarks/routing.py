@@ -1,0 +1,318 @@
+"""Routing benchmark: decisions per second of cs8.routing against a plain linear scan.
+
+Routes a backlog of tickets (100,000 by default) over 1,000 and over 10,000 agents with 20 rules
+(skills with minimum levels, languages, four strategies, escalation steps), with
+``Router(explain=False).assign``, and prints decisions per second. The peer, written here, is the
+obvious implementation: the same rules, then every agent scanned for every ticket. It is run on a
+prefix of the backlog (scanning is slow), and its decisions are checked to be the same as cs8's.
+
+Two levels are timed: the whole decision (rules, escalation, queue order, filters, strategy, a
+``RoutingDecision`` with its trace), and the agent choice alone (``AgentPool.choose`` and
+``AgentPool.assign`` on precomputed rule actions) against the scan's choice alone.
+
+Run:  python benchmarks/routing.py [--quick] [--tickets N] [--seed S]
+
+The script prints figures and ratios; it never asserts timings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from cs8 import Agent, AgentStatus, Channel, Customer, Priority, Ticket
+from cs8.routing import (
+    BUILTIN_STRATEGIES,
+    AgentPool,
+    ChannelWeights,
+    Need,
+    Router,
+    RoutingContext,
+    RuleActions,
+    RuleSet,
+    load_rules,
+)
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+SKILLS = [f"skill{i}" for i in range(10)]
+CATEGORIES = [f"cat{i}" for i in range(16)]
+CHANNELS = [Channel.EMAIL, Channel.CHAT, Channel.MESSAGING]
+LANGS = ["en", "vi", "fr"]
+STRATEGIES = ["least_busy", "least_busy_share", "longest_idle", "most_skilled"]
+WEIGHTS = ChannelWeights(weights={"chat": 0.5, "messaging": 0.5})
+
+
+def make_rules(rng: random.Random) -> RuleSet:
+    """Twenty rules: category/channel/priority/segment conditions, skills, languages, escalation."""
+    rules = []
+    for i in range(20):
+        cats = rng.sample(CATEGORIES, 2)
+        when: dict[str, object] = {
+            "all": [
+                {"field": "ticket.category", "op": "in", "value": cats},
+                {
+                    "field": "ticket.channel",
+                    "op": "in",
+                    "value": [c.value for c in rng.sample(CHANNELS, 2)],
+                },
+            ]
+        }
+        if i % 4 == 0:
+            when = {"any": [when, {"field": "customer.segment", "op": "equals", "value": "vip"}]}
+        if i % 5 == 1:
+            when = {"all": [when, {"field": "ticket.priority", "op": "gte", "value": "normal"}]}
+        skills = {s: rng.randint(1, 3) for s in rng.sample(SKILLS, rng.randint(1, 2))}
+        actions: dict[str, object] = {
+            "queue": f"q{i}",
+            "skills": skills,
+            "strategy": STRATEGIES[i % len(STRATEGIES)],
+        }
+        if i % 3 == 0:
+            actions["languages"] = rng.sample(LANGS, 2)
+        if i % 2 == 0:
+            actions["priority_change"] = 1
+        if i % 6 == 0:
+            actions["escalation"] = [
+                {"after": "PT30M", "raise_priority": 1, "relax_skills": 1},
+                {"after": "PT2H", "queue": "tier2", "relax_skills": 1},
+            ]
+        rules.append({"name": f"rule{i:02d}", "when": when, "actions": actions})
+    return load_rules({"rules": rules, "default": {"queue": "general"}})
+
+
+def make_agents(rng: random.Random, n: int, capacity: int) -> list[Agent]:
+    return [
+        Agent(
+            id=f"a{i:05d}",
+            skills={s: rng.randint(1, 5) for s in rng.sample(SKILLS, 4)},
+            channels=set(rng.sample(CHANNELS, 2)),
+            capacity=capacity,
+            languages=set(rng.sample(LANGS, 2)),
+        )
+        for i in range(n)
+    ]
+
+
+def make_tickets(rng: random.Random, n: int) -> list[Ticket]:
+    return [
+        Ticket(
+            id=f"T{i:06d}",
+            customer_id=f"C{rng.randrange(n // 4 + 1)}",
+            channel=rng.choice(CHANNELS),
+            created_at=T0 - timedelta(minutes=rng.randrange(240)),
+            priority=rng.choice(["low", "normal", "normal", "high", "urgent"]),
+            category=rng.choice(CATEGORIES),
+        )
+        for i in range(n)
+    ]
+
+
+def make_customers(tickets: list[Ticket]) -> dict[str, Customer]:
+    ids = sorted({t.customer_id for t in tickets})
+    return {
+        c: Customer(id=c, segment="vip" if i % 10 == 0 else "repeat") for i, c in enumerate(ids)
+    }
+
+
+# --------------------------------------------------------------------------------------------------
+# The peer: the same rules, then a scan of every agent for every ticket.
+
+
+class _Row:
+    __slots__ = ("cap", "channels", "id", "langs", "last", "load", "skills")
+
+    def __init__(self, agent: Agent) -> None:
+        self.id = agent.id
+        self.cap = round(agent.capacity * 1000)
+        self.load = round(agent.active_tickets * 1000)
+        self.last = float("-inf")
+        self.channels = agent.channels
+        self.skills = dict(agent.skills)
+        self.langs = agent.languages
+
+
+def plan_backlog(
+    rules: RuleSet, tickets: list[Ticket], customers: dict[str, Customer], now: datetime
+) -> list[tuple[Ticket, RuleActions]]:
+    """Rules, escalation and priority for every ticket, in queue order (what both sides share)."""
+    planned = []
+    for t in tickets:
+        ctx = RoutingContext(ticket=t, now=now, customer=customers.get(t.customer_id))
+        _, actions = rules.select(ctx)
+        steps = actions.steps_due(now - t.created_at)
+        if steps:
+            actions = actions.escalated(steps)
+        priority: Priority = actions.priority_for(t.current_priority)
+        planned.append(((-priority.rank, t.created_at.timestamp(), t.id), t, actions))
+    planned.sort(key=lambda p: p[0])
+    return [(t, actions) for _, t, actions in planned]
+
+
+def linear_choose_all(
+    planned: list[tuple[Ticket, RuleActions]], agents: list[Agent], now: datetime
+) -> dict[str, str | None]:
+    """For each ticket in order, scan every agent: filters, then the strategy's key."""
+    rows = [_Row(a) for a in agents]
+    out: dict[str, str | None] = {}
+    stamp = now.timestamp()
+    for t, actions in planned:
+        units = round(WEIGHTS.units(t.channel, 1) * 1000)
+        skills = list(actions.skills.items())
+        langs = actions.languages
+        strategy = actions.strategy or "least_busy"
+        primary = min(skills, key=lambda s: (-s[1], s[0]))[0] if skills else None
+        best = None
+        best_key: tuple[object, ...] | None = None
+        for r in rows:
+            if t.channel not in r.channels or r.load + units > r.cap:
+                continue
+            if any(r.skills.get(k, -1) < v for k, v in skills):
+                continue
+            if langs and langs.isdisjoint(r.langs):
+                continue
+            if strategy == "least_busy":
+                key: tuple[object, ...] = (r.load, r.id)
+            elif strategy == "least_busy_share":
+                key = (r.load / r.cap, r.id)
+            elif strategy == "longest_idle":
+                key = (r.last, r.id)
+            else:
+                key = (-r.skills.get(primary, 0) if primary else 0, r.load / r.cap, r.id)
+            if best_key is None or key < best_key:
+                best, best_key = r, key
+        out[t.id] = None if best is None else best.id
+        if best is not None:
+            best.load += units
+            best.last = stamp
+    return out
+
+
+def pool_choose_all(
+    planned: list[tuple[Ticket, RuleActions]], pool: AgentPool, now: datetime
+) -> dict[str, str | None]:
+    """The same choices with cs8's indexed pool (no rules, no trace, no decision values)."""
+    out: dict[str, str | None] = {}
+    strategies = {name: BUILTIN_STRATEGIES[name] for name in STRATEGIES}
+    online = AgentStatus.ONLINE
+    for t, actions in planned:
+        need = Need(t.channel, skills=actions.skills, languages=actions.languages)
+        pick, _ = pool.choose(need, strategies[actions.strategy or "least_busy"], online)
+        out[t.id] = pick
+        if pick is not None:
+            pool.assign(pick, t.channel, at=now)
+    return out
+
+
+# --------------------------------------------------------------------------------------------------
+
+
+def best_of(repeat: int, fn: Callable[[], object]) -> tuple[float, object]:
+    best = float("inf")
+    result: object = None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = fn()
+        best = min(best, time.perf_counter() - start)
+    return best, result
+
+
+def run(n_tickets: int, sizes: list[int], peer_tickets: int, seed: int, repeat: int) -> None:
+    rng = random.Random(seed)
+    rules = make_rules(rng)
+    tickets = make_tickets(rng, n_tickets)
+    customers = make_customers(tickets)
+    router = Router(rules=rules, weights=WEIGHTS, explain=False)
+    planned = plan_backlog(rules, tickets, customers, T0)
+    prefix_ids = {t.id for t in tickets[:peer_tickets]}
+    planned_prefix = [(t, a) for t, a in planned if t.id in prefix_ids]
+    print(
+        f"cs8.routing benchmark: {n_tickets:,} tickets, {len(rules)} rules, seed {seed}, "
+        f"best of {repeat}; the linear scan runs on the first {peer_tickets:,} tickets, which "
+        f"also warm cs8's pool indexes (Router.route)"
+    )
+    print(f"{'agents':>7}  {'contender':<44} {'tickets':>8} {'decisions/s':>12} {'cs8/peer':>9}")
+    full: dict[int, float] = {}
+    for n_agents in sizes:
+        # Enough capacity that nobody fills up: every decision is a real search.
+        capacity = max(4, 3 * n_tickets // n_agents)
+        agents = make_agents(random.Random(seed + n_agents), n_agents, capacity)
+        pool = AgentPool(agents, weights=WEIGHTS)
+
+        # A long-lived pool is indexed by the decisions it has served: warm it by routing the
+        # prefix with Router.route (which reads loads and builds indexes, never assigns).
+        for t in tickets[:peer_tickets]:
+            router.route(t, pool, now=T0, customer=customers.get(t.customer_id))
+
+        # Agreement first: cs8 and the linear scan make the same decisions on the prefix.
+        ours = router.assign(
+            [t for t in tickets if t.id in prefix_ids], pool, now=T0, customers=customers
+        )
+        theirs = linear_choose_all(planned_prefix, agents, T0)
+        agree = theirs == {d.ticket_id: d.agent_id for d in ours.decisions}
+        agree_pool = theirs == pool_choose_all(planned_prefix, pool.copy(), T0)
+
+        t_full, _ = best_of(
+            repeat, lambda: router.assign(tickets, pool, now=T0, customers=customers)
+        )
+        t_peer_full, _ = best_of(
+            1,
+            lambda: linear_choose_all(
+                plan_backlog(rules, tickets[:peer_tickets], customers, T0), agents, T0
+            ),
+        )
+        t_choice, _ = best_of(repeat, lambda: pool_choose_all(planned, pool.copy(), T0))
+        t_peer_choice, _ = best_of(1, lambda: linear_choose_all(planned_prefix, agents, T0))
+        rate_full = n_tickets / t_full
+        rate_peer_full = peer_tickets / t_peer_full
+        rate_choice = n_tickets / t_choice
+        rate_peer_choice = peer_tickets / t_peer_choice
+        full[n_agents] = rate_full
+        rows = [
+            ("cs8 Router.assign (rules, queue, trace)", n_tickets, rate_full, None),
+            ("linear scan, same rules", peer_tickets, rate_peer_full, rate_full / rate_peer_full),
+            ("cs8 AgentPool.choose + assign only", n_tickets, rate_choice, None),
+            (
+                "linear scan choice only",
+                peer_tickets,
+                rate_peer_choice,
+                rate_choice / rate_peer_choice,
+            ),
+        ]
+        for name, n, rate, ratio in rows:
+            cell = f"{ratio:8.1f}x" if ratio is not None else ""
+            print(f"{n_agents:>7,}  {name:<44} {n:>8,} {rate:>12,.0f} {cell:>9}")
+        print(
+            f"{'':>7}  decisions agree with the linear scan: Router {'yes' if agree else 'NO'}, "
+            f"AgentPool {'yes' if agree_pool else 'NO'}"
+        )
+    if len(full) >= 2:
+        small, large = min(full), max(full)
+        print(
+            f"targets: >= 100,000 decisions/s at {small:,} agents (measured {full[small]:,.0f} "
+            f"with Router.assign); <= 2x slower at {large:,} than at {small:,} agents "
+            f"(measured {full[small] / full[large]:.2f}x)"
+        )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a few seconds: 3,000 tickets")
+    parser.add_argument("--tickets", type=int, default=None)
+    parser.add_argument("--repeat", type=int, default=None)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args(argv)
+    n = args.tickets or (3_000 if args.quick else 100_000)
+    peer = min(n, 60 if args.quick else 2_000)
+    repeat = args.repeat or (1 if args.quick else 3)
+    run(n, [1_000, 10_000], peer, args.seed, repeat)
+
+
+if __name__ == "__main__":
+    main()

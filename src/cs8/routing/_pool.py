@@ -1,0 +1,771 @@
+"""The agent pool: agents indexed by channel, status and skill, updated as their loads change.
+
+An :class:`AgentPool` is a *working object that the caller owns*: it is mutable, and only its own
+methods (:meth:`AgentPool.assign`, :meth:`AgentPool.release`, :meth:`AgentPool.set_status`) change
+it. :meth:`cs8.routing.Router.route` reads a pool and never changes it;
+:meth:`cs8.routing.Router.assign` works on a copy and returns the new loads. Nothing is global:
+two pools never share state, and :meth:`AgentPool.copy` gives an independent one.
+
+How a decision avoids scanning every agent: for each kind of work seen so far (strategy, channel,
+status, required skills and levels, languages) the pool keeps a heap of exactly the agents that
+qualify, ordered by the strategy's key; it is built on first use (one pass) and kept up to date.
+An assignment only raises the chosen agent's key, so nothing is pushed then: an entry whose key is
+out of date is moved down when it reaches the top of a heap. A release (which lowers a key) or a
+status change pushes a fresh entry, with a new version, into each heap the agent belongs to, and
+entries of older versions are dropped when they surface. Agents without room for the channel leave
+a heap until a release gives them room again. A decision therefore looks at the top of one heap,
+however large the pool. Round robin walks a sorted list of agent ids from the rotation point.
+
+Capacity is counted in thousandths of a unit, so channel weights such as 0.5 or 1/3 add up
+exactly (1/3 counts as 0.333).
+
+Example:
+    >>> from cs8 import Agent, Channel
+    >>> pool = AgentPool([Agent(id="a1", channels={"chat"}, capacity=2),
+    ...                   Agent(id="a2", channels={"chat", "email"}, capacity=2)],
+    ...                  weights=ChannelWeights(weights={"chat": 0.5}))
+    >>> pool.assign("a1", Channel.CHAT)
+    >>> pool.load("a1"), pool.spare("a1", Channel.CHAT), len(pool)
+    (0.5, 1.5, 2)
+"""
+
+from __future__ import annotations
+
+import heapq
+from bisect import bisect_right, insort
+from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
+from datetime import datetime
+from typing import Any, TypeAlias
+
+import attrs
+
+from cs8._enums import AgentStatus, Channel
+from cs8._frozen import FrozenDict
+from cs8._models import Agent
+from cs8._time import require_aware
+from cs8.exceptions import InvalidValueError, UnknownFieldError
+from cs8.routing._strategies import (
+    BuiltinStrategy,
+    LeastBusy,
+    LongestIdle,
+    RoundRobin,
+    Weighted,
+)
+
+__all__ = ["AgentPool", "ChannelWeights", "Need"]
+
+_UNIT = 1000
+_NEG_INF = float("-inf")
+
+
+def _to_units(value: float) -> int:
+    return round(value * _UNIT)
+
+
+def _channel_map(value: Mapping[Channel | str, float] | None) -> FrozenDict[Channel, float]:
+    out: dict[Channel, float] = {}
+    for channel, weight in (value or {}).items():
+        try:
+            key = Channel(channel)
+        except ValueError:
+            raise InvalidValueError(
+                f"ChannelWeights.weights has an unknown channel {channel!r}"
+            ) from None
+        if (
+            not isinstance(weight, int | float)
+            or isinstance(weight, bool)
+            or not 0 < weight < float("inf")
+            or _to_units(weight) < 1
+        ):
+            raise InvalidValueError(
+                f"ChannelWeights.weights[{key.value!r}] must be a number of at least 0.001, "
+                f"got {weight!r}"
+            )
+        out[key] = float(weight)
+    return FrozenDict(out)
+
+
+def _channel_set(value: Iterable[Channel | str] | None) -> frozenset[Channel]:
+    try:
+        return frozenset(Channel(v) for v in (value or ()))
+    except ValueError as exc:
+        raise InvalidValueError(f"ChannelWeights.fills has an unknown channel: {exc}") from None
+
+
+@attrs.frozen(kw_only=True)
+class ChannelWeights:
+    """How much of an agent's capacity one piece of work on each channel takes.
+
+    Capacity (``Agent.capacity``) counts units of work. An email takes one unit unless
+    ``weights`` says otherwise; a chat may take a fraction (``{"chat": 0.5}`` lets an agent of
+    capacity 2 hold four chats). A channel in ``fills`` takes the whole agent: it goes only to an
+    agent holding nothing, and fills it (Zendesk: calls are blocking).
+
+    Args:
+        weights: Channel to units per piece of work (at least 0.001).
+        default: Units for a channel not in ``weights``.
+        fills: Channels where one piece of work fills the agent.
+
+    Example:
+        >>> cw = ChannelWeights(weights={"chat": 0.5})
+        >>> cw.units(Channel.CHAT, capacity=4), cw.units(Channel.EMAIL, 4), cw.units(Channel.PHONE, 4)
+        (0.5, 1.0, 4.0)
+    """
+
+    weights: FrozenDict[Channel, float] = attrs.field(factory=FrozenDict, converter=_channel_map)
+    default: float = 1.0
+    fills: frozenset[Channel] = attrs.field(
+        factory=lambda: frozenset({Channel.PHONE}), converter=_channel_set
+    )
+
+    def __attrs_post_init__(self) -> None:
+        d = self.default
+        if not isinstance(d, int | float) or isinstance(d, bool) or not 0.001 <= d < float("inf"):
+            raise InvalidValueError(
+                f"ChannelWeights.default must be a number of at least 0.001, got {d!r}"
+            )
+
+    def units(self, channel: Channel, capacity: float) -> float:
+        """Return the units one piece of work on ``channel`` takes from an agent of ``capacity``."""
+        if channel in self.fills:
+            return float(capacity)
+        return self.weights.get(channel, float(self.default))
+
+    def _milli(self, channel: Channel) -> int:
+        """Units in thousandths; ``-1`` for a channel that fills the agent."""
+        if channel in self.fills:
+            return -1
+        return _to_units(self.weights.get(channel, float(self.default)))
+
+
+class Need:
+    """What a piece of work needs from an agent: a channel, skills at minimum levels, a language.
+
+    ``languages`` are alternatives: an agent speaking any one of them qualifies (none means any
+    agent). A skill at minimum level 0 needs the skill at any level; an agent without the skill
+    never qualifies.
+
+    Example:
+        >>> need = Need(Channel.EMAIL, skills={"refunds": 2}, languages={"vi"})
+        >>> need.primary_skill
+        'refunds'
+    """
+
+    __slots__ = ("anchor", "channel", "languages", "primary_skill", "skills")
+
+    def __init__(
+        self,
+        channel: Channel,
+        skills: Mapping[str, int] | None = None,
+        languages: Iterable[str] | None = None,
+    ) -> None:
+        self.channel = Channel(channel)
+        self.skills: tuple[tuple[str, int], ...] = tuple(sorted((skills or {}).items()))
+        self.languages: frozenset[str] = frozenset(languages or ())
+        self.anchor: tuple[str, int] | None = (
+            min(self.skills, key=lambda s: (-s[1], s[0])) if self.skills else None
+        )
+        self.primary_skill: str | None = None if self.anchor is None else self.anchor[0]
+
+    def __repr__(self) -> str:
+        return (
+            f"Need({self.channel!r}, skills={dict(self.skills)!r}, "
+            f"languages={sorted(self.languages)!r})"
+        )
+
+
+_Entry: TypeAlias = tuple[float, float, str, int]
+"""A heap entry: two ranking numbers, the agent id, the agent's version when pushed."""
+
+_HeapKey: TypeAlias = tuple[
+    Any, Channel, AgentStatus, "tuple[tuple[str, int], ...]", frozenset[str]
+]
+"""(strategy, channel, status, required skills with minimum levels, accepted languages)."""
+
+
+class _Slot:
+    """One agent's live state inside a pool."""
+
+    __slots__ = (
+        "agent",
+        "cap",
+        "channels",
+        "heaps",
+        "id",
+        "languages",
+        "last",
+        "last_at",
+        "load",
+        "skills",
+        "status",
+        "version",
+    )
+
+    def __init__(self, agent: Agent) -> None:
+        self.agent = agent
+        self.id = agent.id
+        self.cap = _to_units(agent.capacity)
+        self.load = _to_units(agent.active_tickets)
+        self.last_at: datetime | None = agent.last_assigned_at
+        self.last = _NEG_INF if self.last_at is None else self.last_at.timestamp()
+        self.status = agent.status
+        self.channels = agent.channels
+        self.skills: dict[str, int] = dict(agent.skills)
+        self.languages = agent.languages
+        self.version = 0
+        # The heaps this agent is a member of (built lazily by the pool), with their keys.
+        self.heaps: list[tuple[_HeapKey, list[_Entry]]] = []
+
+    def copy(self) -> _Slot:
+        new = _Slot.__new__(_Slot)
+        for name in _Slot.__slots__:
+            setattr(new, name, getattr(self, name))
+        new.heaps = []
+        return new
+
+
+def _room(slot: _Slot, need_units: int) -> bool:
+    """Whether the agent can take one more piece of work of ``need_units`` (``-1``: fills)."""
+    if need_units < 0:
+        return slot.load == 0 and slot.cap > 0
+    return slot.load + need_units <= slot.cap
+
+
+def _qualifies(slot: _Slot, need: Need) -> bool:
+    skills = slot.skills
+    for skill, level in need.skills:
+        if skills.get(skill, -1) < level:
+            return False
+    return not need.languages or not need.languages.isdisjoint(slot.languages)
+
+
+class AgentPool:
+    """Agents indexed by channel, status and skill; a mutable working object the caller owns.
+
+    Args:
+        agents: The agents (ids must be unique). Their ``active_tickets`` are the starting loads.
+        weights: How much capacity a piece of work takes on each channel.
+
+    Raises:
+        InvalidValueError: If two agents share an id.
+
+    Example:
+        >>> from cs8 import Agent
+        >>> pool = AgentPool([Agent(id="a1", capacity=1)])
+        >>> pool.can_take("a1", Channel.EMAIL)
+        True
+        >>> pool.assign("a1", Channel.EMAIL)
+        >>> pool.can_take("a1", Channel.EMAIL)
+        False
+    """
+
+    __slots__ = (
+        "_at",
+        "_by_status",
+        "_fast",
+        "_heaps",
+        "_ids",
+        "_limit",
+        "_slots",
+        "_static",
+        "_units",
+        "weights",
+    )
+
+    def __init__(
+        self, agents: Iterable[Agent] = (), *, weights: ChannelWeights | None = None
+    ) -> None:
+        self.weights = ChannelWeights() if weights is None else weights
+        self._units: dict[Channel, int] = {c: self.weights._milli(c) for c in Channel}
+        self._slots: dict[str, _Slot] = {}
+        for agent in agents:
+            if not isinstance(agent, Agent):
+                raise InvalidValueError(f"AgentPool agents must be Agent values, got {agent!r}")
+            if agent.id in self._slots:
+                raise InvalidValueError(f"AgentPool has two agents with id {agent.id!r}")
+            self._slots[agent.id] = _Slot(agent)
+        # (channel, status) -> sorted agent ids (round robin, counts)
+        self._ids: dict[tuple[Channel, AgentStatus], list[str]] = {}
+        self._by_status: dict[AgentStatus, set[str]] = {}
+        for slot in self._slots.values():
+            self._by_status.setdefault(slot.status, set()).add(slot.id)
+        # Static sets of agent ids by channel, skill level and language (built on first use).
+        self._static: dict[tuple[str, object, int], frozenset[str]] = {}
+        self._at: tuple[datetime | None, float] = (None, 0.0)
+        for slot in sorted(self._slots.values(), key=lambda s: s.id):
+            for channel in slot.channels:
+                self._ids.setdefault((channel, slot.status), []).append(slot.id)
+        # (strategy, channel, status, anchor) -> heap of entries, built on first use
+        self._heaps: dict[_HeapKey, list[_Entry]] = {}
+        self._fast: dict[tuple[Need, Any, AgentStatus], list[_Entry]] = {}
+        # A heap longer than this is compacted (stale entries dropped) before use.
+        self._limit = 4 * len(self._slots) + 64
+
+    # ------------------------------------------------------------------ reading
+
+    def __len__(self) -> int:
+        return len(self._slots)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self._slots))
+
+    def __contains__(self, agent_id: object) -> bool:
+        return agent_id in self._slots
+
+    def __repr__(self) -> str:
+        return f"AgentPool({len(self._slots)} agents)"
+
+    def _slot(self, agent_id: str) -> _Slot:
+        try:
+            return self._slots[agent_id]
+        except KeyError:
+            raise UnknownFieldError(f"AgentPool has no agent {agent_id!r}") from None
+
+    def agent(self, agent_id: str) -> Agent:
+        """Return the agent with its current load, status and last assignment.
+
+        Raises:
+            UnknownFieldError: If there is no such agent.
+
+        Example:
+            >>> from cs8 import Agent
+            >>> AgentPool([Agent(id="a1", active_tickets=2)]).agent("a1").active_tickets
+            2.0
+        """
+        slot = self._slot(agent_id)
+        return attrs.evolve(
+            slot.agent,
+            active_tickets=slot.load / _UNIT,
+            status=slot.status,
+            last_assigned_at=slot.last_at,
+        )
+
+    @property
+    def agents(self) -> tuple[Agent, ...]:
+        """Every agent with its current state, by id."""
+        return tuple(self.agent(agent_id) for agent_id in sorted(self._slots))
+
+    def load(self, agent_id: str) -> float:
+        """Return the units of work ``agent_id`` holds."""
+        return self._slot(agent_id).load / _UNIT
+
+    @property
+    def loads(self) -> FrozenDict[str, float]:
+        """Every agent's load in units of work, by id."""
+        return FrozenDict({i: self._slots[i].load / _UNIT for i in sorted(self._slots)})
+
+    def status(self, agent_id: str) -> AgentStatus:
+        """Return the presence of ``agent_id``."""
+        return self._slot(agent_id).status
+
+    def spare(self, agent_id: str, channel: Channel | str) -> float:
+        """Return the capacity left on ``agent_id`` in units (0 when full)."""
+        slot = self._slot(agent_id)
+        return max(0, slot.cap - slot.load) / _UNIT
+
+    def can_take(self, agent_id: str, channel: Channel | str) -> bool:
+        """Whether ``agent_id`` works ``channel`` and has room for one more piece of work on it."""
+        slot = self._slot(agent_id)
+        channel = Channel(channel)
+        return channel in slot.channels and _room(slot, self._units[channel])
+
+    def copy(self) -> AgentPool:
+        """Return an independent pool with the same agents, loads and indexes.
+
+        Example:
+            >>> from cs8 import Agent
+            >>> pool = AgentPool([Agent(id="a1")])
+            >>> other = pool.copy()
+            >>> other.assign("a1", "email")
+            >>> pool.load("a1"), other.load("a1")
+            (0.0, 1.0)
+        """
+        new = AgentPool.__new__(AgentPool)
+        new.weights = self.weights
+        new._units = self._units
+        new._slots = {k: s.copy() for k, s in self._slots.items()}
+        new._ids = {k: list(v) for k, v in self._ids.items()}
+        new._by_status = {k: set(v) for k, v in self._by_status.items()}
+        new._static = self._static  # agents' channels, skills and languages never change
+        new._at = (None, 0.0)
+        new._heaps = {key: list(heap) for key, heap in self._heaps.items()}
+        new._fast = {}
+        new._limit = self._limit
+        slots = new._slots
+        for old in self._slots.values():
+            slots[old.id].heaps = [(key, new._heaps[key]) for key, _ in old.heaps]
+        return new
+
+    # ------------------------------------------------------------------ changing
+
+    def _touched(self, slot: _Slot) -> None:
+        """Re-rank ``slot`` in every heap it belongs to (its key may have dropped)."""
+        slot.version += 1
+        push = heapq.heappush
+        for key, heap in slot.heaps:
+            entry = _entry(key[0], slot, _anchor(key[3]))
+            if entry is not None:
+                push(heap, entry)
+
+    def assign(self, agent_id: str, channel: Channel | str, at: datetime | None = None) -> None:
+        """Give ``agent_id`` one piece of work on ``channel`` (at ``at``, for longest-idle).
+
+        Raises:
+            InvalidValueError: If the agent does not work the channel or has no room for it; a
+                pool never overfills an agent.
+            UnknownFieldError: If there is no such agent.
+
+        Example:
+            >>> from cs8 import Agent
+            >>> pool = AgentPool([Agent(id="a1", capacity=1)])
+            >>> pool.assign("a1", "email"); pool.assign("a1", "email")
+            Traceback (most recent call last):
+            ...
+            cs8.exceptions.InvalidValueError: agent 'a1' has no room for email work (load 1.0 of capacity 1)
+        """
+        slot = self._slot(agent_id)
+        if type(channel) is not Channel:
+            channel = Channel(channel)
+        if channel not in slot.channels:
+            raise InvalidValueError(f"agent {agent_id!r} does not work the {channel.value} channel")
+        need = self._units[channel]
+        if not _room(slot, need):
+            raise InvalidValueError(
+                f"agent {agent_id!r} has no room for {channel.value} work "
+                f"(load {slot.load / _UNIT} of capacity {slot.cap // _UNIT})"
+            )
+        slot.load += slot.cap if need < 0 else need
+        if at is not None:
+            if at is not self._at[0]:  # a backlog is assigned at one instant: convert it once
+                self._at = (require_aware(at, "AgentPool.assign(at)"), at.timestamp())
+            slot.last_at, slot.last = self._at
+        # Keys only grow on assignment: entries are corrected lazily when they reach a heap's top.
+
+    def release(self, agent_id: str, channel: Channel | str) -> None:
+        """Take one piece of work on ``channel`` off ``agent_id`` (the load never goes below 0).
+
+        Example:
+            >>> from cs8 import Agent
+            >>> pool = AgentPool([Agent(id="a1", active_tickets=1)])
+            >>> pool.release("a1", "email"); pool.load("a1")
+            0.0
+        """
+        slot = self._slot(agent_id)
+        need = self._units[Channel(channel)]
+        slot.load = max(0, slot.load - (slot.cap if need < 0 else need))
+        self._touched(slot)
+
+    def clear(self, agent_id: str) -> None:
+        """Take all work off ``agent_id`` (its last assignment time is kept)."""
+        slot = self._slot(agent_id)
+        slot.load = 0
+        self._touched(slot)
+
+    def set_status(self, agent_id: str, status: AgentStatus | str) -> None:
+        """Change the presence of ``agent_id``.
+
+        Example:
+            >>> from cs8 import Agent
+            >>> pool = AgentPool([Agent(id="a1")])
+            >>> pool.set_status("a1", "away"); pool.status("a1")
+            AgentStatus.AWAY
+        """
+        slot = self._slot(agent_id)
+        status = AgentStatus(status)
+        if status is slot.status:
+            return
+        for channel in slot.channels:
+            ids = self._ids.get((channel, slot.status))
+            if ids is not None:
+                ids.remove(slot.id)
+            insort(self._ids.setdefault((channel, status), []), slot.id)
+        self._by_status[slot.status].discard(slot.id)
+        self._by_status.setdefault(status, set()).add(slot.id)
+        slot.status = status
+        slot.version += 1
+        slot.heaps = []
+        for key, heap in self._heaps.items():
+            if key[2] is status and key[1] in slot.channels and _fits(slot, key[3], key[4]):
+                entry = _entry(key[0], slot, _anchor(key[3]))
+                if entry is not None:
+                    heapq.heappush(heap, entry)
+                    slot.heaps.append((key, heap))
+
+    # ------------------------------------------------------------------ choosing
+
+    def _heap(self, strategy: BuiltinStrategy, need: Need, status: AgentStatus) -> list[_Entry]:
+        fast = (need, strategy, status)  # Need hashes by identity: a cheap first lookup
+        heap = self._fast.get(fast)
+        if heap is not None and len(heap) <= self._limit:
+            return heap
+        channel = need.channel
+        key: _HeapKey = (strategy, channel, status, need.skills, need.languages)
+        heap = self._heaps.get(key)
+        if heap is None:
+            heap = []
+            anchor = need.anchor
+            for agent_id in self._members(need, status):
+                slot = self._slots[agent_id]
+                entry = _entry(strategy, slot, anchor)
+                if entry is not None:
+                    heap.append(entry)
+                    slot.heaps.append((key, heap))
+            heapq.heapify(heap)
+            self._heaps[key] = heap
+        elif len(heap) > self._limit:
+            slots = self._slots
+            heap[:] = [e for e in heap if slots[e[2]].version == e[3]]
+            heapq.heapify(heap)
+        if len(self._fast) > 4096:
+            self._fast.clear()
+        self._fast[fast] = heap
+        return heap
+
+    def _static_set(self, kind: str, value: object, level: int = 0) -> frozenset[str]:
+        key = (kind, value, level)
+        found = self._static.get(key)
+        if found is None:
+            slots = self._slots.values()
+            if kind == "channel":
+                found = frozenset(s.id for s in slots if value in s.channels)
+            elif kind == "skill":
+                found = frozenset(s.id for s in slots if s.skills.get(str(value), -1) >= level)
+            else:
+                found = frozenset(s.id for s in slots if value in s.languages)
+            self._static[key] = found
+        return found
+
+    def _members(self, need: Need, status: AgentStatus) -> list[str]:
+        """Ids of the agents of ``status`` that qualify for ``need`` (room aside), by set algebra."""
+        sets: list[AbstractSet[str]] = [
+            self._by_status.get(status, set()),
+            self._static_set("channel", need.channel),
+        ]
+        sets.extend(self._static_set("skill", skill, level) for skill, level in need.skills)
+        if need.languages:
+            speakers: set[str] = set()
+            for language in need.languages:
+                speakers |= self._static_set("language", language)
+            sets.append(speakers)
+        sets.sort(key=len)
+        members = set(sets[0]).intersection(*sets[1:])
+        return sorted(members)
+
+    def choose(
+        self,
+        need: Need,
+        strategy: BuiltinStrategy,
+        status: AgentStatus,
+        *,
+        after: str | None = None,
+        among: Iterable[str] | None = None,
+    ) -> tuple[str | None, int]:
+        """Return the agent a strategy picks among agents of ``status``, and how many were looked at.
+
+        Args:
+            need: Channel, skills and languages the work needs.
+            strategy: A built-in strategy.
+            status: Only agents with this presence are considered.
+            after: Round robin: the queue's last assignee.
+            among: Only these agent ids are considered (preferred agents); a short list is
+                scanned directly.
+
+        Example:
+            >>> from cs8 import Agent
+            >>> from cs8.routing import LeastBusy
+            >>> pool = AgentPool([Agent(id="a1", active_tickets=2), Agent(id="a2", active_tickets=1)])
+            >>> pool.choose(Need(Channel.EMAIL), LeastBusy(), AgentStatus.ONLINE)
+            ('a2', 1)
+        """
+        if among is not None:
+            chosen = [self._slots[i] for i in among if i in self._slots]
+            chosen = [s for s in chosen if s.status is status]
+            return _linear(chosen, need, strategy, self.weights, after), len(chosen)
+        channel = need.channel
+        need_units = self._units[channel]
+        if isinstance(strategy, RoundRobin):
+            return self._round_robin(need, need_units, status, after)
+        anchor = need.anchor
+        slots = self._slots
+        heap = self._heap(strategy, need, status)
+        looked = 0
+        pop = heapq.heappop
+        replace = heapq.heapreplace
+        while heap:
+            entry = heap[0]
+            slot = slots[entry[2]]
+            if entry[3] != slot.version:
+                pop(heap)  # superseded by a fresher entry
+                continue
+            looked += 1
+            if not _room(slot, need_units):
+                pop(heap)  # back in when a release gives it room (a new version)
+                continue
+            fresh = _entry(strategy, slot, anchor)
+            if fresh is not None and (fresh[0] != entry[0] or fresh[1] != entry[1]):
+                replace(heap, fresh)  # its key grew since it was pushed: move it down
+                continue
+            # Every member of this heap has the skills and a language the work needs.
+            return slot.id, looked
+        return None, looked
+
+    def _round_robin(
+        self, need: Need, need_units: int, status: AgentStatus, after: str | None
+    ) -> tuple[str | None, int]:
+        ids = self._ids.get((need.channel, status), [])
+        n = len(ids)
+        if not n:
+            return None, 0
+        start = 0 if after is None else bisect_right(ids, after)
+        slots = self._slots
+        for step in range(n):
+            slot = slots[ids[(start + step) % n]]
+            if _room(slot, need_units) and _qualifies(slot, need):
+                return slot.id, step + 1
+        return None, n
+
+    # ------------------------------------------------------------------ explaining
+
+    def filter_counts(
+        self, need: Need, status: AgentStatus, among: Iterable[str] | None = None
+    ) -> tuple[tuple[str, int], ...]:
+        """Return how many agents are left after each filter, in order (a linear pass).
+
+        Example:
+            >>> from cs8 import Agent
+            >>> pool = AgentPool([Agent(id="a1", skills={"vip": 1}), Agent(id="a2", status="away")])
+            >>> pool.filter_counts(Need(Channel.EMAIL, skills={"vip": 1}), AgentStatus.ONLINE)
+            (('agents', 2), ('status online', 1), ('channel email', 1), ('spare capacity', 1), ('skills vip>=1', 1))
+        """
+        slots: list[_Slot] = list(self._slots.values())
+        out: list[tuple[str, int]] = []
+        if among is not None:
+            wanted = set(among)
+            slots = [s for s in slots if s.id in wanted]
+            out.append(("preferred agents", len(slots)))
+        else:
+            out.append(("agents", len(slots)))
+        slots = [s for s in slots if s.status is status]
+        out.append((f"status {status.value}", len(slots)))
+        slots = [s for s in slots if need.channel in s.channels]
+        out.append((f"channel {need.channel.value}", len(slots)))
+        units = self._units[need.channel]
+        slots = [s for s in slots if _room(s, units)]
+        out.append(("spare capacity", len(slots)))
+        if need.skills:
+            for skill, level in need.skills:
+                slots = [s for s in slots if s.skills.get(skill, -1) >= level]
+            out.append((f"skills {_skills_text(need.skills)}", len(slots)))
+        if need.languages:
+            langs = need.languages
+            slots = [s for s in slots if not langs.isdisjoint(s.languages)]
+            out.append((f"language {'/'.join(sorted(langs))}", len(slots)))
+        return tuple(out)
+
+    def eligible(
+        self, need: Need, status: AgentStatus, *, among: Iterable[str] | None = None
+    ) -> tuple[Agent, ...]:
+        """Return the agents of ``status`` that pass every filter for ``need``, by id (a linear pass).
+
+        This is what a :class:`~cs8.routing.Strategy` plugin chooses from.
+
+        Example:
+            >>> from cs8 import Agent
+            >>> pool = AgentPool([Agent(id="b"), Agent(id="a", capacity=0)])
+            >>> [a.id for a in pool.eligible(Need(Channel.EMAIL), AgentStatus.ONLINE)]
+            ['b']
+        """
+        units = self._units[need.channel]
+        if among is None:
+            slots: Iterable[_Slot] = self._slots.values()
+        else:
+            slots = [self._slots[i] for i in set(among) if i in self._slots]
+        ids = sorted(
+            s.id
+            for s in slots
+            if s.status is status
+            and need.channel in s.channels
+            and _room(s, units)
+            and _qualifies(s, need)
+        )
+        return tuple(self.agent(i) for i in ids)
+
+    def linear_choose(
+        self,
+        need: Need,
+        strategy: BuiltinStrategy,
+        status: AgentStatus,
+        *,
+        after: str | None = None,
+    ) -> str | None:
+        """Return what :meth:`choose` returns, by scanning every agent (the reference oracle).
+
+        Example:
+            >>> from cs8 import Agent
+            >>> from cs8.routing import LeastBusy
+            >>> pool = AgentPool([Agent(id="a1", active_tickets=2), Agent(id="a2", active_tickets=1)])
+            >>> pool.linear_choose(Need(Channel.EMAIL), LeastBusy(), AgentStatus.ONLINE)
+            'a2'
+        """
+        slots = [s for s in self._slots.values() if s.status is status]
+        return _linear(slots, need, strategy, self.weights, after)
+
+
+def _skills_text(skills: Iterable[tuple[str, int]]) -> str:
+    return ", ".join(f"{name}>={level}" for name, level in skills)
+
+
+def _fits(slot: _Slot, skills: tuple[tuple[str, int], ...], languages: frozenset[str]) -> bool:
+    have = slot.skills
+    for skill, level in skills:
+        if have.get(skill, -1) < level:
+            return False
+    return not languages or not languages.isdisjoint(slot.languages)
+
+
+def _anchor(skills: tuple[tuple[str, int], ...]) -> tuple[str, int] | None:
+    return min(skills, key=lambda s: (-s[1], s[0])) if skills else None
+
+
+def _entry(strategy: Any, slot: _Slot, anchor: tuple[str, int] | None) -> _Entry | None:
+    """The heap entry of ``slot`` for a heap-ranked strategy, or ``None`` if it never ranks."""
+    if isinstance(strategy, LeastBusy | LongestIdle):
+        return (strategy.primary(slot.load, slot.cap, slot.last, 0), 0.0, slot.id, slot.version)
+    if isinstance(strategy, Weighted):
+        weight = strategy.weight(slot.id)
+        if weight <= 0:
+            return None
+        return (slot.load / weight, 0.0, slot.id, slot.version)
+    # MostSkilled: the level in the anchor (primary) skill, then the share of capacity used.
+    level = slot.skills.get(anchor[0], 0) if anchor is not None else 0
+    return (-level, slot.load / slot.cap if slot.cap else 1.0, slot.id, slot.version)
+
+
+def _full_key(
+    strategy: BuiltinStrategy, slot: _Slot, need: Need, after: str | None
+) -> tuple[Any, ...] | None:
+    if isinstance(strategy, RoundRobin):
+        return (after is not None and slot.id <= after, slot.id)
+    entry = _entry(strategy, slot, need.anchor)
+    return None if entry is None else entry[:3]
+
+
+def _linear(
+    slots: Iterable[_Slot],
+    need: Need,
+    strategy: BuiltinStrategy,
+    weights: ChannelWeights,
+    after: str | None,
+) -> str | None:
+    units = weights._milli(need.channel)
+    best: tuple[Any, ...] | None = None
+    for slot in slots:
+        if need.channel not in slot.channels or not _room(slot, units):
+            continue
+        if not _qualifies(slot, need):
+            continue
+        key = _full_key(strategy, slot, need, after)
+        if key is not None and (best is None or key < best):
+            best = key
+    return None if best is None else str(best[-1])

@@ -1,0 +1,767 @@
+"""The router: rules pick a queue and a priority, filters and a strategy pick an agent, with a trace.
+
+Example:
+    >>> from datetime import datetime, timezone
+    >>> from cs8 import Agent, Ticket
+    >>> t0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+    >>> agents = [Agent(id="a1", active_tickets=2), Agent(id="a2", active_tickets=1)]
+    >>> ticket = Ticket(id="T1", customer_id="C1", channel="email", created_at=t0)
+    >>> decision = Router().route(ticket, agents, now=t0)
+    >>> decision.agent_id, decision.priority
+    ('a2', Priority.NORMAL)
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime, timedelta, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import attrs
+
+from cs8._enums import AgentStatus, Channel, Priority
+from cs8._frozen import FrozenDict
+from cs8._models import Agent, Customer, Ticket
+from cs8._time import require_aware
+from cs8.exceptions import InvalidValueError
+from cs8.routing._context import RoutingContext, SlaInput
+from cs8.routing._handoff import HandoffContext
+from cs8.routing._plugins import Strategy
+from cs8.routing._pool import AgentPool, ChannelWeights, Need
+from cs8.routing._priority import (
+    Ageing,
+    BusinessClock,
+    PriorityAdjustments,
+    PriorityMatrix,
+    least_slack,
+    queue_key,
+)
+from cs8.routing._rules import RoutingRule, RuleActions, RuleSet
+from cs8.routing._strategies import (
+    BUILTIN_STRATEGIES,
+    BuiltinStrategy,
+    LeastBusy,
+    LongestIdle,
+    MostSkilled,
+    RoundRobin,
+    RoutingState,
+    Weighted,
+)
+
+__all__ = ["AssignmentResult", "Router", "RoutingDecision"]
+
+
+# --------------------------------------------------------------------------------------------------
+# What is decided before an agent is chosen
+
+
+_NO_ACTIONS = RuleActions()
+
+
+class _Prepared:
+    """What the router derives once from one RuleActions value (cached per router)."""
+
+    __slots__ = ("actions", "needs", "skills_text", "strategy")
+
+    def __init__(self, actions: RuleActions, strategy: BuiltinStrategy | Strategy) -> None:
+        self.actions = actions
+        self.strategy = strategy
+        self.skills_text = _skills_text(actions.skills)
+        self.needs: dict[Channel, Need] = {}
+
+    def need(self, channel: Channel) -> Need:
+        found = self.needs.get(channel)
+        if found is None:
+            found = Need(channel, skills=self.actions.skills, languages=self.actions.languages)
+            self.needs[channel] = found
+        return found
+
+
+class _Plan:
+    """Everything decided about a ticket before an agent is chosen."""
+
+    __slots__ = ("ctx", "due_at", "lines", "prep", "priority", "rule", "step", "ticket")
+
+    def __init__(
+        self,
+        ticket: Ticket,
+        ctx: RoutingContext,
+        prep: _Prepared,
+        lines: list[str],
+        rule: str | None,
+        priority: Priority,
+        step: int | None,
+        due_at: datetime | None,
+    ) -> None:
+        self.ticket = ticket
+        self.ctx = ctx
+        self.prep = prep
+        self.lines = lines
+        self.rule = rule
+        self.priority = priority
+        self.step = step
+        self.due_at = due_at
+
+
+# --------------------------------------------------------------------------------------------------
+# Results
+
+
+@attrs.frozen(kw_only=True)
+class RoutingDecision:
+    """Where one ticket goes, and why.
+
+    Args:
+        ticket_id: The ticket.
+        agent_id: The chosen agent, or ``None`` when nobody eligible has room (the ticket waits
+            in ``queue``).
+        queue: The queue from the matched rule or the escalation step in force (``None``: the
+            default queue).
+        priority: The priority after the rule, escalation, adjustments and ageing.
+        trace: Lines a supervisor can read: the rule that matched and why, the priority and where
+            it came from, the escalation step in force, how many agents each filter left, the
+            strategy and its tie-break.
+        rule: The name of the matched rule, ``None`` when no rule matched.
+        strategy: The name of the strategy used.
+        escalation_step: The number (1-based) of the escalation step in force, ``None`` before
+            the first step's timeout.
+        skills: Minimum skill levels in force (after escalation relaxed them).
+        languages: Languages accepted (any one of them), empty for any.
+        due_at: When the earliest running SLA target is due, if any.
+        context: The routing context the rules read.
+        handoff: The customer's history across channels, when the caller gave it.
+        state: The strategies' memory after this decision (round-robin rotations, plugins).
+
+    Example:
+        >>> from datetime import datetime, timezone
+        >>> from cs8 import Agent, Ticket
+        >>> t0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+        >>> d = Router().route(Ticket(id="T1", customer_id="C1", channel="chat", created_at=t0),
+        ...                    [Agent(id="a1", channels={"email"})], now=t0)
+        >>> d.agent_id, d.assigned
+        (None, False)
+        >>> print("\\n".join(d.trace))
+        no rule matched: default actions (queue default)
+        priority normal (ticket)
+        filters (online): agents 1 -> status online 1 -> channel chat 0 -> spare capacity 0
+        strategy least_busy: nobody eligible; the ticket waits in the default queue
+    """
+
+    ticket_id: str
+    agent_id: str | None
+    queue: str | None
+    priority: Priority
+    trace: tuple[str, ...]
+    rule: str | None = None
+    strategy: str = "least_busy"
+    escalation_step: int | None = None
+    skills: FrozenDict[str, int] = attrs.field(factory=FrozenDict)
+    languages: frozenset[str] = frozenset()
+    due_at: datetime | None = None
+    context: RoutingContext | None = attrs.field(default=None, eq=False, repr=False)
+    handoff: HandoffContext | None = attrs.field(default=None, eq=False, repr=False)
+    state: RoutingState = attrs.field(factory=RoutingState, eq=False, repr=False)
+
+    @property
+    def assigned(self) -> bool:
+        """Whether an agent was chosen."""
+        return self.agent_id is not None
+
+    def explain(self) -> str:
+        """Return the trace as one text, a line per step."""
+        return "\n".join(self.trace)
+
+    def __str__(self) -> str:
+        who = self.agent_id or "nobody (waiting)"
+        return (
+            f"ticket {self.ticket_id} -> {who}, queue {self.queue or 'default'}, "
+            f"priority {self.priority.value}\n" + self.explain()
+        )
+
+    def to_dict(self) -> dict[str, str | int | None]:
+        """Return the decision as plain values (for JSON, logs or a dataframe row).
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> from cs8 import Agent, Ticket
+            >>> t0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+            >>> Router().route(Ticket(id="T1", customer_id="C1", channel="email", created_at=t0),
+            ...                [Agent(id="a1")], now=t0).to_dict()["agent_id"]
+            'a1'
+        """
+        return {
+            "ticket_id": self.ticket_id,
+            "agent_id": self.agent_id,
+            "queue": self.queue,
+            "priority": self.priority.value,
+            "rule": self.rule,
+            "strategy": self.strategy,
+            "escalation_step": self.escalation_step,
+            "due_at": None if self.due_at is None else self.due_at.isoformat(),
+            "trace": "\n".join(self.trace),
+        }
+
+
+@attrs.frozen(kw_only=True)
+class AssignmentResult:
+    """What :meth:`Router.assign` did with a backlog.
+
+    Args:
+        decisions: One decision per ticket, in the order the backlog was served (queue order).
+        loads: Every agent's load after the assignments, in units of work.
+        state: The strategies' memory after the last decision.
+
+    Example:
+        >>> from datetime import datetime, timezone
+        >>> from cs8 import Agent, Ticket
+        >>> t0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+        >>> tickets = [Ticket(id=f"T{i}", customer_id="C", channel="email", created_at=t0)
+        ...            for i in range(3)]
+        >>> result = Router().assign(tickets, [Agent(id="a1", capacity=2)], now=t0)
+        >>> dict(result.assignments), result.waiting, dict(result.loads)
+        ({'T0': 'a1', 'T1': 'a1'}, ('T2',), {'a1': 2.0})
+    """
+
+    decisions: tuple[RoutingDecision, ...]
+    loads: FrozenDict[str, float]
+    state: RoutingState = attrs.field(factory=RoutingState)
+
+    @property
+    def assignments(self) -> FrozenDict[str, str]:
+        """Ticket id to agent id, for the tickets that got an agent."""
+        return FrozenDict({d.ticket_id: d.agent_id for d in self.decisions if d.agent_id})
+
+    @property
+    def waiting(self) -> tuple[str, ...]:
+        """Ids of the tickets nobody could take, in queue order."""
+        return tuple(d.ticket_id for d in self.decisions if d.agent_id is None)
+
+    def to_dicts(self) -> list[dict[str, str | int | None]]:
+        """Return one plain dict per decision, in the order served (see ``RoutingDecision.to_dict``)."""
+        return [d.to_dict() for d in self.decisions]
+
+    def __str__(self) -> str:
+        lines = [
+            f"{len(self.decisions)} tickets: {len(self.assignments)} assigned, "
+            f"{len(self.waiting)} waiting"
+        ]
+        for d in self.decisions:
+            lines.append(
+                f"  {d.ticket_id}: {d.agent_id or '-'} ({d.queue or 'default'}, {d.priority.value})"
+            )
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f"<tr><td>{html.escape(d.ticket_id)}</td><td>{html.escape(d.agent_id or '')}</td>"
+            f"<td>{html.escape(d.queue or '')}</td><td>{d.priority.value}</td>"
+            f"<td>{html.escape(d.rule or '')}</td><td>{html.escape(d.strategy)}</td></tr>"
+            for d in self.decisions
+        )
+        return (
+            "<table><thead><tr><th>ticket</th><th>agent</th><th>queue</th><th>priority</th>"
+            f"<th>rule</th><th>strategy</th></tr></thead><tbody>{rows}</tbody></table>"
+        )
+
+
+# --------------------------------------------------------------------------------------------------
+# The router
+
+
+def _strategy(value: str | BuiltinStrategy) -> BuiltinStrategy:
+    if isinstance(value, str):
+        found = BUILTIN_STRATEGIES.get(value)
+        if found is None:
+            raise InvalidValueError(
+                f"Router.strategy must be one of {sorted(BUILTIN_STRATEGIES)}, got {value!r}"
+            )
+        return found
+    if not isinstance(value, LeastBusy | LongestIdle | RoundRobin | MostSkilled | Weighted):
+        raise InvalidValueError(f"Router.strategy must be a built-in strategy, got {value!r}")
+    return value
+
+
+def _strategies(
+    value: Mapping[str, BuiltinStrategy | Strategy] | None,
+) -> FrozenDict[str, BuiltinStrategy | Strategy]:
+    merged: dict[str, BuiltinStrategy | Strategy] = dict(BUILTIN_STRATEGIES)
+    for name, strategy in (value or {}).items():
+        if not isinstance(
+            strategy, LeastBusy | LongestIdle | RoundRobin | MostSkilled | Weighted | Strategy
+        ):
+            raise InvalidValueError(
+                f"Router.strategies[{name!r}] must be a built-in strategy or a Strategy plugin, "
+                f"got {strategy!r}"
+            )
+        merged[name] = strategy
+    return FrozenDict(merged)
+
+
+def _rules(value: RuleSet | Iterable[RoutingRule] | None) -> RuleSet:
+    if isinstance(value, RuleSet):
+        return value
+    return RuleSet(rules=tuple(value or ()))
+
+
+def _zone(value: str | tzinfo) -> tzinfo:
+    if isinstance(value, tzinfo):
+        return value
+    try:
+        return ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        raise InvalidValueError(
+            f"Router.timezone must be an IANA time zone or a tzinfo, got {value!r}"
+        ) from None
+
+
+def _duration(value: timedelta) -> str:
+    seconds = value.total_seconds()
+    if seconds < 3600:
+        return f"{math.floor(seconds / 60)} min"
+    hours = seconds / 3600
+    return f"{hours:.1f} h" if hours != int(hours) else f"{int(hours)} h"
+
+
+def _skills_text(skills: Mapping[str, int]) -> str:
+    return ", ".join(f"{k}>={v}" for k, v in sorted(skills.items())) or "none"
+
+
+def _why(rule: RoutingRule, ctx: RoutingContext, detailed: bool) -> str:
+    when = getattr(rule, "when", None)
+    if detailed:
+        explain = getattr(when, "explain", None)
+        if callable(explain):
+            text = explain(ctx)
+            if isinstance(text, str):
+                return text
+    name = getattr(when, "name", None)
+    return name if isinstance(name, str) else f"{type(rule).__name__}.matches"
+
+
+_ONLINE = (AgentStatus.ONLINE,)
+_ONLINE_AWAY = (AgentStatus.ONLINE, AgentStatus.AWAY)
+
+
+@attrs.frozen(kw_only=True)
+class Router:
+    """Routes tickets: first matching rule, priority, escalation, filters, strategy; explained.
+
+    A router is a frozen value: safe to share between threads and to pickle.
+
+    How one ticket is routed:
+
+    1. The first rule whose condition holds gives the actions (queue, priority, skills,
+       languages, preferred agents, strategy, escalation); none matching gives the rule set's
+       default actions.
+    2. Priority: the rule's (absolute or a change from the ticket's), else impact x urgency when a
+       ``matrix`` is set and the ticket has them, else the ticket's own.
+    3. Escalation: every step whose ``after`` the ticket has waited applies, in order (queue,
+       priority inherited by later steps unless one sets it, skills relaxed stepwise).
+    4. Adjustments (VIP, sentiment, complaint, SLA time left) and ageing raise the priority.
+    5. Agents are filtered by status (online; away as a fallback tier with ``away_fallback``),
+       channel, spare capacity for the channel's weight, skills at minimum levels and languages;
+       preferred agents are tried first; the strategy picks one, ties broken by agent id.
+
+    Args:
+        rules: A :class:`~cs8.routing.RuleSet` (from :func:`~cs8.routing.load_rules`) or a
+            sequence of rules; ``()`` routes without rules.
+        strategy: The strategy when a rule names none (a name from
+            :data:`BUILTIN_STRATEGIES` or a built-in strategy value).
+        strategies: Extra named strategies rules may use: configured built-ins (a
+            :class:`~cs8.routing.Weighted` with weights) or :class:`~cs8.routing.Strategy` plugins
+            (``registry.strategies()``).
+        weights: Capacity each channel's work takes, used when ``route`` is given a list of agents.
+        away_fallback: Offer work to ``AWAY`` agents when no ``ONLINE`` agent qualifies.
+        matrix: Base priority from ``impact`` and ``urgency`` ticket attributes, when present.
+        adjustments: VIP, sentiment, complaint and SLA adjustments applied after the rule.
+        ageing: Raises the priority of tickets that waited long (used for the queue order too).
+        timezone: The time zone rules read ``time.hour`` and ``time.weekday`` in.
+        calendar: Business calendar for escalation steps with ``business_hours`` (without one,
+            those steps count calendar time).
+        explain: Count, for the trace, how many agents each filter leaves (one pass over the
+            agents per decision); without it the trace names the filters and how many agents the
+            index looked at, and a decision costs the same however many agents there are.
+
+    Example:
+        >>> Router(strategy="round_robin").strategy.name
+        'round_robin'
+    """
+
+    rules: RuleSet = attrs.field(factory=RuleSet, converter=_rules)
+    strategy: BuiltinStrategy = attrs.field(factory=LeastBusy, converter=_strategy)
+    strategies: FrozenDict[str, BuiltinStrategy | Strategy] = attrs.field(
+        default=None, converter=_strategies
+    )
+    weights: ChannelWeights = attrs.field(factory=ChannelWeights)
+    away_fallback: bool = False
+    matrix: PriorityMatrix | None = None
+    adjustments: PriorityAdjustments | None = None
+    ageing: Ageing | None = None
+    timezone: tzinfo = attrs.field(default=UTC, converter=_zone)
+    calendar: BusinessClock | None = None
+    explain: bool = True
+    # Derived once per RuleActions value (by identity; the value is kept alive with it).
+    _cache: dict[int, _Prepared] = attrs.field(
+        factory=dict, init=False, eq=False, hash=False, repr=False
+    )
+    _escalations: dict[tuple[int, int], tuple[RuleActions, RuleActions]] = attrs.field(
+        factory=dict, init=False, eq=False, hash=False, repr=False
+    )
+
+    def __attrs_post_init__(self) -> None:
+        # Router(strategy="weighted", strategies={"weighted": Weighted(...)}) means the configured one.
+        configured = self.strategies.get(self.strategy.name)
+        if (
+            configured is not None
+            and configured != self.strategy
+            and self.strategy == BUILTIN_STRATEGIES.get(self.strategy.name)
+            and isinstance(
+                configured, LeastBusy | LongestIdle | RoundRobin | MostSkilled | Weighted
+            )
+        ):
+            object.__setattr__(self, "strategy", configured)
+
+    # ------------------------------------------------------------------ planning
+
+    def _steps_due(self, actions: RuleActions, ticket: Ticket, now: datetime) -> tuple[int, str]:
+        elapsed = now - ticket.created_at
+        business: timedelta | None = None
+        count = 0
+        waited = elapsed
+        note = ""
+        for step in actions.escalation:
+            waited = elapsed
+            if step.business_hours:
+                if self.calendar is None:
+                    note = " (no calendar: counted in calendar time)"
+                else:
+                    if business is None:
+                        business = self.calendar.business_duration(ticket.created_at, now)
+                    waited = business
+                    note = " (business time)"
+            if waited < step.after:
+                break
+            count += 1
+        return count, f"{_duration(waited)}{note}"
+
+    def _prepared(self, actions: RuleActions) -> _Prepared:
+        cache = self._cache
+        found = cache.get(id(actions))
+        if found is not None and found.actions is actions:
+            return found
+        if actions.strategy is not None:
+            strategy = self.strategies.get(actions.strategy)
+            if strategy is None:
+                raise InvalidValueError(
+                    f"rule actions name strategy {actions.strategy!r}, which the router does not "
+                    f"know; known: {sorted(self.strategies)}"
+                )
+        else:
+            strategy = self.strategy
+        prep = _Prepared(actions, strategy)
+        cache[id(actions)] = prep
+        return prep
+
+    def _escalated(self, actions: RuleActions, steps: int) -> RuleActions:
+        key = (id(actions), steps)
+        found = self._escalations.get(key)
+        if found is not None and found[0] is actions:
+            return found[1]
+        out = actions.escalated(steps)
+        self._escalations[key] = (actions, out)
+        return out
+
+    def _plan(
+        self,
+        ticket: Ticket,
+        now: datetime,
+        customer: Customer | None,
+        sla: SlaInput,
+    ) -> _Plan:
+        ctx = RoutingContext(
+            ticket=ticket, now=now, customer=customer, sla=sla, timezone=self.timezone
+        )
+        lines: list[str] = []
+        rule, actions = self.rules.select(ctx)
+        if rule is None:
+            name = None
+            lines.append(f"no rule matched: default actions (queue {actions.queue or 'default'})")
+        else:
+            name = rule.name
+            lines.append(f"rule {name!r} matched: {_why(rule, ctx, self.explain)}")
+
+        # Escalation: every step whose timeout has passed applies, in order.
+        step = 0
+        waited = ""
+        if actions.escalation:
+            step, waited = self._steps_due(actions, ticket, now)
+            if step:
+                actions = self._escalated(actions, step)
+        prep = self._prepared(actions)
+
+        # Priority: the rule's, else impact x urgency, else the ticket's.
+        if self.matrix is not None and "impact" in ticket.attributes:
+            base, source = self.matrix.for_ticket(ticket), "impact x urgency"
+        else:
+            base, source = ticket.current_priority, "ticket"
+        priority = actions.priority_for(base)
+        if actions.priority is not None:
+            note = f"priority {priority.value} (rule)"
+        elif actions.priority_change:
+            note = (
+                f"priority {base.value} ({source}) {actions.priority_change:+d} (rule) "
+                f"-> {priority.value}"
+            )
+        else:
+            note = f"priority {priority.value} ({source})"
+        if step:
+            lines.append(
+                f"escalation step {step} of {len(actions.escalation)} in force after {waited} "
+                f"waiting: queue {actions.queue or 'default'}, priority {priority.value}, "
+                f"skills {prep.skills_text}"
+            )
+        elif actions.escalation:
+            lines.append(
+                f"escalation: no step yet ({waited} waited, first step after "
+                f"{_duration(actions.escalation[0].after)})"
+            )
+
+        due_at = None
+        slack = least_slack(ctx.sla) if ctx.sla else None
+        if slack is not None:
+            due_at = now + slack
+        if self.adjustments is not None:
+            adjusted, reasons = self.adjustments.apply(
+                priority, ticket=ticket, customer=customer, time_left=slack
+            )
+            if reasons:
+                note = f"{note}; {'; '.join(reasons)} -> {adjusted.value}"
+            priority = adjusted
+        if self.ageing is not None:
+            aged = self.ageing.priority(ticket, now, base=priority)
+            if aged is not priority:
+                note = f"{note}; ageing -> {aged.value}"
+            priority = aged
+        lines.append(note)
+        return _Plan(ticket, ctx, prep, lines, name, priority, step or None, due_at)
+
+    # ------------------------------------------------------------------ choosing
+
+    def _pick(
+        self,
+        plan: _Plan,
+        pool: AgentPool,
+        need: Need,
+        status: AgentStatus,
+        state: RoutingState,
+        among: tuple[str, ...] | None,
+    ) -> tuple[str | None, int, RoutingState, str]:
+        strategy = plan.prep.strategy
+        if isinstance(strategy, LeastBusy | LongestIdle | RoundRobin | MostSkilled | Weighted):
+            queue = plan.prep.actions.queue
+            after = state.last_for(queue) if isinstance(strategy, RoundRobin) else None
+            pick, looked = pool.choose(need, strategy, status, after=after, among=among)
+            if pick is not None and isinstance(strategy, RoundRobin):
+                state = state.advanced(queue, pick)
+            return pick, looked, state, strategy.tie_break
+        candidates = pool.eligible(need, status, among=among)
+        choice = strategy.choose(
+            candidates, plan.ctx, plan.prep.actions, state.plugin_state(strategy.name)
+        )
+        agent = choice.agent
+        if agent is not None and all(agent.id != c.id for c in candidates):
+            raise InvalidValueError(
+                f"strategy plugin {strategy.name!r} chose {agent.id!r}, which is not among the "
+                f"{len(candidates)} eligible agents"
+            )
+        state = state.with_plugin_state(strategy.name, choice.state)
+        return (None if agent is None else agent.id), len(candidates), state, choice.explanation
+
+    def _decide(
+        self,
+        plan: _Plan,
+        pool: AgentPool,
+        state: RoutingState,
+        handoff: HandoffContext | None,
+    ) -> RoutingDecision:
+        ticket = plan.ticket
+        prep = plan.prep
+        actions = prep.actions
+        need = prep.need(ticket.channel)
+        strategy = prep.strategy
+        lines = plan.lines
+        preferred = actions.preferred_agents
+        explain = self.explain
+        chosen: str | None = None
+        looked = 0
+        how = ""
+        for status in _ONLINE_AWAY if self.away_fallback else _ONLINE:
+            if preferred:
+                pick, looked, state, how = self._pick(plan, pool, need, status, state, preferred)
+                if explain:
+                    lines.append(_counts(pool.filter_counts(need, status, preferred), status))
+                if pick is not None:
+                    chosen = pick
+                    lines.append(f"preferred agent {pick} is eligible")
+                    break
+                lines.append("no preferred agent is eligible; trying every agent")
+            pick, looked, state, how = self._pick(plan, pool, need, status, state, None)
+            if explain:
+                lines.append(_counts(pool.filter_counts(need, status), status))
+            if pick is not None:
+                chosen = pick
+                break
+            if status is AgentStatus.ONLINE and self.away_fallback:
+                lines.append("no online agent qualifies; falling back to away agents")
+        if not explain:
+            languages = f", language {'/'.join(sorted(need.languages))}" if need.languages else ""
+            found = f"; {looked} agent(s) looked at" if chosen is not None else ""
+            lines.append(
+                f"filters: status, channel {need.channel.value}, spare capacity, skills "
+                f"{prep.skills_text}{languages}{found}"
+            )
+        if chosen is None:
+            where = f"queue {actions.queue}" if actions.queue else "the default queue"
+            lines.append(f"strategy {strategy.name}: nobody eligible; the ticket waits in {where}")
+        else:
+            lines.append(f"strategy {strategy.name}: chose {chosen}; tie-break: {how}")
+        return RoutingDecision(
+            ticket_id=ticket.id,
+            agent_id=chosen,
+            queue=actions.queue,
+            priority=plan.priority,
+            trace=tuple(lines),
+            rule=plan.rule,
+            strategy=strategy.name,
+            escalation_step=plan.step,
+            skills=actions.skills,
+            languages=actions.languages,
+            due_at=plan.due_at,
+            context=plan.ctx,
+            handoff=handoff,
+            state=state,
+        )
+
+    def _pool(self, agents: AgentPool | Iterable[Agent]) -> AgentPool:
+        if isinstance(agents, AgentPool):
+            return agents
+        return AgentPool(agents, weights=self.weights)
+
+    # ------------------------------------------------------------------ public
+
+    def route(
+        self,
+        ticket: Ticket,
+        agents: AgentPool | Iterable[Agent],
+        *,
+        now: datetime,
+        customer: Customer | None = None,
+        sla: SlaInput = None,
+        state: RoutingState | None = None,
+        handoff: HandoffContext | None = None,
+    ) -> RoutingDecision:
+        """Return where ``ticket`` should go at ``now``; the pool is not changed.
+
+        Args:
+            ticket: The ticket to route (its channel picks the agents' channel filter).
+            agents: An :class:`AgentPool` (reused across decisions) or a list of agents.
+            now: The decision instant.
+            customer: The requester, for ``customer.*`` rule fields and VIP adjustments.
+            sla: The ticket's SLA clocks (what :class:`~cs8.routing.RoutingContext` accepts).
+            state: The strategies' memory (round-robin rotations, plugin states); the decision
+                carries the next one.
+            handoff: The customer's history to carry to the agent
+                (see :func:`~cs8.routing.handoff_context`).
+
+        Raises:
+            NaiveDatetimeError: If ``now`` has no time zone.
+            InvalidValueError: If a rule names a strategy the router does not know.
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> from cs8 import Agent, Ticket
+            >>> t0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+            >>> router = Router(explain=False)
+            >>> d = router.route(Ticket(id="T1", customer_id="C1", channel="email", created_at=t0),
+            ...                  [Agent(id="b"), Agent(id="a")], now=t0)
+            >>> d.agent_id, d.trace[-1]
+            ('a', 'strategy least_busy: chose a; tie-break: fewest units of work, then agent id')
+        """
+        now = require_aware(now, "Router.route(now)")
+        plan = self._plan(ticket, now, customer, sla)
+        return self._decide(plan, self._pool(agents), state or RoutingState(), handoff)
+
+    def assign(
+        self,
+        tickets: Iterable[Ticket],
+        agents: AgentPool | Iterable[Agent],
+        *,
+        now: datetime,
+        customers: Mapping[str, Customer] | None = None,
+        sla: Mapping[str, SlaInput] | None = None,
+        state: RoutingState | None = None,
+        handoffs: Mapping[str, HandoffContext] | None = None,
+    ) -> AssignmentResult:
+        """Serve a backlog in queue order; return every decision and the agents' new loads.
+
+        Each ticket is planned (rule, priority, escalation), the backlog is put in queue order
+        (:func:`~cs8.routing.queue_key`: priority, SLA due time, age, id), and each ticket in turn
+        goes to an agent chosen on the loads left by the tickets before it. No agent is ever given
+        more than its capacity; tickets nobody can take wait. A given :class:`AgentPool` is not
+        changed (the work is done on a copy).
+
+        Args:
+            tickets: The waiting tickets.
+            agents: An :class:`AgentPool` or a list of agents (their current loads count).
+            now: The decision instant (also the agents' new ``last_assigned_at``).
+            customers: Customers by id, for the tickets' ``customer_id``.
+            sla: Each ticket's SLA clocks by ticket id.
+            state: The strategies' memory to start from.
+            handoffs: Handoff contexts by customer id, carried by the decisions.
+
+        Raises:
+            NaiveDatetimeError: If ``now`` has no time zone.
+            InvalidValueError: If two tickets share an id.
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> from cs8 import Agent, Ticket
+            >>> t0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+            >>> tickets = [Ticket(id="low", customer_id="C", channel="email", created_at=t0,
+            ...                   priority="low"),
+            ...            Ticket(id="urgent", customer_id="C", channel="email", created_at=t0,
+            ...                   priority="urgent")]
+            >>> result = Router().assign(tickets, [Agent(id="a1", capacity=1)], now=t0)
+            >>> [(d.ticket_id, d.agent_id) for d in result.decisions]
+            [('urgent', 'a1'), ('low', None)]
+        """
+        now = require_aware(now, "Router.assign(now)")
+        pool = self._pool(agents)
+        pool = pool.copy() if isinstance(agents, AgentPool) else pool
+        plans: list[tuple[tuple[int, float, float, str], _Plan]] = []
+        seen: set[str] = set()
+        for ticket in tickets:
+            if ticket.id in seen:
+                raise InvalidValueError(f"Router.assign: two tickets have id {ticket.id!r}")
+            seen.add(ticket.id)
+            customer = customers.get(ticket.customer_id) if customers else None
+            clocks = sla.get(ticket.id) if sla else None
+            plan = self._plan(ticket, now, customer, clocks)
+            plans.append((queue_key(ticket, priority=plan.priority, due_at=plan.due_at), plan))
+        plans.sort(key=lambda pair: pair[0])
+        current = state or RoutingState()
+        decisions: list[RoutingDecision] = []
+        for _, plan in plans:
+            handoff = handoffs.get(plan.ticket.customer_id) if handoffs else None
+            decision = self._decide(plan, pool, current, handoff)
+            if decision.agent_id is not None:
+                pool.assign(decision.agent_id, plan.ticket.channel, at=now)
+            current = decision.state
+            decisions.append(decision)
+        return AssignmentResult(decisions=tuple(decisions), loads=pool.loads, state=current)
+
+
+def _counts(counts: Sequence[tuple[str, int]], status: AgentStatus) -> str:
+    return f"filters ({status.value}): " + " -> ".join(f"{label} {n}" for label, n in counts)

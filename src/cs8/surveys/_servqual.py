@@ -1,0 +1,1106 @@
+"""SERVQUAL gap scoring: item and dimension gaps, aggregates, zone of tolerance, Gap 1, breakdowns.
+
+Every figure is computed on paired answers: an item's gap for a respondent exists only when both
+the expectation and the perception were answered. A respondent's dimension gap is the mean of
+their answered item gaps in that dimension, and exists only when at least ``min_items`` of them
+were answered. Dimension gaps are means over respondents of those respondent-level means, and the
+overall (``unweighted``) score is the mean of the dimension gaps, not the pooled mean of all item
+gaps (which is reported separately as ``pooled_item_mean``).
+
+Example:
+    >>> r = ServqualResponse(expectations=[6] * 22, perceptions=[5] * 4 + [6] * 18)
+    >>> servqual_scores([r]).unweighted
+    -0.2
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import operator
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from datetime import date, datetime
+from typing import Literal, cast
+
+import attrs
+
+from cs8._enums import _LowerEnum
+from cs8._frozen import FrozenDict
+from cs8.exceptions import SurveyError
+from cs8.surveys._display import Row, Tabular
+from cs8.surveys._instrument import (
+    RATER_ORDER,
+    Dimension,
+    DimensionKey,
+    Instrument,
+    ResponseFormat,
+)
+from cs8.surveys._responses import Answer, Missing, ServqualResponse
+from cs8.surveys._stats import (
+    PairedTest,
+    WilcoxonTest,
+    bootstrap_ci,
+    t_cdf,
+    t_test_of_differences,
+    wilcoxon_signed_rank,
+)
+
+__all__ = [
+    "BatteryScores",
+    "Gap1Report",
+    "RespondentScore",
+    "ServqualBreakdown",
+    "ServqualReport",
+    "ZonePosition",
+    "ZoneReport",
+    "servqual_breakdown",
+    "servqual_scores",
+]
+
+_NAN = math.nan
+
+InversionPolicy = Literal["keep", "exclude_answer", "exclude_respondent"]
+
+
+def _name(d: DimensionKey) -> str:
+    return d.value if isinstance(d, Dimension) else d
+
+
+def _mean(values: Sequence[float]) -> float:
+    return math.fsum(values) / len(values) if values else _NAN
+
+
+class ZonePosition(_LowerEnum):
+    """Where perceived service sits relative to the zone of tolerance (minimum to desired).
+
+    Example:
+        >>> ZonePosition("below")
+        ZonePosition.BELOW
+    """
+
+    BELOW = "below"
+    WITHIN = "within"
+    ABOVE = "above"
+
+
+def _position(adequacy: float, superiority: float) -> ZonePosition | None:
+    if math.isnan(adequacy) or math.isnan(superiority):
+        return None
+    if adequacy < 0:
+        return ZonePosition.BELOW
+    if superiority > 0:
+        return ZonePosition.ABOVE
+    return ZonePosition.WITHIN
+
+
+@attrs.frozen(kw_only=True)
+class BatteryScores:
+    """Mean scores of one battery (perceptions alone are the SERVPERF score).
+
+    Attributes:
+        items: Mean answer per item (NaN when nobody answered it).
+        dimensions: Dimension -> mean over respondents of each respondent's mean in it.
+        overall: Mean of the dimension means.
+
+    Example:
+        >>> r = ServqualResponse(expectations=[6] * 22, perceptions=[5] * 22)
+        >>> servqual_scores([r]).perceptions.overall
+        5.0
+    """
+
+    items: tuple[float, ...]
+    dimensions: FrozenDict[DimensionKey, float]
+    overall: float
+
+
+@attrs.frozen(kw_only=True)
+class ZoneReport(Tabular):
+    """Zone of tolerance figures of the three-column format, as LibQUAL+ reports them.
+
+    Adequacy is perceived minus minimum (negative: below the minimum acceptable level);
+    superiority is perceived minus desired (positive: beyond what was desired). An item or
+    dimension is ``BELOW`` when its mean adequacy is negative, else ``ABOVE`` when its mean
+    superiority is positive, else ``WITHIN``.
+
+    Attributes:
+        adequacy_items: Mean adequacy gap per item.
+        superiority_items: Mean superiority gap per item.
+        adequacy_dimensions: Dimension -> mean of respondents' mean adequacy gaps.
+        superiority_dimensions: Dimension -> mean of respondents' mean superiority gaps.
+        item_positions: Position of each item (``None`` when unanswered).
+        dimension_positions: Position of each dimension.
+        answer_positions: Per item, counts of individual answers ``(below, within, above)``.
+        inverted: Number of inverted answers (minimum above desired) seen.
+        inverted_respondents: Respondents with at least one inverted answer.
+        excluded_respondents: Respondents left out by the inversion policy or ``max_inversions``.
+        policy: What was done with inverted answers: ``"keep"`` them, ``"exclude_answer"``
+            (drop that item's three ratings) or ``"exclude_respondent"`` (drop the respondent
+            from the zone figures).
+
+    Example:
+        >>> from cs8.surveys import SERVQUAL_THREE_COLUMN as I
+        >>> r = ServqualResponse(instrument=I, minimum=[5] * 22, desired=[8] * 22, perceptions=[6] * 22)
+        >>> z = servqual_scores([r]).zone
+        >>> z.adequacy_items[0], z.superiority_items[0], z.item_positions[0]
+        (1.0, -2.0, ZonePosition.WITHIN)
+    """
+
+    instrument: Instrument
+    adequacy_items: tuple[float, ...]
+    superiority_items: tuple[float, ...]
+    adequacy_dimensions: FrozenDict[DimensionKey, float]
+    superiority_dimensions: FrozenDict[DimensionKey, float]
+    item_positions: tuple[ZonePosition | None, ...]
+    dimension_positions: FrozenDict[DimensionKey, ZonePosition | None]
+    answer_positions: tuple[tuple[int, int, int], ...]
+    inverted: int
+    inverted_respondents: int
+    excluded_respondents: int
+    policy: str
+
+    def _title(self) -> str:
+        return f"Zone of tolerance ({self.instrument.name}); inverted answers: {self.inverted}"
+
+    def to_dicts(self) -> list[Row]:
+        """Return one row per item with adequacy, superiority, position and answer counts.
+
+        Example:
+            >>> from cs8.surveys import SERVQUAL_THREE_COLUMN as I
+            >>> r = ServqualResponse(instrument=I, minimum=[5] * 22, desired=[8] * 22, perceptions=[4] * 22)
+            >>> servqual_scores([r]).zone.to_dicts()[0]["position"]
+            'below'
+        """
+        rows: list[Row] = []
+        for k, it in enumerate(self.instrument.items):
+            pos = self.item_positions[k]
+            below, within, above = self.answer_positions[k]
+            rows.append(
+                {
+                    "item": it.number,
+                    "dimension": _name(it.dimension),
+                    "adequacy": self.adequacy_items[k],
+                    "superiority": self.superiority_items[k],
+                    "position": None if pos is None else pos.value,
+                    "below": below,
+                    "within": within,
+                    "above": above,
+                }
+            )
+        return rows
+
+
+@attrs.frozen(kw_only=True)
+class Gap1Report(Tabular):
+    """Gap 1 of the five-gap model: what managers believe customers expect vs what they expect.
+
+    Attributes:
+        items: Per item, managers' mean expectation minus customers' mean expectation.
+        dimensions: The same per dimension (means of respondent-level dimension means).
+        overall: Mean of the dimension differences.
+        item_p_values: Welch two-sample t-test p-value per item (the groups are different
+            people, so the test is unpaired).
+        n_managers: Number of manager responses.
+        n_customers: Number of customer responses.
+
+    Example:
+        >>> c = ServqualResponse(expectations=[7] * 22, perceptions=[5] * 22)
+        >>> m = ServqualResponse(expectations=[6] * 22, perceptions=[5] * 22)
+        >>> servqual_scores([c], managers=[m]).gap1.overall
+        -1.0
+    """
+
+    instrument: Instrument
+    items: tuple[float, ...]
+    dimensions: FrozenDict[DimensionKey, float]
+    overall: float
+    item_p_values: tuple[float, ...]
+    n_managers: int
+    n_customers: int
+
+    def _title(self) -> str:
+        return f"Gap 1 (managers - customers), overall {self.overall:.3f}"
+
+    def to_dicts(self) -> list[Row]:
+        """Return one row per item.
+
+        Example:
+            >>> c = ServqualResponse(expectations=[7] * 22, perceptions=[5] * 22)
+            >>> servqual_scores([c], managers=[c]).gap1.to_dicts()[0]["difference"]
+            0.0
+        """
+        return [
+            {
+                "item": it.number,
+                "dimension": _name(it.dimension),
+                "difference": self.items[k],
+                "p_value": self.item_p_values[k],
+            }
+            for k, it in enumerate(self.instrument.items)
+        ]
+
+
+@attrs.frozen(kw_only=True)
+class RespondentScore:
+    """One respondent's scores.
+
+    Attributes:
+        respondent_id: The response's ``respondent_id``.
+        dimension_gaps: Dimension -> the respondent's mean item gap (``None`` if left out).
+        unweighted: Mean of the respondent's dimension gaps (``None`` if any is missing).
+        weighted: Sum of importance/100 x dimension gap with the respondent's own points.
+
+    Example:
+        >>> r = ServqualResponse(expectations=[6] * 22, perceptions=[5] * 22, respondent_id="r1")
+        >>> servqual_scores([r]).respondent_scores()[0].unweighted
+        -1.0
+    """
+
+    respondent_id: str | None
+    dimension_gaps: FrozenDict[DimensionKey, float | None]
+    unweighted: float | None
+    weighted: float | None
+
+
+@attrs.frozen(kw_only=True)
+class ServqualReport(Tabular):
+    """Gap scores of a set of responses, with uncertainty, fulfilment and missing-answer counts.
+
+    Gaps are perception minus expectation (negative: service falls short). The aggregates are
+    named so they cannot be confused:
+
+    * ``unweighted``: mean of the dimension gaps (each dimension counts equally);
+    * ``pooled_item_mean``: mean of all answered item gaps pooled together (dimensions with more
+      items weigh more; reported for comparison only);
+    * ``weighted``: sum over dimensions of weight/100 x dimension gap with global weights;
+    * ``weighted_per_respondent``: each respondent's own importance points applied to their own
+      dimension gaps, then averaged over respondents.
+
+    Attributes:
+        instrument: The instrument answered.
+        n: Number of responses scored.
+        item_gaps: Mean of P - E per item over the respondents who answered both.
+        dimension_gaps: Dimension -> mean over respondents of each respondent's mean item gap.
+        unweighted: Mean of the dimension gaps.
+        pooled_item_mean: Mean of all answered item gaps pooled.
+        weighted: With ``weights``, the weighted sum of dimension gaps, else ``None``.
+        weighted_per_respondent: Mean of respondents' weighted scores from their own
+            importance points (``None`` if nobody gave points).
+        item_tests: Paired t-test per item (mean, CI, p-value, Cohen's d_z).
+        dimension_tests: Dimension -> t-test of respondents' dimension gaps against zero.
+        item_wilcoxon: Wilcoxon signed-rank test per item when asked for, else ``None``.
+        dimension_wilcoxon: The same per dimension.
+        unweighted_ci: Seeded percentile bootstrap interval of ``unweighted`` (resampling
+            respondents) when ``bootstrap`` resamples were asked for, else ``None``.
+        item_fulfilment: Per item, share of paired answers with perception >= expectation.
+        dimension_fulfilment: The same pooled over a dimension's answered pairs.
+        fulfilment: The same over all answered pairs.
+        expectations: Mean expectations (``None`` for perceptions-only instruments).
+        perceptions: Mean perceptions; its ``overall`` is the SERVPERF score.
+        left_out: Reason -> count of answers or respondent-dimensions not used: ``"missing"``
+            and ``"not_applicable"`` answers, ``"unpaired"`` answers whose partner is missing,
+            ``"dimension_too_few_items"`` respondent-dimensions under ``min_items``,
+            ``"weighted_incomplete"`` respondents with points but a missing dimension.
+        zone: Zone of tolerance figures (three-column answers), else ``None``.
+        gap1: Gap 1 figures when manager responses were given, else ``None``.
+
+    Example:
+        >>> rs = [
+        ...     ServqualResponse(expectations=[7] * 22, perceptions=[6] * 22),
+        ...     ServqualResponse(expectations=[6] * 22, perceptions=[6] * 22),
+        ... ]
+        >>> report = servqual_scores(rs)
+        >>> report.unweighted, report.n, report.fulfilment
+        (-0.5, 2, 0.5)
+    """
+
+    instrument: Instrument
+    n: int
+    item_gaps: tuple[float, ...]
+    dimension_gaps: FrozenDict[DimensionKey, float]
+    unweighted: float
+    pooled_item_mean: float
+    weighted: float | None
+    weighted_per_respondent: float | None
+    item_tests: tuple[PairedTest, ...]
+    dimension_tests: FrozenDict[DimensionKey, PairedTest]
+    item_wilcoxon: tuple[WilcoxonTest, ...] | None
+    dimension_wilcoxon: FrozenDict[DimensionKey, WilcoxonTest] | None
+    unweighted_ci: tuple[float, float] | None
+    item_fulfilment: tuple[float, ...]
+    dimension_fulfilment: FrozenDict[DimensionKey, float]
+    fulfilment: float
+    expectations: BatteryScores | None
+    perceptions: BatteryScores
+    left_out: FrozenDict[str, int]
+    zone: ZoneReport | None
+    gap1: Gap1Report | None
+    respondent_ids: tuple[str | None, ...] = attrs.field(repr=False)
+    respondent_dimension_gaps: tuple[tuple[float | None, ...], ...] = attrs.field(repr=False)
+    respondent_weighted: tuple[float | None, ...] = attrs.field(repr=False)
+
+    @property
+    def servperf(self) -> float:
+        """The SERVPERF score: mean of the dimension means of perceptions.
+
+        Example:
+            >>> r = ServqualResponse(expectations=[6] * 22, perceptions=[4] * 22)
+            >>> servqual_scores([r]).servperf
+            4.0
+        """
+        return self.perceptions.overall
+
+    def rater(self) -> dict[Dimension, float]:
+        """Return the dimension gaps in RATER order (reliability, assurance, tangibles, ...).
+
+        Example:
+            >>> r = ServqualResponse(expectations=[6] * 22, perceptions=[5] * 22)
+            >>> list(servqual_scores([r]).rater())[:2]
+            [Dimension.RELIABILITY, Dimension.ASSURANCE]
+        """
+        return {d: self.dimension_gaps[d] for d in RATER_ORDER if d in self.dimension_gaps}
+
+    def respondent_scores(self) -> tuple[RespondentScore, ...]:
+        """Return each respondent's dimension gaps and overall scores, in input order.
+
+        Example:
+            >>> r = ServqualResponse(expectations=[6] * 22, perceptions=[5] * 22)
+            >>> servqual_scores([r]).respondent_scores()[0].weighted is None
+            True
+        """
+        dims = self.instrument.dimensions
+        out = []
+        for rid, row, w in zip(
+            self.respondent_ids,
+            self.respondent_dimension_gaps,
+            self.respondent_weighted,
+            strict=True,
+        ):
+            complete = all(v is not None for v in row)
+            unweighted = math.fsum(v for v in row if v is not None) / len(row) if complete else None
+            out.append(
+                RespondentScore(
+                    respondent_id=rid,
+                    dimension_gaps=FrozenDict(dict(zip(dims, row, strict=True))),
+                    unweighted=unweighted,
+                    weighted=w,
+                )
+            )
+        return tuple(out)
+
+    def _title(self) -> str:
+        return (
+            f"{self.instrument.name}: n={self.n}, unweighted gap {self.unweighted:.3f}, "
+            f"pooled item mean {self.pooled_item_mean:.3f}"
+        )
+
+    def to_dicts(self) -> list[Row]:
+        """Return one row per dimension: gap, interval, p-value, effect size and fulfilment.
+
+        Example:
+            >>> r = ServqualResponse(expectations=[6] * 22, perceptions=[5] * 22)
+            >>> servqual_scores([r]).to_dicts()[0]["dimension"]
+            'tangibles'
+        """
+        rows: list[Row] = []
+        for d in self.instrument.dimensions:
+            t = self.dimension_tests[d]
+            rows.append(
+                {
+                    "dimension": _name(d),
+                    "gap": self.dimension_gaps[d],
+                    "ci_low": t.ci_low,
+                    "ci_high": t.ci_high,
+                    "p_value": t.p_value,
+                    "cohens_dz": t.cohens_dz,
+                    "n": t.n,
+                    "fulfilment": self.dimension_fulfilment[d],
+                }
+            )
+        return rows
+
+    def item_rows(self) -> list[Row]:
+        """Return one row per item: means, gap, interval, p-value, effect size, fulfilment.
+
+        Example:
+            >>> r = ServqualResponse(expectations=[6] * 22, perceptions=[5] * 22)
+            >>> servqual_scores([r]).item_rows()[21]["item"]
+            22
+        """
+        exp = self.expectations.items if self.expectations else (_NAN,) * self.instrument.k
+        rows: list[Row] = []
+        for k, it in enumerate(self.instrument.items):
+            t = self.item_tests[k]
+            rows.append(
+                {
+                    "item": it.number,
+                    "dimension": _name(it.dimension),
+                    "label": it.text,
+                    "expectation": exp[k],
+                    "perception": self.perceptions.items[k],
+                    "gap": self.item_gaps[k],
+                    "ci_low": t.ci_low,
+                    "ci_high": t.ci_high,
+                    "p_value": t.p_value,
+                    "cohens_dz": t.cohens_dz,
+                    "n": t.n,
+                    "fulfilment": self.item_fulfilment[k],
+                }
+            )
+        return rows
+
+
+def _check_weights(
+    weights: Mapping[DimensionKey, float], inst: Instrument
+) -> dict[DimensionKey, float]:
+    out: dict[DimensionKey, float] = {}
+    for key, value in weights.items():
+        dim: DimensionKey
+        try:
+            dim = key if isinstance(key, Dimension) else Dimension(key)
+        except ValueError:
+            dim = key
+        if dim not in inst.dimensions:
+            raise SurveyError(f"servqual_scores weights name unknown dimension {key!r}")
+        if not isinstance(value, int | float) or isinstance(value, bool) or not value >= 0:
+            raise SurveyError(f"servqual_scores weight for {key} must be >= 0, got {value!r}")
+        out[dim] = float(value)
+    missing = [_name(d) for d in inst.dimensions if d not in out]
+    if missing:
+        raise SurveyError(f"servqual_scores weights miss dimensions {missing}")
+    total = math.fsum(out.values())
+    if abs(total - 100.0) > 1e-6:
+        raise SurveyError(f"servqual_scores weights must sum to 100 points, got {total:g}")
+    return out
+
+
+def _reverse(values: tuple[Answer, ...], rev: tuple[int, ...], s: int) -> tuple[Answer, ...]:
+    if not rev:
+        return values
+    out = list(values)
+    for j in rev:
+        v = out[j]
+        if isinstance(v, int):
+            out[j] = s - v
+    return tuple(out)
+
+
+class _Counter:
+    __slots__ = ("counts",)
+
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = {}
+
+    def add(self, reason: str, k: int = 1) -> None:
+        if k:
+            self.counts[reason] = self.counts.get(reason, 0) + k
+
+
+def _diffs(
+    a: tuple[Answer, ...], b: tuple[Answer, ...], counter: _Counter | None
+) -> list[int | None]:
+    try:
+        return [x - y for x, y in zip(a, b, strict=True)]  # type: ignore[operator]
+    except TypeError:
+        pass
+    out: list[int | None] = []
+    for x, y in zip(a, b, strict=True):
+        xi, yi = isinstance(x, int), isinstance(y, int)
+        if xi and yi:
+            out.append(x - y)  # type: ignore[operator]
+            continue
+        out.append(None)
+        if counter is not None:
+            for v, ok in ((x, xi), (y, yi)):
+                if ok:
+                    counter.add("unpaired")
+                elif isinstance(v, Missing):
+                    counter.add("not_applicable")
+                else:
+                    counter.add("missing")
+    return out
+
+
+def _dimension_means(
+    row: Sequence[float | None],
+    positions: Sequence[tuple[int, ...]],
+    min_items: int,
+    counter: _Counter | None,
+) -> list[float | None]:
+    out: list[float | None] = []
+    for pos in positions:
+        vals = [v for j in pos if (v := row[j]) is not None]
+        if len(vals) >= min_items and vals:
+            out.append(sum(vals) / len(vals))
+        else:
+            out.append(None)
+            if counter is not None:
+                counter.add("dimension_too_few_items")
+    return out
+
+
+def _column_means(rows: Sequence[Sequence[float | None]], k: int) -> tuple[float, ...]:
+    if not rows:
+        return (_NAN,) * k
+    return tuple(_mean([v for v in col if v is not None]) for col in zip(*rows, strict=True))
+
+
+def _dim_means(
+    dim_rows: Sequence[Sequence[float | None]], dims: Sequence[DimensionKey]
+) -> FrozenDict[DimensionKey, float]:
+    means = _column_means(dim_rows, len(dims))
+    return FrozenDict(dict(zip(dims, means, strict=True)))
+
+
+def _battery(
+    rows: Sequence[Sequence[Answer]],
+    inst: Instrument,
+    positions: Sequence[tuple[int, ...]],
+    min_items: int,
+) -> BatteryScores:
+    numeric: list[list[float | None]] = [
+        [v if isinstance(v, int) else None for v in r] for r in rows
+    ]
+    items = _column_means(numeric, inst.k)
+    dim_rows = [_dimension_means(r, positions, min_items, None) for r in numeric]
+    dims = _dim_means(dim_rows, inst.dimensions)
+    return BatteryScores(items=items, dimensions=dims, overall=_mean(list(dims.values())))
+
+
+def _welch_p(a: Sequence[float], b: Sequence[float]) -> float:
+    na, nb = len(a), len(b)
+    if na < 2 or nb < 2:
+        return _NAN
+    ma, mb = math.fsum(a) / na, math.fsum(b) / nb
+    va = math.fsum((x - ma) ** 2 for x in a) / (na - 1)
+    vb = math.fsum((x - mb) ** 2 for x in b) / (nb - 1)
+    se2 = va / na + vb / nb
+    if se2 == 0:
+        return _NAN
+    t = (ma - mb) / math.sqrt(se2)
+    df = se2**2 / ((va / na) ** 2 / (na - 1) + (vb / nb) ** 2 / (nb - 1))
+    return min(1.0, 2.0 * t_cdf(-abs(t), df))
+
+
+def _gap1(
+    managers: Sequence[ServqualResponse],
+    customer_e: Sequence[tuple[Answer, ...]],
+    inst: Instrument,
+    positions: Sequence[tuple[int, ...]],
+    min_items: int,
+) -> Gap1Report:
+    rev, s = inst._reverse_index, inst.scale[0] + inst.scale[1]
+    manager_e = []
+    for m in managers:
+        if m.instrument != inst:
+            raise SurveyError(
+                f"manager response{m._who()} answers {m.instrument.name!r}, "
+                f"customers answered {inst.name!r}"
+            )
+        if not m.expectations:
+            raise SurveyError(f"manager response{m._who()} has no expectations")
+        manager_e.append(_reverse(m.expectations, rev, s))
+    mb = _battery(manager_e, inst, positions, min_items)
+    cb = _battery(customer_e, inst, positions, min_items)
+    items = tuple(a - b for a, b in zip(mb.items, cb.items, strict=True))
+    dims = FrozenDict({d: mb.dimensions[d] - cb.dimensions[d] for d in inst.dimensions})
+    p_values = []
+    for j in range(inst.k):
+        a = [float(v) for r in manager_e if isinstance(v := r[j], int)]
+        b = [float(v) for r in customer_e if isinstance(v := r[j], int)]
+        p_values.append(_welch_p(a, b))
+    return Gap1Report(
+        instrument=inst,
+        items=items,
+        dimensions=dims,
+        overall=_mean(list(dims.values())),
+        item_p_values=tuple(p_values),
+        n_managers=len(manager_e),
+        n_customers=len(customer_e),
+    )
+
+
+def _zone(
+    responses: Sequence[ServqualResponse],
+    perceptions: Sequence[tuple[Answer, ...]],
+    inst: Instrument,
+    positions: Sequence[tuple[int, ...]],
+    min_items: int,
+    policy: InversionPolicy,
+    max_inversions: int | None,
+) -> ZoneReport:
+    rev, s = inst._reverse_index, inst.scale[0] + inst.scale[1]
+    k = inst.k
+    adequacy_rows: list[list[int | None]] = []
+    superiority_rows: list[list[int | None]] = []
+    counts = [[0, 0, 0] for _ in range(k)]
+    inverted = inverted_respondents = excluded = 0
+    for r, p in zip(responses, perceptions, strict=True):
+        if r.minimum is None or r.desired is None:
+            continue
+        mn = _reverse(r.minimum, rev, s)
+        ds = _reverse(r.desired, rev, s)
+        inv = [
+            j
+            for j in range(k)
+            if isinstance(mn[j], int) and isinstance(ds[j], int) and mn[j] > ds[j]  # type: ignore[operator]
+        ]
+        inverted += len(inv)
+        if inv:
+            inverted_respondents += 1
+        if (max_inversions is not None and len(inv) > max_inversions) or (
+            inv and policy == "exclude_respondent"
+        ):
+            excluded += 1
+            continue
+        adequacy = _diffs(p, mn, None)
+        superiority = _diffs(p, ds, None)
+        if policy == "exclude_answer":
+            for j in inv:
+                adequacy[j] = superiority[j] = None
+        for j in range(k):
+            a, b = adequacy[j], superiority[j]
+            if a is None or b is None:
+                continue
+            counts[j][0 if a < 0 else 2 if b > 0 else 1] += 1
+        adequacy_rows.append(adequacy)
+        superiority_rows.append(superiority)
+    ad_items = _column_means(adequacy_rows, k)
+    su_items = _column_means(superiority_rows, k)
+    ad_dims = _dim_means(
+        [_dimension_means(r, positions, min_items, None) for r in adequacy_rows], inst.dimensions
+    )
+    su_dims = _dim_means(
+        [_dimension_means(r, positions, min_items, None) for r in superiority_rows],
+        inst.dimensions,
+    )
+    return ZoneReport(
+        instrument=inst,
+        adequacy_items=ad_items,
+        superiority_items=su_items,
+        adequacy_dimensions=ad_dims,
+        superiority_dimensions=su_dims,
+        item_positions=tuple(_position(a, b) for a, b in zip(ad_items, su_items, strict=True)),
+        dimension_positions=FrozenDict(
+            {d: _position(ad_dims[d], su_dims[d]) for d in inst.dimensions}
+        ),
+        answer_positions=tuple((c[0], c[1], c[2]) for c in counts),
+        inverted=inverted,
+        inverted_respondents=inverted_respondents,
+        excluded_respondents=excluded,
+        policy=policy,
+    )
+
+
+def _fast_columns(
+    rs: Sequence[ServqualResponse],
+    inst: Instrument,
+    positions: Sequence[tuple[int, ...]],
+    confidence: float,
+) -> (
+    tuple[list[list[int]], list[list[float]], list[PairedTest], BatteryScores, BatteryScores] | None
+):
+    """Column-wise scoring when every answer is present; ``None`` sends the caller to the slow path.
+
+    Dimension tests run on each respondent's integer sum of item gaps and are rescaled by the
+    number of items, which keeps the sums exact.
+    """
+    k = inst.k
+    n = len(rs)
+    # Validated rows all have k answers, so slicing the flattened table gives the columns
+    # (much faster than zip(*rows) over many rows).
+    p_flat = list(itertools.chain.from_iterable(r.perceptions for r in rs))
+    e_flat = list(itertools.chain.from_iterable(r.expectations for r in rs))
+    if len(p_flat) != n * k or len(e_flat) != n * k:
+        return None
+    # Answers may still hold None or N/A: arithmetic below then raises TypeError.
+    p_cols = cast("list[Sequence[int]]", [p_flat[j::k] for j in range(k)])
+    e_cols = cast("list[Sequence[int]]", [e_flat[j::k] for j in range(k)])
+    s = inst.scale[0] + inst.scale[1]
+    try:
+        for j in inst._reverse_index:
+            p_cols[j] = tuple(map(s.__sub__, p_cols[j]))
+            e_cols[j] = tuple(map(s.__sub__, e_cols[j]))
+        gaps: list[list[int]] = [
+            list(map(operator.sub, p, e)) for p, e in zip(p_cols, e_cols, strict=True)
+        ]
+    except TypeError:
+        return None
+    dim_cols: list[list[float]] = []
+    dim_tests: list[PairedTest] = []
+    for pos in positions:
+        size = len(pos)
+        sums = (
+            list(map(sum, zip(*[gaps[j] for j in pos], strict=True))) if size > 1 else gaps[pos[0]]
+        )
+        dim_cols.append(list(map(float(size).__rtruediv__, sums)))
+        t = t_test_of_differences(sums, confidence)
+        dim_tests.append(
+            attrs.evolve(
+                t,
+                mean=t.mean / size,
+                sd=t.sd / size,
+                ci_low=t.ci_low / size,
+                ci_high=t.ci_high / size,
+            )
+        )
+
+    def battery(cols: Sequence[Sequence[int]]) -> BatteryScores:
+        items = tuple(sum(c) / n for c in cols)
+        dims = FrozenDict(
+            {
+                d: math.fsum(items[j] for j in pos) / len(pos)
+                for d, pos in zip(inst.dimensions, positions, strict=True)
+            }
+        )
+        return BatteryScores(items=items, dimensions=dims, overall=_mean(list(dims.values())))
+
+    return gaps, dim_cols, dim_tests, battery(e_cols), battery(p_cols)
+
+
+def servqual_scores(
+    responses: Iterable[ServqualResponse],
+    weights: Mapping[DimensionKey, float] | None = None,
+    *,
+    min_items: int = 1,
+    confidence: float = 0.95,
+    wilcoxon: bool = False,
+    bootstrap: int = 0,
+    seed: int = 0,
+    managers: Iterable[ServqualResponse] | None = None,
+    inversion_policy: InversionPolicy = "keep",
+    max_inversions: int | None = None,
+) -> ServqualReport:
+    """Score SERVQUAL-style responses: gaps per item and dimension, aggregates and uncertainty.
+
+    Reverse-keyed items (the 1988 negatively worded ones) are reversed (``low + high - x``) in
+    every battery before any figure is computed.
+
+    Args:
+        responses: Responses to one instrument.
+        weights: Global importance points per dimension summing to 100 (for ``weighted``).
+        min_items: Answered item pairs a respondent needs in a dimension for a dimension gap.
+        confidence: Level of the t intervals and of the bootstrap interval.
+        wilcoxon: Also run the Wilcoxon signed-rank test per item and dimension.
+        bootstrap: Number of bootstrap resamples of respondents for ``unweighted_ci`` (0: none).
+        seed: Seed of the bootstrap, so the interval is reproducible.
+        managers: Responses of managers answering the expectation battery as they believe
+            customers would; fills ``gap1``.
+        inversion_policy: What the zone of tolerance does with inverted answers (minimum above
+            desired): ``"keep"``, ``"exclude_answer"`` or ``"exclude_respondent"``.
+        max_inversions: Leave respondents with more inverted answers than this out of the zone
+            figures (LibQUAL+ drops respondents with more than 9).
+
+    Returns:
+        A :class:`ServqualReport`.
+
+    Raises:
+        SurveyError: If there are no responses, responses answer different instruments, the
+            weights do not name every dimension or do not sum to 100, or ``min_items < 1``.
+
+    Example:
+        >>> rs = [
+        ...     ServqualResponse(expectations=[7] * 22, perceptions=[5] * 4 + [6] * 18),
+        ...     ServqualResponse(expectations=[6] * 22, perceptions=[6] * 22),
+        ... ]
+        >>> report = servqual_scores(rs, weights={"tangibles": 20, "reliability": 30,
+        ...     "responsiveness": 20, "assurance": 15, "empathy": 15})
+        >>> report.dimension_gaps[Dimension.TANGIBLES], report.unweighted
+        (-1.0, -0.6)
+        >>> round(report.pooled_item_mean, 4), round(report.weighted, 4)
+        (-0.5909, -0.6)
+    """
+    rs = responses if isinstance(responses, list | tuple) else list(responses)
+    if not rs:
+        raise SurveyError("servqual_scores needs at least one response, got none")
+    if not isinstance(min_items, int) or min_items < 1:
+        raise SurveyError(
+            f"servqual_scores min_items must be a positive integer, got {min_items!r}"
+        )
+    if inversion_policy not in ("keep", "exclude_answer", "exclude_respondent"):
+        raise SurveyError(f"servqual_scores inversion_policy unknown: {inversion_policy!r}")
+    inst = rs[0].instrument
+    for r in rs:
+        if r.instrument is not inst and r.instrument != inst:
+            raise SurveyError(
+                f"responses answer different instruments: {inst.name!r} and "
+                f"{r.instrument.name!r}{r._who()}"
+            )
+    k = inst.k
+    dims = inst.dimensions
+    positions = [inst.positions(d) for d in dims]
+    global_w = _check_weights(weights, inst) if weights is not None else None
+    rev, s = inst._reverse_index, inst.scale[0] + inst.scale[1]
+    has_e = inst.format is ResponseFormat.GAP or any(r.expectations for r in rs)
+    counter = _Counter()
+
+    sizes = [len(pos) for pos in positions]
+    enough_items = min_items <= min(sizes)
+    needs_zone = inst.format is ResponseFormat.THREE_COLUMN or any(
+        r.minimum is not None and r.desired is not None for r in rs
+    )
+    fast = (
+        _fast_columns(rs, inst, positions, confidence)
+        if has_e and enough_items and not needs_zone
+        else None
+    )
+    fast_dim_tests: list[PairedTest] | None = None
+    e_rows: list[tuple[Answer, ...]] = []
+    p_rows: list[tuple[Answer, ...]] = []
+    dim_rows: list[Sequence[float | None]]
+    weighted_rows: list[float | None]
+    battery_e: BatteryScores | None
+    if fast is not None:
+        columns, dim_cols, fast_dim_tests, battery_e, battery_p = fast
+        dim_columns = dim_cols
+        dim_rows = list(zip(*dim_cols, strict=True))
+        weighted_rows = [
+            None
+            if r.importance is None
+            else math.fsum(
+                r.importance.get(d, 0.0) / 100.0 * v for d, v in zip(dims, row, strict=True)
+            )
+            for r, row in zip(rs, dim_rows, strict=True)
+        ]
+        if managers is not None:
+            e_rows = [_reverse(r.expectations, rev, s) for r in rs]
+    else:
+        gap_rows: list[list[int | None]] = []
+        dim_rows = []
+        weighted_rows = []
+        no_e = (None,) * k
+        for r in rs:
+            p = _reverse(r.perceptions, rev, s) if rev else r.perceptions
+            p_rows.append(p)
+            if not has_e:
+                continue
+            e = r.expectations or no_e
+            if rev:
+                e = _reverse(e, rev, s)
+            e_rows.append(e)
+            g = _diffs(p, e, counter)
+            dm = _dimension_means(g, positions, min_items, counter)
+            gap_rows.append(g)
+            dim_rows.append(dm)
+            pts = r.importance
+            if pts is None:
+                weighted_rows.append(None)
+            elif None in dm:
+                counter.add("weighted_incomplete")
+                weighted_rows.append(None)
+            else:
+                weighted_rows.append(
+                    math.fsum(pts.get(d, 0.0) / 100.0 * v for d, v in zip(dims, dm, strict=True))  # type: ignore[operator]
+                )
+        if has_e:
+            columns = [[v for v in col if v is not None] for col in zip(*gap_rows, strict=True)]
+            dim_columns = [[v for v in col if v is not None] for col in zip(*dim_rows, strict=True)]
+        else:
+            columns = [[] for _ in range(k)]
+            dim_columns = [[] for _ in dims]
+        battery_e = _battery(e_rows, inst, positions, min_items) if has_e else None
+        battery_p = _battery(p_rows, inst, positions, min_items)
+    item_tests = tuple(t_test_of_differences(c, confidence) for c in columns)
+    if fast_dim_tests is not None:
+        dim_tests = FrozenDict(dict(zip(dims, fast_dim_tests, strict=True)))
+    else:
+        dim_tests = FrozenDict(
+            {
+                d: t_test_of_differences(c, confidence)
+                for d, c in zip(dims, dim_columns, strict=True)
+            }
+        )
+    item_gaps = tuple(t.mean for t in item_tests)
+    dimension_gaps = FrozenDict({d: t.mean for d, t in dim_tests.items()})
+    unweighted = _mean(list(dimension_gaps.values()))
+    n_pairs = sum(len(c) for c in columns)
+    pooled = math.fsum(math.fsum(c) for c in columns) / n_pairs if n_pairs else _NAN
+    met = [len(c) - sum(map((0).__gt__, c)) for c in columns]
+    item_fulfilment = tuple(m / len(c) if c else _NAN for m, c in zip(met, columns, strict=True))
+    dim_fulfilment = {}
+    for d, pos in zip(dims, positions, strict=True):
+        total = sum(len(columns[j]) for j in pos)
+        dim_fulfilment[d] = sum(met[j] for j in pos) / total if total else _NAN
+    weighted = (
+        math.fsum(w / 100.0 * dimension_gaps[d] for d, w in global_w.items())
+        if global_w is not None
+        else None
+    )
+    given = [w for w in weighted_rows if w is not None]
+    weighted_pr = math.fsum(given) / len(given) if given else None
+
+    item_w = dim_w = None
+    if wilcoxon and has_e:
+        item_w = tuple(wilcoxon_signed_rank(c, [0.0] * len(c)) for c in columns)
+        dim_w = FrozenDict(
+            {
+                d: wilcoxon_signed_rank(c, [0.0] * len(c))
+                for d, c in zip(dims, dim_columns, strict=True)
+            }
+        )
+    ci = None
+    if bootstrap and has_e:
+        idx = list(range(len(dim_rows)))
+
+        def stat(sample: Sequence[float]) -> float:
+            cols = zip(*(dim_rows[int(i)] for i in sample), strict=True)
+            means = [_mean([v for v in c if v is not None]) for c in cols]
+            return _mean(means)
+
+        ci = bootstrap_ci(
+            [float(i) for i in idx], stat, n_resamples=bootstrap, confidence=confidence, seed=seed
+        )
+
+    zone = None
+    if needs_zone:
+        zone = _zone(rs, p_rows, inst, positions, min_items, inversion_policy, max_inversions)
+    gap1 = None
+    if managers is not None:
+        gap1 = _gap1(list(managers), e_rows, inst, positions, min_items)
+
+    nan_dims: FrozenDict[DimensionKey, float] = FrozenDict(dict.fromkeys(dims, _NAN))
+    return ServqualReport(
+        instrument=inst,
+        n=len(rs),
+        item_gaps=item_gaps,
+        dimension_gaps=dimension_gaps if has_e else nan_dims,
+        unweighted=unweighted,
+        pooled_item_mean=pooled,
+        weighted=weighted,
+        weighted_per_respondent=weighted_pr,
+        item_tests=item_tests,
+        dimension_tests=dim_tests,
+        item_wilcoxon=item_w,
+        dimension_wilcoxon=dim_w,
+        unweighted_ci=ci,
+        item_fulfilment=item_fulfilment,
+        dimension_fulfilment=FrozenDict(dim_fulfilment),
+        fulfilment=sum(met) / n_pairs if n_pairs else _NAN,
+        expectations=battery_e,
+        perceptions=battery_p,
+        left_out=FrozenDict(dict(sorted(counter.counts.items()))),
+        zone=zone,
+        gap1=gap1,
+        respondent_ids=tuple(r.respondent_id for r in rs),
+        respondent_dimension_gaps=tuple(tuple(row) for row in dim_rows)
+        if has_e
+        else tuple((None,) * len(dims) for _ in rs),
+        respondent_weighted=tuple(weighted_rows) if has_e else (None,) * len(rs),
+    )
+
+
+_PERIODS = ("day", "week", "month", "quarter", "year")
+
+
+def _period_key(value: date | None, period: str) -> str | None:
+    if value is None:
+        return None
+    d = value.date() if isinstance(value, datetime) else value
+    if period == "day":
+        return d.isoformat()
+    if period == "week":
+        iso = d.isocalendar()
+        return f"{iso.year}-W{iso.week:02d}"
+    if period == "month":
+        return f"{d.year}-{d.month:02d}"
+    if period == "quarter":
+        return f"{d.year}-Q{(d.month - 1) // 3 + 1}"
+    return str(d.year)
+
+
+@attrs.frozen(kw_only=True)
+class ServqualBreakdown(Tabular):
+    """SERVQUAL reports per group (segment, channel or period).
+
+    Attributes:
+        by: What the responses were grouped by.
+        groups: Group key -> :class:`ServqualReport`, keys sorted (``None``: not recorded).
+
+    Example:
+        >>> rs = [ServqualResponse(expectations=[7] * 22, perceptions=[6] * 22, segment="vip"),
+        ...       ServqualResponse(expectations=[6] * 22, perceptions=[6] * 22, segment="new")]
+        >>> b = servqual_breakdown(rs, by="segment")
+        >>> [(row["segment"], row["unweighted"]) for row in b.to_dicts()]
+        [('new', 0.0), ('vip', -1.0)]
+    """
+
+    by: str
+    groups: FrozenDict[str | None, ServqualReport]
+
+    def _title(self) -> str:
+        return f"SERVQUAL by {self.by}"
+
+    def to_dicts(self) -> list[Row]:
+        """Return one row per group: n, each dimension gap and the unweighted gap.
+
+        Example:
+            >>> rs = [ServqualResponse(expectations=[7] * 22, perceptions=[6] * 22, channel="chat")]
+            >>> servqual_breakdown(rs, by="channel").to_dicts()[0]["n"]
+            1
+        """
+        rows: list[Row] = []
+        for key, rep in self.groups.items():
+            row: Row = {self.by: key, "n": rep.n}
+            for d in rep.instrument.dimensions:
+                row[_name(d)] = rep.dimension_gaps[d]
+            row["unweighted"] = rep.unweighted
+            rows.append(row)
+        return rows
+
+
+def servqual_breakdown(
+    responses: Iterable[ServqualResponse],
+    by: Literal["segment", "channel", "period"],
+    *,
+    period: Literal["day", "week", "month", "quarter", "year"] = "month",
+    **options: object,
+) -> ServqualBreakdown:
+    """Score responses separately per segment, channel or period of their ``date``.
+
+    Args:
+        responses: Responses to one instrument.
+        by: ``"segment"``, ``"channel"`` or ``"period"``.
+        period: Calendar period for ``by="period"``; keys look like ``2026-03``, ``2026-Q1``,
+            ``2026-W09``, ``2026-03-02`` or ``2026``.
+        **options: Passed to :func:`servqual_scores` (``weights``, ``min_items`` ...).
+
+    Raises:
+        SurveyError: If ``by`` or ``period`` is unknown.
+
+    Example:
+        >>> from datetime import date
+        >>> rs = [ServqualResponse(expectations=[7] * 22, perceptions=[6] * 22, date=date(2026, 3, 2))]
+        >>> list(servqual_breakdown(rs, by="period", period="quarter").groups)
+        ['2026-Q1']
+    """
+    key: Callable[[ServqualResponse], Hashable]
+    if by == "segment":
+
+        def key(r: ServqualResponse) -> str | None:
+            return r.segment
+
+    elif by == "channel":
+
+        def key(r: ServqualResponse) -> str | None:
+            return None if r.channel is None else r.channel.value
+
+    elif by == "period":
+        if period not in _PERIODS:
+            raise SurveyError(
+                f"servqual_breakdown period must be one of {_PERIODS}, got {period!r}"
+            )
+
+        def key(r: ServqualResponse) -> str | None:
+            return _period_key(r.date, period)
+
+    else:
+        raise SurveyError(
+            f"servqual_breakdown by must be 'segment', 'channel' or 'period', got {by!r}"
+        )
+    grouped: dict[str | None, list[ServqualResponse]] = {}
+    for r in responses:
+        grouped.setdefault(key(r), []).append(r)  # type: ignore[arg-type,unused-ignore]
+    ordered = sorted(grouped, key=lambda g: (g is None, g or ""))
+    return ServqualBreakdown(
+        by=by,
+        groups=FrozenDict({g: servqual_scores(grouped[g], **options) for g in ordered}),  # type: ignore[arg-type]
+    )

@@ -1,0 +1,66 @@
+"""Shared builders and hypothesis strategies for the routing engine tests."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from hypothesis import strategies as st
+
+from cs8 import Agent, AgentStatus, Channel, Ticket
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+MIN = timedelta(minutes=1)
+
+CHANNELS = (Channel.EMAIL, Channel.CHAT, Channel.PHONE)
+SKILLS = ("billing", "refunds", "tech")
+LANGS = ("en", "vi")
+
+
+def ticket(
+    tid: str = "T1",
+    *,
+    channel: str = "email",
+    priority: str = "normal",
+    created: datetime = T0,
+    **kw: object,
+) -> Ticket:
+    """A ticket with defaults that tests override."""
+    return Ticket(
+        id=tid,
+        customer_id=str(kw.pop("customer_id", "C1")),
+        channel=channel,
+        created_at=created,
+        priority=priority,
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+@st.composite
+def agents(draw: st.DrawFn, min_size: int = 1, max_size: int = 12) -> list[Agent]:
+    """Random agents with unique ids, mixed channels, skills, languages, loads and statuses."""
+    n = draw(st.integers(min_size, max_size))
+    ids = draw(st.lists(st.integers(0, 999), min_size=n, max_size=n, unique=True))
+    out = []
+    for i in ids:
+        capacity = draw(st.integers(0, 4))
+        out.append(
+            Agent(
+                id=f"a{i:03d}",
+                channels=draw(st.sets(st.sampled_from(CHANNELS), min_size=1)),
+                skills=draw(st.dictionaries(st.sampled_from(SKILLS), st.integers(0, 5))),
+                capacity=capacity,
+                active_tickets=draw(st.sampled_from([0, 0.5, 1, 2, 3])) if capacity else 0,
+                status=draw(
+                    st.sampled_from(
+                        [AgentStatus.ONLINE, AgentStatus.ONLINE, AgentStatus.AWAY, AgentStatus.BUSY]
+                    )
+                ),
+                languages=draw(st.sets(st.sampled_from(LANGS))),
+                last_assigned_at=draw(st.none() | st.integers(0, 100).map(lambda m: T0 - m * MIN)),
+            )
+        )
+    return out
+
+
+needs_skills = st.dictionaries(st.sampled_from(SKILLS), st.integers(0, 5), max_size=2)
+needs_langs = st.sets(st.sampled_from(LANGS), max_size=1)

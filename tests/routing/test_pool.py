@@ -1,0 +1,187 @@
+"""AgentPool: capacity with channel weights, mutations, and index decisions equal to a linear scan."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cs8 import Agent, AgentStatus, Channel
+from cs8.exceptions import InvalidValueError, UnknownFieldError
+from cs8.routing import (
+    AgentPool,
+    ChannelWeights,
+    LeastBusy,
+    LongestIdle,
+    MostSkilled,
+    Need,
+    RoundRobin,
+    Weighted,
+)
+from tests.routing._engine import CHANNELS, MIN, T0, agents, needs_langs, needs_skills
+
+STRATEGIES = [
+    LeastBusy(),
+    LeastBusy(by="spare"),
+    LeastBusy(by="share"),
+    LongestIdle(),
+    RoundRobin(),
+    MostSkilled(),
+    Weighted(weights={"a001": 2.0, "a002": 0.0, "a003": 0.5}),
+]
+
+
+def test_chat_weight_lets_an_agent_hold_several_chats() -> None:
+    pool = AgentPool(
+        [Agent(id="a", channels={"chat"}, capacity=2)],
+        weights=ChannelWeights(weights={"chat": 0.5}),
+    )
+    for _ in range(4):
+        pool.assign("a", "chat")
+    assert (pool.load("a"), pool.can_take("a", "chat")) == (2.0, False)
+
+
+def test_a_call_fills_the_agent() -> None:
+    pool = AgentPool([Agent(id="a", channels={"phone", "email"}, capacity=3)])
+    pool.assign("a", "phone")
+    assert (pool.load("a"), pool.can_take("a", "email")) == (3.0, False)
+
+
+def test_a_call_needs_an_agent_holding_nothing() -> None:
+    pool = AgentPool([Agent(id="a", channels={"phone", "email"}, capacity=3, active_tickets=1)])
+    assert pool.can_take("a", "phone") is False
+
+
+def test_releasing_a_call_frees_the_agent() -> None:
+    pool = AgentPool([Agent(id="a", channels={"phone"}, capacity=3)])
+    pool.assign("a", "phone")
+    pool.release("a", "phone")
+    assert pool.load("a") == 0.0
+
+
+def test_thirds_add_up_exactly() -> None:
+    pool = AgentPool(
+        [Agent(id="a", channels={"chat"}, capacity=1)],
+        weights=ChannelWeights(weights={"chat": 1 / 3}),
+    )
+    for _ in range(3):
+        pool.assign("a", "chat")
+    assert pool.can_take("a", "chat") is False
+
+
+def test_assign_never_overfills() -> None:
+    pool = AgentPool([Agent(id="a", capacity=1)])
+    pool.assign("a", "email")
+    with pytest.raises(InvalidValueError, match="no room"):
+        pool.assign("a", "email")
+
+
+def test_assign_to_a_channel_the_agent_does_not_work_is_rejected() -> None:
+    with pytest.raises(InvalidValueError, match="does not work"):
+        AgentPool([Agent(id="a")]).assign("a", "phone")
+
+
+def test_unknown_agent_is_a_key_error() -> None:
+    with pytest.raises(UnknownFieldError):
+        AgentPool([]).load("nobody")
+
+
+def test_duplicate_agent_ids_are_rejected() -> None:
+    with pytest.raises(InvalidValueError, match="two agents"):
+        AgentPool([Agent(id="a"), Agent(id="a")])
+
+
+def test_zero_channel_weight_is_rejected() -> None:
+    with pytest.raises(InvalidValueError, match="chat"):
+        ChannelWeights(weights={"chat": 0})
+
+
+def test_copy_is_independent() -> None:
+    pool = AgentPool([Agent(id="a")])
+    other = pool.copy()
+    other.assign("a", "email")
+    assert (pool.load("a"), other.load("a")) == (0.0, 1.0)
+
+
+def test_agents_reflect_loads_and_last_assignment() -> None:
+    pool = AgentPool([Agent(id="a")])
+    pool.assign("a", "email", at=T0)
+    agent = pool.agents[0]
+    assert (agent.active_tickets, agent.last_assigned_at) == (1.0, T0)
+
+
+def test_set_status_moves_agent_between_tiers() -> None:
+    pool = AgentPool([Agent(id="a")])
+    pool.choose(Need(Channel.EMAIL), LeastBusy(), AgentStatus.ONLINE)  # build the index
+    pool.set_status("a", "away")
+    assert (
+        pool.choose(Need(Channel.EMAIL), LeastBusy(), AgentStatus.ONLINE)[0],
+        pool.choose(Need(Channel.EMAIL), LeastBusy(), AgentStatus.AWAY)[0],
+    ) == (None, "a")
+
+
+def test_index_looks_at_few_agents_in_a_large_pool() -> None:
+    pool = AgentPool([Agent(id=f"a{i:05d}", active_tickets=i % 3) for i in range(5000)])
+    pick, looked = pool.choose(Need(Channel.EMAIL), LeastBusy(), AgentStatus.ONLINE)
+    assert (pick, looked) == ("a00000", 1)
+
+
+operation = st.one_of(
+    st.tuples(
+        st.just("choose"),
+        st.sampled_from(CHANNELS),
+        needs_skills,
+        needs_langs,
+        st.integers(0, len(STRATEGIES) - 1),
+        st.sampled_from([AgentStatus.ONLINE, AgentStatus.AWAY]),
+    ),
+    st.tuples(st.just("release"), st.integers(0, 50), st.sampled_from(CHANNELS)),
+    st.tuples(
+        st.just("status"),
+        st.integers(0, 50),
+        st.sampled_from([AgentStatus.ONLINE, AgentStatus.AWAY, AgentStatus.OFFLINE]),
+    ),
+)
+
+
+@given(
+    agents(max_size=10), st.lists(operation, max_size=30), st.sampled_from([None, "a000", "a500"])
+)
+def test_index_decisions_equal_the_linear_scan_oracle(
+    team: list[Agent], ops: list[tuple], after: str | None
+) -> None:
+    pool = AgentPool(team, weights=ChannelWeights(weights={Channel.CHAT: 0.5}))
+    ids = sorted(a.id for a in team)
+    minute = 0
+    for op in ops:
+        if op[0] == "choose":
+            _, channel, skills, langs, s, status = op
+            need = Need(channel, skills=skills, languages=langs)
+            strategy = STRATEGIES[s]
+            expected = pool.linear_choose(need, strategy, status, after=after)
+            got, _ = pool.choose(need, strategy, status, after=after)
+            assert expected == got
+            if got is not None:
+                minute += 1
+                pool.assign(got, channel, at=T0 + minute * MIN)
+        elif op[0] == "copy":
+            pool = pool.copy()
+        elif op[0] == "release":
+            _, i, channel = op
+            pool.release(ids[i % len(ids)], channel)
+        else:
+            _, i, status = op
+            pool.set_status(ids[i % len(ids)], status)
+
+
+@given(agents(max_size=10), st.sampled_from(CHANNELS), needs_skills, needs_langs)
+def test_eligible_agents_all_pass_every_filter(
+    team: list[Agent], channel: Channel, skills: dict, langs: set
+) -> None:
+    pool = AgentPool(team)
+    need = Need(channel, skills=skills, languages=langs)
+    for agent in pool.eligible(need, AgentStatus.ONLINE):
+        assert agent.status is AgentStatus.ONLINE
+        assert pool.can_take(agent.id, channel)
+        assert all(agent.skills.get(k, -1) >= v for k, v in skills.items())
+        assert not langs or langs & agent.languages

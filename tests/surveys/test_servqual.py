@@ -1,0 +1,362 @@
+"""Tests of SERVQUAL responses and gap scoring."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cs8.exceptions import SurveyError
+from cs8.surveys import (
+    NOT_APPLICABLE,
+    SERVPERF,
+    SERVQUAL_1988,
+    SERVQUAL_1991,
+    SERVQUAL_ITEMS,
+    SERVQUAL_THREE_COLUMN,
+    Dimension,
+    Instrument,
+    Item,
+    ServqualResponse,
+    ZonePosition,
+    paired_t_test,
+    servqual_breakdown,
+    servqual_scores,
+)
+
+DIMS = list(Dimension)
+POINTS = {"tangibles": 10, "reliability": 30, "responsiveness": 20, "assurance": 20, "empathy": 20}
+
+
+def test_servqual_items_follow_published_dimension_ranges():
+    expected = [Dimension.TANGIBLES] * 4 + [Dimension.RELIABILITY] * 5
+    expected += [Dimension.RESPONSIVENESS] * 4 + [Dimension.ASSURANCE] * 4 + [Dimension.EMPATHY] * 5
+    assert expected == [it.dimension for it in SERVQUAL_ITEMS]
+
+
+def test_servqual_items_are_numbered_1_to_22():
+    assert list(range(1, 23)) == [it.number for it in SERVQUAL_ITEMS]
+
+
+def test_every_item_has_a_vietnamese_label():
+    assert all(it.label("vi") != it.text for it in SERVQUAL_ITEMS)
+
+
+def test_1988_reverses_items_10_to_13_and_18_to_22():
+    assert [it.number for it in SERVQUAL_1988.items if it.reverse] == [
+        10,
+        11,
+        12,
+        13,
+        18,
+        19,
+        20,
+        21,
+        22,
+    ]
+
+
+def test_wrong_length_names_the_battery():
+    with pytest.raises(SurveyError, match="expectations must have 22 answers"):
+        ServqualResponse(expectations=[7] * 21, perceptions=[7] * 22)
+
+
+def test_off_scale_score_names_item_and_respondent():
+    with pytest.raises(
+        SurveyError, match=r"expectations item 3 must be in 1..7, got 0 .respondent 'r9'"
+    ):
+        ServqualResponse(
+            expectations=[7, 7, 0] + [7] * 19, perceptions=[7] * 22, respondent_id="r9"
+        )
+
+
+def test_fractional_score_is_rejected():
+    with pytest.raises(SurveyError, match="perceptions answer 1"):
+        ServqualResponse(expectations=[7] * 22, perceptions=[6.5] + [7] * 21)
+
+
+def test_importance_points_must_sum_to_100():
+    with pytest.raises(SurveyError, match=r"sum to 100, got 90 .respondent 'r1'"):
+        ServqualResponse(
+            expectations=[7] * 22,
+            perceptions=[7] * 22,
+            importance={**POINTS, "tangibles": 0},
+            respondent_id="r1",
+        )
+
+
+def test_importance_names_unknown_dimension():
+    with pytest.raises(SurveyError, match="unknown dimension 'price'"):
+        ServqualResponse(expectations=[7] * 22, perceptions=[7] * 22, importance={"price": 100})
+
+
+def test_not_applicable_strings_are_normalized():
+    r = ServqualResponse(expectations=["n/a"] + [7] * 21, perceptions=[None] + [7] * 21)
+    assert (r.expectations[0], r.perceptions[0]) == (NOT_APPLICABLE, None)
+
+
+def _resp(e, p, **kw):
+    return ServqualResponse(expectations=e, perceptions=p, **kw)
+
+
+def test_unweighted_is_mean_of_dimensions_not_pooled_items():
+    # tangibles (4 items) gap -2, every other dimension 0: dimensions weigh equally (-0.4),
+    # pooled over items gives -8/22.
+    r = _resp([7] * 22, [5] * 4 + [7] * 18)
+    rep = servqual_scores([r])
+    assert (pytest.approx(rep.unweighted), pytest.approx(rep.pooled_item_mean)) == (-0.4, -8 / 22)
+
+
+def test_weighted_divides_points_by_100():
+    r = _resp([7] * 22, [5] * 4 + [7] * 18)
+    assert pytest.approx(servqual_scores([r], weights={**POINTS, "tangibles": 10}).weighted) == -0.2
+
+
+def test_weights_must_name_every_dimension():
+    r = _resp([7] * 22, [7] * 22)
+    with pytest.raises(SurveyError, match="miss dimensions"):
+        servqual_scores([r], weights={"tangibles": 100})
+
+
+def test_weighted_per_respondent_applies_own_points_before_averaging():
+    a = _resp(
+        [7] * 22,
+        [5] * 4 + [7] * 18,
+        importance={
+            **POINTS,
+            "tangibles": 50,
+            "reliability": 0,
+            "responsiveness": 20,
+            "assurance": 15,
+            "empathy": 15,
+        },
+    )
+    b = _resp([7] * 22, [7] * 4 + [6] * 5 + [7] * 13, importance=POINTS)
+    rep = servqual_scores([a, b])
+    assert pytest.approx((0.5 * -2 + 0.3 * -1) / 2) == rep.weighted_per_respondent
+
+
+def test_1988_reverse_scoring_flips_the_gap_of_negative_items():
+    raw_e = [6] * 22
+    raw_p = [5] * 22
+    rep = servqual_scores([_resp(raw_e, raw_p, instrument=SERVQUAL_1988)])
+    assert (rep.item_gaps[0], rep.item_gaps[9]) == (-1.0, 1.0)
+
+
+def test_gaps_are_paired_per_item():
+    a = _resp([None] + [7] * 21, [1] + [7] * 21)
+    b = _resp([5] + [7] * 21, [6] + [7] * 21)
+    assert servqual_scores([a, b]).item_gaps[0] == 1.0
+
+
+def test_left_out_answers_are_counted_with_reasons():
+    a = _resp([None, "n/a"] + [7] * 20, [1, 2] + [7] * 20)
+    rep = servqual_scores([a])
+    assert dict(rep.left_out) == {"missing": 1, "not_applicable": 1, "unpaired": 2}
+
+
+def test_dimension_needs_min_items():
+    a = _resp([None, None, 7, 7] + [7] * 18, [1, 1, 5, 7] + [7] * 18)
+    b = _resp([7] * 22, [6] * 22)
+    rep = servqual_scores([a, b], min_items=3)
+    assert (
+        rep.dimension_gaps[Dimension.TANGIBLES],
+        rep.left_out["dimension_too_few_items"],
+    ) == (-1.0, 1)
+
+
+def test_item_tests_are_paired_t_tests():
+    rs = [
+        _resp([7, 6, 5, 7] + [7] * 18, [6, 6, 3, 7] + [7] * 18),
+        _resp([5] * 22, [6] * 22),
+        _resp([4] * 22, [4] * 22),
+    ]
+    rep = servqual_scores(rs)
+    expected = paired_t_test([r.perceptions[0] for r in rs], [r.expectations[0] for r in rs])
+    assert expected == rep.item_tests[0]
+
+
+def test_fulfilment_counts_perception_meeting_expectation():
+    r = _resp([7] * 22, [7, 6] + [7] * 20)
+    rep = servqual_scores([r])
+    assert (rep.dimension_fulfilment[Dimension.TANGIBLES], rep.fulfilment) == (0.75, 21 / 22)
+
+
+def test_servperf_scores_perceptions_only():
+    r = ServqualResponse(instrument=SERVPERF, perceptions=[4] * 4 + [6] * 18)
+    rep = servqual_scores([r])
+    assert (pytest.approx(rep.servperf), math.isnan(rep.unweighted)) == (5.6, True)
+
+
+def test_rater_view_orders_dimensions_as_the_mnemonic():
+    rep = servqual_scores([_resp([7] * 22, [6] * 22)])
+    assert list(rep.rater()) == [
+        Dimension.RELIABILITY,
+        Dimension.ASSURANCE,
+        Dimension.TANGIBLES,
+        Dimension.EMPATHY,
+        Dimension.RESPONSIVENESS,
+    ]
+
+
+def test_zone_reproduces_published_libqual_row():
+    # LibQUAL+ 2002 results, "Comparison of ULG libraries for spring 2002 and spring 2003",
+    # Lehigh University, http://www.lehigh.edu/~inulg/LibQUAL02-04.htm, item AS-3 "Willingness to
+    # help users", Institution J: Min 5.70, Des 7.72, Per 6.92, adequacy (Gap 1) 1.22,
+    # superiority (Gap 2) -0.80 on the 1-9 scale. 100 respondents built to those column means.
+    def column(mean):
+        total = round(mean * 100)
+        low = total // 100
+        highs = total - low * 100
+        return [low + 1] * highs + [low] * (100 - highs)
+
+    mins, dess, pers = column(5.70), column(7.72), column(6.92)
+    rs = [
+        ServqualResponse(
+            instrument=SERVQUAL_THREE_COLUMN,
+            minimum=[m] * 22,
+            desired=[d] * 22,
+            perceptions=[p] * 22,
+        )
+        for m, d, p in zip(mins, dess, pers)
+    ]
+    zone = servqual_scores(rs).zone
+    assert (round(zone.adequacy_items[0], 2), round(zone.superiority_items[0], 2)) == (1.22, -0.80)
+    assert zone.item_positions[0] == ZonePosition.WITHIN
+
+
+def _three(m, d, p):
+    return ServqualResponse(instrument=SERVQUAL_THREE_COLUMN, minimum=m, desired=d, perceptions=p)
+
+
+def test_zone_counts_inverted_answers():
+    r = _three([8, 8] + [5] * 20, [6, 6] + [8] * 20, [7] * 22)
+    zone = servqual_scores([r]).zone
+    assert (zone.inverted, zone.inverted_respondents) == (2, 1)
+
+
+def test_zone_exclude_answer_policy_drops_inverted_items():
+    r = _three([8] + [5] * 21, [6] + [8] * 21, [7] * 22)
+    zone = servqual_scores([r], inversion_policy="exclude_answer").zone
+    assert math.isnan(zone.adequacy_items[0])
+    assert zone.adequacy_items[1] == 2.0
+
+
+def test_zone_max_inversions_drops_respondent():
+    bad = _three([8] * 22, [6] * 22, [7] * 22)
+    good = _three([5] * 22, [8] * 22, [7] * 22)
+    zone = servqual_scores([bad, good], max_inversions=9).zone
+    assert (zone.excluded_respondents, zone.adequacy_items[0]) == (1, 2.0)
+
+
+def test_zone_positions_answers_below_within_above():
+    rs = [_three([5] * 22, [8] * 22, [p] * 22) for p in (4, 6, 9)]
+    assert servqual_scores(rs).zone.answer_positions[0] == (1, 1, 1)
+
+
+def test_gap1_compares_manager_and_customer_expectations():
+    customers = [_resp([7] * 22, [5] * 22), _resp([6] * 22, [5] * 22)]
+    managers = [_resp([5] * 22, [5] * 22)]
+    assert servqual_scores(customers, managers=managers).gap1.overall == -1.5
+
+
+def test_bootstrap_interval_is_seeded():
+    rs = [_resp([7] * 22, [v] * 22) for v in (3, 4, 5, 6, 7, 5)]
+    a = servqual_scores(rs, bootstrap=200, seed=5).unweighted_ci
+    assert a == servqual_scores(rs, bootstrap=200, seed=5).unweighted_ci
+
+
+def test_wilcoxon_option_fills_item_tests():
+    rs = [_resp([7] * 22, [v] * 22) for v in (3, 4, 5, 6, 7, 5)]
+    rep = servqual_scores(rs, wilcoxon=True)
+    assert rep.item_wilcoxon[0].n == 5
+
+
+def test_mixed_instruments_are_rejected():
+    with pytest.raises(SurveyError, match="different instruments"):
+        servqual_scores(
+            [_resp([7] * 22, [7] * 22), _resp([7] * 22, [7] * 22, instrument=SERVQUAL_1988)]
+        )
+
+
+def test_breakdown_by_channel_groups_responses():
+    rs = [
+        _resp([7] * 22, [6] * 22, channel="chat"),
+        _resp([7] * 22, [4] * 22, channel="email"),
+        _resp([7] * 22, [5] * 22, channel="chat"),
+    ]
+    b = servqual_breakdown(rs, by="channel")
+    assert {k: v.unweighted for k, v in b.groups.items()} == {"chat": -1.5, "email": -3.0}
+
+
+def test_breakdown_by_month():
+    rs = [
+        _resp([7] * 22, [6] * 22, date=date(2026, 1, 5)),
+        _resp([7] * 22, [6] * 22, date=date(2026, 2, 5)),
+    ]
+    assert list(servqual_breakdown(rs, by="period").groups) == ["2026-01", "2026-02"]
+
+
+def test_report_renders_html_table():
+    html = servqual_scores([_resp([7] * 22, [6] * 22)])._repr_html_()
+    assert html.startswith("<table>")
+    assert "<td>tangibles</td>" in html
+
+
+def test_report_converts_to_pandas():
+    pd = pytest.importorskip("pandas")
+    df = servqual_scores([_resp([7] * 22, [6] * 22)]).to_pandas()
+    assert isinstance(df, pd.DataFrame)
+    assert len(df) == 5
+
+
+def test_report_converts_to_polars():
+    pytest.importorskip("polars")
+    assert len(servqual_scores([_resp([7] * 22, [6] * 22)]).item_rows()) == 22
+    assert servqual_scores([_resp([7] * 22, [6] * 22)]).to_polars().height == 5
+
+
+def test_custom_instrument_with_custom_dimension():
+    inst = Instrument(
+        name="Kiosk",
+        items=[
+            Item(number=1, dimension="ease", text="Easy"),
+            Item(number=2, dimension="ease", text="Fast"),
+        ],
+    )
+    rep = servqual_scores(
+        [ServqualResponse(instrument=inst, expectations=[6, 6], perceptions=[5, 7])]
+    )
+    assert dict(rep.dimension_gaps) == {"ease": 0.0}
+
+
+def test_instrument_json_round_trips():
+    assert Instrument.from_json(SERVQUAL_1988.to_json()) == SERVQUAL_1988
+
+
+def test_markdown_lists_every_item():
+    md = SERVQUAL_1991.to_markdown("vi")
+    assert sum(1 for line in md.splitlines() if line.startswith("| ") and line[2].isdigit()) == 22
+
+
+answers = st.lists(st.integers(1, 7), min_size=22, max_size=22)
+
+
+@given(st.lists(st.tuples(answers, answers), min_size=1, max_size=8))
+def test_dimension_gaps_match_brute_force(pairs):
+    rs = [_resp(e, p) for e, p in pairs]
+    rep = servqual_scores(rs)
+    for d in DIMS:
+        pos = SERVQUAL_1991.positions(d)
+        per = [sum(p[j] - e[j] for j in pos) / len(pos) for e, p in pairs]
+        assert sum(per) / len(per) == pytest.approx(rep.dimension_gaps[d])
+
+
+@given(st.lists(st.tuples(answers, answers), min_size=1, max_size=8))
+def test_unweighted_equals_weighted_with_equal_points(pairs):
+    rs = [_resp(e, p) for e, p in pairs]
+    rep = servqual_scores(rs, weights=dict.fromkeys(DIMS, 20))
+    assert rep.unweighted == pytest.approx(rep.weighted)
