@@ -427,3 +427,12 @@ def test_repeat_contact_rule_matches_brute_force(tickets: list[Ticket]) -> None:
     )
     rate = first_contact_resolution(tickets, rules="no_repeat_contact")
     assert (hits, len(done)) == (rate.successes, rate.n)
+
+
+def test_first_reply_in_business_hours_with_sla_calendar() -> None:
+    from cs8.sla import BusinessCalendar
+
+    cal = BusinessCalendar(timezone="UTC", hours={"mon": [("09:00", "17:00")]})
+    monday_4pm = datetime(2026, 3, 2, 16, tzinfo=UTC)
+    t = ticket(msg(monday_4pm + timedelta(days=6, hours=18)), created=monday_4pm)  # next Mon 10:00
+    assert first_reply_time([t], cal).median == 2 * H
