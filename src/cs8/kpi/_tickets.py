@@ -44,13 +44,14 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import datetime, timedelta
-from typing import Literal, Protocol, TypeAlias
+from typing import Literal, TypeAlias
 
 import attrs
 
 from cs8._enums import ActorKind, TicketStatus
 from cs8._frozen import FrozenDict
 from cs8._models import Message, StatusChange, Ticket
+from cs8._protocols import BusinessClock
 from cs8._time import require_aware
 from cs8.exceptions import InvalidValueError, UnknownFieldError
 from cs8.kpi._stats import (
@@ -95,26 +96,6 @@ FcrRule: TypeAlias = Literal["one_reply", "no_follow_up", "no_repeat_contact", "
 Period: TypeAlias = tuple[datetime, datetime]
 
 _FCR_RULES = frozenset({"one_reply", "no_follow_up", "no_repeat_contact", "single_agent"})
-
-
-class BusinessClock(Protocol):
-    """**Protocol:** anything that measures business time between two instants.
-
-    :class:`cs8.sla.BusinessCalendar` is one; any object with this method works, so KPIs can run on
-    a custom clock.
-
-    Example:
-        >>> from datetime import datetime, timedelta
-        >>> class HalfTime:
-        ...     def business_duration(self, start: datetime, end: datetime) -> timedelta:
-        ...         return (end - start) / 2
-        >>> isinstance(HalfTime().business_duration, object)
-        True
-    """
-
-    def business_duration(self, start: datetime, end: datetime) -> timedelta:
-        """Return the business time from ``start`` to ``end``."""
-        ...
 
 
 def _rule_tuple(value: Iterable[str]) -> tuple[FcrRule, ...]:
