@@ -36,6 +36,7 @@ from cs8._enums import (
 )
 from cs8._frozen import FrozenDict
 from cs8._time import as_stdlib, check_aware, check_duration
+from cs8._time import where as _where
 from cs8.exceptions import EventOrderError, InvalidValueError
 
 __all__ = [
@@ -53,11 +54,6 @@ __all__ = [
 ]
 
 AttributeValue: TypeAlias = "str | int | float | bool | None"
-
-
-def _where(instance: object) -> str:
-    ident = getattr(instance, "id", None)
-    return f" ({type(instance).__name__.lower()} {ident!r})" if isinstance(ident, str) else ""
 
 
 def _non_empty(instance: object, attribute: Any, value: Any) -> None:

@@ -1,7 +1,8 @@
 """Instants and durations at the edges of cs8: validation and conversion to stdlib values.
 
-cs8 keeps pendulum at the edges. Models store stdlib :class:`datetime.datetime` values so that
-arithmetic in hot paths costs what stdlib arithmetic costs.
+cs8 keeps pendulum at the edges. Models store stdlib :class:`datetime.datetime` values with a fixed
+UTC offset, so that arithmetic in hot paths costs what stdlib arithmetic costs and is exact across
+DST changes.
 
 Example:
     >>> from datetime import datetime, timezone
@@ -11,7 +12,8 @@ Example:
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import functools
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from cs8.exceptions import InvalidValueError, NaiveDatetimeError
@@ -20,6 +22,7 @@ __all__ = [
     "UTC",
     "as_stdlib",
     "check_aware",
+    "fixed_offset",
     "from_epoch",
     "require_aware",
     "to_epoch",
@@ -29,27 +32,58 @@ __all__ = [
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def as_stdlib(value: Any) -> Any:
-    """Return a plain :class:`datetime` for a datetime subclass (such as pendulum's); others as is.
+@functools.lru_cache(maxsize=256)
+def fixed_offset(offset: timedelta) -> timezone:
+    """Return the fixed-offset :class:`datetime.timezone` for ``offset`` (UTC for zero).
 
     Example:
-        >>> import pendulum
-        >>> type(as_stdlib(pendulum.datetime(2026, 1, 1))).__name__
-        'datetime'
+        >>> fixed_offset(timedelta(hours=7))
+        datetime.timezone(datetime.timedelta(seconds=25200))
     """
-    if isinstance(value, datetime) and type(value) is not datetime:
-        return datetime(
-            value.year,
-            value.month,
-            value.day,
-            value.hour,
-            value.minute,
-            value.second,
-            value.microsecond,
-            tzinfo=value.tzinfo,
-            fold=value.fold,
-        )
-    return value
+    return UTC if not offset else timezone(offset)
+
+
+def as_stdlib(value: Any) -> Any:
+    """Return an aware datetime as a plain :class:`datetime` with a fixed UTC offset; others as is.
+
+    Stdlib datetimes that share one ``ZoneInfo`` compare and subtract by wall clock, which is
+    wrong across a DST change (1:30 EDT and 1:30 EST of the same night compare equal). A fixed
+    offset keeps the local wall time and offset the value was given with, and makes comparison and
+    subtraction exact. Pendulum datetimes become plain ones. Naive datetimes are returned as they
+    are (validators reject them with a message naming the field).
+
+    Example:
+        >>> from zoneinfo import ZoneInfo
+        >>> ny = ZoneInfo("America/New_York")
+        >>> first = datetime(2026, 11, 1, 1, 30, tzinfo=ny)           # EDT, UTC-4
+        >>> second = datetime(2026, 11, 1, 1, 30, fold=1, tzinfo=ny)  # EST, UTC-5
+        >>> second - first                                            # stdlib: wall clock
+        datetime.timedelta(0)
+        >>> as_stdlib(second) - as_stdlib(first)                      # cs8: elapsed time
+        datetime.timedelta(seconds=3600)
+        >>> as_stdlib(first).isoformat()
+        '2026-11-01T01:30:00-04:00'
+    """
+    if not isinstance(value, datetime):
+        return value
+    tz = value.tzinfo
+    if tz is None:
+        return value
+    if type(value) is datetime and (tz is UTC or type(tz) is timezone):
+        return value
+    offset = value.utcoffset()
+    if offset is None:
+        return value
+    return datetime(
+        value.year,
+        value.month,
+        value.day,
+        value.hour,
+        value.minute,
+        value.second,
+        value.microsecond,
+        tzinfo=fixed_offset(offset),
+    )
 
 
 def require_aware(value: object, field: str, where: str = "") -> datetime:
@@ -92,19 +126,20 @@ def check_duration(instance: object, attribute: Any, value: Any) -> None:
     """attrs validator: the value is a non-negative :class:`timedelta`."""
     name = f"{type(instance).__name__}.{attribute.name}"
     if not isinstance(value, timedelta):
-        raise InvalidValueError(f"{name} must be a timedelta, got {value!r}{_where(instance)}")
+        raise InvalidValueError(f"{name} must be a timedelta, got {value!r}{where(instance)}")
     if value < timedelta(0):
-        raise InvalidValueError(f"{name} must not be negative, got {value!r}{_where(instance)}")
+        raise InvalidValueError(f"{name} must not be negative, got {value!r}{where(instance)}")
 
 
 def _describe(instance: object) -> str:
     ident = getattr(instance, "id", None)
-    if isinstance(ident, str):
+    if isinstance(ident, str) and ident:
         return f"{type(instance).__name__.lower()} {ident!r}"
     return ""
 
 
-def _where(instance: object) -> str:
+def where(instance: object) -> str:
+    """Return `` (kind 'id')`` naming the record for error messages, or ``""``."""
     described = _describe(instance)
     return f" ({described})" if described else ""
 

@@ -1,1 +1,49 @@
-"""cs8.io."""
+"""Load and write cs8 records: CSV and JSON Lines, with column mappings and rejected rows.
+
+Every loader returns a :class:`LoadResult`: ``.records``, and ``.rejected`` rows each with its
+file, line, column, value and reason, so ``len(records) + len(rejected) == rows_read`` always.
+
+Example:
+    >>> import io
+    >>> from cs8.io import read_customers
+    >>> result = read_customers(io.StringIO("id,segment\\nC1,vip\\nC2,platinum\\n"))
+    >>> len(result.records), result.rejected[0].column
+    (1, 'segment')
+"""
+
+from cs8.io._common import LoadResult, RejectedRow
+from cs8.io._readers import (
+    EVENT_COLUMNS,
+    read_customers,
+    read_interactions,
+    read_orders,
+    read_records,
+    read_survey_responses,
+    read_tickets,
+)
+from cs8.io._writers import (
+    write_customers,
+    write_interactions,
+    write_orders,
+    write_records,
+    write_survey_responses,
+    write_tickets,
+)
+
+__all__ = [
+    "EVENT_COLUMNS",
+    "LoadResult",
+    "RejectedRow",
+    "read_customers",
+    "read_interactions",
+    "read_orders",
+    "read_records",
+    "read_survey_responses",
+    "read_tickets",
+    "write_customers",
+    "write_interactions",
+    "write_orders",
+    "write_records",
+    "write_survey_responses",
+    "write_tickets",
+]

@@ -23,6 +23,7 @@ Example:
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable
 
 import attrs
@@ -50,10 +51,11 @@ def _value(key: int) -> float:
 
 
 def _count(store: dict[int, int], values: Iterable[float]) -> None:
+    # Count distinct values first (durations repeat a lot), then bucket each distinct value once.
     log, ceil, lg = math.log, math.ceil, _LOG_GAMMA
-    for x in values:
+    for x, n in Counter(values).items():
         k = ceil(log(x) / lg)
-        store[k] = store.get(k, 0) + 1
+        store[k] = store.get(k, 0) + n
 
 
 @attrs.frozen(kw_only=True)

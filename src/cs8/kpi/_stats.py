@@ -28,6 +28,7 @@ Example:
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable, Iterable, Mapping
 from datetime import timedelta
 from decimal import Decimal
@@ -44,6 +45,8 @@ from cs8.kpi._sketch import RELATIVE_ACCURACY, QuantileSketch
 
 __all__ = [
     "DEFAULT_EXACT_LIMIT",
+    "Count",
+    "CountState",
     "DurationState",
     "DurationStats",
     "Mean",
@@ -138,7 +141,13 @@ def t_cdf(t: float, df: float) -> float:
         >>> t_cdf(0.0, 5)
         0.5
     """
-    tail = 0.5 * regularized_beta(df / (df + t * t), df / 2.0, 0.5)
+    t2 = t * t
+    if t2 < df:
+        # Near the centre use P(0 < T < |t|) = I_y(1/2, df/2) / 2 with y = t²/(df + t²), which
+        # avoids the cancellation in 1 - df/(df + t²).
+        inner = 0.5 * regularized_beta(t2 / (df + t2), 0.5, df / 2.0)
+        return 0.5 + inner if t >= 0 else 0.5 - inner
+    tail = 0.5 * regularized_beta(df / (df + t2), df / 2.0, 0.5)
     return 1.0 - tail if t >= 0 else tail
 
 
@@ -264,6 +273,11 @@ def _common_rows(warnings: tuple[str, ...], excluded: Mapping[str, int]) -> list
     return rows
 
 
+def _nan_key(value: float) -> float | str:
+    """Equality key that makes ``nan`` equal to ``nan`` (results with ``n == 0`` compare equal)."""
+    return "nan" if value != value else value
+
+
 def _frozen_counts(value: Mapping[str, int] | None) -> FrozenDict[str, int]:
     if isinstance(value, FrozenDict):
         return value
@@ -317,7 +331,7 @@ class Rate:
           95% CI  [78.6%, 95.7%]
     """
 
-    value: float
+    value: float = attrs.field(eq=_nan_key)
     successes: int
     n: int
     ci_low: float
@@ -565,11 +579,11 @@ class Mean:
         (5.0, 1.0, 2.516, 7.484)
     """
 
-    value: float
+    value: float = attrs.field(eq=_nan_key)
     n: int
-    std: float
-    ci_low: float
-    ci_high: float
+    std: float = attrs.field(eq=_nan_key)
+    ci_low: float = attrs.field(eq=_nan_key)
+    ci_high: float = attrs.field(eq=_nan_key)
     confidence: float = 0.95
     small_sample: bool = False
     warnings: tuple[str, ...] = ()
@@ -1013,7 +1027,7 @@ def _opt(f: Callable[[int, int], int], a: int | None, b: int | None) -> int | No
 def _state_of(data: list[int], limit: int) -> DurationState:
     lo, hi = min(data), max(data)
     total = sum(data)
-    total_sq = sum(x * x for x in data)
+    total_sq = sum(map(operator.mul, data, data))
     n = len(data)
     if n <= limit:
         return DurationState(
@@ -1150,3 +1164,131 @@ class DurationStats:
 
     def _repr_html_(self) -> str:
         return _html(self._title(), self._rows())
+
+
+# --------------------------------------------------------------------------------------------------
+# Counts
+
+
+@attrs.frozen(kw_only=True)
+class Count:
+    """A number of records (volume, backlog), with the records left out by reason.
+
+    Args:
+        value: How many records counted.
+        excluded: Records left out, by reason.
+
+    Example:
+        >>> print(CountState.of(3).exclude("merged").result())
+        Count 3
+          excluded  merged: 1
+    """
+
+    value: int
+    excluded: FrozenDict[str, int] = attrs.field(factory=FrozenDict, converter=_frozen_counts)
+
+    @property
+    def n(self) -> int:
+        """The same as ``value`` (every result has an ``n``)."""
+        return self.value
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the result as a plain dict.
+
+        Example:
+            >>> Count(value=2).to_dict()
+            {'value': 2, 'excluded': {}}
+        """
+        return {"value": self.value, "excluded": dict(self.excluded)}
+
+    def _title(self) -> str:
+        return f"Count {self.value}"
+
+    def _rows(self) -> list[tuple[str, str]]:
+        return _common_rows((), self.excluded)
+
+    def __str__(self) -> str:
+        rows = self._rows()
+        return _text(self._title(), rows) if rows else self._title()
+
+    def _repr_html_(self) -> str:
+        return _html(self._title(), self._rows())
+
+
+@attrs.frozen(kw_only=True)
+class CountState:
+    """The mergeable state of a count.
+
+    Example:
+        >>> (CountState.of(2) + CountState.of(5)).result().value
+        7
+    """
+
+    value: int = 0
+    excluded: FrozenDict[str, int] = attrs.field(factory=FrozenDict, converter=_frozen_counts)
+
+    @classmethod
+    def empty(cls) -> CountState:
+        """Return the state of nothing counted.
+
+        Example:
+            >>> CountState.empty().value
+            0
+        """
+        return cls()
+
+    @classmethod
+    def of(cls, value: int) -> CountState:
+        """Return the state of ``value`` records.
+
+        Example:
+            >>> CountState.of(4).value
+            4
+        """
+        if not isinstance(value, int) or value < 0:
+            raise InvalidValueError(
+                f"CountState: value must be a non-negative integer, got {value!r}"
+            )
+        return cls(value=value)
+
+    def add(self, count: int = 1) -> CountState:
+        """Return a new state with ``count`` more records.
+
+        Example:
+            >>> CountState.empty().add().add(2).value
+            3
+        """
+        return attrs.evolve(self, value=self.value + CountState.of(count).value)
+
+    def exclude(self, reason: str, count: int = 1) -> CountState:
+        """Return a new state that records ``count`` records left out for ``reason``.
+
+        Example:
+            >>> dict(CountState.empty().exclude("merged").excluded)
+            {'merged': 1}
+        """
+        return attrs.evolve(self, excluded=_add_excluded(self.excluded, reason, count))
+
+    def merge(self, other: CountState) -> CountState:
+        """Return the state of both counts.
+
+        Example:
+            >>> CountState.of(1).merge(CountState.of(1)).value
+            2
+        """
+        return CountState(
+            value=self.value + other.value,
+            excluded=_merge_excluded(self.excluded, other.excluded),
+        )
+
+    def __add__(self, other: CountState) -> CountState:
+        return self.merge(other)
+
+    def result(self) -> Count:
+        """Return the count.
+
+        Example:
+            >>> CountState.of(9).result().value
+            9
+        """
+        return Count(value=self.value, excluded=self.excluded)

@@ -1,0 +1,210 @@
+"""``breakdown``: any KPI by channel, agent, team, priority, segment, category and period.
+
+Example:
+    >>> from datetime import datetime, timedelta, timezone
+    >>> from cs8 import Message, Ticket
+    >>> from cs8.kpi import first_reply_time
+    >>> t0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+    >>> tickets = [
+    ...     Ticket(id=str(i), customer_id="C", channel=ch, created_at=t0 + timedelta(days=i),
+    ...            events=[Message(at=t0 + timedelta(days=i, hours=i + 1))])
+    ...     for i, ch in enumerate(["email", "chat", "email"])
+    ... ]
+    >>> table = breakdown(first_reply_time, tickets, by="channel")
+    >>> [(row["channel"], row["n"]) for row in table.to_dicts()]
+    [('chat', 1), ('email', 2)]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date, datetime, timedelta
+from typing import Literal, TypeAlias, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from cs8._models import Ticket
+from cs8.exceptions import InvalidValueError, UnknownFieldError
+from cs8.kpi._tables import KpiResult, KpiTable
+
+__all__ = ["breakdown"]
+
+R = TypeVar("R")
+Granularity: TypeAlias = Literal["day", "week", "month"]
+KeyFunction: TypeAlias = Callable[[R], object]
+
+_DIMENSIONS = ("channel", "agent", "team", "priority", "segment", "category", "period")
+
+
+def _instant(record: object, attribution: str) -> datetime | None:
+    if attribution == "created":
+        for name in ("created_at", "started_at", "at"):
+            value = getattr(record, name, None)
+            if isinstance(value, datetime):
+                return value
+        raise UnknownFieldError(
+            f"breakdown: {type(record).__name__} has no creation instant (created_at, started_at, at)"
+        )
+    names = {
+        "first_reply": "first_reply_at",
+        "solved": "solved_at",
+        "last_solved": "last_solved_at",
+        "closed": "closed_at",
+        "answered": "answered_at",
+        "ended": "ended_at",
+    }
+    name = names.get(attribution, attribution)
+    if not hasattr(record, name):
+        raise UnknownFieldError(
+            f"breakdown: attribution {attribution!r} is not an instant of {type(record).__name__}"
+        )
+    value = getattr(record, name)
+    return value if isinstance(value, datetime) else None
+
+
+def _bucket(t: datetime | None, zone: ZoneInfo, granularity: Granularity) -> date | None:
+    if t is None:
+        return None
+    local = t.astimezone(zone).date()
+    if granularity == "day":
+        return local
+    if granularity == "week":
+        return local - timedelta(days=local.weekday())
+    return local.replace(day=1)
+
+
+def _agent(record: object, agent_rule: Literal["last", "first"]) -> str | None:
+    if isinstance(record, Ticket):
+        if agent_rule == "last":
+            return record.assignee
+        for event in record.events:
+            agent_id = getattr(event, "agent_id", None)
+            if agent_id is not None:
+                return str(agent_id)
+        return None
+    value = getattr(record, "agent_id", None)
+    return None if value is None else str(value)
+
+
+def _sort_key(key: tuple[object, ...]) -> tuple[tuple[int, str, object], ...]:
+    out: list[tuple[int, str, object]] = []
+    for part in key:
+        if part is None:
+            out.append((1, "", ""))
+        elif isinstance(part, int | float | date):
+            out.append((0, type(part).__name__, part))
+        else:
+            out.append((0, "str", str(getattr(part, "value", part))))
+    return tuple(out)
+
+
+def breakdown(
+    kpi: Callable[[list[R]], KpiResult],
+    records: Iterable[R],
+    by: str | KeyFunction[R] | Sequence[str | KeyFunction[R]] = (),
+    *,
+    granularity: Granularity = "day",
+    timezone: str = "UTC",
+    attribution: str | Callable[[R], datetime | None] = "created",
+    agent_rule: Literal["last", "first"] = "last",
+    priority_rule: Literal["created", "current"] = "created",
+    teams: Mapping[str, str] | None = None,
+    segments: Mapping[str, object] | None = None,
+) -> KpiTable:
+    """Compute ``kpi`` on each group of ``records`` and return the results as a table.
+
+    Args:
+        kpi: A KPI function taking a list of records (use :func:`functools.partial` to bind its
+            other arguments, e.g. ``partial(first_reply_time, calendar=cal)``).
+        records: Tickets, interactions, survey responses ... whatever ``kpi`` reads.
+        by: Dimension names, key functions, or a sequence of both: ``"channel"``, ``"agent"``
+            (a ticket's assignee or an interaction's agent), ``"team"`` (``teams[agent]``, else a
+            ticket's group), ``"priority"``, ``"segment"`` (``segments[customer_id]``),
+            ``"category"``, ``"period"`` (the attribution instant's local day, week starting Monday,
+            or month, in ``timezone``), or any attribute name.
+        granularity: ``"day"``, ``"week"`` or ``"month"`` for ``"period"``.
+        timezone: IANA zone in which periods are cut.
+        attribution: The instant that places a record in a period: ``"created"`` (created_at,
+            started_at or at), ``"first_reply"``, ``"solved"``, ``"last_solved"``, ``"closed"``,
+            ``"answered"``, ``"ended"``, any datetime attribute name, or a function. Records
+            without that instant go to the period ``None``.
+        agent_rule: ``"last"`` (the final assignee) or ``"first"`` (the first one) for tickets.
+        priority_rule: ``"created"`` (the priority at creation) or ``"current"`` for tickets.
+        teams: Agent id to team name.
+        segments: Customer id to segment.
+
+    Returns:
+        One row per group, sorted by key (``None`` last); no ``by`` gives one row for everything.
+
+    Raises:
+        UnknownFieldError: If a dimension or attribution is not known for the records.
+        InvalidValueError: If ``timezone`` is not a known IANA zone.
+
+    Example:
+        >>> from datetime import datetime, timezone
+        >>> from cs8 import Interaction
+        >>> from cs8.kpi import channel_mix, service_level
+        >>> t0 = datetime(2026, 1, 5, 23, 30, tzinfo=timezone.utc)
+        >>> calls = [Interaction(id="1", customer_id="C", channel="phone", started_at=t0,
+        ...                      answered_at=t0)]
+        >>> table = breakdown(service_level, calls, by="period", timezone="Asia/Ho_Chi_Minh")
+        >>> table.to_dicts()[0]["period"]
+        datetime.date(2026, 1, 6)
+    """
+    try:
+        zone = ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidValueError(f"breakdown: unknown time zone {timezone!r}") from None
+    dims: list[str | KeyFunction[R]] = [by] if isinstance(by, str) or callable(by) else list(by)
+    teams = teams or {}
+    segments = segments or {}
+
+    def when(record: R) -> datetime | None:
+        if callable(attribution):
+            return attribution(record)
+        return _instant(record, attribution)
+
+    def extract(dim: str | KeyFunction[R]) -> KeyFunction[R]:
+        if callable(dim):
+            return dim
+        if dim == "period":
+            return lambda r: _bucket(when(r), zone, granularity)
+        if dim == "agent":
+            return lambda r: _agent(r, agent_rule)
+        if dim == "team":
+
+            def team(r: R) -> object:
+                agent = _agent(r, agent_rule)
+                if agent is not None and agent in teams:
+                    return teams[agent]
+                return getattr(r, "group", None)
+
+            return team
+        if dim == "segment":
+            return lambda r: segments.get(str(getattr(r, "customer_id", "")))
+        if dim == "priority":
+            if priority_rule == "current":
+                return lambda r: getattr(r, "current_priority", getattr(r, "priority", None))
+            return lambda r: getattr(r, "priority", None)
+        if dim == "channel":
+            return lambda r: getattr(r, "channel", None)
+
+        def attribute(r: R) -> object:
+            if not hasattr(r, dim):
+                raise UnknownFieldError(
+                    f"breakdown: {type(r).__name__} has no dimension {dim!r}; known: "
+                    f"{list(_DIMENSIONS)} or an attribute name"
+                )
+            return getattr(r, dim)
+
+        return attribute
+
+    names = tuple(d if isinstance(d, str) else getattr(d, "__name__", "key") for d in dims)
+    extractors = [extract(d) for d in dims]
+    groups: dict[tuple[object, ...], list[R]] = {}
+    for record in records:
+        key = tuple(f(record) for f in extractors)
+        groups.setdefault(key, []).append(record)
+    if not dims and not groups:
+        groups[()] = []
+    rows = tuple((key, kpi(groups[key])) for key in sorted(groups, key=_sort_key))
+    return KpiTable(dimensions=names, rows=rows)

@@ -1,0 +1,154 @@
+"""Tests of breakdown() and KpiTable: grouping, periods in a zone, attribution, conversions."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import UTC, date, datetime, timedelta
+from functools import partial
+
+import pytest
+from hypothesis import given
+
+from cs8 import Assignment, Message, StatusChange, Ticket
+from cs8.exceptions import InvalidValueError, UnknownFieldError
+from cs8.kpi import KpiTable, Rate, breakdown, first_reply_time, reopen_rate, volume
+from tests.kpi._strategies import ticket_lists
+
+T0 = datetime(2026, 3, 2, 9, tzinfo=UTC)  # a Monday
+H = timedelta(hours=1)
+
+
+def ticket(tid: str, created: datetime, *events: object, **kw: object) -> Ticket:
+    return Ticket(
+        id=tid,
+        customer_id=str(kw.pop("customer_id", "C1")),
+        channel=str(kw.pop("channel", "email")),
+        created_at=created,
+        events=events,
+        **kw,
+    )  # type: ignore[arg-type]
+
+
+def test_breakdown_by_channel_groups_records() -> None:
+    tickets = [ticket("1", T0, channel="chat"), ticket("2", T0), ticket("3", T0)]
+    rows = breakdown(volume, tickets, by="channel").to_dicts()
+    assert [(r["channel"], r["value"]) for r in rows] == [("chat", 1), ("email", 2)]
+
+
+def test_breakdown_without_dimensions_is_whole() -> None:
+    tickets = [ticket("1", T0, Message(at=T0 + H))]
+    table = breakdown(first_reply_time, tickets)
+    assert first_reply_time(tickets) == table[()]
+
+
+def test_breakdown_of_nothing_without_dimensions_has_one_row() -> None:
+    assert len(breakdown(volume, [])) == 1
+
+
+def test_period_is_cut_in_time_zone() -> None:
+    late = ticket("1", datetime(2026, 3, 1, 23, 30, tzinfo=UTC))  # 2 March in Ho Chi Minh City
+    rows = breakdown(volume, [late], by="period", timezone="Asia/Ho_Chi_Minh").to_dicts()
+    assert date(2026, 3, 2) == rows[0]["period"]
+
+
+def test_week_starts_on_monday() -> None:
+    sunday = ticket("1", T0 + 6 * 24 * H)
+    rows = breakdown(volume, [sunday], by="period", granularity="week").to_dicts()
+    assert date(2026, 3, 2) == rows[0]["period"]
+
+
+def test_month_period() -> None:
+    rows = breakdown(volume, [ticket("1", T0)], by="period", granularity="month").to_dicts()
+    assert date(2026, 3, 1) == rows[0]["period"]
+
+
+def test_attribution_by_solve_date() -> None:
+    t = ticket("1", T0, StatusChange(at=T0 + 48 * H, status="solved"))
+    rows = breakdown(reopen_rate, [t], by="period", attribution="solved").to_dicts()
+    assert date(2026, 3, 4) == rows[0]["period"]
+
+
+def test_unsolved_ticket_goes_to_period_none() -> None:
+    rows = breakdown(volume, [ticket("1", T0)], by="period", attribution="solved").to_dicts()
+    assert rows[0]["period"] is None
+
+
+def test_agent_rule_first_or_last() -> None:
+    t = ticket("1", T0, Assignment(at=T0, agent_id="a1"), Assignment(at=T0 + H, agent_id="a2"))
+    first = breakdown(volume, [t], by="agent", agent_rule="first").to_dicts()[0]["agent"]
+    last = breakdown(volume, [t], by="agent").to_dicts()[0]["agent"]
+    assert (first, last) == ("a1", "a2")
+
+
+def test_team_and_segment_come_from_mappings() -> None:
+    t = ticket("1", T0, Assignment(at=T0, agent_id="a1"))
+    row = breakdown(
+        volume, [t], by=("team", "segment"), teams={"a1": "billing"}, segments={"C1": "vip"}
+    ).to_dicts()[0]
+    assert (row["team"], row["segment"]) == ("billing", "vip")
+
+
+def test_priority_and_category_dimensions() -> None:
+    t = ticket("1", T0, priority="high", category="refund")
+    row = breakdown(volume, [t], by=["priority", "category"]).to_dicts()[0]
+    assert (row["priority"], row["category"]) == ("high", "refund")
+
+
+def test_key_function_dimension() -> None:
+    def hour(t: Ticket) -> int:
+        return t.created_at.hour
+
+    assert [r["hour"] for r in breakdown(volume, [ticket("1", T0)], by=hour).to_dicts()] == [9]
+
+
+def test_bound_kpi_arguments_with_partial() -> None:
+    t = ticket("1", T0, Message(at=T0 + H))
+    table = breakdown(partial(first_reply_time, period=(T0 + H, T0 + 2 * H)), [t], by="channel")
+    assert dict(table[("email",)].excluded) == {"outside_period": 1}  # type: ignore[attr-defined]
+
+
+def test_unknown_dimension_is_rejected() -> None:
+    with pytest.raises(UnknownFieldError, match="colour"):
+        breakdown(volume, [ticket("1", T0)], by="colour")
+
+
+def test_unknown_zone_is_rejected() -> None:
+    with pytest.raises(InvalidValueError, match="Mars/Base"):
+        breakdown(volume, [], by="period", timezone="Mars/Base")
+
+
+def test_to_dicts_flattens_excluded_reasons() -> None:
+    rows = breakdown(first_reply_time, [ticket("1", T0)], by="channel").to_dicts()
+    assert rows[0]["excluded.unreplied"] == 1
+
+
+def test_to_pandas_has_one_row_per_group() -> None:
+    pytest.importorskip("pandas")
+    tickets = [ticket("1", T0, channel="chat"), ticket("2", T0)]
+    frame = breakdown(volume, tickets, by="channel").to_pandas()
+    assert list(frame["channel"]) == ["chat", "email"]
+
+
+def test_to_polars_has_one_row_per_group() -> None:
+    pytest.importorskip("polars")
+    tickets = [ticket("1", T0, channel="chat"), ticket("2", T0)]
+    frame = breakdown(volume, tickets, by="channel").to_polars()
+    assert frame["channel"].to_list() == ["chat", "email"]
+
+
+def test_table_renders_text_and_html() -> None:
+    table = KpiTable(dimensions=("team",), rows=((("a",), Rate.of(1, 2)),))
+    assert ("team" in str(table), table._repr_html_().startswith("<table>")) == (True, True)
+
+
+def test_importing_kpi_does_not_import_dataframe_libraries() -> None:
+    code = "import sys, cs8.kpi; print(sorted(m for m in ('pandas', 'polars', 'numpy', 'narwhals') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+@given(ticket_lists)
+def test_group_volumes_add_up_to_total(tickets: list[Ticket]) -> None:
+    table = breakdown(volume, tickets, by=("channel", "period"))
+    assert volume(tickets).value == sum(r.value for _, r in table)  # type: ignore[attr-defined]
