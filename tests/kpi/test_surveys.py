@@ -296,3 +296,17 @@ def test_score_state_merge_is_associative_commutative_and_equals_the_whole(
 def test_score_states_of_different_scales_do_not_merge() -> None:
     with pytest.raises(Cs8Error, match="cannot merge"):
         ScoreState.empty(kind="csat", scale=5) + ScoreState.empty(kind="csat", scale=7)
+
+
+def test_nps_breaks_down_by_channel() -> None:
+    from cs8.kpi import breakdown
+
+    answers = [
+        SurveyResponse(kind="nps", score=s, at=T0, channel=c)
+        for s, c in [(10, "email"), (3, "email"), (9, "chat")]
+    ]
+    rows = breakdown(nps, answers, by="channel").to_dicts()
+    assert [(r["channel"], r["value"], r["n"]) for r in rows] == [
+        ("chat", 100.0, 1),
+        ("email", 0.0, 2),
+    ]
