@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cs8 import SurveyResponse
-from cs8.exceptions import Cs8Error, SurveyError
+from cs8.exceptions import Cs8Error, InvalidValueError, SurveyError
 from cs8.kpi._surveys import (
     NpsState,
     ScoreState,
@@ -310,3 +310,10 @@ def test_nps_breaks_down_by_channel() -> None:
         ("chat", 100.0, 1),
         ("email", 0.0, 2),
     ]
+
+
+def test_csat_threshold_off_the_scale_is_named() -> None:
+    with pytest.raises(
+        InvalidValueError, match=r"positive_from must be on the scale 1\.\.5, got 6"
+    ):
+        csat([5], positive_from=6)
