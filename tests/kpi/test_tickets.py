@@ -370,3 +370,25 @@ def test_intercom_and_general_path_agree_for_customer_started_tickets(
         first_reply_time(opened).state.values
         == first_reply_time(opened, definition="intercom").state.values
     )
+
+
+@given(ticket_lists)
+def test_summary_equals_separate_kpis_for_intercom_with_calendar(tickets: list[Ticket]) -> None:
+    clock = HalfClock()
+    s = ticket_summary(tickets, clock, definition="intercom")
+    assert (s.first_reply_time, s.resolution_time, s.one_touch_rate) == (
+        first_reply_time(tickets, clock, definition="intercom"),
+        resolution_time(tickets, clock, definition="intercom"),
+        one_touch_rate(tickets, definition="intercom"),
+    )
+
+
+def test_agent_created_tickets_can_be_excluded() -> None:
+    t = ticket(msg(T0), msg(T0 + H), created_by="agent")
+    d = attrs.evolve(PRESETS["cs8"], exclude_agent_created=True)
+    assert dict(first_reply_time([t], definition=d).excluded) == {"agent_created": 1}
+
+
+def test_status_time_with_calendar_halves() -> None:
+    t = ticket(status(T0 + 2 * H, "solved"))
+    assert agent_work_time([t], HalfClock()).median == H
