@@ -353,7 +353,13 @@ def test_staffing_renders_as_text_and_html() -> None:
 
 @pytest.mark.parametrize(
     ("lam", "n", "theta", "target"),
-    [(3.0, 3, 0.5, 0.2), (5.0, 4, 1.0, 0.1), (2.0, 5, 2.0, 0.5), (8.0, 6, 0.3, 0.05)],
+    [
+        (3.0, 3, 0.5, 0.2),
+        (5.0, 4, 1.0, 0.1),
+        (2.0, 5, 2.0, 0.5),
+        (8.0, 6, 0.3, 0.05),
+        (40.0, 30, 1.0, 0.5),
+    ],
 )
 def test_erlang_a_matches_the_brute_force_birth_death_solution(
     lam: float, n: int, theta: float, target: float

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cs8 import SurveyResponse
-from cs8.exceptions import Cs8Error, SurveyError
+from cs8.exceptions import Cs8Error, InvalidValueError, SurveyError
 from cs8.kpi._surveys import (
     NpsState,
     ScoreState,
@@ -296,3 +296,24 @@ def test_score_state_merge_is_associative_commutative_and_equals_the_whole(
 def test_score_states_of_different_scales_do_not_merge() -> None:
     with pytest.raises(Cs8Error, match="cannot merge"):
         ScoreState.empty(kind="csat", scale=5) + ScoreState.empty(kind="csat", scale=7)
+
+
+def test_nps_breaks_down_by_channel() -> None:
+    from cs8.kpi import breakdown
+
+    answers = [
+        SurveyResponse(kind="nps", score=s, at=T0, channel=c)
+        for s, c in [(10, "email"), (3, "email"), (9, "chat")]
+    ]
+    rows = breakdown(nps, answers, by="channel").to_dicts()
+    assert [(r["channel"], r["value"], r["n"]) for r in rows] == [
+        ("chat", 100.0, 1),
+        ("email", 0.0, 2),
+    ]
+
+
+def test_csat_threshold_off_the_scale_is_named() -> None:
+    with pytest.raises(
+        InvalidValueError, match=r"positive_from must be on the scale 1\.\.5, got 6"
+    ):
+        csat([5], positive_from=6)

@@ -700,6 +700,14 @@ class ScoreState:
     def __add__(self, other: ScoreState) -> ScoreState:
         return self.merge(other)
 
+    def _check_threshold(self, value: object, name: str) -> None:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise InvalidValueError(f"{name} must be an integer score, got {value!r}")
+        if not self.low <= value <= self.high:
+            raise InvalidValueError(
+                f"{name} must be on the scale {self.low}..{self.high}, got {value!r}"
+            )
+
     def share_at_least(
         self, threshold: int, *, confidence: float = 0.95, min_n: int = _MIN_N
     ) -> Rate:
@@ -709,12 +717,7 @@ class ScoreState:
             >>> ScoreState.of([5, 4, 2, 1], kind="csat", scale=5).share_at_least(4).successes
             2
         """
-        if isinstance(threshold, bool) or not isinstance(threshold, int):
-            raise InvalidValueError(f"threshold must be an integer score, got {threshold!r}")
-        if not self.low <= threshold <= self.high:
-            raise InvalidValueError(
-                f"threshold must be on the scale {self.low}..{self.high}, got {threshold!r}"
-            )
+        self._check_threshold(threshold, "threshold")
         hits = sum(self.counts[threshold - self.low :])
         state = RateState(successes=hits, n=self.n, excluded=self.excluded)
         return state.result(confidence=confidence, min_n=min_n, max_width=0.2)
@@ -728,12 +731,7 @@ class ScoreState:
             >>> ScoreState.of([5, 4, 2, 1], kind="ces", scale=5).share_at_most(2).value
             0.5
         """
-        if isinstance(threshold, bool) or not isinstance(threshold, int):
-            raise InvalidValueError(f"threshold must be an integer score, got {threshold!r}")
-        if not self.low <= threshold <= self.high:
-            raise InvalidValueError(
-                f"threshold must be on the scale {self.low}..{self.high}, got {threshold!r}"
-            )
+        self._check_threshold(threshold, "threshold")
         hits = sum(self.counts[: threshold - self.low + 1])
         state = RateState(successes=hits, n=self.n, excluded=self.excluded)
         return state.result(confidence=confidence, min_n=min_n, max_width=0.2)
@@ -796,6 +794,7 @@ def csat(
         (0.6, 3, 5, {'no_response': 1})
     """
     state = ScoreState.of(scores, kind=SurveyKind.CSAT, scale=scale)
+    state._check_threshold(positive_from, "positive_from")
     return state.share_at_least(positive_from, confidence=confidence, min_n=min_n)
 
 
@@ -866,6 +865,7 @@ def ces_index(
         0.5
     """
     state = ScoreState.of(scores, kind=SurveyKind.CES, scale=scale)
+    state._check_threshold(easy_from, "easy_from")
     if higher_is_easier:
         return state.share_at_least(easy_from, confidence=confidence, min_n=min_n)
     return state.share_at_most(easy_from, confidence=confidence, min_n=min_n)
