@@ -95,6 +95,11 @@ def _opt_channel(value: Channel | str | None) -> Channel | None:
     return None if value is None else Channel(value)
 
 
+def _int_pair(value: Iterable[int]) -> tuple[int, int]:
+    pair = tuple(value)
+    return pair  # type: ignore[return-value]  # the length is checked after construction
+
+
 def _events(values: Iterable[TicketEvent]) -> tuple[TicketEvent, ...]:
     return tuple(values)
 
@@ -857,7 +862,7 @@ class SurveyResponse:
     kind: SurveyKind = attrs.field(converter=SurveyKind)
     score: int = attrs.field(validator=_check_score)
     at: datetime = attrs.field(converter=as_instant, validator=check_aware)
-    scale: tuple[int, int] = attrs.field(converter=tuple)
+    scale: tuple[int, int] = attrs.field(converter=_int_pair)
     customer_id: str | None = None
     ticket_id: str | None = None
     agent_id: str | None = None

@@ -254,7 +254,7 @@ def test_csat_on_a_seven_point_scale() -> None:
 
 
 def test_csat_rejects_a_response_on_another_scale() -> None:
-    wide = SurveyResponse(kind="csat", score=9, at=T0, scale=(1, 10))  # type: ignore[arg-type]
+    wide = SurveyResponse(kind="csat", score=9, at=T0, scale=(1, 10))
     with pytest.raises(SurveyError, match=r"scale 1..10, expected 1..5"):
         csat([wide])
 

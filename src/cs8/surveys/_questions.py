@@ -124,7 +124,7 @@ class Question:
             kind=self.kind,
             score=score,
             at=at,
-            scale=self.scale,  # type: ignore[arg-type]  # attrs converter=tuple in _models
+            scale=self.scale,
             customer_id=customer_id,
             ticket_id=ticket_id,
             agent_id=agent_id,
