@@ -360,3 +360,37 @@ def test_unweighted_equals_weighted_with_equal_points(pairs):
     rs = [_resp(e, p) for e, p in pairs]
     rep = servqual_scores(rs, weights=dict.fromkeys(DIMS, 20))
     assert rep.unweighted == pytest.approx(rep.weighted)
+
+
+def _assert_same_test(a, b):
+    for name in ("mean", "sd", "ci_low", "ci_high", "t", "p_value", "cohens_dz"):
+        x, y = getattr(a, name), getattr(b, name)
+        assert (math.isnan(x) and math.isnan(y)) or x == pytest.approx(y, rel=1e-9, abs=1e-12)
+
+
+@given(
+    st.lists(st.tuples(answers, answers), min_size=2, max_size=6),
+    st.sampled_from([SERVQUAL_1991, SERVQUAL_1988]),
+)
+def test_fast_path_matches_general_path(pairs, instrument):
+    import cs8.surveys._servqual as impl
+
+    rs = [_resp(e, p, instrument=instrument) for e, p in pairs]
+    fast = servqual_scores(rs)
+    original = impl._fast_columns
+    impl._fast_columns = lambda *args: None
+    try:
+        slow = servqual_scores(rs)
+    finally:
+        impl._fast_columns = original
+    for a, b in zip(slow.item_tests, fast.item_tests):
+        _assert_same_test(a, b)
+    for battery in ("perceptions", "expectations"):
+        a, b = getattr(slow, battery), getattr(fast, battery)
+        assert a.items == pytest.approx(b.items)
+        assert dict(a.dimensions) == pytest.approx(dict(b.dimensions))
+    for d in DIMS:
+        _assert_same_test(slow.dimension_tests[d], fast.dimension_tests[d])
+    flat_slow = [v for row in slow.respondent_dimension_gaps for v in row]
+    flat_fast = [v for row in fast.respondent_dimension_gaps for v in row]
+    assert flat_slow == pytest.approx(flat_fast)

@@ -249,7 +249,12 @@ def t_test_of_differences(diffs: Sequence[float], confidence: float = 0.95) -> P
             mean=mean, sd=nan, n=n, t=nan, df=0, p_value=nan, ci_low=nan, ci_high=nan,
             cohens_dz=nan, confidence=confidence,
         )  # fmt: skip
-    ss = ss_exact if ss_exact is not None else math.fsum([(d - mean) ** 2 for d in diffs])
+    if ss_exact is not None:
+        ss = ss_exact
+    elif min(diffs) == max(diffs):
+        ss = 0.0  # all equal: no spread, whatever rounding the mean carries
+    else:
+        ss = math.fsum([(d - mean) ** 2 for d in diffs])
     sd = math.sqrt(ss / (n - 1))
     df = n - 1
     se = sd / math.sqrt(n)
