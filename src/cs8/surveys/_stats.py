@@ -101,7 +101,12 @@ def t_cdf(t: float, df: float) -> float:
         raise SurveyError(f"t distribution df must be positive, got {df!r}")
     if math.isinf(t):
         return 1.0 if t > 0 else 0.0
-    tail = 0.5 * betainc(df / 2.0, 0.5, df / (df + t * t))
+    t2 = t * t
+    if t2 < df:
+        # Near the centre use P(|T| <= |t|) = I_{t^2/(df+t^2)}(1/2, df/2): no cancellation.
+        inner = 0.5 * betainc(0.5, df / 2.0, t2 / (df + t2))
+        return 0.5 + inner if t > 0 else 0.5 - inner
+    tail = 0.5 * betainc(df / 2.0, 0.5, df / (df + t2))
     return 1.0 - tail if t > 0 else tail
 
 
