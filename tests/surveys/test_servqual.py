@@ -394,3 +394,37 @@ def test_fast_path_matches_general_path(pairs, instrument):
     flat_slow = [v for row in slow.respondent_dimension_gaps for v in row]
     flat_fast = [v for row in fast.respondent_dimension_gaps for v in row]
     assert flat_slow == pytest.approx(flat_fast)
+
+
+maybe = st.one_of(st.integers(1, 7), st.none(), st.just("n/a"))
+sparse = st.lists(maybe, min_size=22, max_size=22)
+
+
+@given(st.lists(st.tuples(sparse, sparse), min_size=1, max_size=6), st.integers(1, 3))
+def test_missing_answers_match_brute_force(pairs, min_items):
+    rs = [_resp(e, p) for e, p in pairs]
+    rep = servqual_scores(rs, min_items=min_items)
+    ok = [[isinstance(e[j], int) and isinstance(p[j], int) for j in range(22)] for e, p in pairs]
+    for j in range(22):
+        gaps = [p[j] - e[j] for (e, p), row in zip(pairs, ok) if row[j]]
+        expected = sum(gaps) / len(gaps) if gaps else math.nan
+        got = rep.item_gaps[j]
+        assert (math.isnan(expected) and math.isnan(got)) or expected == pytest.approx(got)
+    too_few = 0
+    for d in DIMS:
+        pos = SERVQUAL_1991.positions(d)
+        per = []
+        for (e, p), row in zip(pairs, ok):
+            vals = [p[j] - e[j] for j in pos if row[j]]
+            if len(vals) >= min_items:
+                per.append(sum(vals) / len(vals))
+            else:
+                too_few += 1
+        expected = sum(per) / len(per) if per else math.nan
+        got = rep.dimension_gaps[d]
+        assert (math.isnan(expected) and math.isnan(got)) or expected == pytest.approx(got)
+    assert too_few == rep.left_out.get("dimension_too_few_items", 0)
+    answers = [v for e, p in pairs for v in (*e, *p)]
+    used = 2 * sum(map(sum, ok))
+    left = sum(rep.left_out.get(k, 0) for k in ("missing", "not_applicable", "unpaired"))
+    assert len(answers) - used == left

@@ -160,6 +160,10 @@ class ServqualResponse:
 
     def __attrs_post_init__(self) -> None:
         inst = self.instrument
+        if type(inst) is not Instrument and not isinstance(inst, Instrument):
+            raise SurveyError(
+                f"ServqualResponse.instrument must be an Instrument, got {inst!r}{self._who()}"
+            )
         fmt = inst.format
         if (
             fmt is ResponseFormat.GAP
