@@ -428,3 +428,33 @@ def test_missing_answers_match_brute_force(pairs, min_items):
     used = 2 * sum(map(sum, ok))
     left = sum(rep.left_out.get(k, 0) for k in ("missing", "not_applicable", "unpaired"))
     assert len(answers) - used == left
+
+
+def test_digit_strings_are_read_as_scores():
+    r = _resp(["7"] * 22, [" 5"] * 22)
+    assert (r.expectations[0], r.perceptions[0]) == (7, 5)
+
+
+def test_unknown_channel_raises_survey_error():
+    with pytest.raises(SurveyError, match="channel must be one of"):
+        _resp([7] * 22, [7] * 22, channel="kiosk")
+
+
+def test_welch_test_reproduces_r_sleep_example():
+    # R documentation of t.test (stats package): `t.test(extra ~ group, data = sleep)` (Welch)
+    # prints t = -1.8608, df = 17.776, p-value = 0.07939.
+    # https://stat.ethz.ch/R-manual/R-devel/library/stats/html/t.test.html
+    from cs8.surveys._servqual import _welch_p
+
+    g1 = [0.7, -1.6, -0.2, -1.2, -0.1, 3.4, 3.7, 0.8, 0.0, 2.0]
+    g2 = [1.9, 0.8, 1.1, 0.1, -0.1, 4.4, 5.5, 1.6, 4.6, 3.4]
+    assert round(_welch_p(g1, g2), 5) == 0.07939
+
+
+def test_per_respondent_scores_follow_input_order():
+    rs = [
+        _resp([7] * 22, [6] * 22, respondent_id="a"),
+        _resp([7] * 22, [4] * 22, respondent_id="b"),
+    ]
+    scores = servqual_scores(rs).respondent_scores()
+    assert [(s.respondent_id, s.unweighted) for s in scores] == [("a", -1.0), ("b", -3.0)]

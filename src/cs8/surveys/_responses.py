@@ -52,6 +52,8 @@ def _answer(value: object) -> Answer:
             return NOT_APPLICABLE
         if key == "":
             return None
+        if key.lstrip("-").isdigit():
+            return int(key)
         raise SurveyError(f"not a score: {value!r}")
     if isinstance(value, bool):
         raise SurveyError(f"not a score: {value!r}")
@@ -93,7 +95,15 @@ def _desired(values: Iterable[object] | None) -> tuple[Answer, ...] | None:
 
 
 def _opt_channel(value: Channel | str | None) -> Channel | None:
-    return None if value is None else Channel(value)
+    if value is None or isinstance(value, Channel):
+        return value
+    try:
+        return Channel(value)
+    except ValueError:
+        known = ", ".join(c.value for c in Channel)
+        raise SurveyError(
+            f"ServqualResponse.channel must be one of {known}, got {value!r}"
+        ) from None
 
 
 def _importance(
@@ -115,15 +125,17 @@ def _importance(
 class ServqualResponse:
     """One respondent's answers, in the order of the instrument's items.
 
-    Answers are integers on the instrument's scale, ``None`` (not answered) or
-    :data:`NOT_APPLICABLE`; both kinds of missing answer are kept and counted by the scoring.
+    Answers are integers on the instrument's scale (digit strings such as ``"5"`` are read as
+    integers), ``None`` or ``""`` (not answered) or :data:`NOT_APPLICABLE` (also ``"n/a"``); both
+    kinds of missing answer are kept and counted by the scoring.
 
     Args:
         expectations: Expected levels (empty for SERVPERF and the three-column format).
         perceptions: Perceived levels.
         minimum: Minimum adequate levels (three-column format).
         desired: Desired levels (three-column format).
-        importance: Points the respondent gave each dimension, summing to 100.
+        importance: Points the respondent gave each dimension, summing to 100 (a dimension left
+            out gets 0 points).
         instrument: The questionnaire answered (SERVQUAL 1991 by default).
         respondent_id: Who answered, for messages and per-respondent scores.
         segment: Respondent segment (any label, e.g. ``"vip"``).
