@@ -733,7 +733,7 @@ def _fast_columns(
             list(map(sum, zip(*[gaps[j] for j in pos], strict=True))) if size > 1 else gaps[pos[0]]
         )
         dim_cols.append(list(map(float(size).__rtruediv__, sums)))
-        t = t_test_of_differences(sums, confidence)
+        t = t_test_of_differences(sums, confidence, integers=True)
         dim_tests.append(
             attrs.evolve(
                 t,
@@ -899,7 +899,8 @@ def servqual_scores(
             dim_columns = [[] for _ in dims]
         battery_e = _battery(e_rows, inst, positions, min_items) if has_e else None
         battery_p = _battery(p_rows, inst, positions, min_items)
-    item_tests = tuple(t_test_of_differences(c, confidence) for c in columns)
+    # Gaps are differences of integer answers, so sums are exact integer sums.
+    item_tests = tuple(t_test_of_differences(c, confidence, integers=True) for c in columns)
     if fast_dim_tests is not None:
         dim_tests = FrozenDict(dict(zip(dims, fast_dim_tests, strict=True)))
     else:
@@ -913,7 +914,7 @@ def servqual_scores(
     dimension_gaps = FrozenDict({d: t.mean for d, t in dim_tests.items()})
     unweighted = _mean(list(dimension_gaps.values()))
     n_pairs = sum(len(c) for c in columns)
-    pooled = math.fsum(math.fsum(c) for c in columns) / n_pairs if n_pairs else _NAN
+    pooled = sum(sum(c) for c in columns) / n_pairs if n_pairs else _NAN
     met = [len(c) - sum(map((0).__gt__, c)) for c in columns]
     item_fulfilment = tuple(m / len(c) if c else _NAN for m, c in zip(met, columns, strict=True))
     dim_fulfilment = {}

@@ -225,8 +225,16 @@ def _pairs(x: Sequence[float | None], y: Sequence[float | None]) -> list[float]:
     return [a - b for a, b in zip(x, y, strict=True) if a is not None and b is not None]
 
 
-def t_test_of_differences(diffs: Sequence[float], confidence: float = 0.95) -> PairedTest:
+def t_test_of_differences(
+    diffs: Sequence[float], confidence: float = 0.95, *, integers: bool = False
+) -> PairedTest:
     """Return the one-sample t-test of differences against zero (the paired t-test).
+
+    Args:
+        diffs: The paired differences.
+        confidence: Level of the interval.
+        integers: The caller guarantees every difference is an ``int`` (sums are then exact
+            and the type check is skipped).
 
     Example:
         >>> t_test_of_differences([1.0, 2.0, 3.0]).t
@@ -241,7 +249,7 @@ def t_test_of_differences(diffs: Sequence[float], confidence: float = 0.95) -> P
             mean=nan, sd=nan, n=0, t=nan, df=0, p_value=nan, ci_low=nan, ci_high=nan,
             cohens_dz=nan, confidence=confidence,
         )  # fmt: skip
-    if set(map(type, diffs)) <= _INT_ONLY:
+    if integers or set(map(type, diffs)) <= _INT_ONLY:
         # Integer differences (Likert gaps): exact sums, one pass in C.
         total = sum(diffs)
         mean = total / n
