@@ -202,18 +202,34 @@ def test_rater_view_orders_dimensions_as_the_mnemonic():
     ]
 
 
-def test_zone_reproduces_published_libqual_row():
-    # LibQUAL+ 2002 results, "Comparison of ULG libraries for spring 2002 and spring 2003",
-    # Lehigh University, http://www.lehigh.edu/~inulg/LibQUAL02-04.htm, item AS-3 "Willingness to
-    # help users", Institution J: Min 5.70, Des 7.72, Per 6.92, adequacy (Gap 1) 1.22,
-    # superiority (Gap 2) -0.80 on the 1-9 scale. 100 respondents built to those column means.
-    def column(mean):
-        total = round(mean * 100)
-        low = total // 100
-        highs = total - low * 100
-        return [low + 1] * highs + [low] * (100 - highs)
+# LibQUAL+ results, "Comparison of ULG libraries for spring 2002 and spring 2003 LibQUAL surveys",
+# Lehigh University, http://www.lehigh.edu/~inulg/LibQUAL02-04.htm (1-9 scale; "Gap 1" is the
+# adequacy gap, "Gap 2" the superiority gap):
+#   AS-3 "Willingness to help users", Institution J: Min 5.70, Des 7.72, Per 6.92, 1.22, -0.80
+#   AS-3, Institution K: Min 6.81, Des 7.90, Per 6.85, 0.04, -1.05
+#   AS-7 "Employees who are consistently courteous", Institution F: Min 6.90, Des 8.26,
+#   Per 6.86, -0.04, -1.40
+LIBQUAL_ROWS = [
+    (5.70, 7.72, 6.92, 1.22, -0.80, ZonePosition.WITHIN),
+    (6.81, 7.90, 6.85, 0.04, -1.05, ZonePosition.WITHIN),
+    (6.90, 8.26, 6.86, -0.04, -1.40, ZonePosition.BELOW),
+]
 
-    mins, dess, pers = column(5.70), column(7.72), column(6.92)
+
+def _column(mean):
+    # 100 answers on the 1-9 scale whose mean is the published (two-decimal) mean.
+    total = round(mean * 100)
+    low = total // 100
+    highs = total - low * 100
+    return [low + 1] * highs + [low] * (100 - highs)
+
+
+@pytest.mark.parametrize(
+    ("minimum", "desired", "perceived", "adequacy", "superiority", "position"), LIBQUAL_ROWS
+)
+def test_zone_reproduces_published_libqual_rows(
+    minimum, desired, perceived, adequacy, superiority, position
+):
     rs = [
         ServqualResponse(
             instrument=SERVQUAL_THREE_COLUMN,
@@ -221,11 +237,14 @@ def test_zone_reproduces_published_libqual_row():
             desired=[d] * 22,
             perceptions=[p] * 22,
         )
-        for m, d, p in zip(mins, dess, pers)
+        for m, d, p in zip(_column(minimum), _column(desired), _column(perceived))
     ]
     zone = servqual_scores(rs).zone
-    assert (round(zone.adequacy_items[0], 2), round(zone.superiority_items[0], 2)) == (1.22, -0.80)
-    assert zone.item_positions[0] == ZonePosition.WITHIN
+    assert (adequacy, superiority) == (
+        round(zone.adequacy_items[0], 2),
+        round(zone.superiority_items[0], 2),
+    )
+    assert position == zone.item_positions[0]
 
 
 def _three(m, d, p):
@@ -458,3 +477,38 @@ def test_per_respondent_scores_follow_input_order():
     ]
     scores = servqual_scores(rs).respondent_scores()
     assert [(s.respondent_id, s.unweighted) for s in scores] == [("a", -1.0), ("b", -3.0)]
+
+
+labels = st.text(
+    alphabet=st.characters(min_codepoint=32, max_codepoint=0x1EF9), min_size=1, max_size=12
+).filter(str.strip)
+
+
+@given(
+    st.lists(
+        st.tuples(labels, st.sampled_from(["tangibles", "ease", "speed"]), st.booleans(), labels),
+        min_size=1,
+        max_size=8,
+    ),
+    st.integers(0, 3),
+    st.integers(1, 9),
+)
+def test_instrument_json_round_trips_any_instrument(rows, low, span):
+    items = [
+        Item(number=i, dimension=d, text=t, labels={"vi": vi}, reverse=rev)
+        for i, (t, d, rev, vi) in enumerate(rows, start=1)
+    ]
+    inst = Instrument(name="custom", items=items, scale=(low, low + span))
+    assert inst == Instrument.from_json(inst.to_json())
+
+
+@given(
+    sparse,
+    sparse,
+    st.sampled_from([None, "vip"]),
+    st.sampled_from([None, "chat", "email"]),
+    st.one_of(st.none(), st.dates()),
+)
+def test_response_dict_round_trips(e, p, segment, channel, when):
+    r = _resp(e, p, segment=segment, channel=channel, date=when, respondent_id="x")
+    assert r == ServqualResponse.from_dict(r.to_dict())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import TypeAlias
 
 import attrs
@@ -239,6 +239,52 @@ class ServqualResponse:
             raise SurveyError(
                 f"ServqualResponse.importance points must sum to 100, got {total:g}{self._who()}"
             )
+
+    @classmethod
+    def from_dict(
+        cls, data: Mapping[str, object], *, instrument: Instrument = SERVQUAL_1991
+    ) -> ServqualResponse:
+        """Build a response from :meth:`to_dict` output (or any mapping with those keys).
+
+        Args:
+            data: The plain data; ``"instrument"`` in it must match ``instrument.name`` if given.
+            instrument: The instrument the answers belong to.
+
+        Raises:
+            SurveyError: If the data name another instrument or fail validation.
+
+        Example:
+            >>> r = ServqualResponse(expectations=[7] * 22, perceptions=["n/a"] + [5] * 21)
+            >>> ServqualResponse.from_dict(r.to_dict()) == r
+            True
+        """
+        name = data.get("instrument")
+        if name is not None and name != instrument.name:
+            raise SurveyError(
+                f"response data answer {name!r}, not the instrument given ({instrument.name!r})"
+            )
+        when = data.get("date")
+        if isinstance(when, str):
+            try:
+                when = (
+                    date.fromisoformat(when[:10])
+                    if len(when) <= 10
+                    else datetime.fromisoformat(when)
+                )
+            except ValueError as exc:
+                raise SurveyError(f"ServqualResponse.date is not an ISO date: {when!r}") from exc
+        return cls(
+            expectations=data.get("expectations") or (),  # type: ignore[arg-type]
+            perceptions=data.get("perceptions"),  # type: ignore[arg-type]
+            minimum=data.get("minimum"),  # type: ignore[arg-type]
+            desired=data.get("desired"),  # type: ignore[arg-type]
+            importance=data.get("importance"),  # type: ignore[arg-type]
+            instrument=instrument,
+            respondent_id=data.get("respondent_id"),  # type: ignore[arg-type]
+            segment=data.get("segment"),  # type: ignore[arg-type]
+            channel=data.get("channel"),  # type: ignore[arg-type]
+            date=when,  # type: ignore[arg-type]
+        )
 
     def to_dict(self) -> dict[str, object]:
         """Return the response as plain data (``"not_applicable"`` for N/A answers).
