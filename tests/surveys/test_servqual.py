@@ -387,29 +387,34 @@ def _assert_same_test(a, b):
         assert (math.isnan(x) and math.isnan(y)) or x == pytest.approx(y, rel=1e-9, abs=1e-12)
 
 
+def _row_by_row_dimension_column(cols, min_items, counter):
+    out = []
+    for row in zip(*cols):
+        vals = [v for v in row if v is not None]
+        out.append(sum(vals) / len(vals) if len(vals) >= max(min_items, 1) else None)
+    return out, None
+
+
 @given(
     st.lists(st.tuples(answers, answers), min_size=2, max_size=6),
     st.sampled_from([SERVQUAL_1991, SERVQUAL_1988]),
 )
-def test_fast_path_matches_general_path(pairs, instrument):
+def test_exact_dimension_tests_match_row_by_row_tests(pairs, instrument):
     import cs8.surveys._servqual as impl
 
     rs = [_resp(e, p, instrument=instrument) for e, p in pairs]
     fast = servqual_scores(rs)
-    original = impl._fast_columns
-    impl._fast_columns = lambda *args: None
+    original = impl._dimension_column
+    impl._dimension_column = _row_by_row_dimension_column
     try:
         slow = servqual_scores(rs)
     finally:
-        impl._fast_columns = original
-    for a, b in zip(slow.item_tests, fast.item_tests):
-        _assert_same_test(a, b)
-    for battery in ("perceptions", "expectations"):
-        a, b = getattr(slow, battery), getattr(fast, battery)
-        assert a.items == pytest.approx(b.items)
-        assert dict(a.dimensions) == pytest.approx(dict(b.dimensions))
+        impl._dimension_column = original
     for d in DIMS:
         _assert_same_test(slow.dimension_tests[d], fast.dimension_tests[d])
+    for battery in ("perceptions", "expectations"):
+        a, b = getattr(slow, battery), getattr(fast, battery)
+        assert dict(a.dimensions) == pytest.approx(dict(b.dimensions))
     flat_slow = [v for row in slow.respondent_dimension_gaps for v in row]
     flat_fast = [v for row in fast.respondent_dimension_gaps for v in row]
     assert flat_slow == pytest.approx(flat_fast)
