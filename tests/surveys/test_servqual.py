@@ -387,7 +387,7 @@ def _assert_same_test(a, b):
         assert (math.isnan(x) and math.isnan(y)) or x == pytest.approx(y, rel=1e-9, abs=1e-12)
 
 
-def _row_by_row_dimension_column(cols, min_items, counter):
+def _row_by_row_dimension_column(cols, min_items, counter, complete=False):
     out = []
     for row in zip(*cols):
         vals = [v for v in row if v is not None]

@@ -691,33 +691,45 @@ def _zone(
     )
 
 
-def _columns(rows: Sequence[tuple[Answer, ...]], inst: Instrument) -> list[list[Answer]]:
-    """Transpose validated rows (k answers each) into k columns, reverse-keyed items reversed."""
+def _columns(
+    rows: Sequence[tuple[Answer, ...]], inst: Instrument
+) -> tuple[list[list[Answer]], bool]:
+    """Transpose validated rows (k answers each) into k columns, reverse-keyed items reversed.
+
+    Also says whether every answer is present (validated answers are ints, None or N/A).
+    """
     k = inst.k
     # Slicing the flattened table is much faster than zip(*rows) over many rows.
     flat = list(itertools.chain.from_iterable(rows))
+    distinct = set(flat)
+    complete = None not in distinct and NOT_APPLICABLE not in distinct
     cols: list[list[Answer]] = [flat[j::k] for j in range(k)]
     s = inst.scale[0] + inst.scale[1]
     for j in inst._reverse_index:
-        cols[j] = [s - v if type(v) is int else v for v in cols[j]]
-    return cols
+        if complete:
+            cols[j] = list(map(s.__sub__, cols[j]))  # type: ignore[arg-type]
+        else:
+            cols[j] = [s - v if type(v) is int else v for v in cols[j]]
+    return cols, complete
 
 
 def _has_missing(col: Sequence[object]) -> bool:
-    return None in col or NOT_APPLICABLE in col
+    distinct = set(col)
+    return None in distinct or NOT_APPLICABLE in distinct
 
 
 def _dimension_column(
     cols: Sequence[Sequence[int | None]],
     min_items: int,
     counter: _Counter | None,
+    complete: bool = False,
 ) -> tuple[list[float | None], list[int] | None]:
     """Each respondent's mean over ``cols`` (None below ``min_items`` answers).
 
     Also returns the respondents' integer sums when every answer is present (for exact tests).
     """
     size = len(cols)
-    if size >= min_items and not any(None in c for c in cols):
+    if size >= min_items and (complete or not any(None in set(c) for c in cols)):
         sums: list[int] = (
             list(map(sum, zip(*cols, strict=True))) if size > 1 else list(cols[0])  # type: ignore[arg-type]
         )
@@ -738,6 +750,7 @@ def _dimension_column(
 
 def _battery_scores(
     cols: Sequence[Sequence[Answer]],
+    complete: bool,
     inst: Instrument,
     positions: Sequence[tuple[int, ...]],
     min_items: int,
@@ -745,16 +758,29 @@ def _battery_scores(
     if not cols or not cols[0]:
         nan_dims = FrozenDict(dict.fromkeys(inst.dimensions, _NAN))
         return BatteryScores(items=(_NAN,) * inst.k, dimensions=nan_dims, overall=_NAN)
+    if complete:
+        n = len(cols[0])
+        items = tuple(sum(c) / n for c in cols)  # type: ignore[arg-type]
+        if min_items <= min(len(pos) for pos in positions):
+            # Everyone answered everything: the mean of respondents' dimension means is the
+            # mean of the item means.
+            dims = FrozenDict(
+                {
+                    d: math.fsum(items[j] for j in pos) / len(pos)
+                    for d, pos in zip(inst.dimensions, positions, strict=True)
+                }
+            )
+            return BatteryScores(items=items, dimensions=dims, overall=_mean(list(dims.values())))
     numeric: list[list[int | None]] = [
         [v if type(v) is int else None for v in c] if _has_missing(c) else c  # type: ignore[misc]
         for c in cols
     ]
     items = tuple(_mean([v for v in c if v is not None]) for c in numeric)
-    dims = {}
+    dims_d = {}
     for d, pos in zip(inst.dimensions, positions, strict=True):
         values, _ = _dimension_column([numeric[j] for j in pos], min_items, None)
-        dims[d] = _mean([v for v in values if v is not None])
-    frozen = FrozenDict(dims)
+        dims_d[d] = _mean([v for v in values if v is not None])
+    frozen = FrozenDict(dims_d)
     return BatteryScores(items=items, dimensions=frozen, overall=_mean(list(frozen.values())))
 
 
@@ -762,11 +788,12 @@ def _gap_columns(
     p_cols: Sequence[Sequence[Answer]],
     e_cols: Sequence[Sequence[Answer]],
     counter: _Counter,
+    complete: bool,
 ) -> list[list[int | None]]:
     """P - E per item and respondent (None unless both answered); count what is left out."""
     out: list[list[int | None]] = []
     for p, e in zip(p_cols, e_cols, strict=True):
-        if not _has_missing(p) and not _has_missing(e):
+        if complete or (not _has_missing(p) and not _has_missing(e)):
             out.append(list(map(operator.sub, p, e)))
             continue
         g = [
@@ -863,22 +890,27 @@ def servqual_scores(
         r.minimum is not None and r.desired is not None for r in rs
     )
     n = len(rs)
-    p_cols = _columns([r.perceptions for r in rs], inst)
+    p_cols, p_complete = _columns([r.perceptions for r in rs], inst)
     no_e = (None,) * k
-    e_cols = _columns([r.expectations or no_e for r in rs], inst) if has_e else []
-    battery_p = _battery_scores(p_cols, inst, positions, min_items)
-    battery_e = _battery_scores(e_cols, inst, positions, min_items) if has_e else None
+    e_cols, e_complete = (
+        _columns([r.expectations or no_e for r in rs], inst) if has_e else ([], False)
+    )
+    battery_p = _battery_scores(p_cols, p_complete, inst, positions, min_items)
+    battery_e = _battery_scores(e_cols, e_complete, inst, positions, min_items) if has_e else None
+    complete = p_complete and e_complete
     columns: list[list[int]] = [[] for _ in range(k)]
     dim_full: list[list[float | None]] = [[None] * n for _ in dims]
     dim_tests_list: list[PairedTest] = []
     if has_e:
-        gap_cols = _gap_columns(p_cols, e_cols, counter)
+        gap_cols = _gap_columns(p_cols, e_cols, counter, complete)
         columns = [
-            [v for v in c if v is not None] if None in c else c  # type: ignore[misc]
+            c if complete or None not in set(c) else [v for v in c if v is not None]  # type: ignore[misc]
             for c in gap_cols
         ]
         for i, pos in enumerate(positions):
-            values, sums = _dimension_column([gap_cols[j] for j in pos], min_items, counter)
+            values, sums = _dimension_column(
+                [gap_cols[j] for j in pos], min_items, counter, complete
+            )
             dim_full[i] = values
             if sums is not None:
                 # Exact test on integer sums, rescaled by the number of items.
@@ -898,17 +930,18 @@ def servqual_scores(
         dim_tests_list = [t_test_of_differences([], confidence) for _ in dims]
     dim_columns = [[v for v in c if v is not None] for c in dim_full]
     dim_rows: list[tuple[float | None, ...]] = list(zip(*dim_full, strict=True))
-    weighted_rows: list[float | None] = []
-    for r, row in zip(rs, dim_rows, strict=True):
-        pts = r.importance
-        if pts is None or not has_e:
-            weighted_rows.append(None)
-        elif None in row:
+    weighted_rows: list[float | None] = [None] * n
+    with_points = [i for i, r in enumerate(rs) if r.importance is not None] if has_e else []
+    for i in with_points:
+        pts, row = rs[i].importance, dim_rows[i]
+        if pts is None:
+            continue
+        if None in row:
             counter.add("weighted_incomplete")
-            weighted_rows.append(None)
         else:
-            weighted_rows.append(
-                math.fsum(pts.get(d, 0.0) / 100.0 * v for d, v in zip(dims, row, strict=True))
+            weighted_rows[i] = math.fsum(
+                pts.get(d, 0.0) / 100.0 * v  # type: ignore[operator]
+                for d, v in zip(dims, row, strict=True)
             )
     e_rows: list[tuple[Answer, ...]] = []
     if managers is not None:
