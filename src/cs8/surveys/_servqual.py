@@ -957,7 +957,9 @@ def servqual_scores(
     unweighted = _mean(list(dimension_gaps.values()))
     n_pairs = sum(len(c) for c in columns)
     pooled = sum(sum(c) for c in columns) / n_pairs if n_pairs else _NAN
-    met = [len(c) - sum(map((0).__gt__, c)) for c in columns]
+    # Gaps are integers between low - high and high - low: count the negative ones exactly.
+    negative = range(inst.scale[0] - inst.scale[1], 0)
+    met = [len(c) - sum(c.count(v) for v in negative) for c in columns]
     item_fulfilment = tuple(m / len(c) if c else _NAN for m, c in zip(met, columns, strict=True))
     dim_fulfilment = {}
     for d, pos in zip(dims, positions, strict=True):
