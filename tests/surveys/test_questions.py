@@ -21,9 +21,12 @@ AT = datetime(2026, 3, 2, 9, tzinfo=UTC)
 
 
 def test_standard_scales():
-    assert [
-        q.scale for q in (CSAT_QUESTION, NPS_QUESTION, CES_QUESTION, CES_EFFORT_QUESTION)
-    ] == [(1, 5), (0, 10), (1, 7), (1, 5)]
+    assert [q.scale for q in (CSAT_QUESTION, NPS_QUESTION, CES_QUESTION, CES_EFFORT_QUESTION)] == [
+        (1, 5),
+        (0, 10),
+        (1, 7),
+        (1, 5),
+    ]
 
 
 def test_every_question_has_english_and_vietnamese():

@@ -165,3 +165,58 @@ def test_1988_reverse_keyed_items_are_reversed_before_alpha():
         rs.append(ServqualResponse(instrument=SERVQUAL_1988, expectations=raw, perceptions=raw))
     reports = dimension_reliability(rs)
     assert pytest.approx(reports[Dimension.EMPATHY].alpha) == 1.0
+
+
+def _pairwise_alpha(rows):
+    k = len(rows[0])
+
+    def cov(i, j):
+        pairs = [(r[i], r[j]) for r in rows if r[i] is not None and r[j] is not None]
+        n = len(pairs)
+        mi = sum(a for a, _ in pairs) / n
+        mj = sum(b for _, b in pairs) / n
+        return sum((a - mi) * (b - mj) for a, b in pairs) / (n - 1)
+
+    c = [[cov(i, j) for j in range(k)] for i in range(k)]
+    total = sum(map(sum, c))
+    if abs(total) < 1e-6:
+        return math.nan  # variance of the total near zero: alpha undefined or unstable
+    return k / (k - 1) * (1 - sum(c[i][i] for i in range(k)) / total)
+
+
+sparse_tables = st.integers(2, 5).flatmap(
+    lambda k: st.lists(
+        st.lists(
+            st.one_of(st.integers(1, 7), st.integers(1, 7), st.integers(1, 7), st.none()),
+            min_size=k,
+            max_size=k,
+        ),
+        min_size=6,
+        max_size=20,
+    )
+)
+
+
+@given(sparse_tables)
+def test_pairwise_alpha_matches_brute_force(rows):
+    k = len(rows[0])
+    for i in range(k):
+        for j in range(k):
+            pairs = [r for r in rows if r[i] is not None and r[j] is not None]
+            if len(pairs) < 3 or len({r[i] for r in pairs}) < 2 or len({r[j] for r in pairs}) < 2:
+                return  # undefined covariances: nothing to compare
+    expected = _pairwise_alpha(rows)
+    if math.isnan(expected):
+        return
+    assert expected == pytest.approx(cronbach_alpha(rows, missing="pairwise"), rel=1e-9, abs=1e-9)
+
+
+@given(sparse_tables)
+def test_listwise_alpha_uses_complete_rows_only(rows):
+    complete = [r for r in rows if None not in r]
+    if len(complete) < 2:
+        with pytest.raises(SurveyError):
+            cronbach_alpha(rows)
+        return
+    a, b = cronbach_alpha(rows), cronbach_alpha(complete)
+    assert (math.isnan(a) and math.isnan(b)) or a == b

@@ -202,18 +202,34 @@ def test_rater_view_orders_dimensions_as_the_mnemonic():
     ]
 
 
-def test_zone_reproduces_published_libqual_row():
-    # LibQUAL+ 2002 results, "Comparison of ULG libraries for spring 2002 and spring 2003",
-    # Lehigh University, http://www.lehigh.edu/~inulg/LibQUAL02-04.htm, item AS-3 "Willingness to
-    # help users", Institution J: Min 5.70, Des 7.72, Per 6.92, adequacy (Gap 1) 1.22,
-    # superiority (Gap 2) -0.80 on the 1-9 scale. 100 respondents built to those column means.
-    def column(mean):
-        total = round(mean * 100)
-        low = total // 100
-        highs = total - low * 100
-        return [low + 1] * highs + [low] * (100 - highs)
+# LibQUAL+ results, "Comparison of ULG libraries for spring 2002 and spring 2003 LibQUAL surveys",
+# Lehigh University, http://www.lehigh.edu/~inulg/LibQUAL02-04.htm (1-9 scale; "Gap 1" is the
+# adequacy gap, "Gap 2" the superiority gap):
+#   AS-3 "Willingness to help users", Institution J: Min 5.70, Des 7.72, Per 6.92, 1.22, -0.80
+#   AS-3, Institution K: Min 6.81, Des 7.90, Per 6.85, 0.04, -1.05
+#   AS-7 "Employees who are consistently courteous", Institution F: Min 6.90, Des 8.26,
+#   Per 6.86, -0.04, -1.40
+LIBQUAL_ROWS = [
+    (5.70, 7.72, 6.92, 1.22, -0.80, ZonePosition.WITHIN),
+    (6.81, 7.90, 6.85, 0.04, -1.05, ZonePosition.WITHIN),
+    (6.90, 8.26, 6.86, -0.04, -1.40, ZonePosition.BELOW),
+]
 
-    mins, dess, pers = column(5.70), column(7.72), column(6.92)
+
+def _column(mean):
+    # 100 answers on the 1-9 scale whose mean is the published (two-decimal) mean.
+    total = round(mean * 100)
+    low = total // 100
+    highs = total - low * 100
+    return [low + 1] * highs + [low] * (100 - highs)
+
+
+@pytest.mark.parametrize(
+    ("minimum", "desired", "perceived", "adequacy", "superiority", "position"), LIBQUAL_ROWS
+)
+def test_zone_reproduces_published_libqual_rows(
+    minimum, desired, perceived, adequacy, superiority, position
+):
     rs = [
         ServqualResponse(
             instrument=SERVQUAL_THREE_COLUMN,
@@ -221,11 +237,14 @@ def test_zone_reproduces_published_libqual_row():
             desired=[d] * 22,
             perceptions=[p] * 22,
         )
-        for m, d, p in zip(mins, dess, pers)
+        for m, d, p in zip(_column(minimum), _column(desired), _column(perceived))
     ]
     zone = servqual_scores(rs).zone
-    assert (round(zone.adequacy_items[0], 2), round(zone.superiority_items[0], 2)) == (1.22, -0.80)
-    assert zone.item_positions[0] == ZonePosition.WITHIN
+    assert (adequacy, superiority) == (
+        round(zone.adequacy_items[0], 2),
+        round(zone.superiority_items[0], 2),
+    )
+    assert position == zone.item_positions[0]
 
 
 def _three(m, d, p):
@@ -360,3 +379,141 @@ def test_unweighted_equals_weighted_with_equal_points(pairs):
     rs = [_resp(e, p) for e, p in pairs]
     rep = servqual_scores(rs, weights=dict.fromkeys(DIMS, 20))
     assert rep.unweighted == pytest.approx(rep.weighted)
+
+
+def _assert_same_test(a, b):
+    for name in ("mean", "sd", "ci_low", "ci_high", "t", "p_value", "cohens_dz"):
+        x, y = getattr(a, name), getattr(b, name)
+        assert (math.isnan(x) and math.isnan(y)) or x == pytest.approx(y, rel=1e-9, abs=1e-12)
+
+
+def _row_by_row_dimension_column(cols, min_items, counter, complete=False):
+    out = []
+    for row in zip(*cols):
+        vals = [v for v in row if v is not None]
+        out.append(sum(vals) / len(vals) if len(vals) >= max(min_items, 1) else None)
+    return out, None
+
+
+@given(
+    st.lists(st.tuples(answers, answers), min_size=2, max_size=6),
+    st.sampled_from([SERVQUAL_1991, SERVQUAL_1988]),
+)
+def test_exact_dimension_tests_match_row_by_row_tests(pairs, instrument):
+    import cs8.surveys._servqual as impl
+
+    rs = [_resp(e, p, instrument=instrument) for e, p in pairs]
+    fast = servqual_scores(rs)
+    original = impl._dimension_column
+    impl._dimension_column = _row_by_row_dimension_column
+    try:
+        slow = servqual_scores(rs)
+    finally:
+        impl._dimension_column = original
+    for d in DIMS:
+        _assert_same_test(slow.dimension_tests[d], fast.dimension_tests[d])
+    for battery in ("perceptions", "expectations"):
+        a, b = getattr(slow, battery), getattr(fast, battery)
+        assert dict(a.dimensions) == pytest.approx(dict(b.dimensions))
+    flat_slow = [v for row in slow.respondent_dimension_gaps for v in row]
+    flat_fast = [v for row in fast.respondent_dimension_gaps for v in row]
+    assert flat_slow == pytest.approx(flat_fast)
+
+
+maybe = st.one_of(st.integers(1, 7), st.none(), st.just("n/a"))
+sparse = st.lists(maybe, min_size=22, max_size=22)
+
+
+@given(st.lists(st.tuples(sparse, sparse), min_size=1, max_size=6), st.integers(1, 3))
+def test_missing_answers_match_brute_force(pairs, min_items):
+    rs = [_resp(e, p) for e, p in pairs]
+    rep = servqual_scores(rs, min_items=min_items)
+    ok = [[isinstance(e[j], int) and isinstance(p[j], int) for j in range(22)] for e, p in pairs]
+    for j in range(22):
+        gaps = [p[j] - e[j] for (e, p), row in zip(pairs, ok) if row[j]]
+        expected = sum(gaps) / len(gaps) if gaps else math.nan
+        got = rep.item_gaps[j]
+        assert (math.isnan(expected) and math.isnan(got)) or expected == pytest.approx(got)
+    too_few = 0
+    for d in DIMS:
+        pos = SERVQUAL_1991.positions(d)
+        per = []
+        for (e, p), row in zip(pairs, ok):
+            vals = [p[j] - e[j] for j in pos if row[j]]
+            if len(vals) >= min_items:
+                per.append(sum(vals) / len(vals))
+            else:
+                too_few += 1
+        expected = sum(per) / len(per) if per else math.nan
+        got = rep.dimension_gaps[d]
+        assert (math.isnan(expected) and math.isnan(got)) or expected == pytest.approx(got)
+    assert too_few == rep.left_out.get("dimension_too_few_items", 0)
+    answers = [v for e, p in pairs for v in (*e, *p)]
+    used = 2 * sum(map(sum, ok))
+    left = sum(rep.left_out.get(k, 0) for k in ("missing", "not_applicable", "unpaired"))
+    assert len(answers) - used == left
+
+
+def test_digit_strings_are_read_as_scores():
+    r = _resp(["7"] * 22, [" 5"] * 22)
+    assert (r.expectations[0], r.perceptions[0]) == (7, 5)
+
+
+def test_unknown_channel_raises_survey_error():
+    with pytest.raises(SurveyError, match="channel must be one of"):
+        _resp([7] * 22, [7] * 22, channel="kiosk")
+
+
+def test_welch_test_reproduces_r_sleep_example():
+    # R documentation of t.test (stats package): `t.test(extra ~ group, data = sleep)` (Welch)
+    # prints t = -1.8608, df = 17.776, p-value = 0.07939.
+    # https://stat.ethz.ch/R-manual/R-devel/library/stats/html/t.test.html
+    from cs8.surveys._servqual import _welch_p
+
+    g1 = [0.7, -1.6, -0.2, -1.2, -0.1, 3.4, 3.7, 0.8, 0.0, 2.0]
+    g2 = [1.9, 0.8, 1.1, 0.1, -0.1, 4.4, 5.5, 1.6, 4.6, 3.4]
+    assert round(_welch_p(g1, g2), 5) == 0.07939
+
+
+def test_per_respondent_scores_follow_input_order():
+    rs = [
+        _resp([7] * 22, [6] * 22, respondent_id="a"),
+        _resp([7] * 22, [4] * 22, respondent_id="b"),
+    ]
+    scores = servqual_scores(rs).respondent_scores()
+    assert [(s.respondent_id, s.unweighted) for s in scores] == [("a", -1.0), ("b", -3.0)]
+
+
+labels = st.text(
+    alphabet=st.characters(min_codepoint=32, max_codepoint=0x1EF9), min_size=1, max_size=12
+).filter(str.strip)
+
+
+@given(
+    st.lists(
+        st.tuples(labels, st.sampled_from(["tangibles", "ease", "speed"]), st.booleans(), labels),
+        min_size=1,
+        max_size=8,
+    ),
+    st.integers(0, 3),
+    st.integers(1, 9),
+)
+def test_instrument_json_round_trips_any_instrument(rows, low, span):
+    items = [
+        Item(number=i, dimension=d, text=t, labels={"vi": vi}, reverse=rev)
+        for i, (t, d, rev, vi) in enumerate(rows, start=1)
+    ]
+    inst = Instrument(name="custom", items=items, scale=(low, low + span))
+    assert inst == Instrument.from_json(inst.to_json())
+
+
+@given(
+    sparse,
+    sparse,
+    st.sampled_from([None, "vip"]),
+    st.sampled_from([None, "chat", "email"]),
+    st.one_of(st.none(), st.dates()),
+)
+def test_response_dict_round_trips(e, p, segment, channel, when):
+    r = _resp(e, p, segment=segment, channel=channel, date=when, respondent_id="x")
+    assert r == ServqualResponse.from_dict(r.to_dict())

@@ -44,7 +44,14 @@ class Tabular(abc.ABC):
 
     @abc.abstractmethod
     def to_dicts(self) -> list[Row]:
-        """Return the result as a list of plain rows (one dict per row)."""
+        """Return the result as a list of plain rows (one dict per row).
+
+        Example:
+            >>> from cs8.surveys import ServqualResponse, servqual_scores
+            >>> r = ServqualResponse(expectations=[7] * 22, perceptions=[6] * 22)
+            >>> servqual_scores([r]).to_dicts()[1]["dimension"]
+            'reliability'
+        """
 
     def _title(self) -> str:
         return ""
@@ -88,13 +95,33 @@ class Tabular(abc.ABC):
         return f"<table>{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
     def to_pandas(self) -> pandas.DataFrame:
-        """Return the rows as a pandas DataFrame (needs ``cs8[dataframe]``)."""
+        """Return the rows as a pandas DataFrame (needs ``cs8[dataframe]``).
+
+        Raises:
+            MissingExtraError: If pandas is not installed.
+
+        Example:
+            >>> from cs8.surveys import ServqualResponse, servqual_scores
+            >>> r = ServqualResponse(expectations=[7] * 22, perceptions=[6] * 22)
+            >>> servqual_scores([r]).to_pandas()["gap"].tolist()
+            [-1.0, -1.0, -1.0, -1.0, -1.0]
+        """
         pd = require("pandas", "dataframe", "to_pandas()")
         frame: pandas.DataFrame = pd.DataFrame(self.to_dicts())
         return frame
 
     def to_polars(self) -> polars.DataFrame:
-        """Return the rows as a polars DataFrame (needs ``cs8[dataframe]``)."""
+        """Return the rows as a polars DataFrame (needs ``cs8[dataframe]``).
+
+        Raises:
+            MissingExtraError: If polars is not installed.
+
+        Example:
+            >>> from cs8.surveys import ServqualResponse, servqual_scores
+            >>> r = ServqualResponse(expectations=[7] * 22, perceptions=[6] * 22)
+            >>> servqual_scores([r]).to_polars().shape
+            (5, 8)
+        """
         pl = require("polars", "dataframe", "to_polars()")
         frame: polars.DataFrame = pl.DataFrame(self.to_dicts(), strict=False)
         return frame

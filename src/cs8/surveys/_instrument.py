@@ -218,6 +218,10 @@ class Instrument:
     Raises:
         SurveyError: If there are no items, item numbers repeat or the scale is not ``low < high``.
 
+    Attributes:
+        dimensions: The dimensions in order of first appearance.
+        k: The number of items.
+
     Example:
         >>> short = SERVQUAL_1991.subset([1, 5, 10, 14, 18], name="RATER-5")
         >>> len(short.items), short.dimensions[0]
@@ -234,6 +238,8 @@ class Instrument:
     dimensions: tuple[DimensionKey, ...] = attrs.field(init=False)
     _dimension_index: tuple[int, ...] = attrs.field(init=False, repr=False, eq=False)
     _reverse_index: tuple[int, ...] = attrs.field(init=False, repr=False, eq=False)
+    _allowed: frozenset[int] = attrs.field(init=False, repr=False, eq=False)
+    k: int = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
         if not self.items:
@@ -257,16 +263,8 @@ class Instrument:
         object.__setattr__(
             self, "_reverse_index", tuple(k for k, i in enumerate(self.items) if i.reverse)
         )
-
-    @property
-    def k(self) -> int:
-        """Number of items.
-
-        Example:
-            >>> SERVQUAL_1991.k
-            22
-        """
-        return len(self.items)
+        object.__setattr__(self, "_allowed", frozenset(range(self.scale[0], self.scale[1] + 1)))
+        object.__setattr__(self, "k", len(self.items))
 
     def item(self, number: int) -> Item:
         """Return the item with published ``number``.

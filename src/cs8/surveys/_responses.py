@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import TypeAlias
 
 import attrs
@@ -52,6 +52,8 @@ def _answer(value: object) -> Answer:
             return NOT_APPLICABLE
         if key == "":
             return None
+        if key.lstrip("-").isdigit():
+            return int(key)
         raise SurveyError(f"not a score: {value!r}")
     if isinstance(value, bool):
         raise SurveyError(f"not a score: {value!r}")
@@ -93,7 +95,15 @@ def _desired(values: Iterable[object] | None) -> tuple[Answer, ...] | None:
 
 
 def _opt_channel(value: Channel | str | None) -> Channel | None:
-    return None if value is None else Channel(value)
+    if value is None or isinstance(value, Channel):
+        return value
+    try:
+        return Channel(value)
+    except ValueError:
+        known = ", ".join(c.value for c in Channel)
+        raise SurveyError(
+            f"ServqualResponse.channel must be one of {known}, got {value!r}"
+        ) from None
 
 
 def _importance(
@@ -115,15 +125,17 @@ def _importance(
 class ServqualResponse:
     """One respondent's answers, in the order of the instrument's items.
 
-    Answers are integers on the instrument's scale, ``None`` (not answered) or
-    :data:`NOT_APPLICABLE`; both kinds of missing answer are kept and counted by the scoring.
+    Answers are integers on the instrument's scale (digit strings such as ``"5"`` are read as
+    integers), ``None`` or ``""`` (not answered) or :data:`NOT_APPLICABLE` (also ``"n/a"``); both
+    kinds of missing answer are kept and counted by the scoring.
 
     Args:
         expectations: Expected levels (empty for SERVPERF and the three-column format).
         perceptions: Perceived levels.
         minimum: Minimum adequate levels (three-column format).
         desired: Desired levels (three-column format).
-        importance: Points the respondent gave each dimension, summing to 100.
+        importance: Points the respondent gave each dimension, summing to 100 (a dimension left
+            out gets 0 points).
         instrument: The questionnaire answered (SERVQUAL 1991 by default).
         respondent_id: Who answered, for messages and per-respondent scores.
         segment: Respondent segment (any label, e.g. ``"vip"``).
@@ -160,7 +172,23 @@ class ServqualResponse:
 
     def __attrs_post_init__(self) -> None:
         inst = self.instrument
+        if type(inst) is not Instrument and not isinstance(inst, Instrument):
+            raise SurveyError(
+                f"ServqualResponse.instrument must be an Instrument, got {inst!r}{self._who()}"
+            )
         fmt = inst.format
+        if (
+            fmt is ResponseFormat.GAP
+            and self.minimum is None
+            and self.desired is None
+            and self.importance is None
+        ):
+            # Fast path: the converters left only ints when every answer is present, so the set
+            # of distinct answers being within the scale settles the whole check.
+            allowed = inst._allowed
+            e, p = self.expectations, self.perceptions
+            if len(e) == len(p) == inst.k and set(e) <= allowed and set(p) <= allowed:
+                return
         if fmt is ResponseFormat.GAP or self.expectations:
             self._check("expectations", self.expectations)
         self._check("perceptions", self.perceptions)
@@ -187,11 +215,6 @@ class ServqualResponse:
                 f"got {got}{self._who()}"
             )
         low, high = inst.scale
-        try:
-            if low <= min(values) and max(values) <= high:  # type: ignore[type-var,operator]
-                return
-        except TypeError:
-            pass
         for item, v in zip(inst.items, values, strict=True):
             if isinstance(v, int) and not low <= v <= high:
                 raise SurveyError(
@@ -216,6 +239,52 @@ class ServqualResponse:
             raise SurveyError(
                 f"ServqualResponse.importance points must sum to 100, got {total:g}{self._who()}"
             )
+
+    @classmethod
+    def from_dict(
+        cls, data: Mapping[str, object], *, instrument: Instrument = SERVQUAL_1991
+    ) -> ServqualResponse:
+        """Build a response from :meth:`to_dict` output (or any mapping with those keys).
+
+        Args:
+            data: The plain data; ``"instrument"`` in it must match ``instrument.name`` if given.
+            instrument: The instrument the answers belong to.
+
+        Raises:
+            SurveyError: If the data name another instrument or fail validation.
+
+        Example:
+            >>> r = ServqualResponse(expectations=[7] * 22, perceptions=["n/a"] + [5] * 21)
+            >>> ServqualResponse.from_dict(r.to_dict()) == r
+            True
+        """
+        name = data.get("instrument")
+        if name is not None and name != instrument.name:
+            raise SurveyError(
+                f"response data answer {name!r}, not the instrument given ({instrument.name!r})"
+            )
+        when = data.get("date")
+        if isinstance(when, str):
+            try:
+                when = (
+                    date.fromisoformat(when[:10])
+                    if len(when) <= 10
+                    else datetime.fromisoformat(when)
+                )
+            except ValueError as exc:
+                raise SurveyError(f"ServqualResponse.date is not an ISO date: {when!r}") from exc
+        return cls(
+            expectations=data.get("expectations") or (),  # type: ignore[arg-type]
+            perceptions=data.get("perceptions"),  # type: ignore[arg-type]
+            minimum=data.get("minimum"),  # type: ignore[arg-type]
+            desired=data.get("desired"),  # type: ignore[arg-type]
+            importance=data.get("importance"),  # type: ignore[arg-type]
+            instrument=instrument,
+            respondent_id=data.get("respondent_id"),  # type: ignore[arg-type]
+            segment=data.get("segment"),  # type: ignore[arg-type]
+            channel=data.get("channel"),  # type: ignore[arg-type]
+            date=when,  # type: ignore[arg-type]
+        )
 
     def to_dict(self) -> dict[str, object]:
         """Return the response as plain data (``"not_applicable"`` for N/A answers).

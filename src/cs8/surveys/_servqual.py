@@ -20,7 +20,7 @@ import math
 import operator
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from datetime import date, datetime
-from typing import Literal, cast
+from typing import Literal
 
 import attrs
 
@@ -35,7 +35,7 @@ from cs8.surveys._instrument import (
     Instrument,
     ResponseFormat,
 )
-from cs8.surveys._responses import Answer, Missing, ServqualResponse
+from cs8.surveys._responses import NOT_APPLICABLE, Answer, Missing, ServqualResponse
 from cs8.surveys._stats import (
     PairedTest,
     WilcoxonTest,
@@ -691,70 +691,123 @@ def _zone(
     )
 
 
-def _fast_columns(
-    rs: Sequence[ServqualResponse],
-    inst: Instrument,
-    positions: Sequence[tuple[int, ...]],
-    confidence: float,
-) -> (
-    tuple[list[list[int]], list[list[float]], list[PairedTest], BatteryScores, BatteryScores] | None
-):
-    """Column-wise scoring when every answer is present; ``None`` sends the caller to the slow path.
+def _columns(
+    rows: Sequence[tuple[Answer, ...]], inst: Instrument
+) -> tuple[list[list[Answer]], bool]:
+    """Transpose validated rows (k answers each) into k columns, reverse-keyed items reversed.
 
-    Dimension tests run on each respondent's integer sum of item gaps and are rescaled by the
-    number of items, which keeps the sums exact.
+    Also says whether every answer is present (validated answers are ints, None or N/A).
     """
     k = inst.k
-    n = len(rs)
-    # Validated rows all have k answers, so slicing the flattened table gives the columns
-    # (much faster than zip(*rows) over many rows).
-    p_flat = list(itertools.chain.from_iterable(r.perceptions for r in rs))
-    e_flat = list(itertools.chain.from_iterable(r.expectations for r in rs))
-    if len(p_flat) != n * k or len(e_flat) != n * k:
-        return None
-    # Answers may still hold None or N/A: arithmetic below then raises TypeError.
-    p_cols = cast("list[Sequence[int]]", [p_flat[j::k] for j in range(k)])
-    e_cols = cast("list[Sequence[int]]", [e_flat[j::k] for j in range(k)])
+    # Slicing the flattened table is much faster than zip(*rows) over many rows.
+    flat = list(itertools.chain.from_iterable(rows))
+    distinct = set(flat)
+    complete = None not in distinct and NOT_APPLICABLE not in distinct
+    cols: list[list[Answer]] = [flat[j::k] for j in range(k)]
     s = inst.scale[0] + inst.scale[1]
-    try:
-        for j in inst._reverse_index:
-            p_cols[j] = tuple(map(s.__sub__, p_cols[j]))
-            e_cols[j] = tuple(map(s.__sub__, e_cols[j]))
-        gaps: list[list[int]] = [
-            list(map(operator.sub, p, e)) for p, e in zip(p_cols, e_cols, strict=True)
-        ]
-    except TypeError:
-        return None
-    dim_cols: list[list[float]] = []
-    dim_tests: list[PairedTest] = []
-    for pos in positions:
-        size = len(pos)
-        sums = (
-            list(map(sum, zip(*[gaps[j] for j in pos], strict=True))) if size > 1 else gaps[pos[0]]
+    for j in inst._reverse_index:
+        if complete:
+            cols[j] = list(map(s.__sub__, cols[j]))  # type: ignore[arg-type]
+        else:
+            cols[j] = [s - v if type(v) is int else v for v in cols[j]]
+    return cols, complete
+
+
+def _has_missing(col: Sequence[object]) -> bool:
+    distinct = set(col)
+    return None in distinct or NOT_APPLICABLE in distinct
+
+
+def _dimension_column(
+    cols: Sequence[Sequence[int | None]],
+    min_items: int,
+    counter: _Counter | None,
+    complete: bool = False,
+) -> tuple[list[float | None], list[int] | None]:
+    """Each respondent's mean over ``cols`` (None below ``min_items`` answers).
+
+    Also returns the respondents' integer sums when every answer is present (for exact tests).
+    """
+    size = len(cols)
+    if size >= min_items and (complete or not any(None in set(c) for c in cols)):
+        sums: list[int] = (
+            list(map(sum, zip(*cols, strict=True))) if size > 1 else list(cols[0])  # type: ignore[arg-type]
         )
-        dim_cols.append(list(map(float(size).__rtruediv__, sums)))
-        t = t_test_of_differences(sums, confidence)
-        dim_tests.append(
-            attrs.evolve(
-                t,
-                mean=t.mean / size,
-                sd=t.sd / size,
-                ci_low=t.ci_low / size,
-                ci_high=t.ci_high / size,
+        return list(map(float(size).__rtruediv__, sums)), sums
+    out: list[float | None] = []
+    short = 0
+    for row in zip(*cols, strict=True):
+        vals = [v for v in row if v is not None]
+        if vals and len(vals) >= min_items:
+            out.append(sum(vals) / len(vals))
+        else:
+            out.append(None)
+            short += 1
+    if counter is not None and short:
+        counter.add("dimension_too_few_items", short)
+    return out, None
+
+
+def _battery_scores(
+    cols: Sequence[Sequence[Answer]],
+    complete: bool,
+    inst: Instrument,
+    positions: Sequence[tuple[int, ...]],
+    min_items: int,
+) -> BatteryScores:
+    if not cols or not cols[0]:
+        nan_dims = FrozenDict(dict.fromkeys(inst.dimensions, _NAN))
+        return BatteryScores(items=(_NAN,) * inst.k, dimensions=nan_dims, overall=_NAN)
+    if complete:
+        n = len(cols[0])
+        items = tuple(sum(c) / n for c in cols)  # type: ignore[arg-type]
+        if min_items <= min(len(pos) for pos in positions):
+            # Everyone answered everything: the mean of respondents' dimension means is the
+            # mean of the item means.
+            dims = FrozenDict(
+                {
+                    d: math.fsum(items[j] for j in pos) / len(pos)
+                    for d, pos in zip(inst.dimensions, positions, strict=True)
+                }
             )
-        )
+            return BatteryScores(items=items, dimensions=dims, overall=_mean(list(dims.values())))
+    numeric: list[list[int | None]] = [
+        [v if type(v) is int else None for v in c] if _has_missing(c) else c  # type: ignore[misc]
+        for c in cols
+    ]
+    items = tuple(_mean([v for v in c if v is not None]) for c in numeric)
+    dims_d = {}
+    for d, pos in zip(inst.dimensions, positions, strict=True):
+        values, _ = _dimension_column([numeric[j] for j in pos], min_items, None)
+        dims_d[d] = _mean([v for v in values if v is not None])
+    frozen = FrozenDict(dims_d)
+    return BatteryScores(items=items, dimensions=frozen, overall=_mean(list(frozen.values())))
 
-    def battery(cols: Sequence[Sequence[int]]) -> BatteryScores:
-        items = tuple(sum(c) / n for c in cols)
-        dims = FrozenDict(
-            {
-                d: math.fsum(items[j] for j in pos) / len(pos)
-                for d, pos in zip(inst.dimensions, positions, strict=True)
-            }
-        )
-        return BatteryScores(items=items, dimensions=dims, overall=_mean(list(dims.values())))
 
-    return gaps, dim_cols, dim_tests, battery(e_cols), battery(p_cols)
+def _gap_columns(
+    p_cols: Sequence[Sequence[Answer]],
+    e_cols: Sequence[Sequence[Answer]],
+    counter: _Counter,
+    complete: bool,
+) -> list[list[int | None]]:
+    """P - E per item and respondent (None unless both answered); count what is left out."""
+    out: list[list[int | None]] = []
+    for p, e in zip(p_cols, e_cols, strict=True):
+        if complete or (not _has_missing(p) and not _has_missing(e)):
+            out.append(list(map(operator.sub, p, e)))
+            continue
+        g = [
+            a - b if type(a) is int and type(b) is int else None for a, b in zip(p, e, strict=True)
+        ]
+        out.append(g)
+        n = len(g)
+        paired = n - g.count(None)
+        for col in (p, e):
+            missing, na = col.count(None), col.count(NOT_APPLICABLE)
+            counter.add("missing", missing)
+            counter.add("not_applicable", na)
+            counter.add("unpaired", n - missing - na - paired)
+    return out
 
 
 def servqual_scores(
@@ -833,88 +886,80 @@ def servqual_scores(
     has_e = inst.format is ResponseFormat.GAP or any(r.expectations for r in rs)
     counter = _Counter()
 
-    sizes = [len(pos) for pos in positions]
-    enough_items = min_items <= min(sizes)
     needs_zone = inst.format is ResponseFormat.THREE_COLUMN or any(
         r.minimum is not None and r.desired is not None for r in rs
     )
-    fast = (
-        _fast_columns(rs, inst, positions, confidence)
-        if has_e and enough_items and not needs_zone
-        else None
+    n = len(rs)
+    p_cols, p_complete = _columns([r.perceptions for r in rs], inst)
+    no_e = (None,) * k
+    e_cols, e_complete = (
+        _columns([r.expectations or no_e for r in rs], inst) if has_e else ([], False)
     )
-    fast_dim_tests: list[PairedTest] | None = None
-    e_rows: list[tuple[Answer, ...]] = []
-    p_rows: list[tuple[Answer, ...]] = []
-    dim_rows: list[Sequence[float | None]]
-    weighted_rows: list[float | None]
-    battery_e: BatteryScores | None
-    if fast is not None:
-        columns, dim_cols, fast_dim_tests, battery_e, battery_p = fast
-        dim_columns = dim_cols
-        dim_rows = list(zip(*dim_cols, strict=True))
-        weighted_rows = [
-            None
-            if r.importance is None
-            else math.fsum(
-                r.importance.get(d, 0.0) / 100.0 * v for d, v in zip(dims, row, strict=True)
-            )
-            for r, row in zip(rs, dim_rows, strict=True)
+    battery_p = _battery_scores(p_cols, p_complete, inst, positions, min_items)
+    battery_e = _battery_scores(e_cols, e_complete, inst, positions, min_items) if has_e else None
+    complete = p_complete and e_complete
+    columns: list[list[int]] = [[] for _ in range(k)]
+    dim_full: list[list[float | None]] = [[None] * n for _ in dims]
+    dim_tests_list: list[PairedTest] = []
+    if has_e:
+        gap_cols = _gap_columns(p_cols, e_cols, counter, complete)
+        columns = [
+            c if complete or None not in set(c) else [v for v in c if v is not None]  # type: ignore[misc]
+            for c in gap_cols
         ]
-        if managers is not None:
-            e_rows = [_reverse(r.expectations, rev, s) for r in rs]
-    else:
-        gap_rows: list[list[int | None]] = []
-        dim_rows = []
-        weighted_rows = []
-        no_e = (None,) * k
-        for r in rs:
-            p = _reverse(r.perceptions, rev, s) if rev else r.perceptions
-            p_rows.append(p)
-            if not has_e:
-                continue
-            e = r.expectations or no_e
-            if rev:
-                e = _reverse(e, rev, s)
-            e_rows.append(e)
-            g = _diffs(p, e, counter)
-            dm = _dimension_means(g, positions, min_items, counter)
-            gap_rows.append(g)
-            dim_rows.append(dm)
-            pts = r.importance
-            if pts is None:
-                weighted_rows.append(None)
-            elif None in dm:
-                counter.add("weighted_incomplete")
-                weighted_rows.append(None)
-            else:
-                weighted_rows.append(
-                    math.fsum(pts.get(d, 0.0) / 100.0 * v for d, v in zip(dims, dm, strict=True))  # type: ignore[operator]
+        for i, pos in enumerate(positions):
+            values, sums = _dimension_column(
+                [gap_cols[j] for j in pos], min_items, counter, complete
+            )
+            dim_full[i] = values
+            if sums is not None:
+                # Exact test on integer sums, rescaled by the number of items.
+                size = len(pos)
+                t = t_test_of_differences(sums, confidence, integers=True)
+                t = attrs.evolve(
+                    t,
+                    mean=t.mean / size,
+                    sd=t.sd / size,
+                    ci_low=t.ci_low / size,
+                    ci_high=t.ci_high / size,
                 )
-        if has_e:
-            columns = [[v for v in col if v is not None] for col in zip(*gap_rows, strict=True)]
-            dim_columns = [[v for v in col if v is not None] for col in zip(*dim_rows, strict=True)]
-        else:
-            columns = [[] for _ in range(k)]
-            dim_columns = [[] for _ in dims]
-        battery_e = _battery(e_rows, inst, positions, min_items) if has_e else None
-        battery_p = _battery(p_rows, inst, positions, min_items)
-    item_tests = tuple(t_test_of_differences(c, confidence) for c in columns)
-    if fast_dim_tests is not None:
-        dim_tests = FrozenDict(dict(zip(dims, fast_dim_tests, strict=True)))
+            else:
+                t = t_test_of_differences([v for v in values if v is not None], confidence)
+            dim_tests_list.append(t)
     else:
-        dim_tests = FrozenDict(
-            {
-                d: t_test_of_differences(c, confidence)
-                for d, c in zip(dims, dim_columns, strict=True)
-            }
-        )
+        dim_tests_list = [t_test_of_differences([], confidence) for _ in dims]
+    dim_columns = [[v for v in c if v is not None] for c in dim_full]
+    dim_rows: list[tuple[float | None, ...]] = list(zip(*dim_full, strict=True))
+    weighted_rows: list[float | None] = [None] * n
+    with_points = [i for i, r in enumerate(rs) if r.importance is not None] if has_e else []
+    for i in with_points:
+        pts, row = rs[i].importance, dim_rows[i]
+        if pts is None:
+            continue
+        if None in row:
+            counter.add("weighted_incomplete")
+        else:
+            weighted_rows[i] = math.fsum(
+                pts.get(d, 0.0) / 100.0 * v  # type: ignore[operator]
+                for d, v in zip(dims, row, strict=True)
+            )
+    e_rows: list[tuple[Answer, ...]] = []
+    if managers is not None:
+        e_rows = [_reverse(r.expectations or no_e, rev, s) for r in rs]
+    p_rows: list[tuple[Answer, ...]] = []
+    if needs_zone:
+        p_rows = [_reverse(r.perceptions, rev, s) for r in rs]
+
+    item_tests = tuple(t_test_of_differences(c, confidence, integers=True) for c in columns)
+    dim_tests = FrozenDict(dict(zip(dims, dim_tests_list, strict=True)))
     item_gaps = tuple(t.mean for t in item_tests)
     dimension_gaps = FrozenDict({d: t.mean for d, t in dim_tests.items()})
     unweighted = _mean(list(dimension_gaps.values()))
     n_pairs = sum(len(c) for c in columns)
-    pooled = math.fsum(math.fsum(c) for c in columns) / n_pairs if n_pairs else _NAN
-    met = [len(c) - sum(map((0).__gt__, c)) for c in columns]
+    pooled = sum(sum(c) for c in columns) / n_pairs if n_pairs else _NAN
+    # Gaps are integers between low - high and high - low: count the negative ones exactly.
+    negative = range(inst.scale[0] - inst.scale[1], 0)
+    met = [len(c) - sum(c.count(v) for v in negative) for c in columns]
     item_fulfilment = tuple(m / len(c) if c else _NAN for m, c in zip(met, columns, strict=True))
     dim_fulfilment = {}
     for d, pos in zip(dims, positions, strict=True):
@@ -981,10 +1026,8 @@ def servqual_scores(
         zone=zone,
         gap1=gap1,
         respondent_ids=tuple(r.respondent_id for r in rs),
-        respondent_dimension_gaps=tuple(tuple(row) for row in dim_rows)
-        if has_e
-        else tuple((None,) * len(dims) for _ in rs),
-        respondent_weighted=tuple(weighted_rows) if has_e else (None,) * len(rs),
+        respondent_dimension_gaps=tuple(dim_rows),
+        respondent_weighted=tuple(weighted_rows),
     )
 
 

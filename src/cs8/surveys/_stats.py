@@ -101,7 +101,12 @@ def t_cdf(t: float, df: float) -> float:
         raise SurveyError(f"t distribution df must be positive, got {df!r}")
     if math.isinf(t):
         return 1.0 if t > 0 else 0.0
-    tail = 0.5 * betainc(df / 2.0, 0.5, df / (df + t * t))
+    t2 = t * t
+    if t2 < df:
+        # Near the centre use P(|T| <= |t|) = I_{t^2/(df+t^2)}(1/2, df/2): no cancellation.
+        inner = 0.5 * betainc(0.5, df / 2.0, t2 / (df + t2))
+        return 0.5 + inner if t > 0 else 0.5 - inner
+    tail = 0.5 * betainc(df / 2.0, 0.5, df / (df + t2))
     return 1.0 - tail if t > 0 else tail
 
 
@@ -220,8 +225,16 @@ def _pairs(x: Sequence[float | None], y: Sequence[float | None]) -> list[float]:
     return [a - b for a, b in zip(x, y, strict=True) if a is not None and b is not None]
 
 
-def t_test_of_differences(diffs: Sequence[float], confidence: float = 0.95) -> PairedTest:
+def t_test_of_differences(
+    diffs: Sequence[float], confidence: float = 0.95, *, integers: bool = False
+) -> PairedTest:
     """Return the one-sample t-test of differences against zero (the paired t-test).
+
+    Args:
+        diffs: The paired differences.
+        confidence: Level of the interval.
+        integers: The caller guarantees every difference is an ``int`` (sums are then exact
+            and the type check is skipped).
 
     Example:
         >>> t_test_of_differences([1.0, 2.0, 3.0]).t
@@ -236,7 +249,7 @@ def t_test_of_differences(diffs: Sequence[float], confidence: float = 0.95) -> P
             mean=nan, sd=nan, n=0, t=nan, df=0, p_value=nan, ci_low=nan, ci_high=nan,
             cohens_dz=nan, confidence=confidence,
         )  # fmt: skip
-    if set(map(type, diffs)) <= _INT_ONLY:
+    if integers or set(map(type, diffs)) <= _INT_ONLY:
         # Integer differences (Likert gaps): exact sums, one pass in C.
         total = sum(diffs)
         mean = total / n
@@ -249,7 +262,12 @@ def t_test_of_differences(diffs: Sequence[float], confidence: float = 0.95) -> P
             mean=mean, sd=nan, n=n, t=nan, df=0, p_value=nan, ci_low=nan, ci_high=nan,
             cohens_dz=nan, confidence=confidence,
         )  # fmt: skip
-    ss = ss_exact if ss_exact is not None else math.fsum([(d - mean) ** 2 for d in diffs])
+    if ss_exact is not None:
+        ss = ss_exact
+    elif min(diffs) == max(diffs):
+        ss = 0.0  # all equal: no spread, whatever rounding the mean carries
+    else:
+        ss = math.fsum([(d - mean) ** 2 for d in diffs])
     sd = math.sqrt(ss / (n - 1))
     df = n - 1
     se = sd / math.sqrt(n)
