@@ -96,8 +96,10 @@ def _opt_channel(value: Channel | str | None) -> Channel | None:
 
 
 def _int_pair(value: Iterable[int]) -> tuple[int, int]:
-    pair = tuple(value)
-    return pair  # type: ignore[return-value]  # the length is checked after construction
+    items = tuple(value)
+    if len(items) != 2:
+        raise InvalidValueError(f"SurveyResponse.scale must be (low, high), got {items!r}")
+    return items[0], items[1]
 
 
 def _events(values: Iterable[TicketEvent]) -> tuple[TicketEvent, ...]:
@@ -874,8 +876,6 @@ class SurveyResponse:
         return self.kind.default_scale
 
     def __attrs_post_init__(self) -> None:
-        if len(self.scale) != 2:
-            raise InvalidValueError(f"SurveyResponse.scale must be (low, high), got {self.scale!r}")
         low, high = self.scale
         if not low < high:
             raise InvalidValueError(f"SurveyResponse.scale must be (low, high), got {self.scale!r}")
