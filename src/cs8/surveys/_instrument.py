@@ -81,6 +81,8 @@ RATER_ORDER: tuple[Dimension, ...] = (
 )
 
 DimensionKey = Dimension | str
+# Mappings are invariant in their key: accept dimension-keyed and name-keyed ones alike.
+DimensionWeights = Mapping[Dimension, float] | Mapping[str, float] | Mapping[DimensionKey, float]
 
 
 class ResponseFormat(_LowerEnum):

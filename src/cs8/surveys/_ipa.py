@@ -30,7 +30,7 @@ import attrs
 from cs8._enums import _LowerEnum
 from cs8.exceptions import SurveyError
 from cs8.surveys._display import Row, Tabular
-from cs8.surveys._instrument import Dimension, DimensionKey
+from cs8.surveys._instrument import Dimension, DimensionKey, DimensionWeights
 from cs8.surveys._reliability import Cell
 from cs8.surveys._responses import Missing
 from cs8.surveys._servqual import ServqualReport
@@ -301,7 +301,7 @@ def derived_importance(
 
 def servqual_ipa(
     report: ServqualReport,
-    importance: Mapping[DimensionKey, float] | Mapping[int, float],
+    importance: DimensionWeights | Mapping[int, float],
     *,
     level: Literal["dimension", "item"] = "dimension",
     importance_cut: float | None = None,

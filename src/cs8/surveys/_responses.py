@@ -16,6 +16,7 @@ from cs8.surveys._instrument import (
     SERVQUAL_1991,
     Dimension,
     DimensionKey,
+    DimensionWeights,
     Instrument,
     ResponseFormat,
 )
@@ -107,7 +108,7 @@ def _opt_channel(value: Channel | str | None) -> Channel | None:
 
 
 def _importance(
-    value: Mapping[DimensionKey, float] | None,
+    value: DimensionWeights | None,
 ) -> FrozenDict[DimensionKey, float] | None:
     if value is None:
         return None

@@ -18,7 +18,7 @@ from __future__ import annotations
 import itertools
 import math
 import operator
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from datetime import date, datetime
 from typing import Literal
 
@@ -32,6 +32,7 @@ from cs8.surveys._instrument import (
     RATER_ORDER,
     Dimension,
     DimensionKey,
+    DimensionWeights,
     Instrument,
     ResponseFormat,
 )
@@ -449,9 +450,7 @@ class ServqualReport(Tabular):
         return rows
 
 
-def _check_weights(
-    weights: Mapping[DimensionKey, float], inst: Instrument
-) -> dict[DimensionKey, float]:
+def _check_weights(weights: DimensionWeights, inst: Instrument) -> dict[DimensionKey, float]:
     out: dict[DimensionKey, float] = {}
     for key, value in weights.items():
         dim: DimensionKey
@@ -812,7 +811,7 @@ def _gap_columns(
 
 def servqual_scores(
     responses: Iterable[ServqualResponse],
-    weights: Mapping[DimensionKey, float] | None = None,
+    weights: DimensionWeights | None = None,
     *,
     min_items: int = 1,
     confidence: float = 0.95,
