@@ -439,7 +439,10 @@ class AgentPool:
         if at is not None:
             if at is not self._at[0]:  # a backlog is assigned at one instant: convert it once
                 self._at = (require_aware(at, "AgentPool.assign(at)"), at.timestamp())
+            earlier = self._at[1] < slot.last
             slot.last_at, slot.last = self._at
+            if earlier:  # a longest-idle key that drops must be re-ranked now, not lazily
+                self._touched(slot)
         # Keys only grow on assignment: entries are corrected lazily when they reach a heap's top.
 
     def release(self, agent_id: str, channel: Channel | str) -> None:
