@@ -18,7 +18,7 @@ from cs8.routing import (
     RoundRobin,
     Weighted,
 )
-from tests.routing._engine import CHANNELS, MIN, T0, agents, needs_langs, needs_skills
+from tests.routing._engine import CHANNELS, MIN, T0, agents, needs_langs, needs_skills, workforce
 
 STRATEGIES = [
     LeastBusy(),
@@ -152,30 +152,6 @@ operation = st.one_of(
     ),
     st.tuples(st.just("copy")),
 )
-
-
-@st.composite
-def workforce(draw: st.DrawFn) -> list[Agent]:
-    """Agents most of whom qualify for most kinds of work, so that decisions are contested."""
-    n = draw(st.integers(2, 9))
-    online, away = AgentStatus.ONLINE, AgentStatus.AWAY
-    return [
-        Agent(
-            id=f"a{i:03d}",
-            channels=draw(st.sets(st.sampled_from(CHANNELS), min_size=2)),
-            skills=draw(
-                st.fixed_dictionaries(
-                    {}, optional={k: st.integers(0, 4) for k in ("billing", "refunds", "tech")}
-                )
-            ),
-            capacity=draw(st.integers(1, 5)),
-            active_tickets=draw(st.sampled_from([0, 0, 0.5, 1])),
-            status=draw(st.sampled_from([online, online, online, away])),
-            languages=draw(st.sets(st.sampled_from(["en", "vi"]), min_size=1)),
-            last_assigned_at=draw(st.none() | st.integers(0, 9).map(lambda m: T0 - m * MIN)),
-        )
-        for i in draw(st.lists(st.integers(0, 30), min_size=n, max_size=n, unique=True))
-    ]
 
 
 @given(

@@ -32,7 +32,7 @@ from cs8.routing import (
     handoff_context,
     load_rules,
 )
-from tests.routing._engine import MIN, T0, agents, ticket
+from tests.routing._engine import MIN, T0, ticket, workforce
 
 
 def when(field: str, value: object, op: str = "equals") -> object:
@@ -534,7 +534,7 @@ backlog = st.lists(
         st.integers(0, 30),
         st.sampled_from([None, "refund", "tech"]),
     ),
-    max_size=25,
+    max_size=40,
 )
 SKILL_RULES = RuleSet(
     rules=[
@@ -560,7 +560,7 @@ def _tickets(spec: list) -> list:
     ]
 
 
-@given(agents(max_size=8), backlog, st.booleans())
+@given(workforce(), backlog, st.booleans())
 def test_assign_never_overfills_an_agent(team: list[Agent], spec: list, away: bool) -> None:
     weights = ChannelWeights(weights={"chat": 0.5})
     result = Router(rules=SKILL_RULES, weights=weights, away_fallback=away).assign(
@@ -578,7 +578,7 @@ def test_assign_never_overfills_an_agent(team: list[Agent], spec: list, away: bo
             assert result.loads[agent.id] == pytest.approx(agent.active_tickets + added[agent.id])
 
 
-@given(agents(max_size=8), backlog, st.randoms(use_true_random=False))
+@given(workforce(), backlog, st.randoms(use_true_random=False))
 def test_assign_does_not_depend_on_input_order(
     team: list[Agent], spec: list, rnd: random.Random
 ) -> None:
@@ -592,7 +592,7 @@ def test_assign_does_not_depend_on_input_order(
     assert (a.decisions, a.loads) == (b.decisions, b.loads)
 
 
-@given(agents(max_size=8), backlog)
+@given(workforce(), backlog)
 def test_explained_and_fast_routing_choose_the_same_agents(team: list[Agent], spec: list) -> None:
     tickets = _tickets(spec)
     a = Router(rules=SKILL_RULES).assign(tickets, team, now=T0)
