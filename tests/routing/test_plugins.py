@@ -392,3 +392,40 @@ def test_random_plugin_arguments_give_rule_set_or_rule_error(args: dict[str, obj
     except RuleError:
         result = None
     assert result is None or isinstance(result, RuleSet)
+
+
+def test_loading_entry_points_again_is_a_no_op(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example: object
+) -> None:
+    write_distribution(
+        tmp_path,
+        "cs8-example-again",
+        {"strategy.sticky_agent": "cs8_example_plugin:StickyAgent"},
+        group="cs8.routing.test-again",
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    registry = RuleRegistry()
+    first = registry.load_entry_points("cs8.routing.test-again")
+    strategy = registry.strategy("sticky_agent")
+    second = registry.load_entry_points("cs8.routing.test-again")
+    assert (first, second, True) == (
+        ("strategy.sticky_agent",),
+        (),
+        registry.strategy("sticky_agent") is strategy,
+    )
+
+
+def test_entry_point_does_not_replace_a_hand_registered_plugin(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example: object
+) -> None:
+    write_distribution(
+        tmp_path,
+        "cs8-example-clash",
+        {"condition.business_hours_only": "cs8_example_plugin:business_hours_only"},
+        group="cs8.routing.test-clash",
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    registry = RuleRegistry()
+    registry.register("condition", "business_hours_only", len)
+    with pytest.raises(PluginLoadError, match="already registered"):
+        registry.load_entry_points("cs8.routing.test-clash")

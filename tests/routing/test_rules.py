@@ -6,6 +6,7 @@ import json
 import pickle
 from datetime import UTC, datetime, timedelta
 from enum import Enum
+from pathlib import Path
 
 import attrs
 import pytest
@@ -333,6 +334,10 @@ DOC = {
 }
 
 
+# Twilio, "Lifecycle of a Task: Workflows and Assignment",
+# https://www.twilio.com/docs/taskrouter/lifecycle-task-workflows-and-assignment: a workflow
+# "evaluates linearly from the top to the bottom" and a task takes the first filter that matches;
+# "the default_filter is only invoked if a Task doesn't match any filters".
 def test_first_matching_rule_wins() -> None:
     rules = load_rules(DOC)
     ctx = make_ctx(channel="chat", customer=Customer(id="C1", segment="vip"))
@@ -459,6 +464,7 @@ def test_escalation_drops_skills() -> None:
     assert dict(actions.escalated(1).skills) == {"refunds": 3}
 
 
+# Twilio (same page): a task waits in each routing step for its timeout, then moves to the next.
 def test_steps_due_counts_steps_whose_time_has_come() -> None:
     actions = (
         load_rules(
@@ -704,3 +710,56 @@ def test_explain_shows_each_outcome_and_value_read() -> None:
         "ticket.tags has 'vip' [yes: ['b', 'vip']]) [yes]"
     )
     assert explained == expected
+
+
+def test_rule_set_pickles_after_use() -> None:
+    rules = load_rules(DOC)
+    rules.first_match(make_ctx(channel="chat"))
+    restored = pickle.loads(pickle.dumps(rules))
+    assert restored.first_match(make_ctx(channel="chat")).name == "chat"  # type: ignore[union-attr]
+
+
+def test_schema_allows_the_same_operators_per_field_as_the_loader() -> None:
+    from cs8.routing._conditions import OPERATORS
+
+    comparisons = rules_schema()["$defs"]["comparison"]["oneOf"]  # type: ignore[index]
+    in_schema = {
+        c["description"].split(":")[0]: {b["properties"]["op"]["const"] for b in c["anyOf"]}
+        for c in comparisons
+    }
+    assert in_schema == {name: set(OPERATORS[spec.kind]) for name, spec in FIELDS.items()}
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        cond("time.hour", "lt", 10**400),
+        cond("ticket.attributes.x", "between", [-(10**400), 10**400]),
+    ],
+)
+def test_huge_integers_compare_exactly(spec: dict[str, object]) -> None:
+    assert holds(spec, make_ctx(attributes={"x": 5})) is True
+
+
+def test_huge_duration_is_rule_error() -> None:
+    doc = {"rules": [{"name": "r", "when": cond("ticket.age", "gt", 10**400), "actions": {}}]}
+    with pytest.raises(RuleError, match=r"rules\[0\]\.when\.value: duration out of range"):
+        load_rules(doc)
+
+
+def test_rules_load_from_a_file(tmp_path: Path) -> None:
+    path = tmp_path / "rules.json"
+    path.write_text(json.dumps(DOC), encoding="utf-8")
+    assert load_rules(path) == load_rules(DOC)
+
+
+def test_error_in_a_file_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "rules.json"
+    path.write_text('{"rules": [{"name": "r", "actions": {"queue": 3}}]}', encoding="utf-8")
+    with pytest.raises(RuleError, match=r"rules\.json: rule 'r' at rules\[0\]\.actions\.queue"):
+        load_rules(path)
+
+
+def test_missing_file_is_rule_error(tmp_path: Path) -> None:
+    with pytest.raises(RuleError, match="cannot read the rule file"):
+        load_rules(tmp_path / "absent.json")

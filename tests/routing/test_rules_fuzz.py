@@ -26,7 +26,7 @@ from cs8.routing import (
     dump_rules,
     load_rules,
 )
-from cs8.routing._conditions import OPERATORS
+from cs8.routing._conditions import OPERATORS, possible_channels
 from cs8.routing._context import SLA_STATES
 
 JSON = Any
@@ -38,6 +38,7 @@ scalars = (
     st.none()
     | st.booleans()
     | st.integers(min_value=-(10**12), max_value=10**12)
+    | st.sampled_from([10**400, -(10**400), 2**63])
     | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(max_size=12)
     | st.sampled_from(
@@ -509,3 +510,18 @@ def brute(spec: JSON, ctx: RoutingContext) -> bool:
 @given(conditions, contexts())
 def test_compiled_condition_agrees_with_brute_force(spec: JSON, ctx: RoutingContext) -> None:
     assert brute(spec, ctx) == compile_condition(spec)(ctx)
+
+
+@given(conditions, contexts())
+def test_condition_never_holds_outside_its_possible_channels(
+    spec: JSON, ctx: RoutingContext
+) -> None:
+    compiled = compile_condition(spec)
+    assert not compiled(ctx) or ctx.ticket.channel in possible_channels(compiled)
+
+
+@given(documents(), contexts())
+def test_first_match_equals_a_linear_scan(doc: JSON, ctx: RoutingContext) -> None:
+    rules = load_rules(doc)
+    scanned = next((rule for rule in rules.rules if rule.matches(ctx)), None)
+    assert scanned == rules.first_match(ctx)

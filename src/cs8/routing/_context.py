@@ -85,8 +85,13 @@ def _state_value(value: object) -> str:
 def _seconds(value: object) -> float:
     if isinstance(value, timedelta):
         return value.total_seconds()
-    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
-        return float(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            seconds = float(value)
+        except OverflowError:
+            seconds = math.inf
+        if math.isfinite(seconds):
+            return seconds
     raise InvalidValueError(
         f"SlaSnapshot.remaining must be a timedelta or a number of seconds, got {value!r}"
     )

@@ -39,8 +39,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from importlib import metadata
-from typing import Literal, NamedTuple, Protocol, TypeAlias, cast, runtime_checkable
+from typing import TYPE_CHECKING, Literal, NamedTuple, Protocol, TypeAlias, cast, runtime_checkable
 
 from cs8._frozen import FrozenDict
 from cs8._models import Agent
@@ -48,6 +47,9 @@ from cs8.exceptions import InvalidValueError, PluginLoadError, UnknownFieldError
 from cs8.routing._conditions import ConditionFactory
 from cs8.routing._context import RoutingContext
 from cs8.routing._rules import BUILTIN_STRATEGY_NAMES, RoutingRule, RuleActions
+
+if TYPE_CHECKING:
+    from importlib import metadata
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -160,10 +162,12 @@ class RuleRegistry:
         cs8.exceptions.UnknownFieldError: no condition plugin named 'nope' (registered: none)
     """
 
-    __slots__ = ("_plugins",)
+    __slots__ = ("_origins", "_plugins")
 
     def __init__(self) -> None:
         self._plugins: dict[str, dict[str, object]] = {kind: {} for kind in _KINDS}
+        # Which entry point each loaded plugin came from, so loading again is a no-op.
+        self._origins: dict[tuple[str, str], str] = {}
 
     def __repr__(self) -> str:
         parts = ", ".join(f"{kind}s={sorted(self._plugins[kind])}" for kind in _KINDS)
@@ -233,6 +237,7 @@ class RuleRegistry:
         if name in self._plugins[kind] and not replace:
             raise InvalidValueError(f"a {kind} plugin named {name!r} is already registered")
         self._plugins[kind][name] = obj
+        self._origins.pop((kind, name), None)
 
     def unregister(self, kind: PluginKind, name: str) -> None:
         """Remove the ``kind`` plugin called ``name``.
@@ -249,6 +254,7 @@ class RuleRegistry:
         """
         self.lookup(kind, name)
         del self._plugins[kind][name]
+        self._origins.pop((kind, name), None)
 
     # ------------------------------------------------------------------ looking up
 
@@ -366,7 +372,8 @@ class RuleRegistry:
             replace: Let loaded plugins replace ones already registered under the same name.
 
         Returns:
-            The entry-point names registered, sorted.
+            The entry-point names registered by this call, sorted (loading again registers
+            nothing new and returns an empty tuple).
 
         Raises:
             PluginLoadError: If an entry point is badly named, fails to import, or gives an object
@@ -376,7 +383,9 @@ class RuleRegistry:
             >>> RuleRegistry().load_entry_points("cs8.no-such-group")
             ()
         """
-        staged: dict[tuple[str, str], tuple[object, str]] = {}
+        from importlib import metadata  # only when asked: importing cs8 scans nothing
+
+        staged: dict[tuple[str, str], tuple[object, str, str]] = {}
         seen_values: dict[str, str] = {}
         for ep in sorted(metadata.entry_points(group=group), key=lambda e: (e.name, e.value)):
             package = _distribution(ep)
@@ -388,6 +397,10 @@ class RuleRegistry:
                     f"routing plugin {ep.name!r} from {package}: entry points in {group!r} must be "
                     f"named '<kind>.<name>' with kind one of {', '.join(_KINDS)}"
                 )
+            origin = f"{package}: {ep.value}"
+            if self._origins.get((kind, name)) == origin:
+                seen_values[ep.name] = ep.value
+                continue  # loaded from this very entry point before
             if (kind, name) in staged:
                 raise PluginLoadError(
                     f"routing plugin {ep.name!r} from {package}: the name is also provided by "
@@ -405,15 +418,16 @@ class RuleRegistry:
                     f"routing plugin {ep.name!r} from {package} failed to load: "
                     f"{type(exc).__name__}: {exc}"
                 ) from exc
-            if name in self._plugins[kind] and not replace and self._plugins[kind][name] is not obj:
+            if name in self._plugins[kind] and not replace:
                 raise PluginLoadError(
                     f"routing plugin {ep.name!r} from {package}: a {kind} plugin named {name!r} "
                     f"is already registered"
                 )
-            staged[(kind, name)] = (obj, package)
+            staged[(kind, name)] = (obj, package, origin)
             seen_values[ep.name] = ep.value
-        for (kind, name), (obj, _) in staged.items():
+        for (kind, name), (obj, _, origin) in staged.items():
             self._plugins[kind][name] = obj
+            self._origins[(kind, name)] = origin
         return tuple(sorted(f"{kind}.{name}" for kind, name in staged))
 
 

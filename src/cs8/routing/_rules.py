@@ -24,7 +24,8 @@ Interface note (for the router and for rule authors)
   of fields is :data:`cs8.routing.FIELDS`.
 * For traces: ``rule.when.name`` renders the condition; a compiled condition's
   ``when.explain(ctx)`` adds each comparison's outcome and the value it read.
-* Speed: ``RuleSet.first_match`` calls compiled closures directly (about 0.3 us per simple rule);
+* Speed: ``RuleSet.first_match`` only tries the rules whose conditions can hold on the ticket's
+  channel and calls their compiled closures directly (a fraction of a microsecond per simple rule);
   build one ``RoutingContext`` per decision and reuse it.
 
 Example:
@@ -45,16 +46,24 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping
+import os
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, runtime_checkable
 
 import attrs
 
-from cs8._enums import Priority
+from cs8._enums import Channel, Priority
 from cs8._frozen import FrozenDict
 from cs8.exceptions import InvalidValueError, RuleError
-from cs8.routing._conditions import ALWAYS, CompiledCondition, Condition, compile_condition
+from cs8.routing._conditions import (
+    ALWAYS,
+    CompiledCondition,
+    Condition,
+    Predicate,
+    compile_condition,
+    possible_channels,
+)
 from cs8.routing._context import RoutingContext
 from cs8.routing._schema import (
     JsonValue,
@@ -530,8 +539,10 @@ class RuleSet:
         default: The actions when no rule matches.
 
     Example:
-        >>> RuleSet().select  # doctest: +ELLIPSIS
-        <bound method RuleSet.select of RuleSet(rules=(), default=RuleActions(...))>
+        >>> rules = RuleSet(rules=[Rule(name="catch-all", actions=RuleActions(queue="triage"))],
+        ...                 default=RuleActions(queue="general"))
+        >>> len(rules), [rule.name for rule in rules], rules.default.queue
+        (1, ['catch-all'], 'general')
     """
 
     rules: tuple[RoutingRule, ...] = attrs.field(
@@ -540,16 +551,20 @@ class RuleSet:
     default: RuleActions = attrs.field(factory=RuleActions, validator=_check_default)
 
     @functools.cached_property
-    def _tests(self) -> tuple[tuple[Callable[[RoutingContext], bool], RoutingRule], ...]:
-        # Compiled conditions are called directly: two fewer calls per rule in the hot loop.
-        tests: list[tuple[Callable[[RoutingContext], bool], RoutingRule]] = []
+    def _tests(self) -> dict[Channel, tuple[tuple[Predicate, RoutingRule], ...]]:
+        # Per channel, the rules that can match a ticket on it, with their compiled closures
+        # (called directly: two fewer calls per rule in the hot loop).
+        tests: dict[Channel, list[tuple[Predicate, RoutingRule]]] = {c: [] for c in Channel}
         for rule in self.rules:
             when = rule.when if type(rule) is Rule else None
             if isinstance(when, CompiledCondition):
-                tests.append((when.predicate, rule))
+                test: Predicate = when.predicate
+                channels = possible_channels(when)
             else:
-                tests.append((rule.matches, rule))
-        return tuple(tests)
+                test, channels = rule.matches, frozenset(Channel)
+            for channel in channels:
+                tests[channel].append((test, rule))
+        return {c: tuple(t) for c, t in tests.items()}  # private and never changed; dict is faster
 
     def __len__(self) -> int:
         return len(self.rules)
@@ -569,7 +584,7 @@ class RuleSet:
             >>> RuleSet(rules=[Rule(name="any")]).first_match(ctx).name
             'any'
         """
-        for test, rule in self._tests:
+        for test, rule in self._tests[ctx.ticket.channel]:
             if test(ctx):
                 return rule
         return None
@@ -637,7 +652,7 @@ _STEP_KEYS = frozenset(
     }
 )
 
-Document: TypeAlias = "str | bytes | Mapping[str, JsonValue]"
+Document: TypeAlias = "str | bytes | os.PathLike[str] | Mapping[str, JsonValue]"
 
 
 def _object(value: object, loc: Loc, keys: frozenset[str], what: str) -> Mapping[str, object]:
@@ -903,7 +918,8 @@ def load_rules(
     """Check a rule document completely and compile it into a :class:`RuleSet`.
 
     Args:
-        document: JSON text (``str`` or ``bytes``) or the parsed document (a dict).
+        document: JSON text (``str`` or ``bytes``), the parsed document (a dict), or the path of
+            a UTF-8 JSON file (a :class:`pathlib.Path`; error messages then start with it).
         registry: Where ``{"plugin": ...}`` conditions and rules, and non-built-in strategy
             names, are looked up. Without one, only built-in conditions and strategies load.
         limits: Size bounds (:class:`RuleLimits` defaults when omitted).
@@ -924,6 +940,19 @@ def load_rules(
         cs8.exceptions.RuleError: rule 'r' at rules[0].when.all[1].op: operator 'greater' does not apply to ticket.age; expected one of equals, not_equals, in, not_in, lt, lte, gt, gte, between
     """
     limits = limits or RuleLimits()
+    if isinstance(document, os.PathLike):
+        path = os.fspath(document)
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read(limits.max_chars * 4 + 1)
+        except OSError as exc:
+            raise RuleError(f"{path}: cannot read the rule file: {exc}") from exc
+        if len(data) > limits.max_chars * 4:
+            raise RuleError(f"{path}: the rule file is larger than {limits.max_chars * 4} bytes")
+        try:
+            return load_rules(data, registry=registry, limits=limits)
+        except RuleError as exc:
+            raise RuleError(f"{path}: {exc}") from None
     if isinstance(document, bytes):
         try:
             document = document.decode("utf-8")

@@ -247,10 +247,12 @@ def parse_duration(value: object, loc: Loc, *, allow_negative: bool = False) -> 
         cs8.exceptions.RuleError: at after: expected an ISO 8601 duration such as 'PT30M' (weeks, days, hours, minutes, seconds) or a number of seconds, got 'P1M'
     """
     if isinstance(value, int | float) and not isinstance(value, bool):
+        if isinstance(value, int) and abs(value) > MAX_DURATION_SECONDS:
+            raise loc.error(f"duration out of range: {describe(value)}")
         seconds = float(value)
     elif isinstance(value, str):
-        match = _DURATION.fullmatch(value.strip().upper())
-        if match is None or value.strip().upper() in ("P", "PT") or value.strip().endswith("T"):
+        match = _DURATION.fullmatch(value)  # designators are upper case, as ISO 8601 writes them
+        if match is None or value in ("P", "PT") or value.endswith("T"):
             raise loc.error(
                 "expected an ISO 8601 duration such as 'PT30M' (weeks, days, hours, minutes, "
                 f"seconds) or a number of seconds, got {describe(value)}"
