@@ -63,19 +63,28 @@ _NO_ACTIONS = RuleActions()
 class _Prepared:
     """What the router derives once from one RuleActions value (cached per router)."""
 
-    __slots__ = ("actions", "needs", "skills_text", "strategy")
+    __slots__ = ("actions", "filters", "name", "needs", "skills_text", "strategy", "tie_break")
 
     def __init__(self, actions: RuleActions, strategy: BuiltinStrategy | Strategy) -> None:
         self.actions = actions
         self.strategy = strategy
+        self.name = strategy.name
+        self.tie_break = strategy.tie_break if isinstance(strategy, _BUILTIN_TYPES) else ""
         self.skills_text = _skills_text(actions.skills)
         self.needs: dict[Channel, Need] = {}
+        self.filters: dict[Channel, str] = {}
 
     def need(self, channel: Channel) -> Need:
         found = self.needs.get(channel)
         if found is None:
             found = Need(channel, skills=self.actions.skills, languages=self.actions.languages)
             self.needs[channel] = found
+            languages = self.actions.languages
+            self.filters[channel] = (
+                f"filters: status, channel {channel.value}, spare capacity, skills "
+                f"{self.skills_text}"
+                + (f", language {'/'.join(sorted(languages))}" if languages else "")
+            )
         return found
 
 
@@ -340,6 +349,8 @@ def _why(rule: RoutingRule, ctx: RoutingContext, detailed: bool) -> str:
     return name if isinstance(name, str) else f"{type(rule).__name__}.matches"
 
 
+_BUILTIN_TYPES = (LeastBusy, LongestIdle, RoundRobin, MostSkilled, Weighted)
+
 _ONLINE = (AgentStatus.ONLINE,)
 _ONLINE_AWAY = (AgentStatus.ONLINE, AgentStatus.AWAY)
 
@@ -558,14 +569,19 @@ class Router:
         state: RoutingState,
         among: tuple[str, ...] | None,
     ) -> tuple[str | None, int, RoutingState, str]:
-        strategy = plan.prep.strategy
-        if isinstance(strategy, LeastBusy | LongestIdle | RoundRobin | MostSkilled | Weighted):
-            queue = plan.prep.actions.queue
-            after = state.last_for(queue) if isinstance(strategy, RoundRobin) else None
-            pick, looked = pool.choose(need, strategy, status, after=after, among=among)
-            if pick is not None and isinstance(strategy, RoundRobin):
-                state = state.advanced(queue, pick)
-            return pick, looked, state, strategy.tie_break
+        prep = plan.prep
+        strategy = prep.strategy
+        if isinstance(strategy, _BUILTIN_TYPES):
+            if isinstance(strategy, RoundRobin):
+                queue = prep.actions.queue
+                pick, looked = pool.choose(
+                    need, strategy, status, after=state.last_for(queue), among=among
+                )
+                if pick is not None:
+                    state = state.advanced(queue, pick)
+                return pick, looked, state, prep.tie_break
+            pick, looked = pool.choose(need, strategy, status, among=among)
+            return pick, looked, state, prep.tie_break
         candidates = pool.eligible(need, status, among=among)
         choice = strategy.choose(
             candidates, plan.ctx, plan.prep.actions, state.plugin_state(strategy.name)
@@ -590,7 +606,6 @@ class Router:
         prep = plan.prep
         actions = prep.actions
         need = prep.need(ticket.channel)
-        strategy = prep.strategy
         lines = plan.lines
         preferred = actions.preferred_agents
         explain = self.explain
@@ -616,17 +631,13 @@ class Router:
             if status is AgentStatus.ONLINE and self.away_fallback:
                 lines.append("no online agent qualifies; falling back to away agents")
         if not explain:
-            languages = f", language {'/'.join(sorted(need.languages))}" if need.languages else ""
-            found = f"; {looked} agent(s) looked at" if chosen is not None else ""
-            lines.append(
-                f"filters: status, channel {need.channel.value}, spare capacity, skills "
-                f"{prep.skills_text}{languages}{found}"
-            )
+            text = prep.filters[need.channel]
+            lines.append(text if chosen is None else f"{text}; {looked} agent(s) looked at")
         if chosen is None:
             where = f"queue {actions.queue}" if actions.queue else "the default queue"
-            lines.append(f"strategy {strategy.name}: nobody eligible; the ticket waits in {where}")
+            lines.append(f"strategy {prep.name}: nobody eligible; the ticket waits in {where}")
         else:
-            lines.append(f"strategy {strategy.name}: chose {chosen}; tie-break: {how}")
+            lines.append(f"strategy {prep.name}: chose {chosen}; tie-break: {how}")
         return RoutingDecision(
             ticket_id=ticket.id,
             agent_id=chosen,
@@ -634,7 +645,7 @@ class Router:
             priority=plan.priority,
             trace=tuple(lines),
             rule=plan.rule,
-            strategy=strategy.name,
+            strategy=prep.name,
             escalation_step=plan.step,
             skills=actions.skills,
             languages=actions.languages,
