@@ -101,10 +101,12 @@ def test_fast_trace_names_the_rule_condition_without_values() -> None:
 
 # ---------------------------------------------------------------- escalation
 
-# Twilio, "Workflows Overview" (https://www.twilio.com/docs/taskrouter/workflow-configuration):
-# a filter's targets (routing steps) each have a queue, a priority and a timeout; a Task "will wait
-# in each step for the defined timeout" and then moves to the next step. A step that sets no
-# priority keeps the one in force, so a raise is inherited by later steps.
+# Twilio, "Workflows Overview" (https://www.twilio.com/docs/taskrouter/workflow-configuration): a
+# filter's targets (routing steps) each have a queue, a priority and a timeout. "Lifecycle of a
+# Task" (https://www.twilio.com/docs/taskrouter/lifecycle-task-workflows-and-assignment): "A Task
+# will wait in each step for the defined timeout ... If the Task hits the step timeout, it will move
+# to the next step." cs8's reading (documented in docs/routing.md): a step that sets no priority
+# keeps the one in force, so a raise is inherited by later steps.
 ESCALATING = RuleSet(
     rules=[
         Rule(
