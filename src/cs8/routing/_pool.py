@@ -127,7 +127,12 @@ class ChannelWeights:
             )
 
     def units(self, channel: Channel, capacity: float) -> float:
-        """Return the units one piece of work on ``channel`` takes from an agent of ``capacity``."""
+        """Return the units one piece of work on ``channel`` takes from an agent of ``capacity``.
+
+        Example:
+            >>> ChannelWeights(weights={"chat": 0.25}).units(Channel.CHAT, capacity=5)
+            0.25
+        """
         if channel in self.fills:
             return float(capacity)
         return self.weights.get(channel, float(self.default))
@@ -347,7 +352,13 @@ class AgentPool:
         return tuple(self.agent(agent_id) for agent_id in sorted(self._slots))
 
     def load(self, agent_id: str) -> float:
-        """Return the units of work ``agent_id`` holds."""
+        """Return the units of work ``agent_id`` holds.
+
+        Example:
+            >>> from cs8 import Agent
+            >>> AgentPool([Agent(id="a1", active_tickets=1.5)]).load("a1")
+            1.5
+        """
         return self._slot(agent_id).load / _UNIT
 
     @property
@@ -356,16 +367,35 @@ class AgentPool:
         return FrozenDict({i: self._slots[i].load / _UNIT for i in sorted(self._slots)})
 
     def status(self, agent_id: str) -> AgentStatus:
-        """Return the presence of ``agent_id``."""
+        """Return the presence of ``agent_id``.
+
+        Example:
+            >>> from cs8 import Agent
+            >>> AgentPool([Agent(id="a1", status="busy")]).status("a1")
+            AgentStatus.BUSY
+        """
         return self._slot(agent_id).status
 
     def spare(self, agent_id: str, channel: Channel | str) -> float:
-        """Return the capacity left on ``agent_id`` in units (0 when full)."""
+        """Return the capacity left on ``agent_id`` in units (0 when full).
+
+        Example:
+            >>> from cs8 import Agent
+            >>> AgentPool([Agent(id="a1", capacity=3, active_tickets=1)]).spare("a1", "email")
+            2.0
+        """
         slot = self._slot(agent_id)
         return max(0, slot.cap - slot.load) / _UNIT
 
     def can_take(self, agent_id: str, channel: Channel | str) -> bool:
-        """Whether ``agent_id`` works ``channel`` and has room for one more piece of work on it."""
+        """Whether ``agent_id`` works ``channel`` and has room for one more piece of work on it.
+
+        Example:
+            >>> from cs8 import Agent
+            >>> pool = AgentPool([Agent(id="a1", channels={"email", "phone"}, active_tickets=1)])
+            >>> pool.can_take("a1", "email"), pool.can_take("a1", "phone"), pool.can_take("a1", "chat")
+            (True, False, False)
+        """
         slot = self._slot(agent_id)
         channel = Channel(channel)
         return channel in slot.channels and _room(slot, self._units[channel])
@@ -460,7 +490,14 @@ class AgentPool:
         self._touched(slot)
 
     def clear(self, agent_id: str) -> None:
-        """Take all work off ``agent_id`` (its last assignment time is kept)."""
+        """Take all work off ``agent_id`` (its last assignment time is kept).
+
+        Example:
+            >>> from cs8 import Agent
+            >>> pool = AgentPool([Agent(id="a1", active_tickets=3)])
+            >>> pool.clear("a1"); pool.load("a1")
+            0.0
+        """
         slot = self._slot(agent_id)
         slot.load = 0
         self._touched(slot)

@@ -179,7 +179,21 @@ class RoutingDecision:
         return self.agent_id is not None
 
     def explain(self) -> str:
-        """Return the trace as one text, a line per step."""
+        """Return the trace as one text, a line per step.
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> from cs8 import Agent, Ticket
+            >>> t0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+            >>> d = Router(explain=False).route(
+            ...     Ticket(id="T1", customer_id="C1", channel="email", created_at=t0),
+            ...     [Agent(id="a1")], now=t0)
+            >>> print(d.explain())
+            no rule matched: default actions (queue default)
+            priority normal (ticket)
+            filters: status, channel email, spare capacity, skills none; 1 agent(s) looked at
+            strategy least_busy: chose a1; tie-break: fewest units of work, then agent id
+        """
         return "\n".join(self.trace)
 
     def __str__(self) -> str:
@@ -248,7 +262,17 @@ class AssignmentResult:
         return tuple(d.ticket_id for d in self.decisions if d.agent_id is None)
 
     def to_dicts(self) -> list[dict[str, str | int | None]]:
-        """Return one plain dict per decision, in the order served (see ``RoutingDecision.to_dict``)."""
+        """Return one plain dict per decision, in the order served (see ``RoutingDecision.to_dict``).
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> from cs8 import Ticket
+            >>> t0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+            >>> rows = Router().assign([Ticket(id="T1", customer_id="C", channel="email",
+            ...                               created_at=t0)], [], now=t0).to_dicts()
+            >>> rows[0]["ticket_id"], rows[0]["agent_id"]
+            ('T1', None)
+        """
         return [d.to_dict() for d in self.decisions]
 
     def __str__(self) -> str:
