@@ -189,6 +189,34 @@ _HeapKey: TypeAlias = tuple[
 """(strategy, channel, status, required skills with minimum levels, accepted languages)."""
 
 
+class _Kind:
+    """One kind of work's heap in a pool, with what ranking it needs, for the decision loop."""
+
+    __slots__ = ("heap", "mode", "need", "skill", "strategy", "units", "weight")
+
+    def __init__(
+        self, heap: list[_Entry], need: Need, strategy: BuiltinStrategy, units: int
+    ) -> None:
+        self.heap = heap
+        self.need = need  # keeps the Need (a key of the fast lookup) alive
+        self.strategy = strategy
+        self.units = units
+        self.skill = need.primary_skill
+        self.weight = strategy.weight if isinstance(strategy, Weighted) else _one
+        if isinstance(strategy, LeastBusy):
+            self.mode = ("count", "spare", "share").index(strategy.by)
+        elif isinstance(strategy, LongestIdle):
+            self.mode = 3
+        elif isinstance(strategy, Weighted):
+            self.mode = 4
+        else:
+            self.mode = 5
+
+
+def _one(agent_id: str) -> float:
+    return 1.0
+
+
 class _Slot:
     """One agent's live state inside a pool."""
 
@@ -303,7 +331,7 @@ class AgentPool:
                 self._ids.setdefault((channel, slot.status), []).append(slot.id)
         # (strategy, channel, status, anchor) -> heap of entries, built on first use
         self._heaps: dict[_HeapKey, list[_Entry]] = {}
-        self._fast: dict[tuple[Need, Any, AgentStatus], list[_Entry]] = {}
+        self._fast: dict[tuple[Need, int, int], _Kind] = {}
         # A heap longer than this is compacted (stale entries dropped) before use.
         self._limit = 4 * len(self._slots) + 64
 
@@ -534,11 +562,8 @@ class AgentPool:
 
     # ------------------------------------------------------------------ choosing
 
-    def _heap(self, strategy: BuiltinStrategy, need: Need, status: AgentStatus) -> list[_Entry]:
-        fast = (need, strategy, status)  # Need hashes by identity: a cheap first lookup
-        heap = self._fast.get(fast)
-        if heap is not None and len(heap) <= self._limit:
-            return heap
+    def _kind(self, need: Need, strategy: BuiltinStrategy, status: AgentStatus) -> _Kind:
+        """Return the heap (built on first use, compacted when long) for one kind of work."""
         channel = need.channel
         key: _HeapKey = (strategy, channel, status, need.skills, need.languages)
         heap = self._heaps.get(key)
@@ -557,10 +582,11 @@ class AgentPool:
             slots = self._slots
             heap[:] = [e for e in heap if slots[e[2]].version == e[3]]
             heapq.heapify(heap)
+        kind = _Kind(heap, need, strategy, self._units[channel])
         if len(self._fast) > 4096:
             self._fast.clear()
-        self._fast[fast] = heap
-        return heap
+        self._fast[(need, id(strategy), id(status))] = kind
+        return kind
 
     def _static_set(self, kind: str, value: object, level: int = 0) -> frozenset[str]:
         key = (kind, value, level)
@@ -626,9 +652,13 @@ class AgentPool:
         need_units = self._units[channel]
         if isinstance(strategy, RoundRobin):
             return self._round_robin(need, need_units, status, after)
-        anchor = need.anchor
+        kind = self._fast.get((need, id(strategy), id(status)))
+        if kind is None or kind.strategy is not strategy or len(kind.heap) > self._limit:
+            kind = self._kind(need, strategy, status)
+        heap = kind.heap
+        units = kind.units
+        mode = kind.mode
         slots = self._slots
-        heap = self._heap(strategy, need, status)
         looked = 0
         pop = heapq.heappop
         replace = heapq.heapreplace
@@ -639,12 +669,28 @@ class AgentPool:
                 pop(heap)  # superseded by a fresher entry
                 continue
             looked += 1
-            if not _room(slot, need_units):
-                pop(heap)  # back in when a release gives it room (a new version)
+            load = slot.load
+            cap = slot.cap
+            if (load or not cap) if units < 0 else load + units > cap:
+                pop(heap)  # no room: back in when a release gives it room (a new version)
                 continue
-            fresh = _entry(strategy, slot, anchor)
-            if fresh is not None and (fresh[0] != entry[0] or fresh[1] != entry[1]):
-                replace(heap, fresh)  # its key grew since it was pushed: move it down
+            # The agent's key now (the same numbers as _entry); assignments only raise it.
+            second = 0.0
+            if mode == 0:
+                first: float = load
+            elif mode == 1:
+                first = load - cap
+            elif mode == 2:
+                first = load / cap
+            elif mode == 3:
+                first = slot.last
+            elif mode == 4:
+                first = load / kind.weight(slot.id)
+            else:
+                first = -slot.skills.get(kind.skill, 0) if kind.skill is not None else 0
+                second = load / cap
+            if first != entry[0] or second != entry[1]:
+                replace(heap, (first, second, slot.id, slot.version))  # its key grew: move down
                 continue
             # Every member of this heap has the skills and a language the work needs.
             return slot.id, looked
