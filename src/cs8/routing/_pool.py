@@ -4,7 +4,8 @@ An :class:`AgentPool` is a *working object that the caller owns*: it is mutable,
 methods (:meth:`AgentPool.assign`, :meth:`AgentPool.release`, :meth:`AgentPool.set_status`) change
 it. :meth:`cs8.routing.Router.route` reads a pool and never changes it;
 :meth:`cs8.routing.Router.assign` works on a copy and returns the new loads. Nothing is global:
-two pools never share state, and :meth:`AgentPool.copy` gives an independent one.
+two pools never share state, and :meth:`AgentPool.copy` gives an independent one. A pool is not
+safe to change from two threads at once (guard it with a lock, or give each worker its own copy).
 
 How a decision avoids scanning every agent: for each kind of work seen so far (strategy, channel,
 status, required skills and levels, languages) the pool keeps a heap of exactly the agents that
