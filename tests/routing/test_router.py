@@ -565,15 +565,16 @@ def _tickets(spec: list) -> list:
 @given(workforce(), backlog, st.booleans())
 def test_assign_never_overfills_an_agent(team: list[Agent], spec: list, away: bool) -> None:
     weights = ChannelWeights(weights={"chat": 0.5})
+    tickets = _tickets(spec)
     result = Router(rules=SKILL_RULES, weights=weights, away_fallback=away).assign(
-        _tickets(spec), team, now=T0
+        tickets, team, now=T0
     )
     by_id = {a.id: a for a in team}
+    channels = {t.id: t.channel for t in tickets}
     added = {a.id: 0.0 for a in team}
     for d in result.decisions:
         if d.agent_id is not None:
-            channel = next(t for t in _tickets(spec) if t.id == d.ticket_id).channel
-            added[d.agent_id] += weights.units(channel, by_id[d.agent_id].capacity)
+            added[d.agent_id] += weights.units(channels[d.ticket_id], by_id[d.agent_id].capacity)
     for agent in team:
         if added[agent.id]:
             assert agent.active_tickets + added[agent.id] <= agent.capacity + 1e-9
