@@ -630,3 +630,18 @@ def test_assignment_result_renders_as_text_and_html() -> None:
     result = Router().assign([ticket("T1"), ticket("T2")], [Agent(id="a", capacity=1)], now=T0)
     assert str(result).splitlines()[0] == "2 tickets: 1 assigned, 1 waiting"
     assert "<td>T1</td><td>a</td>" in result._repr_html_()
+
+
+def test_sla_results_from_an_sla_policy_set_the_due_time() -> None:
+    sla = pytest.importorskip("cs8.sla")
+    if not hasattr(sla, "SlaPolicy"):
+        pytest.skip("cs8.sla.SlaPolicy is not available")
+    policy = sla.SlaPolicy(
+        name="standard",
+        calendar=sla.BusinessCalendar.always_open(),
+        targets=(sla.SlaTarget(metric=sla.SlaMetric.FIRST_REPLY, within=timedelta(hours=1)),),
+    )
+    t = ticket()
+    now = T0 + 20 * MIN
+    d = Router().route(t, [Agent(id="a")], now=now, sla=policy.evaluate(t, now=now))
+    assert d.due_at == T0 + timedelta(hours=1)
