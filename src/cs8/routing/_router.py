@@ -374,6 +374,7 @@ def _why(rule: RoutingRule, ctx: RoutingContext, detailed: bool) -> str:
 
 
 _BUILTIN_TYPES = (LeastBusy, LongestIdle, RoundRobin, MostSkilled, Weighted)
+_CACHE_SIZE = 4096
 
 _ONLINE = (AgentStatus.ONLINE,)
 _ONLINE_AWAY = (AgentStatus.ONLINE, AgentStatus.AWAY)
@@ -496,6 +497,8 @@ class Router:
         else:
             strategy = self.strategy
         prep = _Prepared(actions, strategy)
+        if len(cache) >= _CACHE_SIZE:  # a rule plugin may build new actions every time
+            cache.clear()
         cache[id(actions)] = prep
         return prep
 
@@ -505,6 +508,8 @@ class Router:
         if found is not None and found[0] is actions:
             return found[1]
         out = actions.escalated(steps)
+        if len(self._escalations) >= _CACHE_SIZE:
+            self._escalations.clear()
         self._escalations[key] = (actions, out)
         return out
 
