@@ -418,7 +418,7 @@ class Router:
             those steps count calendar time).
         explain: Count, for the trace, how many agents each filter leaves (one pass over the
             agents per decision); without it the trace names the filters and how many agents the
-            index looked at, and a decision costs the same however many agents there are.
+            index looked at, and the cost of a decision hardly grows with the number of agents.
 
     Example:
         >>> Router(strategy="round_robin").strategy.name
