@@ -375,6 +375,9 @@ def _why(rule: RoutingRule, ctx: RoutingContext, detailed: bool) -> str:
 
 _BUILTIN_TYPES = (LeastBusy, LongestIdle, RoundRobin, MostSkilled, Weighted)
 _CACHE_SIZE = 4096
+_NOTES = {
+    p: {s: f"priority {p.value} ({s})" for s in ("ticket", "impact x urgency")} for p in Priority
+}
 
 _ONLINE = (AgentStatus.ONLINE,)
 _ONLINE_AWAY = (AgentStatus.ONLINE, AgentStatus.AWAY)
@@ -443,6 +446,9 @@ class Router:
         factory=dict, init=False, eq=False, hash=False, repr=False
     )
     _escalations: dict[tuple[int, int], tuple[RuleActions, RuleActions]] = attrs.field(
+        factory=dict, init=False, eq=False, hash=False, repr=False
+    )
+    _lines: dict[int, tuple[RoutingRule, str]] = attrs.field(
         factory=dict, init=False, eq=False, hash=False, repr=False
     )
 
@@ -530,7 +536,16 @@ class Router:
             lines.append(f"no rule matched: default actions (queue {actions.queue or 'default'})")
         else:
             name = rule.name
-            lines.append(f"rule {name!r} matched: {_why(rule, ctx, self.explain)}")
+            if self.explain:
+                lines.append(f"rule {name!r} matched: {_why(rule, ctx, True)}")
+            else:  # the same line for every ticket this rule matches
+                line = self._lines.get(id(rule))
+                if line is None or line[0] is not rule:
+                    if len(self._lines) >= _CACHE_SIZE:
+                        self._lines.clear()
+                    line = (rule, f"rule {name!r} matched: {_why(rule, ctx, False)}")
+                    self._lines[id(rule)] = line
+                lines.append(line[1])
 
         # Escalation: every step whose timeout has passed applies, in order.
         step = 0
@@ -555,7 +570,7 @@ class Router:
                 f"-> {priority.value}"
             )
         else:
-            note = f"priority {priority.value} ({source})"
+            note = _NOTES[priority][source]
         if step:
             lines.append(
                 f"escalation step {step} of {len(actions.escalation)} in force after {waited} "
