@@ -138,7 +138,8 @@ class RoutingDecision:
             the first step's timeout.
         skills: Minimum skill levels in force (after escalation relaxed them).
         languages: Languages accepted (any one of them), empty for any.
-        due_at: When the earliest running SLA target is due, if any.
+        due_at: ``now`` plus the least time left on a running SLA clock (the least-slack key of
+            the queue order; with a business calendar the real due time can be later), if any.
         context: The routing context the rules read.
         handoff: The customer's history across channels, when the caller gave it.
         state: The strategies' memory after this decision (round-robin rotations, plugins).
