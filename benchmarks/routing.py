@@ -201,8 +201,12 @@ def pool_choose_all(
     out: dict[str, str | None] = {}
     strategies = {name: BUILTIN_STRATEGIES[name] for name in STRATEGIES}
     online = AgentStatus.ONLINE
+    needs: dict[tuple[int, Channel], Need] = {}  # one Need per kind of work, as the router keeps
     for t, actions in planned:
-        need = Need(t.channel, skills=actions.skills, languages=actions.languages)
+        need = needs.get((id(actions), t.channel))
+        if need is None:
+            need = Need(t.channel, skills=actions.skills, languages=actions.languages)
+            needs[(id(actions), t.channel)] = need
         pick, _ = pool.choose(need, strategies[actions.strategy or "least_busy"], online)
         out[t.id] = pick
         if pick is not None:

@@ -64,3 +64,27 @@ def agents(draw: st.DrawFn, min_size: int = 1, max_size: int = 12) -> list[Agent
 
 needs_skills = st.dictionaries(st.sampled_from(SKILLS), st.integers(0, 5), max_size=2)
 needs_langs = st.sets(st.sampled_from(LANGS), max_size=1)
+
+
+@st.composite
+def workforce(draw: st.DrawFn) -> list[Agent]:
+    """Agents most of whom qualify for most kinds of work, so that decisions are contested."""
+    n = draw(st.integers(2, 9))
+    online, away = AgentStatus.ONLINE, AgentStatus.AWAY
+    return [
+        Agent(
+            id=f"a{i:03d}",
+            channels=draw(st.sets(st.sampled_from(CHANNELS), min_size=2)),
+            skills=draw(
+                st.fixed_dictionaries(
+                    {}, optional={k: st.integers(0, 4) for k in ("billing", "refunds", "tech")}
+                )
+            ),
+            capacity=draw(st.integers(1, 5)),
+            active_tickets=draw(st.sampled_from([0, 0, 0.5, 1])),
+            status=draw(st.sampled_from([online, online, online, away])),
+            languages=draw(st.sets(st.sampled_from(["en", "vi"]), min_size=1)),
+            last_assigned_at=draw(st.none() | st.integers(0, 9).map(lambda m: T0 - m * MIN)),
+        )
+        for i in draw(st.lists(st.integers(0, 30), min_size=n, max_size=n, unique=True))
+    ]

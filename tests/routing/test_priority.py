@@ -267,3 +267,25 @@ def test_order_queue_applies_ageing_before_ordering() -> None:
 def test_order_queue_rejects_naive_now() -> None:
     with pytest.raises(NaiveDatetimeError):
         order_queue([], now=datetime(2026, 1, 1))
+
+
+def _business_calendar():  # type: ignore[no-untyped-def]
+    """cs8.sla.BusinessCalendar, weekdays 09:00-17:00 UTC (skips where cs8.sla has none yet)."""
+    sla = pytest.importorskip("cs8.sla")
+    if not hasattr(sla, "BusinessCalendar"):
+        pytest.skip("cs8.sla.BusinessCalendar is not available")
+    days = ("mon", "tue", "wed", "thu", "fri")
+    return sla.BusinessCalendar(timezone="UTC", hours={d: [("09:00", "17:00")] for d in days})
+
+
+def test_ageing_with_the_sla_business_calendar_skips_the_weekend() -> None:
+    cal = _business_calendar()
+    friday_4pm = T0.replace(day=6, hour=16)  # 2026-03-06 is a Friday
+    t = ticket(priority="low", created=friday_4pm)
+    ageing = Ageing(every=2 * H, calendar=cal)
+    # One business hour on Friday, none over the weekend, one on Monday by 10:00.
+    monday = T0.replace(day=9)
+    assert (
+        ageing.priority(t, monday.replace(hour=9, minute=30)),
+        ageing.priority(t, monday.replace(hour=10)),
+    ) == (Priority.LOW, Priority.NORMAL)

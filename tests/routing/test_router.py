@@ -32,7 +32,7 @@ from cs8.routing import (
     handoff_context,
     load_rules,
 )
-from tests.routing._engine import MIN, T0, agents, ticket
+from tests.routing._engine import MIN, T0, ticket, workforce
 
 
 def when(field: str, value: object, op: str = "equals") -> object:
@@ -101,10 +101,12 @@ def test_fast_trace_names_the_rule_condition_without_values() -> None:
 
 # ---------------------------------------------------------------- escalation
 
-# Twilio, "Workflows Overview" (https://www.twilio.com/docs/taskrouter/workflow-configuration):
-# a filter's targets (routing steps) each have a queue, a priority and a timeout; a Task "will wait
-# in each step for the defined timeout" and then moves to the next step. A step that sets no
-# priority keeps the one in force, so a raise is inherited by later steps.
+# Twilio, "Workflows Overview" (https://www.twilio.com/docs/taskrouter/workflow-configuration): a
+# filter's targets (routing steps) each have a queue, a priority and a timeout. "Lifecycle of a
+# Task" (https://www.twilio.com/docs/taskrouter/lifecycle-task-workflows-and-assignment): "A Task
+# will wait in each step for the defined timeout ... If the Task hits the step timeout, it will move
+# to the next step." cs8's reading (documented in docs/routing.md): a step that sets no priority
+# keeps the one in force, so a raise is inherited by later steps.
 ESCALATING = RuleSet(
     rules=[
         Rule(
@@ -534,7 +536,7 @@ backlog = st.lists(
         st.integers(0, 30),
         st.sampled_from([None, "refund", "tech"]),
     ),
-    max_size=25,
+    max_size=40,
 )
 SKILL_RULES = RuleSet(
     rules=[
@@ -560,25 +562,26 @@ def _tickets(spec: list) -> list:
     ]
 
 
-@given(agents(max_size=8), backlog, st.booleans())
+@given(workforce(), backlog, st.booleans())
 def test_assign_never_overfills_an_agent(team: list[Agent], spec: list, away: bool) -> None:
     weights = ChannelWeights(weights={"chat": 0.5})
+    tickets = _tickets(spec)
     result = Router(rules=SKILL_RULES, weights=weights, away_fallback=away).assign(
-        _tickets(spec), team, now=T0
+        tickets, team, now=T0
     )
     by_id = {a.id: a for a in team}
+    channels = {t.id: t.channel for t in tickets}
     added = {a.id: 0.0 for a in team}
     for d in result.decisions:
         if d.agent_id is not None:
-            channel = next(t for t in _tickets(spec) if t.id == d.ticket_id).channel
-            added[d.agent_id] += weights.units(channel, by_id[d.agent_id].capacity)
+            added[d.agent_id] += weights.units(channels[d.ticket_id], by_id[d.agent_id].capacity)
     for agent in team:
         if added[agent.id]:
             assert agent.active_tickets + added[agent.id] <= agent.capacity + 1e-9
             assert result.loads[agent.id] == pytest.approx(agent.active_tickets + added[agent.id])
 
 
-@given(agents(max_size=8), backlog, st.randoms(use_true_random=False))
+@given(workforce(), backlog, st.randoms(use_true_random=False))
 def test_assign_does_not_depend_on_input_order(
     team: list[Agent], spec: list, rnd: random.Random
 ) -> None:
@@ -592,7 +595,7 @@ def test_assign_does_not_depend_on_input_order(
     assert (a.decisions, a.loads) == (b.decisions, b.loads)
 
 
-@given(agents(max_size=8), backlog)
+@given(workforce(), backlog)
 def test_explained_and_fast_routing_choose_the_same_agents(team: list[Agent], spec: list) -> None:
     tickets = _tickets(spec)
     a = Router(rules=SKILL_RULES).assign(tickets, team, now=T0)
@@ -627,3 +630,18 @@ def test_assignment_result_renders_as_text_and_html() -> None:
     result = Router().assign([ticket("T1"), ticket("T2")], [Agent(id="a", capacity=1)], now=T0)
     assert str(result).splitlines()[0] == "2 tickets: 1 assigned, 1 waiting"
     assert "<td>T1</td><td>a</td>" in result._repr_html_()
+
+
+def test_sla_results_from_an_sla_policy_set_the_due_time() -> None:
+    sla = pytest.importorskip("cs8.sla")
+    if not hasattr(sla, "SlaPolicy"):
+        pytest.skip("cs8.sla.SlaPolicy is not available")
+    policy = sla.SlaPolicy(
+        name="standard",
+        calendar=sla.BusinessCalendar.always_open(),
+        targets=(sla.SlaTarget(metric=sla.SlaMetric.FIRST_REPLY, within=timedelta(hours=1)),),
+    )
+    t = ticket()
+    now = T0 + 20 * MIN
+    d = Router().route(t, [Agent(id="a")], now=now, sla=policy.evaluate(t, now=now))
+    assert d.due_at == T0 + timedelta(hours=1)

@@ -139,6 +139,10 @@ class HandoffContext:
 
         Args:
             last: How many of the latest events to list.
+
+        Example:
+            >>> handoff_context("C7").summary().splitlines()[1]
+            'open tickets: none'
         """
         lines: list[str] = []
         n = len(self.timeline)

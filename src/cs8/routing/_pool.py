@@ -4,7 +4,8 @@ An :class:`AgentPool` is a *working object that the caller owns*: it is mutable,
 methods (:meth:`AgentPool.assign`, :meth:`AgentPool.release`, :meth:`AgentPool.set_status`) change
 it. :meth:`cs8.routing.Router.route` reads a pool and never changes it;
 :meth:`cs8.routing.Router.assign` works on a copy and returns the new loads. Nothing is global:
-two pools never share state, and :meth:`AgentPool.copy` gives an independent one.
+two pools never share state, and :meth:`AgentPool.copy` gives an independent one. A pool is not
+safe to change from two threads at once (guard it with a lock, or give each worker its own copy).
 
 How a decision avoids scanning every agent: for each kind of work seen so far (strategy, channel,
 status, required skills and levels, languages) the pool keeps a heap of exactly the agents that
@@ -127,7 +128,12 @@ class ChannelWeights:
             )
 
     def units(self, channel: Channel, capacity: float) -> float:
-        """Return the units one piece of work on ``channel`` takes from an agent of ``capacity``."""
+        """Return the units one piece of work on ``channel`` takes from an agent of ``capacity``.
+
+        Example:
+            >>> ChannelWeights(weights={"chat": 0.25}).units(Channel.CHAT, capacity=5)
+            0.25
+        """
         if channel in self.fills:
             return float(capacity)
         return self.weights.get(channel, float(self.default))
@@ -182,6 +188,34 @@ _HeapKey: TypeAlias = tuple[
     Any, Channel, AgentStatus, "tuple[tuple[str, int], ...]", frozenset[str]
 ]
 """(strategy, channel, status, required skills with minimum levels, accepted languages)."""
+
+
+class _Kind:
+    """One kind of work's heap in a pool, with what ranking it needs, for the decision loop."""
+
+    __slots__ = ("heap", "mode", "need", "skill", "strategy", "units", "weight")
+
+    def __init__(
+        self, heap: list[_Entry], need: Need, strategy: BuiltinStrategy, units: int
+    ) -> None:
+        self.heap = heap
+        self.need = need  # keeps the Need (a key of the fast lookup) alive
+        self.strategy = strategy
+        self.units = units
+        self.skill = need.primary_skill
+        self.weight = strategy.weight if isinstance(strategy, Weighted) else _one
+        if isinstance(strategy, LeastBusy):
+            self.mode = ("count", "spare", "share").index(strategy.by)
+        elif isinstance(strategy, LongestIdle):
+            self.mode = 3
+        elif isinstance(strategy, Weighted):
+            self.mode = 4
+        else:
+            self.mode = 5
+
+
+def _one(agent_id: str) -> float:
+    return 1.0
 
 
 class _Slot:
@@ -298,7 +332,7 @@ class AgentPool:
                 self._ids.setdefault((channel, slot.status), []).append(slot.id)
         # (strategy, channel, status, anchor) -> heap of entries, built on first use
         self._heaps: dict[_HeapKey, list[_Entry]] = {}
-        self._fast: dict[tuple[Need, Any, AgentStatus], list[_Entry]] = {}
+        self._fast: dict[tuple[Need, int, int], _Kind] = {}
         # A heap longer than this is compacted (stale entries dropped) before use.
         self._limit = 4 * len(self._slots) + 64
 
@@ -347,7 +381,13 @@ class AgentPool:
         return tuple(self.agent(agent_id) for agent_id in sorted(self._slots))
 
     def load(self, agent_id: str) -> float:
-        """Return the units of work ``agent_id`` holds."""
+        """Return the units of work ``agent_id`` holds.
+
+        Example:
+            >>> from cs8 import Agent
+            >>> AgentPool([Agent(id="a1", active_tickets=1.5)]).load("a1")
+            1.5
+        """
         return self._slot(agent_id).load / _UNIT
 
     @property
@@ -356,16 +396,35 @@ class AgentPool:
         return FrozenDict({i: self._slots[i].load / _UNIT for i in sorted(self._slots)})
 
     def status(self, agent_id: str) -> AgentStatus:
-        """Return the presence of ``agent_id``."""
+        """Return the presence of ``agent_id``.
+
+        Example:
+            >>> from cs8 import Agent
+            >>> AgentPool([Agent(id="a1", status="busy")]).status("a1")
+            AgentStatus.BUSY
+        """
         return self._slot(agent_id).status
 
     def spare(self, agent_id: str, channel: Channel | str) -> float:
-        """Return the capacity left on ``agent_id`` in units (0 when full)."""
+        """Return the capacity left on ``agent_id`` in units (0 when full).
+
+        Example:
+            >>> from cs8 import Agent
+            >>> AgentPool([Agent(id="a1", capacity=3, active_tickets=1)]).spare("a1", "email")
+            2.0
+        """
         slot = self._slot(agent_id)
         return max(0, slot.cap - slot.load) / _UNIT
 
     def can_take(self, agent_id: str, channel: Channel | str) -> bool:
-        """Whether ``agent_id`` works ``channel`` and has room for one more piece of work on it."""
+        """Whether ``agent_id`` works ``channel`` and has room for one more piece of work on it.
+
+        Example:
+            >>> from cs8 import Agent
+            >>> pool = AgentPool([Agent(id="a1", channels={"email", "phone"}, active_tickets=1)])
+            >>> pool.can_take("a1", "email"), pool.can_take("a1", "phone"), pool.can_take("a1", "chat")
+            (True, False, False)
+        """
         slot = self._slot(agent_id)
         channel = Channel(channel)
         return channel in slot.channels and _room(slot, self._units[channel])
@@ -439,7 +498,10 @@ class AgentPool:
         if at is not None:
             if at is not self._at[0]:  # a backlog is assigned at one instant: convert it once
                 self._at = (require_aware(at, "AgentPool.assign(at)"), at.timestamp())
+            earlier = self._at[1] < slot.last
             slot.last_at, slot.last = self._at
+            if earlier:  # a longest-idle key that drops must be re-ranked now, not lazily
+                self._touched(slot)
         # Keys only grow on assignment: entries are corrected lazily when they reach a heap's top.
 
     def release(self, agent_id: str, channel: Channel | str) -> None:
@@ -457,7 +519,14 @@ class AgentPool:
         self._touched(slot)
 
     def clear(self, agent_id: str) -> None:
-        """Take all work off ``agent_id`` (its last assignment time is kept)."""
+        """Take all work off ``agent_id`` (its last assignment time is kept).
+
+        Example:
+            >>> from cs8 import Agent
+            >>> pool = AgentPool([Agent(id="a1", active_tickets=3)])
+            >>> pool.clear("a1"); pool.load("a1")
+            0.0
+        """
         slot = self._slot(agent_id)
         slot.load = 0
         self._touched(slot)
@@ -494,11 +563,8 @@ class AgentPool:
 
     # ------------------------------------------------------------------ choosing
 
-    def _heap(self, strategy: BuiltinStrategy, need: Need, status: AgentStatus) -> list[_Entry]:
-        fast = (need, strategy, status)  # Need hashes by identity: a cheap first lookup
-        heap = self._fast.get(fast)
-        if heap is not None and len(heap) <= self._limit:
-            return heap
+    def _kind(self, need: Need, strategy: BuiltinStrategy, status: AgentStatus) -> _Kind:
+        """Return the heap (built on first use, compacted when long) for one kind of work."""
         channel = need.channel
         key: _HeapKey = (strategy, channel, status, need.skills, need.languages)
         heap = self._heaps.get(key)
@@ -517,10 +583,11 @@ class AgentPool:
             slots = self._slots
             heap[:] = [e for e in heap if slots[e[2]].version == e[3]]
             heapq.heapify(heap)
+        kind = _Kind(heap, need, strategy, self._units[channel])
         if len(self._fast) > 4096:
             self._fast.clear()
-        self._fast[fast] = heap
-        return heap
+        self._fast[(need, id(strategy), id(status))] = kind
+        return kind
 
     def _static_set(self, kind: str, value: object, level: int = 0) -> frozenset[str]:
         key = (kind, value, level)
@@ -586,9 +653,13 @@ class AgentPool:
         need_units = self._units[channel]
         if isinstance(strategy, RoundRobin):
             return self._round_robin(need, need_units, status, after)
-        anchor = need.anchor
+        kind = self._fast.get((need, id(strategy), id(status)))
+        if kind is None or kind.strategy is not strategy or len(kind.heap) > self._limit:
+            kind = self._kind(need, strategy, status)
+        heap = kind.heap
+        units = kind.units
+        mode = kind.mode
         slots = self._slots
-        heap = self._heap(strategy, need, status)
         looked = 0
         pop = heapq.heappop
         replace = heapq.heapreplace
@@ -599,12 +670,28 @@ class AgentPool:
                 pop(heap)  # superseded by a fresher entry
                 continue
             looked += 1
-            if not _room(slot, need_units):
-                pop(heap)  # back in when a release gives it room (a new version)
+            load = slot.load
+            cap = slot.cap
+            if (load or not cap) if units < 0 else load + units > cap:
+                pop(heap)  # no room: back in when a release gives it room (a new version)
                 continue
-            fresh = _entry(strategy, slot, anchor)
-            if fresh is not None and (fresh[0] != entry[0] or fresh[1] != entry[1]):
-                replace(heap, fresh)  # its key grew since it was pushed: move it down
+            # The agent's key now (the same numbers as _entry); assignments only raise it.
+            second = 0.0
+            if mode == 0:
+                first: float = load
+            elif mode == 1:
+                first = load - cap
+            elif mode == 2:
+                first = load / cap
+            elif mode == 3:
+                first = slot.last
+            elif mode == 4:
+                first = load / kind.weight(slot.id)
+            else:
+                first = -slot.skills.get(kind.skill, 0) if kind.skill is not None else 0
+                second = load / cap
+            if first != entry[0] or second != entry[1]:
+                replace(heap, (first, second, slot.id, slot.version))  # its key grew: move down
                 continue
             # Every member of this heap has the skills and a language the work needs.
             return slot.id, looked

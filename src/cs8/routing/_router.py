@@ -63,19 +63,28 @@ _NO_ACTIONS = RuleActions()
 class _Prepared:
     """What the router derives once from one RuleActions value (cached per router)."""
 
-    __slots__ = ("actions", "needs", "skills_text", "strategy")
+    __slots__ = ("actions", "filters", "name", "needs", "skills_text", "strategy", "tie_break")
 
     def __init__(self, actions: RuleActions, strategy: BuiltinStrategy | Strategy) -> None:
         self.actions = actions
         self.strategy = strategy
+        self.name = strategy.name
+        self.tie_break = strategy.tie_break if isinstance(strategy, _BUILTIN_TYPES) else ""
         self.skills_text = _skills_text(actions.skills)
         self.needs: dict[Channel, Need] = {}
+        self.filters: dict[Channel, str] = {}
 
     def need(self, channel: Channel) -> Need:
         found = self.needs.get(channel)
         if found is None:
             found = Need(channel, skills=self.actions.skills, languages=self.actions.languages)
             self.needs[channel] = found
+            languages = self.actions.languages
+            self.filters[channel] = (
+                f"filters: status, channel {channel.value}, spare capacity, skills "
+                f"{self.skills_text}"
+                + (f", language {'/'.join(sorted(languages))}" if languages else "")
+            )
         return found
 
 
@@ -129,7 +138,8 @@ class RoutingDecision:
             the first step's timeout.
         skills: Minimum skill levels in force (after escalation relaxed them).
         languages: Languages accepted (any one of them), empty for any.
-        due_at: When the earliest running SLA target is due, if any.
+        due_at: ``now`` plus the least time left on a running SLA clock (the least-slack key of
+            the queue order; with a business calendar the real due time can be later), if any.
         context: The routing context the rules read.
         handoff: The customer's history across channels, when the caller gave it.
         state: The strategies' memory after this decision (round-robin rotations, plugins).
@@ -170,7 +180,21 @@ class RoutingDecision:
         return self.agent_id is not None
 
     def explain(self) -> str:
-        """Return the trace as one text, a line per step."""
+        """Return the trace as one text, a line per step.
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> from cs8 import Agent, Ticket
+            >>> t0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+            >>> d = Router(explain=False).route(
+            ...     Ticket(id="T1", customer_id="C1", channel="email", created_at=t0),
+            ...     [Agent(id="a1")], now=t0)
+            >>> print(d.explain())
+            no rule matched: default actions (queue default)
+            priority normal (ticket)
+            filters: status, channel email, spare capacity, skills none; 1 agent(s) looked at
+            strategy least_busy: chose a1; tie-break: fewest units of work, then agent id
+        """
         return "\n".join(self.trace)
 
     def __str__(self) -> str:
@@ -239,7 +263,17 @@ class AssignmentResult:
         return tuple(d.ticket_id for d in self.decisions if d.agent_id is None)
 
     def to_dicts(self) -> list[dict[str, str | int | None]]:
-        """Return one plain dict per decision, in the order served (see ``RoutingDecision.to_dict``)."""
+        """Return one plain dict per decision, in the order served (see ``RoutingDecision.to_dict``).
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> from cs8 import Ticket
+            >>> t0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+            >>> rows = Router().assign([Ticket(id="T1", customer_id="C", channel="email",
+            ...                               created_at=t0)], [], now=t0).to_dicts()
+            >>> rows[0]["ticket_id"], rows[0]["agent_id"]
+            ('T1', None)
+        """
         return [d.to_dict() for d in self.decisions]
 
     def __str__(self) -> str:
@@ -340,6 +374,12 @@ def _why(rule: RoutingRule, ctx: RoutingContext, detailed: bool) -> str:
     return name if isinstance(name, str) else f"{type(rule).__name__}.matches"
 
 
+_BUILTIN_TYPES = (LeastBusy, LongestIdle, RoundRobin, MostSkilled, Weighted)
+_CACHE_SIZE = 4096
+_NOTES = {
+    p: {s: f"priority {p.value} ({s})" for s in ("ticket", "impact x urgency")} for p in Priority
+}
+
 _ONLINE = (AgentStatus.ONLINE,)
 _ONLINE_AWAY = (AgentStatus.ONLINE, AgentStatus.AWAY)
 
@@ -382,7 +422,7 @@ class Router:
             those steps count calendar time).
         explain: Count, for the trace, how many agents each filter leaves (one pass over the
             agents per decision); without it the trace names the filters and how many agents the
-            index looked at, and a decision costs the same however many agents there are.
+            index looked at, and the cost of a decision hardly grows with the number of agents.
 
     Example:
         >>> Router(strategy="round_robin").strategy.name
@@ -407,6 +447,9 @@ class Router:
         factory=dict, init=False, eq=False, hash=False, repr=False
     )
     _escalations: dict[tuple[int, int], tuple[RuleActions, RuleActions]] = attrs.field(
+        factory=dict, init=False, eq=False, hash=False, repr=False
+    )
+    _lines: dict[int, tuple[RoutingRule, str]] = attrs.field(
         factory=dict, init=False, eq=False, hash=False, repr=False
     )
 
@@ -461,6 +504,8 @@ class Router:
         else:
             strategy = self.strategy
         prep = _Prepared(actions, strategy)
+        if len(cache) >= _CACHE_SIZE:  # a rule plugin may build new actions every time
+            cache.clear()
         cache[id(actions)] = prep
         return prep
 
@@ -470,6 +515,8 @@ class Router:
         if found is not None and found[0] is actions:
             return found[1]
         out = actions.escalated(steps)
+        if len(self._escalations) >= _CACHE_SIZE:
+            self._escalations.clear()
         self._escalations[key] = (actions, out)
         return out
 
@@ -490,7 +537,16 @@ class Router:
             lines.append(f"no rule matched: default actions (queue {actions.queue or 'default'})")
         else:
             name = rule.name
-            lines.append(f"rule {name!r} matched: {_why(rule, ctx, self.explain)}")
+            if self.explain:
+                lines.append(f"rule {name!r} matched: {_why(rule, ctx, True)}")
+            else:  # the same line for every ticket this rule matches
+                line = self._lines.get(id(rule))
+                if line is None or line[0] is not rule:
+                    if len(self._lines) >= _CACHE_SIZE:
+                        self._lines.clear()
+                    line = (rule, f"rule {name!r} matched: {_why(rule, ctx, False)}")
+                    self._lines[id(rule)] = line
+                lines.append(line[1])
 
         # Escalation: every step whose timeout has passed applies, in order.
         step = 0
@@ -515,7 +571,7 @@ class Router:
                 f"-> {priority.value}"
             )
         else:
-            note = f"priority {priority.value} ({source})"
+            note = _NOTES[priority][source]
         if step:
             lines.append(
                 f"escalation step {step} of {len(actions.escalation)} in force after {waited} "
@@ -558,14 +614,19 @@ class Router:
         state: RoutingState,
         among: tuple[str, ...] | None,
     ) -> tuple[str | None, int, RoutingState, str]:
-        strategy = plan.prep.strategy
-        if isinstance(strategy, LeastBusy | LongestIdle | RoundRobin | MostSkilled | Weighted):
-            queue = plan.prep.actions.queue
-            after = state.last_for(queue) if isinstance(strategy, RoundRobin) else None
-            pick, looked = pool.choose(need, strategy, status, after=after, among=among)
-            if pick is not None and isinstance(strategy, RoundRobin):
-                state = state.advanced(queue, pick)
-            return pick, looked, state, strategy.tie_break
+        prep = plan.prep
+        strategy = prep.strategy
+        if isinstance(strategy, _BUILTIN_TYPES):
+            if isinstance(strategy, RoundRobin):
+                queue = prep.actions.queue
+                pick, looked = pool.choose(
+                    need, strategy, status, after=state.last_for(queue), among=among
+                )
+                if pick is not None:
+                    state = state.advanced(queue, pick)
+                return pick, looked, state, prep.tie_break
+            pick, looked = pool.choose(need, strategy, status, among=among)
+            return pick, looked, state, prep.tie_break
         candidates = pool.eligible(need, status, among=among)
         choice = strategy.choose(
             candidates, plan.ctx, plan.prep.actions, state.plugin_state(strategy.name)
@@ -590,7 +651,6 @@ class Router:
         prep = plan.prep
         actions = prep.actions
         need = prep.need(ticket.channel)
-        strategy = prep.strategy
         lines = plan.lines
         preferred = actions.preferred_agents
         explain = self.explain
@@ -616,17 +676,13 @@ class Router:
             if status is AgentStatus.ONLINE and self.away_fallback:
                 lines.append("no online agent qualifies; falling back to away agents")
         if not explain:
-            languages = f", language {'/'.join(sorted(need.languages))}" if need.languages else ""
-            found = f"; {looked} agent(s) looked at" if chosen is not None else ""
-            lines.append(
-                f"filters: status, channel {need.channel.value}, spare capacity, skills "
-                f"{prep.skills_text}{languages}{found}"
-            )
+            text = prep.filters[need.channel]
+            lines.append(text if chosen is None else f"{text}; {looked} agent(s) looked at")
         if chosen is None:
             where = f"queue {actions.queue}" if actions.queue else "the default queue"
-            lines.append(f"strategy {strategy.name}: nobody eligible; the ticket waits in {where}")
+            lines.append(f"strategy {prep.name}: nobody eligible; the ticket waits in {where}")
         else:
-            lines.append(f"strategy {strategy.name}: chose {chosen}; tie-break: {how}")
+            lines.append(f"strategy {prep.name}: chose {chosen}; tie-break: {how}")
         return RoutingDecision(
             ticket_id=ticket.id,
             agent_id=chosen,
@@ -634,7 +690,7 @@ class Router:
             priority=plan.priority,
             trace=tuple(lines),
             rule=plan.rule,
-            strategy=strategy.name,
+            strategy=prep.name,
             escalation_step=plan.step,
             skills=actions.skills,
             languages=actions.languages,

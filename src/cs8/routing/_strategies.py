@@ -223,7 +223,12 @@ class Weighted:
         return "weighted"
 
     def weight(self, agent_id: str) -> float:
-        """Return the weight of ``agent_id``."""
+        """Return the weight of ``agent_id``.
+
+        Example:
+            >>> Weighted(weights={"a1": 3}, default=0.5).weight("a2")
+            0.5
+        """
         return self.weights.get(agent_id, float(self.default))
 
     @property
@@ -281,22 +286,42 @@ class RoutingState:
     plugins: FrozenDict[str, Any] = attrs.field(factory=FrozenDict, converter=_plugin_states)
 
     def last_for(self, queue: str | None) -> str | None:
-        """Return the last agent given work from ``queue`` (``None`` is the default queue)."""
+        """Return the last agent given work from ``queue`` (``None`` is the default queue).
+
+        Example:
+            >>> RoutingState(last={"": "a3"}).last_for(None)
+            'a3'
+        """
         return self.last.get(queue or "")
 
     def advanced(self, queue: str | None, agent_id: str) -> RoutingState:
-        """Return the state after round robin gave ``agent_id`` work from ``queue``."""
+        """Return the state after round robin gave ``agent_id`` work from ``queue``.
+
+        Example:
+            >>> dict(RoutingState().advanced("vip", "a1").advanced("vip", "a2").last)
+            {'vip': 'a2'}
+        """
         data = dict(self.last)
         data[queue or ""] = agent_id
         return attrs.evolve(self, last=FrozenDict(data))
 
     def plugin_state(self, name: str) -> FrozenDict[str, Any]:
-        """Return the state strategy plugin ``name`` returned last time (empty at first)."""
+        """Return the state strategy plugin ``name`` returned last time (empty at first).
+
+        Example:
+            >>> RoutingState().plugin_state("sticky")
+            FrozenDict({})
+        """
         found = self.plugins.get(name)
         return found if isinstance(found, FrozenDict) else FrozenDict()
 
     def with_plugin_state(self, name: str, state: Mapping[str, Any]) -> RoutingState:
-        """Return the state after strategy plugin ``name`` returned ``state``."""
+        """Return the state after strategy plugin ``name`` returned ``state``.
+
+        Example:
+            >>> RoutingState().with_plugin_state("sticky", {"C1": "a2"}).plugin_state("sticky")
+            FrozenDict({'C1': 'a2'})
+        """
         data = dict(self.plugins)
         data[name] = state if isinstance(state, FrozenDict) else FrozenDict(dict(state))
         return attrs.evolve(self, plugins=FrozenDict(data))
