@@ -30,6 +30,10 @@ __all__ = [
 class _LowerEnum(enum.Enum):
     """An enum whose values are lowercase names and which accepts names in any case."""
 
+    # Members are singletons compared by identity: hash them by identity too (C speed, where
+    # Enum's own __hash__ is a Python-level call; routing hashes members on every decision).
+    __hash__ = object.__hash__
+
     @classmethod
     def _missing_(cls, value: object) -> Self | None:
         if isinstance(value, str):
@@ -118,8 +122,7 @@ class Priority(_LowerEnum):
             return NotImplemented
         return self.rank >= other.rank
 
-    def __hash__(self) -> int:
-        return hash(self.value)
+    __hash__ = object.__hash__
 
 
 _BY_RANK: tuple[Priority, ...] = (Priority.LOW, Priority.NORMAL, Priority.HIGH, Priority.URGENT)
