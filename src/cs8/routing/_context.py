@@ -33,6 +33,7 @@ from cs8._frozen import FrozenDict
 from cs8._models import Customer, Ticket
 from cs8._time import as_stdlib, require_aware
 from cs8.exceptions import InvalidValueError
+from cs8.sla import SlaMetric, SlaState
 
 __all__ = [
     "FIELDS",
@@ -55,17 +56,10 @@ FieldValue: TypeAlias = "str | int | float | bool | frozenset[str] | None"
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 """Weekday names in order, Monday first (ISO 8601), as ``time.weekday`` gives them."""
 
-SLA_METRICS: tuple[str, ...] = (
-    "first_reply",
-    "next_reply",
-    "periodic_update",
-    "resolution",
-    "requester_wait",
-    "agent_work",
-)
+SLA_METRICS: tuple[str, ...] = tuple(metric.value for metric in SlaMetric)
 """The SLA metric names ``sla.<metric>.*`` fields accept (the values of ``cs8.sla.SlaMetric``)."""
 
-SLA_STATES: tuple[str, ...] = ("achieved", "breached", "active", "paused")
+SLA_STATES: tuple[str, ...] = tuple(state.value for state in SlaState)
 """The SLA states ``sla.<metric>.state`` compares with (the values of ``cs8.sla.SlaState``)."""
 
 
