@@ -1,0 +1,216 @@
+"""The dataframe path of the ticket KPIs gives exactly the object path's results."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cs8 import ActorKind, Message, StatusChange, Ticket
+from cs8.exceptions import Cs8Error, NaiveDatetimeError, UnknownFieldError
+from cs8.io import write_tickets
+from cs8.kpi import (
+    first_contact_resolution,
+    first_contact_resolution_frame,
+    first_reply_time,
+    first_reply_time_frame,
+    full_resolution_time,
+    full_resolution_time_frame,
+    one_touch_rate,
+    one_touch_rate_frame,
+    reopen_rate,
+    reopen_rate_frame,
+    resolution_time,
+    resolution_time_frame,
+    ticket_summary,
+    ticket_summary_frame,
+)
+from cs8.sla import BusinessCalendar
+from cs8.testing import strategies as cs8_st
+from tests.kpi._strategies import T0
+from tests.kpi._strategies import tickets as kpi_tickets
+
+pd = pytest.importorskip("pandas")
+pl = pytest.importorskip("polars")
+
+_TEXT = ("id", "customer_id", "ticket_id", "author_id", "merged_into", "agent_id")
+
+
+def _csv(tickets: Sequence[Ticket]) -> tuple[str, str]:
+    t, e = io.StringIO(), io.StringIO()
+    write_tickets(tickets, t, e, format="csv")
+    return t.getvalue(), e.getvalue()
+
+
+def frames(tickets: Sequence[Ticket], library: str) -> tuple[object, object]:
+    """Write ``tickets`` with cs8.io to CSV and read the two files with pandas or polars."""
+    t_text, e_text = _csv(tickets)
+    if library == "pandas":
+        return (
+            pd.read_csv(io.StringIO(t_text), dtype=dict.fromkeys(_TEXT, str)),
+            pd.read_csv(io.StringIO(e_text), dtype=dict.fromkeys(_TEXT, str)),
+        )
+    overrides = dict.fromkeys(_TEXT, pl.String)
+    return (
+        pl.read_csv(io.StringIO(t_text), schema_overrides=overrides),
+        pl.read_csv(io.StringIO(e_text), schema_overrides=overrides),
+    )
+
+
+unique_tickets = st.lists(kpi_tickets(), max_size=12, unique_by=lambda t: t.id)
+model_tickets = st.lists(cs8_st.tickets(), max_size=8, unique_by=lambda t: t.id)
+libraries = st.sampled_from(["pandas", "polars"])
+presets = st.sampled_from(["cs8", "zendesk", "intercom"])
+
+
+@given(unique_tickets, libraries, presets)
+def test_summary_from_frames_equals_the_object_path(
+    tickets: list[Ticket], library: str, preset: str
+) -> None:
+    tf, ef = frames(tickets, library)
+    assert ticket_summary(tickets, definition=preset) == ticket_summary_frame(
+        tf, ef, definition=preset
+    )
+
+
+@given(model_tickets, libraries, presets)
+def test_summary_from_frames_equals_the_object_path_on_every_event_kind_and_zone(
+    tickets: list[Ticket], library: str, preset: str
+) -> None:
+    tf, ef = frames(tickets, library)
+    assert ticket_summary(tickets, definition=preset) == ticket_summary_frame(
+        tf, ef, definition=preset
+    )
+
+
+@given(unique_tickets, libraries, st.booleans(), st.booleans(), st.booleans())
+def test_first_reply_time_choices_match_the_object_path(
+    tickets: list[Ticket], library: str, public_only: bool, count_bots: bool, skip: bool
+) -> None:
+    tf, ef = frames(tickets, library)
+    options = {"public_only": public_only, "count_bots": count_bots, "skip_agent_opening": skip}
+    assert first_reply_time(tickets, **options) == first_reply_time_frame(tf, ef, **options)
+
+
+_PERIOD = (T0 + timedelta(days=5), T0 + timedelta(days=20))
+
+
+@given(unique_tickets, libraries, st.sampled_from(["created", "event"]))
+def test_each_kpi_with_a_period_matches_the_object_path(
+    tickets: list[Ticket], library: str, attribution: str
+) -> None:
+    tf, ef = frames(tickets, library)
+    kw = {"period": _PERIOD, "attribution": attribution}
+    assert first_reply_time(tickets, **kw) == first_reply_time_frame(tf, ef, **kw)
+    assert resolution_time(tickets, **kw) == resolution_time_frame(tf, ef, **kw)
+    assert full_resolution_time(tickets, **kw) == full_resolution_time_frame(tf, ef, **kw)
+    assert reopen_rate(tickets, **kw) == reopen_rate_frame(tf, ef, **kw)
+    assert one_touch_rate(tickets, **kw) == one_touch_rate_frame(tf, ef, **kw)
+
+
+@given(
+    unique_tickets,
+    libraries,
+    st.sampled_from(["one_reply", "no_follow_up", "single_agent"]),
+    presets,
+)
+def test_first_contact_resolution_rules_match_the_object_path(
+    tickets: list[Ticket], library: str, rule: str, preset: str
+) -> None:
+    tf, ef = frames(tickets, library)
+    expected = first_contact_resolution(tickets, rules=rule, definition=preset)
+    assert expected == first_contact_resolution_frame(tf, ef, rules=rule, definition=preset)
+
+
+_CALENDAR = BusinessCalendar(
+    timezone="Asia/Ho_Chi_Minh",
+    hours={
+        d: [("08:00", "12:00"), ("13:30", "17:30")] for d in ("mon", "tue", "wed", "thu", "fri")
+    },
+)
+
+
+@given(unique_tickets, libraries)
+def test_business_hours_summary_matches_the_object_path(
+    tickets: list[Ticket], library: str
+) -> None:
+    tf, ef = frames(tickets, library)
+    assert ticket_summary(tickets, _CALENDAR) == ticket_summary_frame(tf, ef, _CALENDAR)
+
+
+def _big(n: int) -> list[Ticket]:
+    out = []
+    for i in range(n):
+        created = T0 + timedelta(seconds=37 * i)
+        reply = created + timedelta(seconds=60 + (i * 7919) % 86_400)
+        solve = reply + timedelta(seconds=(i * 104_729) % 500_000)
+        events = [Message(at=reply, author="agent"), StatusChange(at=solve, status="solved")]
+        out.append(
+            Ticket(id=f"T{i}", customer_id="C", channel="email", created_at=created, events=events)
+        )
+    return out
+
+
+def test_sketched_durations_equal_the_object_path_beyond_the_exact_limit() -> None:
+    tickets = _big(5000)
+    tf, ef = frames(tickets, "pandas")
+    assert ticket_summary(tickets) == ticket_summary_frame(tf, ef)
+
+
+def test_datetime_columns_give_the_same_result_as_text() -> None:
+    tickets = _big(50)
+    tf, ef = frames(tickets, "pandas")
+    tf["created_at"] = pd.to_datetime(tf["created_at"], utc=True)
+    ef["at"] = pd.to_datetime(ef["at"], utc=True)
+    assert ticket_summary(tickets) == ticket_summary_frame(tf, ef)
+
+
+def test_naive_datetime_column_raises() -> None:
+    tf = pd.DataFrame({"id": ["T1"], "created_at": [datetime(2026, 1, 1)]})
+    ef = pd.DataFrame({"ticket_id": ["T1"], "type": ["message"], "at": [datetime(2026, 1, 1)]})
+    with pytest.raises(NaiveDatetimeError):
+        ticket_summary_frame(tf, ef)
+
+
+def test_column_mapping_reads_other_names() -> None:
+    tickets = _big(20)
+    tf, ef = frames(tickets, "polars")
+    tf = tf.rename({"id": "key", "created_at": "opened"})
+    ef = ef.rename({"ticket_id": "key", "at": "when"})
+    result = ticket_summary_frame(
+        tf,
+        ef,
+        columns={"id": "key", "created_at": "opened"},
+        event_columns={"ticket_id": "key", "at": "when"},
+    )
+    assert ticket_summary(tickets) == result
+
+
+def test_missing_column_raises_a_cs8_error() -> None:
+    tf = pd.DataFrame({"id": ["T1"]})
+    ef = pd.DataFrame({"ticket_id": ["T1"], "type": ["message"], "at": ["2026-01-01T00:00:00Z"]})
+    with pytest.raises(UnknownFieldError):
+        ticket_summary_frame(tf, ef)
+
+
+def test_repeat_contact_rule_is_refused_on_frames() -> None:
+    tf, ef = frames(_big(2), "pandas")
+    with pytest.raises(Cs8Error):
+        first_contact_resolution_frame(tf, ef, rules="no_repeat_contact")
+
+
+def test_agent_created_opening_is_not_a_reply() -> None:
+    t = Ticket(
+        id="T1",
+        customer_id="C",
+        channel="email",
+        created_at=datetime(2026, 1, 1, tzinfo=UTC),
+        created_by=ActorKind.AGENT,
+        events=[Message(at=datetime(2026, 1, 1, 1, tzinfo=UTC), author="agent")],
+    )
+    tf, ef = frames([t], "polars")
+    assert first_reply_time_frame(tf, ef).n == 0
