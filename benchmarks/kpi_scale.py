@@ -26,7 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from cs8 import ActorKind, Message, StatusChange, Ticket, TicketStatus
-from cs8.kpi import ticket_summary
+from cs8.kpi import ticket_summary, ticket_summary_frame
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -111,6 +111,56 @@ def to_frames(tickets: list[Ticket]):  # type: ignore[no-untyped-def]
     return tf, ef
 
 
+def to_cs8_frames(tickets: list[Ticket]):  # type: ignore[no-untyped-def]
+    """Return (tickets, events) pandas frames in the cs8.io layout, typed as a loader would.
+
+    Same data as :func:`to_frames` (integer ticket ids, categorical enum columns), with the
+    columns cs8.io writes and instants as timezone-aware ``datetime64[us, UTC]``.
+    """
+    import pandas as pd
+
+    created = [t.created_at for t in tickets]
+    ids: list[int] = []
+    kinds: list[str] = []
+    ats: list[datetime] = []
+    authors: list[str | None] = []
+    publics: list[bool] = []
+    statuses: list[str | None] = []
+    for i, t in enumerate(tickets):
+        for e in t.events:
+            ids.append(i)
+            ats.append(e.at)
+            if isinstance(e, Message):
+                kinds.append("message")
+                authors.append(e.author.value)
+                publics.append(e.public)
+                statuses.append(None)
+            else:
+                kinds.append("status_change")
+                authors.append(None)
+                publics.append(True)
+                statuses.append(e.status.value)  # type: ignore[union-attr]
+    tf = pd.DataFrame(
+        {
+            "id": range(len(tickets)),
+            "customer_id": pd.Categorical([t.customer_id for t in tickets]),
+            "channel": pd.Categorical([t.channel.value for t in tickets]),
+            "created_at": pd.to_datetime(created, utc=True).as_unit("us"),
+        }
+    )
+    ef = pd.DataFrame(
+        {
+            "ticket_id": ids,
+            "type": pd.Categorical(kinds),
+            "at": pd.to_datetime(ats, utc=True).as_unit("us"),
+            "author": pd.Categorical(authors),
+            "public": publics,
+            "status": pd.Categorical(statuses),
+        }
+    )
+    return tf, ef
+
+
 def pandas_kpis(tf, ef) -> dict[str, float]:  # type: ignore[no-untyped-def]
     """The four KPIs, hand-written in pandas (type-7 quantiles, as numpy's default)."""
     import pandas as pd
@@ -154,6 +204,19 @@ def cs8_numbers(tickets: list[Ticket]) -> dict[str, float]:
         "frt_p90": frt.p90.total_seconds(),  # type: ignore[union-attr]
         "res_mean": res.mean.total_seconds(),  # type: ignore[union-attr]
         "res_median": res.median.total_seconds(),  # type: ignore[union-attr]
+        "reopen_rate": s.reopen_rate.value,
+        "one_touch_rate": s.one_touch_rate.value,
+    }
+
+
+def summary_numbers(s) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    frt, res = s.first_reply_time, s.resolution_time
+    return {
+        "frt_mean": frt.mean.total_seconds(),
+        "frt_median": frt.median.total_seconds(),
+        "frt_p90": frt.p90.total_seconds(),
+        "res_mean": res.mean.total_seconds(),
+        "res_median": res.median.total_seconds(),
         "reopen_rate": s.reopen_rate.value,
         "one_touch_rate": s.one_touch_rate.value,
     }

@@ -187,15 +187,20 @@ def _codes(series: Any, code: Callable[[str], int], default: int) -> Any:
     np = require("numpy", "dataframe")
     dtype = series.dtype
     if dtype == nw.String or dtype == nw.Categorical or dtype == nw.Enum:
-        uniques = [u for u in series.unique().to_list() if isinstance(u, str)]
-        table = {u: code(u) for u in uniques}
-        if not table:
-            return np.full(len(series), default, dtype=np.int8)
-        text = series.cast(nw.String) if dtype != nw.String else series
-        replaced = text.replace_strict(
-            list(table), list(table.values()), default=default, return_dtype=nw.Int8
-        )
-        return replaced.fill_null(default).to_numpy().astype(np.int8)
+        # One vectorized comparison per distinct value: cheap on categoricals (codes compare)
+        # and on text with few distinct values, which enum columns have.
+        if dtype == nw.String:
+            uniques = series.unique().to_list()
+        else:
+            uniques = series.cat.get_categories().to_list()
+        out = np.full(len(series), default, dtype=np.int8)
+        for u in uniques:
+            if not isinstance(u, str):
+                continue
+            c = code(u)
+            if c != default:
+                out[(series == u).fill_null(False).to_numpy().astype(bool)] = c
+        return out
     values = series.to_list()
     cache: dict[object, int] = {}
     out = np.empty(len(values), dtype=np.int8)
@@ -297,6 +302,64 @@ def _group_last(keys: Any) -> Any:
     return out
 
 
+def _ticket_rows(ids: Any, refs: Any) -> Any:
+    """Return, for each event's ticket reference, the row of that ticket (-1 when absent)."""
+    nw = require("narwhals", "dataframe")
+    np = require("numpy", "dataframe")
+    if ids.dtype.is_integer() and refs.dtype.is_integer() and not ids.null_count():
+        keys = ids.to_numpy().astype(np.int64)
+        wanted = refs.fill_null(-1).to_numpy().astype(np.int64)
+        if not len(keys):
+            return np.full(len(wanted), -1, dtype=np.int64)
+        if keys[-1] - keys[0] == len(keys) - 1 and (keys[1:] > keys[:-1]).all():
+            # Ids are a contiguous run (row numbers, say): an event's row is an offset.
+            rows = wanted - keys[0]
+            ok = (rows >= 0) & (rows < len(keys)) & ~refs.is_null().to_numpy().astype(bool)
+            return np.where(ok, rows, -1)
+        if (keys[1:] > keys[:-1]).all():
+            sorter = None
+            sorted_keys = keys
+        else:
+            sorter = np.argsort(keys, kind="stable")
+            sorted_keys = keys[sorter]
+        place = np.searchsorted(sorted_keys, wanted)
+        place[place == len(keys)] = 0
+        found = sorted_keys[place] == wanted
+        rows = place if sorter is None else sorter[place]
+        return np.where(found & ~refs.is_null().to_numpy().astype(bool), rows, -1)
+    # General keys: a join through the dataframe library (ids compared as text if types differ).
+    ns = nw.get_native_namespace(ids)
+    left = refs.alias("__cs8_ref").to_frame()
+    right = ids.alias("__cs8_ref").to_frame()
+    if left["__cs8_ref"].dtype != right["__cs8_ref"].dtype:
+        left = left.with_columns(nw.col("__cs8_ref").cast(nw.String))
+        right = right.with_columns(nw.col("__cs8_ref").cast(nw.String))
+    left = left.with_columns(
+        nw.new_series(
+            "__cs8_event",
+            np.arange(len(refs), dtype=np.int64),
+            backend=nw.get_native_namespace(refs),
+        )
+    )
+    right = right.with_columns(
+        nw.new_series("__cs8_ticket", np.arange(len(ids), dtype=np.int64), backend=ns)
+    ).unique("__cs8_ref", keep="first")
+    joined = left.join(right, on="__cs8_ref", how="inner")
+    out = np.full(len(refs), -1, dtype=np.int64)
+    out[joined["__cs8_event"].to_numpy().astype(np.int64)] = joined["__cs8_ticket"].to_numpy()
+    return out
+
+
+def _in_order(ticket: Any, at: Any) -> bool:
+    """Whether events are already grouped by ticket in time order (the usual layout)."""
+    if len(ticket) < 2:
+        return True
+    step = ticket[1:] - ticket[:-1]
+    if (step < 0).any():
+        return False
+    return not ((step == 0) & (at[1:] < at[:-1])).any()
+
+
 @attrs.frozen
 class _Facts:
     """Per-ticket arrays (numpy), all of one length; ``_NO_TIME`` marks a missing instant."""
@@ -330,7 +393,6 @@ def _facts(
     need_agents: bool = False,
 ) -> tuple[_Facts, Any]:
     np = require("numpy", "dataframe")
-    nw = require("narwhals", "dataframe")
     tmap = dict(columns or {})
     emap = dict(event_columns or {})
     tf = _frame(tickets, "tickets")
@@ -345,40 +407,32 @@ def _facts(
     merged = np.zeros(n, dtype=bool) if merged_col is None else _present(merged_col)
 
     # Events: keep messages and status changes, map them to ticket rows, order them.
-    id_col = tmap.get("id", "id")
     _required(tf, tmap, "id", "tickets frame")
-    tid_col = emap.get("ticket_id", "ticket_id")
-    _required(ef, emap, "ticket_id", "events frame")
-    kind = _codes(_required(ef, emap, "type", "events frame"), _type_code, 0)
-    keep = kind != 0
-    index = nw.new_series(
-        "__cs8_row", np.arange(len(ef), dtype=np.int64), backend=nw.get_native_namespace(ef)
+    ticket_all = _ticket_rows(
+        tf[tmap.get("id", "id")], _required(ef, emap, "ticket_id", "events frame")
     )
-    picked = ef.with_columns(index).filter(
-        nw.new_series("__cs8_keep", keep, backend=nw.get_native_namespace(ef))
-    )
-    ids = tf.select(nw.col(id_col).alias("__cs8_id")).with_columns(
-        nw.new_series(
-            "__cs8_ticket", np.arange(n, dtype=np.int64), backend=nw.get_native_namespace(tf)
-        )
-    )
-    tid_series = picked[tid_col]
-    id_series = ids["__cs8_id"]
-    if tid_series.dtype != id_series.dtype:
-        picked = picked.with_columns(nw.col(tid_col).cast(nw.String))
-        ids = ids.with_columns(nw.col("__cs8_id").cast(nw.String))
-    joined = picked.join(ids, left_on=tid_col, right_on="__cs8_id", how="inner")
-    row = joined["__cs8_row"].to_numpy().astype(np.int64)
-    ticket = joined["__cs8_ticket"].to_numpy().astype(np.int64)
-    at = _instants(joined[emap.get("at", "at")], "events.at")
-    order = np.lexsort((row, at, ticket))
-    ticket, at, row = ticket[order], at[order], row[order]
-    kind = kind[row]
-    pos = np.arange(len(ticket), dtype=np.int64)
+    kind_all = _codes(_required(ef, emap, "type", "events frame"), _type_code, 0)
+    wanted = (kind_all != 0) & (ticket_all >= 0)
+    at_all = _instants(_required(ef, emap, "at", "events frame"), "events.at")
+    identity = bool(wanted.all())
+    selected = None if identity else np.flatnonzero(wanted)
+    ticket = ticket_all if selected is None else ticket_all[selected]
+    at = at_all if selected is None else at_all[selected]
+    if not _in_order(ticket, at):
+        # Stable: ties keep the file's order, as the loader does.
+        order = np.lexsort((at, ticket))
+        selected = order if selected is None else selected[order]
+        ticket, at = ticket[order], at[order]
+
+    def take(values: Any) -> Any:
+        return values if selected is None else values[selected]
+
+    kind = take(kind_all)
+    row = np.arange(len(ticket), dtype=np.int64)
+    pos = row
 
     def event_col(field: str) -> Any | None:
-        series = _column(joined, emap, field, "events frame")
-        return None if series is None else series
+        return _column(ef, emap, field, "events frame")
 
     # Messages.
     is_msg = kind == _MESSAGE
@@ -386,13 +440,13 @@ def _facts(
     author = (
         np.full(len(row), _AGENT, dtype=np.int8)
         if author_s is None
-        else _codes(author_s, _actor_code, _AGENT)[order]
+        else take(_codes(author_s, _actor_code, _AGENT))
     )
     public_s = event_col("public")
     public = (
         np.ones(len(row), dtype=bool)
         if public_s is None
-        else _bools(public_s, True, "events.public")[order]
+        else take(_bools(public_s, True, "events.public"))
     )
     cust = is_msg & (author == _CUSTOMER) & public
     reply_kind = is_msg & ((author == _AGENT) | ((author == _BOT) & d.count_bots))
@@ -432,7 +486,7 @@ def _facts(
             raw: list[object] = [None] * len(row)
         else:
             raw = ids_s.to_list()
-        values = [raw[i] for i in order.tolist()]
+        values = raw if selected is None else [raw[i] for i in selected.tolist()]
         agents = np.zeros(n, dtype=np.int64)
         seen: set[tuple[int, object]] = set()
         for t, i in zip(ct2.tolist(), np.flatnonzero(reply_kind)[counted].tolist(), strict=True):
@@ -455,7 +509,7 @@ def _facts(
     scode = (
         np.zeros(0, dtype=np.int8)
         if status_s is None
-        else _codes(status_s, _status_code, 0)[order][is_st]
+        else take(_codes(status_s, _status_code, 0))[is_st]
     )
     if (scode == 0).any():
         raise InvalidValueError("events frame: a status change has no status")
