@@ -208,10 +208,9 @@ def _codes(series: Any, code: Callable[[str], int], default: int) -> Any:
         if v is None or (isinstance(v, float) and math.isnan(v)):
             out[i] = default
             continue
-        c = cache.get(v)
-        if c is None:
-            c = cache[v] = code(str(getattr(v, "value", v)))
-        out[i] = c
+        if v not in cache:
+            cache[v] = code(str(getattr(v, "value", v)))
+        out[i] = cache[v]
     return out
 
 
