@@ -14,6 +14,7 @@ from cs8 import ActorKind, Message, StatusChange, Ticket
 from cs8.exceptions import Cs8Error, NaiveDatetimeError, UnknownFieldError
 from cs8.io import write_tickets
 from cs8.kpi import (
+    breakdown_frame,
     first_contact_resolution,
     first_contact_resolution_frame,
     first_reply_time,
@@ -214,3 +215,50 @@ def test_agent_created_opening_is_not_a_reply() -> None:
     )
     tf, ef = frames([t], "polars")
     assert first_reply_time_frame(tf, ef).n == 0
+
+
+@given(unique_tickets, st.randoms(use_true_random=False))
+def test_shuffled_event_rows_give_the_same_result(tickets: list[Ticket], rnd: object) -> None:
+    tf, ef = frames(tickets, "pandas")
+    shuffled = ef.sample(frac=1.0, random_state=rnd.randrange(2**32))  # type: ignore[attr-defined]
+    assert ticket_summary(tickets) == ticket_summary_frame(tf, shuffled.reset_index(drop=True))
+
+
+@given(unique_tickets, st.integers(-5, 5), st.booleans())
+def test_integer_ticket_ids_give_the_same_result(
+    tickets: list[Ticket], offset: int, spread: bool
+) -> None:
+    tf, ef = frames(tickets, "polars")
+    number = {t.id: (i * 3 if spread else i) + offset for i, t in enumerate(tickets)}
+    tf = tf.with_columns(pl.col("id").replace_strict(number, return_dtype=pl.Int64))
+    ef = ef.with_columns(pl.col("ticket_id").replace_strict(number, return_dtype=pl.Int64))
+    assert ticket_summary(tickets) == ticket_summary_frame(tf.reverse() if spread else tf, ef)
+
+
+def _table_rows(rows: list[dict[str, object]]) -> list[dict[str, object]]:
+    return [{k: (None if v != v else v) for k, v in r.items()} for r in rows]  # NaN -> None
+
+
+@given(unique_tickets, st.sampled_from(["first_reply_time", "reopen_rate", "one_touch_rate"]))
+def test_breakdown_frame_matches_breakdown_of_objects(tickets: list[Ticket], name: str) -> None:
+    from cs8 import kpi
+
+    tf, ef = frames(tickets, "polars")
+    out = breakdown_frame(name, tf, ef, by=("channel", "period"), timezone="Asia/Ho_Chi_Minh")
+    expected = kpi.breakdown(
+        getattr(kpi, name), tickets, by=("channel", "period"), timezone="Asia/Ho_Chi_Minh"
+    ).to_dicts()
+    assert isinstance(out, pl.DataFrame)
+    assert _table_rows(expected) == _table_rows(out.to_dicts())
+
+
+def test_breakdown_frame_of_pandas_is_pandas() -> None:
+    tf, ef = frames(_big(30), "pandas")
+    out = breakdown_frame("resolution_time", tf, ef, by="channel")
+    assert isinstance(out, pd.DataFrame)
+    assert list(out["n"]) == [30]
+
+
+def test_breakdown_frame_without_dimensions_gives_one_row() -> None:
+    tf, ef = frames(_big(3), "polars")
+    assert breakdown_frame(first_reply_time, tf, ef).height == 1
