@@ -199,7 +199,7 @@ def _codes(series: Any, code: Callable[[str], int], default: int) -> Any:
                 continue
             c = code(u)
             if c != default:
-                out[(series == u).fill_null(False).to_numpy().astype(bool)] = c
+                out[_mask(series == u)] = c
         return out
     values = series.to_list()
     cache: dict[object, int] = {}
@@ -212,6 +212,15 @@ def _codes(series: Any, code: Callable[[str], int], default: int) -> Any:
             cache[v] = code(str(getattr(v, "value", v)))
         out[i] = cache[v]
     return out
+
+
+def _mask(series: Any) -> Any:
+    """Return a boolean series as a numpy bool array, nulls as False."""
+    np = require("numpy", "dataframe")
+    arr = series.to_numpy()
+    if arr.dtype != np.bool_:
+        arr = series.fill_null(False).to_numpy().astype(bool)
+    return arr
 
 
 def _bools(series: Any, default: bool, field: str) -> Any:
@@ -306,15 +315,19 @@ def _ticket_rows(ids: Any, refs: Any) -> Any:
     nw = require("narwhals", "dataframe")
     np = require("numpy", "dataframe")
     if ids.dtype.is_integer() and refs.dtype.is_integer() and not ids.null_count():
-        keys = ids.to_numpy().astype(np.int64)
-        wanted = refs.fill_null(-1).to_numpy().astype(np.int64)
+        keys = np.asarray(ids.to_numpy(), dtype=np.int64)
+        has_null = refs.null_count() > 0
+        wanted = np.asarray((refs.fill_null(-1) if has_null else refs).to_numpy(), dtype=np.int64)
+        absent = refs.is_null().to_numpy().astype(bool) if has_null else None
         if not len(keys):
             return np.full(len(wanted), -1, dtype=np.int64)
         if keys[-1] - keys[0] == len(keys) - 1 and (keys[1:] > keys[:-1]).all():
             # Ids are a contiguous run (row numbers, say): an event's row is an offset.
             rows = wanted - keys[0]
-            ok = (rows >= 0) & (rows < len(keys)) & ~refs.is_null().to_numpy().astype(bool)
-            return np.where(ok, rows, -1)
+            ok = (rows >= 0) & (rows < len(keys))
+            if absent is not None:
+                ok &= ~absent
+            return rows if ok.all() else np.where(ok, rows, -1)
         if (keys[1:] > keys[:-1]).all():
             sorter = None
             sorted_keys = keys
@@ -325,7 +338,9 @@ def _ticket_rows(ids: Any, refs: Any) -> Any:
         place[place == len(keys)] = 0
         found = sorted_keys[place] == wanted
         rows = place if sorter is None else sorter[place]
-        return np.where(found & ~refs.is_null().to_numpy().astype(bool), rows, -1)
+        if absent is not None:
+            found &= ~absent
+        return np.where(found, rows, -1)
     # General keys: a join through the dataframe library (ids compared as text if types differ).
     ns = nw.get_native_namespace(ids)
     left = refs.alias("__cs8_ref").to_frame()
@@ -428,7 +443,6 @@ def _facts(
 
     kind = take(kind_all)
     row = np.arange(len(ticket), dtype=np.int64)
-    pos = row
 
     def event_col(field: str) -> Any | None:
         return _column(ef, emap, field, "events frame")
@@ -454,11 +468,13 @@ def _facts(
     inf = np.iinfo(np.int64).max
     first_cust_pos = np.full(n, inf, dtype=np.int64)
     first_cust_at = np.full(n, _NO_TIME, dtype=np.int64)
-    ct, cp = ticket[cust], pos[cust]
-    head = _group_first(ct)
-    first_cust_pos[ct[head]] = cp[head]
-    first_cust_at[ct[head]] = at[cust][head]
-    rt, rp = ticket[reply_kind], pos[reply_kind]
+    cp = np.flatnonzero(cust)
+    ct = ticket[cp]
+    head = cp[_group_first(ct)]
+    first_cust_pos[ticket[head]] = head
+    first_cust_at[ticket[head]] = at[head]
+    rp = np.flatnonzero(reply_kind)
+    rt = ticket[rp]
     if d.reply_clock_start == "created":
         counted = np.ones(len(rt), dtype=bool)
         if d.skip_agent_opening:
@@ -468,12 +484,16 @@ def _facts(
     else:
         counted = rp > first_cust_pos[rt]
         start = first_cust_at
-    ct2, cp2, ca2 = rt[counted], rp[counted], at[reply_kind][counted]
-    head = _group_first(ct2)
+    if counted.all():
+        ct2, cp2 = rt, rp
+    else:
+        cp2 = rp[counted]
+        ct2 = ticket[cp2]
+    head = cp2[_group_first(ct2)]
     first = np.full(n, _NO_TIME, dtype=np.int64)
-    first[ct2[head]] = ca2[head]
+    first[ticket[head]] = at[head]
     first_pos = np.full(n, inf, dtype=np.int64)
-    first_pos[ct2[head]] = cp2[head]
+    first_pos[ticket[head]] = head
     replies = np.bincount(ct2, minlength=n).astype(np.int64)
     follow = np.zeros(n, dtype=bool)
     late = cp > first_pos[ct]
@@ -488,7 +508,7 @@ def _facts(
         values = raw if selected is None else [raw[i] for i in selected.tolist()]
         agents = np.zeros(n, dtype=np.int64)
         seen: set[tuple[int, object]] = set()
-        for t, i in zip(ct2.tolist(), np.flatnonzero(reply_kind)[counted].tolist(), strict=True):
+        for t, i in zip(ct2.tolist(), cp2.tolist(), strict=True):
             v = values[i]
             key = (
                 t,
@@ -503,12 +523,13 @@ def _facts(
     status_s = event_col("status")
     if status_s is None and is_st.any():
         raise UnknownFieldError("events frame has status changes but no 'status' column")
-    st = ticket[is_st]
-    sat = at[is_st]
+    sp = np.flatnonzero(is_st)
+    st = ticket[sp]
+    sat = at[sp]
     scode = (
         np.zeros(0, dtype=np.int8)
         if status_s is None
-        else take(_codes(status_s, _status_code, 0))[is_st]
+        else take(_codes(status_s, _status_code, 0))[sp]
     )
     if (scode == 0).any():
         raise InvalidValueError("events frame: a status change has no status")
