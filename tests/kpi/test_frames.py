@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cs8 import ActorKind, Message, StatusChange, Ticket
@@ -38,6 +38,10 @@ from tests.kpi._strategies import tickets as kpi_tickets
 
 pd = pytest.importorskip("pandas")
 pl = pytest.importorskip("polars")
+
+# Each example writes and reads two CSV files with two libraries: fewer examples than the profile's,
+# so the kpi test directory stays within its time budget.
+_SETTINGS = settings(max_examples=60)
 
 _TEXT = ("id", "customer_id", "ticket_id", "author_id", "merged_into", "agent_id")
 
@@ -69,6 +73,7 @@ libraries = st.sampled_from(["pandas", "polars"])
 presets = st.sampled_from(["cs8", "zendesk", "intercom"])
 
 
+@_SETTINGS
 @given(unique_tickets, libraries, presets)
 def test_summary_from_frames_equals_the_object_path(
     tickets: list[Ticket], library: str, preset: str
@@ -79,6 +84,7 @@ def test_summary_from_frames_equals_the_object_path(
     )
 
 
+@_SETTINGS
 @given(model_tickets, libraries, presets)
 def test_summary_from_frames_equals_the_object_path_on_every_event_kind_and_zone(
     tickets: list[Ticket], library: str, preset: str
@@ -89,6 +95,7 @@ def test_summary_from_frames_equals_the_object_path_on_every_event_kind_and_zone
     )
 
 
+@_SETTINGS
 @given(unique_tickets, libraries, st.booleans(), st.booleans(), st.booleans())
 def test_first_reply_time_choices_match_the_object_path(
     tickets: list[Ticket], library: str, public_only: bool, count_bots: bool, skip: bool
@@ -101,6 +108,7 @@ def test_first_reply_time_choices_match_the_object_path(
 _PERIOD = (T0 + timedelta(days=5), T0 + timedelta(days=20))
 
 
+@_SETTINGS
 @given(unique_tickets, libraries, st.sampled_from(["created", "event"]))
 def test_each_kpi_with_a_period_matches_the_object_path(
     tickets: list[Ticket], library: str, attribution: str
@@ -114,6 +122,7 @@ def test_each_kpi_with_a_period_matches_the_object_path(
     assert one_touch_rate(tickets, **kw) == one_touch_rate_frame(tf, ef, **kw)
 
 
+@_SETTINGS
 @given(
     unique_tickets,
     libraries,
@@ -136,6 +145,7 @@ _CALENDAR = BusinessCalendar(
 )
 
 
+@_SETTINGS
 @given(unique_tickets, libraries)
 def test_business_hours_summary_matches_the_object_path(
     tickets: list[Ticket], library: str
@@ -218,6 +228,7 @@ def test_agent_created_opening_is_not_a_reply() -> None:
     assert first_reply_time_frame(tf, ef).n == 0
 
 
+@_SETTINGS
 @given(unique_tickets, st.randoms(use_true_random=False))
 def test_events_of_tickets_in_any_order_give_the_same_result(
     tickets: list[Ticket], rnd: random.Random
@@ -231,6 +242,7 @@ def test_events_of_tickets_in_any_order_give_the_same_result(
     assert ticket_summary(tickets) == ticket_summary_frame(tf, shuffled)
 
 
+@_SETTINGS
 @given(unique_tickets, st.integers(-5, 5), st.booleans())
 def test_integer_ticket_ids_give_the_same_result(
     tickets: list[Ticket], offset: int, spread: bool
@@ -246,6 +258,7 @@ def _table_rows(rows: list[dict[str, object]]) -> list[dict[str, object]]:
     return [{k: (None if v != v else v) for k, v in r.items()} for r in rows]  # NaN -> None
 
 
+@_SETTINGS
 @given(unique_tickets, st.sampled_from(["first_reply_time", "reopen_rate", "one_touch_rate"]))
 def test_breakdown_frame_matches_breakdown_of_objects(tickets: list[Ticket], name: str) -> None:
     from cs8 import kpi
