@@ -282,3 +282,17 @@ def test_breakdown_frame_of_pandas_is_pandas() -> None:
 def test_breakdown_frame_without_dimensions_gives_one_row() -> None:
     tf, ef = frames(_big(3), "polars")
     assert breakdown_frame(first_reply_time, tf, ef).height == 1
+
+
+def test_breakdown_of_a_dataframe_points_to_breakdown_frame() -> None:
+    from cs8.kpi import breakdown
+
+    tf, _ = frames(_big(3), "pandas")
+    with pytest.raises(Cs8Error, match="breakdown_frame"):
+        breakdown(first_reply_time, tf, by="channel")
+
+
+def test_lazy_polars_frames_are_collected() -> None:
+    tickets = _big(10)
+    tf, ef = frames(tickets, "polars")
+    assert ticket_summary(tickets) == ticket_summary_frame(tf.lazy(), ef.lazy())
