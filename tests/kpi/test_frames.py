@@ -126,15 +126,20 @@ def test_each_kpi_with_a_period_matches_the_object_path(
 @given(
     unique_tickets,
     libraries,
-    st.sampled_from(["one_reply", "no_follow_up", "single_agent"]),
+    st.lists(
+        st.sampled_from(["one_reply", "no_follow_up", "single_agent", "no_repeat_contact"]),
+        min_size=1,
+        max_size=2,
+    ),
     presets,
+    st.integers(0, 60 * 24 * 10).map(lambda m: timedelta(minutes=m)),
 )
 def test_first_contact_resolution_rules_match_the_object_path(
-    tickets: list[Ticket], library: str, rule: str, preset: str
+    tickets: list[Ticket], library: str, rules: list[str], preset: str, window: timedelta
 ) -> None:
     tf, ef = frames(tickets, library)
-    expected = first_contact_resolution(tickets, rules=rule, definition=preset)
-    assert expected == first_contact_resolution_frame(tf, ef, rules=rule, definition=preset)
+    kw = {"rules": rules, "definition": preset, "repeat_window": window}
+    assert first_contact_resolution(tickets, **kw) == first_contact_resolution_frame(tf, ef, **kw)
 
 
 _CALENDAR = BusinessCalendar(
@@ -207,12 +212,6 @@ def test_missing_column_raises_a_cs8_error() -> None:
     ef = pd.DataFrame({"ticket_id": ["T1"], "type": ["message"], "at": ["2026-01-01T00:00:00Z"]})
     with pytest.raises(UnknownFieldError):
         ticket_summary_frame(tf, ef)
-
-
-def test_repeat_contact_rule_is_refused_on_frames() -> None:
-    tf, ef = frames(_big(2), "pandas")
-    with pytest.raises(Cs8Error):
-        first_contact_resolution_frame(tf, ef, rules="no_repeat_contact")
 
 
 def test_agent_created_opening_is_not_a_reply() -> None:

@@ -390,12 +390,32 @@ class _Facts:
     last_solved: Any
     reopened: Any
     done: Any  # solved or closed now
-    codes: Any  # group codes for breakdowns (or None)
+    next_contact: Any  # creation of the customer's next (strictly later) ticket
 
     def take(self, index: Any) -> _Facts:
         return _Facts(
             *(None if a is None else a[index] for a in attrs.astuple(self, recurse=False))
         )
+
+
+def _next_contact(customer: Any, created: Any) -> Any:
+    """Return, per ticket, when the same customer's next ticket created after it was created."""
+    np = require("numpy", "dataframe")
+    n = len(created)
+    out = np.full(n, _NO_TIME, dtype=np.int64)
+    if n < 2:
+        return out
+    _, group = np.unique(np.array([str(c) for c in customer], dtype=object), return_inverse=True)
+    order = np.lexsort((created, group))
+    g, t = group[order], created[order]
+    # The start of the next run of equal (customer, created) after each position.
+    starts = np.flatnonzero(np.r_[True, (g[1:] != g[:-1]) | (t[1:] != t[:-1])])
+    run = np.searchsorted(starts, np.arange(n), side="right")  # index of the next run start
+    has_next = run < len(starts)
+    nxt = np.where(has_next, starts[np.minimum(run, len(starts) - 1)], 0)
+    same = has_next & (g[nxt] == g)
+    out[order[same]] = t[nxt[same]]
+    return out
 
 
 def _facts(
@@ -404,7 +424,7 @@ def _facts(
     d: TicketDefinition,
     columns: Columns,
     event_columns: Columns,
-    need_agents: bool = False,
+    fcr: bool = False,
 ) -> tuple[_Facts, Any]:
     np = require("numpy", "dataframe")
     tmap = dict(columns or {})
@@ -499,7 +519,7 @@ def _facts(
     late = cp > first_pos[ct]
     follow[ct[late]] = True
     agents = np.full(n, -1, dtype=np.int64)
-    if need_agents:
+    if fcr and "single_agent" in d.fcr_rules:
         ids_s = event_col("author_id")
         if ids_s is None:
             raw: list[object] = [None] * len(row)
@@ -555,6 +575,10 @@ def _facts(
     tail = _group_last(st)
     now[st[tail]] = scode[tail]
     done = (now == _SOLVED) | (now == _CLOSED)
+    next_contact = np.full(n, _NO_TIME, dtype=np.int64)
+    if fcr and "no_repeat_contact" in d.fcr_rules:
+        customer = _required(tf, tmap, "customer_id", "tickets frame")
+        next_contact = _next_contact(np.asarray(customer.to_list(), dtype=object), created)
     facts = _Facts(
         created=created,
         merged=merged,
@@ -568,7 +592,7 @@ def _facts(
         last_solved=last_solved,
         reopened=reopened,
         done=done,
-        codes=None,
+        next_contact=next_contact,
     )
     return facts, tf
 
@@ -717,15 +741,10 @@ def _fcr(f: _Facts, d: TicketDefinition, period: Period | None) -> Rate:
         ok &= ~f.follow_up & ~f.reopened
     if "single_agent" in rules:
         ok &= (f.agents <= 1) & ~f.reopened
+    if "no_repeat_contact" in rules:
+        window = (d.repeat_window // timedelta(microseconds=1)) if d.repeat_window else 0
+        ok &= (f.next_contact == _NO_TIME) | (f.next_contact > f.solved + window)
     return RateState(successes=int(ok.sum()), n=int(keep.sum()), excluded=c.excluded).result()
-
-
-def _check_fcr(d: TicketDefinition) -> None:
-    if "no_repeat_contact" in d.fcr_rules:
-        raise InvalidValueError(
-            "first_contact_resolution_frame: the 'no_repeat_contact' rule is not supported on "
-            "dataframes; use cs8.kpi.first_contact_resolution on tickets"
-        )
 
 
 def _compute(
@@ -965,6 +984,7 @@ def first_contact_resolution_frame(
     definition: TicketDefinition | str = "cs8",
     period: Period | None = None,
     rules: Sequence[FcrRule] | FcrRule | None = None,
+    repeat_window: timedelta | None = None,
     public_only: bool | None = None,
     count_bots: bool | None = None,
     attribution: Attribution | None = None,
@@ -973,11 +993,9 @@ def first_contact_resolution_frame(
 ) -> Rate:
     """Return :func:`cs8.kpi.first_contact_resolution` from dataframes.
 
-    The rules ``"one_reply"``, ``"no_follow_up"`` and ``"single_agent"`` are supported (the last
-    reads the events' ``author_id``); ``"no_repeat_contact"`` raises, use the object path for it.
-
-    Raises:
-        InvalidValueError: If the rules include ``"no_repeat_contact"``.
+    Every rule is supported: ``"single_agent"`` reads the events' ``author_id`` and
+    ``"no_repeat_contact"`` the tickets' ``customer_id`` (later tickets are looked for among all
+    rows of ``tickets``, as the object path looks among all tickets given).
 
     Example:
         >>> import pandas as pd
@@ -995,14 +1013,12 @@ def first_contact_resolution_frame(
     d = _definition(
         definition,
         fcr_rules=rule_tuple,
+        repeat_window=repeat_window,
         public_only=public_only,
         count_bots=count_bots,
         attribution=attribution,
     )
-    _check_fcr(d)
-    f, _ = _facts(
-        tickets, events, d, columns, event_columns, need_agents="single_agent" in d.fcr_rules
-    )
+    f, _ = _facts(tickets, events, d, columns, event_columns, fcr=True)
     return _fcr(f, d, period)
 
 
@@ -1074,7 +1090,8 @@ def breakdown_frame(
             ``created_at`` in ``timezone``.
         calendar: Business-time clock for duration KPIs.
         definition: A :class:`cs8.kpi.TicketDefinition` or a preset name (FCR uses its
-            ``fcr_rules``; ``"no_repeat_contact"`` is refused).
+            ``fcr_rules``; for ``"no_repeat_contact"`` later tickets are looked for among all
+            rows, not only the group's, so a repeat contact on another channel counts).
         granularity: ``"day"``, ``"week"`` or ``"month"`` for ``"period"``.
         timezone: IANA zone in which periods are cut.
         columns: cs8 ticket field -> column name in ``tickets``.
@@ -1109,15 +1126,13 @@ def breakdown_frame(
     except (ZoneInfoNotFoundError, ValueError):
         raise InvalidValueError(f"breakdown_frame: unknown time zone {timezone!r}") from None
     d = _definition(definition)
-    if name == "first_contact_resolution":
-        _check_fcr(d)
     f, tf = _facts(
         tickets,
         events,
         d,
         columns,
         event_columns,
-        need_agents=name == "first_contact_resolution" and "single_agent" in d.fcr_rules,
+        fcr=name == "first_contact_resolution",
     )
     dims = [by] if isinstance(by, str) else list(by)
     tmap = dict(columns or {})
