@@ -7,6 +7,7 @@ import random
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -295,3 +296,42 @@ def test_lazy_polars_frames_are_collected() -> None:
     tickets = _big(10)
     tf, ef = frames(tickets, "polars")
     assert ticket_summary(tickets) == ticket_summary_frame(tf.lazy(), ef.lazy())
+
+
+class _HalfTime:
+    """A clock without a batch form: business time is half the elapsed time."""
+
+    def business_duration(self, start: datetime, end: datetime) -> timedelta:
+        return (end - start) / 2
+
+
+@_SETTINGS
+@given(unique_tickets)
+def test_a_clock_without_a_batch_form_matches_the_object_path(tickets: list[Ticket]) -> None:
+    tf, ef = frames(tickets, "polars")
+    clock = _HalfTime()
+    assert ticket_summary(tickets, clock) == ticket_summary_frame(tf, ef, clock)
+
+
+@pytest.mark.parametrize("granularity", ["week", "month"])
+def test_breakdown_frame_periods_match_breakdown(granularity: str) -> None:
+    from cs8 import kpi
+
+    tickets = _big(3000)  # 37 s apart: about 31 hours, across two weeks
+    tickets = tickets + [attrs_evolve_created(t, days=40) for t in tickets[:50]]
+    tf, ef = frames(tickets, "pandas")
+    out = breakdown_frame(
+        "resolution_time", tf, ef, by="period", granularity=granularity, timezone="Europe/Paris"
+    )
+    expected = kpi.breakdown(
+        kpi.resolution_time, tickets, by="period", granularity=granularity, timezone="Europe/Paris"
+    ).to_dicts()
+    assert [(r["period"], r["n"]) for r in expected] == list(
+        zip(out["period"], out["n"], strict=True)
+    )
+
+
+def attrs_evolve_created(t: Ticket, days: int) -> Ticket:
+    shift = timedelta(days=days)
+    events = [attrs.evolve(e, at=e.at + shift) for e in t.events]
+    return attrs.evolve(t, id=t.id + "-later", created_at=t.created_at + shift, events=events)
