@@ -6,9 +6,16 @@ computed during the run). The peer is a hand-written pandas implementation of th
 a long event table (one row per event), the shape such data has in a warehouse. Neither timing
 includes building the inputs. Both results are compared and must agree.
 
+A third contender is cs8's dataframe path, ``cs8.kpi.ticket_summary_frame``, on the same data as
+pandas frames in the cs8.io layout (integer ticket ids, categorical enum columns, aware
+``datetime64[us, UTC]`` instants): its time, tickets per second, its ratio to the hand-written
+pandas code (target: at most 2) and whether its result equals the object path's exactly.
+
 Run ``python benchmarks/kpi_scale.py`` (10k, 100k, 1M) or ``--quick`` (10k only). The script
 prints tickets per second, the scaling between sizes (time ratio over size ratio; 1.0 is linear)
-and the ratio to pandas. It never asserts timings.
+and the ratios to pandas. It never asserts timings. The pandas code and the frame path keep the
+best of ``--repeat`` runs at every size; the object path runs once at 1M (fresh objects are slow
+to build).
 """
 
 from __future__ import annotations
@@ -26,7 +33,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from cs8 import ActorKind, Message, StatusChange, Ticket, TicketStatus
-from cs8.kpi import ticket_summary
+from cs8.kpi import ticket_summary, ticket_summary_frame
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -111,6 +118,56 @@ def to_frames(tickets: list[Ticket]):  # type: ignore[no-untyped-def]
     return tf, ef
 
 
+def to_cs8_frames(tickets: list[Ticket]):  # type: ignore[no-untyped-def]
+    """Return (tickets, events) pandas frames in the cs8.io layout, typed as a loader would.
+
+    Same data as :func:`to_frames` (integer ticket ids, categorical enum columns), with the
+    columns cs8.io writes and instants as timezone-aware ``datetime64[us, UTC]``.
+    """
+    import pandas as pd
+
+    created = [t.created_at for t in tickets]
+    ids: list[int] = []
+    kinds: list[str] = []
+    ats: list[datetime] = []
+    authors: list[str | None] = []
+    publics: list[bool] = []
+    statuses: list[str | None] = []
+    for i, t in enumerate(tickets):
+        for e in t.events:
+            ids.append(i)
+            ats.append(e.at)
+            if isinstance(e, Message):
+                kinds.append("message")
+                authors.append(e.author.value)
+                publics.append(e.public)
+                statuses.append(None)
+            else:
+                kinds.append("status_change")
+                authors.append(None)
+                publics.append(True)
+                statuses.append(e.status.value)  # type: ignore[union-attr]
+    tf = pd.DataFrame(
+        {
+            "id": range(len(tickets)),
+            "customer_id": pd.Categorical([t.customer_id for t in tickets]),
+            "channel": pd.Categorical([t.channel.value for t in tickets]),
+            "created_at": pd.to_datetime(created, utc=True).as_unit("us"),
+        }
+    )
+    ef = pd.DataFrame(
+        {
+            "ticket_id": ids,
+            "type": pd.Categorical(kinds),
+            "at": pd.to_datetime(ats, utc=True).as_unit("us"),
+            "author": pd.Categorical(authors),
+            "public": publics,
+            "status": pd.Categorical(statuses),
+        }
+    )
+    return tf, ef
+
+
 def pandas_kpis(tf, ef) -> dict[str, float]:  # type: ignore[no-untyped-def]
     """The four KPIs, hand-written in pandas (type-7 quantiles, as numpy's default)."""
     import pandas as pd
@@ -145,15 +202,14 @@ def pandas_kpis(tf, ef) -> dict[str, float]:  # type: ignore[no-untyped-def]
     }
 
 
-def cs8_numbers(tickets: list[Ticket]) -> dict[str, float]:
-    s = ticket_summary(tickets)
+def summary_numbers(s) -> dict[str, float]:  # type: ignore[no-untyped-def]
     frt, res = s.first_reply_time, s.resolution_time
     return {
-        "frt_mean": frt.mean.total_seconds(),  # type: ignore[union-attr]
-        "frt_median": frt.median.total_seconds(),  # type: ignore[union-attr]
-        "frt_p90": frt.p90.total_seconds(),  # type: ignore[union-attr]
-        "res_mean": res.mean.total_seconds(),  # type: ignore[union-attr]
-        "res_median": res.median.total_seconds(),  # type: ignore[union-attr]
+        "frt_mean": frt.mean.total_seconds(),
+        "frt_median": frt.median.total_seconds(),
+        "frt_p90": frt.p90.total_seconds(),
+        "res_mean": res.mean.total_seconds(),
+        "res_median": res.median.total_seconds(),
         "reopen_rate": s.reopen_rate.value,
         "one_touch_rate": s.one_touch_rate.value,
     }
@@ -177,29 +233,33 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [10_000] if args.quick else [10_000, 100_000, 1_000_000]
     try:
+        import narwhals  # noqa: F401
         import pandas  # noqa: F401
 
         have_pandas = True
     except ImportError:
         have_pandas = False
-        print("pandas is not installed: cs8 only")
+        print("pandas or narwhals is not installed: cs8 objects only")
     print(
         f"{'tickets':>10} {'cs8 s':>8} {'cs8 tickets/s':>14} {'pandas s':>9} "
-        f"{'pandas/s':>11} {'cs8/pandas':>10} agree"
+        f"{'pandas/s':>11} {'cs8/pandas':>10} agree "
+        f"{'frame s':>8} {'frame/s':>11} {'frame/pandas':>12} same"
     )
     results: list[tuple[int, float]] = []
     for n in sizes:
         tickets_template = generate(n)
         cs8_times = []
         repeats = args.repeat if n <= 100_000 else 1
-        numbers: dict[str, float] = {}
+        summary = None
         for r in range(repeats):
             tickets = tickets_template if r == 0 else generate(n)  # fresh objects: cold facts
             gc.collect()
             start = time.perf_counter()
-            numbers = cs8_numbers(tickets)
+            result = ticket_summary(tickets)
             cs8_times.append(time.perf_counter() - start)
+            summary = summary or result
             del tickets
+        numbers = summary_numbers(summary)
         cs8_s = min(cs8_times)
         results.append((n, cs8_s))
         line = f"{n:>10,} {cs8_s:>8.3f} {n / cs8_s:>14,.0f}"
@@ -207,14 +267,27 @@ def main() -> None:
             tf, ef = to_frames(tickets_template)
             pd_times = []
             pd_numbers: dict[str, float] = {}
-            for _ in range(repeats):
+            for _ in range(args.repeat):
                 gc.collect()
                 start = time.perf_counter()
                 pd_numbers = pandas_kpis(tf, ef)
                 pd_times.append(time.perf_counter() - start)
             pd_s = min(pd_times)
             ok = agree(numbers, pd_numbers)
-            line += f" {pd_s:>9.3f} {n / pd_s:>11,.0f} {cs8_s / pd_s:>10.2f} {ok}"
+            line += f" {pd_s:>9.3f} {n / pd_s:>11,.0f} {cs8_s / pd_s:>10.2f} {ok!s:>5}"
+            del tf, ef
+            ctf, cef = to_cs8_frames(tickets_template)
+            frame_times = []
+            frame_summary = None
+            for _ in range(args.repeat):
+                gc.collect()
+                start = time.perf_counter()
+                frame_summary = ticket_summary_frame(ctf, cef)
+                frame_times.append(time.perf_counter() - start)
+            frame_s = min(frame_times)
+            same = frame_summary == summary
+            line += f" {frame_s:>8.3f} {n / frame_s:>11,.0f} {frame_s / pd_s:>12.2f} {same}"
+            del ctf, cef
         print(line, flush=True)
         del tickets_template
     for (n1, t1), (n2, t2) in itertools.pairwise(results):

@@ -32,6 +32,8 @@ R = TypeVar("R")
 Granularity: TypeAlias = Literal["day", "week", "month"]
 KeyFunction: TypeAlias = Callable[[R], object]
 
+_FRAME_LIBRARIES = frozenset({"pandas", "polars", "pyarrow", "narwhals", "modin", "cudf", "dask"})
+
 _DIMENSIONS = ("channel", "agent", "team", "priority", "segment", "category", "period")
 
 
@@ -135,9 +137,13 @@ def breakdown(
     Returns:
         One row per group, sorted by key (``None`` last); no ``by`` gives one row for everything.
 
+    Dataframes go to :func:`cs8.kpi.breakdown_frame`, which takes a tickets and an events frame
+    and returns a frame of the same library.
+
     Raises:
         UnknownFieldError: If a dimension or attribution is not known for the records.
-        InvalidValueError: If ``timezone`` is not a known IANA zone.
+        InvalidValueError: If ``timezone`` is not a known IANA zone, or ``records`` is a
+            dataframe.
 
     Example:
         >>> from datetime import datetime, timezone
@@ -150,6 +156,11 @@ def breakdown(
         >>> table.to_dicts()[0]["period"]
         datetime.date(2026, 1, 6)
     """
+    if type(records).__module__.split(".")[0] in _FRAME_LIBRARIES:
+        raise InvalidValueError(
+            "breakdown: records is a dataframe; use cs8.kpi.breakdown_frame(kpi, tickets, events, "
+            "by=...) for ticket KPIs on dataframes, or pass records (e.g. from cs8.io)"
+        )
     try:
         zone = ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
