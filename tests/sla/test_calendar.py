@@ -45,6 +45,7 @@ def office(tz: str = "UTC", **kwargs: object) -> BusinessCalendar:
         ({"sat": [("22:00", "06:00"), ("23:00", "23:30")]}, "overlaps"),
         ({"sun": [("09:00",)]}, "expected an (open, close) pair"),
         ({"funday": [("09:00", "17:00")]}, "unknown weekday 'funday'"),
+        ({"mon": ("09:00", "17:00")}, "got the single pair ('09:00', '17:00')"),
     ],
 )
 def test_invalid_hours_raise_calendar_error_naming_day_and_interval(

@@ -313,3 +313,31 @@ def test_numpy_batch_forms_equal_the_scalar_forms(
         return
     result = cal.add_business_times(starts, np.array(amounts, dtype="timedelta64[us]"))
     assert added == result.view(np.int64).tolist()
+
+
+def _hms(seconds: int) -> str:
+    return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+
+
+_SECOND_POINTS = st.lists(st.integers(1, 86399), min_size=2, max_size=4, unique=True)
+
+
+@given(
+    st.sampled_from(["UTC", "America/New_York", "Australia/Lord_Howe"]),
+    st.lists(_SECOND_POINTS, min_size=7, max_size=7),
+    _BASE,
+    st.lists(st.integers(-8 * DAY, 8 * DAY), min_size=2, max_size=2),
+)
+def test_duration_with_boundaries_on_odd_seconds_equals_the_oracle(
+    zone: str, points: list[list[int]], base: date, offsets: list[int]
+) -> None:
+    hours = {}
+    for day, day_points in zip(DAYS, points):
+        cut = sorted(day_points)
+        hours[day] = [(_hms(a), _hms(b)) for a, b in zip(cut[::2], cut[1::2])]
+    cal = BusinessCalendar(timezone=zone, hours=hours)
+    note(repr(cal))
+    anchor = oracle.us(datetime(base.year, base.month, base.day, tzinfo=UTC))
+    a, b = (anchor + k for k in offsets)
+    expected = timedelta(microseconds=oracle.duration(cal, a, b))
+    assert expected == cal.business_duration(_dt(a), _dt(b))

@@ -123,7 +123,7 @@ class BusinessCalendar:
     holiday_source: str | None = attrs.field(default=None)
     _cache: dict[str, Any] = attrs.field(factory=dict, init=False, eq=False, hash=False, repr=False)
 
-    def __getstate__(self) -> dict[str, Any]:
+    def __getstate__(self) -> dict[str, object]:
         """Return the fields for pickling (the compiled cache is rebuilt on demand)."""
         return {
             "timezone": self.timezone,
@@ -134,7 +134,7 @@ class BusinessCalendar:
             "holiday_source": self.holiday_source,
         }
 
-    def __setstate__(self, state: Mapping[str, Any]) -> None:
+    def __setstate__(self, state: Mapping[str, object]) -> None:
         """Restore the fields from :meth:`__getstate__`."""
         for key, value in state.items():
             object.__setattr__(self, key, value)
@@ -171,6 +171,7 @@ class BusinessCalendar:
             walker = DayWalker(self.timezone, week, self.holidays, overrides, closures)
             engine = Engine(walker)
             self._cache["engine"] = engine
+            self._cache["between"] = engine.timedelta_between
         return engine
 
     # -- operations ----------------------------------------------------------------------------
@@ -194,18 +195,13 @@ class BusinessCalendar:
             >>> cal.business_duration(monday, monday.replace(hour=10))
             datetime.timedelta(seconds=3600)
         """
-        engine = self._cache.get("engine") or self._engine
-        if type(start) is datetime and type(end) is datetime:
+        fast = self._cache.get("between")
+        if fast is not None and type(start) is datetime and type(end) is datetime:
             try:
-                a = (start - _EPOCH) // _ONE_US
-                b = (end - _EPOCH) // _ONE_US
+                return fast((start - _EPOCH) // _ONE_US, (end - _EPOCH) // _ONE_US)  # type: ignore[no-any-return]
             except TypeError:
                 pass  # a naive datetime: the checks below say which
-            else:
-                lo, hi = engine.lo, engine.hi
-                if lo <= a < hi and lo <= b < hi:
-                    return _ONE_US * engine.between(a, b)
-                return _ONE_US * engine.duration(a, b)
+        engine = self._engine
         a = to_us(_aware(start, "business_duration(start)"))
         b = to_us(_aware(end, "business_duration(end)"))
         return _ONE_US * engine.duration(a, b)
@@ -362,7 +358,9 @@ class BusinessCalendar:
     ) -> list[datetime]: ...
 
     @overload
-    def add_business_times(self, starts: ArrayT, amounts: Any) -> ArrayT: ...
+    def add_business_times(
+        self, starts: ArrayT, amounts: ArrayT | Sequence[timedelta]
+    ) -> ArrayT: ...
 
     def add_business_times(self, starts: Any, amounts: Any) -> Any:
         """Return :meth:`add_business_time` for many ``(start, amount)`` pairs.

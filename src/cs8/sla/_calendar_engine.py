@@ -42,6 +42,7 @@ _MONDAY = 4 * DAY_US  # 1970-01-05, the first Monday after the epoch, in local m
 _SAMPLE_US = 5 * DAY_US  # offsets change at most once between samples (tzdata: >= 6.9 days apart)
 _OLD_SAMPLE_US = 3 * DAY_US  # before 1970 (Africa/Freetown had changes four days apart)
 _HOUR_US = 3600 * SECOND_US
+_SLOT_US = 900 * SECOND_US  # a quarter hour: hours on :00, :15, :30 and :45 never split a slot
 _ONE_US = timedelta(microseconds=1)
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _FIRST_YEAR, _LAST_YEAR = 1970, 2100
@@ -310,7 +311,70 @@ class Engine:
             return bases[i] + q * total + (x if x < y else y) - ca
 
         self.between = between
+        lo, hi = self.lo, self.hi
+        ends = [*bounds[1:], hi]
+        duration = self.duration
+        one_us = _ONE_US
+
+        slot = _SLOT_US
+        slot_base, slot_open = self._slot_tables()
+
+        def timedelta_between(a: int, b: int) -> timedelta:
+            """Return ``duration(a, b)`` as a timedelta; the hot path of ``business_duration``."""
+            if lo <= a < hi and lo <= b < hi:
+                i = search(bounds, a) - 1
+                shift = shifts[i]
+                if shift is not None and bounds[i] <= b < ends[i]:  # one regular piece
+                    q, r = divmod(a + shift, week)
+                    k = r // slot
+                    state = slot_open[k]
+                    if state is None:  # an opening or closing inside this quarter hour
+                        j = search(opens, r) - 1
+                        x = r - keys[j]
+                        y = through[j]
+                        wa = x if x < y else y
+                    else:
+                        wa = slot_base[k] + r if state else slot_base[k]
+                    qb, r = divmod(b + shift, week)
+                    k = r // slot
+                    state = slot_open[k]
+                    if state is None:
+                        j = search(opens, r) - 1
+                        x = r - keys[j]
+                        y = through[j]
+                        wb = x if x < y else y
+                    else:
+                        wb = slot_base[k] + r if state else slot_base[k]
+                    return one_us * ((qb - q) * total + wb - wa)
+                return one_us * between(a, b)
+            return one_us * duration(a, b)
+
+        self.timedelta_between = timedelta_between
         return cum
+
+    def _slot_tables(self) -> tuple[list[int], list[bool | None]]:
+        """Return, per quarter hour of the week, the week pattern's cumulative time as a line.
+
+        ``slot_open[k]`` is True when the quarter hour is open throughout (business time up to
+        ``r`` is then ``slot_base[k] + r``), False when closed throughout (``slot_base[k]``), and
+        None when an opening or closing falls inside it (then a binary search answers).
+        """
+        edges = sorted({*self.opens, *self.closes})
+        slot_base: list[int] = []
+        slot_open: list[bool | None] = []
+        for k in range(WEEK_US // _SLOT_US):
+            start, end = k * _SLOT_US, (k + 1) * _SLOT_US
+            j = bisect_right(edges, start)
+            if j < len(edges) and edges[j] < end:
+                slot_base.append(0)
+                slot_open.append(None)
+                continue
+            cum = self._week_cum(start + _MONDAY)
+            i = bisect_right(self.opens, start) - 1
+            is_open = i >= 0 and start < self.closes[i]
+            slot_base.append(cum - start if is_open else cum)
+            slot_open.append(is_open)
+        return slot_base, slot_open
 
     def _earliest(self, value: int) -> int:
         """Return the earliest instant in the window where ``C`` reaches ``value``."""

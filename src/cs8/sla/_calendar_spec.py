@@ -98,6 +98,11 @@ def _parse_time(value: object, where: str, role: str) -> int:
 def _parse_intervals(value: object, where: str) -> tuple[Interval, ...]:
     if isinstance(value, str | bytes) or not isinstance(value, Iterable):
         raise CalendarError(f"{where}: expected a list of (open, close) pairs, got {value!r}")
+    if isinstance(value, Sequence) and len(value) == 2 and all(isinstance(v, str) for v in value):
+        raise CalendarError(
+            f"{where}: expected a list of (open, close) pairs, got the single pair {value!r}; "
+            f"write [{tuple(value)!r}]"
+        )
     parsed: list[tuple[int, int, int, object]] = []
     for number, item in enumerate(value, start=1):
         label = f"{where} interval {number} {item!r}"
