@@ -334,18 +334,12 @@ class BusinessCalendar:
             return np.asarray(result).view("timedelta64[us]")
         if len(starts) != len(ends):
             raise _length_error("business_durations", len(starts), len(ends))
-        epoch, one_us, between, duration = _EPOCH, _ONE_US, engine.between, engine.duration
-        lo, hi = engine.lo, engine.hi
+        epoch, one_us, between = _EPOCH, _ONE_US, engine.timedelta_between
         out: list[timedelta] = []
         append = out.append
         try:
             for start, end in zip(starts, ends, strict=True):
-                a = (start - epoch) // one_us
-                b = (end - epoch) // one_us
-                if lo <= a < hi and lo <= b < hi:
-                    append(one_us * between(a, b))
-                else:
-                    append(one_us * duration(a, b))
+                append(between((start - epoch) // one_us, (end - epoch) // one_us))
         except TypeError:
             if all(isinstance(t, datetime) and t.utcoffset() is not None for t in starts):
                 raise _naive_in(ends, "business_durations(ends)") from None
