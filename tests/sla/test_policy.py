@@ -477,6 +477,11 @@ def test_policy_needs_a_name() -> None:
         SlaPolicy(name="")
 
 
+def test_policy_calendar_must_be_a_calendar() -> None:
+    with pytest.raises(SlaError, match=r"SlaPolicy\.calendar"):
+        SlaPolicy(name="p", calendar="Mon-Fri 9-17")  # type: ignore[arg-type]
+
+
 def test_policy_targets_must_be_targets() -> None:
     with pytest.raises(SlaError, match=r"targets\[0\]"):
         SlaPolicy(name="p", targets=["first_reply"])  # type: ignore[list-item]

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import attrs
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from cs8 import ActorKind, Message, StatusChange, Ticket, TicketStatus
@@ -285,3 +285,31 @@ def test_a_priority_change_reselects_the_target_and_keeps_the_time_used(
         )
         if r.breached_at is not None:
             assert r.started_at <= r.breached_at <= judged_at
+
+
+PAUSED_BY_PENDING = {SlaMetric.RESOLUTION, SlaMetric.REQUESTER_WAIT, SlaMetric.AGENT_WORK}
+
+
+@given(tickets(), nows, withins, st.integers(0, 2000), st.integers(1, 600))
+def test_inserting_a_pending_spell_never_increases_elapsed(
+    ticket: Ticket, extra: int, within: timedelta, offset: int, length: int
+) -> None:
+    now = last_event_at(ticket) + extra * MINUTE
+    a = min(ticket.created_at + offset * MINUTE, now)
+    b = a + length * MINUTE
+    before = ticket.status_at(a)
+    changes_inside = any(isinstance(e, StatusChange) and a < e.at <= b for e in ticket.events)
+    assume(before.is_open and before is not TicketStatus.PENDING and not changes_inside)
+    events = [e for e in ticket.events if e.at <= a]
+    events.append(StatusChange(at=a, status=TicketStatus.PENDING))
+    events.extend(e for e in ticket.events if a < e.at <= b)
+    events.append(StatusChange(at=b, status=before))
+    events.extend(e for e in ticket.events if e.at > b)
+    paused = attrs.evolve(ticket, events=events)
+    policy = calendar_hours_policy(within)
+    original = by_metric(policy.evaluate(ticket, now=max(now, b)))
+    for r in policy.evaluate(paused, now=max(now, b)):
+        if r.metric in PAUSED_BY_PENDING:
+            assert r.elapsed <= original[r.metric].elapsed
+        elif not r.metric.is_cyclic:
+            assert r.elapsed == original[r.metric].elapsed

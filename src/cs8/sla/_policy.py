@@ -811,7 +811,8 @@ class SlaPolicy:
             target says so).
 
     Raises:
-        SlaError: If the name is empty or a target is not an :class:`SlaTarget`.
+        SlaError: If the name is empty, the calendar has no ``business_duration`` and
+            ``add_business_time``, or a target is not an :class:`SlaTarget`.
 
     Example:
         >>> from datetime import timedelta
@@ -823,7 +824,7 @@ class SlaPolicy:
     """
 
     name: str = attrs.field()
-    calendar: BusinessClock | None = None
+    calendar: BusinessClock | None = attrs.field(default=None)
     targets: tuple[SlaTarget, ...] = attrs.field(default=(), converter=_targets)
     pause_statuses: frozenset[TicketStatus] = attrs.field(
         factory=lambda: frozenset({TicketStatus.PENDING, TicketStatus.ON_HOLD}),
@@ -839,6 +840,14 @@ class SlaPolicy:
     def _check_name(self, attribute: Any, value: object) -> None:
         if not isinstance(value, str) or not value.strip():
             raise SlaError(f"SlaPolicy.name must be a non-empty string, got {value!r}")
+
+    @calendar.validator
+    def _check_calendar(self, attribute: Any, value: object) -> None:
+        if value is not None and not isinstance(value, BusinessClock):
+            raise SlaError(
+                f"SlaPolicy.calendar must be a BusinessCalendar (or None for calendar hours), "
+                f"got {value!r} (policy {self.name!r})"
+            )
 
     @targets.validator
     def _check_targets(self, attribute: Any, value: tuple[object, ...]) -> None:
