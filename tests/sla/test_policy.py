@@ -522,6 +522,6 @@ def test_target_filters_accept_several_values() -> None:
 
 
 def test_business_calendar_is_a_business_clock() -> None:
-    from cs8.sla import BusinessCalendar, BusinessClock
+    from cs8.sla import BusinessCalendar, SlaClock
 
-    assert isinstance(BusinessCalendar.always_open(), BusinessClock)
+    assert isinstance(BusinessCalendar.always_open(), SlaClock)

@@ -13,7 +13,7 @@ Example:
 
 from cs8.sla._calendar import BusinessCalendar
 from cs8.sla._policy import (
-    BusinessClock,
+    SlaClock,
     SlaCycle,
     SlaEscalation,
     SlaMetric,
@@ -27,10 +27,10 @@ from cs8.sla._report import SlaAtRisk, SlaAttainment, SlaBreach, SlaReport, sla_
 
 __all__ = [
     "BusinessCalendar",
-    "BusinessClock",
     "SlaAtRisk",
     "SlaAttainment",
     "SlaBreach",
+    "SlaClock",
     "SlaCycle",
     "SlaEscalation",
     "SlaMetric",

@@ -29,13 +29,14 @@ from typing import Any, NamedTuple, Protocol, TypeAlias, runtime_checkable
 
 import attrs
 
-from cs8._enums import ActorKind, Channel, CustomerSegment, Priority, TicketStatus
+from cs8._enums import ActorKind, Channel, CustomerSegment, Priority, TicketStatus, _LowerEnum
 from cs8._models import Customer, Message, PriorityChange, StatusChange, Ticket
+from cs8._protocols import BusinessClock
 from cs8._time import require_aware
 from cs8.exceptions import SlaError
 
 __all__ = [
-    "BusinessClock",
+    "SlaClock",
     "SlaCycle",
     "SlaEscalation",
     "SlaMetric",
@@ -55,27 +56,25 @@ _STOPPED_TUPLE = (TicketStatus.SOLVED, TicketStatus.CLOSED)
 
 
 @runtime_checkable
-class BusinessClock(Protocol):
+class SlaClock(BusinessClock, Protocol):
     """**Protocol:** what an SLA policy needs from a business calendar.
 
     :class:`cs8.sla.BusinessCalendar` satisfies it; any object with these two methods (and the
-    semantics of ``BusinessCalendar``) does too.
+    semantics of ``BusinessCalendar``) does too. It extends :class:`cs8.kpi.BusinessClock`, which
+    KPIs and routing need, with deadlines.
 
     Example:
-        >>> isinstance(object(), BusinessClock)
-        False
+        >>> from cs8.sla import BusinessCalendar
+        >>> isinstance(BusinessCalendar.always_open(), SlaClock), isinstance(object(), SlaClock)
+        (True, False)
     """
-
-    def business_duration(self, start: datetime, end: datetime) -> timedelta:
-        """Return the business time between two instants."""
-        ...
 
     def add_business_time(self, start: datetime, amount: timedelta) -> datetime:
         """Return the earliest instant at which ``amount`` of business time has passed."""
         ...
 
 
-class SlaMetric(enum.Enum):
+class SlaMetric(_LowerEnum):
     """What an SLA target measures.
 
     ``FIRST_REPLY``: creation to the first public agent reply. ``NEXT_REPLY``: one cycle per customer
@@ -100,21 +99,6 @@ class SlaMetric(enum.Enum):
     AGENT_WORK = "agent_work"
     TOTAL_RESOLUTION = "total_resolution"
 
-    @classmethod
-    def _missing_(cls, value: object) -> SlaMetric | None:
-        if isinstance(value, str):
-            key = value.strip().lower().replace("-", "_").replace(" ", "_")
-            for member in cls:
-                if member.value == key:
-                    return member
-        return None
-
-    def __str__(self) -> str:
-        return str(self.value)
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}.{self.name}"
-
     @property
     def is_cyclic(self) -> bool:
         """Whether a ticket can have many cycles of this metric (replies and updates)."""
@@ -124,7 +108,7 @@ class SlaMetric(enum.Enum):
 _CYCLIC = frozenset({SlaMetric.NEXT_REPLY, SlaMetric.PERIODIC_UPDATE, SlaMetric.PAUSABLE_UPDATE})
 
 
-class SlaState(enum.Enum):
+class SlaState(_LowerEnum):
     """The state of an SLA clock.
 
     Example:
@@ -136,12 +120,6 @@ class SlaState(enum.Enum):
     BREACHED = "breached"
     ACTIVE = "active"
     PAUSED = "paused"
-
-    def __str__(self) -> str:
-        return str(self.value)
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}.{self.name}"
 
 
 # --------------------------------------------------------------------------------------------------
@@ -669,7 +647,7 @@ class _Meter:
 
     __slots__ = ("_clock", "_memo", "_origin", "add")
 
-    def __init__(self, clock: BusinessClock, origin: datetime) -> None:
+    def __init__(self, clock: SlaClock, origin: datetime) -> None:
         self._clock = clock
         self._origin = origin
         self._memo: dict[datetime, timedelta] = {origin: _ZERO}
@@ -782,7 +760,7 @@ class _Context:
 
     __slots__ = ("business", "line", "real")
 
-    def __init__(self, line: _Timeline, calendar: BusinessClock | None) -> None:
+    def __init__(self, line: _Timeline, calendar: SlaClock | None) -> None:
         self.line = line
         self.real = _RealMeter(line.created)
         self.business: _Meter | _RealMeter = (
@@ -824,7 +802,7 @@ class SlaPolicy:
     """
 
     name: str = attrs.field()
-    calendar: BusinessClock | None = attrs.field(default=None)
+    calendar: SlaClock | None = attrs.field(default=None)
     targets: tuple[SlaTarget, ...] = attrs.field(default=(), converter=_targets)
     pause_statuses: frozenset[TicketStatus] = attrs.field(
         factory=lambda: frozenset({TicketStatus.PENDING, TicketStatus.ON_HOLD}),
@@ -843,7 +821,7 @@ class SlaPolicy:
 
     @calendar.validator
     def _check_calendar(self, attribute: Any, value: object) -> None:
-        if value is not None and not isinstance(value, BusinessClock):
+        if value is not None and not isinstance(value, SlaClock):
             raise SlaError(
                 f"SlaPolicy.calendar must be a BusinessCalendar (or None for calendar hours), "
                 f"got {value!r} (policy {self.name!r})"
