@@ -24,9 +24,9 @@ import attrs
 from cs8._enums import AgentStatus, Channel, Priority
 from cs8._frozen import FrozenDict
 from cs8._models import Agent, Customer, Ticket
-from cs8._time import require_aware
+from cs8._time import as_stdlib, require_aware
 from cs8.exceptions import InvalidValueError
-from cs8.routing._context import RoutingContext, SlaInput
+from cs8.routing._context import RoutingContext, SlaInput, fast_context
 from cs8.routing._handoff import HandoffContext
 from cs8.routing._plugins import Strategy
 from cs8.routing._pool import AgentPool, ChannelWeights, Need
@@ -527,9 +527,7 @@ class Router:
         customer: Customer | None,
         sla: SlaInput,
     ) -> _Plan:
-        ctx = RoutingContext(
-            ticket=ticket, now=now, customer=customer, sla=sla, timezone=self.timezone
-        )
+        ctx = fast_context(ticket, now, customer, sla, self.timezone)
         lines: list[str] = []
         rule, actions = self.rules.select(ctx)
         if rule is None:
@@ -745,7 +743,7 @@ class Router:
             >>> d.agent_id, d.trace[-1]
             ('a', 'strategy least_busy: chose a; tie-break: fewest units of work, then agent id')
         """
-        now = require_aware(now, "Router.route(now)")
+        now = as_stdlib(require_aware(now, "Router.route(now)"))
         plan = self._plan(ticket, now, customer, sla)
         return self._decide(plan, self._pool(agents), state or RoutingState(), handoff)
 
@@ -793,7 +791,7 @@ class Router:
             >>> [(d.ticket_id, d.agent_id) for d in result.decisions]
             [('urgent', 'a1'), ('low', None)]
         """
-        now = require_aware(now, "Router.assign(now)")
+        now = as_stdlib(require_aware(now, "Router.assign(now)"))
         pool = self._pool(agents)
         pool = pool.copy() if isinstance(agents, AgentPool) else pool
         plans: list[tuple[tuple[int, float, float, str], _Plan]] = []
