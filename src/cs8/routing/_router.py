@@ -26,7 +26,7 @@ from cs8._frozen import FrozenDict
 from cs8._models import Agent, Customer, Ticket
 from cs8._time import as_stdlib, require_aware
 from cs8.exceptions import InvalidValueError
-from cs8.routing._context import RoutingContext, SlaInput, fast_context
+from cs8.routing._context import _NO_SLA, RoutingContext, SlaInput, fast_context
 from cs8.routing._handoff import HandoffContext
 from cs8.routing._plugins import Strategy
 from cs8.routing._pool import AgentPool, ChannelWeights, Need
@@ -36,7 +36,6 @@ from cs8.routing._priority import (
     PriorityAdjustments,
     PriorityMatrix,
     least_slack,
-    queue_key,
 )
 from cs8.routing._rules import RoutingRule, RuleActions, RuleSet
 from cs8.routing._strategies import (
@@ -63,7 +62,17 @@ _NO_ACTIONS = RuleActions()
 class _Prepared:
     """What the router derives once from one RuleActions value (cached per router)."""
 
-    __slots__ = ("actions", "filters", "name", "needs", "skills_text", "strategy", "tie_break")
+    __slots__ = (
+        "actions",
+        "filters",
+        "lines",
+        "name",
+        "needs",
+        "notes",
+        "skills_text",
+        "strategy",
+        "tie_break",
+    )
 
     def __init__(self, actions: RuleActions, strategy: BuiltinStrategy | Strategy) -> None:
         self.actions = actions
@@ -73,6 +82,10 @@ class _Prepared:
         self.skills_text = _skills_text(actions.skills)
         self.needs: dict[Channel, Need] = {}
         self.filters: dict[Channel, str] = {}
+        # (base priority, its source) -> (priority, trace line); few keys.
+        self.notes: dict[tuple[Priority, str], tuple[Priority, str]] = {}
+        # (escalation step, time waited as text, priority) -> trace line.
+        self.lines: dict[tuple[int, str, Priority], str] = {}
 
     def need(self, channel: Channel) -> Need:
         found = self.needs.get(channel)
@@ -362,6 +375,19 @@ def _skills_text(skills: Mapping[str, int]) -> str:
     return ", ".join(f"{k}>={v}" for k, v in sorted(skills.items())) or "none"
 
 
+def _priority_note(actions: RuleActions, base: Priority, source: str) -> tuple[Priority, str]:
+    """The priority ``actions`` give a ticket of priority ``base``, and the trace line saying so."""
+    priority = actions.priority_for(base)
+    if actions.priority is not None:
+        return priority, f"priority {priority.value} (rule)"
+    if actions.priority_change:
+        return priority, (
+            f"priority {base.value} ({source}) {actions.priority_change:+d} (rule) "
+            f"-> {priority.value}"
+        )
+    return priority, f"priority {priority.value} ({source})"
+
+
 def _why(rule: RoutingRule, ctx: RoutingContext, detailed: bool) -> str:
     when = getattr(rule, "when", None)
     if detailed:
@@ -374,11 +400,10 @@ def _why(rule: RoutingRule, ctx: RoutingContext, detailed: bool) -> str:
     return name if isinstance(name, str) else f"{type(rule).__name__}.matches"
 
 
+_INF = math.inf
+_RANK: dict[Priority, int] = {p: p.rank for p in Priority}
 _BUILTIN_TYPES = (LeastBusy, LongestIdle, RoundRobin, MostSkilled, Weighted)
 _CACHE_SIZE = 4096
-_NOTES = {
-    p: {s: f"priority {p.value} ({s})" for s in ("ticket", "impact x urgency")} for p in Priority
-}
 
 _ONLINE = (AgentStatus.ONLINE,)
 _ONLINE_AWAY = (AgentStatus.ONLINE, AgentStatus.AWAY)
@@ -560,30 +585,36 @@ class Router:
             base, source = self.matrix.for_ticket(ticket), "impact x urgency"
         else:
             base, source = ticket.current_priority, "ticket"
-        priority = actions.priority_for(base)
-        if actions.priority is not None:
-            note = f"priority {priority.value} (rule)"
-        elif actions.priority_change:
-            note = (
-                f"priority {base.value} ({source}) {actions.priority_change:+d} (rule) "
-                f"-> {priority.value}"
-            )
-        else:
-            note = _NOTES[priority][source]
+        found = prep.notes.get((base, source))
+        if found is None:
+            found = prep.notes[(base, source)] = _priority_note(actions, base, source)
+        priority, note = found
         if step:
-            lines.append(
-                f"escalation step {step} of {len(actions.escalation)} in force after {waited} "
-                f"waiting: queue {actions.queue or 'default'}, priority {priority.value}, "
-                f"skills {prep.skills_text}"
-            )
+            key = (step, waited, priority)
+            text = prep.lines.get(key)
+            if text is None:
+                if len(prep.lines) >= _CACHE_SIZE:
+                    prep.lines.clear()
+                text = prep.lines[key] = (
+                    f"escalation step {step} of {len(actions.escalation)} in force after "
+                    f"{waited} waiting: queue {actions.queue or 'default'}, priority "
+                    f"{priority.value}, skills {prep.skills_text}"
+                )
+            lines.append(text)
         elif actions.escalation:
-            lines.append(
-                f"escalation: no step yet ({waited} waited, first step after "
-                f"{_duration(actions.escalation[0].after)})"
-            )
+            key = (0, waited, priority)
+            text = prep.lines.get(key)
+            if text is None:
+                if len(prep.lines) >= _CACHE_SIZE:
+                    prep.lines.clear()
+                text = prep.lines[key] = (
+                    f"escalation: no step yet ({waited} waited, first step after "
+                    f"{_duration(actions.escalation[0].after)})"
+                )
+            lines.append(text)
 
         due_at = None
-        slack = least_slack(ctx.sla) if ctx.sla else None
+        slack = least_slack(ctx.sla) if ctx.sla is not _NO_SLA else None
         if slack is not None:
             due_at = now + slack
         if self.adjustments is not None:
@@ -794,20 +825,40 @@ class Router:
         now = as_stdlib(require_aware(now, "Router.assign(now)"))
         pool = self._pool(agents)
         pool = pool.copy() if isinstance(agents, AgentPool) else pool
-        plans: list[tuple[tuple[int, float, float, str], _Plan]] = []
+        plans: list[tuple[int, float, float, str, _Plan]] = []
         seen: set[str] = set()
+        add = seen.add
+        rank = _RANK
+        plan_for = self._plan
+        get_customer = customers.get if customers else None
+        get_clocks = sla.get if sla else None
         for ticket in tickets:
-            if ticket.id in seen:
-                raise InvalidValueError(f"Router.assign: two tickets have id {ticket.id!r}")
-            seen.add(ticket.id)
-            customer = customers.get(ticket.customer_id) if customers else None
-            clocks = sla.get(ticket.id) if sla else None
-            plan = self._plan(ticket, now, customer, clocks)
-            plans.append((queue_key(ticket, priority=plan.priority, due_at=plan.due_at), plan))
-        plans.sort(key=lambda pair: pair[0])
+            ticket_id = ticket.id
+            if ticket_id in seen:
+                raise InvalidValueError(f"Router.assign: two tickets have id {ticket_id!r}")
+            add(ticket_id)
+            plan = plan_for(
+                ticket,
+                now,
+                get_customer(ticket.customer_id) if get_customer else None,
+                get_clocks(ticket_id) if get_clocks else None,
+            )
+            # queue_key(ticket, priority=plan.priority, due_at=plan.due_at), inlined
+            due_at = plan.due_at
+            plans.append(
+                (
+                    -rank[plan.priority],
+                    _INF if due_at is None else due_at.timestamp(),
+                    ticket.created_at.timestamp(),
+                    ticket_id,
+                    plan,
+                )
+            )
+        plans.sort()  # ticket ids are unique: the keys never tie, plans are never compared
         current = state or RoutingState()
         decisions: list[RoutingDecision] = []
-        for _, plan in plans:
+        for entry in plans:
+            plan = entry[4]
             handoff = handoffs.get(plan.ticket.customer_id) if handoffs else None
             decision = self._decide(plan, pool, current, handoff)
             if decision.agent_id is not None:

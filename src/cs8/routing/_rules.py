@@ -337,7 +337,7 @@ class RuleActions:
         if self.priority is not None:
             return self.priority
         if self.priority_change:
-            return Priority.from_rank(current.rank + self.priority_change)
+            return _BY_RANK[max(0, min(3, _RANK[current] + self.priority_change))]
         return current
 
     def apply(self, step: EscalationStep) -> RuleActions:
@@ -549,6 +549,8 @@ _MEMO_ATTRS: dict[str, str] = {
 # Fields read by their resolver (enum members, strings or None).
 _MEMO_CALLS = frozenset({"customer.segment", "customer.language"})
 _MEMO_SIZE = 4096
+_RANK: dict[Priority, int] = {p: p.rank for p in Priority}
+_BY_RANK: tuple[Priority, ...] = tuple(sorted(Priority, key=_RANK.__getitem__))
 _MISS = object()
 
 MemoKey: TypeAlias = Callable[[RoutingContext], object]
