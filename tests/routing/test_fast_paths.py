@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+import attrs
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cs8 import Customer, Ticket
-from cs8.routing import RoutingContext, Rule, RuleActions, RuleSet, compile_condition
+from cs8 import Agent, Customer, Ticket
+from cs8.routing import (
+    Router,
+    RoutingContext,
+    Rule,
+    RuleActions,
+    RuleSet,
+    _router,
+    compile_condition,
+)
 from cs8.routing._context import fast_context
 from cs8.routing._rules import memo_key
+from tests.routing._engine import CHANNELS as ENGINE_CHANNELS
+from tests.routing._engine import needs_langs, needs_skills, workforce
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 CHANNELS = ["email", "chat", "phone"]
@@ -118,3 +131,81 @@ def test_fast_context_equals_the_validated_context(ctx: RoutingContext) -> None:
     fast = fast_context(ctx.ticket, ctx.now, ctx.customer, None, UTC)
     assert ctx == fast
     assert (ctx.local_hour, ctx.age_seconds) == (fast.local_hour, fast.age_seconds)
+
+
+strategy_names = st.sampled_from(
+    ["least_busy", "least_busy_share", "longest_idle", "most_skilled", "round_robin"]
+)
+actions_st = st.builds(
+    lambda strategy, skills, langs, preferred, change: RuleActions(
+        strategy=strategy,
+        skills=skills,
+        languages=langs,
+        preferred_agents=preferred,
+        priority_change=change,
+        queue=strategy,
+    ),
+    strategy_names,
+    needs_skills,
+    needs_langs,
+    st.lists(st.sampled_from(["a000", "a001", "a002"]), max_size=2, unique=True),
+    st.integers(-1, 1),
+)
+routers = st.builds(
+    lambda docs_actions, default, fallback: Router(
+        rules=RuleSet(
+            rules=[
+                Rule(name=f"r{i}", when=compile_condition(doc), actions=actions)
+                for i, (doc, actions) in enumerate(docs_actions)
+            ],
+            default=default,
+        ),
+        away_fallback=fallback,
+        explain=False,
+    ),
+    st.lists(st.tuples(conditions, actions_st), max_size=5),
+    actions_st,
+    st.booleans(),
+)
+backlogs = st.lists(
+    st.builds(
+        lambda channel, category, priority, minutes: (channel, category, priority, minutes),
+        st.sampled_from([c.value for c in ENGINE_CHANNELS]),
+        st.sampled_from([*CATEGORIES, None]),
+        st.sampled_from(PRIORITIES),
+        st.integers(0, 300),
+    ),
+    max_size=10,
+)
+
+
+def _general_path_only(prepared_init: Callable[..., None]) -> Callable[..., None]:
+    def init(self: _router._Prepared, *args: object) -> None:
+        prepared_init(self, *args)
+        self.simple = False
+
+    return init
+
+
+@given(routers, workforce(), backlogs)
+def test_the_one_choice_fast_path_decides_and_explains_as_the_general_path(
+    router: Router, staff: list[Agent], rows: list[tuple[str, str | None, str, int]]
+) -> None:
+    tickets = [
+        Ticket(
+            id=f"T{i}",
+            customer_id="C1",
+            channel=channel,
+            category=category,
+            priority=priority,
+            created_at=T0 - timedelta(minutes=minutes),
+        )
+        for i, (channel, category, priority, minutes) in enumerate(rows)
+    ]
+    fast = router.assign(tickets, staff, now=T0)
+    slow_router = attrs.evolve(router)  # a fresh router: nothing prepared yet
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_router._Prepared, "__init__", _general_path_only(_router._Prepared.__init__))
+        slow = slow_router.assign(tickets, staff, now=T0)
+    assert [(d, d.trace) for d in slow.decisions] == [(d, d.trace) for d in fast.decisions]
+    assert (slow.loads, slow.state) == (fast.loads, fast.state)

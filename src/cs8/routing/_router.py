@@ -69,9 +69,11 @@ class _Prepared:
         "name",
         "needs",
         "notes",
+        "simple",
         "skills_text",
         "strategy",
         "tie_break",
+        "waiting",
     )
 
     def __init__(self, actions: RuleActions, strategy: BuiltinStrategy | Strategy) -> None:
@@ -81,6 +83,14 @@ class _Prepared:
         self.tie_break = strategy.tie_break if isinstance(strategy, _BUILTIN_TYPES) else ""
         self.skills_text = _skills_text(actions.skills)
         self.needs: dict[Channel, Need] = {}
+        # A built-in strategy other than round robin and no preferred agents: one pool.choose.
+        self.simple = (
+            isinstance(strategy, _BUILTIN_TYPES)
+            and not isinstance(strategy, RoundRobin)
+            and not actions.preferred_agents
+        )
+        where = f"queue {actions.queue}" if actions.queue else "the default queue"
+        self.waiting = f"strategy {self.name}: nobody eligible; the ticket waits in {where}"
         self.filters: dict[Channel, str] = {}
         # (base priority, its source) -> (priority, trace line); few keys.
         self.notes: dict[tuple[Priority, str], tuple[Priority, str]] = {}
@@ -679,8 +689,35 @@ class Router:
         ticket = plan.ticket
         prep = plan.prep
         actions = prep.actions
-        need = prep.need(ticket.channel)
+        channel = ticket.channel
+        need = prep.needs.get(channel) or prep.need(channel)
         lines = plan.lines
+        if prep.simple and not self.explain and not self.away_fallback:
+            # The common case, with the same outcome and trace as the general path below.
+            pick, found = pool.choose(need, prep.strategy, AgentStatus.ONLINE)  # type: ignore[arg-type]
+            text = prep.filters[channel]
+            if pick is None:
+                lines.append(text)
+                lines.append(prep.waiting)
+            else:
+                lines.append(f"{text}; {found} agent(s) looked at")
+                lines.append(f"strategy {prep.name}: chose {pick}; tie-break: {prep.tie_break}")
+            return RoutingDecision(
+                ticket_id=ticket.id,
+                agent_id=pick,
+                queue=actions.queue,
+                priority=plan.priority,
+                trace=tuple(lines),
+                rule=plan.rule,
+                strategy=prep.name,
+                escalation_step=plan.step,
+                skills=actions.skills,
+                languages=actions.languages,
+                due_at=plan.due_at,
+                context=plan.ctx,
+                handoff=handoff,
+                state=state,
+            )
         preferred = actions.preferred_agents
         explain = self.explain
         chosen: str | None = None
@@ -708,8 +745,7 @@ class Router:
             text = prep.filters[need.channel]
             lines.append(text if chosen is None else f"{text}; {looked} agent(s) looked at")
         if chosen is None:
-            where = f"queue {actions.queue}" if actions.queue else "the default queue"
-            lines.append(f"strategy {prep.name}: nobody eligible; the ticket waits in {where}")
+            lines.append(prep.waiting)
         else:
             lines.append(f"strategy {prep.name}: chose {chosen}; tie-break: {how}")
         return RoutingDecision(
