@@ -487,6 +487,13 @@ class Router:
     _lines: dict[int, tuple[RoutingRule, str]] = attrs.field(
         factory=dict, init=False, eq=False, hash=False, repr=False
     )
+    # explain=False, no matrix, adjustments or ageing: a rule without escalation and a base
+    # priority decide the whole plan but the context. (id(rule), id(actions), base) ->
+    # (rule, actions, prepared, priority, rule line, priority line).
+    _plans: dict[
+        tuple[int, int, Priority],
+        tuple[RoutingRule | None, RuleActions, _Prepared, Priority, str, str],
+    ] = attrs.field(factory=dict, init=False, eq=False, hash=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         # Router(strategy="weighted", strategies={"weighted": Weighted(...)}) means the configured one.
@@ -563,8 +570,51 @@ class Router:
         sla: SlaInput,
     ) -> _Plan:
         ctx = fast_context(ticket, now, customer, sla, self.timezone)
-        lines: list[str] = []
         rule, actions = self.rules.select(ctx)
+        if (
+            not actions.escalation
+            and ctx.sla is _NO_SLA
+            and not self.explain
+            and self.matrix is None
+            and self.adjustments is None
+            and self.ageing is None
+        ):
+            base = ticket.current_priority
+            key = (id(rule), id(actions), base)
+            known = self._plans.get(key)
+            if known is None or known[0] is not rule or known[1] is not actions:
+                slow = self._plan_slow(ctx, rule, actions)
+                if len(self._plans) >= _CACHE_SIZE:
+                    self._plans.clear()
+                known = self._plans[key] = (
+                    rule,
+                    actions,
+                    slow.prep,
+                    slow.priority,
+                    slow.lines[0],
+                    slow.lines[1],
+                )
+                return slow
+            _, _, prep, priority, first, note = known
+            return _Plan(
+                ticket,
+                ctx,
+                prep,
+                [first, note],
+                None if rule is None else rule.name,
+                priority,
+                None,
+                None,
+            )
+        return self._plan_slow(ctx, rule, actions)
+
+    def _plan_slow(
+        self, ctx: RoutingContext, rule: RoutingRule | None, actions: RuleActions
+    ) -> _Plan:
+        ticket = ctx.ticket
+        now = ctx.now
+        customer = ctx.customer
+        lines: list[str] = []
         if rule is None:
             name = None
             lines.append(f"no rule matched: default actions (queue {actions.queue or 'default'})")

@@ -551,7 +551,6 @@ _MEMO_CALLS = frozenset({"customer.segment", "customer.language"})
 _MEMO_SIZE = 4096
 _RANK: dict[Priority, int] = {p: p.rank for p in Priority}
 _BY_RANK: tuple[Priority, ...] = tuple(sorted(Priority, key=_RANK.__getitem__))
-_MISS = object()
 
 MemoKey: TypeAlias = Callable[[RoutingContext], object]
 
@@ -651,7 +650,9 @@ class RuleSet:
         return {c: tuple(t) for c, t in tests.items()}  # private and never changed; dict is faster
 
     @functools.cached_property
-    def _memo(self) -> tuple[MemoKey, dict[object, RoutingRule | None]] | None:
+    def _memo(
+        self,
+    ) -> tuple[MemoKey, dict[object, tuple[RoutingRule | None, RuleActions]]] | None:
         key = memo_key(self.rules)
         return None if key is None else (key, {})
 
@@ -673,18 +674,23 @@ class RuleSet:
             >>> RuleSet(rules=[Rule(name="any")]).first_match(ctx).name
             'any'
         """
+        return self._lookup(ctx)[0]
+
+    def _lookup(self, ctx: RoutingContext) -> tuple[RoutingRule | None, RuleActions]:
         memo = self._memo
         if memo is None:
-            return self._scan(ctx)
+            rule = self._scan(ctx)
+            return rule, (rule.actions if rule is not None else self.default)
         key_of, seen = memo
         key = key_of(ctx)
-        found = seen.get(key, _MISS)
-        if found is _MISS:
-            found = self._scan(ctx)
+        found = seen.get(key)
+        if found is None:
+            rule = self._scan(ctx)
+            found = (rule, rule.actions if rule is not None else self.default)
             if len(seen) >= _MEMO_SIZE:
                 seen.clear()
             seen[key] = found
-        return found  # type: ignore[return-value]
+        return found
 
     def _scan(self, ctx: RoutingContext) -> RoutingRule | None:
         for test, rule in self._tests[ctx.ticket.channel]:
@@ -704,8 +710,7 @@ class RuleSet:
             >>> RuleSet(default=RuleActions(queue="general")).select(ctx)[1].queue
             'general'
         """
-        rule = self.first_match(ctx)
-        return rule, (rule.actions if rule is not None else self.default)
+        return self._lookup(ctx)
 
     def rule(self, name: str) -> RoutingRule:
         """Return the rule called ``name``.
