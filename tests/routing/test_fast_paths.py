@@ -187,8 +187,16 @@ def _general_path_only(prepared_init: Callable[..., None]) -> Callable[..., None
     return init
 
 
+def _unremembered_plan(
+    router: Router, ticket: Ticket, now: datetime, customer: Customer | None, sla: None
+) -> _router._Plan:
+    ctx = fast_context(ticket, now, customer, sla, router.timezone)
+    rule, actions = router.rules._scan(ctx), router.rules.default
+    return router._plan_slow(ctx, rule, actions if rule is None else rule.actions)
+
+
 @given(routers, workforce(), backlogs)
-def test_the_one_choice_fast_path_decides_and_explains_as_the_general_path(
+def test_fast_paths_decide_and_explain_as_the_general_path(
     router: Router, staff: list[Agent], rows: list[tuple[str, str | None, str, int]]
 ) -> None:
     tickets = [
@@ -206,6 +214,7 @@ def test_the_one_choice_fast_path_decides_and_explains_as_the_general_path(
     slow_router = attrs.evolve(router)  # a fresh router: nothing prepared yet
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(_router._Prepared, "__init__", _general_path_only(_router._Prepared.__init__))
+        patch.setattr(Router, "_plan", _unremembered_plan)
         slow = slow_router.assign(tickets, staff, now=T0)
     assert [(d, d.trace) for d in slow.decisions] == [(d, d.trace) for d in fast.decisions]
     assert (slow.loads, slow.state) == (fast.loads, fast.state)
