@@ -14,6 +14,7 @@ from cs8 import Agent, Customer, Ticket
 from cs8.routing import (
     Router,
     RoutingContext,
+    RoutingRule,
     Rule,
     RuleActions,
     RuleSet,
@@ -94,8 +95,8 @@ contexts = st.builds(
 )
 
 
-def naive_first_match(rules: RuleSet, ctx: RoutingContext) -> Rule | None:
-    return next((r for r in rules if r.matches(ctx)), None)  # type: ignore[misc]
+def naive_first_match(rules: RuleSet, ctx: RoutingContext) -> RoutingRule | None:
+    return next((r for r in rules if r.matches(ctx)), None)
 
 
 @given(rule_sets, st.lists(contexts, min_size=1, max_size=12))
