@@ -943,14 +943,20 @@ class Router:
         plans.sort()  # ticket ids are unique: the keys never tie, plans are never compared
         current = state or RoutingState()
         decisions: list[RoutingDecision] = []
+        decide = self._decide
+        give = pool.assign
+        keep = decisions.append
+        get_handoff = handoffs.get if handoffs else None
         for entry in plans:
             plan = entry[4]
-            handoff = handoffs.get(plan.ticket.customer_id) if handoffs else None
-            decision = self._decide(plan, pool, current, handoff)
+            ticket = plan.ticket
+            decision = decide(
+                plan, pool, current, get_handoff(ticket.customer_id) if get_handoff else None
+            )
             if decision.agent_id is not None:
-                pool.assign(decision.agent_id, plan.ticket.channel, at=now)
+                give(decision.agent_id, ticket.channel, now)
             current = decision.state
-            decisions.append(decision)
+            keep(decision)
         return AssignmentResult(decisions=tuple(decisions), loads=pool.loads, state=current)
 
 
