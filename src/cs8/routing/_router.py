@@ -121,7 +121,7 @@ class _Plan:
         ticket: Ticket,
         ctx: RoutingContext,
         prep: _Prepared,
-        lines: list[str],
+        lines: Sequence[str],
         rule: str | None,
         priority: Priority,
         step: int | None,
@@ -492,7 +492,7 @@ class Router:
     # (rule, actions, prepared, priority, rule line, priority line).
     _plans: dict[
         tuple[int, int, Priority],
-        tuple[RoutingRule | None, RuleActions, _Prepared, Priority, str, str],
+        tuple[RoutingRule | None, RuleActions, _Prepared, Priority, tuple[str, ...]],
     ] = attrs.field(factory=dict, init=False, eq=False, hash=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
@@ -591,16 +591,15 @@ class Router:
                     actions,
                     slow.prep,
                     slow.priority,
-                    slow.lines[0],
-                    slow.lines[1],
+                    tuple(slow.lines),
                 )
                 return slow
-            _, _, prep, priority, first, note = known
+            _, _, prep, priority, shared = known
             return _Plan(
                 ticket,
                 ctx,
                 prep,
-                [first, note],
+                shared,  # the same lines for every such ticket; never changed
                 None if rule is None else rule.name,
                 priority,
                 None,
@@ -741,23 +740,24 @@ class Router:
         actions = prep.actions
         channel = ticket.channel
         need = prep.needs.get(channel) or prep.need(channel)
-        lines = plan.lines
         if prep.simple and not self.explain and not self.away_fallback:
             # The common case, with the same outcome and trace as the general path below.
             pick, found = pool.choose(need, prep.strategy, AgentStatus.ONLINE)  # type: ignore[arg-type]
             text = prep.filters[channel]
             if pick is None:
-                lines.append(text)
-                lines.append(prep.waiting)
+                trace = (*plan.lines, text, prep.waiting)
             else:
-                lines.append(f"{text}; {found} agent(s) looked at")
-                lines.append(f"strategy {prep.name}: chose {pick}; tie-break: {prep.tie_break}")
+                trace = (
+                    *plan.lines,
+                    f"{text}; {found} agent(s) looked at",
+                    f"strategy {prep.name}: chose {pick}; tie-break: {prep.tie_break}",
+                )
             return RoutingDecision(
                 ticket_id=ticket.id,
                 agent_id=pick,
                 queue=actions.queue,
                 priority=plan.priority,
-                trace=tuple(lines),
+                trace=trace,
                 rule=plan.rule,
                 strategy=prep.name,
                 escalation_step=plan.step,
@@ -768,6 +768,7 @@ class Router:
                 handoff=handoff,
                 state=state,
             )
+        lines = list(plan.lines)
         preferred = actions.preferred_agents
         explain = self.explain
         chosen: str | None = None
