@@ -10,7 +10,10 @@ Two levels are timed: the whole decision (rules, escalation, queue order, filter
 ``RoutingDecision`` with its trace), and the agent choice alone (``AgentPool.choose`` and
 ``AgentPool.assign`` on precomputed rule actions) against the scan's choice alone.
 
-Run:  python benchmarks/routing.py [--quick] [--tickets N] [--seed S]
+Run:  python benchmarks/routing.py [--quick] [--tickets N] [--seed S] [--profile]
+
+``--profile`` also prints where the time of one ``Router.assign`` over the smallest pool goes
+(cProfile, by own time; the profiler slows every call, so read it for proportions only).
 
 The script prints figures and ratios; it never asserts timings.
 """
@@ -227,7 +230,23 @@ def best_of(repeat: int, fn: Callable[[], object]) -> tuple[float, object]:
     return best, result
 
 
-def run(n_tickets: int, sizes: list[int], peer_tickets: int, seed: int, repeat: int) -> None:
+def show_profile(fn: Callable[[], object]) -> None:
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.runcall(fn)
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+
+
+def run(
+    n_tickets: int,
+    sizes: list[int],
+    peer_tickets: int,
+    seed: int,
+    repeat: int,
+    profile: bool = False,
+) -> None:
     rng = random.Random(seed)
     rules = make_rules(rng)
     tickets = make_tickets(rng, n_tickets)
@@ -273,6 +292,8 @@ def run(n_tickets: int, sizes: list[int], peer_tickets: int, seed: int, repeat: 
         )
         t_choice, _ = best_of(repeat, lambda: pool_choose_all(planned, pool.copy(), T0))
         t_peer_choice, _ = best_of(1, lambda: linear_choose_all(planned_prefix, agents, T0))
+        if profile and n_agents == min(sizes):
+            show_profile(lambda: router.assign(tickets, pool, now=T0, customers=customers))
         rate_full = n_tickets / t_full
         rate_peer_full = peer_tickets / t_peer_full
         rate_choice = n_tickets / t_choice
@@ -311,11 +332,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--tickets", type=int, default=None)
     parser.add_argument("--repeat", type=int, default=None)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--profile", action="store_true", help="print a cProfile of Router.assign")
     args = parser.parse_args(argv)
     n = args.tickets or (3_000 if args.quick else 100_000)
     peer = min(n, 60 if args.quick else 2_000)
     repeat = args.repeat or (1 if args.quick else 3)
-    run(n, [1_000, 10_000], peer, args.seed, repeat)
+    run(n, [1_000, 10_000], peer, args.seed, repeat, args.profile)
 
 
 if __name__ == "__main__":

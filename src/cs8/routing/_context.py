@@ -558,3 +558,45 @@ def resolve_field(ctx: RoutingContext, name: str) -> FieldValue:
     if isinstance(value, Enum):
         return str(value.value)
     return value
+
+
+_new = object.__new__
+_set = object.__setattr__
+
+
+def fast_context(
+    ticket: Ticket,
+    now: datetime,
+    customer: Customer | None,
+    sla: SlaInput,
+    timezone: tzinfo,
+) -> RoutingContext:
+    """Build a :class:`RoutingContext` from inputs the router has already checked (internal).
+
+    ``now`` must be an aware stdlib datetime and ``timezone`` a tzinfo (the router converts both
+    once per call); the ticket, customer and SLA clocks are checked here exactly as the
+    constructor checks them, so the result equals ``RoutingContext(...)`` built from the same
+    values, without attrs' generic converter and validator calls on the hot path.
+
+    Example:
+        >>> from datetime import datetime, timezone
+        >>> from cs8 import Ticket
+        >>> t0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+        >>> ticket = Ticket(id="T1", customer_id="C1", channel="chat", created_at=t0)
+        >>> fast_context(ticket, t0, None, None, timezone.utc) == RoutingContext(
+        ...     ticket=ticket, now=t0)
+        True
+    """
+    if not isinstance(ticket, Ticket):
+        raise InvalidValueError(f"RoutingContext.ticket must be a Ticket, got {ticket!r}")
+    if customer is not None and not isinstance(customer, Customer):
+        raise InvalidValueError(
+            f"RoutingContext.customer must be a Customer or None, got {customer!r}"
+        )
+    ctx = _new(RoutingContext)
+    _set(ctx, "ticket", ticket)
+    _set(ctx, "now", now)
+    _set(ctx, "customer", customer)
+    _set(ctx, "sla", _NO_SLA if sla is None else _sla_map(sla))
+    _set(ctx, "timezone", timezone)
+    return ctx

@@ -493,6 +493,7 @@ class Ageing:
 # Queue order
 
 _INF = math.inf
+_RANK: dict[Priority, int] = {p: p.rank for p in Priority}  # a dict lookup, not a property call
 
 
 def _epoch(value: datetime) -> float:
@@ -521,7 +522,7 @@ def queue_key(
         >>> queue_key(t)
         (-2, inf, 60.0, 'T1')
     """
-    rank = (ticket.current_priority if priority is None else priority).rank
+    rank = _RANK[ticket.current_priority if priority is None else priority]
     due = _INF if due_at is None else _epoch(due_at)
     return (-rank, due, _epoch(ticket.created_at), ticket.id)
 

@@ -24,9 +24,9 @@ import attrs
 from cs8._enums import AgentStatus, Channel, Priority
 from cs8._frozen import FrozenDict
 from cs8._models import Agent, Customer, Ticket
-from cs8._time import require_aware
+from cs8._time import as_stdlib, require_aware
 from cs8.exceptions import InvalidValueError
-from cs8.routing._context import RoutingContext, SlaInput
+from cs8.routing._context import _NO_SLA, RoutingContext, SlaInput, fast_context
 from cs8.routing._handoff import HandoffContext
 from cs8.routing._plugins import Strategy
 from cs8.routing._pool import AgentPool, ChannelWeights, Need
@@ -36,7 +36,6 @@ from cs8.routing._priority import (
     PriorityAdjustments,
     PriorityMatrix,
     least_slack,
-    queue_key,
 )
 from cs8.routing._rules import RoutingRule, RuleActions, RuleSet
 from cs8.routing._strategies import (
@@ -63,7 +62,19 @@ _NO_ACTIONS = RuleActions()
 class _Prepared:
     """What the router derives once from one RuleActions value (cached per router)."""
 
-    __slots__ = ("actions", "filters", "name", "needs", "skills_text", "strategy", "tie_break")
+    __slots__ = (
+        "actions",
+        "filters",
+        "lines",
+        "name",
+        "needs",
+        "notes",
+        "simple",
+        "skills_text",
+        "strategy",
+        "tie_break",
+        "waiting",
+    )
 
     def __init__(self, actions: RuleActions, strategy: BuiltinStrategy | Strategy) -> None:
         self.actions = actions
@@ -72,7 +83,19 @@ class _Prepared:
         self.tie_break = strategy.tie_break if isinstance(strategy, _BUILTIN_TYPES) else ""
         self.skills_text = _skills_text(actions.skills)
         self.needs: dict[Channel, Need] = {}
+        # A built-in strategy other than round robin and no preferred agents: one pool.choose.
+        self.simple = (
+            isinstance(strategy, _BUILTIN_TYPES)
+            and not isinstance(strategy, RoundRobin)
+            and not actions.preferred_agents
+        )
+        where = f"queue {actions.queue}" if actions.queue else "the default queue"
+        self.waiting = f"strategy {self.name}: nobody eligible; the ticket waits in {where}"
         self.filters: dict[Channel, str] = {}
+        # (base priority, its source) -> (priority, trace line); few keys.
+        self.notes: dict[tuple[Priority, str], tuple[Priority, str]] = {}
+        # (escalation step, time waited as text, priority) -> trace line.
+        self.lines: dict[tuple[int, str, Priority], str] = {}
 
     def need(self, channel: Channel) -> Need:
         found = self.needs.get(channel)
@@ -98,7 +121,7 @@ class _Plan:
         ticket: Ticket,
         ctx: RoutingContext,
         prep: _Prepared,
-        lines: list[str],
+        lines: Sequence[str],
         rule: str | None,
         priority: Priority,
         step: int | None,
@@ -362,6 +385,19 @@ def _skills_text(skills: Mapping[str, int]) -> str:
     return ", ".join(f"{k}>={v}" for k, v in sorted(skills.items())) or "none"
 
 
+def _priority_note(actions: RuleActions, base: Priority, source: str) -> tuple[Priority, str]:
+    """The priority ``actions`` give a ticket of priority ``base``, and the trace line saying so."""
+    priority = actions.priority_for(base)
+    if actions.priority is not None:
+        return priority, f"priority {priority.value} (rule)"
+    if actions.priority_change:
+        return priority, (
+            f"priority {base.value} ({source}) {actions.priority_change:+d} (rule) "
+            f"-> {priority.value}"
+        )
+    return priority, f"priority {priority.value} ({source})"
+
+
 def _why(rule: RoutingRule, ctx: RoutingContext, detailed: bool) -> str:
     when = getattr(rule, "when", None)
     if detailed:
@@ -374,11 +410,10 @@ def _why(rule: RoutingRule, ctx: RoutingContext, detailed: bool) -> str:
     return name if isinstance(name, str) else f"{type(rule).__name__}.matches"
 
 
+_INF = math.inf
+_RANK: dict[Priority, int] = {p: p.rank for p in Priority}
 _BUILTIN_TYPES = (LeastBusy, LongestIdle, RoundRobin, MostSkilled, Weighted)
 _CACHE_SIZE = 4096
-_NOTES = {
-    p: {s: f"priority {p.value} ({s})" for s in ("ticket", "impact x urgency")} for p in Priority
-}
 
 _ONLINE = (AgentStatus.ONLINE,)
 _ONLINE_AWAY = (AgentStatus.ONLINE, AgentStatus.AWAY)
@@ -452,6 +487,13 @@ class Router:
     _lines: dict[int, tuple[RoutingRule, str]] = attrs.field(
         factory=dict, init=False, eq=False, hash=False, repr=False
     )
+    # explain=False, no matrix, adjustments or ageing: a rule without escalation and a base
+    # priority decide the whole plan but the context. (id(rule), id(actions), base) ->
+    # (rule, actions, prepared, priority, rule line, priority line).
+    _plans: dict[
+        tuple[int, int, Priority],
+        tuple[RoutingRule | None, RuleActions, _Prepared, Priority, tuple[str, ...]],
+    ] = attrs.field(factory=dict, init=False, eq=False, hash=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         # Router(strategy="weighted", strategies={"weighted": Weighted(...)}) means the configured one.
@@ -527,11 +569,51 @@ class Router:
         customer: Customer | None,
         sla: SlaInput,
     ) -> _Plan:
-        ctx = RoutingContext(
-            ticket=ticket, now=now, customer=customer, sla=sla, timezone=self.timezone
-        )
-        lines: list[str] = []
+        ctx = fast_context(ticket, now, customer, sla, self.timezone)
         rule, actions = self.rules.select(ctx)
+        if (
+            not actions.escalation
+            and ctx.sla is _NO_SLA
+            and not self.explain
+            and self.matrix is None
+            and self.adjustments is None
+            and self.ageing is None
+        ):
+            base = ticket.current_priority
+            key = (id(rule), id(actions), base)
+            known = self._plans.get(key)
+            if known is None or known[0] is not rule or known[1] is not actions:
+                slow = self._plan_slow(ctx, rule, actions)
+                if len(self._plans) >= _CACHE_SIZE:
+                    self._plans.clear()
+                known = self._plans[key] = (
+                    rule,
+                    actions,
+                    slow.prep,
+                    slow.priority,
+                    tuple(slow.lines),
+                )
+                return slow
+            _, _, prep, priority, shared = known
+            return _Plan(
+                ticket,
+                ctx,
+                prep,
+                shared,  # the same lines for every such ticket; never changed
+                None if rule is None else rule.name,
+                priority,
+                None,
+                None,
+            )
+        return self._plan_slow(ctx, rule, actions)
+
+    def _plan_slow(
+        self, ctx: RoutingContext, rule: RoutingRule | None, actions: RuleActions
+    ) -> _Plan:
+        ticket = ctx.ticket
+        now = ctx.now
+        customer = ctx.customer
+        lines: list[str] = []
         if rule is None:
             name = None
             lines.append(f"no rule matched: default actions (queue {actions.queue or 'default'})")
@@ -562,30 +644,36 @@ class Router:
             base, source = self.matrix.for_ticket(ticket), "impact x urgency"
         else:
             base, source = ticket.current_priority, "ticket"
-        priority = actions.priority_for(base)
-        if actions.priority is not None:
-            note = f"priority {priority.value} (rule)"
-        elif actions.priority_change:
-            note = (
-                f"priority {base.value} ({source}) {actions.priority_change:+d} (rule) "
-                f"-> {priority.value}"
-            )
-        else:
-            note = _NOTES[priority][source]
+        found = prep.notes.get((base, source))
+        if found is None:
+            found = prep.notes[(base, source)] = _priority_note(actions, base, source)
+        priority, note = found
         if step:
-            lines.append(
-                f"escalation step {step} of {len(actions.escalation)} in force after {waited} "
-                f"waiting: queue {actions.queue or 'default'}, priority {priority.value}, "
-                f"skills {prep.skills_text}"
-            )
+            key = (step, waited, priority)
+            text = prep.lines.get(key)
+            if text is None:
+                if len(prep.lines) >= _CACHE_SIZE:
+                    prep.lines.clear()
+                text = prep.lines[key] = (
+                    f"escalation step {step} of {len(actions.escalation)} in force after "
+                    f"{waited} waiting: queue {actions.queue or 'default'}, priority "
+                    f"{priority.value}, skills {prep.skills_text}"
+                )
+            lines.append(text)
         elif actions.escalation:
-            lines.append(
-                f"escalation: no step yet ({waited} waited, first step after "
-                f"{_duration(actions.escalation[0].after)})"
-            )
+            key = (0, waited, priority)
+            text = prep.lines.get(key)
+            if text is None:
+                if len(prep.lines) >= _CACHE_SIZE:
+                    prep.lines.clear()
+                text = prep.lines[key] = (
+                    f"escalation: no step yet ({waited} waited, first step after "
+                    f"{_duration(actions.escalation[0].after)})"
+                )
+            lines.append(text)
 
         due_at = None
-        slack = least_slack(ctx.sla) if ctx.sla else None
+        slack = least_slack(ctx.sla) if ctx.sla is not _NO_SLA else None
         if slack is not None:
             due_at = now + slack
         if self.adjustments is not None:
@@ -650,8 +738,37 @@ class Router:
         ticket = plan.ticket
         prep = plan.prep
         actions = prep.actions
-        need = prep.need(ticket.channel)
-        lines = plan.lines
+        channel = ticket.channel
+        need = prep.needs.get(channel) or prep.need(channel)
+        if prep.simple and not self.explain and not self.away_fallback:
+            # The common case, with the same outcome and trace as the general path below.
+            pick, found = pool.choose(need, prep.strategy, AgentStatus.ONLINE)  # type: ignore[arg-type]
+            text = prep.filters[channel]
+            if pick is None:
+                trace = (*plan.lines, text, prep.waiting)
+            else:
+                trace = (
+                    *plan.lines,
+                    f"{text}; {found} agent(s) looked at",
+                    f"strategy {prep.name}: chose {pick}; tie-break: {prep.tie_break}",
+                )
+            return RoutingDecision(
+                ticket_id=ticket.id,
+                agent_id=pick,
+                queue=actions.queue,
+                priority=plan.priority,
+                trace=trace,
+                rule=plan.rule,
+                strategy=prep.name,
+                escalation_step=plan.step,
+                skills=actions.skills,
+                languages=actions.languages,
+                due_at=plan.due_at,
+                context=plan.ctx,
+                handoff=handoff,
+                state=state,
+            )
+        lines = list(plan.lines)
         preferred = actions.preferred_agents
         explain = self.explain
         chosen: str | None = None
@@ -679,8 +796,7 @@ class Router:
             text = prep.filters[need.channel]
             lines.append(text if chosen is None else f"{text}; {looked} agent(s) looked at")
         if chosen is None:
-            where = f"queue {actions.queue}" if actions.queue else "the default queue"
-            lines.append(f"strategy {prep.name}: nobody eligible; the ticket waits in {where}")
+            lines.append(prep.waiting)
         else:
             lines.append(f"strategy {prep.name}: chose {chosen}; tie-break: {how}")
         return RoutingDecision(
@@ -745,7 +861,7 @@ class Router:
             >>> d.agent_id, d.trace[-1]
             ('a', 'strategy least_busy: chose a; tie-break: fewest units of work, then agent id')
         """
-        now = require_aware(now, "Router.route(now)")
+        now = as_stdlib(require_aware(now, "Router.route(now)"))
         plan = self._plan(ticket, now, customer, sla)
         return self._decide(plan, self._pool(agents), state or RoutingState(), handoff)
 
@@ -793,29 +909,55 @@ class Router:
             >>> [(d.ticket_id, d.agent_id) for d in result.decisions]
             [('urgent', 'a1'), ('low', None)]
         """
-        now = require_aware(now, "Router.assign(now)")
+        now = as_stdlib(require_aware(now, "Router.assign(now)"))
         pool = self._pool(agents)
         pool = pool.copy() if isinstance(agents, AgentPool) else pool
-        plans: list[tuple[tuple[int, float, float, str], _Plan]] = []
+        plans: list[tuple[int, float, float, str, _Plan]] = []
         seen: set[str] = set()
+        add = seen.add
+        rank = _RANK
+        plan_for = self._plan
+        get_customer = customers.get if customers else None
+        get_clocks = sla.get if sla else None
         for ticket in tickets:
-            if ticket.id in seen:
-                raise InvalidValueError(f"Router.assign: two tickets have id {ticket.id!r}")
-            seen.add(ticket.id)
-            customer = customers.get(ticket.customer_id) if customers else None
-            clocks = sla.get(ticket.id) if sla else None
-            plan = self._plan(ticket, now, customer, clocks)
-            plans.append((queue_key(ticket, priority=plan.priority, due_at=plan.due_at), plan))
-        plans.sort(key=lambda pair: pair[0])
+            ticket_id = ticket.id
+            if ticket_id in seen:
+                raise InvalidValueError(f"Router.assign: two tickets have id {ticket_id!r}")
+            add(ticket_id)
+            plan = plan_for(
+                ticket,
+                now,
+                get_customer(ticket.customer_id) if get_customer else None,
+                get_clocks(ticket_id) if get_clocks else None,
+            )
+            # queue_key(ticket, priority=plan.priority, due_at=plan.due_at), inlined
+            due_at = plan.due_at
+            plans.append(
+                (
+                    -rank[plan.priority],
+                    _INF if due_at is None else due_at.timestamp(),
+                    ticket.created_at.timestamp(),
+                    ticket_id,
+                    plan,
+                )
+            )
+        plans.sort()  # ticket ids are unique: the keys never tie, plans are never compared
         current = state or RoutingState()
         decisions: list[RoutingDecision] = []
-        for _, plan in plans:
-            handoff = handoffs.get(plan.ticket.customer_id) if handoffs else None
-            decision = self._decide(plan, pool, current, handoff)
+        decide = self._decide
+        give = pool.assign
+        keep = decisions.append
+        get_handoff = handoffs.get if handoffs else None
+        for entry in plans:
+            plan = entry[4]
+            ticket = plan.ticket
+            decision = decide(
+                plan, pool, current, get_handoff(ticket.customer_id) if get_handoff else None
+            )
             if decision.agent_id is not None:
-                pool.assign(decision.agent_id, plan.ticket.channel, at=now)
+                give(decision.agent_id, ticket.channel, now)
             current = decision.state
-            decisions.append(decision)
+            keep(decision)
         return AssignmentResult(decisions=tuple(decisions), loads=pool.loads, state=current)
 
 

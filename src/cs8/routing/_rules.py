@@ -46,8 +46,9 @@ from __future__ import annotations
 
 import functools
 import json
+import operator
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, runtime_checkable
 
@@ -64,7 +65,7 @@ from cs8.routing._conditions import (
     compile_condition,
     possible_channels,
 )
-from cs8.routing._context import RoutingContext
+from cs8.routing._context import RoutingContext, field_spec
 from cs8.routing._schema import (
     JsonValue,
     Loc,
@@ -336,7 +337,7 @@ class RuleActions:
         if self.priority is not None:
             return self.priority
         if self.priority_change:
-            return Priority.from_rank(current.rank + self.priority_change)
+            return _BY_RANK[max(0, min(3, _RANK[current] + self.priority_change))]
         return current
 
     def apply(self, step: EscalationStep) -> RuleActions:
@@ -530,6 +531,88 @@ def _check_default(
         raise InvalidValueError(f"RuleSet.default must be RuleActions, got {value!r}")
 
 
+# The first matching rule is a pure function of the values of the fields the rules read (compiled
+# conditions without plugins read nothing else), so a rule set whose rules only read fields with
+# few, hashable values remembers the answer per tuple of those values. Fields read in C by
+# attrgetter, by the attribute path of the context:
+_MEMO_ATTRS: dict[str, str] = {
+    "ticket.channel": "ticket.channel",
+    "ticket.category": "ticket.category",
+    "ticket.priority": "ticket.current_priority",
+    "ticket.status": "ticket.status",
+    "ticket.assignee": "ticket.assignee",
+    "ticket.language": "ticket.language",
+    "ticket.tags": "ticket.tags",
+    "time.hour": "local_hour",
+    "time.weekday": "local_weekday",
+}
+# Fields read by their resolver (enum members, strings or None).
+_MEMO_CALLS = frozenset({"customer.segment", "customer.language"})
+_MEMO_SIZE = 4096
+_RANK: dict[Priority, int] = {p: p.rank for p in Priority}
+_BY_RANK: tuple[Priority, ...] = tuple(sorted(Priority, key=_RANK.__getitem__))
+
+MemoKey: TypeAlias = Callable[[RoutingContext], object]
+
+
+def _fields_read(doc: JsonValue, out: set[str]) -> bool:
+    """Add the fields a normalized condition document reads to ``out``; False if it has a plugin."""
+    if not isinstance(doc, dict):
+        return False
+    if "field" in doc:
+        field = doc["field"]
+        if not isinstance(field, str):
+            return False
+        out.add(field)
+        return True
+    for key in ("all", "any"):
+        if key in doc:
+            items = doc[key]
+            return isinstance(items, list) and all(_fields_read(item, out) for item in items)
+    if "not" in doc:
+        return _fields_read(doc["not"], out)
+    return False  # a plugin, or a shape this reader does not know: no memo
+
+
+def memo_key(rules: Iterable[RoutingRule]) -> MemoKey | None:
+    """Return a function giving the values the rules' conditions read, or ``None``.
+
+    ``None`` when a rule is not a plain :class:`Rule` with a compiled condition, uses a condition
+    plugin, or reads a field with many values (age, SLA time left, free-form attributes).
+
+    Example:
+        >>> chat = Rule(name="chat", when=compile_condition(
+        ...     {"field": "ticket.channel", "op": "equals", "value": "chat"}))
+        >>> memo_key([chat]) is not None
+        True
+        >>> late = Rule(name="late", when=compile_condition(
+        ...     {"field": "ticket.age", "op": "gt", "value": "PT1H"}))
+        >>> memo_key([chat, late]) is None
+        True
+    """
+    fields: set[str] = set()
+    for rule in rules:
+        when = rule.when if type(rule) is Rule else None
+        if not isinstance(when, CompiledCondition) or not _fields_read(when.to_json(), fields):
+            return None
+    if not fields <= _MEMO_ATTRS.keys() | _MEMO_CALLS:
+        return None
+    paths = [_MEMO_ATTRS[f] for f in sorted(fields) if f in _MEMO_ATTRS]
+    calls = []
+    for name in sorted(fields & _MEMO_CALLS):
+        found = field_spec(name)
+        if found is None:  # pragma: no cover - _MEMO_CALLS holds documented fields only
+            return None
+        calls.append(found[1])
+    read: MemoKey = operator.attrgetter(*paths) if paths else (lambda ctx: None)
+    if not calls:
+        return read
+    if len(calls) == 1:
+        (call,) = calls
+        return lambda ctx: (read(ctx), call(ctx))
+    return lambda ctx: (read(ctx), *[call(ctx) for call in calls])
+
+
 @attrs.frozen(kw_only=True)
 class RuleSet:
     """Ordered rules, first match wins, and the actions that apply when none matches.
@@ -566,6 +649,13 @@ class RuleSet:
                 tests[channel].append((test, rule))
         return {c: tuple(t) for c, t in tests.items()}  # private and never changed; dict is faster
 
+    @functools.cached_property
+    def _memo(
+        self,
+    ) -> tuple[MemoKey, dict[object, tuple[RoutingRule | None, RuleActions]]] | None:
+        key = memo_key(self.rules)
+        return None if key is None else (key, {})
+
     def __len__(self) -> int:
         return len(self.rules)
 
@@ -584,6 +674,25 @@ class RuleSet:
             >>> RuleSet(rules=[Rule(name="any")]).first_match(ctx).name
             'any'
         """
+        return self._lookup(ctx)[0]
+
+    def _lookup(self, ctx: RoutingContext) -> tuple[RoutingRule | None, RuleActions]:
+        memo = self._memo
+        if memo is None:
+            rule = self._scan(ctx)
+            return rule, (rule.actions if rule is not None else self.default)
+        key_of, seen = memo
+        key = key_of(ctx)
+        found = seen.get(key)
+        if found is None:
+            rule = self._scan(ctx)
+            found = (rule, rule.actions if rule is not None else self.default)
+            if len(seen) >= _MEMO_SIZE:
+                seen.clear()
+            seen[key] = found
+        return found
+
+    def _scan(self, ctx: RoutingContext) -> RoutingRule | None:
         for test, rule in self._tests[ctx.ticket.channel]:
             if test(ctx):
                 return rule
@@ -601,8 +710,7 @@ class RuleSet:
             >>> RuleSet(default=RuleActions(queue="general")).select(ctx)[1].queue
             'general'
         """
-        rule = self.first_match(ctx)
-        return rule, (rule.actions if rule is not None else self.default)
+        return self._lookup(ctx)
 
     def rule(self, name: str) -> RoutingRule:
         """Return the rule called ``name``.

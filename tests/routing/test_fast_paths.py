@@ -1,0 +1,221 @@
+"""The router's fast paths agree with the plain definitions they replace."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cs8 import Agent, Customer, Ticket
+from cs8.routing import (
+    Router,
+    RoutingContext,
+    RoutingRule,
+    Rule,
+    RuleActions,
+    RuleSet,
+    _router,
+    compile_condition,
+)
+from cs8.routing._context import fast_context
+from cs8.routing._rules import memo_key
+from tests.routing._engine import CHANNELS as ENGINE_CHANNELS
+from tests.routing._engine import needs_langs, needs_skills, workforce
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+CHANNELS = ["email", "chat", "phone"]
+CATEGORIES = ["refund", "billing", "bug"]
+PRIORITIES = ["low", "normal", "high", "urgent"]
+SEGMENTS = ["vip", "repeat", "one_time"]
+TAGS = ["a", "b"]
+
+comparisons = st.one_of(
+    st.builds(
+        lambda op, v: {"field": "ticket.channel", "op": op, "value": v},
+        st.sampled_from(["equals", "not_equals"]),
+        st.sampled_from(CHANNELS),
+    ),
+    st.builds(
+        lambda vs: {"field": "ticket.category", "op": "in", "value": vs},
+        st.lists(st.sampled_from(CATEGORIES), min_size=1, max_size=2, unique=True),
+    ),
+    st.builds(
+        lambda op, v: {"field": "ticket.priority", "op": op, "value": v},
+        st.sampled_from(["gte", "lt", "equals"]),
+        st.sampled_from(PRIORITIES),
+    ),
+    st.builds(
+        lambda v: {"field": "customer.segment", "op": "equals", "value": v},
+        st.sampled_from(SEGMENTS),
+    ),
+    st.builds(lambda v: {"field": "ticket.tags", "op": "has", "value": v}, st.sampled_from(TAGS)),
+    st.builds(lambda h: {"field": "time.hour", "op": "gte", "value": h}, st.integers(0, 23)),
+)
+conditions = st.recursive(
+    comparisons,
+    lambda inner: st.one_of(
+        st.builds(lambda xs: {"all": xs}, st.lists(inner, max_size=3)),
+        st.builds(lambda xs: {"any": xs}, st.lists(inner, max_size=3)),
+        st.builds(lambda x: {"not": x}, inner),
+    ),
+    max_leaves=6,
+)
+rule_sets = st.lists(conditions, max_size=8).map(
+    lambda docs: RuleSet(
+        rules=[
+            Rule(name=f"r{i}", when=compile_condition(doc), actions=RuleActions(queue=f"q{i}"))
+            for i, doc in enumerate(docs)
+        ]
+    )
+)
+contexts = st.builds(
+    lambda channel, category, priority, segment, tags, hours: RoutingContext(
+        ticket=Ticket(
+            id="T1",
+            customer_id="C1",
+            channel=channel,
+            category=category,
+            priority=priority,
+            tags=set(tags),
+            created_at=T0,
+        ),
+        now=T0 + timedelta(hours=hours),
+        customer=None if segment is None else Customer(id="C1", segment=segment),
+    ),
+    st.sampled_from(CHANNELS),
+    st.sampled_from([*CATEGORIES, None]),
+    st.sampled_from(PRIORITIES),
+    st.sampled_from([*SEGMENTS, None]),
+    st.lists(st.sampled_from(TAGS), unique=True),
+    st.integers(0, 30),
+)
+
+
+def naive_first_match(rules: RuleSet, ctx: RoutingContext) -> RoutingRule | None:
+    return next((r for r in rules if r.matches(ctx)), None)
+
+
+@given(rule_sets, st.lists(contexts, min_size=1, max_size=12))
+def test_remembered_first_match_is_the_first_rule_in_order_that_matches(
+    rules: RuleSet, ctxs: list[RoutingContext]
+) -> None:
+    # The same rule set serves many contexts, so later ones are answered from its memo.
+    expected = [naive_first_match(rules, ctx) for ctx in ctxs]
+    first = [rules.first_match(ctx) for ctx in ctxs]  # fills the memo
+    again = [rules.first_match(ctx) for ctx in ctxs]  # answered from it
+    assert (expected, expected) == (first, again)
+
+
+@given(rule_sets)
+def test_rule_sets_reading_few_valued_fields_use_the_memo(rules: RuleSet) -> None:
+    assert memo_key(rules) is not None
+
+
+def test_rule_sets_reading_the_ticket_age_are_not_remembered() -> None:
+    rule = Rule(
+        name="old", when=compile_condition({"field": "ticket.age", "op": "gt", "value": 60})
+    )
+    young = RoutingContext(
+        ticket=Ticket(id="T1", customer_id="C1", channel="chat", created_at=T0), now=T0
+    )
+    old = RoutingContext(ticket=young.ticket, now=T0 + timedelta(hours=1))
+    rules = RuleSet(rules=[rule])
+    assert (None, rule) == (rules.first_match(young), rules.first_match(old))
+
+
+@given(contexts)
+def test_fast_context_equals_the_validated_context(ctx: RoutingContext) -> None:
+    fast = fast_context(ctx.ticket, ctx.now, ctx.customer, None, UTC)
+    assert ctx == fast
+    assert (ctx.local_hour, ctx.age_seconds) == (fast.local_hour, fast.age_seconds)
+
+
+strategy_names = st.sampled_from(
+    ["least_busy", "least_busy_share", "longest_idle", "most_skilled", "round_robin"]
+)
+actions_st = st.builds(
+    lambda strategy, skills, langs, preferred, change: RuleActions(
+        strategy=strategy,
+        skills=skills,
+        languages=langs,
+        preferred_agents=preferred,
+        priority_change=change,
+        queue=strategy,
+    ),
+    strategy_names,
+    needs_skills,
+    needs_langs,
+    st.lists(st.sampled_from(["a000", "a001", "a002"]), max_size=2, unique=True),
+    st.integers(-1, 1),
+)
+routers = st.builds(
+    lambda docs_actions, default, fallback: Router(
+        rules=RuleSet(
+            rules=[
+                Rule(name=f"r{i}", when=compile_condition(doc), actions=actions)
+                for i, (doc, actions) in enumerate(docs_actions)
+            ],
+            default=default,
+        ),
+        away_fallback=fallback,
+        explain=False,
+    ),
+    st.lists(st.tuples(conditions, actions_st), max_size=5),
+    actions_st,
+    st.booleans(),
+)
+backlogs = st.lists(
+    st.builds(
+        lambda channel, category, priority, minutes: (channel, category, priority, minutes),
+        st.sampled_from([c.value for c in ENGINE_CHANNELS]),
+        st.sampled_from([*CATEGORIES, None]),
+        st.sampled_from(PRIORITIES),
+        st.integers(0, 300),
+    ),
+    max_size=10,
+)
+
+
+def _general_path_only(prepared_init: Callable[..., None]) -> Callable[..., None]:
+    def init(self: _router._Prepared, *args: object) -> None:
+        prepared_init(self, *args)
+        self.simple = False
+
+    return init
+
+
+def _unremembered_plan(
+    router: Router, ticket: Ticket, now: datetime, customer: Customer | None, sla: None
+) -> _router._Plan:
+    ctx = fast_context(ticket, now, customer, sla, router.timezone)
+    rule, actions = router.rules._scan(ctx), router.rules.default
+    return router._plan_slow(ctx, rule, actions if rule is None else rule.actions)
+
+
+@given(routers, workforce(), backlogs)
+def test_fast_paths_decide_and_explain_as_the_general_path(
+    router: Router, staff: list[Agent], rows: list[tuple[str, str | None, str, int]]
+) -> None:
+    tickets = [
+        Ticket(
+            id=f"T{i}",
+            customer_id="C1",
+            channel=channel,
+            category=category,
+            priority=priority,
+            created_at=T0 - timedelta(minutes=minutes),
+        )
+        for i, (channel, category, priority, minutes) in enumerate(rows)
+    ]
+    fast = router.assign(tickets, staff, now=T0)
+    slow_router = attrs.evolve(router)  # a fresh router: nothing prepared yet
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_router._Prepared, "__init__", _general_path_only(_router._Prepared.__init__))
+        patch.setattr(Router, "_plan", _unremembered_plan)
+        slow = slow_router.assign(tickets, staff, now=T0)
+    assert [(d, d.trace) for d in slow.decisions] == [(d, d.trace) for d in fast.decisions]
+    assert (slow.loads, slow.state) == (fast.loads, fast.state)
