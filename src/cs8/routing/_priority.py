@@ -10,13 +10,14 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol
 
 import attrs
 
 from cs8._enums import CustomerSegment, Priority
 from cs8._frozen import FrozenDict
 from cs8._models import Customer, Ticket
+from cs8._protocols import BusinessClock
 from cs8._time import as_stdlib, require_aware
 from cs8.exceptions import InvalidValueError
 
@@ -30,26 +31,6 @@ __all__ = [
     "order_queue",
     "queue_key",
 ]
-
-
-@runtime_checkable
-class BusinessClock(Protocol):
-    """**Protocol:** anything that counts business time between two instants.
-
-    :class:`cs8.sla.BusinessCalendar` is one; a test may pass any object with this method.
-
-    Example:
-        >>> from datetime import timedelta
-        >>> class Always:
-        ...     def business_duration(self, start, end):
-        ...         return end - start
-        >>> isinstance(Always(), BusinessClock)
-        True
-    """
-
-    def business_duration(self, start: datetime, end: datetime) -> timedelta:
-        """Return the business time between ``start`` and ``end``."""
-        ...
 
 
 class SlaLike(Protocol):
