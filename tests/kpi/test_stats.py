@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cs8._distributions import regularized_beta, t_cdf
 from cs8.exceptions import InvalidValueError
 from cs8.kpi import (
     DurationState,
@@ -21,7 +22,6 @@ from cs8.kpi import (
     t_quantile,
     wilson_interval,
 )
-from cs8.kpi._stats import regularized_beta, t_cdf
 
 
 def type7(values: list[int], q: float) -> float:

@@ -8,9 +8,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cs8._distributions import f_cdf
 from cs8.exceptions import SurveyError
 from cs8.surveys import bootstrap_ci, paired_t_test, t_cdf, t_ppf, wilcoxon_signed_rank
-from cs8.surveys._stats import betainc, f_cdf, f_ppf
+from cs8.surveys._stats import betainc, f_ppf
 
 # R's `sleep` data (Cushny and Peebles 1905, as in R's datasets package): extra hours of sleep
 # for 10 patients under drug 1 and drug 2.

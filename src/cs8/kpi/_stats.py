@@ -34,11 +34,11 @@ from datetime import timedelta
 from decimal import Decimal
 from fractions import Fraction
 from html import escape
-from statistics import NormalDist
 from typing import ClassVar
 
 import attrs
 
+from cs8._distributions import normal_quantile, t_quantile
 from cs8._frozen import FrozenDict
 from cs8.exceptions import InvalidValueError
 from cs8.kpi._sketch import RELATIVE_ACCURACY, QuantileSketch
@@ -65,127 +65,6 @@ _MIN_N = 30
 
 # --------------------------------------------------------------------------------------------------
 # Distributions
-
-
-def normal_quantile(p: float) -> float:
-    """Return the standard normal quantile (inverse CDF) at ``p``.
-
-    Raises:
-        InvalidValueError: If ``p`` is not strictly between 0 and 1.
-
-    Example:
-        >>> round(normal_quantile(0.975), 6)
-        1.959964
-    """
-    if not 0.0 < p < 1.0:
-        raise InvalidValueError(f"normal_quantile: p must be in (0, 1), got {p!r}")
-    return NormalDist().inv_cdf(p)
-
-
-def _betacf(a: float, b: float, x: float) -> float:
-    # Continued fraction for the incomplete beta function, modified Lentz's method
-    # (Press et al., Numerical Recipes, 3rd ed., section 6.4).
-    tiny = 1e-300
-    qab, qap, qam = a + b, a + 1.0, a - 1.0
-    c = 1.0
-    d = 1.0 - qab * x / qap
-    d = tiny if abs(d) < tiny else d
-    d = 1.0 / d
-    h = d
-    for m in range(1, 10_000):
-        m2 = 2 * m
-        aa = m * (b - m) * x / ((qam + m2) * (a + m2))
-        d = 1.0 + aa * d
-        d = tiny if abs(d) < tiny else d
-        c = 1.0 + aa / c
-        c = tiny if abs(c) < tiny else c
-        d = 1.0 / d
-        h *= d * c
-        aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2))
-        d = 1.0 + aa * d
-        d = tiny if abs(d) < tiny else d
-        c = 1.0 + aa / c
-        c = tiny if abs(c) < tiny else c
-        d = 1.0 / d
-        delta = d * c
-        h *= delta
-        if abs(delta - 1.0) < 1e-15:
-            break
-    return h
-
-
-def regularized_beta(x: float, a: float, b: float) -> float:
-    """Return the regularized incomplete beta function ``I_x(a, b)``.
-
-    Example:
-        >>> round(regularized_beta(0.5, 2.0, 2.0), 12)
-        0.5
-    """
-    if x <= 0.0:
-        return 0.0
-    if x >= 1.0:
-        return 1.0
-    log_front = (
-        math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x)
-    )
-    front = math.exp(log_front)
-    if x < (a + 1.0) / (a + b + 2.0):
-        return front * _betacf(a, b, x) / a
-    return 1.0 - front * _betacf(b, a, 1.0 - x) / b
-
-
-def t_cdf(t: float, df: float) -> float:
-    """Return the CDF of Student's t distribution with ``df`` degrees of freedom at ``t``.
-
-    Example:
-        >>> t_cdf(0.0, 5)
-        0.5
-    """
-    t2 = t * t
-    if t2 < df:
-        # Near the centre use P(0 < T < |t|) = I_y(1/2, df/2) / 2 with y = t²/(df + t²), which
-        # avoids the cancellation in 1 - df/(df + t²).
-        inner = 0.5 * regularized_beta(t2 / (df + t2), 0.5, df / 2.0)
-        return 0.5 + inner if t >= 0 else 0.5 - inner
-    tail = 0.5 * regularized_beta(df / (df + t2), df / 2.0, 0.5)
-    return 1.0 - tail if t >= 0 else tail
-
-
-def t_quantile(p: float, df: float) -> float:
-    """Return the quantile (inverse CDF) of Student's t distribution at ``p``.
-
-    Computed by bisection on :func:`t_cdf` (the regularized incomplete beta function) to full
-    double precision.
-
-    Raises:
-        InvalidValueError: If ``p`` is not in (0, 1) or ``df`` is not positive.
-
-    Example:
-        >>> round(t_quantile(0.975, 10), 6)
-        2.228139
-    """
-    if not 0.0 < p < 1.0:
-        raise InvalidValueError(f"t_quantile: p must be in (0, 1), got {p!r}")
-    if not df > 0:
-        raise InvalidValueError(f"t_quantile: df must be positive, got {df!r}")
-    if p == 0.5:
-        return 0.0
-    if p < 0.5:
-        return -t_quantile(1.0 - p, df)
-    lo, hi = 0.0, 1.0
-    while t_cdf(hi, df) < p:
-        lo, hi = hi, hi * 2.0
-        if hi > 1e300:
-            return math.inf
-    for _ in range(200):
-        mid = 0.5 * (lo + hi)
-        if mid in (lo, hi):
-            break
-        if t_cdf(mid, df) < p:
-            lo = mid
-        else:
-            hi = mid
-    return 0.5 * (lo + hi)
 
 
 def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float]:

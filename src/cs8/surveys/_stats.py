@@ -1,9 +1,8 @@
-"""Small exact statistics without scipy: Student t and F distributions, paired tests, bootstrap.
+"""Small exact statistics without scipy: paired tests, Wilcoxon, bootstrap, correlation.
 
-The t and F distributions are computed from the regularized incomplete beta function
-(continued fraction evaluated with the modified Lentz method, as in Press et al., *Numerical
-Recipes*, 3rd ed., section 6.4); quantiles invert the CDF by bisection refined to machine
-precision. The normal distribution is :class:`statistics.NormalDist` from the standard library.
+The t and F distributions come from :mod:`cs8._distributions` (shared with :mod:`cs8.kpi`): the
+regularized incomplete beta function, with quantiles inverted to machine precision. The normal
+distribution is :class:`statistics.NormalDist` from the standard library.
 
 Example:
     >>> round(t_cdf(2.262157, 9), 4)
@@ -23,6 +22,7 @@ from typing import Literal
 
 import attrs
 
+from cs8._distributions import f_quantile, regularized_beta, t_cdf, t_quantile
 from cs8.exceptions import SurveyError
 
 __all__ = [
@@ -40,148 +40,21 @@ _STANDARD_NORMAL = NormalDist()
 _INT_ONLY = frozenset({int})
 
 
-def _beta_continued_fraction(a: float, b: float, x: float) -> float:
-    tiny = 1e-300
-    qab, qap, qam = a + b, a + 1.0, a - 1.0
-    c, d = 1.0, 1.0 - qab * x / qap
-    if abs(d) < tiny:
-        d = tiny
-    d = 1.0 / d
-    h = d
-    for m in range(1, 10_000):
-        m2 = 2 * m
-        aa = m * (b - m) * x / ((qam + m2) * (a + m2))
-        d = 1.0 + aa * d
-        d = tiny if abs(d) < tiny else d
-        c = 1.0 + aa / c
-        c = tiny if abs(c) < tiny else c
-        d = 1.0 / d
-        h *= d * c
-        aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2))
-        d = 1.0 + aa * d
-        d = tiny if abs(d) < tiny else d
-        c = 1.0 + aa / c
-        c = tiny if abs(c) < tiny else c
-        d = 1.0 / d
-        delta = d * c
-        h *= delta
-        if abs(delta - 1.0) < 1e-16:
-            break
-    return h
-
-
 def betainc(a: float, b: float, x: float) -> float:
-    """Return the regularized incomplete beta function I_x(a, b).
+    """Return the regularized incomplete beta function ``I_x(a, b)`` (scipy's argument order).
 
     Example:
         >>> round(betainc(2.0, 3.0, 0.5), 6)
         0.6875
     """
-    if x <= 0.0:
-        return 0.0
-    if x >= 1.0:
-        return 1.0
-    log_front = (
-        math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x)
-    )
-    front = math.exp(log_front)
-    if x < (a + 1.0) / (a + b + 2.0):
-        return front * _beta_continued_fraction(a, b, x) / a
-    return 1.0 - front * _beta_continued_fraction(b, a, 1.0 - x) / b
+    return regularized_beta(x, a, b)
 
 
-def t_cdf(t: float, df: float) -> float:
-    """Return P(T <= t) for Student's t distribution with ``df`` degrees of freedom.
+t_ppf = t_quantile
+"""The ``p`` quantile of Student's t distribution (:func:`cs8.kpi.t_quantile`, scipy's name)."""
 
-    Example:
-        >>> t_cdf(0.0, 5)
-        0.5
-    """
-    if df <= 0:
-        raise SurveyError(f"t distribution df must be positive, got {df!r}")
-    if math.isinf(t):
-        return 1.0 if t > 0 else 0.0
-    t2 = t * t
-    if t2 < df:
-        # Near the centre use P(|T| <= |t|) = I_{t^2/(df+t^2)}(1/2, df/2): no cancellation.
-        inner = 0.5 * betainc(0.5, df / 2.0, t2 / (df + t2))
-        return 0.5 + inner if t > 0 else 0.5 - inner
-    tail = 0.5 * betainc(df / 2.0, 0.5, df / (df + t2))
-    return 1.0 - tail if t > 0 else tail
-
-
-def _invert(cdf: Callable[[float], float], p: float, low: float, high: float) -> float:
-    while cdf(low) > p:
-        low = low * 2.0 if low < 0 else low - 1.0
-    while cdf(high) < p:
-        high = high * 2.0 if high > 0 else high + 1.0
-    for _ in range(200):
-        mid = 0.5 * (low + high)
-        if mid in (low, high):
-            break
-        if cdf(mid) < p:
-            low = mid
-        else:
-            high = mid
-    return 0.5 * (low + high)
-
-
-def t_ppf(p: float, df: float) -> float:
-    """Return the ``p`` quantile of Student's t distribution with ``df`` degrees of freedom.
-
-    Example:
-        >>> round(t_ppf(0.025, 9), 6)
-        -2.262157
-    """
-    if not 0.0 < p < 1.0:
-        raise SurveyError(f"quantile probability must be in (0, 1), got {p!r}")
-    if p == 0.5:
-        return 0.0
-    # Newton's method from the normal quantile, guarded; bisection if it does not settle.
-    log_c = math.lgamma((df + 1) / 2.0) - math.lgamma(df / 2.0) - 0.5 * math.log(df * math.pi)
-    x = _STANDARD_NORMAL.inv_cdf(p)
-    previous = math.inf
-    for _ in range(60):
-        pdf = math.exp(log_c - (df + 1) / 2.0 * math.log1p(x * x / df))
-        if pdf <= 0 or not math.isfinite(pdf):
-            break
-        step = (t_cdf(x, df) - p) / pdf
-        if not math.isfinite(step) or abs(step) > 10.0 * (1.0 + abs(x)):
-            break
-        x -= step
-        if abs(step) <= 1e-12 * (1.0 + abs(x)):
-            return x
-        if abs(step) >= previous:
-            # Stalled at the precision of the CDF: keep x only if it solves the equation.
-            if abs(t_cdf(x, df) - p) <= 1e-13:
-                return x
-            break
-        previous = abs(step)
-    return _invert(lambda v: t_cdf(v, df), p, -10.0, 10.0)
-
-
-def f_cdf(x: float, df1: float, df2: float) -> float:
-    """Return P(F <= x) for the F distribution.
-
-    Example:
-        >>> round(f_cdf(1.0, 10, 10), 6)
-        0.5
-    """
-    if x <= 0:
-        return 0.0
-    return betainc(df1 / 2.0, df2 / 2.0, df1 * x / (df1 * x + df2))
-
-
-def f_ppf(p: float, df1: float, df2: float) -> float:
-    """Return the ``p`` quantile of the F distribution with ``(df1, df2)`` degrees of freedom.
-
-    Example:
-        >>> round(f_ppf(0.95, 5, 10), 4)
-        3.3258
-    """
-    if not 0.0 < p < 1.0:
-        raise SurveyError(f"quantile probability must be in (0, 1), got {p!r}")
-    return _invert(lambda v: f_cdf(v, df1, df2), p, 0.0, 10.0)
+f_ppf = f_quantile
+"""The ``p`` quantile of the F distribution (scipy's name)."""
 
 
 @attrs.frozen(kw_only=True)
