@@ -241,3 +241,15 @@ def test_zone_table_reads_wall_times_as_zoneinfo_with_fold_zero(zone: str) -> No
             if table.local_us(day, seconds) != expected:
                 mismatches.append((day, seconds))
     assert mismatches == []
+
+
+def test_from_holidays_unknown_subdivision_names_the_known_ones() -> None:
+    pytest.importorskip("holidays")
+    with pytest.raises(CalendarError, match="country 'US' has no subdivision 'ZZ'; it has: AK"):
+        BusinessCalendar.from_holidays(
+            country="US",
+            subdiv="ZZ",
+            years=2026,
+            timezone="UTC",
+            hours={"mon": [("09:00", "17:00")]},
+        )

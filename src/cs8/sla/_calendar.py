@@ -489,10 +489,17 @@ class BusinessCalendar:
         """
         lib = require("holidays", "holidays", "BusinessCalendar.from_holidays")
         year_list = sorted({years} if isinstance(years, int) else set(years))
-        try:
-            table = lib.country_holidays(country, subdiv=subdiv, years=year_list, observed=observed)
-        except NotImplementedError as exc:
-            raise CalendarError(f"BusinessCalendar.from_holidays: {exc}") from exc
+        supported = lib.list_supported_countries()
+        if country not in supported:
+            raise CalendarError(
+                f"BusinessCalendar.from_holidays: the holidays package has no country {country!r}"
+            )
+        if subdiv is not None and subdiv not in supported[country]:
+            raise CalendarError(
+                f"BusinessCalendar.from_holidays: country {country!r} has no subdivision "
+                f"{subdiv!r}; it has: {', '.join(supported[country]) or 'none'}"
+            )
+        table = lib.country_holidays(country, subdiv=subdiv, years=year_list, observed=observed)
         found = sorted(table.keys())
         span = (
             str(year_list[0])
