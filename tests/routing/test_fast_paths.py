@@ -219,3 +219,40 @@ def test_fast_paths_decide_and_explain_as_the_general_path(
         slow = slow_router.assign(tickets, staff, now=T0)
     assert [(d, d.trace) for d in slow.decisions] == [(d, d.trace) for d in fast.decisions]
     assert (slow.loads, slow.state) == (fast.loads, fast.state)
+
+
+@given(
+    st.sampled_from(["a1", None]),
+    st.sampled_from(["q", None]),
+    st.sampled_from(PRIORITIES),
+    st.sampled_from([None, 1, 2]),
+    st.sampled_from([None, T0]),
+)
+def test_new_decision_equals_the_checked_constructor(
+    agent_id: str | None, queue: str | None, priority: str, step: int | None, due: datetime | None
+) -> None:
+    from cs8 import Priority
+    from cs8._frozen import FrozenDict
+    from cs8.routing import RoutingDecision, RoutingState
+
+    fields = {
+        "ticket_id": "T1",
+        "agent_id": agent_id,
+        "queue": queue,
+        "priority": Priority(priority),
+        "trace": ("a", "b"),
+        "rule": "r",
+        "strategy": "least_busy",
+        "escalation_step": step,
+        "skills": FrozenDict({"x": 1}),
+        "languages": frozenset({"en"}),
+        "due_at": due,
+        "context": None,
+        "handoff": None,
+        "state": RoutingState(),
+    }
+    fast = _router._new_decision(*fields.values())
+    slow = RoutingDecision(**fields)  # type: ignore[arg-type]
+    assert [getattr(slow, name) for name in fields] == [getattr(fast, name) for name in fields]
+    assert (slow, hash(slow), repr(slow)) == (fast, hash(fast), repr(fast))
+    assert list(fields) == list(_router._DECISION_FIELDS)
