@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from cs8 import Agent, Customer, Ticket
 from cs8.routing import (
+    EscalationStep,
     Router,
     RoutingContext,
     RoutingRule,
@@ -137,20 +138,29 @@ def test_fast_context_equals_the_validated_context(ctx: RoutingContext) -> None:
 strategy_names = st.sampled_from(
     ["least_busy", "least_busy_share", "longest_idle", "most_skilled", "round_robin"]
 )
+_ESCALATIONS = [
+    (),
+    (
+        EscalationStep(after=timedelta(minutes=30), raise_priority=1, relax_skills=1),
+        EscalationStep(after=timedelta(hours=2), queue="tier2", relax_skills=1),
+    ),
+]
 actions_st = st.builds(
-    lambda strategy, skills, langs, preferred, change: RuleActions(
+    lambda strategy, skills, langs, preferred, change, escalation: RuleActions(
         strategy=strategy,
         skills=skills,
         languages=langs,
         preferred_agents=preferred,
         priority_change=change,
         queue=strategy,
+        escalation=escalation,
     ),
     strategy_names,
     needs_skills,
     needs_langs,
     st.lists(st.sampled_from(["a000", "a001", "a002"]), max_size=2, unique=True),
     st.integers(-1, 1),
+    st.sampled_from(_ESCALATIONS),
 )
 routers = st.builds(
     lambda docs_actions, default, fallback: Router(
@@ -255,4 +265,4 @@ def test_new_decision_equals_the_checked_constructor(
     slow = RoutingDecision(**fields)  # type: ignore[arg-type]
     assert [getattr(slow, name) for name in fields] == [getattr(fast, name) for name in fields]
     assert (slow, hash(slow), repr(slow)) == (fast, hash(fast), repr(fast))
-    assert list(fields) == list(_router._DECISION_FIELDS)
+    assert list(fields) == [a.name for a in attrs.fields(RoutingDecision)]

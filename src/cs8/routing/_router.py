@@ -466,6 +466,7 @@ _INF = math.inf
 _RANK: dict[Priority, int] = {p: p.rank for p in Priority}
 _BUILTIN_TYPES = (LeastBusy, LongestIdle, RoundRobin, MostSkilled, Weighted)
 _CACHE_SIZE = 4096
+_PLAN_CACHE_SIZE = 65536  # rule x actions x priority x minutes waited, for escalating rules
 
 _ONLINE = (AgentStatus.ONLINE,)
 _ONLINE_AWAY = (AgentStatus.ONLINE, AgentStatus.AWAY)
@@ -539,17 +540,34 @@ class Router:
     _lines: dict[int, tuple[RoutingRule, str]] = attrs.field(
         factory=dict, init=False, eq=False, hash=False, repr=False
     )
-    # explain=False, no matrix, adjustments or ageing: a rule without escalation and a base
-    # priority decide the whole plan but the context. (id(rule), id(actions), base) ->
-    # (rule, actions, prepared, priority, rule line, priority line).
+    # explain=False, no matrix, adjustments or ageing, no SLA clocks: the rule, the actions, the
+    # base priority and (escalation in calendar time) the time waited decide the whole plan but
+    # the context. (id(rule), id(actions), base, waited or None) -> (rule, actions, prepared,
+    # priority, trace lines, minus the priority's rank, rule name, escalation step).
     _plans: dict[
-        tuple[int, int, Priority],
+        tuple[int, int, Priority, timedelta | None],
         tuple[
-            RoutingRule | None, RuleActions, _Prepared, Priority, tuple[str, ...], int, str | None
+            RoutingRule | None,
+            RuleActions,
+            _Prepared,
+            Priority,
+            tuple[str, ...],
+            int,
+            str | None,
+            int | None,
         ],
     ] = attrs.field(factory=dict, init=False, eq=False, hash=False, repr=False)
+    _memo_plans: bool = attrs.field(default=False, init=False, eq=False, hash=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
+        object.__setattr__(
+            self,
+            "_memo_plans",
+            not self.explain
+            and self.matrix is None
+            and self.adjustments is None
+            and self.ageing is None,
+        )
         # Router(strategy="weighted", strategies={"weighted": Weighted(...)}) means the configured one.
         configured = self.strategies.get(self.strategy.name)
         if (
@@ -624,21 +642,26 @@ class Router:
         sla: SlaInput,
     ) -> _Plan:
         ctx = fast_context(ticket, now, customer, sla, self.timezone)
-        rule, actions = self.rules.select(ctx)
-        if (
-            not actions.escalation
-            and ctx.sla is _NO_SLA
-            and not self.explain
-            and self.matrix is None
-            and self.adjustments is None
-            and self.ageing is None
-        ):
-            base = ticket.current_priority
-            key = (id(rule), id(actions), base)
+        rule, actions = self.rules._lookup(ctx)
+        if self._memo_plans and ctx.sla is _NO_SLA:
+            # Without SLA clocks, explain, matrix, adjustments or ageing, the plan (but the
+            # context) follows from the rule, the actions, the ticket's priority and, for
+            # escalation steps counted in calendar time, how long the ticket has waited.
+            if not actions.escalation:
+                key: tuple[int, int, Priority, timedelta | None] = (
+                    id(rule),
+                    id(actions),
+                    ticket.current_priority,
+                    None,
+                )
+            elif self.calendar is None or not any(s.business_hours for s in actions.escalation):
+                key = (id(rule), id(actions), ticket.current_priority, now - ticket.created_at)
+            else:
+                return self._plan_slow(ctx, rule, actions)
             known = self._plans.get(key)
             if known is None or known[0] is not rule or known[1] is not actions:
                 slow = self._plan_slow(ctx, rule, actions)
-                if len(self._plans) >= _CACHE_SIZE:
+                if len(self._plans) >= _PLAN_CACHE_SIZE:
                     self._plans.clear()
                 self._plans[key] = (
                     rule,
@@ -648,9 +671,10 @@ class Router:
                     tuple(slow[7]),
                     slow[0],
                     slow[8],
+                    slow[10],
                 )
                 return slow
-            _, _, prep, priority, shared, rank, name = known
+            _, _, prep, priority, shared, rank, name, step = known
             return (
                 rank,
                 _INF,
@@ -662,7 +686,7 @@ class Router:
                 shared,  # the same lines for every such ticket; never changed
                 name,
                 priority,
-                None,
+                step,
                 None,
             )
         return self._plan_slow(ctx, rule, actions)
