@@ -65,6 +65,7 @@ class _Prepared:
 
     __slots__ = (
         "actions",
+        "chose",
         "filters",
         "lines",
         "name",
@@ -97,6 +98,8 @@ class _Prepared:
         self.notes: dict[tuple[Priority, str], tuple[Priority, str]] = {}
         # (escalation step, time waited as text, priority) -> trace line.
         self.lines: dict[tuple[int, str, Priority], str] = {}
+        # agent id -> the strategy's trace line choosing it (shared by its decisions).
+        self.chose: dict[str, str] = {}
 
     def need(self, channel: Channel) -> Need:
         found = self.needs.get(channel)
@@ -1066,11 +1069,15 @@ class Router:
             if pick is None:
                 trace = (*plan[7], text, prep.waiting)
             else:
-                trace = (
-                    *plan[7],
-                    f"{text}; {found} agent(s) looked at",
-                    f"strategy {prep.name}: chose {pick}; tie-break: {prep.tie_break}",
-                )
+                chose = prep.chose
+                line = chose.get(pick)
+                if line is None:
+                    if len(chose) >= _CACHE_SIZE:
+                        chose.clear()
+                    line = chose[pick] = (
+                        f"strategy {prep.name}: chose {pick}; tie-break: {prep.tie_break}"
+                    )
+                trace = (*plan[7], f"{text}; {found} agent(s) looked at", line)
                 give(pick, channel, now)
             actions = prep.actions
             d = new(decision_type)
