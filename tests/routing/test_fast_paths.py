@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from cs8 import Agent, Customer, Ticket
 from cs8.routing import (
+    EscalationStep,
     Router,
     RoutingContext,
     RoutingRule,
@@ -137,20 +138,29 @@ def test_fast_context_equals_the_validated_context(ctx: RoutingContext) -> None:
 strategy_names = st.sampled_from(
     ["least_busy", "least_busy_share", "longest_idle", "most_skilled", "round_robin"]
 )
+_ESCALATIONS = [
+    (),
+    (
+        EscalationStep(after=timedelta(minutes=30), raise_priority=1, relax_skills=1),
+        EscalationStep(after=timedelta(hours=2), queue="tier2", relax_skills=1),
+    ),
+]
 actions_st = st.builds(
-    lambda strategy, skills, langs, preferred, change: RuleActions(
+    lambda strategy, skills, langs, preferred, change, escalation: RuleActions(
         strategy=strategy,
         skills=skills,
         languages=langs,
         preferred_agents=preferred,
         priority_change=change,
         queue=strategy,
+        escalation=escalation,
     ),
     strategy_names,
     needs_skills,
     needs_langs,
     st.lists(st.sampled_from(["a000", "a001", "a002"]), max_size=2, unique=True),
     st.integers(-1, 1),
+    st.sampled_from(_ESCALATIONS),
 )
 routers = st.builds(
     lambda docs_actions, default, fallback: Router(
@@ -219,3 +229,40 @@ def test_fast_paths_decide_and_explain_as_the_general_path(
         slow = slow_router.assign(tickets, staff, now=T0)
     assert [(d, d.trace) for d in slow.decisions] == [(d, d.trace) for d in fast.decisions]
     assert (slow.loads, slow.state) == (fast.loads, fast.state)
+
+
+@given(
+    st.sampled_from(["a1", None]),
+    st.sampled_from(["q", None]),
+    st.sampled_from(PRIORITIES),
+    st.sampled_from([None, 1, 2]),
+    st.sampled_from([None, T0]),
+)
+def test_new_decision_equals_the_checked_constructor(
+    agent_id: str | None, queue: str | None, priority: str, step: int | None, due: datetime | None
+) -> None:
+    from cs8 import Priority
+    from cs8._frozen import FrozenDict
+    from cs8.routing import RoutingDecision, RoutingState
+
+    fields = {
+        "ticket_id": "T1",
+        "agent_id": agent_id,
+        "queue": queue,
+        "priority": Priority(priority),
+        "trace": ("a", "b"),
+        "rule": "r",
+        "strategy": "least_busy",
+        "escalation_step": step,
+        "skills": FrozenDict({"x": 1}),
+        "languages": frozenset({"en"}),
+        "due_at": due,
+        "context": None,
+        "handoff": None,
+        "state": RoutingState(),
+    }
+    fast = _router._new_decision(*fields.values())
+    slow = RoutingDecision(**fields)  # type: ignore[arg-type]
+    assert [getattr(slow, name) for name in fields] == [getattr(fast, name) for name in fields]
+    assert (slow, hash(slow), repr(slow)) == (fast, hash(fast), repr(fast))
+    assert list(fields) == [a.name for a in attrs.fields(RoutingDecision)]

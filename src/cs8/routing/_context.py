@@ -561,7 +561,12 @@ def resolve_field(ctx: RoutingContext, name: str) -> FieldValue:
 
 
 _new = object.__new__
-_set = object.__setattr__
+# The slots' own setters: the cheapest way to fill a frozen slotted instance.
+_set_ticket = RoutingContext.ticket.__set__  # type: ignore[attr-defined]
+_set_now = RoutingContext.now.__set__  # type: ignore[attr-defined]
+_set_customer = RoutingContext.customer.__set__  # type: ignore[union-attr]
+_set_sla = RoutingContext.sla.__set__  # type: ignore[attr-defined]
+_set_timezone = RoutingContext.timezone.__set__  # type: ignore[attr-defined]
 
 
 def fast_context(
@@ -594,9 +599,9 @@ def fast_context(
             f"RoutingContext.customer must be a Customer or None, got {customer!r}"
         )
     ctx = _new(RoutingContext)
-    _set(ctx, "ticket", ticket)
-    _set(ctx, "now", now)
-    _set(ctx, "customer", customer)
-    _set(ctx, "sla", _NO_SLA if sla is None else _sla_map(sla))
-    _set(ctx, "timezone", timezone)
+    _set_ticket(ctx, ticket)
+    _set_now(ctx, now)
+    _set_customer(ctx, customer)
+    _set_sla(ctx, _NO_SLA if sla is None else _sla_map(sla))
+    _set_timezone(ctx, timezone)
     return ctx

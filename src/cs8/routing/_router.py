@@ -17,6 +17,7 @@ import html
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta, tzinfo
+from typing import TypeAlias
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
@@ -64,6 +65,7 @@ class _Prepared:
 
     __slots__ = (
         "actions",
+        "chose",
         "filters",
         "lines",
         "name",
@@ -96,6 +98,8 @@ class _Prepared:
         self.notes: dict[tuple[Priority, str], tuple[Priority, str]] = {}
         # (escalation step, time waited as text, priority) -> trace line.
         self.lines: dict[tuple[int, str, Priority], str] = {}
+        # agent id -> the strategy's trace line choosing it (shared by its decisions).
+        self.chose: dict[str, str] = {}
 
     def need(self, channel: Channel) -> Need:
         found = self.needs.get(channel)
@@ -111,30 +115,22 @@ class _Prepared:
         return found
 
 
-class _Plan:
-    """Everything decided about a ticket before an agent is chosen."""
-
-    __slots__ = ("ctx", "due_at", "lines", "prep", "priority", "rule", "step", "ticket")
-
-    def __init__(
-        self,
-        ticket: Ticket,
-        ctx: RoutingContext,
-        prep: _Prepared,
-        lines: Sequence[str],
-        rule: str | None,
-        priority: Priority,
-        step: int | None,
-        due_at: datetime | None,
-    ) -> None:
-        self.ticket = ticket
-        self.ctx = ctx
-        self.prep = prep
-        self.lines = lines
-        self.rule = rule
-        self.priority = priority
-        self.step = step
-        self.due_at = due_at
+_Plan: TypeAlias = tuple[
+    int,  # minus the priority's rank
+    float,  # the SLA due time in epoch seconds (inf: none)
+    float,  # created_at in epoch seconds
+    str,  # ticket id (unique in a backlog: the queue keys above never tie)
+    Ticket,
+    RoutingContext,
+    "_Prepared",
+    Sequence[str],  # trace lines so far (shared by the tickets of a remembered plan)
+    "str | None",  # rule name
+    Priority,
+    "int | None",  # escalation step
+    "datetime | None",  # due_at
+]
+"""Everything decided about a ticket before an agent is chosen, led by its queue key
+(``queue_key``: priority, SLA due time, age, id), so a backlog sorts its plans directly."""
 
 
 # --------------------------------------------------------------------------------------------------
@@ -249,6 +245,65 @@ class RoutingDecision:
             "due_at": None if self.due_at is None else self.due_at.isoformat(),
             "trace": "\n".join(self.trace),
         }
+
+
+_DECISION_FIELDS = (
+    "ticket_id",
+    "agent_id",
+    "queue",
+    "priority",
+    "trace",
+    "rule",
+    "strategy",
+    "escalation_step",
+    "skills",
+    "languages",
+    "due_at",
+    "context",
+    "handoff",
+    "state",
+)
+_DECISION_SETTERS = tuple(getattr(RoutingDecision, name).__set__ for name in _DECISION_FIELDS)
+
+
+def _new_decision(
+    ticket_id: str,
+    agent_id: str | None,
+    queue: str | None,
+    priority: Priority,
+    trace: tuple[str, ...],
+    rule: str | None,
+    strategy: str,
+    escalation_step: int | None,
+    skills: FrozenDict[str, int],
+    languages: frozenset[str],
+    due_at: datetime | None,
+    context: RoutingContext | None,
+    handoff: HandoffContext | None,
+    state: RoutingState,
+) -> RoutingDecision:
+    """``RoutingDecision(...)`` with the same fields, filled through the slots (internal: the
+    router's values need no checks, and keyword passing costs a third of a decision)."""
+    d = _new_object(RoutingDecision)
+    (s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13) = _DECISION_SETTERS
+    s0(d, ticket_id)
+    s1(d, agent_id)
+    s2(d, queue)
+    s3(d, priority)
+    s4(d, trace)
+    s5(d, rule)
+    s6(d, strategy)
+    s7(d, escalation_step)
+    s8(d, skills)
+    s9(d, languages)
+    s10(d, due_at)
+    s11(d, context)
+    s12(d, handoff)
+    s13(d, state)
+    return d
+
+
+_new_object = object.__new__
 
 
 @attrs.frozen(kw_only=True)
@@ -414,6 +469,7 @@ _INF = math.inf
 _RANK: dict[Priority, int] = {p: p.rank for p in Priority}
 _BUILTIN_TYPES = (LeastBusy, LongestIdle, RoundRobin, MostSkilled, Weighted)
 _CACHE_SIZE = 4096
+_PLAN_CACHE_SIZE = 65536  # rule x actions x priority x minutes waited, for escalating rules
 
 _ONLINE = (AgentStatus.ONLINE,)
 _ONLINE_AWAY = (AgentStatus.ONLINE, AgentStatus.AWAY)
@@ -487,15 +543,34 @@ class Router:
     _lines: dict[int, tuple[RoutingRule, str]] = attrs.field(
         factory=dict, init=False, eq=False, hash=False, repr=False
     )
-    # explain=False, no matrix, adjustments or ageing: a rule without escalation and a base
-    # priority decide the whole plan but the context. (id(rule), id(actions), base) ->
-    # (rule, actions, prepared, priority, rule line, priority line).
+    # explain=False, no matrix, adjustments or ageing, no SLA clocks: the rule, the actions, the
+    # base priority and (escalation in calendar time) the time waited decide the whole plan but
+    # the context. (id(rule), id(actions), base, waited or None) -> (rule, actions, prepared,
+    # priority, trace lines, minus the priority's rank, rule name, escalation step).
     _plans: dict[
-        tuple[int, int, Priority],
-        tuple[RoutingRule | None, RuleActions, _Prepared, Priority, tuple[str, ...]],
+        tuple[int, int, Priority, timedelta | None],
+        tuple[
+            RoutingRule | None,
+            RuleActions,
+            _Prepared,
+            Priority,
+            tuple[str, ...],
+            int,
+            str | None,
+            int | None,
+        ],
     ] = attrs.field(factory=dict, init=False, eq=False, hash=False, repr=False)
+    _memo_plans: bool = attrs.field(default=False, init=False, eq=False, hash=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
+        object.__setattr__(
+            self,
+            "_memo_plans",
+            not self.explain
+            and self.matrix is None
+            and self.adjustments is None
+            and self.ageing is None,
+        )
         # Router(strategy="weighted", strategies={"weighted": Weighted(...)}) means the configured one.
         configured = self.strategies.get(self.strategy.name)
         if (
@@ -570,39 +645,51 @@ class Router:
         sla: SlaInput,
     ) -> _Plan:
         ctx = fast_context(ticket, now, customer, sla, self.timezone)
-        rule, actions = self.rules.select(ctx)
-        if (
-            not actions.escalation
-            and ctx.sla is _NO_SLA
-            and not self.explain
-            and self.matrix is None
-            and self.adjustments is None
-            and self.ageing is None
-        ):
-            base = ticket.current_priority
-            key = (id(rule), id(actions), base)
+        rule, actions = self.rules._lookup(ctx)
+        if self._memo_plans and ctx.sla is _NO_SLA:
+            # Without SLA clocks, explain, matrix, adjustments or ageing, the plan (but the
+            # context) follows from the rule, the actions, the ticket's priority and, for
+            # escalation steps counted in calendar time, how long the ticket has waited.
+            if not actions.escalation:
+                key: tuple[int, int, Priority, timedelta | None] = (
+                    id(rule),
+                    id(actions),
+                    ticket.current_priority,
+                    None,
+                )
+            elif self.calendar is None or not any(s.business_hours for s in actions.escalation):
+                key = (id(rule), id(actions), ticket.current_priority, now - ticket.created_at)
+            else:
+                return self._plan_slow(ctx, rule, actions)
             known = self._plans.get(key)
             if known is None or known[0] is not rule or known[1] is not actions:
                 slow = self._plan_slow(ctx, rule, actions)
-                if len(self._plans) >= _CACHE_SIZE:
+                if len(self._plans) >= _PLAN_CACHE_SIZE:
                     self._plans.clear()
-                known = self._plans[key] = (
+                self._plans[key] = (
                     rule,
                     actions,
-                    slow.prep,
-                    slow.priority,
-                    tuple(slow.lines),
+                    slow[6],
+                    slow[9],
+                    tuple(slow[7]),
+                    slow[0],
+                    slow[8],
+                    slow[10],
                 )
                 return slow
-            _, _, prep, priority, shared = known
-            return _Plan(
+            _, _, prep, priority, shared, rank, name, step = known
+            return (
+                rank,
+                _INF,
+                ticket.created_at.timestamp(),
+                ticket.id,
                 ticket,
                 ctx,
                 prep,
                 shared,  # the same lines for every such ticket; never changed
-                None if rule is None else rule.name,
+                name,
                 priority,
-                None,
+                step,
                 None,
             )
         return self._plan_slow(ctx, rule, actions)
@@ -689,7 +776,20 @@ class Router:
                 note = f"{note}; ageing -> {aged.value}"
             priority = aged
         lines.append(note)
-        return _Plan(ticket, ctx, prep, lines, name, priority, step or None, due_at)
+        return (
+            -_RANK[priority],
+            _INF if due_at is None else due_at.timestamp(),
+            ticket.created_at.timestamp(),
+            ticket.id,
+            ticket,
+            ctx,
+            prep,
+            lines,
+            name,
+            priority,
+            step or None,
+            due_at,
+        )
 
     # ------------------------------------------------------------------ choosing
 
@@ -702,7 +802,7 @@ class Router:
         state: RoutingState,
         among: tuple[str, ...] | None,
     ) -> tuple[str | None, int, RoutingState, str]:
-        prep = plan.prep
+        prep = plan[6]
         strategy = prep.strategy
         if isinstance(strategy, _BUILTIN_TYPES):
             if isinstance(strategy, RoundRobin):
@@ -717,7 +817,7 @@ class Router:
             return pick, looked, state, prep.tie_break
         candidates = pool.eligible(need, status, among=among)
         choice = strategy.choose(
-            candidates, plan.ctx, plan.prep.actions, state.plugin_state(strategy.name)
+            candidates, plan[5], prep.actions, state.plugin_state(strategy.name)
         )
         agent = choice.agent
         if agent is not None and all(agent.id != c.id for c in candidates):
@@ -735,8 +835,8 @@ class Router:
         state: RoutingState,
         handoff: HandoffContext | None,
     ) -> RoutingDecision:
-        ticket = plan.ticket
-        prep = plan.prep
+        ticket = plan[4]
+        prep = plan[6]
         actions = prep.actions
         channel = ticket.channel
         need = prep.needs.get(channel) or prep.need(channel)
@@ -745,30 +845,30 @@ class Router:
             pick, found = pool.choose(need, prep.strategy, AgentStatus.ONLINE)  # type: ignore[arg-type]
             text = prep.filters[channel]
             if pick is None:
-                trace = (*plan.lines, text, prep.waiting)
+                trace = (*plan[7], text, prep.waiting)
             else:
                 trace = (
-                    *plan.lines,
+                    *plan[7],
                     f"{text}; {found} agent(s) looked at",
                     f"strategy {prep.name}: chose {pick}; tie-break: {prep.tie_break}",
                 )
-            return RoutingDecision(
-                ticket_id=ticket.id,
-                agent_id=pick,
-                queue=actions.queue,
-                priority=plan.priority,
-                trace=trace,
-                rule=plan.rule,
-                strategy=prep.name,
-                escalation_step=plan.step,
-                skills=actions.skills,
-                languages=actions.languages,
-                due_at=plan.due_at,
-                context=plan.ctx,
-                handoff=handoff,
-                state=state,
+            return _new_decision(
+                ticket.id,
+                pick,
+                actions.queue,
+                plan[9],
+                trace,
+                plan[8],
+                prep.name,
+                plan[10],
+                actions.skills,
+                actions.languages,
+                plan[11],
+                plan[5],
+                handoff,
+                state,
             )
-        lines = list(plan.lines)
+        lines = list(plan[7])
         preferred = actions.preferred_agents
         explain = self.explain
         chosen: str | None = None
@@ -799,21 +899,21 @@ class Router:
             lines.append(prep.waiting)
         else:
             lines.append(f"strategy {prep.name}: chose {chosen}; tie-break: {how}")
-        return RoutingDecision(
-            ticket_id=ticket.id,
-            agent_id=chosen,
-            queue=actions.queue,
-            priority=plan.priority,
-            trace=tuple(lines),
-            rule=plan.rule,
-            strategy=prep.name,
-            escalation_step=plan.step,
-            skills=actions.skills,
-            languages=actions.languages,
-            due_at=plan.due_at,
-            context=plan.ctx,
-            handoff=handoff,
-            state=state,
+        return _new_decision(
+            ticket.id,
+            chosen,
+            actions.queue,
+            plan[9],
+            tuple(lines),
+            plan[8],
+            prep.name,
+            plan[10],
+            actions.skills,
+            actions.languages,
+            plan[11],
+            plan[5],
+            handoff,
+            state,
         )
 
     def _pool(self, agents: AgentPool | Iterable[Agent]) -> AgentPool:
@@ -912,10 +1012,10 @@ class Router:
         now = as_stdlib(require_aware(now, "Router.assign(now)"))
         pool = self._pool(agents)
         pool = pool.copy() if isinstance(agents, AgentPool) else pool
-        plans: list[tuple[int, float, float, str, _Plan]] = []
+        plans: list[_Plan] = []
+        keep_plan = plans.append
         seen: set[str] = set()
         add = seen.add
-        rank = _RANK
         plan_for = self._plan
         get_customer = customers.get if customers else None
         get_clocks = sla.get if sla else None
@@ -924,40 +1024,78 @@ class Router:
             if ticket_id in seen:
                 raise InvalidValueError(f"Router.assign: two tickets have id {ticket_id!r}")
             add(ticket_id)
-            plan = plan_for(
-                ticket,
-                now,
-                get_customer(ticket.customer_id) if get_customer else None,
-                get_clocks(ticket_id) if get_clocks else None,
-            )
-            # queue_key(ticket, priority=plan.priority, due_at=plan.due_at), inlined
-            due_at = plan.due_at
-            plans.append(
-                (
-                    -rank[plan.priority],
-                    _INF if due_at is None else due_at.timestamp(),
-                    ticket.created_at.timestamp(),
-                    ticket_id,
-                    plan,
+            keep_plan(
+                plan_for(
+                    ticket,
+                    now,
+                    get_customer(ticket.customer_id) if get_customer else None,
+                    get_clocks(ticket_id) if get_clocks else None,
                 )
             )
-        plans.sort()  # ticket ids are unique: the keys never tie, plans are never compared
+        # Plans lead with their queue key; ticket ids are unique, so keys never tie and the rest
+        # of a plan is never compared. Served from the end, each plan is freed once decided.
+        plans.sort(reverse=True)
         current = state or RoutingState()
         decisions: list[RoutingDecision] = []
         decide = self._decide
         give = pool.assign
         keep = decisions.append
+        take = plans.pop
         get_handoff = handoffs.get if handoffs else None
-        for entry in plans:
-            plan = entry[4]
-            ticket = plan.ticket
-            decision = decide(
-                plan, pool, current, get_handoff(ticket.customer_id) if get_handoff else None
-            )
-            if decision.agent_id is not None:
-                give(decision.agent_id, ticket.channel, now)
-            current = decision.state
-            keep(decision)
+        fast = not self.explain and not self.away_fallback
+        choose = pool.choose
+        online = AgentStatus.ONLINE
+        (s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13) = _DECISION_SETTERS
+        new = _new_object
+        decision_type = RoutingDecision
+        for _ in range(len(plans)):
+            plan = take()
+            ticket = plan[4]
+            handoff = get_handoff(ticket.customer_id) if get_handoff else None
+            prep = plan[6]
+            if not (fast and prep.simple):
+                decision = decide(plan, pool, current, handoff)
+                agent_id = decision.agent_id
+                if agent_id is not None:
+                    give(agent_id, ticket.channel, now)
+                current = decision.state
+                keep(decision)
+                continue
+            # _decide's fast path, inlined (the same outcome and trace).
+            channel = ticket.channel
+            need = prep.needs.get(channel) or prep.need(channel)
+            pick, found = choose(need, prep.strategy, online)  # type: ignore[arg-type]
+            text = prep.filters[channel]
+            if pick is None:
+                trace = (*plan[7], text, prep.waiting)
+            else:
+                chose = prep.chose
+                line = chose.get(pick)
+                if line is None:
+                    if len(chose) >= _CACHE_SIZE:
+                        chose.clear()
+                    line = chose[pick] = (
+                        f"strategy {prep.name}: chose {pick}; tie-break: {prep.tie_break}"
+                    )
+                trace = (*plan[7], f"{text}; {found} agent(s) looked at", line)
+                give(pick, channel, now)
+            actions = prep.actions
+            d = new(decision_type)
+            s0(d, plan[3])
+            s1(d, pick)
+            s2(d, actions.queue)
+            s3(d, plan[9])
+            s4(d, trace)
+            s5(d, plan[8])
+            s6(d, prep.name)
+            s7(d, plan[10])
+            s8(d, actions.skills)
+            s9(d, actions.languages)
+            s10(d, plan[11])
+            s11(d, plan[5])
+            s12(d, handoff)
+            s13(d, current)
+            keep(d)
         return AssignmentResult(decisions=tuple(decisions), loads=pool.loads, state=current)
 
 
