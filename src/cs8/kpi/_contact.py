@@ -40,13 +40,17 @@ __all__ = [
     "ChannelMix",
     "Ratio",
     "abandonment_rate",
+    "abandonment_rate_state",
     "average_handle_time",
+    "average_handle_time_state",
     "average_speed_of_answer",
+    "average_speed_of_answer_state",
     "channel_handoff_rate",
     "channel_mix",
     "occupancy",
     "proactive_issue_rate",
     "proactive_rate",
+    "proactive_rate_state",
     "service_level",
     "service_level_state",
 ]
@@ -191,6 +195,32 @@ def service_level(
     ).result()
 
 
+def abandonment_rate_state(
+    interactions: Iterable[Interaction],
+    short_abandon: timedelta = timedelta(0),
+    *,
+    include_bots: bool = False,
+) -> RateState:
+    """Return the mergeable state of :func:`abandonment_rate`; ``.result()`` is its value.
+
+    Takes the same arguments. States of parts merge (``+``) into the state of the whole.
+
+    Example:
+        >>> abandonment_rate_state([]).result() == abandonment_rate([])
+        True
+    """
+    sorter = _Sorter(short_abandon, include_bots)
+    hits = n = 0
+    for c in interactions:
+        got = sorter.wait(c)
+        if got is None:
+            continue
+        n += 1
+        if not got[0]:
+            hits += 1
+    return RateState(successes=hits, n=n, excluded=dict(sorter.excluded))
+
+
 def abandonment_rate(
     interactions: Iterable[Interaction],
     short_abandon: timedelta = timedelta(0),
@@ -208,16 +238,32 @@ def abandonment_rate(
         >>> abandonment_rate([gone]).value
         1.0
     """
-    sorter = _Sorter(short_abandon, include_bots)
-    hits = n = 0
+    return abandonment_rate_state(interactions, short_abandon, include_bots=include_bots).result()
+
+
+def average_speed_of_answer_state(
+    interactions: Iterable[Interaction], *, include_bots: bool = False
+) -> DurationState:
+    """Return the mergeable state of :func:`average_speed_of_answer`; ``.result()`` is its value.
+
+    Takes the same arguments. States of parts merge (``+``) into the state of the whole.
+
+    Example:
+        >>> average_speed_of_answer_state([]).result() == average_speed_of_answer([])
+        True
+    """
+    sorter = _Sorter(timedelta(0), include_bots)
+    out: list[int] = []
     for c in interactions:
         got = sorter.wait(c)
         if got is None:
             continue
-        n += 1
-        if not got[0]:
-            hits += 1
-    return RateState(successes=hits, n=n, excluded=dict(sorter.excluded)).result()
+        if got[0]:
+            out.append(got[1])
+        else:
+            sorter.excluded["abandoned"] += 1
+    state = DurationState.of_microseconds(out)
+    return attrs.evolve(state, excluded=FrozenDict(dict(sorter.excluded)))
 
 
 def average_speed_of_answer(
@@ -236,18 +282,32 @@ def average_speed_of_answer(
         >>> average_speed_of_answer([call]).mean
         datetime.timedelta(seconds=12)
     """
-    sorter = _Sorter(timedelta(0), include_bots)
+    return average_speed_of_answer_state(interactions, include_bots=include_bots).result()
+
+
+def average_handle_time_state(
+    interactions: Iterable[Interaction], *, include_bots: bool = False
+) -> DurationState:
+    """Return the mergeable state of :func:`average_handle_time`; ``.result()`` is its value.
+
+    Takes the same arguments. States of parts merge (``+``) into the state of the whole.
+
+    Example:
+        >>> average_handle_time_state([]).result() == average_handle_time([])
+        True
+    """
+    excluded: Counter[str] = Counter()
     out: list[int] = []
     for c in interactions:
-        got = sorter.wait(c)
-        if got is None:
+        if not include_bots and c.handled_by is ActorKind.BOT:
+            excluded["bot"] += 1
             continue
-        if got[0]:
-            out.append(got[1])
-        else:
-            sorter.excluded["abandoned"] += 1
+        if c.answered_at is None:
+            excluded["unanswered"] += 1
+            continue
+        out.append(_us(c.talk_time) + _us(c.hold_time) + _us(c.wrap_time))
     state = DurationState.of_microseconds(out)
-    return attrs.evolve(state, excluded=FrozenDict(dict(sorter.excluded))).result()
+    return attrs.evolve(state, excluded=FrozenDict(dict(excluded)))
 
 
 def average_handle_time(
@@ -268,18 +328,7 @@ def average_handle_time(
         >>> average_handle_time([call]).mean
         datetime.timedelta(seconds=360)
     """
-    excluded: Counter[str] = Counter()
-    out: list[int] = []
-    for c in interactions:
-        if not include_bots and c.handled_by is ActorKind.BOT:
-            excluded["bot"] += 1
-            continue
-        if c.answered_at is None:
-            excluded["unanswered"] += 1
-            continue
-        out.append(_us(c.talk_time) + _us(c.hold_time) + _us(c.wrap_time))
-    state = DurationState.of_microseconds(out)
-    return attrs.evolve(state, excluded=FrozenDict(dict(excluded))).result()
+    return average_handle_time_state(interactions, include_bots=include_bots).result()
 
 
 @attrs.frozen(kw_only=True)
@@ -462,6 +511,24 @@ def channel_handoff_rate(interactions: Iterable[Interaction]) -> Rate:
     return RateState(successes=hits, n=n, excluded=excluded).result()
 
 
+def proactive_rate_state(interactions: Iterable[Interaction]) -> RateState:
+    """Return the mergeable state of :func:`proactive_rate`; ``.result()`` is its value.
+
+    Takes the same arguments. States of parts merge (``+``) into the state of the whole.
+
+    Example:
+        >>> proactive_rate_state([]).result() == proactive_rate([])
+        True
+    """
+    hits = n = 0
+    outbound = Direction.OUTBOUND
+    for c in interactions:
+        n += 1
+        if c.proactive and c.direction is outbound:
+            hits += 1
+    return RateState(successes=hits, n=n)
+
+
 def proactive_rate(interactions: Iterable[Interaction]) -> Rate:
     """Return proactive outbound contacts over all contacts.
 
@@ -475,13 +542,7 @@ def proactive_rate(interactions: Iterable[Interaction]) -> Rate:
         >>> proactive_rate([out, inbound]).value
         0.5
     """
-    hits = n = 0
-    outbound = Direction.OUTBOUND
-    for c in interactions:
-        n += 1
-        if c.proactive and c.direction is outbound:
-            hits += 1
-    return RateState(successes=hits, n=n).result()
+    return proactive_rate_state(interactions).result()
 
 
 def proactive_issue_rate(interactions: Iterable[Interaction]) -> Rate:

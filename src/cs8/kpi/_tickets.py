@@ -68,26 +68,37 @@ __all__ = [
     "BusinessClock",
     "TicketDefinition",
     "TicketSummary",
+    "_reply_gaps_state",
+    "_resolution_state",
     "agent_work_time",
+    "agent_work_time_state",
     "average_response_time",
+    "average_response_time_state",
     "backlog",
+    "backlog_state",
     "first_contact_resolution",
     "first_contact_resolution_state",
     "first_reply_time",
     "first_reply_time_state",
     "full_resolution_time",
+    "full_resolution_time_state",
     "next_reply_times",
+    "next_reply_times_state",
     "one_touch_rate",
     "one_touch_rate_state",
     "reopen_rate",
     "reopen_rate_state",
     "requester_wait_time",
+    "requester_wait_time_state",
     "resolution_rate",
     "resolution_rate_state",
     "resolution_time",
+    "resolution_time_state",
     "status_time",
+    "status_time_state",
     "ticket_summary",
     "volume",
+    "volume_state",
 ]
 
 ReplyClockStart: TypeAlias = Literal["created", "first_customer_message"]
@@ -547,6 +558,30 @@ def _reply_gaps_state(
     return _with_excluded(DurationState.of_microseconds(out), f.counts())
 
 
+def next_reply_times_state(
+    tickets: Iterable[Ticket],
+    calendar: BusinessClock | None = None,
+    *,
+    definition: TicketDefinition | str = "cs8",
+    period: Period | None = None,
+    public_only: bool | None = None,
+    count_bots: bool | None = None,
+    attribution: Attribution | None = None,
+) -> DurationState:
+    """Return the mergeable state of :func:`next_reply_times`; ``.result()`` is its value.
+
+    Takes the same arguments. States of parts merge (``+``) into the state of the whole.
+
+    Example:
+        >>> next_reply_times_state([]).result() == next_reply_times([])
+        True
+    """
+    d = _definition(
+        definition, public_only=public_only, count_bots=count_bots, attribution=attribution
+    )
+    return _reply_gaps_state(tickets, calendar, d, period, include_first=False)
+
+
 def next_reply_times(
     tickets: Iterable[Ticket],
     calendar: BusinessClock | None = None,
@@ -575,10 +610,44 @@ def next_reply_times(
         >>> next_reply_times([t]).mean
         datetime.timedelta(seconds=480)
     """
+    return next_reply_times_state(
+        tickets,
+        calendar,
+        definition=definition,
+        period=period,
+        public_only=public_only,
+        count_bots=count_bots,
+        attribution=attribution,
+    ).result()
+
+
+def average_response_time_state(
+    tickets: Iterable[Ticket],
+    calendar: BusinessClock | None = None,
+    *,
+    definition: TicketDefinition | str = "cs8",
+    period: Period | None = None,
+    public_only: bool | None = None,
+    count_bots: bool | None = None,
+    reply_clock_start: ReplyClockStart | None = None,
+    attribution: Attribution | None = None,
+) -> DurationState:
+    """Return the mergeable state of :func:`average_response_time`; ``.result()`` is its value.
+
+    Takes the same arguments. States of parts merge (``+``) into the state of the whole.
+
+    Example:
+        >>> average_response_time_state([]).result() == average_response_time([])
+        True
+    """
     d = _definition(
-        definition, public_only=public_only, count_bots=count_bots, attribution=attribution
+        definition,
+        public_only=public_only,
+        count_bots=count_bots,
+        reply_clock_start=reply_clock_start,
+        attribution=attribution,
     )
-    return _reply_gaps_state(tickets, calendar, d, period, include_first=False).result()
+    return _reply_gaps_state(tickets, calendar, d, period, include_first=True)
 
 
 def average_response_time(
@@ -607,14 +676,16 @@ def average_response_time(
         >>> average_response_time([t]).mean
         datetime.timedelta(seconds=540)
     """
-    d = _definition(
-        definition,
+    return average_response_time_state(
+        tickets,
+        calendar,
+        definition=definition,
+        period=period,
         public_only=public_only,
         count_bots=count_bots,
         reply_clock_start=reply_clock_start,
         attribution=attribution,
-    )
-    return _reply_gaps_state(tickets, calendar, d, period, include_first=True).result()
+    ).result()
 
 
 def _resolution_state(
@@ -643,6 +714,26 @@ def _resolution_state(
     return _with_excluded(DurationState.of_microseconds(out), f.counts())
 
 
+def resolution_time_state(
+    tickets: Iterable[Ticket],
+    calendar: BusinessClock | None = None,
+    *,
+    definition: TicketDefinition | str = "cs8",
+    period: Period | None = None,
+    attribution: Attribution | None = None,
+) -> DurationState:
+    """Return the mergeable state of :func:`resolution_time`; ``.result()`` is its value.
+
+    Takes the same arguments. States of parts merge (``+``) into the state of the whole.
+
+    Example:
+        >>> resolution_time_state([]).result() == resolution_time([])
+        True
+    """
+    d = _definition(definition, attribution=attribution)
+    return _resolution_state(tickets, calendar, d, period, last=False)
+
+
 def resolution_time(
     tickets: Iterable[Ticket],
     calendar: BusinessClock | None = None,
@@ -665,8 +756,29 @@ def resolution_time(
         >>> resolution_time([t]).median
         datetime.timedelta(seconds=14400)
     """
+    return resolution_time_state(
+        tickets, calendar, definition=definition, period=period, attribution=attribution
+    ).result()
+
+
+def full_resolution_time_state(
+    tickets: Iterable[Ticket],
+    calendar: BusinessClock | None = None,
+    *,
+    definition: TicketDefinition | str = "cs8",
+    period: Period | None = None,
+    attribution: Attribution | None = None,
+) -> DurationState:
+    """Return the mergeable state of :func:`full_resolution_time`; ``.result()`` is its value.
+
+    Takes the same arguments. States of parts merge (``+``) into the state of the whole.
+
+    Example:
+        >>> full_resolution_time_state([]).result() == full_resolution_time([])
+        True
+    """
     d = _definition(definition, attribution=attribution)
-    return _resolution_state(tickets, calendar, d, period, last=False).result()
+    return _resolution_state(tickets, calendar, d, period, last=True)
 
 
 def full_resolution_time(
@@ -693,12 +805,52 @@ def full_resolution_time(
         >>> full_resolution_time([t]).median
         datetime.timedelta(seconds=18000)
     """
-    d = _definition(definition, attribution=attribution)
-    return _resolution_state(tickets, calendar, d, period, last=True).result()
+    return full_resolution_time_state(
+        tickets, calendar, definition=definition, period=period, attribution=attribution
+    ).result()
 
 
 _REQUESTER_WAIT = frozenset({TicketStatus.NEW, TicketStatus.OPEN, TicketStatus.ON_HOLD})
 _AGENT_WORK = frozenset({TicketStatus.NEW, TicketStatus.OPEN})
+
+
+def status_time_state(
+    tickets: Iterable[Ticket],
+    statuses: Collection[TicketStatus | str],
+    calendar: BusinessClock | None = None,
+    *,
+    definition: TicketDefinition | str = "cs8",
+    period: Period | None = None,
+    attribution: Attribution | None = None,
+) -> DurationState:
+    """Return the mergeable state of :func:`status_time`; ``.result()`` is its value.
+
+    Takes the same arguments. States of parts merge (``+``) into the state of the whole.
+
+    Example:
+        >>> status_time_state([], ["pending"]).result() == status_time([], ["pending"])
+        True
+    """
+    d = _definition(definition, attribution=attribution)
+    wanted = frozenset(TicketStatus(s) for s in statuses)
+    f = _Filter(d, period)
+    out: list[int] = []
+    for t in tickets:
+        if not f.keep(t):
+            continue
+        facts = _scan(t)
+        if facts[6].is_open:
+            f.skip("still_open" if facts[2] is not None else "unsolved")
+            continue
+        end = facts[3] or facts[4]
+        if end is not None and not f.event_in_period(end):
+            continue
+        total = 0
+        for start, stop, status in t.status_intervals():
+            if stop is not None and status in wanted:
+                total += _duration(calendar, start, stop)
+        out.append(total)
+    return _with_excluded(DurationState.of_microseconds(out), f.counts())
 
 
 def status_time(
@@ -724,26 +876,35 @@ def status_time(
         >>> status_time([t], {"pending"}).median
         datetime.timedelta(seconds=10800)
     """
-    d = _definition(definition, attribution=attribution)
-    wanted = frozenset(TicketStatus(s) for s in statuses)
-    f = _Filter(d, period)
-    out: list[int] = []
-    for t in tickets:
-        if not f.keep(t):
-            continue
-        facts = _scan(t)
-        if facts[6].is_open:
-            f.skip("still_open" if facts[2] is not None else "unsolved")
-            continue
-        end = facts[3] or facts[4]
-        if end is not None and not f.event_in_period(end):
-            continue
-        total = 0
-        for start, stop, status in t.status_intervals():
-            if stop is not None and status in wanted:
-                total += _duration(calendar, start, stop)
-        out.append(total)
-    return _with_excluded(DurationState.of_microseconds(out), f.counts()).result()
+    return status_time_state(
+        tickets, statuses, calendar, definition=definition, period=period, attribution=attribution
+    ).result()
+
+
+def requester_wait_time_state(
+    tickets: Iterable[Ticket],
+    calendar: BusinessClock | None = None,
+    *,
+    definition: TicketDefinition | str = "cs8",
+    period: Period | None = None,
+    attribution: Attribution | None = None,
+) -> DurationState:
+    """Return the mergeable state of :func:`requester_wait_time`; ``.result()`` is its value.
+
+    Takes the same arguments. States of parts merge (``+``) into the state of the whole.
+
+    Example:
+        >>> requester_wait_time_state([]).result() == requester_wait_time([])
+        True
+    """
+    return status_time_state(
+        tickets,
+        _REQUESTER_WAIT,
+        calendar,
+        definition=definition,
+        period=period,
+        attribution=attribution,
+    )
 
 
 def requester_wait_time(
@@ -766,9 +927,30 @@ def requester_wait_time(
         >>> requester_wait_time([t]).median
         datetime.timedelta(seconds=10800)
     """
-    return status_time(
+    return requester_wait_time_state(
+        tickets, calendar, definition=definition, period=period, attribution=attribution
+    ).result()
+
+
+def agent_work_time_state(
+    tickets: Iterable[Ticket],
+    calendar: BusinessClock | None = None,
+    *,
+    definition: TicketDefinition | str = "cs8",
+    period: Period | None = None,
+    attribution: Attribution | None = None,
+) -> DurationState:
+    """Return the mergeable state of :func:`agent_work_time`; ``.result()`` is its value.
+
+    Takes the same arguments. States of parts merge (``+``) into the state of the whole.
+
+    Example:
+        >>> agent_work_time_state([]).result() == agent_work_time([])
+        True
+    """
+    return status_time_state(
         tickets,
-        _REQUESTER_WAIT,
+        _AGENT_WORK,
         calendar,
         definition=definition,
         period=period,
@@ -796,14 +978,9 @@ def agent_work_time(
         >>> agent_work_time([t]).median
         datetime.timedelta(seconds=10800)
     """
-    return status_time(
-        tickets,
-        _AGENT_WORK,
-        calendar,
-        definition=definition,
-        period=period,
-        attribution=attribution,
-    )
+    return agent_work_time_state(
+        tickets, calendar, definition=definition, period=period, attribution=attribution
+    ).result()
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1116,6 +1293,26 @@ def first_contact_resolution(
 # Counts
 
 
+def volume_state(
+    tickets: Iterable[Ticket],
+    *,
+    definition: TicketDefinition | str = "cs8",
+    period: Period | None = None,
+) -> CountState:
+    """Return the mergeable state of :func:`volume`; ``.result()`` is its value.
+
+    Takes the same arguments. States of parts merge (``+``) into the state of the whole.
+
+    Example:
+        >>> volume_state([]).result() == volume([])
+        True
+    """
+    d = _definition(definition, attribution="created")
+    f = _Filter(d, period)
+    n = sum(1 for t in tickets if f.keep(t))
+    return CountState(value=n, excluded=f.counts())
+
+
 def volume(
     tickets: Iterable[Ticket],
     *,
@@ -1131,10 +1328,35 @@ def volume(
         >>> volume([Ticket(id="A", customer_id="C", channel="web", created_at=t0)]).value
         1
     """
+    return volume_state(tickets, definition=definition, period=period).result()
+
+
+def backlog_state(
+    tickets: Iterable[Ticket],
+    at: datetime,
+    *,
+    definition: TicketDefinition | str = "cs8",
+) -> CountState:
+    """Return the mergeable state of :func:`backlog`; ``.result()`` is its value.
+
+    Takes the same arguments. States of parts merge (``+``) into the state of the whole.
+
+    Example:
+        >>> from datetime import datetime, timezone
+        >>> at = datetime(2026, 3, 2, tzinfo=timezone.utc)
+        >>> backlog_state([], at).result() == backlog([], at)
+        True
+    """
+    at = require_aware(at, "backlog(at)")
     d = _definition(definition, attribution="created")
-    f = _Filter(d, period)
-    n = sum(1 for t in tickets if f.keep(t))
-    return CountState(value=n, excluded=f.counts()).result()
+    f = _Filter(d, None)
+    n = 0
+    for t in tickets:
+        if not f.keep(t) or t.created_at > at:
+            continue
+        if t.status_at(at).is_open:
+            n += 1
+    return CountState(value=n, excluded=f.counts())
 
 
 def backlog(
@@ -1154,16 +1376,7 @@ def backlog(
         >>> backlog([t], t0 + timedelta(hours=1)).value, backlog([t], t0 + timedelta(hours=3)).value
         (1, 0)
     """
-    at = require_aware(at, "backlog(at)")
-    d = _definition(definition, attribution="created")
-    f = _Filter(d, None)
-    n = 0
-    for t in tickets:
-        if not f.keep(t) or t.created_at > at:
-            continue
-        if t.status_at(at).is_open:
-            n += 1
-    return CountState(value=n, excluded=f.counts()).result()
+    return backlog_state(tickets, at, definition=definition).result()
 
 
 # --------------------------------------------------------------------------------------------------
