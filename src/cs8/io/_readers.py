@@ -252,6 +252,26 @@ class _Reader:
         if not seen_any:
             raise LoadError(f"{name} is empty: expected one JSON object per line")
 
+    def read_all(
+        self, source: PathOrFile, fmt: str | None, encoding: str, delimiter: str
+    ) -> tuple[list[tuple[int, Any]], list[RejectedRow], int, str]:
+        """Read every row: ``(line, record)`` pairs, rejected rows, rows read, source name."""
+        built: list[tuple[int, Any]] = []
+        rejected: list[RejectedRow] = []
+        rows = 0
+        name = str(getattr(source, "name", source))
+        for name, line, data, problem, raw in self.rows(source, fmt, encoding, delimiter):
+            rows += 1
+            if problem is None and data is not None:
+                record = self.build(data, name, line, raw)
+                if not isinstance(record, RejectedRow):
+                    built.append((line, record))
+                    continue
+                problem = record
+            assert problem is not None
+            rejected.append(problem)
+        return built, rejected, rows, name
+
     def build(self, data: dict[str, Any], name: str, line: int, raw: dict[str, Any]) -> Any:
         """Structure ``data`` into a record, or return a :class:`RejectedRow`."""
         return self._structure(data, self.cls, name, line, raw)
@@ -344,24 +364,9 @@ def read_records(
         >>> len(result.records), str(result.rejected[0])
         (1, "<stream>:3: column 'id' = '': missing value for required field id")
     """
-    fmt = format
     reader = _Reader(kind, columns=columns, timezone=timezone)
-    records: list[Any] = []
-    rejected: list[RejectedRow] = []
-    rows = 0
-    name = str(getattr(source, "name", source))
-    for name, line, data, problem, raw in reader.rows(source, fmt, encoding, delimiter):
-        rows += 1
-        if problem is None and data is not None:
-            built = reader.build(data, name, line, raw)
-            if isinstance(built, RejectedRow):
-                problem = built
-            else:
-                records.append(built)
-                continue
-        assert problem is not None
-        rejected.append(problem)
-    return _finish(records, rejected, rows, name, strict)
+    built, rejected, rows, name = reader.read_all(source, format, encoding, delimiter)
+    return _finish([record for _, record in built], rejected, rows, name, strict)
 
 
 def read_customers(source: PathOrFile, **options: Unpack[ReadOptions]) -> LoadResult[Customer]:
@@ -475,21 +480,7 @@ def read_tickets(
     if jsonl:
         reader.kinds["events"] = Any
         reader.mapping["events"] = (columns or {}).get("events", "events")
-    built: list[tuple[int, Ticket]] = []
-    rejected: list[RejectedRow] = []
-    rows = 0
-    name = str(getattr(source, "name", source))
-    for name, line, data, problem, raw in reader.rows(source, format, encoding, delimiter):
-        rows += 1
-        if problem is None and data is not None:
-            record = reader.build(data, name, line, raw)
-            if isinstance(record, RejectedRow):
-                problem = record
-            else:
-                built.append((line, record))
-                continue
-        assert problem is not None
-        rejected.append(problem)
+    built, rejected, rows, name = reader.read_all(source, format, encoding, delimiter)
     if events is None:
         return _finish([t for _, t in built], rejected, rows, name, strict)
 
