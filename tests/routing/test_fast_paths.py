@@ -200,10 +200,10 @@ def _general_path_only(prepared_init: Callable[..., None]) -> Callable[..., None
 
 def _unremembered_plan(
     router: Router, ticket: Ticket, now: datetime, customer: Customer | None, sla: None
-) -> _router._Plan:
+) -> tuple[RoutingContext, _router._Plan]:
     ctx = fast_context(ticket, now, customer, sla, router.timezone)
     rule, actions = router.rules._scan(ctx), router.rules.default
-    return router._plan_slow(ctx, rule, actions if rule is None else rule.actions)
+    return ctx, router._plan_slow(ctx, rule, actions if rule is None else rule.actions)
 
 
 @given(routers, workforce(), backlogs)

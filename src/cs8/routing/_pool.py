@@ -649,10 +649,16 @@ class AgentPool:
             chosen = [self._slots[i] for i in among if i in self._slots]
             chosen = [s for s in chosen if s.status is status]
             return _linear(chosen, need, strategy, self.weights, after), len(chosen)
-        channel = need.channel
-        need_units = self._units[channel]
         if isinstance(strategy, RoundRobin):
-            return self._round_robin(need, need_units, status, after)
+            return self._round_robin(need, self._units[need.channel], status, after)
+        slot, looked = self._best(need, strategy, status)
+        return (None if slot is None else slot.id), looked
+
+    def _best(
+        self, need: Need, strategy: BuiltinStrategy, status: AgentStatus
+    ) -> tuple[_Slot | None, int]:
+        """The agent a heap-ranked strategy picks (the top of its kind's heap), and how many
+        agents were looked at; entries found out of date on the way are moved or dropped."""
         kind = self._fast.get((need, id(strategy), id(status)))
         if kind is None or kind.strategy is not strategy or len(kind.heap) > self._limit:
             kind = self._kind(need, strategy, status)
@@ -694,8 +700,25 @@ class AgentPool:
                 replace(heap, (first, second, slot.id, slot.version))  # its key grew: move down
                 continue
             # Every member of this heap has the skills and a language the work needs.
-            return slot.id, looked
+            return slot, looked
         return None, looked
+
+    def _take(self, need: Need, strategy: BuiltinStrategy, at: datetime) -> tuple[str | None, int]:
+        """``choose`` among online agents, then ``assign`` the work to the agent chosen at ``at``
+        (internal: for the router's backlog, with ``at`` aware and a heap-ranked strategy)."""
+        slot, looked = self._best(need, strategy, AgentStatus.ONLINE)
+        if slot is None:
+            return None, looked
+        # The chosen agent works the channel and has room (it is in the heap and was checked).
+        units = self._units[need.channel]
+        slot.load += slot.cap if units < 0 else units
+        if at is not self._at[0]:
+            self._at = (at, at.timestamp())
+        earlier = self._at[1] < slot.last
+        slot.last_at, slot.last = self._at
+        if earlier:
+            self._touched(slot)
+        return slot.id, looked
 
     def _round_robin(
         self, need: Need, need_units: int, status: AgentStatus, after: str | None

@@ -116,21 +116,17 @@ class _Prepared:
 
 
 _Plan: TypeAlias = tuple[
-    int,  # minus the priority's rank
-    float,  # the SLA due time in epoch seconds (inf: none)
-    float,  # created_at in epoch seconds
-    str,  # ticket id (unique in a backlog: the queue keys above never tie)
-    Ticket,
-    RoutingContext,
     "_Prepared",
-    Sequence[str],  # trace lines so far (shared by the tickets of a remembered plan)
+    tuple[str, ...],  # trace lines so far (shared by the tickets of a remembered plan)
     "str | None",  # rule name
     Priority,
     "int | None",  # escalation step
     "datetime | None",  # due_at
+    int,  # minus the priority's rank (the queue key's first part)
+    float,  # the SLA due time in epoch seconds, inf for none (the queue key's second part)
 ]
-"""Everything decided about a ticket before an agent is chosen, led by its queue key
-(``queue_key``: priority, SLA due time, age, id), so a backlog sorts its plans directly."""
+"""Everything decided about a ticket before an agent is chosen but its context. Tickets that
+share a rule, actions, priority and escalation step share one plan (see ``Router._plans``)."""
 
 
 # --------------------------------------------------------------------------------------------------
@@ -544,21 +540,11 @@ class Router:
         factory=dict, init=False, eq=False, hash=False, repr=False
     )
     # explain=False, no matrix, adjustments or ageing, no SLA clocks: the rule, the actions, the
-    # base priority and (escalation in calendar time) the time waited decide the whole plan but
-    # the context. (id(rule), id(actions), base, waited or None) -> (rule, actions, prepared,
-    # priority, trace lines, minus the priority's rank, rule name, escalation step).
+    # base priority and (escalation in calendar time) the time waited decide the whole plan.
+    # (id(rule), id(actions), base, waited or None) -> (rule, actions, the shared plan).
     _plans: dict[
         tuple[int, int, Priority, timedelta | None],
-        tuple[
-            RoutingRule | None,
-            RuleActions,
-            _Prepared,
-            Priority,
-            tuple[str, ...],
-            int,
-            str | None,
-            int | None,
-        ],
+        tuple[RoutingRule | None, RuleActions, _Plan],
     ] = attrs.field(factory=dict, init=False, eq=False, hash=False, repr=False)
     _memo_plans: bool = attrs.field(default=False, init=False, eq=False, hash=False, repr=False)
 
@@ -643,13 +629,13 @@ class Router:
         now: datetime,
         customer: Customer | None,
         sla: SlaInput,
-    ) -> _Plan:
+    ) -> tuple[RoutingContext, _Plan]:
         ctx = fast_context(ticket, now, customer, sla, self.timezone)
         rule, actions = self.rules._lookup(ctx)
         if self._memo_plans and ctx.sla is _NO_SLA:
-            # Without SLA clocks, explain, matrix, adjustments or ageing, the plan (but the
-            # context) follows from the rule, the actions, the ticket's priority and, for
-            # escalation steps counted in calendar time, how long the ticket has waited.
+            # Without SLA clocks, explain, matrix, adjustments or ageing, the plan follows from
+            # the rule, the actions, the ticket's priority and, for escalation steps counted in
+            # calendar time, how long the ticket has waited: tickets alike share one plan.
             if not actions.escalation:
                 key: tuple[int, int, Priority, timedelta | None] = (
                     id(rule),
@@ -660,43 +646,21 @@ class Router:
             elif self.calendar is None or not any(s.business_hours for s in actions.escalation):
                 key = (id(rule), id(actions), ticket.current_priority, now - ticket.created_at)
             else:
-                return self._plan_slow(ctx, rule, actions)
+                return ctx, self._plan_slow(ctx, rule, actions)
             known = self._plans.get(key)
             if known is None or known[0] is not rule or known[1] is not actions:
-                slow = self._plan_slow(ctx, rule, actions)
+                plan = self._plan_slow(ctx, rule, actions)
                 if len(self._plans) >= _PLAN_CACHE_SIZE:
                     self._plans.clear()
-                self._plans[key] = (
-                    rule,
-                    actions,
-                    slow[6],
-                    slow[9],
-                    tuple(slow[7]),
-                    slow[0],
-                    slow[8],
-                    slow[10],
-                )
-                return slow
-            _, _, prep, priority, shared, rank, name, step = known
-            return (
-                rank,
-                _INF,
-                ticket.created_at.timestamp(),
-                ticket.id,
-                ticket,
-                ctx,
-                prep,
-                shared,  # the same lines for every such ticket; never changed
-                name,
-                priority,
-                step,
-                None,
-            )
-        return self._plan_slow(ctx, rule, actions)
+                self._plans[key] = (rule, actions, plan)
+                return ctx, plan
+            return ctx, known[2]
+        return ctx, self._plan_slow(ctx, rule, actions)
 
     def _plan_slow(
         self, ctx: RoutingContext, rule: RoutingRule | None, actions: RuleActions
     ) -> _Plan:
+        """Plan one ticket: rule line, escalation, priority (with adjustments and ageing), due time."""
         ticket = ctx.ticket
         now = ctx.now
         customer = ctx.customer
@@ -777,24 +741,21 @@ class Router:
             priority = aged
         lines.append(note)
         return (
-            -_RANK[priority],
-            _INF if due_at is None else due_at.timestamp(),
-            ticket.created_at.timestamp(),
-            ticket.id,
-            ticket,
-            ctx,
             prep,
-            lines,
+            tuple(lines),
             name,
             priority,
             step or None,
             due_at,
+            -_RANK[priority],
+            _INF if due_at is None else due_at.timestamp(),
         )
 
     # ------------------------------------------------------------------ choosing
 
     def _pick(
         self,
+        ctx: RoutingContext,
         plan: _Plan,
         pool: AgentPool,
         need: Need,
@@ -802,7 +763,7 @@ class Router:
         state: RoutingState,
         among: tuple[str, ...] | None,
     ) -> tuple[str | None, int, RoutingState, str]:
-        prep = plan[6]
+        prep = plan[0]
         strategy = prep.strategy
         if isinstance(strategy, _BUILTIN_TYPES):
             if isinstance(strategy, RoundRobin):
@@ -816,9 +777,7 @@ class Router:
             pick, looked = pool.choose(need, strategy, status, among=among)
             return pick, looked, state, prep.tie_break
         candidates = pool.eligible(need, status, among=among)
-        choice = strategy.choose(
-            candidates, plan[5], prep.actions, state.plugin_state(strategy.name)
-        )
+        choice = strategy.choose(candidates, ctx, prep.actions, state.plugin_state(strategy.name))
         agent = choice.agent
         if agent is not None and all(agent.id != c.id for c in candidates):
             raise InvalidValueError(
@@ -830,13 +789,14 @@ class Router:
 
     def _decide(
         self,
+        ctx: RoutingContext,
         plan: _Plan,
         pool: AgentPool,
         state: RoutingState,
         handoff: HandoffContext | None,
     ) -> RoutingDecision:
-        ticket = plan[4]
-        prep = plan[6]
+        ticket = ctx.ticket
+        prep = plan[0]
         actions = prep.actions
         channel = ticket.channel
         need = prep.needs.get(channel) or prep.need(channel)
@@ -845,10 +805,10 @@ class Router:
             pick, found = pool.choose(need, prep.strategy, AgentStatus.ONLINE)  # type: ignore[arg-type]
             text = prep.filters[channel]
             if pick is None:
-                trace = (*plan[7], text, prep.waiting)
+                trace = (*plan[1], text, prep.waiting)
             else:
                 trace = (
-                    *plan[7],
+                    *plan[1],
                     f"{text}; {found} agent(s) looked at",
                     f"strategy {prep.name}: chose {pick}; tie-break: {prep.tie_break}",
                 )
@@ -856,19 +816,19 @@ class Router:
                 ticket.id,
                 pick,
                 actions.queue,
-                plan[9],
+                plan[3],
                 trace,
-                plan[8],
+                plan[2],
                 prep.name,
-                plan[10],
+                plan[4],
                 actions.skills,
                 actions.languages,
-                plan[11],
                 plan[5],
+                ctx,
                 handoff,
                 state,
             )
-        lines = list(plan[7])
+        lines = list(plan[1])
         preferred = actions.preferred_agents
         explain = self.explain
         chosen: str | None = None
@@ -876,7 +836,9 @@ class Router:
         how = ""
         for status in _ONLINE_AWAY if self.away_fallback else _ONLINE:
             if preferred:
-                pick, looked, state, how = self._pick(plan, pool, need, status, state, preferred)
+                pick, looked, state, how = self._pick(
+                    ctx, plan, pool, need, status, state, preferred
+                )
                 if explain:
                     lines.append(_counts(pool.filter_counts(need, status, preferred), status))
                 if pick is not None:
@@ -884,7 +846,7 @@ class Router:
                     lines.append(f"preferred agent {pick} is eligible")
                     break
                 lines.append("no preferred agent is eligible; trying every agent")
-            pick, looked, state, how = self._pick(plan, pool, need, status, state, None)
+            pick, looked, state, how = self._pick(ctx, plan, pool, need, status, state, None)
             if explain:
                 lines.append(_counts(pool.filter_counts(need, status), status))
             if pick is not None:
@@ -903,15 +865,15 @@ class Router:
             ticket.id,
             chosen,
             actions.queue,
-            plan[9],
+            plan[3],
             tuple(lines),
-            plan[8],
+            plan[2],
             prep.name,
-            plan[10],
+            plan[4],
             actions.skills,
             actions.languages,
-            plan[11],
             plan[5],
+            ctx,
             handoff,
             state,
         )
@@ -962,8 +924,8 @@ class Router:
             ('a', 'strategy least_busy: chose a; tie-break: fewest units of work, then agent id')
         """
         now = as_stdlib(require_aware(now, "Router.route(now)"))
-        plan = self._plan(ticket, now, customer, sla)
-        return self._decide(plan, self._pool(agents), state or RoutingState(), handoff)
+        ctx, plan = self._plan(ticket, now, customer, sla)
+        return self._decide(ctx, plan, self._pool(agents), state or RoutingState(), handoff)
 
     def assign(
         self,
@@ -1012,49 +974,57 @@ class Router:
         now = as_stdlib(require_aware(now, "Router.assign(now)"))
         pool = self._pool(agents)
         pool = pool.copy() if isinstance(agents, AgentPool) else pool
+        # Per ticket: its context, its plan (shared by tickets alike) and its queue key. The keys
+        # hold only numbers and strings, so the garbage collector stops tracking them at once;
+        # the ticket's position in the backlog, last in its key, finds the other two.
+        contexts: list[RoutingContext] = []
         plans: list[_Plan] = []
+        keys: list[tuple[int, float, float, str, int]] = []
+        keep_context = contexts.append
         keep_plan = plans.append
+        keep_key = keys.append
         seen: set[str] = set()
         add = seen.add
         plan_for = self._plan
         get_customer = customers.get if customers else None
         get_clocks = sla.get if sla else None
-        for ticket in tickets:
+        for position, ticket in enumerate(tickets):
             ticket_id = ticket.id
             if ticket_id in seen:
                 raise InvalidValueError(f"Router.assign: two tickets have id {ticket_id!r}")
             add(ticket_id)
-            keep_plan(
-                plan_for(
-                    ticket,
-                    now,
-                    get_customer(ticket.customer_id) if get_customer else None,
-                    get_clocks(ticket_id) if get_clocks else None,
-                )
+            ctx, plan = plan_for(
+                ticket,
+                now,
+                get_customer(ticket.customer_id) if get_customer else None,
+                get_clocks(ticket_id) if get_clocks else None,
             )
-        # Plans lead with their queue key; ticket ids are unique, so keys never tie and the rest
-        # of a plan is never compared. Served from the end, each plan is freed once decided.
-        plans.sort(reverse=True)
+            keep_context(ctx)
+            keep_plan(plan)
+            keep_key((plan[6], plan[7], ticket.created_at.timestamp(), ticket_id, position))
+        # Queue order (queue_key: priority, SLA due time, age, id); ids are unique, so keys
+        # never tie and the positions are never compared.
+        keys.sort()
         current = state or RoutingState()
         decisions: list[RoutingDecision] = []
         decide = self._decide
         give = pool.assign
         keep = decisions.append
-        take = plans.pop
         get_handoff = handoffs.get if handoffs else None
         fast = not self.explain and not self.away_fallback
-        choose = pool.choose
-        online = AgentStatus.ONLINE
+        take = pool._take  # choose among online agents, then assign
         (s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13) = _DECISION_SETTERS
         new = _new_object
         decision_type = RoutingDecision
-        for _ in range(len(plans)):
-            plan = take()
-            ticket = plan[4]
+        for key in keys:
+            position = key[4]
+            ctx = contexts[position]
+            plan = plans[position]
+            ticket = ctx.ticket
             handoff = get_handoff(ticket.customer_id) if get_handoff else None
-            prep = plan[6]
+            prep = plan[0]
             if not (fast and prep.simple):
-                decision = decide(plan, pool, current, handoff)
+                decision = decide(ctx, plan, pool, current, handoff)
                 agent_id = decision.agent_id
                 if agent_id is not None:
                     give(agent_id, ticket.channel, now)
@@ -1064,10 +1034,10 @@ class Router:
             # _decide's fast path, inlined (the same outcome and trace).
             channel = ticket.channel
             need = prep.needs.get(channel) or prep.need(channel)
-            pick, found = choose(need, prep.strategy, online)  # type: ignore[arg-type]
+            pick, found = take(need, prep.strategy, now)  # type: ignore[arg-type]
             text = prep.filters[channel]
             if pick is None:
-                trace = (*plan[7], text, prep.waiting)
+                trace = (*plan[1], text, prep.waiting)
             else:
                 chose = prep.chose
                 line = chose.get(pick)
@@ -1077,22 +1047,21 @@ class Router:
                     line = chose[pick] = (
                         f"strategy {prep.name}: chose {pick}; tie-break: {prep.tie_break}"
                     )
-                trace = (*plan[7], f"{text}; {found} agent(s) looked at", line)
-                give(pick, channel, now)
+                trace = (*plan[1], f"{text}; {found} agent(s) looked at", line)
             actions = prep.actions
             d = new(decision_type)
-            s0(d, plan[3])
+            s0(d, key[3])
             s1(d, pick)
             s2(d, actions.queue)
-            s3(d, plan[9])
+            s3(d, plan[3])
             s4(d, trace)
-            s5(d, plan[8])
+            s5(d, plan[2])
             s6(d, prep.name)
-            s7(d, plan[10])
+            s7(d, plan[4])
             s8(d, actions.skills)
             s9(d, actions.languages)
-            s10(d, plan[11])
-            s11(d, plan[5])
+            s10(d, plan[5])
+            s11(d, ctx)
             s12(d, handoff)
             s13(d, current)
             keep(d)
