@@ -265,4 +265,42 @@ def test_new_decision_equals_the_checked_constructor(
     slow = RoutingDecision(**fields)  # type: ignore[arg-type]
     assert [getattr(slow, name) for name in fields] == [getattr(fast, name) for name in fields]
     assert (slow, hash(slow), repr(slow)) == (fast, hash(fast), repr(fast))
-    assert list(fields) == [a.name for a in attrs.fields(RoutingDecision)]
+    # Every constructor argument but the three a backlog's lazy context is built from.
+    lazy = ["_ticket", "_customer", "_basis"]
+    assert [*fields, *lazy] == [a.alias for a in attrs.fields(RoutingDecision)]
+    assert [getattr(fast, name) for name in lazy] == [None, None, None]
+
+
+@given(routers, backlogs)
+def test_a_backlogs_decisions_carry_the_context_the_rules_read(
+    router: Router, rows: list[tuple[str, str | None, str, int]]
+) -> None:
+    tickets = [
+        Ticket(
+            id=f"T{i}",
+            customer_id=f"C{i % 2}",
+            channel=channel,
+            category=category,
+            priority=priority,
+            created_at=T0 - timedelta(minutes=minutes),
+        )
+        for i, (channel, category, priority, minutes) in enumerate(rows)
+    ]
+    customers = {"C0": Customer(id="C0", segment="vip")}
+    result = router.assign(tickets, [Agent(id="a1", capacity=2)], now=T0, customers=customers)
+    by_id = {t.id: t for t in tickets}
+    for d in result.decisions:
+        ticket = by_id[d.ticket_id]
+        expected = RoutingContext(
+            ticket=ticket,
+            now=T0,
+            customer=customers.get(ticket.customer_id),
+            timezone=router.timezone,
+        )
+        assert d.context == expected
+        assert d.context is d.context  # built once
+        assert router.rules.select(expected)[0] == (
+            None if d.rule is None else router.rules.rule(d.rule)
+        )
+        # A changed copy keeps its context.
+        assert attrs.evolve(d, agent_id=None).context == expected

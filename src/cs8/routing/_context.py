@@ -563,10 +563,29 @@ def resolve_field(ctx: RoutingContext, name: str) -> FieldValue:
 _new = object.__new__
 # The slots' own setters: the cheapest way to fill a frozen slotted instance.
 _set_ticket = RoutingContext.ticket.__set__  # type: ignore[attr-defined]
+set_ticket = _set_ticket  # the router refills one scratch context in a backlog (internal)
 _set_now = RoutingContext.now.__set__  # type: ignore[attr-defined]
 _set_customer = RoutingContext.customer.__set__  # type: ignore[union-attr]
+set_customer = _set_customer
 _set_sla = RoutingContext.sla.__set__  # type: ignore[attr-defined]
 _set_timezone = RoutingContext.timezone.__set__  # type: ignore[attr-defined]
+
+
+def check_context(ticket: object, customer: object) -> None:
+    """Raise what ``RoutingContext`` raises for a ticket or customer of the wrong type (internal).
+
+    Example:
+        >>> check_context("T1", None)
+        Traceback (most recent call last):
+        ...
+        cs8.exceptions.InvalidValueError: RoutingContext.ticket must be a Ticket, got 'T1'
+    """
+    if not isinstance(ticket, Ticket):
+        raise InvalidValueError(f"RoutingContext.ticket must be a Ticket, got {ticket!r}")
+    if customer is not None and not isinstance(customer, Customer):
+        raise InvalidValueError(
+            f"RoutingContext.customer must be a Customer or None, got {customer!r}"
+        )
 
 
 def fast_context(
@@ -592,12 +611,7 @@ def fast_context(
         ...     ticket=ticket, now=t0)
         True
     """
-    if not isinstance(ticket, Ticket):
-        raise InvalidValueError(f"RoutingContext.ticket must be a Ticket, got {ticket!r}")
-    if customer is not None and not isinstance(customer, Customer):
-        raise InvalidValueError(
-            f"RoutingContext.customer must be a Customer or None, got {customer!r}"
-        )
+    check_context(ticket, customer)
     ctx = _new(RoutingContext)
     _set_ticket(ctx, ticket)
     _set_now(ctx, now)

@@ -301,6 +301,7 @@ class AgentPool:
         "_heaps",
         "_ids",
         "_limit",
+        "_online",
         "_slots",
         "_static",
         "_units",
@@ -333,6 +334,7 @@ class AgentPool:
         # (strategy, channel, status, anchor) -> heap of entries, built on first use
         self._heaps: dict[_HeapKey, list[_Entry]] = {}
         self._fast: dict[tuple[Need, int, int], _Kind] = {}
+        self._online: dict[Need, _Kind] = {}  # the same, for online agents (Router.assign)
         # A heap longer than this is compacted (stale entries dropped) before use.
         self._limit = 4 * len(self._slots) + 64
 
@@ -450,6 +452,7 @@ class AgentPool:
         new._at = (None, 0.0)
         new._heaps = {key: list(heap) for key, heap in self._heaps.items()}
         new._fast = {}
+        new._online = {}
         new._limit = self._limit
         slots = new._slots
         for old in self._slots.values():
@@ -651,17 +654,15 @@ class AgentPool:
             return _linear(chosen, need, strategy, self.weights, after), len(chosen)
         if isinstance(strategy, RoundRobin):
             return self._round_robin(need, self._units[need.channel], status, after)
-        slot, looked = self._best(need, strategy, status)
-        return (None if slot is None else slot.id), looked
-
-    def _best(
-        self, need: Need, strategy: BuiltinStrategy, status: AgentStatus
-    ) -> tuple[_Slot | None, int]:
-        """The agent a heap-ranked strategy picks (the top of its kind's heap), and how many
-        agents were looked at; entries found out of date on the way are moved or dropped."""
         kind = self._fast.get((need, id(strategy), id(status)))
         if kind is None or kind.strategy is not strategy or len(kind.heap) > self._limit:
             kind = self._kind(need, strategy, status)
+        slot, looked = self._best(kind)
+        return (None if slot is None else slot.id), looked
+
+    def _best(self, kind: _Kind) -> tuple[_Slot | None, int]:
+        """The agent a heap-ranked strategy picks (the top of its kind's heap), and how many
+        agents were looked at; entries found out of date on the way are moved or dropped."""
         heap = kind.heap
         units = kind.units
         mode = kind.mode
@@ -703,19 +704,27 @@ class AgentPool:
             return slot, looked
         return None, looked
 
-    def _take(self, need: Need, strategy: BuiltinStrategy, at: datetime) -> tuple[str | None, int]:
+    def _take(
+        self, need: Need, strategy: BuiltinStrategy, at: datetime, stamp: float
+    ) -> tuple[str | None, int]:
         """``choose`` among online agents, then ``assign`` the work to the agent chosen at ``at``
-        (internal: for the router's backlog, with ``at`` aware and a heap-ranked strategy)."""
-        slot, looked = self._best(need, strategy, AgentStatus.ONLINE)
+        (internal: for the router's backlog, with ``at`` aware, ``stamp`` its epoch seconds and a
+        heap-ranked strategy)."""
+        kind = self._online.get(need)
+        if kind is None or kind.strategy is not strategy or len(kind.heap) > self._limit:
+            kind = self._kind(need, strategy, AgentStatus.ONLINE)
+            if len(self._online) > 4096:
+                self._online.clear()
+            self._online[need] = kind
+        slot, looked = self._best(kind)
         if slot is None:
             return None, looked
         # The chosen agent works the channel and has room (it is in the heap and was checked).
-        units = self._units[need.channel]
+        units = kind.units
         slot.load += slot.cap if units < 0 else units
-        if at is not self._at[0]:
-            self._at = (at, at.timestamp())
-        earlier = self._at[1] < slot.last
-        slot.last_at, slot.last = self._at
+        earlier = stamp < slot.last
+        slot.last_at = at
+        slot.last = stamp
         if earlier:
             self._touched(slot)
         return slot.id, looked

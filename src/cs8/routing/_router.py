@@ -27,7 +27,15 @@ from cs8._frozen import FrozenDict
 from cs8._models import Agent, Customer, Ticket
 from cs8._time import as_stdlib, require_aware
 from cs8.exceptions import InvalidValueError
-from cs8.routing._context import _NO_SLA, RoutingContext, SlaInput, fast_context
+from cs8.routing._context import (
+    _NO_SLA,
+    RoutingContext,
+    SlaInput,
+    check_context,
+    fast_context,
+    set_customer,
+    set_ticket,
+)
 from cs8.routing._handoff import HandoffContext
 from cs8.routing._plugins import Strategy
 from cs8.routing._pool import AgentPool, ChannelWeights, Need
@@ -185,9 +193,38 @@ class RoutingDecision:
     skills: FrozenDict[str, int] = attrs.field(factory=FrozenDict)
     languages: frozenset[str] = frozenset()
     due_at: datetime | None = None
-    context: RoutingContext | None = attrs.field(default=None, eq=False, repr=False)
+    _context: RoutingContext | None = attrs.field(
+        default=None, eq=False, repr=False, alias="context"
+    )
     handoff: HandoffContext | None = attrs.field(default=None, eq=False, repr=False)
     state: RoutingState = attrs.field(factory=RoutingState, eq=False, repr=False)
+    # Router.assign keeps what the context is made of (the context is built when first read:
+    # a backlog's decisions would otherwise hold a context each that few callers read).
+    _ticket: Ticket | None = attrs.field(default=None, eq=False, repr=False, alias="_ticket")
+    _customer: Customer | None = attrs.field(default=None, eq=False, repr=False, alias="_customer")
+    _basis: tuple[datetime, tzinfo] | None = attrs.field(
+        default=None, eq=False, repr=False, alias="_basis"
+    )
+
+    @property
+    def context(self) -> RoutingContext | None:
+        """The routing context the rules read (``None`` for a decision built without one).
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> from cs8 import Agent, Ticket
+            >>> t0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+            >>> ticket = Ticket(id="T1", customer_id="C1", channel="email", created_at=t0)
+            >>> result = Router(explain=False).assign([ticket], [Agent(id="a1")], now=t0)
+            >>> result.decisions[0].context.ticket is ticket
+            True
+        """
+        ctx = self._context
+        if ctx is None and self._basis is not None and self._ticket is not None:
+            now, timezone = self._basis
+            ctx = fast_context(self._ticket, now, self._customer, None, timezone)
+            _set_context(self, ctx)  # built once; equal to what the rules read
+        return ctx
 
     @property
     def assigned(self) -> bool:
@@ -255,11 +292,15 @@ _DECISION_FIELDS = (
     "skills",
     "languages",
     "due_at",
-    "context",
+    "_context",
     "handoff",
     "state",
+    "_ticket",
+    "_customer",
+    "_basis",
 )
 _DECISION_SETTERS = tuple(getattr(RoutingDecision, name).__set__ for name in _DECISION_FIELDS)
+_set_context = _DECISION_SETTERS[11]
 
 
 def _new_decision(
@@ -281,7 +322,7 @@ def _new_decision(
     """``RoutingDecision(...)`` with the same fields, filled through the slots (internal: the
     router's values need no checks, and keyword passing costs a third of a decision)."""
     d = _new_object(RoutingDecision)
-    (s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13) = _DECISION_SETTERS
+    (s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14, s15, s16) = _DECISION_SETTERS
     s0(d, ticket_id)
     s1(d, agent_id)
     s2(d, queue)
@@ -296,6 +337,9 @@ def _new_decision(
     s11(d, context)
     s12(d, handoff)
     s13(d, state)
+    s14(d, None)
+    s15(d, None)
+    s16(d, None)
     return d
 
 
@@ -462,6 +506,10 @@ def _why(rule: RoutingRule, ctx: RoutingContext, detailed: bool) -> str:
 
 
 _INF = math.inf
+# The ticket a scratch context holds before the first ticket of a backlog is put in it.
+_SCRATCH_TICKET = Ticket(
+    id="-", customer_id="-", channel=Channel.EMAIL, created_at=datetime(2000, 1, 1, tzinfo=UTC)
+)
 _RANK: dict[Priority, int] = {p: p.rank for p in Priority}
 _BUILTIN_TYPES = (LeastBusy, LongestIdle, RoundRobin, MostSkilled, Weighted)
 _CACHE_SIZE = 4096
@@ -631,6 +679,13 @@ class Router:
         sla: SlaInput,
     ) -> tuple[RoutingContext, _Plan]:
         ctx = fast_context(ticket, now, customer, sla, self.timezone)
+        return ctx, self._planned(ctx)
+
+    def _planned(self, ctx: RoutingContext) -> _Plan:
+        """The plan of the ticket in ``ctx`` (shared by tickets alike when plans are remembered;
+        ``ctx`` is not kept by a remembered plan)."""
+        ticket = ctx.ticket
+        now = ctx.now
         rule, actions = self.rules._lookup(ctx)
         if self._memo_plans and ctx.sla is _NO_SLA:
             # Without SLA clocks, explain, matrix, adjustments or ageing, the plan follows from
@@ -646,16 +701,16 @@ class Router:
             elif self.calendar is None or not any(s.business_hours for s in actions.escalation):
                 key = (id(rule), id(actions), ticket.current_priority, now - ticket.created_at)
             else:
-                return ctx, self._plan_slow(ctx, rule, actions)
+                return self._plan_slow(ctx, rule, actions)
             known = self._plans.get(key)
             if known is None or known[0] is not rule or known[1] is not actions:
                 plan = self._plan_slow(ctx, rule, actions)
                 if len(self._plans) >= _PLAN_CACHE_SIZE:
                     self._plans.clear()
                 self._plans[key] = (rule, actions, plan)
-                return ctx, plan
-            return ctx, known[2]
-        return ctx, self._plan_slow(ctx, rule, actions)
+                return plan
+            return known[2]
+        return self._plan_slow(ctx, rule, actions)
 
     def _plan_slow(
         self, ctx: RoutingContext, rule: RoutingRule | None, actions: RuleActions
@@ -974,12 +1029,17 @@ class Router:
         now = as_stdlib(require_aware(now, "Router.assign(now)"))
         pool = self._pool(agents)
         pool = pool.copy() if isinstance(agents, AgentPool) else pool
-        # Per ticket: its context, its plan (shared by tickets alike) and its queue key. The keys
-        # hold only numbers and strings, so the garbage collector stops tracking them at once;
-        # the ticket's position in the backlog, last in its key, finds the other two.
-        contexts: list[RoutingContext] = []
+        # Per ticket: its context (or what it is made of), its plan (shared by tickets alike) and
+        # its queue key. The keys hold only numbers and strings, so the garbage collector stops
+        # tracking them at once; the ticket's position in the backlog, last in its key, finds
+        # the rest.
+        ticket_list: list[Ticket] = []
+        customer_list: list[Customer | None] = []
+        contexts: list[RoutingContext | None] = []
         plans: list[_Plan] = []
         keys: list[tuple[int, float, float, str, int]] = []
+        keep_ticket = ticket_list.append
+        keep_customer = customer_list.append
         keep_context = contexts.append
         keep_plan = plans.append
         keep_key = keys.append
@@ -988,18 +1048,33 @@ class Router:
         plan_for = self._plan
         get_customer = customers.get if customers else None
         get_clocks = sla.get if sla else None
+        timezone = self.timezone
+        basis = (now, timezone)
+        # Remembered plans from plain rules: the rules read one scratch context, refilled for
+        # each ticket (no plugin sees it, no plan keeps it); a decision builds its own context
+        # when it is read.
+        scratch: RoutingContext | None = None
+        if self._memo_plans and self.rules._memo is not None:
+            scratch = fast_context(_SCRATCH_TICKET, now, None, None, timezone)
+        planned = self._planned
         for position, ticket in enumerate(tickets):
             ticket_id = ticket.id
             if ticket_id in seen:
                 raise InvalidValueError(f"Router.assign: two tickets have id {ticket_id!r}")
             add(ticket_id)
-            ctx, plan = plan_for(
-                ticket,
-                now,
-                get_customer(ticket.customer_id) if get_customer else None,
-                get_clocks(ticket_id) if get_clocks else None,
-            )
-            keep_context(ctx)
+            customer = get_customer(ticket.customer_id) if get_customer else None
+            clocks = get_clocks(ticket_id) if get_clocks else None
+            if scratch is not None and clocks is None:
+                check_context(ticket, customer)
+                set_ticket(scratch, ticket)
+                set_customer(scratch, customer)
+                plan = planned(scratch)
+                keep_context(None)
+            else:
+                ctx, plan = plan_for(ticket, now, customer, clocks)
+                keep_context(ctx)
+            keep_ticket(ticket)
+            keep_customer(customer)
             keep_plan(plan)
             keep_key((plan[6], plan[7], ticket.created_at.timestamp(), ticket_id, position))
         # Queue order (queue_key: priority, SLA due time, age, id); ids are unique, so keys
@@ -1013,18 +1088,23 @@ class Router:
         get_handoff = handoffs.get if handoffs else None
         fast = not self.explain and not self.away_fallback
         take = pool._take  # choose among online agents, then assign
-        (s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13) = _DECISION_SETTERS
+        stamp = now.timestamp()
+        (s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14, s15, s16) = (
+            _DECISION_SETTERS
+        )
         new = _new_object
         decision_type = RoutingDecision
         for key in keys:
             position = key[4]
-            ctx = contexts[position]
+            context = contexts[position]
             plan = plans[position]
-            ticket = ctx.ticket
+            ticket = ticket_list[position]
             handoff = get_handoff(ticket.customer_id) if get_handoff else None
             prep = plan[0]
             if not (fast and prep.simple):
-                decision = decide(ctx, plan, pool, current, handoff)
+                if context is None:
+                    context = fast_context(ticket, now, customer_list[position], None, timezone)
+                decision = decide(context, plan, pool, current, handoff)
                 agent_id = decision.agent_id
                 if agent_id is not None:
                     give(agent_id, ticket.channel, now)
@@ -1034,7 +1114,7 @@ class Router:
             # _decide's fast path, inlined (the same outcome and trace).
             channel = ticket.channel
             need = prep.needs.get(channel) or prep.need(channel)
-            pick, found = take(need, prep.strategy, now)  # type: ignore[arg-type]
+            pick, found = take(need, prep.strategy, now, stamp)  # type: ignore[arg-type]
             text = prep.filters[channel]
             if pick is None:
                 trace = (*plan[1], text, prep.waiting)
@@ -1061,9 +1141,12 @@ class Router:
             s8(d, actions.skills)
             s9(d, actions.languages)
             s10(d, plan[5])
-            s11(d, ctx)
+            s11(d, context)
             s12(d, handoff)
             s13(d, current)
+            s14(d, ticket)
+            s15(d, customer_list[position])
+            s16(d, basis)
             keep(d)
         return AssignmentResult(decisions=tuple(decisions), loads=pool.loads, state=current)
 
