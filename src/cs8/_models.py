@@ -15,7 +15,6 @@ Example:
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
@@ -400,6 +399,10 @@ class Ticket:
     attributes: FrozenDict[str, AttributeValue] = attrs.field(
         factory=FrozenDict, converter=_frozen_map
     )
+    # The facts derived from the event log, computed on first use (not an argument).
+    _facts_cache: _Facts | None = attrs.field(
+        default=None, init=False, eq=False, hash=False, repr=False
+    )
 
     # ---------------------------------------------------------------- building
 
@@ -432,8 +435,17 @@ class Ticket:
 
     # ---------------------------------------------------------------- derived facts
 
-    @functools.cached_property
+    @property
     def _facts(self) -> _Facts:
+        # A plain slot, not functools.cached_property: on a slotted attrs class that adds a
+        # __getattr__ hook, which slows every attribute read of every ticket.
+        facts = self._facts_cache
+        if facts is None:
+            facts = self._derive_facts()
+            object.__setattr__(self, "_facts_cache", facts)
+        return facts
+
+    def _derive_facts(self) -> _Facts:
         status = TicketStatus.NEW
         priority = self.priority
         assignee: str | None = None

@@ -154,17 +154,22 @@ def detect_format(source: PathOrFile, fmt: str | None) -> str:
 # ------------------------------------------------------------------------ per-field text parsing
 
 
+def data_fields(cls: type) -> tuple[attrs.Attribute[Any], ...]:
+    """Return the fields of an attrs class that are data (constructor arguments), not caches."""
+    return tuple(f for f in attrs.fields(cls) if f.init)
+
+
 def field_kinds(cls: type) -> dict[str, Any]:
     """Return field name -> resolved type for an attrs class."""
     hints = typing.get_type_hints(cls)
-    return {f.name: hints[f.name] for f in attrs.fields(cls)}
+    return {f.name: hints[f.name] for f in data_fields(cls)}
 
 
 def required_fields(cls: type) -> tuple[str, ...]:
     """Return the names of fields without a default."""
     return tuple(
         f.name
-        for f in attrs.fields(cls)
+        for f in data_fields(cls)
         if f.default is attrs.NOTHING and not f.name.startswith("_")
     )
 

@@ -28,6 +28,7 @@ from cs8.io._common import (
     PathOrFile,
     RejectedRow,
     column_of,
+    data_fields,
     describe_rejected,
     detect_format,
     field_kinds,
@@ -85,7 +86,7 @@ EVENT_COLUMNS: tuple[str, ...] = (
 
 
 def _mapping(cls: type, columns: Mapping[str, str] | None, what: str) -> dict[str, str]:
-    fields = [f.name for f in attrs.fields(cls)]
+    fields = [f.name for f in data_fields(cls)]
     mapping = {f: f for f in fields}
     for field, column in (columns or {}).items():
         if field not in mapping:
@@ -605,7 +606,7 @@ class _EventReader(_Reader):
                 reason="type must be one of message, status_change, priority_change, assignment",
                 row=raw,
             )
-        allowed = {f.name for f in attrs.fields(cls)}
+        allowed = {f.name for f in data_fields(cls)}
         payload = {k: v for k, v in data.items() if k in allowed}
         built: TicketEvent | RejectedRow = self._structure(payload, cls, name, line, raw)
         return built

@@ -7,12 +7,11 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any, TypedDict
 
-import attrs
 from typing_extensions import Unpack
 
 from cs8._models import Customer, Interaction, Order, SurveyResponse, Ticket
 from cs8.exceptions import InvalidValueError
-from cs8.io._common import PathOrFile, data_to_text, detect_format, open_text
+from cs8.io._common import PathOrFile, data_fields, data_to_text, detect_format, open_text
 from cs8.io._readers import EVENT_COLUMNS
 from cs8.serialization import EVENT_TAGS, to_data
 
@@ -39,7 +38,7 @@ def _header(
     kind: type, columns: Mapping[str, str] | None, skip: tuple[str, ...] = ()
 ) -> list[tuple[str, str]]:
     mapping = dict(columns or {})
-    return [(f.name, mapping.get(f.name, f.name)) for f in attrs.fields(kind) if f.name not in skip]
+    return [(f.name, mapping.get(f.name, f.name)) for f in data_fields(kind) if f.name not in skip]
 
 
 def write_records(

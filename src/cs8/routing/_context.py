@@ -16,7 +16,6 @@ Example:
 
 from __future__ import annotations
 
-import functools
 import math
 import operator
 import re
@@ -246,9 +245,20 @@ class RoutingContext:
     sla: FrozenDict[str, SlaSnapshot] = attrs.field(default=_NO_SLA, converter=_sla_map)
     timezone: tzinfo = attrs.field(default=UTC, converter=_zone)
 
-    @functools.cached_property
+    # ``now`` in the context's time zone, computed on first use (not an argument). A plain slot,
+    # not functools.cached_property, which on a slotted attrs class adds a __getattr__ hook
+    # that slows every attribute read.
+    _local_cache: datetime | None = attrs.field(
+        default=None, init=False, eq=False, hash=False, repr=False
+    )
+
+    @property
     def _local(self) -> datetime:
-        return self.now.astimezone(self.timezone)
+        local = self._local_cache
+        if local is None:
+            local = self.now.astimezone(self.timezone)
+            object.__setattr__(self, "_local_cache", local)
+        return local
 
     @property
     def age_seconds(self) -> float:
@@ -569,6 +579,7 @@ _set_customer = RoutingContext.customer.__set__  # type: ignore[union-attr]
 set_customer = _set_customer
 _set_sla = RoutingContext.sla.__set__  # type: ignore[attr-defined]
 _set_timezone = RoutingContext.timezone.__set__  # type: ignore[attr-defined]
+_set_local = RoutingContext._local_cache.__set__  # type: ignore[union-attr]
 
 
 def check_context(ticket: object, customer: object) -> None:
@@ -618,4 +629,5 @@ def fast_context(
     _set_customer(ctx, customer)
     _set_sla(ctx, _NO_SLA if sla is None else _sla_map(sla))
     _set_timezone(ctx, timezone)
+    _set_local(ctx, None)
     return ctx
