@@ -572,11 +572,10 @@ def resolve_field(ctx: RoutingContext, name: str) -> FieldValue:
 
 _new = object.__new__
 # The slots' own setters: the cheapest way to fill a frozen slotted instance.
-_set_ticket = RoutingContext.ticket.__set__  # type: ignore[attr-defined]
-set_ticket = _set_ticket  # the router refills one scratch context in a backlog (internal)
+# set_ticket and set_customer also refill the router's scratch context in a backlog.
+set_ticket = RoutingContext.ticket.__set__  # type: ignore[attr-defined]
 _set_now = RoutingContext.now.__set__  # type: ignore[attr-defined]
-_set_customer = RoutingContext.customer.__set__  # type: ignore[union-attr]
-set_customer = _set_customer
+set_customer = RoutingContext.customer.__set__  # type: ignore[union-attr]
 _set_sla = RoutingContext.sla.__set__  # type: ignore[attr-defined]
 _set_timezone = RoutingContext.timezone.__set__  # type: ignore[attr-defined]
 _set_local = RoutingContext._local_cache.__set__  # type: ignore[union-attr]
@@ -624,9 +623,9 @@ def fast_context(
     """
     check_context(ticket, customer)
     ctx = _new(RoutingContext)
-    _set_ticket(ctx, ticket)
+    set_ticket(ctx, ticket)
     _set_now(ctx, now)
-    _set_customer(ctx, customer)
+    set_customer(ctx, customer)
     _set_sla(ctx, _NO_SLA if sla is None else _sla_map(sla))
     _set_timezone(ctx, timezone)
     _set_local(ctx, None)

@@ -193,14 +193,20 @@ _HeapKey: TypeAlias = tuple[
 class _Kind:
     """One kind of work's heap in a pool, with what ranking it needs, for the decision loop."""
 
-    __slots__ = ("heap", "mode", "need", "skill", "strategy", "units", "weight")
+    __slots__ = ("heap", "mode", "need", "skill", "status", "strategy", "units", "weight")
 
     def __init__(
-        self, heap: list[_Entry], need: Need, strategy: BuiltinStrategy, units: int
+        self,
+        heap: list[_Entry],
+        need: Need,
+        strategy: BuiltinStrategy,
+        status: AgentStatus,
+        units: int,
     ) -> None:
         self.heap = heap
         self.need = need  # keeps the Need (a key of the fast lookup) alive
         self.strategy = strategy
+        self.status = status
         self.units = units
         self.skill = need.primary_skill
         self.weight = strategy.weight if isinstance(strategy, Weighted) else _one
@@ -301,7 +307,6 @@ class AgentPool:
         "_heaps",
         "_ids",
         "_limit",
-        "_online",
         "_slots",
         "_static",
         "_units",
@@ -333,8 +338,9 @@ class AgentPool:
                 self._ids.setdefault((channel, slot.status), []).append(slot.id)
         # (strategy, channel, status, anchor) -> heap of entries, built on first use
         self._heaps: dict[_HeapKey, list[_Entry]] = {}
-        self._fast: dict[tuple[Need, int, int], _Kind] = {}
-        self._online: dict[Need, _Kind] = {}  # the same, for online agents (Router.assign)
+        # Need -> the kind last used for it (a need almost always goes with one strategy and
+        # status: the router keeps one Need per kind of work).
+        self._fast: dict[Need, _Kind] = {}
         # A heap longer than this is compacted (stale entries dropped) before use.
         self._limit = 4 * len(self._slots) + 64
 
@@ -452,7 +458,6 @@ class AgentPool:
         new._at = (None, 0.0)
         new._heaps = {key: list(heap) for key, heap in self._heaps.items()}
         new._fast = {}
-        new._online = {}
         new._limit = self._limit
         slots = new._slots
         for old in self._slots.values():
@@ -497,12 +502,21 @@ class AgentPool:
                 f"agent {agent_id!r} has no room for {channel.value} work "
                 f"(load {slot.load / _UNIT} of capacity {slot.cap // _UNIT})"
             )
-        slot.load += slot.cap if need < 0 else need
+        stamp = 0.0
         if at is not None:
             if at is not self._at[0]:  # a backlog is assigned at one instant: convert it once
                 self._at = (require_aware(at, "AgentPool.assign(at)"), at.timestamp())
-            earlier = self._at[1] < slot.last
-            slot.last_at, slot.last = self._at
+            at, stamp = self._at
+        self._give(slot, need, at, stamp)
+
+    def _give(self, slot: _Slot, units: int, at: datetime | None, stamp: float) -> None:
+        """Add one piece of work of ``units`` to ``slot``, assigned at ``at`` (``stamp`` in epoch
+        seconds) unless ``None``; the caller has checked the channel and the room."""
+        slot.load += slot.cap if units < 0 else units
+        if at is not None:
+            earlier = stamp < slot.last
+            slot.last_at = at
+            slot.last = stamp
             if earlier:  # a longest-idle key that drops must be re-ranked now, not lazily
                 self._touched(slot)
         # Keys only grow on assignment: entries are corrected lazily when they reach a heap's top.
@@ -586,10 +600,10 @@ class AgentPool:
             slots = self._slots
             heap[:] = [e for e in heap if slots[e[2]].version == e[3]]
             heapq.heapify(heap)
-        kind = _Kind(heap, need, strategy, self._units[channel])
+        kind = _Kind(heap, need, strategy, status, self._units[channel])
         if len(self._fast) > 4096:
             self._fast.clear()
-        self._fast[(need, id(strategy), id(status))] = kind
+        self._fast[need] = kind
         return kind
 
     def _static_set(self, kind: str, value: object, level: int = 0) -> frozenset[str]:
@@ -654,11 +668,20 @@ class AgentPool:
             return _linear(chosen, need, strategy, self.weights, after), len(chosen)
         if isinstance(strategy, RoundRobin):
             return self._round_robin(need, self._units[need.channel], status, after)
-        kind = self._fast.get((need, id(strategy), id(status)))
-        if kind is None or kind.strategy is not strategy or len(kind.heap) > self._limit:
-            kind = self._kind(need, strategy, status)
-        slot, looked = self._best(kind)
+        slot, looked = self._best(self._kind_of(need, strategy, status))
         return (None if slot is None else slot.id), looked
+
+    def _kind_of(self, need: Need, strategy: BuiltinStrategy, status: AgentStatus) -> _Kind:
+        """The heap of one kind of work, looked up by identity (built or compacted when due)."""
+        kind = self._fast.get(need)
+        if (
+            kind is None
+            or kind.strategy is not strategy
+            or kind.status is not status
+            or len(kind.heap) > self._limit
+        ):
+            kind = self._kind(need, strategy, status)
+        return kind
 
     def _best(self, kind: _Kind) -> tuple[_Slot | None, int]:
         """The agent a heap-ranked strategy picks (the top of its kind's heap), and how many
@@ -710,23 +733,12 @@ class AgentPool:
         """``choose`` among online agents, then ``assign`` the work to the agent chosen at ``at``
         (internal: for the router's backlog, with ``at`` aware, ``stamp`` its epoch seconds and a
         heap-ranked strategy)."""
-        kind = self._online.get(need)
-        if kind is None or kind.strategy is not strategy or len(kind.heap) > self._limit:
-            kind = self._kind(need, strategy, AgentStatus.ONLINE)
-            if len(self._online) > 4096:
-                self._online.clear()
-            self._online[need] = kind
+        kind = self._kind_of(need, strategy, AgentStatus.ONLINE)
         slot, looked = self._best(kind)
         if slot is None:
             return None, looked
         # The chosen agent works the channel and has room (it is in the heap and was checked).
-        units = kind.units
-        slot.load += slot.cap if units < 0 else units
-        earlier = stamp < slot.last
-        slot.last_at = at
-        slot.last = stamp
-        if earlier:
-            self._touched(slot)
+        self._give(slot, kind.units, at, stamp)
         return slot.id, looked
 
     def _round_robin(
