@@ -318,9 +318,13 @@ def _new_decision(
     context: RoutingContext | None,
     handoff: HandoffContext | None,
     state: RoutingState,
+    ticket: Ticket | None = None,
+    customer: Customer | None = None,
+    basis: tuple[datetime, tzinfo] | None = None,
 ) -> RoutingDecision:
     """``RoutingDecision(...)`` with the same fields, filled through the slots (internal: the
-    router's values need no checks, and keyword passing costs a third of a decision)."""
+    router's values need no checks, and keyword passing costs a third of a decision).
+    ``ticket``, ``customer`` and ``basis`` are what a lazy context is built from."""
     d = _new_object(RoutingDecision)
     (s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14, s15, s16) = _DECISION_SETTERS
     s0(d, ticket_id)
@@ -337,10 +341,47 @@ def _new_decision(
     s11(d, context)
     s12(d, handoff)
     s13(d, state)
-    s14(d, None)
-    s15(d, None)
-    s16(d, None)
+    s14(d, ticket)
+    s15(d, customer)
+    s16(d, basis)
     return d
+
+
+def _planned_decision(
+    plan: _Plan,
+    ticket_id: str,
+    agent_id: str | None,
+    trace: tuple[str, ...],
+    context: RoutingContext | None,
+    handoff: HandoffContext | None,
+    state: RoutingState,
+    ticket: Ticket | None = None,
+    customer: Customer | None = None,
+    basis: tuple[datetime, tzinfo] | None = None,
+) -> RoutingDecision:
+    """The decision for a ticket planned as ``plan`` (queue, priority, rule, strategy, step,
+    skills, languages and due time come from the plan)."""
+    prep = plan[0]
+    actions = prep.actions
+    return _new_decision(
+        ticket_id,
+        agent_id,
+        actions.queue,
+        plan[3],
+        trace,
+        plan[2],
+        prep.name,
+        plan[4],
+        actions.skills,
+        actions.languages,
+        plan[5],
+        context,
+        handoff,
+        state,
+        ticket,
+        customer,
+        basis,
+    )
 
 
 _new_object = object.__new__
@@ -867,22 +908,7 @@ class Router:
                     f"{text}; {found} agent(s) looked at",
                     f"strategy {prep.name}: chose {pick}; tie-break: {prep.tie_break}",
                 )
-            return _new_decision(
-                ticket.id,
-                pick,
-                actions.queue,
-                plan[3],
-                trace,
-                plan[2],
-                prep.name,
-                plan[4],
-                actions.skills,
-                actions.languages,
-                plan[5],
-                ctx,
-                handoff,
-                state,
-            )
+            return _planned_decision(plan, ticket.id, pick, trace, ctx, handoff, state)
         lines = list(plan[1])
         preferred = actions.preferred_agents
         explain = self.explain
@@ -916,22 +942,7 @@ class Router:
             lines.append(prep.waiting)
         else:
             lines.append(f"strategy {prep.name}: chose {chosen}; tie-break: {how}")
-        return _new_decision(
-            ticket.id,
-            chosen,
-            actions.queue,
-            plan[3],
-            tuple(lines),
-            plan[2],
-            prep.name,
-            plan[4],
-            actions.skills,
-            actions.languages,
-            plan[5],
-            ctx,
-            handoff,
-            state,
-        )
+        return _planned_decision(plan, ticket.id, chosen, tuple(lines), ctx, handoff, state)
 
     def _pool(self, agents: AgentPool | Iterable[Agent]) -> AgentPool:
         if isinstance(agents, AgentPool):
