@@ -209,52 +209,25 @@ def _ticket_events(ticket: Ticket) -> list[TimelineEvent]:
         )
     ]
     for event in ticket.events:
+        channel = ch
         if isinstance(event, Message):
             who = event.author.value
             if event.author is ActorKind.AGENT and event.author_id:
                 who = f"agent {event.author_id}"
             note = "" if event.public else " (internal note)"
-            out.append(
-                TimelineEvent(
-                    at=event.at,
-                    kind="message",
-                    ref=ticket.id,
-                    channel=event.channel or ch,
-                    text=f"{who} wrote on ticket {ticket.id}{note}",
-                )
-            )
+            kind, text = "message", f"{who} wrote on ticket {ticket.id}{note}"
+            channel = event.channel or ch
         elif isinstance(event, StatusChange):
-            out.append(
-                TimelineEvent(
-                    at=event.at,
-                    kind="status",
-                    ref=ticket.id,
-                    channel=ch,
-                    text=f"ticket {ticket.id} {event.status.value}",
-                )
-            )
+            kind, text = "status", f"ticket {ticket.id} {event.status.value}"
         elif isinstance(event, PriorityChange):
-            out.append(
-                TimelineEvent(
-                    at=event.at,
-                    kind="priority",
-                    ref=ticket.id,
-                    channel=ch,
-                    text=f"ticket {ticket.id} priority {event.priority.value}",
-                )
-            )
+            kind, text = "priority", f"ticket {ticket.id} priority {event.priority.value}"
         elif isinstance(event, Assignment):
             whom = event.agent_id or "nobody"
             group = f" ({event.group})" if event.group else ""
-            out.append(
-                TimelineEvent(
-                    at=event.at,
-                    kind="assignment",
-                    ref=ticket.id,
-                    channel=ch,
-                    text=f"ticket {ticket.id} assigned to {whom}{group}",
-                )
-            )
+            kind, text = "assignment", f"ticket {ticket.id} assigned to {whom}{group}"
+        else:  # pragma: no cover - the four event types above are all there are
+            continue
+        out.append(TimelineEvent(at=event.at, kind=kind, ref=ticket.id, channel=channel, text=text))
     return out
 
 
