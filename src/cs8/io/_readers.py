@@ -66,6 +66,22 @@ class ReadOptions(TypedDict, total=False):
 _Row = tuple[str, int, dict[str, Any] | None, RejectedRow | None, dict[str, Any]]
 """(source name, line, field data or None, rejection or None, raw row)."""
 
+
+def _rejected(
+    name: str,
+    line: int,
+    reason: str,
+    raw: dict[str, Any],
+    column: str | None = None,
+    value: str | None = None,
+) -> _Row:
+    """The row of a rejection: no field data, and a :class:`RejectedRow` with the raw row."""
+    problem = RejectedRow(
+        source=name, line=line, column=column, value=value, reason=reason, row=raw
+    )
+    return name, line, None, problem, raw
+
+
 _EVENT_CLASSES: dict[str, type] = {tag: cls for cls, tag in EVENT_TAGS.items()}
 _EVENT_CLASSES.update({"status": StatusChange, "priority": PriorityChange, "assign": Assignment})
 
@@ -151,46 +167,25 @@ class _Reader:
                 continue
             raw = dict(zip(header, cells, strict=False))
             if len(cells) != len(header):
-                yield (
-                    name,
-                    line,
-                    None,
-                    RejectedRow(
-                        source=name,
-                        line=line,
-                        column=None,
-                        value=None,
-                        reason=f"expected {len(header)} cells, got {len(cells)}",
-                        row=raw,
-                    ),
-                    raw,
-                )
+                yield _rejected(name, line, f"expected {len(header)} cells, got {len(cells)}", raw)
                 continue
             data: dict[str, Any] = {}
-            problem: RejectedRow | None = None
+            problem: _Row | None = None
             for field, column in self.mapping.items():
                 position = index.get(column)
                 cell = cells[position] if position is not None else ""
                 if not cell.strip():
                     if field in self.required:
-                        problem = RejectedRow(
-                            source=name,
-                            line=line,
-                            column=column,
-                            value=cell,
-                            reason=f"missing value for required field {field}",
-                            row=raw,
-                        )
+                        reason = f"missing value for required field {field}"
+                        problem = _rejected(name, line, reason, raw, column, cell)
                         break
                     continue
                 try:
                     data[field] = text_to_data(f"{self.what}.{field}", self.kinds[field], cell)
                 except Cs8Error as exc:
-                    problem = RejectedRow(
-                        source=name, line=line, column=column, value=cell, reason=str(exc), row=raw
-                    )
+                    problem = _rejected(name, line, str(exc), raw, column, cell)
                     break
-            yield name, line, (None if problem else data), problem, raw
+            yield problem or (name, line, data, None, raw)
 
     def _jsonl_rows(self, handle: Any, name: str) -> Iterator[_Row]:
         seen_any = False
@@ -202,52 +197,16 @@ class _Reader:
             try:
                 obj = json.loads(text)
             except json.JSONDecodeError as exc:
-                yield (
-                    name,
-                    line,
-                    None,
-                    RejectedRow(
-                        source=name,
-                        line=line,
-                        column=None,
-                        value=None,
-                        reason=f"invalid JSON: {exc}",
-                    ),
-                    {},
-                )
+                yield _rejected(name, line, f"invalid JSON: {exc}", {})
                 continue
             if not isinstance(obj, dict):
-                yield (
-                    name,
-                    line,
-                    None,
-                    RejectedRow(
-                        source=name,
-                        line=line,
-                        column=None,
-                        value=None,
-                        reason=f"expected a JSON object, got {type(obj).__name__}",
-                    ),
-                    {},
-                )
+                yield _rejected(name, line, f"expected a JSON object, got {type(obj).__name__}", {})
                 continue
             data = {reverse[k]: v for k, v in obj.items() if k in reverse and v is not None}
             absent = [self.mapping[f] for f in self.required if f not in data]
             if absent:
-                yield (
-                    name,
-                    line,
-                    None,
-                    RejectedRow(
-                        source=name,
-                        line=line,
-                        column=absent[0],
-                        value=None,
-                        reason=f"missing value for required key {absent[0]!r}",
-                        row=obj,
-                    ),
-                    obj,
-                )
+                reason = f"missing value for required key {absent[0]!r}"
+                yield _rejected(name, line, reason, obj, absent[0])
                 continue
             yield name, line, data, None, obj
         if not seen_any:
@@ -518,46 +477,30 @@ def read_tickets(
             bad_event_lines.setdefault(ticket_id, []).append(line)
 
     records: list[Ticket] = []
+    events_name = str(getattr(events, "name", events))
     for line, ticket in built:
+        items = sorted(per_ticket.get(ticket.id, []), key=lambda item: (item[0], item[1]))
         if ticket.id in bad_event_lines:
             lines = ", ".join(str(n) for n in bad_event_lines[ticket.id])
-            rejected.append(
+            reason = f"ticket {ticket.id!r} has rejected events (lines {lines} of the events file)"
+        else:
+            try:
+                records.append(attrs.evolve(ticket, events=tuple(e for _, _, e in items)))
+                continue
+            except Cs8Error as exc:
+                reason = str(exc)
+        # The ticket is rejected, and with it every event loaded for it.
+        rejected.append(RejectedRow(source=name, line=line, column=None, value=None, reason=reason))
+        for _, ev_line, _ in items:
+            rejected_events.append(
                 RejectedRow(
-                    source=name,
-                    line=line,
+                    source=events_name,
+                    line=ev_line,
                     column=None,
                     value=None,
-                    reason=f"ticket {ticket.id!r} has rejected events (lines {lines} of the events file)",
+                    reason=f"its ticket {ticket.id!r} was rejected",
                 )
             )
-            for _, ev_line, _ in per_ticket.get(ticket.id, []):
-                rejected_events.append(
-                    RejectedRow(
-                        source=str(getattr(events, "name", events)),
-                        line=ev_line,
-                        column=None,
-                        value=None,
-                        reason=f"its ticket {ticket.id!r} was rejected",
-                    )
-                )
-            continue
-        items = sorted(per_ticket.get(ticket.id, []), key=lambda item: (item[0], item[1]))
-        try:
-            records.append(attrs.evolve(ticket, events=tuple(e for _, _, e in items)))
-        except Cs8Error as exc:
-            rejected.append(
-                RejectedRow(source=name, line=line, column=None, value=None, reason=str(exc))
-            )
-            for _, ev_line, _ in items:
-                rejected_events.append(
-                    RejectedRow(
-                        source=str(getattr(events, "name", events)),
-                        line=ev_line,
-                        column=None,
-                        value=None,
-                        reason=f"its ticket {ticket.id!r} was rejected",
-                    )
-                )
     rejected.sort(key=lambda r: r.line)
     rejected_events.sort(key=lambda r: r.line)
     return _finish(
