@@ -18,6 +18,7 @@ from cs8.routing import (
     RoundRobin,
     Weighted,
 )
+from cs8.routing._pool import _ordinal
 from tests.routing._engine import CHANNELS, MIN, T0, agents, needs_langs, needs_skills, workforce
 
 STRATEGIES = [
@@ -207,3 +208,54 @@ def test_longest_idle_rank_drops_when_an_assignment_is_recorded_earlier() -> Non
     pool.assign("a", "email", at=T0 - 5 * MIN)  # a late report of an earlier assignment
     expected = pool.linear_choose(email, LongestIdle(), AgentStatus.ONLINE)
     assert (expected, pool.choose(email, LongestIdle(), AgentStatus.ONLINE)[0]) == ("a", "a")
+
+
+@given(
+    st.floats(allow_nan=False),
+    st.floats(allow_nan=False),
+)
+def test_heap_ordinals_order_as_the_floats(a: float, b: float) -> None:
+    assert (a < b, a == b) == (_ordinal(a) < _ordinal(b), _ordinal(a) == _ordinal(b))
+
+
+@given(
+    workforce(),
+    st.lists(
+        st.tuples(st.integers(0, 50), st.integers(0, len(STRATEGIES) - 1), st.booleans()),
+        min_size=20,
+        max_size=120,
+    ),
+)
+def test_heaps_rebuilt_and_twins_dropped_still_choose_as_the_scan(
+    team: list[Agent], ops: list[tuple[int, int, bool]]
+) -> None:
+    # Every release pushes fresh entries and leaves the old ones behind; a small limit makes the
+    # pool rebuild its heaps often, and release-then-assign cycles leave twins to drop.
+    pool = AgentPool(team)
+    pool._limit = 6
+    ids = sorted(a.id for a in team)
+    need = Need(Channel.EMAIL)
+    for i, s, release in ops:
+        strategy = STRATEGIES[s]
+        if release:
+            pool.release(ids[i % len(ids)], Channel.EMAIL)
+        expected = pool.linear_choose(need, strategy, AgentStatus.ONLINE)
+        got, _ = pool.choose(need, strategy, AgentStatus.ONLINE)
+        assert got == expected
+        if got is not None:
+            pool.assign(got, Channel.EMAIL, at=T0 + i * MIN)
+    for kind in pool._heaps.values():
+        assert len(kind.heap) <= max(pool._limit, len(team)) + len(ops)
+
+
+def test_release_and_assign_cycles_do_not_grow_a_heap() -> None:
+    pool = AgentPool([Agent(id=f"a{i}", capacity=100) for i in range(5)])
+    need = Need(Channel.EMAIL)
+    for _ in range(200):  # well under the rebuild limit of 4 x 5 + 64 entries per heap
+        pick, _ = pool.choose(need, LeastBusy(), AgentStatus.ONLINE)
+        assert pick is not None
+        pool.assign(pick, Channel.EMAIL)
+        pool.release(pick, Channel.EMAIL)
+        pool.assign(pick, Channel.EMAIL)
+    (kind,) = pool._heaps.values()
+    assert len(kind.heap) <= 2 * len(pool)

@@ -10,12 +10,15 @@ safe to change from two threads at once (guard it with a lock, or give each work
 How a decision avoids scanning every agent: for each kind of work seen so far (strategy, channel,
 status, required skills and levels, languages) the pool keeps a heap of exactly the agents that
 qualify, ordered by the strategy's key; it is built on first use (one pass) and kept up to date.
-An assignment only raises the chosen agent's key, so nothing is pushed then: an entry whose key is
-out of date is moved down when it reaches the top of a heap. A release (which lowers a key) or a
-status change pushes a fresh entry, with a new version, into each heap the agent belongs to, and
-entries of older versions are dropped when they surface. Agents without room for the channel leave
-a heap until a release gives them room again. A decision therefore looks at the top of one heap,
-however large the pool. Round robin walks a sorted list of agent ids from the rotation point.
+An entry is one integer: the strategy's key, then the agent's place in id order (the tie-break),
+so entries never tie and compare in one step. An assignment only raises the chosen agent's key, so
+nothing is pushed then: an entry below the agent's key now is moved down when it reaches the top
+of a heap. A release (which lowers a key) or a status change pushes a fresh entry into each heap
+the agent belongs to; an entry above the agent's key now (a fresher one is below it), a second
+entry equal to one just moved, and the entry of an agent that changed status are dropped when
+they surface. Agents without room for the channel leave a heap until a release gives them room
+again. A decision therefore looks at the top of one heap, however large the pool. Round robin
+walks a sorted list of agent ids from the rotation point.
 
 Capacity is counted in thousandths of a unit, so channel weights such as 0.5 or 1/3 add up
 exactly (1/3 counts as 0.333).
@@ -33,6 +36,7 @@ Example:
 from __future__ import annotations
 
 import heapq
+import struct
 from bisect import bisect_right, insort
 from collections.abc import Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
@@ -58,6 +62,24 @@ __all__ = ["AgentPool", "ChannelWeights", "Need"]
 
 _UNIT = 1000
 _NEG_INF = float("-inf")
+_pack_double = struct.Struct(">d").pack
+_from_bytes = int.from_bytes
+
+
+def _ordinal(x: float) -> int:
+    """An integer in the same order as the float ``x`` (exact: its IEEE 754 bits, sign folded).
+
+    Example:
+        >>> _ordinal(float("-inf")) < _ordinal(-1.5) < _ordinal(0.0) == _ordinal(-0.0) < _ordinal(1e-300)
+        True
+    """
+    if x >= 0:
+        return _from_bytes(_pack_double(x + 0.0))  # + 0.0: -0.0 counts as 0.0
+    return -_from_bytes(_pack_double(-x))
+
+
+_SHARE_BITS = 64
+"""Most skilled: the skill level sits above the share's ordinal (which is below 2**63)."""
 
 
 def _to_units(value: float) -> int:
@@ -181,8 +203,9 @@ class Need:
         )
 
 
-_Entry: TypeAlias = tuple[float, float, str, int]
-"""A heap entry: two ranking numbers, the agent id, the agent's version when pushed."""
+_Entry: TypeAlias = int
+"""A heap entry: the strategy's key as an integer, shifted left by the pool's rank bits, then the
+agent's rank (place in id order)."""
 
 _HeapKey: TypeAlias = tuple[
     Any, Channel, AgentStatus, "tuple[tuple[str, int], ...]", frozenset[str]
@@ -193,7 +216,7 @@ _HeapKey: TypeAlias = tuple[
 class _Kind:
     """One kind of work's heap in a pool, with what ranking it needs, for the decision loop."""
 
-    __slots__ = ("heap", "mode", "need", "skill", "status", "strategy", "units", "weight")
+    __slots__ = ("bits", "heap", "mode", "skill", "status", "strategy", "units", "weight")
 
     def __init__(
         self,
@@ -202,12 +225,13 @@ class _Kind:
         strategy: BuiltinStrategy,
         status: AgentStatus,
         units: int,
+        bits: int,
     ) -> None:
         self.heap = heap
-        self.need = need  # keeps the Need (a key of the fast lookup) alive
         self.strategy = strategy
         self.status = status
         self.units = units
+        self.bits = bits
         self.skill = need.primary_skill
         self.weight = strategy.weight if isinstance(strategy, Weighted) else _one
         if isinstance(strategy, LeastBusy):
@@ -218,6 +242,40 @@ class _Kind:
             self.mode = 4
         else:
             self.mode = 5
+
+    def entry(self, slot: _Slot) -> _Entry | None:
+        """The heap entry of ``slot`` now, or ``None`` if it never ranks (a weight of 0).
+
+        The key orders agents exactly as the float key of :func:`_float_key` does (the
+        reference scan's), ties broken by agent id.
+        """
+        mode = self.mode
+        load = slot.load
+        cap = slot.cap
+        if mode == 0:
+            key = load
+        elif mode == 1:
+            key = load - cap
+        elif mode == 2:
+            key = _ordinal(load / cap if cap else 1.0)
+        elif mode == 3:
+            key = slot.idle
+        elif mode == 4:
+            weight = self.weight(slot.id)
+            if weight <= 0:
+                return None
+            key = _ordinal(load / weight)
+        else:
+            level = slot.skills.get(self.skill, 0) if self.skill is not None else 0
+            key = (-level << _SHARE_BITS) | _ordinal(load / cap if cap else 1.0)
+        return (key << self.bits) | slot.rank
+
+    def copy(self) -> _Kind:
+        new = _Kind.__new__(_Kind)
+        for name in _Kind.__slots__:
+            setattr(new, name, getattr(self, name))
+        new.heap = list(self.heap)
+        return new
 
 
 def _one(agent_id: str) -> float:
@@ -233,29 +291,31 @@ class _Slot:
         "channels",
         "heaps",
         "id",
+        "idle",
         "languages",
         "last",
         "last_at",
         "load",
+        "rank",
         "skills",
         "status",
-        "version",
     )
 
-    def __init__(self, agent: Agent) -> None:
+    def __init__(self, agent: Agent, rank: int) -> None:
         self.agent = agent
+        self.rank = rank  # place in id order: the tie-break in heap entries
         self.id = agent.id
         self.cap = _to_units(agent.capacity)
         self.load = _to_units(agent.active_tickets)
         self.last_at: datetime | None = agent.last_assigned_at
         self.last = _NEG_INF if self.last_at is None else self.last_at.timestamp()
+        self.idle = _ordinal(self.last)  # the longest-idle key
         self.status = agent.status
         self.channels = agent.channels
         self.skills: dict[str, int] = dict(agent.skills)
         self.languages = agent.languages
-        self.version = 0
-        # The heaps this agent is a member of (built lazily by the pool), with their keys.
-        self.heaps: list[tuple[_HeapKey, list[_Entry]]] = []
+        # The kinds of work whose heaps this agent is a member of (built lazily by the pool).
+        self.heaps: list[_Kind] = []
 
     def copy(self) -> _Slot:
         new = _Slot.__new__(_Slot)
@@ -302,6 +362,8 @@ class AgentPool:
 
     __slots__ = (
         "_at",
+        "_bits",
+        "_by_rank",
         "_by_status",
         "_fast",
         "_heaps",
@@ -324,7 +386,12 @@ class AgentPool:
                 raise InvalidValueError(f"AgentPool agents must be Agent values, got {agent!r}")
             if agent.id in self._slots:
                 raise InvalidValueError(f"AgentPool has two agents with id {agent.id!r}")
-            self._slots[agent.id] = _Slot(agent)
+            self._slots[agent.id] = _Slot(agent, 0)
+        # Ranks in id order: a heap entry ends with the agent's rank, in this many bits.
+        self._by_rank: list[_Slot] = sorted(self._slots.values(), key=lambda s: s.id)
+        for rank, slot in enumerate(self._by_rank):
+            slot.rank = rank
+        self._bits = max(1, len(self._by_rank).bit_length())
         # (channel, status) -> sorted agent ids (round robin, counts)
         self._ids: dict[tuple[Channel, AgentStatus], list[str]] = {}
         self._by_status: dict[AgentStatus, set[str]] = {}
@@ -332,16 +399,17 @@ class AgentPool:
             self._by_status.setdefault(slot.status, set()).add(slot.id)
         # Static sets of agent ids by channel, skill level and language (built on first use).
         self._static: dict[tuple[str, object, int], frozenset[str]] = {}
-        self._at: tuple[datetime | None, float] = (None, 0.0)
-        for slot in sorted(self._slots.values(), key=lambda s: s.id):
+        # The last assignment instant, its epoch seconds and their longest-idle key.
+        self._at: tuple[datetime | None, float, int] = (None, 0.0, 0)
+        for slot in self._by_rank:
             for channel in slot.channels:
                 self._ids.setdefault((channel, slot.status), []).append(slot.id)
-        # (strategy, channel, status, anchor) -> heap of entries, built on first use
-        self._heaps: dict[_HeapKey, list[_Entry]] = {}
+        # (strategy, channel, status, skills, languages) -> its kind and heap, built on first use
+        self._heaps: dict[_HeapKey, _Kind] = {}
         # Need -> the kind last used for it (a need almost always goes with one strategy and
         # status: the router keeps one Need per kind of work).
         self._fast: dict[Need, _Kind] = {}
-        # A heap longer than this is compacted (stale entries dropped) before use.
+        # A heap longer than this is rebuilt (out-of-date entries dropped) before use.
         self._limit = 4 * len(self._slots) + 64
 
     # ------------------------------------------------------------------ reading
@@ -452,28 +520,30 @@ class AgentPool:
         new.weights = self.weights
         new._units = self._units
         new._slots = {k: s.copy() for k, s in self._slots.items()}
+        new._by_rank = [new._slots[s.id] for s in self._by_rank]
+        new._bits = self._bits
         new._ids = {k: list(v) for k, v in self._ids.items()}
         new._by_status = {k: set(v) for k, v in self._by_status.items()}
         new._static = self._static  # agents' channels, skills and languages never change
-        new._at = (None, 0.0)
-        new._heaps = {key: list(heap) for key, heap in self._heaps.items()}
+        new._at = (None, 0.0, 0)
+        kinds = {id(kind): kind.copy() for kind in self._heaps.values()}
+        new._heaps = {key: kinds[id(kind)] for key, kind in self._heaps.items()}
         new._fast = {}
         new._limit = self._limit
         slots = new._slots
         for old in self._slots.values():
-            slots[old.id].heaps = [(key, new._heaps[key]) for key, _ in old.heaps]
+            slots[old.id].heaps = [kinds[id(kind)] for kind in old.heaps]
         return new
 
     # ------------------------------------------------------------------ changing
 
     def _touched(self, slot: _Slot) -> None:
         """Re-rank ``slot`` in every heap it belongs to (its key may have dropped)."""
-        slot.version += 1
         push = heapq.heappush
-        for key, heap in slot.heaps:
-            entry = _entry(key[0], slot, _anchor(key[3]))
+        for kind in slot.heaps:
+            entry = kind.entry(slot)
             if entry is not None:
-                push(heap, entry)
+                push(kind.heap, entry)
 
     def assign(self, agent_id: str, channel: Channel | str, at: datetime | None = None) -> None:
         """Give ``agent_id`` one piece of work on ``channel`` (at ``at``, for longest-idle).
@@ -502,23 +572,30 @@ class AgentPool:
                 f"agent {agent_id!r} has no room for {channel.value} work "
                 f"(load {slot.load / _UNIT} of capacity {slot.cap // _UNIT})"
             )
-        stamp = 0.0
-        if at is not None:
-            if at is not self._at[0]:  # a backlog is assigned at one instant: convert it once
-                self._at = (require_aware(at, "AgentPool.assign(at)"), at.timestamp())
-            at, stamp = self._at
-        self._give(slot, need, at, stamp)
+        if at is None:
+            slot.load += slot.cap if need < 0 else need
+            return
+        if at is not self._at[0]:  # a backlog is assigned at one instant: convert it once
+            self._instant(require_aware(at, "AgentPool.assign(at)"))
+        self._give(slot, need, self._at)
 
-    def _give(self, slot: _Slot, units: int, at: datetime | None, stamp: float) -> None:
-        """Add one piece of work of ``units`` to ``slot``, assigned at ``at`` (``stamp`` in epoch
-        seconds) unless ``None``; the caller has checked the channel and the room."""
+    def _instant(self, at: datetime) -> tuple[datetime | None, float, int]:
+        """Remember ``at`` (aware) as the assignment instant, with its epoch seconds and key."""
+        stamp = at.timestamp()
+        self._at = (at, stamp, _ordinal(stamp))
+        return self._at
+
+    def _give(self, slot: _Slot, units: int, at: tuple[datetime | None, float, int]) -> None:
+        """Add one piece of work of ``units`` to ``slot``, assigned at the instant ``at`` (from
+        :meth:`_instant`); the caller has checked the channel and the room."""
         slot.load += slot.cap if units < 0 else units
-        if at is not None:
-            earlier = stamp < slot.last
-            slot.last_at = at
-            slot.last = stamp
-            if earlier:  # a longest-idle key that drops must be re-ranked now, not lazily
-                self._touched(slot)
+        when, stamp, idle = at
+        earlier = stamp < slot.last
+        slot.last_at = when
+        slot.last = stamp
+        slot.idle = idle
+        if earlier:  # a longest-idle key that drops must be re-ranked now, not lazily
+            self._touched(slot)
         # Keys only grow on assignment: entries are corrected lazily when they reach a heap's top.
 
     def release(self, agent_id: str, channel: Channel | str) -> None:
@@ -569,38 +646,45 @@ class AgentPool:
         self._by_status[slot.status].discard(slot.id)
         self._by_status.setdefault(status, set()).add(slot.id)
         slot.status = status
-        slot.version += 1
-        slot.heaps = []
-        for key, heap in self._heaps.items():
+        slot.heaps = []  # entries left in the old status's heaps are dropped when they surface
+        for key, kind in self._heaps.items():
             if key[2] is status and key[1] in slot.channels and _fits(slot, key[3], key[4]):
-                entry = _entry(key[0], slot, _anchor(key[3]))
+                entry = kind.entry(slot)
                 if entry is not None:
-                    heapq.heappush(heap, entry)
-                    slot.heaps.append((key, heap))
+                    heapq.heappush(kind.heap, entry)
+                    slot.heaps.append(kind)
 
     # ------------------------------------------------------------------ choosing
 
     def _kind(self, need: Need, strategy: BuiltinStrategy, status: AgentStatus) -> _Kind:
-        """Return the heap (built on first use, compacted when long) for one kind of work."""
+        """Return the kind of work (its heap built on first use, rebuilt when long)."""
         channel = need.channel
         key: _HeapKey = (strategy, channel, status, need.skills, need.languages)
-        heap = self._heaps.get(key)
-        if heap is None:
-            heap = []
-            anchor = need.anchor
+        kind = self._heaps.get(key)
+        if kind is None:
+            kind = _Kind([], need, strategy, status, self._units[channel], self._bits)
             for agent_id in self._members(need, status):
                 slot = self._slots[agent_id]
-                entry = _entry(strategy, slot, anchor)
+                entry = kind.entry(slot)
                 if entry is not None:
-                    heap.append(entry)
-                    slot.heaps.append((key, heap))
-            heapq.heapify(heap)
-            self._heaps[key] = heap
-        elif len(heap) > self._limit:
-            slots = self._slots
-            heap[:] = [e for e in heap if slots[e[2]].version == e[3]]
-            heapq.heapify(heap)
-        kind = _Kind(heap, need, strategy, status, self._units[channel])
+                    kind.heap.append(entry)
+                    slot.heaps.append(kind)
+            heapq.heapify(kind.heap)
+            self._heaps[key] = kind
+        elif len(kind.heap) > self._limit:
+            # One entry per member still of this status, at its key now (the same entries as
+            # popping every out-of-date one would leave, with room checked when they surface).
+            by_rank = self._by_rank
+            mask = (1 << self._bits) - 1
+            fresh = []
+            for rank in {e & mask for e in kind.heap}:
+                slot = by_rank[rank]
+                if slot.status is status:
+                    entry = kind.entry(slot)
+                    if entry is not None:
+                        fresh.append(entry)
+            heapq.heapify(fresh)
+            kind.heap[:] = fresh
         if len(self._fast) > 4096:
             self._fast.clear()
         self._fast[need] = kind
@@ -689,56 +773,64 @@ class AgentPool:
         heap = kind.heap
         units = kind.units
         mode = kind.mode
-        slots = self._slots
+        status = kind.status
+        bits = kind.bits
+        by_rank = self._by_rank
+        mask = (1 << bits) - 1
         looked = 0
+        moved = -1  # the entry last moved down (a second entry equal to it is dropped)
         pop = heapq.heappop
         replace = heapq.heapreplace
         while heap:
             entry = heap[0]
-            slot = slots[entry[2]]
-            if entry[3] != slot.version:
-                pop(heap)  # superseded by a fresher entry
+            slot = by_rank[entry & mask]
+            if slot.status is not status:
+                pop(heap)  # the agent changed status (and was pushed where it belongs now)
                 continue
-            looked += 1
             load = slot.load
             cap = slot.cap
             if (load or not cap) if units < 0 else load + units > cap:
-                pop(heap)  # no room: back in when a release gives it room (a new version)
+                looked += 1
+                pop(heap)  # no room: back in when a release gives it room (a fresh entry)
                 continue
-            # The agent's key now (the same numbers as _entry); assignments only raise it.
-            second = 0.0
+            # The agent's entry now (the same number as _Kind.entry); assignments only raise it.
             if mode == 0:
-                first: float = load
+                key = load
             elif mode == 1:
-                first = load - cap
+                key = load - cap
             elif mode == 2:
-                first = load / cap
+                key = _ordinal(load / cap)
             elif mode == 3:
-                first = slot.last
+                key = slot.idle
             elif mode == 4:
-                first = load / kind.weight(slot.id)
+                key = _ordinal(load / kind.weight(slot.id))
             else:
-                first = -slot.skills.get(kind.skill, 0) if kind.skill is not None else 0
-                second = load / cap
-            if first != entry[0] or second != entry[1]:
-                replace(heap, (first, second, slot.id, slot.version))  # its key grew: move down
+                level = slot.skills.get(kind.skill, 0) if kind.skill is not None else 0
+                key = (-level << _SHARE_BITS) | _ordinal(load / cap)
+            now = (key << bits) | slot.rank
+            if entry == now:
+                # Every member of this heap has the skills and a language the work needs.
+                return slot, looked + 1
+            if entry > now or entry == moved:
+                pop(heap)  # a fresher entry (pushed when the key dropped) or a twin is below
                 continue
-            # Every member of this heap has the skills and a language the work needs.
-            return slot, looked
+            looked += 1
+            moved = entry
+            replace(heap, now)  # its key grew: move down
         return None, looked
 
-    def _take(
-        self, need: Need, strategy: BuiltinStrategy, at: datetime, stamp: float
-    ) -> tuple[str | None, int]:
+    def _take(self, need: Need, strategy: BuiltinStrategy, at: datetime) -> tuple[str | None, int]:
         """``choose`` among online agents, then ``assign`` the work to the agent chosen at ``at``
-        (internal: for the router's backlog, with ``at`` aware, ``stamp`` its epoch seconds and a
-        heap-ranked strategy)."""
+        (internal: for the router's backlog, with ``at`` aware and a heap-ranked strategy)."""
         kind = self._kind_of(need, strategy, AgentStatus.ONLINE)
         slot, looked = self._best(kind)
         if slot is None:
             return None, looked
         # The chosen agent works the channel and has room (it is in the heap and was checked).
-        self._give(slot, kind.units, at, stamp)
+        instant = self._at
+        if at is not instant[0]:
+            instant = self._instant(at)
+        self._give(slot, kind.units, instant)
         return slot.id, looked
 
     def _round_robin(
@@ -855,22 +947,21 @@ def _fits(slot: _Slot, skills: tuple[tuple[str, int], ...], languages: frozenset
     return not languages or not languages.isdisjoint(slot.languages)
 
 
-def _anchor(skills: tuple[tuple[str, int], ...]) -> tuple[str, int] | None:
-    return min(skills, key=lambda s: (-s[1], s[0])) if skills else None
-
-
-def _entry(strategy: Any, slot: _Slot, anchor: tuple[str, int] | None) -> _Entry | None:
-    """The heap entry of ``slot`` for a heap-ranked strategy, or ``None`` if it never ranks."""
+def _float_key(
+    strategy: Any, slot: _Slot, anchor: tuple[str, int] | None
+) -> tuple[float, float, str] | None:
+    """The reference scan's key of ``slot`` (numbers as the strategy defines them, then the agent
+    id), or ``None`` if it never ranks; heaps order agents exactly by it."""
     if isinstance(strategy, LeastBusy | LongestIdle):
-        return (strategy.primary(slot.load, slot.cap, slot.last, 0), 0.0, slot.id, slot.version)
+        return (strategy.primary(slot.load, slot.cap, slot.last, 0), 0.0, slot.id)
     if isinstance(strategy, Weighted):
         weight = strategy.weight(slot.id)
         if weight <= 0:
             return None
-        return (slot.load / weight, 0.0, slot.id, slot.version)
+        return (slot.load / weight, 0.0, slot.id)
     # MostSkilled: the level in the anchor (primary) skill, then the share of capacity used.
     level = slot.skills.get(anchor[0], 0) if anchor is not None else 0
-    return (-level, slot.load / slot.cap if slot.cap else 1.0, slot.id, slot.version)
+    return (-level, slot.load / slot.cap if slot.cap else 1.0, slot.id)
 
 
 def _full_key(
@@ -878,8 +969,7 @@ def _full_key(
 ) -> tuple[Any, ...] | None:
     if isinstance(strategy, RoundRobin):
         return (after is not None and slot.id <= after, slot.id)
-    entry = _entry(strategy, slot, need.anchor)
-    return None if entry is None else entry[:3]
+    return _float_key(strategy, slot, need.anchor)
 
 
 def _linear(

@@ -1099,7 +1099,6 @@ class Router:
         get_handoff = handoffs.get if handoffs else None
         fast = not self.explain and not self.away_fallback
         take = pool._take  # choose among online agents, then assign
-        stamp = now.timestamp()
         (s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14, s15, s16) = (
             _DECISION_SETTERS
         )
@@ -1125,7 +1124,7 @@ class Router:
             # _decide's fast path, inlined (the same outcome and trace).
             channel = ticket.channel
             need = prep.needs.get(channel) or prep.need(channel)
-            pick, found = take(need, prep.strategy, now, stamp)  # type: ignore[arg-type]
+            pick, found = take(need, prep.strategy, now)  # type: ignore[arg-type]
             text = prep.filters[channel]
             if pick is None:
                 trace = (*plan[1], text, prep.waiting)
