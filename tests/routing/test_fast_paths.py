@@ -304,3 +304,23 @@ def test_a_backlogs_decisions_carry_the_context_the_rules_read(
         )
         # A changed copy keeps its context.
         assert attrs.evolve(d, agent_id=None).context == expected
+
+
+def test_decisions_filled_as_drafts_are_frozen_weakly_referable_routing_decisions() -> None:
+    import weakref
+
+    from cs8.routing import RoutingDecision
+
+    ticket = Ticket(id="T1", customer_id="C1", channel="email", created_at=T0)
+    router = Router(explain=False)
+    made = [
+        router.assign([ticket], [Agent(id="a1")], now=T0).decisions[0],  # the backlog loop
+        router.route(ticket, [Agent(id="a1")], now=T0),  # _new_decision
+    ]
+    for d in made:
+        assert type(d) is RoutingDecision
+        assert weakref.ref(d)() is d
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            d.agent_id = "a2"  # type: ignore[misc]
+        assert d == attrs.evolve(d)
+        assert hash(d) == hash(attrs.evolve(d))

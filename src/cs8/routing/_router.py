@@ -17,7 +17,7 @@ import html
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta, tzinfo
-from typing import TypeAlias
+from typing import Any, TypeAlias
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
@@ -141,8 +141,19 @@ share a rule, actions, priority and escalation step share one plan (see ``Router
 # Results
 
 
+class _WeakReferable:
+    """The base of :class:`RoutingDecision`, holding its weak-reference slot (internal).
+
+    With the slot in a shared base, a :class:`_DecisionDraft` (the same slots, writable) can
+    become a ``RoutingDecision`` by ``__class__`` assignment: CPython allows it only between
+    classes that add the same slots to the same base.
+    """
+
+    __slots__ = ("__weakref__",)
+
+
 @attrs.frozen(kw_only=True)
-class RoutingDecision:
+class RoutingDecision(_WeakReferable):
     """Where one ticket goes, and why.
 
     Args:
@@ -280,27 +291,15 @@ class RoutingDecision:
         }
 
 
-_DECISION_FIELDS = (
-    "ticket_id",
-    "agent_id",
-    "queue",
-    "priority",
-    "trace",
-    "rule",
-    "strategy",
-    "escalation_step",
-    "skills",
-    "languages",
-    "due_at",
-    "_context",
-    "handoff",
-    "state",
-    "_ticket",
-    "_customer",
-    "_basis",
-)
-_DECISION_SETTERS = tuple(getattr(RoutingDecision, name).__set__ for name in _DECISION_FIELDS)
-_set_context = _DECISION_SETTERS[11]
+class _DecisionDraft(_WeakReferable):
+    """A :class:`RoutingDecision` being filled (internal): the same slots, writable by plain
+    attribute assignment (one bytecode each, where the frozen class's slot setters are calls);
+    :func:`_new_decision` and ``Router.assign`` fill one, then set its ``__class__``."""
+
+    __slots__ = RoutingDecision.__slots__
+
+
+_set_context = vars(RoutingDecision)["_context"].__set__  # the frozen slot's own setter
 
 
 def _new_decision(
@@ -322,29 +321,29 @@ def _new_decision(
     customer: Customer | None = None,
     basis: tuple[datetime, tzinfo] | None = None,
 ) -> RoutingDecision:
-    """``RoutingDecision(...)`` with the same fields, filled through the slots (internal: the
-    router's values need no checks, and keyword passing costs a third of a decision).
+    """``RoutingDecision(...)`` with the same fields, filled as a draft (internal: the router's
+    values need no checks, and keyword passing costs a third of a decision).
     ``ticket``, ``customer`` and ``basis`` are what a lazy context is built from."""
-    d = _new_object(RoutingDecision)
-    (s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14, s15, s16) = _DECISION_SETTERS
-    s0(d, ticket_id)
-    s1(d, agent_id)
-    s2(d, queue)
-    s3(d, priority)
-    s4(d, trace)
-    s5(d, rule)
-    s6(d, strategy)
-    s7(d, escalation_step)
-    s8(d, skills)
-    s9(d, languages)
-    s10(d, due_at)
-    s11(d, context)
-    s12(d, handoff)
-    s13(d, state)
-    s14(d, ticket)
-    s15(d, customer)
-    s16(d, basis)
-    return d
+    d: Any = _new_object(_DecisionDraft)
+    d.ticket_id = ticket_id
+    d.agent_id = agent_id
+    d.queue = queue
+    d.priority = priority
+    d.trace = trace
+    d.rule = rule
+    d.strategy = strategy
+    d.escalation_step = escalation_step
+    d.skills = skills
+    d.languages = languages
+    d.due_at = due_at
+    d._context = context
+    d.handoff = handoff
+    d.state = state
+    d._ticket = ticket
+    d._customer = customer
+    d._basis = basis
+    d.__class__ = RoutingDecision
+    return d  # type: ignore[no-any-return]
 
 
 def _planned_decision(
@@ -1099,10 +1098,8 @@ class Router:
         get_handoff = handoffs.get if handoffs else None
         fast = not self.explain and not self.away_fallback
         take = pool._take  # choose among online agents, then assign
-        (s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14, s15, s16) = (
-            _DECISION_SETTERS
-        )
         new = _new_object
+        draft_type = _DecisionDraft
         decision_type = RoutingDecision
         for key in keys:
             position = key[4]
@@ -1139,24 +1136,25 @@ class Router:
                     )
                 trace = (*plan[1], f"{text}; {found} agent(s) looked at", line)
             actions = prep.actions
-            d = new(decision_type)
-            s0(d, key[3])
-            s1(d, pick)
-            s2(d, actions.queue)
-            s3(d, plan[3])
-            s4(d, trace)
-            s5(d, plan[2])
-            s6(d, prep.name)
-            s7(d, plan[4])
-            s8(d, actions.skills)
-            s9(d, actions.languages)
-            s10(d, plan[5])
-            s11(d, context)
-            s12(d, handoff)
-            s13(d, current)
-            s14(d, ticket)
-            s15(d, customer_list[position])
-            s16(d, basis)
+            d: Any = new(draft_type)  # _new_decision, inlined
+            d.ticket_id = key[3]
+            d.agent_id = pick
+            d.queue = actions.queue
+            d.priority = plan[3]
+            d.trace = trace
+            d.rule = plan[2]
+            d.strategy = prep.name
+            d.escalation_step = plan[4]
+            d.skills = actions.skills
+            d.languages = actions.languages
+            d.due_at = plan[5]
+            d._context = context
+            d.handoff = handoff
+            d.state = current
+            d._ticket = ticket
+            d._customer = customer_list[position]
+            d._basis = basis
+            d.__class__ = decision_type
             keep(d)
         return AssignmentResult(decisions=tuple(decisions), loads=pool.loads, state=current)
 
