@@ -31,6 +31,7 @@ from cs8.routing import (
     compile_condition,
     handoff_context,
     load_rules,
+    queue_key,
 )
 from tests.routing._engine import MIN, T0, ticket, workforce
 
@@ -593,6 +594,33 @@ def test_assign_does_not_depend_on_input_order(
     a = router.assign(tickets, team, now=T0)
     b = router.assign(shuffled_tickets, shuffled_team, now=T0)
     assert (a.decisions, a.loads) == (b.decisions, b.loads)
+
+
+@given(
+    workforce(),
+    backlog,
+    st.lists(st.none() | st.integers(-120, 120), min_size=40, max_size=40),
+    st.booleans(),
+)
+def test_assign_serves_tickets_in_queue_key_order(
+    team: list[Agent], spec: list, slack: list[int | None], explain: bool
+) -> None:
+    # queue_key: priority, SLA due time (least slack), age, id. Tickets share creation minutes
+    # and due times often, so every part of the key decides some pairs.
+    tickets = _tickets(spec)
+    sla = {
+        t.id: {"first_reply": {"state": "active", "remaining": minutes * 60}}
+        for t, minutes in zip(tickets, slack, strict=False)
+        if minutes is not None
+    }
+    result = Router(rules=SKILL_RULES, explain=explain).assign(tickets, team, now=T0, sla=sla)
+    by_id = {t.id: t for t in tickets}
+    keys = [
+        queue_key(by_id[d.ticket_id], priority=d.priority, due_at=d.due_at)
+        for d in result.decisions
+    ]
+    assert keys == sorted(keys)
+    assert sorted(d.ticket_id for d in result.decisions) == sorted(by_id)
 
 
 @given(workforce(), backlog)
