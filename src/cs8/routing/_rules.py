@@ -44,7 +44,6 @@ Example:
 
 from __future__ import annotations
 
-import functools
 import json
 import operator
 import os
@@ -632,9 +631,29 @@ class RuleSet:
         default=(), converter=_rules, validator=_check_rules
     )
     default: RuleActions = attrs.field(factory=RuleActions, validator=_check_default)
+    # Derived once at construction, in plain slots: a cached_property would give the class a
+    # __getattr__ hook that slows every attribute read on the router's hot path.
+    _tests: dict[Channel, tuple[tuple[Predicate, RoutingRule], ...]] = attrs.field(
+        init=False, eq=False, hash=False, repr=False
+    )
+    _memo: tuple[MemoKey, dict[object, tuple[RoutingRule | None, RuleActions]]] | None = (
+        attrs.field(init=False, eq=False, hash=False, repr=False)
+    )
 
-    @functools.cached_property
-    def _tests(self) -> dict[Channel, tuple[tuple[Predicate, RoutingRule], ...]]:
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_tests", self._compile_tests())
+        key = memo_key(self.rules)
+        object.__setattr__(self, "_memo", None if key is None else (key, {}))
+
+    def __getstate__(self) -> dict[str, object]:
+        return {"rules": self.rules, "default": self.default}  # the derived slots are rebuilt
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        object.__setattr__(self, "rules", state["rules"])
+        object.__setattr__(self, "default", state["default"])
+        self.__attrs_post_init__()
+
+    def _compile_tests(self) -> dict[Channel, tuple[tuple[Predicate, RoutingRule], ...]]:
         # Per channel, the rules that can match a ticket on it, with their compiled closures
         # (called directly: two fewer calls per rule in the hot loop).
         tests: dict[Channel, list[tuple[Predicate, RoutingRule]]] = {c: [] for c in Channel}
@@ -648,13 +667,6 @@ class RuleSet:
             for channel in channels:
                 tests[channel].append((test, rule))
         return {c: tuple(t) for c, t in tests.items()}  # private and never changed; dict is faster
-
-    @functools.cached_property
-    def _memo(
-        self,
-    ) -> tuple[MemoKey, dict[object, tuple[RoutingRule | None, RuleActions]]] | None:
-        key = memo_key(self.rules)
-        return None if key is None else (key, {})
 
     def __len__(self) -> int:
         return len(self.rules)
