@@ -207,6 +207,9 @@ _Entry: TypeAlias = int
 """A heap entry: the strategy's key as an integer, shifted left by the pool's rank bits, then the
 agent's rank (place in id order)."""
 
+_Instant: TypeAlias = tuple["datetime | None", float, int]
+"""An assignment instant, its epoch seconds and its longest-idle key (see AgentPool._instant)."""
+
 _HeapKey: TypeAlias = tuple[
     Any, Channel, AgentStatus, "tuple[tuple[str, int], ...]", frozenset[str]
 ]
@@ -400,7 +403,7 @@ class AgentPool:
         # Static sets of agent ids by channel, skill level and language (built on first use).
         self._static: dict[tuple[str, object, int], frozenset[str]] = {}
         # The last assignment instant, its epoch seconds and their longest-idle key.
-        self._at: tuple[datetime | None, float, int] = (None, 0.0, 0)
+        self._at: _Instant = (None, 0.0, 0)
         for slot in self._by_rank:
             for channel in slot.channels:
                 self._ids.setdefault((channel, slot.status), []).append(slot.id)
@@ -572,23 +575,25 @@ class AgentPool:
                 f"agent {agent_id!r} has no room for {channel.value} work "
                 f"(load {slot.load / _UNIT} of capacity {slot.cap // _UNIT})"
             )
-        if at is None:
-            slot.load += slot.cap if need < 0 else need
-            return
-        if at is not self._at[0]:  # a backlog is assigned at one instant: convert it once
-            self._instant(require_aware(at, "AgentPool.assign(at)"))
-        self._give(slot, need, self._at)
+        instant = None
+        if at is not None:
+            instant = self._at
+            if at is not instant[0]:  # a backlog is assigned at one instant: convert it once
+                instant = self._instant(require_aware(at, "AgentPool.assign(at)"))
+        self._give(slot, need, instant)
 
-    def _instant(self, at: datetime) -> tuple[datetime | None, float, int]:
+    def _instant(self, at: datetime) -> _Instant:
         """Remember ``at`` (aware) as the assignment instant, with its epoch seconds and key."""
         stamp = at.timestamp()
         self._at = (at, stamp, _ordinal(stamp))
         return self._at
 
-    def _give(self, slot: _Slot, units: int, at: tuple[datetime | None, float, int]) -> None:
+    def _give(self, slot: _Slot, units: int, at: _Instant | None) -> None:
         """Add one piece of work of ``units`` to ``slot``, assigned at the instant ``at`` (from
-        :meth:`_instant`); the caller has checked the channel and the room."""
+        :meth:`_instant`) unless ``None``; the caller has checked the channel and the room."""
         slot.load += slot.cap if units < 0 else units
+        if at is None:
+            return
         when, stamp, idle = at
         earlier = stamp < slot.last
         slot.last_at = when
@@ -752,12 +757,19 @@ class AgentPool:
             return _linear(chosen, need, strategy, self.weights, after), len(chosen)
         if isinstance(strategy, RoundRobin):
             return self._round_robin(need, self._units[need.channel], status, after)
-        slot, looked = self._best(self._kind_of(need, strategy, status))
+        slot, looked = self._serve(need, strategy, status, None)
         return (None if slot is None else slot.id), looked
 
-    def _kind_of(self, need: Need, strategy: BuiltinStrategy, status: AgentStatus) -> _Kind:
-        """The heap of one kind of work, looked up by identity (built or compacted when due)."""
-        kind = self._fast.get(need)
+    def _serve(
+        self, need: Need, strategy: BuiltinStrategy, status: AgentStatus, at: _Instant | None
+    ) -> tuple[_Slot | None, int]:
+        """The agent a heap-ranked strategy picks among agents of ``status`` (the top of the
+        kind's heap), given the work at ``at`` (from :meth:`_instant`) unless ``None``; and how
+        many agents were looked at. Entries found out of date on the way are moved or dropped.
+
+        One function for the lookup, the heap walk and the assignment: the router's backlog
+        calls it once per ticket, and each call of a Python function costs as much as a step."""
+        kind = self._fast.get(need)  # the kind last used for this Need, by identity
         if (
             kind is None
             or kind.strategy is not strategy
@@ -765,15 +777,9 @@ class AgentPool:
             or len(kind.heap) > self._limit
         ):
             kind = self._kind(need, strategy, status)
-        return kind
-
-    def _best(self, kind: _Kind) -> tuple[_Slot | None, int]:
-        """The agent a heap-ranked strategy picks (the top of its kind's heap), and how many
-        agents were looked at; entries found out of date on the way are moved or dropped."""
         heap = kind.heap
         units = kind.units
         mode = kind.mode
-        status = kind.status
         bits = kind.bits
         by_rank = self._by_rank
         mask = (1 << bits) - 1
@@ -793,23 +799,27 @@ class AgentPool:
                 looked += 1
                 pop(heap)  # no room: back in when a release gives it room (a fresh entry)
                 continue
-            # The agent's entry now (the same number as _Kind.entry); assignments only raise it.
+            # The agent's entry now (the same number as _Kind.entry, with _ordinal inlined: a
+            # share is never negative); assignments only raise it.
             if mode == 0:
                 key = load
             elif mode == 1:
                 key = load - cap
             elif mode == 2:
-                key = _ordinal(load / cap)
+                key = _from_bytes(_pack_double(load / cap))
             elif mode == 3:
                 key = slot.idle
             elif mode == 4:
                 key = _ordinal(load / kind.weight(slot.id))
             else:
                 level = slot.skills.get(kind.skill, 0) if kind.skill is not None else 0
-                key = (-level << _SHARE_BITS) | _ordinal(load / cap)
+                key = (-level << _SHARE_BITS) | _from_bytes(_pack_double(load / cap))
             now = (key << bits) | slot.rank
             if entry == now:
-                # Every member of this heap has the skills and a language the work needs.
+                # Every member of this heap has the skills and a language the work needs, and
+                # this one has room.
+                if at is not None:
+                    self._give(slot, units, at)
                 return slot, looked + 1
             if entry > now or entry == moved:
                 pop(heap)  # a fresher entry (pushed when the key dropped) or a twin is below
@@ -818,20 +828,6 @@ class AgentPool:
             moved = entry
             replace(heap, now)  # its key grew: move down
         return None, looked
-
-    def _take(self, need: Need, strategy: BuiltinStrategy, at: datetime) -> tuple[str | None, int]:
-        """``choose`` among online agents, then ``assign`` the work to the agent chosen at ``at``
-        (internal: for the router's backlog, with ``at`` aware and a heap-ranked strategy)."""
-        kind = self._kind_of(need, strategy, AgentStatus.ONLINE)
-        slot, looked = self._best(kind)
-        if slot is None:
-            return None, looked
-        # The chosen agent works the channel and has room (it is in the heap and was checked).
-        instant = self._at
-        if at is not instant[0]:
-            instant = self._instant(at)
-        self._give(slot, kind.units, instant)
-        return slot.id, looked
 
     def _round_robin(
         self, need: Need, need_units: int, status: AgentStatus, after: str | None

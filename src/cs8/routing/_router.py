@@ -1105,7 +1105,9 @@ class Router:
         keep = decisions.append
         get_handoff = handoffs.get if handoffs else None
         fast = not self.explain and not self.away_fallback
-        take = pool._take  # choose among online agents, then assign
+        serve = pool._serve  # choose among online agents, then assign at now
+        instant = pool._instant(now)
+        online = AgentStatus.ONLINE
         new = _new_object
         draft_type = _DecisionDraft
         decision_type = RoutingDecision
@@ -1128,7 +1130,8 @@ class Router:
             # _decide's fast path, inlined (the same outcome and trace).
             channel = ticket.channel
             need = prep.needs.get(channel) or prep.need(channel)
-            pick, found = take(need, prep.strategy, now)  # type: ignore[arg-type]
+            slot, found = serve(need, prep.strategy, online, instant)  # type: ignore[arg-type]
+            pick = None if slot is None else slot.id
             text = prep.filters[channel]
             if pick is None:
                 trace = (*plan[1], text, prep.waiting)
