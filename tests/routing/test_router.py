@@ -524,6 +524,15 @@ def test_assign_rejects_duplicate_ticket_ids() -> None:
         Router().assign([ticket("T"), ticket("T")], [], now=T0)
 
 
+@pytest.mark.parametrize("explain", [True, False])
+def test_assign_names_a_backlog_entry_or_customer_of_the_wrong_type(explain: bool) -> None:
+    router = Router(explain=explain)
+    with pytest.raises(InvalidValueError, match="ticket must be a Ticket, got 'T2'"):
+        router.assign([ticket("T1"), "T2"], [], now=T0)  # type: ignore[list-item]
+    with pytest.raises(InvalidValueError, match="customer must be a Customer or None, got 'vip'"):
+        router.assign([ticket("T1")], [], now=T0, customers={"C1": "vip"})  # type: ignore[dict-item]
+
+
 def test_assign_carries_handoff_contexts() -> None:
     ctx = handoff_context("C1", tickets=[ticket()])
     result = Router().assign([ticket()], [Agent(id="a")], now=T0, handoffs={"C1": ctx})

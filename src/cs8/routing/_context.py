@@ -598,6 +598,47 @@ def check_context(ticket: object, customer: object) -> None:
         )
 
 
+class ScratchContext(RoutingContext):
+    """A :class:`RoutingContext` whose ticket and customer the router refills for each ticket of a
+    backlog (internal: plain rule sets read it; no plugin sees it and no plan keeps it).
+
+    Writable by plain attribute assignment, which is one bytecode where a frozen slot's setter is
+    a call.
+
+    Example:
+        >>> from datetime import datetime, timezone
+        >>> from cs8 import Ticket
+        >>> t0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+        >>> ctx = scratch_context(t0, timezone.utc)
+        >>> ctx.ticket = Ticket(id="T1", customer_id="C1", channel="chat", created_at=t0)
+        >>> ctx.ticket.id, isinstance(ctx, RoutingContext)
+        ('T1', True)
+    """
+
+    __slots__ = ()
+    # Both: they share one type slot, which stays the fast generic one only if neither is Python.
+    __setattr__ = object.__setattr__
+    __delattr__ = object.__delattr__
+
+
+def scratch_context(now: datetime, timezone: tzinfo) -> ScratchContext:
+    """A :class:`ScratchContext` at ``now`` (aware stdlib) in ``timezone``, holding a placeholder
+    ticket and no customer."""
+    ctx = _new(ScratchContext)
+    set_ticket(ctx, _PLACEHOLDER)
+    _set_now(ctx, now)
+    set_customer(ctx, None)
+    _set_sla(ctx, _NO_SLA)
+    _set_timezone(ctx, timezone)
+    _set_local(ctx, None)
+    return ctx
+
+
+_PLACEHOLDER = Ticket(
+    id="-", customer_id="-", channel=Channel.EMAIL, created_at=datetime(2000, 1, 1, tzinfo=UTC)
+)
+
+
 def fast_context(
     ticket: Ticket,
     now: datetime,

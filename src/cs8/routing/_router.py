@@ -30,11 +30,11 @@ from cs8.exceptions import InvalidValueError
 from cs8.routing._context import (
     _NO_SLA,
     RoutingContext,
+    ScratchContext,
     SlaInput,
     check_context,
     fast_context,
-    set_customer,
-    set_ticket,
+    scratch_context,
 )
 from cs8.routing._handoff import HandoffContext
 from cs8.routing._plugins import Strategy
@@ -546,10 +546,6 @@ def _why(rule: RoutingRule, ctx: RoutingContext, detailed: bool) -> str:
 
 
 _INF = math.inf
-# The ticket a scratch context holds before the first ticket of a backlog is put in it.
-_SCRATCH_TICKET = Ticket(
-    id="-", customer_id="-", channel=Channel.EMAIL, created_at=datetime(2000, 1, 1, tzinfo=UTC)
-)
 _RANK: dict[Priority, int] = {p: p.rank for p in Priority}
 _BUILTIN_TYPES = (LeastBusy, LongestIdle, RoundRobin, MostSkilled, Weighted)
 _CACHE_SIZE = 4096
@@ -1042,53 +1038,50 @@ class Router:
         # Per ticket, in parallel lists: the ticket, its customer, its context (or None: what it
         # is made of is kept), its plan (shared by tickets alike), and the parts of its queue key
         # that are not in the plan (strings and numbers only: nothing for the garbage collector).
-        ticket_list: list[Ticket] = []
-        customer_list: list[Customer | None] = []
-        contexts: list[RoutingContext | None] = []
+        ticket_list = list(tickets)
+        for ticket in ticket_list:
+            if type(ticket) is not Ticket:
+                check_context(ticket, None)  # raises for anything but a Ticket
+        ids = [ticket.id for ticket in ticket_list]
+        if len(set(ids)) < len(ids):
+            seen: set[str] = set()
+            for ticket_id in ids:
+                if ticket_id in seen:
+                    raise InvalidValueError(f"Router.assign: two tickets have id {ticket_id!r}")
+                seen.add(ticket_id)
+        if customers:
+            get_customer = customers.get
+            customer_list = [get_customer(ticket.customer_id) for ticket in ticket_list]
+        else:
+            customer_list = [None] * len(ticket_list)
+        contexts: list[RoutingContext | None] = [None] * len(ticket_list)
         plans: list[_Plan] = []
-        ids: list[str] = []
-        stamps: list[float] = []
-        keep_ticket = ticket_list.append
-        keep_customer = customer_list.append
-        keep_context = contexts.append
         keep_plan = plans.append
-        keep_id = ids.append
-        keep_stamp = stamps.append
-        seen: set[str] = set()
-        add = seen.add
         plan_for = self._plan
-        get_customer = customers.get if customers else None
         get_clocks = sla.get if sla else None
         timezone = self.timezone
         basis = (now, timezone)
         # Remembered plans from plain rules: the rules read one scratch context, refilled for
         # each ticket (no plugin sees it, no plan keeps it); a decision builds its own context
         # when it is read.
-        scratch: RoutingContext | None = None
+        scratch: ScratchContext | None = None
         if self._memo_plans and self.rules._memo is not None:
-            scratch = fast_context(_SCRATCH_TICKET, now, None, None, timezone)
+            scratch = scratch_context(now, timezone)
         planned = self._planned
-        for ticket in tickets:
-            ticket_id = ticket.id
-            if ticket_id in seen:
-                raise InvalidValueError(f"Router.assign: two tickets have id {ticket_id!r}")
-            add(ticket_id)
-            customer = get_customer(ticket.customer_id) if get_customer else None
-            clocks = get_clocks(ticket_id) if get_clocks else None
+        for position, ticket in enumerate(ticket_list):
+            customer = customer_list[position]
+            clocks = get_clocks(ids[position]) if get_clocks else None
             if scratch is not None and clocks is None:
-                check_context(ticket, customer)
-                set_ticket(scratch, ticket)
-                set_customer(scratch, customer)
-                plan = planned(scratch)
-                keep_context(None)
+                if customer is not None and type(customer) is not Customer:
+                    check_context(ticket, customer)  # raises for anything but a Customer
+                scratch.ticket = ticket  # type: ignore[misc]
+                scratch.customer = customer  # type: ignore[misc]
+                keep_plan(planned(scratch))
             else:
                 ctx, plan = plan_for(ticket, now, customer, clocks)
-                keep_context(ctx)
-            keep_ticket(ticket)
-            keep_customer(customer)
-            keep_plan(plan)
-            keep_id(ticket_id)
-            keep_stamp(ticket.created_at.timestamp())
+                contexts[position] = ctx
+                keep_plan(plan)
+        stamps = [ticket.created_at.timestamp() for ticket in ticket_list]
         # Queue order (queue_key: priority, SLA due time, age, id; ids are unique, so it is total)
         # by stable sorts on one part at a time, from the last part to the first: each sort
         # compares plain strings or numbers, far faster than comparing tuples.
