@@ -30,7 +30,6 @@ from cs8.exceptions import InvalidValueError
 from cs8.routing._context import (
     _NO_SLA,
     RoutingContext,
-    ScratchContext,
     SlaInput,
     check_context,
     fast_context,
@@ -546,6 +545,12 @@ def _why(rule: RoutingRule, ctx: RoutingContext, detailed: bool) -> str:
 
 
 _INF = math.inf
+
+
+def _no_key(ctx: RoutingContext) -> None:
+    return None
+
+
 _RANK: dict[Priority, int] = {p: p.rank for p in Priority}
 _BUILTIN_TYPES = (LeastBusy, LongestIdle, RoundRobin, MostSkilled, Weighted)
 _CACHE_SIZE = 4096
@@ -631,6 +636,12 @@ class Router:
         tuple[RoutingRule | None, RuleActions, _Plan],
     ] = attrs.field(factory=dict, init=False, eq=False, hash=False, repr=False)
     _memo_plans: bool = attrs.field(default=False, init=False, eq=False, hash=False, repr=False)
+    # With remembered plans and a rule set that remembers its first matches: (the values its
+    # rules read, the base priority) -> the plan, for actions without escalation steps (which
+    # also depend on the time waited). One lookup then plans a ticket.
+    _shapes: dict[tuple[object, Priority], _Plan] = attrs.field(
+        factory=dict, init=False, eq=False, hash=False, repr=False
+    )
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(
@@ -724,6 +735,16 @@ class Router:
         now = ctx.now
         rule, actions = self.rules._lookup(ctx)
         if self._memo_plans and ctx.sla is _NO_SLA:
+            memo = self.rules._memo
+            if memo is not None and not actions.escalation:
+                shape = (memo[0](ctx), ticket.current_priority)
+                plan = self._shapes.get(shape)
+                if plan is None:
+                    plan = self._plan_slow(ctx, rule, actions)
+                    if len(self._shapes) >= _PLAN_CACHE_SIZE:
+                        self._shapes.clear()
+                    self._shapes[shape] = plan
+                return plan
             # Without SLA clocks, explain, matrix, adjustments or ageing, the plan follows from
             # the rule, the actions, the ticket's priority and, for escalation steps counted in
             # calendar time, how long the ticket has waited: tickets alike share one plan.
@@ -1064,10 +1085,11 @@ class Router:
         # Remembered plans from plain rules: the rules read one scratch context, refilled for
         # each ticket (no plugin sees it, no plan keeps it); a decision builds its own context
         # when it is read.
-        scratch: ScratchContext | None = None
-        if self._memo_plans and self.rules._memo is not None:
-            scratch = scratch_context(now, timezone)
+        memo = self.rules._memo if self._memo_plans else None
+        scratch = None if memo is None else scratch_context(now, timezone)
+        key_of = _no_key if memo is None else memo[0]
         planned = self._planned
+        shapes = self._shapes.get
         for position, ticket in enumerate(ticket_list):
             customer = customer_list[position]
             clocks = get_clocks(ids[position]) if get_clocks else None
@@ -1076,7 +1098,9 @@ class Router:
                     check_context(ticket, customer)  # raises for anything but a Customer
                 scratch.ticket = ticket  # type: ignore[misc]
                 scratch.customer = customer  # type: ignore[misc]
-                keep_plan(planned(scratch))
+                # _planned's first step, inlined: a ticket shaped like one seen before.
+                plan = shapes((key_of(scratch), ticket.current_priority))
+                keep_plan(planned(scratch) if plan is None else plan)
             else:
                 ctx, plan = plan_for(ticket, now, customer, clocks)
                 contexts[position] = ctx
