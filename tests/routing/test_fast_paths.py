@@ -265,10 +265,10 @@ def test_new_decision_equals_the_checked_constructor(
     slow = RoutingDecision(**fields)  # type: ignore[arg-type]
     assert [getattr(slow, name) for name in fields] == [getattr(fast, name) for name in fields]
     assert (slow, hash(slow), repr(slow)) == (fast, hash(fast), repr(fast))
-    # Every constructor argument but the three a backlog's lazy context is built from.
-    lazy = ["_ticket", "_customer", "_basis"]
+    # Every constructor argument but the six a backlog's lazy context and trace are built from.
+    lazy = ["_ticket", "_customer", "_basis", "_lines", "_prep", "_found"]
     assert [*fields, *lazy] == [a.alias for a in attrs.fields(RoutingDecision)]
-    assert [getattr(fast, name) for name in lazy] == [None, None, None]
+    assert [getattr(fast, name) for name in lazy] == [None, None, None, None, None, 0]
 
 
 @given(routers, backlogs)
@@ -324,3 +324,24 @@ def test_decisions_filled_as_drafts_are_frozen_weakly_referable_routing_decision
             d.agent_id = "a2"  # type: ignore[misc]
         assert d == attrs.evolve(d)
         assert hash(d) == hash(attrs.evolve(d))
+
+
+def test_a_backlogs_traces_are_built_when_read_and_count_everywhere() -> None:
+    import pickle
+
+    tickets = [
+        Ticket(id=f"T{i}", customer_id="C1", channel="email", created_at=T0) for i in range(3)
+    ]
+    router = Router(explain=False)
+    first = router.assign(tickets, [Agent(id="a1", capacity=2)], now=T0).decisions
+    second = router.assign(tickets, [Agent(id="a1", capacity=2)], now=T0).decisions
+    expected = router.route(tickets[0], [Agent(id="a1", capacity=2)], now=T0).trace
+    assert hash(first[0]) == hash(second[0])  # hashing reads the trace
+    assert first == second
+    assert first[0].trace == expected
+    assert (first[0]._lines, first[0]._prep) == (None, None)  # let go once the trace is built
+    assert "looked at" in repr(second[1])
+    assert second[2].trace[-1].startswith("strategy least_busy: nobody eligible")
+    assert pickle.loads(pickle.dumps(first[1])).trace == first[1].trace
+    assert attrs.evolve(second[0]).trace == expected
+    assert first[0] != attrs.evolve(first[0], trace=("another trace",))

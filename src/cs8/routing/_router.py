@@ -72,7 +72,6 @@ class _Prepared:
 
     __slots__ = (
         "actions",
-        "chose",
         "filters",
         "lines",
         "name",
@@ -105,8 +104,6 @@ class _Prepared:
         self.notes: dict[tuple[Priority, str], tuple[Priority, str]] = {}
         # (escalation step, time waited as text, priority) -> trace line.
         self.lines: dict[tuple[int, str, Priority], str] = {}
-        # agent id -> the strategy's trace line choosing it (shared by its decisions).
-        self.chose: dict[str, str] = {}
 
     def need(self, channel: Channel) -> Need:
         found = self.needs.get(channel)
@@ -215,6 +212,11 @@ class RoutingDecision(_WeakReferable):
     _basis: tuple[datetime, tzinfo] | None = attrs.field(
         default=None, eq=False, repr=False, alias="_basis"
     )
+    # Router.assign's fast path leaves ``trace`` empty (None) and keeps what it is made of: the
+    # plan's lines, the prepared actions and how many agents were looked at (see _LazyTrace).
+    _lines: tuple[str, ...] | None = attrs.field(default=None, eq=False, repr=False, alias="_lines")
+    _prep: _Prepared | None = attrs.field(default=None, eq=False, repr=False, alias="_prep")
+    _found: int = attrs.field(default=0, eq=False, repr=False, alias="_found")
 
     @property
     def context(self) -> RoutingContext | None:
@@ -290,6 +292,56 @@ class RoutingDecision(_WeakReferable):
         }
 
 
+def _simple_trace(
+    lines: tuple[str, ...], prep: _Prepared, channel: Channel, pick: str | None, found: int
+) -> tuple[str, ...]:
+    """The trace of a decision by a built-in strategy without preferred agents or explanation:
+    the plan's lines, the filters and how many agents were looked at, the choice."""
+    text = prep.filters[channel]
+    if pick is None:
+        return (*lines, text, prep.waiting)
+    return (
+        *lines,
+        f"{text}; {found} agent(s) looked at",
+        f"strategy {prep.name}: chose {pick}; tie-break: {prep.tie_break}",
+    )
+
+
+class _LazyTrace:
+    """``RoutingDecision.trace``, read through the slot (internal).
+
+    A decision from ``Router.assign``'s fast path holds ``None`` in the slot and builds its
+    trace when it is first read (equality, hashing, ``repr``, ``attrs.evolve`` and pickling
+    all read it): a backlog then makes one object per decision for the garbage collector
+    instead of two, and no text for traces nobody reads.
+    """
+
+    __slots__ = ("slot",)
+
+    def __init__(self, slot: Any) -> None:
+        self.slot = slot
+
+    def __get__(self, obj: RoutingDecision | None, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        trace = self.slot.__get__(obj, owner)
+        if trace is None:
+            ticket, prep, lines = obj._ticket, obj._prep, obj._lines
+            if ticket is None or prep is None or lines is None:  # pragma: no cover - defensive
+                raise AttributeError("RoutingDecision.trace was never set")
+            trace = _simple_trace(lines, prep, ticket.channel, obj.agent_id, obj._found)
+            self.slot.__set__(obj, trace)  # built once; what it was made of is let go
+            _set_lines(obj, None)
+            _set_prep(obj, None)
+        return trace
+
+    def __set__(self, obj: RoutingDecision, value: tuple[str, ...]) -> None:
+        self.slot.__set__(obj, value)
+
+
+type.__setattr__(RoutingDecision, "trace", _LazyTrace(vars(RoutingDecision)["trace"]))
+
+
 class _DecisionDraft(_WeakReferable):
     """A :class:`RoutingDecision` being filled (internal): the same slots, writable by plain
     attribute assignment (one bytecode each, where the frozen class's slot setters are calls);
@@ -298,7 +350,10 @@ class _DecisionDraft(_WeakReferable):
     __slots__ = RoutingDecision.__slots__
 
 
-_set_context = vars(RoutingDecision)["_context"].__set__  # the frozen slot's own setter
+# The frozen slots' own setters, for what a decision builds when first read.
+_set_context = vars(RoutingDecision)["_context"].__set__
+_set_lines = vars(RoutingDecision)["_lines"].__set__
+_set_prep = vars(RoutingDecision)["_prep"].__set__
 
 
 def _new_decision(
@@ -341,6 +396,9 @@ def _new_decision(
     d._ticket = ticket
     d._customer = customer
     d._basis = basis
+    d._lines = None
+    d._prep = None
+    d._found = 0
     d.__class__ = RoutingDecision
     return d  # type: ignore[no-any-return]
 
@@ -915,15 +973,7 @@ class Router:
         if prep.simple and not self.explain and not self.away_fallback:
             # The common case, with the same outcome and trace as the general path below.
             pick, found = pool.choose(need, prep.strategy, AgentStatus.ONLINE)  # type: ignore[arg-type]
-            text = prep.filters[channel]
-            if pick is None:
-                trace = (*plan[1], text, prep.waiting)
-            else:
-                trace = (
-                    *plan[1],
-                    f"{text}; {found} agent(s) looked at",
-                    f"strategy {prep.name}: chose {pick}; tie-break: {prep.tie_break}",
-                )
+            trace = _simple_trace(plan[1], prep, channel, pick, found)
             return _planned_decision(plan, ticket.id, pick, trace, ctx, handoff, state)
         lines = list(plan[1])
         preferred = actions.preferred_agents
@@ -1148,27 +1198,13 @@ class Router:
             channel = ticket.channel
             need = prep.needs.get(channel) or prep.need(channel)
             slot, found = serve(need, prep.strategy, online, instant)  # type: ignore[arg-type]
-            pick = None if slot is None else slot.id
-            text = prep.filters[channel]
-            if pick is None:
-                trace = (*plan[1], text, prep.waiting)
-            else:
-                chose = prep.chose
-                line = chose.get(pick)
-                if line is None:
-                    if len(chose) >= _CACHE_SIZE:
-                        chose.clear()
-                    line = chose[pick] = (
-                        f"strategy {prep.name}: chose {pick}; tie-break: {prep.tie_break}"
-                    )
-                trace = (*plan[1], f"{text}; {found} agent(s) looked at", line)
             actions = prep.actions
             d: Any = new(draft_type)  # _new_decision, inlined
             d.ticket_id = ids[position]
-            d.agent_id = pick
+            d.agent_id = None if slot is None else slot.id
             d.queue = actions.queue
             d.priority = plan[3]
-            d.trace = trace
+            d.trace = None  # built when first read (_LazyTrace), from the last three slots
             d.rule = plan[2]
             d.strategy = prep.name
             d.escalation_step = plan[4]
@@ -1181,6 +1217,9 @@ class Router:
             d._ticket = ticket
             d._customer = customer_list[position]
             d._basis = basis
+            d._lines = plan[1]
+            d._prep = prep
+            d._found = found
             d.__class__ = decision_type
             keep(d)
         return AssignmentResult(decisions=tuple(decisions), loads=pool.loads, state=current)
