@@ -438,7 +438,8 @@ class Ticket:
     @property
     def _facts(self) -> _Facts:
         # A plain slot, not functools.cached_property: on a slotted attrs class that adds a
-        # __getattr__ hook, which slows every attribute read of every ticket.
+        # __getattr__ hook, which slows every attribute read of every ticket. The properties
+        # below read the slot first (``self._facts_cache or self._facts``): one call, not two.
         facts = self._facts_cache
         if facts is None:
             facts = self._derive_facts()
@@ -513,67 +514,67 @@ class Ticket:
     @property
     def status(self) -> TicketStatus:
         """The status after the last event (``NEW`` when there is no status change)."""
-        return self._facts.status
+        return (self._facts_cache or self._facts).status
 
     @property
     def current_priority(self) -> Priority:
         """The priority after the last event (``priority`` is the priority at creation)."""
-        return self._facts.priority
+        return (self._facts_cache or self._facts).priority
 
     @property
     def assignee(self) -> str | None:
         """The agent holding the ticket after the last event, if any."""
-        return self._facts.assignee
+        return (self._facts_cache or self._facts).assignee
 
     @property
     def group(self) -> str | None:
         """The group of the latest assignment that named one, if any."""
-        return self._facts.group
+        return (self._facts_cache or self._facts).group
 
     @property
     def first_reply_at(self) -> datetime | None:
         """When the first public agent message was sent, if one was."""
-        return self._facts.first_reply_at
+        return (self._facts_cache or self._facts).first_reply_at
 
     @property
     def last_public_agent_reply_at(self) -> datetime | None:
         """When the latest public agent message was sent, if one was."""
-        return self._facts.last_public_agent_reply_at
+        return (self._facts_cache or self._facts).last_public_agent_reply_at
 
     @property
     def public_agent_replies(self) -> int:
         """How many public agent messages the ticket has."""
-        return self._facts.public_agent_replies
+        return (self._facts_cache or self._facts).public_agent_replies
 
     @property
     def solved_at(self) -> datetime | None:
         """When the ticket was first solved (or closed without a solve), if it was."""
-        return self._facts.solved_at
+        return (self._facts_cache or self._facts).solved_at
 
     @property
     def last_solved_at(self) -> datetime | None:
         """When the ticket was last moved into ``SOLVED`` (or closed from open), if it was."""
-        return self._facts.last_solved_at
+        return (self._facts_cache or self._facts).last_solved_at
 
     @property
     def closed_at(self) -> datetime | None:
         """When the ticket was first closed, if it was."""
-        return self._facts.closed_at
+        return (self._facts_cache or self._facts).closed_at
 
     @property
     def reopen_count(self) -> int:
         """How many times the ticket went from ``SOLVED``/``CLOSED`` back to an open status."""
-        return self._facts.reopen_count
+        return (self._facts_cache or self._facts).reopen_count
 
     @property
     def awaiting_reply(self) -> tuple[datetime, ...]:
         """Times of public customer messages sent after the latest public agent reply."""
-        return self._facts.awaiting_reply
+        return (self._facts_cache or self._facts).awaiting_reply
 
     @property
     def is_open(self) -> bool:
         """Whether the ticket's current status is an open one."""
-        return self._facts.status.is_open
+        return (self._facts_cache or self._facts).status.is_open
 
     def _check_not_before_creation(self, t: datetime, what: str) -> datetime:
         from cs8._time import require_aware
