@@ -206,6 +206,10 @@ def _unremembered_plan(
     return ctx, router._plan_slow(ctx, rule, actions if rule is None else rule.actions)
 
 
+def _unremembered_planned(router: Router, ctx: RoutingContext) -> _router._Plan:
+    return _unremembered_plan(router, ctx.ticket, ctx.now, ctx.customer, None)[1]
+
+
 @given(routers, workforce(), backlogs)
 def test_fast_paths_decide_and_explain_as_the_general_path(
     router: Router, staff: list[Agent], rows: list[tuple[str, str | None, str, int]]
@@ -226,6 +230,7 @@ def test_fast_paths_decide_and_explain_as_the_general_path(
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(_router._Prepared, "__init__", _general_path_only(_router._Prepared.__init__))
         patch.setattr(Router, "_plan", _unremembered_plan)
+        patch.setattr(Router, "_planned", _unremembered_planned)
         slow = slow_router.assign(tickets, staff, now=T0)
     assert [(d, d.trace) for d in slow.decisions] == [(d, d.trace) for d in fast.decisions]
     assert (slow.loads, slow.state) == (fast.loads, fast.state)

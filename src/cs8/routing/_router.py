@@ -695,10 +695,14 @@ class Router:
     ] = attrs.field(factory=dict, init=False, eq=False, hash=False, repr=False)
     _memo_plans: bool = attrs.field(default=False, init=False, eq=False, hash=False, repr=False)
     # With remembered plans and a rule set that remembers its first matches: (the values its
-    # rules read, the base priority) -> the plan, for actions without escalation steps (which
-    # also depend on the time waited). One lookup then plans a ticket.
-    _shapes: dict[tuple[object, Priority], _Plan] = attrs.field(
+    # rules read, the base priority) -> the plan; for actions with escalation steps counted in
+    # calendar time, that shape is in _waits and the key also holds the time waited. One or two
+    # lookups then plan a ticket.
+    _shapes: dict[tuple[object, ...], _Plan] = attrs.field(
         factory=dict, init=False, eq=False, hash=False, repr=False
+    )
+    _waits: set[tuple[object, ...]] = attrs.field(
+        factory=set, init=False, eq=False, hash=False, repr=False
     )
 
     def __attrs_post_init__(self) -> None:
@@ -793,9 +797,20 @@ class Router:
         now = ctx.now
         rule, actions = self.rules._lookup(ctx)
         if self._memo_plans and ctx.sla is _NO_SLA:
+            # Without SLA clocks, explain, matrix, adjustments or ageing, the plan follows from
+            # the rule, the actions, the ticket's priority and, for escalation steps counted in
+            # calendar time, how long the ticket has waited: tickets alike share one plan.
+            waited: timedelta | None = None
+            if actions.escalation:
+                if self.calendar is not None and any(s.business_hours for s in actions.escalation):
+                    return self._plan_slow(ctx, rule, actions)
+                waited = now - ticket.created_at
             memo = self.rules._memo
-            if memo is not None and not actions.escalation:
-                shape = (memo[0](ctx), ticket.current_priority)
+            if memo is not None:  # by the values the rules read (see _shapes)
+                shape: tuple[object, ...] = (memo[0](ctx), ticket.current_priority)
+                if waited is not None:
+                    self._waits.add(shape)
+                    shape = (*shape, waited)
                 plan = self._shapes.get(shape)
                 if plan is None:
                     plan = self._plan_slow(ctx, rule, actions)
@@ -803,20 +818,7 @@ class Router:
                         self._shapes.clear()
                     self._shapes[shape] = plan
                 return plan
-            # Without SLA clocks, explain, matrix, adjustments or ageing, the plan follows from
-            # the rule, the actions, the ticket's priority and, for escalation steps counted in
-            # calendar time, how long the ticket has waited: tickets alike share one plan.
-            if not actions.escalation:
-                key: tuple[int, int, Priority, timedelta | None] = (
-                    id(rule),
-                    id(actions),
-                    ticket.current_priority,
-                    None,
-                )
-            elif self.calendar is None or not any(s.business_hours for s in actions.escalation):
-                key = (id(rule), id(actions), ticket.current_priority, now - ticket.created_at)
-            else:
-                return self._plan_slow(ctx, rule, actions)
+            key = (id(rule), id(actions), ticket.current_priority, waited)
             known = self._plans.get(key)
             if known is None or known[0] is not rule or known[1] is not actions:
                 plan = self._plan_slow(ctx, rule, actions)
@@ -1140,6 +1142,7 @@ class Router:
         key_of = _no_key if memo is None else memo[0]
         planned = self._planned
         shapes = self._shapes.get
+        waits = self._waits
         for position, ticket in enumerate(ticket_list):
             customer = customer_list[position]
             clocks = get_clocks(ids[position]) if get_clocks else None
@@ -1149,7 +1152,10 @@ class Router:
                 scratch.ticket = ticket  # type: ignore[misc]
                 scratch.customer = customer  # type: ignore[misc]
                 # _planned's first step, inlined: a ticket shaped like one seen before.
-                plan = shapes((key_of(scratch), ticket.current_priority))
+                shape = (key_of(scratch), ticket.current_priority)
+                plan = shapes(shape)
+                if plan is None and shape in waits:
+                    plan = shapes((*shape, now - ticket.created_at))
                 keep_plan(planned(scratch) if plan is None else plan)
             else:
                 ctx, plan = plan_for(ticket, now, customer, clocks)
