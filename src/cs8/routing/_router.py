@@ -72,8 +72,10 @@ class _Prepared:
 
     __slots__ = (
         "actions",
+        "chose",
         "filters",
         "lines",
+        "looked",
         "name",
         "needs",
         "notes",
@@ -104,6 +106,10 @@ class _Prepared:
         self.notes: dict[tuple[Priority, str], tuple[Priority, str]] = {}
         # (escalation step, time waited as text, priority) -> trace line.
         self.lines: dict[tuple[int, str, Priority], str] = {}
+        # Trace lines shared by decisions: agent id -> the strategy's line choosing it; (channel,
+        # agents looked at) -> the filters' line.
+        self.chose: dict[str, str] = {}
+        self.looked: dict[tuple[Channel, int], str] = {}
 
     def need(self, channel: Channel) -> Need:
         found = self.needs.get(channel)
@@ -297,14 +303,23 @@ def _simple_trace(
 ) -> tuple[str, ...]:
     """The trace of a decision by a built-in strategy without preferred agents or explanation:
     the plan's lines, the filters and how many agents were looked at, the choice."""
-    text = prep.filters[channel]
     if pick is None:
-        return (*lines, text, prep.waiting)
-    return (
-        *lines,
-        f"{text}; {found} agent(s) looked at",
-        f"strategy {prep.name}: chose {pick}; tie-break: {prep.tie_break}",
-    )
+        return (*lines, prep.filters[channel], prep.waiting)
+    looked = prep.looked.get((channel, found))
+    if looked is None:
+        if len(prep.looked) >= _CACHE_SIZE:
+            prep.looked.clear()
+        looked = prep.looked[(channel, found)] = (
+            f"{prep.filters[channel]}; {found} agent(s) looked at"
+        )
+    chose = prep.chose.get(pick)
+    if chose is None:
+        if len(prep.chose) >= _CACHE_SIZE:
+            prep.chose.clear()
+        chose = prep.chose[pick] = (
+            f"strategy {prep.name}: chose {pick}; tie-break: {prep.tie_break}"
+        )
+    return (*lines, looked, chose)
 
 
 class _LazyTrace:
