@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta, tzinfo
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
@@ -58,6 +58,8 @@ from cs8.routing._strategies import (
 )
 
 __all__ = ["AssignmentResult", "Router", "RoutingDecision"]
+
+_K = TypeVar("_K")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -305,21 +307,25 @@ def _simple_trace(
     the plan's lines, the filters and how many agents were looked at, the choice."""
     if pick is None:
         return (*lines, prep.filters[channel], prep.waiting)
-    looked = prep.looked.get((channel, found))
-    if looked is None:
-        if len(prep.looked) >= _CACHE_SIZE:
-            prep.looked.clear()
-        looked = prep.looked[(channel, found)] = (
-            f"{prep.filters[channel]}; {found} agent(s) looked at"
-        )
-    chose = prep.chose.get(pick)
-    if chose is None:
-        if len(prep.chose) >= _CACHE_SIZE:
-            prep.chose.clear()
-        chose = prep.chose[pick] = (
-            f"strategy {prep.name}: chose {pick}; tie-break: {prep.tie_break}"
-        )
+    looked = _line(
+        prep.looked,
+        (channel, found),
+        lambda: f"{prep.filters[channel]}; {found} agent(s) looked at",
+    )
+    chose = _line(
+        prep.chose, pick, lambda: f"strategy {prep.name}: chose {pick}; tie-break: {prep.tie_break}"
+    )
     return (*lines, looked, chose)
+
+
+def _line(cache: dict[_K, str], key: _K, make: Callable[[], str]) -> str:
+    """The trace line remembered under ``key``, made (and remembered, within bounds) if new."""
+    found = cache.get(key)
+    if found is None:
+        if len(cache) >= _CACHE_SIZE:
+            cache.clear()
+        found = cache[key] = make()
+    return found
 
 
 class _LazyTrace:
@@ -887,28 +893,29 @@ class Router:
             found = prep.notes[(base, source)] = _priority_note(actions, base, source)
         priority, note = found
         if step:
-            key = (step, waited, priority)
-            text = prep.lines.get(key)
-            if text is None:
-                if len(prep.lines) >= _CACHE_SIZE:
-                    prep.lines.clear()
-                text = prep.lines[key] = (
-                    f"escalation step {step} of {len(actions.escalation)} in force after "
-                    f"{waited} waiting: queue {actions.queue or 'default'}, priority "
-                    f"{priority.value}, skills {prep.skills_text}"
+            lines.append(
+                _line(
+                    prep.lines,
+                    (step, waited, priority),
+                    lambda: (
+                        f"escalation step {step} of {len(actions.escalation)} in force after "
+                        f"{waited} waiting: queue {actions.queue or 'default'}, priority "
+                        f"{priority.value}, skills {prep.skills_text}"
+                    ),
                 )
-            lines.append(text)
+            )
         elif actions.escalation:
-            key = (0, waited, priority)
-            text = prep.lines.get(key)
-            if text is None:
-                if len(prep.lines) >= _CACHE_SIZE:
-                    prep.lines.clear()
-                text = prep.lines[key] = (
-                    f"escalation: no step yet ({waited} waited, first step after "
-                    f"{_duration(actions.escalation[0].after)})"
+            first = actions.escalation[0].after
+            lines.append(
+                _line(
+                    prep.lines,
+                    (0, waited, priority),
+                    lambda: (
+                        f"escalation: no step yet ({waited} waited, first step after "
+                        f"{_duration(first)})"
+                    ),
                 )
-            lines.append(text)
+            )
 
         due_at = None
         slack = least_slack(ctx.sla) if ctx.sla is not _NO_SLA else None
