@@ -350,3 +350,44 @@ def test_a_backlogs_traces_are_built_when_read_and_count_everywhere() -> None:
     assert pickle.loads(pickle.dumps(first[1])).trace == first[1].trace
     assert attrs.evolve(second[0]).trace == expected
     assert first[0] != attrs.evolve(first[0], trace=("another trace",))
+
+
+def test_traces_read_from_several_threads_at_once_are_all_built() -> None:
+    import sys
+    import threading
+
+    tickets = [
+        Ticket(id=f"T{i}", customer_id="C1", channel="email", created_at=T0) for i in range(5000)
+    ]
+    staff = [Agent(id=f"a{i}", capacity=1000) for i in range(20)]
+    decisions = Router(explain=False).assign(tickets, staff, now=T0).decisions
+    expected = Router(explain=False).assign(tickets, staff, now=T0).decisions
+    errors: list[BaseException] = []
+
+    def read() -> None:
+        for d in decisions:
+            try:
+                d.trace
+            except BaseException as exc:
+                errors.append(exc)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads often, inside the first reads
+    try:
+        threads = [threading.Thread(target=read) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert errors == []
+    assert [d.trace for d in decisions] == [d.trace for d in expected]
+
+
+def test_a_decision_needs_a_tuple_trace() -> None:
+    from cs8.exceptions import InvalidValueError
+    from cs8.routing import RoutingDecision
+
+    with pytest.raises(InvalidValueError, match="trace must be a tuple of lines, got None"):
+        RoutingDecision(ticket_id="T1", agent_id=None, queue=None, priority="normal", trace=None)  # type: ignore[arg-type]

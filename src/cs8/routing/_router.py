@@ -145,6 +145,11 @@ share a rule, actions, priority and escalation step share one plan (see ``Router
 # Results
 
 
+def _check_trace(instance: object, attribute: object, value: object) -> None:
+    if not isinstance(value, tuple):
+        raise InvalidValueError(f"RoutingDecision.trace must be a tuple of lines, got {value!r}")
+
+
 class _WeakReferable:
     """The base of :class:`RoutingDecision`, holding its weak-reference slot (internal).
 
@@ -201,7 +206,7 @@ class RoutingDecision(_WeakReferable):
     agent_id: str | None
     queue: str | None
     priority: Priority
-    trace: tuple[str, ...]
+    trace: tuple[str, ...] = attrs.field(validator=_check_trace)
     rule: str | None = None
     strategy: str = "least_busy"
     escalation_step: int | None = None
@@ -348,8 +353,9 @@ class _LazyTrace:
         trace = self.slot.__get__(obj, owner)
         if trace is None:
             ticket, prep, lines = obj._ticket, obj._prep, obj._lines
-            if ticket is None or prep is None or lines is None:  # pragma: no cover - defensive
-                raise AttributeError("RoutingDecision.trace was never set")
+            if ticket is None or prep is None or lines is None:
+                # Another thread built the trace (it sets the slot before letting the parts go).
+                return self.slot.__get__(obj, owner)
             trace = _simple_trace(lines, prep, ticket.channel, obj.agent_id, obj._found)
             self.slot.__set__(obj, trace)  # built once; what it was made of is let go
             _set_lines(obj, None)
@@ -837,6 +843,7 @@ class Router:
                     plan = self._plan_slow(ctx, rule, actions)
                     if len(self._shapes) >= _PLAN_CACHE_SIZE:
                         self._shapes.clear()
+                        self._waits.clear()
                     self._shapes[shape] = plan
                 return plan
             key = (id(rule), id(actions), ticket.current_priority, waited)
