@@ -62,6 +62,8 @@ __all__ = ["AgentPool", "ChannelWeights", "Need"]
 
 _UNIT = 1000
 _NEG_INF = float("-inf")
+_heappop = heapq.heappop
+_heapreplace = heapq.heapreplace
 _pack_double = struct.Struct(">d").pack
 _from_bytes = int.from_bytes
 
@@ -219,7 +221,7 @@ _HeapKey: TypeAlias = tuple[
 class _Kind:
     """One kind of work's heap in a pool, with what ranking it needs, for the decision loop."""
 
-    __slots__ = ("bits", "heap", "mode", "skill", "status", "strategy", "units", "weight")
+    __slots__ = ("bits", "heap", "mask", "mode", "skill", "status", "strategy", "units", "weight")
 
     def __init__(
         self,
@@ -235,6 +237,7 @@ class _Kind:
         self.status = status
         self.units = units
         self.bits = bits
+        self.mask = (1 << bits) - 1  # an entry's rank bits
         self.skill = need.primary_skill
         self.weight = strategy.weight if isinstance(strategy, Weighted) else _one
         if isinstance(strategy, LeastBusy):
@@ -781,23 +784,21 @@ class AgentPool:
         units = kind.units
         mode = kind.mode
         bits = kind.bits
+        mask = kind.mask
         by_rank = self._by_rank
-        mask = (1 << bits) - 1
         looked = 0
         moved = -1  # the entry last moved down (a second entry equal to it is dropped)
-        pop = heapq.heappop
-        replace = heapq.heapreplace
         while heap:
             entry = heap[0]
             slot = by_rank[entry & mask]
             if slot.status is not status:
-                pop(heap)  # the agent changed status (and was pushed where it belongs now)
+                _heappop(heap)  # the agent changed status (and was pushed where it belongs now)
                 continue
             load = slot.load
             cap = slot.cap
             if (load or not cap) if units < 0 else load + units > cap:
                 looked += 1
-                pop(heap)  # no room: back in when a release gives it room (a fresh entry)
+                _heappop(heap)  # no room: back in when a release gives it room (a fresh entry)
                 continue
             # The agent's entry now (the same number as _Kind.entry, with _ordinal inlined: a
             # share is never negative); assignments only raise it.
@@ -822,11 +823,11 @@ class AgentPool:
                     self._give(slot, units, at)
                 return slot, looked + 1
             if entry > now or entry == moved:
-                pop(heap)  # a fresher entry (pushed when the key dropped) or a twin is below
+                _heappop(heap)  # a fresher entry (pushed when the key dropped) or a twin is below
                 continue
             looked += 1
             moved = entry
-            replace(heap, now)  # its key grew: move down
+            _heapreplace(heap, now)  # its key grew: move down
         return None, looked
 
     def _round_robin(
