@@ -339,11 +339,7 @@ def _room(slot: _Slot, need_units: int) -> bool:
 
 
 def _qualifies(slot: _Slot, need: Need) -> bool:
-    skills = slot.skills
-    for skill, level in need.skills:
-        if skills.get(skill, -1) < level:
-            return False
-    return not need.languages or not need.languages.isdisjoint(slot.languages)
+    return _fits(slot, need.skills, need.languages)
 
 
 class AgentPool:

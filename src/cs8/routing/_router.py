@@ -66,9 +66,6 @@ _K = TypeVar("_K")
 # What is decided before an agent is chosen
 
 
-_NO_ACTIONS = RuleActions()
-
-
 class _Prepared:
     """What the router derives once from one RuleActions value (cached per router)."""
 
@@ -435,15 +432,12 @@ def _planned_decision(
     ticket_id: str,
     agent_id: str | None,
     trace: tuple[str, ...],
-    context: RoutingContext | None,
+    context: RoutingContext,
     handoff: HandoffContext | None,
     state: RoutingState,
-    ticket: Ticket | None = None,
-    customer: Customer | None = None,
-    basis: tuple[datetime, tzinfo] | None = None,
 ) -> RoutingDecision:
     """The decision for a ticket planned as ``plan`` (queue, priority, rule, strategy, step,
-    skills, languages and due time come from the plan)."""
+    skills, languages and due time come from the plan), with its context built."""
     prep = plan[0]
     actions = prep.actions
     return _new_decision(
@@ -461,9 +455,6 @@ def _planned_decision(
         context,
         handoff,
         state,
-        ticket,
-        customer,
-        basis,
     )
 
 
