@@ -813,7 +813,13 @@ class Router:
         ``ctx`` is not kept by a remembered plan)."""
         ticket = ctx.ticket
         now = ctx.now
-        rule, actions = self.rules._lookup(ctx)
+        memo = self.rules._memo
+        read = None
+        if memo is None:
+            rule, actions = self.rules._lookup(ctx)
+        else:  # the values the rules read: the first match's key, and a plan's (see _shapes)
+            read = memo[0](ctx)
+            rule, actions = self.rules._lookup_read(memo[1], read, ctx)
         if self._memo_plans and ctx.sla is _NO_SLA:
             # Without SLA clocks, explain, matrix, adjustments or ageing, the plan follows from
             # the rule, the actions, the ticket's priority and, for escalation steps counted in
@@ -823,9 +829,8 @@ class Router:
                 if self.calendar is not None and any(s.business_hours for s in actions.escalation):
                     return self._plan_slow(ctx, rule, actions)
                 waited = now - ticket.created_at
-            memo = self.rules._memo
-            if memo is not None:  # by the values the rules read (see _shapes)
-                shape: tuple[object, ...] = (memo[0](ctx), ticket.current_priority)
+            if memo is not None:
+                shape: tuple[object, ...] = (read, ticket.current_priority)
                 if waited is not None:
                     self._waits.add(shape)
                     shape = (*shape, waited)

@@ -693,15 +693,22 @@ class RuleSet:
         if memo is None:
             rule = self._scan(ctx)
             return rule, (rule.actions if rule is not None else self.default)
-        key_of, seen = memo
-        key = key_of(ctx)
-        found = seen.get(key)
+        return self._lookup_read(memo[1], memo[0](ctx), ctx)
+
+    def _lookup_read(
+        self,
+        seen: dict[object, tuple[RoutingRule | None, RuleActions]],
+        read: object,
+        ctx: RoutingContext,
+    ) -> tuple[RoutingRule | None, RuleActions]:
+        """``_lookup`` through the memo ``seen``, given what its key function read from ``ctx``."""
+        found = seen.get(read)
         if found is None:
             rule = self._scan(ctx)
             found = (rule, rule.actions if rule is not None else self.default)
             if len(seen) >= _MEMO_SIZE:
                 seen.clear()
-            seen[key] = found
+            seen[read] = found
         return found
 
     def _scan(self, ctx: RoutingContext) -> RoutingRule | None:
