@@ -572,10 +572,9 @@ def resolve_field(ctx: RoutingContext, name: str) -> FieldValue:
 
 _new = object.__new__
 # The slots' own setters: the cheapest way to fill a frozen slotted instance.
-# set_ticket and set_customer also refill the router's scratch context in a backlog.
-set_ticket = RoutingContext.ticket.__set__  # type: ignore[attr-defined]
+_set_ticket = RoutingContext.ticket.__set__  # type: ignore[attr-defined]
 _set_now = RoutingContext.now.__set__  # type: ignore[attr-defined]
-set_customer = RoutingContext.customer.__set__  # type: ignore[union-attr]
+_set_customer = RoutingContext.customer.__set__  # type: ignore[union-attr]
 _set_sla = RoutingContext.sla.__set__  # type: ignore[attr-defined]
 _set_timezone = RoutingContext.timezone.__set__  # type: ignore[attr-defined]
 _set_local = RoutingContext._local_cache.__set__  # type: ignore[union-attr]
@@ -625,12 +624,7 @@ def scratch_context(now: datetime, timezone: tzinfo) -> ScratchContext:
     """A :class:`ScratchContext` at ``now`` (aware stdlib) in ``timezone``, holding a placeholder
     ticket and no customer."""
     ctx = _new(ScratchContext)
-    set_ticket(ctx, _PLACEHOLDER)
-    _set_now(ctx, now)
-    set_customer(ctx, None)
-    _set_sla(ctx, _NO_SLA)
-    _set_timezone(ctx, timezone)
-    _set_local(ctx, None)
+    _fill(ctx, _PLACEHOLDER, now, None, None, timezone)
     return ctx
 
 
@@ -664,10 +658,22 @@ def fast_context(
     """
     check_context(ticket, customer)
     ctx = _new(RoutingContext)
-    set_ticket(ctx, ticket)
+    _fill(ctx, ticket, now, customer, sla, timezone)
+    return ctx
+
+
+def _fill(
+    ctx: RoutingContext,
+    ticket: Ticket,
+    now: datetime,
+    customer: Customer | None,
+    sla: SlaInput,
+    timezone: tzinfo,
+) -> None:
+    """Set every slot of a new context (its local-time cache empty)."""
+    _set_ticket(ctx, ticket)
     _set_now(ctx, now)
-    set_customer(ctx, customer)
+    _set_customer(ctx, customer)
     _set_sla(ctx, _NO_SLA if sla is None else _sla_map(sla))
     _set_timezone(ctx, timezone)
     _set_local(ctx, None)
-    return ctx
