@@ -1,0 +1,485 @@
+"""Tickets as ordered event logs: the events (messages, status, priority and assignment changes) and
+:class:`Ticket`, whose facts (first reply, solves, reopens...) are derived from its log in one pass.
+
+Example:
+    >>> from datetime import datetime, timezone
+    >>> t0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+    >>> ticket = Ticket(id="T1", customer_id="C1", channel="email", created_at=t0)
+    >>> ticket.with_event(StatusChange(at=t0.replace(hour=11))).solved_at.hour
+    11
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any, TypeAlias
+
+import attrs
+
+from cs8._enums import (
+    ActorKind,
+    Channel,
+    Priority,
+    TicketStatus,
+)
+from cs8._fields import (
+    AttributeValue,
+    _frozen_map,
+    _non_empty,
+    _opt_channel,
+    _optional_non_empty,
+    _str_set,
+)
+from cs8._frozen import FrozenDict
+from cs8._time import as_instant, check_aware
+from cs8.exceptions import EventOrderError, InvalidValueError
+
+# --------------------------------------------------------------------------------------------------
+# Ticket events
+
+
+@attrs.frozen(kw_only=True)
+class Message:
+    """A message on a ticket.
+
+    Args:
+        at: When it was sent.
+        author: Who wrote it.
+        author_id: The author's id (agent or customer), if known.
+        public: Whether the customer sees it (internal notes are not public).
+        channel: The channel it went through, when it differs from the ticket's.
+
+    Example:
+        >>> from datetime import datetime, timezone
+        >>> Message(at=datetime(2026, 1, 1, tzinfo=timezone.utc), author="customer").author
+        ActorKind.CUSTOMER
+    """
+
+    at: datetime = attrs.field(converter=as_instant, validator=check_aware)
+    author: ActorKind = attrs.field(default=ActorKind.AGENT, converter=ActorKind)
+    author_id: str | None = None
+    public: bool = True
+    channel: Channel | None = attrs.field(default=None, converter=_opt_channel)
+
+
+@attrs.frozen(kw_only=True)
+class StatusChange:
+    """The ticket moved to ``status``.
+
+    Example:
+        >>> from datetime import datetime, timezone
+        >>> StatusChange(at=datetime(2026, 1, 1, tzinfo=timezone.utc), status="pending").status
+        TicketStatus.PENDING
+    """
+
+    at: datetime = attrs.field(converter=as_instant, validator=check_aware)
+    status: TicketStatus = attrs.field(default=TicketStatus.SOLVED, converter=TicketStatus)
+
+
+@attrs.frozen(kw_only=True)
+class PriorityChange:
+    """The ticket's priority became ``priority``.
+
+    Example:
+        >>> from datetime import datetime, timezone
+        >>> PriorityChange(at=datetime(2026, 1, 1, tzinfo=timezone.utc), priority="urgent").priority
+        Priority.URGENT
+    """
+
+    at: datetime = attrs.field(converter=as_instant, validator=check_aware)
+    priority: Priority = attrs.field(default=Priority.HIGH, converter=Priority)
+
+
+@attrs.frozen(kw_only=True)
+class Assignment:
+    """The ticket was assigned to an agent (``agent_id``) and/or a group; ``None`` unassigns.
+
+    Example:
+        >>> from datetime import datetime, timezone
+        >>> Assignment(at=datetime(2026, 1, 1, tzinfo=timezone.utc), agent_id="a1").agent_id
+        'a1'
+    """
+
+    at: datetime = attrs.field(converter=as_instant, validator=check_aware)
+    agent_id: str | None = attrs.field(default=None, validator=_optional_non_empty)
+    group: str | None = None
+
+
+TicketEvent: TypeAlias = Message | StatusChange | PriorityChange | Assignment
+"""Any event of a ticket's log."""
+
+_EVENT_TYPES = (Message, StatusChange, PriorityChange, Assignment)
+
+
+def _events(values: Iterable[TicketEvent]) -> tuple[TicketEvent, ...]:
+    return tuple(values)
+
+
+# --------------------------------------------------------------------------------------------------
+# Tickets
+
+
+@attrs.frozen
+class _Facts:
+    """Everything derived from a ticket's event log, computed in one pass."""
+
+    first_reply_at: datetime | None
+    last_public_agent_reply_at: datetime | None
+    public_agent_replies: int
+    solved_at: datetime | None
+    last_solved_at: datetime | None
+    closed_at: datetime | None
+    reopen_count: int
+    status: TicketStatus
+    priority: Priority
+    assignee: str | None
+    group: str | None
+    awaiting_reply: tuple[datetime, ...]
+
+
+def _check_events(instance: Ticket, attribute: Any, events: tuple[TicketEvent, ...]) -> None:
+    previous = instance.created_at
+    previous_name = "created_at"
+    for index, event in enumerate(events):
+        if not isinstance(event, _EVENT_TYPES):
+            raise InvalidValueError(
+                f"Ticket.events[{index}] must be a Message, StatusChange, PriorityChange or "
+                f"Assignment, got {event!r} (ticket {instance.id!r})"
+            )
+        if event.at < previous:
+            raise EventOrderError(
+                f"ticket {instance.id!r}: events[{index}] ({type(event).__name__}) at "
+                f"{event.at.isoformat()} is earlier than {previous_name} at {previous.isoformat()}"
+            )
+        previous = event.at
+        previous_name = f"events[{index}]"
+
+
+@attrs.frozen(kw_only=True)
+class Ticket:
+    """A customer's request and its whole history, as an ordered event log.
+
+    The ticket's state at any instant (status, priority, assignee) and every derived fact (first
+    reply, solves, reopens, replies, messages awaiting a reply) is computed from ``events``; nothing is
+    stored twice. Adding an event returns a new ticket.
+
+    Args:
+        id: Unique, non-empty identifier.
+        customer_id: The requester.
+        channel: Where the request came in.
+        created_at: When it was created; the status is ``NEW`` from then until the first change.
+        priority: The priority at creation; later :class:`PriorityChange` events change it.
+        category: Request type (e.g. ``"refund"``), if known.
+        events: The event log, in non-decreasing time order and not before ``created_at``.
+        tags: Free-form labels.
+        language: The customer's language on this ticket, if known.
+        created_by: Who opened the ticket (agent-created tickets are excluded by some KPIs).
+        merged_into: The id of the ticket this one was merged into, if any.
+        attributes: Free-form facts (impact, urgency, order id ...).
+
+    Raises:
+        EventOrderError: If an event is earlier than the one before it or than ``created_at``.
+
+    Example:
+        >>> from datetime import datetime, timedelta, timezone
+        >>> t0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+        >>> h = timedelta(hours=1)
+        >>> ticket = Ticket(id="T1", customer_id="C1", channel="email", created_at=t0, events=(
+        ...     Message(at=t0, author="customer"),
+        ...     Message(at=t0 + h, author="agent", author_id="a1"),
+        ...     StatusChange(at=t0 + 2 * h, status="solved"),
+        ...     StatusChange(at=t0 + 3 * h, status="open"),
+        ...     StatusChange(at=t0 + 4 * h, status="solved"),
+        ... ))
+        >>> ticket.reopen_count, ticket.solved_at.hour, ticket.last_solved_at.hour
+        (1, 11, 13)
+        >>> ticket.status_at(t0 + 3 * h)
+        TicketStatus.OPEN
+    """
+
+    id: str = attrs.field(validator=_non_empty)
+    customer_id: str = attrs.field(validator=_non_empty)
+    channel: Channel = attrs.field(converter=Channel)
+    created_at: datetime = attrs.field(converter=as_instant, validator=check_aware)
+    priority: Priority = attrs.field(default=Priority.NORMAL, converter=Priority)
+    category: str | None = None
+    events: tuple[TicketEvent, ...] = attrs.field(
+        default=(), converter=_events, validator=_check_events
+    )
+    tags: frozenset[str] = attrs.field(factory=frozenset, converter=_str_set)
+    language: str | None = None
+    created_by: ActorKind = attrs.field(default=ActorKind.CUSTOMER, converter=ActorKind)
+    merged_into: str | None = None
+    attributes: FrozenDict[str, AttributeValue] = attrs.field(
+        factory=FrozenDict, converter=_frozen_map
+    )
+    # The facts derived from the event log, computed on first use (not an argument).
+    _facts_cache: _Facts | None = attrs.field(
+        default=None, init=False, eq=False, hash=False, repr=False
+    )
+
+    # ---------------------------------------------------------------- building
+
+    def with_event(self, event: TicketEvent) -> Ticket:
+        """Return a new ticket with ``event`` appended to the log.
+
+        Raises:
+            EventOrderError: If ``event`` is earlier than the last event.
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> t0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+            >>> t = Ticket(id="T1", customer_id="C1", channel="chat", created_at=t0)
+            >>> t.with_event(StatusChange(at=t0, status="open")).status
+            TicketStatus.OPEN
+        """
+        return attrs.evolve(self, events=(*self.events, event))
+
+    def with_events(self, events: Iterable[TicketEvent]) -> Ticket:
+        """Return a new ticket with ``events`` appended to the log, in the order given.
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> t0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+            >>> t = Ticket(id="T1", customer_id="C1", channel="chat", created_at=t0)
+            >>> len(t.with_events([Message(at=t0), Message(at=t0)]).events)
+            2
+        """
+        return attrs.evolve(self, events=(*self.events, *events))
+
+    # ---------------------------------------------------------------- derived facts
+
+    @property
+    def _facts(self) -> _Facts:
+        # A plain slot, not functools.cached_property: on a slotted attrs class that adds a
+        # __getattr__ hook, which slows every attribute read of every ticket. The properties
+        # below read the slot first (``self._facts_cache or self._facts``): one call, not two.
+        facts = self._facts_cache
+        if facts is None:
+            facts = self._derive_facts()
+            object.__setattr__(self, "_facts_cache", facts)
+        return facts
+
+    def _derive_facts(self) -> _Facts:
+        status = TicketStatus.NEW
+        priority = self.priority
+        assignee: str | None = None
+        group: str | None = None
+        first_reply: datetime | None = None
+        last_reply: datetime | None = None
+        replies = 0
+        solved: datetime | None = None
+        last_solved: datetime | None = None
+        closed: datetime | None = None
+        reopens = 0
+        awaiting: list[datetime] = []
+        agent = ActorKind.AGENT
+        customer = ActorKind.CUSTOMER
+        for event in self.events:
+            kind = type(event)
+            if kind is Message:
+                msg: Message = event  # type: ignore[assignment]
+                if msg.public:
+                    if msg.author is agent:
+                        if first_reply is None:
+                            first_reply = msg.at
+                        last_reply = msg.at
+                        replies += 1
+                        awaiting.clear()
+                    elif msg.author is customer:
+                        awaiting.append(msg.at)
+            elif kind is StatusChange:
+                new: TicketStatus = event.status  # type: ignore[union-attr]
+                if new is TicketStatus.SOLVED:
+                    if solved is None:
+                        solved = event.at
+                    if status is not TicketStatus.SOLVED:
+                        last_solved = event.at
+                elif new is TicketStatus.CLOSED:
+                    if closed is None:
+                        closed = event.at
+                    if last_solved is None and status.is_open:
+                        # Closed without passing through solved counts as the solve.
+                        solved = solved or event.at
+                        last_solved = event.at
+                elif not status.is_open:
+                    reopens += 1
+                status = new
+            elif kind is PriorityChange:
+                priority = event.priority  # type: ignore[union-attr]
+            else:
+                assignee = event.agent_id  # type: ignore[union-attr]
+                group = event.group or group  # type: ignore[union-attr]
+        return _Facts(
+            first_reply_at=first_reply,
+            last_public_agent_reply_at=last_reply,
+            public_agent_replies=replies,
+            solved_at=solved,
+            last_solved_at=last_solved,
+            closed_at=closed,
+            reopen_count=reopens,
+            status=status,
+            priority=priority,
+            assignee=assignee,
+            group=group,
+            awaiting_reply=tuple(awaiting),
+        )
+
+    @property
+    def status(self) -> TicketStatus:
+        """The status after the last event (``NEW`` when there is no status change)."""
+        return (self._facts_cache or self._facts).status
+
+    @property
+    def current_priority(self) -> Priority:
+        """The priority after the last event (``priority`` is the priority at creation)."""
+        return (self._facts_cache or self._facts).priority
+
+    @property
+    def assignee(self) -> str | None:
+        """The agent holding the ticket after the last event, if any."""
+        return (self._facts_cache or self._facts).assignee
+
+    @property
+    def group(self) -> str | None:
+        """The group of the latest assignment that named one, if any."""
+        return (self._facts_cache or self._facts).group
+
+    @property
+    def first_reply_at(self) -> datetime | None:
+        """When the first public agent message was sent, if one was."""
+        return (self._facts_cache or self._facts).first_reply_at
+
+    @property
+    def last_public_agent_reply_at(self) -> datetime | None:
+        """When the latest public agent message was sent, if one was."""
+        return (self._facts_cache or self._facts).last_public_agent_reply_at
+
+    @property
+    def public_agent_replies(self) -> int:
+        """How many public agent messages the ticket has."""
+        return (self._facts_cache or self._facts).public_agent_replies
+
+    @property
+    def solved_at(self) -> datetime | None:
+        """When the ticket was first solved (or closed without a solve), if it was."""
+        return (self._facts_cache or self._facts).solved_at
+
+    @property
+    def last_solved_at(self) -> datetime | None:
+        """When the ticket was last moved into ``SOLVED`` (or closed from open), if it was."""
+        return (self._facts_cache or self._facts).last_solved_at
+
+    @property
+    def closed_at(self) -> datetime | None:
+        """When the ticket was first closed, if it was."""
+        return (self._facts_cache or self._facts).closed_at
+
+    @property
+    def reopen_count(self) -> int:
+        """How many times the ticket went from ``SOLVED``/``CLOSED`` back to an open status."""
+        return (self._facts_cache or self._facts).reopen_count
+
+    @property
+    def awaiting_reply(self) -> tuple[datetime, ...]:
+        """Times of public customer messages sent after the latest public agent reply."""
+        return (self._facts_cache or self._facts).awaiting_reply
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the ticket's current status is an open one."""
+        return (self._facts_cache or self._facts).status.is_open
+
+    def _check_not_before_creation(self, t: datetime, what: str) -> datetime:
+        from cs8._time import require_aware
+
+        t = require_aware(t, f"Ticket.{what}(t)", f"ticket {self.id!r}")
+        if t < self.created_at:
+            raise InvalidValueError(
+                f"Ticket.{what}: {t.isoformat()} is before ticket {self.id!r} was created "
+                f"({self.created_at.isoformat()})"
+            )
+        return t
+
+    def status_at(self, t: datetime) -> TicketStatus:
+        """Return the status in force at instant ``t`` (events at ``t`` have taken effect).
+
+        Raises:
+            InvalidValueError: If ``t`` is before the ticket was created.
+            NaiveDatetimeError: If ``t`` has no time zone.
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> t0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+            >>> Ticket(id="T1", customer_id="C1", channel="web", created_at=t0).status_at(t0)
+            TicketStatus.NEW
+        """
+        t = self._check_not_before_creation(t, "status_at")
+        status = TicketStatus.NEW
+        for event in self.events:
+            if event.at > t:
+                break
+            if type(event) is StatusChange:
+                status = event.status
+        return status
+
+    def priority_at(self, t: datetime) -> Priority:
+        """Return the priority in force at instant ``t``.
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> t0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+            >>> Ticket(id="T1", customer_id="C1", channel="web", created_at=t0).priority_at(t0)
+            Priority.NORMAL
+        """
+        t = self._check_not_before_creation(t, "priority_at")
+        priority = self.priority
+        for event in self.events:
+            if event.at > t:
+                break
+            if type(event) is PriorityChange:
+                priority = event.priority
+        return priority
+
+    def assignee_at(self, t: datetime) -> str | None:
+        """Return the agent holding the ticket at instant ``t``, if any.
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> t0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+            >>> t = Ticket(id="T1", customer_id="C1", channel="web", created_at=t0)
+            >>> t.with_event(Assignment(at=t0, agent_id="a7")).assignee_at(t0)
+            'a7'
+        """
+        t = self._check_not_before_creation(t, "assignee_at")
+        assignee: str | None = None
+        for event in self.events:
+            if event.at > t:
+                break
+            if type(event) is Assignment:
+                assignee = event.agent_id
+        return assignee
+
+    def status_intervals(
+        self, until: datetime | None = None
+    ) -> tuple[tuple[datetime, datetime | None, TicketStatus], ...]:
+        """Return ``(start, end, status)`` spans of the status history; the last span ends at ``until``.
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> t0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+            >>> t = Ticket(id="T1", customer_id="C1", channel="web", created_at=t0,
+            ...            events=[StatusChange(at=t0.replace(hour=2), status="solved")])
+            >>> [(s.hour, e.hour if e else None, st.value) for s, e, st in t.status_intervals()]
+            [(0, 2, 'new'), (2, None, 'solved')]
+        """
+        spans: list[tuple[datetime, datetime | None, TicketStatus]] = []
+        start = self.created_at
+        status = TicketStatus.NEW
+        for event in self.events:
+            if type(event) is StatusChange and event.status is not status:
+                spans.append((start, event.at, status))
+                start, status = event.at, event.status
+        spans.append((start, until, status))
+        return tuple(spans)
