@@ -28,6 +28,36 @@ def _optional_non_empty(instance: object, attribute: Any, value: Any) -> None:
         _non_empty(instance, attribute, value)
 
 
+def _optional_str(instance: object, attribute: Any, value: Any) -> None:
+    """attrs validator: ``None`` or a string (a number is not silently made text)."""
+    if value is not None and not isinstance(value, str):
+        raise InvalidValueError(
+            f"{type(instance).__name__}.{attribute.name} must be a string or None, "
+            f"got {value!r}{_where(instance)}"
+        )
+
+
+def _bool(instance: object, attribute: Any, value: Any) -> None:
+    """attrs validator: exactly ``True`` or ``False`` (the text ``"false"`` is not a bool)."""
+    if value is not True and value is not False:
+        raise InvalidValueError(
+            f"{type(instance).__name__}.{attribute.name} must be True or False, "
+            f"got {value!r}{_where(instance)}"
+        )
+
+
+def _check_attributes(instance: object, attribute: Any, value: FrozenDict[Any, Any]) -> None:
+    """attrs validator: string keys and JSON scalar values (str, int, float, bool or None)."""
+    for key, item in value.items():
+        if not isinstance(key, str) or (
+            item is not None and not isinstance(item, str | int | float | bool)
+        ):
+            raise InvalidValueError(
+                f"{type(instance).__name__}.{attribute.name} must map strings to str, int, "
+                f"float, bool or None, got {key!r}: {item!r}{_where(instance)}"
+            )
+
+
 def _frozen_map(value: Mapping[Any, Any] | None) -> FrozenDict[Any, Any]:
     if isinstance(value, FrozenDict):
         return value
@@ -43,7 +73,11 @@ def _iter_values(values: Iterable[Any] | str | None) -> Iterable[Any]:
 
 
 def _str_set(values: Iterable[str] | str | None) -> frozenset[str]:
-    return frozenset(str(v) for v in _iter_values(values))
+    items = frozenset(_iter_values(values))
+    for item in items:
+        if not isinstance(item, str):
+            raise InvalidValueError(f"expected a set of strings, got the element {item!r}")
+    return items
 
 
 def _channel_set(values: Iterable[Channel | str] | str | None) -> frozenset[Channel]:

@@ -32,11 +32,14 @@ from cs8._enums import (
 )
 from cs8._fields import (
     AttributeValue,
+    _bool,
     _channel_set,
+    _check_attributes,
     _frozen_map,
     _int_pair,
     _non_empty,
     _opt_channel,
+    _optional_str,
     _str_set,
 )
 from cs8._frozen import FrozenDict
@@ -93,9 +96,9 @@ class Customer:
     segment: CustomerSegment = attrs.field(
         default=CustomerSegment.ONE_TIME, converter=CustomerSegment
     )
-    name: str | None = None
-    timezone: str | None = None
-    language: str | None = None
+    name: str | None = attrs.field(default=None, validator=_optional_str)
+    timezone: str | None = attrs.field(default=None, validator=_optional_str)
+    language: str | None = attrs.field(default=None, validator=_optional_str)
     acquired_at: datetime | None = attrs.field(
         default=None, converter=as_instant, validator=check_aware
     )
@@ -103,7 +106,7 @@ class Customer:
         default=None, converter=as_instant, validator=check_aware
     )
     attributes: FrozenDict[str, AttributeValue] = attrs.field(
-        factory=FrozenDict, converter=_frozen_map
+        factory=FrozenDict, converter=_frozen_map, validator=_check_attributes
     )
 
 
@@ -174,7 +177,7 @@ class Agent:
     last_assigned_at: datetime | None = attrs.field(
         default=None, converter=as_instant, validator=check_aware
     )
-    team: str | None = None
+    team: str | None = attrs.field(default=None, validator=_optional_str)
     languages: frozenset[str] = attrs.field(factory=frozenset, converter=_str_set)
 
     @property
@@ -192,7 +195,7 @@ class Agent:
 def _check_sentiment(instance: Interaction, attribute: Any, value: float | None) -> None:
     if value is None:
         return
-    if not isinstance(value, int | float) or not -1.0 <= value <= 1.0:
+    if not isinstance(value, int | float) or isinstance(value, bool) or not -1.0 <= value <= 1.0:
         raise InvalidValueError(
             f"Interaction.sentiment must be in [-1, 1], got {value!r}{_where(instance)}"
         )
@@ -242,6 +245,9 @@ class Interaction:
         proactive: The business reached out before the customer asked.
         previous_id: The interaction this one continues (a channel change or a bot handoff).
         sentiment: Sentiment of the contact in [-1, 1], if scored.
+        channel_raw: The channel as the source system named it (``"voice"``, ``"whatsapp"``),
+            kept when a loader mapped it to ``channel`` (``Channel.OTHER`` for names cs8 has no
+            member for).
 
     Raises:
         InvalidValueError: If a duration is negative, the sentiment is outside [-1, 1], or the
@@ -269,15 +275,16 @@ class Interaction:
     )
     direction: Direction = attrs.field(default=Direction.INBOUND, converter=Direction)
     handled_by: ActorKind = attrs.field(default=ActorKind.AGENT, converter=ActorKind)
-    agent_id: str | None = None
-    ticket_id: str | None = None
-    queue: str | None = None
+    agent_id: str | None = attrs.field(default=None, validator=_optional_str)
+    ticket_id: str | None = attrs.field(default=None, validator=_optional_str)
+    queue: str | None = attrs.field(default=None, validator=_optional_str)
     talk_time: timedelta = attrs.field(default=timedelta(0), validator=check_duration)
     hold_time: timedelta = attrs.field(default=timedelta(0), validator=check_duration)
     wrap_time: timedelta = attrs.field(default=timedelta(0), validator=check_duration)
-    proactive: bool = False
-    previous_id: str | None = None
+    proactive: bool = attrs.field(default=False, validator=_bool)
+    previous_id: str | None = attrs.field(default=None, validator=_optional_str)
     sentiment: float | None = attrs.field(default=None, validator=_check_sentiment)
+    channel_raw: str | None = attrs.field(default=None, validator=_optional_str)
 
     def __attrs_post_init__(self) -> None:
         _check_interaction_times(self)
@@ -393,11 +400,11 @@ class SurveyResponse:
     score: int = attrs.field(validator=_check_score)
     at: datetime = attrs.field(converter=as_instant, validator=check_aware)
     scale: tuple[int, int] = attrs.field(converter=_int_pair)
-    customer_id: str | None = None
-    ticket_id: str | None = None
-    agent_id: str | None = None
+    customer_id: str | None = attrs.field(default=None, validator=_optional_str)
+    ticket_id: str | None = attrs.field(default=None, validator=_optional_str)
+    agent_id: str | None = attrs.field(default=None, validator=_optional_str)
     channel: Channel | None = attrs.field(default=None, converter=_opt_channel)
-    comment: str | None = None
+    comment: str | None = attrs.field(default=None, validator=_optional_str)
 
     @scale.default
     def _default_scale(self) -> tuple[int, int]:

@@ -12,8 +12,8 @@ Example:
 """
 
 from cs8.io._common import LoadResult, RejectedRow
+from cs8.io._events import EVENT_COLUMNS
 from cs8.io._readers import (
-    EVENT_COLUMNS,
     ReadOptions,
     read_customers,
     read_interactions,

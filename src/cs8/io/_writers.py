@@ -12,7 +12,7 @@ from typing_extensions import Unpack
 from cs8._models import Customer, Interaction, Order, SurveyResponse, Ticket
 from cs8.exceptions import InvalidValueError
 from cs8.io._common import PathOrFile, data_fields, data_to_text, detect_format, open_text
-from cs8.io._readers import EVENT_COLUMNS
+from cs8.io._events import EVENT_COLUMNS
 from cs8.serialization import EVENT_TAGS, to_data
 
 __all__ = [
