@@ -14,6 +14,7 @@ Example:
 from __future__ import annotations
 
 import codecs
+import contextlib
 import io
 import os
 import typing
@@ -35,7 +36,15 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-_CANDIDATES: tuple[str, ...] = ("utf-16", "cp1252", "cp1258", "cp949", "gb18030", "shift_jis")
+_CANDIDATES: tuple[str, ...] = (
+    "utf-16-le",
+    "utf-16-be",
+    "cp1252",
+    "cp1258",
+    "cp949",
+    "gb18030",
+    "shift_jis",
+)
 _CONTROL = {c: f"\\x{c:02x}" for c in (*range(0x20), 0x7F)}
 _CONTROL.update({0x09: "\\t", 0x0A: "\\n", 0x0D: "\\r"})
 
@@ -159,16 +168,13 @@ def _decode_error(name: str, raw: IO[bytes], encoding: str) -> LoadError:
 
 
 def _decodes(sample: bytes, encoding: str) -> bool:
-    if encoding == "utf-16" and b"\x00" not in sample:
+    if encoding.startswith("utf-16") and b"\x00" not in sample:
         return False
     try:
-        sample.decode(encoding)
-    except UnicodeDecodeError:
         # A sample cut in the middle of a character still fits.
-        try:
-            codecs.getincrementaldecoder(encoding)().decode(sample, final=False)
-        except UnicodeDecodeError:
-            return False
+        codecs.getincrementaldecoder(encoding)().decode(sample, final=False)
+    except UnicodeError:
+        return False
     return True
 
 
@@ -235,33 +241,38 @@ def _is_binary(handle: Any) -> bool:
 @contextmanager
 def _wrapped(binary: IO[bytes], name: str, encoding: str) -> Iterator[Lines]:
     seekable = binary.seekable()
-    buffered = (
-        binary
-        if isinstance(binary, io.BufferedReader)
-        else io.BufferedReader(typing.cast(Any, _Raw(binary)))
-    )
-    head = buffered.peek(4)[:4]
+    head = binary.read(4)
+    stream: Any
+    if seekable:
+        binary.seek(-len(head), io.SEEK_CUR)
+        stream = binary
+    else:
+        stream = io.BufferedReader(typing.cast(Any, _Chain(head, binary)))
     chosen = _detect_bom(head, encoding)
-    text = io.TextIOWrapper(typing.cast(Any, buffered), encoding=chosen, newline="")
-    raw_for_errors = binary if seekable else None
-    texts = _guarded(_split_lines(text), name, raw_for_errors, chosen)
+    text = io.TextIOWrapper(stream, encoding=chosen, newline="")
+    texts = _guarded(_split_lines(text), name, binary if seekable else None, chosen)
     try:
         yield Lines(texts)
     finally:
         texts.close()
-        text.detach()
+        with contextlib.suppress(ValueError):  # already closed by its owner
+            text.detach()
 
 
-class _Raw(io.RawIOBase):
-    """A raw reader over any binary file object, so it can be buffered (for peeking at the BOM)."""
+class _Chain(io.RawIOBase):
+    """A raw reader giving ``head`` and then the rest of a non-seekable binary file."""
 
-    def __init__(self, inner: IO[bytes]) -> None:
+    def __init__(self, head: bytes, inner: IO[bytes]) -> None:
+        self._head = head
         self._inner = inner
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: Any) -> int:
-        data = self._inner.read(len(buffer))
+        if self._head:
+            data, self._head = self._head[: len(buffer)], self._head[len(buffer) :]
+        else:
+            data = self._inner.read(len(buffer))
         buffer[: len(data)] = data
         return len(data)
