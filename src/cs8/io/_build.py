@@ -304,6 +304,7 @@ class RecordBuilder:
                     value = ""
             else:
                 value = self._cell(field, cells)
+            original = value
             if field.values:
                 value = field.mapped(value)
             if value is None or value == "":
@@ -313,7 +314,9 @@ class RecordBuilder:
             try:
                 if field.name == "channel" and self.has_raw_channel and isinstance(value, str):
                     kwargs["channel"], raw = map_channel(value)
-                    if raw is not None:
+                    if original is not value:
+                        kwargs["channel_raw"] = original
+                    elif raw is not None:
                         kwargs["channel_raw"] = raw
                         if kwargs["channel"].value == "other":
                             self._note_channel(raw)
@@ -394,7 +397,7 @@ class RecordBuilder:
                         field,
                     )
                 continue
-            value = obj[key]
+            value = original = obj[key]
             if field.values and isinstance(value, str | int | float | bool):
                 value = field.mapped(value)
             if value is None:
@@ -404,7 +407,9 @@ class RecordBuilder:
             try:
                 if field.name == "channel" and self.has_raw_channel and isinstance(value, str):
                     kwargs["channel"], raw = map_channel(value)
-                    if raw is not None:
+                    if original is not value and isinstance(original, str):
+                        kwargs["channel_raw"] = original
+                    elif raw is not None:
                         kwargs["channel_raw"] = raw
                     continue
                 kwargs[field.name] = field.parse_json(value)

@@ -12,7 +12,7 @@ from cs8.exceptions import LoadError
 from cs8.io._build import ColumnSpec, ReadSpec, RecordBuilder
 from cs8.io._common import LoadResult, RejectedRow, detect_format
 from cs8.io._csvrows import csv_records
-from cs8.io._events import EventBuilder, attach, order_warnings
+from cs8.io._events import EVENT_COLUMNS, EventBuilder, attach, order_warnings
 from cs8.io._rows import Collector, channel_warning, iter_built, source_name
 from cs8.io._source import PathOrFile, escape, open_source
 from cs8.io._values import YEARS, DateFormat
@@ -273,6 +273,12 @@ def read_tickets(
         >>> result.warnings
         ("the events of 1 ticket(s) were not in time order in the file; they were ordered by time (ties keep the file's order)",)
     """
+    for field in values or {}:
+        if field not in _TICKET_FIELDS and field not in EVENT_COLUMNS:
+            raise LoadError(
+                f"values maps {escape(repr(field))}, which is not a field of Ticket or of its "
+                "events"
+            )
     ticket_values = {k: v for k, v in (values or {}).items() if k in _TICKET_FIELDS}
     event_values = {k: v for k, v in (values or {}).items() if k not in _TICKET_FIELDS}
     spec = make_spec(
