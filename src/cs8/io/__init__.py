@@ -12,6 +12,7 @@ Example:
 """
 
 from cs8.io._common import LoadResult, RejectedRow
+from cs8.io._eventlog import ACTIVITIES, read_event_log
 from cs8.io._events import EVENT_COLUMNS
 from cs8.io._readers import (
     ReadOptions,
@@ -33,12 +34,14 @@ from cs8.io._writers import (
 )
 
 __all__ = [
+    "ACTIVITIES",
     "EVENT_COLUMNS",
     "LoadResult",
     "ReadOptions",
     "RejectedRow",
     "WriteOptions",
     "read_customers",
+    "read_event_log",
     "read_interactions",
     "read_orders",
     "read_records",
