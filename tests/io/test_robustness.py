@@ -10,7 +10,9 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,13 +21,18 @@ from hypothesis import strategies as st
 
 from cs8 import Interaction, LoadError, SerializationError, Ticket
 from cs8.io import (
+    Dataset,
     LoadResult,
     read_customers,
+    read_event_log,
+    read_freshdesk,
     read_interactions,
     read_orders,
     read_records,
     read_survey_responses,
     read_tickets,
+    read_zammad,
+    read_zendesk,
 )
 from cs8.serialization import from_data
 
@@ -361,3 +368,42 @@ def test_fuzzed_tickets_with_events_give_results_or_load_errors_only(
         return
     _check(result)
     assert len(result.rejected_events) <= result.events_read
+
+
+@given(data=csv_bytes())
+def test_fuzzed_event_logs_give_results_or_load_errors_only(data: bytes) -> None:
+    header = b"case,at,activity,status\n"
+    with contextlib.suppress(LoadError):
+        result = read_event_log(
+            binary(header + data),
+            case="case",
+            at="at",
+            activity="activity",
+            status="status",
+            constants={"customer_id": "c"},
+            timezone="UTC",
+        )
+        _check(result)
+        assert len(result.rejected_events) <= result.events_read
+
+
+@given(data=st.one_of(jsonl_bytes(), csv_bytes()), vendor=st.sampled_from(["fd", "zm", "zd"]))
+def test_fuzzed_vendor_files_give_datasets_or_load_errors_only(data: bytes, vendor: str) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        base = Path(folder)
+        if vendor == "zd":
+            (base / "ticket.csv").write_bytes(b"id,created_at,requester_id,status\n" + data)
+            (base / "ticket_field_history.csv").write_bytes(data)
+            reader: Callable[[Path], Dataset] = read_zendesk
+        else:
+            (base / "tickets.json").write_bytes(data)
+            (base / "conversations.json").write_bytes(data)
+            (base / "articles.json").write_bytes(data)
+            reader = read_freshdesk if vendor == "fd" else read_zammad
+        try:
+            ds = reader(base)
+        except LoadError:
+            return
+        used = len(ds.tickets) + len(ds.customers) + len(ds.agents)
+        assert len(ds.rejected) <= sum(ds.rows_read.values())
+        assert used <= sum(ds.rows_read.values())

@@ -12,8 +12,10 @@ Example:
 """
 
 from cs8.io._common import LoadResult, RejectedRow
+from cs8.io._dataset import Dataset
 from cs8.io._eventlog import ACTIVITIES, read_event_log
 from cs8.io._events import EVENT_COLUMNS
+from cs8.io._freshdesk import read_freshdesk
 from cs8.io._readers import (
     ReadOptions,
     read_customers,
@@ -32,21 +34,27 @@ from cs8.io._writers import (
     write_survey_responses,
     write_tickets,
 )
+from cs8.io._zammad import read_zammad
+from cs8.io._zendesk import read_zendesk
 
 __all__ = [
     "ACTIVITIES",
     "EVENT_COLUMNS",
+    "Dataset",
     "LoadResult",
     "ReadOptions",
     "RejectedRow",
     "WriteOptions",
     "read_customers",
     "read_event_log",
+    "read_freshdesk",
     "read_interactions",
     "read_orders",
     "read_records",
     "read_survey_responses",
     "read_tickets",
+    "read_zammad",
+    "read_zendesk",
     "write_customers",
     "write_interactions",
     "write_orders",
