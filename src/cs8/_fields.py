@@ -5,14 +5,26 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeAlias
 
-from cs8._enums import (
-    Channel,
-)
+from cs8._enums import ActorKind, Channel, Direction
 from cs8._frozen import FrozenDict
 from cs8._time import where as _where
 from cs8.exceptions import InvalidValueError
 
 AttributeValue: TypeAlias = "str | int | float | bool | None"
+
+
+# Converters to enum members that pass members through without the (slow) enum call; named
+# functions, as the attrs mypy plugin needs.
+def _channel(value: Channel | str) -> Channel:
+    return value if type(value) is Channel else Channel(value)
+
+
+def _direction(value: Direction | str) -> Direction:
+    return value if type(value) is Direction else Direction(value)
+
+
+def _actor(value: ActorKind | str) -> ActorKind:
+    return value if type(value) is ActorKind else ActorKind(value)
 
 
 def _non_empty(instance: object, attribute: Any, value: Any) -> None:

@@ -32,9 +32,12 @@ from cs8._enums import (
 )
 from cs8._fields import (
     AttributeValue,
+    _actor,
     _bool,
+    _channel,
     _channel_set,
     _check_attributes,
+    _direction,
     _frozen_map,
     _int_pair,
     _non_empty,
@@ -203,22 +206,21 @@ def _check_sentiment(instance: Interaction, attribute: Any, value: float | None)
 
 def _check_interaction_times(instance: Interaction) -> None:
     started, answered, ended = instance.started_at, instance.answered_at, instance.ended_at
-    where = _where(instance)
     if answered is not None and answered < started:
         raise InvalidValueError(
             f"Interaction.answered_at {answered.isoformat()} is before started_at "
-            f"{started.isoformat()}{where}"
+            f"{started.isoformat()}{_where(instance)}"
         )
     if ended is not None:
         if ended < started:
             raise InvalidValueError(
                 f"Interaction.ended_at {ended.isoformat()} is before started_at "
-                f"{started.isoformat()}{where}"
+                f"{started.isoformat()}{_where(instance)}"
             )
         if answered is not None and ended < answered:
             raise InvalidValueError(
                 f"Interaction.ended_at {ended.isoformat()} is before answered_at "
-                f"{answered.isoformat()}{where}"
+                f"{answered.isoformat()}{_where(instance)}"
             )
 
 
@@ -265,7 +267,7 @@ class Interaction:
 
     id: str = attrs.field(validator=_non_empty)
     customer_id: str = attrs.field(validator=_non_empty)
-    channel: Channel = attrs.field(converter=Channel)
+    channel: Channel = attrs.field(converter=_channel)
     started_at: datetime = attrs.field(converter=as_instant, validator=check_aware)
     answered_at: datetime | None = attrs.field(
         default=None, converter=as_instant, validator=check_aware
@@ -273,8 +275,8 @@ class Interaction:
     ended_at: datetime | None = attrs.field(
         default=None, converter=as_instant, validator=check_aware
     )
-    direction: Direction = attrs.field(default=Direction.INBOUND, converter=Direction)
-    handled_by: ActorKind = attrs.field(default=ActorKind.AGENT, converter=ActorKind)
+    direction: Direction = attrs.field(default=Direction.INBOUND, converter=_direction)
+    handled_by: ActorKind = attrs.field(default=ActorKind.AGENT, converter=_actor)
     agent_id: str | None = attrs.field(default=None, validator=_optional_str)
     ticket_id: str | None = attrs.field(default=None, validator=_optional_str)
     queue: str | None = attrs.field(default=None, validator=_optional_str)

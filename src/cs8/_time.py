@@ -143,10 +143,8 @@ def require_aware(value: object, field: str, where: str = "") -> datetime:
 
 def check_aware(instance: object, attribute: Any, value: Any) -> None:
     """attrs validator: the value is an aware datetime (``None`` passes for optional fields)."""
-    if value is None or (
-        type(value) is datetime and value.tzinfo is not None and value.utcoffset() is not None
-    ):
-        return  # the common case, checked without building the message's parts
+    if value is None or (type(value) is datetime and type(value.tzinfo) is timezone):
+        return  # the common case (as_instant's fixed offsets), without building a message
     require_aware(value, f"{type(instance).__name__}.{attribute.name}", _describe(instance))
 
 

@@ -38,6 +38,9 @@ from cs8.io._values import (
     map_channel,
     strip_optional,
 )
+from cs8.io._values import (
+    _identity as _identity_parser,
+)
 
 __all__ = ["ColumnSpec", "ReadSpec", "RecordBuilder"]
 
@@ -94,6 +97,10 @@ def _alternatives(spec: Any, field: str) -> tuple[tuple[str, ...], ...]:
             raise LoadError(f"columns[{field!r}] must name columns, got {spec!r}")
         out.append(parts)
     return tuple(out)
+
+
+class _Skip(Exception):
+    """The fast row function met something to explain: read the row again, field by field."""
 
 
 class _Field:
@@ -278,6 +285,7 @@ class RecordBuilder:
                 f"{source} lacks required column(s) {', '.join(absent)}; its header is: "
                 f"{shown_header}{hint}"
             )
+        self._fast = self._compile()
 
     def _cell(self, field: _Field, cells: list[str]) -> str:
         missing = self.missing_cells
@@ -292,8 +300,95 @@ class RecordBuilder:
                 return " ".join(parts)
         return ""
 
+    def _compile(self) -> Callable[[list[str]], Any]:
+        """Write the row function of the bound header: straight-line code, one step per field.
+
+        The function builds the record or raises; on any error the row is read again by
+        :meth:`_checked`, which names the field and the reason. Generated (as attrs generates
+        ``__init__``) because a loop over field descriptors costs more than the parsing itself.
+        """
+        env: dict[str, Any] = {"cls": self.cls, "constants": self.constants, "Skip": _Skip}
+        body = ["def build(cells):", "    kw = constants.copy()"]
+        for k, field in enumerate(self.present):
+            simple = (
+                len(field.index) == 1
+                and len(field.index[0]) == 1
+                and not field.values
+                and field.index[0][0] not in self.missing_cells
+            )
+            blank_ok = field.empty == "default" or field.name in self.constants
+            if not simple:
+                env[f"f{k}"] = self._field_step(field)
+                body.append(f"    f{k}(cells, kw)")
+                continue
+            body.append(f"    t = cells[{field.index[0][0]}]")
+            body.append("    if t and not t.isspace():")
+            if field.name == "channel" and self.has_raw_channel:
+                env["channel"] = self._channel_step()
+                body.append("        channel(t, kw)")
+            elif field.parse is _identity_parser:
+                body.append(f"        kw[{field.name!r}] = t")
+            else:
+                env[f"p{k}"] = field.parse
+                body.append(f"        kw[{field.name!r}] = p{k}(t)")
+            if not blank_ok:
+                body.append("    else:")
+                body.append("        raise Skip")
+        body.append("    return cls(**kw)")
+        exec("\n".join(body), env)
+        build: Callable[[list[str]], Any] = env["build"]
+        return build
+
+    def _channel_step(self) -> Callable[[str, dict[str, Any]], None]:
+        cache: dict[str, tuple[Any, str | None]] = {}
+
+        def channel(text: str, kwargs: dict[str, Any]) -> None:
+            found = cache.get(text)
+            if found is None:
+                found = map_channel(text)
+                if len(cache) < 1000:  # a bounded memo: a file has few distinct channel names
+                    cache[text] = found
+            kwargs["channel"] = found[0]
+            if found[1] is not None:
+                kwargs["channel_raw"] = found[1]
+
+        return channel
+
+    def _field_step(self, field: _Field) -> Callable[[list[str], dict[str, Any]], None]:
+        blank_ok = field.empty == "default" or field.name in self.constants
+        has_raw = field.name == "channel" and self.has_raw_channel
+
+        def step(cells: list[str], kwargs: dict[str, Any]) -> None:
+            value = original = self._cell(field, cells)
+            if field.values:
+                value = field.mapped(value)
+            if value is None or value == "":
+                if blank_ok:
+                    return
+                raise _Skip
+            if has_raw and isinstance(value, str):
+                kwargs["channel"], raw = map_channel(value)
+                if original is not value:
+                    kwargs["channel_raw"] = original
+                elif raw is not None:
+                    kwargs["channel_raw"] = raw
+                return
+            kwargs[field.name] = field.parse(value)
+
+        return step
+
     def from_cells(self, cells: list[str], line: int, source: str) -> Any:
         """Build the record of one CSV row, or return a :class:`RejectedRow`."""
+        try:
+            record = self._fast(cells)
+        except Exception:
+            return self._checked(cells, line, source)
+        if self.has_raw_channel and record.channel_raw is not None:
+            self._note_other(record)
+        return record
+
+    def _checked(self, cells: list[str], line: int, source: str) -> Any:
+        """Build the record of one CSV row field by field, or return a :class:`RejectedRow`."""
         if not any(c.strip() for c in cells):
             return self._reject(source, line, cells, "the row has no values")
         kwargs = dict(self.constants)
@@ -318,15 +413,19 @@ class RecordBuilder:
                         kwargs["channel_raw"] = original
                     elif raw is not None:
                         kwargs["channel_raw"] = raw
-                        if kwargs["channel"].value == "other":
-                            self._note_channel(raw)
                     continue
                 kwargs[field.name] = field.parse(value)
             except Cs8Error as exc:
                 return self._reject(source, line, cells, str(exc), field, value)
-        return self._construct(kwargs, source, line, cells)
+        record = self._construct(kwargs, source, line, cells)
+        if self.has_raw_channel and not isinstance(record, RejectedRow):
+            self._note_other(record)
+        return record
 
-    def _note_channel(self, raw: str) -> None:
+    def _note_other(self, record: Any) -> None:
+        raw = record.channel_raw
+        if raw is None or record.channel.value != "other":
+            return
         counts = self.unknown_channels
         if raw in counts or len(counts) < 50:
             counts[raw] = counts.get(raw, 0) + 1

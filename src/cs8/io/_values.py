@@ -234,6 +234,19 @@ class DateParser:
         return " or ".join(names.get(f, f"a date-time in the format {f!r}") for f in self.formats)
 
     def __call__(self, value: Any) -> datetime:
+        one, years = self._one, self.years
+        if one is not None and type(value) is str and years is not None:
+            # The common case in one go: an aware instant, in range, in the one format.
+            try:
+                parsed = one(value)
+            except (ValueError, OverflowError, OSError):
+                pass
+            else:
+                if parsed.tzinfo is not None and years[0] <= parsed.year <= years[1]:
+                    return parsed
+        return self._checked(value)
+
+    def _checked(self, value: Any) -> datetime:
         if isinstance(value, datetime):
             parsed = value
         else:
@@ -343,6 +356,8 @@ def _bad(field: str, what: str, value: Any) -> InvalidValueError:
 
 def _duration(field: str) -> Parser:
     def parse(value: Any) -> timedelta:
+        if type(value) is str and value.isascii() and value.isdigit() and len(value) < 10:
+            return timedelta(seconds=int(value))  # whole seconds, the common case
         try:
             result = parse_duration(value, field)
         except (OverflowError, ValueError) as exc:
