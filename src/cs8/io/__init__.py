@@ -25,6 +25,7 @@ from cs8.io._readers import (
     read_survey_responses,
     read_tickets,
 )
+from cs8.io._stream import iter_interactions, iter_records, iter_tickets
 from cs8.io._writers import (
     WriteOptions,
     write_customers,
@@ -45,6 +46,9 @@ __all__ = [
     "ReadOptions",
     "RejectedRow",
     "WriteOptions",
+    "iter_interactions",
+    "iter_records",
+    "iter_tickets",
     "read_customers",
     "read_event_log",
     "read_freshdesk",

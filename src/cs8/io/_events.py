@@ -181,3 +181,21 @@ def order_warnings(reordered: int, clamped: int) -> list[str]:
             "instant (before_created='clamp')"
         )
     return out
+
+
+def nested_events(
+    obj: Mapping[str, Any], line: int, source: str, builder: EventBuilder
+) -> list[tuple[int, TicketEvent]] | str:
+    """The events nested in a JSON ticket object (``"events"``), or the reason they are not."""
+    items = obj.get("events", [])
+    if not isinstance(items, list):
+        return "events must be a list of objects"
+    built: list[tuple[int, TicketEvent]] = []
+    for i, item in enumerate(items):
+        if not isinstance(item, dict):
+            return f"events[{i}] must be an object"
+        event = builder.from_json(item, line, source)
+        if isinstance(event, RejectedRow):
+            return f"events[{i}]: {event.reason}"
+        built.append((line, event))
+    return built

@@ -12,7 +12,13 @@ from cs8.exceptions import LoadError
 from cs8.io._build import ColumnSpec, ReadSpec, RecordBuilder
 from cs8.io._common import LoadResult, RejectedRow, detect_format
 from cs8.io._csvrows import csv_records
-from cs8.io._events import EVENT_COLUMNS, EventBuilder, attach, order_warnings
+from cs8.io._events import (
+    EVENT_COLUMNS,
+    EventBuilder,
+    attach,
+    nested_events,
+    order_warnings,
+)
 from cs8.io._rows import Collector, channel_warning, iter_built, source_name
 from cs8.io._source import PathOrFile, escape, open_source
 from cs8.io._values import YEARS, DateFormat
@@ -296,19 +302,9 @@ def read_tickets(
         ticket = builder.from_json(obj, line, src)
         if isinstance(ticket, RejectedRow):
             return ticket
-        items = obj.get("events", [])
-        if not isinstance(items, list):
-            return builder._reject(src, line, obj, "events must be a list of objects")
-        built = []
-        for i, item in enumerate(items):
-            event = (
-                event_builder.from_json(item, line, src)
-                if isinstance(item, dict)
-                else builder._reject(src, line, obj, "must be an object")
-            )
-            if isinstance(event, RejectedRow):
-                return builder._reject(src, line, obj, f"events[{i}]: {event.reason}")
-            built.append((line, event))
+        built = nested_events(obj, line, src, event_builder)
+        if isinstance(built, str):
+            return builder._reject(src, line, obj, built)
         nested[line] = built
         return ticket
 
