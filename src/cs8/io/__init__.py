@@ -28,6 +28,7 @@ from cs8.io._readers import (
 from cs8.io._stream import iter_interactions, iter_records, iter_tickets
 from cs8.io._writers import (
     WriteOptions,
+    neutralise,
     write_customers,
     write_interactions,
     write_orders,
@@ -49,6 +50,7 @@ __all__ = [
     "iter_interactions",
     "iter_records",
     "iter_tickets",
+    "neutralise",
     "read_customers",
     "read_event_log",
     "read_freshdesk",

@@ -38,9 +38,6 @@ from cs8.io._values import (
     map_channel,
     strip_optional,
 )
-from cs8.io._values import (
-    _identity as _identity_parser,
-)
 
 __all__ = ["ColumnSpec", "ReadSpec", "RecordBuilder"]
 
@@ -326,8 +323,6 @@ class RecordBuilder:
             if field.name == "channel" and self.has_raw_channel:
                 env["channel"] = self._channel_step()
                 body.append("        channel(t, kw)")
-            elif field.parse is _identity_parser:
-                body.append(f"        kw[{field.name!r}] = t")
             else:
                 env[f"p{k}"] = field.parse
                 body.append(f"        kw[{field.name!r}] = p{k}(t)")

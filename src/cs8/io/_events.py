@@ -27,6 +27,7 @@ from cs8.exceptions import Cs8Error, LoadError
 from cs8.io._build import ReadSpec, RecordBuilder
 from cs8.io._common import RejectedRow, data_fields
 from cs8.io._source import escape
+from cs8.io._values import unquote
 from cs8.serialization import EVENT_TAGS
 
 __all__ = ["EVENT_COLUMNS", "EventBuilder", "attach"]
@@ -108,7 +109,7 @@ class EventBuilder:
 
     def from_cells(self, cells: list[str], line: int, source: str) -> tuple[str, Any]:
         """Return ``(ticket id, event or RejectedRow)`` for one row of the events file."""
-        ticket_id = cells[self.ticket_index].strip()
+        ticket_id = unquote(cells[self.ticket_index].strip())
         cls = self._kind(cells[self.type_index])
         if cls is None:
             return ticket_id, self._bad_type(cells[self.type_index], line, source, cells)

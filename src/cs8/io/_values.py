@@ -44,6 +44,7 @@ __all__ = [
     "load_json",
     "map_channel",
     "strip_optional",
+    "unquote",
 ]
 
 DateFormat: TypeAlias = "str | Sequence[str] | Mapping[str, str | Sequence[str]] | None"
@@ -409,7 +410,7 @@ def cell_parser(
         assert date is not None
         return date
     if kind is str:
-        return _identity
+        return unquote
     if kind is bool:
 
         def boolean(value: Any) -> bool:
@@ -472,6 +473,16 @@ def cell_parser(
 
 
 def _identity(value: Any) -> Any:
+    return value
+
+
+_NEUTRALISED = re.compile(r"^'+[=+\-@\t\r]")
+
+
+def unquote(value: Any) -> Any:
+    """A text cell, with the quote a formula-safe writer put before ``=``, ``+``, ``-`` ... removed."""
+    if type(value) is str and value[:1] == "'" and _NEUTRALISED.match(value):
+        return value[1:]
     return value
 
 
