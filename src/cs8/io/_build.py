@@ -443,6 +443,10 @@ class RecordBuilder:
                 (f for f in self.fields if f"{self.cls.__name__}.{f.name}" in str(exc)), None
             )
             value = kwargs.get(field.name) if field else None
+            if field is not None and isinstance(raw, list) and field.index:
+                value = self._cell(field, raw)  # the cell as the file has it
+            elif field is not None and isinstance(raw, Mapping):
+                value = raw.get(field.columns[0][0], value)
             return self._reject(source, line, raw, str(exc), field, value)
 
     def _reject(
