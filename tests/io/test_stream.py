@@ -74,3 +74,8 @@ def test_tickets_stream_from_json_lines_with_their_events(items: list[Ticket]) -
     back.name = "t.jsonl"
     chunks = list(iter_tickets(back, chunk_size=4))
     assert [t for c in chunks for t in c.records] == items
+
+
+def test_progress_true_shows_a_bar_on_stderr(capsys: pytest.CaptureFixture[str]) -> None:
+    list(iter_interactions(io.StringIO(calls(12_000)), progress=True))
+    assert "12.0k rows" in capsys.readouterr().err
