@@ -149,6 +149,15 @@ class _Field:
         return raw
 
 
+def _set_channel(kwargs: dict[str, Any], value: str, original: str) -> None:
+    """Set ``channel`` (and ``channel_raw``) from a channel name, mapped from ``original``."""
+    kwargs["channel"], raw = map_channel(value)
+    if original is not value:
+        kwargs["channel_raw"] = original
+    elif raw is not None:
+        kwargs["channel_raw"] = raw
+
+
 class RecordBuilder:
     """Builds records of one model class from rows; see the module docstring.
 
@@ -362,11 +371,7 @@ class RecordBuilder:
                     return
                 raise _Skip
             if has_raw and isinstance(value, str):
-                kwargs["channel"], raw = map_channel(value)
-                if original is not value:
-                    kwargs["channel_raw"] = original
-                elif raw is not None:
-                    kwargs["channel_raw"] = raw
+                _set_channel(kwargs, value, original)
                 return
             kwargs[field.name] = field.parse(value)
 
@@ -403,11 +408,7 @@ class RecordBuilder:
                 return self._empty(field, source, line, cells)
             try:
                 if field.name == "channel" and self.has_raw_channel and isinstance(value, str):
-                    kwargs["channel"], raw = map_channel(value)
-                    if original is not value:
-                        kwargs["channel_raw"] = original
-                    elif raw is not None:
-                        kwargs["channel_raw"] = raw
+                    _set_channel(kwargs, value, original)
                     continue
                 kwargs[field.name] = field.parse(value)
             except Cs8Error as exc:
@@ -504,11 +505,7 @@ class RecordBuilder:
                 return self._empty(field, source, line, obj)
             try:
                 if field.name == "channel" and self.has_raw_channel and isinstance(value, str):
-                    kwargs["channel"], raw = map_channel(value)
-                    if original is not value and isinstance(original, str):
-                        kwargs["channel_raw"] = original
-                    elif raw is not None:
-                        kwargs["channel_raw"] = raw
+                    _set_channel(kwargs, value, original if isinstance(original, str) else value)
                     continue
                 kwargs[field.name] = field.parse_json(value)
             except Cs8Error as exc:

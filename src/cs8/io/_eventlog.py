@@ -32,7 +32,8 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from datetime import datetime
-from typing import Any
+from enum import Enum
+from typing import Any, TypeVar
 
 import attrs
 
@@ -48,6 +49,8 @@ from cs8.io._source import PathOrFile, escape, open_source
 from cs8.io._values import YEARS, DateFormat, DateParser, map_channel
 
 __all__ = ["ACTIVITIES", "read_event_log"]
+
+E = TypeVar("E", bound=Enum)
 
 ACTIVITIES: Mapping[str, str | None] = FrozenDict(
     {
@@ -135,12 +138,14 @@ class _Log:
 
 
 def _status(value: Any, what: str) -> TicketStatus:
+    return _member(TicketStatus, value, f"{what} {escape(repr(value))}", "values=")
+
+
+def _member(kind: type[E], value: Any, what: str, hint: str) -> E:
     try:
-        return value if isinstance(value, TicketStatus) else TicketStatus(value)
+        return value if isinstance(value, kind) else kind(value)
     except ValueError:
-        raise LoadError(
-            f"{what} {escape(repr(value))} is not a ticket status (map it with values=)"
-        ) from None
+        raise LoadError(f"{what} is not a cs8 {kind.__name__} (map it with {hint})") from None
 
 
 def read_event_log(
@@ -464,10 +469,4 @@ def _checked(
 
 
 def _priority(value: Any, raw: str) -> Priority:
-    try:
-        return value if isinstance(value, Priority) else Priority(value)
-    except ValueError:
-        raise LoadError(
-            f"priority {escape(repr(raw))} is not a cs8 priority (map it with "
-            "values={'priority': ...})"
-        ) from None
+    return _member(Priority, value, f"priority {escape(repr(raw))}", "values={'priority': ...}")

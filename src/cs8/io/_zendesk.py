@@ -181,28 +181,22 @@ def read_zendesk(
 
     known = {t.id for _, _, t in tickets}
     events: dict[str, list[tuple[int, TicketEvent]]] = {}
-    history_path = _table(folder, "ticket_field_history")
-    if history_path is not None:
-        hname = escape(str(history_path))
-        for line, row in load.csv_table(history_path):
+    for table, make, args in (
+        ("ticket_field_history", _change, (groups,)),
+        ("ticket_comment", _comment_event, (roles,)),
+    ):
+        table_path = _table(folder, table)
+        if table_path is None:
+            continue
+        shown = escape(str(table_path))
+        for line, row in load.csv_table(table_path):
             ticket_id = row.get("ticket_id", "").strip()
             if ticket_id not in known:
-                load.reject(hname, line, f"no ticket {ticket_id!r} was loaded", row)
+                load.reject(shown, line, f"no ticket {ticket_id!r} was loaded", row)
                 continue
-            event = load.attempt(hname, line, row, _change, load, row, groups)
+            event = load.attempt(shown, line, row, make, load, row, *args)
             if event is not None and event is not _IGNORED:
                 events.setdefault(ticket_id, []).append((line, event))
-    comment_path = _table(folder, "ticket_comment")
-    if comment_path is not None:
-        cname = escape(str(comment_path))
-        for line, row in load.csv_table(comment_path):
-            ticket_id = row.get("ticket_id", "").strip()
-            if ticket_id not in known:
-                load.reject(cname, line, f"no ticket {ticket_id!r} was loaded", row)
-                continue
-            message = load.build(Message, cname, line, row, _comment, load, row, roles)
-            if message is not None:
-                events.setdefault(ticket_id, []).append((line, message))
     built = [_reach_status(load, t, *final[t.id]) for t in load.tickets(tickets, events)]
     calendar = _calendar(load, folder)
     return load.dataset(tickets=built, customers=customers, agents=agents, calendar=calendar)
@@ -291,6 +285,10 @@ def _change(load: VendorLoad, row: Mapping[str, str], groups: Mapping[str, str])
         return Assignment(at=at, group=groups.get(value, value) or None)
     load.note(f"field changes not read ({field})")
     return _IGNORED
+
+
+def _comment_event(load: VendorLoad, row: Mapping[str, str], roles: Mapping[str, str]) -> Message:
+    return Message(**_comment(load, row, roles))
 
 
 def _comment(load: VendorLoad, row: Mapping[str, str], roles: Mapping[str, str]) -> dict[str, Any]:
