@@ -80,6 +80,22 @@ def test_the_table_is_the_calendar_cumulated(case: tuple[BusinessCalendar, list[
     table = calendar_table(cal, oracle.dt(lo), oracle.dt(hi))
     assert list(table.at_us) == sorted(set(table.at_us))
     assert table.cumulative(mid) - table.cumulative(lo) == oracle.duration(cal, lo, mid)
+    days = table.days()  # the same counts, cut into UTC days for the engines' equi-join
+    assert [days.cumulative(t) for t in (lo, mid, hi)] == [
+        table.cumulative(t) for t in (lo, mid, hi)
+    ]
+
+
+def test_pairs_share_one_pass_and_give_each_duration() -> None:
+    cal = BusinessCalendar(timezone="Asia/Ho_Chi_Minh", hours={"mon": [("08:00", "17:00")]})
+    t = datetime(2026, 3, 2, 1, tzinfo=UTC)  # 08:00 in Ho Chi Minh City
+    pairs = [(t, t + timedelta(hours=2)), (t + timedelta(hours=1), t + timedelta(days=8))]
+    df = pl.DataFrame({"a": [a for a, _ in pairs], "b": [b for _, b in pairs]})
+    out = business_time(df, calendar=cal, pairs={"ab": ("a", "b"), "ba": ("b", "a")})
+    assert out["ab"].to_list() == expected(cal, pairs)
+    assert out["ba"].to_list() == [-v for v in expected(cal, pairs)]
+    with pytest.raises(InvalidValueError, match="not both"):
+        business_time(df, calendar=cal, start="a", end="b", pairs={"x": ("a", "b")})
 
 
 def test_nulls_give_nulls_and_rows_keep_their_order() -> None:
