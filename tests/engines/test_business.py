@@ -9,7 +9,12 @@ from hypothesis import given, settings
 
 from cs8.engines import business_time, calendar_table
 from cs8.engines._calendar import epoch_us
-from cs8.exceptions import InvalidValueError, NaiveDatetimeError, UnknownFieldError
+from cs8.exceptions import (
+    InvalidValueError,
+    NaiveDatetimeError,
+    UnknownFieldError,
+    UnsupportedEngineError,
+)
 from cs8.sla import BusinessCalendar
 from tests.sla import oracle
 from tests.sla.test_calendar_properties import cases
@@ -148,3 +153,14 @@ def test_dst_fall_back_day_counts_its_25_hours_in_duckdb() -> None:
     assert (
         business_time(rel, start="a", end="b", calendar=cal).fetchall()[0][-1] == 25 * 3600 * 10**6
     )
+
+
+def test_an_engine_without_epoch_microseconds_gets_a_named_cs8_error() -> None:
+    # narwhals has no dt.total_microseconds on Spark-like frames (PySpark, SQLFrame): see
+    # docs/engines.md. The error is a cs8 error naming the engine, never a bare NotImplementedError.
+    duckdb_session = pytest.importorskip("sqlframe.duckdb")
+    session = duckdb_session.DuckDBSession()
+    t = datetime(2026, 3, 2, 8, tzinfo=UTC)
+    df = session.createDataFrame([(t, t + timedelta(hours=1))], ["a", "b"])
+    with pytest.raises(UnsupportedEngineError, match="sqlframe"):
+        business_time(df, start="a", end="b", calendar=BusinessCalendar.always_open())

@@ -30,7 +30,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from cs8._optional import require
 from cs8.engines._calendar import DAY_US, EPOCH, SHIFT_US, DayTable, calendar_table
-from cs8.exceptions import InvalidValueError, NaiveDatetimeError, UnknownFieldError
+from cs8.exceptions import (
+    Cs8Error,
+    InvalidValueError,
+    NaiveDatetimeError,
+    UnknownFieldError,
+    UnsupportedEngineError,
+)
 
 if TYPE_CHECKING:
     from cs8.sla import BusinessCalendar
@@ -97,7 +103,15 @@ def business_time(
         spans = dict(pairs)
     if type(frame).__name__ == "DuckDBPyRelation":
         return _duckdb(frame, spans, calendar)  # type: ignore[no-any-return]
-    return _narwhals(frame, spans, calendar)
+    try:
+        return _narwhals(frame, spans, calendar)
+    except NotImplementedError as exc:  # a narwhals backend without an operation used here
+        if isinstance(exc, Cs8Error):
+            raise
+        raise UnsupportedEngineError(
+            f"business_time: {type(frame).__module__}.{type(frame).__name__} lacks an operation "
+            f"it needs ({exc}); see docs/engines.md for what each engine supports"
+        ) from exc
 
 
 def _instant_columns(spans: Mapping[str, tuple[str, str]]) -> list[str]:
