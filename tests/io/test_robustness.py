@@ -407,3 +407,40 @@ def test_fuzzed_vendor_files_give_datasets_or_load_errors_only(data: bytes, vend
         used = len(ds.tickets) + len(ds.customers) + len(ds.agents)
         assert len(ds.rejected) <= sum(ds.rows_read.values())
         assert used <= sum(ds.rows_read.values())
+
+
+FIELDS = ["id", "customer_id", "channel", "started_at", "answered_at", "talk_time", "proactive"]
+VALUES = st.sampled_from(
+    [
+        "",
+        " ",
+        "I1",
+        "C1",
+        "phone",
+        "voice",
+        "fax",
+        "2026-01-05T09:00:00Z",
+        "2026-01-05 09:00",
+        "1e400",
+        "-3",
+        "30",
+        "0:01:00",
+        "true",
+        "maybe",
+        "'=x",
+        "0001-01-01T00:00:00Z",
+    ]
+)
+
+
+@given(cells=st.lists(VALUES, min_size=len(FIELDS), max_size=len(FIELDS)))
+def test_the_generated_row_function_agrees_with_the_field_by_field_reading(
+    cells: list[str],
+) -> None:
+    from cs8.io._build import ReadSpec, RecordBuilder
+
+    builder = RecordBuilder(Interaction, ReadSpec(timezone="UTC"))
+    builder.bind_header(FIELDS, "x.csv")
+    fast = builder.from_cells(list(cells), 2, "x.csv")
+    slow = builder._checked(list(cells), 2, "x.csv")
+    assert fast == slow

@@ -49,6 +49,7 @@ EVENT_COLUMNS: tuple[str, ...] = (
 
 _KINDS: dict[str, type] = {tag: cls for cls, tag in EVENT_TAGS.items()}
 _KINDS.update({"status": StatusChange, "priority": PriorityChange, "assign": Assignment})
+_KINDS_SHOWN = tuple(EVENT_TAGS.values())
 _BEFORE_CREATED = ("reject", "clamp")
 
 
@@ -133,7 +134,7 @@ class EventBuilder:
             line=line,
             column=self.type_column,
             value=None if value is None else escape(str(value), 80),
-            reason="type must be one of message, status_change, priority_change, assignment",
+            reason="type must be one of " + ", ".join(_KINDS_SHOWN),
             row=row,
         )
 
