@@ -79,3 +79,9 @@ def test_tickets_stream_from_json_lines_with_their_events(items: list[Ticket]) -
 def test_progress_true_shows_a_bar_on_stderr(capsys: pytest.CaptureFixture[str]) -> None:
     list(iter_interactions(io.StringIO(calls(12_000)), progress=True))
     assert "12.0k rows" in capsys.readouterr().err
+
+
+def test_a_whole_read_reports_progress_too() -> None:
+    seen: list[int] = []
+    read_interactions(io.StringIO(calls(10_500)), progress=seen.append)
+    assert seen == [10_000, 10_500]

@@ -19,7 +19,14 @@ from cs8.io._events import (
     nested_events,
     order_warnings,
 )
-from cs8.io._rows import Collector, channel_warning, iter_built, source_name
+from cs8.io._rows import (
+    Collector,
+    Progress,
+    channel_warning,
+    iter_built,
+    progress_reporter,
+    source_name,
+)
 from cs8.io._source import PathOrFile, escape, open_source
 from cs8.io._values import YEARS, DateFormat
 
@@ -51,6 +58,7 @@ class ReadOptions(TypedDict, total=False):
     strict: bool
     encoding: str
     delimiter: str
+    progress: Progress
 
 
 def make_spec(
@@ -92,6 +100,7 @@ def read_records(
     strict: bool = False,
     encoding: str = "utf-8",
     delimiter: str = ",",
+    progress: Progress = False,
 ) -> LoadResult[T]:
     """Read records of a flat cs8 model (``Customer``, ``Interaction``, ``Order``, ...).
 
@@ -125,6 +134,8 @@ def read_records(
             rows.
         encoding: The file's text encoding; a byte-order mark overrides it.
         delimiter: The CSV delimiter.
+        progress: ``True`` for a progress bar on long loads (needs ``tqdm``, the ``progress``
+            extra), or a callable given the number of rows read, every 10,000 rows.
 
     Returns:
         A :class:`LoadResult` with ``len(records) + len(rejected) == rows_read``.
@@ -144,8 +155,15 @@ def read_records(
     spec = make_spec(columns, values, constants, missing, date_format, timezone, years, duplicates)
     builder = RecordBuilder(kind, spec)
     collector = Collector(source_name(source), strict=strict, duplicates=duplicates)
-    for line, item in iter_built(source, builder, format, encoding, delimiter):
-        collector.add(line, item)
+    report, close = progress_reporter(progress, collector.name)
+    try:
+        for line, item in iter_built(source, builder, format, encoding, delimiter):
+            collector.add(line, item)
+            if progress and collector.rows % 10_000 == 0:
+                report(collector.rows)
+        report(collector.rows)
+    finally:
+        close()
     warning = channel_warning(builder.unknown_channels)
     if warning:
         collector.warnings.append(warning)

@@ -30,7 +30,10 @@ from cs8.io._csvrows import csv_records, suggest_delimiter
 from cs8.io._source import PathOrFile, escape, open_source
 from cs8.io._values import load_json
 
-__all__ = ["Collector", "iter_built", "source_name"]
+__all__ = ["Collector", "Progress", "iter_built", "progress_reporter", "source_name"]
+
+Progress = bool | Callable[[int], None]
+"""``True`` for a progress bar (tqdm, the ``progress`` extra), or a callable given the rows read."""
 
 
 def source_name(source: PathOrFile) -> str:
@@ -222,3 +225,24 @@ def channel_warning(counts: dict[str, int]) -> str | None:
         f"channel names cs8 has no member for were loaded as Channel.OTHER, kept in "
         f"channel_raw: {shown} (map them with values={{'channel': ...}})"
     )
+
+
+def progress_reporter(
+    progress: Progress, name: str
+) -> tuple[Callable[[int], None], Callable[[], None]]:
+    """(report(rows so far), close()) for ``progress``: nothing, a callback, or a tqdm bar."""
+    if progress is False:
+        return (lambda rows: None), (lambda: None)
+    if callable(progress):
+        return progress, (lambda: None)
+    from cs8._optional import require
+
+    tqdm = require("tqdm", "progress", "progress=True")
+    bar = tqdm.tqdm(desc=escape(name, 60), unit=" rows", unit_scale=True)
+    last = [0]
+
+    def report(rows: int) -> None:
+        bar.update(rows - last[0])
+        last[0] = rows
+
+    return report, bar.close

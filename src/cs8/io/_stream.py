@@ -23,35 +23,15 @@ from cs8.io._build import ColumnSpec, RecordBuilder
 from cs8.io._common import LoadResult, RejectedRow, detect_format
 from cs8.io._events import EventBuilder, attach, nested_events
 from cs8.io._readers import make_spec
-from cs8.io._rows import channel_warning, iter_built, source_name
+from cs8.io._rows import Progress, channel_warning, iter_built, progress_reporter, source_name
 from cs8.io._source import PathOrFile, escape
 from cs8.io._values import YEARS, DateFormat
 
 __all__ = ["iter_interactions", "iter_records", "iter_tickets"]
 
 T = TypeVar("T")
-Progress = bool | Callable[[int], None]
 
 _STREAM_DUPLICATES = ("keep_first", "unchecked")
-
-
-def _progress(progress: Progress, name: str) -> tuple[Callable[[int], None], Callable[[], None]]:
-    """(report(rows so far), close()) for ``progress``: nothing, a callback, or a tqdm bar."""
-    if progress is False:
-        return (lambda rows: None), (lambda: None)
-    if callable(progress):
-        return progress, (lambda: None)
-    from cs8._optional import require
-
-    tqdm = require("tqdm", "progress", "progress=True")
-    bar = tqdm.tqdm(desc=escape(name, 60), unit=" rows", unit_scale=True)
-    last = [0]
-
-    def report(rows: int) -> None:
-        bar.update(rows - last[0])
-        last[0] = rows
-
-    return report, bar.close
 
 
 def iter_records(
@@ -113,7 +93,7 @@ def _stream(
     from_json: Callable[[Mapping[str, Any], int, str], Any] | None = None,
 ) -> Iterator[LoadResult[Any]]:
     name = source_name(source)
-    report, close = _progress(progress, name)
+    report, close = progress_reporter(progress, name)
     seen: dict[str, int] | None = {} if duplicates == "keep_first" else None
     records: list[Any] = []
     rejected: list[RejectedRow] = []
