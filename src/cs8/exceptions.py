@@ -14,6 +14,7 @@ from __future__ import annotations
 
 __all__ = [
     "CalendarError",
+    "ConvergenceError",
     "Cs8Error",
     "EventOrderError",
     "InvalidValueError",
@@ -159,5 +160,14 @@ class MissingExtraError(Cs8Error, ImportError):
 
     Example:
         >>> isinstance(MissingExtraError("x"), ImportError)
+        True
+    """
+
+
+class ConvergenceError(Cs8Error, ValueError):
+    """A model's maximum-likelihood fit did not converge on the data given; the message says why.
+
+    Example:
+        >>> isinstance(ConvergenceError("x"), ValueError)
         True
     """
