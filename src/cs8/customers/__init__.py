@@ -8,6 +8,7 @@ Example:
 
 from cs8.customers._bgnbd import BgNbd, fit_bgnbd
 from cs8.customers._gamma_gamma import GammaGamma, customer_lifetime_value, fit_gamma_gamma
+from cs8.customers._next_purchase import PurchaseDue, next_purchase_due
 from cs8.customers._pareto import ParetoNbd, fit_pareto_nbd
 from cs8.customers._simulate import simulate_bgnbd
 from cs8.customers._summary import (
@@ -30,6 +31,7 @@ __all__ = [
     "GammaGamma",
     "HoldoutSummary",
     "ParetoNbd",
+    "PurchaseDue",
     "PurchaseState",
     "SummaryTable",
     "TimeUnit",
@@ -39,6 +41,7 @@ __all__ = [
     "fit_bgnbd",
     "fit_gamma_gamma",
     "fit_pareto_nbd",
+    "next_purchase_due",
     "purchase_state",
     "purchase_summary",
     "simulate_bgnbd",
