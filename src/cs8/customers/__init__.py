@@ -10,6 +10,7 @@ from cs8.customers._bgnbd import BgNbd, fit_bgnbd
 from cs8.customers._gamma_gamma import GammaGamma, customer_lifetime_value, fit_gamma_gamma
 from cs8.customers._next_purchase import PurchaseDue, next_purchase_due
 from cs8.customers._pareto import ParetoNbd, fit_pareto_nbd
+from cs8.customers._rfm import RFM_SEGMENTS, RfmRule, RfmSegment, rfm_segments
 from cs8.customers._simulate import simulate_bgnbd
 from cs8.customers._summary import (
     CustomerSummary,
@@ -25,6 +26,7 @@ from cs8.customers._transactions import TransactionModel
 from cs8.exceptions import ConvergenceError
 
 __all__ = [
+    "RFM_SEGMENTS",
     "BgNbd",
     "ConvergenceError",
     "CustomerSummary",
@@ -33,6 +35,8 @@ __all__ = [
     "ParetoNbd",
     "PurchaseDue",
     "PurchaseState",
+    "RfmRule",
+    "RfmSegment",
     "SummaryTable",
     "TimeUnit",
     "TransactionModel",
@@ -44,5 +48,6 @@ __all__ = [
     "next_purchase_due",
     "purchase_state",
     "purchase_summary",
+    "rfm_segments",
     "simulate_bgnbd",
 ]
