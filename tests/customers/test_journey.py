@@ -54,7 +54,7 @@ def brute_force(rows: list[tuple[str, int, str]]) -> list[tuple[int, int, timede
         buys = [h for h, w in mine if w == "o"]
         ask = asks[0] if asks else None
         buy = next((h for h in buys if ask is not None and h >= ask), None)
-        rebuy = next((h for h in buys[1:] if buy is not None and h >= buy), None)
+        rebuy = next((h for h in buys if buy is not None and h > buy), None)
         reach[c] = [ask, buy, rebuy]
     for i in range(3):
         entered = [c for c, r in reach.items() if all(x is not None for x in r[: i + 1])]

@@ -38,10 +38,10 @@ def brute_force(days: dict[str, list[int]], level: float) -> dict[str, tuple[dat
     )
     total = sum((g - mu0) ** 2 for g in every) / (len(every) - 1)
     sigma2 = max(within_ss / within_df if within_df else total, 1e-6)
-    means = [(sum(gs) / len(gs), len(gs)) for gs in logs.values() if gs]
-    centre = sum(m for m, _ in means) / len(means)
-    spread = sum((m - centre) ** 2 for m, _ in means) / (len(means) - 1)
-    tau2 = max(spread - sum(sigma2 / n for _, n in means) / len(means), 1e-6)
+    means = [(sum(gs) / len(gs), len(gs) / sigma2) for gs in logs.values() if gs]
+    q = sum(w * (m - mu0) ** 2 for m, w in means)
+    s1, s2 = sum(w for _, w in means), sum(w * w for _, w in means)
+    tau2 = max((q - (len(means) - 1)) / (s1 - s2 / s1), 1e-6) if s1 * s1 > s2 else 1e-6
     z = NormalDist().inv_cdf((1 + level) / 2)
     out = {}
     for c, gs in logs.items():

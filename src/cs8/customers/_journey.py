@@ -3,8 +3,8 @@
 Every ticket, interaction and order is an event of its customer. A :class:`Stage` says which
 events reach it (by source, kind and occurrence: "the customer's second order" is a rebuy). The
 funnel follows the stages in order: a customer enters stage 1 at its first matching event and
-stage ``i + 1`` at the first matching event at or after entering stage ``i`` (a closed funnel:
-who skips a stage has left it). For each stage it counts who entered, who went on (completed) and
+stage ``i + 1`` at the first matching event after the one that entered stage ``i`` (a closed
+funnel: who skips a stage has left it; one event moves a customer on by one stage at most). For each stage it counts who entered, who went on (completed) and
 who did not (dropped), and the median time from entering it to entering the next.
 
 The paths are process mining's variants and directly-follows graph (W. van der Aalst, *Process
@@ -285,6 +285,7 @@ def journey_funnel(
         trace: list[str] = []
         for event in events:
             label: tuple[int, str] | None = None  # (occurrence, name) of the label so far
+            advanced = False  # one event moves a customer on by one stage at most
             for i, stage in enumerate(chosen):
                 if not stage.matches(event):
                     continue
@@ -294,8 +295,9 @@ def journey_funnel(
                 if label is None or stage.occurrence > label[0]:
                     label = (stage.occurrence, stage.name)
                 ready = i == 0 or reached[i - 1] is not None
-                if reached[i] is None and ready:
+                if reached[i] is None and ready and not advanced:
                     reached[i] = event.at
+                    advanced = True
             if label is not None:
                 trace.append(label[1])
         if not trace:

@@ -7,8 +7,9 @@ a normal-normal empirical-Bayes model does (the James-Stein / Efron-Morris shrin
 - on the log scale (gaps are skewed), gap ``j`` of customer ``i`` is ``mu_i + e_ij`` with
   ``e_ij ~ N(0, sigma^2)`` and the customer's cycle ``mu_i ~ N(mu_0, tau^2)`` across customers;
 - ``mu_0`` is the mean log gap, ``sigma^2`` the pooled within-customer variance and ``tau^2`` the
-  between-customer variance by the method of moments (variance of the customers' means minus
-  their average sampling variance, as DerSimonian and Laird's random-effects estimate);
+  between-customer variance by DerSimonian and Laird's method of moments ("Meta-analysis in
+  clinical trials", Controlled Clinical Trials 7, 177-188, 1986), each customer's mean weighing
+  ``n / sigma^2``;
 - a customer with ``n`` gaps of mean log ``g`` gets ``m = w g + (1 - w) mu_0`` with
   ``w = n tau^2 / (n tau^2 + sigma^2)``; the next gap is predicted as ``N(m, sigma^2 + v)`` with
   ``v = (n / sigma^2 + 1 / tau^2)^-1``, so ``due`` is ``exp(m)`` days after the last purchase and
@@ -108,12 +109,14 @@ def _population(groups: list[list[float]]) -> _Population | None:
     total = math.fsum((g - mean) ** 2 for g in gaps) / (len(gaps) - 1)
     within = squares / df if df else total
     within = max(within, 1e-6)
-    means = [(math.fsum(group) / len(group), len(group)) for group in groups if group]
+    # DerSimonian-Laird: customers weighted by n / sigma^2 (their weighted mean is ``mean``),
+    # Q their weighted spread, tau^2 = (Q - (k - 1)) / (S1 - S2 / S1), floored just above 0.
+    means = [(math.fsum(group) / len(group), len(group) / within) for group in groups if group]
     if len(means) >= 2:
-        centre = math.fsum(m for m, _ in means) / len(means)
-        spread = math.fsum((m - centre) ** 2 for m, _ in means) / (len(means) - 1)
-        noise = math.fsum(within / n for _, n in means) / len(means)
-        between = max(spread - noise, 1e-6)
+        q = math.fsum(w * (m - mean) ** 2 for m, w in means)
+        s1 = math.fsum(w for _, w in means)
+        s2 = math.fsum(w * w for _, w in means)
+        between = max((q - (len(means) - 1)) / (s1 - s2 / s1), 1e-6) if s1 * s1 > s2 else 1e-6
     else:
         between = total if total > 0 else within
     return _Population(mean=mean, within=within, between=between)
