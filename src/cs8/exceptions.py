@@ -28,6 +28,7 @@ __all__ = [
     "StaffingError",
     "SurveyError",
     "UnknownFieldError",
+    "UnsupportedEngineError",
 ]
 
 
@@ -160,6 +161,15 @@ class MissingExtraError(Cs8Error, ImportError):
 
     Example:
         >>> isinstance(MissingExtraError("x"), ImportError)
+        True
+    """
+
+
+class UnsupportedEngineError(Cs8Error, NotImplementedError):
+    """A dataframe engine lacks an operation cs8 needs; the message names the engine and the step.
+
+    Example:
+        >>> isinstance(UnsupportedEngineError("x"), NotImplementedError)
         True
     """
 
