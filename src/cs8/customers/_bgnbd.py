@@ -25,9 +25,8 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from cs8._frozen import FrozenDict
 from cs8.customers._summary import CustomerSummary, TimeUnit, _unit
-from cs8.customers._table import SummaryTable, maximise, numpy, scipy_special, table_of
+from cs8.customers._table import FittedModel, SummaryTable, maximise, numpy, scipy_special, table_of
 from cs8.customers._transactions import TransactionModel
 
 if TYPE_CHECKING:
@@ -36,8 +35,8 @@ if TYPE_CHECKING:
 __all__ = ["BgNbd", "fit_bgnbd"]
 
 
-@attrs.frozen(kw_only=True)
-class BgNbd(TransactionModel):
+@attrs.frozen(kw_only=True, repr=False)
+class BgNbd(TransactionModel, FittedModel):
     """A fitted (or given) BG/NBD model.
 
     Args:
@@ -61,24 +60,13 @@ class BgNbd(TransactionModel):
         1.861
     """
 
+    PARAMETERS = ("r", "alpha", "a", "b")
+
     r: float
     alpha: float
     a: float
     b: float
     unit: TimeUnit = attrs.field(converter=_unit)
-    log_likelihood: float = float("nan")
-    standard_errors: FrozenDict[str, float] = attrs.field(factory=FrozenDict)
-    n_customers: int = 0
-    iterations: int = 0
-
-    def params(self) -> dict[str, float]:
-        """Return the parameters by name.
-
-        Example:
-            >>> BgNbd(r=1, alpha=2, a=3, b=4, unit="day").params()
-            {'r': 1, 'alpha': 2, 'a': 3, 'b': 4}
-        """
-        return {"r": self.r, "alpha": self.alpha, "a": self.a, "b": self.b}
 
     def _log_p_alive(self, x: FloatArray, t_x: FloatArray, T: FloatArray) -> FloatArray:
         np = numpy()
@@ -189,18 +177,11 @@ def fit_bgnbd(summaries: Iterable[CustomerSummary] | SummaryTable) -> BgNbd:
     table = table_of(summaries)
     x, t_x, T, weights = table.unique_rows()
     likelihood = BgNbdLikelihood(x, t_x, T, weights)
-    estimates, ll, errors, iterations = maximise(
+    fitted = maximise(
         "fit_bgnbd",
-        ("r", "alpha", "a", "b"),
+        BgNbd.PARAMETERS,
         likelihood,
         float(weights.sum()),
         gradient=likelihood.gradient,
     )
-    return BgNbd(
-        **estimates,
-        unit=table.unit,
-        log_likelihood=ll,
-        standard_errors=errors,
-        n_customers=len(table),
-        iterations=iterations,
-    )
+    return BgNbd(**fitted, unit=table.unit, n_customers=len(table))

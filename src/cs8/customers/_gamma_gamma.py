@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING, overload
 
 import attrs
 
-from cs8._frozen import FrozenDict
 from cs8.customers._summary import CustomerSummary
 from cs8.customers._table import (
+    FittedModel,
     SummaryTable,
     columns,
     horizon_in,
@@ -43,8 +43,8 @@ if TYPE_CHECKING:
 __all__ = ["GammaGamma", "customer_lifetime_value", "fit_gamma_gamma"]
 
 
-@attrs.frozen(kw_only=True)
-class GammaGamma:
+@attrs.frozen(kw_only=True, repr=False)
+class GammaGamma(FittedModel):
     """A fitted (or given) Gamma-Gamma spend model.
 
     Args:
@@ -61,22 +61,11 @@ class GammaGamma:
         35.22
     """
 
+    PARAMETERS = ("p", "q", "v")
+
     p: float
     q: float
     v: float
-    log_likelihood: float = float("nan")
-    standard_errors: FrozenDict[str, float] = attrs.field(factory=FrozenDict)
-    n_customers: int = 0
-    iterations: int = 0
-
-    def params(self) -> dict[str, float]:
-        """Return the parameters by name.
-
-        Example:
-            >>> GammaGamma(p=1, q=2, v=3).params()
-            {'p': 1, 'q': 2, 'v': 3}
-        """
-        return {"p": self.p, "q": self.q, "v": self.v}
 
     @property
     def population_mean(self) -> float:
@@ -153,19 +142,13 @@ def fit_gamma_gamma(summaries: Iterable[CustomerSummary] | SummaryTable) -> Gamm
         )
     rows, counts = np.unique(np.stack([x, m], axis=1), axis=0, return_counts=True)
     ux, um, weights = rows[:, 0], rows[:, 1], counts.astype(np.float64)
-    estimates, ll, errors, iterations = maximise(
+    fitted = maximise(
         "fit_gamma_gamma",
-        ("p", "q", "v"),
+        GammaGamma.PARAMETERS,
         lambda params: gamma_gamma_log_likelihood(params, ux, um, weights),
         float(weights.sum()),
     )
-    return GammaGamma(
-        **estimates,
-        log_likelihood=ll,
-        standard_errors=errors,
-        n_customers=int(x.shape[0]),
-        iterations=iterations,
-    )
+    return GammaGamma(**fitted, n_customers=int(x.shape[0]))
 
 
 @overload

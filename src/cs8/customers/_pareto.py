@@ -24,9 +24,8 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from cs8._frozen import FrozenDict
 from cs8.customers._summary import CustomerSummary, TimeUnit, _unit
-from cs8.customers._table import SummaryTable, maximise, numpy, scipy_special, table_of
+from cs8.customers._table import FittedModel, SummaryTable, maximise, numpy, scipy_special, table_of
 from cs8.customers._transactions import TransactionModel
 
 if TYPE_CHECKING:
@@ -75,8 +74,8 @@ def pareto_nbd_log_likelihood(
     return float((weights * (head + np.logaddexp(alive, gone))).sum())
 
 
-@attrs.frozen(kw_only=True)
-class ParetoNbd(TransactionModel):
+@attrs.frozen(kw_only=True, repr=False)
+class ParetoNbd(TransactionModel, FittedModel):
     """A fitted (or given) Pareto/NBD model.
 
     Args:
@@ -97,24 +96,13 @@ class ParetoNbd(TransactionModel):
         1.473
     """
 
+    PARAMETERS = ("r", "alpha", "s", "beta")
+
     r: float
     alpha: float
     s: float
     beta: float
     unit: TimeUnit = attrs.field(converter=_unit)
-    log_likelihood: float = float("nan")
-    standard_errors: FrozenDict[str, float] = attrs.field(factory=FrozenDict)
-    n_customers: int = 0
-    iterations: int = 0
-
-    def params(self) -> dict[str, float]:
-        """Return the parameters by name.
-
-        Example:
-            >>> ParetoNbd(r=1, alpha=2, s=3, beta=4, unit="day").params()
-            {'r': 1, 'alpha': 2, 's': 3, 'beta': 4}
-        """
-        return {"r": self.r, "alpha": self.alpha, "s": self.s, "beta": self.beta}
 
     def _log_p_alive(self, x: FloatArray, t_x: FloatArray, T: FloatArray) -> FloatArray:
         np = numpy()
@@ -160,17 +148,10 @@ def fit_pareto_nbd(summaries: Iterable[CustomerSummary] | SummaryTable) -> Paret
     """
     table = table_of(summaries)
     x, t_x, T, weights = table.unique_rows()
-    estimates, ll, errors, iterations = maximise(
+    fitted = maximise(
         "fit_pareto_nbd",
-        ("r", "alpha", "s", "beta"),
+        ParetoNbd.PARAMETERS,
         lambda p: pareto_nbd_log_likelihood(p, x, t_x, T, weights),
         float(weights.sum()),
     )
-    return ParetoNbd(
-        **estimates,
-        unit=table.unit,
-        log_likelihood=ll,
-        standard_errors=errors,
-        n_customers=len(table),
-        iterations=iterations,
-    )
+    return ParetoNbd(**fitted, unit=table.unit, n_customers=len(table))

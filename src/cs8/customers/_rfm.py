@@ -41,7 +41,7 @@ import attrs
 from cs8._enums import CustomerSegment
 from cs8._models import Customer, Order
 from cs8._time import require_aware
-from cs8.customers._summary import _local_day, _zone
+from cs8.customers._summary import _local_day, _zone, one_currency
 from cs8.exceptions import InvalidValueError
 
 __all__ = ["RFM_SEGMENTS", "RfmRule", "RfmSegment", "rfm_segments"]
@@ -208,13 +208,7 @@ def rfm_segments(
     for order in orders:
         if order.at >= instant or order.amount < 0:
             continue
-        if currency is None:
-            currency = order.currency
-        elif order.currency != currency:
-            raise InvalidValueError(
-                f"rfm_segments: order {order.id!r} is in {order.currency}, earlier orders in "
-                f"{currency}; score one currency at a time"
-            )
+        currency = one_currency(order, currency, "rfm_segments")
         cid = order.customer_id
         day = _local_day(order.at, zone)
         last[cid] = max(last.get(cid, day), day)

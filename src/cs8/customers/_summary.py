@@ -260,6 +260,20 @@ class PurchaseState:
         return tuple(out)
 
 
+def one_currency(order: Order, seen: str | None, what: str) -> str:
+    """Return the currency of the orders so far, refusing an order in another one.
+
+    Raises:
+        InvalidValueError: If ``order`` is not in ``seen`` (when set); the message names it.
+    """
+    if seen is not None and order.currency != seen:
+        raise InvalidValueError(
+            f"{what}: order {order.id!r} is in {order.currency}, earlier orders in {seen}; "
+            "use one currency at a time"
+        )
+    return order.currency
+
+
 def _collect(
     orders: Iterable[Order], now: datetime, zone: ZoneInfo, what: str
 ) -> tuple[dict[str, dict[int, Decimal]], dict[str, int], str | None]:
@@ -273,13 +287,7 @@ def _collect(
         if order.amount < 0:
             excluded["refund"] = excluded.get("refund", 0) + 1
             continue
-        if currency is None:
-            currency = order.currency
-        elif order.currency != currency:
-            raise InvalidValueError(
-                f"{what}: order {order.id!r} is in {order.currency}, earlier orders in {currency}; "
-                "summarise one currency at a time"
-            )
+        currency = one_currency(order, currency, what)
         days = spend.setdefault(order.customer_id, {})
         day = _local_day(order.at, zone)
         days[day] = days.get(day, Decimal(0)) + order.amount

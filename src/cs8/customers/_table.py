@@ -19,7 +19,7 @@ import math
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
     FloatArray = npt.NDArray[np.float64]
 
-__all__ = ["SummaryTable"]
+__all__ = ["FittedModel", "SummaryTable"]
 
 
 def numpy() -> ModuleType:
@@ -184,6 +184,35 @@ class SummaryTable:
         return rows[:, 0], rows[:, 1], rows[:, 2], counts.astype(np.float64)
 
 
+@attrs.frozen(kw_only=True, repr=False)
+class FittedModel:
+    """What every fitted model carries besides its parameters.
+
+    Attributes:
+        log_likelihood: The maximised log-likelihood (NaN for given parameters).
+        standard_errors: Parameter name to its standard error (from the Hessian).
+        n_customers: Customers fitted on.
+        iterations: Optimiser iterations.
+    """
+
+    PARAMETERS: ClassVar[tuple[str, ...]] = ()
+
+    log_likelihood: float = math.nan
+    standard_errors: FrozenDict[str, float] = attrs.field(factory=FrozenDict)
+    n_customers: int = 0
+    iterations: int = 0
+
+    def params(self) -> dict[str, float]:
+        """Return the parameters by name, in the model's order."""
+        return {name: getattr(self, name) for name in self.PARAMETERS}
+
+    def __repr__(self) -> str:
+        # The parameters first, then how they were fitted.
+        rest = [a.name for a in attrs.fields(type(self)) if a.name not in self.PARAMETERS]
+        shown = ", ".join(f"{n}={getattr(self, n)!r}" for n in [*self.PARAMETERS, *rest])
+        return f"{type(self).__name__}({shown})"
+
+
 def table_of(summaries: Iterable[CustomerSummary] | SummaryTable) -> SummaryTable:
     """Return ``summaries`` as a :class:`SummaryTable` (a table is returned as it is)."""
     return summaries if isinstance(summaries, SummaryTable) else SummaryTable.of(summaries)
@@ -240,8 +269,12 @@ def maximise(
     n: float,
     *,
     gradient: Callable[[FloatArray], FloatArray] | None = None,
-) -> tuple[dict[str, float], float, FrozenDict[str, float], int]:
-    """Maximise ``log_likelihood`` over positive parameters; return them, the maximum, SEs, iterations.
+) -> dict[str, Any]:
+    """Maximise ``log_likelihood`` over positive parameters.
+
+    Returns:
+        The keyword arguments of a :class:`FittedModel`: the estimates by name,
+        ``log_likelihood``, ``standard_errors`` and ``iterations``.
 
     The search runs on the logarithms of the parameters (so they stay positive) with BFGS on the
     mean log-likelihood over ``n`` customers, from all parameters equal to one (lifetimes' start). Standard errors come from the inverse of
@@ -319,7 +352,12 @@ def maximise(
             for name, v in zip(names, variances.tolist(), strict=True)
         }
     )
-    return estimates, -float(result.fun) * n, errors, int(result.nit)
+    return {
+        **estimates,
+        "log_likelihood": -float(result.fun) * n,
+        "standard_errors": errors,
+        "iterations": int(result.nit),
+    }
 
 
 def columns(

@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING, overload
 
-from cs8._frozen import FrozenDict
 from cs8.customers._summary import CustomerSummary, TimeUnit
 from cs8.customers._table import SummaryTable, columns, horizon_in, numpy, shaped
 
@@ -30,7 +29,6 @@ class TransactionModel:
     __slots__ = ()
 
     unit: TimeUnit
-    standard_errors: FrozenDict[str, float]
 
     @property
     def _name(self) -> str:
