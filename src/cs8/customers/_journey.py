@@ -111,7 +111,15 @@ class Stage:
     occurrence: int = 1
 
     def matches(self, event: JourneyEvent) -> bool:
-        """Whether the event is of this stage's sources and kinds (occurrence aside)."""
+        """Whether the event is of this stage's sources and kinds (occurrence aside).
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> e = JourneyEvent(customer_id="a", at=datetime(2026, 1, 1, tzinfo=timezone.utc),
+            ...                  source="ticket", kind="delivery")
+            >>> Stage(name="receive", sources={"ticket"}, kinds={"delivery"}).matches(e)
+            True
+        """
         return event.source in self.sources and (not self.kinds or event.kind in self.kinds)
 
 

@@ -93,7 +93,15 @@ class Incident:
             )
 
     def covers(self, at: datetime, facts: Mapping[str, AttributeValue | None]) -> bool:
-        """Whether a record at ``at`` with these facts falls in the incident."""
+        """Whether a record at ``at`` with these facts falls in the incident.
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> t = datetime(2026, 9, 1, tzinfo=timezone.utc)
+            >>> i = Incident(name="x", start=t, end=t.replace(day=3), where={"carrier": "GHN"})
+            >>> i.covers(t.replace(day=2), {"carrier": "GHN"}), i.covers(t, {"region": "Huế"})
+            (True, False)
+        """
         if not self.start <= at < self.end:
             return False
         for field, accepted in self.where.items():

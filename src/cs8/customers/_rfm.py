@@ -63,7 +63,7 @@ class RfmRule:
     monetary: tuple[int, int]
 
     def holds(self, r: int, f: int, m: int) -> bool:
-        """Whether the scores fall in every range."""
+        """Whether the scores fall in every range (see the class example)."""
         return (
             self.recency[0] <= r <= self.recency[1]
             and self.frequency[0] <= f <= self.frequency[1]
@@ -146,6 +146,14 @@ class RfmSegment:
 
         Raises:
             InvalidValueError: For another language.
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> from cs8 import Customer
+            >>> (p,) = rfm_segments([], now=datetime(2026, 1, 1, tzinfo=timezone.utc),
+            ...                     customers=[Customer(id="p")])
+            >>> p.label("en"), p.label("vi")
+            ('Prospect', 'Khách hàng tiềm năng')
         """
         if language == "en":
             return self.segment

@@ -203,7 +203,13 @@ class FittedModel:
     iterations: int = 0
 
     def params(self) -> dict[str, float]:
-        """Return the parameters by name, in the model's order."""
+        """Return the parameters by name, in the model's order.
+
+        Example:
+            >>> from cs8.customers import GammaGamma
+            >>> GammaGamma(p=6.25, q=3.74, v=15.44).params()
+            {'p': 6.25, 'q': 3.74, 'v': 15.44}
+        """
         return {name: getattr(self, name) for name in self.PARAMETERS}
 
     def __repr__(self) -> str:

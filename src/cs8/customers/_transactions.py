@@ -47,7 +47,14 @@ class TransactionModel:
     @overload
     def p_alive(self, customers: SummaryTable) -> FloatArray: ...
     def p_alive(self, customers: CustomerSummary | SummaryTable) -> float | FloatArray:
-        """Return the probability that the customer is still active at the end of observation."""
+        """Return the probability that the customer is still active at the end of observation.
+
+        Example:
+            >>> from cs8.customers import BgNbd, CustomerSummary
+            >>> m = BgNbd(r=0.243, alpha=4.414, a=0.793, b=2.426, unit="week")
+            >>> round(m.p_alive(CustomerSummary(customer_id="a", x=4, t_x=10, T=39, unit="week")), 3)
+            0.06
+        """
         x, t_x, T, _, scalar = columns(self.unit, customers, self._name)
         return shaped(numpy().exp(self._log_p_alive(x, t_x, T)), scalar)  # type: ignore[no-any-return]
 
@@ -73,6 +80,13 @@ class TransactionModel:
         Raises:
             InvalidValueError: If a horizon is not a non-negative timedelta, or the summaries are
                 in another unit.
+
+        Example:
+            >>> from cs8.customers import BgNbd, CustomerSummary
+            >>> m = BgNbd(r=0.243, alpha=4.414, a=0.793, b=2.426, unit="week")
+            >>> c = CustomerSummary(customer_id="a", x=2, t_x=30.43, T=38.86, unit="week")
+            >>> round(m.expected_purchases(c, timedelta(weeks=13), start=timedelta(weeks=26)), 3)
+            0.364
         """
         x, t_x, T, _, scalar = columns(self.unit, customers, self._name)
         t0 = horizon_in(self.unit, start, "start")
@@ -86,6 +100,12 @@ class TransactionModel:
 
         Raises:
             InvalidValueError: If ``horizon`` is not a non-negative timedelta.
+
+        Example:
+            >>> from cs8.customers import BgNbd
+            >>> m = BgNbd(r=0.243, alpha=4.414, a=0.793, b=2.426, unit="week")
+            >>> round(m.new_customer_purchases(timedelta(weeks=1)), 4)
+            0.0533
         """
         np = numpy()
         zero = np.zeros(1)
