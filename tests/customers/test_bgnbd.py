@@ -175,3 +175,12 @@ def test_a_bare_number_is_not_a_horizon() -> None:
     c = CustomerSummary(customer_id="a", x=1, t_x=3, T=10, unit="week")
     with pytest.raises(InvalidValueError, match="horizon must be a non-negative timedelta"):
         PUBLISHED.expected_purchases(c, 30)  # type: ignore[call-overload]
+
+
+def test_expectation_is_continuous_at_a_equal_to_one() -> None:
+    c = CustomerSummary(customer_id="a", x=3, t_x=20.0, T=38.86, unit="week")
+    at_one = BgNbd(r=0.243, alpha=4.414, a=1.0, b=2.426, unit="week")
+    near = [BgNbd(r=0.243, alpha=4.414, a=1.0 + d, b=2.426, unit="week") for d in (-1e-4, 1e-4)]
+    value = at_one.expected_purchases(c, timedelta(weeks=39))
+    for model in near:
+        assert value == pytest.approx(model.expected_purchases(c, timedelta(weeks=39)), rel=1e-3)

@@ -87,6 +87,8 @@ class BgNbd(TransactionModel, FittedModel):
             return np.zeros_like(x)  # type: ignore[no-any-return]
         z = t / (alpha + T + t)
         c = a + b + x - 1.0
+        if abs(a - 1.0) < 1e-7:  # the closed form divides by a - 1; its limit is continuous
+            a = 1.0 + 1e-7
         # ((alpha+T)/(alpha+T+t))^(r+x) 2F1(r+x, b+x; c; z) = (1-z)^(a-1) 2F1(c-r-x, c-b-x; c; z)
         tail = np.exp((a - 1.0) * np.log1p(-z)) * special.hyp2f1(a + b - 1.0 - r, a - 1.0, c, z)
         value = c / (a - 1.0) * (1.0 - tail)
