@@ -12,18 +12,17 @@ Example:
 """
 
 from cs8.sla._calendar import BusinessCalendar
-from cs8.sla._policy import (
+from cs8.sla._policy import SlaPolicy
+from cs8.sla._report import SlaAtRisk, SlaAttainment, SlaBreach, SlaReport, sla_report
+from cs8.sla._results import SlaCycle, SlaResult
+from cs8.sla._targets import (
     SlaClock,
-    SlaCycle,
     SlaEscalation,
     SlaMetric,
-    SlaPolicy,
-    SlaResult,
     SlaState,
     SlaTarget,
     Threshold,
 )
-from cs8.sla._report import SlaAtRisk, SlaAttainment, SlaBreach, SlaReport, sla_report
 
 __all__ = [
     "BusinessCalendar",

@@ -32,7 +32,8 @@ from cs8._models import Customer, Ticket
 from cs8._optional import require
 from cs8._time import require_aware
 from cs8.exceptions import SlaError
-from cs8.sla._policy import SlaMetric, SlaPolicy, SlaState
+from cs8.sla._policy import SlaPolicy
+from cs8.sla._targets import SlaMetric, SlaState
 
 __all__ = ["SlaAtRisk", "SlaAttainment", "SlaBreach", "SlaReport", "sla_report"]
 
