@@ -12,6 +12,7 @@ Example:
 """
 
 from cs8.sla._calendar import BusinessCalendar
+from cs8.sla._calendar_periods import DatedCalendar
 from cs8.sla._policy import SlaPolicy
 from cs8.sla._report import SlaAtRisk, SlaAttainment, SlaBreach, SlaReport, sla_report
 from cs8.sla._results import SlaCycle, SlaResult
@@ -26,6 +27,7 @@ from cs8.sla._targets import (
 
 __all__ = [
     "BusinessCalendar",
+    "DatedCalendar",
     "SlaAtRisk",
     "SlaAttainment",
     "SlaBreach",
