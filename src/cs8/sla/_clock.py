@@ -19,7 +19,7 @@ import attrs
 
 from cs8._enums import Priority, TicketStatus
 from cs8.sla._targets import _ZERO, SlaClock, SlaMetric, SlaState, SlaTarget, _amount
-from cs8.sla._timeline import Timeline, running_spans, status_at
+from cs8.sla._timeline import Timeline, group_at, running_spans, status_at
 
 __all__ = ["Candidate", "Context", "Outcome", "Plan", "evaluate_cycle", "make_plan", "select"]
 
@@ -143,6 +143,7 @@ class Outcome(NamedTuple):
     escalated_at: datetime | None
     next_escalation: str | None
     next_escalation_at: datetime | None
+    group: str | None
 
 
 class Context:
@@ -158,10 +159,17 @@ class Context:
         )
 
 
-def select(candidates: list[Candidate], priority: Priority) -> Candidate | None:
+def select(
+    candidates: list[Candidate], priority: Priority, group: str | None = None
+) -> Candidate | None:
+    """Return the first candidate whose priority and group filters admit these values."""
     for candidate in candidates:
-        allowed = candidate[0].priority
-        if allowed is None or priority in allowed:
+        target = candidate[0]
+        allowed = target.priority
+        if allowed is not None and priority not in allowed:
+            continue
+        groups = target.group
+        if groups is None or group in groups:
             return candidate
     return None
 
@@ -171,21 +179,30 @@ def evaluate_cycle(
     context: Context,
     start: datetime,
     end: datetime | None,
+    group: str | None = None,
+    *,
+    span_group: bool = False,
 ) -> Outcome | None:
-    """Return one cycle's outcome from ``start`` to ``end`` (``None``: running until ``now``)."""
+    """Return one cycle's outcome from ``start`` to ``end`` (``None``: running until ``now``).
+
+    ``group`` is the group owning a ``GROUP_OWNERSHIP`` span (``span_group``); for other metrics
+    the group owning the ticket when the cycle is judged selects group targets.
+    """
     line = context.line
     until = line.now if end is None else end
+    if not span_group:
+        group = group_at(line, until)
     # The priority in force when the cycle is judged selects the target; the time since then
     # bounds when its thresholds can have been passed.
     index = bisect_right(line.priority_times, until) - 1
     priority = line.priorities[index]
-    chosen = select(candidates, priority)
+    chosen = select(candidates, priority, group)
     if chosen is None:
         return None
     target, plan = chosen
     since = start
     while index > 0 and line.priority_times[index] > start:
-        if select(candidates, line.priorities[index - 1]) is not chosen:
+        if select(candidates, line.priorities[index - 1], group) is not chosen:
             since = line.priority_times[index]
             break
         index -= 1
@@ -276,4 +293,5 @@ def evaluate_cycle(
         escalated_at=escalated_at,
         next_escalation=next_escalation,
         next_escalation_at=next_escalation_at,
+        group=group if span_group else None,
     )

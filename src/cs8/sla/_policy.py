@@ -22,14 +22,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 
 from cs8._enums import Channel, CustomerSegment, Priority, TicketStatus
-from cs8._models import Customer, Ticket
+from cs8._models import Customer, StatusChange, Ticket
 from cs8._time import require_aware
 from cs8.exceptions import SlaError
+from cs8.sla._calendar_periods import DatedCalendar
 from cs8.sla._clock import Candidate, Context, Outcome, Plan, evaluate_cycle, make_plan
 from cs8.sla._results import SlaCycle, SlaResult
 from cs8.sla._targets import SlaClock, SlaMetric, SlaTarget, _status_set
@@ -56,10 +57,16 @@ class SlaPolicy:
         targets: Targets in priority order; the first one that matches a ticket wins per metric.
         pause_statuses: Statuses that pause the ``RESOLUTION`` clock (and no other metric unless a
             target says so).
+        schedule: With an effective-dated calendar (:meth:`BusinessCalendar.from_periods`):
+            ``"in_force"`` (default, Zendesk's rule) counts each instant in the schedule in force
+            then; ``"latest"`` counts the whole ticket in its last schedule: the one in force at
+            the evaluation instant while the ticket is open, else at its latest solve or close.
 
     Raises:
         SlaError: If the name is empty, the calendar has no ``business_duration`` and
-            ``add_business_time``, or a target is not an :class:`SlaTarget`.
+            ``add_business_time``, a target is not an :class:`SlaTarget`, or the first-reply
+            targets disagree on ``on_reopen`` or ``reply_clock_start`` (one definition of the
+            first-reply clock per policy).
 
     Example:
         >>> from datetime import timedelta
@@ -77,7 +84,16 @@ class SlaPolicy:
         factory=lambda: frozenset({TicketStatus.PENDING, TicketStatus.ON_HOLD}),
         converter=_status_set,
     )
+    schedule: Literal["in_force", "latest"] = attrs.field(default="in_force")
     _plans: tuple[Plan, ...] = attrs.field(init=False, eq=False, hash=False, repr=False)
+
+    @schedule.validator
+    def _check_schedule(self, attribute: Any, value: object) -> None:
+        if value not in ("in_force", "latest"):
+            raise SlaError(
+                f"SlaPolicy.schedule must be 'in_force' or 'latest', got {value!r} "
+                f"(policy {self.name!r})"
+            )
 
     def __attrs_post_init__(self) -> None:
         plans = tuple(make_plan(t, self._pause_for(t)) for t in self.targets)
@@ -104,6 +120,14 @@ class SlaPolicy:
                     f"SlaPolicy.targets[{index}] must be an SlaTarget, got {target!r} "
                     f"(policy {self.name!r})"
                 )
+        first = [t for t in value if isinstance(t, SlaTarget) and t.metric is SlaMetric.FIRST_REPLY]
+        settings = {(t.on_reopen, t.reply_clock_start) for t in first}
+        if len(settings) > 1:
+            raise SlaError(
+                f"SlaPolicy.targets: the first_reply targets disagree on (on_reopen, "
+                f"reply_clock_start): {sorted(settings)}; a policy has one first-reply clock "
+                f"(policy {self.name!r})"
+            )
 
     def target_for(
         self,
@@ -196,12 +220,23 @@ class SlaPolicy:
         else:
             seg = None if segment is None else CustomerSegment(segment)
         by_metric: dict[SlaMetric, list[Candidate]] = {}
+        context_for_conditions: Any = None
         for target, plan in zip(self.targets, self._plans, strict=True):
-            if target._static_match(seg, ticket.category, ticket.channel):
-                by_metric.setdefault(target.metric, []).append((target, plan))
+            if not target._static_match(seg, ticket.category, ticket.channel):
+                continue
+            if target.condition is not None:
+                if context_for_conditions is None:
+                    from cs8.routing import RoutingContext
+
+                    context_for_conditions = RoutingContext(
+                        ticket=ticket, now=now, customer=customer
+                    )
+                if not target.condition(context_for_conditions):
+                    continue
+            by_metric.setdefault(target.metric, []).append((target, plan))
         if not by_metric:
             return ()
-        context = Context(walk(ticket, now), self.calendar)
+        context = Context(walk(ticket, now), self._calendar_for(ticket, now))
         results: list[SlaResult] = []
         for metric in SlaMetric:
             candidates = by_metric.get(metric)
@@ -214,12 +249,35 @@ class SlaPolicy:
 
     # ---------------------------------------------------------------- internals
 
+    def _calendar_for(self, ticket: Ticket, now: datetime) -> SlaClock | None:
+        calendar = self.calendar
+        if self.schedule == "latest" and isinstance(calendar, DatedCalendar):
+            # The ticket's last schedule: the one in force at ``now`` while it is open, else at
+            # its latest solve or close.
+            last = now
+            status = TicketStatus.NEW
+            for event in ticket.events:
+                if event.at > now:
+                    break
+                if type(event) is StatusChange:
+                    if status.is_open and not event.status.is_open:
+                        last = event.at
+                    status = event.status
+            return calendar.calendar_at(now if status.is_open else last)
+        return calendar
+
     def _cycles_of(
-        self, metric: SlaMetric, line: Timeline
+        self, metric: SlaMetric, line: Timeline, first: SlaTarget
     ) -> list[tuple[datetime, datetime | None]]:
         created = line.created
         if metric is SlaMetric.FIRST_REPLY:
-            return [(created, line.first_reply_end)]
+            # Every first-reply target of a policy shares these two settings (checked on build).
+            marked = first.reply_clock_start == "last_handoff_or_reopen" and line.reply_mark
+            start = line.reply_mark if marked else created
+            assert start is not None
+            if first.on_reopen == "resume":
+                return [(start, line.first_agent_reply)]
+            return [(start, line.reply_mark_end if marked else line.first_reply_end)]
         if metric is SlaMetric.RESOLUTION:
             return [(created, line.first_solve)]
         if metric is SlaMetric.NEXT_REPLY:
@@ -237,8 +295,15 @@ class SlaPolicy:
     ) -> SlaResult | None:
         latest: Outcome | None = None
         cycles: list[SlaCycle] = []
-        for start, end in self._cycles_of(metric, context.line):
-            outcome = evaluate_cycle(candidates, context, start, end)
+        line = context.line
+        spans: list[tuple[datetime, datetime | None, str | None]]
+        if metric is SlaMetric.GROUP_OWNERSHIP:
+            spans = list(line.group_spans)
+        else:
+            spans = [(a, b, None) for a, b in self._cycles_of(metric, line, candidates[0][0])]
+        owned = metric is SlaMetric.GROUP_OWNERSHIP
+        for start, end, group in spans:
+            outcome = evaluate_cycle(candidates, context, start, end, group, span_group=owned)
             if outcome is None:
                 continue
             latest = outcome
@@ -252,6 +317,7 @@ class SlaPolicy:
                         elapsed=outcome.elapsed,
                         breached_at=outcome.breached_at,
                         priority=outcome.priority,
+                        group=outcome.group,
                     )
                 )
         if latest is None:

@@ -41,6 +41,8 @@ class SlaCycle:
     elapsed: timedelta
     breached_at: datetime | None
     priority: Priority
+    group: str | None = None
+    """The owning group (``GROUP_OWNERSHIP`` cycles), else ``None``."""
 
     @property
     def remaining(self) -> timedelta:
@@ -82,6 +84,7 @@ class SlaResult:
         escalated_at: When it was reached.
         next_escalation: The next escalation level, if any.
         next_escalation_at: When it will be reached if the clock keeps running.
+        group: The group owning the latest span (``GROUP_OWNERSHIP``), else ``None``.
 
     Example:
         >>> from datetime import datetime, timedelta, timezone
@@ -118,6 +121,7 @@ class SlaResult:
     escalated_at: datetime | None = None
     next_escalation: str | None = None
     next_escalation_at: datetime | None = None
+    group: str | None = None
 
     @property
     def remaining(self) -> timedelta:

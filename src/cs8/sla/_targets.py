@@ -15,7 +15,7 @@ import enum
 import math
 from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any, Protocol, TypeAlias, runtime_checkable
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeAlias, runtime_checkable
 
 import attrs
 
@@ -23,7 +23,12 @@ from cs8._enums import Channel, CustomerSegment, Priority, TicketStatus, _LowerE
 from cs8._protocols import BusinessClock
 from cs8.exceptions import SlaError
 
+if TYPE_CHECKING:
+    from cs8.routing import CompiledCondition
+
 __all__ = [
+    "OnReopen",
+    "ReplyClockStart",
     "SlaClock",
     "SlaEscalation",
     "SlaMetric",
@@ -68,7 +73,9 @@ class SlaMetric(_LowerEnum):
     ``RESOLUTION``: creation to the first solve, paused by the policy's pause statuses.
     ``REQUESTER_WAIT``: time in ``NEW``, ``OPEN`` and ``ON_HOLD`` until the latest solve.
     ``AGENT_WORK``: time in ``NEW`` and ``OPEN`` until the latest solve. ``TOTAL_RESOLUTION``:
-    creation to the latest solve, never paused.
+    creation to the latest solve, never paused. ``GROUP_OWNERSHIP``: one cycle per span a group
+    owns the ticket, from an assignment to the group until one to another group or a solve; a
+    reopen starts a new span for the group then owning it (Zendesk group SLAs, OLAs).
 
     Example:
         >>> SlaMetric("FIRST_REPLY"), SlaMetric.NEXT_REPLY.is_cyclic
@@ -83,6 +90,7 @@ class SlaMetric(_LowerEnum):
     REQUESTER_WAIT = "requester_wait"
     AGENT_WORK = "agent_work"
     TOTAL_RESOLUTION = "total_resolution"
+    GROUP_OWNERSHIP = "group_ownership"
 
     @property
     def is_cyclic(self) -> bool:
@@ -90,7 +98,20 @@ class SlaMetric(_LowerEnum):
         return self in _CYCLIC
 
 
-_CYCLIC = frozenset({SlaMetric.NEXT_REPLY, SlaMetric.PERIODIC_UPDATE, SlaMetric.PAUSABLE_UPDATE})
+_CYCLIC = frozenset(
+    {
+        SlaMetric.NEXT_REPLY,
+        SlaMetric.PERIODIC_UPDATE,
+        SlaMetric.PAUSABLE_UPDATE,
+        SlaMetric.GROUP_OWNERSHIP,
+    }
+)
+
+OnReopen: TypeAlias = Literal["complete", "resume"]
+"""What a solve before the first reply does to the first-reply clock."""
+
+ReplyClockStart: TypeAlias = Literal["created", "last_handoff_or_reopen"]
+"""Where the first-reply clock starts."""
 
 
 class SlaState(_LowerEnum):
@@ -150,6 +171,16 @@ def _opt_str_set(value: Any) -> frozenset[str] | None:
     if isinstance(value, str):
         return frozenset({value})
     return frozenset(str(v) for v in value)
+
+
+def _condition(value: Any) -> CompiledCondition | None:
+    if value is None:
+        return None
+    from cs8.routing import CompiledCondition, compile_condition
+
+    if isinstance(value, CompiledCondition):
+        return value
+    return compile_condition(value)
 
 
 def _threshold_tuple(value: Any) -> tuple[float | timedelta, ...]:
@@ -225,8 +256,9 @@ class SlaTarget:
     """How long one metric may take for the tickets the target matches.
 
     A ticket matches when every filter that is set (``priority``, ``segment``, ``category``,
-    ``channel``) contains the ticket's value; ``None`` matches anything. Within a policy the first
-    matching target of each metric applies (as in Zendesk and Jira Service Management).
+    ``channel``, ``group``) contains the ticket's value and ``condition`` holds; ``None`` matches
+    anything. Within a policy the first matching target of each metric applies (as in Zendesk and
+    Jira Service Management).
 
     Args:
         metric: What is measured.
@@ -235,6 +267,18 @@ class SlaTarget:
         segment: Customer segments the target applies to.
         category: Ticket categories the target applies to.
         channel: Channels the target applies to.
+        group: Owning groups the target applies to: for ``GROUP_OWNERSHIP`` the group owning the
+            span, for other metrics the group owning the ticket when the cycle is judged.
+        condition: A condition in the routing condition language (a document as in
+            :func:`cs8.routing.compile_condition`, or a compiled one) on the ticket and customer,
+            read at the evaluation instant: ``{"field": "ticket.attributes.order_amount", "op":
+            "gt", "value": 2000000}``.
+        on_reopen: For ``FIRST_REPLY``: ``"complete"`` (default) lets a solve or close before the
+            first reply complete the clock; ``"resume"`` (Zammad) pauses it instead and a reopen
+            resumes it with the time already used.
+        reply_clock_start: For ``FIRST_REPLY``: ``"created"`` (default) or
+            ``"last_handoff_or_reopen"``, the latest bot :class:`~cs8.Handoff` or reopen before the
+            first agent reply, else creation (Chatwoot's ``last_non_human_activity``).
         business_hours: Count the policy calendar's business time (``True``) or every second.
         pause_statuses: Statuses that pause this target's clock, instead of the metric's default.
         warnings: Warning thresholds: fractions of ``within`` (``0.75``) or durations before due.
@@ -257,6 +301,10 @@ class SlaTarget:
     segment: frozenset[CustomerSegment] | None = attrs.field(default=None, converter=_segment_set)
     category: frozenset[str] | None = attrs.field(default=None, converter=_opt_str_set)
     channel: frozenset[Channel] | None = attrs.field(default=None, converter=_channel_set)
+    group: frozenset[str] | None = attrs.field(default=None, converter=_opt_str_set)
+    condition: CompiledCondition | None = attrs.field(default=None, converter=_condition)
+    on_reopen: OnReopen = attrs.field(default="complete")
+    reply_clock_start: ReplyClockStart = attrs.field(default="created")
     business_hours: bool = True
     pause_statuses: frozenset[TicketStatus] | None = attrs.field(
         default=None, converter=_opt_status_set
@@ -269,6 +317,32 @@ class SlaTarget:
         if not isinstance(value, timedelta) or value <= _ZERO:
             raise SlaError(
                 f"SlaTarget.within must be a positive timedelta, got {value!r} "
+                f"(target for {self.metric.value})"
+            )
+
+    @on_reopen.validator
+    def _check_on_reopen(self, attribute: Any, value: object) -> None:
+        if value not in ("complete", "resume"):
+            raise SlaError(
+                f"SlaTarget.on_reopen must be 'complete' or 'resume', got {value!r} "
+                f"(target for {self.metric.value})"
+            )
+        if value != "complete" and self.metric is not SlaMetric.FIRST_REPLY:
+            raise SlaError(
+                f"SlaTarget.on_reopen applies to first_reply targets only, got {value!r} "
+                f"(target for {self.metric.value})"
+            )
+
+    @reply_clock_start.validator
+    def _check_reply_clock_start(self, attribute: Any, value: object) -> None:
+        if value not in ("created", "last_handoff_or_reopen"):
+            raise SlaError(
+                "SlaTarget.reply_clock_start must be 'created' or 'last_handoff_or_reopen', "
+                f"got {value!r} (target for {self.metric.value})"
+            )
+        if value != "created" and self.metric is not SlaMetric.FIRST_REPLY:
+            raise SlaError(
+                f"SlaTarget.reply_clock_start applies to first_reply targets only, got {value!r} "
                 f"(target for {self.metric.value})"
             )
 

@@ -18,9 +18,10 @@ from datetime import UTC, datetime
 import attrs
 
 from cs8._enums import ActorKind, Priority, TicketStatus
-from cs8._models import Message, PriorityChange, StatusChange, Ticket
+from cs8._models import Assignment, Message, PriorityChange, StatusChange, Ticket
+from cs8._ticket import Handoff
 
-__all__ = ["Timeline", "running_spans", "status_at", "utc", "walk"]
+__all__ = ["Timeline", "group_at", "running_spans", "status_at", "utc", "walk"]
 
 
 def utc(value: datetime) -> datetime:
@@ -42,6 +43,18 @@ class Timeline:
     last_solve: datetime | None
     reply_cycles: list[tuple[datetime, datetime | None]]
     update_cycles: list[tuple[datetime, datetime | None]]
+    first_agent_reply: datetime | None
+    """The first public agent reply (a solve does not count)."""
+    reply_mark: datetime | None
+    """The latest bot handoff or reopen before the first agent reply, if any."""
+    reply_mark_end: datetime | None
+    """The first agent reply or solve after ``reply_mark``."""
+    group_times: list[datetime]
+    groups: list[str | None]
+    """The owning group from each of ``group_times`` on."""
+    group_spans: list[tuple[datetime, datetime | None, str]]
+    """Each span a group owned the open ticket: from its assignment or a reopen to a handover or
+    a solve (``None`` while it runs)."""
 
 
 def walk(ticket: Ticket, now: datetime) -> Timeline:
@@ -59,6 +72,14 @@ def walk(ticket: Ticket, now: datetime) -> Timeline:
     update_cycles: list[tuple[datetime, datetime | None]] = []
     reply_open: datetime | None = None
     update_open: datetime | None = None
+    first_agent_reply: datetime | None = None
+    mark: datetime | None = None
+    mark_end: datetime | None = None
+    owner: str | None = None
+    group_times: list[datetime] = [created]
+    groups: list[str | None] = [None]
+    group_spans: list[tuple[datetime, datetime | None, str]] = []
+    span_open: datetime | None = None
     agent, customer = ActorKind.AGENT, ActorKind.CUSTOMER
     # A ticket an agent opened with a public comment is not answered by that comment (Zendesk).
     opening_comment = ticket.created_by is agent
@@ -74,6 +95,10 @@ def walk(ticket: Ticket, now: datetime) -> Timeline:
             if msg.author is agent:
                 if first_reply_end is None and not opening_comment:
                     first_reply_end = at
+                if first_agent_reply is None and not opening_comment:
+                    first_agent_reply = at
+                    if mark_end is None:
+                        mark_end = at
                 opening_comment = False
                 if reply_open is not None:
                     reply_cycles.append((reply_open, at))
@@ -96,6 +121,12 @@ def walk(ticket: Ticket, now: datetime) -> Timeline:
                 last_solve = at
                 if first_reply_end is None:
                     first_reply_end = at
+                if first_agent_reply is None and mark_end is None:
+                    mark_end = at
+                if span_open is not None and owner is not None:
+                    if span_open < at:
+                        group_spans.append((span_open, at, owner))
+                    span_open = None
                 if reply_open is not None:
                     if reply_open < at:
                         reply_cycles.append((reply_open, at))
@@ -104,6 +135,11 @@ def walk(ticket: Ticket, now: datetime) -> Timeline:
                     if update_open < at:
                         update_cycles.append((update_open, at))
                     update_open = None
+            elif not status.is_open and new.is_open:
+                if first_agent_reply is None:
+                    mark, mark_end = at, None
+                if owner is not None:
+                    span_open = at
             status = new
             if status_times[-1] == at:
                 statuses[-1] = new
@@ -120,6 +156,22 @@ def walk(ticket: Ticket, now: datetime) -> Timeline:
             else:
                 priority_times.append(at)
                 priorities.append(prio)
+        elif kind is Assignment:
+            group: str | None = event.group  # type: ignore[union-attr]
+            if group is not None and group != owner:
+                if span_open is not None and owner is not None and span_open < at:
+                    group_spans.append((span_open, at, owner))
+                owner = group
+                span_open = at if status.is_open else None
+                if group_times[-1] == at:
+                    groups[-1] = owner
+                else:
+                    group_times.append(at)
+                    groups.append(owner)
+        elif kind is Handoff and first_agent_reply is None:
+            mark, mark_end = at, None
+    if span_open is not None and owner is not None:
+        group_spans.append((span_open, None, owner))
     if reply_open is not None:
         reply_cycles.append((reply_open, None))
     if update_open is not None:
@@ -138,6 +190,12 @@ def walk(ticket: Ticket, now: datetime) -> Timeline:
         last_solve=last_solve,
         reply_cycles=reply_cycles,
         update_cycles=update_cycles,
+        first_agent_reply=first_agent_reply,
+        reply_mark=mark,
+        reply_mark_end=mark_end,
+        group_times=group_times,
+        groups=groups,
+        group_spans=group_spans,
     )
 
 
@@ -171,3 +229,8 @@ def running_spans(
 
 def status_at(line: Timeline, t: datetime) -> TicketStatus:
     return line.statuses[bisect_right(line.status_times, t) - 1]
+
+
+def group_at(line: Timeline, t: datetime) -> str | None:
+    """Return the group owning the ticket at ``t`` (``None`` before any group assignment)."""
+    return line.groups[bisect_right(line.group_times, t) - 1]
