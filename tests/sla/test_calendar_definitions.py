@@ -439,3 +439,81 @@ def test_wall_clock_survives_pickling() -> None:
 
     cal = _all_day("wall")
     assert cal == pickle.loads(pickle.dumps(cal))
+
+
+# -- moment-business-time (lennym/moment-business-time, test/spec.business-hours.js) -------------
+# Its default locale is Monday to Friday 09:00-17:00; `now` is 2015-02-26T10:12:34 (a Thursday).
+
+MBT = GEM
+MBT_NOW = _utc(2015, 2, 26, 10, 12, 34)
+
+
+@pytest.mark.parametrize(
+    ("start", "n", "expected_date"),
+    [
+        # addWorkingTime "adds working days onto date": +2, +10, +100.
+        (MBT_NOW, 2, date(2015, 3, 2)),
+        (MBT_NOW, 10, date(2015, 3, 12)),
+        (MBT_NOW, 100, date(2015, 7, 16)),
+        # ... "handles singular as well as plural units": +1.
+        (MBT_NOW, 1, date(2015, 2, 27)),
+        # ... "if called on a non-business day then starts from the first business day".
+        (_utc(2015, 2, 28, 10, 13), 1, date(2015, 3, 2)),
+        # ... "can add negative days".
+        (MBT_NOW, -1, date(2015, 2, 25)),
+        # subtractWorkingTime "takes working days off date" (now 2015-02-26T16:12:34): 2, 10.
+        (_utc(2015, 2, 26, 16, 12, 34), -2, date(2015, 2, 24)),
+        (_utc(2015, 2, 26, 16, 12, 34), -10, date(2015, 2, 12)),
+        # ... "if called on a non-business day" (Sunday 2015-03-01): 1.
+        (_utc(2015, 3, 1, 16, 12, 34), -1, date(2015, 2, 27)),
+        # ... "can subtract negative days": -2.
+        (_utc(2015, 2, 26, 16, 12, 34), 2, date(2015, 3, 2)),
+    ],
+)
+def test_moment_business_time_add_working_days(
+    start: datetime, n: int, expected_date: date
+) -> None:
+    assert expected_date == MBT.add_business_days(start, n).date()
+
+
+def test_moment_business_time_add_working_days_skips_holidays() -> None:
+    # "holidays" "does not include holidays when adding working time": 2015-02-26 + 3 days with
+    # 2015-02-27 a holiday is 2015-03-04.
+    cal = BusinessCalendar(timezone="UTC", hours=dict(GEM.hours), holidays=[date(2015, 2, 27)])  # type: ignore[arg-type]
+    assert date(2015, 3, 4) == cal.add_business_days(_utc(2015, 2, 26), 3).date()
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "days"),
+    [
+        # workingDiff "calculates the difference between dates in working days" (detail = true).
+        (_utc(2015, 2, 27, 10), _utc(2015, 2, 27, 15), 0.625),
+        (_utc(2015, 2, 26, 10), _utc(2015, 2, 27, 15), 1.625),
+        (_utc(2015, 2, 21, 10), _utc(2015, 2, 27, 15), 4.75),
+        (_utc(2015, 2, 27, 15), _utc(2015, 2, 21, 10), -4.75),
+    ],
+)
+def test_moment_business_time_working_diff_in_days(
+    start: datetime, end: datetime, days: float
+) -> None:
+    assert days == MBT.business_days_between(start, end)
+
+
+@pytest.mark.parametrize(
+    ("t", "expected"),
+    [
+        # lastWorkingTime: on a weekend, after closing, before opening, during opening hours.
+        (_utc(2015, 2, 28, 10, 13), _utc(2015, 2, 27, 17)),
+        (_utc(2015, 2, 26, 17, 30), _utc(2015, 2, 26, 17)),
+        (_utc(2015, 2, 26, 7, 30), _utc(2015, 2, 25, 17)),
+        (MBT_NOW, MBT_NOW),
+    ],
+)
+def test_moment_business_time_last_working_time(t: datetime, expected: datetime) -> None:
+    assert expected == MBT.previous_close(t)
+
+
+def test_moment_business_time_last_transition_during_hours_is_the_opening() -> None:
+    # lastTransitionTime "returns the start of the current working period if called during opening
+    # hours": 2015-02-26 09:00.
+    assert _utc(2015, 2, 26, 9) == MBT.previous_open(MBT_NOW)
