@@ -330,3 +330,22 @@ def test_the_schedules_a_ticket_had() -> None:
 def test_an_unknown_schedule_rule_raises() -> None:
     with pytest.raises(SlaError, match="schedule must be 'in_force' or 'latest'"):
         SlaPolicy(name="p", schedule="first")  # type: ignore[arg-type]
+
+
+def test_target_for_reads_the_group_and_skips_conditional_targets() -> None:
+    policy = SlaPolicy(
+        name="p",
+        targets=[
+            SlaTarget(
+                metric="first_reply",
+                within=H,
+                condition={"field": "ticket.tags", "op": "has", "value": "vip"},
+            ),
+            SlaTarget(metric="first_reply", within=2 * H, group="tier2"),
+            SlaTarget(metric="first_reply", within=8 * H),
+        ],
+    )
+    assert (2 * H, 8 * H) == (
+        policy.target_for("first_reply", group="tier2").within,  # type: ignore[union-attr]
+        policy.target_for("first_reply").within,  # type: ignore[union-attr]
+    )

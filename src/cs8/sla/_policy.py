@@ -137,8 +137,12 @@ class SlaPolicy:
         segment: CustomerSegment | str | None = None,
         category: str | None = None,
         channel: Channel | str | None = None,
+        group: str | None = None,
     ) -> SlaTarget | None:
         """Return the first target of ``metric`` that matches these facts, or ``None``.
+
+        A target with a ``condition`` needs a ticket to decide, so it is skipped here; use
+        :meth:`evaluate`.
 
         Example:
             >>> SlaPolicy(name="empty").target_for("first_reply") is None
@@ -149,8 +153,11 @@ class SlaPolicy:
         chan = None if channel is None else Channel(channel)
         prio = Priority(priority)
         for target in self.targets:
-            if target.metric is metric and target.matches(
-                priority=prio, segment=seg, category=category, channel=chan
+            if (
+                target.metric is metric
+                and target.condition is None
+                and (target.group is None or group in target.group)
+                and target.matches(priority=prio, segment=seg, category=category, channel=chan)
             ):
                 return target
         return None
