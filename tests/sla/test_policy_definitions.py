@@ -349,3 +349,12 @@ def test_target_for_reads_the_group_and_skips_conditional_targets() -> None:
         policy.target_for("first_reply", group="tier2").within,  # type: ignore[union-attr]
         policy.target_for("first_reply").within,  # type: ignore[union-attr]
     )
+
+
+def test_the_report_breaks_group_ownership_down_by_group() -> None:
+    from cs8.sla import sla_report
+
+    report = sla_report([_handed_over()], GROUPS, now=at(13))
+    tier1 = report.rate("group_ownership", by="group", key="tier1")
+    tier2 = report.rate("group_ownership", by="group", key="tier2")
+    assert ((0.0, 1), (0.5, 2)) == ((tier1.value, tier1.n), (tier2.value, tier2.n))
