@@ -364,3 +364,24 @@ def test_dated_calendar_snaps_like_the_oracle_of_its_pieces(
         cal.business_duration(o, c),
         cal.is_open(c) and cal.business_duration(c, c + one) == one,
     )
+
+
+@given(dated())
+def test_dated_calendar_snaps_backwards_like_its_laws(
+    case: tuple[DatedCalendar, list[BusinessCalendar], list[date], list[int]],
+) -> None:
+    cal, _, _, (a, _, _) = case
+    t = _dt(a)
+    one = timedelta(microseconds=1)
+    try:
+        c = cal.previous_close(t)
+        o = cal.previous_open(t)
+    except CalendarError:
+        return
+    # Laws: nothing open between previous_close and t; [previous_open, previous_close) all open;
+    # closed just before previous_open.
+    assert (timedelta(0), c - o, False) == (
+        cal.business_duration(c, t),
+        cal.business_duration(o, c),
+        cal.business_duration(o - one, o) == one,
+    )
