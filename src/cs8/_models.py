@@ -32,6 +32,7 @@ from cs8._enums import (
 )
 from cs8._fields import (
     AttributeValue,
+    _attribute_map,
     _channel_set,
     _frozen_map,
     _int_pair,
@@ -103,7 +104,7 @@ class Customer:
         default=None, converter=as_instant, validator=check_aware
     )
     attributes: FrozenDict[str, AttributeValue] = attrs.field(
-        factory=FrozenDict, converter=_frozen_map
+        factory=FrozenDict, converter=_attribute_map
     )
 
 

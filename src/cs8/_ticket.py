@@ -25,7 +25,7 @@ from cs8._enums import (
 )
 from cs8._fields import (
     AttributeValue,
-    _frozen_map,
+    _attribute_map,
     _non_empty,
     _opt_channel,
     _optional_non_empty,
@@ -212,7 +212,7 @@ class Ticket:
     created_by: ActorKind = attrs.field(default=ActorKind.CUSTOMER, converter=ActorKind)
     merged_into: str | None = None
     attributes: FrozenDict[str, AttributeValue] = attrs.field(
-        factory=FrozenDict, converter=_frozen_map
+        factory=FrozenDict, converter=_attribute_map
     )
     # The facts derived from the event log, computed on first use (not an argument).
     _facts_cache: _Facts | None = attrs.field(
