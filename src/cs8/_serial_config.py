@@ -400,19 +400,30 @@ def register_config_hooks(conv: cattrs.Converter) -> None:
     from cs8 import Agent
 
     def pool_data(pool: AgentPool) -> dict[str, Any]:
-        return {
-            "weights": conv.unstructure(pool.weights),
-            "agents": [conv.unstructure(agent) for agent in pool.agents],
-        }
+        with pool.lock:
+            return {
+                "weights": conv.unstructure(pool.weights),
+                "agents": [conv.unstructure(agent) for agent in pool.agents],
+                "channel_loads": {
+                    agent_id: json_data(counts)
+                    for agent_id, counts in pool.channel_loads.items()
+                    if counts
+                },
+            }
 
     def structure_pool(data: Any, _: Any) -> AgentPool:
         fields = _mapping(data, "AgentPool")
-        unknown = set(fields) - {"weights", "agents"}
+        unknown = set(fields) - {"weights", "agents", "channel_loads"}
         if unknown:
             raise InvalidValueError(f"AgentPool has no field(s) {sorted(unknown)}")
+        loads = _mapping(fields.get("channel_loads") or {}, "AgentPool.channel_loads")
+        channel_loads: dict[str, Mapping[Any, int]] = {
+            k: _mapping(v, f"AgentPool.channel_loads[{k!r}]") for k, v in loads.items()
+        }
         return AgentPool(
             conv.structure(fields.get("agents", []), list[Agent]),
             weights=conv.structure(fields.get("weights", {}), ChannelWeights),
+            channel_loads=channel_loads,
         )
 
     conv.register_unstructure_hook(AgentPool, pool_data)
