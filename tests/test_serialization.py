@@ -347,3 +347,20 @@ def test_routing_decisions_round_trip() -> None:
     back = from_json(to_json(decision), RoutingDecision)
     assert back == decision
     assert back.state == decision.state
+
+
+def test_event_ids_round_trip_and_are_written_only_when_set() -> None:
+    from cs8 import Message, StatusChange
+
+    t0 = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    ticket = Ticket(
+        id="T1",
+        customer_id="C1",
+        channel="email",
+        created_at=t0,
+        events=[Message(at=t0, id="hook-1"), StatusChange(at=t0)],
+    )
+    data = to_data(ticket)
+    assert data["events"][0]["id"] == "hook-1"
+    assert "id" not in data["events"][1]
+    assert from_data(data, Ticket) == ticket

@@ -141,7 +141,9 @@ def _check_non_negative_number(instance: object, attribute: Any, value: Any) -> 
         )
 
 
-def _capacity_map(value: Mapping[Channel | str, int] | None) -> FrozenDict[Channel, int]:
+def _capacity_map(
+    value: Mapping[Channel, int] | Mapping[str, int] | None,
+) -> FrozenDict[Channel, int]:
     out: dict[Channel, int] = {}
     for channel, limit in (value or {}).items():
         try:

@@ -61,6 +61,7 @@ class Message:
     author_id: str | None = None
     public: bool = True
     channel: Channel | None = attrs.field(default=None, converter=_opt_channel)
+    id: str | None = attrs.field(default=None, validator=_optional_non_empty)
 
 
 @attrs.frozen(kw_only=True)
@@ -75,6 +76,7 @@ class StatusChange:
 
     at: datetime = attrs.field(converter=as_instant, validator=check_aware)
     status: TicketStatus = attrs.field(default=TicketStatus.SOLVED, converter=TicketStatus)
+    id: str | None = attrs.field(default=None, validator=_optional_non_empty)
 
 
 @attrs.frozen(kw_only=True)
@@ -89,6 +91,7 @@ class PriorityChange:
 
     at: datetime = attrs.field(converter=as_instant, validator=check_aware)
     priority: Priority = attrs.field(default=Priority.HIGH, converter=Priority)
+    id: str | None = attrs.field(default=None, validator=_optional_non_empty)
 
 
 @attrs.frozen(kw_only=True)
@@ -104,10 +107,12 @@ class Assignment:
     at: datetime = attrs.field(converter=as_instant, validator=check_aware)
     agent_id: str | None = attrs.field(default=None, validator=_optional_non_empty)
     group: str | None = None
+    id: str | None = attrs.field(default=None, validator=_optional_non_empty)
 
 
 TicketEvent: TypeAlias = Message | StatusChange | PriorityChange | Assignment
-"""Any event of a ticket's log."""
+"""Any event of a ticket's log. Every event takes an optional ``id`` (the id of the webhook or
+export row that delivered it): :class:`cs8.desk.Desk` ignores an event whose id it has seen."""
 
 _EVENT_TYPES = (Message, StatusChange, PriorityChange, Assignment)
 

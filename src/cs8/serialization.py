@@ -52,6 +52,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
 import cattrs
+from cattrs.gen import make_dict_unstructure_fn, override
 from cattrs.strategies import configure_tagged_union
 from cattrs.v import format_exception
 
@@ -233,6 +234,11 @@ def make_converter(
     conv.register_structure_hook_func(_is_frozen_dict, _structure_frozen_dict)
     conv.register_unstructure_hook_func(_is_frozenset, _unstructure_set)
     register_config_hooks(conv)
+    for event_type in EVENT_TAGS:  # an event's optional id is written only when it has one
+        conv.register_unstructure_hook(
+            event_type,
+            make_dict_unstructure_fn(event_type, conv, id=override(omit_if_default=True)),
+        )
     configure_tagged_union(
         TicketEvent,
         conv,
