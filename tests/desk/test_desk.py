@@ -4,8 +4,9 @@ the SLA index against a full re-evaluation, alarms, roster changes, snapshot and
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -15,7 +16,7 @@ from cs8.desk import AlarmKind, Desk
 from cs8.desk._sla_index import evaluate_at
 from cs8.exceptions import EventOrderError, SerializationError
 from cs8.routing import ChannelWeights, Router
-from cs8.sla import SlaMetric, SlaPolicy, SlaResult, SlaState, SlaTarget
+from cs8.sla import BusinessCalendar, SlaMetric, SlaPolicy, SlaResult, SlaState, SlaTarget
 from cs8.testing.desk_day import DAY_START, day_policy, day_router, simulated_day
 
 T0 = datetime(2026, 3, 2, 9, tzinfo=UTC)
@@ -276,3 +277,31 @@ def test_a_ticket_arriving_assigned_keeps_its_agent() -> None:
     assert decision.agent_id == "a1"
     assert decision.trace == ("kept: assigned to a1 outside the desk",)
     assert desk.reservations == {"T1": "a1"}
+
+
+HCM_CAL = BusinessCalendar(
+    timezone="Asia/Ho_Chi_Minh",
+    hours={d: [("08:00", "12:00"), ("13:30", "17:30")] for d in ("mon", "tue", "wed")},
+    holidays=[date(2026, 3, 3)],
+)
+
+
+@settings(max_examples=6, deadline=None)
+@given(st.integers(0, 10**6))
+def test_due_within_equals_a_full_re_evaluation_in_business_hours(seed: int) -> None:
+    base = day_policy()
+    policy = SlaPolicy(
+        name="business",
+        calendar=HCM_CAL,
+        targets=[attrs.evolve(t, business_hours=True) for t in base.targets],
+    )
+    day = simulated_day(
+        seed=seed, tickets=30, agents=3, hours=6, start=DAY_START - timedelta(hours=3)
+    )
+    desk = Desk(policy=policy, router=day_router(), agents=day.agents, now=day.deliveries[0].at)
+    for n, d in enumerate(day.deliveries):
+        replay(desk, [d])
+        if n % 9 == 0:
+            now = desk.now + timedelta(minutes=n % 40)
+            for window in (timedelta(hours=1), timedelta(days=2)):
+                assert desk.due_within(window, now=now) == full_due_within(desk, window, now)

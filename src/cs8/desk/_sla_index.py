@@ -190,11 +190,16 @@ class SlaIndex:
         wake: int | None = None
         for place, result in enumerate(results):
             instants = [result.next_warning_at, result.next_escalation_at]
-            if result.state is SlaState.ACTIVE and result.due_at is not None:
+            running = result.due_at is not None and result.completed_at is None
+            if running and result.state is not SlaState.PAUSED:
+                # Active clocks; breached ones too, for a question about an earlier instant
+                # (one asked after a later one evaluated the ticket again).
+                assert result.due_at is not None
                 entry = (_us(result.due_at), ticket_id, place)
                 insort(self._due, entry)
                 entries.append(entry)
-                instants.append(result.due_at)
+                if result.state is SlaState.ACTIVE:
+                    instants.append(result.due_at)
             for instant in instants:
                 if instant is not None and (wake is None or _us(instant) < wake):
                     wake = _us(instant)
@@ -231,7 +236,9 @@ class SlaIndex:
 
     def due_within(self, window: timedelta, now: datetime) -> tuple[SlaResult, ...]:
         """Running clocks due in ``[now, now + window]`` at ``now``, earliest first (then ticket
-        id, then metric): what evaluating every ticket at ``now`` gives."""
+        id, then metric): what evaluating every ticket at ``now`` gives, for any ``now`` not
+        before the events recorded (a ticket changed by an event after ``now`` is answered as
+        the index holds it)."""
         low, high = _us(now), _us(now + window)
         due = self._due
         start = bisect_left(due, (low, "", -1))
