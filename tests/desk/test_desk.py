@@ -4,6 +4,7 @@ the SLA index against a full re-evaluation, alarms, roster changes, snapshot and
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 
 import attrs
@@ -17,7 +18,14 @@ from cs8.desk._sla_index import evaluate_at
 from cs8.exceptions import EventOrderError, SerializationError
 from cs8.routing import ChannelWeights, Router
 from cs8.sla import BusinessCalendar, SlaMetric, SlaPolicy, SlaResult, SlaState, SlaTarget
-from cs8.testing.desk_day import DAY_START, day_policy, day_router, simulated_day
+from cs8.testing.desk_day import (
+    DAY_START,
+    Delivery,
+    day_policy,
+    day_router,
+    deliver,
+    simulated_day,
+)
 
 T0 = datetime(2026, 3, 2, 9, tzinfo=UTC)
 M = timedelta(minutes=1)
@@ -63,14 +71,11 @@ def full_due_within(desk: Desk, window: timedelta, now: datetime) -> tuple[SlaRe
     return tuple(out)
 
 
-def replay(desk: Desk, deliveries: object, until: datetime | None = None) -> None:
-    for d in deliveries:  # type: ignore[attr-defined]
+def replay(desk: Desk, deliveries: Iterable[Delivery], until: datetime | None = None) -> None:
+    for d in deliveries:
         if until is not None and d.at > until:
             break
-        if d.ticket is not None:
-            desk.open(d.ticket, now=d.at)
-        else:
-            desk.record(d.ticket_id, d.event, now=d.at)
+        deliver(desk, d)
 
 
 # ---------------------------------------------------------------------- routing and capacity

@@ -20,10 +20,20 @@ import attrs
 
 from cs8._enums import ActorKind, Channel, Priority, TicketStatus
 from cs8._models import Agent, Message, StatusChange, Ticket, TicketEvent
+from cs8.desk import Desk
+from cs8.exceptions import InvalidValueError
 from cs8.routing import ChannelWeights, Router
 from cs8.sla import SlaEscalation, SlaPolicy, SlaTarget
 
-__all__ = ["DAY_START", "Delivery", "SimulatedDay", "day_policy", "day_router", "simulated_day"]
+__all__ = [
+    "DAY_START",
+    "Delivery",
+    "SimulatedDay",
+    "day_policy",
+    "day_router",
+    "deliver",
+    "simulated_day",
+]
 
 DAY_START = datetime(2026, 3, 2, 8, tzinfo=UTC)
 """When the simulated day starts."""
@@ -47,6 +57,28 @@ class Delivery:
     ticket: Ticket | None = None
     ticket_id: str | None = None
     event: TicketEvent | None = None
+
+
+def deliver(desk: Desk, delivery: Delivery) -> None:
+    """Hand ``delivery`` to ``desk`` at its instant (``Desk.open`` or ``Desk.record``).
+
+    Example:
+        >>> from cs8.desk import Desk
+        >>> day = simulated_day(seed=1, tickets=3, agents=2)
+        >>> desk = Desk(policy=day_policy(), router=day_router(), agents=day.agents, now=DAY_START)
+        >>> for d in day.deliveries:
+        ...     deliver(desk, d)
+        >>> len(desk.tickets)
+        3
+    """
+    if delivery.ticket is not None:
+        desk.open(delivery.ticket, now=delivery.at)
+    elif delivery.ticket_id is not None and delivery.event is not None:
+        desk.record(delivery.ticket_id, delivery.event, now=delivery.at)
+    else:
+        raise InvalidValueError(
+            f"a Delivery needs a ticket or a ticket id and an event: {delivery!r}"
+        )
 
 
 @attrs.frozen(kw_only=True)
