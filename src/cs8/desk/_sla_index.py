@@ -208,10 +208,11 @@ class SlaIndex:
             self._next[ticket_id] = wake
             heapq.heappush(self._wake, (wake, self._version[ticket_id], ticket_id))
 
-    def _now_results(self, ticket_id: str, now: datetime) -> tuple[SlaResult, ...]:
-        """The ticket's clocks at ``now`` (from its base when no threshold lies between)."""
+    def _moved(self, ticket_id: str, now: datetime) -> tuple[SlaResult, ...] | None:
+        """The ticket's clocks at ``now`` evaluated again, when the base ones cannot be carried
+        to ``now`` (``now`` before the base, or a threshold passed in between); else ``None``."""
         base, results = self._results[ticket_id]
-        if now < base:  # asked about an instant before the ticket's last change
+        if now < base:  # asked about an instant before the ticket's last evaluation
             ticket, customer = self._lookup(ticket_id)
             return evaluate_at(self.policy, ticket, now, customer)
         for result in results:
@@ -220,40 +221,45 @@ class SlaIndex:
                     ticket, customer = self._lookup(ticket_id)
                     self.update(ticket, customer, now)
                     return self._results[ticket_id][1]
-        if now == base:
-            return results
-        calendar = self.policy.calendar
-        out = []
-        for result in results:
-            if result.state is SlaState.ACTIVE and result.due_at is not None:
-                if result.business_hours and calendar is not None:
-                    left = calendar.business_duration(now, result.due_at)
-                else:
-                    left = result.due_at - now
-                result = attrs.evolve(result, elapsed=result.target - left)
-            out.append(result)
-        return tuple(out)
+        return None
 
     def due_within(self, window: timedelta, now: datetime) -> tuple[SlaResult, ...]:
         """Running clocks due in ``[now, now + window]`` at ``now``, earliest first (then ticket
         id, then metric): what evaluating every ticket at ``now`` gives, for any ``now`` not
         before the events recorded (a ticket changed by an event after ``now`` is answered as
         the index holds it)."""
-        low, high = _us(now), _us(now + window)
         due = self._due
-        start = bisect_left(due, (low, "", -1))
-        stop = bisect_right(due, (high + 1, "", -1))
-        tickets = dict.fromkeys(entry[1] for entry in due[start:stop])
-        out = []
+        start = bisect_left(due, (_us(now), "", -1))
+        stop = bisect_right(due, (_us(now + window) + 1, "", -1))
         end = now + window
-        for ticket_id in tickets:
-            for result in self._now_results(ticket_id, now):
-                if (
-                    result.state is SlaState.ACTIVE
-                    and result.due_at is not None
-                    and now <= result.due_at <= end
-                ):
-                    out.append(result)
+        calendar = self.policy.calendar
+        active = SlaState.ACTIVE
+        out: list[SlaResult] = []
+        done: set[str] = set()  # tickets evaluated again (all their clocks are in ``out``)
+        for _, ticket_id, place in due[start:stop]:
+            if ticket_id in done:
+                continue
+            moved = self._moved(ticket_id, now)
+            if moved is not None:
+                done.add(ticket_id)
+                out.extend(
+                    r
+                    for r in moved
+                    if r.state is active and r.due_at is not None and now <= r.due_at <= end
+                )
+                continue
+            base, results = self._results[ticket_id]
+            result = results[place]
+            due_at = result.due_at
+            if result.state is not active or due_at is None or not now <= due_at <= end:
+                continue
+            if now != base:  # only the time used has changed since the base
+                if result.business_hours and calendar is not None:
+                    left = calendar.business_duration(now, due_at)
+                else:
+                    left = due_at - now
+                result = attrs.evolve(result, elapsed=result.target - left)
+            out.append(result)
         out.sort(key=_due_key)
         return tuple(out)
 

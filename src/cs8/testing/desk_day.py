@@ -1,8 +1,9 @@
 """A simulated helpdesk day, to drive a :class:`cs8.desk.Desk` in tests and benchmarks.
 
 :func:`simulated_day` draws (from a seed) agents with Zendesk-style per-channel capacity and the
-webhook deliveries of a day of tickets: each ticket opens, the customer writes, an agent replies,
-the ticket is solved, some are reopened and solved again; deliveries come in time order except a
+webhook deliveries of a day of tickets: each ticket opens, the customer writes, an agent replies
+(two in five customers write again and are answered again), the ticket is solved, one in five is
+reopened and solved again; deliveries come in time order except a
 few that arrive late, and a few are delivered twice (with the same event id).
 
 Example:
@@ -181,9 +182,14 @@ def simulated_day(
         events: list[TicketEvent] = [Message(at=at, author=ActorKind.CUSTOMER)]
         at += timedelta(minutes=rng.expovariate(1 / minutes))
         events.append(Message(at=at, author=ActorKind.AGENT))
+        if rng.random() < 0.4:  # the customer follows up and is answered again
+            at += timedelta(minutes=rng.expovariate(1 / minutes))
+            events.append(Message(at=at, author=ActorKind.CUSTOMER))
+            at += timedelta(minutes=rng.expovariate(1 / minutes))
+            events.append(Message(at=at, author=ActorKind.AGENT))
         at += timedelta(minutes=rng.expovariate(1 / minutes))
         events.append(StatusChange(at=at, status=TicketStatus.SOLVED))
-        if rng.random() < 0.15:  # reopened by the customer, answered and solved again
+        if rng.random() < 0.2:  # reopened by the customer, answered and solved again
             at += timedelta(minutes=rng.expovariate(1 / 60))
             events.append(Message(at=at, author=ActorKind.CUSTOMER))
             events.append(StatusChange(at=at, status=TicketStatus.OPEN))
