@@ -243,3 +243,21 @@ def create_app(service: DeskService) -> Any:
         return {"seq": service.snapshot()}
 
     return app
+
+
+def __getattr__(name: str) -> Any:
+    """``uvicorn desk_service:app`` builds the service on first access (a ``desk.db`` file next to
+    where it runs, two agents); importing this module builds nothing."""
+    if name == "app":
+        agents = [
+            Agent(
+                id="ana",
+                channels={"email", "chat", "phone"},
+                capacity_by_channel={"phone": 1, "chat": 3, "email": 10},
+            ),
+            Agent(
+                id="bao", channels={"email", "chat"}, capacity_by_channel={"chat": 3, "email": 10}
+            ),
+        ]
+        return create_app(DeskService("desk.db", agents=agents))
+    raise AttributeError(name)
