@@ -82,21 +82,7 @@ def json_data(value: Any, where: str = "value") -> Any:
         >>> json_data(FrozenDict({"skus": ("A", "B")}))
         {'skus': ['A', 'B']}
     """
-    if value is None or isinstance(value, str | bool | int):
-        return value
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise SerializationError(f"{where} is {value!r}, which JSON cannot hold")
-        return value
-    if isinstance(value, Mapping):
-        return {_key(k, where): json_data(v, f"{where}[{k!r}]") for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [json_data(v, f"{where}[{i}]") for i, v in enumerate(value)]
-    raise SerializationError(
-        f"{where} holds a {type(value).__name__} ({value!r}), which is not JSON data"
-    )
+    return _walk(value, where, lenient=False)
 
 
 def plain(value: Any, where: str = "value") -> Any:
@@ -112,6 +98,11 @@ def plain(value: Any, where: str = "value") -> Any:
         >>> plain({date(2026, 9, 2): (("08:00", "12:00"),)})
         {'2026-09-02': [['08:00', '12:00']]}
     """
+    return _walk(value, where, lenient=True)
+
+
+def _walk(value: Any, where: str, *, lenient: bool) -> Any:
+    """JSON data for ``value``; ``lenient`` also writes dates, durations and sets."""
     if value is None or isinstance(value, str | bool | int):
         return value
     if isinstance(value, enum.Enum):
@@ -120,18 +111,23 @@ def plain(value: Any, where: str = "value") -> Any:
         if not math.isfinite(value):
             raise SerializationError(f"{where} is {value!r}, which JSON cannot hold")
         return value
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, timedelta):
-        seconds = value.total_seconds()
-        return int(seconds) if not value.microseconds else seconds
     if isinstance(value, Mapping):
-        return {_key(k, where): plain(v, f"{where}[{k!r}]") for k, v in value.items()}
-    if isinstance(value, frozenset | set):
-        return sorted((plain(v, where) for v in value), key=str)
+        return {
+            _key(k, where): _walk(v, f"{where}[{k!r}]", lenient=lenient) for k, v in value.items()
+        }
     if isinstance(value, list | tuple):
-        return [plain(v, f"{where}[{i}]") for i, v in enumerate(value)]
-    raise SerializationError(f"{where} ({type(value).__name__}) has no JSON form: {value!r}")
+        return [_walk(v, f"{where}[{i}]", lenient=lenient) for i, v in enumerate(value)]
+    if lenient:
+        if isinstance(value, datetime | date):
+            return value.isoformat()
+        if isinstance(value, timedelta):
+            seconds = value.total_seconds()
+            return int(seconds) if not value.microseconds else seconds
+        if isinstance(value, frozenset | set):
+            return sorted((_walk(v, where, lenient=True) for v in value), key=str)
+    raise SerializationError(
+        f"{where} holds a {type(value).__name__} ({value!r}), which is not JSON data"
+    )
 
 
 def _key(key: Any, where: str) -> str:
