@@ -16,6 +16,8 @@ Snapshot format (``Desk.snapshot()``, version 1), every value JSON:
 - ``"reservations"``: ticket id to ``[agent id, channel]`` of the capacity it holds; ``"kept"``:
   ticket id to the agent it was assigned to outside the desk without room (no reservation);
   ``"waiting"``: ``[ticket id, channel, queue key]`` in queue order;
+- ``"offers"``: ticket id to ``[agent id, lapses at]`` (offers mode); ``"declined"``: ticket id
+  to the agents who rejected it or let an offer lapse;
 - ``"event_ids"``: ticket id to the event ids recorded (for de-duplication);
   ``"alarms_returned"``: what :meth:`Desk.alarms` has returned, so no alarm comes twice.
 

@@ -80,6 +80,11 @@ class Desk:
         weights: Channel weights, fills and blocking channels of the pool.
         max_skew: How far before a ticket's creation an event may be dated and still be taken
             (moved to the creation instant).
+        offer_timeout: Offers mode (Twilio TaskRouter reservations, Zendesk omnichannel offers):
+            a routed ticket is offered to the agent, whose capacity is reserved, and assigned
+            only when the agent calls :meth:`accept`; :meth:`reject`, or no answer within
+            ``offer_timeout`` (:meth:`expire_offers`), moves it to the next agent. ``None``
+            (the default) assigns at once.
 
     Example:
         >>> from datetime import datetime, timedelta, timezone
@@ -110,6 +115,7 @@ class Desk:
         now: datetime,
         weights: ChannelWeights | None = None,
         max_skew: timedelta = timedelta(minutes=1),
+        offer_timeout: timedelta | None = None,
     ) -> None:
         if not isinstance(policy, SlaPolicy):
             raise InvalidValueError(f"Desk.policy must be an SlaPolicy, got {policy!r}")
@@ -118,6 +124,9 @@ class Desk:
         self.policy = policy
         self.router = router
         self.max_skew = max_skew
+        if offer_timeout is not None and offer_timeout <= timedelta(0):
+            raise InvalidValueError(f"Desk.offer_timeout must be positive, got {offer_timeout!r}")
+        self.offer_timeout = offer_timeout
         self._lock = threading.RLock()
         self._now: datetime = as_stdlib(require_aware(now, "Desk(now)"))
         self._pool = AgentPool(agents, weights=router.weights if weights is None else weights)
@@ -134,6 +143,10 @@ class Desk:
         # Tickets assigned outside the desk to an agent without room: kept with that agent,
         # reserving nothing, until the assignment or the status changes.
         self._kept: dict[str, str] = {}
+        # Offers mode: ticket -> (the agent it is offered to, when the offer lapses), and the
+        # agents who rejected it or let an offer lapse.
+        self._offers: dict[str, tuple[str, datetime]] = {}
+        self._declined: dict[str, set[str]] = {}
         self._sla = SlaIndex(policy, self._lookup)
 
     # ------------------------------------------------------------------ reading
@@ -237,7 +250,11 @@ class Desk:
         A service sleeps until then (or until the next event) and calls :meth:`alarms`.
         """
         with self._lock:
-            return self._sla.next_wakeup()
+            wake = self._sla.next_wakeup()
+            lapse = min((at for _, at in self._offers.values()), default=None)
+            if lapse is not None and (wake is None or lapse < wake):
+                return lapse
+            return wake
 
     def alarms(self, *, now: datetime | None = None) -> tuple[DeskAlarm, ...]:
         """Return the warnings, breaches and escalations passed by ``now`` not returned before.
@@ -400,6 +417,10 @@ class Desk:
         agent = ticket.assignee
         if not ticket.is_open or agent != self._kept.get(ticket_id, agent):
             self._kept.pop(ticket_id, None)
+        if ticket_id in self._offers:
+            if ticket.is_open and not outside:
+                return None  # still offered: the reservation stays until an answer
+            del self._offers[ticket_id]
         if not ticket.is_open:
             self._unqueue(ticket_id)
             if held is not None:
@@ -427,23 +448,37 @@ class Desk:
 
     def _route(self, ticket_id: str, now: datetime) -> RoutingDecision:
         ticket = self._tickets[ticket_id]
-        decision = self.router.route(
-            ticket,
-            self._pool,
-            now=now,
-            customer=self._customers.get(ticket.customer_id),
-            sla=self._sla.results(ticket_id),
-            state=self._state,
-        )
+        pool = self._pool
+        # Agents who declined this ticket sit out its routing (busy for the moment).
+        declined = self._declined.get(ticket_id, ())
+        skipped = [a for a in declined if a in pool and pool.status(a) is AgentStatus.ONLINE]
+        for agent_id in skipped:
+            pool.set_status(agent_id, AgentStatus.BUSY)
+        try:
+            decision = self.router.route(
+                ticket,
+                pool,
+                now=now,
+                customer=self._customers.get(ticket.customer_id),
+                sla=self._sla.results(ticket_id),
+                state=self._state,
+            )
+        finally:
+            for agent_id in skipped:
+                pool.set_status(agent_id, AgentStatus.ONLINE)
         self._state = decision.state
         self._decisions[ticket_id] = decision
         agent = decision.agent_id
         if agent is None:
+            self._declined.pop(ticket_id, None)  # everyone declined: next time, all again
             self._enqueue(ticket_id, decision)
             return decision
-        self._pool.assign(agent, ticket.channel, at=now)
+        pool.assign(agent, ticket.channel, at=now)
         self._held[ticket_id] = (agent, ticket.channel)
         self._unqueue(ticket_id)
+        if self.offer_timeout is not None:
+            self._offers[ticket_id] = (agent, now + self.offer_timeout)
+            return decision
         if ticket.assignee != agent:
             stamp = max(now, ticket.created_at)  # a creation a few seconds ahead (clock skew)
             self._tickets[ticket_id] = _insert(ticket, Assignment(at=stamp, agent_id=agent))
@@ -500,6 +535,68 @@ class Desk:
             if self._route(ticket_id, now).agent_id is None:
                 place += 1  # this one waits on (it needs what the agent lacks)
 
+    # ------------------------------------------------------------------ offers
+
+    @property
+    def offers(self) -> FrozenDict[str, str]:
+        """Offers mode: ticket id to the agent it is offered to, waiting for an answer."""
+        with self._lock:
+            return FrozenDict({t: a for t, (a, _) in sorted(self._offers.items())})
+
+    def _offer_of(self, ticket_id: str, agent_id: str) -> None:
+        found = self._offers.get(ticket_id)
+        if found is None or found[0] != agent_id:
+            raise InvalidValueError(
+                f"Desk: ticket {ticket_id!r} is not offered to agent {agent_id!r} "
+                f"(offered to {None if found is None else found[0]!r})"
+            )
+
+    def accept(self, ticket_id: str, agent_id: str, *, now: datetime | None = None) -> None:
+        """The agent takes the ticket offered to it: the ticket is assigned to the agent.
+
+        Raises:
+            InvalidValueError: If the ticket is not offered to that agent (any more).
+        """
+        with self._lock:
+            self._offer_of(ticket_id, agent_id)
+            ticket = self._ticket(ticket_id)
+            at = self._clock(now, self._now)
+            del self._offers[ticket_id]
+            self._declined.pop(ticket_id, None)
+            stamp = max(at, ticket.created_at)
+            self._tickets[ticket_id] = _insert(ticket, Assignment(at=stamp, agent_id=agent_id))
+
+    def reject(self, ticket_id: str, agent_id: str, *, now: datetime | None = None) -> None:
+        """The agent declines the ticket offered to it: the ticket is offered to the next agent
+        (or waits), and the agent's capacity is offered to the waiting tickets.
+
+        Raises:
+            InvalidValueError: If the ticket is not offered to that agent (any more).
+        """
+        with self._lock:
+            self._offer_of(ticket_id, agent_id)
+            at = self._clock(now, self._now)
+            self._decline(ticket_id, agent_id, at)
+            self._offer(at)
+
+    def _decline(self, ticket_id: str, agent_id: str, now: datetime) -> None:
+        del self._offers[ticket_id]
+        self._release(ticket_id)
+        self._declined.setdefault(ticket_id, set()).add(agent_id)
+        self._route(ticket_id, now)
+
+    def expire_offers(self, *, now: datetime | None = None) -> tuple[str, ...]:
+        """Move every offer not answered by its timeout to the next agent, as :meth:`reject`
+        does; return the tickets moved, in the order their offers lapsed."""
+        with self._lock:
+            at = self._clock(now, self._now)
+            lapsed = sorted((when, t, a) for t, (a, when) in self._offers.items() if when <= at)
+            for _, ticket_id, agent_id in lapsed:
+                if self._offers.get(ticket_id, (None,))[0] == agent_id:
+                    self._decline(ticket_id, agent_id, at)
+            self._offer(at)
+            return tuple(t for _, t, _ in lapsed)
+
     # ------------------------------------------------------------------ roster
 
     def set_agent(self, agent: Agent, *, now: datetime | None = None) -> None:
@@ -553,6 +650,7 @@ class Desk:
         policy: SlaPolicy,
         router: Router,
         max_skew: timedelta = timedelta(minutes=1),
+        offer_timeout: timedelta | None = None,
     ) -> Desk:
         """Rebuild a desk from :meth:`snapshot` data; it answers and changes as the original.
 
@@ -561,4 +659,11 @@ class Desk:
         """
         from cs8.desk._snapshot import restore_desk
 
-        return restore_desk(cls, snapshot, policy=policy, router=router, max_skew=max_skew)
+        return restore_desk(
+            cls,
+            snapshot,
+            policy=policy,
+            router=router,
+            max_skew=max_skew,
+            offer_timeout=offer_timeout,
+        )

@@ -34,6 +34,8 @@ def snapshot_data(desk: Desk) -> dict[str, Any]:
         "routing_state": to_data(desk._state),
         "reservations": {t: [a, c.value] for t, (a, c) in sorted(desk._held.items())},
         "kept": dict(sorted(desk._kept.items())),
+        "offers": {t: [a, at.isoformat()] for t, (a, at) in sorted(desk._offers.items())},
+        "declined": {t: sorted(a) for t, a in sorted(desk._declined.items()) if a},
         "waiting": [
             [tid, desk._queued[tid][0].value, [k[0], None if k[1] == float("inf") else k[1], k[2]]]
             for k, tid in queued
@@ -55,10 +57,11 @@ def restore_desk(
     policy: SlaPolicy,
     router: Router,
     max_skew: timedelta,
+    offer_timeout: timedelta | None,
 ) -> Desk:
     """Rebuild a desk from :func:`snapshot_data`'s data."""
     try:
-        return _restore(cls, snapshot, policy, router, max_skew)
+        return _restore(cls, snapshot, policy, router, max_skew, offer_timeout)
     except SerializationError:
         raise
     except (Cs8Error, KeyError, TypeError, ValueError, IndexError) as exc:
@@ -71,6 +74,7 @@ def _restore(
     policy: SlaPolicy,
     router: Router,
     max_skew: timedelta,
+    offer_timeout: timedelta | None,
 ) -> Desk:
     if not isinstance(data, Mapping) or data.get("version") != SNAPSHOT_VERSION:
         raise SerializationError(
@@ -78,7 +82,9 @@ def _restore(
             f"{data.get('version') if isinstance(data, Mapping) else data!r}"
         )
     now = parse_datetime(data["now"], "Desk snapshot now")
-    desk = cls(policy=policy, router=router, now=now, max_skew=max_skew)
+    desk = cls(
+        policy=policy, router=router, now=now, max_skew=max_skew, offer_timeout=offer_timeout
+    )
     desk._pool = from_data(data["pool"], AgentPool)
     desk._state = from_data(data["routing_state"], RoutingState)
     for item in data["customers"]:
@@ -90,6 +96,11 @@ def _restore(
     for tid, (agent, channel) in data["reservations"].items():
         desk._ticket(tid)
         desk._held[tid] = (agent, Channel(channel))
+    for tid, (agent, at) in data.get("offers", {}).items():
+        desk._ticket(tid)
+        desk._offers[tid] = (str(agent), parse_datetime(at, "Desk snapshot offers"))
+    for tid, agents in data.get("declined", {}).items():
+        desk._declined[tid] = {str(a) for a in agents}
     for tid, agent in data["kept"].items():
         desk._ticket(tid)
         desk._kept[tid] = str(agent)
