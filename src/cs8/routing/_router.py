@@ -575,14 +575,15 @@ def _rules(value: RuleSet | Iterable[RoutingRule] | None) -> RuleSet:
 def _zone(value: str | tzinfo | None) -> tzinfo:
     if value is None:
         return _CALENDAR_ZONE  # resolved from the calendar by Router.__attrs_post_init__
-    if isinstance(value, tzinfo):
-        return value
-    try:
-        return ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError, TypeError):
-        raise InvalidValueError(
-            f"Router.timezone must be an IANA time zone or a tzinfo, got {value!r}"
-        ) from None
+    if not isinstance(value, tzinfo):
+        try:
+            value = ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError, TypeError):
+            raise InvalidValueError(
+                f"Router.timezone must be an IANA time zone or a tzinfo, got {value!r}"
+            ) from None
+    # "UTC" and ZoneInfo("UTC") are datetime.UTC: one value for one zone (equal routers).
+    return UTC if getattr(value, "key", None) in ("UTC", "Etc/UTC") else value
 
 
 _CALENDAR_ZONE: tzinfo = timezone(timedelta(0), "the calendar's zone")
