@@ -65,6 +65,7 @@ from cs8._models import (
     TicketEvent,
 )
 from cs8._serial_config import json_data, json_value, register_config_hooks
+from cs8._ticket import Handoff
 from cs8._time import require_aware
 from cs8.exceptions import Cs8Error, InvalidValueError, SerializationError
 
@@ -88,6 +89,7 @@ EVENT_TAGS: Mapping[type, str] = FrozenDict(
         StatusChange: "status_change",
         PriorityChange: "priority_change",
         Assignment: "assignment",
+        Handoff: "handoff",
     }
 )
 """The tag written in the ``"type"`` key for each ticket event class."""
