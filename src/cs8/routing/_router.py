@@ -1078,6 +1078,13 @@ class Router:
     ) -> RoutingDecision:
         """Return where ``ticket`` should go at ``now``; the pool is not changed.
 
+        Nothing a caller can observe in the pool changes (loads, statuses, agents); the pool may
+        tidy its internal index while choosing, under its own lock, so ``route`` is safe beside
+        other threads using the same pool. To route and reserve as one step, hold
+        ``pool.lock`` around ``route`` and ``pool.assign`` (or use :class:`cs8.desk.Desk`).
+        With ``explain=True`` (the default) the trace counts the agents each filter leaves, one
+        pass over the agents; ``Router(explain=False)`` decides from the pool's index alone.
+
         Args:
             ticket: The ticket to route (its channel picks the agents' channel filter).
             agents: An :class:`AgentPool` (reused across decisions) or a list of agents.
