@@ -20,9 +20,10 @@ Endpoints (JSON as :mod:`cs8.serialization` writes the models):
 - ``PUT /agents/{agent_id}``, ``DELETE /agents/{agent_id}``: live roster changes.
 - ``GET /loads``: each agent's pieces of work per channel.
 - ``POST /snapshots``: store a snapshot now (a timer would call it every few minutes).
-"""
 
-from __future__ import annotations
+(No ``from __future__ import annotations`` here: FastAPI reads the endpoints' annotations, which
+name ``Body`` from inside :func:`create_app`.)
+"""
 
 import json
 import sqlite3
@@ -30,7 +31,7 @@ import threading
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from cs8 import Agent, Ticket, TicketEvent
 from cs8.desk import Desk
@@ -177,7 +178,7 @@ def create_app(service: DeskService) -> Any:
     # Sync endpoints: FastAPI runs them in a thread pool, which the desk's lock makes safe.
 
     @app.post("/tickets")
-    def open_ticket(body: dict[str, Any] = Body(...)) -> dict[str, Any]:
+    def open_ticket(body: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
         from_data(body, Ticket)  # reject a malformed ticket before it reaches the inbox
         decision = checked(lambda: service.receive("ticket", body.get("id"), body))
         return {
@@ -187,7 +188,7 @@ def create_app(service: DeskService) -> Any:
         }
 
     @app.post("/tickets/{ticket_id}/events")
-    def record_event(ticket_id: str, body: dict[str, Any] = Body(...)) -> dict[str, str]:
+    def record_event(ticket_id: str, body: Annotated[dict[str, Any], Body()]) -> dict[str, str]:
         checked(lambda: from_data(body, TicketEvent))  # type: ignore[arg-type]
         checked(lambda: service.desk.ticket(ticket_id))
         checked(lambda: service.receive("event", ticket_id, body))
@@ -220,7 +221,7 @@ def create_app(service: DeskService) -> Any:
         ]
 
     @app.put("/agents/{agent_id}")
-    def put_agent(agent_id: str, body: dict[str, Any] = Body(...)) -> dict[str, str]:
+    def put_agent(agent_id: str, body: Annotated[dict[str, Any], Body()]) -> dict[str, str]:
         checked(lambda: from_data({**body, "id": agent_id}, Agent))
         checked(lambda: service.receive("agent", None, {**body, "id": agent_id}))
         return {"status": "set"}
