@@ -515,11 +515,13 @@ class Desk:
             freed = sorted(self._freed)
             self._freed = {}
             for agent_id in freed:
+                if not self._queued:  # nothing waits
+                    return
                 if agent_id not in self._pool:
                     continue
-                agent = self._pool.agent(agent_id)
-                for channel in sorted(agent.channels, key=lambda c: c.value):
-                    self._offer_channel(agent_id, channel, now)
+                for channel in sorted(self._queue, key=lambda c: c.value):
+                    if self._queue[channel] and self._pool.can_take(agent_id, channel):
+                        self._offer_channel(agent_id, channel, now)
 
     def _offer_channel(self, agent_id: str, channel: Channel, now: datetime) -> None:
         queue = self._queue.get(channel)
