@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from cs8 import Agent, Assignment, Channel, Message, StatusChange, Ticket
 from cs8.desk import AlarmKind, Desk
 from cs8.desk._sla_index import evaluate_at
-from cs8.exceptions import EventOrderError, SerializationError
+from cs8.exceptions import EventOrderError, InvalidValueError, SerializationError
 from cs8.routing import ChannelWeights, Router
 from cs8.sla import BusinessCalendar, SlaMetric, SlaPolicy, SlaResult, SlaState, SlaTarget
 from cs8.testing.desk_day import (
@@ -310,3 +310,15 @@ def test_due_within_equals_a_full_re_evaluation_in_business_hours(seed: int) -> 
             now = desk.now + timedelta(minutes=n % 40)
             for window in (timedelta(hours=1), timedelta(days=2)):
                 assert desk.due_within(window, now=now) == full_due_within(desk, window, now)
+
+
+def test_a_closed_ticket_can_be_forgotten_and_an_open_one_cannot() -> None:
+    desk = one_agent_desk()
+    desk.open(ticket("T1"))
+    with pytest.raises(InvalidValueError, match="only a solved or closed"):
+        desk.forget("T1")
+    desk.record("T1", StatusChange(at=T0 + M, status="closed"))
+    assert desk.forget("T1").id == "T1"
+    assert "T1" not in desk
+    assert desk.due_within(timedelta(days=1)) == ()
+    assert desk.snapshot()["tickets"] == []

@@ -406,6 +406,31 @@ class Desk:
             self._settle(ticket_id, at, outside=outside)
             self._offer(at)
 
+    def forget(self, ticket_id: str) -> Ticket:
+        """Drop a solved or closed ticket from the desk (a long-running service archives them)
+        and return it; its event ids are forgotten too, so a late duplicate would reopen
+        nothing but raise :class:`~cs8.UnknownFieldError`.
+
+        Raises:
+            UnknownFieldError: If the desk has no such ticket.
+            InvalidValueError: If the ticket is still open.
+        """
+        with self._lock:
+            ticket = self._ticket(ticket_id)
+            if ticket.is_open:
+                raise InvalidValueError(
+                    f"Desk.forget: ticket {ticket_id!r} is {ticket.status.value}; only a solved "
+                    "or closed ticket can be forgotten"
+                )
+            del self._tickets[ticket_id]
+            self._seen.pop(ticket_id, None)
+            self._decisions.pop(ticket_id, None)
+            self._declined.pop(ticket_id, None)
+            self._sla.drop(ticket_id)
+            for key in [k for k in self._emitted if k[0] == ticket_id]:
+                del self._emitted[key]
+            return ticket
+
     # ------------------------------------------------------------------ keeping in step
 
     def _settle(self, ticket_id: str, now: datetime, *, outside: bool) -> RoutingDecision | None:
