@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import attrs
 
 from cs8._enums import Channel, CustomerSegment, Priority, TicketStatus
+from cs8._fields import AttributeValue
 from cs8._frozen import FrozenDict
 from cs8._models import Customer, Ticket
 from cs8._time import as_stdlib, require_aware
@@ -430,9 +431,19 @@ Resolver: TypeAlias = Callable[[RoutingContext], RawValue]
 _KEY = re.compile(r"[A-Za-z0-9_\-:]{1,100}")
 
 
+def _rule_value(value: AttributeValue) -> RawValue:
+    """An attribute as rules read it: a list of texts is a set of tags; another list or an
+    object compares as missing (no rule operator applies to it)."""
+    if isinstance(value, tuple):
+        return frozenset(value) if all(isinstance(v, str) for v in value) else None  # type: ignore[arg-type]
+    if isinstance(value, FrozenDict):
+        return None
+    return value
+
+
 def _ticket_attribute(key: str) -> Resolver:
     def get(ctx: RoutingContext) -> RawValue:
-        return ctx.ticket.attributes.get(key)
+        return _rule_value(ctx.ticket.attributes.get(key))
 
     return get
 
@@ -440,7 +451,7 @@ def _ticket_attribute(key: str) -> Resolver:
 def _customer_attribute(key: str) -> Resolver:
     def get(ctx: RoutingContext) -> RawValue:
         customer = ctx.customer
-        return None if customer is None else customer.attributes.get(key)
+        return None if customer is None else _rule_value(customer.attributes.get(key))
 
     return get
 
