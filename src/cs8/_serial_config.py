@@ -22,7 +22,7 @@ from cattrs.strategies import configure_tagged_union
 
 from cs8._fields import freeze_json
 from cs8._frozen import FrozenDict
-from cs8.exceptions import InvalidValueError, SerializationError
+from cs8.exceptions import InvalidValueError, SerializationError, SlaError
 
 __all__ = ["json_data", "json_value", "plain", "register_config_hooks"]
 
@@ -187,8 +187,7 @@ def register_config_hooks(conv: cattrs.Converter) -> None:
     )
     from cs8.routing._strategies import BUILTIN_STRATEGIES, BuiltinStrategy
     from cs8.serialization import parse_datetime, parse_duration
-    from cs8.sla import BusinessCalendar
-    from cs8.sla._policy import SlaClock
+    from cs8.sla import BusinessCalendar, SlaClock, SlaPolicy, dump_policy, load_policy
 
     # ---------------------------------------------------------------- calendars and clocks
 
@@ -219,6 +218,20 @@ def register_config_hooks(conv: cattrs.Converter) -> None:
     for protocol in (SlaClock, BusinessClock):
         conv.register_unstructure_hook(protocol, clock_data)
         conv.register_structure_hook(protocol, structure_calendar)
+
+    # ---------------------------------------------------------------- SLA policies
+
+    # One data form for a policy: the SLA document operations staff edit (cs8.sla.dump_policy).
+    def policy_data(policy: SlaPolicy) -> Any:
+        try:
+            return dump_policy(policy)
+        except SlaError as exc:
+            raise SerializationError(f"the SLA policy has no data form: {exc}") from exc
+
+    conv.register_unstructure_hook(SlaPolicy, policy_data)
+    conv.register_structure_hook(
+        SlaPolicy, lambda data, _: load_policy(_mapping(data, "SlaPolicy"))
+    )
 
     # ---------------------------------------------------------------- fraction or duration
 
