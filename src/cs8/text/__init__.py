@@ -1,0 +1,42 @@
+"""cs8.text: what customers write, read offline, in Vietnamese and English.
+
+Normalisation (:func:`normalize`), a classifier trained on your own labelled tickets whose model is
+JSON data (:class:`TextClassifier`), shipped sentiment baselines that need no download and no
+training (:func:`sentiment`), flags with their evidence (:func:`flags`), and bot KPIs with explicit
+denominators (:func:`bot_containment`). Training needs numpy and scipy (``pip install
+'cs8[text]'``); everything else uses the standard library only.
+
+Example:
+    >>> from cs8.text import normalize
+    >>> normalize("sp ko dc nhu mo ta :(", "vi")
+    'sản phẩm không được nhu mo ta :slightly_frowning_face:'
+"""
+
+from cs8.text._classifier import Prediction, TextClassifier
+from cs8.text._evaluate import Evaluation, Predictor, evaluate
+from cs8.text._features import FeatureSpec
+from cs8.text._normalize import (
+    ABBREVIATIONS,
+    Language,
+    detect_language,
+    normalize,
+    place_tone_marks,
+    strip_diacritics,
+    syllables,
+)
+
+__all__ = [
+    "ABBREVIATIONS",
+    "Evaluation",
+    "FeatureSpec",
+    "Language",
+    "Prediction",
+    "Predictor",
+    "TextClassifier",
+    "detect_language",
+    "evaluate",
+    "normalize",
+    "place_tone_marks",
+    "strip_diacritics",
+    "syllables",
+]
