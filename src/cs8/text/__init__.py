@@ -24,6 +24,7 @@ from cs8.text._normalize import (
     strip_diacritics,
     syllables,
 )
+from cs8.text._sentiment import SentimentLexicon, sentiment
 
 __all__ = [
     "ABBREVIATIONS",
@@ -32,11 +33,13 @@ __all__ = [
     "Language",
     "Prediction",
     "Predictor",
+    "SentimentLexicon",
     "TextClassifier",
     "detect_language",
     "evaluate",
     "normalize",
     "place_tone_marks",
+    "sentiment",
     "strip_diacritics",
     "syllables",
 ]
