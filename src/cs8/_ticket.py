@@ -49,6 +49,7 @@ class Message:
         author_id: The author's id (agent or customer), if known.
         public: Whether the customer sees it (internal notes are not public).
         channel: The channel it went through, when it differs from the ticket's.
+        text: What was written, if known (``cs8.text`` reads it).
 
     Example:
         >>> from datetime import datetime, timezone
@@ -61,6 +62,7 @@ class Message:
     author_id: str | None = None
     public: bool = True
     channel: Channel | None = attrs.field(default=None, converter=_opt_channel)
+    text: str | None = None
 
 
 @attrs.frozen(kw_only=True)

@@ -12,6 +12,16 @@ Example:
     'sản phẩm không được nhu mo ta :slightly_frowning_face:'
 """
 
+from cs8.text._bot import (
+    CHATWOOT_BOT_RESOLUTION,
+    ZENDESK_AUTOMATED_RESOLUTION,
+    BotDefinition,
+    bot_containment,
+    bot_deflection,
+    bot_handoff_rate,
+    bot_resolution_rate,
+    repeat_contact,
+)
 from cs8.text._classifier import Prediction, TextClassifier
 from cs8.text._evaluate import Evaluation, Predictor, evaluate
 from cs8.text._features import FeatureSpec
@@ -28,6 +38,9 @@ from cs8.text._sentiment import SentimentLexicon, sentiment
 
 __all__ = [
     "ABBREVIATIONS",
+    "CHATWOOT_BOT_RESOLUTION",
+    "ZENDESK_AUTOMATED_RESOLUTION",
+    "BotDefinition",
     "Evaluation",
     "FeatureSpec",
     "Language",
@@ -35,10 +48,15 @@ __all__ = [
     "Predictor",
     "SentimentLexicon",
     "TextClassifier",
+    "bot_containment",
+    "bot_deflection",
+    "bot_handoff_rate",
+    "bot_resolution_rate",
     "detect_language",
     "evaluate",
     "normalize",
     "place_tone_marks",
+    "repeat_contact",
     "sentiment",
     "strip_diacritics",
     "syllables",
