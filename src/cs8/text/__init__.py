@@ -25,6 +25,7 @@ from cs8.text._bot import (
 from cs8.text._classifier import Prediction, TextClassifier
 from cs8.text._evaluate import Evaluation, Predictor, evaluate
 from cs8.text._features import FeatureSpec
+from cs8.text._flags import Flag, FlagRules, annotate, flags
 from cs8.text._normalize import (
     ABBREVIATIONS,
     Language,
@@ -43,17 +44,21 @@ __all__ = [
     "BotDefinition",
     "Evaluation",
     "FeatureSpec",
+    "Flag",
+    "FlagRules",
     "Language",
     "Prediction",
     "Predictor",
     "SentimentLexicon",
     "TextClassifier",
+    "annotate",
     "bot_containment",
     "bot_deflection",
     "bot_handoff_rate",
     "bot_resolution_rate",
     "detect_language",
     "evaluate",
+    "flags",
     "normalize",
     "place_tone_marks",
     "repeat_contact",
