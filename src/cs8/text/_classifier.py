@@ -311,11 +311,15 @@ class TextClassifier:
         probs = [e / total for e in exps]
         best = max(range(k), key=probs.__getitem__)
         names = self._names
-        pushes = sorted(((value * weights[j * k + best], j) for j, value in row), reverse=True)
+        # Words (syllable n-grams, with or without diacritics) first; character n-grams only
+        # when no word pushed towards the label.
+        pushes = sorted(
+            ((names[j].startswith("c:"), -value * weights[j * k + best], j) for j, value in row)
+        )
         seen: list[str] = []
-        for push, j in pushes:
-            if push <= 0 or len(seen) >= evidence:
-                break
+        for is_char, minus_push, j in pushes:
+            if minus_push >= 0 or len(seen) >= evidence or (is_char and seen):
+                continue
             shown = feature_text(names[j])
             if shown not in seen:
                 seen.append(shown)
