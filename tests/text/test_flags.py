@@ -107,3 +107,34 @@ def test_annotate_uses_classifiers_when_confident() -> None:
     assert kept.category == "billing"
     unsure = annotate(ticket("chưa nhận được hàng"), category=clf, min_score=0.999)
     assert unsure.category is None
+
+
+def test_annotate_interaction_scores_the_transcript_once() -> None:
+    from cs8 import Interaction
+    from cs8.text import annotate_interaction, sentiment
+
+    chat = Interaction(
+        id="I1",
+        customer_id="C1",
+        channel="chat",
+        started_at=T0,
+        transcript="giao hàng chậm, thất vọng",
+    )
+    scored = annotate_interaction(chat)
+    assert scored.sentiment == sentiment("giao hàng chậm, thất vọng").value
+    already = Interaction(
+        id="I3",
+        customer_id="C1",
+        channel="chat",
+        started_at=T0,
+        transcript="tuyệt vời",
+        sentiment=-0.5,
+    )
+    assert annotate_interaction(already).sentiment == -0.5
+    assert annotate_interaction(already, overwrite=True).sentiment == sentiment("tuyệt vời").value
+    assert (
+        annotate_interaction(
+            Interaction(id="I2", customer_id="C1", channel="chat", started_at=T0)
+        ).sentiment
+        is None
+    )

@@ -25,7 +25,7 @@ from cs8.text._bot import (
 from cs8.text._classifier import Prediction, TextClassifier
 from cs8.text._evaluate import Evaluation, Predictor, evaluate
 from cs8.text._features import FeatureSpec
-from cs8.text._flags import Flag, FlagRules, annotate, flags
+from cs8.text._flags import Flag, FlagRules, annotate, annotate_interaction, flags
 from cs8.text._normalize import (
     ABBREVIATIONS,
     Language,
@@ -52,6 +52,7 @@ __all__ = [
     "SentimentLexicon",
     "TextClassifier",
     "annotate",
+    "annotate_interaction",
     "bot_containment",
     "bot_deflection",
     "bot_handoff_rate",

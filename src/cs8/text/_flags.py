@@ -22,13 +22,13 @@ import attrs
 
 from cs8._enums import ActorKind, Priority
 from cs8._frozen import FrozenDict
-from cs8._models import Message, PriorityChange, Ticket
+from cs8._models import Interaction, Message, PriorityChange, Ticket
 from cs8.exceptions import InvalidValueError
 from cs8.text._classifier import Prediction, TextClassifier
 from cs8.text._normalize import Language, detect_language, normalize, strip_diacritics
 from cs8.text._sentiment import sentiment
 
-__all__ = ["Flag", "FlagRules", "annotate", "flags"]
+__all__ = ["Flag", "FlagRules", "annotate", "annotate_interaction", "flags"]
 
 _KINDS = {
     "needs_supervisor": "negative, needs a supervisor",
@@ -303,3 +303,26 @@ def annotate(
         events=events,
         **changes,  # type: ignore[arg-type]
     )
+
+
+def annotate_interaction(
+    interaction: Interaction, language: Language = "auto", *, overwrite: bool = False
+) -> Interaction:
+    """Return ``interaction`` with ``sentiment`` scored from its ``transcript``.
+
+    An interaction without a transcript, or already scored (unless ``overwrite``), comes back
+    unchanged.
+
+    Example:
+        >>> from datetime import datetime, timezone
+        >>> from cs8 import Interaction
+        >>> chat = Interaction(id="I1", customer_id="C1", channel="chat",
+        ...                    started_at=datetime(2026, 3, 2, 9, tzinfo=timezone.utc),
+        ...                    transcript="Cảm ơn bạn, hỗ trợ rất nhiệt tình")
+        >>> round(annotate_interaction(chat).sentiment, 2)
+        0.73
+    """
+    if not interaction.transcript or (interaction.sentiment is not None and not overwrite):
+        return interaction
+    value = sentiment(interaction.transcript, language).value
+    return attrs.evolve(interaction, sentiment=value)
