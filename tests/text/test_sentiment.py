@@ -143,3 +143,8 @@ def test_vietnamese_reviews_accuracy_at_least_75_percent() -> None:
     assert ev.n == 1966
     assert ev.accuracy >= 0.75
     assert ev.accuracy > majority
+
+
+def test_negation_does_not_cross_a_contrast_word() -> None:
+    assert sentiment("don't know but good", "en").label == "positive"
+    assert sentiment("không biết nhưng tốt", "vi").label == "positive"

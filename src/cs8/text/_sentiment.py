@@ -247,6 +247,8 @@ class SentimentLexicon:
                 if self._lookup(tokens, end - 1) is not None:
                     break  # another sentiment word: its own modifiers are its own
                 length = 1
+            elif modifier in self.contrast:
+                break  # "I don't know but good": the negation stays in its own clause
             elif modifier in self.negators:
                 negated = True
             elif modifier in self.boosters:
