@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cs8 import Interaction
 from cs8.exceptions import InvalidValueError
@@ -151,3 +153,95 @@ def test_order_of_the_input_does_not_matter() -> None:
 def test_bad_definitions_are_refused(kwargs: dict[str, object], message: str) -> None:
     with pytest.raises(InvalidValueError, match=message):
         BotDefinition(**kwargs)  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------------ property: a brute-force oracle
+
+
+@st.composite
+def contact_sets(draw: st.DrawFn) -> list[Interaction]:
+    out: list[Interaction] = []
+    start = T0
+    for k in range(draw(st.integers(0, 12))):
+        start = start + timedelta(hours=draw(st.integers(1, 60)))
+        by_bot = draw(st.booleans())
+        length = draw(st.none() | st.integers(1, 30))
+        end = None if length is None else start + timedelta(minutes=length)
+        customer = draw(st.sampled_from(["C1", "C2", "C3"]))
+        earlier = [i.id for i in out if i.customer_id == customer]
+        previous = draw(st.none() | st.sampled_from(earlier)) if earlier else None
+        out.append(
+            Interaction(
+                id=f"i{k}",
+                customer_id=customer,
+                channel="chat",
+                started_at=start,
+                answered_at=start,
+                ended_at=end,
+                handled_by="bot" if by_bot else "agent",
+                previous_id=previous,
+            )
+        )
+    return draw(st.permutations(out))
+
+
+def oracle(
+    data: list[Interaction], definition: BotDefinition, now: datetime
+) -> tuple[int, int, dict[str, int]]:
+    ids = {i.id for i in data}
+    roots = [i for i in data if i.previous_id is None or i.previous_id not in ids]
+    hits = n = 0
+    excluded: dict[str, int] = {}
+    for root in roots:
+        members = [root]
+        grew = True
+        while grew:
+            more = [
+                i for i in data if i.previous_id in {m.id for m in members} and i not in members
+            ]
+            members += more
+            grew = bool(more)
+        if root.handled_by.value != "bot":
+            n += definition.denominator == "all"
+            continue
+        if any(m.handled_by.value != "bot" for m in members[1:]):
+            n += 1
+            continue
+        end = max(members, key=lambda m: m.started_at).ended_at
+        if end is None:
+            excluded["still_open"] = excluded.get("still_open", 0) + 1
+            continue
+        if definition.window and end + definition.window > now:
+            excluded["window_open"] = excluded.get("window_open", 0) + 1
+            continue
+        n += 1
+        back = [
+            i
+            for i in data
+            if i.customer_id == root.customer_id
+            and end < i.started_at <= end + definition.window
+            and (definition.followup == "any" or i.handled_by.value != "bot")
+        ]
+        hits += not (definition.window and back)
+    return hits, n, excluded
+
+
+@given(
+    contact_sets(),
+    st.sampled_from(
+        [
+            BotDefinition(),
+            BotDefinition(denominator="all"),
+            ZENDESK_AUTOMATED_RESOLUTION,
+            CHATWOOT_BOT_RESOLUTION,
+            repeat_contact(timedelta(days=2)),
+        ]
+    ),
+)
+def test_containment_matches_a_brute_force_count(
+    data: list[Interaction], definition: BotDefinition
+) -> None:
+    now = T0 + timedelta(days=30)
+    assert counts(bot_containment(data, definition=definition, now=now)) == oracle(
+        data, definition, now
+    )
