@@ -1,7 +1,7 @@
 """Fitting a multinomial logistic regression on sparse text features (internal; numpy and scipy).
 
 The objective is scikit-learn's ``LogisticRegression`` (multinomial, L2), divided by the number of
-texts: ``mean log-loss + ||W||^2 / (2 C n)``, the intercepts unpenalised. It is minimised by scipy's
+texts: ``mean log-loss + ||W||^2 / (2 C n)``, the intercepts unpenalised. It is minimised by
 L-BFGS on a ``scipy.sparse`` design matrix. scikit-learn itself is not needed: the model is
 ours to export as JSON, and the whole fit is the lines below.
 
@@ -10,7 +10,8 @@ algorithm 7.4, with a backtracking Armijo line search) rather than taken from
 ``scipy.optimize.minimize(method="L-BFGS-B")``: with a weight per feature and label (835,000 on
 banking77) scipy's bound-constrained routine spent 0.16 s per iteration in its own bookkeeping,
 three times the cost of the loss and gradient, where the unconstrained two-loop recursion below
-costs a few vector products.
+costs a few vector products (taken with ``einsum``, not BLAS, whose worker threads spin and
+slowed a small fit twentyfold on a shared two-core machine).
 
 Example:
     >>> import numpy as np
