@@ -277,6 +277,7 @@ class Interaction:
         proactive: The business reached out before the customer asked.
         previous_id: The interaction this one continues (a channel change or a bot handoff).
         sentiment: Sentiment of the contact in [-1, 1], if scored.
+        transcript: What was said or written during the contact, if kept.
 
     Raises:
         InvalidValueError: If a duration is negative, the sentiment is outside [-1, 1], or the
@@ -313,6 +314,7 @@ class Interaction:
     proactive: bool = False
     previous_id: str | None = None
     sentiment: float | None = attrs.field(default=None, validator=_check_sentiment)
+    transcript: str | None = None
 
     def __attrs_post_init__(self) -> None:
         _check_interaction_times(self)

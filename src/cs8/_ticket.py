@@ -49,6 +49,8 @@ class Message:
         author_id: The author's id (agent or customer), if known.
         public: Whether the customer sees it (internal notes are not public).
         channel: The channel it went through, when it differs from the ticket's.
+        text: What was written, if known (``cs8.text`` reads it).
+        id: The event's id at its source (a webhook delivery's), so a repeat is recognised.
 
     Example:
         >>> from datetime import datetime, timezone
@@ -61,6 +63,9 @@ class Message:
     author_id: str | None = None
     public: bool = True
     channel: Channel | None = attrs.field(default=None, converter=_opt_channel)
+    text: str | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(str))
+    )
     id: str | None = attrs.field(default=None, validator=_optional_non_empty)
 
 

@@ -375,6 +375,22 @@ FIELDS: FrozenDict[str, FieldSpec] = FrozenDict(
                 doc="The ticket's language; missing when unknown.",
             ),
             FieldSpec(
+                name="ticket.sentiment",
+                kind=FieldKind.NUMBER,
+                doc="The sentiment polarity in [-1, 1] (attributes['sentiment'], written by "
+                "cs8.text.annotate); missing when not scored.",
+            ),
+            FieldSpec(
+                name="ticket.intent",
+                kind=FieldKind.TEXT,
+                doc="The intent a classifier read (attributes['intent']); missing when unknown.",
+            ),
+            FieldSpec(
+                name="ticket.urgency",
+                kind=FieldKind.TEXT,
+                doc="The urgency read from the text (attributes['urgency']); missing when unknown.",
+            ),
+            FieldSpec(
                 name="ticket.attributes.<key>",
                 kind=FieldKind.ANY,
                 doc="A free-form ticket attribute; missing when absent or null.",
@@ -448,6 +464,16 @@ def _ticket_attribute(key: str) -> Resolver:
     return get
 
 
+def _text_signal(key: str, kind: type) -> Resolver:
+    """Read what cs8.text.annotate wrote in ``attributes[key]``; missing unless of ``kind``."""
+
+    def get(ctx: RoutingContext) -> RawValue:
+        value = ctx.ticket.attributes.get(key)
+        return value if isinstance(value, kind) and not isinstance(value, bool) else None
+
+    return get
+
+
 def _customer_attribute(key: str) -> Resolver:
     def get(ctx: RoutingContext) -> RawValue:
         customer = ctx.customer
@@ -493,6 +519,9 @@ _FIXED: dict[str, Resolver] = {
     "ticket.tags": operator.attrgetter("ticket.tags"),
     "ticket.assignee": operator.attrgetter("ticket.assignee"),
     "ticket.language": operator.attrgetter("ticket.language"),
+    "ticket.sentiment": _text_signal("sentiment", float | int),  # type: ignore[arg-type]
+    "ticket.intent": _text_signal("intent", str),
+    "ticket.urgency": _text_signal("urgency", str),
     "customer.segment": _segment,
     "customer.language": _customer_language,
     "time.hour": operator.attrgetter("local_hour"),
