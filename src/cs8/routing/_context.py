@@ -469,7 +469,9 @@ def _text_signal(key: str, kind: type) -> Resolver:
 
     def get(ctx: RoutingContext) -> RawValue:
         value = ctx.ticket.attributes.get(key)
-        return value if isinstance(value, kind) and not isinstance(value, bool) else None
+        if isinstance(value, kind) and isinstance(value, str | int | float):
+            return None if isinstance(value, bool) else value
+        return None
 
     return get
 
