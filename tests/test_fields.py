@@ -21,7 +21,7 @@ T0 = datetime(2026, 1, 5, 9, tzinfo=UTC)
         (Interaction, {"channel_raw": 3}),
         (Ticket, {"category": 5}),
         (Ticket, {"tags": [1, 2]}),
-        (Ticket, {"attributes": {"a": [1]}}),
+        (Ticket, {"attributes": {"a": {1, 2}}}),
         (Customer, {"name": 5}),
         (Message, {"public": "yes"}),
         (Message, {"author_id": 1.5}),

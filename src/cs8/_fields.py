@@ -10,7 +10,11 @@ from cs8._frozen import FrozenDict
 from cs8._time import where as _where
 from cs8.exceptions import InvalidValueError
 
-AttributeValue: TypeAlias = "str | int | float | bool | None"
+AttributeValue: TypeAlias = (
+    "str | int | float | bool | tuple[AttributeValue, ...] | FrozenDict[str, AttributeValue] | None"
+)
+"""A free-form attribute's value: a JSON value, with lists frozen to tuples and objects to
+:class:`~cs8._frozen.FrozenDict` (so the model holding it stays immutable and hashable)."""
 
 
 # Converters to enum members that pass members through without the (slow) enum call; named
@@ -58,15 +62,23 @@ def _bool(instance: object, attribute: Any, value: Any) -> None:
         )
 
 
+def _json_value(item: Any) -> bool:
+    if item is None or isinstance(item, str | int | float | bool):
+        return True
+    if isinstance(item, tuple):
+        return all(_json_value(v) for v in item)
+    if isinstance(item, FrozenDict):
+        return all(isinstance(k, str) and _json_value(v) for k, v in item.items())
+    return False
+
+
 def _check_attributes(instance: object, attribute: Any, value: FrozenDict[Any, Any]) -> None:
-    """attrs validator: string keys and JSON scalar values (str, int, float, bool or None)."""
+    """attrs validator: string keys and JSON values (lists as tuples, objects as FrozenDicts)."""
     for key, item in value.items():
-        if not isinstance(key, str) or (
-            item is not None and not isinstance(item, str | int | float | bool)
-        ):
+        if not isinstance(key, str) or not _json_value(item):
             raise InvalidValueError(
-                f"{type(instance).__name__}.{attribute.name} must map strings to str, int, "
-                f"float, bool or None, got {key!r}: {item!r}{_where(instance)}"
+                f"{type(instance).__name__}.{attribute.name} must map strings to JSON values, "
+                f"got {key!r}: {item!r}{_where(instance)}"
             )
 
 
@@ -74,6 +86,26 @@ def _frozen_map(value: Mapping[Any, Any] | None) -> FrozenDict[Any, Any]:
     if isinstance(value, FrozenDict):
         return value
     return FrozenDict(value or {})
+
+
+def freeze_json(value: Any) -> Any:
+    """Return ``value`` with every list (or tuple) as a tuple and every mapping as a FrozenDict.
+
+    Example:
+        >>> freeze_json({"skus": ["A", "B"], "n": 1})
+        FrozenDict({'skus': ('A', 'B'), 'n': 1})
+    """
+    if isinstance(value, list | tuple):
+        return tuple(freeze_json(v) for v in value)
+    if isinstance(value, Mapping):
+        return FrozenDict({k: freeze_json(v) for k, v in value.items()})
+    return value
+
+
+def _attribute_map(value: Mapping[str, Any] | None) -> FrozenDict[str, AttributeValue]:
+    """Freeze free-form attributes (JSON values: lists become tuples, objects FrozenDicts)."""
+    frozen: FrozenDict[str, AttributeValue] = freeze_json(value or {})
+    return frozen
 
 
 def _iter_values(values: Iterable[Any] | str | None) -> Iterable[Any]:

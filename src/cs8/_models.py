@@ -16,6 +16,7 @@ Example:
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -33,6 +34,7 @@ from cs8._enums import (
 from cs8._fields import (
     AttributeValue,
     _actor,
+    _attribute_map,
     _bool,
     _channel,
     _channel_set,
@@ -109,7 +111,7 @@ class Customer:
         default=None, converter=as_instant, validator=check_aware
     )
     attributes: FrozenDict[str, AttributeValue] = attrs.field(
-        factory=FrozenDict, converter=_frozen_map, validator=_check_attributes
+        factory=FrozenDict, converter=_attribute_map, validator=_check_attributes
     )
 
 
@@ -145,6 +147,30 @@ def _check_non_negative_number(instance: object, attribute: Any, value: Any) -> 
         )
 
 
+def _capacity_map(
+    value: Mapping[Channel, int] | Mapping[str, int] | None,
+) -> FrozenDict[Channel, int]:
+    out: dict[Channel, int] = {}
+    for channel, limit in (value or {}).items():
+        try:
+            key = Channel(channel)
+        except ValueError:
+            raise InvalidValueError(
+                f"Agent.capacity_by_channel has an unknown channel {channel!r}"
+            ) from None
+        out[key] = limit
+    return FrozenDict(out)
+
+
+def _check_capacity_map(instance: Agent, attribute: Any, value: FrozenDict[Channel, int]) -> None:
+    for channel, limit in value.items():
+        if not isinstance(limit, int) or isinstance(limit, bool) or limit < 0:
+            raise InvalidValueError(
+                f"Agent.capacity_by_channel[{channel.value!r}] must be a non-negative integer, "
+                f"got {limit!r}{_where(instance)}"
+            )
+
+
 @attrs.frozen(kw_only=True)
 class Agent:
     """A person who handles customers' requests.
@@ -160,11 +186,17 @@ class Agent:
         last_assigned_at: When the agent was last given work (for longest-idle routing).
         team: Team name.
         languages: Languages spoken (e.g. ``{"vi", "en"}``).
+        capacity_by_channel: Pieces of work the agent may hold at once on each channel
+            (Zendesk's capacity rules: ``{"phone": 1, "chat": 3, "email": 10}``); a channel left
+            out takes none. Empty (the default): the one shared ``capacity`` applies. See
+            :class:`cs8.routing.AgentPool`.
 
     Example:
         >>> agent = Agent(id="a1", skills={"refunds": 3}, channels={"email", "chat"}, capacity=5)
         >>> agent.skills["refunds"], Channel.CHAT in agent.channels, agent.spare_capacity
         (3, True, 5)
+        >>> dict(Agent(id="a2", capacity_by_channel={"phone": 1, "email": 10}).capacity_by_channel)
+        {Channel.PHONE: 1, Channel.EMAIL: 10}
     """
 
     id: str = attrs.field(validator=_non_empty)
@@ -182,6 +214,9 @@ class Agent:
     )
     team: str | None = attrs.field(default=None, validator=_optional_str)
     languages: frozenset[str] = attrs.field(factory=frozenset, converter=_str_set)
+    capacity_by_channel: FrozenDict[Channel, int] = attrs.field(
+        factory=FrozenDict, converter=_capacity_map, validator=_check_capacity_map
+    )
 
     @property
     def spare_capacity(self) -> float:
@@ -247,6 +282,7 @@ class Interaction:
         proactive: The business reached out before the customer asked.
         previous_id: The interaction this one continues (a channel change or a bot handoff).
         sentiment: Sentiment of the contact in [-1, 1], if scored.
+        transcript: What was said or written during the contact, if kept.
         channel_raw: The channel as the source system named it (``"voice"``, ``"whatsapp"``),
             kept when a loader mapped it to ``channel`` (``Channel.OTHER`` for names cs8 has no
             member for).
@@ -286,6 +322,7 @@ class Interaction:
     proactive: bool = attrs.field(default=False, validator=_bool)
     previous_id: str | None = attrs.field(default=None, validator=_optional_str)
     sentiment: float | None = attrs.field(default=None, validator=_check_sentiment)
+    transcript: str | None = attrs.field(default=None, validator=_optional_str)
     channel_raw: str | None = attrs.field(default=None, validator=_optional_str)
 
     def __attrs_post_init__(self) -> None:

@@ -25,9 +25,9 @@ from cs8._enums import (
 )
 from cs8._fields import (
     AttributeValue,
+    _attribute_map,
     _bool,
     _check_attributes,
-    _frozen_map,
     _non_empty,
     _opt_channel,
     _optional_non_empty,
@@ -52,6 +52,8 @@ class Message:
         author_id: The author's id (agent or customer), if known.
         public: Whether the customer sees it (internal notes are not public).
         channel: The channel it went through, when it differs from the ticket's.
+        text: What was written, if known (``cs8.text`` reads it).
+        id: The event's id at its source (a webhook delivery's), so a repeat is recognised.
 
     Example:
         >>> from datetime import datetime, timezone
@@ -64,6 +66,10 @@ class Message:
     author_id: str | None = attrs.field(default=None, validator=_optional_str)
     public: bool = attrs.field(default=True, validator=_bool)
     channel: Channel | None = attrs.field(default=None, converter=_opt_channel)
+    text: str | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(str))
+    )
+    id: str | None = attrs.field(default=None, validator=_optional_non_empty)
 
 
 @attrs.frozen(kw_only=True)
@@ -78,6 +84,7 @@ class StatusChange:
 
     at: datetime = attrs.field(converter=as_instant, validator=check_aware)
     status: TicketStatus = attrs.field(default=TicketStatus.SOLVED, converter=TicketStatus)
+    id: str | None = attrs.field(default=None, validator=_optional_non_empty)
 
 
 @attrs.frozen(kw_only=True)
@@ -92,6 +99,7 @@ class PriorityChange:
 
     at: datetime = attrs.field(converter=as_instant, validator=check_aware)
     priority: Priority = attrs.field(default=Priority.HIGH, converter=Priority)
+    id: str | None = attrs.field(default=None, validator=_optional_non_empty)
 
 
 @attrs.frozen(kw_only=True)
@@ -107,6 +115,7 @@ class Assignment:
     at: datetime = attrs.field(converter=as_instant, validator=check_aware)
     agent_id: str | None = attrs.field(default=None, validator=_optional_non_empty)
     group: str | None = attrs.field(default=None, validator=_optional_str)
+    id: str | None = attrs.field(default=None, validator=_optional_non_empty)
 
 
 @attrs.frozen(kw_only=True)
@@ -122,10 +131,12 @@ class Handoff:
     """
 
     at: datetime = attrs.field(converter=as_instant, validator=check_aware)
+    id: str | None = attrs.field(default=None, validator=_optional_non_empty)
 
 
 TicketEvent: TypeAlias = Message | StatusChange | PriorityChange | Assignment | Handoff
-"""Any event of a ticket's log."""
+"""Any event of a ticket's log. Every event takes an optional ``id`` (the id of the webhook or
+export row that delivered it): :class:`cs8.desk.Desk` ignores an event whose id it has seen."""
 
 _EVENT_TYPES = (Message, StatusChange, PriorityChange, Assignment, Handoff)
 
@@ -233,7 +244,7 @@ class Ticket:
     created_by: ActorKind = attrs.field(default=ActorKind.CUSTOMER, converter=ActorKind)
     merged_into: str | None = attrs.field(default=None, validator=_optional_str)
     attributes: FrozenDict[str, AttributeValue] = attrs.field(
-        factory=FrozenDict, converter=_frozen_map, validator=_check_attributes
+        factory=FrozenDict, converter=_attribute_map, validator=_check_attributes
     )
     channel_raw: str | None = attrs.field(default=None, validator=_optional_str)
     # The facts derived from the event log, computed on first use (not an argument).
