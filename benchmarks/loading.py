@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -111,15 +110,16 @@ def run_baseline(path: Path, src: str) -> tuple[float, int]:
 
 
 def run_stream(path: Path) -> tuple[float, int, float]:
+    """Stream ``path`` in a fresh process; return seconds, records and its own peak RSS in MB."""
     code = (
         "import time, resource\n"
         "from cs8.io import iter_interactions\n"
         "t = time.perf_counter(); n = 0\n"
         f"for chunk in iter_interactions({str(path)!r}, duplicates='unchecked'):\n"
         "    n += len(chunk.records)\n"
-        "print(time.perf_counter() - t, n)\n"
+        "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "print(time.perf_counter() - t, n, peak)\n"
     )
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     out = subprocess.run(
         [sys.executable, "-c", code],
         env={"PYTHONPATH": str(SRC), "PATH": "/usr/bin:/bin"},
@@ -127,8 +127,7 @@ def run_stream(path: Path) -> tuple[float, int, float]:
         text=True,
         check=True,
     ).stdout.split()
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return float(out[0]), int(out[1]), max(peak, before) / 1024
+    return float(out[0]), int(out[1]), int(out[2]) / 1024
 
 
 def main() -> None:
@@ -137,7 +136,12 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="20k rows, no streaming run")
     parser.add_argument("--baseline-src", help="a src/ folder of another cs8 to compare with")
     parser.add_argument("--stream-rows", type=int, default=0)
+    parser.add_argument("--stream-only", action="store_true", help="only the streaming run")
     args = parser.parse_args()
+    if args.stream_only:
+        with tempfile.TemporaryDirectory() as folder:
+            _stream(Path(folder), args.stream_rows or 1_000_000)
+        return
     rows = 20_000 if args.quick else args.rows
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "calls.csv"
@@ -161,11 +165,15 @@ def main() -> None:
             )
             print(f"  baseline / cs8            {base_s / cs8_s:8.2f}x  (target: at least 10x)")
         if args.stream_rows and not args.quick:
-            big = Path(folder) / "stream.csv"
-            write_calls(big, args.stream_rows)
-            s, n, peak = run_stream(big)
-            print(f"{args.stream_rows:,} rows streamed with iter_interactions")
-            print(f"  {s:.1f} s  {n / s:,.0f} rows/s  peak {peak:,.0f} MB  (target: under 500 MB)")
+            _stream(Path(folder), args.stream_rows)
+
+
+def _stream(folder: Path, rows: int) -> None:
+    big = folder / "stream.csv"
+    write_calls(big, rows)
+    s, n, peak = run_stream(big)
+    print(f"{rows:,} rows ({big.stat().st_size / 1e6:,.0f} MB) streamed with iter_interactions")
+    print(f"  {s:.1f} s  {n / s:,.0f} rows/s  peak {peak:,.0f} MB  (target: under 500 MB)")
 
 
 if __name__ == "__main__":
