@@ -39,13 +39,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import attrs
 
 from cs8._enums import ActorKind, TicketStatus
-from cs8._frozen import FrozenDict
 from cs8._optional import require
 from cs8._time import require_aware
 from cs8.exceptions import InvalidValueError, NaiveDatetimeError, UnknownFieldError
 from cs8.kpi._breakdown import _sort_key
-from cs8.kpi._sketch import _LOG_GAMMA, QuantileSketch
-from cs8.kpi._stats import DEFAULT_EXACT_LIMIT, DurationState, DurationStats, Rate, RateState
+from cs8.kpi._stats import DurationState, DurationStats, Rate, RateState
 from cs8.kpi._tables import KpiResult, KpiTable
 from cs8.kpi._tickets import (
     Attribution,
@@ -608,33 +606,7 @@ def _us(t: datetime) -> int:
 def _state(micros: Any) -> DurationState:
     """Return the DurationState of int64 microseconds, equal to the object path's."""
     np = require("numpy", "dataframe")
-    n = len(micros)
-    if n == 0:
-        return DurationState.empty()
-    if n <= DEFAULT_EXACT_LIMIT:
-        return DurationState.of_microseconds(micros.tolist())
-    values, counts = np.unique(micros, return_counts=True)
-    vs, cs = values.tolist(), counts.tolist()
-    total = sum(v * c for v, c in zip(vs, cs, strict=True))
-    total_sq = sum(v * v * c for v, c in zip(vs, cs, strict=True))
-    pos: dict[int, int] = {}
-    neg: dict[int, int] = {}
-    zeros = 0
-    log, ceil = math.log, math.ceil
-    for v, c in zip(vs, cs, strict=True):
-        if v > 0:
-            k = ceil(log(v) / _LOG_GAMMA)
-            pos[k] = pos.get(k, 0) + c
-        elif v < 0:
-            k = ceil(log(-v) / _LOG_GAMMA)
-            neg[k] = neg.get(k, 0) + c
-        else:
-            zeros += c
-    lo, hi = vs[0], vs[-1]
-    sketch = QuantileSketch(
-        positive=FrozenDict(pos), negative=FrozenDict(neg), zeros=zeros, count=n, min=lo, max=hi
-    )
-    return DurationState(sketch=sketch, n=n, total=total, total_sq=total_sq, min=lo, max=hi)
+    return DurationState.of_microseconds(np.sort(micros).tolist())
 
 
 def _durations(calendar: BusinessClock | None, start: Any, end: Any) -> Any:

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import timedelta
 from decimal import Decimal
 from fractions import Fraction
@@ -45,6 +45,7 @@ from cs8.kpi._sketch import RELATIVE_ACCURACY, QuantileSketch
 
 __all__ = [
     "DEFAULT_EXACT_LIMIT",
+    "SKETCH_LIMIT",
     "Count",
     "CountState",
     "DurationState",
@@ -55,11 +56,19 @@ __all__ = [
     "RateState",
     "normal_quantile",
     "t_quantile",
+    "type7",
     "wilson_interval",
 ]
 
-DEFAULT_EXACT_LIMIT = 4096
-"""Durations a :class:`DurationState` keeps exactly before it switches to a 1 % sketch."""
+DEFAULT_EXACT_LIMIT: int | None = None
+"""Durations a :class:`DurationState` keeps exactly by default: ``None``, all of them.
+
+Sorted integer microseconds merge exactly, so quantiles stay exact (type 7) at any size; a state
+built with an ``exact_limit`` switches to a 1 % sketch beyond it, for callers who merge very many
+partitions and want bounded memory."""
+
+SKETCH_LIMIT = 4096
+"""The ``exact_limit`` the KPIs use when asked for ``exact=False``."""
 
 _MIN_N = 30
 
@@ -668,13 +677,16 @@ def _td(micros: float) -> timedelta:
 
 @attrs.frozen(kw_only=True)
 class DurationState:
-    """The mergeable state of a duration KPI: exact values while small, a 1 % sketch beyond.
+    """The mergeable state of a duration KPI: exact by default, a 1 % sketch only on request.
 
-    Durations are held as integer microseconds. Up to ``exact_limit`` values are kept sorted, so
-    quantiles are exact (Hyndman-Fan type 7); beyond it the values go into a
-    :class:`~cs8.kpi.QuantileSketch` whose quantiles are within 1 % relative error. Count, sum, sum of
-    squares, minimum and maximum stay exact either way, so the mean and its interval are exact.
-    ``add`` returns a new state and copies the values: use :meth:`of` or :meth:`extend` for many.
+    Durations are held as sorted integer microseconds, so quantiles are exact (Hyndman-Fan type 7)
+    whatever the number of values, and merging two states merges two sorted runs exactly. A state
+    built with an ``exact_limit`` keeps at most that many values and beyond it switches to a
+    :class:`~cs8.stats.QuantileSketch` whose quantiles are within 1 % relative error, rounded to the
+    data's own resolution (the greatest common divisor of the values: whole-second data gives
+    whole-second quantiles). Count, sum, sum of squares, minimum and maximum stay exact either way,
+    so the mean and its interval are exact. ``add`` returns a new state and copies the values: use
+    :meth:`of` or :meth:`extend` for many.
 
     Args:
         values: Sorted microseconds while exact, else empty.
@@ -682,7 +694,11 @@ class DurationState:
         n: How many values.
         total: Sum of the values in microseconds.
         total_sq: Sum of their squares.
-        exact_limit: How many values to keep exactly (merging two states uses the smaller limit).
+        min: The smallest value in microseconds (``None`` when empty).
+        max: The largest value in microseconds (``None`` when empty).
+        resolution: The greatest common divisor of the values in microseconds (0 when empty).
+        exact_limit: How many values to keep exactly (``None``: all; merging two states uses the
+            smaller limit).
         excluded: Records left out, by reason.
 
     Example:
@@ -690,6 +706,8 @@ class DurationState:
         >>> s = DurationState.of([timedelta(minutes=m) for m in (5, 10, 30)])
         >>> s.result().median
         datetime.timedelta(seconds=600)
+        >>> s.exact, DurationState.of_microseconds(range(10), exact_limit=4).exact
+        (True, False)
     """
 
     values: tuple[int, ...] = ()
@@ -699,13 +717,14 @@ class DurationState:
     total_sq: int = 0
     min: int | None = None
     max: int | None = None
-    exact_limit: int = DEFAULT_EXACT_LIMIT
+    resolution: int = 0
+    exact_limit: int | None = DEFAULT_EXACT_LIMIT
     excluded: FrozenDict[str, int] = attrs.field(factory=FrozenDict, converter=_frozen_counts)
 
     RELATIVE_ACCURACY: ClassVar[float] = RELATIVE_ACCURACY
 
     @classmethod
-    def empty(cls, *, exact_limit: int = DEFAULT_EXACT_LIMIT) -> DurationState:
+    def empty(cls, *, exact_limit: int | None = DEFAULT_EXACT_LIMIT) -> DurationState:
         """Return the state of no durations.
 
         Example:
@@ -716,7 +735,7 @@ class DurationState:
 
     @classmethod
     def of(
-        cls, durations: Iterable[timedelta], *, exact_limit: int = DEFAULT_EXACT_LIMIT
+        cls, durations: Iterable[timedelta], *, exact_limit: int | None = DEFAULT_EXACT_LIMIT
     ) -> DurationState:
         """Return the state of ``durations``.
 
@@ -729,7 +748,7 @@ class DurationState:
 
     @classmethod
     def of_microseconds(
-        cls, micros: Iterable[int], *, exact_limit: int = DEFAULT_EXACT_LIMIT
+        cls, micros: Iterable[int], *, exact_limit: int | None = DEFAULT_EXACT_LIMIT
     ) -> DurationState:
         """Return the state of durations given as integer microseconds (the fast path).
 
@@ -793,7 +812,7 @@ class DurationState:
             >>> a.merge(DurationState.of_microseconds([2])) == DurationState.of_microseconds([1, 2, 3])
             True
         """
-        limit = min(self.exact_limit, other.exact_limit)
+        limit = _limit(self.exact_limit, other.exact_limit)
         n = self.n + other.n
         excluded = _merge_excluded(self.excluded, other.excluded)
         if other.n == 0 and limit == self.exact_limit:
@@ -802,7 +821,8 @@ class DurationState:
             return attrs.evolve(other, excluded=excluded)
         values: tuple[int, ...] = ()
         sketch: QuantileSketch | None = None
-        if n <= limit:
+        if limit is None or n <= limit:
+            # Timsort finds the two sorted runs: merging is linear.
             values = tuple(sorted(self.values + other.values))
         else:
             sketch = self._as_sketch() + other._as_sketch()
@@ -814,6 +834,7 @@ class DurationState:
             total_sq=self.total_sq + other.total_sq,
             min=_opt(min, self.min, other.min),
             max=_opt(max, self.max, other.max),
+            resolution=math.gcd(self.resolution, other.resolution),
             exact_limit=limit,
             excluded=excluded,
         )
@@ -825,7 +846,7 @@ class DurationState:
         return self.sketch if self.sketch is not None else QuantileSketch.of(self.values)
 
     def quantile(self, q: float) -> timedelta | None:
-        """Return the ``q`` quantile (type 7 while exact; within 1 % once sketched), or ``None``.
+        """Return the ``q`` quantile (exact type 7; within 1 % once sketched), or ``None``.
 
         Raises:
             InvalidValueError: If ``q`` is outside [0, 1].
@@ -839,17 +860,14 @@ class DurationState:
         if self.n == 0:
             return None
         if self.sketch is not None:
-            return _td(self.sketch.quantile(q))
-        xs = self.values
-        h = (len(xs) - 1) * q
-        lo = math.floor(h)
-        frac = h - lo
-        if frac == 0.0:
-            return timedelta(microseconds=xs[lo])
-        return _td(xs[lo] + frac * (xs[lo + 1] - xs[lo]))
+            step = self.resolution or 1
+            return timedelta(microseconds=round(self.sketch.quantile(q) / step) * step)
+        return _td(type7(self.values, q))
 
     def result(self, *, confidence: float = 0.95, min_n: int = _MIN_N) -> DurationStats:
         """Return the summary: n, mean (with a t interval), median, p90, min, max.
+
+        The interval of the mean is clipped at zero when no duration is negative.
 
         Example:
             >>> DurationState.of_microseconds([1_000_000] * 3).result().p90
@@ -871,7 +889,8 @@ class DurationState:
                 sd = math.sqrt(max(0.0, float(var)))
                 std = _td(sd)
                 half = t_quantile(0.5 + confidence / 2.0, n - 1) * sd / math.sqrt(n)
-                low, high = _td(float(mean_us) - half), _td(float(mean_us) + half)
+                floor = 0.0 if (self.min or 0) >= 0 else -math.inf
+                low, high = _td(max(floor, float(mean_us) - half)), _td(float(mean_us) + half)
             if self.sketch is not None:
                 warnings.append(
                     f"quantiles from a sketch: within {RELATIVE_ACCURACY:.0%} relative error"
@@ -895,6 +914,34 @@ class DurationState:
         )
 
 
+def type7(sorted_values: Sequence[float], q: float) -> float:
+    """Return the ``q`` quantile of sorted values, interpolated as Hyndman-Fan type 7.
+
+    The default of numpy (``method="linear"``), pandas and R: ``h = (n - 1) q``, then linear
+    interpolation between the order statistics at ``floor(h)`` and ``floor(h) + 1`` (Hyndman and Fan,
+    "Sample quantiles in statistical packages", The American Statistician 50(4), 1996).
+
+    Example:
+        >>> type7([1, 2, 3, 4], 0.5)
+        2.5
+    """
+    h = (len(sorted_values) - 1) * q
+    lo = math.floor(h)
+    frac = h - lo
+    low = sorted_values[lo]
+    if frac == 0.0:
+        return float(low)
+    return low + frac * (sorted_values[lo + 1] - low)
+
+
+def _limit(a: int | None, b: int | None) -> int | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return min(a, b)
+
+
 def _opt(f: Callable[[int, int], int], a: int | None, b: int | None) -> int | None:
     if a is None:
         return b
@@ -903,12 +950,13 @@ def _opt(f: Callable[[int, int], int], a: int | None, b: int | None) -> int | No
     return f(a, b)
 
 
-def _state_of(data: list[int], limit: int) -> DurationState:
+def _state_of(data: list[int], limit: int | None) -> DurationState:
     lo, hi = min(data), max(data)
     total = sum(data)
     total_sq = sum(map(operator.mul, data, data))
     n = len(data)
-    if n <= limit:
+    resolution = math.gcd(*data)
+    if limit is None or n <= limit:
         return DurationState(
             values=tuple(sorted(data)),
             n=n,
@@ -916,6 +964,7 @@ def _state_of(data: list[int], limit: int) -> DurationState:
             total_sq=total_sq,
             min=lo,
             max=hi,
+            resolution=resolution,
             exact_limit=limit,
         )
     return DurationState(
@@ -925,6 +974,7 @@ def _state_of(data: list[int], limit: int) -> DurationState:
         total_sq=total_sq,
         min=lo,
         max=hi,
+        resolution=resolution,
         exact_limit=limit,
     )
 
@@ -933,9 +983,9 @@ def _state_of(data: list[int], limit: int) -> DurationState:
 class DurationStats:
     """A summary of durations: n, mean with a t interval, median, p90, any quantile, min and max.
 
-    Quantiles interpolate linearly between order statistics (Hyndman and Fan type 7) while the state
-    is exact (``exact``); beyond the state's exact limit they come from a sketch within 1 % relative
-    error. Values are rounded to whole microseconds. Every duration field is ``None`` when ``n == 0``.
+    Quantiles interpolate linearly between order statistics (Hyndman and Fan type 7), exactly unless
+    the state was built with an ``exact_limit`` and outgrew it (then ``exact`` is false and they come
+    from a sketch within 1 % relative error). Values are rounded to whole microseconds. Every duration field is ``None`` when ``n == 0``.
 
     Args:
         n: How many durations.
@@ -947,7 +997,7 @@ class DurationStats:
         std: Sample standard deviation (``None`` when ``n < 2``).
         ci_low: Lower end of the t interval for the mean (``None`` when ``n < 2``).
         ci_high: Upper end of the interval.
-        exact: Whether quantiles are exact.
+        exact: Whether the quantiles are exact (``False`` only when a sketch was asked for).
         confidence: The interval's confidence level.
         small_sample: Whether ``n`` is below the threshold the result was computed with.
         warnings: Human-readable caveats.
