@@ -128,7 +128,8 @@ class _Facts:
     last_public_agent_reply_at: datetime | None
     public_agent_replies: int
     solved_at: datetime | None
-    last_solved_at: datetime | None
+    last_solved_at: datetime | None  # the latest move into solved (a repeated "solved" is ignored)
+    last_solve_event_at: datetime | None  # the latest "solved" event, repeated or not
     closed_at: datetime | None
     reopen_count: int
     status: TicketStatus
@@ -136,6 +137,10 @@ class _Facts:
     assignee: str | None
     group: str | None
     awaiting_reply: tuple[datetime, ...]
+    agent_stations: (
+        int  # distinct agents the ticket was assigned to (dbt_zendesk assignee_stations)
+    )
+    group_stations: int  # distinct groups it passed through (dbt_zendesk group_stations)
 
 
 def _check_events(instance: Ticket, attribute: Any, events: tuple[TicketEvent, ...]) -> None:
@@ -271,9 +276,12 @@ class Ticket:
         replies = 0
         solved: datetime | None = None
         last_solved: datetime | None = None
+        solve_event: datetime | None = None
         closed: datetime | None = None
         reopens = 0
         awaiting: list[datetime] = []
+        agents: set[str] = set()
+        groups: set[str] = set()
         agent = ActorKind.AGENT
         customer = ActorKind.CUSTOMER
         for event in self.events:
@@ -294,6 +302,7 @@ class Ticket:
                 if new is TicketStatus.SOLVED:
                     if solved is None:
                         solved = event.at
+                    solve_event = event.at
                     if status is not TicketStatus.SOLVED:
                         last_solved = event.at
                 elif new is TicketStatus.CLOSED:
@@ -311,12 +320,17 @@ class Ticket:
             else:
                 assignee = event.agent_id  # type: ignore[union-attr]
                 group = event.group or group  # type: ignore[union-attr]
+                if assignee is not None:
+                    agents.add(assignee)
+                if group is not None:
+                    groups.add(group)
         return _Facts(
             first_reply_at=first_reply,
             last_public_agent_reply_at=last_reply,
             public_agent_replies=replies,
             solved_at=solved,
             last_solved_at=last_solved,
+            last_solve_event_at=solve_event,
             closed_at=closed,
             reopen_count=reopens,
             status=status,
@@ -324,6 +338,8 @@ class Ticket:
             assignee=assignee,
             group=group,
             awaiting_reply=tuple(awaiting),
+            agent_stations=len(agents),
+            group_stations=len(groups),
         )
 
     @property
@@ -380,6 +396,16 @@ class Ticket:
     def reopen_count(self) -> int:
         """How many times the ticket went from ``SOLVED``/``CLOSED`` back to an open status."""
         return (self._facts_cache or self._facts).reopen_count
+
+    @property
+    def agent_stations(self) -> int:
+        """How many distinct agents the ticket was assigned to (dbt_zendesk's assignee stations)."""
+        return (self._facts_cache or self._facts).agent_stations
+
+    @property
+    def group_stations(self) -> int:
+        """How many distinct groups the ticket was assigned to (dbt_zendesk's group stations)."""
+        return (self._facts_cache or self._facts).group_stations
 
     @property
     def awaiting_reply(self) -> tuple[datetime, ...]:

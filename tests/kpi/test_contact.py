@@ -19,7 +19,6 @@ from cs8.kpi import (
     proactive_issue_rate,
     proactive_rate,
     service_level,
-    service_level_state,
 )
 from tests._data import shared_file
 from tests.kpi.bank import Row, read_rows, to_interactions
@@ -116,8 +115,8 @@ def test_service_level_excludes_outbound_bots_and_waiting() -> None:
 
 def test_service_level_states_merge_to_whole() -> None:
     calls = list(icmi_calls())
-    whole = service_level_state(calls)
-    assert whole == service_level_state(calls[:500]) + service_level_state(calls[500:])
+    whole = service_level.state(calls)
+    assert whole == service_level.state(calls[:500]) + service_level.state(calls[500:])
 
 
 def test_asa_is_mean_wait_of_answered() -> None:

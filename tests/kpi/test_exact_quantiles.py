@@ -117,7 +117,8 @@ def test_sketched_quantile_has_the_data_resolution(seconds: list[int], limit: in
     state = DurationState.of((timedelta(seconds=s) for s in seconds), exact_limit=limit)
     median = state.quantile(0.5)
     assert not state.exact
-    assert median is not None and median.microseconds == 0
+    assert median is not None
+    assert median.microseconds == 0
 
 
 def test_sketch_only_on_request() -> None:

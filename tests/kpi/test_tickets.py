@@ -17,13 +17,10 @@ from cs8.kpi import (
     backlog,
     first_contact_resolution,
     first_reply_time,
-    first_reply_time_state,
     full_resolution_time,
     next_reply_times,
     one_touch_rate,
-    one_touch_rate_state,
     reopen_rate,
-    reopen_rate_state,
     requester_wait_time,
     resolution_rate,
     resolution_time,
@@ -341,14 +338,14 @@ def test_summary_equals_separate_kpis(tickets: list[Ticket]) -> None:
 
 @given(ticket_lists, ticket_lists)
 def test_first_reply_state_of_halves_merges_to_whole(a: list[Ticket], b: list[Ticket]) -> None:
-    assert first_reply_time_state(a + b) == first_reply_time_state(a) + first_reply_time_state(b)
+    assert first_reply_time.state(a + b) == first_reply_time.state(a) + first_reply_time.state(b)
 
 
 @given(ticket_lists, ticket_lists)
 def test_rate_states_of_halves_merge_to_whole(a: list[Ticket], b: list[Ticket]) -> None:
-    assert (one_touch_rate_state(a + b), reopen_rate_state(a + b)) == (
-        one_touch_rate_state(a) + one_touch_rate_state(b),
-        reopen_rate_state(a) + reopen_rate_state(b),
+    assert (one_touch_rate.state(a + b), reopen_rate.state(a + b)) == (
+        one_touch_rate.state(a) + one_touch_rate.state(b),
+        reopen_rate.state(a) + reopen_rate.state(b),
     )
 
 
@@ -392,25 +389,6 @@ def test_agent_created_tickets_can_be_excluded() -> None:
 def test_status_time_with_calendar_halves() -> None:
     t = ticket(status(T0 + 2 * H, "solved"))
     assert agent_work_time([t], HalfClock()).median == H
-
-
-@given(ticket_lists)
-def test_uncached_scan_matches_model_facts(tickets: list[Ticket]) -> None:
-    from cs8.kpi._tickets import _scan
-
-    expected = [
-        (
-            t.first_reply_at,
-            t.public_agent_replies,
-            t.solved_at,
-            t.last_solved_at,
-            t.closed_at,
-            t.reopen_count > 0,
-            t.status,
-        )
-        for t in tickets
-    ]
-    assert expected == [_scan(t) for t in tickets]
 
 
 @given(ticket_lists)

@@ -43,20 +43,20 @@ from cs8._optional import require
 from cs8._time import require_aware
 from cs8.exceptions import InvalidValueError, NaiveDatetimeError, UnknownFieldError
 from cs8.kpi._breakdown import _sort_key
-from cs8.kpi._stats import DurationState, DurationStats, Rate, RateState
-from cs8.kpi._tables import KpiResult, KpiTable
-from cs8.kpi._tickets import (
+from cs8.kpi._definitions import (
     Attribution,
     BusinessClock,
     FcrRule,
     Period,
     ReplyClockStart,
     TicketDefinition,
-    TicketSummary,
     _definition,
     _period,
     _with_excluded,
 )
+from cs8.kpi._stats import DurationState, DurationStats, Rate, RateState
+from cs8.kpi._summary import TicketSummary
+from cs8.kpi._tables import KpiResult, KpiTable
 
 if TYPE_CHECKING:
     from narwhals.typing import IntoDataFrame

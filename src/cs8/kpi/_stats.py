@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from datetime import timedelta
 from decimal import Decimal
 from fractions import Fraction
@@ -41,7 +41,8 @@ import attrs
 from cs8._distributions import normal_quantile, t_quantile
 from cs8._frozen import FrozenDict
 from cs8.exceptions import InvalidValueError
-from cs8.kpi._sketch import RELATIVE_ACCURACY, QuantileSketch
+from cs8.stats._intervals import _check_confidence, _check_counts, wilson_interval
+from cs8.stats._sketch import RELATIVE_ACCURACY, QuantileSketch, type7_quantile
 
 __all__ = [
     "DEFAULT_EXACT_LIMIT",
@@ -56,7 +57,6 @@ __all__ = [
     "RateState",
     "normal_quantile",
     "t_quantile",
-    "type7",
     "wilson_interval",
 ]
 
@@ -71,50 +71,6 @@ SKETCH_LIMIT = 4096
 """The ``exact_limit`` the KPIs use when asked for ``exact=False``."""
 
 _MIN_N = 30
-
-# --------------------------------------------------------------------------------------------------
-# Distributions
-
-
-def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
-    """Return the Wilson score interval for a binomial proportion.
-
-    ``(p + z²/2n ± z·sqrt(p(1-p)/n + z²/4n²)) / (1 + z²/n)`` (Wilson, "Probable inference, the law
-    of succession, and statistical inference", JASA 22, 1927). With ``n == 0`` it is ``(0, 1)``.
-
-    Raises:
-        InvalidValueError: If the counts are impossible or ``confidence`` is not in (0, 1).
-
-    Example:
-        >>> [round(x, 4) for x in wilson_interval(81, 263)]
-        [0.2553, 0.3662]
-    """
-    _check_counts(successes, n, "wilson_interval")
-    _check_confidence(confidence, "wilson_interval")
-    if n == 0:
-        return (0.0, 1.0)
-    z = normal_quantile(0.5 + confidence / 2.0)
-    p = successes / n
-    z2n = z * z / n
-    denom = 1.0 + z2n
-    center = (p + z2n / 2.0) / denom
-    half = z / denom * math.sqrt(p * (1.0 - p) / n + z * z / (4.0 * n * n))
-    low = 0.0 if successes == 0 else max(0.0, center - half)
-    high = 1.0 if successes == n else min(1.0, center + half)
-    return (low, high)
-
-
-def _check_counts(successes: int, n: int, where: str) -> None:
-    if not (isinstance(successes, int) and isinstance(n, int)) or not 0 <= successes <= n:
-        raise InvalidValueError(
-            f"{where}: need integers 0 <= successes <= n, got successes={successes!r}, n={n!r}"
-        )
-
-
-def _check_confidence(confidence: float, where: str) -> None:
-    if not 0.0 < confidence < 1.0:
-        raise InvalidValueError(f"{where}: confidence must be in (0, 1), got {confidence!r}")
-
 
 # --------------------------------------------------------------------------------------------------
 # Rendering
@@ -862,7 +818,7 @@ class DurationState:
         if self.sketch is not None:
             step = self.resolution or 1
             return timedelta(microseconds=round(self.sketch.quantile(q) / step) * step)
-        return _td(type7(self.values, q))
+        return _td(type7_quantile(self.values, q))
 
     def result(self, *, confidence: float = 0.95, min_n: int = _MIN_N) -> DurationStats:
         """Return the summary: n, mean (with a t interval), median, p90, min, max.
@@ -912,26 +868,6 @@ class DurationState:
             excluded=self.excluded,
             state=self,
         )
-
-
-def type7(sorted_values: Sequence[float], q: float) -> float:
-    """Return the ``q`` quantile of sorted values, interpolated as Hyndman-Fan type 7.
-
-    The default of numpy (``method="linear"``), pandas and R: ``h = (n - 1) q``, then linear
-    interpolation between the order statistics at ``floor(h)`` and ``floor(h) + 1`` (Hyndman and Fan,
-    "Sample quantiles in statistical packages", The American Statistician 50(4), 1996).
-
-    Example:
-        >>> type7([1, 2, 3, 4], 0.5)
-        2.5
-    """
-    h = (len(sorted_values) - 1) * q
-    lo = math.floor(h)
-    frac = h - lo
-    low = sorted_values[lo]
-    if frac == 0.0:
-        return float(low)
-    return low + frac * (sorted_values[lo + 1] - low)
 
 
 def _limit(a: int | None, b: int | None) -> int | None:

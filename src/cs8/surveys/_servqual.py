@@ -24,9 +24,17 @@ from typing import Literal
 
 import attrs
 
+from cs8._distributions import t_cdf
 from cs8._enums import _LowerEnum
 from cs8._frozen import FrozenDict
 from cs8.exceptions import SurveyError
+from cs8.stats._tests import (
+    PairedTest,
+    WilcoxonTest,
+    bootstrap_ci,
+    t_test_of_differences,
+    wilcoxon_signed_rank,
+)
 from cs8.surveys._display import Row, Tabular
 from cs8.surveys._instrument import (
     RATER_ORDER,
@@ -37,14 +45,6 @@ from cs8.surveys._instrument import (
     ResponseFormat,
 )
 from cs8.surveys._responses import NOT_APPLICABLE, Answer, Missing, ServqualResponse
-from cs8.surveys._stats import (
-    PairedTest,
-    WilcoxonTest,
-    bootstrap_ci,
-    t_cdf,
-    t_test_of_differences,
-    wilcoxon_signed_rank,
-)
 
 __all__ = [
     "BatteryScores",
