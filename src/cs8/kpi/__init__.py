@@ -35,7 +35,8 @@ from cs8.kpi._contact import (
     service_level,
 )
 from cs8.kpi._definitions import PRESETS, BusinessClock, TicketDefinition
-from cs8.kpi._frames import breakdown_frame, ticket_summary_frame
+from cs8.kpi._frames import breakdown_frame as _breakdown_frame
+from cs8.kpi._frames import ticket_summary_frame as _ticket_summary_frame
 from cs8.kpi._kpi import Kpi, WithFrame
 from cs8.kpi._metrics import TicketMetrics, TicketRow, ticket_metrics
 from cs8.kpi._staffing import (
@@ -92,8 +93,8 @@ from cs8.kpi._ticket_times import (
     status_time,
 )
 
-breakdown = WithFrame(_breakdown, breakdown_frame)
-ticket_summary = WithFrame(_ticket_summary, ticket_summary_frame)
+breakdown = WithFrame(_breakdown, _breakdown_frame)
+ticket_summary = WithFrame(_ticket_summary, _ticket_summary_frame)
 
 __all__ = [
     "PRESETS",
