@@ -191,8 +191,11 @@ def _period(period: Period | None) -> tuple[datetime, datetime] | None:
     return (start, end)
 
 
+_ONE_US = timedelta(microseconds=1)
+
+
 def _us(delta: timedelta) -> int:
-    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+    return delta // _ONE_US  # exact integer microseconds, in C
 
 
 # --------------------------------------------------------------------------------------------------
@@ -259,8 +262,8 @@ def _replies(ticket: Ticket, d: TicketDefinition) -> _Replies:
 
 def _duration(calendar: BusinessClock | None, start: datetime, end: datetime) -> int:
     if calendar is None:
-        return _us(end - start)
-    return _us(calendar.business_duration(start, end))
+        return (end - start) // _ONE_US
+    return calendar.business_duration(start, end) // _ONE_US
 
 
 class _Filter:

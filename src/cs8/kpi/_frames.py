@@ -31,6 +31,7 @@ Example:
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypeVar
@@ -606,7 +607,19 @@ def _us(t: datetime) -> int:
 def _state(micros: Any) -> DurationState:
     """Return the DurationState of int64 microseconds, equal to the object path's."""
     np = require("numpy", "dataframe")
-    return DurationState.of_microseconds(np.sort(micros).tolist())
+    if len(micros) == 0:
+        return DurationState.empty()
+    keys, counts = np.unique(micros, return_counts=True)
+    ks, cs = keys.tolist(), counts.tolist()
+    return DurationState(
+        values=tuple(np.repeat(keys, counts).tolist()),
+        n=len(micros),
+        total=sum(map(operator.mul, ks, cs)),
+        total_sq=sum(k * k * c for k, c in zip(ks, cs, strict=True)),
+        min=ks[0],
+        max=ks[-1],
+        resolution=math.gcd(*ks),
+    )
 
 
 def _durations(calendar: BusinessClock | None, start: Any, end: Any) -> Any:

@@ -29,11 +29,13 @@ from __future__ import annotations
 
 import math
 import operator
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from datetime import timedelta
 from decimal import Decimal
 from fractions import Fraction
 from html import escape
+from itertools import chain, repeat
 from typing import ClassVar
 
 import attrs
@@ -887,30 +889,22 @@ def _opt(f: Callable[[int, int], int], a: int | None, b: int | None) -> int | No
 
 
 def _state_of(data: list[int], limit: int | None) -> DurationState:
-    lo, hi = min(data), max(data)
-    total = sum(data)
-    total_sq = sum(map(operator.mul, data, data))
+    # Durations repeat a lot (whole seconds, minutes): count the distinct values once, then sort
+    # and sum over those, and expand the sorted run in C.
+    counts = Counter(data)
+    keys = sorted(counts)
     n = len(data)
-    resolution = math.gcd(*data)
-    if limit is None or n <= limit:
-        return DurationState(
-            values=tuple(sorted(data)),
-            n=n,
-            total=total,
-            total_sq=total_sq,
-            min=lo,
-            max=hi,
-            resolution=resolution,
-            exact_limit=limit,
-        )
+    exact = limit is None or n <= limit
+    values = tuple(chain.from_iterable(map(repeat, keys, map(counts.__getitem__, keys))))
     return DurationState(
-        sketch=QuantileSketch.of(data),
+        values=values if exact else (),
+        sketch=None if exact else QuantileSketch.of(values),
         n=n,
-        total=total,
-        total_sq=total_sq,
-        min=lo,
-        max=hi,
-        resolution=resolution,
+        total=sum(map(operator.mul, keys, map(counts.__getitem__, keys))),
+        total_sq=sum(k * k * counts[k] for k in keys),
+        min=keys[0],
+        max=keys[-1],
+        resolution=math.gcd(*keys),
         exact_limit=limit,
     )
 

@@ -8,7 +8,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import attrs
 
@@ -113,6 +113,7 @@ def ticket_summary(
     exclude_agent = d.exclude_agent_created
     standard = d.standard_replies
     limit = d.one_touch_max_replies
+    one_us = timedelta(microseconds=1)
     frt: list[int] = []
     res: list[int] = []
     reopened = ever_solved = touched = done = 0
@@ -126,12 +127,15 @@ def ticket_summary(
             agent_created += 1
             continue
         created = t.created_at
-        # The ticket's own facts (one fold, cached on the ticket): the same rules as every KPI.
-        facts = t._facts_cache or t._facts
+        # The ticket's own facts (the one fold), not cached here: caching a million fresh tickets'
+        # facts in one pass only feeds the garbage collector. Cached facts are used when present.
+        # One unpacking instead of five attribute reads (this loop runs once per ticket); the
+        # order is _Facts' field order.
+        (first, _, replies, solved, _, _, _, reopens, status, _, _, _, _, _) = (
+            t._facts_cache or t._derive_facts()
+        )
         if standard and not by_agent:
             start: datetime | None = created
-            first = facts.first_reply_at
-            replies = facts.public_agent_replies
         else:
             r = _replies(t, d)
             start, first, replies = r.start, r.first_reply, r.count
@@ -139,17 +143,20 @@ def ticket_summary(
             no_customer += 1
         elif first is None:
             unreplied += 1
+        elif calendar is None:
+            frt.append((first - start) // one_us)
         else:
             frt.append(_duration(calendar, start, first))
-        solved = facts.solved_at
         if solved is None:
             unsolved += 1
         else:
             ever_solved += 1
-            if facts.reopen_count:
+            if reopens:
                 reopened += 1
-            res.append(_duration(calendar, created, solved))
-        status = facts.status
+            if calendar is None:
+                res.append((solved - created) // one_us)
+            else:
+                res.append(_duration(calendar, created, solved))
         if status is solved_s or status is closed_s:
             done += 1
             if replies <= limit:
