@@ -35,10 +35,12 @@ from cs8.kpi._contact import (
     service_level,
 )
 from cs8.kpi._definitions import PRESETS, BusinessClock, TicketDefinition
+from cs8.kpi._durations import DurationState, DurationStats
 from cs8.kpi._frames import breakdown_frame as _breakdown_frame
 from cs8.kpi._frames import ticket_summary_frame as _ticket_summary_frame
 from cs8.kpi._kpi import Kpi, WithFrame
 from cs8.kpi._metrics import TicketMetrics, TicketRow, ticket_metrics
+from cs8.kpi._scores import ScoreState, ces, ces_index, csat, csat_mean
 from cs8.kpi._staffing import (
     ErlangA,
     Staffing,
@@ -48,30 +50,10 @@ from cs8.kpi._staffing import (
     erlang_c_probability,
     required_agents,
 )
-from cs8.kpi._stats import (
-    Count,
-    CountState,
-    DurationState,
-    DurationStats,
-    Mean,
-    MeanState,
-    Rate,
-    RateState,
-)
+from cs8.kpi._stats import Count, CountState, Mean, MeanState, Rate, RateState
 from cs8.kpi._summary import TicketSummary
 from cs8.kpi._summary import ticket_summary as _ticket_summary
-from cs8.kpi._surveys import (
-    NpsComparison,
-    NpsResult,
-    NpsState,
-    ScoreState,
-    ces,
-    ces_index,
-    compare_nps,
-    csat,
-    csat_mean,
-    nps,
-)
+from cs8.kpi._surveys import NpsComparison, NpsResult, NpsState, compare_nps, nps
 from cs8.kpi._tables import KpiResult, KpiTable
 from cs8.kpi._ticket_rates import (
     backlog,

@@ -34,8 +34,9 @@ from cs8._enums import ActorKind, Channel, Direction
 from cs8._frozen import FrozenDict
 from cs8._models import Interaction
 from cs8.exceptions import InvalidValueError
+from cs8.kpi._durations import DurationState
 from cs8.kpi._kpi import kpi
-from cs8.kpi._stats import DurationState, Rate, RateState
+from cs8.kpi._stats import Rate, RateState
 
 __all__ = [
     "ChannelMix",

@@ -25,9 +25,7 @@ from cs8._models import Message, Ticket
 from cs8._protocols import BusinessClock
 from cs8._time import require_aware
 from cs8.exceptions import InvalidValueError, UnknownFieldError
-from cs8.kpi._stats import (
-    DurationState,
-)
+from cs8.kpi._durations import DurationState
 
 __all__ = ["PRESETS", "BusinessClock", "TicketDefinition"]
 

@@ -22,12 +22,8 @@ from cs8.kpi._definitions import (
     _replies,
     _with_excluded,
 )
-from cs8.kpi._stats import (
-    DurationState,
-    DurationStats,
-    Rate,
-    RateState,
-)
+from cs8.kpi._durations import DurationState, DurationStats
+from cs8.kpi._stats import Rate, RateState
 
 __all__ = ["TicketSummary", "ticket_summary"]
 

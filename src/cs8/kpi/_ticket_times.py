@@ -59,15 +59,13 @@ from cs8.kpi._definitions import (
     _status_totals,
     _with_excluded,
 )
+from cs8.kpi._durations import DurationState
 from cs8.kpi._frames import (
     first_reply_time_frame,
     full_resolution_time_frame,
     resolution_time_frame,
 )
 from cs8.kpi._kpi import kpi
-from cs8.kpi._stats import (
-    DurationState,
-)
 
 __all__: list[str] = []
 

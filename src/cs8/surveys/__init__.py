@@ -44,16 +44,15 @@ from cs8.surveys._reliability import (
     reliability,
 )
 from cs8.surveys._responses import NOT_APPLICABLE, Missing, ServqualResponse
-from cs8.surveys._servqual import (
+from cs8.surveys._servqual import servqual_scores
+from cs8.surveys._servqual_breakdown import ServqualBreakdown, servqual_breakdown
+from cs8.surveys._servqual_results import (
     BatteryScores,
     Gap1Report,
     RespondentScore,
-    ServqualBreakdown,
     ServqualReport,
     ZonePosition,
     ZoneReport,
-    servqual_breakdown,
-    servqual_scores,
 )
 
 __all__ = [

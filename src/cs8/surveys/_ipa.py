@@ -34,7 +34,7 @@ from cs8.surveys._display import Row, Tabular
 from cs8.surveys._instrument import Dimension, DimensionKey, DimensionWeights
 from cs8.surveys._reliability import Cell
 from cs8.surveys._responses import Missing
-from cs8.surveys._servqual import ServqualReport
+from cs8.surveys._servqual_results import ServqualReport
 
 __all__ = [
     "IpaPoint",
