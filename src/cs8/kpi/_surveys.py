@@ -25,6 +25,7 @@ Example:
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Iterable
 from typing import Literal
 
@@ -92,16 +93,45 @@ def _scale_of(scale: int | tuple[int, int], what: str) -> tuple[int, int]:
     return low, high
 
 
+def _column(scores: Iterable[object]) -> Iterable[object]:
+    """Return a list, tuple or iterable as is, and a numpy array or pandas/polars Series as a list."""
+    if isinstance(scores, list | tuple):
+        return scores
+    for name in ("to_list", "tolist"):  # polars and pandas Series; numpy arrays
+        method = getattr(scores, name, None)
+        if callable(method):
+            values = method()
+            if isinstance(values, list):
+                return values
+    return scores
+
+
+def _missing(item: object) -> bool:
+    """Whether ``item`` is a non-response: ``None``, NaN, or pandas' ``NA`` / ``NaT``."""
+    if item is None:
+        return True
+    if isinstance(item, float):
+        return item != item
+    return type(item).__name__ in ("NAType", "NaTType")
+
+
 def _read(
     scores: Iterable[Score], kind: SurveyKind, low: int, high: int, what: str
 ) -> tuple[list[int], int, int]:
-    """Return (valid scores, non-responses, responses of another kind)."""
+    """Return (valid scores, non-responses, responses of another kind).
+
+    ``scores`` may be any 1-D input: a list, tuple, iterable, numpy array or pandas/polars Series.
+    ``None``, NaN and null are non-responses; a float score must be a whole number (a float column
+    with blanks holds ``4.0``).
+    """
     values: list[int] = []
     missing = other = 0
-    for index, item in enumerate(scores):
-        if item is None:
+    for index, item in enumerate(_column(scores)):
+        if _missing(item):
             missing += 1
             continue
+        if isinstance(item, float) and item.is_integer():
+            item = int(item)
         if isinstance(item, SurveyResponse):
             if item.kind is not kind:
                 other += 1
@@ -426,9 +456,24 @@ def nps(
         >>> r.value, r.promoters, r.detractors
         (40.0, 3, 1)
     """
-    return NpsState.of(scores).result(
-        method=method, confidence=confidence, min_n=min_n, max_width=max_width
-    )
+    data = list(_column(scores))  # read once: scores may be an iterator
+    state = NpsState.of(data)  # type: ignore[arg-type]
+    if state.n >= _LOOKS_LIKE_FIVE_POINT and state.promoters == 0 and _all_within_five(data):
+        warnings.warn(
+            f"nps: all {state.n} scores are between 1 and 5; NPS is asked on 0-10 and such data "
+            "looks like a 1-5 scale (use csat or ces instead?)",
+            UserWarning,
+            stacklevel=2,
+        )
+    return state.result(method=method, confidence=confidence, min_n=min_n, max_width=max_width)
+
+
+_LOOKS_LIKE_FIVE_POINT = 10
+
+
+def _all_within_five(scores: list[object]) -> bool:
+    values = [v.score if isinstance(v, SurveyResponse) else v for v in scores if not _missing(v)]
+    return all(isinstance(v, int | float) and 1 <= v <= 5 for v in values)
 
 
 @attrs.frozen(kw_only=True)
