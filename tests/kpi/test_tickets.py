@@ -414,3 +414,25 @@ def test_first_reply_in_business_hours_with_sla_calendar() -> None:
     monday_4pm = datetime(2026, 3, 2, 16, tzinfo=UTC)
     t = ticket(msg(monday_4pm + timedelta(days=6, hours=18)), created=monday_4pm)  # next Mon 10:00
     assert first_reply_time([t], cal).median == 2 * H
+
+
+def test_reply_clock_can_start_at_the_last_handoff() -> None:
+    # Chatwoot's last_non_human_activity: a bot handled the chat, then handed it over at 09:40.
+    from cs8._ticket import Handoff
+
+    t = ticket(
+        Message(at=T0 + 10 * M, author="bot"),
+        Handoff(at=T0 + 40 * M),
+        Message(at=T0 + 50 * M, author="agent"),
+    )
+    frt = first_reply_time([t], reply_clock_start="last_handoff_or_reopen")
+    assert (frt.median, first_reply_time([t]).median) == (10 * M, 50 * M)
+
+
+def test_reply_clock_restarts_at_a_reopen_before_the_first_reply() -> None:
+    t = ticket(
+        status(T0 + H, "solved"),
+        status(T0 + 2 * H, "open"),
+        Message(at=T0 + 3 * H, author="agent"),
+    )
+    assert first_reply_time([t], reply_clock_start="last_handoff_or_reopen").median == H

@@ -21,15 +21,16 @@ import attrs
 
 from cs8._enums import ActorKind, TicketStatus
 from cs8._frozen import FrozenDict
-from cs8._models import Message, Ticket
+from cs8._models import Message, StatusChange, Ticket
 from cs8._protocols import BusinessClock
+from cs8._ticket import Handoff
 from cs8._time import require_aware
 from cs8.exceptions import InvalidValueError, UnknownFieldError
 from cs8.kpi._durations import DurationState
 
 __all__ = ["PRESETS", "BusinessClock", "TicketDefinition"]
 
-ReplyClockStart: TypeAlias = Literal["created", "first_customer_message"]
+ReplyClockStart: TypeAlias = Literal["created", "first_customer_message", "last_handoff_or_reopen"]
 Attribution: TypeAlias = Literal["created", "event"]
 FcrRule: TypeAlias = Literal["one_reply", "no_follow_up", "no_repeat_contact", "single_agent"]
 Period: TypeAlias = tuple[datetime, datetime]
@@ -72,7 +73,9 @@ class TicketDefinition:
         skip_agent_opening: On an agent-created ticket, the agent's first public message is the
             request itself, not a reply (Zendesk moves first reply to the second public agent
             comment).
-        reply_clock_start: The first-reply clock starts at ticket creation (``"created"``) or at the
+        reply_clock_start: The first-reply clock starts at ticket creation (``"created"``), at the
+            latest bot handoff (:class:`cs8.Handoff`) or reopen before the first human reply, else
+            at creation (``"last_handoff_or_reopen"``, Chatwoot's ``last_non_human_activity``), or at the
             first public customer message (``"first_customer_message"``, as Intercom).
         exclude_merged: Leave out tickets merged into another.
         exclude_agent_created: Leave out tickets an agent opened.
@@ -104,7 +107,8 @@ class TicketDefinition:
     count_bots: bool = False
     skip_agent_opening: bool = True
     reply_clock_start: ReplyClockStart = attrs.field(
-        default="created", validator=_check_choice("created", "first_customer_message")
+        default="created",
+        validator=_check_choice("created", "first_customer_message", "last_handoff_or_reopen"),
     )
     exclude_merged: bool = True
     exclude_agent_created: bool = False
@@ -222,10 +226,25 @@ def _replies(ticket: Ticket, d: TicketDefinition) -> _Replies:
     agents: set[str | None] = set()
     gaps: list[tuple[datetime, datetime]] = []
     seen_customer = False
+    restart = d.reply_clock_start == "last_handoff_or_reopen"
+    if restart:
+        start = waiting = ticket.created_at
+    status = TicketStatus.NEW
     for event in ticket.events:
-        if type(event) is not Message:
+        kind = type(event)
+        if restart and first is None and kind is not Message:
+            # The clock restarts at a bot handoff or a reopen that comes before the first reply.
+            if kind is Handoff:
+                start = waiting = event.at
+            elif kind is StatusChange:
+                new = event.status  # type: ignore[union-attr]
+                if not status.is_open and new.is_open:
+                    start = waiting = event.at
+                status = new
             continue
-        msg: Message = event
+        if kind is not Message:
+            continue
+        msg: Message = event  # type: ignore[assignment]
         author = msg.author
         if author is customer:
             if not msg.public:

@@ -450,6 +450,11 @@ def _facts(
     first_cust_at[ticket[head]] = at[head]
     rp = np.flatnonzero(reply_kind)
     rt = ticket[rp]
+    if d.reply_clock_start == "last_handoff_or_reopen":
+        raise InvalidValueError(
+            "reply_clock_start='last_handoff_or_reopen' has no dataframe form: the events frame "
+            "has no handoff events; compute it on cs8.Ticket objects"
+        )
     if d.reply_clock_start == "created":
         counted = np.ones(len(rt), dtype=bool)
         if d.skip_agent_opening:

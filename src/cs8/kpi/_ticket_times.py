@@ -97,7 +97,8 @@ def first_reply_time(
         public_only: Only public agent messages are replies.
         count_bots: Bot messages are replies.
         skip_agent_opening: An agent-created ticket's opening message is not a reply.
-        reply_clock_start: ``"created"`` or ``"first_customer_message"``.
+        reply_clock_start: ``"created"``, ``"first_customer_message"`` or
+            ``"last_handoff_or_reopen"`` (the latest bot handoff or reopen before the first reply).
         attribution: ``"created"`` or ``"event"`` (the first reply's instant).
 
     Returns:
