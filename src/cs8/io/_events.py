@@ -44,6 +44,8 @@ EVENT_COLUMNS: tuple[str, ...] = (
     "priority",
     "agent_id",
     "group",
+    "text",
+    "id",
 )
 """The columns of a ticket events file (``ticket_id``, ``type`` and ``at`` are required)."""
 
