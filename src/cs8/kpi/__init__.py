@@ -66,15 +66,6 @@ from cs8.kpi._frames import (
     ticket_summary_frame,
 )
 from cs8.kpi._sketch import QuantileSketch
-from cs8.kpi._staffing import (
-    ErlangA,
-    Staffing,
-    erlang_a,
-    erlang_b,
-    erlang_c,
-    erlang_c_probability,
-    required_agents,
-)
 from cs8.kpi._stats import (
     Count,
     CountState,
@@ -136,6 +127,15 @@ from cs8.kpi._tickets import (
     ticket_summary,
     volume,
     volume_state,
+)
+from cs8.staffing import (
+    ErlangA,
+    Staffing,
+    erlang_a,
+    erlang_b,
+    erlang_c,
+    erlang_c_probability,
+    required_agents,
 )
 
 __all__ = [

@@ -1,4 +1,4 @@
-"""Tests of cs8.kpi staffing: Erlang B, Erlang C, Erlang A and required_agents."""
+"""Tests of cs8.staffing Erlang B, C and A, and required_agents with a service-level target."""
 
 from __future__ import annotations
 
@@ -12,15 +12,15 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from cs8.exceptions import Cs8Error, InvalidValueError, StaffingError
-from cs8.kpi._staffing import (
+from cs8.staffing._erlang import (
     ErlangA,
     Staffing,
     erlang_a,
     erlang_b,
     erlang_c,
     erlang_c_probability,
-    required_agents,
 )
+from cs8.staffing._targets import required_agents
 
 HALF_HOUR = timedelta(minutes=30)
 AHT = timedelta(seconds=180)
