@@ -1,6 +1,8 @@
 """cs8.staffing: workforce planning, from arrivals to a forecast, required agents and shifts.
 
-Erlang B, C and A for one interval (:func:`erlang_c`, :func:`required_agents`).
+The planning cycle: count arrivals per interval (:func:`arrivals_per_interval`), forecast them
+(:func:`forecast_arrivals`, scored by :func:`backtest`), staff each interval
+(:func:`required_agents`: Erlang B, C and A), plan shifts, and compare the plan with what happened.
 
 Example:
     >>> from datetime import timedelta
@@ -10,6 +12,8 @@ Example:
     14
 """
 
+from cs8.staffing._accuracy import Accuracy, backtest, forecast_accuracy
+from cs8.staffing._arrivals import Arrivals, arrivals_by_channel, arrivals_per_interval
 from cs8.staffing._erlang import (
     ErlangA,
     Staffing,
@@ -18,14 +22,24 @@ from cs8.staffing._erlang import (
     erlang_c,
     erlang_c_probability,
 )
+from cs8.staffing._forecast import ArrivalForecast, aggregate, forecast_arrivals
 from cs8.staffing._targets import required_agents
 
 __all__ = [
+    "Accuracy",
+    "ArrivalForecast",
+    "Arrivals",
     "ErlangA",
     "Staffing",
+    "aggregate",
+    "arrivals_by_channel",
+    "arrivals_per_interval",
+    "backtest",
     "erlang_a",
     "erlang_b",
     "erlang_c",
     "erlang_c_probability",
+    "forecast_accuracy",
+    "forecast_arrivals",
     "required_agents",
 ]
