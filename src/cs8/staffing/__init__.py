@@ -23,6 +23,7 @@ from cs8.staffing._erlang import (
     erlang_c_probability,
 )
 from cs8.staffing._forecast import ArrivalForecast, aggregate, forecast_arrivals
+from cs8.staffing._plan import Heatmap, StaffingPlan, overhang, staffing_plan
 from cs8.staffing._targets import required_agents
 
 __all__ = [
@@ -30,7 +31,9 @@ __all__ = [
     "ArrivalForecast",
     "Arrivals",
     "ErlangA",
+    "Heatmap",
     "Staffing",
+    "StaffingPlan",
     "aggregate",
     "arrivals_by_channel",
     "arrivals_per_interval",
@@ -41,5 +44,7 @@ __all__ = [
     "erlang_c_probability",
     "forecast_accuracy",
     "forecast_arrivals",
+    "overhang",
     "required_agents",
+    "staffing_plan",
 ]
