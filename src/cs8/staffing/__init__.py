@@ -24,6 +24,7 @@ from cs8.staffing._erlang import (
 )
 from cs8.staffing._forecast import ArrivalForecast, aggregate, forecast_arrivals
 from cs8.staffing._plan import Heatmap, StaffingPlan, overhang, staffing_plan
+from cs8.staffing._shifts import ShiftAssignment, ShiftPlan, ShiftTemplate, plan_shifts
 from cs8.staffing._targets import required_agents
 
 __all__ = [
@@ -32,6 +33,9 @@ __all__ = [
     "Arrivals",
     "ErlangA",
     "Heatmap",
+    "ShiftAssignment",
+    "ShiftPlan",
+    "ShiftTemplate",
     "Staffing",
     "StaffingPlan",
     "aggregate",
@@ -45,6 +49,7 @@ __all__ = [
     "forecast_accuracy",
     "forecast_arrivals",
     "overhang",
+    "plan_shifts",
     "required_agents",
     "staffing_plan",
 ]
