@@ -13,6 +13,8 @@ Example:
 """
 
 from cs8.staffing._accuracy import Accuracy, backtest, forecast_accuracy
+from cs8.staffing._actual import PlanReview, plan_vs_actual
+from cs8.staffing._aht import AhtForecast, forecast_aht
 from cs8.staffing._arrivals import Arrivals, arrivals_by_channel, arrivals_per_interval
 from cs8.staffing._erlang import (
     ErlangA,
@@ -29,10 +31,12 @@ from cs8.staffing._targets import required_agents
 
 __all__ = [
     "Accuracy",
+    "AhtForecast",
     "ArrivalForecast",
     "Arrivals",
     "ErlangA",
     "Heatmap",
+    "PlanReview",
     "ShiftAssignment",
     "ShiftPlan",
     "ShiftTemplate",
@@ -47,9 +51,11 @@ __all__ = [
     "erlang_c",
     "erlang_c_probability",
     "forecast_accuracy",
+    "forecast_aht",
     "forecast_arrivals",
     "overhang",
     "plan_shifts",
+    "plan_vs_actual",
     "required_agents",
     "staffing_plan",
 ]

@@ -24,12 +24,13 @@ Example:
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import attrs
 
+from cs8._frozen import FrozenDict
 from cs8.exceptions import InvalidValueError
 from cs8.staffing._arrivals import _dates, slots_per_day
 from cs8.staffing._erlang import _scheduled
@@ -50,6 +51,10 @@ def _ints(values: Iterable[int]) -> tuple[int, ...]:
 
 def _durations(values: Iterable[timedelta]) -> tuple[timedelta, ...]:
     return tuple(values)
+
+
+def _sizing(values: Mapping[str, object]) -> FrozenDict[str, object]:
+    return FrozenDict(values)
 
 
 @attrs.frozen(kw_only=True)
@@ -103,6 +108,9 @@ class StaffingPlan(Tabular):
         asa: Expected average speed of answer per slot.
         abandonment: Expected share abandoning per slot (0 under Erlang C).
         occupancy: Expected occupancy per slot (per conversation slot for chat).
+        aht: The handle time used per slot.
+        concurrency: Conversations per agent.
+        sizing: The targets the slots were sized for (``required_agents`` arguments).
 
     Example:
         >>> from datetime import date, timedelta
@@ -126,6 +134,9 @@ class StaffingPlan(Tabular):
     asa: tuple[timedelta, ...] = attrs.field(converter=_durations)
     abandonment: tuple[float, ...] = attrs.field(converter=_floats)
     occupancy: tuple[float, ...] = attrs.field(converter=_floats)
+    aht: tuple[timedelta, ...] = attrs.field(default=(), converter=_durations)
+    concurrency: int = 1
+    sizing: Mapping[str, object] = attrs.field(factory=FrozenDict, converter=_sizing)
 
     @property
     def intervals(self) -> tuple[datetime, ...]:
@@ -324,6 +335,14 @@ def staffing_plan(
             erl * period.total_seconds() / a.total_seconds()
             for erl, a in zip(load, ahts, strict=True)
         ]
+    sizing: dict[str, object] = {
+        "target_answer_time": target_answer_time,
+        "service_level": service_level,
+        "asa_target": asa_target,
+        "max_abandonment": max_abandonment,
+        "max_occupancy": max_occupancy,
+        "patience": patience,
+    }
     rows = []
     for c, a in zip(offered, ahts, strict=True):
         s = required_agents(
@@ -362,4 +381,7 @@ def staffing_plan(
         asa=[r[4] for r in rows],
         abandonment=[r[5] for r in rows],
         occupancy=[r[6] for r in rows],
+        aht=ahts,
+        concurrency=concurrency,
+        sizing=sizing,
     )
