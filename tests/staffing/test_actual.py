@@ -86,3 +86,22 @@ def test_actual_on_other_days_is_rejected() -> None:
     other = Arrivals(interval=HOUR, timezone="UTC", days=(date(2026, 3, 3),), counts=([0.0] * 24,))
     with pytest.raises(InvalidValueError, match="no day"):
         plan_vs_actual(plan, other)
+
+
+def test_a_rota_puts_its_coverage_after_shrinkage_on_the_queue() -> None:
+    from datetime import time
+
+    from cs8.staffing import ShiftTemplate, plan_shifts
+
+    plan = staffing_plan(
+        _forecast([0] * 8 + [30] * 8),
+        aht=timedelta(minutes=5),
+        target_answer_time=timedelta(seconds=30),
+        shrinkage=0.5,
+    )
+    rota = plan_shifts(
+        plan, shifts=[ShiftTemplate(name="day", start=time(8), length=timedelta(hours=8))]
+    )
+    review = plan_vs_actual(plan, _actual([0] * 8 + [30] * 8), rota=rota)
+    assert review.planned_agents[8:16] == tuple(c // 2 for c in rota.coverage[0][8:16])
+    assert review.planned_agents[8] == plan.agents[8]

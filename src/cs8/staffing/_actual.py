@@ -36,6 +36,7 @@ from cs8.staffing._arrivals import Arrivals, _dates
 from cs8.staffing._erlang import erlang_a, erlang_c
 from cs8.staffing._forecast import ArrivalForecast, aggregate
 from cs8.staffing._plan import StaffingPlan, staffing_plan  # noqa: F401 (the examples use it)
+from cs8.staffing._shifts import ShiftPlan
 from cs8.staffing._targets import required_agents
 from cs8.surveys._display import Row, Tabular
 
@@ -59,7 +60,7 @@ class PlanReview(Tabular):
         intervals: Slot starts, aligned with the per-slot fields.
         planned_calls: Contacts the plan was made for.
         actual_calls: Contacts that came.
-        planned_agents: Agents planned on the queue.
+        planned_agents: Agents planned on the queue (from the rota, when one was given).
         needed_agents: Agents the actual contacts needed under the plan's targets.
         service_level: Service level the planned agents give on the actual contacts.
         service_level_achieved: ``service_level`` over all slots, weighted by actual contacts.
@@ -159,11 +160,11 @@ class PlanReview(Tabular):
         ]
 
 
-def _achieved(plan: StaffingPlan, i: int, calls: float) -> float:
-    """Service level of the planned agents on ``calls`` contacts in slot ``i``."""
+def _achieved(plan: StaffingPlan, i: int, calls: float, agents: int) -> float:
+    """Service level of ``agents`` on ``calls`` contacts in slot ``i``."""
     if calls <= 0:
         return 1.0
-    servers = plan.agents[i] * plan.concurrency
+    servers = agents * plan.concurrency
     if servers == 0:
         return 0.0
     target = plan.sizing.get("target_answer_time")
@@ -178,8 +179,22 @@ def _achieved(plan: StaffingPlan, i: int, calls: float) -> float:
         return 0.0  # the load reaches the agents: the queue grows through the slot
 
 
+def _on_queue(plan: StaffingPlan, rota: ShiftPlan | None) -> list[int]:
+    """Agents on the queue per slot: the plan's, or the rota's coverage after shrinkage."""
+    if rota is None:
+        return list(plan.agents)
+    if rota.interval != plan.interval or rota.days != plan.days:
+        raise InvalidValueError("plan_vs_actual: the rota's days or slots differ from the plan's")
+    keep = 1.0 - plan.shrinkage
+    return [math.floor(c * keep + 1e-9) for row in rota.coverage for c in row]
+
+
 def plan_vs_actual(
-    plan: StaffingPlan, actual: Arrivals, *, forecast: ArrivalForecast | None = None
+    plan: StaffingPlan,
+    actual: Arrivals,
+    *,
+    forecast: ArrivalForecast | None = None,
+    rota: ShiftPlan | None = None,
 ) -> PlanReview:
     """Compare a staffing plan with the contacts that really arrived.
 
@@ -187,6 +202,8 @@ def plan_vs_actual(
         plan: The plan (from :func:`~cs8.staffing.staffing_plan`).
         actual: The actual arrivals (finer slots are summed into the plan's).
         forecast: The forecast behind the plan, to score per slot and per day.
+        rota: The shifts worked (:func:`~cs8.staffing.plan_shifts` on the plan); then the
+            agents on the queue are its coverage after the plan's shrinkage, not the plan's.
 
     Raises:
         InvalidValueError: If the actual arrivals share no day with the plan, or the plan carries
@@ -212,6 +229,7 @@ def plan_vs_actual(
     starts = plan.intervals
     days, intervals, planned, came, agents, needed, levels = [], [], [], [], [], [], []
     sizing = dict(plan.sizing)
+    on_queue = _on_queue(plan, rota)
     for d, day in enumerate(plan.days):
         if day not in rows:
             continue
@@ -222,10 +240,10 @@ def plan_vs_actual(
             intervals.append(starts[i])
             planned.append(plan.calls[i])
             came.append(calls)
-            agents.append(plan.agents[i])
+            agents.append(on_queue[i])
             need = required_agents(calls=calls, period=plan.interval, aht=plan.aht[i], **sizing)  # type: ignore[arg-type]
             needed.append(math.ceil(need.agents / plan.concurrency))
-            levels.append(_achieved(plan, i, calls))
+            levels.append(_achieved(plan, i, calls, on_queue[i]))
     if not days:
         raise InvalidValueError("plan_vs_actual: the actual arrivals share no day with the plan")
     total = math.fsum(came)

@@ -17,8 +17,8 @@ and research prospects", MSOM 5(2), 2003, section 5: day totals times intraday p
    forecast over the holidays in the history, or 0 (closed) when the history has none; slots the
    calendar keeps closed get 0.
 5. **Prediction intervals**: the same method is re-run from every past day as origin (rolling
-   origin, using only the data up to it) over the horizon; the empirical quantiles of
-   ``(actual + 1) / (forecast + 1)`` per slot of the day scale the forecast.
+   origin, using only the data up to it; the latest 120 origins) over the horizon; the empirical
+   quantiles of ``(actual + 1) / (forecast + 1)`` per slot of the day scale the forecast.
 
 Example:
     >>> from datetime import date, timedelta
@@ -52,6 +52,9 @@ if TYPE_CHECKING:
 __all__ = ["ArrivalForecast", "aggregate", "forecast_arrivals"]
 
 _ALPHA, _BETA, _PHI = 0.2, 0.02, 0.95
+
+_ORIGINS = 120
+"""The most recent days used as rolling origins for the prediction intervals."""
 
 
 def _float_tuple(values: Iterable[float]) -> tuple[float, ...]:
@@ -343,7 +346,7 @@ def forecast_arrivals(
     ratios: list[list[float]] = [[] for _ in range(slots)]
     holiday_ratios: list[float] = []
     reach = (targets[-1] - days[-1]).days
-    for upto in range(min(7, len(days)), len(days)):
+    for upto in range(max(min(7, len(days)), len(days) - _ORIGINS), len(days)):
         fit = _fit(np_, y, days, regular, upto, weeks, holiday_ratios)
         if fit is None:
             continue

@@ -110,6 +110,7 @@ class StaffingPlan(Tabular):
         occupancy: Expected occupancy per slot (per conversation slot for chat).
         aht: The handle time used per slot.
         concurrency: Conversations per agent.
+        shrinkage: The share of scheduled time off the queue used for ``scheduled``.
         sizing: The targets the slots were sized for (``required_agents`` arguments).
 
     Example:
@@ -136,6 +137,7 @@ class StaffingPlan(Tabular):
     occupancy: tuple[float, ...] = attrs.field(converter=_floats)
     aht: tuple[timedelta, ...] = attrs.field(default=(), converter=_durations)
     concurrency: int = 1
+    shrinkage: float = 0.0
     sizing: Mapping[str, object] = attrs.field(factory=FrozenDict, converter=_sizing)
 
     @property
@@ -383,5 +385,6 @@ def staffing_plan(
         occupancy=[r[6] for r in rows],
         aht=ahts,
         concurrency=concurrency,
+        shrinkage=float(shrinkage),
         sizing=sizing,
     )
