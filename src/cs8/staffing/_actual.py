@@ -32,7 +32,7 @@ import attrs
 
 from cs8.exceptions import InvalidValueError, StaffingError
 from cs8.staffing._accuracy import Accuracy, forecast_accuracy
-from cs8.staffing._arrivals import Arrivals, _dates
+from cs8.staffing._arrivals import Arrivals, _dates, _floats, _ints
 from cs8.staffing._erlang import erlang_a, erlang_c
 from cs8.staffing._forecast import ArrivalForecast, aggregate
 from cs8.staffing._plan import StaffingPlan, staffing_plan  # noqa: F401 (the examples use it)
@@ -43,12 +43,8 @@ from cs8.surveys._display import Row, Tabular
 __all__ = ["PlanReview", "plan_vs_actual"]
 
 
-def _floats(values: Iterable[float]) -> tuple[float, ...]:
-    return tuple(float(v) for v in values)
-
-
-def _ints(values: Iterable[int]) -> tuple[int, ...]:
-    return tuple(int(v) for v in values)
+def _excess(more: Iterable[int], less: Iterable[int]) -> tuple[int, ...]:
+    return tuple(max(0, a - b) for a, b in zip(more, less, strict=True))
 
 
 @attrs.frozen(kw_only=True)

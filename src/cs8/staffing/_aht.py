@@ -23,23 +23,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Container, Iterable
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 import attrs
 
 from cs8._models import Interaction
 from cs8.exceptions import InvalidValueError
 from cs8.sla import BusinessCalendar
-from cs8.staffing._arrivals import _dates, arrivals_per_interval, slots_per_day
+from cs8.staffing._arrivals import _dates, _durations, arrivals_per_interval, slot_starts
 from cs8.staffing._forecast import forecast_arrivals
 from cs8.surveys._display import Row, Tabular
 
 __all__ = ["AhtForecast", "forecast_aht"]
-
-
-def _durations(values: Iterable[timedelta]) -> tuple[timedelta, ...]:
-    return tuple(values)
 
 
 @attrs.frozen(kw_only=True)
@@ -75,13 +70,7 @@ class AhtForecast(Tabular):
             >>> f.to_dicts()[0]["start"].isoformat()
             '2026-01-05T00:00:00+00:00'
         """
-        zone = ZoneInfo(self.timezone)
-        n = slots_per_day(self.interval)
-        starts = [
-            datetime.combine(day, time(0), zone) + k * self.interval
-            for day in self.days
-            for k in range(n)
-        ]
+        starts = slot_starts(self.days, self.interval, self.timezone)
         return [{"start": t, "aht": a} for t, a in zip(starts, self.aht, strict=True)]
 
 

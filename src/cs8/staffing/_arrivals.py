@@ -51,6 +51,33 @@ def _dates(values: Iterable[date]) -> tuple[date, ...]:
     return tuple(values)
 
 
+def _floats(values: Iterable[float]) -> tuple[float, ...]:
+    return tuple(float(v) for v in values)
+
+
+def _ints(values: Iterable[int]) -> tuple[int, ...]:
+    return tuple(int(v) for v in values)
+
+
+def _durations(values: Iterable[timedelta]) -> tuple[timedelta, ...]:
+    return tuple(values)
+
+
+def slot_starts(days: Iterable[date], interval: timedelta, timezone: str) -> tuple[datetime, ...]:
+    """Return the aware local start of every slot of ``days``, day by day.
+
+    Example:
+        >>> from datetime import date, timedelta
+        >>> [t.hour for t in slot_starts([date(2026, 1, 5)], timedelta(hours=12), "UTC")]
+        [0, 12]
+    """
+    zone = ZoneInfo(timezone)
+    n = slots_per_day(interval)
+    return tuple(
+        datetime.combine(day, time(0), zone) + k * interval for day in days for k in range(n)
+    )
+
+
 def _freeze_rows(rows: Iterable[Iterable[float]]) -> tuple[tuple[float, ...], ...]:
     return tuple(tuple(float(x) for x in row) for row in rows)
 
@@ -75,7 +102,7 @@ class Arrivals(Tabular):
         >>> from datetime import date, timedelta
         >>> a = Arrivals(interval=timedelta(hours=6), timezone="UTC", days=(date(2026, 1, 5),),
         ...              counts=((0, 3, 5, 1),))
-        >>> a.intervals()[1].isoformat(), a.total()
+        >>> a.intervals[1].isoformat(), a.total()
         ('2026-01-05T06:00:00+00:00', 9.0)
     """
 
@@ -116,22 +143,18 @@ class Arrivals(Tabular):
         """
         return slots_per_day(self.interval)
 
+    @property
     def intervals(self) -> tuple[datetime, ...]:
-        """Return the aware local start of every slot, day by day.
+        """The aware local start of every slot, day by day.
 
         Example:
             >>> from datetime import date, timedelta
             >>> a = Arrivals(interval=timedelta(hours=12), timezone="Asia/Ho_Chi_Minh",
             ...              days=(date(2026, 1, 5),), counts=((1, 2),))
-            >>> [t.isoformat() for t in a.intervals()]
+            >>> [t.isoformat() for t in a.intervals]
             ['2026-01-05T00:00:00+07:00', '2026-01-05T12:00:00+07:00']
         """
-        zone = ZoneInfo(self.timezone)
-        return tuple(
-            datetime.combine(day, time(0), zone) + k * self.interval
-            for day in self.days
-            for k in range(self.slots_per_day)
-        )
+        return slot_starts(self.days, self.interval, self.timezone)
 
     def total(self) -> float:
         """Return the sum of all counts.
@@ -154,7 +177,7 @@ class Arrivals(Tabular):
             2.0
         """
         flat = [x for row in self.counts for x in row]
-        return [{"start": t, "count": c} for t, c in zip(self.intervals(), flat, strict=True)]
+        return [{"start": t, "count": c} for t, c in zip(self.intervals, flat, strict=True)]
 
 
 def _zone_of(calendar: BusinessCalendar | None, timezone: str | None) -> str:

@@ -43,7 +43,14 @@ import attrs
 from cs8._optional import require
 from cs8.exceptions import InvalidValueError
 from cs8.sla import BusinessCalendar
-from cs8.staffing._arrivals import Arrivals, _dates, arrivals_per_interval, slots_per_day
+from cs8.staffing._arrivals import (
+    Arrivals,
+    _dates,
+    _floats,
+    arrivals_per_interval,
+    slot_starts,
+    slots_per_day,
+)
 from cs8.surveys._display import Row, Tabular
 
 if TYPE_CHECKING:
@@ -55,10 +62,6 @@ _ALPHA, _BETA, _PHI = 0.2, 0.02, 0.95
 
 _ORIGINS = 120
 """The most recent days used as rolling origins for the prediction intervals."""
-
-
-def _float_tuple(values: Iterable[float]) -> tuple[float, ...]:
-    return tuple(float(v) for v in values)
 
 
 @attrs.frozen(kw_only=True)
@@ -87,9 +90,9 @@ class ArrivalForecast(Tabular):
     interval: timedelta
     timezone: str
     days: tuple[date, ...] = attrs.field(converter=_dates)
-    expected: tuple[float, ...] = attrs.field(converter=_float_tuple)
-    low: tuple[float, ...] = attrs.field(converter=_float_tuple)
-    high: tuple[float, ...] = attrs.field(converter=_float_tuple)
+    expected: tuple[float, ...] = attrs.field(converter=_floats)
+    low: tuple[float, ...] = attrs.field(converter=_floats)
+    high: tuple[float, ...] = attrs.field(converter=_floats)
     coverage: float = 0.8
     method: str = ""
 
@@ -112,13 +115,7 @@ class ArrivalForecast(Tabular):
             >>> f.intervals[0].isoformat()
             '2026-01-05T00:00:00+00:00'
         """
-        zone = ZoneInfo(self.timezone)
-        n = slots_per_day(self.interval)
-        return tuple(
-            datetime.combine(day, time(0), zone) + k * self.interval
-            for day in self.days
-            for k in range(n)
-        )
+        return slot_starts(self.days, self.interval, self.timezone)
 
     def as_arrivals(self, which: str = "expected") -> Arrivals:
         """Return ``expected`` (or ``low`` or ``high``) as :class:`Arrivals` rows.

@@ -24,33 +24,20 @@ Example:
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import attrs
 
 from cs8._frozen import FrozenDict
 from cs8.exceptions import InvalidValueError
-from cs8.staffing._arrivals import _dates, slots_per_day
+from cs8.staffing._arrivals import _dates, _durations, _floats, _ints, slot_starts, slots_per_day
 from cs8.staffing._erlang import _scheduled
 from cs8.staffing._forecast import ArrivalForecast
 from cs8.staffing._targets import required_agents
 from cs8.surveys._display import Row, Tabular
 
 __all__ = ["Heatmap", "StaffingPlan", "overhang", "staffing_plan"]
-
-
-def _floats(values: Iterable[float]) -> tuple[float, ...]:
-    return tuple(float(v) for v in values)
-
-
-def _ints(values: Iterable[int]) -> tuple[int, ...]:
-    return tuple(int(v) for v in values)
-
-
-def _durations(values: Iterable[timedelta]) -> tuple[timedelta, ...]:
-    return tuple(values)
 
 
 def _sizing(values: Mapping[str, object]) -> FrozenDict[str, object]:
@@ -152,13 +139,7 @@ class StaffingPlan(Tabular):
             ...               target_answer_time=timedelta(0)).intervals[0].day
             5
         """
-        zone = ZoneInfo(self.timezone)
-        n = slots_per_day(self.interval)
-        return tuple(
-            datetime.combine(day, time(0), zone) + k * self.interval
-            for day in self.days
-            for k in range(n)
-        )
+        return slot_starts(self.days, self.interval, self.timezone)
 
     def heatmap(self, which: str = "scheduled") -> Heatmap:
         """Return ``scheduled`` (or ``agents``) as a days x slots grid for a staffing heatmap.
