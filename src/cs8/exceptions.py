@@ -27,6 +27,7 @@ __all__ = [
     "StaffingError",
     "SurveyError",
     "UnknownFieldError",
+    "UnsupportedEngineError",
 ]
 
 
@@ -159,5 +160,14 @@ class MissingExtraError(Cs8Error, ImportError):
 
     Example:
         >>> isinstance(MissingExtraError("x"), ImportError)
+        True
+    """
+
+
+class UnsupportedEngineError(Cs8Error, NotImplementedError):
+    """A dataframe engine lacks an operation cs8 needs; the message names the engine and the step.
+
+    Example:
+        >>> isinstance(UnsupportedEngineError("x"), NotImplementedError)
         True
     """
