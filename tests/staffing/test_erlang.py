@@ -402,7 +402,9 @@ def test_erlang_a_with_almost_no_abandonment_approaches_erlang_c(
     traffic: float, extra: int, target_s: int
 ) -> None:
     agents = math.floor(traffic) + extra
-    assume(agents - traffic > 0.01)
+    # Closer to the traffic, a patience this long needs more than 50,000 queue states: the
+    # bounded solver raises (see test_erlang_a_needing_too_many_states_raises_at_once).
+    assume(agents - traffic > 0.05)
     calls = _traffic_calls(traffic)
     target = timedelta(seconds=target_s)
     c = erlang_c(calls=calls, period=HALF_HOUR, aht=AHT, agents=agents, target_answer_time=target)
@@ -529,3 +531,17 @@ def test_required_agents_with_patience_at_16667_erlangs_is_fast() -> None:
     assert time.perf_counter() - start < 1.0
     assert s.service_level >= 0.8
     assert s.scheduled == math.ceil(Fraction(s.agents) / Fraction(7, 10))
+
+
+def test_erlang_a_needing_too_many_states_raises_at_once() -> None:
+    start = time.perf_counter()
+    with pytest.raises(StaffingError, match="50,000 queue states"):
+        erlang_a(
+            calls=_traffic_calls(33.97),
+            period=HALF_HOUR,
+            aht=AHT,
+            agents=34,
+            patience=timedelta(days=10**8),
+            target_answer_time=TWENTY,
+        )
+    assert time.perf_counter() - start < 0.5

@@ -136,3 +136,21 @@ def test_overhang_moves_work_later_but_never_creates_or_loses_it(
     assert sum(load) == pytest.approx(work, rel=1e-9, abs=1e-9)
     # Work of the first slot can only be done in it or later.
     assert load[0] <= calls[0] * aht_s / interval.total_seconds() + 1e-9
+
+
+def test_overhang_carries_long_calls_into_the_next_slot() -> None:
+    # 20-minute calls in 30-minute slots: a burst in one slot keeps agents busy in the next.
+    burst = _forecast([60.0, 0.0, 0.0])
+    plain = staffing_plan(
+        burst, aht=timedelta(minutes=20), target_answer_time=timedelta(seconds=20)
+    )
+    carried = staffing_plan(
+        burst,
+        aht=timedelta(minutes=20),
+        target_answer_time=timedelta(seconds=20),
+        overhang_work=True,
+    )
+    load = overhang([60.0, 0.0, 0.0] + [0.0] * 45, timedelta(minutes=20), HALF_HOUR)
+    assert carried.traffic[:3] == pytest.approx(load[:3])
+    assert (plain.agents[1], carried.agents[1] > 0) == (0, True)
+    assert carried.agents[0] < plain.agents[0]
