@@ -14,6 +14,7 @@ from __future__ import annotations
 
 __all__ = [
     "CalendarError",
+    "ConvergenceError",
     "Cs8Error",
     "EventOrderError",
     "InvalidValueError",
@@ -169,5 +170,14 @@ class UnsupportedEngineError(Cs8Error, NotImplementedError):
 
     Example:
         >>> isinstance(UnsupportedEngineError("x"), NotImplementedError)
+        True
+    """
+
+
+class ConvergenceError(Cs8Error, ValueError):
+    """A model's maximum-likelihood fit did not converge on the data given; the message says why.
+
+    Example:
+        >>> isinstance(ConvergenceError("x"), ValueError)
         True
     """

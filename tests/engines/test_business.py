@@ -22,6 +22,8 @@ from tests.sla.test_calendar_properties import cases
 pl = pytest.importorskip("polars")
 pd = pytest.importorskip("pandas")
 duckdb = pytest.importorskip("duckdb")
+pa = pytest.importorskip("pyarrow")
+sqlframe_duckdb = pytest.importorskip("sqlframe.duckdb")
 
 US = timedelta(microseconds=1)
 
@@ -61,7 +63,23 @@ def on_duckdb(cal: BusinessCalendar, pairs: list[tuple[datetime, datetime]]) -> 
     return [row[-1] for row in rel.order("i").fetchall()]
 
 
-ENGINES = [on_polars, on_polars_lazy, on_pandas, on_duckdb]
+def on_sqlframe(cal: BusinessCalendar, pairs: list[tuple[datetime, datetime]]) -> list[int]:
+    """The PySpark API, run by SQLFrame over DuckDB (no JVM)."""
+    session = sqlframe_duckdb.DuckDBSession()
+    df = session.createDataFrame([(i, a, b) for i, (a, b) in enumerate(pairs)], ["i", "a", "b"])
+    rows = business_time(df, start="a", end="b", calendar=cal).collect()
+    return [row["business_us"] for row in sorted(rows, key=lambda r: r["i"])]
+
+
+def on_arrow(cal: BusinessCalendar, pairs: list[tuple[datetime, datetime]]) -> list[int]:
+    kind = pa.timestamp("us", "UTC")
+    table = pa.table(
+        {"a": pa.array([a for a, _ in pairs], kind), "b": pa.array([b for _, b in pairs], kind)}
+    )
+    return business_time(table, start="a", end="b", calendar=cal)["business_us"].to_pylist()
+
+
+ENGINES = [on_polars, on_polars_lazy, on_pandas, on_duckdb, on_arrow]
 
 
 @settings(max_examples=40, deadline=None)
@@ -76,6 +94,17 @@ def test_every_engine_counts_business_time_as_the_calendar(
     want = expected(cal, pairs)
     for engine in ENGINES:
         assert engine(cal, pairs) == want, engine.__name__
+
+
+@settings(max_examples=5, deadline=None)  # SQLFrame runs each query through sqlglot: slow
+@given(cases(count=4))
+def test_the_pyspark_api_counts_business_time_as_the_calendar(
+    case: tuple[BusinessCalendar, list[int]],
+) -> None:
+    cal, instants = case
+    points = [oracle.dt(v) for v in instants]
+    pairs = [(points[0], points[1]), (points[2], points[3]), (points[1], points[0])]
+    assert on_sqlframe(cal, pairs) == expected(cal, pairs)
 
 
 @given(cases(count=3))
@@ -155,12 +184,22 @@ def test_dst_fall_back_day_counts_its_25_hours_in_duckdb() -> None:
     )
 
 
-def test_an_engine_without_epoch_microseconds_gets_a_named_cs8_error() -> None:
-    # narwhals has no dt.total_microseconds on Spark-like frames (PySpark, SQLFrame): see
-    # docs/engines.md. The error is a cs8 error naming the engine, never a bare NotImplementedError.
-    duckdb_session = pytest.importorskip("sqlframe.duckdb")
-    session = duckdb_session.DuckDBSession()
-    t = datetime(2026, 3, 2, 8, tzinfo=UTC)
-    df = session.createDataFrame([(t, t + timedelta(hours=1))], ["a", "b"])
-    with pytest.raises(UnsupportedEngineError, match="sqlframe"):
+def test_a_narwhals_gap_becomes_a_named_cs8_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A narwhals backend without an operation used here raises NotImplementedError; the caller
+    # gets a cs8 error naming the frame's type instead.
+    from cs8.engines import _business
+
+    def missing(*args: object) -> None:
+        raise NotImplementedError("'total_microseconds' is not implemented")
+
+    monkeypatch.setattr(_business, "_narwhals", missing)
+    df = pl.DataFrame(
+        {"a": [datetime(2026, 1, 1, tzinfo=UTC)], "b": [datetime(2026, 1, 2, tzinfo=UTC)]}
+    )
+    with pytest.raises(UnsupportedEngineError, match="polars"):
         business_time(df, start="a", end="b", calendar=BusinessCalendar.always_open())
+
+
+def test_something_that_is_not_a_frame_is_named() -> None:
+    with pytest.raises(InvalidValueError, match="list"):
+        business_time([1, 2], start="a", end="b", calendar=BusinessCalendar.always_open())

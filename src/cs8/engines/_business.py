@@ -24,14 +24,14 @@ Example:
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from cs8._optional import require
-from cs8.engines._calendar import DAY_US, EPOCH, SHIFT_US, DayTable, calendar_table
+from cs8.engines._calendar import DAY_US, EPOCH, SHIFT_DAYS, SHIFT_US, DayTable, calendar_table
 from cs8.exceptions import (
-    Cs8Error,
     InvalidValueError,
     NaiveDatetimeError,
     UnknownFieldError,
@@ -103,11 +103,11 @@ def business_time(
         spans = dict(pairs)
     if type(frame).__name__ == "DuckDBPyRelation":
         return _duckdb(frame, spans, calendar)  # type: ignore[no-any-return]
+    if _is_spark(frame):
+        return _spark(frame, spans, calendar)  # type: ignore[no-any-return]
     try:
         return _narwhals(frame, spans, calendar)
     except NotImplementedError as exc:  # a narwhals backend without an operation used here
-        if isinstance(exc, Cs8Error):
-            raise
         raise UnsupportedEngineError(
             f"business_time: {type(frame).__module__}.{type(frame).__name__} lacks an operation "
             f"it needs ({exc}); see docs/engines.md for what each engine supports"
@@ -127,7 +127,12 @@ def _narwhals(
     frame: FrameT, spans: Mapping[str, tuple[str, str]], calendar: BusinessCalendar
 ) -> FrameT:
     nw = require("narwhals", "dataframe", "business_time on a dataframe")
-    f = nw.from_native(frame)
+    try:
+        f = nw.from_native(frame)
+    except TypeError:
+        raise InvalidValueError(
+            f"business_time: expected a dataframe, LazyFrame or relation, got {type(frame).__name__}"
+        ) from None
     schema = f.collect_schema() if isinstance(f, nw.LazyFrame) else f.schema
     columns = _instant_columns(spans)
     for column in columns:
@@ -275,3 +280,66 @@ def _duckdb(rel: Any, spans: Mapping[str, tuple[str, str]], calendar: BusinessCa
         FROM base {" ".join(joins)}
     """
     return rel.query("__cs8_input", sql)
+
+
+# ---------------------------------------------------------------------------------------------
+# Spark-like: PySpark and SQLFrame DataFrames, through their own functions module
+
+
+def _is_spark(frame: object) -> bool:
+    module = type(frame).__module__
+    return type(frame).__name__.endswith("DataFrame") and (
+        module.startswith(("pyspark.", "sqlframe."))
+    )
+
+
+def _spark(df: Any, spans: Mapping[str, tuple[str, str]], calendar: BusinessCalendar) -> Any:
+    """narwhals has no epoch microseconds on Spark-like frames; Spark's ``unix_micros`` is exact.
+
+    The day number is taken as ``round((t - (t mod DAY)) / DAY)`` (floor modulo): Spark divides in floating
+    point, and rounding an exact multiple back gives the integer whatever the last bits."""
+    F = importlib.import_module(type(df).__module__.rsplit(".", 1)[0] + ".functions")
+    types = {f.name: f.dataType.simpleString() for f in df.schema.fields}
+    columns = _instant_columns(spans)
+    for column in columns:
+        if column not in types:
+            raise UnknownFieldError(f"business_time: no column {column!r} (columns: {df.columns})")
+        if types[column] != "timestamp":
+            raise NaiveDatetimeError(
+                f"business_time: column {column!r} must be a timestamp (an instant), got "
+                f"{types[column]}"
+            )
+    micros = {c: F.unix_micros(F.col(c)) for c in columns}
+    lo, hi = df.select(
+        F.least(*(F.min(m) for m in micros.values())),
+        F.greatest(*(F.max(m) for m in micros.values())),
+    ).collect()[0]
+    if lo is None:
+        for n in spans:
+            df = df.withColumn(n, F.lit(None).cast("bigint"))
+        return df
+    days = _days(calendar, int(lo), int(hi))
+    names = ["day", "cum", *(f"{p}{k}" for k in range(days.pieces) for p in ("s", "l"))]
+    rows = [
+        (d, c, *(v for k in range(days.pieces) for v in (days.starts[k][i], days.lengths[k][i])))
+        for i, (d, c) in enumerate(zip(days.day, days.cum_us, strict=True))
+    ]
+    session = df.sparkSession
+    cumulative: dict[str, Any] = {}
+    helpers: list[str] = []
+    for i, c in enumerate(columns):
+        prefix = f"{_ROW}_{i}_"
+        table = session.createDataFrame(rows, [prefix + n for n in names])
+        tod = ((micros[c] % F.lit(DAY_US)) + F.lit(DAY_US)) % F.lit(DAY_US)  # floor modulo
+        day = F.round((micros[c] - tod) / F.lit(DAY_US)).cast("bigint") + F.lit(SHIFT_DAYS)
+        df = df.withColumn(prefix + "key", day).withColumn(prefix + "tod", tod)
+        df = df.join(table, df[prefix + "key"] == table[prefix + "day"], "left")
+        value = F.col(prefix + "cum")
+        for k in range(days.pieces):
+            piece = F.least(F.col(f"{prefix}l{k}"), F.col(prefix + "tod") - F.col(f"{prefix}s{k}"))
+            value = value + F.greatest(piece, F.lit(0))
+        cumulative[c] = value
+        helpers += [prefix + "key", prefix + "tod", *(prefix + n for n in names)]
+    for n, (a, b) in spans.items():
+        df = df.withColumn(n, cumulative[b] - cumulative[a])
+    return df.drop(*helpers)
