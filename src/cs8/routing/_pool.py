@@ -38,7 +38,7 @@ from __future__ import annotations
 import heapq
 import struct
 import threading
-from bisect import bisect_right, insort
+from bisect import insort
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from typing import Any, TypeAlias
@@ -52,14 +52,22 @@ from cs8._time import require_aware
 from cs8.exceptions import InvalidValueError, UnknownFieldError
 from cs8.routing._capacity import _SHARE_BITS, _UNIT, ChannelWeights, Need, _ordinal
 from cs8.routing._pool_index import (
-    _filter_counts,
+    _filter_labels,
+    _filter_numbers,
     _fits,
     _Kind,
     _linear,
     _members,
     _qualifies,
+    _rebuild,
+    _retally,
     _room,
+    _round_robin,
     _Slot,
+    _tallied,
+    _Tally,
+    _TallyKey,
+    _untally,
 )
 from cs8.routing._strategies import BuiltinStrategy, RoundRobin
 
@@ -135,6 +143,7 @@ class AgentPool:
         "_pieces",
         "_slots",
         "_static",
+        "_tallies",
         "_units",
         "weights",
     )
@@ -175,6 +184,7 @@ class AgentPool:
         for rank, slot in enumerate(self._by_rank):
             slot.rank = rank
             slot.heaps = []
+            slot.tallies = []
         self._bits = max(1, len(self._by_rank).bit_length())
         # (channel, status) -> sorted agent ids (round robin, counts)
         self._ids: dict[tuple[Channel, AgentStatus], list[str]] = {}
@@ -190,6 +200,8 @@ class AgentPool:
                 self._ids.setdefault((channel, slot.status), []).append(slot.id)
         # (strategy, channel, status, skills, languages) -> its kind and heap, built on first use
         self._heaps: dict[_HeapKey, _Kind] = {}
+        # (channel, status, skills, languages) -> its filter counts (the trace's), on first use
+        self._tallies: dict[_TallyKey, _Tally] = {}
         # Need -> the kind last used for it (a need almost always goes with one strategy and
         # status: the router keeps one Need per kind of work).
         self._fast: dict[Need, _Kind] = {}
@@ -359,6 +371,7 @@ class AgentPool:
             kinds = {id(kind): kind.copy() for kind in self._heaps.values()}
             new._heaps = {key: kinds[id(kind)] for key, kind in self._heaps.items()}
             new._fast = {}
+            new._tallies = {}  # built again on first use (a backlog's copy rarely counts)
             new._limit = self._limit
             slots = new._slots
             for old in self._slots.values():
@@ -372,6 +385,8 @@ class AgentPool:
 
         A heap no choice reads any more (a strategy or a need not used since) is rebuilt here when
         it grows past the limit, so releases cannot grow it without bound."""
+        if slot.tallies:
+            _retally(slot)
         push = heapq.heappush
         limit = self._limit
         for kind in slot.heaps:
@@ -379,23 +394,7 @@ class AgentPool:
             if entry is not None:
                 push(kind.heap, entry)
                 if len(kind.heap) > limit:
-                    self._rebuild(kind)
-
-    def _rebuild(self, kind: _Kind) -> None:
-        """Keep one entry per member of ``kind``'s heap still of its status, at its key now (the
-        same entries as popping every out-of-date one would leave; room is checked when they
-        surface)."""
-        by_rank = self._by_rank
-        mask = (1 << self._bits) - 1
-        fresh = []
-        for rank in {e & mask for e in kind.heap}:
-            slot = by_rank[rank]
-            if slot.status is kind.status:
-                entry = kind.entry(slot)
-                if entry is not None:
-                    fresh.append(entry)
-        heapq.heapify(fresh)
-        kind.heap[:] = fresh
+                    _rebuild(kind, self._by_rank, self._bits)
 
     def assign(self, agent_id: str, channel: Channel | str, at: datetime | None = None) -> None:
         """Give ``agent_id`` one piece of work on ``channel`` (at ``at``, for longest-idle).
@@ -455,6 +454,8 @@ class AgentPool:
         counts[channel] = counts.get(channel, 0) + 1
         if channel in slot.blocking:
             slot.blocks += 1
+        if slot.tallies:
+            _retally(slot)
         if at is None:
             return
         when, stamp, idle = at
@@ -525,7 +526,11 @@ class AgentPool:
                 insort(self._ids.setdefault((channel, status), []), slot.id)
             self._by_status[slot.status].discard(slot.id)
             self._by_status.setdefault(status, set()).add(slot.id)
+            _untally(slot)
             slot.status = status
+            for tally in self._tallies.values():
+                if tally.status is status and tally.channel in slot.channels:
+                    tally.join(slot)
             slot.heaps = []  # entries left in the old status's heaps are dropped when they surface
             for key, kind in self._heaps.items():
                 if key[2] is status and key[1] in slot.channels and _fits(slot, key[3], key[4]):
@@ -599,7 +604,7 @@ class AgentPool:
             heapq.heapify(kind.heap)
             self._heaps[key] = kind
         elif len(kind.heap) > self._limit:
-            self._rebuild(kind)
+            _rebuild(kind, self._by_rank, self._bits)
         if len(self._fast) > 4096:
             self._fast.clear()
         self._fast[need] = kind
@@ -637,7 +642,8 @@ class AgentPool:
                 chosen = [s for s in chosen if s.status is status]
                 return _linear(chosen, need, strategy, self.weights, after), len(chosen)
             if isinstance(strategy, RoundRobin):
-                return self._round_robin(need, self._units[need.channel], status, after)
+                ids = self._ids.get((need.channel, status), [])
+                return _round_robin(ids, self._slots, need, self._units[need.channel], after)
             slot, looked = self._serve(need, strategy, status, None)
             return (None if slot is None else slot.id), looked
 
@@ -713,27 +719,13 @@ class AgentPool:
             _heapreplace(heap, now)  # its key grew: move down
         return None, looked
 
-    def _round_robin(
-        self, need: Need, need_units: int, status: AgentStatus, after: str | None
-    ) -> tuple[str | None, int]:
-        ids = self._ids.get((need.channel, status), [])
-        n = len(ids)
-        if not n:
-            return None, 0
-        start = 0 if after is None else bisect_right(ids, after)
-        slots = self._slots
-        for step in range(n):
-            slot = slots[ids[(start + step) % n]]
-            if _room(slot, need_units, need.channel) and _qualifies(slot, need):
-                return slot.id, step + 1
-        return None, n
-
     # ------------------------------------------------------------------ explaining
 
     def filter_counts(
         self, need: Need, status: AgentStatus, among: Iterable[str] | None = None
     ) -> tuple[tuple[str, int], ...]:
-        """Return how many agents are left after each filter, in order (a linear pass).
+        """Return how many agents are left after each filter, in order (without ``among``, from
+        tallies kept up to date: one pass over the agents the first time a need is counted).
 
         Example:
             >>> from cs8 import Agent
@@ -741,9 +733,21 @@ class AgentPool:
             >>> pool.filter_counts(Need(Channel.EMAIL, skills={"vip": 1}), AgentStatus.ONLINE)
             (('agents', 2), ('status online', 1), ('channel email', 1), ('spare capacity', 1), ('skills vip>=1', 1))
         """
+        numbers = self._filter_numbers(need, status, among)
+        labels = _filter_labels(need, status, among is not None)
+        return tuple(zip(labels, numbers, strict=True))
+
+    def _filter_numbers(
+        self, need: Need, status: AgentStatus, among: Iterable[str] | None
+    ) -> tuple[int, ...]:
+        """The numbers of :meth:`filter_counts` (what the router's lazy trace keeps)."""
         with self._lock:
-            slots = list(self._slots.values())
-            return _filter_counts(slots, need, status, among, self._units[need.channel])
+            units = self._units[need.channel]
+            if among is not None:
+                slots = [self._slots[i] for i in set(among) if i in self._slots]
+                return _filter_numbers(slots, need, status, among, units)
+            by_status = self._by_status
+            return _tallied(self._tallies, self._slots, by_status, self._ids, need, status, units)
 
     def eligible(
         self, need: Need, status: AgentStatus, *, among: Iterable[str] | None = None

@@ -4,6 +4,8 @@ heaps must agree with (:func:`_linear`)."""
 
 from __future__ import annotations
 
+import heapq
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from datetime import datetime
@@ -136,6 +138,7 @@ class _Slot:
         "rank",
         "skills",
         "status",
+        "tallies",
     )
 
     def __init__(self, agent: Agent, rank: int, weights: ChannelWeights) -> None:
@@ -164,12 +167,16 @@ class _Slot:
         self.languages = agent.languages
         # The kinds of work whose heaps this agent is a member of (built lazily by the pool).
         self.heaps: list[_Kind] = []
+        # The tallies this agent is counted in, each with how far it passes the static filters
+        # and whether it had room when last counted (built lazily by the pool; see _Tally).
+        self.tallies: list[list[Any]] = []
 
     def copy(self) -> _Slot:
         new = _Slot.__new__(_Slot)
         for name in _Slot.__slots__:
             setattr(new, name, getattr(self, name))
         new.heaps = []
+        new.tallies = []
         new.counts = dict(self.counts)
         return new
 
@@ -265,36 +272,179 @@ def _linear(
     return None if best is None else str(best[-1])
 
 
-def _filter_counts(
+def _filter_labels(need: Need, status: AgentStatus, preferred: bool) -> list[str]:
+    """The filters of ``need`` among agents of ``status``, in order, as the trace names them."""
+    labels = [
+        "preferred agents" if preferred else "agents",
+        f"status {status.value}",
+        f"channel {need.channel.value}",
+        "spare capacity",
+    ]
+    if need.skills:
+        labels.append(f"skills {_skills_text(need.skills)}")
+    if need.languages:
+        labels.append(f"language {'/'.join(sorted(need.languages))}")
+    return labels
+
+
+def _round_robin(
+    ids: list[str], slots: Mapping[str, _Slot], need: Need, units: int, after: str | None
+) -> tuple[str | None, int]:
+    """The first agent after ``after`` in the sorted ``ids`` (of one channel and status) that
+    has room and qualifies, and how many were looked at (AgentPool.choose's round robin)."""
+    n = len(ids)
+    if not n:
+        return None, 0
+    start = 0 if after is None else bisect_right(ids, after)
+    for step in range(n):
+        slot = slots[ids[(start + step) % n]]
+        if _room(slot, units, need.channel) and _qualifies(slot, need):
+            return slot.id, step + 1
+    return None, n
+
+
+def _rebuild(kind: _Kind, by_rank: list[_Slot], bits: int) -> None:
+    """Keep one entry per member of ``kind``'s heap still of its status, at its key now (the
+    same entries as popping every out-of-date one would leave; room is checked when they
+    surface); ``by_rank`` are the pool's slots in id order, ranked in ``bits`` bits."""
+    mask = (1 << bits) - 1
+    fresh = []
+    for rank in {e & mask for e in kind.heap}:
+        slot = by_rank[rank]
+        if slot.status is kind.status:
+            entry = kind.entry(slot)
+            if entry is not None:
+                fresh.append(entry)
+    heapq.heapify(fresh)
+    kind.heap[:] = fresh
+
+
+def _filter_numbers(
     slots: list[_Slot],
     need: Need,
     status: AgentStatus,
     among: Iterable[str] | None,
     units: int,
-) -> tuple[tuple[str, int], ...]:
-    """How many of ``slots`` are left after each filter, in order (AgentPool.filter_counts)."""
-    out: list[tuple[str, int]] = []
+) -> tuple[int, ...]:
+    """How many of ``slots`` are left after each filter of :func:`_filter_labels`, by one pass
+    (the reference that :class:`_Tally` must agree with; preferred agents are counted by it)."""
+    numbers: list[int] = []
     if among is not None:
         wanted = set(among)
         slots = [s for s in slots if s.id in wanted]
-        out.append(("preferred agents", len(slots)))
-    else:
-        out.append(("agents", len(slots)))
+    numbers.append(len(slots))
     slots = [s for s in slots if s.status is status]
-    out.append((f"status {status.value}", len(slots)))
+    numbers.append(len(slots))
     slots = [s for s in slots if need.channel in s.channels]
-    out.append((f"channel {need.channel.value}", len(slots)))
+    numbers.append(len(slots))
     slots = [s for s in slots if _room(s, units, need.channel)]
-    out.append(("spare capacity", len(slots)))
+    numbers.append(len(slots))
     if need.skills:
         for skill, level in need.skills:
             slots = [s for s in slots if s.skills.get(skill, -1) >= level]
-        out.append((f"skills {_skills_text(need.skills)}", len(slots)))
+        numbers.append(len(slots))
     if need.languages:
         langs = need.languages
         slots = [s for s in slots if not langs.isdisjoint(s.languages)]
-        out.append((f"language {'/'.join(sorted(langs))}", len(slots)))
-    return tuple(out)
+        numbers.append(len(slots))
+    return tuple(numbers)
+
+
+class _Tally:
+    """How many agents of one status working one channel have room, and of those how many have
+    the skills, and then a language, one kind of work needs; kept up to date as loads and
+    statuses change, so the router's trace counts its filters without a pass over the agents.
+
+    Each member slot holds ``[tally, passes, room]`` in ``slot.tallies``: ``passes`` is 0 (not
+    the skills), 1 (the skills, not a language) or 2 (both); ``room`` is whether it had room when
+    last counted. :func:`_retally` recounts one slot after its load or status changed.
+    """
+
+    __slots__ = ("channel", "counts", "languages", "skills", "status", "units")
+
+    def __init__(self, need: Need, status: AgentStatus, units: int) -> None:
+        self.channel = need.channel
+        self.skills = need.skills
+        self.languages = need.languages
+        self.status = status
+        self.units = units
+        self.counts = [0, 0, 0]  # with room; and the skills; and a language
+
+    def join(self, slot: _Slot) -> None:
+        """Count ``slot`` (of this status, working this channel)."""
+        skilled = _fits(slot, self.skills, frozenset())
+        passes = (2 if _fits(slot, (), self.languages) else 1) if skilled else 0
+        entry = [self, passes, False]
+        slot.tallies.append(entry)
+        _recount(slot, entry)
+
+
+_TallyKey: TypeAlias = tuple[Channel, AgentStatus, "tuple[tuple[str, int], ...]", frozenset[str]]
+"""(channel, status, required skills with minimum levels, accepted languages)."""
+
+
+def _tallied(
+    tallies: dict[_TallyKey, _Tally],
+    slots: Mapping[str, _Slot],
+    by_status: Mapping[AgentStatus, AbstractSet[str]],
+    ids: Mapping[tuple[Channel, AgentStatus], list[str]],
+    need: Need,
+    status: AgentStatus,
+    units: int,
+) -> tuple[int, ...]:
+    """What :func:`_filter_numbers` counts over every slot of a pool, from its tallies (the
+    tally of ``need`` and ``status`` is built on first use, one pass over the members); the
+    pool's ``ids`` are its sorted ids by channel and status."""
+    channel = need.channel
+    members = ids.get((channel, status), ())
+    key = (channel, status, need.skills, need.languages)
+    tally = tallies.get(key)
+    if tally is None:
+        tally = tallies[key] = _Tally(need, status, units)
+        for agent_id in members:
+            tally.join(slots[agent_id])
+    room, skilled, spoken = tally.counts
+    numbers = [len(slots), len(by_status.get(status, ())), len(members), room]
+    if need.skills:
+        numbers.append(skilled)
+    if need.languages:
+        numbers.append(spoken)
+    return tuple(numbers)
+
+
+def _recount(slot: _Slot, entry: list[Any]) -> None:
+    tally: _Tally = entry[0]
+    room = _room(slot, tally.units, tally.channel)
+    if room is not entry[2]:
+        entry[2] = room
+        step = 1 if room else -1
+        counts = tally.counts
+        counts[0] += step
+        passes = entry[1]
+        if passes:
+            counts[1] += step
+            if passes == 2:
+                counts[2] += step
+
+
+def _retally(slot: _Slot) -> None:
+    """Recount ``slot`` in the tallies it belongs to (its load or held work changed)."""
+    for entry in slot.tallies:
+        _recount(slot, entry)
+
+
+def _untally(slot: _Slot) -> None:
+    """Take ``slot`` out of its tallies (its status changes; the pool counts it again after)."""
+    for entry in slot.tallies:
+        if entry[2]:
+            entry[2] = False
+            counts = entry[0].counts
+            counts[0] -= 1
+            if entry[1]:
+                counts[1] -= 1
+                if entry[1] == 2:
+                    counts[2] -= 1
+    slot.tallies = []
 
 
 def _static_set(

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from typing import Any, TypeAlias, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -38,6 +38,7 @@ from cs8.routing._context import (
 from cs8.routing._handoff import HandoffContext
 from cs8.routing._plugins import Strategy
 from cs8.routing._pool import AgentPool, ChannelWeights, Need
+from cs8.routing._pool_index import _filter_labels
 from cs8.routing._priority import (
     Ageing,
     BusinessClock,
@@ -122,6 +123,11 @@ class _Prepared:
                 + (f", language {'/'.join(sorted(languages))}" if languages else "")
             )
         return found
+
+
+_CountsLine: TypeAlias = tuple[Need, AgentStatus, bool, tuple[int, ...]]
+"""A trace's filter-count line before it is text: the need, the status, whether preferred agents
+were counted, and how many agents each filter left at decision time (``_counts`` writes it)."""
 
 
 _Plan: TypeAlias = tuple[
@@ -224,7 +230,11 @@ class RoutingDecision(_WeakReferable):
     )
     # Router.assign's fast path leaves ``trace`` empty (None) and keeps what it is made of: the
     # plan's lines, the prepared actions and how many agents were looked at (see _LazyTrace).
-    _lines: tuple[str, ...] | None = attrs.field(default=None, eq=False, repr=False, alias="_lines")
+    # With ``explain`` the router keeps every line, each filter-count line as the numbers counted
+    # at decision time (a _CountsLine), and ``_found`` is -1.
+    _lines: tuple[str | _CountsLine, ...] | None = attrs.field(
+        default=None, eq=False, repr=False, alias="_lines"
+    )
     _prep: _Prepared | None = attrs.field(default=None, eq=False, repr=False, alias="_prep")
     _found: int = attrs.field(default=0, eq=False, repr=False, alias="_found")
 
@@ -349,11 +359,16 @@ class _LazyTrace:
             return self
         trace = self.slot.__get__(obj, owner)
         if trace is None:
-            ticket, prep, lines = obj._ticket, obj._prep, obj._lines
-            if ticket is None or prep is None or lines is None:
+            prep, lines, found = obj._prep, obj._lines, obj._found
+            if prep is None or lines is None:
                 # Another thread built the trace (it sets the slot before letting the parts go).
                 return self.slot.__get__(obj, owner)
-            trace = _simple_trace(lines, prep, ticket.channel, obj.agent_id, obj._found)
+            if found < 0:  # Router(explain=True): every line, the counts as numbers
+                trace = tuple(line if type(line) is str else _counts(line) for line in lines)  # type: ignore[arg-type]
+            else:
+                ticket = obj._ticket
+                assert ticket is not None  # the fast path keeps it
+                trace = _simple_trace(lines, prep, ticket.channel, obj.agent_id, found)  # type: ignore[arg-type]
             self.slot.__set__(obj, trace)  # built once; what it was made of is let go
             _set_lines(obj, None)
             _set_prep(obj, None)
@@ -385,7 +400,7 @@ def _new_decision(
     agent_id: str | None,
     queue: str | None,
     priority: Priority,
-    trace: tuple[str, ...],
+    trace: tuple[str, ...] | None,
     rule: str | None,
     strategy: str,
     escalation_step: int | None,
@@ -398,10 +413,14 @@ def _new_decision(
     ticket: Ticket | None = None,
     customer: Customer | None = None,
     basis: tuple[datetime, tzinfo] | None = None,
+    lines: tuple[str | _CountsLine, ...] | None = None,
+    prep: _Prepared | None = None,
+    found: int = 0,
 ) -> RoutingDecision:
     """``RoutingDecision(...)`` with the same fields, filled as a draft (internal: the router's
     values need no checks, and keyword passing costs a third of a decision).
-    ``ticket``, ``customer`` and ``basis`` are what a lazy context is built from."""
+    ``ticket``, ``customer`` and ``basis`` are what a lazy context is built from; ``lines``,
+    ``prep`` and ``found`` what a lazy trace is built from (``trace`` is then ``None``)."""
     d: Any = _new_object(_DecisionDraft)
     d.ticket_id = ticket_id
     d.agent_id = agent_id
@@ -420,9 +439,9 @@ def _new_decision(
     d._ticket = ticket
     d._customer = customer
     d._basis = basis
-    d._lines = None
-    d._prep = None
-    d._found = 0
+    d._lines = lines
+    d._prep = prep
+    d._found = found
     d.__class__ = RoutingDecision
     return d  # type: ignore[no-any-return]
 
@@ -431,13 +450,15 @@ def _planned_decision(
     plan: _Plan,
     ticket_id: str,
     agent_id: str | None,
-    trace: tuple[str, ...],
+    trace: tuple[str, ...] | None,
     context: RoutingContext,
     handoff: HandoffContext | None,
     state: RoutingState,
+    lines: tuple[str | _CountsLine, ...] | None = None,
 ) -> RoutingDecision:
     """The decision for a ticket planned as ``plan`` (queue, priority, rule, strategy, step,
-    skills, languages and due time come from the plan), with its context built."""
+    skills, languages and due time come from the plan), with its context built; with ``trace``
+    ``None``, its trace is built from ``lines`` when first read."""
     prep = plan[0]
     actions = prep.actions
     return _new_decision(
@@ -455,6 +476,12 @@ def _planned_decision(
         context,
         handoff,
         state,
+        None,
+        None,
+        None,
+        lines,
+        None if lines is None else prep,
+        0 if lines is None else -1,
     )
 
 
@@ -1015,7 +1042,7 @@ class Router:
             pick, found = pool.choose(need, prep.strategy, AgentStatus.ONLINE)  # type: ignore[arg-type]
             trace = _simple_trace(plan[1], prep, channel, pick, found)
             return _planned_decision(plan, ticket.id, pick, trace, ctx, handoff, state)
-        lines = list(plan[1])
+        lines: list[str | _CountsLine] = list(plan[1])
         preferred = actions.preferred_agents or (() if previous is None else (previous,))
         explain = self.explain
         chosen: str | None = None
@@ -1026,8 +1053,10 @@ class Router:
                 pick, looked, state, how = self._pick(
                     ctx, plan, pool, need, status, state, preferred
                 )
-                if explain:
-                    lines.append(_counts(pool.filter_counts(need, status, preferred), status))
+                if explain:  # the numbers now, the text when the trace is read
+                    lines.append(
+                        (need, status, True, pool._filter_numbers(need, status, preferred))
+                    )
                 if pick is not None:
                     chosen = pick
                     lines.append(
@@ -1043,7 +1072,7 @@ class Router:
                 )
             pick, looked, state, how = self._pick(ctx, plan, pool, need, status, state, None)
             if explain:
-                lines.append(_counts(pool.filter_counts(need, status), status))
+                lines.append((need, status, False, pool._filter_numbers(need, status, None)))
             if pick is not None:
                 chosen = pick
                 break
@@ -1056,7 +1085,9 @@ class Router:
             lines.append(prep.waiting)
         else:
             lines.append(f"strategy {prep.name}: chose {chosen}; tie-break: {how}")
-        return _planned_decision(plan, ticket.id, chosen, tuple(lines), ctx, handoff, state)
+        if explain:
+            return _planned_decision(plan, ticket.id, chosen, None, ctx, handoff, state, (*lines,))
+        return _planned_decision(plan, ticket.id, chosen, (*lines,), ctx, handoff, state)  # type: ignore[arg-type]
 
     def _pool(self, agents: AgentPool | Iterable[Agent]) -> AgentPool:
         if isinstance(agents, AgentPool):
@@ -1292,5 +1323,10 @@ def _previous_agent(ticket: Ticket) -> str | None:
     return None
 
 
-def _counts(counts: Sequence[tuple[str, int]], status: AgentStatus) -> str:
-    return f"filters ({status.value}): " + " -> ".join(f"{label} {n}" for label, n in counts)
+def _counts(line: _CountsLine) -> str:
+    """The text of a filter-count line of a trace."""
+    need, status, preferred, numbers = line
+    labels = _filter_labels(need, status, preferred)
+    return f"filters ({status.value}): " + " -> ".join(
+        f"{label} {n}" for label, n in zip(labels, numbers, strict=True)
+    )
