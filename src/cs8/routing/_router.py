@@ -1037,11 +1037,25 @@ class Router:
         channel = ticket.channel
         need = prep.needs.get(channel) or prep.need(channel)
         previous = None if actions.preferred_agents else _previous_agent(ticket)
-        if prep.simple and not self.explain and not self.away_fallback and previous is None:
+        if prep.simple and not self.away_fallback and previous is None:
             # The common case, with the same outcome and trace as the general path below.
-            pick, found = pool.choose(need, prep.strategy, AgentStatus.ONLINE)  # type: ignore[arg-type]
-            trace = _simple_trace(plan[1], prep, channel, pick, found)
-            return _planned_decision(plan, ticket.id, pick, trace, ctx, handoff, state)
+            online = AgentStatus.ONLINE
+            if not self.explain:
+                pick, found = pool.choose(need, prep.strategy, online)  # type: ignore[arg-type]
+                trace = _simple_trace(plan[1], prep, channel, pick, found)
+                return _planned_decision(plan, ticket.id, pick, trace, ctx, handoff, state)
+            with pool.lock:  # the counts and the choice see the pool at one instant
+                pick, found = pool.choose(need, prep.strategy, online)  # type: ignore[arg-type]
+                counted = (need, online, False, pool._filter_numbers(need, online, None))
+            last = prep.waiting
+            if pick is not None:
+                last = _line(
+                    prep.chose,
+                    pick,
+                    lambda: f"strategy {prep.name}: chose {pick}; tie-break: {prep.tie_break}",
+                )
+            lazy: tuple[str | _CountsLine, ...] = (*plan[1], counted, last)
+            return _planned_decision(plan, ticket.id, pick, None, ctx, handoff, state, lazy)
         lines: list[str | _CountsLine] = list(plan[1])
         preferred = actions.preferred_agents or (() if previous is None else (previous,))
         explain = self.explain
