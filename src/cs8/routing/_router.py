@@ -343,10 +343,13 @@ def _line(cache: dict[_K, str], key: _K, make: Callable[[], str]) -> str:
 class _LazyTrace:
     """``RoutingDecision.trace``, read through the slot (internal).
 
-    A decision from ``Router.assign``'s fast path holds ``None`` in the slot and builds its
-    trace when it is first read (equality, hashing, ``repr``, ``attrs.evolve`` and pickling
-    all read it): a backlog then makes one object per decision for the garbage collector
-    instead of two, and no text for traces nobody reads.
+    A decision from ``Router.assign``'s fast path, or made with ``explain=True``, holds ``None``
+    in the slot and builds its trace when it is first read (equality, hashing, ``repr``,
+    ``attrs.evolve`` and pickling all read it): a backlog then makes one object per decision for
+    the garbage collector instead of two, and no text for traces nobody reads. What the trace is
+    built from is immutable and captured at decision time (an explained decision's filter counts
+    are numbers, see ``_CountsLine``), so a trace read later reads as the pool was then; two
+    threads reading it at once build the same text.
     """
 
     __slots__ = ("slot",)
@@ -1127,8 +1130,9 @@ class Router:
         tidy its internal index while choosing, under its own lock, so ``route`` is safe beside
         other threads using the same pool. To route and reserve as one step, hold
         ``pool.lock`` around ``route`` and ``pool.assign`` (or use :class:`cs8.desk.Desk`).
-        With ``explain=True`` (the default) the trace counts the agents each filter leaves, one
-        pass over the agents; ``Router(explain=False)`` decides from the pool's index alone.
+        With ``explain=True`` (the default) the trace counts the agents each filter leaves, from
+        tallies the pool keeps up to date (counted at decision time, written as text when the
+        trace is first read); ``Router(explain=False)`` also skips the rule's detailed reasons.
 
         Args:
             ticket: The ticket to route (its channel picks the agents' channel filter).
