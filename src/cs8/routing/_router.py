@@ -130,9 +130,29 @@ _CountsLine: TypeAlias = tuple[Need, AgentStatus, bool, tuple[int, ...]]
 were counted, and how many agents each filter left at decision time (``_counts`` writes it)."""
 
 
+class _Why:
+    """A trace's explained rule line before it is text: the rule, whose detailed reasons (each
+    comparison with the value it read) are written from the decision's context when the trace
+    is first read (the context is immutable, so the text is the one the decision would have)."""
+
+    __slots__ = ("rule",)
+
+    def __init__(self, rule: RoutingRule) -> None:
+        self.rule = rule
+
+    def text(self, ctx: RoutingContext | None) -> str:
+        rule = self.rule
+        assert ctx is not None  # an explained decision keeps its context
+        return f"rule {rule.name!r} matched: {_why(rule, ctx, True)}"
+
+
+_Line: TypeAlias = "str | _CountsLine | _Why"
+"""A trace line, or what it is written from when the trace is first read."""
+
+
 _Plan: TypeAlias = tuple[
     "_Prepared",
-    tuple[str, ...],  # trace lines so far (shared by the tickets of a remembered plan)
+    "tuple[_Line, ...]",  # trace lines so far (shared by the tickets of a remembered plan)
     "str | None",  # rule name
     Priority,
     "int | None",  # escalation step
@@ -232,7 +252,7 @@ class RoutingDecision(_WeakReferable):
     # plan's lines, the prepared actions and how many agents were looked at (see _LazyTrace).
     # With ``explain`` the router keeps every line, each filter-count line as the numbers counted
     # at decision time (a _CountsLine), and ``_found`` is -1.
-    _lines: tuple[str | _CountsLine, ...] | None = attrs.field(
+    _lines: tuple[_Line, ...] | None = attrs.field(
         default=None, eq=False, repr=False, alias="_lines"
     )
     _prep: _Prepared | None = attrs.field(default=None, eq=False, repr=False, alias="_prep")
@@ -366,8 +386,8 @@ class _LazyTrace:
             if prep is None or lines is None:
                 # Another thread built the trace (it sets the slot before letting the parts go).
                 return self.slot.__get__(obj, owner)
-            if found < 0:  # Router(explain=True): every line, the counts as numbers
-                trace = tuple(line if type(line) is str else _counts(line) for line in lines)  # type: ignore[arg-type]
+            if found < 0:  # Router(explain=True): every line; the rule's and the counts' unwritten
+                trace = tuple(_written(line, obj) for line in lines)
             else:
                 ticket = obj._ticket
                 assert ticket is not None  # the fast path keeps it
@@ -416,7 +436,7 @@ def _new_decision(
     ticket: Ticket | None = None,
     customer: Customer | None = None,
     basis: tuple[datetime, tzinfo] | None = None,
-    lines: tuple[str | _CountsLine, ...] | None = None,
+    lines: tuple[_Line, ...] | None = None,
     prep: _Prepared | None = None,
     found: int = 0,
 ) -> RoutingDecision:
@@ -457,7 +477,7 @@ def _planned_decision(
     context: RoutingContext,
     handoff: HandoffContext | None,
     state: RoutingState,
-    lines: tuple[str | _CountsLine, ...] | None = None,
+    lines: tuple[_Line, ...] | None = None,
 ) -> RoutingDecision:
     """The decision for a ticket planned as ``plan`` (queue, priority, rule, strategy, step,
     skills, languages and due time come from the plan), with its context built; with ``trace``
@@ -902,14 +922,14 @@ class Router:
         ticket = ctx.ticket
         now = ctx.now
         customer = ctx.customer
-        lines: list[str] = []
+        lines: list[_Line] = []
         if rule is None:
             name = None
             lines.append(f"no rule matched: default actions (queue {actions.queue or 'default'})")
         else:
             name = rule.name
             if self.explain:
-                lines.append(f"rule {name!r} matched: {_why(rule, ctx, True)}")
+                lines.append(_Why(rule))  # written when the trace is read
             else:  # the same line for every ticket this rule matches
                 line = self._lines.get(id(rule))
                 if line is None or line[0] is not rule:
@@ -1045,7 +1065,8 @@ class Router:
             online = AgentStatus.ONLINE
             if not self.explain:
                 pick, found = pool.choose(need, prep.strategy, online)  # type: ignore[arg-type]
-                trace = _simple_trace(plan[1], prep, channel, pick, found)
+                # Without explain a plan's lines are all text (no _Why, no counts).
+                trace = _simple_trace(plan[1], prep, channel, pick, found)  # type: ignore[arg-type]
                 return _planned_decision(plan, ticket.id, pick, trace, ctx, handoff, state)
             with pool.lock:  # the counts and the choice see the pool at one instant
                 pick, found = pool.choose(need, prep.strategy, online)  # type: ignore[arg-type]
@@ -1057,9 +1078,9 @@ class Router:
                     pick,
                     lambda: f"strategy {prep.name}: chose {pick}; tie-break: {prep.tie_break}",
                 )
-            lazy: tuple[str | _CountsLine, ...] = (*plan[1], counted, last)
+            lazy: tuple[_Line, ...] = (*plan[1], counted, last)
             return _planned_decision(plan, ticket.id, pick, None, ctx, handoff, state, lazy)
-        lines: list[str | _CountsLine] = list(plan[1])
+        lines: list[_Line] = list(plan[1])
         preferred = actions.preferred_agents or (() if previous is None else (previous,))
         explain = self.explain
         chosen: str | None = None
@@ -1339,6 +1360,15 @@ def _previous_agent(ticket: Ticket) -> str | None:
     if ticket.events and ticket.reopen_count and ticket.is_open:
         return ticket.assignee
     return None
+
+
+def _written(line: _Line, decision: RoutingDecision) -> str:
+    """The text of one line of ``decision``'s trace."""
+    if type(line) is str:
+        return line
+    if type(line) is _Why:
+        return line.text(decision.context)
+    return _counts(line)  # type: ignore[arg-type]
 
 
 def _counts(line: _CountsLine) -> str:
