@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import sys
+import threading
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from hypothesis import strategies as st
 
 from cs8 import Agent, AgentStatus, Channel, Ticket
+from cs8.routing import RoutingDecision
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 MIN = timedelta(minutes=1)
@@ -88,3 +92,28 @@ def workforce(draw: st.DrawFn) -> list[Agent]:
         )
         for i in draw(st.lists(st.integers(0, 30), min_size=n, max_size=n, unique=True))
     ]
+
+
+def read_traces_from_threads(decisions: Sequence[RoutingDecision], threads: int = 4) -> list[str]:
+    """Read every decision's trace from several threads at once, switching threads often
+    (inside the first reads of lazily built traces); return the errors raised, as text."""
+    errors: list[str] = []
+
+    def read() -> None:
+        for d in decisions:
+            try:
+                d.trace
+            except BaseException as exc:
+                errors.append(repr(exc))
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        workers = [threading.Thread(target=read) for _ in range(threads)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+    finally:
+        sys.setswitchinterval(interval)
+    return errors

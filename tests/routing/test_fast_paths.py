@@ -25,7 +25,7 @@ from cs8.routing import (
 from cs8.routing._context import fast_context
 from cs8.routing._rules import memo_key
 from tests.routing._engine import CHANNELS as ENGINE_CHANNELS
-from tests.routing._engine import needs_langs, needs_skills, workforce
+from tests.routing._engine import needs_langs, needs_skills, read_traces_from_threads, workforce
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 CHANNELS = ["email", "chat", "phone"]
@@ -353,35 +353,13 @@ def test_a_backlogs_traces_are_built_when_read_and_count_everywhere() -> None:
 
 
 def test_traces_read_from_several_threads_at_once_are_all_built() -> None:
-    import sys
-    import threading
-
     tickets = [
         Ticket(id=f"T{i}", customer_id="C1", channel="email", created_at=T0) for i in range(5000)
     ]
     staff = [Agent(id=f"a{i}", capacity=1000) for i in range(20)]
     decisions = Router(explain=False).assign(tickets, staff, now=T0).decisions
     expected = Router(explain=False).assign(tickets, staff, now=T0).decisions
-    errors: list[BaseException] = []
-
-    def read() -> None:
-        for d in decisions:
-            try:
-                d.trace
-            except BaseException as exc:
-                errors.append(exc)
-
-    interval = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)  # switch threads often, inside the first reads
-    try:
-        threads = [threading.Thread(target=read) for _ in range(4)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    finally:
-        sys.setswitchinterval(interval)
-    assert errors == []
+    assert read_traces_from_threads(decisions) == []
     assert [d.trace for d in decisions] == [d.trace for d in expected]
 
 

@@ -8,8 +8,6 @@ same as a trace read right away, whatever the pool did in between.
 
 from __future__ import annotations
 
-import sys
-import threading
 from collections.abc import Iterable
 from typing import Any
 
@@ -20,7 +18,7 @@ from hypothesis import strategies as st
 from cs8 import Agent, AgentStatus, Channel, Ticket
 from cs8.routing import AgentPool, ChannelWeights, Need, Router, Rule, RuleActions, RuleSet
 from cs8.routing import compile_condition as when
-from tests.routing._engine import T0, workforce
+from tests.routing._engine import T0, read_traces_from_threads, workforce
 
 WEIGHTS = ChannelWeights(weights={Channel.CHAT: 0.5}, blocking={Channel.PHONE})
 STATUSES = (AgentStatus.ONLINE, AgentStatus.AWAY)
@@ -212,24 +210,5 @@ def test_lazy_route_traces_read_from_several_threads_at_once_are_all_built() -> 
             pool.release(agent_id, "email")
         elif pool.can_take(agent_id, "email"):
             pool.assign(agent_id, "email")
-    errors: list[BaseException] = []
-
-    def read() -> None:
-        for d in decisions:
-            try:
-                d.trace
-            except BaseException as exc:
-                errors.append(exc)
-
-    interval = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)  # switch threads often, inside the first reads
-    try:
-        threads = [threading.Thread(target=read) for _ in range(4)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    finally:
-        sys.setswitchinterval(interval)
-    assert errors == []
+    assert read_traces_from_threads(decisions) == []
     assert [d.trace for d in decisions] == expected
