@@ -167,9 +167,8 @@ class _Slot:
         self.languages = agent.languages
         # The kinds of work whose heaps this agent is a member of (built lazily by the pool).
         self.heaps: list[_Kind] = []
-        # The tallies this agent is counted in, each with how far it passes the static filters
-        # and whether it had room when last counted (built lazily by the pool; see _Tally).
-        self.tallies: list[list[Any]] = []
+        # The tallies this agent is counted in (built lazily by the pool; see _Tally).
+        self.tallies: list[_Tally] = []
 
     def copy(self) -> _Slot:
         new = _Slot.__new__(_Slot)
@@ -355,28 +354,31 @@ class _Tally:
     the skills, and then a language, one kind of work needs; kept up to date as loads and
     statuses change, so the router's trace counts its filters without a pass over the agents.
 
-    Each member slot holds ``[tally, passes, room]`` in ``slot.tallies``: ``passes`` is 0 (not
-    the skills), 1 (the skills, not a language) or 2 (both); ``room`` is whether it had room when
-    last counted. :func:`_retally` recounts one slot after its load or status changed.
+    Per member, by rank: ``passes`` is 0 (not the skills), 1 (the skills, not a language) or 2
+    (both), and ``room`` whether it had room when last counted (byte arrays: nothing for the
+    garbage collector to walk). A member slot lists the tally in ``slot.tallies``;
+    :func:`_retally` recounts one slot after its load or held work changed.
     """
 
-    __slots__ = ("channel", "counts", "languages", "skills", "status", "units")
+    __slots__ = ("channel", "counts", "languages", "passes", "room", "skills", "status", "units")
 
-    def __init__(self, need: Need, status: AgentStatus, units: int) -> None:
+    def __init__(self, need: Need, status: AgentStatus, units: int, size: int) -> None:
         self.channel = need.channel
         self.skills = need.skills
         self.languages = need.languages
         self.status = status
         self.units = units
         self.counts = [0, 0, 0]  # with room; and the skills; and a language
+        self.passes = bytearray(size)
+        self.room = bytearray(size)
 
     def join(self, slot: _Slot) -> None:
         """Count ``slot`` (of this status, working this channel)."""
         skilled = _fits(slot, self.skills, frozenset())
-        passes = (2 if _fits(slot, (), self.languages) else 1) if skilled else 0
-        entry = [self, passes, False]
-        slot.tallies.append(entry)
-        _recount(slot, entry)
+        self.passes[slot.rank] = (2 if _fits(slot, (), self.languages) else 1) if skilled else 0
+        self.room[slot.rank] = 0
+        slot.tallies.append(self)
+        _recount(slot, self)
 
 
 _TallyKey: TypeAlias = tuple[Channel, AgentStatus, "tuple[tuple[str, int], ...]", frozenset[str]]
@@ -400,7 +402,7 @@ def _tallied(
     key = (channel, status, need.skills, need.languages)
     tally = tallies.get(key)
     if tally is None:
-        tally = tallies[key] = _Tally(need, status, units)
+        tally = tallies[key] = _Tally(need, status, units, len(slots))
         for agent_id in members:
             tally.join(slots[agent_id])
     room, skilled, spoken = tally.counts
@@ -412,15 +414,15 @@ def _tallied(
     return tuple(numbers)
 
 
-def _recount(slot: _Slot, entry: list[Any]) -> None:
-    tally: _Tally = entry[0]
-    room = _room(slot, tally.units, tally.channel)
-    if room is not entry[2]:
-        entry[2] = room
+def _recount(slot: _Slot, tally: _Tally) -> None:
+    rank = slot.rank
+    room = 1 if _room(slot, tally.units, tally.channel) else 0
+    if room != tally.room[rank]:
+        tally.room[rank] = room
         step = 1 if room else -1
         counts = tally.counts
         counts[0] += step
-        passes = entry[1]
+        passes = tally.passes[rank]
         if passes:
             counts[1] += step
             if passes == 2:
@@ -429,20 +431,22 @@ def _recount(slot: _Slot, entry: list[Any]) -> None:
 
 def _retally(slot: _Slot) -> None:
     """Recount ``slot`` in the tallies it belongs to (its load or held work changed)."""
-    for entry in slot.tallies:
-        _recount(slot, entry)
+    for tally in slot.tallies:
+        _recount(slot, tally)
 
 
 def _untally(slot: _Slot) -> None:
     """Take ``slot`` out of its tallies (its status changes; the pool counts it again after)."""
-    for entry in slot.tallies:
-        if entry[2]:
-            entry[2] = False
-            counts = entry[0].counts
+    rank = slot.rank
+    for tally in slot.tallies:
+        if tally.room[rank]:
+            tally.room[rank] = 0
+            counts = tally.counts
             counts[0] -= 1
-            if entry[1]:
+            passes = tally.passes[rank]
+            if passes:
                 counts[1] -= 1
-                if entry[1] == 2:
+                if passes == 2:
                     counts[2] -= 1
     slot.tallies = []
 
