@@ -166,7 +166,7 @@ class VendorLoad:
                 )
             if not isinstance(table, Mapping):
                 raise LoadError(f"values[{field!r}] must map raw values to cs8 values")
-            self.maps[field] = ValueMap(table)
+            self.maps[field] = ValueMap({k: _cs8_value(field, v) for k, v in table.items()})
         if isinstance(options.date_format, Mapping):
             raise LoadError("a vendor reader takes one date_format for all its instants")
         try:
@@ -222,8 +222,6 @@ class VendorLoad:
         ``status`` and ``priority`` give the enum member; ``channel`` gives ``(channel, raw
         name)``.
 
-        Raises:
-            InvalidValueError: If the map gives a value that is not a cs8 value of the field.
         """
         table = self.maps.get(field)
         if table is None:
@@ -231,10 +229,7 @@ class VendorLoad:
         value = table(raw, _ABSENT)
         if value is _ABSENT:
             return None
-        if field == "channel":
-            channel, _ = map_channel(value.value if isinstance(value, Channel) else str(value))
-            return channel, str(raw)
-        return _enum(f"values[{field!r}]", _VALUE_KINDS[field])(value)
+        return (value, str(raw)) if field == "channel" else value
 
     def json_table(
         self, path: Path, *keys: str, renamed: bool = False
@@ -382,6 +377,16 @@ def _decode(data: bytes, name: str, encoding: str) -> str:
         raise _decode_error(name, io.BytesIO(data), encoding) from None
     except UnicodeError as exc:  # e.g. UTF-16 with an odd number of bytes
         raise LoadError(f"{name}: cannot decode the text as {encoding}: {exc}") from None
+
+
+def _cs8_value(field: str, value: Any) -> Any:
+    """A ``values=`` target as the cs8 value it names (checked once, before any row is read)."""
+    if field == "channel":
+        return map_channel(value.value if isinstance(value, Channel) else str(value))[0]
+    try:
+        return _enum(f"values[{field!r}]", _VALUE_KINDS[field])(value)
+    except Cs8Error as exc:
+        raise LoadError(str(exc)) from None
 
 
 def _dig(obj: Any, path: str) -> Any:
