@@ -33,6 +33,7 @@ from cs8.exceptions import LoadError
 from cs8.io._dataset import Dataset, VendorLoad, VendorOptions
 from cs8.io._source import escape
 from cs8.io._values import map_channel
+from cs8.io._zendesk_sla import apply_policies, read_policy
 from cs8.sla import BusinessCalendar
 
 __all__ = ["ZENDESK_STATUSES", "ZENDESK_TIME_ZONES", "read_zendesk"]
@@ -246,7 +247,13 @@ def read_zendesk(
                 events.setdefault(ticket_id, []).append((line, event))
     built = [_reach_status(load, t, *final[t.id]) for t in load.tickets(tickets, events)]
     calendar = _calendar(load, folder)
-    return load.dataset(tickets=built, customers=customers, agents=agents, calendar=calendar)
+    policy, versions = read_policy(
+        load, _table(folder, "sla_policy_metric_history"), calendar, (_priority, _flag)
+    )
+    built = apply_policies(load, _table(folder, "ticket_sla_policy"), built, versions)
+    return load.dataset(
+        tickets=built, customers=customers, agents=agents, calendar=calendar, policy=policy
+    )
 
 
 _IGNORED = object()
