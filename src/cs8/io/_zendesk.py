@@ -2,7 +2,7 @@
 
 Tables read from a folder (each as ``<table>.csv`` or ``<table>_data.csv``): ``ticket`` (required),
 ``ticket_field_history``, ``ticket_comment``, ``ticket_tag``, ``user``, ``group``, ``schedule``,
-``schedule_holiday``. Fivetran writes timestamps in UTC without an offset. The mapping and its
+``schedule_holiday``, ``sla_policy_metric_history``, ``ticket_sla_policy``. Fivetran writes timestamps in UTC without an offset. The mapping and its
 definition choices are on the docs page "Zendesk".
 
 Example:
@@ -138,8 +138,9 @@ def read_zendesk(
 
     Returns:
         A :class:`Dataset`: tickets with their status, priority and assignment history and their
-        comments, end users as customers, agents and admins as agents, and the business calendar
-        when the export has exactly one schedule.
+        comments, end users as customers, agents and admins as agents, the business calendar
+        when the export has exactly one schedule, and the SLA policies as one
+        :class:`~cs8.sla.SlaPolicy` (see :mod:`cs8.io._zendesk_sla`).
 
     Raises:
         LoadError: If the folder has no ticket table, a table cannot be read, an option is not
