@@ -132,9 +132,6 @@ class ValueMap:
     def __bool__(self) -> bool:
         return bool(self._exact)
 
-    def __contains__(self, raw: Any) -> bool:
-        return self(raw, _ABSENT) is not _ABSENT
-
     def __call__(self, raw: Any, default: Any = None) -> Any:
         """The cs8 value of ``raw``; ``raw`` itself (or ``default`` when given) if unmapped."""
         exact = self._exact
@@ -148,9 +145,6 @@ class ValueMap:
             if folded in self._folded:
                 return self._folded[folded]
         return raw if default is None else default
-
-
-_ABSENT = object()
 
 
 def strip_optional(kind: Any) -> tuple[Any, bool]:
