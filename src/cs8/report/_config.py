@@ -1,0 +1,195 @@
+"""The report's configuration file (TOML): reader options, calendar, SLA policy, targets.
+
+One file lets any export be reported without code::
+
+    [input]                       # options every reader takes (timezone, encoding, date_format ...)
+    timezone = "Asia/Ho_Chi_Minh"
+    [input.tickets]               # options of one file role (--from cs8): its column map
+    columns = {id = "Ticket ID", created_at = "Created"}
+    [input.values.status]         # raw value -> cs8 value (readers that take values=)
+    Resolved = "solved"
+
+    [calendar]
+    timezone = "Asia/Ho_Chi_Minh"
+    holidays = ["2026-09-02"]
+    [calendar.hours]
+    mon = [["08:00", "12:00"], ["13:30", "17:30"]]
+
+    [sla]
+    name = "standard"
+    [[sla.targets]]
+    metric = "first_reply"
+    within = "PT4H"               # seconds, H:MM:SS or ISO 8601
+    priority = ["high", "urgent"]
+
+    [scorecard]
+    csat = 0.85
+    answer_within = 20
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any, cast
+
+import attrs
+
+from cs8._frozen import FrozenDict
+from cs8.exceptions import Cs8Error, InvalidValueError
+from cs8.report._scorecard import ScorecardTargets
+from cs8.serialization import parse_duration
+from cs8.sla import BusinessCalendar, SlaPolicy, SlaTarget
+
+__all__ = ["ReportConfig", "load_config"]
+
+_SECTIONS = {"input", "calendar", "sla", "scorecard"}
+
+
+@attrs.frozen(kw_only=True)
+class ReportConfig:
+    """What a configuration file sets; every part is optional.
+
+    Args:
+        input: Reader options: common keys, and one table per file role (``tickets``, ...).
+        calendar: The business calendar.
+        policy: The SLA policy (on ``calendar`` when both are given).
+        targets: The scorecard targets.
+
+    Example:
+        >>> ReportConfig().targets.csat
+        0.85
+    """
+
+    input: FrozenDict[str, Any] = attrs.field(factory=FrozenDict, converter=FrozenDict)
+    calendar: BusinessCalendar | None = None
+    policy: SlaPolicy | None = None
+    targets: ScorecardTargets = attrs.field(factory=ScorecardTargets)
+
+    def reader_options(self, role: str | None, roles: frozenset[str]) -> dict[str, Any]:
+        """Return the options for one reader: the common keys, then the role's own table.
+
+        Example:
+            >>> cfg = parse_config({"input": {"timezone": "UTC", "tickets": {"columns": {"id": "No"}}}})
+            >>> cfg.reader_options("tickets", frozenset({"tickets"}))
+            {'timezone': 'UTC', 'columns': {'id': 'No'}}
+        """
+        common = {k: v for k, v in self.input.items() if k not in roles}
+        own = self.input.get(role, {}) if role is not None else {}
+        return {**common, **dict(own)}
+
+
+def _fail(source: str, where: str, problem: str) -> Cs8Error:
+    return InvalidValueError(f"{source}: [{where}] {problem}")
+
+
+def _calendar(spec: Mapping[str, Any], source: str) -> BusinessCalendar:
+    known = {"timezone", "hours", "holidays", "overrides"}
+    unknown = set(spec) - known
+    if unknown:
+        raise _fail(source, "calendar", f"unknown key(s) {sorted(unknown)}; known: {sorted(known)}")
+    try:
+        holidays = [
+            d if isinstance(d, date) else date.fromisoformat(str(d))
+            for d in spec.get("holidays", ())
+        ]
+        overrides = {
+            (d if isinstance(d, date) else date.fromisoformat(str(d))): [tuple(s) for s in spans]
+            for d, spans in dict(spec.get("overrides", {})).items()
+        }
+        hours = {
+            day: [tuple(span) for span in spans]
+            for day, spans in dict(spec.get("hours", {})).items()
+        }
+        return BusinessCalendar(
+            timezone=str(spec.get("timezone", "UTC")),
+            hours=cast(Any, hours),
+            holidays=holidays,
+            overrides=cast(Any, overrides),
+        )
+    except (Cs8Error, ValueError, TypeError) as exc:
+        raise _fail(source, "calendar", str(exc)) from exc
+
+
+def _policy(spec: Mapping[str, Any], calendar: BusinessCalendar | None, source: str) -> SlaPolicy:
+    targets = []
+    for k, raw in enumerate(spec.get("targets", ())):
+        where = f"sla.targets {k + 1}"
+        try:
+            target = dict(raw)
+            target["within"] = parse_duration(target.get("within"), f"{where}.within")
+            targets.append(SlaTarget(**target))
+        except (Cs8Error, ValueError, TypeError) as exc:
+            raise _fail(source, where, str(exc)) from exc
+    extra = {k: v for k, v in spec.items() if k not in ("name", "targets")}
+    try:
+        return SlaPolicy(
+            name=str(spec.get("name", "custom")), calendar=calendar, targets=targets, **extra
+        )
+    except (Cs8Error, ValueError, TypeError) as exc:
+        raise _fail(source, "sla", str(exc)) from exc
+
+
+def _targets(spec: Mapping[str, Any], source: str) -> ScorecardTargets:
+    values = dict(spec)
+    try:
+        if "answer_within" in values:
+            values["answer_within"] = parse_duration(values["answer_within"], "answer_within")
+        return ScorecardTargets(**values)
+    except (Cs8Error, ValueError, TypeError) as exc:
+        raise _fail(source, "scorecard", str(exc)) from exc
+
+
+def parse_config(data: Mapping[str, Any], source: str = "config") -> ReportConfig:
+    """Build a :class:`ReportConfig` from parsed TOML.
+
+    Raises:
+        InvalidValueError: If a section or a value is not understood; the message names the
+            file, the section and the problem.
+
+    Example:
+        >>> cfg = parse_config({"calendar": {"timezone": "Asia/Ho_Chi_Minh",
+        ...                                  "hours": {"mon": [["08:00", "17:00"]]}},
+        ...                     "sla": {"targets": [{"metric": "first_reply", "within": "PT4H"}]}})
+        >>> cfg.calendar.timezone, cfg.policy.targets[0].within
+        ('Asia/Ho_Chi_Minh', datetime.timedelta(seconds=14400))
+    """
+    unknown = set(data) - _SECTIONS
+    if unknown:
+        raise InvalidValueError(
+            f"{source}: unknown section(s) {sorted(unknown)}; known: {sorted(_SECTIONS)}"
+        )
+    calendar = _calendar(data["calendar"], source) if "calendar" in data else None
+    policy = _policy(data["sla"], calendar, source) if "sla" in data else None
+    targets = _targets(data.get("scorecard", {}), source)
+    return ReportConfig(
+        input=dict(data.get("input", {})), calendar=calendar, policy=policy, targets=targets
+    )
+
+
+def load_config(path: Path) -> ReportConfig:
+    """Read a TOML configuration file.
+
+    Raises:
+        InvalidValueError: If the file is not valid TOML or a value is not understood.
+        OSError: If the file cannot be read.
+
+    Example:
+        >>> import tempfile, os
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     p = Path(d, "cs8.toml")
+        ...     _ = p.write_text('[scorecard]\\ncsat = 0.9\\n', encoding="utf-8")
+        ...     load_config(p).targets.csat
+        0.9
+    """
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise InvalidValueError(f"{path}: not valid TOML: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise InvalidValueError(
+            f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})"
+        ) from exc
+    return parse_config(data, str(path))
