@@ -7,6 +7,7 @@ small stylesheet only adds the layout and the print rules. Nothing is loaded fro
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from html import escape
 
 import attrs
@@ -49,8 +50,14 @@ def _table(table: Table) -> str:
     )
 
 
+def _axis_label(day: date, period: str) -> str:
+    """A short x-axis label: ``W28`` for a week, ``2026-07`` for a month."""
+    label = period_label(day, period)
+    return label.split("-", 1)[1] if period == "week" else label
+
+
 def _trend(report: ServiceReport, chart: Chart, lang: Language) -> str:
-    labels = [period_label(d, report.period) for d in report.periods]
+    labels = [_axis_label(d, report.period) for d in report.periods]
     series = report.trends[chart.index]
     points = series.points
     line = _svg.Line(

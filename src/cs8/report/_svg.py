@@ -44,7 +44,7 @@ def _nice_max(top: float) -> float:
     if top <= 0:
         return 1.0
     power = 10.0 ** math.floor(math.log10(top))
-    for step in (1, 2, 2.5, 5, 10):
+    for step in (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
         if step * power >= top:
             return step * power
     return 10 * power
@@ -113,9 +113,8 @@ def line_chart(
     low = floor if floor is not None else min(seen)
     high = ceiling if ceiling is not None else _nice_max(max(seen))
     if floor is None:
-        low, high = min(seen), max(seen)
-        pad = (high - low) * 0.1 or 1.0
-        low, high = low - pad, high + pad
+        low = -_nice_max(-min(seen)) if min(seen) < 0 else 0.0
+        high = _nice_max(max(seen)) if max(seen) > 0 else 0.0
     y = _axis(parts, low, high, fmt, _W, _H)
     n = len(labels)
     step = (_W - _LEFT - _RIGHT) / max(n, 1)
