@@ -38,6 +38,7 @@ from cs8._models import (
     Ticket,
     TicketEvent,
 )
+from cs8._ticket import Handoff
 from cs8.exceptions import (
     CalendarError,
     Cs8Error,
@@ -68,6 +69,7 @@ __all__ = [
     "Direction",
     "EventOrderError",
     "FrozenDict",
+    "Handoff",
     "Interaction",
     "InvalidValueError",
     "LoadError",

@@ -106,10 +106,25 @@ class Assignment:
     group: str | None = None
 
 
-TicketEvent: TypeAlias = Message | StatusChange | PriorityChange | Assignment
+@attrs.frozen(kw_only=True)
+class Handoff:
+    """A bot handed the conversation over to people (Chatwoot's ``last_non_human_activity``).
+
+    A reply clock may start here instead of at creation (see ``SlaTarget.clock_start``).
+
+    Example:
+        >>> from datetime import datetime, timezone
+        >>> Handoff(at=datetime(2026, 1, 1, tzinfo=timezone.utc)).at.year
+        2026
+    """
+
+    at: datetime = attrs.field(converter=as_instant, validator=check_aware)
+
+
+TicketEvent: TypeAlias = Message | StatusChange | PriorityChange | Assignment | Handoff
 """Any event of a ticket's log."""
 
-_EVENT_TYPES = (Message, StatusChange, PriorityChange, Assignment)
+_EVENT_TYPES = (Message, StatusChange, PriorityChange, Assignment, Handoff)
 
 
 def _events(values: Iterable[TicketEvent]) -> tuple[TicketEvent, ...]:
@@ -144,8 +159,8 @@ def _check_events(instance: Ticket, attribute: Any, events: tuple[TicketEvent, .
     for index, event in enumerate(events):
         if not isinstance(event, _EVENT_TYPES):
             raise InvalidValueError(
-                f"Ticket.events[{index}] must be a Message, StatusChange, PriorityChange or "
-                f"Assignment, got {event!r} (ticket {instance.id!r})"
+                f"Ticket.events[{index}] must be a Message, StatusChange, PriorityChange, "
+                f"Assignment or Handoff, got {event!r} (ticket {instance.id!r})"
             )
         if event.at < previous:
             raise EventOrderError(
@@ -308,7 +323,7 @@ class Ticket:
                 status = new
             elif kind is PriorityChange:
                 priority = event.priority  # type: ignore[union-attr]
-            else:
+            elif kind is Assignment:
                 assignee = event.agent_id  # type: ignore[union-attr]
                 group = event.group or group  # type: ignore[union-attr]
         return _Facts(

@@ -48,6 +48,7 @@ from cs8._models import (
     StatusChange,
     TicketEvent,
 )
+from cs8._ticket import Handoff
 from cs8._time import require_aware
 from cs8.exceptions import Cs8Error, InvalidValueError, SerializationError
 
@@ -71,6 +72,7 @@ EVENT_TAGS: Mapping[type, str] = FrozenDict(
         StatusChange: "status_change",
         PriorityChange: "priority_change",
         Assignment: "assignment",
+        Handoff: "handoff",
     }
 )
 """The tag written in the ``"type"`` key for each ticket event class."""

@@ -259,3 +259,17 @@ def test_release_and_assign_cycles_do_not_grow_a_heap() -> None:
         pool.assign(pick, Channel.EMAIL)
     (kind,) = pool._heaps.values()
     assert len(kind.heap) <= 2 * len(pool)
+
+
+def test_releases_do_not_grow_the_heap_of_a_strategy_no_longer_chosen() -> None:
+    # Found by hypothesis: a heap built for one strategy and never read again grew with every
+    # release (27 entries for 5 agents after 19 releases), since only a choice rebuilt it.
+    team = [Agent(id=f"a{i}", channels={"email", "chat"}, capacity=1) for i in range(5)]
+    pool = AgentPool(team)
+    pool._limit = 6
+    need = Need(Channel.EMAIL)
+    pool.choose(need, STRATEGIES[1], AgentStatus.ONLINE)
+    for _ in range(40):
+        pool.release("a0", Channel.EMAIL)
+        pool.choose(need, STRATEGIES[0], AgentStatus.ONLINE)
+    assert max(len(kind.heap) for kind in pool._heaps.values()) <= pool._limit

@@ -46,6 +46,7 @@ from cs8.routing._rules import (
     load_rules,
 )
 from cs8.routing._schema import RuleLimits, rules_schema
+from cs8.routing._simulate import SimulatedInterval, SimulationResult, simulate
 from cs8.routing._strategies import (
     BUILTIN_STRATEGIES,
     BuiltinStrategy,
@@ -91,6 +92,8 @@ __all__ = [
     "RuleLimits",
     "RuleRegistry",
     "RuleSet",
+    "SimulatedInterval",
+    "SimulationResult",
     "SlaLike",
     "SlaSnapshot",
     "Strategy",
@@ -108,4 +111,5 @@ __all__ = [
     "queue_key",
     "resolve_field",
     "rules_schema",
+    "simulate",
 ]

@@ -540,12 +540,34 @@ class AgentPool:
     # ------------------------------------------------------------------ changing
 
     def _touched(self, slot: _Slot) -> None:
-        """Re-rank ``slot`` in every heap it belongs to (its key may have dropped)."""
+        """Re-rank ``slot`` in every heap it belongs to (its key may have dropped).
+
+        A heap no choice reads any more (a strategy or a need not used since) is rebuilt here when
+        it grows past the limit, so releases cannot grow it without bound."""
         push = heapq.heappush
+        limit = self._limit
         for kind in slot.heaps:
             entry = kind.entry(slot)
             if entry is not None:
                 push(kind.heap, entry)
+                if len(kind.heap) > limit:
+                    self._rebuild(kind)
+
+    def _rebuild(self, kind: _Kind) -> None:
+        """Keep one entry per member of ``kind``'s heap still of its status, at its key now (the
+        same entries as popping every out-of-date one would leave; room is checked when they
+        surface)."""
+        by_rank = self._by_rank
+        mask = (1 << self._bits) - 1
+        fresh = []
+        for rank in {e & mask for e in kind.heap}:
+            slot = by_rank[rank]
+            if slot.status is kind.status:
+                entry = kind.entry(slot)
+                if entry is not None:
+                    fresh.append(entry)
+        heapq.heapify(fresh)
+        kind.heap[:] = fresh
 
     def assign(self, agent_id: str, channel: Channel | str, at: datetime | None = None) -> None:
         """Give ``agent_id`` one piece of work on ``channel`` (at ``at``, for longest-idle).
@@ -676,19 +698,7 @@ class AgentPool:
             heapq.heapify(kind.heap)
             self._heaps[key] = kind
         elif len(kind.heap) > self._limit:
-            # One entry per member still of this status, at its key now (the same entries as
-            # popping every out-of-date one would leave, with room checked when they surface).
-            by_rank = self._by_rank
-            mask = (1 << self._bits) - 1
-            fresh = []
-            for rank in {e & mask for e in kind.heap}:
-                slot = by_rank[rank]
-                if slot.status is status:
-                    entry = kind.entry(slot)
-                    if entry is not None:
-                        fresh.append(entry)
-            heapq.heapify(fresh)
-            kind.heap[:] = fresh
+            self._rebuild(kind)
         if len(self._fast) > 4096:
             self._fast.clear()
         self._fast[need] = kind
