@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from cs8.cli import main
+from tests._data import shared_file
 
 SMALL = ["--customers", "200", "--weeks", "2"]
 
@@ -179,3 +180,17 @@ def test_piping_into_head_ends_quietly() -> None:
     out = subprocess.run(command, shell=True, capture_output=True, text=True, check=True)
     assert out.stdout.count("\n") == 2
     assert out.stderr == ""
+
+
+def test_zendesk_export_reports_as_html(tmp_path: Path) -> None:
+    import cs8.io
+
+    if not hasattr(cs8.io, "read_zendesk"):
+        pytest.skip("cs8.io.read_zendesk is not in this build yet (the vendor readers)")
+    seeds = shared_file("vendors/zendesk_dbt_seeds/seeds")
+    out = tmp_path / "zendesk.html"
+    args = ["report", "--from", "zendesk", str(seeds), "--format", "html", "--out", str(out)]
+    assert main(args) == 0
+    page = out.read_text(encoding="utf-8")
+    assert "S8 scorecard" in page
+    assert "0 tickets" not in page

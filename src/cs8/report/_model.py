@@ -140,17 +140,7 @@ class Figure:
             >>> round(Figure.of_nps("kpi.nps", nps([10, 10, 0])).value, 2)
             33.33
         """
-        if result.n == 0:
-            return cls(key=key, unit="points", value=None, n=0, excluded=result.excluded)
-        return cls(
-            key=key,
-            unit="points",
-            value=result.value,
-            n=result.n,
-            low=_finite(result.ci_low),
-            high=_finite(result.ci_high),
-            excluded=result.excluded,
-        )
+        return cls._of_interval(key, "points", result)
 
     @classmethod
     def of_mean(cls, key: str, result: Mean) -> Figure:
@@ -161,11 +151,15 @@ class Figure:
             >>> Figure.of_mean("kpi.ces", MeanState.of([4, 5, 6]).result()).value
             5.0
         """
+        return cls._of_interval(key, "score", result)
+
+    @classmethod
+    def _of_interval(cls, key: str, unit: Unit, result: NpsResult | Mean) -> Figure:
         if result.n == 0:
-            return cls(key=key, unit="score", value=None, n=0, excluded=result.excluded)
+            return cls(key=key, unit=unit, value=None, n=0, excluded=result.excluded)
         return cls(
             key=key,
-            unit="score",
+            unit=unit,
             value=result.value,
             n=result.n,
             low=_finite(result.ci_low),

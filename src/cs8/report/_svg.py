@@ -40,6 +40,14 @@ def _open(title: str, width: int = _W, height: int = _H) -> list[str]:
     ]
 
 
+def _legend(index: int, spacing: int, colour: str, name: str) -> str:
+    x = _LEFT + 8 + index * spacing
+    return (
+        f'<rect x="{x}" y="{_TOP - 10}" width="10" height="10" fill="{colour}"/>'
+        f'<text x="{x + 14}" y="{_TOP - 1}" fill="#333">{escape(name)}</text>'
+    )
+
+
 def _nice_max(top: float) -> float:
     if top <= 0:
         return 1.0
@@ -145,11 +153,7 @@ def line_chart(
             if v is not None:
                 parts.append(f'<circle cx="{xs[k]:.1f}" cy="{y(v):.1f}" r="2.5" fill="{colour}"/>')
         if len(lines) > 1:
-            lx = _LEFT + 8 + i * 90
-            parts.append(
-                f'<rect x="{lx}" y="{_TOP - 10}" width="10" height="10" fill="{colour}"/>'
-                f'<text x="{lx + 14}" y="{_TOP - 1}" fill="#333">{escape(line.name)}</text>'
-            )
+            parts.append(_legend(i, 90, colour, line.name))
     _x_labels(parts, labels, xs, _H)
     return "".join(parts) + "</svg>"
 
@@ -194,11 +198,7 @@ def bars(
                 f"<title>{escape(labels[k])}: {escape(fmt(v))}</title></rect>"
             )
         if len(groups) > 1:
-            lx = _LEFT + 8 + i * 120
-            parts.append(
-                f'<rect x="{lx}" y="{_TOP - 10}" width="10" height="10" fill="{colour}"/>'
-                f'<text x="{lx + 14}" y="{_TOP - 1}" fill="#333">{escape(name)}</text>'
-            )
+            parts.append(_legend(i, 120, colour, name))
     _x_labels(parts, labels, xs, _H)
     return "".join(parts) + "</svg>"
 
