@@ -223,7 +223,7 @@ def _load_cs8(files: Sequence[Path], config: ReportConfig, args: argparse.Namesp
     if "tickets" in by_role:
         path = by_role["tickets"]
         result = _call(
-            partial_events(io.read_tickets, by_role.get("events")),
+            _with_events(io.read_tickets, by_role.get("events")),
             "read_tickets",
             path,
             options("tickets"),
@@ -252,7 +252,7 @@ def _load_cs8(files: Sequence[Path], config: ReportConfig, args: argparse.Namesp
     return loaded
 
 
-def partial_events(reader: Callable[..., Any], events: Path | None) -> Callable[..., Any]:
+def _with_events(reader: Callable[..., Any], events: Path | None) -> Callable[..., Any]:
     """``read_tickets`` with its events file bound (keeps the reader's signature for checks)."""
     if events is None:
         return reader

@@ -99,7 +99,7 @@ def _heatmap(report: ServiceReport, chart: Chart, lang: Language) -> str:
 
 
 def _backlog(report: ServiceReport, chart: Chart, lang: Language) -> str:
-    days = [lang.date(d) for d, _ in report.backlog]
+    days = [lang.short_date(d) for d, _ in report.backlog]
     line = _svg.Line(name=chart.title, values=[float(n) for _, n in report.backlog])
     return _svg.line_chart(chart.title, days, [line], lambda v: lang.number(v, 0))
 

@@ -175,17 +175,20 @@ def _scorecard(report: ServiceReport, lang: Language) -> list[Block]:
 
 def _figure_table(figures: Sequence[Figure], report: ServiceReport, lang: Language) -> Table:
     headers = tuple(
-        lang.label(k) for k in ("col.measure", "col.value", "col.p90", "col.interval", "col.n")
+        lang.label(k)
+        for k in ("col.measure", "col.value", "col.interval", "col.mean", "col.p90", "col.n")
     )
     rows = []
     for fig in figures:
         p90 = lang.duration(fig.p90) if fig.p90 is not None else ""
+        mean = lang.duration(fig.mean) if fig.mean is not None else ""
         rows.append(
             (
                 _label(fig.key, report, lang),
                 value(fig, lang),
-                p90,
                 interval(fig, lang),
+                mean,
+                p90,
                 _n(fig.n, lang),
             )
         )
@@ -344,7 +347,7 @@ def _sla(report: ServiceReport, lang: Language, max_rows: int | None) -> list[Bl
         rows.append(tuple(cells))
     blocks += [Heading(lang.label("sla.attainment"), 3), Chart("sla"), Table(headers, tuple(rows))]
     blocks.append(Heading(lang.label("sla.breaches", n=_n(len(report.breaches), lang)), 3))
-    blocks += _sla_list(report.breaches, report, lang, True, max_rows)
+    blocks += _sla_list(report.breaches[::-1], report, lang, True, max_rows)
     horizon = lang.duration(report.horizon)
     blocks.append(
         Heading(lang.label("sla.at_risk", horizon=horizon, n=_n(len(report.at_risk), lang)), 3)
@@ -358,9 +361,12 @@ def _contact(report: ServiceReport, lang: Language) -> list[Block]:
         Heading(lang.label("section.contact")),
         _figure_table(report.contact, report, lang),
     ]
-    blocks.append(Heading(lang.label("kpi.staffing"), 3))
     if not report.staffing or report.aht is None:
-        return [*blocks, Para(lang.label("contact.no_calls"))]
+        return [
+            *blocks,
+            Heading(lang.label("kpi.staffing"), 3),
+            Para(lang.label("contact.no_calls")),
+        ]
     blocks.append(Chart("staffing", 0, lang.label("kpi.staffing")))
     headers = tuple(lang.label(k) for k in ("col.hour", "col.calls", "col.agents", "col.scheduled"))
     rows = tuple(
@@ -425,6 +431,7 @@ def _notes(report: ServiceReport, lang: Language) -> list[Block]:
         "def.sla",
         "def.fcr",
         "def.trend",
+        "def.value",
         "def.buckets",
     ):
         blocks.append(

@@ -67,8 +67,12 @@ def _axis(
     def y(v: float) -> float:
         return _TOP + inner * (1 - (v - low) / span)
 
-    for k in range(5):
-        v = low + span * k / 4
+    # Four steps, or fewer when the labels would repeat (a count axis from 0 to 2).
+    steps = next(
+        (n for n in (4, 2) if len({fmt(low + span * k / n) for k in range(n + 1)}) == n + 1), 1
+    )
+    for k in range(steps + 1):
+        v = low + span * k / steps
         parts.append(
             f'<line x1="{_LEFT}" x2="{width - _RIGHT}" y1="{y(v):.1f}" y2="{y(v):.1f}" '
             'stroke="#e3e6ea" stroke-width="1"/>'

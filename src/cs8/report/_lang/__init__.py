@@ -27,6 +27,7 @@ from cs8.exceptions import InvalidValueError
 __all__ = ["Language", "available_languages", "language"]
 
 _CODE = re.compile(r"^[a-z]{2,3}$")
+_Day = date  # the type, under a name the methods `date` and `datetime` do not shadow
 
 
 def _labels(value: Mapping[str, str]) -> FrozenDict[str, str]:
@@ -45,6 +46,7 @@ class Language:
         date_format: :meth:`datetime.date.strftime` format of a date (numeric fields only, so the
             output does not depend on the process locale).
         time_format: Format of a time of day.
+        short_date_format: Format of a day and month without the year (chart axes).
         units: Duration unit names for ``"s"``, ``"min"``, ``"h"`` and ``"d"``.
         labels: Text by key; ``{name}`` fields are filled by :meth:`label`.
 
@@ -60,6 +62,7 @@ class Language:
     thousands: str
     date_format: str
     time_format: str
+    short_date_format: str
     units: FrozenDict[str, str] = attrs.field(converter=_labels)
     labels: FrozenDict[str, str] = attrs.field(converter=_labels)
 
@@ -145,6 +148,15 @@ class Language:
             '06/07/2026'
         """
         return value.strftime(self.date_format)
+
+    def short_date(self, value: _Day) -> str:
+        """Return a day and month without the year (for chart axes).
+
+        Example:
+            >>> language("en").short_date(date(2026, 7, 6)), language("vi").short_date(date(2026, 7, 6))
+            ('07-06', '06/07')
+        """
+        return value.strftime(self.short_date_format)
 
     def datetime(self, value: datetime) -> str:
         """Return a local date and time (``value`` is shown in its own offset).

@@ -11,6 +11,7 @@ LANGUAGE = Language(
     thousands=",",
     date_format="%Y-%m-%d",
     time_format="%H:%M",
+    short_date_format="%m-%d",
     units={"s": "s", "min": "min", "h": "h", "d": "d"},
     labels={
         "title": "Customer service report",
@@ -121,8 +122,8 @@ LANGUAGE = Language(
         "kpi.open_at_end": "Open at the end of the period",
         "kpi.service_level": "Service level ({seconds} s)",
         "kpi.abandonment": "Abandonment rate",
-        "kpi.asa": "Average speed of answer",
-        "kpi.aht": "Average handle time (phone)",
+        "kpi.asa": "Speed of answer",
+        "kpi.aht": "Handle time (phone)",
         "kpi.sla_first_reply": "First replies within SLA",
         "kpi.csat": "CSAT (share of 4-5)",
         "kpi.nps": "NPS",
@@ -143,7 +144,7 @@ LANGUAGE = Language(
         "group.none": "(none)",
         # SLA
         "sla.attainment": "Attainment by metric and priority",
-        "sla.breaches": "Breaches ({n})",
+        "sla.breaches": "Breaches ({n}), latest first",
         "sla.at_risk": "At risk: due within {horizon} ({n})",
         "sla.none": "None.",
         "sla.all": "all",
@@ -208,6 +209,10 @@ LANGUAGE = Language(
         "def.trend": (
             "Trend arrows compare the pillar's measure in the last {period} with the one before "
             "(▲ up, ▼ down, ► within one percentage point)."
+        ),
+        "def.value": (
+            "Times: the value is the median, with the 95% interval of the median; the mean and "
+            "the 90th percentile are beside it."
         ),
         "def.buckets": "First-reply buckets as Chatwoot reports them: 0-1 h, 1-4 h, 4-8 h, 8-24 h, over 24 h.",
         "bucket.0-1h": "0-1 h",

@@ -11,6 +11,7 @@ LANGUAGE = Language(
     thousands=".",
     date_format="%d/%m/%Y",
     time_format="%H:%M",
+    short_date_format="%d/%m",
     units={"s": "giây", "min": "phút", "h": "giờ", "d": "ngày"},
     labels={
         "title": "Báo cáo chăm sóc khách hàng",
@@ -121,8 +122,8 @@ LANGUAGE = Language(
         "kpi.open_at_end": "Còn mở cuối kỳ",
         "kpi.service_level": "Mức phục vụ ({seconds} giây)",
         "kpi.abandonment": "Tỷ lệ bỏ cuộc",
-        "kpi.asa": "Thời gian chờ trả lời trung bình",
-        "kpi.aht": "Thời gian xử lý trung bình (điện thoại)",
+        "kpi.asa": "Thời gian chờ được trả lời",
+        "kpi.aht": "Thời gian xử lý cuộc gọi",
         "kpi.sla_first_reply": "Phản hồi đầu tiên đúng SLA",
         "kpi.csat": "CSAT (tỷ lệ chấm 4-5)",
         "kpi.nps": "NPS",
@@ -143,7 +144,7 @@ LANGUAGE = Language(
         "group.none": "(không có)",
         # SLA
         "sla.attainment": "Tỷ lệ đạt theo chỉ tiêu và độ ưu tiên",
-        "sla.breaches": "Vi phạm ({n})",
+        "sla.breaches": "Vi phạm ({n}), mới nhất trước",
         "sla.at_risk": "Có nguy cơ trễ hạn trong {horizon} tới ({n})",
         "sla.none": "Không có.",
         "sla.all": "tất cả",
@@ -209,6 +210,10 @@ LANGUAGE = Language(
         "def.trend": (
             "Mũi tên xu hướng so sánh chỉ số của trụ cột trong {period} gần nhất với {period} trước "
             "đó (▲ tăng, ▼ giảm, ► chênh dưới một điểm phần trăm)."
+        ),
+        "def.value": (
+            "Với thời gian: giá trị là trung vị, kèm khoảng tin cậy 95% của trung vị; bên cạnh là "
+            "giá trị trung bình và phân vị thứ 90."
         ),
         "def.buckets": "Các khoảng thời gian phản hồi đầu tiên như Chatwoot: 0-1 giờ, 1-4 giờ, 4-8 giờ, 8-24 giờ, trên 24 giờ.",
         "bucket.0-1h": "0-1 giờ",
