@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -13,6 +13,40 @@ from cs8.sla import BusinessCalendar, SlaPolicy
 from cs8.surveys import ServqualResponse
 
 __all__ = ["ServiceData"]
+
+
+# One converter per record type: attrs' mypy plugin types a field by its converter's argument,
+# so users may pass lists (a bare ``tuple`` converter would reject them under mypy --strict).
+def _customers(values: Iterable[Customer]) -> tuple[Customer, ...]:
+    return tuple(values)
+
+
+def _agents(values: Iterable[Agent]) -> tuple[Agent, ...]:
+    return tuple(values)
+
+
+def _tickets(values: Iterable[Ticket]) -> tuple[Ticket, ...]:
+    return tuple(values)
+
+
+def _interactions(values: Iterable[Interaction]) -> tuple[Interaction, ...]:
+    return tuple(values)
+
+
+def _orders(values: Iterable[Order]) -> tuple[Order, ...]:
+    return tuple(values)
+
+
+def _surveys(values: Iterable[SurveyResponse]) -> tuple[SurveyResponse, ...]:
+    return tuple(values)
+
+
+def _servqual(values: Iterable[ServqualResponse]) -> tuple[ServqualResponse, ...]:
+    return tuple(values)
+
+
+def _dates(values: Iterable[date]) -> tuple[date, ...]:
+    return tuple(values)
 
 
 @attrs.frozen(kw_only=True)
@@ -43,18 +77,18 @@ class ServiceData:
         ('UTC', False)
     """
 
-    customers: tuple[Customer, ...] = attrs.field(default=(), converter=tuple)
-    agents: tuple[Agent, ...] = attrs.field(default=(), converter=tuple)
-    tickets: tuple[Ticket, ...] = attrs.field(default=(), converter=tuple)
-    interactions: tuple[Interaction, ...] = attrs.field(default=(), converter=tuple)
-    orders: tuple[Order, ...] = attrs.field(default=(), converter=tuple)
-    surveys: tuple[SurveyResponse, ...] = attrs.field(default=(), converter=tuple)
-    servqual: tuple[ServqualResponse, ...] = attrs.field(default=(), converter=tuple)
+    customers: tuple[Customer, ...] = attrs.field(default=(), converter=_customers)
+    agents: tuple[Agent, ...] = attrs.field(default=(), converter=_agents)
+    tickets: tuple[Ticket, ...] = attrs.field(default=(), converter=_tickets)
+    interactions: tuple[Interaction, ...] = attrs.field(default=(), converter=_interactions)
+    orders: tuple[Order, ...] = attrs.field(default=(), converter=_orders)
+    surveys: tuple[SurveyResponse, ...] = attrs.field(default=(), converter=_surveys)
+    servqual: tuple[ServqualResponse, ...] = attrs.field(default=(), converter=_servqual)
     start: datetime | None = None
     end: datetime | None = None
     timezone: str = "UTC"
     hours: Mapping[str, Sequence[tuple[str, str]]] | None = None
-    holidays: tuple[date, ...] = attrs.field(default=(), converter=tuple)
+    holidays: tuple[date, ...] = attrs.field(default=(), converter=_dates)
     business_calendar: BusinessCalendar | None = None
     policy: SlaPolicy | None = None
     rejected: int = 0
