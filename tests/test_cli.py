@@ -135,6 +135,17 @@ def test_rejected_rows_are_written_on_request(
     assert "1 of 2 rows rejected" in capsys.readouterr().err
 
 
+def test_undecodable_file_is_one_line_naming_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "tickets.csv"
+    path.write_bytes(b"id,customer_id,channel,created_at\nT1,C\xe9,email,2026-01-01T00:00:00Z\n")
+    assert main(["report", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert f"{path}: not utf-8 text" in err
+
+
 def test_unknown_file_role_is_a_clear_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -35,6 +35,7 @@ Example:
 from __future__ import annotations
 
 import argparse
+import csv
 import inspect
 import json
 import os
@@ -159,7 +160,16 @@ def _call(
             )
     if not path.exists():
         raise LoadError(f"{path}: file not found")
-    return reader(path, **options)
+    try:
+        return reader(path, **options)
+    except UnicodeDecodeError as exc:
+        encoding = options.get("encoding", "utf-8")
+        raise LoadError(
+            f"{path}: not {encoding} text (byte {exc.start}); set encoding in the config "
+            'file\'s [input] table, e.g. encoding = "cp1258"'
+        ) from exc
+    except (csv.Error, RecursionError, OverflowError) as exc:
+        raise LoadError(f"{path}: cannot be read: {exc}") from exc
 
 
 def _check(result: Any, path: Path, loaded: _Loaded, what: str) -> tuple[Any, ...]:
@@ -305,11 +315,14 @@ def _read_calendar(path: Path) -> dict[str, Any]:
     """Read ``{"timezone": ..., "hours": {...}, "holidays": [...]}`` for the report's calendar."""
     try:
         spec = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise LoadError(f"{path} is not valid JSON: {exc}") from exc
     if not isinstance(spec, dict) or not set(spec) <= {"timezone", "hours", "holidays"}:
         raise LoadError(f"{path} must be an object with timezone, hours and holidays")
-    holidays = tuple(date.fromisoformat(d) for d in spec.get("holidays", ()))
+    try:
+        holidays = tuple(date.fromisoformat(str(d)) for d in spec.get("holidays", ()))
+    except ValueError as exc:
+        raise LoadError(f"{path}: holidays must be ISO dates (2026-09-02): {exc}") from exc
     return {
         "timezone": spec.get("timezone", "UTC"),
         "hours": spec.get("hours"),
