@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import attrs
 
 from cs8.report._lang import Language, language
-from cs8.report._model import Figure, SlaRow, period_label
+from cs8.report._model import Figure, Heatmap, SlaRow, period_label
 from cs8.report._report import ServiceReport
 
 __all__ = ["Block", "Chart", "Heading", "Para", "Table", "layout"]
@@ -269,15 +269,16 @@ def _heatmaps(report: ServiceReport, lang: Language, charts: bool) -> list[Block
         for d, line in enumerate(heat.cells):
             cells = [lang.label(f"weekday.{d}")]
             for fig in line:
-                if fig is None or fig.value is None:
+                shown = heat.shown(fig)
+                if shown is None:
                     cells.append("")
                 elif heat.unit == "rate":
-                    cells.append(lang.number(fig.value * 100, 0))
+                    cells.append(lang.number(shown * 100, 0))
                 else:
-                    cells.append(_n(int(fig.value), lang))
+                    cells.append(_n(int(shown), lang))
             rows.append(tuple(cells))
         blocks.append(Table(headers, tuple(rows)))
-    blocks.append(Para(lang.label("heat.legend", zone=report.zone)))
+    blocks.append(Para(lang.label("heat.legend", zone=report.zone, n=Heatmap.MIN_N)))
     return blocks
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Literal
+from typing import ClassVar, Literal
 
 import attrs
 
@@ -244,6 +244,23 @@ class Heatmap:
     key: str
     unit: Unit
     cells: tuple[tuple[Figure | None, ...], ...]
+
+    MIN_N: ClassVar[int] = 10
+    """Rate cells measured on fewer contacts than this are drawn empty (too noisy to shade)."""
+
+    def shown(self, fig: Figure | None) -> float | None:
+        """Return the value a cell is drawn with: ``None`` when empty or a rate on too few.
+
+        Example:
+            >>> grid = ((Figure(key="k", unit="rate", value=0.5, n=3),),)
+            >>> Heatmap(key="k", unit="rate", cells=grid).shown(grid[0][0]) is None
+            True
+        """
+        if fig is None or fig.value is None:
+            return None
+        if self.unit == "rate" and fig.n < self.MIN_N:
+            return None
+        return fig.value
 
 
 @attrs.frozen(kw_only=True)

@@ -104,8 +104,7 @@ def plot_heatmap(report: ServiceReport, which: int = 0, *, lang: str = "en") -> 
     entry = language(lang)
     heat = report.heatmaps[which]
     grid = [
-        [float("nan") if f is None or f.value is None else f.value for f in line]
-        for line in heat.cells
+        [float("nan") if (v := heat.shown(f)) is None else v for f in line] for line in heat.cells
     ]
     fig = _figure("plot_heatmap")
     ax = fig.add_subplot()

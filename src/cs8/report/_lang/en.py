@@ -157,7 +157,10 @@ LANGUAGE = Language(
         # heatmaps
         "heat.arrivals": "Arrivals by hour and weekday",
         "heat.service_level": "Service level by hour and weekday",
-        "heat.legend": "Local time ({zone}). Darker is more.",
+        "heat.legend": (
+            "Local time ({zone}). Darker is more; service level is left blank where fewer than {n} "
+            "contacts were measured."
+        ),
         # surveys
         "surveys.servqual": "SERVQUAL gaps by dimension (perception minus expectation)",
         "surveys.servqual_n": "{n} SERVQUAL answers; a negative gap is a shortfall.",

@@ -158,7 +158,10 @@ LANGUAGE = Language(
         # heatmaps
         "heat.arrivals": "Lượt đến theo giờ và thứ trong tuần",
         "heat.service_level": "Mức phục vụ theo giờ và thứ trong tuần",
-        "heat.legend": "Giờ địa phương ({zone}). Màu càng đậm càng nhiều.",
+        "heat.legend": (
+            "Giờ địa phương ({zone}). Màu càng đậm càng nhiều; ô mức phục vụ để trống khi có dưới "
+            "{n} lượt liên hệ."
+        ),
         # surveys
         "surveys.servqual": "Khoảng cách SERVQUAL theo khía cạnh (cảm nhận trừ kỳ vọng)",
         "surveys.servqual_n": "{n} phiếu SERVQUAL; khoảng cách âm là chưa đáp ứng kỳ vọng.",
