@@ -90,3 +90,25 @@ def test_servqual_gaps_appear_when_there_are_servqual_answers() -> None:
     expected = {d.value: g for d, g in servqual_scores(answers).dimension_gaps.items()}
     assert dict(report.servqual) == expected
     assert "SERVQUAL" in report.to_text()
+
+
+def test_at_risk_clocks_are_listed_by_ticket_at_an_instant_inside_the_period(
+    small: SampleShop,
+) -> None:
+    from cs8.report import default_policy
+    from cs8.sla import sla_report
+
+    data = ServiceData.from_shop(small)
+    now = datetime(2026, 7, 15, 10, tzinfo=ZoneInfo(small.timezone))
+    report = build_report(data, now=now)
+    tickets = [t for t in small.tickets if t.created_at < now]
+    expected = sla_report(
+        tickets,
+        default_policy(data.calendar()),
+        now=now,
+        customers=small.customers,
+        timezone=small.timezone,
+    )
+    assert [r.ticket_id for r in report.at_risk] == [r.ticket_id for r in expected.at_risk]
+    assert report.at_risk
+    assert len(report.breaches) == len(expected.breaches)
