@@ -7,6 +7,8 @@ import unicodedata
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cs8.exceptions import InvalidValueError
 from cs8.report import available_languages, language
@@ -64,3 +66,13 @@ def test_duration_units_follow_the_size() -> None:
 def test_unknown_language_is_a_clear_error() -> None:
     with pytest.raises(InvalidValueError, match="available: en, vi"):
         language("fr")
+
+
+@given(st.floats(min_value=-1e12, max_value=1e12, allow_nan=False), st.integers(0, 3))
+def test_every_language_writes_the_same_number(value: float, digits: int) -> None:
+    plain = f"{value:.{digits}f}"
+    for code in available_languages():
+        lang = language(code)
+        text = lang.number(value, digits)
+        back = text.replace(lang.thousands, "").replace(lang.decimal, ".")
+        assert back == plain, (code, text)
