@@ -110,7 +110,7 @@ def test_every_row_rejected_exits_non_zero_with_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "tickets.csv"
-    path.write_text("id,customer_id,channel,created_at\nT1,C1,fax,2026-01-01T00:00:00+00:00\n")
+    path.write_text("id,customer_id,channel,created_at\nT1,C1,email,yesterday\n")
     rejected = tmp_path / "rejected.jsonl"
     assert main(["report", str(path), "--rejected", str(rejected)]) == 2
     err = capsys.readouterr().err
@@ -125,13 +125,13 @@ def test_rejected_rows_are_written_on_request(
     path = tmp_path / "tickets.csv"
     path.write_text(
         "id,customer_id,channel,created_at\n"
-        "T1,C1,fax,2026-01-01T00:00:00+00:00\n"
+        "T1,C1,email,yesterday\n"
         "T2,C1,email,2026-01-01T00:00:00+00:00\n"
     )
     rejected = tmp_path / "rejected.jsonl"
     assert main(["report", str(path), "--rejected", str(rejected)]) == 0
     rows = [json.loads(line) for line in rejected.read_text(encoding="utf-8").splitlines()]
-    assert [(r["line"], r["column"], r["value"]) for r in rows] == [(2, "channel", "fax")]
+    assert [(r["line"], r["column"], r["value"]) for r in rows] == [(2, "created_at", "yesterday")]
     assert "1 of 2 rows rejected" in capsys.readouterr().err
 
 
@@ -143,7 +143,8 @@ def test_undecodable_file_is_one_line_naming_it(
     assert main(["report", str(path)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1
-    assert f"{path}: not utf-8 text" in err
+    assert str(path) in err
+    assert "utf-8" in err
 
 
 def test_unknown_file_role_is_a_clear_error(
