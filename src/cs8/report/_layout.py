@@ -98,6 +98,11 @@ def _label(key: str, report: ServiceReport, lang: Language) -> str:
     return text.format(**_fields(report)) if "{" in text else text
 
 
+def _clock(report: ServiceReport, lang: Language) -> str:
+    """The clock ticket durations are counted in: business hours when a calendar was given."""
+    return lang.label("clock.business" if report.business else "clock.calendar")
+
+
 def _local(at: datetime, report: ServiceReport, lang: Language) -> str:
     return lang.datetime(at.astimezone(ZoneInfo(report.zone)))
 
@@ -197,7 +202,8 @@ def _figure_table(figures: Sequence[Figure], report: ServiceReport, lang: Langua
 
 def _trends(report: ServiceReport, lang: Language) -> list[Block]:
     period = lang.label("period." + report.period)
-    blocks: list[Block] = [Heading(lang.label("section.trends", period=period))]
+    title = f"{lang.label('section.trends', period=period)} ({_clock(report, lang)})"
+    blocks: list[Block] = [Heading(title)]
     for i, series in enumerate(report.trends):
         blocks.append(Chart("trend", i, _label(series.key, report, lang)))
     headers = (lang.label("col.date"), *tuple(_label(s.key, report, lang) for s in report.trends))
@@ -216,7 +222,8 @@ def _trends(report: ServiceReport, lang: Language) -> list[Block]:
 
 
 def _breakdowns(report: ServiceReport, lang: Language) -> list[Block]:
-    blocks: list[Block] = [Heading(lang.label("section.breakdowns"))]
+    title = f"{lang.label('section.breakdowns')} ({_clock(report, lang)})"
+    blocks: list[Block] = [Heading(title)]
     for b in report.breakdowns:
         blocks.append(Heading(lang.label("dim." + b.dimension), 3))
         first = b.rows[0].figures if b.rows else ()
@@ -250,9 +257,8 @@ def _buckets(report: ServiceReport, lang: Language) -> list[Block]:
         )
         for f in report.buckets
     )
-    clock = lang.label("clock.business" if report.business else "clock.calendar")
     return [
-        Heading(f"{lang.label('section.buckets')} ({clock})"),
+        Heading(f"{lang.label('section.buckets')} ({_clock(report, lang)})"),
         Chart("buckets"),
         Table((lang.label("col.bucket"), lang.label("col.count"), lang.label("col.share")), rows),
     ]
@@ -334,8 +340,8 @@ def _sla_list(
 
 
 def _sla(report: ServiceReport, lang: Language, max_rows: int | None) -> list[Block]:
-    clock = lang.label("clock.business" if report.business else "clock.calendar")
-    blocks: list[Block] = [Heading(f"{lang.label('section.sla', policy=report.policy)}, {clock}")]
+    title = f"{lang.label('section.sla', policy=report.policy)}, {_clock(report, lang)}"
+    blocks: list[Block] = [Heading(title)]
     first = report.sla.rows[0].figures if report.sla.rows else ()
     headers = (lang.label("col.priority"), *tuple(lang.label(f.key) for f in first))
     rows = []
