@@ -177,15 +177,7 @@ def build_report(
         agents=data.agents,
         first_reply_sla=_sla_rate(sla, "all", "all"),
     )
-    latest = previous = None
-    if len(starts) >= 2 and span is not None:
-        bounds = [_local_midnight(d, zone) for d in starts] + [span[1]]
-        latest = whole.within(
-            bounds[-2], bounds[-1], _sla_rate(sla, "period", period_label(starts[-1], period))
-        )
-        previous = whole.within(
-            bounds[-3], bounds[-2], _sla_rate(sla, "period", period_label(starts[-2], period))
-        )
+    latest, previous = _last_two_periods(whole, sla, span, starts, zone, period)
     counts = (
         ("customers", len(data.customers)),
         ("agents", len(data.agents)),
@@ -229,24 +221,49 @@ def build_report(
             _sla_row(r.ticket_id, r.metric, r.priority, r.channel, r.due_at, r.remaining)
             for r in sla.at_risk
         ),
-        contact=(
-            Figure.of_rate(
-                "kpi.service_level", service_level(live, threshold=targets.answer_within)
-            ),
-            Figure.of_rate("kpi.abandonment", abandonment_rate(live)),
-            Figure.of_duration("kpi.asa", average_speed_of_answer(live)),
-            Figure.of_duration(
-                "kpi.aht", average_handle_time([i for i in live if i.channel is Channel.PHONE])
-            ),
-        ),
+        contact=_contact_figures(live, targets),
         staffing=staffing,
-        surveys=(
-            Figure.of_rate("kpi.csat", csat(surveys)),
-            Figure.of_nps("kpi.nps", nps(surveys)),
-            Figure.of_mean("kpi.ces", ces(surveys)),
-        ),
+        surveys=_survey_figures(surveys),
         servqual=servqual,
         servqual_n=servqual_n,
+    )
+
+
+def _last_two_periods(
+    whole: Records,
+    sla: SlaReport,
+    span: tuple[datetime, datetime] | None,
+    starts: Sequence[date],
+    zone: str,
+    period: Period,
+) -> tuple[Records | None, Records | None]:
+    """The records of the last period and of the one before (for the scorecard's trends)."""
+    if len(starts) < 2 or span is None:
+        return None, None
+    bounds = [_local_midnight(d, zone) for d in starts] + [span[1]]
+    rates = [_sla_rate(sla, "period", period_label(d, period)) for d in starts[-2:]]
+    return (
+        whole.within(bounds[-2], bounds[-1], rates[1]),
+        whole.within(bounds[-3], bounds[-2], rates[0]),
+    )
+
+
+def _contact_figures(live: Sequence[Interaction], targets: ScorecardTargets) -> tuple[Figure, ...]:
+    phone = [i for i in live if i.channel is Channel.PHONE]
+    level = service_level(live, threshold=targets.answer_within)
+    return (
+        Figure.of_rate("kpi.service_level", level),
+        Figure.of_rate("kpi.abandonment", abandonment_rate(live)),
+        Figure.of_duration("kpi.asa", average_speed_of_answer(live)),
+        Figure.of_duration("kpi.aht", average_handle_time(phone)),
+    )
+
+
+def _survey_figures(surveys: Sequence[SurveyResponse]) -> tuple[Figure, ...]:
+    return (
+        Figure.of_rate("kpi.csat", csat(surveys)),
+        Figure.of_nps("kpi.nps", nps(surveys)),
+        Figure.of_mean("kpi.ces", ces(surveys)),
     )
 
 
