@@ -14,6 +14,7 @@ from __future__ import annotations
 
 __all__ = [
     "CalendarError",
+    "ConvergenceError",
     "Cs8Error",
     "EventOrderError",
     "InvalidValueError",
@@ -27,6 +28,7 @@ __all__ = [
     "StaffingError",
     "SurveyError",
     "UnknownFieldError",
+    "UnsupportedEngineError",
 ]
 
 
@@ -159,5 +161,23 @@ class MissingExtraError(Cs8Error, ImportError):
 
     Example:
         >>> isinstance(MissingExtraError("x"), ImportError)
+        True
+    """
+
+
+class UnsupportedEngineError(Cs8Error, NotImplementedError):
+    """A dataframe engine lacks an operation cs8 needs; the message names the engine and the step.
+
+    Example:
+        >>> isinstance(UnsupportedEngineError("x"), NotImplementedError)
+        True
+    """
+
+
+class ConvergenceError(Cs8Error, ValueError):
+    """A model's maximum-likelihood fit did not converge on the data given; the message says why.
+
+    Example:
+        >>> isinstance(ConvergenceError("x"), ValueError)
         True
     """

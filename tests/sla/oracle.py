@@ -43,6 +43,17 @@ def _wall(tz: ZoneInfo, day: date, seconds: int) -> int:
     return us(naive.replace(tzinfo=tz))  # fold=0
 
 
+def week_of(cal: BusinessCalendar, day: date) -> dict[str, tuple[tuple[str, str], ...]]:
+    """The weekly pattern in force on a local date: the week holding cycle_start uses weeks[0]."""
+    weeks = cal.weeks
+    if len(weeks) == 1:
+        return dict(weeks[0])
+    assert cal.cycle_start is not None
+    first_monday = cal.cycle_start - timedelta(days=cal.cycle_start.weekday())
+    weeks_apart = (day - first_monday).days // 7
+    return dict(weeks[weeks_apart % len(weeks)])
+
+
 def day_spans(cal: BusinessCalendar, day: date) -> list[tuple[int, int]]:
     """The instants of one local day's intervals (empty ones dropped)."""
     tz = ZoneInfo(cal.timezone)
@@ -51,7 +62,7 @@ def day_spans(cal: BusinessCalendar, day: date) -> list[tuple[int, int]]:
     elif day in cal.holidays:
         rules = ()
     else:
-        rules = cal.hours.get(DAYS[day.weekday()], ())
+        rules = week_of(cal, day).get(DAYS[day.weekday()], ())
     spans = []
     for open_text, close_text in rules:
         a, b = _secs(open_text), _secs(close_text)
@@ -132,3 +143,45 @@ def minute_walk(cal: BusinessCalendar, lo: int, hi: int) -> int:
     """Business µs in ``[lo, hi)`` by testing every minute (for minute-aligned calendars)."""
     step = 60 * US
     return sum(step for t in range(lo, hi, step) if is_open(cal, t))
+
+
+def merged_segments(cal: BusinessCalendar, lo: int, hi: int) -> list[tuple[int, int]]:
+    """The open stretches of ``[lo, hi)``: open segments with touching ones joined."""
+    out: list[tuple[int, int]] = []
+    for a, b in open_segments(cal, lo, hi):
+        if out and out[-1][1] == a:
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
+
+
+def previous_close(cal: BusinessCalendar, t: int, horizon_days: int = 60) -> int | None:
+    """``t`` when the microsecond before it is open, else the end of the latest open stretch."""
+    stretches = merged_segments(cal, t - horizon_days * 86400 * US, t)
+    return stretches[-1][1] if stretches else None
+
+
+def previous_open(cal: BusinessCalendar, t: int, horizon_days: int = 60) -> int | None:
+    """The start of the open stretch ending at :func:`previous_close` (None if not seen)."""
+    lo = t - horizon_days * 86400 * US
+    stretches = merged_segments(cal, lo, t)
+    if not stretches or stretches[-1][0] == lo:
+        return None
+    return stretches[-1][0]
+
+
+def is_business_day(cal: BusinessCalendar, day: date) -> bool:
+    """Whether a local date's own intervals leave some open time once closures are removed."""
+    for lo, hi in day_spans(cal, day):
+        cuts = sorted(
+            (max(lo, us(a)), min(hi, us(b))) for a, b in cal.closures if us(a) < hi and us(b) > lo
+        )
+        cur = lo
+        for a, b in cuts:
+            if a > cur:
+                return True
+            cur = max(cur, b)
+        if cur < hi:
+            return True
+    return False

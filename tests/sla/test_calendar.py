@@ -78,8 +78,8 @@ def test_naive_closure_raises_naive_datetime_error() -> None:
 
 def test_closure_ending_before_it_starts_raises_calendar_error() -> None:
     a = datetime(2026, 5, 4, 14, tzinfo=UTC)
-    with pytest.raises(CalendarError, match="must end after it starts"):
-        office(closures=[(a, a)])
+    with pytest.raises(CalendarError, match="must not end before it starts"):
+        office(closures=[(a, a - timedelta(seconds=1))])
 
 
 def test_datetime_as_holiday_raises_calendar_error() -> None:

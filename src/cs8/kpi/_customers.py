@@ -1005,7 +1005,7 @@ def _positive_td(instance: object, attribute: attrs.Attribute[timedelta], value:
 
 @attrs.frozen(kw_only=True)
 class ChurnRiskModel:
-    """The formula of the churn-risk score: its weights and the scales of its four components.
+    """The formula of the churn-risk score: its weights and the scales of its components.
 
     Each component is a number in [0, 1] (1 = most at risk), measured at ``as_of`` over
     ``window`` (the recent window is ``[as_of - window, as_of)``, the previous one the window
@@ -1019,6 +1019,10 @@ class ChurnRiskModel:
       complaint_saturation)``, rising complaints only; ``None`` without a ``complaint_rule``.
     - ``satisfaction = 1 - mean of the recent survey answers rescaled to [0, 1]`` (each on its own
       scale; any instrument); ``None`` without recent answers.
+    - ``not_alive = 1 - P(alive)``, the probability that the customer has already left according
+      to a customer-base model (``BgNbd.p_alive`` or ``ParetoNbd.p_alive`` of
+      :mod:`cs8.customers`), weighted by ``alive_weight``; ``None`` unless :func:`churn_risk` is
+      given ``p_alive`` for the customer.
 
     ``score = sum(weight x component) / sum(weight)`` over the components that are not ``None``.
 
@@ -1031,6 +1035,7 @@ class ChurnRiskModel:
     frequency_weight: float = attrs.field(default=0.3, validator=_non_negative)
     complaint_weight: float = attrs.field(default=0.15, validator=_non_negative)
     satisfaction_weight: float = attrs.field(default=0.15, validator=_non_negative)
+    alive_weight: float = attrs.field(default=0.3, validator=_non_negative)
     recency_horizon: timedelta = attrs.field(default=timedelta(days=90), validator=_positive_td)
     window: timedelta = attrs.field(default=timedelta(days=90), validator=_positive_td)
     complaint_saturation: float = attrs.field(default=2.0, validator=_non_negative)
@@ -1078,9 +1083,10 @@ class ChurnRisk:
     complaints_recent: int
     complaints_previous: int
     responses_recent: int
+    not_alive: float | None = None
 
     def components(self) -> dict[str, float | None]:
-        """Return the four components by name.
+        """Return the four components by name, and ``not_alive`` when P(alive) was given.
 
         Example:
             >>> from datetime import datetime, timezone
@@ -1089,12 +1095,15 @@ class ChurnRisk:
             >>> sorted(churn_risk([Customer(id="a")], orders=[], as_of=now)[0].components())
             ['complaints', 'frequency_decline', 'recency', 'satisfaction']
         """
-        return {
+        out = {
             "recency": self.recency,
             "frequency_decline": self.frequency_decline,
             "complaints": self.complaints,
             "satisfaction": self.satisfaction,
         }
+        if self.not_alive is not None:
+            out["not_alive"] = self.not_alive
+        return out
 
     def to_dict(self) -> dict[str, object]:
         """Return the score, components and facts as a plain dict.
@@ -1154,6 +1163,7 @@ def churn_risk(
     tickets: Iterable[Ticket] = (),
     responses: Iterable[SurveyResponse] = (),
     model: ChurnRiskModel | None = None,
+    p_alive: Mapping[str, float] | None = None,
 ) -> tuple[ChurnRisk, ...]:
     """Return the churn-risk score of each customer still with the business at ``as_of``.
 
@@ -1168,6 +1178,12 @@ def churn_risk(
         tickets: Their tickets (for rising complaints; needs ``model.complaint_rule``).
         responses: Their survey answers (``customer_id`` must be set to count).
         model: Weights and scales; ``ChurnRiskModel()`` by default.
+        p_alive: Customer id to P(alive) from a fitted customer-base model, e.g.
+            ``dict(zip(table.customer_ids, fit_bgnbd(table).p_alive(table)))`` with
+            :mod:`cs8.customers`; customers missing from it have no ``not_alive`` component.
+
+    Raises:
+        InvalidValueError: If a P(alive) is not a probability.
 
     Example:
         >>> from datetime import datetime, timedelta, timezone
@@ -1204,6 +1220,7 @@ def churn_risk(
             "frequency_decline": chosen.frequency_weight,
             "complaints": chosen.complaint_weight,
             "satisfaction": chosen.satisfaction_weight,
+            "not_alive": chosen.alive_weight,
         }
     )
     horizon = chosen.recency_horizon.total_seconds()
@@ -1230,11 +1247,21 @@ def churn_risk(
             complaint_component = min(1.0, rise / chosen.complaint_saturation)
         answers = satisfaction.get(customer.id, [])
         satisfaction_component = 1.0 - math.fsum(answers) / len(answers) if answers else None
+        alive = None if p_alive is None else p_alive.get(customer.id)
+        if alive is not None and not (
+            isinstance(alive, int | float) and not isinstance(alive, bool) and 0 <= alive <= 1
+        ):
+            raise InvalidValueError(
+                f"churn_risk: p_alive[{customer.id!r}] must be a probability in [0, 1], "
+                f"got {alive!r}"
+            )
+        not_alive = None if alive is None else 1.0 - float(alive)
         components = {
             "recency": recency,
             "frequency_decline": decline,
             "complaints": complaint_component,
             "satisfaction": satisfaction_component,
+            "not_alive": not_alive,
         }
         used = [(weights[k], v) for k, v in components.items() if v is not None]
         total_weight = math.fsum(w for w, _ in used)
@@ -1254,6 +1281,7 @@ def churn_risk(
                 complaints_recent=c_recent,
                 complaints_previous=c_previous,
                 responses_recent=len(answers),
+                not_alive=not_alive,
             )
         )
     risks.sort(key=lambda r: (-r.score, r.customer_id))

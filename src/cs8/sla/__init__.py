@@ -12,21 +12,23 @@ Example:
 """
 
 from cs8.sla._calendar import BusinessCalendar
-from cs8.sla._policy import (
+from cs8.sla._calendar_periods import DatedCalendar
+from cs8.sla._document import dump_policy, dumps_policy, load_policy, policy_schema
+from cs8.sla._policy import SlaPolicy
+from cs8.sla._report import SlaAtRisk, SlaAttainment, SlaBreach, SlaReport, sla_report
+from cs8.sla._results import SlaCycle, SlaResult
+from cs8.sla._targets import (
     SlaClock,
-    SlaCycle,
     SlaEscalation,
     SlaMetric,
-    SlaPolicy,
-    SlaResult,
     SlaState,
     SlaTarget,
     Threshold,
 )
-from cs8.sla._report import SlaAtRisk, SlaAttainment, SlaBreach, SlaReport, sla_report
 
 __all__ = [
     "BusinessCalendar",
+    "DatedCalendar",
     "SlaAtRisk",
     "SlaAttainment",
     "SlaBreach",
@@ -40,5 +42,9 @@ __all__ = [
     "SlaState",
     "SlaTarget",
     "Threshold",
+    "dump_policy",
+    "dumps_policy",
+    "load_policy",
+    "policy_schema",
     "sla_report",
 ]

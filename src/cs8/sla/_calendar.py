@@ -20,7 +20,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta, tzinfo
-from typing import Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 import attrs
 
@@ -28,19 +28,24 @@ from cs8._frozen import FrozenDict
 from cs8._optional import require
 from cs8._time import require_aware
 from cs8.exceptions import CalendarError, NaiveDatetimeError
+from cs8.sla import _calendar_days as days
 from cs8.sla._calendar_engine import Engine
 from cs8.sla._calendar_local import DayWalker, from_us, to_us
 from cs8.sla._calendar_spec import (
     DAY_NAMES,
+    Hours,
     Interval,
     IntervalSpec,
     interval_seconds,
     parse_closures,
     parse_holidays,
-    parse_hours,
     parse_overrides,
     parse_timezone,
+    parse_weeks,
 )
+
+if TYPE_CHECKING:
+    from cs8.sla._calendar_periods import DatedCalendar
 
 __all__ = ["BusinessCalendar"]
 
@@ -85,12 +90,18 @@ class BusinessCalendar:
         timezone: IANA time zone name (or a ``ZoneInfo``) in which the hours are read.
         hours: Weekday (``"mon"`` ... ``"sun"`` or full names) to ``(open, close)`` pairs of
             ``"HH:MM"`` strings; ``"24:00"`` closes at midnight; a close earlier than the open runs
-            past midnight and belongs to the day it opens.
+            past midnight and belongs to the day it opens. A list of such weekly patterns is a
+            rotation (Odoo's two-week calendars): one pattern per calendar week, Monday to Sunday.
         holidays: Local dates that are closed all day (an overnight interval opened the day before
             still runs into a holiday morning).
         overrides: Local date to the hours of that date instead of its weekday's; ``[]`` closes it.
         closures: ``(start, end)`` aware datetimes during which the calendar is closed.
         holiday_source: Where the holidays came from (set by :meth:`from_holidays`), or ``None``.
+        cycle_start: For a rotation, a local date in the week that uses ``hours[0]``; the next
+            week uses ``hours[1]`` and so on, also backwards in time.
+        clock: ``"elapsed"`` (the default) counts the real time that passes; ``"wall"`` counts
+            local wall-clock (nominal) time, so a 00:00-24:00 day lasts 24 hours on DST change days
+            too (the working_hours gem's rule).
 
     Raises:
         CalendarError: For an unknown weekday or time zone, a malformed time, an empty, overlapping
@@ -112,7 +123,7 @@ class BusinessCalendar:
     """
 
     timezone: str = attrs.field(converter=parse_timezone)
-    hours: FrozenDict[str, tuple[Interval, ...]] = attrs.field(converter=parse_hours)
+    hours: Hours = attrs.field(converter=parse_weeks)
     holidays: tuple[date, ...] = attrs.field(default=(), converter=parse_holidays)
     overrides: FrozenDict[date, tuple[Interval, ...]] = attrs.field(
         factory=FrozenDict, converter=parse_overrides
@@ -121,7 +132,37 @@ class BusinessCalendar:
         default=(), converter=parse_closures
     )
     holiday_source: str | None = attrs.field(default=None)
+    cycle_start: date | None = attrs.field(default=None)
+    clock: Literal["elapsed", "wall"] = attrs.field(default="elapsed")
     _cache: dict[str, Any] = attrs.field(factory=dict, init=False, eq=False, hash=False, repr=False)
+
+    @cycle_start.validator
+    def _check_cycle_start(self, attribute: Any, value: object) -> None:
+        if value is not None and (isinstance(value, datetime) or not isinstance(value, date)):
+            raise CalendarError(f"BusinessCalendar.cycle_start must be a date, got {value!r}")
+        if value is None and isinstance(self.hours, tuple):
+            raise CalendarError(
+                f"BusinessCalendar.hours is a rotation of {len(self.hours)} weekly patterns: "
+                "give cycle_start, a date in the week that uses hours[0]"
+            )
+
+    @clock.validator
+    def _check_clock(self, attribute: Any, value: object) -> None:
+        if value not in ("elapsed", "wall"):
+            raise CalendarError(
+                f"BusinessCalendar.clock must be 'elapsed' or 'wall', got {value!r}"
+            )
+
+    @property
+    def weeks(self) -> tuple[FrozenDict[str, tuple[Interval, ...]], ...]:
+        """The weekly patterns in rotation order (one pattern for an ordinary calendar).
+
+        Example:
+            >>> BusinessCalendar(timezone="UTC", hours={"mon": [("09:00", "17:00")]}).weeks
+            (FrozenDict({'mon': (('09:00', '17:00'),)}),)
+        """
+        hours = self.hours
+        return hours if isinstance(hours, tuple) else (hours,)
 
     def __getstate__(self) -> dict[str, object]:
         """Return the fields for pickling (the compiled cache is rebuilt on demand)."""
@@ -132,10 +173,14 @@ class BusinessCalendar:
             "overrides": self.overrides,
             "closures": self.closures,
             "holiday_source": self.holiday_source,
+            "cycle_start": self.cycle_start,
+            "clock": self.clock,
         }
 
     def __setstate__(self, state: Mapping[str, object]) -> None:
         """Restore the fields from :meth:`__getstate__`."""
+        object.__setattr__(self, "cycle_start", None)
+        object.__setattr__(self, "clock", "elapsed")
         for key, value in state.items():
             object.__setattr__(self, key, value)
         object.__setattr__(self, "_cache", {})
@@ -159,20 +204,53 @@ class BusinessCalendar:
     def _engine(self) -> Engine:
         engine = self._cache.get("engine")
         if not isinstance(engine, Engine):
-            week = {
-                DAY_NAMES.index(name): tuple(interval_seconds(i) for i in intervals)
-                for name, intervals in self.hours.items()
-            }
+            weeks = [
+                {
+                    DAY_NAMES.index(name): tuple(interval_seconds(i) for i in intervals)
+                    for name, intervals in week.items()
+                }
+                for week in self.weeks
+            ]
             overrides = {
                 day: tuple(interval_seconds(i) for i in intervals)
                 for day, intervals in self.overrides.items()
             }
-            closures = [(to_us(a), to_us(b)) for a, b in self.closures]
-            walker = DayWalker(self.timezone, week, self.holidays, overrides, closures)
+            wall = self.clock == "wall"
+            # A wall clock counts in local wall time: the same rules, read in UTC on wall times.
+            space = "UTC" if wall else self.timezone
+            closures = [(self._space_us(a), self._space_us(b)) for a, b in self.closures]
+            walker = DayWalker(
+                space, weeks, self.holidays, overrides, closures, cycle_start=self.cycle_start
+            )
             engine = Engine(walker)
             self._cache["engine"] = engine
-            self._cache["between"] = engine.timedelta_between
+            if not wall:  # the fast paths read epoch microseconds directly
+                self._cache["between"] = engine.timedelta_between
+                self._cache["add"] = engine.add
         return engine
+
+    def _space_us(self, t: datetime) -> int:
+        """Return ``t`` on the engine's timeline: epoch µs, or local wall µs for a wall clock."""
+        if self.clock == "wall":
+            local = t.astimezone(self._zone)
+            return to_us(local.replace(tzinfo=UTC))
+        return to_us(t)
+
+    def _from_space(self, value: int, tz: tzinfo | None) -> datetime:
+        """Return the instant at ``value`` on the engine's timeline, shown in ``tz``."""
+        if self.clock == "wall":
+            naive = (_EPOCH + _ONE_US * value).replace(tzinfo=None)
+            return naive.replace(tzinfo=self._zone).astimezone(tz)
+        return from_us(value, tz)
+
+    @property
+    def _zone(self) -> tzinfo:
+        zone: tzinfo | None = self._cache.get("zone")
+        if zone is None:
+            from zoneinfo import ZoneInfo
+
+            zone = self._cache["zone"] = ZoneInfo(self.timezone)
+        return zone
 
     # -- operations ----------------------------------------------------------------------------
 
@@ -202,8 +280,8 @@ class BusinessCalendar:
             except TypeError:
                 pass  # a naive datetime: the checks below say which
         engine = self._engine
-        a = to_us(_aware(start, "business_duration(start)"))
-        b = to_us(_aware(end, "business_duration(end)"))
+        a = self._space_us(_aware(start, "business_duration(start)"))
+        b = self._space_us(_aware(end, "business_duration(end)"))
         return _ONE_US * engine.duration(a, b)
 
     def add_business_time(self, start: datetime, amount: timedelta) -> datetime:
@@ -231,23 +309,24 @@ class BusinessCalendar:
             >>> cal.add_business_time(monday, -timedelta(hours=8)).isoformat()
             '2026-02-23T16:00:00+00:00'
         """
-        engine = self._cache.get("engine") or self._engine
-        if type(start) is datetime and type(amount) is timedelta:
+        add = self._cache.get("add")
+        if add is not None and type(start) is datetime and type(amount) is timedelta:
             try:
                 amount_us = amount // _ONE_US
                 if amount_us == 0:
                     if start.utcoffset() is None:
                         raise TypeError
                     return start
-                u = engine.add((start - _EPOCH) // _ONE_US, amount_us)
+                u: int = add((start - _EPOCH) // _ONE_US, amount_us)
                 return (_EPOCH + _ONE_US * u).astimezone(start.tzinfo)
             except TypeError:
                 pass  # a naive datetime: the checks below say which
+        engine = self._engine
         aware = _aware(start, "add_business_time(start)")
         amount_us = _us_of(amount)
         if amount_us == 0:
             return aware
-        return from_us(engine.add(to_us(aware), amount_us), aware.tzinfo)
+        return self._from_space(engine.add(self._space_us(aware), amount_us), aware.tzinfo)
 
     def is_open(self, t: datetime) -> bool:
         """Return whether the calendar is open at the instant ``t``.
@@ -258,7 +337,7 @@ class BusinessCalendar:
             >>> cal.is_open(datetime(2026, 3, 2, 17, tzinfo=ZoneInfo("UTC")))
             False
         """
-        return self._engine.is_open(to_us(_aware(t, "is_open(t)")))
+        return self._engine.is_open(self._space_us(_aware(t, "is_open(t)")))
 
     def next_open(self, t: datetime) -> datetime:
         """Return ``t`` itself when open, else the instant the calendar next opens.
@@ -273,7 +352,7 @@ class BusinessCalendar:
             '2026-03-09T09:00:00+00:00'
         """
         aware = _aware(t, "next_open(t)")
-        return from_us(self._engine.next_open(to_us(aware)), aware.tzinfo)
+        return self._from_space(self._engine.next_open(self._space_us(aware)), aware.tzinfo)
 
     def next_close(self, t: datetime) -> datetime:
         """Return the end of the open stretch holding ``t``, or of the next one when closed.
@@ -291,7 +370,124 @@ class BusinessCalendar:
             '2026-03-02T17:00:00+00:00'
         """
         aware = _aware(t, "next_close(t)")
-        return from_us(self._engine.next_close(to_us(aware)), aware.tzinfo)
+        return self._from_space(self._engine.next_close(self._space_us(aware)), aware.tzinfo)
+
+    def previous_close(self, t: datetime) -> datetime:
+        """Return ``t`` when it is in ``(open, close]`` of an open stretch, else the latest close.
+
+        The mirror of :meth:`next_open` (working_hours ``return_to_working_time``).
+
+        Raises:
+            CalendarError: If the calendar has no business time before ``t``.
+
+        Example:
+            >>> from zoneinfo import ZoneInfo
+            >>> cal = BusinessCalendar(timezone="UTC", hours={"mon": [("09:00", "17:00")]})
+            >>> cal.previous_close(datetime(2026, 3, 3, 9, tzinfo=ZoneInfo("UTC"))).isoformat()
+            '2026-03-02T17:00:00+00:00'
+        """
+        aware = _aware(t, "previous_close(t)")
+        u = days.previous_close(self._engine, self._space_us(aware))
+        return self._from_space(u, aware.tzinfo)
+
+    def previous_open(self, t: datetime) -> datetime:
+        """Return the opening of the open stretch holding ``t`` in ``(open, close]``, or the latest one.
+
+        The mirror of :meth:`next_close`; stretches that touch count as one.
+
+        Raises:
+            CalendarError: If the calendar has no business time before ``t``, or is open without
+                a break for more than 400 days before it.
+
+        Example:
+            >>> from zoneinfo import ZoneInfo
+            >>> cal = BusinessCalendar(timezone="UTC", hours={"mon": [("09:00", "17:00")]})
+            >>> cal.previous_open(datetime(2026, 3, 3, 9, tzinfo=ZoneInfo("UTC"))).isoformat()
+            '2026-03-02T09:00:00+00:00'
+        """
+        aware = _aware(t, "previous_open(t)")
+        u = days.previous_open(self._engine, self._space_us(aware))
+        return self._from_space(u, aware.tzinfo)
+
+    def _local(self, t: datetime) -> datetime:
+        return t.astimezone(self._zone)
+
+    def add_business_days(self, start: datetime, n: int) -> datetime:
+        """Return the same local wall-clock time on the ``n``-th business day after ``start``'s date.
+
+        A business day is a local date whose own hours, less closures, leave business time (not a
+        holiday). ``start``'s own date never counts; ``n < 0`` counts back; ``n == 0`` returns
+        ``start`` (working_hours ``add_days``). A wall time that does not exist on the day found
+        (DST gap) is read with the offset before the gap.
+
+        Raises:
+            CalendarError: If ``n`` is not an integer, or ten years pass without a business day.
+
+        Example:
+            >>> from zoneinfo import ZoneInfo
+            >>> cal = BusinessCalendar(timezone="UTC", hours={
+            ...     d: [("09:00", "17:00")] for d in ("mon", "tue", "wed", "thu", "fri")})
+            >>> friday = datetime(2026, 3, 6, 14, 0, 42, tzinfo=ZoneInfo("UTC"))
+            >>> cal.add_business_days(friday, 1).isoformat()
+            '2026-03-09T14:00:42+00:00'
+        """
+        aware = _aware(start, "add_business_days(start)")
+        if isinstance(n, bool) or not isinstance(n, int):
+            raise CalendarError(f"BusinessCalendar.add_business_days: n must be an int, got {n!r}")
+        if n == 0:
+            return aware
+        local = self._local(aware)
+        day = days.shift_business_days(self._engine, local.date(), n)
+        moved = datetime.combine(day, local.time().replace(fold=0), tzinfo=self._zone)
+        return moved.astimezone(aware.tzinfo)
+
+    def business_days_between(self, start: datetime, end: datetime) -> float:
+        """Return the working days between two instants, as a fraction.
+
+        Each local day counts the business time of ``[start, end)`` inside it divided by that
+        day's scheduled time, its hours before closures are removed, so a half-day closure leaves
+        half a day (Odoo ``_get_work_days_data_batch``, unrounded: Odoo rounds to 1/16 of a day);
+        ``end < start`` gives the negative.
+
+        Example:
+            >>> from zoneinfo import ZoneInfo
+            >>> cal = BusinessCalendar(timezone="UTC", hours={
+            ...     d: [("08:00", "16:00")] for d in ("mon", "tue", "wed", "thu", "fri")})
+            >>> utc = ZoneInfo("UTC")
+            >>> cal.business_days_between(datetime(2026, 3, 2, tzinfo=utc),
+            ...                           datetime(2026, 3, 3, 12, tzinfo=utc))
+            1.5
+        """
+        a = self._space_us(_aware(start, "business_days_between(start)"))
+        b = self._space_us(_aware(end, "business_days_between(end)"))
+        return days.business_days_between(self._engine, a, b)
+
+    def end_of_business_day(self, start: datetime, n: int) -> datetime:
+        """Return the close of the ``n``-th business day counted from ``start``.
+
+        ``start``'s own day counts when business time is left on it after ``start``. For
+        ``n < 0``, the opening of the ``|n|``-th business day before ``start`` (its own day counting
+        when business time passed on it before ``start``); ``n == 0`` returns ``start`` (Odoo
+        ``plan_days``).
+
+        Raises:
+            CalendarError: If ``n`` is not an integer, or ten years pass without a business day.
+
+        Example:
+            >>> from zoneinfo import ZoneInfo
+            >>> cal = BusinessCalendar(timezone="UTC", hours={
+            ...     d: [("08:00", "16:00")] for d in ("mon", "tue", "wed", "thu", "fri")})
+            >>> monday = datetime(2026, 3, 2, 10, tzinfo=ZoneInfo("UTC"))
+            >>> cal.end_of_business_day(monday, 2).isoformat()
+            '2026-03-03T16:00:00+00:00'
+        """
+        aware = _aware(start, "end_of_business_day(start)")
+        if isinstance(n, bool) or not isinstance(n, int):
+            raise CalendarError(
+                f"BusinessCalendar.end_of_business_day: n must be an int, got {n!r}"
+            )
+        u = days.end_of_business_day(self._engine, self._space_us(aware), n)
+        return self._from_space(u, aware.tzinfo)
 
     # -- batches and reports -------------------------------------------------------------------
 
@@ -326,6 +522,8 @@ class BusinessCalendar:
             [datetime.timedelta(seconds=3600), datetime.timedelta(0)]
         """
         engine = self._engine
+        if self.clock == "wall":
+            return self._wall_batch(self.business_duration, starts, ends, "business_durations")
         if _is_array(starts) or _is_array(ends):
             from cs8.sla._calendar_numpy import as_us, numpy_durations
 
@@ -379,6 +577,8 @@ class BusinessCalendar:
             ['2026-03-02T17:00:00+00:00']
         """
         engine = self._engine
+        if self.clock == "wall":
+            return self._wall_batch(self.add_business_time, starts, amounts, "add_business_times")
         if _is_array(starts) or _is_array(amounts):
             from cs8.sla._calendar_numpy import as_us, numpy_adds
 
@@ -408,6 +608,32 @@ class BusinessCalendar:
                 _us_of(amount, "add_business_times")
             raise _naive_in(starts, "add_business_times(starts)") from None
         return out
+
+    def _wall_batch(self, scalar: Any, firsts: Any, seconds: Any, where: str) -> Any:
+        """Apply a scalar operation pairwise (a wall clock has no vectorized form)."""
+        if _is_array(firsts) or _is_array(seconds):
+            np = require("numpy", "numpy", f"BusinessCalendar.{where} on arrays")
+            a = np.asarray(firsts)
+            b = np.asarray(seconds)
+            first = [_EPOCH + _ONE_US * int(v) for v in a.astype("datetime64[us]").view(np.int64)]
+            second: list[Any]
+            if b.dtype.kind == "M":
+                second = [
+                    _EPOCH + _ONE_US * int(v) for v in b.astype("datetime64[us]").view(np.int64)
+                ]
+            elif b.dtype.kind == "O":
+                second = list(b)
+            else:
+                second = [_ONE_US * int(v) for v in b.astype("timedelta64[us]").view(np.int64)]
+            out = [scalar(x, y) for x, y in zip(first, second, strict=True)]
+            if out and isinstance(out[0], datetime):
+                values = [(t - _EPOCH) // _ONE_US for t in out]
+                return np.array(values, dtype=np.int64).view("datetime64[us]")
+            values = [d // _ONE_US for d in out]
+            return np.array(values, dtype=np.int64).view("timedelta64[us]")
+        if len(firsts) != len(seconds):
+            raise _length_error(where, len(firsts), len(seconds))
+        return [scalar(x, y) for x, y in zip(firsts, seconds, strict=True)]
 
     def daily_business_time(self, start_date: date, end_date: date) -> dict[date, timedelta]:
         """Return the business time inside each local day from ``start_date`` to ``end_date``.
@@ -443,6 +669,31 @@ class BusinessCalendar:
             result[day] = timedelta(microseconds=engine.duration(prev, edge))
             day, prev = nxt, edge
         return result
+
+    @classmethod
+    def from_periods(cls, periods: Iterable[tuple[date, BusinessCalendar]]) -> DatedCalendar:
+        """Return an effective-dated calendar: each calendar in force from local midnight of its date.
+
+        Every instant is counted against the calendar in force at it (Zendesk's rule when a
+        schedule changes), in that calendar's own time zone, until the next period's date; the
+        first calendar also covers the time before its date.
+
+        Args:
+            periods: ``(date, BusinessCalendar)`` pairs in increasing date order.
+
+        Raises:
+            CalendarError: If a pair is malformed or the dates do not increase.
+
+        Example:
+            >>> old = BusinessCalendar(timezone="UTC", hours={"mon": [("09:00", "17:00")]})
+            >>> new = BusinessCalendar(timezone="UTC", hours={"mon": [("09:00", "12:00")]})
+            >>> cal = BusinessCalendar.from_periods([(date(2026, 1, 1), old), (date(2026, 3, 1), new)])
+            >>> cal.calendar_at(datetime(2026, 3, 2, tzinfo=UTC)) is new
+            True
+        """
+        from cs8.sla._calendar_periods import DatedCalendar
+
+        return DatedCalendar(periods=periods)
 
     @classmethod
     def from_holidays(

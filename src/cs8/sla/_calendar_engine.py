@@ -38,7 +38,6 @@ from cs8.sla._calendar_local import DAY_US, SECOND_US, DayWalker, merge, to_us
 __all__ = ["WEEK_US", "Engine", "ZoneTable", "zone_table"]
 
 WEEK_US = 7 * DAY_US
-_MONDAY = 4 * DAY_US  # 1970-01-05, the first Monday after the epoch, in local microseconds
 _SAMPLE_US = 5 * DAY_US  # offsets change at most once between samples (tzdata: >= 6.9 days apart)
 _OLD_SAMPLE_US = 3 * DAY_US  # before 1970 (Africa/Freetown had changes four days apart)
 _HOUR_US = 3600 * SECOND_US
@@ -134,14 +133,19 @@ class Engine:
     # -- construction --------------------------------------------------------------------------
 
     def _build_week(self) -> None:
+        walker = self.walker
+        # The pattern repeats every ``period`` (one week, or the weeks of a rotation); ``anchor``
+        # is the local time (µs since the epoch's wall midnight) at which a period starts.
+        period = self.period = walker.period_days * DAY_US
+        self.anchor = ((walker.anchor_ordinal - _EPOCH_ORDINAL) * DAY_US) % period
         spans = []
-        for index, rules in enumerate(self.walker.week):
+        for index, rules in enumerate(walker.days):
             for start, end in rules:
                 a = index * DAY_US + start * SECOND_US
                 b = index * DAY_US + end * SECOND_US
-                spans.append((a, min(b, WEEK_US)))
-                if b > WEEK_US:
-                    spans.append((0, b - WEEK_US))
+                spans.append((a, min(b, period)))
+                if b > period:
+                    spans.append((0, b - period))
         merged = merge(spans)
         self.opens = [a for a, _ in merged]
         self.closes = [b for _, b in merged]
@@ -154,7 +158,7 @@ class Engine:
             total += length
             self.through.append(total)
         self.total = total
-        self.full = total == WEEK_US
+        self.full = total == period
 
     def _build_pieces(self) -> None:
         walker = self.walker
@@ -178,7 +182,7 @@ class Engine:
         # A holiday or override changes only the hours of its own day: the weekday's and the
         # override's intervals, whose hull is all that has to be explicit.
         for day in {*walker.holidays, *walker.overrides}:
-            rules = [*walker.week[day.weekday()], *walker.overrides.get(day, ())]
+            rules = [*walker.pattern_rules(day), *walker.overrides.get(day, ())]
             if rules:
                 first = min(start for start, _ in rules)
                 last = max(end for _, end in rules)
@@ -234,7 +238,7 @@ class Engine:
     # -- the cumulative function ---------------------------------------------------------------
 
     def _week_cum(self, local: int) -> int:
-        q, r = divmod(local - _MONDAY, WEEK_US)
+        q, r = divmod(local - self.anchor, self.period)
         j = bisect_right(self.opens, r) - 1
         if j < 0:
             return q * self.total
@@ -252,7 +256,7 @@ class Engine:
         bases = self.bases
         # per piece: the local-minus-Monday shift of a regular piece, None for an explicit one
         shifts = [
-            None if explicit else offset - _MONDAY
+            None if explicit else offset - self.anchor
             for offset, explicit in zip(self.offsets, self.explicit, strict=True)
         ]
         # zero-length sentinels at the front, so a search never returns -1; within interval j,
@@ -264,7 +268,7 @@ class Engine:
         ex_keys = [-(2**62), *(a - b for a, b in zip(self.ex_starts, self.ex_before, strict=True))]
         ex_through = [0, *self.ex_through]
         total = self.total
-        week = WEEK_US
+        week = self.period
         search = bisect_right
 
         def cum(t: int) -> int:
@@ -362,14 +366,14 @@ class Engine:
         edges = sorted({*self.opens, *self.closes})
         slot_base: list[int] = []
         slot_open: list[bool | None] = []
-        for k in range(WEEK_US // _SLOT_US):
+        for k in range(self.period // _SLOT_US):
             start, end = k * _SLOT_US, (k + 1) * _SLOT_US
             j = bisect_right(edges, start)
             if j < len(edges) and edges[j] < end:
                 slot_base.append(0)
                 slot_open.append(None)
                 continue
-            cum = self._week_cum(start + _MONDAY)
+            cum = self._week_cum(start + self.anchor)
             i = bisect_right(self.opens, start) - 1
             is_open = i >= 0 and start < self.closes[i]
             slot_base.append(cum - start if is_open else cum)
@@ -387,7 +391,7 @@ class Engine:
         if rem == 0:
             q, rem = q - 1, self.total
         j = bisect_left(self.through, rem)
-        local = q * WEEK_US + self.opens[j] + rem - self.before[j] + _MONDAY
+        local = q * self.period + self.opens[j] + rem - self.before[j] + self.anchor
         return local - self.offsets[i]
 
     def _latest(self, value: int) -> int:
@@ -399,7 +403,7 @@ class Engine:
             return self.ex_starts[j] + target - self.ex_before[j]
         q, rem = divmod(target, self.total)
         j = bisect_right(self.before, rem) - 1
-        local = q * WEEK_US + self.opens[j] + rem - self.before[j] + _MONDAY
+        local = q * self.period + self.opens[j] + rem - self.before[j] + self.anchor
         return local - self.offsets[i]
 
     # -- operations ----------------------------------------------------------------------------
@@ -447,7 +451,7 @@ class Engine:
         if self.explicit[i]:
             j = bisect_right(self.ex_starts, t) - 1
             return j >= 0 and t < self.ex_ends[j]
-        r = (t + self.offsets[i] - _MONDAY) % WEEK_US
+        r = (t + self.offsets[i] - self.anchor) % self.period
         j = bisect_right(self.opens, r) - 1
         return j >= 0 and r < self.closes[j]
 
@@ -466,11 +470,11 @@ class Engine:
                 if j < len(self.ex_starts) and self.ex_starts[j] < end:
                     return self.ex_starts[j]
             elif self.total:
-                q, r = divmod(t + self.offsets[i] - _MONDAY, WEEK_US)
+                q, r = divmod(t + self.offsets[i] - self.anchor, self.period)
                 j = bisect_right(self.opens, r)
                 if j == len(self.opens):
                     q, j = q + 1, 0
-                candidate = q * WEEK_US + self.opens[j] + _MONDAY - self.offsets[i]
+                candidate = q * self.period + self.opens[j] + self.anchor - self.offsets[i]
                 if candidate < end:
                     return candidate
             t = end
@@ -490,9 +494,9 @@ class Engine:
             elif self.full:
                 t = end
             else:
-                q, r = divmod(t + self.offsets[i] - _MONDAY, WEEK_US)
+                q, r = divmod(t + self.offsets[i] - self.anchor, self.period)
                 j = bisect_right(self.opens, r) - 1
-                t = min(q * WEEK_US + self.closes[j] + _MONDAY - self.offsets[i], end)
+                t = min(q * self.period + self.closes[j] + self.anchor - self.offsets[i], end)
         if not self.walker.is_open(t):
             return t
         return self.walker.next_close(t)

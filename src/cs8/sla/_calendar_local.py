@@ -36,6 +36,7 @@ _CHUNK_US = 7 * DAY_US
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _ONE_DAY = timedelta(days=1)
 _ONE_US = timedelta(microseconds=1)
+_A_MONDAY = date(1970, 1, 5)
 
 Span = tuple[int, int]
 LocalUs = Callable[[date, int], int]
@@ -108,35 +109,45 @@ class DayWalker:
     Args:
         timezone: IANA key.
         week: Weekday index (Monday 0) to ``(open, close)`` seconds after that day's midnight
-            (an overnight close is past 86400).
+            (an overnight close is past 86400); or a list of such weeks used in rotation.
         holidays: Local dates closed all day.
         overrides: Local date to its own ``(open, close)`` seconds.
         closures: Closed ``(start, end)`` epoch-microsecond spans.
+        cycle_start: A date in the week that uses the first of several weekly patterns.
     """
 
     def __init__(
         self,
         timezone: str,
-        week: Mapping[int, Sequence[tuple[int, int]]],
+        week: Mapping[int, Sequence[tuple[int, int]]]
+        | Sequence[Mapping[int, Sequence[tuple[int, int]]]],
         holidays: Iterable[date],
         overrides: Mapping[date, Sequence[tuple[int, int]]],
         closures: Iterable[Span],
+        cycle_start: date | None = None,
     ) -> None:
         self.tz = zoneinfo.ZoneInfo(timezone)
-        self.week = tuple(tuple(week.get(i, ())) for i in range(7))
+        weeks = [week] if isinstance(week, Mapping) else list(week)
+        # The rules of each day of the rotation (7 per weekly pattern), and the ordinal of a Monday
+        # that starts the first pattern: a day's rules are days[(ordinal - anchor) % len(days)].
+        self.days = tuple(tuple(w.get(i, ())) for w in weeks for i in range(7))
+        self.period_days = len(self.days)
+        first = cycle_start or _A_MONDAY
+        self.anchor_ordinal = first.toordinal() - first.weekday()
         self.holidays = frozenset(holidays)
         self.overrides = dict(overrides)
         self.closures = merge(closures)
         self._closure_ends = [c[1] for c in self.closures]
-        self.week_empty = not any(self.week)
+        self.week_empty = not any(self.days)
+        period = self.period_days * 86400
         week_spans = []
-        for index, rules in enumerate(self.week):
+        for index, rules in enumerate(self.days):
             for start, end in rules:
                 a, b = index * 86400 + start, index * 86400 + end
-                week_spans.append((a, min(b, 7 * 86400)))
-                if b > 7 * 86400:
-                    week_spans.append((0, b - 7 * 86400))
-        self.week_full = merge(week_spans) == [(0, 7 * 86400)]
+                week_spans.append((a, min(b, period)))
+                if b > period:
+                    week_spans.append((0, b - period))
+        self.week_full = merge(week_spans) == [(0, period)]
         # Outside [lo, hi) only the weekly hours apply (used to stop searches that cannot succeed).
         marks: list[int] = []
         for day in (*self.holidays, *self.overrides):
@@ -148,6 +159,10 @@ class DayWalker:
         # Without exceptions the weekly hours apply everywhere: lo above and hi below any instant.
         self.lo = min(marks) if marks else 2**62
         self.hi = max(marks) if marks else -(2**62)
+
+    def pattern_rules(self, day: date) -> Sequence[tuple[int, int]]:
+        """Return the ``(open, close)`` seconds the weekly pattern (in rotation) gives a local date."""
+        return self.days[(day.toordinal() - self.anchor_ordinal) % self.period_days]
 
     def local_us(self, day: date, seconds: int) -> int:
         """Return the instant of local wall time ``day`` + ``seconds`` (``fold=0``), in epoch µs."""
@@ -169,7 +184,7 @@ class DayWalker:
             return rules
         if day in self.holidays:
             return ()
-        return self.week[day.weekday()]
+        return self.days[(day.toordinal() - self.anchor_ordinal) % self.period_days]
 
     def day_intervals(self, day: date, local_us: LocalUs | None = None) -> list[Span]:
         """Return the instants of a local day's intervals (those that a DST gap empties dropped).

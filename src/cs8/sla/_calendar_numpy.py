@@ -20,7 +20,7 @@ from types import ModuleType
 from typing import Any
 
 from cs8._optional import require
-from cs8.sla._calendar_engine import _MONDAY, WEEK_US, Engine
+from cs8.sla._calendar_engine import Engine
 from cs8.sla._calendar_local import DAY_US
 
 _BUCKET_US = DAY_US
@@ -79,6 +79,8 @@ class _Arrays:
         self.bases = np.array(engine.bases, dtype=i64)
         self.cumulative = np.array(engine.cumulative, dtype=i64)
         self.total = engine.total
+        self.period = engine.period
+        self.anchor = engine.anchor
         self.opens = np.array(engine.opens, dtype=i64)
         self.before = np.array(engine.before, dtype=i64)
         self.through = np.array(engine.through, dtype=i64)
@@ -97,7 +99,7 @@ class _Arrays:
         )
         span = engine.hi - engine.lo
         self.piece_of = _Buckets(self.bounds, engine.lo, _BUCKET_US, span // _BUCKET_US + 1)
-        self.open_of = _Buckets(self.s_opens, 0, _HOUR_US, WEEK_US // _HOUR_US)
+        self.open_of = _Buckets(self.s_opens, 0, _HOUR_US, engine.period // _HOUR_US)
 
 
 def _arrays(engine: Engine) -> _Arrays:
@@ -121,9 +123,9 @@ def _cum(a: _Arrays, t: Any) -> tuple[Any, Any]:
     np = _np()
     i = a.piece_of(t) - 1
     if a.total:
-        local = t + a.offsets[i] - _MONDAY
-        q = local // WEEK_US
-        r = local - q * WEEK_US
+        local = t + a.offsets[i] - a.anchor
+        q = local // a.period
+        r = local - q * a.period
         j = a.open_of(r) - 1
         value = q * a.total + a.s_before[j] + np.minimum(r - a.s_opens[j], a.s_lengths[j])
     else:
@@ -204,7 +206,7 @@ def _adds(engine: Engine, starts: Any, amounts: Any) -> Any:
             np.searchsorted(a.before, rem, "right") - 1,
         )
         j = np.minimum(j, len(a.opens) - 1)
-        out = q * WEEK_US + a.opens[j] + rem - a.before[j] + _MONDAY - a.offsets[i]
+        out = q * a.period + a.opens[j] + rem - a.before[j] + a.anchor - a.offsets[i]
     if a.any_explicit:
         idx = np.flatnonzero(a.explicit[i])
         if idx.size:

@@ -22,6 +22,7 @@ from cs8.exceptions import CalendarError, NaiveDatetimeError
 
 __all__ = [
     "DAY_NAMES",
+    "Hours",
     "Interval",
     "IntervalSpec",
     "interval_seconds",
@@ -30,6 +31,7 @@ __all__ = [
     "parse_hours",
     "parse_overrides",
     "parse_timezone",
+    "parse_weeks",
     "time_seconds",
 ]
 
@@ -168,6 +170,41 @@ def parse_hours(
     return FrozenDict({DAY_NAMES[i]: days[i] for i in sorted(days) if days[i]})
 
 
+#: Weekly hours: one pattern, or several used in rotation (one per calendar week).
+Hours = FrozenDict[str, tuple[Interval, ...]] | tuple[FrozenDict[str, tuple[Interval, ...]], ...]
+
+
+def parse_weeks(value: object) -> Hours:
+    """Return weekly hours: one pattern as :func:`parse_hours` does, or a tuple of patterns.
+
+    A list of mappings is a rotation (``[week_1, week_2]``); a list of one mapping is that mapping.
+
+    Raises:
+        CalendarError: As :func:`parse_hours`, naming the week of a rotation; or for an empty list.
+
+    Example:
+        >>> weeks = parse_weeks([{"mon": [("08:00", "16:00")]}, {"tue": [("09:00", "17:00")]}])
+        >>> [list(w) for w in weeks]
+        [['mon'], ['tue']]
+    """
+    if isinstance(value, Mapping):
+        return parse_hours(value)
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise CalendarError(
+            f"BusinessCalendar.hours must be a mapping of weekday to intervals or a list of such "
+            f"weekly patterns, got {value!r}"
+        )
+    weeks: list[FrozenDict[str, tuple[Interval, ...]]] = []
+    for number, week in enumerate(value):
+        try:
+            weeks.append(parse_hours(week))
+        except CalendarError as error:
+            raise CalendarError(f"week {number} of the rotation: {error}") from None
+    if not weeks:
+        raise CalendarError("BusinessCalendar.hours: an empty list of weekly patterns")
+    return weeks[0] if len(weeks) == 1 else tuple(weeks)
+
+
 def _parse_date(value: object, field: str) -> date:
     if isinstance(value, datetime):
         raise CalendarError(f"{field} must be a date (a whole local day), got a datetime {value!r}")
@@ -222,11 +259,14 @@ def parse_overrides(
 def parse_closures(
     value: Iterable[tuple[datetime, datetime]],
 ) -> tuple[tuple[datetime, datetime], ...]:
-    """Return closures as a sorted tuple of ``(start, end)`` stdlib aware datetimes, ``start < end``.
+    """Return closures as a sorted tuple of ``(start, end)`` stdlib aware datetimes, ``start <= end``.
+
+    A zero-length closure ``(a, a)`` is kept and closes nothing (as Odoo accepts an empty leave:
+    ``addons/resource`` reads intervals as half-open, so ``[a, a)`` is empty).
 
     Raises:
         NaiveDatetimeError: If a bound has no time zone.
-        CalendarError: If a closure is not a pair or does not end after it starts.
+        CalendarError: If a closure is not a pair or ends before it starts.
 
     Example:
         >>> from datetime import timezone
@@ -234,7 +274,7 @@ def parse_closures(
         >>> parse_closures([(a.replace(hour=16), a)])
         Traceback (most recent call last):
         ...
-        cs8.exceptions.CalendarError: BusinessCalendar.closures[0] must end after it starts, got ...
+        cs8.exceptions.CalendarError: BusinessCalendar.closures[0] must not end before it starts, got ...
     """
     if isinstance(value, str | bytes) or not isinstance(value, Iterable):
         raise CalendarError(
@@ -254,8 +294,8 @@ def parse_closures(
                     f"{label} must hold aware datetimes (with a time zone), got {bound!r}"
                 )
             bounds.append(as_stdlib(bound))
-        if not bounds[0] < bounds[1]:
-            raise CalendarError(f"{label} must end after it starts, got {item!r}")
+        if not bounds[0] <= bounds[1]:
+            raise CalendarError(f"{label} must not end before it starts, got {item!r}")
         result.append((bounds[0], bounds[1]))
     result.sort()
     return tuple(result)

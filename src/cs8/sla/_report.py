@@ -32,15 +32,16 @@ from cs8._models import Customer, Ticket
 from cs8._optional import require
 from cs8._time import require_aware
 from cs8.exceptions import SlaError
-from cs8.sla._policy import SlaMetric, SlaPolicy, SlaState
+from cs8.sla._policy import SlaPolicy
+from cs8.sla._targets import SlaMetric, SlaState
 
 __all__ = ["SlaAtRisk", "SlaAttainment", "SlaBreach", "SlaReport", "sla_report"]
 
 Period: TypeAlias = Literal["day", "week", "month"]
-Dimension: TypeAlias = Literal["all", "priority", "segment", "channel", "period"]
+Dimension: TypeAlias = Literal["all", "priority", "segment", "channel", "period", "group"]
 Table: TypeAlias = Literal["attainment", "breaches", "at_risk"]
 
-_DIMENSIONS: tuple[Dimension, ...] = ("all", "priority", "segment", "channel", "period")
+_DIMENSIONS: tuple[Dimension, ...] = ("all", "priority", "segment", "channel", "period", "group")
 _PERIODS = ("day", "week", "month")
 _METRIC_ORDER = {metric: index for index, metric in enumerate(SlaMetric)}
 _DIM_ORDER = {dim: index for index, dim in enumerate(_DIMENSIONS)}
@@ -71,7 +72,8 @@ class SlaAttainment:
 
     Attributes:
         metric: The metric.
-        by: The grouping: ``"all"``, ``"priority"``, ``"segment"``, ``"channel"`` or ``"period"``.
+        by: The grouping: ``"all"``, ``"priority"``, ``"segment"``, ``"channel"``, ``"period"`` or
+            ``"group"`` (the owning group of ``GROUP_OWNERSHIP`` cycles; other metrics have none).
         key: The group's value (``"high"``, ``"vip"``, ``"2026-W10"``; ``"all"`` for ``by="all"``).
         achieved: Completed cycles that met the target.
         breached: Cycles that breached it (completed or still running).
@@ -345,7 +347,8 @@ def sla_report(
     Every completed cycle counts once (achieved or breached) and a running cycle that already
     breached counts as breached; running cycles that have not breached are not counted yet.
     Groups: the whole set, the priority that selected the target, the customer segment, the
-    ticket's channel, and the period (day, ISO week or month in ``timezone``) the cycle started in.
+    ticket's channel, the period (day, ISO week or month in ``timezone``) the cycle started in, and
+    for ``GROUP_OWNERSHIP`` the owning group.
 
     Args:
         tickets: The tickets.
@@ -405,6 +408,7 @@ def sla_report(
                     datetime | None,
                     timedelta,
                     timedelta,
+                    str | None,
                 ]
             ] = [
                 (
@@ -415,6 +419,7 @@ def sla_report(
                     c.completed_at,
                     c.target,
                     c.elapsed,
+                    c.group,
                 )
                 for c in result.cycles
             ]
@@ -429,6 +434,7 @@ def sla_report(
                             None,
                             result.target,
                             result.elapsed,
+                            result.group,
                         )
                     )
                 elif (
@@ -448,7 +454,8 @@ def sla_report(
                             elapsed=result.elapsed,
                         )
                     )
-            for state, priority, started, breached_at, completed, target, elapsed in outcomes:
+            for outcome in outcomes:
+                state, priority, started, breached_at, completed, target, elapsed, group = outcome
                 hit = 0 if state is SlaState.ACHIEVED else 1
                 keys: tuple[tuple[Dimension, str], ...] = (
                     ("all", "all"),
@@ -457,6 +464,8 @@ def sla_report(
                     ("channel", ticket.channel.value),
                     ("period", _period_key(started, zone, period)),
                 )
+                if group is not None:
+                    keys = (*keys, ("group", group))
                 for by, key in keys:
                     cell = counts.setdefault((result.metric, by, key), [0, 0])
                     cell[hit] += 1

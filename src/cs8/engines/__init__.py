@@ -1,0 +1,22 @@
+"""KPIs where the data lives: business time and (later) ticket metrics on dataframe engines.
+
+A :class:`~cs8.sla.BusinessCalendar` becomes a small table of open stretches
+(:func:`calendar_table`) that an engine joins, so business durations are computed inside pandas,
+polars (eager or lazy) or DuckDB and equal the object path to the microsecond
+(:func:`business_time`). Engines are optional extras, imported only when used.
+
+Example:
+    >>> from datetime import datetime, timezone
+    >>> import duckdb
+    >>> from cs8.sla import BusinessCalendar
+    >>> cal = BusinessCalendar(timezone="Asia/Ho_Chi_Minh", hours={"mon": [("08:00", "17:00")]})
+    >>> rel = duckdb.sql("SELECT TIMESTAMPTZ '2026-03-02 00:00:00+00' AS a, "
+    ...                  "TIMESTAMPTZ '2026-03-02 03:30:00+00' AS b")
+    >>> business_time(rel, start="a", end="b", calendar=cal).fetchall()[0][-1] // 60_000_000
+    150
+"""
+
+from cs8.engines._business import business_time
+from cs8.engines._calendar import CalendarTable, calendar_table
+
+__all__ = ["CalendarTable", "business_time", "calendar_table"]
