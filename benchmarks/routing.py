@@ -278,6 +278,7 @@ def run(
     )
     print(f"{'agents':>7}  {'contender':<44} {'tickets':>8} {'decisions/s':>12} {'cs8/peer':>9}")
     full: dict[int, float] = {}
+    routed: dict[int, float] = {}
     for n_agents in sizes:
         # Enough capacity that nobody fills up: every decision is a real search.
         capacity = max(4, 3 * n_tickets // n_agents)
@@ -319,6 +320,25 @@ def run(
             ),
         )
         t_choice, _ = best_of(repeat, lambda: pool_choose_all(planned, pool.copy(), T0))
+        # Router.route one ticket at a time on the shared pool (a service's path), with the
+        # router above (explain=False) and with the default Router (explain=True: the trace
+        # counts how many agents each filter leaves, one pass over the agents).
+        sample = tickets[: min(n_tickets, 5_000)]
+        explained = Router(rules=rules, weights=WEIGHTS)
+        sample_explained = sample[: max(1, len(sample) // 10)]
+        t_route, _ = best_of(
+            repeat,
+            lambda: [
+                router.route(t, pool, now=T0, customer=customers.get(t.customer_id)) for t in sample
+            ],
+        )
+        t_route_explained, _ = best_of(
+            1,
+            lambda: [
+                explained.route(t, pool, now=T0, customer=customers.get(t.customer_id))
+                for t in sample_explained
+            ],
+        )
         t_peer_choice, _ = best_of(1, lambda: linear_choose_all(planned_prefix, agents, T0))
         if profile and n_agents == min(sizes):
             show_profile(lambda: router.assign(tickets, pool, now=T0, customers=customers))
@@ -327,10 +347,20 @@ def run(
         rate_peer_full = peer_tickets / t_peer_full
         rate_choice = n_tickets / t_choice
         rate_peer_choice = peer_tickets / t_peer_choice
+        rate_route = len(sample) / t_route
+        rate_route_explained = len(sample_explained) / t_route_explained
         full[n_agents] = rate_full
+        routed[n_agents] = rate_route
         rows = [
             ("cs8 Router.assign (rules, queue, decisions)", n_tickets, rate_full, None),
             ("cs8 Router.assign, then every trace read", n_tickets, rate_traced, None),
+            ("cs8 Router.route, one ticket at a time", len(sample), rate_route, None),
+            (
+                "cs8 Router.route, explain=True (counts)",
+                len(sample_explained),
+                rate_route_explained,
+                None,
+            ),
             ("linear scan, same rules", peer_tickets, rate_peer_full, rate_full / rate_peer_full),
             ("cs8 AgentPool.choose + assign only", n_tickets, rate_choice, None),
             (
@@ -357,6 +387,10 @@ def run(
             f"targets: >= 100,000 decisions/s at {small:,} agents (measured {full[small]:,.0f} "
             f"with Router.assign); <= 2x slower at {large:,} than at {small:,} agents "
             f"(measured {full[small] / full[large]:.2f}x)"
+        )
+        print(
+            f"Router.route (explain=False): {routed[small]:,.0f} decisions/s at {small:,} agents, "
+            f"{routed[small] / routed[large]:.2f}x slower at {large:,}"
         )
 
 

@@ -12,7 +12,11 @@ from cs8._frozen import FrozenDict
 from cs8._time import where as _where
 from cs8.exceptions import InvalidValueError
 
-AttributeValue: TypeAlias = "str | int | float | bool | None"
+AttributeValue: TypeAlias = (
+    "str | int | float | bool | tuple[AttributeValue, ...] | FrozenDict[str, AttributeValue] | None"
+)
+"""A free-form attribute's value: a JSON value, with lists frozen to tuples and objects to
+:class:`~cs8._frozen.FrozenDict` (so the model holding it stays immutable and hashable)."""
 
 
 def _non_empty(instance: object, attribute: Any, value: Any) -> None:
@@ -32,6 +36,26 @@ def _frozen_map(value: Mapping[Any, Any] | None) -> FrozenDict[Any, Any]:
     if isinstance(value, FrozenDict):
         return value
     return FrozenDict(value or {})
+
+
+def freeze_json(value: Any) -> Any:
+    """Return ``value`` with every list (or tuple) as a tuple and every mapping as a FrozenDict.
+
+    Example:
+        >>> freeze_json({"skus": ["A", "B"], "n": 1})
+        FrozenDict({'skus': ('A', 'B'), 'n': 1})
+    """
+    if isinstance(value, list | tuple):
+        return tuple(freeze_json(v) for v in value)
+    if isinstance(value, Mapping):
+        return FrozenDict({k: freeze_json(v) for k, v in value.items()})
+    return value
+
+
+def _attribute_map(value: Mapping[str, Any] | None) -> FrozenDict[str, AttributeValue]:
+    """Freeze free-form attributes (JSON values: lists become tuples, objects FrozenDicts)."""
+    frozen: FrozenDict[str, AttributeValue] = freeze_json(value or {})
+    return frozen
 
 
 def _iter_values(values: Iterable[Any] | str | None) -> Iterable[Any]:

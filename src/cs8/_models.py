@@ -16,6 +16,7 @@ Example:
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -32,6 +33,7 @@ from cs8._enums import (
 )
 from cs8._fields import (
     AttributeValue,
+    _attribute_map,
     _channel_set,
     _frozen_map,
     _int_pair,
@@ -103,7 +105,7 @@ class Customer:
         default=None, converter=as_instant, validator=check_aware
     )
     attributes: FrozenDict[str, AttributeValue] = attrs.field(
-        factory=FrozenDict, converter=_frozen_map
+        factory=FrozenDict, converter=_attribute_map
     )
 
 
@@ -139,6 +141,30 @@ def _check_non_negative_number(instance: object, attribute: Any, value: Any) -> 
         )
 
 
+def _capacity_map(
+    value: Mapping[Channel, int] | Mapping[str, int] | None,
+) -> FrozenDict[Channel, int]:
+    out: dict[Channel, int] = {}
+    for channel, limit in (value or {}).items():
+        try:
+            key = Channel(channel)
+        except ValueError:
+            raise InvalidValueError(
+                f"Agent.capacity_by_channel has an unknown channel {channel!r}"
+            ) from None
+        out[key] = limit
+    return FrozenDict(out)
+
+
+def _check_capacity_map(instance: Agent, attribute: Any, value: FrozenDict[Channel, int]) -> None:
+    for channel, limit in value.items():
+        if not isinstance(limit, int) or isinstance(limit, bool) or limit < 0:
+            raise InvalidValueError(
+                f"Agent.capacity_by_channel[{channel.value!r}] must be a non-negative integer, "
+                f"got {limit!r}{_where(instance)}"
+            )
+
+
 @attrs.frozen(kw_only=True)
 class Agent:
     """A person who handles customers' requests.
@@ -154,11 +180,17 @@ class Agent:
         last_assigned_at: When the agent was last given work (for longest-idle routing).
         team: Team name.
         languages: Languages spoken (e.g. ``{"vi", "en"}``).
+        capacity_by_channel: Pieces of work the agent may hold at once on each channel
+            (Zendesk's capacity rules: ``{"phone": 1, "chat": 3, "email": 10}``); a channel left
+            out takes none. Empty (the default): the one shared ``capacity`` applies. See
+            :class:`cs8.routing.AgentPool`.
 
     Example:
         >>> agent = Agent(id="a1", skills={"refunds": 3}, channels={"email", "chat"}, capacity=5)
         >>> agent.skills["refunds"], Channel.CHAT in agent.channels, agent.spare_capacity
         (3, True, 5)
+        >>> dict(Agent(id="a2", capacity_by_channel={"phone": 1, "email": 10}).capacity_by_channel)
+        {Channel.PHONE: 1, Channel.EMAIL: 10}
     """
 
     id: str = attrs.field(validator=_non_empty)
@@ -176,6 +208,9 @@ class Agent:
     )
     team: str | None = None
     languages: frozenset[str] = attrs.field(factory=frozenset, converter=_str_set)
+    capacity_by_channel: FrozenDict[Channel, int] = attrs.field(
+        factory=FrozenDict, converter=_capacity_map, validator=_check_capacity_map
+    )
 
     @property
     def spare_capacity(self) -> float:
@@ -242,6 +277,7 @@ class Interaction:
         proactive: The business reached out before the customer asked.
         previous_id: The interaction this one continues (a channel change or a bot handoff).
         sentiment: Sentiment of the contact in [-1, 1], if scored.
+        transcript: What was said or written during the contact, if kept.
 
     Raises:
         InvalidValueError: If a duration is negative, the sentiment is outside [-1, 1], or the
@@ -278,6 +314,7 @@ class Interaction:
     proactive: bool = False
     previous_id: str | None = None
     sentiment: float | None = attrs.field(default=None, validator=_check_sentiment)
+    transcript: str | None = None
 
     def __attrs_post_init__(self) -> None:
         _check_interaction_times(self)

@@ -25,7 +25,7 @@ from cs8._enums import (
 )
 from cs8._fields import (
     AttributeValue,
-    _frozen_map,
+    _attribute_map,
     _non_empty,
     _opt_channel,
     _optional_non_empty,
@@ -49,6 +49,8 @@ class Message:
         author_id: The author's id (agent or customer), if known.
         public: Whether the customer sees it (internal notes are not public).
         channel: The channel it went through, when it differs from the ticket's.
+        text: What was written, if known (``cs8.text`` reads it).
+        id: The event's id at its source (a webhook delivery's), so a repeat is recognised.
 
     Example:
         >>> from datetime import datetime, timezone
@@ -61,6 +63,10 @@ class Message:
     author_id: str | None = None
     public: bool = True
     channel: Channel | None = attrs.field(default=None, converter=_opt_channel)
+    text: str | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(str))
+    )
+    id: str | None = attrs.field(default=None, validator=_optional_non_empty)
 
 
 @attrs.frozen(kw_only=True)
@@ -75,6 +81,7 @@ class StatusChange:
 
     at: datetime = attrs.field(converter=as_instant, validator=check_aware)
     status: TicketStatus = attrs.field(default=TicketStatus.SOLVED, converter=TicketStatus)
+    id: str | None = attrs.field(default=None, validator=_optional_non_empty)
 
 
 @attrs.frozen(kw_only=True)
@@ -89,6 +96,7 @@ class PriorityChange:
 
     at: datetime = attrs.field(converter=as_instant, validator=check_aware)
     priority: Priority = attrs.field(default=Priority.HIGH, converter=Priority)
+    id: str | None = attrs.field(default=None, validator=_optional_non_empty)
 
 
 @attrs.frozen(kw_only=True)
@@ -104,6 +112,7 @@ class Assignment:
     at: datetime = attrs.field(converter=as_instant, validator=check_aware)
     agent_id: str | None = attrs.field(default=None, validator=_optional_non_empty)
     group: str | None = None
+    id: str | None = attrs.field(default=None, validator=_optional_non_empty)
 
 
 @attrs.frozen(kw_only=True)
@@ -119,10 +128,12 @@ class Handoff:
     """
 
     at: datetime = attrs.field(converter=as_instant, validator=check_aware)
+    id: str | None = attrs.field(default=None, validator=_optional_non_empty)
 
 
 TicketEvent: TypeAlias = Message | StatusChange | PriorityChange | Assignment | Handoff
-"""Any event of a ticket's log."""
+"""Any event of a ticket's log. Every event takes an optional ``id`` (the id of the webhook or
+export row that delivered it): :class:`cs8.desk.Desk` ignores an event whose id it has seen."""
 
 _EVENT_TYPES = (Message, StatusChange, PriorityChange, Assignment, Handoff)
 
@@ -227,7 +238,7 @@ class Ticket:
     created_by: ActorKind = attrs.field(default=ActorKind.CUSTOMER, converter=ActorKind)
     merged_into: str | None = None
     attributes: FrozenDict[str, AttributeValue] = attrs.field(
-        factory=FrozenDict, converter=_frozen_map
+        factory=FrozenDict, converter=_attribute_map
     )
     # The facts derived from the event log, computed on first use (not an argument).
     _facts_cache: _Facts | None = attrs.field(

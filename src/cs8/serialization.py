@@ -9,6 +9,21 @@ Formats:
 - enums: their lowercase values; sets: sorted lists; mappings: objects.
 - ticket events: a tagged union, ``{"type": "message", ...}``, ``"status_change"``,
   ``"priority_change"`` or ``"assignment"``.
+- free-form ``attributes`` (tickets, customers) and plugin states: any JSON value; lists are held
+  as tuples and objects as :class:`~cs8.FrozenDict` values, so the models stay immutable.
+- configuration and state objects: :class:`~cs8.sla.BusinessCalendar` (holidays, overrides,
+  closures), :class:`~cs8.sla.SlaPolicy` (its calendar inline; a warning or escalation threshold
+  is a number when it is a fraction of the target and an ISO 8601 duration text when it is a time
+  before due), :class:`~cs8.routing.RuleSet` (the document of :func:`~cs8.routing.dump_rules`),
+  built-in strategies (``{"type": "weighted", ...}``), :class:`~cs8.routing.Router`,
+  :class:`~cs8.routing.RoutingState`, :class:`~cs8.routing.ChannelWeights`,
+  :class:`~cs8.routing.AgentPool` (its agents with their loads now) and
+  :class:`~cs8.routing.RoutingDecision` (without its context and handoff, which are the inputs).
+
+Reading goes through each class's own constructor, so it checks what building checks, and every
+problem is a :class:`~cs8.SerializationError` naming the path. Writing never produces ``NaN`` or
+a bare ``TypeError``: a value JSON cannot hold (a NaN, a datetime inside free-form attributes, a
+strategy plugin, a hand-written rule condition) raises :class:`~cs8.SerializationError`.
 
 The module-level functions use one default converter (like cattrs' global converter, it holds no
 state that changes); :func:`make_converter` builds a fresh one to customise.
@@ -37,6 +52,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
 import cattrs
+from cattrs.gen import make_dict_unstructure_fn, override
 from cattrs.strategies import configure_tagged_union
 from cattrs.v import format_exception
 
@@ -48,6 +64,7 @@ from cs8._models import (
     StatusChange,
     TicketEvent,
 )
+from cs8._serial_config import json_data, json_value, register_config_hooks
 from cs8._ticket import Handoff
 from cs8._time import require_aware
 from cs8.exceptions import Cs8Error, InvalidValueError, SerializationError
@@ -180,12 +197,8 @@ def _is_frozen_dict(t: Any) -> bool:
 def _structure_frozen_dict(value: Any, _: Any) -> FrozenDict[Any, Any]:
     if not isinstance(value, Mapping):
         raise InvalidValueError(f"expected an object (mapping), got {value!r}")
-    for key, item in value.items():
-        if not isinstance(key, str):
-            raise InvalidValueError(f"mapping keys must be strings, got {key!r}")
-        if item is not None and not isinstance(item, str | int | float | bool):
-            raise InvalidValueError(f"value of {key!r} must be a JSON scalar, got {item!r}")
-    return FrozenDict(value)
+    frozen: FrozenDict[Any, Any] = json_value(value, "mapping")
+    return frozen
 
 
 def _is_frozenset(t: Any) -> bool:
@@ -219,9 +232,15 @@ def make_converter(
     conv.register_structure_hook(timedelta, lambda v, _: parse_duration(v))
     conv.register_unstructure_hook(Decimal, str)
     conv.register_structure_hook(Decimal, _structure_decimal)
-    conv.register_unstructure_hook_func(_is_frozen_dict, dict)
+    conv.register_unstructure_hook_func(_is_frozen_dict, json_data)
     conv.register_structure_hook_func(_is_frozen_dict, _structure_frozen_dict)
     conv.register_unstructure_hook_func(_is_frozenset, _unstructure_set)
+    register_config_hooks(conv)
+    for event_type in EVENT_TAGS:  # an event's optional id is written only when it has one
+        conv.register_unstructure_hook(
+            event_type,
+            make_dict_unstructure_fn(event_type, conv, id=override(omit_if_default=True)),
+        )
     configure_tagged_union(
         TicketEvent,
         conv,
@@ -281,7 +300,11 @@ def to_json(obj: object, *, indent: int | None = None) -> str:
         >>> to_json(Customer(id="C1"))[:30]
         '{"id": "C1", "segment": "one_t'
     """
-    return json.dumps(to_data(obj), indent=indent, ensure_ascii=False)
+    data = to_data(obj)
+    try:
+        return json.dumps(data, indent=indent, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise SerializationError(f"cannot write {_name(type(obj))} as JSON: {exc}") from exc
 
 
 def from_json(text: str | bytes, cls: type[T]) -> T:

@@ -436,6 +436,9 @@ def brute_value(ctx: RoutingContext, field: str) -> object:
             "tags": ticket.tags,
             "assignee": ticket.assignee,
             "language": ticket.language,
+            "sentiment": ticket.attributes.get("sentiment"),
+            "intent": ticket.attributes.get("intent"),
+            "urgency": ticket.attributes.get("urgency"),
         }[rest]
     if head == "customer":
         if customer is None:

@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import attrs
 
 from cs8._enums import Channel, CustomerSegment, Priority, TicketStatus
+from cs8._fields import AttributeValue
 from cs8._frozen import FrozenDict
 from cs8._models import Customer, Ticket
 from cs8._time import as_stdlib, require_aware
@@ -374,6 +375,22 @@ FIELDS: FrozenDict[str, FieldSpec] = FrozenDict(
                 doc="The ticket's language; missing when unknown.",
             ),
             FieldSpec(
+                name="ticket.sentiment",
+                kind=FieldKind.NUMBER,
+                doc="The sentiment polarity in [-1, 1] (attributes['sentiment'], written by "
+                "cs8.text.annotate); missing when not scored.",
+            ),
+            FieldSpec(
+                name="ticket.intent",
+                kind=FieldKind.TEXT,
+                doc="The intent a classifier read (attributes['intent']); missing when unknown.",
+            ),
+            FieldSpec(
+                name="ticket.urgency",
+                kind=FieldKind.TEXT,
+                doc="The urgency read from the text (attributes['urgency']); missing when unknown.",
+            ),
+            FieldSpec(
                 name="ticket.attributes.<key>",
                 kind=FieldKind.ANY,
                 doc="A free-form ticket attribute; missing when absent or null.",
@@ -430,9 +447,31 @@ Resolver: TypeAlias = Callable[[RoutingContext], RawValue]
 _KEY = re.compile(r"[A-Za-z0-9_\-:]{1,100}")
 
 
+def _rule_value(value: AttributeValue) -> RawValue:
+    """An attribute as rules read it: a list of texts is a set of tags; another list or an
+    object compares as missing (no rule operator applies to it)."""
+    if isinstance(value, tuple):
+        return frozenset(value) if all(isinstance(v, str) for v in value) else None  # type: ignore[arg-type]
+    if isinstance(value, FrozenDict):
+        return None
+    return value
+
+
 def _ticket_attribute(key: str) -> Resolver:
     def get(ctx: RoutingContext) -> RawValue:
-        return ctx.ticket.attributes.get(key)
+        return _rule_value(ctx.ticket.attributes.get(key))
+
+    return get
+
+
+def _text_signal(key: str, kind: type) -> Resolver:
+    """Read what cs8.text.annotate wrote in ``attributes[key]``; missing unless of ``kind``."""
+
+    def get(ctx: RoutingContext) -> RawValue:
+        value = ctx.ticket.attributes.get(key)
+        if isinstance(value, kind) and isinstance(value, str | int | float):
+            return None if isinstance(value, bool) else value
+        return None
 
     return get
 
@@ -440,7 +479,7 @@ def _ticket_attribute(key: str) -> Resolver:
 def _customer_attribute(key: str) -> Resolver:
     def get(ctx: RoutingContext) -> RawValue:
         customer = ctx.customer
-        return None if customer is None else customer.attributes.get(key)
+        return None if customer is None else _rule_value(customer.attributes.get(key))
 
     return get
 
@@ -482,6 +521,9 @@ _FIXED: dict[str, Resolver] = {
     "ticket.tags": operator.attrgetter("ticket.tags"),
     "ticket.assignee": operator.attrgetter("ticket.assignee"),
     "ticket.language": operator.attrgetter("ticket.language"),
+    "ticket.sentiment": _text_signal("sentiment", float | int),  # type: ignore[arg-type]
+    "ticket.intent": _text_signal("intent", str),
+    "ticket.urgency": _text_signal("urgency", str),
     "customer.segment": _segment,
     "customer.language": _customer_language,
     "time.hour": operator.attrgetter("local_hour"),

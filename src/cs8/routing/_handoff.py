@@ -215,7 +215,7 @@ def _ticket_events(ticket: Ticket) -> list[TimelineEvent]:
             if event.author is ActorKind.AGENT and event.author_id:
                 who = f"agent {event.author_id}"
             note = "" if event.public else " (internal note)"
-            kind, text = "message", f"{who} wrote on ticket {ticket.id}{note}"
+            kind, text = "message", f"{who} wrote on ticket {ticket.id}{note}{_quote(event.text)}"
             channel = event.channel or ch
         elif isinstance(event, StatusChange):
             kind, text = "status", f"ticket {ticket.id} {event.status.value}"
@@ -229,6 +229,14 @@ def _ticket_events(ticket: Ticket) -> list[TimelineEvent]:
             continue
         out.append(TimelineEvent(at=event.at, kind=kind, ref=ticket.id, channel=channel, text=text))
     return out
+
+
+def _quote(text: str | None, limit: int = 300) -> str:
+    """``: "what was written"`` on one line (cut at ``limit`` characters), or nothing."""
+    if not text or not text.strip():
+        return ""
+    line = " ".join(text.split())
+    return f': "{line if len(line) <= limit else line[: limit - 1] + "…"}"'
 
 
 def _seconds(value: timedelta) -> str:
@@ -265,7 +273,7 @@ def _interaction_event(item: Interaction, previous: Interaction | None) -> Timel
         details.append(f"waited {_seconds(item.wait_time)}")
     if item.sentiment is not None:
         details.append(f"sentiment {item.sentiment:g}")
-    text = what + (f" ({', '.join(details)})" if details else "")
+    text = what + (f" ({', '.join(details)})" if details else "") + _quote(item.transcript)
     return TimelineEvent(
         at=item.started_at, kind=kind, ref=item.id, channel=item.channel, text=text
     )

@@ -16,7 +16,7 @@ from __future__ import annotations
 import html
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from typing import Any, TypeAlias, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -572,15 +572,22 @@ def _rules(value: RuleSet | Iterable[RoutingRule] | None) -> RuleSet:
     return RuleSet(rules=tuple(value or ()))
 
 
-def _zone(value: str | tzinfo) -> tzinfo:
-    if isinstance(value, tzinfo):
-        return value
-    try:
-        return ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError, TypeError):
-        raise InvalidValueError(
-            f"Router.timezone must be an IANA time zone or a tzinfo, got {value!r}"
-        ) from None
+def _zone(value: str | tzinfo | None) -> tzinfo:
+    if value is None:
+        return _CALENDAR_ZONE  # resolved from the calendar by Router.__attrs_post_init__
+    if not isinstance(value, tzinfo):
+        try:
+            value = ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError, TypeError):
+            raise InvalidValueError(
+                f"Router.timezone must be an IANA time zone or a tzinfo, got {value!r}"
+            ) from None
+    # "UTC" and ZoneInfo("UTC") are datetime.UTC: one value for one zone (equal routers).
+    return UTC if getattr(value, "key", None) in ("UTC", "Etc/UTC") else value
+
+
+_CALENDAR_ZONE: tzinfo = timezone(timedelta(0), "the calendar's zone")
+"""Router(timezone=None): a placeholder replaced by the calendar's zone (UTC without one)."""
 
 
 def _duration(value: timedelta) -> str:
@@ -669,7 +676,8 @@ class Router:
         matrix: Base priority from ``impact`` and ``urgency`` ticket attributes, when present.
         adjustments: VIP, sentiment, complaint and SLA adjustments applied after the rule.
         ageing: Raises the priority of tickets that waited long (used for the queue order too).
-        timezone: The time zone rules read ``time.hour`` and ``time.weekday`` in.
+        timezone: The time zone rules read ``time.hour`` and ``time.weekday`` in; by default the
+            calendar's zone (its ``timezone``), or UTC without a calendar.
         calendar: Business calendar for escalation steps with ``business_hours`` (without one,
             those steps count calendar time).
         explain: Count, for the trace, how many agents each filter leaves (one pass over the
@@ -691,7 +699,7 @@ class Router:
     matrix: PriorityMatrix | None = None
     adjustments: PriorityAdjustments | None = None
     ageing: Ageing | None = None
-    timezone: tzinfo = attrs.field(default=UTC, converter=_zone)
+    timezone: tzinfo = attrs.field(default=None, converter=_zone)
     calendar: BusinessClock | None = None
     explain: bool = True
     # Derived once per RuleActions value (by identity; the value is kept alive with it).
@@ -724,6 +732,10 @@ class Router:
     )
 
     def __attrs_post_init__(self) -> None:
+        if self.timezone is _CALENDAR_ZONE:
+            name = getattr(self.calendar, "timezone", None)
+            zone = _zone(name) if isinstance(name, str | tzinfo) else UTC
+            object.__setattr__(self, "timezone", zone)
         object.__setattr__(
             self,
             "_memo_plans",
@@ -997,13 +1009,14 @@ class Router:
         actions = prep.actions
         channel = ticket.channel
         need = prep.needs.get(channel) or prep.need(channel)
-        if prep.simple and not self.explain and not self.away_fallback:
+        previous = None if actions.preferred_agents else _previous_agent(ticket)
+        if prep.simple and not self.explain and not self.away_fallback and previous is None:
             # The common case, with the same outcome and trace as the general path below.
             pick, found = pool.choose(need, prep.strategy, AgentStatus.ONLINE)  # type: ignore[arg-type]
             trace = _simple_trace(plan[1], prep, channel, pick, found)
             return _planned_decision(plan, ticket.id, pick, trace, ctx, handoff, state)
         lines = list(plan[1])
-        preferred = actions.preferred_agents
+        preferred = actions.preferred_agents or (() if previous is None else (previous,))
         explain = self.explain
         chosen: str | None = None
         looked = 0
@@ -1017,9 +1030,17 @@ class Router:
                     lines.append(_counts(pool.filter_counts(need, status, preferred), status))
                 if pick is not None:
                     chosen = pick
-                    lines.append(f"preferred agent {pick} is eligible")
+                    lines.append(
+                        f"preferred agent {pick} is eligible"
+                        if previous is None
+                        else f"reopened: previous agent {pick} is eligible"
+                    )
                     break
-                lines.append("no preferred agent is eligible; trying every agent")
+                lines.append(
+                    "no preferred agent is eligible; trying every agent"
+                    if previous is None
+                    else f"reopened: previous agent {previous} is not eligible; trying every agent"
+                )
             pick, looked, state, how = self._pick(ctx, plan, pool, need, status, state, None)
             if explain:
                 lines.append(_counts(pool.filter_counts(need, status), status))
@@ -1056,6 +1077,13 @@ class Router:
         handoff: HandoffContext | None = None,
     ) -> RoutingDecision:
         """Return where ``ticket`` should go at ``now``; the pool is not changed.
+
+        Nothing a caller can observe in the pool changes (loads, statuses, agents); the pool may
+        tidy its internal index while choosing, under its own lock, so ``route`` is safe beside
+        other threads using the same pool. To route and reserve as one step, hold
+        ``pool.lock`` around ``route`` and ``pool.assign`` (or use :class:`cs8.desk.Desk`).
+        With ``explain=True`` (the default) the trace counts the agents each filter leaves, one
+        pass over the agents; ``Router(explain=False)`` decides from the pool's index alone.
 
         Args:
             ticket: The ticket to route (its channel picks the agents' channel filter).
@@ -1215,7 +1243,7 @@ class Router:
             ticket = ticket_list[position]
             handoff = get_handoff(ticket.customer_id) if get_handoff else None
             prep = plan[0]
-            if not (fast and prep.simple):
+            if not (fast and prep.simple) or (ticket.events and _previous_agent(ticket)):
                 if context is None:
                     context = fast_context(ticket, now, customer_list[position], None, timezone)
                 decision = decide(context, plan, pool, current, handoff)
@@ -1254,6 +1282,14 @@ class Router:
             d.__class__ = decision_type
             keep(d)
         return AssignmentResult(decisions=tuple(decisions), loads=pool.loads, state=current)
+
+
+def _previous_agent(ticket: Ticket) -> str | None:
+    """The agent a reopened ticket goes back to (Zendesk's rule): its last assignee, when the
+    ticket moved from solved or closed back to an open status; ``None`` otherwise."""
+    if ticket.events and ticket.reopen_count and ticket.is_open:
+        return ticket.assignee
+    return None
 
 
 def _counts(counts: Sequence[tuple[str, int]], status: AgentStatus) -> str:
