@@ -9,17 +9,17 @@ One file lets any export be reported without code::
     [input.values.status]         # raw value -> cs8 value (readers that take values=)
     Resolved = "solved"
 
-    [calendar]
+    [calendar]                    # a BusinessCalendar's data form (cs8.serialization)
     timezone = "Asia/Ho_Chi_Minh"
     holidays = ["2026-09-02"]
     [calendar.hours]
     mon = [["08:00", "12:00"], ["13:30", "17:30"]]
 
-    [sla]
+    [sla]                         # an SLA policy document (cs8.sla.load_policy), in TOML
     name = "standard"
     [[sla.targets]]
     metric = "first_reply"
-    within = "PT4H"               # seconds, H:MM:SS or ISO 8601
+    within = "PT4H"               # seconds or ISO 8601
     priority = ["high", "urgent"]
 
     [scorecard]
@@ -31,9 +31,8 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from datetime import date
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import attrs
 
@@ -41,7 +40,7 @@ from cs8._frozen import FrozenDict
 from cs8.exceptions import Cs8Error, InvalidValueError
 from cs8.report._scorecard import ScorecardTargets
 from cs8.serialization import parse_duration
-from cs8.sla import BusinessCalendar, SlaPolicy, SlaTarget
+from cs8.sla import BusinessCalendar, SlaPolicy, load_policy
 
 __all__ = ["ReportConfig", "load_config"]
 
@@ -86,50 +85,27 @@ def _fail(source: str, where: str, problem: str) -> Cs8Error:
 
 
 def _calendar(spec: Mapping[str, Any], source: str) -> BusinessCalendar:
-    known = {"timezone", "hours", "holidays", "overrides"}
-    unknown = set(spec) - known
-    if unknown:
-        raise _fail(source, "calendar", f"unknown key(s) {sorted(unknown)}; known: {sorted(known)}")
+    """The ``[calendar]`` table, read by :mod:`cs8.serialization` (the calendar's data form)."""
+    from cs8.serialization import from_data
+
     try:
-        holidays = [
-            d if isinstance(d, date) else date.fromisoformat(str(d))
-            for d in spec.get("holidays", ())
-        ]
-        overrides = {
-            (d if isinstance(d, date) else date.fromisoformat(str(d))): [tuple(s) for s in spans]
-            for d, spans in dict(spec.get("overrides", {})).items()
-        }
-        hours = {
-            day: [tuple(span) for span in spans]
-            for day, spans in dict(spec.get("hours", {})).items()
-        }
-        return BusinessCalendar(
-            timezone=str(spec.get("timezone", "UTC")),
-            hours=cast(Any, hours),
-            holidays=holidays,
-            overrides=cast(Any, overrides),
-        )
-    except (Cs8Error, ValueError, TypeError) as exc:
+        return from_data(dict(spec), BusinessCalendar)
+    except Cs8Error as exc:
         raise _fail(source, "calendar", str(exc)) from exc
 
 
 def _policy(spec: Mapping[str, Any], calendar: BusinessCalendar | None, source: str) -> SlaPolicy:
-    targets = []
-    for k, raw in enumerate(spec.get("targets", ())):
-        where = f"sla.targets {k + 1}"
-        try:
-            target = dict(raw)
-            target["within"] = parse_duration(target.get("within"), f"{where}.within")
-            targets.append(SlaTarget(**target))
-        except (Cs8Error, ValueError, TypeError) as exc:
-            raise _fail(source, where, str(exc)) from exc
-    extra = {k: v for k, v in spec.items() if k not in ("name", "targets")}
+    """The ``[sla]`` table: an SLA policy document (:func:`cs8.sla.load_policy`) in TOML.
+
+    Without a calendar of its own, the policy counts business time on ``[calendar]``.
+    """
     try:
-        return SlaPolicy(
-            name=str(spec.get("name", "custom")), calendar=calendar, targets=targets, **extra
-        )
-    except (Cs8Error, ValueError, TypeError) as exc:
+        policy = load_policy({"name": "custom", **spec})
+    except Cs8Error as exc:
         raise _fail(source, "sla", str(exc)) from exc
+    if policy.calendar is None and calendar is not None:
+        policy = attrs.evolve(policy, calendar=calendar)
+    return policy
 
 
 def _targets(spec: Mapping[str, Any], source: str) -> ScorecardTargets:
