@@ -41,7 +41,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +51,7 @@ from cs8._models import Agent
 from cs8.exceptions import Cs8Error, InvalidValueError, LoadError
 from cs8.report import ServiceData, available_languages
 from cs8.report._config import ReportConfig, load_config
+from cs8.sla import BusinessCalendar
 
 __all__ = ["main"]
 
@@ -217,10 +218,8 @@ def _load_cs8(files: Sequence[Path], config: ReportConfig, args: argparse.Namesp
         if role in by_role:
             raise LoadError(f"two files for {role}: {by_role[role]} and {path}")
         by_role[role] = path
-    calendar: dict[str, Any] = {}
-    if "calendar" in by_role:
-        calendar = _read_calendar(by_role["calendar"])
-    timezone = args.timezone or str(calendar.pop("timezone", "UTC"))
+    calendar = _read_calendar(by_role["calendar"]) if "calendar" in by_role else None
+    timezone = args.timezone or (calendar.timezone if calendar is not None else "UTC")
     if "events" in by_role and "tickets" not in by_role:
         raise LoadError(f"{by_role['events']} holds ticket events, but no tickets file was given")
     roles = frozenset(ROLES)
@@ -254,8 +253,7 @@ def _load_cs8(files: Sequence[Path], config: ReportConfig, args: argparse.Namesp
     data = ServiceData(
         source=", ".join(str(p) for p in files),
         timezone=timezone,
-        hours=calendar.get("hours"),
-        holidays=calendar.get("holidays", ()),
+        business_calendar=calendar,
         rejected=len(loaded.rejected),
     )
     loaded.data = attrs.evolve(data, **found)
@@ -311,23 +309,18 @@ def _load_other(files: Sequence[Path], config: ReportConfig, args: argparse.Name
     return loaded
 
 
-def _read_calendar(path: Path) -> dict[str, Any]:
-    """Read ``{"timezone": ..., "hours": {...}, "holidays": [...]}`` for the report's calendar."""
+def _read_calendar(path: Path) -> BusinessCalendar:
+    """Read a calendar file: a BusinessCalendar's JSON data form (``cs8 sample`` writes one)."""
+    from cs8.serialization import from_data
+
     try:
         spec = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise LoadError(f"{path} is not valid JSON: {exc}") from exc
-    if not isinstance(spec, dict) or not set(spec) <= {"timezone", "hours", "holidays"}:
-        raise LoadError(f"{path} must be an object with timezone, hours and holidays")
     try:
-        holidays = tuple(date.fromisoformat(str(d)) for d in spec.get("holidays", ()))
-    except ValueError as exc:
-        raise LoadError(f"{path}: holidays must be ISO dates (2026-09-02): {exc}") from exc
-    return {
-        "timezone": spec.get("timezone", "UTC"),
-        "hours": spec.get("hours"),
-        "holidays": holidays,
-    }
+        return from_data(spec, BusinessCalendar)
+    except Cs8Error as exc:
+        raise LoadError(f"{path}: {exc}") from exc
 
 
 def _write_rejected(rows: Sequence[Any], path: Path) -> None:
