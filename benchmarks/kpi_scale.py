@@ -6,7 +6,7 @@ computed during the run). The peer is a hand-written pandas implementation of th
 a long event table (one row per event), the shape such data has in a warehouse. Neither timing
 includes building the inputs. Both results are compared and must agree.
 
-A third contender is cs8's dataframe path, ``cs8.kpi.ticket_summary_frame``, on the same data as
+A third contender is cs8's dataframe path, ``cs8.kpi.ticket_summary.frame``, on the same data as
 pandas frames in the cs8.io layout (integer ticket ids, categorical enum columns, aware
 ``datetime64[us, UTC]`` instants): its time, tickets per second, its ratio to the hand-written
 pandas code (target: at most 2) and whether its result equals the object path's exactly.
@@ -33,7 +33,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from cs8 import ActorKind, Message, StatusChange, Ticket, TicketStatus
-from cs8.kpi import ticket_summary, ticket_summary_frame
+from cs8.kpi import ticket_summary
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -282,7 +282,7 @@ def main() -> None:
             for _ in range(args.repeat):
                 gc.collect()
                 start = time.perf_counter()
-                frame_summary = ticket_summary_frame(ctf, cef)
+                frame_summary = ticket_summary.frame(ctf, cef)
                 frame_times.append(time.perf_counter() - start)
             frame_s = min(frame_times)
             same = frame_summary == summary

@@ -20,8 +20,11 @@ from statistics import NormalDist
 from cs8.exceptions import InvalidValueError
 
 __all__ = [
+    "beta_cdf",
+    "beta_quantile",
     "f_cdf",
     "f_quantile",
+    "normal_cdf",
     "normal_quantile",
     "regularized_beta",
     "t_cdf",
@@ -208,3 +211,54 @@ def f_quantile(p: float, df1: float, df2: float) -> float:
     if not 0.0 < p < 1.0:
         raise InvalidValueError(f"f_quantile: p must be in (0, 1), got {p!r}")
     return _invert(lambda v: f_cdf(v, df1, df2), p, 0.0, 10.0)
+
+
+def normal_cdf(x: float) -> float:
+    """Return ``P(Z <= x)`` for the standard normal distribution.
+
+    Example:
+        >>> round(normal_cdf(1.959964), 6)
+        0.975
+    """
+    return _STANDARD_NORMAL.cdf(x)
+
+
+def beta_cdf(x: float, a: float, b: float) -> float:
+    """Return ``P(X <= x)`` for the beta distribution with shapes ``a`` and ``b``.
+
+    Raises:
+        InvalidValueError: If a shape is not positive.
+
+    Example:
+        >>> round(beta_cdf(0.5, 2.0, 3.0), 6)
+        0.6875
+    """
+    _check_df(a, "beta_cdf")
+    _check_df(b, "beta_cdf")
+    if x <= 0.0:
+        return 0.0
+    if x >= 1.0:
+        return 1.0
+    return regularized_beta(x, a, b)
+
+
+def beta_quantile(p: float, a: float, b: float) -> float:
+    """Return the ``p`` quantile of the beta distribution with shapes ``a`` and ``b``.
+
+    Bisection on :func:`beta_cdf` to machine precision (the Clopper-Pearson bounds are beta
+    quantiles: ``beta_quantile(alpha / 2, x, n - x + 1)``).
+
+    Raises:
+        InvalidValueError: If ``p`` is not in [0, 1] or a shape is not positive.
+
+    Example:
+        >>> round(beta_quantile(0.6875, 2.0, 3.0), 6)
+        0.5
+    """
+    if not 0.0 <= p <= 1.0:
+        raise InvalidValueError(f"beta_quantile: p must be in [0, 1], got {p!r}")
+    _check_df(a, "beta_quantile")
+    _check_df(b, "beta_quantile")
+    if p in (0.0, 1.0):
+        return p
+    return _invert(lambda v: beta_cdf(v, a, b), p, 0.0, 1.0)

@@ -8,7 +8,7 @@ import pytest
 
 from cs8 import Customer, Order
 from cs8.exceptions import InvalidValueError
-from cs8.kpi import ChurnRiskModel, churn_risk
+from cs8.kpi.customers import ChurnRiskModel, churn_risk
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 ORDERS = [Order(id=str(k), customer_id="a", at=NOW - timedelta(days=d), amount=10)

@@ -13,21 +13,18 @@ from hypothesis import strategies as st
 
 from cs8 import Customer, Order, SurveyResponse, Ticket
 from cs8.exceptions import InvalidValueError, NaiveDatetimeError
-from cs8.kpi._customers import (
-    ChurnBy,
+from cs8.kpi._customers import ChurnBy
+from cs8.kpi.customers import (
     ChurnRiskModel,
     ComplaintRule,
     average_order_value,
     churn_rate,
     churn_risk,
-    churn_state,
     complaint_rate,
     historical_ltv,
-    order_value_state,
     predictive_ltv,
     purchase_frequency,
     repeat_purchase_rate,
-    repeat_purchase_state,
     retention_rate,
     simple_ltv,
 )
@@ -145,7 +142,7 @@ def test_churn_matches_a_brute_force_oracle(
 ) -> None:
     customers, orders = _build(specs)
     window = timedelta(days=window_days)
-    state = churn_state(
+    state = churn_rate.state(
         customers,
         start=JAN,
         end=FEB,
@@ -180,9 +177,11 @@ def test_churn_state_of_customer_partitions_merges_to_the_whole(
     def state(cs: list[Customer]) -> object:
         ids = {c.id for c in cs}
         mine = [o for o in orders if o.customer_id in ids]
-        return churn_state(cs, start=JAN, end=FEB, orders=mine, by="either", inactivity=w)
+        return churn_rate.state(cs, start=JAN, end=FEB, orders=mine, by="either", inactivity=w)
 
-    whole = churn_state(customers, start=JAN, end=FEB, orders=orders, by="either", inactivity=w)
+    whole = churn_rate.state(
+        customers, start=JAN, end=FEB, orders=orders, by="either", inactivity=w
+    )
     assert state(customers[:cut]) + state(customers[cut:]) == whole  # type: ignore[operator]
 
 
@@ -209,7 +208,7 @@ def _orders_of(specs: list[tuple[str, int]]) -> list[Order]:
 @given(order_specs)
 def test_repeat_purchase_rate_matches_a_counter(specs: list[tuple[str, int]]) -> None:
     counts = Counter(c for c, d in specs if 0 <= d < 31)
-    s = repeat_purchase_state(_orders_of(specs), start=JAN, end=FEB)
+    s = repeat_purchase_rate.state(_orders_of(specs), start=JAN, end=FEB)
     assert (s.successes, s.n) == (sum(1 for v in counts.values() if v >= 2), len(counts))
 
 
@@ -220,8 +219,8 @@ def test_repeat_purchase_state_merges_over_customer_partitions(
     orders = _orders_of(specs)
     left = [o for o in orders if o.customer_id < "c"]
     right = [o for o in orders if o.customer_id >= "c"]
-    whole = repeat_purchase_state(orders)
-    assert repeat_purchase_state(left) + repeat_purchase_state(right) == whole
+    whole = repeat_purchase_rate.state(orders)
+    assert repeat_purchase_rate.state(left) + repeat_purchase_rate.state(right) == whole
 
 
 def test_repeat_purchase_ignores_refunds() -> None:
@@ -270,8 +269,8 @@ def test_average_order_value_of_one_currency_excludes_the_others() -> None:
 )
 def test_order_value_state_merge_equals_the_whole(amounts: list[Decimal], cut: int) -> None:
     orders = [_order(i, "a", JAN, amount=a) for i, a in enumerate(amounts)]
-    whole = order_value_state(orders, currency="VND")
-    halves = order_value_state(orders[:cut], currency="VND") + order_value_state(
+    whole = average_order_value.state(orders, currency="VND")
+    halves = average_order_value.state(orders[:cut], currency="VND") + average_order_value.state(
         orders[cut:], currency="VND"
     )
     assert halves == whole

@@ -11,52 +11,39 @@ import pytest
 from cs8.datasets import sample_shop
 from cs8.kpi import (
     abandonment_rate,
-    abandonment_rate_state,
     agent_work_time,
-    agent_work_time_state,
     average_handle_time,
-    average_handle_time_state,
     average_response_time,
-    average_response_time_state,
     average_speed_of_answer,
-    average_speed_of_answer_state,
     backlog,
-    backlog_state,
     full_resolution_time,
-    full_resolution_time_state,
     next_reply_times,
-    next_reply_times_state,
     proactive_rate,
-    proactive_rate_state,
     requester_wait_time,
-    requester_wait_time_state,
     resolution_time,
-    resolution_time_state,
     status_time,
-    status_time_state,
     volume,
-    volume_state,
 )
 
 SHOP = sample_shop(n_customers=400, weeks=4)
 MIDDLE = SHOP.start + timedelta(weeks=2)
 
 TICKET_KPIS: list[tuple[Callable[..., Any], Callable[..., Any], tuple[Any, ...]]] = [
-    (resolution_time, resolution_time_state, ()),
-    (full_resolution_time, full_resolution_time_state, ()),
-    (next_reply_times, next_reply_times_state, ()),
-    (average_response_time, average_response_time_state, ()),
-    (requester_wait_time, requester_wait_time_state, ()),
-    (agent_work_time, agent_work_time_state, ()),
-    (status_time, status_time_state, (["pending", "on_hold"],)),
-    (volume, volume_state, ()),
-    (backlog, backlog_state, (MIDDLE,)),
+    (resolution_time, resolution_time.state, ()),
+    (full_resolution_time, full_resolution_time.state, ()),
+    (next_reply_times, next_reply_times.state, ()),
+    (average_response_time, average_response_time.state, ()),
+    (requester_wait_time, requester_wait_time.state, ()),
+    (agent_work_time, agent_work_time.state, ()),
+    (status_time, status_time.state, (["pending", "on_hold"],)),
+    (volume, volume.state, ()),
+    (backlog, backlog.state, (MIDDLE,)),
 ]
 CONTACT_KPIS: list[tuple[Callable[..., Any], Callable[..., Any]]] = [
-    (abandonment_rate, abandonment_rate_state),
-    (average_speed_of_answer, average_speed_of_answer_state),
-    (average_handle_time, average_handle_time_state),
-    (proactive_rate, proactive_rate_state),
+    (abandonment_rate, abandonment_rate.state),
+    (average_speed_of_answer, average_speed_of_answer.state),
+    (average_handle_time, average_handle_time.state),
+    (proactive_rate, proactive_rate.state),
 ]
 
 

@@ -15,9 +15,11 @@ from cs8.exceptions import InvalidValueError
 from cs8.kpi import (
     DurationState,
     MeanState,
-    QuantileSketch,
     Rate,
     RateState,
+)
+from cs8.stats import (
+    QuantileSketch,
     normal_quantile,
     t_quantile,
     wilson_interval,

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from cs8 import SurveyResponse
 from cs8.exceptions import Cs8Error, InvalidValueError, SurveyError
-from cs8.kpi._surveys import (
+from cs8.kpi import (
     NpsState,
     ScoreState,
     ces,

@@ -17,13 +17,10 @@ from cs8.kpi import (
     backlog,
     first_contact_resolution,
     first_reply_time,
-    first_reply_time_state,
     full_resolution_time,
     next_reply_times,
     one_touch_rate,
-    one_touch_rate_state,
     reopen_rate,
-    reopen_rate_state,
     requester_wait_time,
     resolution_rate,
     resolution_time,
@@ -341,14 +338,14 @@ def test_summary_equals_separate_kpis(tickets: list[Ticket]) -> None:
 
 @given(ticket_lists, ticket_lists)
 def test_first_reply_state_of_halves_merges_to_whole(a: list[Ticket], b: list[Ticket]) -> None:
-    assert first_reply_time_state(a + b) == first_reply_time_state(a) + first_reply_time_state(b)
+    assert first_reply_time.state(a + b) == first_reply_time.state(a) + first_reply_time.state(b)
 
 
 @given(ticket_lists, ticket_lists)
 def test_rate_states_of_halves_merge_to_whole(a: list[Ticket], b: list[Ticket]) -> None:
-    assert (one_touch_rate_state(a + b), reopen_rate_state(a + b)) == (
-        one_touch_rate_state(a) + one_touch_rate_state(b),
-        reopen_rate_state(a) + reopen_rate_state(b),
+    assert (one_touch_rate.state(a + b), reopen_rate.state(a + b)) == (
+        one_touch_rate.state(a) + one_touch_rate.state(b),
+        reopen_rate.state(a) + reopen_rate.state(b),
     )
 
 
@@ -395,25 +392,6 @@ def test_status_time_with_calendar_halves() -> None:
 
 
 @given(ticket_lists)
-def test_uncached_scan_matches_model_facts(tickets: list[Ticket]) -> None:
-    from cs8.kpi._tickets import _scan
-
-    expected = [
-        (
-            t.first_reply_at,
-            t.public_agent_replies,
-            t.solved_at,
-            t.last_solved_at,
-            t.closed_at,
-            t.reopen_count > 0,
-            t.status,
-        )
-        for t in tickets
-    ]
-    assert expected == [_scan(t) for t in tickets]
-
-
-@given(ticket_lists)
 def test_repeat_contact_rule_matches_brute_force(tickets: list[Ticket]) -> None:
     window = timedelta(days=7)
     done = [t for t in tickets if t.merged_into is None and not t.is_open]
@@ -436,3 +414,25 @@ def test_first_reply_in_business_hours_with_sla_calendar() -> None:
     monday_4pm = datetime(2026, 3, 2, 16, tzinfo=UTC)
     t = ticket(msg(monday_4pm + timedelta(days=6, hours=18)), created=monday_4pm)  # next Mon 10:00
     assert first_reply_time([t], cal).median == 2 * H
+
+
+def test_reply_clock_can_start_at_the_last_handoff() -> None:
+    # Chatwoot's last_non_human_activity: a bot handled the chat, then handed it over at 09:40.
+    from cs8._ticket import Handoff
+
+    t = ticket(
+        Message(at=T0 + 10 * M, author="bot"),
+        Handoff(at=T0 + 40 * M),
+        Message(at=T0 + 50 * M, author="agent"),
+    )
+    frt = first_reply_time([t], reply_clock_start="last_handoff_or_reopen")
+    assert (frt.median, first_reply_time([t]).median) == (10 * M, 50 * M)
+
+
+def test_reply_clock_restarts_at_a_reopen_before_the_first_reply() -> None:
+    t = ticket(
+        status(T0 + H, "solved"),
+        status(T0 + 2 * H, "open"),
+        Message(at=T0 + 3 * H, author="agent"),
+    )
+    assert first_reply_time([t], reply_clock_start="last_handoff_or_reopen").median == H

@@ -10,6 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cs8.exceptions import SurveyError
+from cs8.stats import (
+    paired_t_test,
+)
 from cs8.surveys import (
     NOT_APPLICABLE,
     SERVPERF,
@@ -22,7 +25,6 @@ from cs8.surveys import (
     Item,
     ServqualResponse,
     ZonePosition,
-    paired_t_test,
     servqual_breakdown,
     servqual_scores,
 )

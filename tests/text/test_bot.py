@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from cs8 import Interaction
 from cs8.exceptions import InvalidValueError
-from cs8.kpi import wilson_interval
+from cs8.stats import wilson_interval
 from cs8.text import (
     CHATWOOT_BOT_RESOLUTION,
     ZENDESK_AUTOMATED_RESOLUTION,

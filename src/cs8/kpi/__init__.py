@@ -1,9 +1,17 @@
-"""cs8.kpi: service KPIs with explicit definitions, honest statistics and mergeable states.
+"""cs8.kpi: service KPIs with explicit definitions, exact statistics and mergeable states.
+
+Each KPI is one name: calling it gives the result, ``.state(...)`` the mergeable state (merge
+partitions with ``+``, then ``.result()``), and ``.frame(...)`` the same KPI on dataframes where a
+columnar path exists. :func:`ticket_metrics` gives the per-ticket facts every ticket KPI aggregates.
+Customer KPIs (churn, revenue, lifetime value) are in :mod:`cs8.kpi.customers`; the statistics
+(distributions, intervals, tests, the quantile sketch) in :mod:`cs8.stats`.
 
 Example:
-    >>> from cs8.kpi import RateState
+    >>> from cs8.kpi import RateState, reopen_rate
     >>> RateState.of([True, False]).result().value
     0.5
+    >>> (reopen_rate.state([]) + reopen_rate.state([])).result().n
+    0
     >>> from datetime import timedelta
     >>> from cs8.kpi import required_agents
     >>> required_agents(calls=100, period=timedelta(minutes=30), aht=timedelta(seconds=180),
@@ -11,61 +19,28 @@ Example:
     14
 """
 
-from cs8.kpi._breakdown import breakdown
+from cs8.kpi import customers
+from cs8.kpi._breakdown import breakdown as _breakdown
 from cs8.kpi._contact import (
     ChannelMix,
     Ratio,
     abandonment_rate,
-    abandonment_rate_state,
     average_handle_time,
-    average_handle_time_state,
     average_speed_of_answer,
-    average_speed_of_answer_state,
     channel_handoff_rate,
     channel_mix,
     occupancy,
     proactive_issue_rate,
     proactive_rate,
-    proactive_rate_state,
     service_level,
-    service_level_state,
 )
-from cs8.kpi._customers import (
-    ChurnBy,
-    ChurnRisk,
-    ChurnRiskModel,
-    ComplaintRule,
-    MoneyState,
-    MoneyStats,
-    PredictiveLtv,
-    average_order_value,
-    churn_rate,
-    churn_risk,
-    churn_state,
-    complaint_rate,
-    complaint_state,
-    customer_revenue,
-    historical_ltv,
-    order_value_state,
-    predictive_ltv,
-    purchase_frequency,
-    purchase_frequency_state,
-    repeat_purchase_rate,
-    repeat_purchase_state,
-    retention_rate,
-    simple_ltv,
-)
-from cs8.kpi._frames import (
-    breakdown_frame,
-    first_contact_resolution_frame,
-    first_reply_time_frame,
-    full_resolution_time_frame,
-    one_touch_rate_frame,
-    reopen_rate_frame,
-    resolution_time_frame,
-    ticket_summary_frame,
-)
-from cs8.kpi._sketch import QuantileSketch
+from cs8.kpi._definitions import PRESETS, BusinessClock, TicketDefinition
+from cs8.kpi._durations import DurationState, DurationStats
+from cs8.kpi._frames import breakdown_frame as _breakdown_frame
+from cs8.kpi._frames import ticket_summary_frame as _ticket_summary_frame
+from cs8.kpi._kpi import Kpi, WithFrame
+from cs8.kpi._metrics import TicketMetrics, TicketRow, ticket_metrics
+from cs8.kpi._scores import ScoreState, ces, ces_index, csat, csat_mean
 from cs8.kpi._staffing import (
     ErlangA,
     Staffing,
@@ -75,181 +50,190 @@ from cs8.kpi._staffing import (
     erlang_c_probability,
     required_agents,
 )
-from cs8.kpi._stats import (
-    Count,
-    CountState,
-    DurationState,
-    DurationStats,
-    Mean,
-    MeanState,
-    Rate,
-    RateState,
-    normal_quantile,
-    t_quantile,
-    wilson_interval,
-)
-from cs8.kpi._surveys import (
-    NpsComparison,
-    NpsResult,
-    NpsState,
-    Score,
-    ScoreState,
-    ces,
-    ces_index,
-    compare_nps,
-    csat,
-    csat_mean,
-    nps,
-)
+from cs8.kpi._stats import Count, CountState, Mean, MeanState, Rate, RateState
+from cs8.kpi._summary import TicketSummary
+from cs8.kpi._summary import ticket_summary as _ticket_summary
+from cs8.kpi._surveys import NpsComparison, NpsResult, NpsState, compare_nps, nps
 from cs8.kpi._tables import KpiResult, KpiTable
-from cs8.kpi._tickets import (
-    PRESETS,
-    BusinessClock,
-    TicketDefinition,
-    TicketSummary,
-    agent_work_time,
-    agent_work_time_state,
-    average_response_time,
-    average_response_time_state,
+from cs8.kpi._ticket_rates import (
     backlog,
-    backlog_state,
     first_contact_resolution,
-    first_contact_resolution_state,
-    first_reply_time,
-    first_reply_time_state,
-    full_resolution_time,
-    full_resolution_time_state,
-    next_reply_times,
-    next_reply_times_state,
     one_touch_rate,
-    one_touch_rate_state,
     reopen_rate,
-    reopen_rate_state,
-    requester_wait_time,
-    requester_wait_time_state,
     resolution_rate,
-    resolution_rate_state,
-    resolution_time,
-    resolution_time_state,
-    status_time,
-    status_time_state,
-    ticket_summary,
+    touch_rate,
     volume,
-    volume_state,
 )
+from cs8.kpi._ticket_times import (
+    agent_work_time,
+    average_response_time,
+    first_reply_time,
+    full_resolution_time,
+    next_reply_times,
+    requester_wait_time,
+    resolution_time,
+    status_time,
+)
+
+breakdown = WithFrame(_breakdown, _breakdown_frame)
+ticket_summary = WithFrame(_ticket_summary, _ticket_summary_frame)
 
 __all__ = [
     "PRESETS",
     "BusinessClock",
     "ChannelMix",
-    "ChurnBy",
-    "ChurnRisk",
-    "ChurnRiskModel",
-    "ComplaintRule",
     "Count",
     "CountState",
     "DurationState",
     "DurationStats",
     "ErlangA",
+    "Kpi",
     "KpiResult",
     "KpiTable",
     "Mean",
     "MeanState",
-    "MoneyState",
-    "MoneyStats",
     "NpsComparison",
     "NpsResult",
     "NpsState",
-    "PredictiveLtv",
-    "QuantileSketch",
     "Rate",
     "RateState",
     "Ratio",
-    "Score",
     "ScoreState",
     "Staffing",
     "TicketDefinition",
+    "TicketMetrics",
+    "TicketRow",
     "TicketSummary",
+    "WithFrame",
     "abandonment_rate",
-    "abandonment_rate_state",
     "agent_work_time",
-    "agent_work_time_state",
     "average_handle_time",
-    "average_handle_time_state",
-    "average_order_value",
     "average_response_time",
-    "average_response_time_state",
     "average_speed_of_answer",
-    "average_speed_of_answer_state",
     "backlog",
-    "backlog_state",
     "breakdown",
-    "breakdown_frame",
     "ces",
     "ces_index",
     "channel_handoff_rate",
     "channel_mix",
-    "churn_rate",
-    "churn_risk",
-    "churn_state",
     "compare_nps",
-    "complaint_rate",
-    "complaint_state",
     "csat",
     "csat_mean",
-    "customer_revenue",
+    "customers",
     "erlang_a",
     "erlang_b",
     "erlang_c",
     "erlang_c_probability",
     "first_contact_resolution",
-    "first_contact_resolution_frame",
-    "first_contact_resolution_state",
     "first_reply_time",
-    "first_reply_time_frame",
-    "first_reply_time_state",
     "full_resolution_time",
-    "full_resolution_time_frame",
-    "full_resolution_time_state",
-    "historical_ltv",
     "next_reply_times",
-    "next_reply_times_state",
-    "normal_quantile",
     "nps",
     "occupancy",
     "one_touch_rate",
-    "one_touch_rate_frame",
-    "one_touch_rate_state",
-    "order_value_state",
-    "predictive_ltv",
     "proactive_issue_rate",
     "proactive_rate",
-    "proactive_rate_state",
-    "purchase_frequency",
-    "purchase_frequency_state",
     "reopen_rate",
-    "reopen_rate_frame",
-    "reopen_rate_state",
-    "repeat_purchase_rate",
-    "repeat_purchase_state",
     "requester_wait_time",
-    "requester_wait_time_state",
     "required_agents",
     "resolution_rate",
-    "resolution_rate_state",
     "resolution_time",
-    "resolution_time_frame",
-    "resolution_time_state",
-    "retention_rate",
     "service_level",
-    "service_level_state",
-    "simple_ltv",
     "status_time",
-    "status_time_state",
-    "t_quantile",
+    "ticket_metrics",
     "ticket_summary",
-    "ticket_summary_frame",
+    "touch_rate",
     "volume",
-    "volume_state",
-    "wilson_interval",
 ]
+
+# Names of the previous release, kept for one release with a DeprecationWarning:
+# old name -> (where the object is now, the expression to use instead).
+_STATE_TWINS = {
+    "abandonment_rate_state": "abandonment_rate",
+    "agent_work_time_state": "agent_work_time",
+    "average_handle_time_state": "average_handle_time",
+    "average_response_time_state": "average_response_time",
+    "average_speed_of_answer_state": "average_speed_of_answer",
+    "backlog_state": "backlog",
+    "first_contact_resolution_state": "first_contact_resolution",
+    "first_reply_time_state": "first_reply_time",
+    "full_resolution_time_state": "full_resolution_time",
+    "next_reply_times_state": "next_reply_times",
+    "one_touch_rate_state": "one_touch_rate",
+    "proactive_rate_state": "proactive_rate",
+    "reopen_rate_state": "reopen_rate",
+    "requester_wait_time_state": "requester_wait_time",
+    "resolution_rate_state": "resolution_rate",
+    "resolution_time_state": "resolution_time",
+    "service_level_state": "service_level",
+    "status_time_state": "status_time",
+    "volume_state": "volume",
+}
+_CUSTOMER_TWINS = {
+    "churn_state": "churn_rate",
+    "complaint_state": "complaint_rate",
+    "order_value_state": "average_order_value",
+    "purchase_frequency_state": "purchase_frequency",
+    "repeat_purchase_state": "repeat_purchase_rate",
+}
+_FRAMES = {
+    "breakdown_frame": "breakdown",
+    "first_contact_resolution_frame": "first_contact_resolution",
+    "first_reply_time_frame": "first_reply_time",
+    "full_resolution_time_frame": "full_resolution_time",
+    "one_touch_rate_frame": "one_touch_rate",
+    "reopen_rate_frame": "reopen_rate",
+    "resolution_time_frame": "resolution_time",
+    "ticket_summary_frame": "ticket_summary",
+}
+_STATS = {
+    "QuantileSketch": "QuantileSketch",
+    "normal_quantile": "normal_quantile",
+    "t_quantile": "t_quantile",
+    "wilson_interval": "wilson_interval",
+}
+
+
+def __getattr__(name: str) -> object:
+    from cs8.kpi._kpi import deprecated_alias
+
+    here = globals()
+    if name in _STATE_TWINS:
+        kpi_name = _STATE_TWINS[name]
+        return deprecated_alias(
+            "cs8.kpi", name, here[kpi_name].state, f"cs8.kpi.{kpi_name}.state(...)"
+        )
+    if name in _CUSTOMER_TWINS:
+        kpi_name = _CUSTOMER_TWINS[name]
+        return deprecated_alias(
+            "cs8.kpi",
+            name,
+            getattr(customers, kpi_name).state,
+            f"cs8.kpi.customers.{kpi_name}.state(...)",
+        )
+    if name in customers.__all__:
+        return deprecated_alias(
+            "cs8.kpi", name, getattr(customers, name), f"cs8.kpi.customers.{name}"
+        )
+    if name in _FRAMES:
+        kpi_name = _FRAMES[name]
+        return deprecated_alias(
+            "cs8.kpi", name, here[kpi_name].frame, f"cs8.kpi.{kpi_name}.frame(...)"
+        )
+    if name in _STATS:
+        import cs8.stats
+
+        return deprecated_alias(
+            "cs8.kpi", name, getattr(cs8.stats, _STATS[name]), f"cs8.stats.{_STATS[name]}"
+        )
+    if name == "Score":
+        from cs8.kpi._surveys import Score
+
+        return deprecated_alias("cs8.kpi", name, Score, "int | float | SurveyResponse | None")
+    if name == "ChurnBy":
+        from cs8.kpi._customers import ChurnBy
+
+        return deprecated_alias(
+            "cs8.kpi", name, ChurnBy, "the literal 'explicit', 'inactivity' or 'either'"
+        )
+    raise AttributeError(f"module 'cs8.kpi' has no attribute {name!r}")

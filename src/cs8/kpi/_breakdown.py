@@ -137,7 +137,7 @@ def breakdown(
     Returns:
         One row per group, sorted by key (``None`` last); no ``by`` gives one row for everything.
 
-    Dataframes go to :func:`cs8.kpi.breakdown_frame`, which takes a tickets and an events frame
+    Dataframes go to ``cs8.kpi.breakdown.frame``, which takes a tickets and an events frame
     and returns a frame of the same library.
 
     Raises:
@@ -158,7 +158,7 @@ def breakdown(
     """
     if type(records).__module__.split(".")[0] in _FRAME_LIBRARIES:
         raise InvalidValueError(
-            "breakdown: records is a dataframe; use cs8.kpi.breakdown_frame(kpi, tickets, events, "
+            "breakdown: records is a dataframe; use cs8.kpi.breakdown.frame(kpi, tickets, events, "
             "by=...) for ticket KPIs on dataframes, or pass records (e.g. from cs8.io)"
         )
     try:

@@ -34,25 +34,22 @@ from cs8._enums import ActorKind, Channel, Direction
 from cs8._frozen import FrozenDict
 from cs8._models import Interaction
 from cs8.exceptions import InvalidValueError
-from cs8.kpi._stats import DurationState, DurationStats, Rate, RateState
+from cs8.kpi._durations import DurationState
+from cs8.kpi._kpi import kpi
+from cs8.kpi._stats import Rate, RateState
 
 __all__ = [
     "ChannelMix",
     "Ratio",
     "abandonment_rate",
-    "abandonment_rate_state",
     "average_handle_time",
-    "average_handle_time_state",
     "average_speed_of_answer",
-    "average_speed_of_answer_state",
     "channel_handoff_rate",
     "channel_mix",
     "occupancy",
     "proactive_issue_rate",
     "proactive_rate",
-    "proactive_rate_state",
     "service_level",
-    "service_level_state",
 ]
 
 AbandonPolicy: TypeAlias = Literal["ignore", "negative", "positive", "exclude_early"]
@@ -99,7 +96,8 @@ class _Sorter:
         return (False, wait)
 
 
-def service_level_state(
+@kpi(RateState.result)
+def service_level(
     interactions: Iterable[Interaction],
     threshold: timedelta = timedelta(seconds=20),
     abandon_policy: AbandonPolicy = "negative",
@@ -107,11 +105,35 @@ def service_level_state(
     short_abandon: timedelta = timedelta(0),
     include_bots: bool = False,
 ) -> RateState:
-    """Return the mergeable state of :func:`service_level`.
+    """Return the share of contacts answered within ``threshold``, under an abandon policy.
+
+    With ``A`` answered, ``A_T`` answered within T, ``B`` abandoned and ``B_T`` abandoned within T:
+
+    - ``"ignore"``: ``A_T / A``
+    - ``"negative"``: ``A_T / (A + B)`` (the default)
+    - ``"positive"``: ``(A_T + B_T) / (A + B)``
+    - ``"exclude_early"``: ``A_T / (A + B - B_T)``
+
+    Args:
+        interactions: The contacts.
+        threshold: The answer-time target T; a wait equal to T is within it.
+        abandon_policy: How abandoned contacts count.
+        short_abandon: Abandons with a wait below this are dropped from every count.
+        include_bots: Count bot-handled sessions too.
 
     Example:
-        >>> service_level_state([]).n
-        0
+        >>> from datetime import datetime, timedelta, timezone
+        >>> from cs8 import Interaction
+        >>> t0 = datetime(2026, 1, 5, 9, tzinfo=timezone.utc)
+        >>> s = timedelta(seconds=1)
+        >>> calls = [Interaction(id="1", customer_id="C", channel="phone", started_at=t0,
+        ...                      answered_at=t0 + 5 * s),
+        ...          Interaction(id="2", customer_id="C", channel="phone", started_at=t0,
+        ...                      ended_at=t0 + 3 * s)]
+        >>> service_level(calls, abandon_policy="positive").value
+        1.0
+        >>> service_level(calls, short_abandon=timedelta(seconds=5)).value
+        1.0
     """
     if abandon_policy not in _POLICIES:
         raise InvalidValueError(
@@ -148,66 +170,23 @@ def service_level_state(
     return RateState(successes=hits, n=n, excluded=dict(sorter.excluded))
 
 
-def service_level(
-    interactions: Iterable[Interaction],
-    threshold: timedelta = timedelta(seconds=20),
-    abandon_policy: AbandonPolicy = "negative",
-    *,
-    short_abandon: timedelta = timedelta(0),
-    include_bots: bool = False,
-) -> Rate:
-    """Return the share of contacts answered within ``threshold``, under an abandon policy.
-
-    With ``A`` answered, ``A_T`` answered within T, ``B`` abandoned and ``B_T`` abandoned within T:
-
-    - ``"ignore"``: ``A_T / A``
-    - ``"negative"``: ``A_T / (A + B)`` (the default)
-    - ``"positive"``: ``(A_T + B_T) / (A + B)``
-    - ``"exclude_early"``: ``A_T / (A + B - B_T)``
-
-    Args:
-        interactions: The contacts.
-        threshold: The answer-time target T; a wait equal to T is within it.
-        abandon_policy: How abandoned contacts count.
-        short_abandon: Abandons with a wait below this are dropped from every count.
-        include_bots: Count bot-handled sessions too.
-
-    Example:
-        >>> from datetime import datetime, timedelta, timezone
-        >>> from cs8 import Interaction
-        >>> t0 = datetime(2026, 1, 5, 9, tzinfo=timezone.utc)
-        >>> s = timedelta(seconds=1)
-        >>> calls = [Interaction(id="1", customer_id="C", channel="phone", started_at=t0,
-        ...                      answered_at=t0 + 5 * s),
-        ...          Interaction(id="2", customer_id="C", channel="phone", started_at=t0,
-        ...                      ended_at=t0 + 3 * s)]
-        >>> service_level(calls, abandon_policy="positive").value
-        1.0
-        >>> service_level(calls, short_abandon=timedelta(seconds=5)).value
-        1.0
-    """
-    return service_level_state(
-        interactions,
-        threshold,
-        abandon_policy,
-        short_abandon=short_abandon,
-        include_bots=include_bots,
-    ).result()
-
-
-def abandonment_rate_state(
+@kpi(RateState.result)
+def abandonment_rate(
     interactions: Iterable[Interaction],
     short_abandon: timedelta = timedelta(0),
     *,
     include_bots: bool = False,
 ) -> RateState:
-    """Return the mergeable state of :func:`abandonment_rate`; ``.result()`` is its value.
-
-    Takes the same arguments. States of parts merge (``+``) into the state of the whole.
+    """Return abandoned / (answered + abandoned), dropping abandons quicker than ``short_abandon``.
 
     Example:
-        >>> abandonment_rate_state([]).result() == abandonment_rate([])
-        True
+        >>> from datetime import datetime, timedelta, timezone
+        >>> from cs8 import Interaction
+        >>> t0 = datetime(2026, 1, 5, 9, tzinfo=timezone.utc)
+        >>> gone = Interaction(id="1", customer_id="C", channel="phone", started_at=t0,
+        ...                    ended_at=t0 + timedelta(seconds=30))
+        >>> abandonment_rate([gone]).value
+        1.0
     """
     sorter = _Sorter(short_abandon, include_bots)
     hits = n = 0
@@ -221,36 +200,22 @@ def abandonment_rate_state(
     return RateState(successes=hits, n=n, excluded=dict(sorter.excluded))
 
 
-def abandonment_rate(
-    interactions: Iterable[Interaction],
-    short_abandon: timedelta = timedelta(0),
-    *,
-    include_bots: bool = False,
-) -> Rate:
-    """Return abandoned / (answered + abandoned), dropping abandons quicker than ``short_abandon``.
+@kpi(DurationState.result)
+def average_speed_of_answer(
+    interactions: Iterable[Interaction], *, include_bots: bool = False
+) -> DurationState:
+    """Return the waits of answered contacts (``.mean`` is the ASA).
+
+    Abandoned contacts are excluded as ``abandoned``.
 
     Example:
         >>> from datetime import datetime, timedelta, timezone
         >>> from cs8 import Interaction
         >>> t0 = datetime(2026, 1, 5, 9, tzinfo=timezone.utc)
-        >>> gone = Interaction(id="1", customer_id="C", channel="phone", started_at=t0,
-        ...                    ended_at=t0 + timedelta(seconds=30))
-        >>> abandonment_rate([gone]).value
-        1.0
-    """
-    return abandonment_rate_state(interactions, short_abandon, include_bots=include_bots).result()
-
-
-def average_speed_of_answer_state(
-    interactions: Iterable[Interaction], *, include_bots: bool = False
-) -> DurationState:
-    """Return the mergeable state of :func:`average_speed_of_answer`; ``.result()`` is its value.
-
-    Takes the same arguments. States of parts merge (``+``) into the state of the whole.
-
-    Example:
-        >>> average_speed_of_answer_state([]).result() == average_speed_of_answer([])
-        True
+        >>> call = Interaction(id="1", customer_id="C", channel="phone", started_at=t0,
+        ...                    answered_at=t0 + timedelta(seconds=12))
+        >>> average_speed_of_answer([call]).mean
+        datetime.timedelta(seconds=12)
     """
     sorter = _Sorter(timedelta(0), include_bots)
     out: list[int] = []
@@ -266,53 +231,10 @@ def average_speed_of_answer_state(
     return attrs.evolve(state, excluded=FrozenDict(dict(sorter.excluded)))
 
 
-def average_speed_of_answer(
-    interactions: Iterable[Interaction], *, include_bots: bool = False
-) -> DurationStats:
-    """Return the waits of answered contacts (``.mean`` is the ASA).
-
-    Abandoned contacts are excluded as ``abandoned``.
-
-    Example:
-        >>> from datetime import datetime, timedelta, timezone
-        >>> from cs8 import Interaction
-        >>> t0 = datetime(2026, 1, 5, 9, tzinfo=timezone.utc)
-        >>> call = Interaction(id="1", customer_id="C", channel="phone", started_at=t0,
-        ...                    answered_at=t0 + timedelta(seconds=12))
-        >>> average_speed_of_answer([call]).mean
-        datetime.timedelta(seconds=12)
-    """
-    return average_speed_of_answer_state(interactions, include_bots=include_bots).result()
-
-
-def average_handle_time_state(
-    interactions: Iterable[Interaction], *, include_bots: bool = False
-) -> DurationState:
-    """Return the mergeable state of :func:`average_handle_time`; ``.result()`` is its value.
-
-    Takes the same arguments. States of parts merge (``+``) into the state of the whole.
-
-    Example:
-        >>> average_handle_time_state([]).result() == average_handle_time([])
-        True
-    """
-    excluded: Counter[str] = Counter()
-    out: list[int] = []
-    for c in interactions:
-        if not include_bots and c.handled_by is ActorKind.BOT:
-            excluded["bot"] += 1
-            continue
-        if c.answered_at is None:
-            excluded["unanswered"] += 1
-            continue
-        out.append(_us(c.talk_time) + _us(c.hold_time) + _us(c.wrap_time))
-    state = DurationState.of_microseconds(out)
-    return attrs.evolve(state, excluded=FrozenDict(dict(excluded)))
-
-
+@kpi(DurationState.result)
 def average_handle_time(
     interactions: Iterable[Interaction], *, include_bots: bool = False
-) -> DurationStats:
+) -> DurationState:
     """Return talk + hold + wrap time of answered contacts (``.mean`` is the AHT).
 
     Outbound contacts count here (they are handled too); unanswered ones are excluded as
@@ -328,7 +250,18 @@ def average_handle_time(
         >>> average_handle_time([call]).mean
         datetime.timedelta(seconds=360)
     """
-    return average_handle_time_state(interactions, include_bots=include_bots).result()
+    excluded: Counter[str] = Counter()
+    out: list[int] = []
+    for c in interactions:
+        if not include_bots and c.handled_by is ActorKind.BOT:
+            excluded["bot"] += 1
+            continue
+        if c.answered_at is None:
+            excluded["unanswered"] += 1
+            continue
+        out.append(_us(c.talk_time) + _us(c.hold_time) + _us(c.wrap_time))
+    state = DurationState.of_microseconds(out)
+    return attrs.evolve(state, excluded=FrozenDict(dict(excluded)))
 
 
 @attrs.frozen(kw_only=True)
@@ -511,25 +444,8 @@ def channel_handoff_rate(interactions: Iterable[Interaction]) -> Rate:
     return RateState(successes=hits, n=n, excluded=excluded).result()
 
 
-def proactive_rate_state(interactions: Iterable[Interaction]) -> RateState:
-    """Return the mergeable state of :func:`proactive_rate`; ``.result()`` is its value.
-
-    Takes the same arguments. States of parts merge (``+``) into the state of the whole.
-
-    Example:
-        >>> proactive_rate_state([]).result() == proactive_rate([])
-        True
-    """
-    hits = n = 0
-    outbound = Direction.OUTBOUND
-    for c in interactions:
-        n += 1
-        if c.proactive and c.direction is outbound:
-            hits += 1
-    return RateState(successes=hits, n=n)
-
-
-def proactive_rate(interactions: Iterable[Interaction]) -> Rate:
+@kpi(RateState.result)
+def proactive_rate(interactions: Iterable[Interaction]) -> RateState:
     """Return proactive outbound contacts over all contacts.
 
     Example:
@@ -542,7 +458,13 @@ def proactive_rate(interactions: Iterable[Interaction]) -> Rate:
         >>> proactive_rate([out, inbound]).value
         0.5
     """
-    return proactive_rate_state(interactions).result()
+    hits = n = 0
+    outbound = Direction.OUTBOUND
+    for c in interactions:
+        n += 1
+        if c.proactive and c.direction is outbound:
+            hits += 1
+    return RateState(successes=hits, n=n)
 
 
 def proactive_issue_rate(interactions: Iterable[Interaction]) -> Rate:

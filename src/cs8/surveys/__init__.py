@@ -44,25 +44,15 @@ from cs8.surveys._reliability import (
     reliability,
 )
 from cs8.surveys._responses import NOT_APPLICABLE, Missing, ServqualResponse
-from cs8.surveys._servqual import (
+from cs8.surveys._servqual import servqual_scores
+from cs8.surveys._servqual_breakdown import ServqualBreakdown, servqual_breakdown
+from cs8.surveys._servqual_results import (
     BatteryScores,
     Gap1Report,
     RespondentScore,
-    ServqualBreakdown,
     ServqualReport,
     ZonePosition,
     ZoneReport,
-    servqual_breakdown,
-    servqual_scores,
-)
-from cs8.surveys._stats import (
-    PairedTest,
-    WilcoxonTest,
-    bootstrap_ci,
-    paired_t_test,
-    t_cdf,
-    t_ppf,
-    wilcoxon_signed_rank,
 )
 
 __all__ = [
@@ -85,7 +75,6 @@ __all__ = [
     "IpaResult",
     "Item",
     "Missing",
-    "PairedTest",
     "Quadrant",
     "Question",
     "ReliabilityReport",
@@ -95,22 +84,37 @@ __all__ = [
     "ServqualReport",
     "ServqualResponse",
     "SurveyTally",
-    "WilcoxonTest",
     "ZonePosition",
     "ZoneReport",
-    "bootstrap_ci",
     "cronbach_alpha",
     "derived_importance",
     "dimension_reliability",
     "importance_performance",
-    "paired_t_test",
     "reliability",
     "servqual_breakdown",
     "servqual_ipa",
     "servqual_scores",
     "survey_due",
     "survey_due_at",
-    "t_cdf",
-    "t_ppf",
-    "wilcoxon_signed_rank",
 ]
+
+# Statistics moved to cs8.stats (one home); the old names warn for one release.
+_MOVED = {
+    "PairedTest": "PairedTest",
+    "WilcoxonTest": "WilcoxonTest",
+    "bootstrap_ci": "bootstrap_ci",
+    "paired_t_test": "paired_t_test",
+    "t_cdf": "t_cdf",
+    "t_ppf": "t_quantile",
+    "wilcoxon_signed_rank": "wilcoxon_signed_rank",
+}
+
+
+def __getattr__(name: str) -> object:
+    if name in _MOVED:
+        import cs8.stats
+        from cs8.kpi._kpi import deprecated_alias
+
+        new = _MOVED[name]
+        return deprecated_alias("cs8.surveys", name, getattr(cs8.stats, new), f"cs8.stats.{new}")
+    raise AttributeError(f"module 'cs8.surveys' has no attribute {name!r}")

@@ -29,12 +29,12 @@ import attrs
 
 from cs8._enums import _LowerEnum
 from cs8.exceptions import SurveyError
+from cs8.stats._tests import pearson
 from cs8.surveys._display import Row, Tabular
 from cs8.surveys._instrument import Dimension, DimensionKey, DimensionWeights
 from cs8.surveys._reliability import Cell
 from cs8.surveys._responses import Missing
-from cs8.surveys._servqual import ServqualReport
-from cs8.surveys._stats import pearson
+from cs8.surveys._servqual_results import ServqualReport
 
 __all__ = [
     "IpaPoint",

@@ -26,12 +26,13 @@ from typing import Literal
 
 import attrs
 
+from cs8._distributions import f_quantile
 from cs8._frozen import FrozenDict
 from cs8.exceptions import SurveyError
+from cs8.stats._tests import pearson
 from cs8.surveys._display import Row, Tabular
 from cs8.surveys._instrument import DimensionKey
 from cs8.surveys._responses import Missing, ServqualResponse
-from cs8.surveys._stats import f_ppf, pearson
 
 __all__ = ["ReliabilityReport", "cronbach_alpha", "dimension_reliability", "reliability"]
 
@@ -255,8 +256,8 @@ def reliability(
     if math.isnan(alpha):
         low = high = math.nan
     else:
-        low = 1.0 - (1.0 - alpha) * f_ppf(1.0 - a / 2.0, df1, df2)
-        high = 1.0 - (1.0 - alpha) * f_ppf(a / 2.0, df1, df2)
+        low = 1.0 - (1.0 - alpha) * f_quantile(1.0 - a / 2.0, df1, df2)
+        high = 1.0 - (1.0 - alpha) * f_quantile(a / 2.0, df1, df2)
     deleted = tuple(
         _alpha_from_cov(c, [i for i in range(k) if i != j]) if k > 2 else math.nan for j in range(k)
     )

@@ -1,14 +1,13 @@
-"""Small exact statistics without scipy: paired tests, Wilcoxon, bootstrap, correlation.
+"""Paired tests, Wilcoxon's signed-rank test, the percentile bootstrap and Pearson's correlation.
 
-The t and F distributions come from :mod:`cs8._distributions` (shared with :mod:`cs8.kpi`): the
-regularized incomplete beta function, with quantiles inverted to machine precision. The normal
-distribution is :class:`statistics.NormalDist` from the standard library.
+Exact small statistics without scipy; the t distribution comes from :mod:`cs8._distributions`
+(the regularized incomplete beta function, quantiles inverted to machine precision) and the normal
+distribution from :class:`statistics.NormalDist`.
 
 Example:
-    >>> round(t_cdf(2.262157, 9), 4)
-    0.975
-    >>> round(t_ppf(0.975, 9), 6)
-    2.262157
+    >>> r = paired_t_test([3, 4, 5, 6], [1, 3, 3, 5])
+    >>> r.n, r.df
+    (4, 3)
 """
 
 from __future__ import annotations
@@ -22,39 +21,22 @@ from typing import Literal
 
 import attrs
 
-from cs8._distributions import f_quantile, regularized_beta, t_cdf, t_quantile
+from cs8._distributions import t_cdf, t_quantile
 from cs8.exceptions import SurveyError
+from cs8.stats._sketch import type7_quantile
 
 __all__ = [
     "PairedTest",
     "WilcoxonTest",
     "bootstrap_ci",
-    "f_ppf",
     "paired_t_test",
-    "t_cdf",
-    "t_ppf",
+    "pearson",
+    "t_test_of_differences",
     "wilcoxon_signed_rank",
 ]
 
 _STANDARD_NORMAL = NormalDist()
 _INT_ONLY = frozenset({int})
-
-
-def betainc(a: float, b: float, x: float) -> float:
-    """Return the regularized incomplete beta function ``I_x(a, b)`` (scipy's argument order).
-
-    Example:
-        >>> round(betainc(2.0, 3.0, 0.5), 6)
-        0.6875
-    """
-    return regularized_beta(x, a, b)
-
-
-t_ppf = t_quantile
-"""The ``p`` quantile of Student's t distribution (:func:`cs8.kpi.t_quantile`, scipy's name)."""
-
-f_ppf = f_quantile
-"""The ``p`` quantile of the F distribution (scipy's name)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -151,7 +133,7 @@ def t_test_of_differences(
         )  # fmt: skip
     t = mean / se
     p = 2.0 * t_cdf(-abs(t), df)
-    q = t_ppf(0.5 + confidence / 2.0, df)
+    q = t_quantile(0.5 + confidence / 2.0, df)
     return PairedTest(
         mean=mean,
         sd=sd,
@@ -321,14 +303,10 @@ def bootstrap_ci(
     n = len(values)
     pool = list(values)
     draws = sorted(stat(rng.choices(pool, k=n)) for _ in range(n_resamples))
-    return _quantile(draws, (1 - confidence) / 2), _quantile(draws, (1 + confidence) / 2)
-
-
-def _quantile(ordered: Sequence[float], q: float) -> float:
-    h = (len(ordered) - 1) * q
-    lo = math.floor(h)
-    hi = min(lo + 1, len(ordered) - 1)
-    return ordered[lo] + (h - lo) * (ordered[hi] - ordered[lo])
+    return (
+        type7_quantile(draws, (1 - confidence) / 2),
+        type7_quantile(draws, (1 + confidence) / 2),
+    )
 
 
 def pearson(x: Sequence[float], y: Sequence[float]) -> float:

@@ -24,14 +24,14 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import attrs
 
 from cs8._frozen import FrozenDict
 from cs8.exceptions import InvalidValueError
 
-__all__ = ["RELATIVE_ACCURACY", "QuantileSketch"]
+__all__ = ["RELATIVE_ACCURACY", "QuantileSketch", "type7_quantile"]
 
 RELATIVE_ACCURACY = 0.01
 """The documented bound on the relative error of a sketch quantile (1 %)."""
@@ -40,6 +40,33 @@ _ALPHA = 0.0099
 _GAMMA = (1 + _ALPHA) / (1 - _ALPHA)
 _LOG_GAMMA = math.log(_GAMMA)
 _MID = 2.0 / (_GAMMA + 1.0)
+
+
+def type7_quantile(sorted_values: Sequence[float], q: float) -> float:
+    """Return the ``q`` quantile of sorted values, interpolated as Hyndman-Fan type 7.
+
+    The default of numpy (``method="linear"``), pandas and R: ``h = (n - 1) q``, then linear
+    interpolation between the order statistics at ``floor(h)`` and ``floor(h) + 1`` (Hyndman and
+    Fan, "Sample quantiles in statistical packages", The American Statistician 50(4), 1996).
+
+    Raises:
+        InvalidValueError: If there are no values or ``q`` is outside [0, 1].
+
+    Example:
+        >>> type7_quantile([1, 2, 3, 4], 0.5), type7_quantile([10, 20], 0.25)
+        (2.5, 12.5)
+    """
+    if not 0.0 <= q <= 1.0:
+        raise InvalidValueError(f"type7_quantile: q must be in [0, 1], got {q!r}")
+    if not sorted_values:
+        raise InvalidValueError("type7_quantile: no values")
+    h = (len(sorted_values) - 1) * q
+    lo = math.floor(h)
+    frac = h - lo
+    low = sorted_values[lo]
+    if frac == 0.0:
+        return float(low)
+    return low + frac * (sorted_values[lo + 1] - low)
 
 
 def _key(x: float) -> int:
