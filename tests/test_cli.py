@@ -132,7 +132,7 @@ def test_rejected_rows_are_written_on_request(
     assert main(["report", str(path), "--rejected", str(rejected)]) == 0
     rows = [json.loads(line) for line in rejected.read_text(encoding="utf-8").splitlines()]
     assert [(r["line"], r["column"], r["value"]) for r in rows] == [(2, "created_at", "yesterday")]
-    assert "1 of 2 rows rejected" in capsys.readouterr().err
+    assert "1 rejected rows, first: " in capsys.readouterr().err
 
 
 def test_undecodable_file_is_one_line_naming_it(

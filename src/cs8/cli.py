@@ -184,12 +184,12 @@ def _check(result: Any, path: Path, loaded: _Loaded, what: str) -> tuple[Any, ..
     if rows and not records:
         first = f"; first: {rejected[0]}" if rejected else ""
         raise LoadError(
-            f"{path}: all {rows} {what} rows were rejected{first} "
+            f"{path}: all {len(rejected) or rows} {what} rows were rejected{first} "
             "(write them all with --rejected FILE)"
         )
     if rejected:
         loaded.warnings.append(
-            f"{path}: {len(rejected)} of {rows} rows rejected, first: {rejected[0]} "
+            f"{path}: {len(rejected)} rejected rows, first: {rejected[0]} "
             "(write them all with --rejected FILE)"
         )
     return records
