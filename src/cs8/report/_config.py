@@ -7,7 +7,7 @@ One file lets any export be reported without code::
     [input.tickets]               # options of one file role (--from cs8): its column map
     columns = {id = "Ticket ID", created_at = "Created"}
     [input.values.status]         # raw value -> cs8 value (readers that take values=)
-    Resolved = "solved"
+    Resolved = "solved"           # "" maps a value to nothing (TOML has no null)
 
     [calendar]                    # a BusinessCalendar's data form (cs8.serialization)
     timezone = "Asia/Ho_Chi_Minh"
@@ -47,6 +47,10 @@ __all__ = ["ReportConfig", "load_config"]
 _SECTIONS = {"input", "calendar", "sla", "scorecard"}
 
 
+def _frozen(value: Mapping[str, Any]) -> FrozenDict[str, Any]:
+    return FrozenDict(value)
+
+
 @attrs.frozen(kw_only=True)
 class ReportConfig:
     """What a configuration file sets; every part is optional.
@@ -62,7 +66,7 @@ class ReportConfig:
         0.85
     """
 
-    input: FrozenDict[str, Any] = attrs.field(factory=FrozenDict, converter=FrozenDict)
+    input: FrozenDict[str, Any] = attrs.field(factory=FrozenDict, converter=_frozen)
     calendar: BusinessCalendar | None = None
     policy: SlaPolicy | None = None
     targets: ScorecardTargets = attrs.field(factory=ScorecardTargets)
@@ -118,6 +122,31 @@ def _targets(spec: Mapping[str, Any], source: str) -> ScorecardTargets:
         raise _fail(source, "scorecard", str(exc)) from exc
 
 
+def _null_values(table: Mapping[str, Any]) -> dict[str, Any]:
+    """``""`` in a ``values`` map means "no value" (``None``): TOML has no null.
+
+    Example:
+        >>> _null_values({"values": {"activity": {"Assign seriousness": ""}}, "timezone": ""})
+        {'values': {'activity': {'Assign seriousness': None}}, 'timezone': ''}
+    """
+    out: dict[str, Any] = {}
+    for key, value in table.items():
+        if key == "values" and isinstance(value, Mapping):
+            out[key] = {
+                role: {
+                    raw: None if cooked == "" else cooked for raw, cooked in dict(mapping).items()
+                }
+                if isinstance(mapping, Mapping)
+                else mapping
+                for role, mapping in value.items()
+            }
+        elif isinstance(value, Mapping):
+            out[key] = _null_values(value)
+        else:
+            out[key] = value
+    return out
+
+
 def parse_config(data: Mapping[str, Any], source: str = "config") -> ReportConfig:
     """Build a :class:`ReportConfig` from parsed TOML.
 
@@ -141,7 +170,7 @@ def parse_config(data: Mapping[str, Any], source: str = "config") -> ReportConfi
     policy = _policy(data["sla"], calendar, source) if "sla" in data else None
     targets = _targets(data.get("scorecard", {}), source)
     return ReportConfig(
-        input=dict(data.get("input", {})), calendar=calendar, policy=policy, targets=targets
+        input=_null_values(data.get("input", {})), calendar=calendar, policy=policy, targets=targets
     )
 
 
