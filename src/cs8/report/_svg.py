@@ -94,6 +94,30 @@ def _x_labels(parts: list[str], labels: Sequence[str], xs: Sequence[float], heig
             )
 
 
+def _known(value: float | None) -> float:
+    assert value is not None
+    return value
+
+
+def _runs(low: Sequence[float | None], high: Sequence[float | None]) -> list[list[int]]:
+    """Index runs where both band ends are known: a band is drawn per run, never across a gap.
+
+    Example:
+        >>> _runs([0, 1, None, 2, 3], [1, 2, None, 3, 4])
+        [[0, 1], [3, 4]]
+    """
+    runs: list[list[int]] = []
+    current: list[int] = []
+    for k, (a, b) in enumerate(zip(low, high, strict=False)):
+        if a is None or b is None:
+            current = []
+            continue
+        if not current:
+            runs.append(current)
+        current.append(k)
+    return [run for run in runs if run]
+
+
 def line_chart(
     title: str,
     labels: Sequence[str],
@@ -133,15 +157,21 @@ def line_chart(
     xs = [_LEFT + step * (k + 0.5) for k in range(n)]
     for i, line in enumerate(lines):
         colour = PALETTE[i % len(PALETTE)]
-        if line.low and line.high:
-            upper = [(xs[k], y(h)) for k, h in enumerate(line.high) if h is not None]
-            lower = [(xs[k], y(v)) for k, v in enumerate(line.low) if v is not None]
-            if upper and lower:
-                points = " ".join(f"{a:.1f},{b:.1f}" for a, b in upper + lower[::-1])
+        for run in _runs(line.low, line.high):
+            if len(run) == 1:  # an isolated period: its interval as a bar
+                k = run[0]
                 parts.append(
-                    f'<polygon points="{points}" fill="{colour}" fill-opacity="0.15" '
-                    'stroke="none"/>'
+                    f'<line x1="{xs[k]:.1f}" x2="{xs[k]:.1f}" y1="{y(_known(line.low[k])):.1f}" '
+                    f'y2="{y(_known(line.high[k])):.1f}" stroke="{colour}" stroke-opacity="0.3" '
+                    'stroke-width="6"/>'
                 )
+                continue
+            upper = [(xs[k], y(_known(line.high[k]))) for k in run]
+            lower = [(xs[k], y(_known(line.low[k]))) for k in reversed(run)]
+            points = " ".join(f"{a:.1f},{b:.1f}" for a, b in upper + lower)
+            parts.append(
+                f'<polygon points="{points}" fill="{colour}" fill-opacity="0.15" stroke="none"/>'
+            )
         path, pen = [], "M"
         for k, v in enumerate(line.values):
             if v is None:
