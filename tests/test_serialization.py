@@ -11,7 +11,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cs8 import Agent, Customer, Interaction, Order, SerializationError, SurveyResponse, Ticket
+from cs8 import (
+    Agent,
+    Customer,
+    Interaction,
+    InvalidValueError,
+    Order,
+    SerializationError,
+    SurveyResponse,
+    Ticket,
+)
+from cs8._frozen import FrozenDict
 from cs8._serial_config import json_value
 from cs8.routing import (
     Ageing,
@@ -189,7 +199,14 @@ def test_nan_is_never_read() -> None:
 
 
 def test_an_object_with_no_json_form_is_a_serialization_error_not_a_type_error() -> None:
-    customer = Customer(id="C1", attributes={"when": datetime(2026, 1, 1, tzinfo=UTC)})  # type: ignore[dict-item]
+    # The constructor rejects such a value (issue 12); one that got in anyway still gives a
+    # SerializationError, not a TypeError.
+    with pytest.raises(InvalidValueError):
+        Customer(id="C1", attributes={"when": datetime(2026, 1, 1, tzinfo=UTC)})  # type: ignore[dict-item]
+    customer = Customer(id="C1")
+    object.__setattr__(
+        customer, "attributes", FrozenDict({"when": datetime(2026, 1, 1, tzinfo=UTC)})
+    )
     with pytest.raises(SerializationError):
         to_json(customer)
 

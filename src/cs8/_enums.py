@@ -53,6 +53,9 @@ class _LowerEnum(enum.Enum):
 class Channel(_LowerEnum):
     """A way customers and the business reach each other.
 
+    ``OTHER`` stands for a channel cs8 has no member for (Zendesk's ``api``, a vendor's own
+    integration); the model keeps the source's own name in ``channel_raw``.
+
     Example:
         >>> Channel("in_person")
         Channel.IN_PERSON
@@ -67,6 +70,7 @@ class Channel(_LowerEnum):
     IN_PERSON = "in_person"
     SELF_SERVICE = "self_service"
     SMS = "sms"
+    OTHER = "other"
 
 
 _PRIORITY_RANK: dict[str, int] = {"low": 0, "normal": 1, "high": 2, "urgent": 3}

@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeAlias
 
-from cs8._enums import (
-    Channel,
-)
+from cs8._enums import ActorKind, Channel, Direction
 from cs8._frozen import FrozenDict
 from cs8._time import where as _where
 from cs8.exceptions import InvalidValueError
@@ -17,6 +15,20 @@ AttributeValue: TypeAlias = (
 )
 """A free-form attribute's value: a JSON value, with lists frozen to tuples and objects to
 :class:`~cs8._frozen.FrozenDict` (so the model holding it stays immutable and hashable)."""
+
+
+# Converters to enum members that pass members through without the (slow) enum call; named
+# functions, as the attrs mypy plugin needs.
+def _channel(value: Channel | str) -> Channel:
+    return value if type(value) is Channel else Channel(value)
+
+
+def _direction(value: Direction | str) -> Direction:
+    return value if type(value) is Direction else Direction(value)
+
+
+def _actor(value: ActorKind | str) -> ActorKind:
+    return value if type(value) is ActorKind else ActorKind(value)
 
 
 def _non_empty(instance: object, attribute: Any, value: Any) -> None:
@@ -30,6 +42,44 @@ def _non_empty(instance: object, attribute: Any, value: Any) -> None:
 def _optional_non_empty(instance: object, attribute: Any, value: Any) -> None:
     if value is not None:
         _non_empty(instance, attribute, value)
+
+
+def _optional_str(instance: object, attribute: Any, value: Any) -> None:
+    """attrs validator: ``None`` or a string (a number is not silently made text)."""
+    if value is not None and not isinstance(value, str):
+        raise InvalidValueError(
+            f"{type(instance).__name__}.{attribute.name} must be a string or None, "
+            f"got {value!r}{_where(instance)}"
+        )
+
+
+def _bool(instance: object, attribute: Any, value: Any) -> None:
+    """attrs validator: exactly ``True`` or ``False`` (the text ``"false"`` is not a bool)."""
+    if value is not True and value is not False:
+        raise InvalidValueError(
+            f"{type(instance).__name__}.{attribute.name} must be True or False, "
+            f"got {value!r}{_where(instance)}"
+        )
+
+
+def _json_value(item: Any) -> bool:
+    if item is None or isinstance(item, str | int | float | bool):
+        return True
+    if isinstance(item, tuple):
+        return all(_json_value(v) for v in item)
+    if isinstance(item, FrozenDict):
+        return all(isinstance(k, str) and _json_value(v) for k, v in item.items())
+    return False
+
+
+def _check_attributes(instance: object, attribute: Any, value: FrozenDict[Any, Any]) -> None:
+    """attrs validator: string keys and JSON values (lists as tuples, objects as FrozenDicts)."""
+    for key, item in value.items():
+        if not isinstance(key, str) or not _json_value(item):
+            raise InvalidValueError(
+                f"{type(instance).__name__}.{attribute.name} must map strings to JSON values, "
+                f"got {key!r}: {item!r}{_where(instance)}"
+            )
 
 
 def _frozen_map(value: Mapping[Any, Any] | None) -> FrozenDict[Any, Any]:
@@ -67,7 +117,11 @@ def _iter_values(values: Iterable[Any] | str | None) -> Iterable[Any]:
 
 
 def _str_set(values: Iterable[str] | str | None) -> frozenset[str]:
-    return frozenset(str(v) for v in _iter_values(values))
+    items = frozenset(_iter_values(values))
+    for item in items:
+        if not isinstance(item, str):
+            raise InvalidValueError(f"expected a set of strings, got the element {item!r}")
+    return items
 
 
 def _channel_set(values: Iterable[Channel | str] | str | None) -> frozenset[Channel]:

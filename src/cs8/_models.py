@@ -33,12 +33,18 @@ from cs8._enums import (
 )
 from cs8._fields import (
     AttributeValue,
+    _actor,
     _attribute_map,
+    _bool,
+    _channel,
     _channel_set,
+    _check_attributes,
+    _direction,
     _frozen_map,
     _int_pair,
     _non_empty,
     _opt_channel,
+    _optional_str,
     _str_set,
 )
 from cs8._frozen import FrozenDict
@@ -95,9 +101,9 @@ class Customer:
     segment: CustomerSegment = attrs.field(
         default=CustomerSegment.ONE_TIME, converter=CustomerSegment
     )
-    name: str | None = None
-    timezone: str | None = None
-    language: str | None = None
+    name: str | None = attrs.field(default=None, validator=_optional_str)
+    timezone: str | None = attrs.field(default=None, validator=_optional_str)
+    language: str | None = attrs.field(default=None, validator=_optional_str)
     acquired_at: datetime | None = attrs.field(
         default=None, converter=as_instant, validator=check_aware
     )
@@ -105,7 +111,7 @@ class Customer:
         default=None, converter=as_instant, validator=check_aware
     )
     attributes: FrozenDict[str, AttributeValue] = attrs.field(
-        factory=FrozenDict, converter=_attribute_map
+        factory=FrozenDict, converter=_attribute_map, validator=_check_attributes
     )
 
 
@@ -206,7 +212,7 @@ class Agent:
     last_assigned_at: datetime | None = attrs.field(
         default=None, converter=as_instant, validator=check_aware
     )
-    team: str | None = None
+    team: str | None = attrs.field(default=None, validator=_optional_str)
     languages: frozenset[str] = attrs.field(factory=frozenset, converter=_str_set)
     capacity_by_channel: FrozenDict[Channel, int] = attrs.field(
         factory=FrozenDict, converter=_capacity_map, validator=_check_capacity_map
@@ -227,7 +233,7 @@ class Agent:
 def _check_sentiment(instance: Interaction, attribute: Any, value: float | None) -> None:
     if value is None:
         return
-    if not isinstance(value, int | float) or not -1.0 <= value <= 1.0:
+    if not isinstance(value, int | float) or isinstance(value, bool) or not -1.0 <= value <= 1.0:
         raise InvalidValueError(
             f"Interaction.sentiment must be in [-1, 1], got {value!r}{_where(instance)}"
         )
@@ -235,22 +241,21 @@ def _check_sentiment(instance: Interaction, attribute: Any, value: float | None)
 
 def _check_interaction_times(instance: Interaction) -> None:
     started, answered, ended = instance.started_at, instance.answered_at, instance.ended_at
-    where = _where(instance)
     if answered is not None and answered < started:
         raise InvalidValueError(
             f"Interaction.answered_at {answered.isoformat()} is before started_at "
-            f"{started.isoformat()}{where}"
+            f"{started.isoformat()}{_where(instance)}"
         )
     if ended is not None:
         if ended < started:
             raise InvalidValueError(
                 f"Interaction.ended_at {ended.isoformat()} is before started_at "
-                f"{started.isoformat()}{where}"
+                f"{started.isoformat()}{_where(instance)}"
             )
         if answered is not None and ended < answered:
             raise InvalidValueError(
                 f"Interaction.ended_at {ended.isoformat()} is before answered_at "
-                f"{answered.isoformat()}{where}"
+                f"{answered.isoformat()}{_where(instance)}"
             )
 
 
@@ -278,6 +283,9 @@ class Interaction:
         previous_id: The interaction this one continues (a channel change or a bot handoff).
         sentiment: Sentiment of the contact in [-1, 1], if scored.
         transcript: What was said or written during the contact, if kept.
+        channel_raw: The channel as the source system named it (``"voice"``, ``"whatsapp"``),
+            kept when a loader mapped it to ``channel`` (``Channel.OTHER`` for names cs8 has no
+            member for).
 
     Raises:
         InvalidValueError: If a duration is negative, the sentiment is outside [-1, 1], or the
@@ -295,7 +303,7 @@ class Interaction:
 
     id: str = attrs.field(validator=_non_empty)
     customer_id: str = attrs.field(validator=_non_empty)
-    channel: Channel = attrs.field(converter=Channel)
+    channel: Channel = attrs.field(converter=_channel)
     started_at: datetime = attrs.field(converter=as_instant, validator=check_aware)
     answered_at: datetime | None = attrs.field(
         default=None, converter=as_instant, validator=check_aware
@@ -303,18 +311,19 @@ class Interaction:
     ended_at: datetime | None = attrs.field(
         default=None, converter=as_instant, validator=check_aware
     )
-    direction: Direction = attrs.field(default=Direction.INBOUND, converter=Direction)
-    handled_by: ActorKind = attrs.field(default=ActorKind.AGENT, converter=ActorKind)
-    agent_id: str | None = None
-    ticket_id: str | None = None
-    queue: str | None = None
+    direction: Direction = attrs.field(default=Direction.INBOUND, converter=_direction)
+    handled_by: ActorKind = attrs.field(default=ActorKind.AGENT, converter=_actor)
+    agent_id: str | None = attrs.field(default=None, validator=_optional_str)
+    ticket_id: str | None = attrs.field(default=None, validator=_optional_str)
+    queue: str | None = attrs.field(default=None, validator=_optional_str)
     talk_time: timedelta = attrs.field(default=timedelta(0), validator=check_duration)
     hold_time: timedelta = attrs.field(default=timedelta(0), validator=check_duration)
     wrap_time: timedelta = attrs.field(default=timedelta(0), validator=check_duration)
-    proactive: bool = False
-    previous_id: str | None = None
+    proactive: bool = attrs.field(default=False, validator=_bool)
+    previous_id: str | None = attrs.field(default=None, validator=_optional_str)
     sentiment: float | None = attrs.field(default=None, validator=_check_sentiment)
-    transcript: str | None = None
+    transcript: str | None = attrs.field(default=None, validator=_optional_str)
+    channel_raw: str | None = attrs.field(default=None, validator=_optional_str)
 
     def __attrs_post_init__(self) -> None:
         _check_interaction_times(self)
@@ -430,11 +439,11 @@ class SurveyResponse:
     score: int = attrs.field(validator=_check_score)
     at: datetime = attrs.field(converter=as_instant, validator=check_aware)
     scale: tuple[int, int] = attrs.field(converter=_int_pair)
-    customer_id: str | None = None
-    ticket_id: str | None = None
-    agent_id: str | None = None
+    customer_id: str | None = attrs.field(default=None, validator=_optional_str)
+    ticket_id: str | None = attrs.field(default=None, validator=_optional_str)
+    agent_id: str | None = attrs.field(default=None, validator=_optional_str)
     channel: Channel | None = attrs.field(default=None, converter=_opt_channel)
-    comment: str | None = None
+    comment: str | None = attrs.field(default=None, validator=_optional_str)
 
     @scale.default
     def _default_scale(self) -> tuple[int, int]:

@@ -26,9 +26,12 @@ from cs8._enums import (
 from cs8._fields import (
     AttributeValue,
     _attribute_map,
+    _bool,
+    _check_attributes,
     _non_empty,
     _opt_channel,
     _optional_non_empty,
+    _optional_str,
     _str_set,
 )
 from cs8._frozen import FrozenDict
@@ -60,8 +63,8 @@ class Message:
 
     at: datetime = attrs.field(converter=as_instant, validator=check_aware)
     author: ActorKind = attrs.field(default=ActorKind.AGENT, converter=ActorKind)
-    author_id: str | None = None
-    public: bool = True
+    author_id: str | None = attrs.field(default=None, validator=_optional_str)
+    public: bool = attrs.field(default=True, validator=_bool)
     channel: Channel | None = attrs.field(default=None, converter=_opt_channel)
     text: str | None = attrs.field(
         default=None, validator=attrs.validators.optional(attrs.validators.instance_of(str))
@@ -111,7 +114,7 @@ class Assignment:
 
     at: datetime = attrs.field(converter=as_instant, validator=check_aware)
     agent_id: str | None = attrs.field(default=None, validator=_optional_non_empty)
-    group: str | None = None
+    group: str | None = attrs.field(default=None, validator=_optional_str)
     id: str | None = attrs.field(default=None, validator=_optional_non_empty)
 
 
@@ -214,6 +217,9 @@ class Ticket:
         created_by: Who opened the ticket (agent-created tickets are excluded by some KPIs).
         merged_into: The id of the ticket this one was merged into, if any.
         attributes: Free-form facts (impact, urgency, order id ...).
+        channel_raw: The channel as the source system named it (``"api"``, ``"voice"``), kept
+            when a loader mapped it to ``channel`` (``Channel.OTHER`` for names cs8 has no member
+            for).
 
     Raises:
         EventOrderError: If an event is earlier than the one before it or than ``created_at``.
@@ -240,17 +246,18 @@ class Ticket:
     channel: Channel = attrs.field(converter=Channel)
     created_at: datetime = attrs.field(converter=as_instant, validator=check_aware)
     priority: Priority = attrs.field(default=Priority.NORMAL, converter=Priority)
-    category: str | None = None
+    category: str | None = attrs.field(default=None, validator=_optional_str)
     events: tuple[TicketEvent, ...] = attrs.field(
         default=(), converter=_events, validator=_check_events
     )
     tags: frozenset[str] = attrs.field(factory=frozenset, converter=_str_set)
-    language: str | None = None
+    language: str | None = attrs.field(default=None, validator=_optional_str)
     created_by: ActorKind = attrs.field(default=ActorKind.CUSTOMER, converter=ActorKind)
-    merged_into: str | None = None
+    merged_into: str | None = attrs.field(default=None, validator=_optional_str)
     attributes: FrozenDict[str, AttributeValue] = attrs.field(
-        factory=FrozenDict, converter=_attribute_map
+        factory=FrozenDict, converter=_attribute_map, validator=_check_attributes
     )
+    channel_raw: str | None = attrs.field(default=None, validator=_optional_str)
     # The facts derived from the event log, computed on first use (not an argument).
     _facts_cache: _Facts | None = attrs.field(
         default=None, init=False, eq=False, hash=False, repr=False

@@ -143,17 +143,22 @@ def require_aware(value: object, field: str, where: str = "") -> datetime:
 
 def check_aware(instance: object, attribute: Any, value: Any) -> None:
     """attrs validator: the value is an aware datetime (``None`` passes for optional fields)."""
-    if value is None:
-        return
+    if value is None or (type(value) is datetime and type(value.tzinfo) is timezone):
+        return  # the common case (as_instant's fixed offsets), without building a message
     require_aware(value, f"{type(instance).__name__}.{attribute.name}", _describe(instance))
+
+
+_ZERO = timedelta(0)
 
 
 def check_duration(instance: object, attribute: Any, value: Any) -> None:
     """attrs validator: the value is a non-negative :class:`timedelta`."""
+    if type(value) is timedelta and value >= _ZERO:
+        return
     name = f"{type(instance).__name__}.{attribute.name}"
     if not isinstance(value, timedelta):
         raise InvalidValueError(f"{name} must be a timedelta, got {value!r}{where(instance)}")
-    if value < timedelta(0):
+    if value < _ZERO:
         raise InvalidValueError(f"{name} must not be negative, got {value!r}{where(instance)}")
 
 

@@ -210,6 +210,29 @@ def _unstructure_set(value: frozenset[Any]) -> list[Any]:
     return sorted(items, key=str)
 
 
+def _structure_exact(value: Any, type_: Any) -> Any:
+    # cattrs' own scalar hooks coerce (int(9.7) == 9, bool("false") is True, str(5) == "5"):
+    # data from outside is taken as it is, so the models' validators see what was given.
+    ok = (
+        isinstance(value, str)
+        if type_ is str
+        else (isinstance(value, bool) if type_ is bool else not isinstance(value, bool))
+    )
+    if ok and isinstance(value, type_ if type_ is not float else (int, float)):
+        return value
+    raise InvalidValueError(f"expected {type_.__name__}, got {value!r}")
+
+
+def _structure_set(conv: cattrs.Converter) -> Any:
+    def structure(value: Any, type_: Any) -> frozenset[Any]:
+        if isinstance(value, str | bytes | Mapping) or not hasattr(value, "__iter__"):
+            raise InvalidValueError(f"expected a list, got {value!r}")
+        (item,) = typing.get_args(type_) or (Any,)
+        return frozenset(conv.structure(v, item) for v in value)
+
+    return structure
+
+
 def make_converter(
     *, timezone: str | None = None, forbid_extra_keys: bool = True
 ) -> cattrs.Converter:
@@ -235,6 +258,9 @@ def make_converter(
     conv.register_unstructure_hook_func(_is_frozen_dict, json_data)
     conv.register_structure_hook_func(_is_frozen_dict, _structure_frozen_dict)
     conv.register_unstructure_hook_func(_is_frozenset, _unstructure_set)
+    conv.register_structure_hook_func(_is_frozenset, _structure_set(conv))
+    for scalar in (str, int, float, bool):
+        conv.register_structure_hook(scalar, _structure_exact)
     register_config_hooks(conv)
     for event_type in EVENT_TAGS:  # an event's optional id is written only when it has one
         conv.register_unstructure_hook(

@@ -12,8 +12,11 @@ Example:
 """
 
 from cs8.io._common import LoadResult, RejectedRow
+from cs8.io._dataset import Dataset
+from cs8.io._eventlog import ACTIVITIES, read_event_log
+from cs8.io._events import EVENT_COLUMNS
+from cs8.io._freshdesk import read_freshdesk
 from cs8.io._readers import (
-    EVENT_COLUMNS,
     ReadOptions,
     read_customers,
     read_interactions,
@@ -22,8 +25,10 @@ from cs8.io._readers import (
     read_survey_responses,
     read_tickets,
 )
+from cs8.io._stream import iter_interactions, iter_records, iter_tickets
 from cs8.io._writers import (
     WriteOptions,
+    neutralise,
     write_customers,
     write_interactions,
     write_orders,
@@ -31,19 +36,31 @@ from cs8.io._writers import (
     write_survey_responses,
     write_tickets,
 )
+from cs8.io._zammad import read_zammad
+from cs8.io._zendesk import read_zendesk
 
 __all__ = [
+    "ACTIVITIES",
     "EVENT_COLUMNS",
+    "Dataset",
     "LoadResult",
     "ReadOptions",
     "RejectedRow",
     "WriteOptions",
+    "iter_interactions",
+    "iter_records",
+    "iter_tickets",
+    "neutralise",
     "read_customers",
+    "read_event_log",
+    "read_freshdesk",
     "read_interactions",
     "read_orders",
     "read_records",
     "read_survey_responses",
     "read_tickets",
+    "read_zammad",
+    "read_zendesk",
     "write_customers",
     "write_interactions",
     "write_orders",

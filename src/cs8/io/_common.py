@@ -9,21 +9,19 @@ import re
 import typing
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from datetime import datetime, timedelta
-from decimal import Decimal
-from enum import Enum
 from pathlib import Path
-from typing import Any, Generic, TextIO, TypeAlias, TypeVar
+from typing import IO, Any, Generic, TextIO, TypeAlias, TypeVar
 
 import attrs
 
 from cs8._frozen import FrozenDict
 from cs8.exceptions import InvalidValueError, LoadError
+from cs8.io._source import escape
 
 __all__ = ["LoadResult", "PathOrFile", "RejectedRow"]
 
 T = TypeVar("T")
-PathOrFile: TypeAlias = "str | os.PathLike[str] | TextIO"
+PathOrFile: TypeAlias = "str | os.PathLike[str] | IO[str] | IO[bytes]"
 _PATH_IN_MESSAGE = re.compile(r" @ \$\.([A-Za-z_]+)")
 
 
@@ -58,10 +56,11 @@ class RejectedRow:
     row: FrozenDict[str, Any] = attrs.field(factory=FrozenDict, converter=_freeze_row)
 
     def __str__(self) -> str:
-        where = f"{self.source}:{self.line}"
+        where = f"{escape(self.source)}:{self.line}"
         if self.column is not None:
-            return f"{where}: column {self.column!r} = {self.value!r}: {self.reason}"
-        return f"{where}: {self.reason}"
+            column, value = escape(repr(self.column)), escape(repr(self.value), 80)
+            return f"{where}: column {column} = {value}: {escape(self.reason, 400)}"
+        return f"{where}: {escape(self.reason, 400)}"
 
 
 @attrs.frozen(kw_only=True)
@@ -70,7 +69,8 @@ class LoadResult(Generic[T]):
 
     ``len(records) + len(rejected) == rows_read`` always holds. For tickets read with an events
     file, ``rejected_events`` lists the event rows that were not used (each with its reason) out of
-    ``events_read``.
+    ``events_read``. ``warnings`` says what was read in a way worth knowing but not wrong (channel
+    names kept as ``Channel.OTHER``, events re-ordered by time, events moved to the creation).
 
     Example:
         >>> result = LoadResult(records=(1, 2), rejected=(), rows_read=2, source="x.csv")
@@ -84,6 +84,7 @@ class LoadResult(Generic[T]):
     source: str
     rejected_events: tuple[RejectedRow, ...] = ()
     events_read: int = 0
+    warnings: tuple[str, ...] = ()
 
     def __attrs_post_init__(self) -> None:
         if len(self.records) + len(self.rejected) != self.rows_read:
@@ -174,69 +175,6 @@ def required_fields(cls: type) -> tuple[str, ...]:
     )
 
 
-def _strip_optional(kind: Any) -> Any:
-    args = typing.get_args(kind)
-    if typing.get_origin(kind) in (typing.Union, __import__("types").UnionType) and args:
-        non_none = [a for a in args if a is not type(None)]
-        if len(non_none) == 1:
-            return non_none[0]
-    return kind
-
-
-_TRUE = {"true", "t", "yes", "y", "1"}
-_FALSE = {"false", "f", "no", "n", "0"}
-
-
-def text_to_data(name: str, kind: Any, text: str) -> Any:
-    """Turn one CSV cell into JSON-like data the converter can structure.
-
-    Raises:
-        InvalidValueError: If the text cannot be read as the field's kind.
-    """
-    kind = _strip_optional(kind)
-    origin = typing.get_origin(kind)
-    if kind is bool:
-        low = text.strip().lower()
-        if low in _TRUE:
-            return True
-        if low in _FALSE:
-            return False
-        raise InvalidValueError(f"{name} must be true or false, got {text!r}")
-    if kind is int:
-        try:
-            return int(text)
-        except ValueError:
-            raise InvalidValueError(f"{name} must be an integer, got {text!r}") from None
-    if kind is float:
-        try:
-            return float(text)
-        except ValueError:
-            raise InvalidValueError(f"{name} must be a number, got {text!r}") from None
-    if origin is frozenset:
-        return [part.strip() for part in re.split(r"[;|]", text) if part.strip()]
-    if kind is FrozenDict or origin is FrozenDict:
-        try:
-            value = json.loads(text)
-        except json.JSONDecodeError:
-            raise InvalidValueError(f"{name} must be a JSON object, got {text!r}") from None
-        if not isinstance(value, dict):
-            raise InvalidValueError(f"{name} must be a JSON object, got {text!r}")
-        return value
-    if origin is tuple:
-        parts = [p for p in re.split(r"[-,;.\s]+", text.strip()) if p]
-        try:
-            return [int(p) for p in parts]
-        except ValueError:
-            raise InvalidValueError(
-                f"{name} must be two integers like '1-5', got {text!r}"
-            ) from None
-    if kind in (datetime, timedelta, Decimal, str) or (
-        isinstance(kind, type) and issubclass(kind, Enum)
-    ):
-        return text
-    return text
-
-
 def data_to_text(value: Any) -> str:
     """Turn JSON-like data (as the converter unstructures it) into one CSV cell."""
     if value is None:
@@ -250,14 +188,3 @@ def data_to_text(value: Any) -> str:
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False, sort_keys=True) if value else ""
     return str(value)
-
-
-def column_of(message: str, mapping: Mapping[str, str]) -> str | None:
-    """Find the field a converter message points at (``@ $.field``) and map it to its column."""
-    match = _PATH_IN_MESSAGE.search(message)
-    if match:
-        return mapping.get(match.group(1), match.group(1))
-    for field, column in mapping.items():
-        if re.search(rf"\.{re.escape(field)}\b", message):
-            return column
-    return None

@@ -2,44 +2,35 @@
 
 from __future__ import annotations
 
-import csv
-import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Mapping
 from typing import Any, TypedDict, TypeVar
 
-import attrs
-import cattrs
 from typing_extensions import Unpack
 
-from cs8._models import (
-    Assignment,
-    Customer,
-    Interaction,
-    Order,
-    PriorityChange,
-    StatusChange,
-    SurveyResponse,
-    Ticket,
-    TicketEvent,
+from cs8._models import Customer, Interaction, Order, SurveyResponse, Ticket, TicketEvent
+from cs8.exceptions import LoadError
+from cs8.io._build import ColumnSpec, ReadSpec, RecordBuilder
+from cs8.io._common import LoadResult, RejectedRow, detect_format
+from cs8.io._csvrows import csv_records
+from cs8.io._events import (
+    EVENT_COLUMNS,
+    EventBuilder,
+    attach,
+    nested_events,
+    order_warnings,
 )
-from cs8.exceptions import Cs8Error, LoadError
-from cs8.io._common import (
-    LoadResult,
-    PathOrFile,
-    RejectedRow,
-    column_of,
-    data_fields,
-    describe_rejected,
-    detect_format,
-    field_kinds,
-    open_text,
-    required_fields,
-    text_to_data,
+from cs8.io._rows import (
+    Collector,
+    Progress,
+    channel_warning,
+    iter_built,
+    progress_reporter,
+    source_name,
 )
-from cs8.serialization import EVENT_TAGS, explain_error, make_converter
+from cs8.io._source import PathOrFile, escape, open_source
+from cs8.io._values import YEARS, DateFormat
 
 __all__ = [
-    "EVENT_COLUMNS",
     "ReadOptions",
     "read_customers",
     "read_interactions",
@@ -56,228 +47,40 @@ class ReadOptions(TypedDict, total=False):
     """The keyword options every loader takes (see :func:`read_records`)."""
 
     format: str | None
-    columns: Mapping[str, str] | None
+    columns: Mapping[str, ColumnSpec] | None
+    values: Mapping[str, Mapping[Any, Any]] | None
+    constants: Mapping[str, Any] | None
+    missing: Collection[str] | Mapping[str, Collection[str]]
+    date_format: DateFormat
     timezone: str | None
+    years: tuple[int, int] | None
+    duplicates: str
     strict: bool
     encoding: str
     delimiter: str
+    progress: Progress
 
 
-_Row = tuple[str, int, dict[str, Any] | None, RejectedRow | None, dict[str, Any]]
-"""(source name, line, field data or None, rejection or None, raw row)."""
-
-
-def _rejected(
-    name: str,
-    line: int,
-    reason: str,
-    raw: dict[str, Any],
-    column: str | None = None,
-    value: str | None = None,
-) -> _Row:
-    """The row of a rejection: no field data, and a :class:`RejectedRow` with the raw row."""
-    problem = RejectedRow(
-        source=name, line=line, column=column, value=value, reason=reason, row=raw
-    )
-    return name, line, None, problem, raw
-
-
-_EVENT_CLASSES: dict[str, type] = {tag: cls for cls, tag in EVENT_TAGS.items()}
-_EVENT_CLASSES.update({"status": StatusChange, "priority": PriorityChange, "assign": Assignment})
-
-EVENT_COLUMNS: tuple[str, ...] = (
-    "ticket_id",
-    "type",
-    "at",
-    "author",
-    "author_id",
-    "public",
-    "channel",
-    "status",
-    "priority",
-    "agent_id",
-    "group",
-)
-"""The columns of a ticket events file (``ticket_id``, ``type`` and ``at`` are required)."""
-
-
-def _mapping(cls: type, columns: Mapping[str, str] | None, what: str) -> dict[str, str]:
-    fields = [f.name for f in data_fields(cls)]
-    mapping = {f: f for f in fields}
-    for field, column in (columns or {}).items():
-        if field not in mapping:
-            raise LoadError(
-                f"columns maps {field!r}, which is not a field of {what}; fields are: "
-                + ", ".join(fields)
-            )
-        mapping[field] = column
-    return mapping
-
-
-class _Reader:
-    """Reads rows of one kind of record from CSV or JSON Lines, rejecting bad rows with reasons."""
-
-    def __init__(
-        self,
-        cls: type,
-        *,
-        columns: Mapping[str, str] | None,
-        timezone: str | None,
-        skip: tuple[str, ...] = (),
-        extra_required: tuple[str, ...] = (),
-        what: str | None = None,
-    ) -> None:
-        self.cls = cls
-        self.what = what or cls.__name__
-        self.kinds = {k: v for k, v in field_kinds(cls).items() if k not in skip}
-        self.mapping = {k: v for k, v in _mapping(cls, columns, self.what).items() if k not in skip}
-        self.required = tuple(f for f in required_fields(cls) if f not in skip) + extra_required
-        self.converter = make_converter(timezone=timezone)
-
-    def rows(
-        self, source: PathOrFile, fmt: str | None, encoding: str, delimiter: str
-    ) -> Iterator[_Row]:
-        """Yield ``(source name, line, data, rejection)`` for each row of the file."""
-        kind = detect_format(source, fmt)
-        with open_text(source, encoding) as (handle, name):
-            if kind == "csv":
-                yield from self._csv_rows(handle, name, delimiter)
-            else:
-                yield from self._jsonl_rows(handle, name)
-
-    def _csv_rows(self, handle: Any, name: str, delimiter: str) -> Iterator[_Row]:
-        reader = csv.reader(handle, delimiter=delimiter)
-        try:
-            header = next(reader)
-        except StopIteration:
-            raise LoadError(f"{name} is empty: expected a header row") from None
-        header = [h.strip().lstrip("\ufeff") for h in header]
-        missing = [
-            f"{self.mapping[f]!r} (for {f})" for f in self.required if self.mapping[f] not in header
-        ]
-        if missing:
-            raise LoadError(
-                f"{name} lacks required column(s) {', '.join(missing)}; its header is: "
-                + ", ".join(header)
-            )
-        index = {column: i for i, column in enumerate(header)}
-        for cells in reader:
-            line = reader.line_num
-            if not any(c.strip() for c in cells):
-                continue
-            raw = dict(zip(header, cells, strict=False))
-            if len(cells) != len(header):
-                yield _rejected(name, line, f"expected {len(header)} cells, got {len(cells)}", raw)
-                continue
-            data: dict[str, Any] = {}
-            problem: _Row | None = None
-            for field, column in self.mapping.items():
-                position = index.get(column)
-                cell = cells[position] if position is not None else ""
-                if not cell.strip():
-                    if field in self.required:
-                        reason = f"missing value for required field {field}"
-                        problem = _rejected(name, line, reason, raw, column, cell)
-                        break
-                    continue
-                try:
-                    data[field] = text_to_data(f"{self.what}.{field}", self.kinds[field], cell)
-                except Cs8Error as exc:
-                    problem = _rejected(name, line, str(exc), raw, column, cell)
-                    break
-            yield problem or (name, line, data, None, raw)
-
-    def _jsonl_rows(self, handle: Any, name: str) -> Iterator[_Row]:
-        seen_any = False
-        reverse = {column: field for field, column in self.mapping.items()}
-        for line, text in enumerate(handle, 1):
-            if not text.strip():
-                continue
-            seen_any = True
-            try:
-                obj = json.loads(text)
-            except json.JSONDecodeError as exc:
-                yield _rejected(name, line, f"invalid JSON: {exc}", {})
-                continue
-            if not isinstance(obj, dict):
-                yield _rejected(name, line, f"expected a JSON object, got {type(obj).__name__}", {})
-                continue
-            data = {reverse[k]: v for k, v in obj.items() if k in reverse and v is not None}
-            absent = [self.mapping[f] for f in self.required if f not in data]
-            if absent:
-                reason = f"missing value for required key {absent[0]!r}"
-                yield _rejected(name, line, reason, obj, absent[0])
-                continue
-            yield name, line, data, None, obj
-        if not seen_any:
-            raise LoadError(f"{name} is empty: expected one JSON object per line")
-
-    def read_all(
-        self, source: PathOrFile, fmt: str | None, encoding: str, delimiter: str
-    ) -> tuple[list[tuple[int, Any]], list[RejectedRow], int, str]:
-        """Read every row: ``(line, record)`` pairs, rejected rows, rows read, source name."""
-        built: list[tuple[int, Any]] = []
-        rejected: list[RejectedRow] = []
-        rows = 0
-        name = str(getattr(source, "name", source))
-        for name, line, data, problem, raw in self.rows(source, fmt, encoding, delimiter):
-            rows += 1
-            if problem is None and data is not None:
-                record = self.build(data, name, line, raw)
-                if not isinstance(record, RejectedRow):
-                    built.append((line, record))
-                    continue
-                problem = record
-            assert problem is not None
-            rejected.append(problem)
-        return built, rejected, rows, name
-
-    def build(self, data: dict[str, Any], name: str, line: int, raw: dict[str, Any]) -> Any:
-        """Structure ``data`` into a record, or return a :class:`RejectedRow`."""
-        return self._structure(data, self.cls, name, line, raw)
-
-    def _structure(
-        self, data: dict[str, Any], cls: type, name: str, line: int, raw: dict[str, Any]
-    ) -> Any:
-        try:
-            return self.converter.structure(data, cls)
-        except Cs8Error as exc:
-            reason = str(exc)
-        except (cattrs.BaseValidationError, ValueError, TypeError, KeyError) as exc:
-            reason = explain_error(exc)
-        column = column_of(reason, self.mapping)
-        field = next((f for f, c in self.mapping.items() if c == column), None)
-        value = data.get(field) if field else None
-        return RejectedRow(
-            source=name,
-            line=line,
-            column=column,
-            value=None if value is None else str(value),
-            reason=reason,
-            row=raw,
-        )
-
-
-def _finish(
-    records: list[Any],
-    rejected: list[RejectedRow],
-    rows: int,
-    name: str,
-    strict: bool,
-    *,
-    rejected_events: tuple[RejectedRow, ...] = (),
-    events_read: int = 0,
-) -> LoadResult[Any]:
-    if strict and (rejected or rejected_events):
-        everything = tuple(rejected) + rejected_events
-        raise LoadError(describe_rejected(name, everything, rows + events_read, 10))
-    return LoadResult(
-        records=tuple(records),
-        rejected=tuple(rejected),
-        rows_read=rows,
-        source=name,
-        rejected_events=rejected_events,
-        events_read=events_read,
+def make_spec(
+    columns: Mapping[str, Any] | None = None,
+    values: Mapping[str, Mapping[Any, Any]] | None = None,
+    constants: Mapping[str, Any] | None = None,
+    missing: Collection[str] | Mapping[str, Collection[str]] = (),
+    date_format: DateFormat = None,
+    timezone: str | None = None,
+    years: tuple[int, int] | None = YEARS,
+    duplicates: str = "reject",
+) -> ReadSpec:
+    """The :class:`ReadSpec` of a reader's keyword options."""
+    return ReadSpec(
+        columns=columns or {},
+        values=values or {},
+        constants=constants or {},
+        missing=missing,
+        date_format=date_format,
+        timezone=timezone,
+        years=years,
+        duplicates=duplicates,
     )
 
 
@@ -286,35 +89,60 @@ def read_records(
     source: PathOrFile,
     *,
     format: str | None = None,
-    columns: Mapping[str, str] | None = None,
+    columns: Mapping[str, ColumnSpec] | None = None,
+    values: Mapping[str, Mapping[Any, Any]] | None = None,
+    constants: Mapping[str, Any] | None = None,
+    missing: Collection[str] | Mapping[str, Collection[str]] = (),
+    date_format: DateFormat = None,
     timezone: str | None = None,
+    years: tuple[int, int] | None = YEARS,
+    duplicates: str = "reject",
     strict: bool = False,
     encoding: str = "utf-8",
     delimiter: str = ",",
+    progress: Progress = False,
 ) -> LoadResult[T]:
     """Read records of a flat cs8 model (``Customer``, ``Interaction``, ``Order``, ...).
 
     Every row either becomes a record or comes back in ``.rejected`` with its line, column and
-    reason; nothing is dropped.
+    reason; nothing is dropped, and no error but a :class:`~cs8.Cs8Error` comes out, whatever the
+    file holds.
 
     Args:
         kind: The model class to build.
-        source: A path or an open text file.
+        source: A path, a binary file or a text stream.
         format: ``"csv"`` or ``"jsonl"``; by default from the file suffix (``.jsonl``, ``.ndjson``
             and ``.json`` are JSON Lines, anything else CSV).
-        columns: cs8 field name -> column (or JSON key) in your file, for exports with other names.
-        timezone: IANA zone for timestamps written without an offset; without it they are rejected.
-        strict: Raise :class:`~cs8.LoadError` listing the first problems instead of returning
-            rejected rows.
-        encoding: The file's text encoding.
+        columns: cs8 field -> column (or JSON key); a tuple of columns is joined with a space (a
+            date column and a time column); a list gives alternatives, the first non-empty wins.
+        values: cs8 field -> {value in the file: cs8 value}, e.g.
+            ``{"priority": {"3 - Moderate": "normal"}}``; ``None`` as a cs8 value means empty.
+            Keys match exactly, else ignoring case and outer spaces.
+        constants: cs8 field -> value, for fields the file has no column for
+            (``{"channel": "phone"}``).
+        missing: Texts that mean "no value" (``["NULL", "0:00:00"]``), or column -> such texts.
+        date_format: How instants are written: ``None`` for ISO 8601, a strptime format such as
+            ``"%d-%m-%Y %H:%M"`` (or a list tried in order), ``"dayfirst"``, ``"monthfirst"``,
+            ``"epoch"`` (seconds) or ``"epoch_ms"``; or a mapping field -> one of those.
+        timezone: IANA zone for instants written without an offset; without it they are rejected.
+        years: Inclusive range of years an instant may fall in (default 1900-2200); ``None``
+            accepts any.
+        duplicates: A repeated id rejects every row that has it (``"reject"``, the default, with
+            the reason ``"duplicate id"``), or keeps the first or last (``"keep_first"``,
+            ``"keep_last"``; the other rows are rejected).
+        strict: Raise :class:`~cs8.LoadError` at the first problem instead of returning rejected
+            rows.
+        encoding: The file's text encoding; a byte-order mark overrides it.
         delimiter: The CSV delimiter.
+        progress: ``True`` for a progress bar on long loads (needs ``tqdm``, the ``progress``
+            extra), or a callable given the number of rows read, every 10,000 rows.
 
     Returns:
         A :class:`LoadResult` with ``len(records) + len(rejected) == rows_read``.
 
     Raises:
-        LoadError: If the file does not exist, is empty, lacks a required column, or (with
-            ``strict``) has bad rows.
+        LoadError: If the file does not exist, cannot be decoded, is empty, lacks a required
+            column, or (with ``strict``) has a bad row.
 
     Example:
         >>> import io
@@ -324,9 +152,22 @@ def read_records(
         >>> len(result.records), str(result.rejected[0])
         (1, "<stream>:3: column 'id' = '': missing value for required field id")
     """
-    reader = _Reader(kind, columns=columns, timezone=timezone)
-    built, rejected, rows, name = reader.read_all(source, format, encoding, delimiter)
-    return _finish([record for _, record in built], rejected, rows, name, strict)
+    spec = make_spec(columns, values, constants, missing, date_format, timezone, years, duplicates)
+    builder = RecordBuilder(kind, spec)
+    collector = Collector(source_name(source), strict=strict, duplicates=duplicates)
+    report, close = progress_reporter(progress, collector.name)
+    try:
+        for line, item in iter_built(source, builder, format, encoding, delimiter):
+            collector.add(line, item)
+            if progress and collector.rows % 10_000 == 0:
+                report(collector.rows)
+        report(collector.rows)
+    finally:
+        close()
+    warning = channel_warning(builder.unknown_channels)
+    if warning:
+        collector.warnings.append(warning)
+    return collector.result()
 
 
 def read_customers(source: PathOrFile, **options: Unpack[ReadOptions]) -> LoadResult[Customer]:
@@ -353,11 +194,12 @@ def read_interactions(
         >>> import io
         >>> f = io.StringIO(
         ...     "id,customer_id,channel,started_at,answered_at,talk_time\\n"
-        ...     "I1,C1,phone,2026-01-05 09:00:00,2026-01-05 09:00:12,0:03:00\\n"
+        ...     "I1,C1,voice,2026-01-05 09:00:00,2026-01-05 09:00:12,0:03:00\\n"
         ...     "I2,C1,phone,2026-01-05 09:05:00,2026-01-05 09:04:00,60\\n")
         >>> result = read_interactions(f, timezone="Asia/Ho_Chi_Minh")
-        >>> result.records[0].wait_time, result.rejected[0].line
-        (datetime.timedelta(seconds=12), 3)
+        >>> call = result.records[0]
+        >>> call.wait_time, call.channel, call.channel_raw, result.rejected[0].line
+        (datetime.timedelta(seconds=12), Channel.PHONE, 'voice', 3)
     """
     return read_records(Interaction, source, **options)
 
@@ -396,9 +238,16 @@ def read_tickets(
     *,
     format: str | None = None,
     events_format: str | None = None,
-    columns: Mapping[str, str] | None = None,
-    event_columns: Mapping[str, str] | None = None,
+    columns: Mapping[str, ColumnSpec] | None = None,
+    event_columns: Mapping[str, ColumnSpec] | None = None,
+    values: Mapping[str, Mapping[Any, Any]] | None = None,
+    constants: Mapping[str, Any] | None = None,
+    missing: Collection[str] | Mapping[str, Collection[str]] = (),
+    date_format: DateFormat = None,
     timezone: str | None = None,
+    years: tuple[int, int] | None = YEARS,
+    duplicates: str = "reject",
+    before_created: str = "reject",
     strict: bool = False,
     encoding: str = "utf-8",
     delimiter: str = ",",
@@ -407,21 +256,32 @@ def read_tickets(
 
     The events file has the columns in :data:`EVENT_COLUMNS` (``type`` is ``message``,
     ``status_change``, ``priority_change`` or ``assignment``). Each ticket's events are put in time
-    order (ties keep the file's order). A bad event row is returned in ``.rejected_events`` and
-    its ticket in ``.rejected`` (a ticket with a hole in its history would give wrong figures); an
-    event for a ticket that is not in the tickets file is rejected too.
+    order (ties keep the file's order; ``.warnings`` says how many tickets needed it). A bad event
+    row is returned in ``.rejected_events`` and its ticket in ``.rejected`` (a ticket with a hole in
+    its history would give wrong figures); an event for a ticket that is not in the tickets file is
+    rejected too, and so is a ticket with an event before its creation unless
+    ``before_created="clamp"`` (the event is moved to the creation instant, and counted in
+    ``.warnings``).
 
     Args:
         source: The tickets file (CSV, or JSON Lines whose objects may hold an ``events`` list).
         events: The events file, for CSV tickets.
         events_format: The events file's format (default: from its suffix).
-        event_columns: Event field name -> column in your events file.
-        format: The tickets file's format (see :func:`read_records`).
+        event_columns: Event column name (see :data:`EVENT_COLUMNS`) -> column in your file.
+        before_created: ``"reject"`` or ``"clamp"``.
+        format: See :func:`read_records`, and so are the other options; ``values`` maps both
+            ticket and event fields (``{"status": {"Resolved": "solved"}}``).
         columns: cs8 ticket field -> column in your tickets file.
-        timezone: IANA zone for timestamps written without an offset.
-        strict: Raise :class:`~cs8.LoadError` instead of returning rejected rows.
-        encoding: The files' text encoding.
-        delimiter: The CSV delimiter.
+        values: See :func:`read_records`.
+        constants: See :func:`read_records`.
+        missing: See :func:`read_records`.
+        date_format: See :func:`read_records`.
+        timezone: See :func:`read_records`.
+        years: See :func:`read_records`.
+        duplicates: See :func:`read_records`.
+        strict: See :func:`read_records`.
+        encoding: See :func:`read_records`.
+        delimiter: See :func:`read_records`.
 
     Example:
         >>> import io
@@ -434,122 +294,168 @@ def read_tickets(
         >>> t = result.records[0]
         >>> t.first_reply_at.hour, t.solved_at.hour, result.events_read
         (10, 11, 2)
+        >>> result.warnings
+        ("the events of 1 ticket(s) were not in time order in the file; they were ordered by time (ties keep the file's order)",)
     """
-    reader = _Reader(Ticket, columns=columns, timezone=timezone, skip=("events",))
-    jsonl = detect_format(source, format) == "jsonl"
-    if jsonl:
-        reader.kinds["events"] = Any
-        reader.mapping["events"] = (columns or {}).get("events", "events")
-    built, rejected, rows, name = reader.read_all(source, format, encoding, delimiter)
-    if events is None:
-        return _finish([t for _, t in built], rejected, rows, name, strict)
-
-    tickets_by_id: dict[str, tuple[int, Ticket]] = {t.id: (line, t) for line, t in built}
-    per_ticket: dict[str, list[tuple[Any, int, TicketEvent]]] = {}
-    bad_event_lines: dict[str, list[int]] = {}
-    rejected_events: list[RejectedRow] = []
-    events_read = 0
-    event_reader = _EventReader(event_columns, timezone)
-    for ev_name, line, data, problem, raw in event_reader.rows(
-        events, events_format, encoding, delimiter
-    ):
-        events_read += 1
-        ticket_id = (data or {}).get("ticket_id") or raw.get(event_reader.mapping["ticket_id"])
-        if problem is None and data is not None:
-            event = event_reader.build_event(data, ev_name, line, raw)
-            if isinstance(event, RejectedRow):
-                problem = event
-            elif ticket_id not in tickets_by_id:
-                problem = RejectedRow(
-                    source=ev_name,
-                    line=line,
-                    column=event_reader.mapping["ticket_id"],
-                    value=str(ticket_id),
-                    reason=f"no ticket {ticket_id!r} was loaded from {name}",
-                    row=raw,
-                )
-            else:
-                per_ticket.setdefault(ticket_id, []).append((event.at, line, event))
-                continue
-        assert problem is not None
-        rejected_events.append(problem)
-        if isinstance(ticket_id, str) and ticket_id in tickets_by_id:
-            bad_event_lines.setdefault(ticket_id, []).append(line)
-
-    records: list[Ticket] = []
-    events_name = str(getattr(events, "name", events))
-    for line, ticket in built:
-        items = sorted(per_ticket.get(ticket.id, []), key=lambda item: (item[0], item[1]))
-        if ticket.id in bad_event_lines:
-            lines = ", ".join(str(n) for n in bad_event_lines[ticket.id])
-            reason = f"ticket {ticket.id!r} has rejected events (lines {lines} of the events file)"
-        else:
-            try:
-                records.append(attrs.evolve(ticket, events=tuple(e for _, _, e in items)))
-                continue
-            except Cs8Error as exc:
-                reason = str(exc)
-        # The ticket is rejected, and with it every event loaded for it.
-        rejected.append(RejectedRow(source=name, line=line, column=None, value=None, reason=reason))
-        for _, ev_line, _ in items:
-            rejected_events.append(
-                RejectedRow(
-                    source=events_name,
-                    line=ev_line,
-                    column=None,
-                    value=None,
-                    reason=f"its ticket {ticket.id!r} was rejected",
-                )
+    for field in values or {}:
+        if field not in _TICKET_FIELDS and field not in EVENT_COLUMNS:
+            raise LoadError(
+                f"values maps {escape(repr(field))}, which is not a field of Ticket or of its "
+                "events"
             )
-    rejected.sort(key=lambda r: r.line)
+    ticket_values = {k: v for k, v in (values or {}).items() if k in _TICKET_FIELDS}
+    event_values = {k: v for k, v in (values or {}).items() if k not in _TICKET_FIELDS}
+    spec = make_spec(
+        columns, ticket_values, constants, missing, date_format, timezone, years, duplicates
+    )
+    event_spec = make_spec(event_columns, event_values, None, missing, date_format, timezone, years)
+    jsonl = detect_format(source, format) == "jsonl"
+    event_builder = EventBuilder(event_spec)
+    builder = RecordBuilder(Ticket, spec, skip=("events",), extra_keys=("events",) if jsonl else ())
+    name = source_name(source)
+    collector = Collector(name, strict=strict, duplicates=duplicates)
+    nested: dict[int, list[tuple[int, TicketEvent]]] = {}
+
+    def from_json(obj: Mapping[str, Any], line: int, src: str) -> Any:
+        ticket = builder.from_json(obj, line, src)
+        if isinstance(ticket, RejectedRow):
+            return ticket
+        built = nested_events(obj, line, src, event_builder)
+        if isinstance(built, str):
+            return builder._reject(src, line, obj, built)
+        nested[line] = built
+        return ticket
+
+    for line, item in iter_built(source, builder, format, encoding, delimiter, from_json):
+        collector.add(line, item)
+    kept = collector.records()
+    per_ticket: dict[str, list[tuple[int, TicketEvent]]] = {}
+    rejected_events: list[RejectedRow] = []
+    bad_lines: dict[str, list[int]] = {}
+    events_read = 0
+    events_name = source_name(events) if events is not None else name
+    if events is not None:
+        known = {t.id for _, t in kept}
+        events_name, events_read = _read_events(
+            events,
+            events_format,
+            event_builder,
+            known,
+            name,
+            encoding,
+            delimiter,
+            per_ticket,
+            rejected_events,
+            bad_lines,
+            strict,
+        )
+    else:
+        for line, ticket in kept:
+            per_ticket[ticket.id] = nested.get(line, [])
+    records: list[Ticket] = []
+    reordered = clamped = 0
+    for line, ticket in kept:
+        items = per_ticket.get(ticket.id, [])
+        if ticket.id in bad_lines:
+            lines = ", ".join(str(n) for n in bad_lines[ticket.id][:20])
+            outcome: Ticket | str = (
+                f"ticket {escape(repr(ticket.id))} has rejected events (lines {lines} of "
+                f"{events_name})"
+            )
+        else:
+            outcome, moved, n_clamped = attach(ticket, items, before_created)
+            reordered += moved
+            clamped += n_clamped
+        if isinstance(outcome, Ticket):
+            records.append(outcome)
+            continue
+        collector.reject(
+            RejectedRow(source=name, line=line, column=None, value=None, reason=outcome)
+        )
+        if events is not None:
+            for ev_line, _ in items:
+                rejected_events.append(
+                    RejectedRow(
+                        source=events_name,
+                        line=ev_line,
+                        column=None,
+                        value=None,
+                        reason=f"its ticket {escape(repr(ticket.id))} was rejected",
+                    )
+                )
+    collector.warnings.extend(order_warnings(reordered, clamped))
+    warning = channel_warning(builder.unknown_channels)
+    if warning:
+        collector.warnings.append(warning)
     rejected_events.sort(key=lambda r: r.line)
-    return _finish(
-        records,
-        rejected,
-        rows,
-        name,
-        strict,
-        rejected_events=tuple(rejected_events),
-        events_read=events_read,
+    return collector.result(
+        records, rejected_events=tuple(rejected_events), events_read=events_read
     )
 
 
-@attrs.frozen(kw_only=True)
-class _EventRow:
-    """The columns of an events file, for the reader's column mapping."""
+_TICKET_FIELDS = frozenset(
+    (
+        "id",
+        "customer_id",
+        "channel",
+        "created_at",
+        "priority",
+        "category",
+        "tags",
+        "language",
+        "created_by",
+        "merged_into",
+        "attributes",
+    )
+)
 
-    ticket_id: str
-    type: str
-    at: str
-    author: str | None = None
-    author_id: str | None = None
-    public: bool | None = None
-    channel: str | None = None
-    status: str | None = None
-    priority: str | None = None
-    agent_id: str | None = None
-    group: str | None = None
 
-
-class _EventReader(_Reader):
-    def __init__(self, columns: Mapping[str, str] | None, timezone: str | None) -> None:
-        super().__init__(_EventRow, columns=columns, timezone=timezone, what="event")
-
-    def build_event(
-        self, data: dict[str, Any], name: str, line: int, raw: dict[str, Any]
-    ) -> TicketEvent | RejectedRow:
-        kind = str(data.get("type", "")).strip().lower()
-        cls = _EVENT_CLASSES.get(kind)
-        if cls is None:
-            return RejectedRow(
-                source=name,
-                line=line,
-                column=self.mapping["type"],
-                value=kind,
-                reason="type must be one of message, status_change, priority_change, assignment",
-                row=raw,
-            )
-        allowed = {f.name for f in data_fields(cls)}
-        payload = {k: v for k, v in data.items() if k in allowed}
-        built: TicketEvent | RejectedRow = self._structure(payload, cls, name, line, raw)
-        return built
+def _read_events(
+    events: PathOrFile,
+    events_format: str | None,
+    builder: EventBuilder,
+    known: set[str],
+    tickets_name: str,
+    encoding: str,
+    delimiter: str,
+    per_ticket: dict[str, list[tuple[int, TicketEvent]]],
+    rejected: list[RejectedRow],
+    bad_lines: dict[str, list[int]],
+    strict: bool,
+) -> tuple[str, int]:
+    """Read an events file into ``per_ticket``; return its name and how many rows it had."""
+    if detect_format(events, events_format) != "csv":
+        raise LoadError("an events file must be CSV (JSON Lines tickets nest their events)")
+    read = 0
+    with open_source(events, encoding) as src:
+        name = src.name
+        header, records = csv_records(src.lines, delimiter, name)
+        builder.bind_header(header, name)
+        for line, cells, problem in records:
+            read += 1
+            ticket_id = ""
+            if cells is None:
+                event: Any = RejectedRow(
+                    source=name, line=line, column=None, value=None, reason=str(problem)
+                )
+            else:
+                ticket_id, event = builder.from_cells(cells, line, name)
+                if not isinstance(event, RejectedRow) and ticket_id not in known:
+                    event = RejectedRow(
+                        source=name,
+                        line=line,
+                        column=builder.ticket_column,
+                        value=ticket_id,
+                        reason=f"no ticket {escape(repr(ticket_id))} was loaded from "
+                        f"{tickets_name}",
+                        row=dict(zip(header, cells, strict=False)),
+                    )
+            if isinstance(event, RejectedRow):
+                if strict:
+                    raise LoadError(str(event))
+                rejected.append(event)
+                if ticket_id in known:
+                    bad_lines.setdefault(ticket_id, []).append(line)
+                continue
+            per_ticket.setdefault(ticket_id, []).append((line, event))
+    return name, read

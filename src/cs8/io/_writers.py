@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any, TypedDict
 
@@ -12,11 +13,12 @@ from typing_extensions import Unpack
 from cs8._models import Customer, Interaction, Order, SurveyResponse, Ticket
 from cs8.exceptions import InvalidValueError
 from cs8.io._common import PathOrFile, data_fields, data_to_text, detect_format, open_text
-from cs8.io._readers import EVENT_COLUMNS
+from cs8.io._events import EVENT_COLUMNS
 from cs8.serialization import EVENT_TAGS, to_data
 
 __all__ = [
     "WriteOptions",
+    "neutralise",
     "write_customers",
     "write_interactions",
     "write_orders",
@@ -32,6 +34,29 @@ class WriteOptions(TypedDict, total=False):
     format: str | None
     columns: Mapping[str, str] | None
     encoding: str
+    formula_safe: bool
+
+
+_FORMULA = re.compile(r"^'*[=+\-@\t\r]")
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def neutralise(cell: str) -> str:
+    """Return ``cell`` made safe for spreadsheets: a formula-like cell gets a leading ``'``.
+
+    As OWASP's "CSV Injection" page recommends, a cell starting with ``=``, ``+``, ``-``, ``@``,
+    a tab or a carriage return is prefixed with a single quote so a spreadsheet shows it as text
+    instead of running it; numbers (``-5``, ``+1.5e3``) are left alone. A cell that already starts
+    with quotes before such a character gets one more, so the readers, which remove one, give back
+    exactly what was written.
+
+    Example:
+        >>> print(neutralise("=cmd|' /C calc'!A0"), neutralise("-5"), neutralise("@SUM(A1)"))
+        '=cmd|' /C calc'!A0 -5 '@SUM(A1)
+    """
+    if cell and _FORMULA.match(cell) and not _NUMBER.match(cell):
+        return "'" + cell
+    return cell
 
 
 def _header(
@@ -49,6 +74,7 @@ def write_records(
     format: str | None = None,
     columns: Mapping[str, str] | None = None,
     encoding: str = "utf-8",
+    formula_safe: bool = True,
 ) -> int:
     """Write records of one cs8 model as CSV or JSON Lines; return how many were written.
 
@@ -59,6 +85,8 @@ def write_records(
         format: ``"csv"`` or ``"jsonl"``; by default from the suffix.
         columns: cs8 field name -> column name to write.
         encoding: The text encoding.
+        formula_safe: In CSV, neutralise cells a spreadsheet would run as formulas (see
+            :func:`neutralise`); the readers undo it.
 
     Example:
         >>> import io
@@ -88,7 +116,8 @@ def write_records(
         writer.writerow([column for _, column in header])
         for item in items:
             data = to_data(item)
-            writer.writerow([data_to_text(data.get(field)) for field, _ in header])
+            cells = [data_to_text(data.get(field)) for field, _ in header]
+            writer.writerow([neutralise(c) for c in cells] if formula_safe else cells)
     return len(items)
 
 
@@ -152,8 +181,11 @@ def write_tickets(
     *,
     format: str | None = None,
     encoding: str = "utf-8",
+    formula_safe: bool = True,
 ) -> int:
     """Write tickets: JSON Lines with nested events, or a CSV of tickets plus a CSV of events.
+
+    ``formula_safe`` is that of :func:`write_records`.
 
     Raises:
         InvalidValueError: If CSV is asked for, a ticket has events and ``events_dest`` is missing.
@@ -177,7 +209,9 @@ def write_tickets(
         return write_records(items, dest, kind=Ticket, format="jsonl", encoding=encoding)
     if events_dest is None and any(t.events for t in items):
         raise InvalidValueError("write_tickets to CSV needs events_dest for the tickets' events")
-    write_records(items, dest, kind=Ticket, format="csv", encoding=encoding)
+    write_records(
+        items, dest, kind=Ticket, format="csv", encoding=encoding, formula_safe=formula_safe
+    )
     if events_dest is not None:
         with open_text(events_dest, encoding, "w") as (handle, _):
             writer = csv.writer(handle)
@@ -186,5 +220,6 @@ def write_tickets(
                 for event in ticket.events:
                     data = to_data(event)
                     row = {"ticket_id": ticket.id, **data, "type": EVENT_TAGS[type(event)]}
-                    writer.writerow([data_to_text(row.get(c)) for c in EVENT_COLUMNS])
+                    cells = [data_to_text(row.get(c)) for c in EVENT_COLUMNS]
+                    writer.writerow([neutralise(c) for c in cells] if formula_safe else cells)
     return len(items)

@@ -41,15 +41,6 @@ from cs8.kpi._frames import ticket_summary_frame as _ticket_summary_frame
 from cs8.kpi._kpi import Kpi, WithFrame
 from cs8.kpi._metrics import TicketMetrics, TicketRow, ticket_metrics
 from cs8.kpi._scores import ScoreState, ces, ces_index, csat, csat_mean
-from cs8.kpi._staffing import (
-    ErlangA,
-    Staffing,
-    erlang_a,
-    erlang_b,
-    erlang_c,
-    erlang_c_probability,
-    required_agents,
-)
 from cs8.kpi._stats import Count, CountState, Mean, MeanState, Rate, RateState
 from cs8.kpi._summary import TicketSummary
 from cs8.kpi._summary import ticket_summary as _ticket_summary
@@ -73,6 +64,15 @@ from cs8.kpi._ticket_times import (
     requester_wait_time,
     resolution_time,
     status_time,
+)
+from cs8.staffing import (
+    ErlangA,
+    Staffing,
+    erlang_a,
+    erlang_b,
+    erlang_c,
+    erlang_c_probability,
+    required_agents,
 )
 
 breakdown = WithFrame(_breakdown, _breakdown_frame)

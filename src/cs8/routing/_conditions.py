@@ -283,7 +283,7 @@ def compile_condition(
         ...                   loc=Loc("rules[0].when", rule="r"))
         Traceback (most recent call last):
         ...
-        cs8.exceptions.RuleError: rule 'r' at rules[0].when.value: 'fax' is not one of email, chat, phone, social, messaging, web, in_person, self_service, sms
+        cs8.exceptions.RuleError: rule 'r' at rules[0].when.value: 'fax' is not one of email, chat, phone, social, messaging, web, in_person, self_service, sms, other
     """
     compiler = _Compiler(conditions or {}, limits or RuleLimits())
     node = compiler.node(spec, loc or Loc("when"), 1)

@@ -1,4 +1,4 @@
-"""Tests of cs8.kpi staffing: Erlang B, Erlang C, Erlang A and required_agents."""
+"""Tests of cs8.staffing Erlang B, C and A, and required_agents with a service-level target."""
 
 from __future__ import annotations
 
@@ -12,15 +12,15 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from cs8.exceptions import Cs8Error, InvalidValueError, StaffingError
-from cs8.kpi._staffing import (
+from cs8.staffing._erlang import (
     ErlangA,
     Staffing,
     erlang_a,
     erlang_b,
     erlang_c,
     erlang_c_probability,
-    required_agents,
 )
+from cs8.staffing._targets import required_agents
 
 HALF_HOUR = timedelta(minutes=30)
 AHT = timedelta(seconds=180)
@@ -402,7 +402,9 @@ def test_erlang_a_with_almost_no_abandonment_approaches_erlang_c(
     traffic: float, extra: int, target_s: int
 ) -> None:
     agents = math.floor(traffic) + extra
-    assume(agents - traffic > 0.01)
+    # Closer to the traffic, a patience this long needs more than 50,000 queue states: the
+    # bounded solver raises (see test_erlang_a_needing_too_many_states_raises_at_once).
+    assume(agents - traffic > 0.05)
     calls = _traffic_calls(traffic)
     target = timedelta(seconds=target_s)
     c = erlang_c(calls=calls, period=HALF_HOUR, aht=AHT, agents=agents, target_answer_time=target)
@@ -529,3 +531,17 @@ def test_required_agents_with_patience_at_16667_erlangs_is_fast() -> None:
     assert time.perf_counter() - start < 1.0
     assert s.service_level >= 0.8
     assert s.scheduled == math.ceil(Fraction(s.agents) / Fraction(7, 10))
+
+
+def test_erlang_a_needing_too_many_states_raises_at_once() -> None:
+    start = time.perf_counter()
+    with pytest.raises(StaffingError, match="50,000 queue states"):
+        erlang_a(
+            calls=_traffic_calls(33.97),
+            period=HALF_HOUR,
+            aht=AHT,
+            agents=34,
+            patience=timedelta(days=10**8),
+            target_answer_time=TWENTY,
+        )
+    assert time.perf_counter() - start < 0.5

@@ -1,0 +1,289 @@
+"""What a vendor reader returns (:class:`Dataset`), and the pieces every vendor reader shares.
+
+A vendor export is several tables (tickets, comments, users, groups ...). :class:`VendorLoad`
+reads each table (CSV through the same line-accounting reader as :func:`read_records`, JSON with
+the same depth guard), builds models through their constructors and keeps, per file, how many rows
+were read, so ``records + rejected == rows read`` can be checked file by file
+(:attr:`Dataset.rows_read`). In JSON files a row's "line" is its 1-based position in the file's
+list of objects.
+
+Example:
+    >>> ds = Dataset(source="demo")
+    >>> ds.tickets, ds.calendar, ds.ok
+    ((), None, True)
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from cs8._frozen import FrozenDict
+from cs8._models import Agent, Customer, Interaction, SurveyResponse, Ticket, TicketEvent
+from cs8.exceptions import Cs8Error, LoadError
+from cs8.io._common import RejectedRow
+from cs8.io._csvrows import csv_records
+from cs8.io._events import attach, order_warnings
+from cs8.io._source import escape, open_source
+from cs8.io._values import DateParser, load_json
+from cs8.sla import BusinessCalendar, SlaPolicy
+
+__all__ = ["Dataset", "VendorLoad"]
+
+
+def _tuple(values: Any) -> tuple[Any, ...]:
+    return tuple(values)
+
+
+def _counts(values: Mapping[str, int]) -> FrozenDict[str, int]:
+    return values if isinstance(values, FrozenDict) else FrozenDict(values)
+
+
+@attrs.frozen(kw_only=True)
+class Dataset:
+    """Everything a vendor export holds, as cs8 models, with every row that did not load.
+
+    Attributes:
+        tickets: The tickets with their event logs.
+        customers: Requesters (end users, contacts).
+        agents: Agents (staff users).
+        interactions: Contacts (calls, chats), for exports that have them.
+        surveys: Survey responses (satisfaction ratings), for exports that have them.
+        rejected: Every row that did not become a record or an event, with its file, line and
+            reason.
+        calendar: The business calendar of the export's schedule, when it has one.
+        policy: The SLA policy of the export, when it has one.
+        source: Where the data came from (the path given).
+        rows_read: File name -> rows read from it.
+        warnings: Definition choices that applied to this data, with counts.
+    """
+
+    tickets: tuple[Ticket, ...] = attrs.field(default=(), converter=_tuple)
+    customers: tuple[Customer, ...] = attrs.field(default=(), converter=_tuple)
+    agents: tuple[Agent, ...] = attrs.field(default=(), converter=_tuple)
+    interactions: tuple[Interaction, ...] = attrs.field(default=(), converter=_tuple)
+    surveys: tuple[SurveyResponse, ...] = attrs.field(default=(), converter=_tuple)
+    rejected: tuple[RejectedRow, ...] = attrs.field(default=(), converter=_tuple)
+    calendar: BusinessCalendar | None = None
+    policy: SlaPolicy | None = None
+    source: str = ""
+    rows_read: FrozenDict[str, int] = attrs.field(factory=FrozenDict, converter=_counts)
+    warnings: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
+
+    @property
+    def ok(self) -> bool:
+        """Whether every row loaded."""
+        return not self.rejected
+
+
+class VendorLoad:
+    """The state of one vendor read: rows read per file, rejected rows, warnings.
+
+    Not thread-safe: one reader owns it.
+    """
+
+    def __init__(
+        self,
+        source: str | os.PathLike[str],
+        timezone: str | None = None,
+        before_created: str = "reject",
+    ) -> None:
+        self.source = escape(str(source))
+        self.before_created = before_created
+        self.rows_read: dict[str, int] = {}
+        self.rejected: list[RejectedRow] = []
+        self.warnings: list[str] = []
+        self.counts: dict[str, int] = {}
+        self.instant = DateParser("instant", None, timezone or "UTC")
+
+    # ------------------------------------------------------------------------------ reading
+
+    def csv_table(self, path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+        """Yield ``(line, column -> cell)`` for each row of a CSV table; bad rows are rejected."""
+        with open_source(path) as src:
+            header, records = csv_records(src.lines, ",", src.name)
+            self.rows_read.setdefault(src.name, 0)
+            for line, cells, problem in records:
+                self.rows_read[src.name] += 1
+                if cells is None:
+                    self.reject(src.name, line, str(problem))
+                    continue
+                yield line, dict(zip(header, cells, strict=True))
+
+    def json_table(self, path: Path, *keys: str) -> Iterator[tuple[int, dict[str, Any]]]:
+        """Yield ``(position, object)`` for each object of a JSON file.
+
+        The file holds one object, a list of objects, or an object with the list under one of
+        ``keys`` (``"results"``, ``"tickets"`` ...). A JSON Lines file works too.
+        """
+        name = escape(str(path))
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise LoadError(f"cannot read {name}: {exc.strerror or exc}") from None
+        text = _decode(data, name)
+        try:
+            value = load_json(text)
+        except Cs8Error as exc:
+            if not text.lstrip().startswith("{") or "\n{" not in text:
+                raise LoadError(f"{name}: {exc}") from None
+            value = None
+        if value is None:  # JSON Lines
+            items: list[Any] = []
+            for line in text.splitlines():
+                if line.strip():
+                    try:
+                        items.append(load_json(line))
+                    except Cs8Error as exc:
+                        items.append(_Bad(str(exc)))
+        elif isinstance(value, list):
+            items = value
+        elif isinstance(value, dict):
+            found = next((value[k] for k in keys if isinstance(value.get(k), list)), None)
+            items = found if found is not None else [value]
+        else:
+            raise LoadError(f"{name}: expected JSON objects, got {type(value).__name__}")
+        self.rows_read[name] = self.rows_read.get(name, 0) + len(items)
+        for position, item in enumerate(items, 1):
+            if isinstance(item, dict):
+                yield position, item
+            else:
+                reason = item.reason if isinstance(item, _Bad) else "expected a JSON object"
+                self.reject(name, position, reason)
+
+    # ----------------------------------------------------------------------------- building
+
+    def reject(
+        self, source: str, line: int, reason: str, row: Mapping[str, Any] | None = None
+    ) -> None:
+        """Record a rejected row."""
+        self.rejected.append(
+            RejectedRow(
+                source=source,
+                line=line,
+                column=None,
+                value=None,
+                reason=escape(reason, 400),
+                row={k: v for k, v in (row or {}).items() if _scalar(v)},
+            )
+        )
+
+    def build(
+        self,
+        cls: Callable[..., Any],
+        source: str,
+        line: int,
+        row: Mapping[str, Any],
+        make: Callable[..., dict[str, Any]],
+        *args: Any,
+    ) -> Any:
+        """Build ``cls(**make(*args))``, or reject the row with the reason and return None."""
+        return self.attempt(source, line, row, lambda: cls(**make(*args)))
+
+    def attempt(
+        self,
+        source: str,
+        line: int,
+        row: Mapping[str, Any],
+        make: Callable[..., Any],
+        *args: Any,
+    ) -> Any:
+        """Return ``make(*args)``, or reject the row with the reason and return None."""
+        try:
+            return make(*args)
+        except (Cs8Error, ValueError, TypeError, KeyError, OverflowError) as exc:
+            self.reject(source, line, str(exc), row)
+            return None
+
+    def at(self, value: Any) -> datetime | None:
+        """An instant from an ISO 8601 text (``None`` for ``None`` or an empty text)."""
+        if value is None or value == "":
+            return None
+        return self.instant(value)
+
+    def note(self, what: str, n: int = 1) -> None:
+        """Count a definition choice that applied (reported in the warnings)."""
+        self.counts[what] = self.counts.get(what, 0) + n
+
+    def tickets(
+        self,
+        tickets: list[tuple[str, int, Ticket]],
+        events: Mapping[str, list[tuple[int, TicketEvent]]],
+    ) -> list[Ticket]:
+        """Give each ticket its events; a ticket whose events cannot be ordered is rejected."""
+        out: list[Ticket] = []
+        clamped = 0
+        for source, line, ticket in tickets:
+            outcome, _, moved = attach(ticket, events.get(ticket.id, []), self.before_created)
+            clamped += moved
+            if isinstance(outcome, str):
+                self.reject(source, line, outcome)
+            else:
+                out.append(outcome)
+        self.warnings += order_warnings(0, clamped)
+        return out
+
+    def dataset(self, **parts: Any) -> Dataset:
+        """The :class:`Dataset` of the read."""
+        warnings = list(self.warnings)
+        warnings += [f"{what}: {n}" for what, n in sorted(self.counts.items())]
+        self.rejected.sort(key=lambda r: (r.source, r.line))
+        return Dataset(
+            source=self.source,
+            rejected=tuple(self.rejected),
+            rows_read=self.rows_read,
+            warnings=tuple(warnings),
+            **parts,
+        )
+
+
+class _Bad:
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+
+def _scalar(value: Any) -> bool:
+    return value is None or isinstance(value, str | int | float | bool)
+
+
+def _decode(data: bytes, name: str) -> str:
+    encoding = "utf-8"
+    if data.startswith(b"\xef\xbb\xbf"):
+        encoding = "utf-8-sig"
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise LoadError(
+            f"{name}: cannot decode byte offset {exc.start} as {encoding}: JSON must be UTF-8"
+        ) from None
+
+
+def ident(value: Any) -> str:
+    """A vendor id (a number or a text) as cs8 text.
+
+    Raises:
+        LoadError: If it is neither.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise LoadError(f"expected an id (a number or text), got {escape(repr(value))}")
+    return str(value).strip()
+
+
+def choose(path: str | os.PathLike[str], explicit: Any, *names: str) -> Path | None:
+    """The file of one table: ``explicit`` if given, else the first of ``names`` in the folder."""
+    if explicit is not None:
+        chosen = Path(explicit)
+        if not chosen.exists():
+            raise LoadError(f"file not found: {escape(str(chosen))}")
+        return chosen
+    folder = Path(path)
+    if folder.is_dir():
+        return next((folder / n for n in names if (folder / n).exists()), None)
+    return None

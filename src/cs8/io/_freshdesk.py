@@ -1,0 +1,244 @@
+"""Freshdesk API v2 JSON: tickets with their conversations, contacts, agents.
+
+Freshdesk's API gives a ticket's current status and its ``stats`` timestamps (``resolved_at``,
+``closed_at``, ``pending_since``, ``reopened_at``), not a status history; the events are built from
+those and from the conversations. The mapping and its definition choices are on the docs page
+"Freshdesk".
+
+Example:
+    >>> import json, tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "tickets.json").write_text(json.dumps([{"id": 1, "requester_id": 5,
+    ...     "source": 3, "status": 4, "priority": 2, "created_at": "2016-05-18T04:36:04Z",
+    ...     "updated_at": "2016-05-19T04:36:04Z", "stats": {"resolved_at": "2016-05-19T04:36:04Z"}}]))
+    >>> _ = (folder / "conversations.json").write_text(json.dumps([{"id": 9, "ticket_id": 1,
+    ...     "incoming": False, "private": False, "user_id": 7, "created_at": "2016-05-18T05:36:04Z"}]))
+    >>> t = read_freshdesk(folder).tickets[0]
+    >>> t.channel, t.priority, t.status, t.first_reply_at.hour, t.solved_at.day
+    (Channel.PHONE, Priority.NORMAL, TicketStatus.SOLVED, 5, 19)
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from cs8._enums import ActorKind, Channel, Priority, TicketStatus
+from cs8._frozen import FrozenDict
+from cs8._models import Agent, Customer
+from cs8._ticket import Message, StatusChange, Ticket, TicketEvent
+from cs8.exceptions import LoadError
+from cs8.io._dataset import Dataset, VendorLoad, choose, ident
+from cs8.io._source import escape
+
+__all__ = [
+    "FRESHDESK_PRIORITIES",
+    "FRESHDESK_SOURCES",
+    "FRESHDESK_STATUSES",
+    "read_freshdesk",
+]
+
+FRESHDESK_STATUSES: Mapping[int, TicketStatus] = FrozenDict(
+    {
+        2: TicketStatus.OPEN,
+        3: TicketStatus.PENDING,
+        4: TicketStatus.SOLVED,
+        5: TicketStatus.CLOSED,
+        6: TicketStatus.PENDING,  # "Waiting on Customer"
+        7: TicketStatus.ON_HOLD,  # "Waiting on Third Party"
+    }
+)
+"""Freshdesk status codes (API v2 reference, "Ticket properties")."""
+
+FRESHDESK_PRIORITIES: Mapping[int, Priority] = FrozenDict(
+    {1: Priority.LOW, 2: Priority.NORMAL, 3: Priority.HIGH, 4: Priority.URGENT}
+)
+"""Freshdesk priority codes: Low, Medium, High, Urgent."""
+
+FRESHDESK_SOURCES: Mapping[int, tuple[Channel, str]] = FrozenDict(
+    {
+        1: (Channel.EMAIL, "email"),
+        2: (Channel.WEB, "portal"),
+        3: (Channel.PHONE, "phone"),
+        4: (Channel.SOCIAL, "forum"),
+        5: (Channel.SOCIAL, "twitter"),
+        6: (Channel.SOCIAL, "facebook"),
+        7: (Channel.CHAT, "chat"),
+        8: (Channel.MESSAGING, "mobihelp"),
+        9: (Channel.WEB, "feedback_widget"),
+        10: (Channel.EMAIL, "outbound_email"),
+    }
+)
+"""Freshdesk source codes -> (channel, Freshdesk's name, kept in ``channel_raw``)."""
+
+_KEYS = ("results", "tickets")
+
+
+def _code(value: Any, table: Mapping[int, Any], what: str) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int) or value not in table:
+        raise LoadError(f"{what} {escape(repr(value))} is not a Freshdesk {what} code")
+    return table[value]
+
+
+def read_freshdesk(
+    path: str | os.PathLike[str],
+    *,
+    conversations: str | os.PathLike[str] | None = None,
+    contacts: str | os.PathLike[str] | None = None,
+    agents: str | os.PathLike[str] | None = None,
+) -> Dataset:
+    """Read Freshdesk API v2 JSON: tickets with their conversations.
+
+    Args:
+        path: A tickets file (one ticket, a list, or a search result ``{"results": [...]}``; a
+            ticket may embed its ``conversations``), or a folder with ``tickets.json`` and
+            optionally ``conversations.json``, ``contacts.json`` and ``agents.json``.
+        conversations: A conversations file (objects with ``ticket_id``), instead of the folder's.
+        contacts: A contacts file, instead of the folder's.
+        agents: An agents file, instead of the folder's.
+
+    Returns:
+        A :class:`Dataset` of tickets, contacts as customers and agents.
+
+    Raises:
+        LoadError: If there is no tickets file or a file is not JSON.
+    """
+    base = Path(path)
+    tickets_path = (
+        base if base.is_file() else choose(base, None, "tickets.json", "all_tickets.json")
+    )
+    if tickets_path is None:
+        raise LoadError(f"{escape(str(base))} has no tickets.json")
+    load = VendorLoad(base)
+    tickets: list[tuple[str, int, Ticket]] = []
+    events: dict[str, list[tuple[int, TicketEvent]]] = {}
+    name = escape(str(tickets_path))
+    seen: dict[str, int] = {}
+    for position, obj in load.json_table(tickets_path, *_KEYS):
+        ticket = load.build(Ticket, name, position, obj, _ticket, load, obj)
+        if ticket is None:
+            continue
+        if ticket.id in seen:
+            load.reject(
+                name, position, f"duplicate id {ticket.id!r} (kept object {seen[ticket.id]})"
+            )
+            continue
+        seen[ticket.id] = position
+        items = load.attempt(name, position, obj, _status_events, load, obj)
+        if items is None:
+            continue
+        tickets.append((name, position, ticket))
+        events[ticket.id] = [(position, e) for e in items]
+        for conversation in obj.get("conversations") or []:
+            if isinstance(conversation, dict):
+                message = load.build(
+                    Message, name, position, conversation, _message, load, conversation
+                )
+                if message is not None:
+                    events[ticket.id].append((position, message))
+    conversations_path = (
+        choose(base, conversations, "conversations.json")
+        if not base.is_file() or conversations
+        else None
+    )
+    if conversations_path is not None:
+        cname = escape(str(conversations_path))
+        for position, obj in load.json_table(conversations_path, "conversations"):
+            ticket_id = str(obj.get("ticket_id", ""))
+            if ticket_id not in events:
+                load.reject(cname, position, f"no ticket {ticket_id!r} was loaded", obj)
+                continue
+            message = load.build(Message, cname, position, obj, _message, load, obj)
+            if message is not None:
+                events[ticket_id].append((position, message))
+    customers = _people(load, base, contacts, "contacts.json", Customer)
+    staff = _people(load, base, agents, "agents.json", Agent)
+    return load.dataset(tickets=load.tickets(tickets, events), customers=customers, agents=staff)
+
+
+def _ticket(load: VendorLoad, obj: Mapping[str, Any]) -> dict[str, Any]:
+    channel, raw = _code(obj.get("source"), FRESHDESK_SOURCES, "source")
+    tags = obj.get("tags") or []
+    if not isinstance(tags, list):
+        raise LoadError("tags must be a list")
+    kind = obj.get("type")
+    return {
+        "id": ident(obj.get("id")),
+        "customer_id": ident(obj.get("requester_id")),
+        "channel": channel,
+        "channel_raw": raw,
+        "created_at": load.at(obj.get("created_at")),
+        "priority": _code(obj.get("priority"), FRESHDESK_PRIORITIES, "priority"),
+        "category": kind if isinstance(kind, str) and kind else None,
+        "tags": frozenset(tags),
+    }
+
+
+def _status_events(load: VendorLoad, obj: Mapping[str, Any]) -> list[TicketEvent]:
+    status = _code(obj.get("status"), FRESHDESK_STATUSES, "status")
+    stats = obj.get("stats") or {}
+    if not isinstance(stats, dict):
+        raise LoadError("stats must be an object")
+    out: list[TicketEvent] = []
+    resolved, closed = load.at(stats.get("resolved_at")), load.at(stats.get("closed_at"))
+    if resolved is not None:
+        out.append(StatusChange(at=resolved, status=TicketStatus.SOLVED))
+    if closed is not None:
+        out.append(StatusChange(at=closed, status=TicketStatus.CLOSED))
+    reopened = load.at(stats.get("reopened_at"))
+    if (
+        reopened is not None
+        and (resolved or closed)
+        and reopened > max(x for x in (resolved, closed) if x)
+    ):
+        out.append(StatusChange(at=reopened, status=TicketStatus.OPEN))
+    if status.is_open and status is not TicketStatus.OPEN:
+        since = load.at(stats.get("pending_since")) or load.at(stats.get("status_updated_at"))
+        since = since or load.at(obj.get("updated_at"))
+        if since is not None:
+            out.append(StatusChange(at=since, status=status))
+    reached = max(out, key=lambda e: e.at).status if out else TicketStatus.NEW  # type: ignore[union-attr]
+    if reached is not status:
+        # The stats stop short of (or contradict) the ticket's status: the status holds from its
+        # last update on (the latest of status_updated_at, updated_at and the stats).
+        stamps = [load.at(stats.get("status_updated_at")), load.at(obj.get("updated_at"))]
+        stamps += [e.at for e in out]
+        known = [t for t in stamps if t is not None]
+        if known:
+            load.note(
+                "tickets whose stats do not reach their status: the status at its last update"
+            )
+            out.append(StatusChange(at=max(known), status=status))
+    return out
+
+
+def _message(load: VendorLoad, obj: Mapping[str, Any]) -> dict[str, Any]:
+    incoming, private = obj.get("incoming"), obj.get("private")
+    if not isinstance(incoming, bool) or not isinstance(private, bool):
+        raise LoadError("conversation incoming and private must be true or false")
+    user = obj.get("user_id")
+    return {
+        "at": load.at(obj.get("created_at")),
+        "author": ActorKind.CUSTOMER if incoming else ActorKind.AGENT,
+        "author_id": None if user is None else ident(user),
+        "public": not private,
+    }
+
+
+def _people(load: VendorLoad, base: Path, explicit: Any, filename: str, cls: type) -> list[Any]:
+    path = choose(base, explicit, filename) if explicit or not base.is_file() else None
+    if path is None:
+        return []
+    name = escape(str(path))
+    out = []
+    for position, obj in load.json_table(path, "results"):
+        person = load.build(cls, name, position, obj, _person, obj)
+        if person is not None:
+            out.append(person)
+    return out
+
+
+def _person(obj: Mapping[str, Any]) -> dict[str, Any]:
+    return {"id": ident(obj.get("id"))}

@@ -1,0 +1,248 @@
+"""Rows of a file, each a record or a rejected row, and what a whole read adds: duplicates, strict.
+
+:func:`iter_built` opens a CSV or JSON Lines source and yields ``(line, record or RejectedRow)`` for
+every row (blank lines are not rows); :class:`Collector` applies the duplicate-id rule and
+``strict`` and makes the :class:`~cs8.io.LoadResult`.
+
+Example:
+    >>> import io
+    >>> from cs8 import Customer
+    >>> from cs8.io._build import ReadSpec, RecordBuilder
+    >>> b = RecordBuilder(Customer, ReadSpec())
+    >>> rows = list(iter_built(io.StringIO("id\\nC1\\nC1\\n"), b, "csv", "utf-8", ","))
+    >>> c = Collector("<stream>", strict=False, duplicates="reject")
+    >>> for line, item in rows:
+    ...     c.add(line, item)
+    >>> result = c.result()
+    >>> len(result.records), [r.reason for r in result.rejected]
+    (0, ["duplicate id 'C1' (lines 2, 3)", "duplicate id 'C1' (lines 2, 3)"])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+from cs8.exceptions import Cs8Error, LoadError
+from cs8.io._build import RecordBuilder
+from cs8.io._common import LoadResult, RejectedRow, detect_format
+from cs8.io._csvrows import csv_records, suggest_delimiter
+from cs8.io._source import PathOrFile, escape, open_source
+from cs8.io._values import load_json
+
+__all__ = ["Collector", "Progress", "iter_built", "progress_reporter", "source_name"]
+
+Progress = bool | Callable[[int], None]
+"""``True`` for a progress bar (tqdm, the ``progress`` extra), or a callable given the rows read."""
+
+
+def source_name(source: PathOrFile) -> str:
+    """The display name of a source (its path, or its ``name``, or ``"<stream>"``)."""
+    return escape(str(getattr(source, "name", source)))
+
+
+def iter_built(
+    source: PathOrFile,
+    builder: RecordBuilder,
+    fmt: str | None,
+    encoding: str,
+    delimiter: str,
+    from_json: Callable[[Mapping[str, Any], int, str], Any] | None = None,
+) -> Iterator[tuple[int, Any]]:
+    """Yield ``(line, record or RejectedRow)`` for every row of a CSV or JSON Lines source.
+
+    ``from_json`` replaces ``builder.from_json`` for JSON objects (tickets with nested events).
+
+    Raises:
+        LoadError: If the source cannot be opened or decoded, is empty, or lacks a required column.
+    """
+    kind = detect_format(source, fmt)
+    with open_source(source, encoding) as src:
+        name = src.name
+        if kind == "csv":
+            header, records = csv_records(src.lines, delimiter, name)
+            builder.bind_header(header, name, suggest_delimiter(header, delimiter))
+            from_cells = builder.from_cells
+            for line, cells, problem in records:
+                if cells is None:
+                    yield (
+                        line,
+                        RejectedRow(
+                            source=name, line=line, column=None, value=None, reason=str(problem)
+                        ),
+                    )
+                else:
+                    yield line, from_cells(cells, line, name)
+            return
+        seen = False
+        build_json = from_json or builder.from_json
+        for line, text in enumerate(src.lines, 1):
+            if not text.strip():
+                continue
+            seen = True
+            try:
+                obj = load_json(text)
+            except Cs8Error as exc:
+                yield (
+                    line,
+                    RejectedRow(source=name, line=line, column=None, value=None, reason=str(exc)),
+                )
+                continue
+            if not isinstance(obj, dict):
+                reason = f"expected a JSON object, got {type(obj).__name__}"
+                yield (
+                    line,
+                    RejectedRow(source=name, line=line, column=None, value=None, reason=reason),
+                )
+                continue
+            yield line, build_json(obj, line, name)
+        if not seen:
+            raise LoadError(f"{name} is empty: expected one JSON object per line")
+
+
+class Collector:
+    """Gathers a read's records and rejected rows, applying the duplicate-id rule and ``strict``.
+
+    With ``strict``, the first problem raises at once. Not thread-safe: one reader owns it.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        strict: bool,
+        duplicates: str,
+        check_ids: bool = True,
+    ) -> None:
+        self.name = name
+        self.strict = strict
+        self.duplicates = duplicates
+        self.check_ids = check_ids
+        self.items: list[tuple[int, Any]] = []
+        self.rejected: list[RejectedRow] = []
+        self.first_line: dict[str, int] = {}
+        self.positions: dict[str, list[int]] = {}
+        self.rows = 0
+        self.warnings: list[str] = []
+
+    def add(self, line: int, item: Any) -> None:
+        """Take one row's outcome."""
+        self.rows += 1
+        if isinstance(item, RejectedRow):
+            self.reject(item)
+            return
+        ident = getattr(item, "id", None) if self.check_ids else None
+        if isinstance(ident, str):
+            first = self.first_line.get(ident)
+            if first is not None:
+                if self.duplicates == "keep_first":
+                    self.reject(self._duplicate(line, ident, f"kept line {first}"))
+                    return
+                if self.strict:
+                    self.reject(self._duplicate(line, ident, f"also on line {first}"))
+                self.positions.setdefault(ident, [self._index(first)]).append(len(self.items))
+            else:
+                self.first_line[ident] = line
+        self.items.append((line, item))
+
+    def _index(self, line: int) -> int:
+        # The position of the record first read at ``line`` (records are kept in line order).
+        lo, hi = 0, len(self.items)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self.items[mid][0] < line:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
+
+    def _duplicate(self, line: int, ident: str, detail: str) -> RejectedRow:
+        return RejectedRow(
+            source=self.name,
+            line=line,
+            column="id",
+            value=ident,
+            reason=f"duplicate id {escape(repr(ident))} ({detail})",
+        )
+
+    def reject(self, row: RejectedRow) -> None:
+        """Take a rejected row (raising at once with ``strict``)."""
+        if self.strict:
+            raise LoadError(f"{row}")
+        self.rejected.append(row)
+
+    def records(self) -> list[tuple[int, Any]]:
+        """The ``(line, record)`` pairs kept after the duplicate-id rule."""
+        if not self.positions:
+            return self.items
+        drop: set[int] = set()
+        for ident, positions in self.positions.items():
+            lines = [self.items[i][0] for i in positions]
+            if self.duplicates == "keep_last":
+                keep = positions[-1]
+                for i in positions[:-1]:
+                    drop.add(i)
+                    line = self.items[i][0]
+                    self.rejected.append(
+                        self._duplicate(line, ident, f"kept line {self.items[keep][0]}")
+                    )
+            else:
+                shown = ", ".join(str(n) for n in lines)
+                for i in positions:
+                    drop.add(i)
+                    self.rejected.append(self._duplicate(self.items[i][0], ident, f"lines {shown}"))
+        self.positions = {}
+        self.items = [item for i, item in enumerate(self.items) if i not in drop]
+        return self.items
+
+    def result(
+        self,
+        records: list[Any] | None = None,
+        *,
+        rejected_events: tuple[RejectedRow, ...] = (),
+        events_read: int = 0,
+    ) -> LoadResult[Any]:
+        """The :class:`LoadResult` of the read (``records`` replaces the collected ones)."""
+        kept = [r for _, r in self.records()] if records is None else records
+        self.rejected.sort(key=lambda r: r.line)
+        return LoadResult(
+            records=tuple(kept),
+            rejected=tuple(self.rejected),
+            rows_read=self.rows,
+            source=self.name,
+            rejected_events=rejected_events,
+            events_read=events_read,
+            warnings=tuple(self.warnings),
+        )
+
+
+def channel_warning(counts: dict[str, int]) -> str | None:
+    """The warning listing channel names loaded as ``Channel.OTHER``, if any."""
+    if not counts:
+        return None
+    shown = ", ".join(f"{escape(repr(k), 40)} ({n})" for k, n in sorted(counts.items())[:10])
+    return (
+        f"channel names cs8 has no member for were loaded as Channel.OTHER, kept in "
+        f"channel_raw: {shown} (map them with values={{'channel': ...}})"
+    )
+
+
+def progress_reporter(
+    progress: Progress, name: str
+) -> tuple[Callable[[int], None], Callable[[], None]]:
+    """(report(rows so far), close()) for ``progress``: nothing, a callback, or a tqdm bar."""
+    if progress is False:
+        return (lambda rows: None), (lambda: None)
+    if callable(progress):
+        return progress, (lambda: None)
+    from cs8._optional import require
+
+    tqdm = require("tqdm", "progress", "progress=True")
+    bar = tqdm.tqdm(desc=escape(name, 60), unit=" rows", unit_scale=True)
+    last = [0]
+
+    def report(rows: int) -> None:
+        bar.update(rows - last[0])
+        last[0] = rows
+
+    return report, bar.close

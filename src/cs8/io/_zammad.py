@@ -1,0 +1,223 @@
+"""Zammad REST API JSON: tickets, articles, users and groups.
+
+With articles, a ticket's messages come from them (sender ``Customer``/``Agent``/``System``,
+``internal`` articles are private notes). Without articles, Zammad's own escalation fields stand in:
+``first_response_at`` becomes the first agent reply and ``close_at`` the close. The mapping and its
+definition choices are on the docs page "Zammad".
+
+Example:
+    >>> import json, tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "tickets.json").write_text(json.dumps([{"id": 1, "customer_id": 2,
+    ...     "create_article_type": "phone", "state": "closed", "priority_id": 3,
+    ...     "created_at": "2025-05-13T08:37:16.572Z", "first_response_at": "2025-05-13T09:00:00Z",
+    ...     "close_at": "2025-05-13T10:00:00Z", "updated_at": "2025-05-13T10:00:00Z"}]))
+    >>> t = read_zammad(folder).tickets[0]
+    >>> t.channel, t.priority, t.status, t.first_reply_at.hour, t.closed_at.hour
+    (Channel.PHONE, Priority.HIGH, TicketStatus.CLOSED, 9, 10)
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from cs8._enums import ActorKind, Priority, TicketStatus
+from cs8._frozen import FrozenDict
+from cs8._models import Agent, Customer
+from cs8._ticket import Assignment, Message, StatusChange, Ticket, TicketEvent
+from cs8.exceptions import LoadError
+from cs8.io._dataset import Dataset, VendorLoad, choose, ident
+from cs8.io._source import escape
+from cs8.io._values import map_channel
+
+__all__ = ["ZAMMAD_PRIORITIES", "ZAMMAD_STATES", "read_zammad"]
+
+ZAMMAD_STATES: Mapping[str, TicketStatus] = FrozenDict(
+    {
+        "new": TicketStatus.NEW,
+        "open": TicketStatus.OPEN,
+        "pending reminder": TicketStatus.PENDING,
+        "pending close": TicketStatus.PENDING,
+        "closed": TicketStatus.CLOSED,
+        "merged": TicketStatus.CLOSED,
+    }
+)
+"""Zammad's default ticket states (``removed`` tickets are rejected)."""
+
+_STATE_IDS: Mapping[int, str] = FrozenDict(
+    {1: "new", 2: "open", 3: "pending reminder", 4: "closed", 5: "merged", 6: "removed"}
+    | {7: "pending close"}
+)
+
+ZAMMAD_PRIORITIES: Mapping[int, Priority] = FrozenDict(
+    {1: Priority.LOW, 2: Priority.NORMAL, 3: Priority.HIGH}
+)
+"""Zammad's default priorities: 1 low, 2 normal, 3 high."""
+
+
+def read_zammad(
+    path: str | os.PathLike[str],
+    *,
+    articles: str | os.PathLike[str] | None = None,
+    users: str | os.PathLike[str] | None = None,
+    groups: str | os.PathLike[str] | None = None,
+) -> Dataset:
+    """Read Zammad REST API JSON: tickets, and optionally articles, users and groups.
+
+    Args:
+        path: A tickets file (one ticket or a list, as ``GET /api/v1/tickets?expand=true``
+            returns), or a folder with ``tickets.json`` and optionally ``articles.json``,
+            ``users.json`` and ``groups.json``.
+        articles: An articles file (objects with ``ticket_id``), instead of the folder's.
+        users: A users file, instead of the folder's.
+        groups: A groups file, instead of the folder's.
+
+    Returns:
+        A :class:`Dataset`: tickets, users with the Agent or Admin role as agents and the others
+        as customers.
+
+    Raises:
+        LoadError: If there is no tickets file or a file is not JSON.
+    """
+    base = Path(path)
+    tickets_path = base if base.is_file() else choose(base, None, "tickets.json")
+    if tickets_path is None:
+        raise LoadError(f"{escape(str(base))} has no tickets.json")
+    in_folder = not base.is_file()
+    load = VendorLoad(base)
+    group_names: dict[str, str] = {}
+    groups_path = choose(base, groups, "groups.json") if in_folder or groups else None
+    if groups_path is not None:
+        for _, obj in load.json_table(groups_path):
+            if obj.get("id") is not None and isinstance(obj.get("name"), str):
+                group_names[str(obj["id"])] = obj["name"]
+    customers: list[Customer] = []
+    agents: list[Agent] = []
+    roles: dict[str, ActorKind] = {}
+    users_path = choose(base, users, "users.json") if in_folder or users else None
+    if users_path is not None:
+        uname = escape(str(users_path))
+        for position, obj in load.json_table(users_path):
+            user_roles = obj.get("roles") or []
+            staff = isinstance(user_roles, list) and bool({"Agent", "Admin"} & set(user_roles))
+            cls: Any = Agent if staff else Customer
+            person = load.build(cls, uname, position, obj, _person, obj)
+            if person is not None:
+                roles[person.id] = ActorKind.AGENT if staff else ActorKind.CUSTOMER
+                (agents if staff else customers).append(person)
+    tickets: list[tuple[str, int, Ticket]] = []
+    events: dict[str, list[tuple[int, TicketEvent]]] = {}
+    fallback: dict[str, list[tuple[int, TicketEvent]]] = {}
+    name = escape(str(tickets_path))
+    for position, obj in load.json_table(tickets_path):
+        if "state" not in obj and obj.get("state_id") in _STATE_IDS:
+            obj = {**obj, "state": _STATE_IDS[obj["state_id"]]}  # not expanded: the default ids
+        if obj.get("state") == "removed":
+            load.reject(name, position, "state 'removed': deleted in Zammad", obj)
+            continue
+        ticket = load.build(Ticket, name, position, obj, _ticket, load, obj)
+        if ticket is None:
+            continue
+        if ticket.id in events:
+            load.reject(name, position, f"duplicate id {ticket.id!r}", obj)
+            continue
+        items = load.attempt(name, position, obj, _events, load, obj, group_names)
+        if items is None:
+            continue
+        tickets.append((name, position, ticket))
+        events[ticket.id] = [(position, e) for e in items[0]]
+        fallback[ticket.id] = [(position, e) for e in items[1]]
+    articles_path = choose(base, articles, "articles.json") if in_folder or articles else None
+    with_articles: set[str] = set()
+    if articles_path is not None:
+        aname = escape(str(articles_path))
+        for position, obj in load.json_table(articles_path):
+            ticket_id = str(obj.get("ticket_id", ""))
+            if ticket_id not in events:
+                load.reject(aname, position, f"no ticket {ticket_id!r} was loaded", obj)
+                continue
+            message = load.build(Message, aname, position, obj, _article, load, obj, roles)
+            if message is not None:
+                events[ticket_id].append((position, message))
+                with_articles.add(ticket_id)
+    for ticket_id, items in fallback.items():
+        if ticket_id not in with_articles and items:
+            load.note("tickets without articles: first_response_at read as the first agent reply")
+            events[ticket_id] += items
+    return load.dataset(tickets=load.tickets(tickets, events), customers=customers, agents=agents)
+
+
+def _ticket(load: VendorLoad, obj: Mapping[str, Any]) -> dict[str, Any]:
+    priority_id = obj.get("priority_id")
+    if not isinstance(priority_id, int) or priority_id not in ZAMMAD_PRIORITIES:
+        raise LoadError(f"priority_id {escape(repr(priority_id))} is not a Zammad priority")
+    kind = obj.get("create_article_type")
+    channel, raw = map_channel(kind if isinstance(kind, str) and kind else "other")
+    category = obj.get("type")
+    return {
+        "id": ident(obj.get("id")),
+        "customer_id": ident(obj.get("customer_id")),
+        "channel": channel,
+        "channel_raw": raw,
+        "created_at": load.at(obj.get("created_at")),
+        "priority": ZAMMAD_PRIORITIES[priority_id],
+        "category": category if isinstance(category, str) and category else None,
+    }
+
+
+def _events(
+    load: VendorLoad, obj: Mapping[str, Any], groups: Mapping[str, str]
+) -> tuple[list[TicketEvent], list[TicketEvent]]:
+    """(events from the ticket's fields, the first reply from first_response_at)."""
+    state = obj.get("state")
+    if not isinstance(state, str) or state not in ZAMMAD_STATES:
+        raise LoadError(f"state {escape(repr(state))} is not a Zammad state")
+    status = ZAMMAD_STATES[state]
+    out: list[TicketEvent] = []
+    created = load.at(obj.get("created_at"))
+    owner = obj.get("owner_id")
+    group = obj.get("group_id")
+    if (owner not in (None, 1)) or group is not None:
+        # owner 1 is Zammad's "-" (nobody); the assignment is dated at creation.
+        out.append(
+            Assignment(
+                at=created,
+                agent_id=None if owner in (None, 1) else ident(owner),
+                group=groups.get(str(group), None if group is None else str(group)),
+            )
+        )
+    close = load.at(obj.get("close_at"))
+    if close is not None:
+        out.append(StatusChange(at=close, status=TicketStatus.CLOSED))
+    if status is not TicketStatus.NEW and (status is not TicketStatus.CLOSED or close is None):
+        at = load.at(obj.get("updated_at")) or created
+        out.append(StatusChange(at=at, status=status))
+    first = load.at(obj.get("first_response_at"))
+    reply: list[TicketEvent] = [] if first is None else [Message(at=first, author=ActorKind.AGENT)]
+    return out, reply
+
+
+def _article(
+    load: VendorLoad, obj: Mapping[str, Any], roles: Mapping[str, ActorKind]
+) -> dict[str, Any]:
+    sender = obj.get("sender")
+    author = {"Customer": ActorKind.CUSTOMER, "Agent": ActorKind.AGENT, "System": ActorKind.SYSTEM}
+    if sender not in author:
+        raise LoadError(f"article sender {escape(repr(sender))} is not Customer, Agent or System")
+    internal = obj.get("internal", False)
+    if not isinstance(internal, bool):
+        raise LoadError("article internal must be true or false")
+    creator = obj.get("created_by_id")
+    return {
+        "at": load.at(obj.get("created_at")),
+        "author": author[sender],
+        "author_id": None if creator is None else ident(creator),
+        "public": not internal,
+    }
+
+
+def _person(obj: Mapping[str, Any]) -> dict[str, Any]:
+    return {"id": ident(obj.get("id"))}

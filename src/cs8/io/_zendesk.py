@@ -1,0 +1,359 @@
+"""Zendesk Support exports: the Fivetran connector's tables (as ``dbt_zendesk`` reads them), as CSV.
+
+Tables read from a folder (each as ``<table>.csv`` or ``<table>_data.csv``): ``ticket`` (required),
+``ticket_field_history``, ``ticket_comment``, ``ticket_tag``, ``user``, ``group``, ``schedule``,
+``schedule_holiday``. Fivetran writes timestamps in UTC without an offset. The mapping and its
+definition choices are on the docs page "Zendesk".
+
+Example:
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "ticket.csv").write_text(
+    ...     "id,created_at,updated_at,requester_id,via_channel,priority,status,type\\n"
+    ...     "7,2020-02-19 01:54:52,2020-02-19 02:00:00,42,api,,open,question\\n")
+    >>> ds = read_zendesk(folder)
+    >>> t = ds.tickets[0]
+    >>> t.id, t.channel, t.channel_raw, t.priority, t.status, t.category
+    ('7', Channel.OTHER, 'api', Priority.NORMAL, TicketStatus.OPEN, 'question')
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from cs8._enums import ActorKind, Priority, TicketStatus
+from cs8._frozen import FrozenDict
+from cs8._models import Agent, Customer
+from cs8._ticket import Assignment, Message, PriorityChange, StatusChange, Ticket, TicketEvent
+from cs8.exceptions import LoadError
+from cs8.io._dataset import Dataset, VendorLoad
+from cs8.io._source import escape
+from cs8.io._values import map_channel
+from cs8.sla import BusinessCalendar
+
+__all__ = ["ZENDESK_STATUSES", "ZENDESK_TIME_ZONES", "read_zendesk"]
+
+ZENDESK_STATUSES: Mapping[str, TicketStatus] = FrozenDict(
+    {
+        "new": TicketStatus.NEW,
+        "open": TicketStatus.OPEN,
+        "pending": TicketStatus.PENDING,
+        "hold": TicketStatus.ON_HOLD,
+        "on-hold": TicketStatus.ON_HOLD,
+        "solved": TicketStatus.SOLVED,
+        "closed": TicketStatus.CLOSED,
+    }
+)
+"""Zendesk ticket statuses (``hold`` is the API's name for on-hold)."""
+
+_PRIORITIES: Mapping[str, Priority] = FrozenDict(
+    {
+        "low": Priority.LOW,
+        "normal": Priority.NORMAL,
+        "medium": Priority.NORMAL,
+        "high": Priority.HIGH,
+        "urgent": Priority.URGENT,
+    }
+)
+
+ZENDESK_TIME_ZONES: Mapping[str, str] = FrozenDict(
+    {
+        "Pacific Time (US & Canada)": "America/Los_Angeles",
+        "Mountain Time (US & Canada)": "America/Denver",
+        "Central Time (US & Canada)": "America/Chicago",
+        "Eastern Time (US & Canada)": "America/New_York",
+        "Arizona": "America/Phoenix",
+        "Alaska": "America/Juneau",
+        "Hawaii": "Pacific/Honolulu",
+        "UTC": "UTC",
+        "London": "Europe/London",
+        "Dublin": "Europe/Dublin",
+        "Paris": "Europe/Paris",
+        "Berlin": "Europe/Berlin",
+        "Amsterdam": "Europe/Amsterdam",
+        "Madrid": "Europe/Madrid",
+        "Hanoi": "Asia/Bangkok",
+        "Bangkok": "Asia/Bangkok",
+        "Singapore": "Asia/Singapore",
+        "Tokyo": "Asia/Tokyo",
+        "Sydney": "Australia/Sydney",
+    }
+)
+"""Zendesk's (Rails) time-zone names for common zones -> IANA names; IANA names pass as they are."""
+
+_DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
+_MINUTES_PER_DAY = 1440
+
+
+def _table(folder: Path, name: str) -> Path | None:
+    for candidate in (f"{name}.csv", f"{name}_data.csv"):
+        if (folder / candidate).exists():
+            return folder / candidate
+    return None
+
+
+def read_zendesk(
+    path: str | os.PathLike[str],
+    *,
+    before_created: str = "reject",
+) -> Dataset:
+    """Read a folder of Zendesk Support tables in the Fivetran schema (CSV).
+
+    Args:
+        path: The folder.
+        before_created: ``"reject"`` a ticket with a field change or comment before its
+            ``created_at``, or ``"clamp"`` it to the creation instant.
+
+    Returns:
+        A :class:`Dataset`: tickets with their status, priority and assignment history and their
+        comments, end users as customers, agents and admins as agents, and the business calendar
+        when the export has exactly one schedule.
+
+    Raises:
+        LoadError: If the folder has no ticket table, or a table cannot be read.
+    """
+    folder = Path(path)
+    if not folder.is_dir():
+        raise LoadError(f"read_zendesk expects a folder of tables, got {escape(str(folder))}")
+    ticket_path = _table(folder, "ticket")
+    if ticket_path is None:
+        raise LoadError(f"{escape(str(folder))} has no ticket.csv (or ticket_data.csv)")
+    load = VendorLoad(folder, "UTC", before_created)
+
+    roles: dict[str, str] = {}
+    customers: list[Customer] = []
+    agents: list[Agent] = []
+    user_path = _table(folder, "user")
+    if user_path is not None:
+        for line, row in load.csv_table(user_path):
+            role = row.get("role", "").strip()
+            roles[row.get("id", "").strip()] = role
+            cls: Any = Agent if role in ("agent", "admin") else Customer
+            user = load.build(
+                cls,
+                escape(str(user_path)),
+                line,
+                row,
+                _user,
+                row,
+                cls,
+            )
+            if user is not None:
+                (agents if cls is Agent else customers).append(user)
+
+    groups: dict[str, str] = {}
+    group_path = _table(folder, "group")
+    if group_path is not None:
+        for _, row in load.csv_table(group_path):
+            groups[row.get("id", "").strip()] = row.get("name", "").strip()
+
+    tags: dict[str, list[str]] = {}
+    tag_path = _table(folder, "ticket_tag")
+    if tag_path is not None:
+        for _, row in load.csv_table(tag_path):
+            tags.setdefault(row.get("ticket_id", "").strip(), []).append(row.get("tag", ""))
+
+    tickets: list[tuple[str, int, Ticket]] = []
+    name = escape(str(ticket_path))
+    seen: dict[str, int] = {}
+    final: dict[str, tuple[str, str]] = {}
+    for line, row in load.csv_table(ticket_path):
+        ticket_id = row.get("id", "").strip()
+        if row.get("status", "").strip() == "deleted":
+            load.reject(
+                name, line, "status 'deleted': deleted in Zendesk (dbt_zendesk drops it)", row
+            )
+            continue
+        if ticket_id in seen:
+            load.reject(
+                name, line, f"duplicate id {ticket_id!r} (kept line {seen[ticket_id]})", row
+            )
+            continue
+        seen[ticket_id] = line
+        final[ticket_id] = (row.get("status", "").strip(), row.get("updated_at", "").strip())
+        ticket = load.build(Ticket, name, line, row, _ticket, load, row, tags, groups)
+        if ticket is not None:
+            tickets.append((name, line, ticket))
+
+    known = {t.id for _, _, t in tickets}
+    events: dict[str, list[tuple[int, TicketEvent]]] = {}
+    for table, make, args in (
+        ("ticket_field_history", _change, (groups,)),
+        ("ticket_comment", _comment_event, (roles,)),
+    ):
+        table_path = _table(folder, table)
+        if table_path is None:
+            continue
+        shown = escape(str(table_path))
+        for line, row in load.csv_table(table_path):
+            ticket_id = row.get("ticket_id", "").strip()
+            if ticket_id not in known:
+                load.reject(shown, line, f"no ticket {ticket_id!r} was loaded", row)
+                continue
+            event = load.attempt(shown, line, row, make, load, row, *args)
+            if event is not None and event is not _IGNORED:
+                events.setdefault(ticket_id, []).append((line, event))
+    built = [_reach_status(load, t, *final[t.id]) for t in load.tickets(tickets, events)]
+    calendar = _calendar(load, folder)
+    return load.dataset(tickets=built, customers=customers, agents=agents, calendar=calendar)
+
+
+_IGNORED = object()
+
+
+def _reach_status(load: VendorLoad, ticket: Ticket, status: str, updated: str) -> Ticket:
+    """Add the ticket table's current status at ``updated_at`` when the history stops short."""
+    target = ZENDESK_STATUSES.get(status)
+    if target is None or target is ticket.status or not updated:
+        return ticket
+    at = load.at(updated)
+    assert at is not None
+    last = ticket.events[-1].at if ticket.events else ticket.created_at
+    load.note(
+        "tickets whose field history stops short of their status: a change added at updated_at"
+    )
+    return ticket.with_event(StatusChange(at=max(at, last), status=target))
+
+
+def _flag(text: str) -> bool:
+    low = text.strip().lower()
+    if low in ("true", "t", "1"):
+        return True
+    if low in ("false", "f", "0"):
+        return False
+    raise LoadError(f"expected TRUE or FALSE, got {escape(repr(text))}")
+
+
+def _user(row: Mapping[str, str], cls: Any) -> dict[str, Any]:
+    kwargs: dict[str, Any] = {"id": row.get("id", "").strip()}
+    if cls is Customer and row.get("name", "").strip():
+        kwargs["name"] = row["name"].strip()
+    zone = row.get("time_zone", "").strip()
+    if cls is Customer and zone:
+        kwargs["timezone"] = ZENDESK_TIME_ZONES.get(zone, zone)
+    return kwargs
+
+
+def _ticket(
+    load: VendorLoad,
+    row: Mapping[str, str],
+    tags: Mapping[str, list[str]],
+    groups: Mapping[str, str],
+) -> dict[str, Any]:
+    priority_text = row.get("priority", "").strip().lower()
+    if not priority_text:
+        load.note("tickets without a priority, read as normal (Zendesk's default)")
+        priority = Priority.NORMAL
+    elif priority_text in _PRIORITIES:
+        priority = _PRIORITIES[priority_text]
+    else:
+        raise LoadError(f"priority {escape(repr(priority_text))} is not a Zendesk priority")
+    channel, raw = map_channel(row.get("via_channel", "").strip() or "other")
+    ticket_id = row.get("id", "").strip()
+    kwargs: dict[str, Any] = {
+        "id": ticket_id,
+        "customer_id": row.get("requester_id", "").strip(),
+        "channel": channel,
+        "channel_raw": raw,
+        "created_at": load.at(row.get("created_at", "").strip()),
+        "priority": priority,
+        "category": row.get("type", "").strip() or None,
+        "tags": frozenset(t for t in tags.get(ticket_id, []) if t),
+    }
+    return kwargs
+
+
+def _change(load: VendorLoad, row: Mapping[str, str], groups: Mapping[str, str]) -> Any:
+    at = load.at(row.get("updated", "").strip())
+    field = row.get("field_name", "").strip()
+    value = row.get("value", "").strip()
+    if field == "status":
+        if value not in ZENDESK_STATUSES:
+            raise LoadError(f"status {escape(repr(value))} is not a Zendesk status")
+        return StatusChange(at=at, status=ZENDESK_STATUSES[value])
+    if field == "priority":
+        if value.lower() not in _PRIORITIES:
+            raise LoadError(f"priority {escape(repr(value))} is not a Zendesk priority")
+        return PriorityChange(at=at, priority=_PRIORITIES[value.lower()])
+    if field == "assignee_id":
+        return Assignment(at=at, agent_id=value or None)
+    if field == "group_id":
+        return Assignment(at=at, group=groups.get(value, value) or None)
+    load.note(f"field changes not read ({field})")
+    return _IGNORED
+
+
+def _comment_event(load: VendorLoad, row: Mapping[str, str], roles: Mapping[str, str]) -> Message:
+    return Message(**_comment(load, row, roles))
+
+
+def _comment(load: VendorLoad, row: Mapping[str, str], roles: Mapping[str, str]) -> dict[str, Any]:
+    user = row.get("user_id", "").strip()
+    role = roles.get(user)
+    if role is None:
+        raise LoadError(f"comment author {escape(repr(user))} is not in the user table")
+    author = ActorKind.CUSTOMER if role == "end-user" else ActorKind.AGENT
+    return {
+        "at": load.at(row.get("created", "").strip()),
+        "author": author,
+        "author_id": user,
+        "public": _flag(row.get("public", "")),
+    }
+
+
+def _calendar(load: VendorLoad, folder: Path) -> BusinessCalendar | None:
+    path = _table(folder, "schedule")
+    if path is None:
+        return None
+    schedules: dict[str, tuple[str, list[tuple[int, int]]]] = {}
+    for line, row in load.csv_table(path):
+        try:
+            start, end = int(row["start_time"]), int(row["end_time"])
+        except (KeyError, ValueError):
+            load.reject(escape(str(path)), line, "start_time and end_time must be minutes", row)
+            continue
+        zone = row.get("time_zone", "").strip()
+        entry = schedules.setdefault(row.get("id", "").strip(), (zone, []))
+        entry[1].append((start, end))
+    holidays: dict[str, list[date]] = {}
+    holiday_path = _table(folder, "schedule_holiday")
+    if holiday_path is not None:
+        for _, row in load.csv_table(holiday_path):
+            try:
+                first = date.fromisoformat(row["start_date"].strip())
+                last = date.fromisoformat(row["end_date"].strip())
+            except (KeyError, ValueError):
+                continue
+            days = holidays.setdefault(row.get("schedule_id", "").strip(), [])
+            days += [date.fromordinal(d) for d in range(first.toordinal(), last.toordinal() + 1)]
+    if len(schedules) != 1:
+        load.warnings.append(
+            f"{len(schedules)} schedules in the export: Dataset.calendar is None (one schedule "
+            "per ticket is in ticket_schedule)"
+        )
+        return None
+    ((schedule_id, (zone, intervals)),) = schedules.items()
+    hours: dict[str, list[tuple[str, str]]] = {}
+    for start, end in sorted(intervals):
+        day = _DAYS[(start // _MINUTES_PER_DAY) % 7]
+        hours.setdefault(day, []).append((_clock(start), _clock(end, closing=True)))
+    try:
+        return BusinessCalendar(
+            timezone=ZENDESK_TIME_ZONES.get(zone, zone),
+            hours=hours,
+            holidays=holidays.get(schedule_id, []),
+        )
+    except (ValueError, TypeError) as exc:
+        load.warnings.append(f"schedule {schedule_id}: not a cs8 calendar ({exc})")
+        return None
+
+
+def _clock(minutes: int, closing: bool = False) -> str:
+    within = minutes % _MINUTES_PER_DAY
+    if closing and within == 0:
+        return "24:00"
+    return f"{within // 60:02d}:{within % 60:02d}"
