@@ -11,6 +11,10 @@ loaders do. ``columns=`` and ``event_columns=`` map cs8 field names to your colu
 Every result is the same type, with the same ``n``, ``excluded`` reasons and values, as the object
 path (:func:`cs8.kpi.ticket_summary`, :func:`cs8.kpi.first_reply_time` ...) on the same tickets: a
 property test writes random tickets to CSV, reads them with pandas and polars and checks equality.
+On dirty files a row counts exactly when :func:`cs8.io.read_tickets` would load the ticket; a row it
+would reject (a blank required cell, a duplicate id, a bad event row, an event before creation) is
+left out and counted in ``excluded`` (``invalid_ticket_row``, ``duplicate_id``,
+``invalid_event_row``, ``event_before_creation``).
 Events of one ticket are taken in time order, ties in row order (as :func:`cs8.io.read_tickets`
 does).
 
@@ -80,6 +84,7 @@ from cs8.kpi._frame_facts import (
     _EPOCH,
     _KPIS,
     _NO_TIME,
+    REJECTIONS,
     FrameKpi,
     _column,
     _Facts,
@@ -138,6 +143,8 @@ class _Counter:
         p = _period(period)
         self.period = None if p is None else (_us(p[0]), _us(p[1]))
         keep = np.ones(len(f.created), dtype=bool)
+        for code, reason in enumerate(REJECTIONS, start=1):
+            keep = self.drop(keep, f.rejected == code, reason)
         if d.exclude_merged:
             keep = self.drop(keep, f.merged, "merged")
         if d.exclude_agent_created:
