@@ -107,7 +107,8 @@ def _text(fields: Sequence[str], rows: Sequence[dict[str, str]]) -> str:
 
 def _frames(t_text: str, e_text: str, library: str) -> tuple[object, object]:
     if library == "pandas":
-        kw = {"dtype": dict.fromkeys(_TEXT, str)}
+        # Only a blank cell is missing, as for cs8.io (pandas would read the text "nan" as NaN).
+        kw = {"dtype": dict.fromkeys(_TEXT, str), "keep_default_na": False, "na_values": [""]}
         return pd.read_csv(io.StringIO(t_text), **kw), pd.read_csv(io.StringIO(e_text), **kw)
     kw2 = {"schema_overrides": dict.fromkeys(_TEXT, pl.String)}
     return pl.read_csv(io.StringIO(t_text), **kw2), pl.read_csv(io.StringIO(e_text), **kw2)
