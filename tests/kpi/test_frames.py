@@ -48,7 +48,11 @@ def _csv(tickets: Sequence[Ticket]) -> tuple[str, str]:
 
 def frames(tickets: Sequence[Ticket], library: str) -> tuple[object, object]:
     """Write ``tickets`` with cs8.io to CSV and read the two files with pandas or polars."""
-    t_text, e_text = _csv(tickets)
+    return read_frames(*_csv(tickets), library)
+
+
+def read_frames(t_text: str, e_text: str, library: str) -> tuple[object, object]:
+    """Read tickets and events CSV text with pandas or polars (id columns as text)."""
     if library == "pandas":
         # Only a blank cell is missing, as for cs8.io (pandas would read the text "nan" as NaN).
         kw = {"dtype": dict.fromkeys(_TEXT, str), "keep_default_na": False, "na_values": [""]}

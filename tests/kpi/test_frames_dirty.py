@@ -32,13 +32,13 @@ from cs8.kpi import (
 )
 from cs8.kpi._summary import TicketSummary
 from tests.kpi._strategies import tickets as kpi_tickets
+from tests.kpi.test_frames import read_frames
 
-pd = pytest.importorskip("pandas")
-pl = pytest.importorskip("polars")
+pytest.importorskip("pandas")
+pytest.importorskip("polars")
 
 _R = TypeVar("_R")
 _SETTINGS = settings(max_examples=60)
-_TEXT = ("id", "customer_id", "ticket_id", "author_id", "merged_into", "agent_id")
 
 # The kinds of dirt: a repeated ticket row, an event before its ticket's creation, a channel cs8
 # has no member for, and blank cells (in required and in optional columns).
@@ -105,15 +105,6 @@ def _text(fields: Sequence[str], rows: Sequence[dict[str, str]]) -> str:
     return out.getvalue()
 
 
-def _frames(t_text: str, e_text: str, library: str) -> tuple[object, object]:
-    if library == "pandas":
-        # Only a blank cell is missing, as for cs8.io (pandas would read the text "nan" as NaN).
-        kw = {"dtype": dict.fromkeys(_TEXT, str), "keep_default_na": False, "na_values": [""]}
-        return pd.read_csv(io.StringIO(t_text), **kw), pd.read_csv(io.StringIO(e_text), **kw)
-    kw2 = {"schema_overrides": dict.fromkeys(_TEXT, pl.String)}
-    return pl.read_csv(io.StringIO(t_text), **kw2), pl.read_csv(io.StringIO(e_text), **kw2)
-
-
 def _kind(reason: str) -> str:
     """The excluded reason the frame path gives for one of read_tickets' rejection reasons."""
     if reason.startswith("duplicate id"):
@@ -154,7 +145,7 @@ def test_frames_equal_read_tickets_then_objects_on_dirty_csv(
 ) -> None:
     t_text, e_text, _ = files
     tickets, rejected = _objects(t_text, e_text)
-    tf, ef = _frames(t_text, e_text, library)
+    tf, ef = read_frames(t_text, e_text, library)
     assert _plus(first_reply_time(tickets), rejected) == first_reply_time.frame(tf, ef)
     assert _plus(resolution_time(tickets), rejected) == resolution_time.frame(tf, ef)
     assert _plus(reopen_rate(tickets), rejected) == reopen_rate.frame(tf, ef)
