@@ -1,12 +1,28 @@
 """The ``cs8`` command.
 
-``cs8 report`` prints the KPI, SLA and S8 scorecard report of the bundled sample data;
-``cs8 report FILES...`` does the same for your exports (CSV or JSON Lines). Each file's role comes
-from its name: ``tickets``, ``events`` (ticket events), ``interactions``, ``customers``, ``agents``,
-``orders`` and ``surveys`` (or ``survey_responses``), e.g. ``tickets.csv``, ``2026-q3-events.jsonl``;
-a ``calendar.json`` (``{"timezone": ..., "hours": {"mon": [["08:00", "17:00"]]}, "holidays": [...]}``)
-gives the opening hours for business-hours figures (without one, the clock runs 24/7).
-``cs8 sample DIR`` writes the sample data there in those formats, to try the file route.
+``cs8 report`` writes the KPI, SLA and S8 scorecard report of the bundled sample data;
+``cs8 report FILES...`` does the same for your exports. ``--from`` says what the files are:
+
+- ``cs8`` (default): CSV or JSON Lines files in cs8's shape. Each file's role comes from its
+  name: ``tickets``, ``events`` (ticket events), ``interactions``, ``customers``, ``agents``,
+  ``orders`` and ``surveys`` (or ``survey_responses``), e.g. ``tickets.csv``,
+  ``2026-q3-events.jsonl``; a ``calendar.json`` (``{"timezone": ..., "hours": {"mon":
+  [["08:00", "17:00"]]}, "holidays": [...]}``) gives the opening hours. A folder stands for its
+  files.
+- ``event-log``: one table of (case, instant, status or activity, ...) rows, read by
+  ``cs8.io.read_event_log`` with the options of the config file's ``[input]`` table.
+- ``zendesk``, ``freshdesk``, ``zammad``: a vendor export, read by ``cs8.io.read_zendesk``
+  (and so on) into tickets, people, calendar and SLA policy.
+
+``--config cs8.toml`` holds the column and value maps, the calendar, the SLA policy and the
+scorecard targets (see :mod:`cs8.report._config`). ``--format`` is ``text``, ``markdown``,
+``json`` (numbers as numbers) or ``html`` (one self-contained page); ``--lang`` is ``en`` or
+``vi``; ``--period`` cuts the trends by ``week`` or ``month``. ``cs8 sample DIR`` writes the
+sample data there in cs8's shape, to try the file route.
+
+Failures (a missing or unreadable file, a file whose every row was rejected, an option the
+reader does not take) end with one line on stderr naming the file and the problem, and exit
+status 2. ``--rejected FILE`` writes the rejected rows as JSON Lines.
 
 Example:
     >>> main(["report", "--customers", "60", "--weeks", "1", "--format", "json"])  # doctest: +ELLIPSIS
@@ -19,8 +35,12 @@ Example:
 from __future__ import annotations
 
 import argparse
+import csv
+import inspect
+import json
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -28,8 +48,10 @@ from typing import Any
 import attrs
 
 from cs8._models import Agent
-from cs8.exceptions import Cs8Error
-from cs8.report import ServiceData
+from cs8.exceptions import Cs8Error, InvalidValueError, LoadError
+from cs8.report import ServiceData, available_languages
+from cs8.report._config import ReportConfig, load_config
+from cs8.sla import BusinessCalendar
 
 __all__ = ["main"]
 
@@ -43,6 +65,12 @@ ROLES = (
     "surveys",
     "calendar",
 )
+SOURCES = ("cs8", "event-log", "zendesk", "freshdesk", "zammad")
+_VENDOR_READERS = {
+    "zendesk": "read_zendesk",
+    "freshdesk": "read_freshdesk",
+    "zammad": "read_zammad",
+}
 
 
 def _role(path: Path) -> str | None:
@@ -64,15 +92,39 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     report = commands.add_parser(
         "report",
-        help="print the KPI, SLA and S8 scorecard report",
-        description="Print the KPI, SLA and S8 scorecard report of the sample data or of FILES.",
+        help="write the KPI, SLA and S8 scorecard report",
+        description="Write the KPI, SLA and S8 scorecard report of the sample data or of FILES.",
     )
-    report.add_argument("files", nargs="*", type=Path, help="exported files; none: the sample data")
+    report.add_argument(
+        "files", nargs="*", type=Path, help="exported files or a folder; none: the sample"
+    )
+    report.add_argument(
+        "--from",
+        dest="source",
+        choices=SOURCES,
+        default="cs8",
+        help="what the files are (default: cs8's CSV or JSON Lines)",
+    )
+    report.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        help="TOML file: column and value maps, calendar, SLA policy, targets",
+    )
+    report.add_argument("--format", choices=("text", "markdown", "json", "html"), default="text")
+    report.add_argument("--lang", choices=available_languages(), default="en")
+    report.add_argument("--period", choices=("week", "month"), default="week")
+    report.add_argument("--out", type=Path, default=None, help="write here instead of stdout")
+    report.add_argument(
+        "--rejected",
+        type=Path,
+        default=None,
+        help="write the rejected input rows here (JSON Lines)",
+    )
     report.add_argument(
         "--timezone", default=None, help="IANA zone of the data (files: default UTC)"
     )
     report.add_argument("--now", default=None, help="ISO instant to evaluate open SLA clocks at")
-    report.add_argument("--format", choices=("text", "json"), default="text")
     report.add_argument("--seed", type=int, default=0, help="sample data: the seed")
     report.add_argument("--customers", type=int, default=3000, help="sample data: customers")
     report.add_argument("--weeks", type=int, default=13, help="sample data: weeks")
@@ -85,105 +137,245 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _load_files(files: Sequence[Path], timezone: str | None) -> tuple[ServiceData, list[str]]:
-    from cs8.io import (
-        read_customers,
-        read_interactions,
-        read_orders,
-        read_records,
-        read_survey_responses,
-        read_tickets,
+@attrs.define
+class _Loaded:
+    """What was read: the data, and every rejected row with the file it came from."""
+
+    data: ServiceData
+    rejected: list[Any] = attrs.Factory(list)
+    warnings: list[str] = attrs.Factory(list)
+
+
+def _call(
+    reader: Callable[..., Any], name: str, path: Path, options: dict[str, Any], config: Path | None
+) -> Any:
+    """Call ``reader(path, **options)``, naming the config file when an option is not taken."""
+    params = inspect.signature(reader).parameters
+    if not any(p.kind is p.VAR_KEYWORD for p in params.values()):
+        unknown = sorted(set(options) - set(params))
+        if unknown:
+            where = f"{config}: [input]" if config else "options"
+            raise InvalidValueError(
+                f"{where} has {', '.join(unknown)}, which cs8.io.{name} does not take "
+                f"(it takes: {', '.join(p for p in params if p != next(iter(params)))})"
+            )
+    if not path.exists():
+        raise LoadError(f"{path}: file not found")
+    try:
+        return reader(path, **options)
+    except UnicodeDecodeError as exc:
+        encoding = options.get("encoding", "utf-8")
+        raise LoadError(
+            f"{path}: not {encoding} text (byte {exc.start}); set encoding in the config "
+            'file\'s [input] table, e.g. encoding = "cp1258"'
+        ) from exc
+    except (csv.Error, RecursionError, OverflowError) as exc:
+        raise LoadError(f"{path}: cannot be read: {exc}") from exc
+
+
+def _check(result: Any, path: Path, loaded: _Loaded, what: str) -> tuple[Any, ...]:
+    """Keep a LoadResult's rejected rows; fail when it read rows and kept none."""
+    rejected = tuple(getattr(result, "rejected", ())) + tuple(
+        getattr(result, "rejected_events", ())
     )
+    loaded.rejected += rejected
+    records = tuple(getattr(result, "records", ()))
+    rows = getattr(result, "rows_read", len(records) + len(rejected))
+    if rows and not records:
+        first = f"; first: {rejected[0]}" if rejected else ""
+        raise LoadError(
+            f"{path}: all {len(rejected) or rows} {what} rows were rejected{first} "
+            "(write them all with --rejected FILE)"
+        )
+    if rejected:
+        loaded.warnings.append(
+            f"{path}: {len(rejected)} rejected rows, first: {rejected[0]} "
+            "(write them all with --rejected FILE)"
+        )
+    return records
+
+
+def _expand(files: Sequence[Path]) -> list[Path]:
+    out: list[Path] = []
+    for path in files:
+        if path.is_dir():
+            out += sorted(p for p in path.iterdir() if p.is_file() and _role(p) is not None)
+        else:
+            out.append(path)
+    return out
+
+
+def _load_cs8(files: Sequence[Path], config: ReportConfig, args: argparse.Namespace) -> _Loaded:
+    import cs8.io as io
 
     by_role: dict[str, Path] = {}
-    for path in files:
+    for path in _expand(files):
         role = _role(path)
         if role is None:
-            raise Cs8Error(
+            raise LoadError(
                 f"cannot tell what {path} holds: name it after one of {', '.join(ROLES)}"
             )
         if role in by_role:
-            raise Cs8Error(f"two files for {role}: {by_role[role]} and {path}")
+            raise LoadError(f"two files for {role}: {by_role[role]} and {path}")
         by_role[role] = path
-    calendar: dict[str, object] = {}
-    if "calendar" in by_role:
-        calendar = _read_calendar(by_role["calendar"])
-        timezone = timezone or str(calendar.pop("timezone", "UTC"))
+    calendar = _read_calendar(by_role["calendar"]) if "calendar" in by_role else None
+    timezone = args.timezone or (calendar.timezone if calendar is not None else "UTC")
     if "events" in by_role and "tickets" not in by_role:
-        raise Cs8Error(f"{by_role['events']} holds ticket events, but no tickets file was given")
-    problems: list[str] = []
-    loaded: dict[str, Any] = {}
+        raise LoadError(f"{by_role['events']} holds ticket events, but no tickets file was given")
+    roles = frozenset(ROLES)
+    loaded = _Loaded(data=ServiceData())
+    found: dict[str, Any] = {}
 
-    def note(result: object, role: str) -> None:
-        rejected = getattr(result, "rejected", ()) + getattr(result, "rejected_events", ())
-        if rejected:
-            problems.append(f"{len(rejected)} rows rejected from {role}; first: {rejected[0]}")
-        loaded[role] = getattr(result, "records", ())
+    def options(role: str) -> dict[str, Any]:
+        return {"timezone": timezone, **config.reader_options(role, roles)}
 
     if "tickets" in by_role:
-        note(read_tickets(by_role["tickets"], by_role.get("events"), timezone=timezone), "tickets")
-    readers = {
-        "interactions": read_interactions,
-        "customers": read_customers,
-        "orders": read_orders,
-        "surveys": read_survey_responses,
+        path = by_role["tickets"]
+        result = _call(
+            _with_events(io.read_tickets, by_role.get("events")),
+            "read_tickets",
+            path,
+            options("tickets"),
+            args.config,
+        )
+        found["tickets"] = _check(result, path, loaded, "ticket")
+    readers: dict[str, tuple[str, Callable[..., Any]]] = {
+        "interactions": ("read_interactions", io.read_interactions),
+        "customers": ("read_customers", io.read_customers),
+        "orders": ("read_orders", io.read_orders),
+        "surveys": ("read_survey_responses", io.read_survey_responses),
+        "agents": ("read_records", lambda p, **kw: io.read_records(Agent, p, **kw)),
     }
-    for role, reader in readers.items():
+    for role, (name, reader) in readers.items():
         if role in by_role:
-            note(reader(by_role[role], timezone=timezone), role)
-    if "agents" in by_role:
-        note(read_records(Agent, by_role["agents"], timezone=timezone), "agents")
+            result = _call(reader, name, by_role[role], options(role), args.config)
+            found[role] = _check(result, by_role[role], loaded, role.rstrip("s"))
     data = ServiceData(
         source=", ".join(str(p) for p in files),
-        timezone=timezone or "UTC",
-        hours=calendar.get("hours"),  # type: ignore[arg-type]
-        holidays=calendar.get("holidays", ()),  # type: ignore[arg-type]
+        timezone=timezone,
+        business_calendar=calendar,
+        rejected=len(loaded.rejected),
     )
-    data = attrs.evolve(data, **loaded)
-    return data, problems
+    loaded.data = attrs.evolve(data, **found)
+    return loaded
 
 
-def _read_calendar(path: Path) -> dict[str, object]:
-    """Read ``{"timezone": ..., "hours": {...}, "holidays": [...]}`` for the report's calendar."""
-    import json
-    from datetime import date
+def _with_events(reader: Callable[..., Any], events: Path | None) -> Callable[..., Any]:
+    """``read_tickets`` with its events file bound (keeps the reader's signature for checks)."""
+    if events is None:
+        return reader
+
+    def bound(source: Path, **options: Any) -> Any:
+        return reader(source, events, **options)
+
+    bound.__signature__ = inspect.signature(reader)  # type: ignore[attr-defined]
+    return bound
+
+
+def _load_other(files: Sequence[Path], config: ReportConfig, args: argparse.Namespace) -> _Loaded:
+    import cs8.io as io
+
+    name = "read_event_log" if args.source == "event-log" else _VENDOR_READERS[args.source]
+    reader = getattr(io, name, None)
+    if reader is None:
+        raise InvalidValueError(
+            f"--from {args.source} needs cs8.io.{name}, which this version of cs8 does not have "
+            "yet; export the data as cs8 CSV files and use --from cs8"
+        )
+    if len(files) != 1:
+        raise InvalidValueError(f"--from {args.source} reads one file or folder, got {len(files)}")
+    path = files[0]
+    loaded = _Loaded(data=ServiceData())
+    result = _call(reader, name, path, config.reader_options(None, frozenset()), args.config)
+    if args.source == "event-log":
+        tickets = _check(result, path, loaded, "event")
+        loaded.data = ServiceData(
+            tickets=tickets,
+            source=str(path),
+            timezone=args.timezone or "UTC",
+            rejected=len(loaded.rejected),
+        )
+        return loaded
+    loaded.rejected += list(getattr(result, "rejected", ()))
+    loaded.data = ServiceData.from_dataset(result)
+    if not loaded.data.tickets and not loaded.data.interactions:
+        first = f"; first rejected: {loaded.rejected[0]}" if loaded.rejected else ""
+        raise LoadError(f"{path}: no tickets or contacts were read{first} (see --rejected FILE)")
+    if loaded.rejected:
+        loaded.warnings.append(
+            f"{path}: {len(loaded.rejected)} rows rejected, first: "
+            f"{loaded.rejected[0]} (write them all with --rejected FILE)"
+        )
+    return loaded
+
+
+def _read_calendar(path: Path) -> BusinessCalendar:
+    """Read a calendar file: a BusinessCalendar's JSON data form (``cs8 sample`` writes one)."""
+    from cs8.serialization import from_data
 
     try:
         spec = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise Cs8Error(f"{path} is not valid JSON: {exc}") from exc
-    if not isinstance(spec, dict) or not set(spec) <= {"timezone", "hours", "holidays"}:
-        raise Cs8Error(f"{path} must be an object with timezone, hours and holidays")
-    holidays = tuple(date.fromisoformat(d) for d in spec.get("holidays", ()))
-    return {
-        "timezone": spec.get("timezone", "UTC"),
-        "hours": spec.get("hours"),
-        "holidays": holidays,
-    }
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise LoadError(f"{path} is not valid JSON: {exc}") from exc
+    try:
+        return from_data(spec, BusinessCalendar)
+    except Cs8Error as exc:
+        raise LoadError(f"{path}: {exc}") from exc
+
+
+def _write_rejected(rows: Sequence[Any], path: Path) -> None:
+    with path.open("w", encoding="utf-8") as out:
+        for row in rows:
+            record = {
+                "source": getattr(row, "source", None),
+                "line": getattr(row, "line", None),
+                "column": getattr(row, "column", None),
+                "value": getattr(row, "value", None),
+                "reason": getattr(row, "reason", str(row)),
+                "row": dict(getattr(row, "row", {}) or {}),
+            }
+            out.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
 
 
 def _report(args: argparse.Namespace) -> int:
     from cs8.report import build_report
 
-    problems: list[str] = []
+    config = load_config(args.config) if args.config else ReportConfig()
     if args.files:
-        data, problems = _load_files(args.files, args.timezone)
+        loader = _load_cs8 if args.source == "cs8" else _load_other
+        loaded = loader(args.files, config, args)
     else:
         from cs8.datasets import sample_shop
 
         shop = sample_shop(args.seed, n_customers=args.customers, weeks=args.weeks)
-        data = ServiceData.from_shop(shop)
+        loaded = _Loaded(data=ServiceData.from_shop(shop))
+    data = loaded.data
+    if config.calendar is not None:
+        data = attrs.evolve(data, business_calendar=config.calendar)
+    if args.rejected is not None:
+        _write_rejected(loaded.rejected, args.rejected)
     now = datetime.fromisoformat(args.now) if args.now else None
-    report = build_report(data, now=now)
-    print(report.to_json() if args.format == "json" else report.to_text())
-    for problem in problems:
-        print(f"warning: {problem}", file=sys.stderr)
+    report = build_report(
+        data, now=now, policy=config.policy, targets=config.targets, period=args.period
+    )
+    render: dict[str, Callable[[], str]] = {
+        "text": lambda: report.to_text(lang=args.lang),
+        "markdown": lambda: report.to_markdown(lang=args.lang),
+        "json": report.to_json,
+        "html": lambda: report.to_html(lang=args.lang),
+    }
+    text = render[args.format]()
+    if args.out is not None:
+        args.out.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+    else:
+        print(text)
+        sys.stdout.flush()
+    for warning in loaded.warnings:
+        print(f"cs8: warning: {warning}", file=sys.stderr)
     return 0
 
 
 def _sample(args: argparse.Namespace) -> int:
-    import json
-
     from cs8.datasets import sample_shop
     from cs8.io import write_records, write_tickets
 
@@ -213,12 +405,19 @@ def _sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def _one_line(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    if isinstance(exc, OSError) and exc.filename is not None:
+        text = f"{exc.filename}: {exc.strerror or text}"
+    return " ".join(text.split())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``cs8`` command with ``argv`` (default: the process arguments); return the exit code.
 
     Example:
         >>> main(["report", "--customers", "40", "--weeks", "1"])  # doctest: +ELLIPSIS
-        cs8 service report: sample shop (seed 0)
+        Customer service report: sample shop (seed 0)
         ...
         0
     """
@@ -227,8 +426,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "report":
             return _report(args)
         return _sample(args)
+    except BrokenPipeError:
+        # The reader went away (``cs8 report | head``): stop quietly, as Python's docs advise,
+        # pointing stdout at devnull so the interpreter's final flush does not fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
     except (Cs8Error, OSError) as exc:
-        print(f"cs8: error: {exc}", file=sys.stderr)
+        print(f"cs8: error: {_one_line(exc)}", file=sys.stderr)
         return 2
 
 

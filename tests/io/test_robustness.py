@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cs8 import Interaction, LoadError, SerializationError, Ticket
+from cs8 import Interaction, LoadError, Priority, SerializationError, Ticket
 from cs8.io import (
     Dataset,
     LoadResult,
@@ -387,21 +387,52 @@ def test_fuzzed_event_logs_give_results_or_load_errors_only(data: bytes) -> None
         assert len(result.rejected_events) <= result.events_read
 
 
-@given(data=st.one_of(jsonl_bytes(), csv_bytes()), vendor=st.sampled_from(["fd", "zm", "zd"]))
-def test_fuzzed_vendor_files_give_datasets_or_load_errors_only(data: bytes, vendor: str) -> None:
+VENDOR_OPTIONS = st.fixed_dictionaries(
+    {},
+    optional={
+        "columns": st.sampled_from(
+            [{}, {"status": "requester_id"}, {"category": "custom_fields.cf_x"}, {"id": "id"}]
+        ),
+        "values": st.sampled_from(
+            [
+                {},
+                {"status": {"open": "pending", 2: "on_hold", "": "new"}},
+                {"priority": {"": "low", 1: "urgent", "high": Priority.LOW}},
+                {"channel": {"email": "chat", 3: "other"}},
+            ]
+        ),
+        "date_format": st.sampled_from(
+            [None, "epoch", "epoch_ms", "%d/%m/%Y %H:%M", ["iso", "dayfirst"]]
+        ),
+        "timezone": st.sampled_from(["UTC", "Asia/Tokyo", "America/New_York"]),
+        "encoding": st.sampled_from(["utf-8", "cp1258", "utf-16", "latin-1"]),
+    },
+)
+
+
+@given(
+    data=st.one_of(jsonl_bytes(), csv_bytes()),
+    vendor=st.sampled_from(["fd", "zm", "zd"]),
+    options=VENDOR_OPTIONS,
+)
+def test_fuzzed_vendor_files_give_datasets_or_load_errors_only(
+    data: bytes, vendor: str, options: dict[str, Any]
+) -> None:
     with tempfile.TemporaryDirectory() as folder:
         base = Path(folder)
         if vendor == "zd":
             (base / "ticket.csv").write_bytes(b"id,created_at,requester_id,status\n" + data)
             (base / "ticket_field_history.csv").write_bytes(data)
-            reader: Callable[[Path], Dataset] = read_zendesk
+            reader: Callable[..., Dataset] = read_zendesk
         else:
             (base / "tickets.json").write_bytes(data)
             (base / "conversations.json").write_bytes(data)
             (base / "articles.json").write_bytes(data)
             reader = read_freshdesk if vendor == "fd" else read_zammad
+        if vendor == "zd" and options.get("columns", {}).get("category"):
+            options = {**options, "columns": {"category": "status"}}  # a CSV column, not a path
         try:
-            ds = reader(base)
+            ds = reader(base, **options)
         except LoadError:
             return
         used = len(ds.tickets) + len(ds.customers) + len(ds.agents)

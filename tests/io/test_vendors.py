@@ -54,6 +54,10 @@ def test_zendesk_seeds_load_and_every_row_is_accounted_for() -> None:
             "ticket_tag_data.csv": 10,
             "schedule_data.csv": 5,
             "schedule_holiday_data.csv": 2,
+            # all 22 rows are targets of some policy version; ticket_sla_policy_data.csv lines 2
+            # and 7 name the deleted tickets 1595 and 11013, the 8 others loaded tickets.
+            "sla_policy_metric_history_data.csv": 22,
+            "ticket_sla_policy_data.csv": 8,
         },
     )
 

@@ -32,6 +32,7 @@ from cs8.io._values import (
     YEARS,
     DateFormat,
     Parser,
+    ValueMap,
     cell_parser,
     date_parser,
     json_parser,
@@ -112,7 +113,6 @@ class _Field:
         "parse",
         "parse_json",
         "values",
-        "values_folded",
     )
 
     def __init__(
@@ -128,25 +128,15 @@ class _Field:
         self.name = name
         self.label = label
         self.columns = columns
-        self.values = dict(values)
-        self.values_folded = {
-            k.strip().casefold(): v for k, v in values.items() if isinstance(k, str)
-        }
+        self.values = ValueMap(values)
         self.parse = parse
         self.parse_json = parse_json
         self.empty = empty  # "required", "reject" (a default that is not None) or "default"
         self.index: tuple[tuple[int, ...], ...] = ()
 
     def mapped(self, raw: Any) -> Any:
-        """Apply the value map; a key matches exactly, else ignoring case and outer spaces."""
-        values = self.values
-        if raw in values:
-            return values[raw]
-        if isinstance(raw, str):
-            folded = raw.strip().casefold()
-            if folded in self.values_folded:
-                return self.values_folded[folded]
-        return raw
+        """Apply the value map (see :class:`~cs8.io._values.ValueMap`)."""
+        return self.values(raw)
 
 
 def _set_channel(kwargs: dict[str, Any], value: str, original: str) -> None:

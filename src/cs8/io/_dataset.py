@@ -15,29 +15,44 @@ Example:
 
 from __future__ import annotations
 
+import codecs
+import io
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import attrs
 
+from cs8._enums import Channel, Priority, TicketStatus
 from cs8._frozen import FrozenDict
 from cs8._models import Agent, Customer, Interaction, SurveyResponse, Ticket, TicketEvent
 from cs8.exceptions import Cs8Error, LoadError
 from cs8.io._common import RejectedRow
 from cs8.io._csvrows import csv_records
 from cs8.io._events import attach, order_warnings
-from cs8.io._source import escape, open_source
-from cs8.io._values import DateParser, load_json
+from cs8.io._source import _decode_error, _detect_bom, escape, open_source
+from cs8.io._values import DateParser, ValueMap, _enum, load_json, map_channel
 from cs8.sla import BusinessCalendar, SlaPolicy
 
-__all__ = ["Dataset", "VendorLoad"]
+__all__ = ["Dataset", "VendorLoad", "VendorOptions"]
+
+_ABSENT = object()
+
+_VALUE_KINDS: Mapping[str, type[TicketStatus] | type[Priority]] = FrozenDict(
+    {"status": TicketStatus, "priority": Priority}
+)
 
 
 def _tuple(values: Any) -> tuple[Any, ...]:
     return tuple(values)
+
+
+def _frozen(value: Mapping[str, Any]) -> FrozenDict[str, Any]:
+    if not isinstance(value, Mapping):
+        raise LoadError(f"expected a mapping, got {escape(repr(value))}")
+    return FrozenDict(value)
 
 
 def _counts(values: Mapping[str, int]) -> FrozenDict[str, int]:
@@ -81,16 +96,50 @@ class Dataset:
         return not self.rejected
 
 
+@attrs.frozen(kw_only=True)
+class VendorOptions:
+    """The options every vendor reader takes (checked when the read starts).
+
+    Attributes:
+        columns: cs8 ticket field -> the column (CSV) or key path (JSON, dotted:
+            ``"custom_fields.cf_product"``) that holds it, instead of the vendor's own.
+        values: ``"status"``, ``"priority"`` or ``"channel"`` -> {raw value: cs8 value}, tried
+            before the vendor's own codes (a custom status name, a custom priority code).
+        date_format: How the export writes instants (see :class:`~cs8.io._values.DateParser`:
+            a strptime format, several, ``"iso"``, ``"epoch"``, ``"epoch_ms"``, ``"dayfirst"``).
+        timezone: IANA zone for instants written without a UTC offset.
+        encoding: The files' text encoding (a byte-order mark overrides it).
+    """
+
+    columns: Mapping[str, str] = attrs.field(factory=FrozenDict, converter=_frozen)
+    values: Mapping[str, Mapping[Any, Any]] = attrs.field(factory=FrozenDict, converter=_frozen)
+    date_format: str | Sequence[str] | None = None
+    timezone: str = "UTC"
+    encoding: str = "utf-8"
+
+
 class VendorLoad:
     """The state of one vendor read: rows read per file, rejected rows, warnings.
 
+    Args:
+        source: The path given to the reader.
+        options: The reader's :class:`VendorOptions`.
+        keys: cs8 ticket field -> the vendor's own column or key for it (what ``columns=`` may
+            replace).
+        before_created: ``"reject"`` or ``"clamp"`` an event before its ticket's creation.
+
     Not thread-safe: one reader owns it.
+
+    Raises:
+        LoadError: If an option is not valid (an unknown field, a value map that is not a
+            mapping, an unknown time zone or encoding, a date format without ``%``).
     """
 
     def __init__(
         self,
         source: str | os.PathLike[str],
-        timezone: str | None = None,
+        options: VendorOptions,
+        keys: Mapping[str, str],
         before_created: str = "reject",
     ) -> None:
         self.source = escape(str(source))
@@ -99,23 +148,92 @@ class VendorLoad:
         self.rejected: list[RejectedRow] = []
         self.warnings: list[str] = []
         self.counts: dict[str, int] = {}
-        self.instant = DateParser("instant", None, timezone or "UTC")
+        for field, column in options.columns.items():
+            if field not in keys:
+                raise LoadError(
+                    f"columns: {escape(repr(field))} is not a field this reader reads (one of "
+                    f"{', '.join(sorted(keys))})"
+                )
+            if not isinstance(column, str) or not column:
+                raise LoadError(f"columns[{field!r}] must be a column name or key path")
+        self.renames = {keys[f]: c for f, c in options.columns.items()}
+        self.maps: dict[str, ValueMap] = {}
+        for field, table in options.values.items():
+            if field not in (*_VALUE_KINDS, "channel"):
+                raise LoadError(
+                    f"values: {escape(repr(field))} cannot be mapped (map status, priority or "
+                    "channel)"
+                )
+            if not isinstance(table, Mapping):
+                raise LoadError(f"values[{field!r}] must map raw values to cs8 values")
+            self.maps[field] = ValueMap({k: _cs8_value(field, v) for k, v in table.items()})
+        if isinstance(options.date_format, Mapping):
+            raise LoadError("a vendor reader takes one date_format for all its instants")
+        try:
+            codecs.lookup(options.encoding)
+        except (LookupError, TypeError):
+            raise LoadError(f"unknown encoding {escape(repr(options.encoding))}") from None
+        self.encoding = options.encoding
+        self.instant = DateParser("instant", options.date_format, options.timezone)
 
     # ------------------------------------------------------------------------------ reading
 
-    def csv_table(self, path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-        """Yield ``(line, column -> cell)`` for each row of a CSV table; bad rows are rejected."""
-        with open_source(path) as src:
+    def csv_table(
+        self, path: Path, *, renamed: bool = False
+    ) -> Iterator[tuple[int, dict[str, str]]]:
+        """Yield ``(line, column -> cell)`` for each row of a CSV table; bad rows are rejected.
+
+        With ``renamed``, the ``columns=`` option applies: each vendor column it replaces reads
+        the user's column (which must be in the header).
+        """
+        with open_source(path, self.encoding) as src:
             header, records = csv_records(src.lines, ",", src.name)
+            if renamed:
+                absent = sorted({c for c in self.renames.values() if c not in header})
+                if absent:
+                    raise LoadError(
+                        f"{src.name}: no column {escape(', '.join(map(repr, absent)))} "
+                        f"(columns= names it; the header has {escape(', '.join(header), 300)})"
+                    )
             self.rows_read.setdefault(src.name, 0)
             for line, cells, problem in records:
                 self.rows_read[src.name] += 1
                 if cells is None:
                     self.reject(src.name, line, str(problem))
                     continue
-                yield line, dict(zip(header, cells, strict=True))
+                row = dict(zip(header, cells, strict=True))
+                yield line, self.renamed(row) if renamed else row
 
-    def json_table(self, path: Path, *keys: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    def renamed(self, row: Mapping[str, Any]) -> dict[str, Any]:
+        """``row`` with each vendor key that ``columns=`` replaces read from the user's key.
+
+        A CSV column is a key; in JSON a dotted path reaches into objects
+        (``"custom_fields.cf_product"``) unless the object has that exact key. A path that is
+        absent reads as an absent key.
+        """
+        out = dict(row)
+        for key, path in self.renames.items():
+            out[key] = row[path] if path in row else _dig(row, path)
+        return out
+
+    def mapped(self, field: str, raw: Any) -> Any:
+        """The cs8 value the ``values=`` map gives ``raw`` for ``field``, or ``None``.
+
+        ``status`` and ``priority`` give the enum member; ``channel`` gives ``(channel, raw
+        name)``.
+
+        """
+        table = self.maps.get(field)
+        if table is None:
+            return None
+        value = table(raw, _ABSENT)
+        if value is _ABSENT:
+            return None
+        return (value, str(raw)) if field == "channel" else value
+
+    def json_table(
+        self, path: Path, *keys: str, renamed: bool = False
+    ) -> Iterator[tuple[int, dict[str, Any]]]:
         """Yield ``(position, object)`` for each object of a JSON file.
 
         The file holds one object, a list of objects, or an object with the list under one of
@@ -126,7 +244,7 @@ class VendorLoad:
             data = path.read_bytes()
         except OSError as exc:
             raise LoadError(f"cannot read {name}: {exc.strerror or exc}") from None
-        text = _decode(data, name)
+        text = _decode(data, name, self.encoding)
         try:
             value = load_json(text)
         except Cs8Error as exc:
@@ -151,7 +269,7 @@ class VendorLoad:
         self.rows_read[name] = self.rows_read.get(name, 0) + len(items)
         for position, item in enumerate(items, 1):
             if isinstance(item, dict):
-                yield position, item
+                yield position, item if not renamed else self.renamed(item)
             else:
                 reason = item.reason if isinstance(item, _Bad) else "expected a JSON object"
                 self.reject(name, position, reason)
@@ -251,18 +369,32 @@ def _scalar(value: Any) -> bool:
     return value is None or isinstance(value, str | int | float | bool)
 
 
-def _decode(data: bytes, name: str) -> str:
-    encoding = "utf-8"
-    if data.startswith(b"\xef\xbb\xbf"):
-        encoding = "utf-8-sig"
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encoding = "utf-16"
+def _decode(data: bytes, name: str, encoding: str) -> str:
+    encoding = _detect_bom(data[:4], encoding)
     try:
         return data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        raise LoadError(
-            f"{name}: cannot decode byte offset {exc.start} as {encoding}: JSON must be UTF-8"
-        ) from None
+    except UnicodeDecodeError:
+        raise _decode_error(name, io.BytesIO(data), encoding) from None
+    except UnicodeError as exc:  # e.g. UTF-16 with an odd number of bytes
+        raise LoadError(f"{name}: cannot decode the text as {encoding}: {exc}") from None
+
+
+def _cs8_value(field: str, value: Any) -> Any:
+    """A ``values=`` target as the cs8 value it names (checked once, before any row is read)."""
+    if field == "channel":
+        return map_channel(value.value if isinstance(value, Channel) else str(value))[0]
+    try:
+        return _enum(f"values[{field!r}]", _VALUE_KINDS[field])(value)
+    except Cs8Error as exc:
+        raise LoadError(str(exc)) from None
+
+
+def _dig(obj: Any, path: str) -> Any:
+    for part in path.split("."):
+        if not isinstance(obj, Mapping):
+            return None
+        obj = obj.get(part)
+    return obj
 
 
 def ident(value: Any) -> str:

@@ -21,7 +21,7 @@ Example:
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,7 @@ from cs8._frozen import FrozenDict
 from cs8._models import Agent, Customer
 from cs8._ticket import Message, StatusChange, Ticket, TicketEvent
 from cs8.exceptions import LoadError
-from cs8.io._dataset import Dataset, VendorLoad, choose, ident
+from cs8.io._dataset import Dataset, VendorLoad, VendorOptions, choose, ident
 from cs8.io._source import escape
 
 __all__ = [
@@ -75,10 +75,29 @@ FRESHDESK_SOURCES: Mapping[int, tuple[Channel, str]] = FrozenDict(
 
 _KEYS = ("results", "tickets")
 
+_TICKET_KEYS: Mapping[str, str] = FrozenDict(
+    {
+        "id": "id",
+        "customer_id": "requester_id",
+        "channel": "source",
+        "created_at": "created_at",
+        "priority": "priority",
+        "status": "status",
+        "category": "type",
+    }
+)
+"""cs8 ticket field -> the ticket object's key (what ``columns=`` may replace)."""
 
-def _code(value: Any, table: Mapping[int, Any], what: str) -> Any:
+
+def _code(load: VendorLoad, value: Any, table: Mapping[int, Any], what: str) -> Any:
+    """A code: the ``values=`` map first (``what`` is its field), then Freshdesk's codes."""
+    mapped = load.mapped("channel" if what == "source" else what, value)
+    if mapped is not None:
+        return mapped
     if isinstance(value, bool) or not isinstance(value, int) or value not in table:
-        raise LoadError(f"{what} {escape(repr(value))} is not a Freshdesk {what} code")
+        raise LoadError(
+            f"{what} {escape(repr(value))} is not a Freshdesk {what} code (map it with values=)"
+        )
     return table[value]
 
 
@@ -88,6 +107,11 @@ def read_freshdesk(
     conversations: str | os.PathLike[str] | None = None,
     contacts: str | os.PathLike[str] | None = None,
     agents: str | os.PathLike[str] | None = None,
+    columns: Mapping[str, str] | None = None,
+    values: Mapping[str, Mapping[Any, Any]] | None = None,
+    date_format: str | Sequence[str] | None = None,
+    timezone: str = "UTC",
+    encoding: str = "utf-8",
 ) -> Dataset:
     """Read Freshdesk API v2 JSON: tickets with their conversations.
 
@@ -98,12 +122,34 @@ def read_freshdesk(
         conversations: A conversations file (objects with ``ticket_id``), instead of the folder's.
         contacts: A contacts file, instead of the folder's.
         agents: An agents file, instead of the folder's.
+        columns: cs8 ticket field (``id``, ``customer_id``, ``channel``, ``created_at``,
+            ``priority``, ``status``, ``category``) -> the key path to read it from in a ticket
+            object, dotted to reach into objects (``{"category": "custom_fields.cf_product"}``).
+            A path a ticket lacks reads as an absent key.
+        values: ``"status"``, ``"priority"`` or ``"channel"`` (the ``source`` code) -> {raw
+            value: cs8 value}, tried before Freshdesk's codes: custom statuses (codes from 8)
+            need it.
+        date_format: How instants are written, when not ISO 8601 (a strptime format, several,
+            ``"epoch"`` or ``"epoch_ms"``, numbers accepted).
+        timezone: IANA zone of instants without a UTC offset (the API writes ``Z``).
+        encoding: The files' encoding (a byte-order mark overrides it).
 
     Returns:
         A :class:`Dataset` of tickets, contacts as customers and agents.
 
     Raises:
-        LoadError: If there is no tickets file or a file is not JSON.
+        LoadError: If there is no tickets file, a file is not JSON or an option is not valid.
+
+    Example:
+        >>> import json, tempfile, pathlib
+        >>> folder = pathlib.Path(tempfile.mkdtemp())
+        >>> _ = (folder / "tickets.json").write_text(json.dumps([{"id": 1, "requester_id": 5,
+        ...     "source": 3, "status": 8, "priority": 2, "created_at": 1463546164,
+        ...     "updated_at": 1463549764, "custom_fields": {"cf_product": "router"}}]))
+        >>> t = read_freshdesk(folder, columns={"category": "custom_fields.cf_product"},
+        ...     values={"status": {8: "pending"}}, date_format="epoch").tickets[0]
+        >>> t.status, t.category, t.created_at.isoformat()
+        (TicketStatus.PENDING, 'router', '2016-05-18T04:36:04+00:00')
     """
     base = Path(path)
     tickets_path = (
@@ -111,12 +157,19 @@ def read_freshdesk(
     )
     if tickets_path is None:
         raise LoadError(f"{escape(str(base))} has no tickets.json")
-    load = VendorLoad(base)
+    options = VendorOptions(
+        columns=columns or {},
+        values=values or {},
+        date_format=date_format,
+        timezone=timezone,
+        encoding=encoding,
+    )
+    load = VendorLoad(base, options, _TICKET_KEYS)
     tickets: list[tuple[str, int, Ticket]] = []
     events: dict[str, list[tuple[int, TicketEvent]]] = {}
     name = escape(str(tickets_path))
     seen: dict[str, int] = {}
-    for position, obj in load.json_table(tickets_path, *_KEYS):
+    for position, obj in load.json_table(tickets_path, *_KEYS, renamed=True):
         ticket = load.build(Ticket, name, position, obj, _ticket, load, obj)
         if ticket is None:
             continue
@@ -159,7 +212,7 @@ def read_freshdesk(
 
 
 def _ticket(load: VendorLoad, obj: Mapping[str, Any]) -> dict[str, Any]:
-    channel, raw = _code(obj.get("source"), FRESHDESK_SOURCES, "source")
+    channel, raw = _code(load, obj.get("source"), FRESHDESK_SOURCES, "source")
     tags = obj.get("tags") or []
     if not isinstance(tags, list):
         raise LoadError("tags must be a list")
@@ -170,14 +223,14 @@ def _ticket(load: VendorLoad, obj: Mapping[str, Any]) -> dict[str, Any]:
         "channel": channel,
         "channel_raw": raw,
         "created_at": load.at(obj.get("created_at")),
-        "priority": _code(obj.get("priority"), FRESHDESK_PRIORITIES, "priority"),
+        "priority": _code(load, obj.get("priority"), FRESHDESK_PRIORITIES, "priority"),
         "category": kind if isinstance(kind, str) and kind else None,
         "tags": frozenset(tags),
     }
 
 
 def _status_events(load: VendorLoad, obj: Mapping[str, Any]) -> list[TicketEvent]:
-    status = _code(obj.get("status"), FRESHDESK_STATUSES, "status")
+    status = _code(load, obj.get("status"), FRESHDESK_STATUSES, "status")
     stats = obj.get("stats") or {}
     if not isinstance(stats, dict):
         raise LoadError("stats must be an object")

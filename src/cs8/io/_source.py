@@ -159,6 +159,9 @@ def _decode_error(name: str, raw: IO[bytes], encoding: str) -> LoadError:
             )
             sample += raw.read(1 << 20)
             break
+        except UnicodeError as exc:  # e.g. UTF-16 without a byte-order mark, no offset to name
+            message = f"{name}: cannot decode the file as {encoding}: {exc}"
+            break
         if not chunk:
             break
         offset += len(chunk)

@@ -39,6 +39,7 @@ __all__ = [
     "DateFormat",
     "DateParser",
     "Parser",
+    "ValueMap",
     "cell_parser",
     "json_parser",
     "load_json",
@@ -105,6 +106,45 @@ VENDOR_CHANNELS: Mapping[str, Channel] = FrozenDict(
 
 A name that is neither a :class:`~cs8.Channel` value nor here loads as ``Channel.OTHER`` with the
 name kept in ``channel_raw``."""
+
+
+class ValueMap:
+    """One field's map from raw values to cs8 values (the ``values=`` option of every reader).
+
+    A key matches exactly, else ignoring case and outer spaces; a value not in the map is
+    returned as it is. Immutable after construction, so safe to share between threads.
+
+    Args:
+        values: Raw value -> cs8 value.
+
+    Example:
+        >>> status = ValueMap({"Awaiting User Info": "pending", 8: "on_hold"})
+        >>> status(" awaiting user info"), status(8), status("open"), bool(status)
+        ('pending', 'on_hold', 'open', True)
+    """
+
+    __slots__ = ("_exact", "_folded")
+
+    def __init__(self, values: Mapping[Any, Any]) -> None:
+        self._exact = dict(values)
+        self._folded = {k.strip().casefold(): v for k, v in values.items() if isinstance(k, str)}
+
+    def __bool__(self) -> bool:
+        return bool(self._exact)
+
+    def __call__(self, raw: Any, default: Any = None) -> Any:
+        """The cs8 value of ``raw``; ``raw`` itself (or ``default`` when given) if unmapped."""
+        exact = self._exact
+        try:
+            if raw in exact:
+                return exact[raw]
+        except TypeError:  # an unhashable JSON value (a list or an object) maps to nothing
+            pass
+        if isinstance(raw, str):
+            folded = raw.strip().casefold()
+            if folded in self._folded:
+                return self._folded[folded]
+        return raw if default is None else default
 
 
 def strip_optional(kind: Any) -> tuple[Any, bool]:

@@ -196,12 +196,12 @@ def write_tickets(
         >>> from cs8 import Message, Ticket
         >>> t0 = datetime(2026, 1, 5, 9, tzinfo=timezone.utc)
         >>> t = Ticket(id="T1", customer_id="C1", channel="chat", created_at=t0,
-        ...            events=[Message(at=t0, author="customer")])
+        ...            events=[Message(at=t0, author="customer", text="Xin chào")])
         >>> tickets, events = io.StringIO(), io.StringIO()
         >>> write_tickets([t], tickets, events, format="csv")
         1
         >>> events.getvalue().splitlines()[1]
-        'T1,message,2026-01-05T09:00:00+00:00,customer,,true,,,,,'
+        'T1,message,2026-01-05T09:00:00+00:00,customer,,true,,,,,,Xin chào,'
     """
     items = list(tickets)
     fmt = detect_format(dest, format)

@@ -20,7 +20,7 @@ Example:
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,7 @@ from cs8._frozen import FrozenDict
 from cs8._models import Agent, Customer
 from cs8._ticket import Assignment, Message, StatusChange, Ticket, TicketEvent
 from cs8.exceptions import LoadError
-from cs8.io._dataset import Dataset, VendorLoad, choose, ident
+from cs8.io._dataset import Dataset, VendorLoad, VendorOptions, choose, ident
 from cs8.io._source import escape
 from cs8.io._values import map_channel
 
@@ -57,6 +57,19 @@ ZAMMAD_PRIORITIES: Mapping[int, Priority] = FrozenDict(
 )
 """Zammad's default priorities: 1 low, 2 normal, 3 high."""
 
+_TICKET_KEYS: Mapping[str, str] = FrozenDict(
+    {
+        "id": "id",
+        "customer_id": "customer_id",
+        "channel": "create_article_type",
+        "created_at": "created_at",
+        "priority": "priority_id",
+        "status": "state",
+        "category": "type",
+    }
+)
+"""cs8 ticket field -> the ticket object's key (what ``columns=`` may replace)."""
+
 
 def read_zammad(
     path: str | os.PathLike[str],
@@ -64,6 +77,11 @@ def read_zammad(
     articles: str | os.PathLike[str] | None = None,
     users: str | os.PathLike[str] | None = None,
     groups: str | os.PathLike[str] | None = None,
+    columns: Mapping[str, str] | None = None,
+    values: Mapping[str, Mapping[Any, Any]] | None = None,
+    date_format: str | Sequence[str] | None = None,
+    timezone: str = "UTC",
+    encoding: str = "utf-8",
 ) -> Dataset:
     """Read Zammad REST API JSON: tickets, and optionally articles, users and groups.
 
@@ -74,20 +92,50 @@ def read_zammad(
         articles: An articles file (objects with ``ticket_id``), instead of the folder's.
         users: A users file, instead of the folder's.
         groups: A groups file, instead of the folder's.
+        columns: cs8 ticket field (``id``, ``customer_id``, ``channel``, ``created_at``,
+            ``priority``, ``status``, ``category``) -> the key path to read it from in a ticket
+            object, dotted to reach into objects (``{"priority": "preferences.urgency"}``). A
+            path a ticket lacks reads as an absent key.
+        values: ``"status"`` (the ``state`` name), ``"priority"`` (the ``priority_id``) or
+            ``"channel"`` (``create_article_type``) -> {raw value: cs8 value}, tried before
+            Zammad's defaults: custom states and priorities need it.
+        date_format: How instants are written, when not ISO 8601 (a strptime format, several,
+            ``"epoch"`` or ``"epoch_ms"``, numbers accepted).
+        timezone: IANA zone of instants without a UTC offset (the API writes ``Z``).
+        encoding: The files' encoding (a byte-order mark overrides it).
 
     Returns:
         A :class:`Dataset`: tickets, users with the Agent or Admin role as agents and the others
         as customers.
 
     Raises:
-        LoadError: If there is no tickets file or a file is not JSON.
+        LoadError: If there is no tickets file, a file is not JSON or an option is not valid.
+
+    Example:
+        >>> import json, tempfile, pathlib
+        >>> folder = pathlib.Path(tempfile.mkdtemp())
+        >>> _ = (folder / "tickets.json").write_text(json.dumps([{"id": 1, "customer_id": 2,
+        ...     "state": "waiting for vendor", "priority_id": 4, "created_at": "2025-05-13 08:37",
+        ...     "updated_at": "2025-05-13 09:00"}]))
+        >>> t = read_zammad(folder, values={"status": {"waiting for vendor": "on_hold"},
+        ...     "priority": {4: "urgent"}}, date_format="%Y-%m-%d %H:%M",
+        ...     timezone="Europe/Berlin").tickets[0]
+        >>> t.status, t.priority, t.created_at.isoformat()
+        (TicketStatus.ON_HOLD, Priority.URGENT, '2025-05-13T08:37:00+02:00')
     """
     base = Path(path)
     tickets_path = base if base.is_file() else choose(base, None, "tickets.json")
     if tickets_path is None:
         raise LoadError(f"{escape(str(base))} has no tickets.json")
     in_folder = not base.is_file()
-    load = VendorLoad(base)
+    options = VendorOptions(
+        columns=columns or {},
+        values=values or {},
+        date_format=date_format,
+        timezone=timezone,
+        encoding=encoding,
+    )
+    load = VendorLoad(base, options, _TICKET_KEYS)
     group_names: dict[str, str] = {}
     groups_path = choose(base, groups, "groups.json") if in_folder or groups else None
     if groups_path is not None:
@@ -112,7 +160,7 @@ def read_zammad(
     events: dict[str, list[tuple[int, TicketEvent]]] = {}
     fallback: dict[str, list[tuple[int, TicketEvent]]] = {}
     name = escape(str(tickets_path))
-    for position, obj in load.json_table(tickets_path):
+    for position, obj in load.json_table(tickets_path, renamed=True):
         if "state" not in obj and obj.get("state_id") in _STATE_IDS:
             obj = {**obj, "state": _STATE_IDS[obj["state_id"]]}  # not expanded: the default ids
         if obj.get("state") == "removed":
@@ -152,10 +200,22 @@ def read_zammad(
 
 def _ticket(load: VendorLoad, obj: Mapping[str, Any]) -> dict[str, Any]:
     priority_id = obj.get("priority_id")
-    if not isinstance(priority_id, int) or priority_id not in ZAMMAD_PRIORITIES:
-        raise LoadError(f"priority_id {escape(repr(priority_id))} is not a Zammad priority")
+    priority: Priority | None = load.mapped("priority", priority_id)
+    if priority is None:
+        if (
+            isinstance(priority_id, bool)
+            or not isinstance(priority_id, int)
+            or priority_id not in ZAMMAD_PRIORITIES
+        ):
+            raise LoadError(
+                f"priority_id {escape(repr(priority_id))} is not a Zammad priority "
+                "(map it with values=)"
+            )
+        priority = ZAMMAD_PRIORITIES[priority_id]
     kind = obj.get("create_article_type")
-    channel, raw = map_channel(kind if isinstance(kind, str) and kind else "other")
+    channel, raw = load.mapped("channel", kind) or map_channel(
+        kind if isinstance(kind, str) and kind else "other"
+    )
     category = obj.get("type")
     return {
         "id": ident(obj.get("id")),
@@ -163,7 +223,7 @@ def _ticket(load: VendorLoad, obj: Mapping[str, Any]) -> dict[str, Any]:
         "channel": channel,
         "channel_raw": raw,
         "created_at": load.at(obj.get("created_at")),
-        "priority": ZAMMAD_PRIORITIES[priority_id],
+        "priority": priority,
         "category": category if isinstance(category, str) and category else None,
     }
 
@@ -173,9 +233,13 @@ def _events(
 ) -> tuple[list[TicketEvent], list[TicketEvent]]:
     """(events from the ticket's fields, the first reply from first_response_at)."""
     state = obj.get("state")
-    if not isinstance(state, str) or state not in ZAMMAD_STATES:
-        raise LoadError(f"state {escape(repr(state))} is not a Zammad state")
-    status = ZAMMAD_STATES[state]
+    status: TicketStatus | None = load.mapped("status", state)
+    if status is None:
+        if not isinstance(state, str) or state not in ZAMMAD_STATES:
+            raise LoadError(
+                f"state {escape(repr(state))} is not a Zammad state (map it with values=)"
+            )
+        status = ZAMMAD_STATES[state]
     out: list[TicketEvent] = []
     created = load.at(obj.get("created_at"))
     owner = obj.get("owner_id")

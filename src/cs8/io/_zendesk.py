@@ -2,7 +2,7 @@
 
 Tables read from a folder (each as ``<table>.csv`` or ``<table>_data.csv``): ``ticket`` (required),
 ``ticket_field_history``, ``ticket_comment``, ``ticket_tag``, ``user``, ``group``, ``schedule``,
-``schedule_holiday``. Fivetran writes timestamps in UTC without an offset. The mapping and its
+``schedule_holiday``, ``sla_policy_metric_history``, ``ticket_sla_policy``. Fivetran writes timestamps in UTC without an offset. The mapping and its
 definition choices are on the docs page "Zendesk".
 
 Example:
@@ -20,7 +20,7 @@ Example:
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -30,9 +30,10 @@ from cs8._frozen import FrozenDict
 from cs8._models import Agent, Customer
 from cs8._ticket import Assignment, Message, PriorityChange, StatusChange, Ticket, TicketEvent
 from cs8.exceptions import LoadError
-from cs8.io._dataset import Dataset, VendorLoad
+from cs8.io._dataset import Dataset, VendorLoad, VendorOptions
 from cs8.io._source import escape
 from cs8.io._values import map_channel
+from cs8.io._zendesk_sla import apply_policies, read_policy
 from cs8.sla import BusinessCalendar
 
 __all__ = ["ZENDESK_STATUSES", "ZENDESK_TIME_ZONES", "read_zendesk"]
@@ -85,6 +86,19 @@ ZENDESK_TIME_ZONES: Mapping[str, str] = FrozenDict(
 )
 """Zendesk's (Rails) time-zone names for common zones -> IANA names; IANA names pass as they are."""
 
+_TICKET_COLUMNS: Mapping[str, str] = FrozenDict(
+    {
+        "id": "id",
+        "customer_id": "requester_id",
+        "channel": "via_channel",
+        "created_at": "created_at",
+        "priority": "priority",
+        "status": "status",
+        "category": "type",
+    }
+)
+"""cs8 ticket field -> the ticket table's column (what ``columns=`` may replace)."""
+
 _DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
 _MINUTES_PER_DAY = 1440
 
@@ -99,22 +113,50 @@ def _table(folder: Path, name: str) -> Path | None:
 def read_zendesk(
     path: str | os.PathLike[str],
     *,
+    columns: Mapping[str, str] | None = None,
+    values: Mapping[str, Mapping[Any, Any]] | None = None,
+    date_format: str | Sequence[str] | None = None,
+    timezone: str = "UTC",
+    encoding: str = "utf-8",
     before_created: str = "reject",
 ) -> Dataset:
     """Read a folder of Zendesk Support tables in the Fivetran schema (CSV).
 
     Args:
         path: The folder.
+        columns: cs8 ticket field (``id``, ``customer_id``, ``channel``, ``created_at``,
+            ``priority``, ``status``, ``category``) -> the ``ticket`` table's column to read it
+            from, instead of Fivetran's (``requester_id``, ``via_channel``, ``type`` ...).
+        values: ``"status"``, ``"priority"`` or ``"channel"`` -> {raw value: cs8 value}, tried
+            before Zendesk's own names, in the ticket table and the field history.
+        date_format: How instants are written, when not ISO 8601 (a strptime format, several,
+            ``"epoch"`` or ``"epoch_ms"``).
+        timezone: IANA zone of instants without a UTC offset (Fivetran writes UTC).
+        encoding: The tables' encoding (a byte-order mark overrides it).
         before_created: ``"reject"`` a ticket with a field change or comment before its
             ``created_at``, or ``"clamp"`` it to the creation instant.
 
     Returns:
         A :class:`Dataset`: tickets with their status, priority and assignment history and their
-        comments, end users as customers, agents and admins as agents, and the business calendar
-        when the export has exactly one schedule.
+        comments, end users as customers, agents and admins as agents, the business calendar
+        when the export has exactly one schedule, and the SLA policies as one
+        :class:`~cs8.sla.SlaPolicy` (see :mod:`cs8.io._zendesk_sla`).
 
     Raises:
-        LoadError: If the folder has no ticket table, or a table cannot be read.
+        LoadError: If the folder has no ticket table, a table cannot be read, an option is not
+            valid, or a column ``columns=`` names is not in the ticket table.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> folder = pathlib.Path(tempfile.mkdtemp())
+        >>> _ = (folder / "ticket.csv").write_text(
+        ...     "id,opened,updated_at,requester_id,via_channel,priority,status,type\\n"
+        ...     "7,19/02/2020 01:54,19/02/2020 02:00,42,web,P1,Waiting on vendor,\\n")
+        >>> t = read_zendesk(folder, columns={"created_at": "opened"},
+        ...     values={"status": {"Waiting on vendor": "on_hold"}, "priority": {"P1": "urgent"}},
+        ...     date_format="%d/%m/%Y %H:%M", timezone="Europe/Paris").tickets[0]
+        >>> t.created_at.isoformat(), t.status, t.priority
+        ('2020-02-19T01:54:00+01:00', TicketStatus.ON_HOLD, Priority.URGENT)
     """
     folder = Path(path)
     if not folder.is_dir():
@@ -122,7 +164,14 @@ def read_zendesk(
     ticket_path = _table(folder, "ticket")
     if ticket_path is None:
         raise LoadError(f"{escape(str(folder))} has no ticket.csv (or ticket_data.csv)")
-    load = VendorLoad(folder, "UTC", before_created)
+    options = VendorOptions(
+        columns=columns or {},
+        values=values or {},
+        date_format=date_format,
+        timezone=timezone,
+        encoding=encoding,
+    )
+    load = VendorLoad(folder, options, _TICKET_COLUMNS, before_created)
 
     roles: dict[str, str] = {}
     customers: list[Customer] = []
@@ -161,7 +210,7 @@ def read_zendesk(
     name = escape(str(ticket_path))
     seen: dict[str, int] = {}
     final: dict[str, tuple[str, str]] = {}
-    for line, row in load.csv_table(ticket_path):
+    for line, row in load.csv_table(ticket_path, renamed=True):
         ticket_id = row.get("id", "").strip()
         if row.get("status", "").strip() == "deleted":
             load.reject(
@@ -174,7 +223,7 @@ def read_zendesk(
             )
             continue
         seen[ticket_id] = line
-        final[ticket_id] = (row.get("status", "").strip(), row.get("updated_at", "").strip())
+        final[ticket_id] = (row.get("status", ""), row.get("updated_at", "").strip())
         ticket = load.build(Ticket, name, line, row, _ticket, load, row, tags, groups)
         if ticket is not None:
             tickets.append((name, line, ticket))
@@ -199,7 +248,13 @@ def read_zendesk(
                 events.setdefault(ticket_id, []).append((line, event))
     built = [_reach_status(load, t, *final[t.id]) for t in load.tickets(tickets, events)]
     calendar = _calendar(load, folder)
-    return load.dataset(tickets=built, customers=customers, agents=agents, calendar=calendar)
+    policy, versions = read_policy(
+        load, _table(folder, "sla_policy_metric_history"), calendar, (_priority, _flag)
+    )
+    built = apply_policies(load, _table(folder, "ticket_sla_policy"), built, versions)
+    return load.dataset(
+        tickets=built, customers=customers, agents=agents, calendar=calendar, policy=policy
+    )
 
 
 _IGNORED = object()
@@ -207,7 +262,7 @@ _IGNORED = object()
 
 def _reach_status(load: VendorLoad, ticket: Ticket, status: str, updated: str) -> Ticket:
     """Add the ticket table's current status at ``updated_at`` when the history stops short."""
-    target = ZENDESK_STATUSES.get(status)
+    target = _status(load, status, strict=False)
     if target is None or target is ticket.status or not updated:
         return ticket
     at = load.at(updated)
@@ -217,6 +272,34 @@ def _reach_status(load: VendorLoad, ticket: Ticket, status: str, updated: str) -
         "tickets whose field history stops short of their status: a change added at updated_at"
     )
     return ticket.with_event(StatusChange(at=max(at, last), status=target))
+
+
+def _status(load: VendorLoad, raw: str, *, strict: bool = True) -> TicketStatus | None:
+    """A status name: the ``values=`` map first, then Zendesk's names."""
+    mapped: TicketStatus | None = load.mapped("status", raw)
+    if mapped is not None:
+        return mapped
+    name = raw.strip()
+    if name in ZENDESK_STATUSES:
+        return ZENDESK_STATUSES[name]
+    if strict:
+        raise LoadError(
+            f"status {escape(repr(name))} is not a Zendesk status (map it with values=)"
+        )
+    return None
+
+
+def _priority(load: VendorLoad, raw: str) -> Priority:
+    """A priority name: the ``values=`` map first, then Zendesk's names."""
+    mapped: Priority | None = load.mapped("priority", raw)
+    if mapped is not None:
+        return mapped
+    name = raw.strip().lower()
+    if name not in _PRIORITIES:
+        raise LoadError(
+            f"priority {escape(repr(raw.strip()))} is not a Zendesk priority (map it with values=)"
+        )
+    return _PRIORITIES[name]
 
 
 def _flag(text: str) -> bool:
@@ -244,15 +327,14 @@ def _ticket(
     tags: Mapping[str, list[str]],
     groups: Mapping[str, str],
 ) -> dict[str, Any]:
-    priority_text = row.get("priority", "").strip().lower()
-    if not priority_text:
+    priority_text = row.get("priority", "")
+    if not priority_text.strip() and load.mapped("priority", priority_text) is None:
         load.note("tickets without a priority, read as normal (Zendesk's default)")
         priority = Priority.NORMAL
-    elif priority_text in _PRIORITIES:
-        priority = _PRIORITIES[priority_text]
     else:
-        raise LoadError(f"priority {escape(repr(priority_text))} is not a Zendesk priority")
-    channel, raw = map_channel(row.get("via_channel", "").strip() or "other")
+        priority = _priority(load, priority_text)
+    via = row.get("via_channel", "")
+    channel, raw = load.mapped("channel", via) or map_channel(via.strip() or "other")
     ticket_id = row.get("id", "").strip()
     kwargs: dict[str, Any] = {
         "id": ticket_id,
@@ -272,13 +354,11 @@ def _change(load: VendorLoad, row: Mapping[str, str], groups: Mapping[str, str])
     field = row.get("field_name", "").strip()
     value = row.get("value", "").strip()
     if field == "status":
-        if value not in ZENDESK_STATUSES:
-            raise LoadError(f"status {escape(repr(value))} is not a Zendesk status")
-        return StatusChange(at=at, status=ZENDESK_STATUSES[value])
+        status = _status(load, value)
+        assert status is not None
+        return StatusChange(at=at, status=status)
     if field == "priority":
-        if value.lower() not in _PRIORITIES:
-            raise LoadError(f"priority {escape(repr(value))} is not a Zendesk priority")
-        return PriorityChange(at=at, priority=_PRIORITIES[value.lower()])
+        return PriorityChange(at=at, priority=_priority(load, value))
     if field == "assignee_id":
         return Assignment(at=at, agent_id=value or None)
     if field == "group_id":
