@@ -54,12 +54,12 @@ def test_period_is_cut_in_time_zone() -> None:
 
 def test_week_starts_on_monday() -> None:
     sunday = ticket("1", T0 + 6 * 24 * H)
-    rows = breakdown(volume, [sunday], by="period", granularity="week").to_dicts()
+    rows = breakdown(volume, [sunday], by="period", period="week").to_dicts()
     assert date(2026, 3, 2) == rows[0]["period"]
 
 
 def test_month_period() -> None:
-    rows = breakdown(volume, [ticket("1", T0)], by="period", granularity="month").to_dicts()
+    rows = breakdown(volume, [ticket("1", T0)], by="period", period="month").to_dicts()
     assert date(2026, 3, 1) == rows[0]["period"]
 
 
@@ -152,3 +152,72 @@ def test_importing_kpi_does_not_import_dataframe_libraries() -> None:
 def test_group_volumes_add_up_to_total(tickets: list[Ticket]) -> None:
     table = breakdown(volume, tickets, by=("channel", "period"))
     assert volume(tickets).value == sum(r.value for _, r in table)  # type: ignore[attr-defined]
+
+
+# --------------------------------------------------------------------------------------------------
+# The period argument is named as in sla_report; groups come in their natural order
+
+
+def test_period_names_the_length_of_a_period_as_sla_report_does() -> None:
+    tickets = [ticket(str(i), T0 + timedelta(days=9 * i)) for i in range(5)]
+    rows = breakdown(volume, tickets, by="period", period="month").to_dicts()
+    assert [(r["period"], r["value"]) for r in rows] == [
+        (date(2026, 3, 1), 4),
+        (date(2026, 4, 1), 1),
+    ]
+
+
+def test_granularity_still_works_with_a_deprecation_warning() -> None:
+    tickets = [ticket(str(i), T0 + timedelta(days=3 * i)) for i in range(5)]
+    with pytest.warns(DeprecationWarning, match="period="):
+        old = breakdown(volume, tickets, by="period", granularity="week")
+    assert old == breakdown(volume, tickets, by="period", period="week")
+    with pytest.raises(InvalidValueError, match="granularity"):
+        breakdown(volume, tickets, by="period", period="week", granularity="week")
+
+
+def test_period_keys_are_dates_and_records_without_the_instant_come_last() -> None:
+    solved = ticket("1", T0, StatusChange(at=T0 + H, status="solved"))
+    rows = breakdown(
+        volume, [ticket("2", T0), solved], by="period", attribution="solved"
+    ).to_dicts()
+    assert [r["period"] for r in rows] == [date(2026, 3, 2), None]
+
+
+def test_priorities_come_in_rank_order() -> None:
+    names = ["urgent", "low", "high", "normal"]
+    tickets = [ticket(str(i), T0, priority=p) for i, p in enumerate(names)]
+    rows = breakdown(volume, tickets, by="priority").to_dicts()
+    assert [str(r["priority"]) for r in rows] == ["low", "normal", "high", "urgent"]
+
+
+def test_numbers_sort_numerically_whatever_their_type() -> None:
+    sizes = {"a": 10, "b": 9, "c": 2.5, "d": None, "e": 1}
+    tickets = [ticket(k, T0) for k in sizes]
+
+    def size(t: Ticket) -> object:
+        return sizes[t.id]
+
+    rows = breakdown(volume, tickets, by=size).to_dicts()
+    assert [r["size"] for r in rows] == [1, 2.5, 9, 10, None]
+
+
+def test_breakdown_frame_takes_period_and_orders_priorities_by_rank() -> None:
+    pd = pytest.importorskip("pandas")
+    tickets = pd.DataFrame(
+        {
+            "id": ["A", "B", "C", "D"],
+            "priority": ["urgent", "low", "high", "normal"],
+            "created_at": ["2026-03-02T09:00:00+00:00"] * 3 + ["2026-04-02T09:00:00+00:00"],
+        }
+    )
+    events = pd.DataFrame(
+        {"ticket_id": ["A"], "type": ["message"], "at": ["2026-03-02T10:00:00+00:00"]}
+    )
+    out = breakdown.frame("first_reply_time", tickets, events, by="priority")
+    assert out["priority"].tolist() == ["low", "normal", "high", "urgent"]
+    monthly = breakdown.frame("first_reply_time", tickets, events, by="period", period="month")
+    assert monthly["period"].tolist() == [date(2026, 3, 1), date(2026, 4, 1)]
+    with pytest.warns(DeprecationWarning, match="period="):
+        old = breakdown.frame("first_reply_time", tickets, events, by="period", granularity="month")
+    assert old.equals(monthly)

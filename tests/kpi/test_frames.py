@@ -48,12 +48,15 @@ def _csv(tickets: Sequence[Ticket]) -> tuple[str, str]:
 
 def frames(tickets: Sequence[Ticket], library: str) -> tuple[object, object]:
     """Write ``tickets`` with cs8.io to CSV and read the two files with pandas or polars."""
-    t_text, e_text = _csv(tickets)
+    return read_frames(*_csv(tickets), library)
+
+
+def read_frames(t_text: str, e_text: str, library: str) -> tuple[object, object]:
+    """Read tickets and events CSV text with pandas or polars (id columns as text)."""
     if library == "pandas":
-        return (
-            pd.read_csv(io.StringIO(t_text), dtype=dict.fromkeys(_TEXT, str)),
-            pd.read_csv(io.StringIO(e_text), dtype=dict.fromkeys(_TEXT, str)),
-        )
+        # Only a blank cell is missing, as for cs8.io (pandas would read the text "nan" as NaN).
+        kw = {"dtype": dict.fromkeys(_TEXT, str), "keep_default_na": False, "na_values": [""]}
+        return pd.read_csv(io.StringIO(t_text), **kw), pd.read_csv(io.StringIO(e_text), **kw)
     overrides = dict.fromkeys(_TEXT, pl.String)
     return (
         pl.read_csv(io.StringIO(t_text), schema_overrides=overrides),
@@ -317,10 +320,10 @@ def test_breakdown_frame_periods_match_breakdown(granularity: str) -> None:
     tickets = tickets + [attrs_evolve_created(t, days=40) for t in tickets[:50]]
     tf, ef = frames(tickets, "pandas")
     out = breakdown.frame(
-        "resolution_time", tf, ef, by="period", granularity=granularity, timezone="Europe/Paris"
+        "resolution_time", tf, ef, by="period", period=granularity, timezone="Europe/Paris"
     )
     expected = kpi.breakdown(
-        kpi.resolution_time, tickets, by="period", granularity=granularity, timezone="Europe/Paris"
+        kpi.resolution_time, tickets, by="period", period=granularity, timezone="Europe/Paris"
     ).to_dicts()
     assert [(r["period"], r["n"]) for r in expected] == list(
         zip(out["period"], out["n"], strict=True)

@@ -17,11 +17,13 @@ Example:
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Literal, TypeAlias, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from cs8._enums import Priority
 from cs8._models import Ticket
 from cs8.exceptions import InvalidValueError, UnknownFieldError
 from cs8.kpi._tables import KpiResult, KpiTable
@@ -87,16 +89,50 @@ def _agent(record: object, agent_rule: Literal["last", "first"]) -> str | None:
     return None if value is None else str(value)
 
 
-def _sort_key(key: tuple[object, ...]) -> tuple[tuple[int, str, object], ...]:
-    out: list[tuple[int, str, object]] = []
-    for part in key:
-        if part is None:
-            out.append((1, "", ""))
-        elif isinstance(part, int | float | date):
-            out.append((0, type(part).__name__, part))
-        else:
-            out.append((0, "str", str(getattr(part, "value", part))))
-    return tuple(out)
+def _part_key(part: object, dim: object) -> tuple[int, str, object]:
+    """The natural order of one key part: priorities by rank, numbers numerically, ``None`` last."""
+    if part is None:
+        return (1, "", "")
+    if isinstance(part, str) and dim == "priority":
+        try:
+            part = Priority(part)
+        except ValueError:
+            return (0, "str", part)
+    if isinstance(part, Priority):
+        return (0, "priority", part.rank)
+    if isinstance(part, bool):
+        return (0, "bool", part)
+    if isinstance(part, int | float):
+        return (0, "number", part)
+    if isinstance(part, date):
+        return (0, type(part).__name__, part)
+    return (0, "str", str(getattr(part, "value", part)))
+
+
+def _sort_key(
+    key: tuple[object, ...], dims: Sequence[object] = ()
+) -> tuple[tuple[int, str, object], ...]:
+    """The order of breakdown rows: each part in its natural order (see :func:`_part_key`)."""
+    names = list(dims) + [None] * (len(key) - len(dims))
+    return tuple(_part_key(part, dim) for part, dim in zip(key, names, strict=False))
+
+
+def _period_argument(
+    where: str, period: Granularity | None, granularity: Granularity | None
+) -> Granularity:
+    """Return the period length, taking the deprecated ``granularity=`` name with a warning."""
+    if granularity is None:
+        return "day" if period is None else period
+    if period is not None:
+        raise InvalidValueError(
+            f"{where}: pass period= only (granularity= is its deprecated name), got both"
+        )
+    warnings.warn(
+        f"{where}(granularity=...) is deprecated; use period= (as in cs8.sla.sla_report)",
+        DeprecationWarning,
+        stacklevel=3,
+    )
+    return granularity
 
 
 def breakdown(
@@ -104,13 +140,14 @@ def breakdown(
     records: Iterable[R],
     by: str | KeyFunction[R] | Sequence[str | KeyFunction[R]] = (),
     *,
-    granularity: Granularity = "day",
+    period: Granularity | None = None,
     timezone: str = "UTC",
     attribution: str | Callable[[R], datetime | None] = "created",
     agent_rule: Literal["last", "first"] = "last",
     priority_rule: Literal["created", "current"] = "created",
     teams: Mapping[str, str] | None = None,
     segments: Mapping[str, object] | None = None,
+    granularity: Granularity | None = None,
 ) -> KpiTable:
     """Compute ``kpi`` on each group of ``records`` and return the results as a table.
 
@@ -123,7 +160,8 @@ def breakdown(
             ticket's group), ``"priority"``, ``"segment"`` (``segments[customer_id]``),
             ``"category"``, ``"period"`` (the attribution instant's local day, week starting Monday,
             or month, in ``timezone``), or any attribute name.
-        granularity: ``"day"``, ``"week"`` or ``"month"`` for ``"period"``.
+        period: ``"day"`` (the default), ``"week"`` or ``"month"``: the length of the
+            ``"period"`` dimension, named as in :func:`cs8.sla.sla_report`.
         timezone: IANA zone in which periods are cut.
         attribution: The instant that places a record in a period: ``"created"`` (created_at,
             started_at or at), ``"first_reply"``, ``"solved"``, ``"last_solved"``, ``"closed"``,
@@ -133,17 +171,20 @@ def breakdown(
         priority_rule: ``"created"`` (the priority at creation) or ``"current"`` for tickets.
         teams: Agent id to team name.
         segments: Customer id to segment.
+        granularity: Deprecated name of ``period`` (a ``DeprecationWarning``).
 
     Returns:
-        One row per group, sorted by key (``None`` last); no ``by`` gives one row for everything.
+        One row per group in natural key order: priorities by rank, numbers numerically, periods
+        (a :class:`datetime.date`, the period's first local day) in time order, text
+        alphabetically, ``None`` last; no ``by`` gives one row for everything.
 
     Dataframes go to ``cs8.kpi.breakdown.frame``, which takes a tickets and an events frame
     and returns a frame of the same library.
 
     Raises:
         UnknownFieldError: If a dimension or attribution is not known for the records.
-        InvalidValueError: If ``timezone`` is not a known IANA zone, or ``records`` is a
-            dataframe.
+        InvalidValueError: If ``timezone`` is not a known IANA zone, ``records`` is a
+            dataframe, or both ``period`` and ``granularity`` are given.
 
     Example:
         >>> from datetime import datetime, timezone
@@ -155,12 +196,15 @@ def breakdown(
         >>> table = breakdown(service_level, calls, by="period", timezone="Asia/Ho_Chi_Minh")
         >>> table.to_dicts()[0]["period"]
         datetime.date(2026, 1, 6)
+        >>> breakdown(service_level, calls, by="period", period="month").to_dicts()[0]["period"]
+        datetime.date(2026, 1, 1)
     """
     if type(records).__module__.split(".")[0] in _FRAME_LIBRARIES:
         raise InvalidValueError(
             "breakdown: records is a dataframe; use cs8.kpi.breakdown.frame(kpi, tickets, events, "
             "by=...) for ticket KPIs on dataframes, or pass records (e.g. from cs8.io)"
         )
+    length = _period_argument("breakdown", period, granularity)
     try:
         zone = ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
@@ -178,7 +222,7 @@ def breakdown(
         if callable(dim):
             return dim
         if dim == "period":
-            return lambda r: _bucket(when(r), zone, granularity)
+            return lambda r: _bucket(when(r), zone, length)
         if dim == "agent":
             return lambda r: _agent(r, agent_rule)
         if dim == "team":
@@ -217,5 +261,7 @@ def breakdown(
         groups.setdefault(key, []).append(record)
     if not dims and not groups:
         groups[()] = []
-    rows = tuple((key, kpi(groups[key])) for key in sorted(groups, key=_sort_key))
+    rows = tuple(
+        (key, kpi(groups[key])) for key in sorted(groups, key=lambda k: _sort_key(k, dims))
+    )
     return KpiTable(dimensions=names, rows=rows)

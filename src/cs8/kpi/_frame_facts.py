@@ -11,6 +11,7 @@ Example:
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypeVar
@@ -212,12 +213,26 @@ def _parse_instant(value: object, field: str) -> int:
     return (value - _EPOCH) // timedelta(microseconds=1)
 
 
-def _instants(series: Any, field: str) -> Any:
-    """Return epoch microseconds (int64) of an aware datetime or ISO text column."""
+def _instants(series: Any, field: str) -> tuple[Any, Any]:
+    """Return epoch microseconds (int64) of an aware datetime or ISO text column, and its blanks.
+
+    A blank cell (null or empty text) gets 0 and ``True`` in the second array: the loader rejects
+    its record, and so does the caller.
+    """
+    np = require("numpy", "dataframe")
+    blank = ~_present(series)
+    if blank.any():
+        filled = np.zeros(len(series), dtype=np.int64)
+        rows = np.flatnonzero(~blank)
+        values = series.to_list()
+        filled[rows] = [_parse_instant(values[i], field) for i in rows.tolist()]
+        return filled, blank
+    return _filled_instants(series, field), blank
+
+
+def _filled_instants(series: Any, field: str) -> Any:
     nw = require("narwhals", "dataframe")
     np = require("numpy", "dataframe")
-    if series.null_count():
-        raise InvalidValueError(f"{field} must not be empty ({series.null_count()} empty rows)")
     dtype = series.dtype
     if dtype == nw.Datetime:
         if dtype.time_zone is None:
@@ -265,11 +280,16 @@ def _group_last(keys: Any) -> Any:
     return out
 
 
-def _ticket_rows(ids: Any, refs: Any) -> Any:
-    """Return, for each event's ticket reference, the row of that ticket (-1 when absent)."""
+def _ticket_rows(ids: Any, refs: Any, usable: Any) -> Any:
+    """Return, for each event's ticket reference, the row of that ticket (-1 when absent).
+
+    Only rows where ``usable`` holds are matched (the loader drops the others before it reads
+    the events).
+    """
     nw = require("narwhals", "dataframe")
     np = require("numpy", "dataframe")
-    if ids.dtype.is_integer() and refs.dtype.is_integer() and not ids.null_count():
+    every = bool(usable.all())
+    if every and ids.dtype.is_integer() and refs.dtype.is_integer() and not ids.null_count():
         keys = np.asarray(ids.to_numpy(), dtype=np.int64)
         has_null = refs.null_count() > 0
         wanted = np.asarray((refs.fill_null(-1) if has_null else refs).to_numpy(), dtype=np.int64)
@@ -312,7 +332,10 @@ def _ticket_rows(ids: Any, refs: Any) -> Any:
     )
     right = right.with_columns(
         nw.new_series("__cs8_ticket", np.arange(len(ids), dtype=np.int64), backend=ns)
-    ).unique("__cs8_ref", keep="first")
+    )
+    if not every:
+        right = right.filter(usable.tolist())
+    right = right.unique("__cs8_ref", keep="first")
     joined = left.join(right, on="__cs8_ref", how="inner")
     out = np.full(len(refs), -1, dtype=np.int64)
     out[joined["__cs8_event"].to_numpy().astype(np.int64)] = joined["__cs8_ticket"].to_numpy()
@@ -346,11 +369,77 @@ class _Facts:
     reopened: Any
     done: Any  # solved or closed now
     next_contact: Any  # creation of the customer's next (strictly later) ticket
+    rejected: Any  # int8: 0 loaded, else 1 + the index of the reason in REJECTIONS
 
     def take(self, index: Any) -> _Facts:
         return _Facts(
             *(None if a is None else a[index] for a in attrs.astuple(self, recurse=False))
         )
+
+
+# Why the loader (cs8.io.read_tickets) would not load a ticket row, in the order it checks; the
+# frame path leaves such a row out and counts it in ``excluded`` under this name.
+REJECTIONS: tuple[str, ...] = (
+    "invalid_ticket_row",  # a blank id, customer_id, channel, created_at, priority or created_by
+    "duplicate_id",  # every row of an id that more than one valid row holds
+    "invalid_event_row",  # one of its events has a blank at, type, author, public or status
+    "event_before_creation",  # one of its events is earlier than its creation
+)
+_INVALID_ROW, _DUPLICATE, _INVALID_EVENT, _BEFORE_CREATION = 1, 2, 3, 4
+
+
+def _duplicated(ids: Any, valid: Any) -> Any:
+    """Return a bool array: the row is valid and another valid row holds its id."""
+    np = require("numpy", "dataframe")
+    if valid.all():
+        return ids.is_duplicated().to_numpy().astype(bool)
+    values = ids.to_list()
+    rows = np.flatnonzero(valid).tolist()
+    seen = Counter(values[i] for i in rows)
+    out = np.zeros(len(values), dtype=bool)
+    out[[i for i in rows if seen[values[i]] > 1]] = True
+    return out
+
+
+def _row_rejections(tf: Any, tmap: Mapping[str, str], created_blank: Any) -> Any:
+    """Return the int8 rejection codes of the ticket rows as far as the rows themselves tell."""
+    np = require("numpy", "dataframe")
+    valid = ~created_blank
+    # The loader rejects a blank in these columns when the file has the column (a blank enum cell
+    # has no default); a frame without the column is read as the loader reads a file without it.
+    for field in ("id", "customer_id", "channel", "priority", "created_by"):
+        series = _column(tf, tmap, field, "tickets frame")
+        if series is not None:
+            valid &= _present(series)
+    out = np.where(valid, 0, _INVALID_ROW).astype(np.int8)
+    ids = _required(tf, tmap, "id", "tickets frame")
+    out[_duplicated(ids, valid)] = _DUPLICATE
+    return out
+
+
+def _event_rejections(
+    ef: Any,
+    emap: Mapping[str, str],
+    rejected: Any,
+    ticket: Any,
+    kind: Any,
+    at: Any,
+    at_blank: Any,
+    created: Any,
+) -> None:
+    """Mark, in ``rejected``, the loaded tickets with a bad event or one before their creation."""
+    np = require("numpy", "dataframe")
+    bad = at_blank | ~_present(_required(ef, emap, "type", "events frame"))
+    for field, of_kind in (("author", _MESSAGE), ("public", _MESSAGE), ("status", _STATUS_CHANGE)):
+        series = _column(ef, emap, field, "events frame")
+        if series is not None:
+            bad |= (kind == of_kind) & ~_present(series)
+    mine = ticket >= 0
+    loaded = np.zeros(len(ticket), dtype=bool)
+    loaded[mine] = rejected[ticket[mine]] == 0
+    early = loaded & ~bad & (at < np.where(mine, created[np.maximum(ticket, 0)], at))
+    rejected[ticket[early]] = _BEFORE_CREATION
+    rejected[ticket[loaded & bad]] = _INVALID_EVENT
 
 
 def _next_contact(customer: Any, created: Any) -> Any:
@@ -387,7 +476,10 @@ def _facts(
     tf = _frame(tickets, "tickets")
     ef = _frame(events, "events")
     n = len(tf)
-    created = _instants(_required(tf, tmap, "created_at", "tickets frame"), "tickets.created_at")
+    created, created_blank = _instants(
+        _required(tf, tmap, "created_at", "tickets frame"), "tickets.created_at"
+    )
+    rejected = _row_rejections(tf, tmap, created_blank)
     by = _column(tf, tmap, "created_by", "tickets frame")
     agent_created = (
         np.zeros(n, dtype=bool) if by is None else _codes(by, _actor_code, _CUSTOMER) == _AGENT
@@ -396,13 +488,17 @@ def _facts(
     merged = np.zeros(n, dtype=bool) if merged_col is None else _present(merged_col)
 
     # Events: keep messages and status changes, map them to ticket rows, order them.
-    _required(tf, tmap, "id", "tickets frame")
     ticket_all = _ticket_rows(
-        tf[tmap.get("id", "id")], _required(ef, emap, "ticket_id", "events frame")
+        tf[tmap.get("id", "id")],
+        _required(ef, emap, "ticket_id", "events frame"),
+        rejected == 0,
     )
     kind_all = _codes(_required(ef, emap, "type", "events frame"), _type_code, 0)
+    at_all, at_blank = _instants(_required(ef, emap, "at", "events frame"), "events.at")
+    _event_rejections(ef, emap, rejected, ticket_all, kind_all, at_all, at_blank, created)
+    # The events of a ticket the loader would reject take no part in the fold.
     wanted = (kind_all != 0) & (ticket_all >= 0)
-    at_all = _instants(_required(ef, emap, "at", "events frame"), "events.at")
+    wanted[wanted] = rejected[ticket_all[wanted]] == 0
     identity = bool(wanted.all())
     selected = None if identity else np.flatnonzero(wanted)
     ticket = ticket_all if selected is None else ticket_all[selected]
@@ -538,7 +634,9 @@ def _facts(
     next_contact = np.full(n, _NO_TIME, dtype=np.int64)
     if fcr and "no_repeat_contact" in d.fcr_rules:
         customer = _required(tf, tmap, "customer_id", "tickets frame")
-        next_contact = _next_contact(np.asarray(customer.to_list(), dtype=object), created)
+        rows = np.flatnonzero(rejected == 0)
+        everyone = np.asarray(customer.to_list(), dtype=object)
+        next_contact[rows] = _next_contact(everyone[rows], created[rows])
     facts = _Facts(
         created=created,
         merged=merged,
@@ -553,5 +651,6 @@ def _facts(
         reopened=reopened,
         done=done,
         next_contact=next_contact,
+        rejected=rejected,
     )
     return facts, tf

@@ -11,6 +11,10 @@ loaders do. ``columns=`` and ``event_columns=`` map cs8 field names to your colu
 Every result is the same type, with the same ``n``, ``excluded`` reasons and values, as the object
 path (:func:`cs8.kpi.ticket_summary`, :func:`cs8.kpi.first_reply_time` ...) on the same tickets: a
 property test writes random tickets to CSV, reads them with pandas and polars and checks equality.
+On dirty files a row counts exactly when :func:`cs8.io.read_tickets` would load the ticket; a row it
+would reject (a blank required cell, a duplicate id, a bad event row, an event before creation) is
+left out and counted in ``excluded`` (``invalid_ticket_row``, ``duplicate_id``,
+``invalid_event_row``, ``event_before_creation``).
 Events of one ticket are taken in time order, ties in row order (as :func:`cs8.io.read_tickets`
 does).
 
@@ -40,7 +44,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from cs8._optional import require
 from cs8._time import require_aware
 from cs8.exceptions import InvalidValueError, UnknownFieldError
-from cs8.kpi._breakdown import _sort_key
+from cs8.kpi._breakdown import _period_argument, _sort_key
 from cs8.kpi._definitions import (
     Attribution,
     BusinessClock,
@@ -80,6 +84,7 @@ from cs8.kpi._frame_facts import (
     _EPOCH,
     _KPIS,
     _NO_TIME,
+    REJECTIONS,
     FrameKpi,
     _column,
     _Facts,
@@ -138,6 +143,8 @@ class _Counter:
         p = _period(period)
         self.period = None if p is None else (_us(p[0]), _us(p[1]))
         keep = np.ones(len(f.created), dtype=bool)
+        for code, reason in enumerate(REJECTIONS, start=1):
+            keep = self.drop(keep, f.rejected == code, reason)
         if d.exclude_merged:
             keep = self.drop(keep, f.merged, "merged")
         if d.exclude_agent_created:
@@ -540,10 +547,11 @@ def breakdown_frame(
     calendar: BusinessClock | None = None,
     *,
     definition: TicketDefinition | str = "cs8",
-    granularity: Literal["day", "week", "month"] = "day",
+    period: Literal["day", "week", "month"] | None = None,
     timezone: str = "UTC",
     columns: Mapping[str, str] | None = None,
     event_columns: Mapping[str, str] | None = None,
+    granularity: Literal["day", "week", "month"] | None = None,
 ) -> FrameT:
     """Compute a ticket KPI per group of a tickets dataframe; return a frame of the same library.
 
@@ -567,14 +575,16 @@ def breakdown_frame(
         definition: A :class:`cs8.kpi.TicketDefinition` or a preset name (FCR uses its
             ``fcr_rules``; for ``"no_repeat_contact"`` later tickets are looked for among all
             rows, not only the group's, so a repeat contact on another channel counts).
-        granularity: ``"day"``, ``"week"`` or ``"month"`` for ``"period"``.
+        period: ``"day"`` (the default), ``"week"`` or ``"month"`` for ``"period"``, named as
+            in :func:`cs8.sla.sla_report`.
         timezone: IANA zone in which periods are cut.
         columns: cs8 ticket field -> column name in ``tickets``.
         event_columns: Event field -> column name in ``events``.
+        granularity: Deprecated name of ``period`` (a ``DeprecationWarning``).
 
     Returns:
-        A native dataframe of ``tickets``' library, one row per group sorted by key (``None``
-        last).
+        A native dataframe of ``tickets``' library, one row per group in the order of
+        :func:`cs8.kpi.breakdown` (priorities by rank, numbers numerically, ``None`` last).
 
     Raises:
         UnknownFieldError: If a dimension is not a column of ``tickets``.
@@ -596,6 +606,7 @@ def breakdown_frame(
     nw = require("narwhals", "dataframe")
     np = require("numpy", "dataframe")
     name = _kpi_name(kpi)
+    length = _period_argument("breakdown.frame", period, granularity)
     try:
         zone = ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
@@ -614,7 +625,7 @@ def breakdown_frame(
     keys: list[list[object]] = []
     for dim in dims:
         if dim == "period":
-            keys.append(list(_local_buckets(f.created, zone, granularity)))
+            keys.append(list(_local_buckets(f.created, zone, length)))
             continue
         series = _column(tf, tmap, dim, "tickets frame")
         if series is None:
@@ -636,7 +647,7 @@ def breakdown_frame(
     order = np.argsort(group, kind="stable")
     bounds = np.searchsorted(group[order], np.arange(len(codes) + 1))
     rows: list[tuple[tuple[object, ...], KpiResult]] = []
-    for key in sorted(codes, key=_sort_key):
+    for key in sorted(codes, key=lambda k: _sort_key(k, dims)):
         g = codes[key]
         part = f.take(order[bounds[g] : bounds[g + 1]])
         rows.append((key, _compute(name, part, d, None, calendar)))

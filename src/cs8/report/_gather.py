@@ -336,7 +336,7 @@ def _per_period(
     period: Period,
 ) -> list[K]:
     """``kpi`` on the records of each period in ``starts`` (``kpi([])`` for a period without any)."""
-    table = breakdown(kpi, records, by="period", granularity=period, timezone=zone)
+    table = breakdown(kpi, records, by="period", period=period, timezone=zone)
     found = {key[0]: result for key, result in table}
     return [cast(K, found[day]) if day in found else kpi([]) for day in starts]
 
