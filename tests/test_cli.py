@@ -163,17 +163,6 @@ def test_missing_file_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFix
     assert "tickets.csv: file not found" in err
 
 
-def test_vendor_source_without_its_reader_says_so(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    import cs8.io
-
-    if hasattr(cs8.io, "read_freshdesk"):
-        pytest.skip("cs8.io.read_freshdesk exists: test_vendor_exports_report reads a real export")
-    assert main(["report", "--from", "freshdesk", str(tmp_path)]) == 2
-    assert "needs cs8.io.read_freshdesk" in capsys.readouterr().err
-
-
 def test_console_script_runs_as_a_module() -> None:
     out = subprocess.run(
         [sys.executable, "-m", "cs8.cli", "report", "--customers", "50", "--weeks", "1"],
@@ -195,10 +184,6 @@ def test_piping_into_head_ends_quietly() -> None:
 
 
 def test_zendesk_export_reports_as_html(tmp_path: Path) -> None:
-    import cs8.io
-
-    if not hasattr(cs8.io, "read_zendesk"):
-        pytest.skip("cs8.io.read_zendesk is not in this build yet (the vendor readers)")
     seeds = shared_file("vendors/zendesk_dbt_seeds/seeds")
     out = tmp_path / "zendesk.html"
     args = ["report", "--from", "zendesk", str(seeds), "--format", "html", "--out", str(out)]

@@ -276,12 +276,7 @@ def _load_other(files: Sequence[Path], config: ReportConfig, args: argparse.Name
     import cs8.io as io
 
     name = "read_event_log" if args.source == "event-log" else _VENDOR_READERS[args.source]
-    reader = getattr(io, name, None)
-    if reader is None:
-        raise InvalidValueError(
-            f"--from {args.source} needs cs8.io.{name}, which this version of cs8 does not have "
-            "yet; export the data as cs8 CSV files and use --from cs8"
-        )
+    reader = getattr(io, name)
     if len(files) != 1:
         raise InvalidValueError(f"--from {args.source} reads one file or folder, got {len(files)}")
     path = files[0]
