@@ -305,3 +305,52 @@ class DictReprMixin(DictsReprMixin):
             for k, v in self._shown().items()
         ]
         return "\n".join(lines)
+
+
+def markdown_of(result: Any, max_rows: int = 20) -> str:
+    """Return a bounded Markdown table of a result that has ``to_dicts()`` or ``to_dict()``.
+
+    Rows come from ``to_dicts()`` (at most ``max_rows`` shown, and how many more), or one record
+    from ``to_dict()`` as ``field | value`` lines.
+
+    Example:
+        >>> from cs8.kpi import csat
+        >>> print(markdown_of(csat([5, 4, 2])).splitlines()[4])
+        | value | 0.6667 |
+    """
+    title = f"**{type(result).__name__}**"
+    if hasattr(result, "to_dicts"):
+        rows = list(result.to_dicts())
+        shown = rows[:max_rows]
+        columns: dict[str, None] = {}
+        for row in shown:
+            columns.update(dict.fromkeys(str(k) for k in row))
+        header = list(columns)
+
+        def line(cells: list[str]) -> str:
+            return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
+
+        body = [line([format_value(row.get(c)) for c in header]) for row in shown]
+        lines = [title, "", line(header), "|" + "---|" * len(header), *body]
+        if len(rows) > len(shown):
+            lines += ["", f"... {len(rows) - len(shown):,} more rows"]
+        return "\n".join(lines)
+    fields = {str(k): v for k, v in result.to_dict().items() if v not in ({}, [], ())}
+    lines = [title, "", "| field | value |", "|---|---|"]
+    lines += [f"| {k} | {format_value(v).replace('|', chr(92) + '|')} |" for k, v in fields.items()]
+    return "\n".join(lines)
+
+
+class MarkdownRepr:
+    """Gives a result with ``to_dicts()`` or ``to_dict()`` a bounded ``_repr_markdown_``.
+
+    Example:
+        >>> from cs8.kpi import Rate
+        >>> issubclass(Rate, MarkdownRepr)
+        True
+    """
+
+    __slots__ = ()
+
+    def _repr_markdown_(self) -> str:
+        return markdown_of(self)

@@ -46,6 +46,7 @@ from typing import Literal
 
 import attrs
 
+from cs8._display import MarkdownRepr
 from cs8._frozen import FrozenDict
 from cs8._models import Interaction, Order, Ticket
 from cs8.exceptions import InvalidValueError
@@ -155,7 +156,7 @@ class FunnelStep:
 
 
 @attrs.frozen(kw_only=True)
-class Funnel:
+class Funnel(MarkdownRepr):
     """A journey funnel, its variants and its directly-follows graph.
 
     Attributes:

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 import attrs
 
+from cs8._display import MarkdownRepr
 from cs8._display import record_html as _html_table
 from cs8._frozen import FrozenDict
 from cs8._models import Customer, Order, SurveyResponse, Ticket
@@ -212,7 +213,7 @@ class ChurnRiskModel:
 
 
 @attrs.frozen(kw_only=True)
-class ChurnRisk:
+class ChurnRisk(MarkdownRepr):
     """One customer's churn-risk score with every component and the facts behind them.
 
     Example:

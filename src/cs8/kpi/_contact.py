@@ -30,6 +30,7 @@ from typing import Literal, TypeAlias
 
 import attrs
 
+from cs8._display import MarkdownRepr
 from cs8._enums import ActorKind, Channel, Direction
 from cs8._frozen import FrozenDict
 from cs8._models import Interaction
@@ -265,7 +266,7 @@ def average_handle_time(
 
 
 @attrs.frozen(kw_only=True)
-class Ratio:
+class Ratio(MarkdownRepr):
     """A ratio of two durations, such as occupancy (handle time over staffed time).
 
     Example:
@@ -331,7 +332,7 @@ def occupancy(
 
 
 @attrs.frozen(kw_only=True)
-class ChannelMix:
+class ChannelMix(MarkdownRepr):
     """How contacts split across channels: a :class:`Rate` (share of all contacts) per channel.
 
     Example:

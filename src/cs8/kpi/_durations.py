@@ -22,6 +22,7 @@ from typing import ClassVar
 
 import attrs
 
+from cs8._display import MarkdownRepr
 from cs8._distributions import t_quantile
 from cs8._frozen import FrozenDict
 from cs8.exceptions import InvalidValueError
@@ -342,7 +343,7 @@ def _state_of(data: list[int], limit: int | None) -> DurationState:
 
 
 @attrs.frozen(kw_only=True)
-class DurationStats:
+class DurationStats(MarkdownRepr):
     """A summary of durations: n, mean with a t interval, median, p90, any quantile, min and max.
 
     Quantiles interpolate linearly between order statistics (Hyndman and Fan type 7), exactly unless

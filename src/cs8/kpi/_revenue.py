@@ -21,6 +21,7 @@ from fractions import Fraction
 
 import attrs
 
+from cs8._display import MarkdownRepr
 from cs8._display import record_html as _html_table
 from cs8._display import record_text as _text_table
 from cs8._frozen import FrozenDict
@@ -57,7 +58,7 @@ _YEAR = timedelta(days=365)
 
 
 @attrs.frozen(kw_only=True)
-class MoneyStats:
+class MoneyStats(MarkdownRepr):
     """A mean amount of money: exact in :class:`~decimal.Decimal`, with a float t interval.
 
     Args:
@@ -406,7 +407,7 @@ def historical_ltv(
 
 
 @attrs.frozen(kw_only=True)
-class PredictiveLtv:
+class PredictiveLtv(MarkdownRepr):
     """The simple predictive lifetime value and the three numbers it multiplies.
 
     ``value = average_order_value x purchase_frequency x (expected_lifespan / per)``: what a

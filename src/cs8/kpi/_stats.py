@@ -36,6 +36,7 @@ from html import escape
 
 import attrs
 
+from cs8._display import MarkdownRepr
 from cs8._distributions import normal_quantile, t_quantile
 from cs8._frozen import FrozenDict
 from cs8.exceptions import InvalidValueError
@@ -135,7 +136,7 @@ def _add_excluded(excluded: FrozenDict[str, int], reason: str, count: int) -> Fr
 
 
 @attrs.frozen(kw_only=True)
-class Rate:
+class Rate(MarkdownRepr):
     """A proportion with its counts and a Wilson interval.
 
     Args:
@@ -386,7 +387,7 @@ def _exact(value: object, where: str) -> int | Fraction:
 
 
 @attrs.frozen(kw_only=True)
-class Mean:
+class Mean(MarkdownRepr):
     """A mean with its sample size, standard deviation and a t interval.
 
     Args:
@@ -605,7 +606,7 @@ class MeanState:
 
 
 @attrs.frozen(kw_only=True)
-class Count:
+class Count(MarkdownRepr):
     """A number of records (volume, backlog), with the records left out by reason.
 
     Args:

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 import attrs
 
+from cs8._display import MarkdownRepr
 from cs8._enums import ActorKind, TicketStatus
 from cs8._models import Ticket
 from cs8._protocols import BusinessClock
@@ -32,7 +33,7 @@ __all__ = ["TicketSummary", "ticket_summary"]
 
 
 @attrs.frozen(kw_only=True)
-class TicketSummary:
+class TicketSummary(MarkdownRepr):
     """First reply time, resolution time, reopen rate and one-touch rate computed in one pass.
 
     Example:

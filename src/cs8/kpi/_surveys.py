@@ -31,6 +31,7 @@ from typing import Literal
 
 import attrs
 
+from cs8._display import MarkdownRepr
 from cs8._enums import SurveyKind
 from cs8._frozen import FrozenDict
 from cs8._models import SurveyResponse
@@ -163,7 +164,7 @@ def _extra(missing: int, other: int) -> dict[str, int]:
 
 
 @attrs.frozen(kw_only=True)
-class NpsResult:
+class NpsResult(MarkdownRepr):
     """A Net Promoter Score with its counts, interval and warnings.
 
     Args:
@@ -477,7 +478,7 @@ def _all_within_five(scores: list[object]) -> bool:
 
 
 @attrs.frozen(kw_only=True)
-class NpsComparison:
+class NpsComparison(MarkdownRepr):
     """A test of the difference between two Net Promoter Scores (``a - b``).
 
     Args:

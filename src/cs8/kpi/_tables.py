@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import attrs
 
+from cs8._display import MarkdownRepr
 from cs8._optional import require
 from cs8.exceptions import UnknownFieldError
 
@@ -77,7 +78,7 @@ def _show(value: object) -> str:
 
 
 @attrs.frozen(kw_only=True)
-class KpiTable:
+class KpiTable(MarkdownRepr):
     """KPI results by group: one row per combination of the dimensions' values.
 
     Args:

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 
+from cs8._display import MarkdownRepr
 from cs8._enums import AgentStatus, Channel, Priority
 from cs8._frozen import FrozenDict
 from cs8._models import Agent, Customer, Ticket
@@ -512,7 +513,7 @@ _new_object = object.__new__
 
 
 @attrs.frozen(kw_only=True)
-class AssignmentResult:
+class AssignmentResult(MarkdownRepr):
     """What :meth:`Router.assign` did with a backlog.
 
     Args:

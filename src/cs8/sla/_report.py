@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 
+from cs8._display import MarkdownRepr
 from cs8._enums import Channel, CustomerSegment, Priority
 from cs8._models import Customer, Ticket
 from cs8._optional import require
@@ -183,7 +184,7 @@ def _row(value: SlaAttainment | SlaBreach | SlaAtRisk) -> dict[str, Cell]:
 
 
 @attrs.frozen(kw_only=True)
-class SlaReport:
+class SlaReport(MarkdownRepr):
     """Attainment, breaches and risk of many tickets under one policy at one instant.
 
     Attributes:

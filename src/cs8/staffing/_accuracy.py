@@ -27,6 +27,7 @@ from typing import Any
 
 import attrs
 
+from cs8._display import MarkdownRepr
 from cs8._frozen import FrozenDict
 from cs8.exceptions import InvalidValueError
 from cs8.staffing._arrivals import Arrivals
@@ -53,7 +54,7 @@ def _totals(values: Mapping[date, tuple[float, float]]) -> FrozenDict[date, tupl
 
 
 @attrs.frozen(kw_only=True)
-class Accuracy(Tabular):
+class Accuracy(Tabular, MarkdownRepr):
     """How close a forecast came, overall, per slot of the day and per day.
 
     Args:

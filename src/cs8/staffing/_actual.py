@@ -30,6 +30,7 @@ from datetime import date, datetime, timedelta
 
 import attrs
 
+from cs8._display import MarkdownRepr
 from cs8.exceptions import InvalidValueError, StaffingError
 from cs8.staffing._accuracy import Accuracy, forecast_accuracy
 from cs8.staffing._arrivals import Arrivals, _dates, _floats, _ints
@@ -48,7 +49,7 @@ def _excess(more: Iterable[int], less: Iterable[int]) -> tuple[int, ...]:
 
 
 @attrs.frozen(kw_only=True)
-class PlanReview(Tabular):
+class PlanReview(Tabular, MarkdownRepr):
     """A staffing plan next to what happened, slot by slot.
 
     Args:

@@ -27,6 +27,7 @@ from datetime import date, timedelta
 
 import attrs
 
+from cs8._display import MarkdownRepr
 from cs8._models import Interaction
 from cs8.exceptions import InvalidValueError
 from cs8.sla import BusinessCalendar
@@ -38,7 +39,7 @@ __all__ = ["AhtForecast", "forecast_aht"]
 
 
 @attrs.frozen(kw_only=True)
-class AhtForecast(Tabular):
+class AhtForecast(Tabular, MarkdownRepr):
     """Expected average handle time per slot (pass ``.aht`` to ``staffing_plan``).
 
     Args:

@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
+from cs8._display import MarkdownRepr
 from cs8._models import Interaction
 from cs8._ticket import Ticket
 from cs8.exceptions import InvalidValueError, NaiveDatetimeError
@@ -83,7 +84,7 @@ def _freeze_rows(rows: Iterable[Iterable[float]]) -> tuple[tuple[float, ...], ..
 
 
 @attrs.frozen(kw_only=True)
-class Arrivals(Tabular):
+class Arrivals(Tabular, MarkdownRepr):
     """Contacts per local wall-clock slot, one row per observed day.
 
     Args:

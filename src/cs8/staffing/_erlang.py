@@ -37,6 +37,7 @@ from fractions import Fraction
 
 import attrs
 
+from cs8._display import MarkdownRepr
 from cs8.exceptions import InvalidValueError, StaffingError
 from cs8.staffing._display import _html_table, _text_table
 
@@ -214,7 +215,7 @@ def _title(staffing: Staffing) -> str:
 
 
 @attrs.frozen(kw_only=True)
-class Staffing:
+class Staffing(MarkdownRepr):
     """The Erlang C (or Erlang A, or Erlang B) view of a queue with a given number of agents.
 
     Args:
@@ -366,7 +367,7 @@ def erlang_c(
 
 
 @attrs.frozen(kw_only=True)
-class ErlangA:
+class ErlangA(MarkdownRepr):
     """The Erlang A (M/M/n+M) view of a queue whose callers hang up when their patience runs out.
 
     Args:

@@ -40,6 +40,7 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
+from cs8._display import MarkdownRepr
 from cs8._optional import require
 from cs8.exceptions import InvalidValueError
 from cs8.sla import BusinessCalendar
@@ -65,7 +66,7 @@ _ORIGINS = 120
 
 
 @attrs.frozen(kw_only=True)
-class ArrivalForecast(Tabular):
+class ArrivalForecast(Tabular, MarkdownRepr):
     """Expected contacts per slot with a prediction interval, for consecutive local days.
 
     Args:

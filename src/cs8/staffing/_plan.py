@@ -29,6 +29,7 @@ from datetime import date, datetime, time, timedelta
 
 import attrs
 
+from cs8._display import MarkdownRepr
 from cs8._frozen import FrozenDict
 from cs8.exceptions import InvalidValueError
 from cs8.staffing._arrivals import _dates, _durations, _floats, _ints, slot_starts, slots_per_day
@@ -79,7 +80,7 @@ class Heatmap:
 
 
 @attrs.frozen(kw_only=True)
-class StaffingPlan(Tabular):
+class StaffingPlan(Tabular, MarkdownRepr):
     """Required agents per slot of a forecast, with the expected service per slot.
 
     Args:

@@ -35,6 +35,7 @@ from datetime import date, time, timedelta
 
 import attrs
 
+from cs8._display import MarkdownRepr
 from cs8.exceptions import InvalidValueError
 from cs8.staffing._arrivals import slots_per_day
 from cs8.staffing._plan import StaffingPlan
@@ -213,7 +214,7 @@ def _int_rows(rows: Iterable[Iterable[int]]) -> tuple[tuple[int, ...], ...]:
 
 
 @attrs.frozen(kw_only=True)
-class ShiftPlan(Tabular):
+class ShiftPlan(Tabular, MarkdownRepr):
     """The shifts chosen, the coverage they give and how far from optimal the plan can be.
 
     Args:

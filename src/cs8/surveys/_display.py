@@ -7,6 +7,7 @@ import html
 import math
 from typing import TYPE_CHECKING
 
+from cs8._display import MarkdownRepr
 from cs8._optional import require
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-class Tabular(abc.ABC):
+class Tabular(abc.ABC, MarkdownRepr):
     """Mixin: a result that is a table of rows (``to_dicts``) renders and converts uniformly.
 
     Example:

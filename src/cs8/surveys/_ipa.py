@@ -27,6 +27,7 @@ from typing import Literal
 
 import attrs
 
+from cs8._display import MarkdownRepr
 from cs8._enums import _LowerEnum
 from cs8.exceptions import SurveyError
 from cs8.stats._tests import pearson
@@ -101,7 +102,7 @@ class IpaPoint:
 
 
 @attrs.frozen(kw_only=True)
-class IpaResult(Tabular):
+class IpaResult(Tabular, MarkdownRepr):
     """The importance-performance grid.
 
     Attributes:

@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 
 import attrs
 
+from cs8._display import MarkdownRepr
 from cs8._enums import Channel, SurveyKind, TicketStatus
 from cs8._frozen import FrozenDict
 from cs8._models import SurveyResponse, Ticket
@@ -189,7 +190,7 @@ class Question:
 
 
 @attrs.frozen(kw_only=True)
-class SurveyTally(Tabular):
+class SurveyTally(Tabular, MarkdownRepr):
     """The result of sending a question: valid responses, non-responses and invalid answers.
 
     Attributes:

@@ -26,6 +26,7 @@ from typing import Literal
 
 import attrs
 
+from cs8._display import MarkdownRepr
 from cs8._distributions import f_quantile
 from cs8._frozen import FrozenDict
 from cs8.exceptions import SurveyError
@@ -162,7 +163,7 @@ def _alpha_listwise(m: Sequence[Sequence[float]], k: int) -> float:
 
 
 @attrs.frozen(kw_only=True)
-class ReliabilityReport(Tabular):
+class ReliabilityReport(Tabular, MarkdownRepr):
     """Cronbach's alpha with its Feldt interval and item diagnostics.
 
     Attributes:

@@ -13,6 +13,7 @@ from typing import Literal
 
 import attrs
 
+from cs8._display import MarkdownRepr
 from cs8._frozen import FrozenDict
 from cs8.exceptions import SurveyError
 from cs8.surveys._display import Row, Tabular
@@ -40,7 +41,7 @@ def _period_key(value: date | None, period: str) -> str | None:
 
 
 @attrs.frozen(kw_only=True)
-class ServqualBreakdown(Tabular):
+class ServqualBreakdown(Tabular, MarkdownRepr):
     """SERVQUAL reports per group (segment, channel or period).
 
     Attributes:

@@ -13,6 +13,7 @@ from typing import Literal
 
 import attrs
 
+from cs8._display import MarkdownRepr
 from cs8._enums import _LowerEnum
 from cs8._frozen import FrozenDict
 from cs8.stats._tests import (
@@ -94,7 +95,7 @@ class BatteryScores:
 
 
 @attrs.frozen(kw_only=True)
-class ZoneReport(Tabular):
+class ZoneReport(Tabular, MarkdownRepr):
     """Zone of tolerance figures of the three-column format, as LibQUAL+ reports them.
 
     Adequacy is perceived minus minimum (negative: below the minimum acceptable level);
@@ -172,7 +173,7 @@ class ZoneReport(Tabular):
 
 
 @attrs.frozen(kw_only=True)
-class Gap1Report(Tabular):
+class Gap1Report(Tabular, MarkdownRepr):
     """Gap 1 of the five-gap model: what managers believe customers expect vs what they expect.
 
     Attributes:
@@ -247,7 +248,7 @@ class RespondentScore:
 
 
 @attrs.frozen(kw_only=True)
-class ServqualReport(Tabular):
+class ServqualReport(Tabular, MarkdownRepr):
     """Gap scores of a set of responses, with uncertainty, fulfilment and missing-answer counts.
 
     Gaps are perception minus expectation (negative: service falls short). The aggregates are

@@ -16,6 +16,7 @@ from typing import Protocol
 
 import attrs
 
+from cs8._display import MarkdownRepr
 from cs8._frozen import FrozenDict
 from cs8.exceptions import InvalidValueError
 from cs8.kpi import Rate
@@ -39,7 +40,7 @@ class Predictor(Protocol):
 
 
 @attrs.frozen(kw_only=True)
-class Evaluation:
+class Evaluation(MarkdownRepr):
     """How well predicted labels match the true ones.
 
     Args:
