@@ -48,3 +48,14 @@ def test_a_backlog_of_fifty_decisions_shows_twenty_rows_and_says_how_many_more()
     text = result._repr_markdown_()
     assert text.count("\n| T") == 20
     assert "30 more rows" in text
+
+
+def test_a_load_result_summarises_instead_of_dumping_its_records() -> None:
+    from cs8.io import LoadResult
+
+    result = LoadResult(records=tuple(range(5000)), rejected=(), rows_read=5000, source="big.csv")
+    assert (
+        repr(result) == "LoadResult(source='big.csv', records=5,000, rejected=0, rows_read=5,000)"
+    )
+    assert len(result._repr_html_()) < 2000
+    assert "| records | 5000 |" in result._repr_markdown_()

@@ -63,7 +63,7 @@ class RejectedRow:
         return f"{where}: {escape(self.reason, 400)}"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class LoadResult(Generic[T]):
     """What a loader read: the records, and every rejected row with its reason.
 
@@ -97,6 +97,41 @@ class LoadResult(Generic[T]):
     def ok(self) -> bool:
         """Whether every row became a record."""
         return not self.rejected
+
+    def to_dict(self) -> dict[str, object]:
+        """Return a summary: the counts, the warnings and the first five rejections.
+
+        Example:
+            >>> LoadResult(records=(1, 2), rejected=(), rows_read=2, source="x.csv").to_dict()["records"]
+            2
+        """
+        return {
+            "source": self.source,
+            "rows_read": self.rows_read,
+            "records": len(self.records),
+            "rejected": len(self.rejected),
+            "first_rejections": [str(row) for row in self.rejected[:5]],
+            "events_read": self.events_read,
+            "rejected_events": len(self.rejected_events),
+            "warnings": list(self.warnings),
+        }
+
+    def __repr__(self) -> str:
+        """A summary, never the records: a notebook cell of a big load stays small."""
+        return (
+            f"LoadResult(source={self.source!r}, records={len(self.records):,}, "
+            f"rejected={len(self.rejected):,}, rows_read={self.rows_read:,})"
+        )
+
+    def _repr_html_(self) -> str:
+        from cs8._display import record_html
+
+        return record_html(f"LoadResult {self.source}", self.to_dict())
+
+    def _repr_markdown_(self) -> str:
+        from cs8._display import markdown_of
+
+        return markdown_of(self)
 
     def __len__(self) -> int:
         return len(self.records)

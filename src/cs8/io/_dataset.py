@@ -59,7 +59,7 @@ def _counts(values: Mapping[str, int]) -> FrozenDict[str, int]:
     return values if isinstance(values, FrozenDict) else FrozenDict(values)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class Dataset:
     """Everything a vendor export holds, as cs8 models, with every row that did not load.
 
@@ -94,6 +94,45 @@ class Dataset:
     def ok(self) -> bool:
         """Whether every row loaded."""
         return not self.rejected
+
+    def to_dict(self) -> dict[str, object]:
+        """Return a summary: how many of each model, the rejections and the warnings.
+
+        Example:
+            >>> Dataset(source="export/").to_dict()["tickets"]
+            0
+        """
+        return {
+            "source": self.source,
+            "tickets": len(self.tickets),
+            "customers": len(self.customers),
+            "agents": len(self.agents),
+            "interactions": len(self.interactions),
+            "surveys": len(self.surveys),
+            "rejected": len(self.rejected),
+            "first_rejections": [str(row) for row in self.rejected[:5]],
+            "calendar": self.calendar is not None,
+            "policy": self.policy is not None,
+            "warnings": list(self.warnings),
+        }
+
+    def __repr__(self) -> str:
+        """A summary, never the records."""
+        return (
+            f"Dataset(source={self.source!r}, tickets={len(self.tickets):,}, "
+            f"customers={len(self.customers):,}, agents={len(self.agents):,}, "
+            f"rejected={len(self.rejected):,})"
+        )
+
+    def _repr_html_(self) -> str:
+        from cs8._display import record_html
+
+        return record_html(f"Dataset {self.source}", self.to_dict())
+
+    def _repr_markdown_(self) -> str:
+        from cs8._display import markdown_of
+
+        return markdown_of(self)
 
 
 @attrs.frozen(kw_only=True)
