@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from base64 import b64decode
 from pathlib import Path
 from typing import Any
@@ -49,7 +50,9 @@ class Browser:
     """
 
     def __init__(self, executable: str) -> None:
-        self._profile = tempfile.TemporaryDirectory(prefix="cs8-chromium-")
+        self._profile = tempfile.TemporaryDirectory(
+            prefix="cs8-chromium-", ignore_cleanup_errors=True
+        )
         cmd_r, self._cmd_w = os.pipe()
         self._resp_r, resp_w = os.pipe()
 
@@ -88,6 +91,13 @@ class Browser:
             self._process.wait()
         os.close(self._cmd_w)
         os.close(self._resp_r)
+        # Chromium's helper processes may still be writing to the profile for a moment after the
+        # browser exits: try a few times, then leave what is left to the system's temp cleaning.
+        for _ in range(20):
+            shutil.rmtree(self._profile.name, ignore_errors=True)
+            if not os.path.exists(self._profile.name):
+                break
+            time.sleep(0.1)
         self._profile.cleanup()
 
     def _receive(self) -> dict[str, Any]:
