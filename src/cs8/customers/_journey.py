@@ -27,16 +27,16 @@ Example:
     ...           Stage(name="buy", sources={"order"}),
     ...           Stage(name="rebuy", sources={"order"}, occurrence=2)]
     >>> print(journey_funnel(tickets=tickets, orders=orders, stages=stages))
-    stage  entered  completed  dropped  median time to next
-    ask          3          2        1  3 days, 0:00:00
-    buy          2          1        1  28 days, 0:00:00
-    rebuy        1          1        0  -
-    paths: ask (1), ask > buy (1), ask > buy > rebuy (1)
+    Journey funnel (3 customers)
+      paths  ask (1), ask > buy (1), ask > buy > rebuy (1)
+    stage  entered  completed  dropped  median_time
+    ask    3        2          1        3d 00:00:00.0
+    buy    2        1          1        28d 00:00:00.0
+    rebuy  1        1          0        -
 """
 
 from __future__ import annotations
 
-import html
 import statistics
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -46,7 +46,7 @@ from typing import Literal
 
 import attrs
 
-from cs8._display import MarkdownRepr
+from cs8._display import DictsReprMixin, format_value
 from cs8._frozen import FrozenDict
 from cs8._models import Interaction, Order, Ticket
 from cs8.exceptions import InvalidValueError
@@ -156,7 +156,7 @@ class FunnelStep:
 
 
 @attrs.frozen(kw_only=True)
-class Funnel(MarkdownRepr):
+class Funnel(DictsReprMixin):
     """A journey funnel, its variants and its directly-follows graph.
 
     Attributes:
@@ -172,11 +172,11 @@ class Funnel(MarkdownRepr):
     customers: int
 
     def to_dicts(self) -> list[dict[str, object]]:
-        """Return the steps as plain dicts (durations in seconds).
+        """Return the steps as plain dicts (``median_time`` to the next stage as a duration).
 
         Example:
             >>> journey_funnel(stages=[Stage(name="buy", sources={"order"})]).to_dicts()
-            [{'stage': 'buy', 'entered': 0, 'completed': 0, 'dropped': 0, 'median_seconds': None}]
+            [{'stage': 'buy', 'entered': 0, 'completed': 0, 'dropped': 0, 'median_time': None}]
         """
         return [
             {
@@ -184,7 +184,7 @@ class Funnel(MarkdownRepr):
                 "entered": s.entered,
                 "completed": s.completed,
                 "dropped": s.dropped,
-                "median_seconds": None if s.median_time is None else s.median_time.total_seconds(),
+                "median_time": s.median_time,
             }
             for s in self.steps
         ]
@@ -203,28 +203,12 @@ class Funnel(MarkdownRepr):
             lines.append(f"  {a} -->|{n}| {b}")
         return "\n".join(lines)
 
-    def __str__(self) -> str:
-        width = max([5, *(len(s.stage) for s in self.steps)])
-        lines = [f"{'stage'.ljust(width)}  entered  completed  dropped  median time to next"]
-        for s in self.steps:
-            median = "-" if s.median_time is None else str(s.median_time)
-            lines.append(
-                f"{s.stage.ljust(width)}  {s.entered:7d}  {s.completed:9d}  {s.dropped:7d}  {median}"
-            )
-        paths = ", ".join(f"{' > '.join(t)} ({n})" for t, n in self.variants[:5])
-        lines.append(f"paths: {paths}" if paths else "paths: none")
-        return "\n".join(lines)
+    def _title(self) -> str:
+        return f"Journey funnel ({self.customers} customers)"
 
-    def _repr_html_(self) -> str:
-        rows = "".join(
-            f"<tr><td>{html.escape(s.stage)}</td><td>{s.entered}</td><td>{s.completed}</td>"
-            f"<td>{s.dropped}</td><td>{'-' if s.median_time is None else s.median_time}</td></tr>"
-            for s in self.steps
-        )
-        return (
-            "<table><thead><tr><th>stage</th><th>entered</th><th>completed</th><th>dropped</th>"
-            f"<th>median time to next</th></tr></thead><tbody>{rows}</tbody></table>"
-        )
+    def _summary(self) -> list[tuple[str, str]]:
+        paths = [f"{' > '.join(t)} ({n})" for t, n in self.variants[:5]]
+        return [("paths", format_value(paths) if paths else "none")]
 
 
 def _events(

@@ -30,10 +30,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
+from cs8._display import DictReprMixin
 from cs8._enums import Channel, Direction
 from cs8._fields import AttributeValue
 from cs8._frozen import FrozenDict
@@ -225,7 +226,7 @@ def preferred_channels(
 
 
 @attrs.frozen(kw_only=True)
-class ProactiveFollowUp:
+class ProactiveFollowUp(DictReprMixin):
     """Did reaching affected customers first reduce their tickets?
 
     Attributes:
@@ -246,13 +247,44 @@ class ProactiveFollowUp:
     difference_high: float
     issue_rate: Rate
 
-    def __str__(self) -> str:
-        return (
-            f"tickets among contacted {self.contacted.value:.1%} (n={self.contacted.n}), "
-            f"not contacted {self.not_contacted.value:.1%} (n={self.not_contacted.n}); "
-            f"difference {self.difference:+.1%} [{self.difference_low:+.1%}, "
-            f"{self.difference_high:+.1%}]; proactive issue rate {self.issue_rate.value:.1%}"
-        )
+    _percent: ClassVar[frozenset[str]] = frozenset(
+        {"contacted", "not_contacted", "difference", "difference_low", "difference_high"}
+        | {"issue_rate"}
+    )
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the shares, their counts, the difference with its interval and the issue rate.
+
+        Example:
+            >>> from cs8.kpi import Rate
+            >>> f = ProactiveFollowUp(contacted=Rate.of(1, 4), not_contacted=Rate.of(1, 2),
+            ...                       difference=-0.25, difference_low=-0.6, difference_high=0.3,
+            ...                       issue_rate=Rate.of(0, 0))
+            >>> print(f)
+            Proactive follow-up
+              contacted        25.0%
+              contacted_n      4
+              not_contacted    50.0%
+              not_contacted_n  2
+              difference       -25.0%
+              difference CI    [-60.0%, 30.0%]
+              issue_rate       -
+              issue_rate_n     0
+        """
+        return {
+            "contacted": self.contacted.value,
+            "contacted_n": self.contacted.n,
+            "not_contacted": self.not_contacted.value,
+            "not_contacted_n": self.not_contacted.n,
+            "difference": self.difference,
+            "difference_low": self.difference_low,
+            "difference_high": self.difference_high,
+            "issue_rate": self.issue_rate.value,
+            "issue_rate_n": self.issue_rate.n,
+        }
+
+    def _title(self) -> str:
+        return "Proactive follow-up"
 
 
 def proactive_follow_up(

@@ -21,10 +21,11 @@ import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
+from cs8._display import DictReprMixin
 from cs8._enums import Channel, Priority, TicketStatus
 from cs8._frozen import FrozenDict
 from cs8._models import Agent, Customer, Interaction, SurveyResponse, Ticket, TicketEvent
@@ -60,7 +61,7 @@ def _counts(values: Mapping[str, int]) -> FrozenDict[str, int]:
 
 
 @attrs.frozen(kw_only=True, repr=False)
-class Dataset:
+class Dataset(DictReprMixin):
     """Everything a vendor export holds, as cs8 models, with every row that did not load.
 
     Attributes:
@@ -124,15 +125,10 @@ class Dataset:
             f"rejected={len(self.rejected):,})"
         )
 
-    def _repr_html_(self) -> str:
-        from cs8._display import record_html
+    _hidden: ClassVar[frozenset[str]] = frozenset({"source"})
 
-        return record_html(f"Dataset {self.source}", self.to_dict())
-
-    def _repr_markdown_(self) -> str:
-        from cs8._display import markdown_of
-
-        return markdown_of(self)
+    def _title(self) -> str:
+        return f"Dataset {self.source}"
 
 
 @attrs.frozen(kw_only=True)

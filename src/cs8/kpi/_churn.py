@@ -10,11 +10,11 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
+from typing import ClassVar
 
 import attrs
 
-from cs8._display import MarkdownRepr
-from cs8._display import record_html as _html_table
+from cs8._display import DictReprMixin, format_value
 from cs8._frozen import FrozenDict
 from cs8._models import Customer, Order, SurveyResponse, Ticket
 from cs8._time import require_aware
@@ -213,7 +213,7 @@ class ChurnRiskModel:
 
 
 @attrs.frozen(kw_only=True)
-class ChurnRisk(MarkdownRepr):
+class ChurnRisk(DictReprMixin):
     """One customer's churn-risk score with every component and the facts behind them.
 
     Example:
@@ -301,13 +301,10 @@ class ChurnRisk(MarkdownRepr):
                 )
         return "\n".join(lines)
 
-    def __str__(self) -> str:
-        return self.explain()
+    _hidden: ClassVar[frozenset[str]] = frozenset({"customer_id", "score"})
 
-    def _repr_html_(self) -> str:
-        fields: dict[str, object] = {"score": self.score}
-        fields.update({k: "n/a" if v is None else v for k, v in self.components().items()})
-        return _html_table(f"Churn risk of {self.customer_id}", fields)
+    def _title(self) -> str:
+        return f"Churn risk of {self.customer_id!r}: {format_value(self.score)}"
 
 
 def churn_risk(

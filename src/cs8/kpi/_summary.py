@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import ClassVar
 
 import attrs
 
-from cs8._display import MarkdownRepr
+from cs8._display import DictsReprMixin
 from cs8._enums import ActorKind, TicketStatus
 from cs8._models import Ticket
 from cs8._protocols import BusinessClock
@@ -33,7 +34,7 @@ __all__ = ["TicketSummary", "ticket_summary"]
 
 
 @attrs.frozen(kw_only=True)
-class TicketSummary(MarkdownRepr):
+class TicketSummary(DictsReprMixin):
     """First reply time, resolution time, reopen rate and one-touch rate computed in one pass.
 
     Example:
@@ -60,25 +61,25 @@ class TicketSummary(MarkdownRepr):
             "one_touch_rate": self.one_touch_rate.to_dict(),
         }
 
-    def __str__(self) -> str:
-        parts = [
-            ("first reply time", self.first_reply_time),
-            ("resolution time", self.resolution_time),
-            ("reopen rate", self.reopen_rate),
-            ("one-touch rate", self.one_touch_rate),
-        ]
-        return "\n".join(f"{name}: {value}" for name, value in parts)
+    def to_dicts(self) -> list[dict[str, object]]:
+        """Return one row per KPI: its name and its ``to_dict()`` fields.
 
-    def _repr_html_(self) -> str:
-        return "".join(
-            r._repr_html_()
-            for r in (
-                self.first_reply_time,
-                self.resolution_time,
-                self.reopen_rate,
-                self.one_touch_rate,
-            )
-        )
+        Example:
+            >>> [row["kpi"] for row in ticket_summary([]).to_dicts()]
+            ['first_reply_time', 'resolution_time', 'reopen_rate', 'one_touch_rate']
+        """
+        results: dict[str, DurationStats | Rate] = {
+            "first_reply_time": self.first_reply_time,
+            "resolution_time": self.resolution_time,
+            "reopen_rate": self.reopen_rate,
+            "one_touch_rate": self.one_touch_rate,
+        }
+        return [{"kpi": name, **result.to_dict()} for name, result in results.items()]
+
+    def _title(self) -> str:
+        return "Ticket summary"
+
+    _percent: ClassVar[frozenset[str]] = frozenset({"value", "ci_low", "ci_high"})
 
 
 def ticket_summary(

@@ -27,12 +27,11 @@ from typing import Any
 
 import attrs
 
-from cs8._display import MarkdownRepr
+from cs8._display import DictsReprMixin, Row
 from cs8._frozen import FrozenDict
 from cs8.exceptions import InvalidValueError
 from cs8.staffing._arrivals import Arrivals
 from cs8.staffing._forecast import ArrivalForecast, aggregate, forecast_arrivals
-from cs8.surveys._display import Row, Tabular
 
 __all__ = ["Accuracy", "backtest", "forecast_accuracy"]
 
@@ -54,7 +53,7 @@ def _totals(values: Mapping[date, tuple[float, float]]) -> FrozenDict[date, tupl
 
 
 @attrs.frozen(kw_only=True)
-class Accuracy(Tabular, MarkdownRepr):
+class Accuracy(DictsReprMixin):
     """How close a forecast came, overall, per slot of the day and per day.
 
     Args:

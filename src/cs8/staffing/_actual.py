@@ -30,7 +30,7 @@ from datetime import date, datetime, timedelta
 
 import attrs
 
-from cs8._display import MarkdownRepr
+from cs8._display import DictsReprMixin, Row
 from cs8.exceptions import InvalidValueError, StaffingError
 from cs8.staffing._accuracy import Accuracy, forecast_accuracy
 from cs8.staffing._arrivals import Arrivals, _dates, _floats, _ints
@@ -39,7 +39,6 @@ from cs8.staffing._forecast import ArrivalForecast, aggregate
 from cs8.staffing._plan import StaffingPlan, staffing_plan  # noqa: F401 (the examples use it)
 from cs8.staffing._shifts import ShiftPlan
 from cs8.staffing._targets import required_agents
-from cs8.surveys._display import Row, Tabular
 
 __all__ = ["PlanReview", "plan_vs_actual"]
 
@@ -49,7 +48,7 @@ def _excess(more: Iterable[int], less: Iterable[int]) -> tuple[int, ...]:
 
 
 @attrs.frozen(kw_only=True)
-class PlanReview(Tabular, MarkdownRepr):
+class PlanReview(DictsReprMixin):
     """A staffing plan next to what happened, slot by slot.
 
     Args:

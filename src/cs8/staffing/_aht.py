@@ -27,19 +27,18 @@ from datetime import date, timedelta
 
 import attrs
 
-from cs8._display import MarkdownRepr
+from cs8._display import DictsReprMixin, Row
 from cs8._models import Interaction
 from cs8.exceptions import InvalidValueError
 from cs8.sla import BusinessCalendar
 from cs8.staffing._arrivals import _dates, _durations, arrivals_per_interval, slot_starts
 from cs8.staffing._forecast import forecast_arrivals
-from cs8.surveys._display import Row, Tabular
 
 __all__ = ["AhtForecast", "forecast_aht"]
 
 
 @attrs.frozen(kw_only=True)
-class AhtForecast(Tabular, MarkdownRepr):
+class AhtForecast(DictsReprMixin):
     """Expected average handle time per slot (pass ``.aht`` to ``staffing_plan``).
 
     Args:

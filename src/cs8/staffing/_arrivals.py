@@ -23,12 +23,11 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
-from cs8._display import MarkdownRepr
+from cs8._display import DictsReprMixin, Row
 from cs8._models import Interaction
 from cs8._ticket import Ticket
 from cs8.exceptions import InvalidValueError, NaiveDatetimeError
 from cs8.sla import BusinessCalendar
-from cs8.surveys._display import Row, Tabular
 
 __all__ = ["Arrivals", "arrivals_by_channel", "arrivals_per_interval", "slots_per_day"]
 
@@ -84,7 +83,7 @@ def _freeze_rows(rows: Iterable[Iterable[float]]) -> tuple[tuple[float, ...], ..
 
 
 @attrs.frozen(kw_only=True)
-class Arrivals(Tabular, MarkdownRepr):
+class Arrivals(DictsReprMixin):
     """Contacts per local wall-clock slot, one row per observed day.
 
     Args:

@@ -40,7 +40,7 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
-from cs8._display import MarkdownRepr
+from cs8._display import DictsReprMixin, Row
 from cs8._optional import require
 from cs8.exceptions import InvalidValueError
 from cs8.sla import BusinessCalendar
@@ -52,7 +52,6 @@ from cs8.staffing._arrivals import (
     slot_starts,
     slots_per_day,
 )
-from cs8.surveys._display import Row, Tabular
 
 if TYPE_CHECKING:
     import numpy as np
@@ -66,7 +65,7 @@ _ORIGINS = 120
 
 
 @attrs.frozen(kw_only=True)
-class ArrivalForecast(Tabular, MarkdownRepr):
+class ArrivalForecast(DictsReprMixin):
     """Expected contacts per slot with a prediction interval, for consecutive local days.
 
     Args:

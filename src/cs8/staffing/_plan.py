@@ -29,14 +29,13 @@ from datetime import date, datetime, time, timedelta
 
 import attrs
 
-from cs8._display import MarkdownRepr
+from cs8._display import DictsReprMixin, Row
 from cs8._frozen import FrozenDict
 from cs8.exceptions import InvalidValueError
 from cs8.staffing._arrivals import _dates, _durations, _floats, _ints, slot_starts, slots_per_day
 from cs8.staffing._erlang import _scheduled
 from cs8.staffing._forecast import ArrivalForecast
 from cs8.staffing._targets import required_agents
-from cs8.surveys._display import Row, Tabular
 
 __all__ = ["Heatmap", "StaffingPlan", "overhang", "staffing_plan"]
 
@@ -80,7 +79,7 @@ class Heatmap:
 
 
 @attrs.frozen(kw_only=True)
-class StaffingPlan(Tabular, MarkdownRepr):
+class StaffingPlan(DictsReprMixin):
     """Required agents per slot of a forecast, with the expected service per slot.
 
     Args:

@@ -35,11 +35,10 @@ from datetime import date, time, timedelta
 
 import attrs
 
-from cs8._display import MarkdownRepr
+from cs8._display import DictsReprMixin, Row
 from cs8.exceptions import InvalidValueError
 from cs8.staffing._arrivals import slots_per_day
 from cs8.staffing._plan import StaffingPlan
-from cs8.surveys._display import Row, Tabular
 
 __all__ = ["ShiftAssignment", "ShiftPlan", "ShiftTemplate", "plan_shifts"]
 
@@ -214,7 +213,7 @@ def _int_rows(rows: Iterable[Iterable[int]]) -> tuple[tuple[int, ...], ...]:
 
 
 @attrs.frozen(kw_only=True)
-class ShiftPlan(Tabular, MarkdownRepr):
+class ShiftPlan(DictsReprMixin):
     """The shifts chosen, the coverage they give and how far from optimal the plan can be.
 
     Args:

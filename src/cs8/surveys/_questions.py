@@ -21,13 +21,12 @@ from datetime import datetime, timedelta
 
 import attrs
 
-from cs8._display import MarkdownRepr
+from cs8._display import DictsReprMixin, Row
 from cs8._enums import Channel, SurveyKind, TicketStatus
 from cs8._frozen import FrozenDict
 from cs8._models import SurveyResponse, Ticket
 from cs8._time import require_aware
 from cs8.exceptions import SurveyError
-from cs8.surveys._display import Row, Tabular
 
 __all__ = [
     "CES_EFFORT_QUESTION",
@@ -190,7 +189,7 @@ class Question:
 
 
 @attrs.frozen(kw_only=True)
-class SurveyTally(Tabular, MarkdownRepr):
+class SurveyTally(DictsReprMixin):
     """The result of sending a question: valid responses, non-responses and invalid answers.
 
     Attributes:
