@@ -49,7 +49,7 @@ from __future__ import annotations
 
 import abc
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from enum import Enum
@@ -182,8 +182,10 @@ def _frame_rows(rows: Sequence[Mapping[str, object]]) -> list[dict[str, object]]
     return [{c: row.get(c) for c in columns} for row in flat]
 
 
-def pandas_frame(rows: Sequence[Mapping[str, object]]) -> Any:
+def pandas_frame(rows: Sequence[Mapping[str, object]], durations: Collection[str] = ()) -> Any:
     """Return rows as a pandas DataFrame (durations as ``timedelta64``, instants in UTC).
+
+    ``durations`` names columns that are durations even when every value is missing.
 
     Raises:
         MissingExtraError: If pandas is not installed.
@@ -193,11 +195,17 @@ def pandas_frame(rows: Sequence[Mapping[str, object]]) -> Any:
         'm'
     """
     pd = require("pandas", "dataframe", "to_pandas()")
-    return pd.DataFrame(_frame_rows(rows))
+    frame = pd.DataFrame(_frame_rows(rows))
+    for column in durations:
+        if column in frame and frame[column].dtype.kind != "m":
+            frame[column] = pd.to_timedelta(frame[column]).astype("timedelta64[us]")
+    return frame
 
 
-def polars_frame(rows: Sequence[Mapping[str, object]]) -> Any:
+def polars_frame(rows: Sequence[Mapping[str, object]], durations: Collection[str] = ()) -> Any:
     """Return rows as a polars DataFrame (durations as ``Duration``, instants in UTC).
+
+    ``durations`` names columns that are durations even when every value is missing.
 
     Raises:
         MissingExtraError: If polars is not installed.
@@ -207,11 +215,15 @@ def polars_frame(rows: Sequence[Mapping[str, object]]) -> Any:
         "Duration(time_unit='us')"
     """
     pl = require("polars", "dataframe", "to_polars()")
-    return pl.DataFrame(_frame_rows(rows), infer_schema_length=None, strict=False)
+    frame = pl.DataFrame(_frame_rows(rows), infer_schema_length=None, strict=False)
+    casts = [pl.col(c).cast(pl.Duration("us")) for c in durations if c in frame.columns]
+    return frame.with_columns(casts) if casts else frame
 
 
-def arrow_table(rows: Sequence[Mapping[str, object]]) -> Any:
+def arrow_table(rows: Sequence[Mapping[str, object]], durations: Collection[str] = ()) -> Any:
     """Return rows as a pyarrow Table (durations as ``duration[us]``, instants in UTC).
+
+    ``durations`` names columns that are durations even when every value is missing.
 
     Raises:
         MissingExtraError: If pyarrow is not installed.
@@ -221,7 +233,18 @@ def arrow_table(rows: Sequence[Mapping[str, object]]) -> Any:
         'duration[us]'
     """
     pa = require("pyarrow", "dataframe", "to_arrow()")
-    return pa.Table.from_pylist(_frame_rows(rows))
+    table = pa.Table.from_pylist(_frame_rows(rows))
+    for column in durations:
+        if column in table.column_names:
+            index = table.column_names.index(column)
+            cast = table.column(index).cast(pa.duration("us"))
+            table = table.set_column(index, column, cast)
+    return table
+
+
+def _cell(value: object, percent: bool = False) -> str:
+    # One table cell on one line (a multi-line text, such as a routing trace, is joined).
+    return " ".join(format_value(value, percent=percent).splitlines())
 
 
 def _markdown_line(cells: Sequence[str]) -> str:
@@ -232,7 +255,8 @@ class DictsReprMixin(abc.ABC):
     """Display and conversions for a result that gives its rows with ``to_dicts()``.
 
     A subclass implements ``to_dicts()``; it may give a ``_title()``, list its share columns in
-    ``_percent`` and the fields its title already shows in ``_hidden`` (left out of the text only). Text, HTML and Markdown show at most ``max_rows`` rows and say how many more.
+    ``_percent``, its duration columns in ``_durations`` (duration dtypes even when all missing)
+    and the fields its title already shows in ``_hidden`` (left out of the text only). Text, HTML and Markdown show at most ``max_rows`` rows and say how many more.
 
     Example:
         >>> import attrs
@@ -263,6 +287,7 @@ class DictsReprMixin(abc.ABC):
     max_rows: ClassVar[int] = 20
     _percent: ClassVar[frozenset[str]] = frozenset()
     _hidden: ClassVar[frozenset[str]] = frozenset()
+    _durations: ClassVar[frozenset[str]] = frozenset()
 
     @abc.abstractmethod
     def to_dicts(self) -> Sequence[Mapping[str, object]]:
@@ -281,7 +306,7 @@ class DictsReprMixin(abc.ABC):
         Raises:
             MissingExtraError: If pandas is not installed.
         """
-        return pandas_frame(self.to_dicts())
+        return pandas_frame(self.to_dicts(), self._durations)
 
     def to_polars(self) -> Any:
         """Return the rows as a polars DataFrame (durations as ``Duration``).
@@ -289,7 +314,7 @@ class DictsReprMixin(abc.ABC):
         Raises:
             MissingExtraError: If polars is not installed.
         """
-        return polars_frame(self.to_dicts())
+        return polars_frame(self.to_dicts(), self._durations)
 
     def to_arrow(self) -> Any:
         """Return the rows as a pyarrow Table (durations as ``duration[us]``).
@@ -297,7 +322,7 @@ class DictsReprMixin(abc.ABC):
         Raises:
             MissingExtraError: If pyarrow is not installed.
         """
-        return arrow_table(self.to_dicts())
+        return arrow_table(self.to_dicts(), self._durations)
 
     def to_text(self) -> str:
         """Return the text form (the same as ``str()``): the title, then an aligned table."""
@@ -318,9 +343,7 @@ class DictsReprMixin(abc.ABC):
         for row in shown:
             columns.update(dict.fromkeys(str(k) for k in row))
         header = self._columns(list(columns))
-        body = [
-            [format_value(row.get(c), percent=c in self._percent) for c in header] for row in shown
-        ]
+        body = [[_cell(row.get(c), c in self._percent) for c in header] for row in shown]
         return header, body, len(rows) - len(shown)
 
     def __str__(self) -> str:
@@ -416,7 +439,7 @@ def record_fields(
             label = key[:-1] if key.endswith("s") else key
             out.extend((label, v) for v in value)
             continue
-        out.append((key, format_value(value, percent=key in percent)))
+        out.append((key, _cell(value, key in percent)))
     return out
 
 

@@ -42,7 +42,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from itertools import pairwise
-from typing import Literal
+from typing import ClassVar, Literal
 
 import attrs
 
@@ -202,6 +202,8 @@ class Funnel(DictsReprMixin):
         for (a, b), n in sorted(self.follows.items(), key=lambda kv: (-kv[1], kv[0])):
             lines.append(f"  {a} -->|{n}| {b}")
         return "\n".join(lines)
+
+    _durations: ClassVar[frozenset[str]] = frozenset({"median_time"})
 
     def _title(self) -> str:
         return f"Journey funnel ({self.customers} customers)"

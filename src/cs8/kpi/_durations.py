@@ -434,6 +434,9 @@ class DurationStats(DictReprMixin):
         }
 
     _hidden: ClassVar[frozenset[str]] = frozenset({"n", "small_sample"})
+    _durations: ClassVar[frozenset[str]] = frozenset(
+        {"mean", "median", "p90", "min", "max", "std", "ci_low", "ci_high"}
+    )
 
     def _title(self) -> str:
         return f"Durations (n={self.n})"

@@ -48,7 +48,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import overload
+from typing import ClassVar, overload
 
 import attrs
 
@@ -269,7 +269,11 @@ class TicketMetrics(DictsReprMixin):
             )
         return [getattr(row, name) for row in self.rows]
 
-    def _caption(self) -> str:
+    _durations: ClassVar[frozenset[str]] = frozenset(
+        [*DURATIONS, *(f"{name}_business" for name in DURATIONS)]
+    )
+
+    def _title(self) -> str:
         return f"Ticket metrics ({len(self.rows):,} tickets, definition {self.definition.name!r})"
 
 

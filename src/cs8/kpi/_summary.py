@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import ClassVar
 
 import attrs
 
-from cs8._display import DictsReprMixin
+from cs8._display import DictReprMixin, format_value
 from cs8._enums import ActorKind, TicketStatus
 from cs8._models import Ticket
 from cs8._protocols import BusinessClock
@@ -34,7 +33,7 @@ __all__ = ["TicketSummary", "ticket_summary"]
 
 
 @attrs.frozen(kw_only=True)
-class TicketSummary(DictsReprMixin):
+class TicketSummary(DictReprMixin):
     """First reply time, resolution time, reopen rate and one-touch rate computed in one pass.
 
     Example:
@@ -61,25 +60,21 @@ class TicketSummary(DictsReprMixin):
             "one_touch_rate": self.one_touch_rate.to_dict(),
         }
 
-    def to_dicts(self) -> list[dict[str, object]]:
-        """Return one row per KPI: its name and its ``to_dict()`` fields.
-
-        Example:
-            >>> [row["kpi"] for row in ticket_summary([]).to_dicts()]
-            ['first_reply_time', 'resolution_time', 'reopen_rate', 'one_touch_rate']
-        """
-        results: dict[str, DurationStats | Rate] = {
-            "first_reply_time": self.first_reply_time,
-            "resolution_time": self.resolution_time,
-            "reopen_rate": self.reopen_rate,
-            "one_touch_rate": self.one_touch_rate,
-        }
-        return [{"kpi": name, **result.to_dict()} for name, result in results.items()]
-
     def _title(self) -> str:
         return "Ticket summary"
 
-    _percent: ClassVar[frozenset[str]] = frozenset({"value", "ci_low", "ci_high"})
+    def _summary(self) -> list[tuple[str, str]]:
+        # One headline per KPI; the frames and JSON have every field ("first_reply_time.median").
+        lines = []
+        for name, stats in (
+            ("first_reply_time", self.first_reply_time),
+            ("resolution_time", self.resolution_time),
+        ):
+            median, p90 = format_value(stats.median), format_value(stats.p90)
+            lines.append((name, f"median {median}, p90 {p90} (n={stats.n})"))
+        lines.append(("reopen_rate", self.reopen_rate._title()))
+        lines.append(("one_touch_rate", self.one_touch_rate._title()))
+        return lines
 
 
 def ticket_summary(

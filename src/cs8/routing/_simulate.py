@@ -173,6 +173,8 @@ class SimulationResult(DictsReprMixin):
         """
         return [attrs.asdict(row, recurse=False) for row in self.intervals]
 
+    _durations: ClassVar[frozenset[str]] = frozenset({"asa"})
+
     def _title(self) -> str:
         return f"Simulation ({len(self.interactions):,} contacts)"
 

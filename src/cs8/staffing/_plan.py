@@ -45,7 +45,7 @@ def _sizing(values: Mapping[str, object]) -> FrozenDict[str, object]:
 
 
 @attrs.frozen(kw_only=True)
-class Heatmap:
+class Heatmap(DictsReprMixin):
     """Agents needed per day (rows) and slot of the day (columns), ready to draw.
 
     Args:
@@ -76,6 +76,24 @@ class Heatmap:
             0
         """
         return max((v for row in self.values for v in row), default=0)
+
+    def to_dicts(self) -> list[Row]:
+        """Return one row per day: the day, then one column per slot (``HH:MM``).
+
+        Example:
+            >>> from datetime import date, time
+            >>> Heatmap(days=(date(2026, 1, 5),), slots=(time(8), time(9)), values=((3, 4),),
+            ...         title="agents").to_dicts()
+            [{'day': datetime.date(2026, 1, 5), '08:00': 3, '09:00': 4}]
+        """
+        names = [slot.strftime("%H:%M") for slot in self.slots]
+        return [
+            {"day": day, **dict(zip(names, row, strict=True))}
+            for day, row in zip(self.days, self.values, strict=True)
+        ]
+
+    def _title(self) -> str:
+        return self.title
 
 
 @attrs.frozen(kw_only=True)
