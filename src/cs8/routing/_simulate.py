@@ -163,13 +163,8 @@ class SimulationResult(DictsReprMixin):
         """Return one row per interval (the replayed contacts are in ``interactions``).
 
         Example:
-            >>> from datetime import datetime, timedelta, timezone
-            >>> from cs8 import Interaction
-            >>> t0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
-            >>> gone = Interaction(id="c1", customer_id="C", channel="phone", started_at=t0,
-            ...                    ended_at=t0 + timedelta(seconds=5))
-            >>> simulate([gone], router=Router(), agents=[]).to_dicts()[0]["abandoned"]
-            1
+            >>> simulate([], router=Router(), agents=[]).to_dicts()
+            []
         """
         return [attrs.asdict(row, recurse=False) for row in self.intervals]
 

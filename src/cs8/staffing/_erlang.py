@@ -207,6 +207,17 @@ def erlang_c_probability(traffic: float, agents: int) -> float:
     return _c_from_b(_erlang_b(a, n), a, n)
 
 
+# The fields printed as percentages (cs8._display's number format).
+_SHARES = frozenset(
+    {
+        "shrinkage",
+        "wait_probability",
+        "service_level",
+        "occupancy",
+        "abandon_probability",
+        "blocking_probability",
+    }
+)
 _TITLES = {"erlang_a": "Staffing (Erlang A)", "erlang_b": "Staffing (Erlang B)"}
 
 
@@ -272,16 +283,7 @@ class Staffing(DictReprMixin):
         """
         return attrs.asdict(self, recurse=False)
 
-    _percent: ClassVar[frozenset[str]] = frozenset(
-        {
-            "shrinkage",
-            "wait_probability",
-            "service_level",
-            "occupancy",
-            "abandon_probability",
-            "blocking_probability",
-        }
-    )
+    _percent: ClassVar[frozenset[str]] = _SHARES
 
     def _title(self) -> str:
         return _TITLES.get(self.model, "Staffing (Erlang C)")
@@ -424,16 +426,7 @@ class ErlangA(DictReprMixin):
         """
         return attrs.asdict(self, recurse=False)
 
-    _percent: ClassVar[frozenset[str]] = frozenset(
-        {
-            "shrinkage",
-            "wait_probability",
-            "service_level",
-            "occupancy",
-            "abandon_probability",
-            "blocking_probability",
-        }
-    )
+    _percent: ClassVar[frozenset[str]] = _SHARES
 
     def _title(self) -> str:
         return "Staffing (Erlang A)"
