@@ -374,6 +374,15 @@ def test_text_html_and_markdown_show_at_most_twenty_rows(name: str) -> None:
     assert (more in html, more in markdown, text.endswith(more)) == ((n > 20,) * 3)
 
 
+@pytest.mark.parametrize("name", _layered())
+def test_a_table_repr_is_one_line_never_the_records(name: str) -> None:
+    result = _example(name)
+    if isinstance(result, DictReprMixin):
+        return  # a record's attrs repr has a fixed number of fields
+    assert repr(result) == result._short_repr()
+    assert repr(result).endswith(f"; {len(_rows(result)):,} rows>")
+
+
 def test_several_examples_have_more_than_twenty_rows() -> None:
     big = [n for n in _layered() if len(_rows(_example(n))) > 20]
     assert len(big) >= 6, big

@@ -324,6 +324,16 @@ class DictsReprMixin(abc.ABC):
         """
         return arrow_table(self.to_dicts(), self._durations)
 
+    def _short_repr(self) -> str:
+        """Return a one-line repr: the class, the title and how many rows (never the rows).
+
+        A table result uses it as ``__repr__`` (``@attrs.frozen(repr=False)`` and
+        ``__repr__ = DictsReprMixin._short_repr``), so a terminal never prints every record.
+        """
+        title = self._title()
+        rows = len(self.to_dicts())
+        return f"<{type(self).__name__}{': ' + title if title else ''}; {rows:,} rows>"
+
     def to_text(self) -> str:
         """Return the text form (the same as ``str()``): the title, then an aligned table."""
         return self.__str__()

@@ -155,7 +155,7 @@ class FunnelStep:
     median_time: timedelta | None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class Funnel(DictsReprMixin):
     """A journey funnel, its variants and its directly-follows graph.
 
@@ -165,6 +165,8 @@ class Funnel(DictsReprMixin):
         follows: ``(stage, next stage)`` to how often the second directly follows the first.
         customers: Customers with at least one event that matches a stage.
     """
+
+    __repr__ = DictsReprMixin._short_repr
 
     steps: tuple[FunnelStep, ...]
     variants: tuple[tuple[tuple[str, ...], int], ...]

@@ -331,7 +331,7 @@ def occupancy(
     return Ratio(value=total / _us(staffed_time), numerator=busy, denominator=staffed_time)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class ChannelMix(DictsReprMixin):
     """How contacts split across channels: a :class:`Rate` (share of all contacts) per channel.
 
@@ -344,6 +344,8 @@ class ChannelMix(DictsReprMixin):
         >>> mix.shares[Channel.CHAT].value, mix.n
         (0.5, 4)
     """
+
+    __repr__ = DictsReprMixin._short_repr
 
     shares: FrozenDict[Channel, Rate]
     n: int

@@ -205,7 +205,7 @@ def _row(t: Ticket, d: TicketDefinition, calendar: BusinessClock | None) -> Tick
     )
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class TicketMetrics(DictsReprMixin):
     """One row of facts per ticket, in input order (the result of :func:`ticket_metrics`).
 
@@ -222,6 +222,8 @@ class TicketMetrics(DictsReprMixin):
         >>> len(ticket_metrics([]))
         0
     """
+
+    __repr__ = DictsReprMixin._short_repr
 
     rows: tuple[TicketRow, ...]
     definition: TicketDefinition

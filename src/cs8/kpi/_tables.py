@@ -58,7 +58,7 @@ def _flatten(result: KpiResult) -> dict[str, object]:
     return out
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class KpiTable(DictsReprMixin):
     """KPI results by group: one row per combination of the dimensions' values.
 
@@ -72,6 +72,8 @@ class KpiTable(DictsReprMixin):
         >>> t[("b",)].value, len(t)
         (1.0, 2)
     """
+
+    __repr__ = DictsReprMixin._short_repr
 
     dimensions: tuple[str, ...]
     rows: tuple[tuple[Key, KpiResult], ...]

@@ -511,7 +511,7 @@ def _planned_decision(
 _new_object = object.__new__
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class AssignmentResult(DictsReprMixin):
     """What :meth:`Router.assign` did with a backlog.
 
@@ -530,6 +530,8 @@ class AssignmentResult(DictsReprMixin):
         >>> dict(result.assignments), result.waiting, dict(result.loads)
         ({'T0': 'a1', 'T1': 'a1'}, ('T2',), {'a1': 2.0})
     """
+
+    __repr__ = DictsReprMixin._short_repr
 
     decisions: tuple[RoutingDecision, ...]
     loads: FrozenDict[str, float]

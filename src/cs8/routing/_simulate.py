@@ -98,7 +98,7 @@ class SimulatedInterval:
     erlang_a_service_level: float | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class SimulationResult(DictsReprMixin):
     """What a simulation gave.
 
@@ -124,6 +124,8 @@ class SimulationResult(DictsReprMixin):
         >>> simulate([gone], router=Router(), agents=[]).abandonment_rate.value
         1.0
     """
+
+    __repr__ = DictsReprMixin._short_repr
 
     interactions: tuple[Interaction, ...]
     asa: DurationStats

@@ -187,7 +187,7 @@ def _row(value: SlaAttainment | SlaBreach | SlaAtRisk) -> dict[str, Cell]:
     return out
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class SlaReport(DictsReprMixin):
     """Attainment, breaches and risk of many tickets under one policy at one instant.
 
@@ -208,6 +208,8 @@ class SlaReport(DictsReprMixin):
         >>> report.to_dicts()
         []
     """
+
+    __repr__ = DictsReprMixin._short_repr
 
     policy: str
     now: datetime | None

@@ -52,7 +52,7 @@ def _totals(values: Mapping[date, tuple[float, float]]) -> FrozenDict[date, tupl
     return FrozenDict(values)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class Accuracy(DictsReprMixin):
     """How close a forecast came, overall, per slot of the day and per day.
 
@@ -76,6 +76,8 @@ class Accuracy(DictsReprMixin):
         >>> forecast_accuracy(f, a).to_dicts()
         [{'day': datetime.date(2026, 1, 5), 'actual': 5.0, 'forecast': 4.0, 'mae': 1.0, 'coverage': 1.0}]
     """
+
+    __repr__ = DictsReprMixin._short_repr
 
     mae: float
     naive_mae: float

@@ -47,7 +47,7 @@ def _excess(more: Iterable[int], less: Iterable[int]) -> tuple[int, ...]:
     return tuple(max(0, a - b) for a, b in zip(more, less, strict=True))
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class PlanReview(DictsReprMixin):
     """A staffing plan next to what happened, slot by slot.
 
@@ -73,6 +73,8 @@ class PlanReview(DictsReprMixin):
         >>> r.planned_agents, r.under, r.over, r.service_level_achieved
         ((2,), (3,), (0,), 0.0)
     """
+
+    __repr__ = DictsReprMixin._short_repr
 
     days: tuple[date, ...] = attrs.field(converter=_dates)
     intervals: tuple[datetime, ...]

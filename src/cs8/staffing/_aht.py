@@ -37,7 +37,7 @@ from cs8.staffing._forecast import forecast_arrivals
 __all__ = ["AhtForecast", "forecast_aht"]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class AhtForecast(DictsReprMixin):
     """Expected average handle time per slot (pass ``.aht`` to ``staffing_plan``).
 
@@ -54,6 +54,8 @@ class AhtForecast(DictsReprMixin):
         >>> f.to_dicts()[0]["aht"]
         datetime.timedelta(seconds=240)
     """
+
+    __repr__ = DictsReprMixin._short_repr
 
     interval: timedelta
     timezone: str

@@ -82,7 +82,7 @@ def _freeze_rows(rows: Iterable[Iterable[float]]) -> tuple[tuple[float, ...], ..
     return tuple(tuple(float(x) for x in row) for row in rows)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class Arrivals(DictsReprMixin):
     """Contacts per local wall-clock slot, one row per observed day.
 
@@ -105,6 +105,8 @@ class Arrivals(DictsReprMixin):
         >>> a.intervals[1].isoformat(), a.total()
         ('2026-01-05T06:00:00+00:00', 9.0)
     """
+
+    __repr__ = DictsReprMixin._short_repr
 
     interval: timedelta
     timezone: str

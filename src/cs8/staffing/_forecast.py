@@ -64,7 +64,7 @@ _ORIGINS = 120
 """The most recent days used as rolling origins for the prediction intervals."""
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class ArrivalForecast(DictsReprMixin):
     """Expected contacts per slot with a prediction interval, for consecutive local days.
 
@@ -86,6 +86,8 @@ class ArrivalForecast(DictsReprMixin):
         >>> f.intervals[1].isoformat(), f.to_dicts()[1]["high"]
         ('2026-01-05T12:00:00+00:00', 9.0)
     """
+
+    __repr__ = DictsReprMixin._short_repr
 
     interval: timedelta
     timezone: str

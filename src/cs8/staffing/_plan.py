@@ -44,7 +44,7 @@ def _sizing(values: Mapping[str, object]) -> FrozenDict[str, object]:
     return FrozenDict(values)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class Heatmap(DictsReprMixin):
     """Agents needed per day (rows) and slot of the day (columns), ready to draw.
 
@@ -61,6 +61,8 @@ class Heatmap(DictsReprMixin):
         >>> h.max()
         4
     """
+
+    __repr__ = DictsReprMixin._short_repr
 
     days: tuple[date, ...]
     slots: tuple[time, ...]
@@ -96,7 +98,7 @@ class Heatmap(DictsReprMixin):
         return self.title
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class StaffingPlan(DictsReprMixin):
     """Required agents per slot of a forecast, with the expected service per slot.
 
@@ -127,6 +129,8 @@ class StaffingPlan(DictsReprMixin):
         >>> p.to_dicts()[1]["agents"], p.heatmap().values
         (4, ((0, 4),))
     """
+
+    __repr__ = DictsReprMixin._short_repr
 
     interval: timedelta
     timezone: str

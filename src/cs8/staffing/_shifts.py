@@ -212,7 +212,7 @@ def _int_rows(rows: Iterable[Iterable[int]]) -> tuple[tuple[int, ...], ...]:
     return tuple(tuple(int(v) for v in row) for row in rows)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class ShiftPlan(DictsReprMixin):
     """The shifts chosen, the coverage they give and how far from optimal the plan can be.
 
@@ -235,6 +235,8 @@ class ShiftPlan(DictsReprMixin):
         >>> p.coverage, p.under, p.over
         (((2, 2, 0, 0),), ((0, 0, 0, 0),), ((0, 1, 0, 0),))
     """
+
+    __repr__ = DictsReprMixin._short_repr
 
     interval: timedelta
     days: tuple[date, ...]

@@ -100,7 +100,7 @@ class IpaPoint:
     quadrant: Quadrant
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class IpaResult(DictsReprMixin):
     """The importance-performance grid.
 
@@ -114,6 +114,8 @@ class IpaResult(DictsReprMixin):
         >>> grid.importance_cut, grid.items_in(Quadrant.KEEP_UP_THE_GOOD_WORK)
         (1.5, ('b',))
     """
+
+    __repr__ = DictsReprMixin._short_repr
 
     points: tuple[IpaPoint, ...]
     importance_cut: float

@@ -188,7 +188,7 @@ class Question:
         )
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class SurveyTally(DictsReprMixin):
     """The result of sending a question: valid responses, non-responses and invalid answers.
 
@@ -205,6 +205,8 @@ class SurveyTally(DictsReprMixin):
         >>> t.response_rate
         0.5
     """
+
+    __repr__ = DictsReprMixin._short_repr
 
     question: Question
     invited: int

@@ -161,7 +161,7 @@ def _alpha_listwise(m: Sequence[Sequence[float]], k: int) -> float:
     return k / (k - 1) * (1.0 - item_var / total_var)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class ReliabilityReport(DictsReprMixin):
     """Cronbach's alpha with its Feldt interval and item diagnostics.
 
@@ -185,6 +185,8 @@ class ReliabilityReport(DictsReprMixin):
         >>> round(rep.alpha, 4), rep.n, rep.warnings
         (0.9825, 4, ())
     """
+
+    __repr__ = DictsReprMixin._short_repr
 
     alpha: float
     ci_low: float

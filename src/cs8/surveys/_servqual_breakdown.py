@@ -39,7 +39,7 @@ def _period_key(value: date | None, period: str) -> str | None:
     return str(d.year)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class ServqualBreakdown(DictsReprMixin):
     """SERVQUAL reports per group (segment, channel or period).
 
@@ -54,6 +54,8 @@ class ServqualBreakdown(DictsReprMixin):
         >>> [(row["segment"], row["unweighted"]) for row in b.to_dicts()]
         [('new', 0.0), ('vip', -1.0)]
     """
+
+    __repr__ = DictsReprMixin._short_repr
 
     by: str
     groups: FrozenDict[str | None, ServqualReport]

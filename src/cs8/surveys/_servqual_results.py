@@ -93,7 +93,7 @@ class BatteryScores:
     overall: float
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class ZoneReport(DictsReprMixin):
     """Zone of tolerance figures of the three-column format, as LibQUAL+ reports them.
 
@@ -125,6 +125,8 @@ class ZoneReport(DictsReprMixin):
         >>> z.adequacy_items[0], z.superiority_items[0], z.item_positions[0]
         (1.0, -2.0, ZonePosition.WITHIN)
     """
+
+    __repr__ = DictsReprMixin._short_repr
 
     instrument: Instrument
     adequacy_items: tuple[float, ...]
@@ -171,7 +173,7 @@ class ZoneReport(DictsReprMixin):
         return rows
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class Gap1Report(DictsReprMixin):
     """Gap 1 of the five-gap model: what managers believe customers expect vs what they expect.
 
@@ -191,6 +193,8 @@ class Gap1Report(DictsReprMixin):
         >>> servqual_scores([c], managers=[m]).gap1.overall
         -1.0
     """
+
+    __repr__ = DictsReprMixin._short_repr
 
     instrument: Instrument
     items: tuple[float, ...]
@@ -246,7 +250,7 @@ class RespondentScore:
     weighted: float | None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class ServqualReport(DictsReprMixin):
     """Gap scores of a set of responses, with uncertainty, fulfilment and missing-answer counts.
 
@@ -298,6 +302,8 @@ class ServqualReport(DictsReprMixin):
         >>> report.unweighted, report.n, report.fulfilment
         (-0.5, 2, 0.5)
     """
+
+    __repr__ = DictsReprMixin._short_repr
 
     instrument: Instrument
     n: int

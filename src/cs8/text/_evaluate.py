@@ -38,7 +38,7 @@ class Predictor(Protocol):
         ...
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class Evaluation(DictsReprMixin):
     """How well predicted labels match the true ones.
 
@@ -62,6 +62,8 @@ class Evaluation(DictsReprMixin):
         x      0.5        1       0.6667  1
         y      0          0       0       1
     """
+
+    __repr__ = DictsReprMixin._short_repr
 
     labels: tuple[str, ...]
     n: int
