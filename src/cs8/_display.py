@@ -256,7 +256,8 @@ class DictsReprMixin(abc.ABC):
 
     A subclass implements ``to_dicts()``; it may give a ``_title()``, list its share columns in
     ``_percent``, its duration columns in ``_durations`` (duration dtypes even when all missing)
-    and the fields its title already shows in ``_hidden`` (left out of the text only). Text, HTML and Markdown show at most ``max_rows`` rows and say how many more.
+    and the fields its title already shows in ``_hidden`` (left out of the text only). Text, HTML
+    and Markdown show at most ``max_rows`` rows and say how many more.
 
     Example:
         >>> import attrs
@@ -296,8 +297,14 @@ class DictsReprMixin(abc.ABC):
     def _title(self) -> str:
         return ""
 
-    def to_json_ready(self) -> Any:
-        """Return the rows as JSON-ready dicts (durations in seconds, instants in ISO 8601)."""
+    def to_json_ready(self) -> JsonValue:
+        """Return the rows as JSON-ready dicts (durations in seconds, instants in ISO 8601).
+
+        Example:
+            >>> from cs8.kpi import channel_mix
+            >>> channel_mix([]).to_json_ready()
+            []
+        """
         return [json_ready(row) for row in self.to_dicts()]
 
     def to_pandas(self) -> Any:
@@ -305,6 +312,11 @@ class DictsReprMixin(abc.ABC):
 
         Raises:
             MissingExtraError: If pandas is not installed.
+
+        Example:
+            >>> from cs8.kpi import ticket_metrics
+            >>> ticket_metrics([]).to_pandas().shape
+            (0, 0)
         """
         return pandas_frame(self.to_dicts(), self._durations)
 
@@ -313,6 +325,11 @@ class DictsReprMixin(abc.ABC):
 
         Raises:
             MissingExtraError: If polars is not installed.
+
+        Example:
+            >>> from cs8.kpi import Rate
+            >>> Rate.of(3, 4).to_polars()["value"].to_list()
+            [0.75]
         """
         return polars_frame(self.to_dicts(), self._durations)
 
@@ -321,6 +338,11 @@ class DictsReprMixin(abc.ABC):
 
         Raises:
             MissingExtraError: If pyarrow is not installed.
+
+        Example:
+            >>> from cs8.kpi import Rate
+            >>> Rate.of(3, 4).to_arrow().num_rows
+            1
         """
         return arrow_table(self.to_dicts(), self._durations)
 
@@ -335,7 +357,13 @@ class DictsReprMixin(abc.ABC):
         return f"<{type(self).__name__}{': ' + title if title else ''}; {rows:,} rows>"
 
     def to_text(self) -> str:
-        """Return the text form (the same as ``str()``): the title, then an aligned table."""
+        """Return the text form (the same as ``str()``): the title, then an aligned table.
+
+        Example:
+            >>> from cs8.kpi import Count
+            >>> Count(value=3).to_text()
+            'Count 3'
+        """
         return self.__str__()
 
     def _summary(self) -> list[tuple[str, str]]:
@@ -492,11 +520,23 @@ class DictReprMixin(DictsReprMixin):
         """Return the record as a dict."""
 
     def to_dicts(self) -> Sequence[Mapping[str, object]]:
-        """Return ``[self.to_dict()]``."""
+        """Return ``[self.to_dict()]``.
+
+        Example:
+            >>> from cs8.kpi import Count
+            >>> Count(value=3).to_dicts()
+            [{'value': 3, 'excluded': {}}]
+        """
         return [self.to_dict()]
 
-    def to_json_ready(self) -> Any:
-        """Return the record as a JSON-ready dict (durations in seconds, instants in ISO 8601)."""
+    def to_json_ready(self) -> JsonValue:
+        """Return the record as a JSON-ready dict (durations in seconds, instants in ISO 8601).
+
+        Example:
+            >>> from cs8.kpi import Count
+            >>> Count(value=3).to_json_ready()
+            {'value': 3, 'excluded': {}}
+        """
         return json_ready(self.to_dict())
 
     def _summary(self) -> list[tuple[str, str]]:
