@@ -243,6 +243,12 @@ class VendorLoad:
                 row = dict(zip(header, cells, strict=True))
                 yield line, self.renamed(row) if renamed else row
 
+    def csv_rows(self, path: Path) -> Iterator[tuple[str, int, dict[str, str]]]:
+        """Yield ``(file name, line, column -> cell)`` for each good row of a CSV table."""
+        name = escape(str(path))
+        for line, row in self.csv_table(path):
+            yield name, line, row
+
     def renamed(self, row: Mapping[str, Any]) -> dict[str, Any]:
         """``row`` with each vendor key that ``columns=`` replaces read from the user's key.
 

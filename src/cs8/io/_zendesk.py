@@ -120,13 +120,17 @@ def read_zendesk(
     encoding: str = "utf-8",
     before_created: str = "reject",
 ) -> Dataset:
-    """Read a folder of Zendesk Support tables in the Fivetran schema (CSV).
+    """Read Zendesk Support: Fivetran's tables (CSV) or the Incremental Export (JSON).
 
     Args:
-        path: The folder.
+        path: A folder of Fivetran tables; or an Incremental Export, as a folder of API
+            responses (``tickets.json`` and optionally ``ticket_events``, ``users``, ``groups``,
+            ``schedules``, ``holidays``, ``sla_policies``, each ``.json`` or ``.jsonl``) or one
+            tickets file (see :mod:`cs8.io._zendesk_json`).
         columns: cs8 ticket field (``id``, ``customer_id``, ``channel``, ``created_at``,
             ``priority``, ``status``, ``category``) -> the ``ticket`` table's column to read it
-            from, instead of Fivetran's (``requester_id``, ``via_channel``, ``type`` ...).
+            from, instead of Fivetran's (``requester_id``, ``via_channel``, ``type`` ...); in
+            JSON, a dotted key path (Zendesk's channel is ``via.channel``).
         values: ``"status"``, ``"priority"`` or ``"channel"`` -> {raw value: cs8 value}, tried
             before Zendesk's own names, in the ticket table and the field history.
         date_format: How instants are written, when not ISO 8601 (a strptime format, several,
@@ -159,11 +163,6 @@ def read_zendesk(
         ('2020-02-19T01:54:00+01:00', TicketStatus.ON_HOLD, Priority.URGENT)
     """
     folder = Path(path)
-    if not folder.is_dir():
-        raise LoadError(f"read_zendesk expects a folder of tables, got {escape(str(folder))}")
-    ticket_path = _table(folder, "ticket")
-    if ticket_path is None:
-        raise LoadError(f"{escape(str(folder))} has no ticket.csv (or ticket_data.csv)")
     options = VendorOptions(
         columns=columns or {},
         values=values or {},
@@ -171,6 +170,21 @@ def read_zendesk(
         timezone=timezone,
         encoding=encoding,
     )
+    from cs8.io._zendesk_json import JSON_TICKET_KEYS, is_json_export, read_zendesk_json
+
+    if is_json_export(folder):
+        return read_zendesk_json(
+            folder, VendorLoad(folder, options, JSON_TICKET_KEYS, before_created)
+        )
+    if not folder.is_dir():
+        raise LoadError(
+            f"read_zendesk expects a folder of tables or a JSON export, got {escape(str(folder))}"
+        )
+    ticket_path = _table(folder, "ticket")
+    if ticket_path is None:
+        raise LoadError(
+            f"{escape(str(folder))} has no ticket.csv (or ticket_data.csv) and no tickets.json"
+        )
     load = VendorLoad(folder, options, _TICKET_COLUMNS, before_created)
 
     roles: dict[str, str] = {}
@@ -248,8 +262,12 @@ def read_zendesk(
                 events.setdefault(ticket_id, []).append((line, event))
     built = [_reach_status(load, t, *final[t.id]) for t in load.tickets(tickets, events)]
     calendar = _calendar(load, folder)
+    metric_path = _table(folder, "sla_policy_metric_history")
     policy, versions = read_policy(
-        load, _table(folder, "sla_policy_metric_history"), calendar, (_priority, _flag)
+        load,
+        None if metric_path is None else load.csv_rows(metric_path),
+        calendar,
+        (_priority, _flag),
     )
     built = apply_policies(load, _table(folder, "ticket_sla_policy"), built, versions)
     return load.dataset(
@@ -403,13 +421,28 @@ def _calendar(load: VendorLoad, folder: Path) -> BusinessCalendar | None:
     holiday_path = _table(folder, "schedule_holiday")
     if holiday_path is not None:
         for _, row in load.csv_table(holiday_path):
-            try:
-                first = date.fromisoformat(row["start_date"].strip())
-                last = date.fromisoformat(row["end_date"].strip())
-            except (KeyError, ValueError):
-                continue
-            days = holidays.setdefault(row.get("schedule_id", "").strip(), [])
-            days += [date.fromordinal(d) for d in range(first.toordinal(), last.toordinal() + 1)]
+            days = holiday_days(row.get("start_date", ""), row.get("end_date", ""))
+            holidays.setdefault(row.get("schedule_id", "").strip(), []).extend(days)
+    return schedule_calendar(load, schedules, holidays)
+
+
+def holiday_days(start: Any, end: Any) -> list[date]:
+    """The days from ``start`` to ``end`` (ISO dates, both included); none if either is not one."""
+    try:
+        first = date.fromisoformat(str(start).strip())
+        last = date.fromisoformat(str(end).strip())
+    except ValueError:
+        return []
+    return [date.fromordinal(d) for d in range(first.toordinal(), last.toordinal() + 1)]
+
+
+def schedule_calendar(
+    load: VendorLoad,
+    schedules: Mapping[str, tuple[str, list[tuple[int, int]]]],
+    holidays: Mapping[str, list[date]],
+) -> BusinessCalendar | None:
+    """The export's calendar from its schedules (id -> (Zendesk zone, intervals in minutes from
+    Sunday 00:00)) and holidays (schedule id -> days), when there is exactly one schedule."""
     if len(schedules) != 1:
         load.warnings.append(
             f"{len(schedules)} schedules in the export: Dataset.calendar is None (one schedule "
