@@ -214,6 +214,11 @@ class VendorLoad:
             raise LoadError(f"unknown encoding {escape(repr(options.encoding))}") from None
         self.encoding = options.encoding
         self.instant = DateParser("instant", options.date_format, options.timezone)
+        self.epoch = (
+            self.instant
+            if options.date_format is not None
+            else DateParser("instant", "epoch", options.timezone)
+        )
 
     # ------------------------------------------------------------------------------ reading
 
@@ -282,7 +287,8 @@ class VendorLoad:
         """Yield ``(position, object)`` for each object of a JSON file.
 
         The file holds one object, a list of objects, or an object with the list under one of
-        ``keys`` (``"results"``, ``"tickets"`` ...). A JSON Lines file works too.
+        ``keys`` (``"results"``, ``"tickets"``, dotted: ``"data.payload"`` ...). A JSON Lines
+        file works too.
         """
         name = escape(str(path))
         try:
@@ -307,7 +313,7 @@ class VendorLoad:
         elif isinstance(value, list):
             items = value
         elif isinstance(value, dict):
-            found = next((value[k] for k in keys if isinstance(value.get(k), list)), None)
+            found = next((v for k in keys if isinstance(v := _dig(value, k), list)), None)
             items = found if found is not None else [value]
         else:
             raise LoadError(f"{name}: expected JSON objects, got {type(value).__name__}")
@@ -368,6 +374,46 @@ class VendorLoad:
         if value is None or value == "":
             return None
         return self.instant(value)
+
+    def stamp(self, value: Any) -> datetime | None:
+        """An instant written as epoch seconds (a JSON number) or as text (ISO 8601), as the
+        chat vendors' APIs mix them; with ``date_format=`` given, that format reads both."""
+        if value is None or value == "":
+            return None
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return self.epoch(value)
+        return self.instant(value)
+
+    def children(
+        self,
+        path: Path,
+        events: Mapping[str, list[tuple[int, TicketEvent]]],
+        make: Callable[..., TicketEvent | None],
+        *args: Any,
+        key: str = "ticket_id",
+        keys: Sequence[str] = (),
+    ) -> set[str]:
+        """Read a table of per-ticket objects (conversations, articles, messages) into ``events``.
+
+        Each object names its ticket under ``key``; ``make(self, obj, *args)`` gives its event,
+        or None for an object that is read but is not an event (counted by ``make`` in the
+        warnings). An object of no loaded ticket, or whose ``make`` raises, is rejected.
+
+        Returns:
+            The ids of the tickets that got an event.
+        """
+        name = escape(str(path))
+        got: set[str] = set()
+        for position, obj in self.json_table(path, *keys):
+            ticket_id = str(obj.get(key, ""))
+            if ticket_id not in events:
+                self.reject(name, position, f"no ticket {ticket_id!r} was loaded", obj)
+                continue
+            event = self.attempt(name, position, obj, make, self, obj, *args)
+            if event is not None:
+                events[ticket_id].append((position, event))
+                got.add(ticket_id)
+        return got
 
     def note(self, what: str, n: int = 1) -> None:
         """Count a definition choice that applied (reported in the warnings)."""

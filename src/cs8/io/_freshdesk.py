@@ -186,9 +186,7 @@ def read_freshdesk(
         events[ticket.id] = [(position, e) for e in items]
         for conversation in obj.get("conversations") or []:
             if isinstance(conversation, dict):
-                message = load.build(
-                    Message, name, position, conversation, _message, load, conversation
-                )
+                message = load.attempt(name, position, conversation, _message, load, conversation)
                 if message is not None:
                     events[ticket.id].append((position, message))
     conversations_path = (
@@ -197,15 +195,7 @@ def read_freshdesk(
         else None
     )
     if conversations_path is not None:
-        cname = escape(str(conversations_path))
-        for position, obj in load.json_table(conversations_path, "conversations"):
-            ticket_id = str(obj.get("ticket_id", ""))
-            if ticket_id not in events:
-                load.reject(cname, position, f"no ticket {ticket_id!r} was loaded", obj)
-                continue
-            message = load.build(Message, cname, position, obj, _message, load, obj)
-            if message is not None:
-                events[ticket_id].append((position, message))
+        load.children(conversations_path, events, _message, keys=("conversations",))
     customers = _people(load, base, contacts, "contacts.json", Customer)
     staff = _people(load, base, agents, "agents.json", Agent)
     return load.dataset(tickets=load.tickets(tickets, events), customers=customers, agents=staff)
@@ -267,17 +257,17 @@ def _status_events(load: VendorLoad, obj: Mapping[str, Any]) -> list[TicketEvent
     return out
 
 
-def _message(load: VendorLoad, obj: Mapping[str, Any]) -> dict[str, Any]:
+def _message(load: VendorLoad, obj: Mapping[str, Any]) -> Message:
     incoming, private = obj.get("incoming"), obj.get("private")
     if not isinstance(incoming, bool) or not isinstance(private, bool):
         raise LoadError("conversation incoming and private must be true or false")
     user = obj.get("user_id")
-    return {
-        "at": load.at(obj.get("created_at")),
-        "author": ActorKind.CUSTOMER if incoming else ActorKind.AGENT,
-        "author_id": None if user is None else ident(user),
-        "public": not private,
-    }
+    return Message(
+        at=load.at(obj.get("created_at")),
+        author=ActorKind.CUSTOMER if incoming else ActorKind.AGENT,
+        author_id=None if user is None else ident(user),
+        public=not private,
+    )
 
 
 def _people(load: VendorLoad, base: Path, explicit: Any, filename: str, cls: type) -> list[Any]:

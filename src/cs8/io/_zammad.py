@@ -181,16 +181,7 @@ def read_zammad(
     articles_path = choose(base, articles, "articles.json") if in_folder or articles else None
     with_articles: set[str] = set()
     if articles_path is not None:
-        aname = escape(str(articles_path))
-        for position, obj in load.json_table(articles_path):
-            ticket_id = str(obj.get("ticket_id", ""))
-            if ticket_id not in events:
-                load.reject(aname, position, f"no ticket {ticket_id!r} was loaded", obj)
-                continue
-            message = load.build(Message, aname, position, obj, _article, load, obj, roles)
-            if message is not None:
-                events[ticket_id].append((position, message))
-                with_articles.add(ticket_id)
+        with_articles = load.children(articles_path, events, _article, roles)
     for ticket_id, items in fallback.items():
         if ticket_id not in with_articles and items:
             load.note("tickets without articles: first_response_at read as the first agent reply")
@@ -264,9 +255,7 @@ def _events(
     return out, reply
 
 
-def _article(
-    load: VendorLoad, obj: Mapping[str, Any], roles: Mapping[str, ActorKind]
-) -> dict[str, Any]:
+def _article(load: VendorLoad, obj: Mapping[str, Any], roles: Mapping[str, ActorKind]) -> Message:
     sender = obj.get("sender")
     author = {"Customer": ActorKind.CUSTOMER, "Agent": ActorKind.AGENT, "System": ActorKind.SYSTEM}
     if sender not in author:
@@ -275,12 +264,12 @@ def _article(
     if not isinstance(internal, bool):
         raise LoadError("article internal must be true or false")
     creator = obj.get("created_by_id")
-    return {
-        "at": load.at(obj.get("created_at")),
-        "author": author[sender],
-        "author_id": None if creator is None else ident(creator),
-        "public": not internal,
-    }
+    return Message(
+        at=load.at(obj.get("created_at")),
+        author=author[sender],
+        author_id=None if creator is None else ident(creator),
+        public=not internal,
+    )
 
 
 def _person(obj: Mapping[str, Any]) -> dict[str, Any]:
