@@ -11,11 +11,13 @@ Example:
     (1, 'segment')
 """
 
+from cs8.io._chatwoot import read_chatwoot
 from cs8.io._common import LoadResult, RejectedRow
 from cs8.io._dataset import Dataset
 from cs8.io._eventlog import ACTIVITIES, read_event_log
 from cs8.io._events import EVENT_COLUMNS
 from cs8.io._freshdesk import read_freshdesk
+from cs8.io._intercom import read_intercom
 from cs8.io._readers import (
     ReadOptions,
     read_customers,
@@ -51,10 +53,12 @@ __all__ = [
     "iter_records",
     "iter_tickets",
     "neutralise",
+    "read_chatwoot",
     "read_customers",
     "read_event_log",
     "read_freshdesk",
     "read_interactions",
+    "read_intercom",
     "read_orders",
     "read_records",
     "read_survey_responses",

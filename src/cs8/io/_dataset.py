@@ -415,6 +415,19 @@ class VendorLoad:
                 got.add(ticket_id)
         return got
 
+    def people(self, path: Path | None, cls: Callable[..., Any], *keys: str) -> list[Any]:
+        """One ``cls`` (:class:`Customer` or :class:`Agent`) per object of a people file, by its
+        ``id``; none without a file. ``keys`` find the list in an API response."""
+        if path is None:
+            return []
+        name = escape(str(path))
+        out = []
+        for position, obj in self.json_table(path, *keys):
+            person = self.build(cls, name, position, obj, _person, obj)
+            if person is not None:
+                out.append(person)
+        return out
+
     def note(self, what: str, n: int = 1) -> None:
         """Count a definition choice that applied (reported in the warnings)."""
         self.counts[what] = self.counts.get(what, 0) + n
@@ -454,6 +467,10 @@ class VendorLoad:
 class _Bad:
     def __init__(self, reason: str) -> None:
         self.reason = reason
+
+
+def _person(obj: Mapping[str, Any]) -> dict[str, Any]:
+    return {"id": ident(obj.get("id"))}
 
 
 def _scalar(value: Any) -> bool:

@@ -196,8 +196,15 @@ def read_freshdesk(
     )
     if conversations_path is not None:
         load.children(conversations_path, events, _message, keys=("conversations",))
-    customers = _people(load, base, contacts, "contacts.json", Customer)
-    staff = _people(load, base, agents, "agents.json", Agent)
+    in_folder = not base.is_file()
+    customers = load.people(
+        choose(base, contacts, "contacts.json") if contacts or in_folder else None,
+        Customer,
+        "results",
+    )
+    staff = load.people(
+        choose(base, agents, "agents.json") if agents or in_folder else None, Agent, "results"
+    )
     return load.dataset(tickets=load.tickets(tickets, events), customers=customers, agents=staff)
 
 
@@ -268,20 +275,3 @@ def _message(load: VendorLoad, obj: Mapping[str, Any]) -> Message:
         author_id=None if user is None else ident(user),
         public=not private,
     )
-
-
-def _people(load: VendorLoad, base: Path, explicit: Any, filename: str, cls: type) -> list[Any]:
-    path = choose(base, explicit, filename) if explicit or not base.is_file() else None
-    if path is None:
-        return []
-    name = escape(str(path))
-    out = []
-    for position, obj in load.json_table(path, "results"):
-        person = load.build(cls, name, position, obj, _person, obj)
-        if person is not None:
-            out.append(person)
-    return out
-
-
-def _person(obj: Mapping[str, Any]) -> dict[str, Any]:
-    return {"id": ident(obj.get("id"))}
