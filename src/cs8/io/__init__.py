@@ -18,6 +18,7 @@ from cs8.io._eventlog import ACTIVITIES, read_event_log
 from cs8.io._events import EVENT_COLUMNS
 from cs8.io._freshdesk import read_freshdesk
 from cs8.io._intercom import read_intercom
+from cs8.io._jsm import read_jsm
 from cs8.io._readers import (
     ReadOptions,
     read_customers,
@@ -59,6 +60,7 @@ __all__ = [
     "read_freshdesk",
     "read_interactions",
     "read_intercom",
+    "read_jsm",
     "read_orders",
     "read_records",
     "read_survey_responses",

@@ -38,7 +38,9 @@ def reach_status(
     if status is ticket.status:
         return ticket
     last = ticket.events[-1].at if ticket.events else ticket.created_at
-    load.note("conversations whose events stop short of their state: the state at its last update")
+    load.note(
+        "tickets whose events stop short of their current state: that state at the last update"
+    )
     return ticket.with_event(StatusChange(at=last if at is None else max(at, last), status=status))
 
 

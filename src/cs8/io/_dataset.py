@@ -34,7 +34,7 @@ from cs8.io._csvrows import csv_records
 from cs8.io._events import attach, order_warnings
 from cs8.io._source import _decode_error, _detect_bom, escape, open_source
 from cs8.io._values import DateParser, ValueMap, _enum, load_json, map_channel
-from cs8.sla import BusinessCalendar, SlaPolicy
+from cs8.sla import BusinessCalendar, SlaCycle, SlaPolicy
 
 __all__ = ["Dataset", "VendorLoad", "VendorOptions"]
 
@@ -53,6 +53,14 @@ def _frozen(value: Mapping[str, Any]) -> FrozenDict[str, Any]:
     if not isinstance(value, Mapping):
         raise LoadError(f"expected a mapping, got {escape(repr(value))}")
     return FrozenDict(value)
+
+
+def _cycles(
+    values: Mapping[str, Mapping[str, Sequence[SlaCycle]]],
+) -> FrozenDict[str, FrozenDict[str, tuple[SlaCycle, ...]]]:
+    return FrozenDict(
+        {t: FrozenDict({n: tuple(c) for n, c in by.items()}) for t, by in values.items()}
+    )
 
 
 def _counts(values: Mapping[str, int]) -> FrozenDict[str, int]:
@@ -76,6 +84,8 @@ class Dataset:
         source: Where the data came from (the path given).
         rows_read: File name -> rows read from it.
         warnings: Definition choices that applied to this data, with counts.
+        sla_cycles: Ticket id -> the export's SLA name -> the vendor's own completed cycles
+            (Jira Service Management SLA fields), for :func:`~cs8.io.reconcile`.
     """
 
     tickets: tuple[Ticket, ...] = attrs.field(default=(), converter=_tuple)
@@ -89,6 +99,9 @@ class Dataset:
     source: str = ""
     rows_read: FrozenDict[str, int] = attrs.field(factory=FrozenDict, converter=_counts)
     warnings: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
+    sla_cycles: FrozenDict[str, FrozenDict[str, tuple[SlaCycle, ...]]] = attrs.field(
+        factory=FrozenDict, converter=_cycles
+    )
 
     @property
     def ok(self) -> bool:
