@@ -420,19 +420,32 @@ def _calendar(load: VendorLoad, folder: Path) -> BusinessCalendar | None:
     holidays: dict[str, list[date]] = {}
     holiday_path = _table(folder, "schedule_holiday")
     if holiday_path is not None:
-        for _, row in load.csv_table(holiday_path):
-            days = holiday_days(row.get("start_date", ""), row.get("end_date", ""))
-            holidays.setdefault(row.get("schedule_id", "").strip(), []).extend(days)
+        shown = escape(str(holiday_path))
+        for line, row in load.csv_table(holiday_path):
+            days = load.attempt(
+                shown, line, row, holiday_days, row.get("start_date"), row.get("end_date")
+            )
+            if days is not None:
+                holidays.setdefault(row.get("schedule_id", "").strip(), []).extend(days)
     return schedule_calendar(load, schedules, holidays)
 
 
 def holiday_days(start: Any, end: Any) -> list[date]:
-    """The days from ``start`` to ``end`` (ISO dates, both included); none if either is not one."""
+    """The days from ``start`` to ``end`` (ISO dates, both included, at most a year).
+
+    Raises:
+        LoadError: If either is not an ISO date, or the span is backwards or over a year.
+    """
     try:
         first = date.fromisoformat(str(start).strip())
         last = date.fromisoformat(str(end).strip())
     except ValueError:
-        return []
+        raise LoadError(
+            f"holiday start_date and end_date must be ISO dates, got {escape(repr(start), 40)} "
+            f"and {escape(repr(end), 40)}"
+        ) from None
+    if not 0 <= last.toordinal() - first.toordinal() <= 366:
+        raise LoadError(f"holiday from {first} to {last}: not a span of up to a year")
     return [date.fromordinal(d) for d in range(first.toordinal(), last.toordinal() + 1)]
 
 

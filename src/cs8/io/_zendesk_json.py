@@ -48,7 +48,7 @@ from cs8.io._zendesk import (
     holiday_days,
     schedule_calendar,
 )
-from cs8.io._zendesk_sla import ATTRIBUTE, policy_key, read_policy
+from cs8.io._zendesk_sla import ATTRIBUTE, metric_row, policy_key, read_policy
 from cs8.sla import BusinessCalendar, SlaPolicy
 
 __all__ = ["JSON_TICKET_KEYS", "read_zendesk_json"]
@@ -305,32 +305,41 @@ def _calendar(load: VendorLoad, table: Any) -> BusinessCalendar | None:
         parsed = load.attempt(name, position, obj, _schedule, obj)
         if parsed is None:
             continue
-        schedule_id, zone, intervals = parsed
+        schedule_id, zone, intervals, days = parsed
         schedules[schedule_id] = (zone, intervals)
-        for holiday in obj.get("holidays") or []:
-            if isinstance(holiday, dict):
-                days = holiday_days(holiday.get("start_date"), holiday.get("end_date"))
-                holidays.setdefault(schedule_id, []).extend(days)
-    for _, _, obj in table("holidays", "holidays"):
-        days = holiday_days(obj.get("start_date"), obj.get("end_date"))
-        holidays.setdefault(_text(obj.get("schedule_id")), []).extend(days)
+        holidays.setdefault(schedule_id, []).extend(days)
+    for name, position, obj in table("holidays", "holidays"):
+        row = load.attempt(name, position, obj, _holiday, obj)
+        if row is not None:
+            holidays.setdefault(row[0], []).extend(row[1])
     return schedule_calendar(load, schedules, holidays) if read_any else None
 
 
-def _schedule(obj: Mapping[str, Any]) -> tuple[str, str, list[tuple[int, int]]]:
+def _holiday(obj: Mapping[str, Any]) -> tuple[str, list[date]]:
+    """(schedule id, days) of one holiday object."""
+    return _text(obj.get("schedule_id")), holiday_days(obj.get("start_date"), obj.get("end_date"))
+
+
+def _schedule(obj: Mapping[str, Any]) -> tuple[str, str, list[tuple[int, int]], list[date]]:
     intervals = obj.get("intervals")
     if not isinstance(intervals, list):
         raise LoadError("a schedule's intervals must be a list")
     out: list[tuple[int, int]] = []
     for item in intervals:
-        start, end = (item or {}).get("start_time"), (item or {}).get("end_time")
+        if not isinstance(item, dict):
+            raise LoadError("an interval must be an object")
+        start, end = item.get("start_time"), item.get("end_time")
         if not _minutes(start) or not _minutes(end):
             raise LoadError("start_time and end_time must be minutes")
         out.append((start, end))
     zone = obj.get("time_zone")
     if not isinstance(zone, str) or not zone:
         raise LoadError("a schedule needs a time_zone")
-    return ident(obj.get("id")), zone, out
+    embedded = obj.get("holidays") or []
+    if not isinstance(embedded, list) or not all(isinstance(h, dict) for h in embedded):
+        raise LoadError("a schedule's holidays must be a list of objects")
+    days = [d for h in embedded for d in holiday_days(h.get("start_date"), h.get("end_date"))]
+    return ident(obj.get("id")), zone, out, days
 
 
 def _minutes(value: Any) -> TypeGuard[int]:
@@ -349,7 +358,7 @@ def _policies(
         if not isinstance(metrics, list) or not metrics:
             load.reject(name, position, "policy_metrics must be a non-empty list", obj)
             continue
-        policy_rows = load.attempt(name, position, obj, _metric_rows, obj, metrics)
+        policy_rows = load.attempt(name, position, obj, _metric_rows, load, obj, metrics)
         if policy_rows is not None:
             rows += [(name, position, r) for r in policy_rows]
     if not seen:
@@ -367,7 +376,11 @@ def _policies(
     return policy, [attrs.evolve(t, attributes={**t.attributes, ATTRIBUTE: key}) for t in tickets]
 
 
-def _metric_rows(obj: Mapping[str, Any], metrics: list[Any]) -> list[dict[str, str]]:
+def _metric_rows(
+    load: VendorLoad, obj: Mapping[str, Any], metrics: list[Any]
+) -> list[dict[str, str]]:
+    """One policy's targets as ``sla_policy_metric_history`` rows, each checked, so a bad target
+    rejects its policy once."""
     out = []
     for index, metric in enumerate(metrics):
         if not isinstance(metric, dict):
@@ -383,4 +396,5 @@ def _metric_rows(obj: Mapping[str, Any], metrics: list[Any]) -> list[dict[str, s
                 "business_hours": _text(metric.get("business_hours")),
             }
         )
+        metric_row(load, out[-1], (_priority, _flag))
     return out

@@ -33,7 +33,7 @@ from cs8.io._dataset import VendorLoad
 from cs8.io._source import escape
 from cs8.sla import BusinessCalendar, SlaMetric, SlaPolicy, SlaTarget
 
-__all__ = ["ZENDESK_SLA_METRICS", "apply_policies", "policy_key", "read_policy"]
+__all__ = ["ZENDESK_SLA_METRICS", "apply_policies", "metric_row", "policy_key", "read_policy"]
 
 ZENDESK_SLA_METRICS: Mapping[str, SlaMetric] = FrozenDict(
     {
@@ -59,7 +59,12 @@ def policy_key(policy_id: str, version: datetime) -> str:
     return f"{policy_id}@{version.astimezone(UTC).isoformat()}"
 
 
-def _metric_row(load: VendorLoad, row: Mapping[str, str], parse: _Parsers) -> _Row:
+def metric_row(load: VendorLoad, row: Mapping[str, str], parse: _Parsers) -> _Row:
+    """One ``sla_policy_metric_history`` row, parsed and checked.
+
+    Raises:
+        LoadError: If a value is not valid.
+    """
     priority, flag = parse
     policy_id = row.get("sla_policy_id", "").strip()
     if not policy_id:
@@ -101,7 +106,7 @@ def read_policy(
         return None, {}
     rows: list[_Row] = []
     for name, line, row in metric_rows:
-        parsed = load.attempt(name, line, row, _metric_row, load, row, parse)
+        parsed = load.attempt(name, line, row, metric_row, load, row, parse)
         if parsed is not None:
             rows.append(parsed)
     versions: dict[str, list[datetime]] = {}
