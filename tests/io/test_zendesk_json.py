@@ -40,8 +40,9 @@ def test_counts_and_every_object_is_accounted_for() -> None:
         ["20978392", "20978393"],
     )
     rejected = Counter(Path(r.source).name for r in ds.rejected)
-    assert rejected == {"tickets.json": 1, "ticket_events.json": 1}
-    # ticket_events.json: 6 audits, the 6th names ticket 35438, which did not load.
+    assert rejected == {"tickets.json": 1, "ticket_events.json": 1, "ticket_metrics.json": 1}
+    # ticket_events.json: 6 audits, the 6th names ticket 35438, which did not load; so does
+    # the third of ticket_metrics.json.
     assert {Path(k).name: v for k, v in ds.rows_read.items()} == {
         "tickets.json": 3,
         "ticket_events.json": 6,
@@ -49,6 +50,7 @@ def test_counts_and_every_object_is_accounted_for() -> None:
         "groups.json": 1,
         "schedules.json": 1,
         "sla_policies.json": 1,
+        "ticket_metrics.json": 3,
     }
 
 

@@ -28,6 +28,13 @@ from cs8.io._readers import (
     read_survey_responses,
     read_tickets,
 )
+from cs8.io._reconcile import (
+    REASONS,
+    VENDOR_METRICS,
+    Reconciliation,
+    ReconciliationRow,
+    reconcile,
+)
 from cs8.io._stream import iter_interactions, iter_records, iter_tickets
 from cs8.io._writers import (
     WriteOptions,
@@ -45,9 +52,13 @@ from cs8.io._zendesk import read_zendesk
 __all__ = [
     "ACTIVITIES",
     "EVENT_COLUMNS",
+    "REASONS",
+    "VENDOR_METRICS",
     "Dataset",
     "LoadResult",
     "ReadOptions",
+    "Reconciliation",
+    "ReconciliationRow",
     "RejectedRow",
     "WriteOptions",
     "iter_interactions",
@@ -67,6 +78,7 @@ __all__ = [
     "read_tickets",
     "read_zammad",
     "read_zendesk",
+    "reconcile",
     "write_customers",
     "write_interactions",
     "write_orders",

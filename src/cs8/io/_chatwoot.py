@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -225,8 +226,9 @@ def read_chatwoot(
         if in_folder or reporting_events
         else None
     )
+    metrics: dict[str, dict[str, timedelta | int | None]] = {}
     if report_path is not None:
-        load.children(report_path, events, _reporting, key="conversation_id")
+        load.children(report_path, events, _reporting, metrics, key="conversation_id")
     built = [
         reach_status(load, t, states[t.id][0], states[t.id][1])
         for t in load.tickets(tickets, events)
@@ -235,7 +237,7 @@ def read_chatwoot(
         choose(base, None, "contacts.json") if in_folder else None, Customer, "payload"
     )
     agents = load.people(choose(base, None, "agents.json") if in_folder else None, Agent)
-    return load.dataset(tickets=built, customers=customers, agents=agents)
+    return load.dataset(tickets=built, customers=customers, agents=agents, vendor_metrics=metrics)
 
 
 def _ticket(load: VendorLoad, obj: Mapping[str, Any]) -> dict[str, Any]:
@@ -331,9 +333,34 @@ def _message(load: VendorLoad, obj: Any) -> Message | None:
     )
 
 
-def _reporting(load: VendorLoad, obj: Mapping[str, Any]) -> TicketEvent | None:
+_REPORTED: Mapping[str, str] = FrozenDict(
+    {"first_response": "first_reply", "conversation_resolved": "first_resolution"}
+)
+
+
+def _duration(value: Any) -> timedelta | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < 2**40:
+        raise LoadError(f"a reporting event's value must be seconds, got {escape(repr(value), 40)}")
+    return timedelta(seconds=value)
+
+
+def _reporting(
+    load: VendorLoad, obj: Mapping[str, Any], metrics: dict[str, dict[str, timedelta | int | None]]
+) -> TicketEvent | None:
+    """A reporting event's cs8 event; ``first_response`` and the first ``conversation_resolved``
+    also give Chatwoot's own figures (``value``, ``value_in_business_hours``, seconds)."""
     name = obj.get("name")
     at = load.stamp(obj.get("event_end_time"))
+    metric = _REPORTED.get(name) if isinstance(name, str) else None
+    if metric is not None:
+        own = metrics.setdefault(ident(obj.get("conversation_id")), {})
+        if metric not in own:  # the first of each kind
+            own[metric] = _duration(obj.get("value"))
+            own[f"{metric}_business"] = _duration(obj.get("value_in_business_hours"))
+    if name == "first_response":
+        return None
     if isinstance(name, str) and name in _REPORTING:
         return StatusChange(at=at, status=_REPORTING[name])
     if name == "conversation_bot_handoff":

@@ -19,7 +19,7 @@ import codecs
 import io
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +63,12 @@ def _cycles(
     )
 
 
+def _metrics(
+    values: Mapping[str, Mapping[str, timedelta | int | None]],
+) -> FrozenDict[str, FrozenDict[str, timedelta | int | None]]:
+    return FrozenDict({t: FrozenDict(by) for t, by in values.items()})
+
+
 def _counts(values: Mapping[str, int]) -> FrozenDict[str, int]:
     return values if isinstance(values, FrozenDict) else FrozenDict(values)
 
@@ -86,6 +92,9 @@ class Dataset:
         warnings: Definition choices that applied to this data, with counts.
         sla_cycles: Ticket id -> the export's SLA name -> the vendor's own completed cycles
             (Jira Service Management SLA fields), for :func:`~cs8.io.reconcile`.
+        vendor_metrics: Ticket id -> metric name (:data:`~cs8.io.VENDOR_METRICS`) -> the
+            vendor's own figure (a duration or a count, ``None`` where it has none), for
+            :func:`~cs8.io.reconcile`.
     """
 
     tickets: tuple[Ticket, ...] = attrs.field(default=(), converter=_tuple)
@@ -101,6 +110,9 @@ class Dataset:
     warnings: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
     sla_cycles: FrozenDict[str, FrozenDict[str, tuple[SlaCycle, ...]]] = attrs.field(
         factory=FrozenDict, converter=_cycles
+    )
+    vendor_metrics: FrozenDict[str, FrozenDict[str, timedelta | int | None]] = attrs.field(
+        factory=FrozenDict, converter=_metrics
     )
 
     @property

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -149,6 +150,7 @@ def read_intercom(
     tickets: list[tuple[str, int, Ticket]] = []
     events: dict[str, list[tuple[int, TicketEvent]]] = {}
     states: dict[str, tuple[TicketStatus, Any]] = {}
+    metrics: dict[str, dict[str, timedelta | int | None]] = {}
     name = escape(str(conversations_path))
     for position, obj in load.json_table(conversations_path, "conversations", "data", renamed=True):
         ticket = load.build(Ticket, name, position, obj, _ticket, load, obj)
@@ -163,12 +165,14 @@ def read_intercom(
         tickets.append((name, position, ticket))
         events[ticket.id] = [(position, e) for e in parts[0]]
         states[ticket.id] = parts[1]
+        if parts[2]:
+            metrics[ticket.id] = parts[2]
     built = [reach_status(load, t, *states[t.id]) for t in load.tickets(tickets, events)]
     customers = load.people(
         choose(base, None, "contacts.json") if in_folder else None, Customer, "data"
     )
     agents = load.people(choose(base, None, "admins.json") if in_folder else None, Agent, "admins")
-    return load.dataset(tickets=built, customers=customers, agents=agents)
+    return load.dataset(tickets=built, customers=customers, agents=agents, vendor_metrics=metrics)
 
 
 def _ticket(load: VendorLoad, obj: Mapping[str, Any]) -> dict[str, Any]:
@@ -208,8 +212,9 @@ def _ticket(load: VendorLoad, obj: Mapping[str, Any]) -> dict[str, Any]:
 
 def _events(
     load: VendorLoad, obj: Mapping[str, Any]
-) -> tuple[list[TicketEvent], tuple[TicketStatus, Any]]:
-    """(the opening message and the parts' events, (state, last update))."""
+) -> tuple[list[TicketEvent], tuple[TicketStatus, Any], dict[str, timedelta | int | None]]:
+    """(the opening message and the parts' events, (state, last update), Intercom's own
+    figures from ``statistics``)."""
     status = enum_value(load, "status", obj.get("state"), INTERCOM_STATES, "Intercom")
     created = load.stamp(obj.get("created_at"))
     out: list[TicketEvent] = []
@@ -230,7 +235,44 @@ def _events(
             raise LoadError(f"conversation part {index}: {exc}") from None
         if event is not None:
             out.append(event)
-    return out, (status, load.stamp(obj.get("updated_at")))
+    return out, (status, load.stamp(obj.get("updated_at"))), _statistics(load, obj, created)
+
+
+def _seconds(value: Any, what: str) -> timedelta | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**40:
+        raise LoadError(f"statistics.{what} must be seconds, got {escape(repr(value), 40)}")
+    return timedelta(seconds=value)
+
+
+def _statistics(
+    load: VendorLoad, obj: Mapping[str, Any], created: Any
+) -> dict[str, timedelta | int | None]:
+    """Intercom's ``statistics``: ``time_to_admin_reply`` (which leaves out office-closed
+    hours), the first admin reply and close instants, the last close and ``count_reopens``."""
+    stats = obj.get("statistics")
+    if stats is None:
+        return {}
+    if not isinstance(stats, dict):
+        raise LoadError("statistics must be an object")
+    out: dict[str, timedelta | int | None] = {}
+    if "time_to_admin_reply" in stats:
+        out["first_reply_business"] = _seconds(stats["time_to_admin_reply"], "time_to_admin_reply")
+    for key, metric in (
+        ("first_admin_reply_at", "first_reply"),
+        ("first_close_at", "first_resolution"),
+        ("last_close_at", "full_resolution"),
+    ):
+        if key in stats:
+            at = load.stamp(stats[key])
+            out[metric] = None if at is None else at - created
+    if "count_reopens" in stats:
+        reopens = stats["count_reopens"]
+        if isinstance(reopens, bool) or not isinstance(reopens, int) or reopens < 0:
+            raise LoadError("statistics.count_reopens must be a count")
+        out["reopens"] = reopens
+    return out
 
 
 def _part(load: VendorLoad, part: Mapping[str, Any]) -> TicketEvent | None:

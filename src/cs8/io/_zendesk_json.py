@@ -25,7 +25,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeGuard
 
@@ -175,9 +175,56 @@ def read_zendesk_json(path: Path, load: VendorLoad) -> Dataset:
 
     calendar = _calendar(load, table)
     policy, built = _policies(load, table, calendar, built)
+    metrics: dict[str, dict[str, timedelta | int | None]] = {}
+    for mname, position, obj in table("ticket_metrics", "ticket_metrics"):
+        ticket_id = (
+            _text(obj.get("ticket_id")) if not isinstance(obj.get("ticket_id"), dict) else ""
+        )
+        if ticket_id not in seen:
+            load.reject(mname, position, f"no ticket {ticket_id!r} was loaded", obj)
+            continue
+        parsed = load.attempt(mname, position, obj, _metrics, obj)
+        if parsed is not None:
+            metrics[ticket_id] = parsed
     return load.dataset(
-        tickets=built, customers=customers, agents=agents, calendar=calendar, policy=policy
+        tickets=built,
+        customers=customers,
+        agents=agents,
+        calendar=calendar,
+        policy=policy,
+        vendor_metrics=metrics,
     )
+
+
+_MINUTES = (
+    ("reply_time_in_minutes", "first_reply"),
+    ("first_resolution_time_in_minutes", "first_resolution"),
+    ("full_resolution_time_in_minutes", "full_resolution"),
+)
+
+
+def _metrics(obj: Mapping[str, Any]) -> dict[str, timedelta | int | None]:
+    """Zendesk's own figures for a ticket (``GET /api/v2/ticket_metrics``): the three times in
+    calendar and business minutes, ``reopens`` and ``replies``."""
+    out: dict[str, timedelta | int | None] = {}
+    for key, metric in _MINUTES:
+        value = obj.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, dict):
+            raise LoadError(f"{key} must be an object with calendar and business minutes")
+        for kind, suffix in (("calendar", ""), ("business", "_business")):
+            minutes = value.get(kind)
+            if minutes is not None and not _minutes(minutes, 2**30):
+                raise LoadError(f"{key}.{kind} must be minutes, got {escape(repr(minutes), 40)}")
+            out[metric + suffix] = None if minutes is None else timedelta(minutes=minutes)
+    for key in ("reopens", "replies"):
+        count = obj.get(key)
+        if count is not None:
+            if not _minutes(count, 2**30):
+                raise LoadError(f"{key} must be a count, got {escape(repr(count), 40)}")
+            out[key] = count
+    return out
 
 
 def _user_row(obj: Mapping[str, Any]) -> dict[str, str]:
@@ -342,8 +389,8 @@ def _schedule(obj: Mapping[str, Any]) -> tuple[str, str, list[tuple[int, int]], 
     return ident(obj.get("id")), zone, out, days
 
 
-def _minutes(value: Any) -> TypeGuard[int]:
-    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 10080
+def _minutes(value: Any, most: int = 10080) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= most
 
 
 def _policies(
