@@ -91,7 +91,7 @@ def test_chatwoot_duplicate_conversation_is_rejected(tmp_path: Path) -> None:
     (tmp_path / "conversations.json").write_text(text.replace('"id": 25,', '"id": 24,'))
     ds = read_chatwoot(tmp_path)
     assert [t.id for t in ds.tickets] == ["24", "26"]
-    assert Counter(r.reason for r in ds.rejected) == {"duplicate id '24'": 1}
+    assert Counter(r.reason for r in ds.rejected) == {"duplicate id '24' (kept object 1)": 1}
 
 
 # ------------------------------------------------------------------------------------ Intercom

@@ -17,7 +17,7 @@ def test_counts_rejections_and_warnings() -> None:
     ds = read_jsm(FIXTURE)
     assert [t.id for t in ds.tickets] == ["SD-1", "SD-2", "SD-3"]
     assert [(r.line, r.reason) for r in ds.rejected] == [
-        (4, "duplicate id 'SD-1'"),
+        (4, "duplicate id 'SD-1' (kept object 1)"),
         (5, "status 'Limbo' is not a JSM status (map it with values=)"),
     ]
     assert "statuses read by their Jira status category: 1" in ds.warnings  # SD-3 "Triage"

@@ -37,7 +37,7 @@ from cs8._models import Agent, Customer
 from cs8._ticket import Assignment, Handoff, Message, StatusChange, Ticket, TicketEvent
 from cs8.exceptions import LoadError
 from cs8.io._conversation import enum_value, reach_status
-from cs8.io._dataset import Dataset, VendorLoad, VendorOptions, _dig, choose, ident
+from cs8.io._dataset import Dataset, VendorLoad, choose, get_path, ident, vendor_load
 from cs8.io._source import escape
 
 __all__ = [
@@ -116,10 +116,6 @@ _REPORTING: Mapping[str, TicketStatus] = FrozenDict(
 )
 
 
-def _get(obj: Mapping[str, Any], key: str) -> Any:
-    return obj[key] if key in obj else _dig(obj, key)
-
-
 def read_chatwoot(
     path: str | os.PathLike[str],
     *,
@@ -172,32 +168,23 @@ def read_chatwoot(
     conversations_path = base if not in_folder else choose(base, None, "conversations.json")
     if conversations_path is None:
         raise LoadError(f"{escape(str(base))} has no conversations.json")
-    options = VendorOptions(
-        columns=columns or {},
-        values=values or {},
+    load = vendor_load(
+        base,
+        _TICKET_KEYS,
+        columns=columns,
+        values=values,
         date_format=date_format,
         timezone=timezone,
         encoding=encoding,
     )
-    load = VendorLoad(base, options, _TICKET_KEYS)
     tickets: list[tuple[str, int, Ticket]] = []
     events: dict[str, list[tuple[int, TicketEvent]]] = {}
     states: dict[str, tuple[TicketStatus, Any]] = {}
     fallback: dict[str, Message] = {}
-    name = escape(str(conversations_path))
     embedded: dict[str, list[tuple[int, Message]]] = {}
-    for position, obj in load.json_table(
-        conversations_path, "data.payload", "payload", renamed=True
+    for name, position, ticket, parts in load.ticket_objects(
+        conversations_path, ("data.payload", "payload"), _ticket, _conversation_events
     ):
-        ticket = load.build(Ticket, name, position, obj, _ticket, load, obj)
-        if ticket is None:
-            continue
-        if ticket.id in events:
-            load.reject(name, position, f"duplicate id {ticket.id!r}", obj)
-            continue
-        parts = load.attempt(name, position, obj, _conversation_events, load, obj)
-        if parts is None:
-            continue
         own, inline, state, first = parts
         tickets.append((name, position, ticket))
         events[ticket.id] = [(position, e) for e in own]
@@ -241,7 +228,7 @@ def read_chatwoot(
 
 
 def _ticket(load: VendorLoad, obj: Mapping[str, Any]) -> dict[str, Any]:
-    raw = _get(obj, "meta.channel")
+    raw = get_path(obj, "meta.channel")
     mapped = load.mapped("channel", raw)
     if mapped is None:
         if not isinstance(raw, str) or not raw:
@@ -254,10 +241,10 @@ def _ticket(load: VendorLoad, obj: Mapping[str, Any]) -> dict[str, Any]:
     labels = obj.get("labels") or []
     if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
         raise LoadError("labels must be a list of texts")
-    team = _get(obj, "team.name")
+    team = get_path(obj, "team.name")
     return {
         "id": ident(obj.get("id")),
-        "customer_id": ident(_get(obj, "meta.sender.id")),
+        "customer_id": ident(get_path(obj, "meta.sender.id")),
         "channel": mapped[0],
         "channel_raw": mapped[1],
         "created_at": load.stamp(obj.get("created_at")),
@@ -276,8 +263,8 @@ def _conversation_events(
     status = enum_value(load, "status", raw, CHATWOOT_STATUSES, "Chatwoot")
     created = load.stamp(obj.get("created_at"))
     out: list[TicketEvent] = []
-    assignee = _get(obj, "meta.assignee.id")
-    team = _get(obj, "team.name") or _get(obj, "meta.team.name")
+    assignee = get_path(obj, "meta.assignee.id")
+    team = get_path(obj, "team.name") or get_path(obj, "meta.team.name")
     if assignee is not None or team is not None:
         out.append(
             Assignment(
@@ -313,14 +300,14 @@ def _message(load: VendorLoad, obj: Any) -> Message | None:
     private = obj.get("private", False)
     if not isinstance(private, bool):
         raise LoadError("message private must be true or false")
-    sender = obj.get("sender_type") or _get(obj, "sender.type")
+    sender = obj.get("sender_type") or get_path(obj, "sender.type")
     if kind == "incoming":
         author = ActorKind.CUSTOMER
     elif kind == "template":
         author = ActorKind.SYSTEM
     else:
         author = ActorKind.BOT if sender in ("AgentBot", "agent_bot") else ActorKind.AGENT
-    sender_id = obj.get("sender_id", _get(obj, "sender.id"))
+    sender_id = obj.get("sender_id", get_path(obj, "sender.id"))
     content = obj.get("content")
     message_id = obj.get("id")
     return Message(

@@ -36,7 +36,7 @@ from cs8.io._source import _decode_error, _detect_bom, escape, open_source
 from cs8.io._values import DateParser, ValueMap, _enum, load_json, map_channel
 from cs8.sla import BusinessCalendar, SlaCycle, SlaPolicy
 
-__all__ = ["Dataset", "VendorLoad", "VendorOptions"]
+__all__ = ["Dataset", "VendorLoad", "VendorOptions", "get_path", "vendor_load"]
 
 _ABSENT = object()
 
@@ -180,6 +180,34 @@ class VendorOptions:
     date_format: str | Sequence[str] | None = None
     timezone: str = "UTC"
     encoding: str = "utf-8"
+
+
+def vendor_load(
+    source: str | os.PathLike[str],
+    keys: Mapping[str, str],
+    *,
+    columns: Mapping[str, str] | None,
+    values: Mapping[str, Mapping[Any, Any]] | None,
+    date_format: str | Sequence[str] | None,
+    timezone: str,
+    encoding: str,
+    before_created: str = "reject",
+) -> VendorLoad:
+    """The :class:`VendorLoad` of a vendor reader's common options (checked here)."""
+    options = VendorOptions(
+        columns=columns or {},
+        values=values or {},
+        date_format=date_format,
+        timezone=timezone,
+        encoding=encoding,
+    )
+    return VendorLoad(source, options, keys, before_created)
+
+
+def get_path(obj: Mapping[str, Any], key: str) -> Any:
+    """``obj[key]``, or the value at the dotted path ``key`` (``"meta.sender.id"``); ``None``
+    where the path leads nowhere."""
+    return obj[key] if key in obj else _dig(obj, key)
 
 
 class VendorLoad:
@@ -408,6 +436,34 @@ class VendorLoad:
         if isinstance(value, int | float) and not isinstance(value, bool):
             return self.epoch(value)
         return self.instant(value)
+
+    def ticket_objects(
+        self,
+        path: Path,
+        keys: Sequence[str],
+        make_ticket: Callable[..., dict[str, Any]],
+        make_extra: Callable[..., Any],
+    ) -> Iterator[tuple[str, int, Ticket, Any]]:
+        """Yield ``(file, position, ticket, extra)`` for each object of a tickets file.
+
+        ``make_ticket(self, obj)`` gives the :class:`Ticket` fields and ``make_extra(self, obj)``
+        what else the object holds (its events ...); an object either fails is rejected with the
+        reason, and so is a repeated ticket id (the first object is kept). ``columns=`` applies.
+        """
+        name = escape(str(path))
+        seen: dict[str, int] = {}
+        for position, obj in self.json_table(path, *keys, renamed=True):
+            ticket = self.build(Ticket, name, position, obj, make_ticket, self, obj)
+            if ticket is None:
+                continue
+            if ticket.id in seen:
+                reason = f"duplicate id {ticket.id!r} (kept object {seen[ticket.id]})"
+                self.reject(name, position, reason, obj)
+                continue
+            extra = self.attempt(name, position, obj, make_extra, self, obj)
+            if extra is not None:
+                seen[ticket.id] = position
+                yield name, position, ticket, extra
 
     def children(
         self,

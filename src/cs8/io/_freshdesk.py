@@ -30,7 +30,7 @@ from cs8._frozen import FrozenDict
 from cs8._models import Agent, Customer
 from cs8._ticket import Message, StatusChange, Ticket, TicketEvent
 from cs8.exceptions import LoadError
-from cs8.io._dataset import Dataset, VendorLoad, VendorOptions, choose, ident
+from cs8.io._dataset import Dataset, VendorLoad, choose, ident, vendor_load
 from cs8.io._source import escape
 
 __all__ = [
@@ -157,38 +157,22 @@ def read_freshdesk(
     )
     if tickets_path is None:
         raise LoadError(f"{escape(str(base))} has no tickets.json")
-    options = VendorOptions(
-        columns=columns or {},
-        values=values or {},
+    load = vendor_load(
+        base,
+        _TICKET_KEYS,
+        columns=columns,
+        values=values,
         date_format=date_format,
         timezone=timezone,
         encoding=encoding,
     )
-    load = VendorLoad(base, options, _TICKET_KEYS)
     tickets: list[tuple[str, int, Ticket]] = []
     events: dict[str, list[tuple[int, TicketEvent]]] = {}
-    name = escape(str(tickets_path))
-    seen: dict[str, int] = {}
-    for position, obj in load.json_table(tickets_path, *_KEYS, renamed=True):
-        ticket = load.build(Ticket, name, position, obj, _ticket, load, obj)
-        if ticket is None:
-            continue
-        if ticket.id in seen:
-            load.reject(
-                name, position, f"duplicate id {ticket.id!r} (kept object {seen[ticket.id]})"
-            )
-            continue
-        seen[ticket.id] = position
-        items = load.attempt(name, position, obj, _status_events, load, obj)
-        if items is None:
-            continue
+    for name, position, ticket, items in load.ticket_objects(
+        tickets_path, _KEYS, _ticket, _ticket_events
+    ):
         tickets.append((name, position, ticket))
         events[ticket.id] = [(position, e) for e in items]
-        for conversation in obj.get("conversations") or []:
-            if isinstance(conversation, dict):
-                message = load.attempt(name, position, conversation, _message, load, conversation)
-                if message is not None:
-                    events[ticket.id].append((position, message))
     conversations_path = (
         choose(base, conversations, "conversations.json")
         if not base.is_file() or conversations
@@ -224,6 +208,15 @@ def _ticket(load: VendorLoad, obj: Mapping[str, Any]) -> dict[str, Any]:
         "category": kind if isinstance(kind, str) and kind else None,
         "tags": frozenset(tags),
     }
+
+
+def _ticket_events(load: VendorLoad, obj: Mapping[str, Any]) -> list[TicketEvent]:
+    """The status events and the embedded conversations of a ticket object."""
+    out = _status_events(load, obj)
+    embedded = obj.get("conversations") or []
+    if not isinstance(embedded, list) or not all(isinstance(c, dict) for c in embedded):
+        raise LoadError("conversations must be a list of objects")
+    return out + [_message(load, c) for c in embedded]
 
 
 def _status_events(load: VendorLoad, obj: Mapping[str, Any]) -> list[TicketEvent]:

@@ -36,7 +36,7 @@ from cs8._models import Agent, Customer
 from cs8._ticket import Assignment, Message, StatusChange, Ticket, TicketEvent
 from cs8.exceptions import LoadError
 from cs8.io._conversation import enum_value, reach_status
-from cs8.io._dataset import Dataset, VendorLoad, VendorOptions, _dig, choose, ident
+from cs8.io._dataset import Dataset, VendorLoad, choose, get_path, ident, vendor_load
 from cs8.io._source import escape
 from cs8.io._values import map_channel
 
@@ -87,10 +87,6 @@ _TICKET_KEYS: Mapping[str, str] = FrozenDict(
 """cs8 ticket field -> the conversation's key path (what ``columns=`` may replace)."""
 
 
-def _get(obj: Mapping[str, Any], key: str) -> Any:
-    return obj[key] if key in obj else _dig(obj, key)
-
-
 def read_intercom(
     path: str | os.PathLike[str],
     *,
@@ -139,29 +135,22 @@ def read_intercom(
     conversations_path = base if not in_folder else choose(base, None, "conversations.json")
     if conversations_path is None:
         raise LoadError(f"{escape(str(base))} has no conversations.json")
-    options = VendorOptions(
-        columns=columns or {},
-        values=values or {},
+    load = vendor_load(
+        base,
+        _TICKET_KEYS,
+        columns=columns,
+        values=values,
         date_format=date_format,
         timezone=timezone,
         encoding=encoding,
     )
-    load = VendorLoad(base, options, _TICKET_KEYS)
     tickets: list[tuple[str, int, Ticket]] = []
     events: dict[str, list[tuple[int, TicketEvent]]] = {}
     states: dict[str, tuple[TicketStatus, Any]] = {}
     metrics: dict[str, dict[str, timedelta | int | None]] = {}
-    name = escape(str(conversations_path))
-    for position, obj in load.json_table(conversations_path, "conversations", "data", renamed=True):
-        ticket = load.build(Ticket, name, position, obj, _ticket, load, obj)
-        if ticket is None:
-            continue
-        if ticket.id in events:
-            load.reject(name, position, f"duplicate id {ticket.id!r}", obj)
-            continue
-        parts = load.attempt(name, position, obj, _events, load, obj)
-        if parts is None:
-            continue
+    for name, position, ticket, parts in load.ticket_objects(
+        conversations_path, ("conversations", "data"), _ticket, _events
+    ):
         tickets.append((name, position, ticket))
         events[ticket.id] = [(position, e) for e in parts[0]]
         states[ticket.id] = parts[1]
@@ -179,22 +168,24 @@ def _ticket(load: VendorLoad, obj: Mapping[str, Any]) -> dict[str, Any]:
     source = obj.get("source") or {}
     if not isinstance(source, dict):
         raise LoadError("source must be an object")
-    kind = _get(obj, "source.type")
+    kind = get_path(obj, "source.type")
     channel = load.mapped("channel", kind)
     if channel is None:
         text = kind if isinstance(kind, str) and kind else "other"
         channel = (_SOURCES[text], text) if text in _SOURCES else map_channel(text)
-    author_type = _get(obj, "source.author.type")
-    customer = _get(obj, "source.author.id") if author_type in ("user", "lead", "contact") else None
-    contacts = _get(obj, "contacts.contacts")
+    author_type = get_path(obj, "source.author.type")
+    customer = (
+        get_path(obj, "source.author.id") if author_type in ("user", "lead", "contact") else None
+    )
+    contacts = get_path(obj, "contacts.contacts")
     if isinstance(contacts, list) and contacts and isinstance(contacts[0], dict):
         customer = contacts[0].get("id", customer)
     if "source.author.id" in obj:  # columns= named the customer's key
         customer = obj["source.author.id"]
-    tags = _get(obj, "tags.tags") or []
+    tags = get_path(obj, "tags.tags") or []
     if not isinstance(tags, list) or not all(isinstance(t, dict) for t in tags):
         raise LoadError("tags.tags must be a list of tag objects")
-    category = _get(obj, "custom_attributes.category")
+    category = get_path(obj, "custom_attributes.category")
     return {
         "id": ident(obj.get("id")),
         "customer_id": ident(customer),
@@ -218,10 +209,10 @@ def _events(
     status = enum_value(load, "status", obj.get("state"), INTERCOM_STATES, "Intercom")
     created = load.stamp(obj.get("created_at"))
     out: list[TicketEvent] = []
-    author_type = _get(obj, "source.author.type")
+    author_type = get_path(obj, "source.author.type")
     if author_type is not None:
         out.append(_message(load, obj.get("source") or {}, created, public=True))
-    parts = _get(obj, "conversation_parts.conversation_parts")
+    parts = get_path(obj, "conversation_parts.conversation_parts")
     if parts is None and isinstance(obj.get("conversation_parts"), list):
         parts = obj["conversation_parts"]
     if not isinstance(parts, list | None):

@@ -35,7 +35,7 @@ from cs8._frozen import FrozenDict
 from cs8._ticket import Assignment, Message, PriorityChange, StatusChange, Ticket, TicketEvent
 from cs8.exceptions import LoadError
 from cs8.io._conversation import reach_status
-from cs8.io._dataset import Dataset, VendorLoad, VendorOptions, _dig, choose, ident
+from cs8.io._dataset import Dataset, VendorLoad, _dig, choose, get_path, ident, vendor_load
 from cs8.io._source import escape
 from cs8.io._values import map_channel
 from cs8.sla import SlaCycle, SlaState
@@ -97,10 +97,6 @@ _TICKET_KEYS: Mapping[str, str] = FrozenDict(
 """cs8 ticket field -> the issue's key path (what ``columns=`` may replace)."""
 
 
-def _get(obj: Mapping[str, Any], key: str) -> Any:
-    return obj[key] if key in obj else _dig(obj, key)
-
-
 def read_jsm(
     path: str | os.PathLike[str],
     *,
@@ -152,29 +148,22 @@ def read_jsm(
     issues_path = base if base.is_file() else choose(base, None, "issues.json")
     if issues_path is None:
         raise LoadError(f"{escape(str(base))} has no issues.json")
-    options = VendorOptions(
-        columns=columns or {},
-        values=values or {},
+    load = vendor_load(
+        base,
+        _TICKET_KEYS,
+        columns=columns,
+        values=values,
         date_format=date_format,
         timezone=timezone,
         encoding=encoding,
     )
-    load = VendorLoad(base, options, _TICKET_KEYS)
     tickets: list[tuple[str, int, Ticket]] = []
     events: dict[str, list[tuple[int, TicketEvent]]] = {}
     finals: dict[str, tuple[TicketStatus, datetime | None]] = {}
     slas: dict[str, dict[str, list[Any]]] = {}
-    name = escape(str(issues_path))
-    for position, obj in load.json_table(issues_path, "issues", renamed=True):
-        ticket = load.build(Ticket, name, position, obj, _ticket, load, obj)
-        if ticket is None:
-            continue
-        if ticket.id in events:
-            load.reject(name, position, f"duplicate id {ticket.id!r}", obj)
-            continue
-        parts = load.attempt(name, position, obj, _events, load, obj, ticket.customer_id)
-        if parts is None:
-            continue
+    for name, position, ticket, parts in load.ticket_objects(
+        issues_path, ("issues",), _ticket, _events
+    ):
         tickets.append((name, position, ticket))
         events[ticket.id] = [(position, e) for e in parts[0]]
         finals[ticket.id] = parts[1]
@@ -223,7 +212,7 @@ def _priority(load: VendorLoad, raw: Any) -> Priority:
 
 
 def _ticket(load: VendorLoad, obj: Mapping[str, Any]) -> dict[str, Any]:
-    raw = _get(obj, "fields.channel")
+    raw = get_path(obj, "fields.channel")
     channel = load.mapped("channel", raw)
     if channel is None:
         if isinstance(raw, str) and raw:
@@ -231,16 +220,16 @@ def _ticket(load: VendorLoad, obj: Mapping[str, Any]) -> dict[str, Any]:
         else:
             load.note("issues without a channel, read as other")
             channel = (Channel.OTHER, "jira")
-    labels = _get(obj, "fields.labels") or []
+    labels = get_path(obj, "fields.labels") or []
     if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
         raise LoadError("fields.labels must be a list of texts")
-    category = _get(obj, "fields.issuetype.name")
+    category = get_path(obj, "fields.issuetype.name")
     return {
         "id": ident(obj.get("key", obj.get("id"))),
-        "customer_id": ident(_get(obj, "fields.reporter.accountId")),
+        "customer_id": ident(get_path(obj, "fields.reporter.accountId")),
         "channel": channel[0],
         "channel_raw": channel[1],
-        "created_at": load.at(_get(obj, "fields.created")),
+        "created_at": load.at(get_path(obj, "fields.created")),
         "priority": _first_priority(load, obj),
         "category": category if isinstance(category, str) and category else None,
         "tags": frozenset(labels),
@@ -259,18 +248,19 @@ def _first_priority(load: VendorLoad, obj: Mapping[str, Any]) -> Priority:
                 and item.get("fromString")
             ):
                 return _priority(load, item["fromString"])
-    return _priority(load, _get(obj, "fields.priority.name"))
+    return _priority(load, get_path(obj, "fields.priority.name"))
 
 
 def _events(
-    load: VendorLoad, obj: Mapping[str, Any], reporter: str
+    load: VendorLoad, obj: Mapping[str, Any]
 ) -> tuple[list[TicketEvent], tuple[TicketStatus, datetime | None], dict[str, list[Any]]]:
     """(changelog and comment events, (current status, its instant), SLA name -> cycles)."""
+    reporter = ident(get_path(obj, "fields.reporter.accountId"))
     fields = obj.get("fields")
     if not isinstance(fields, dict):
         raise LoadError("an issue needs its fields object")
     status = _status(
-        load, _get(obj, "fields.status.name"), _dig(fields, "status.statusCategory.key")
+        load, get_path(obj, "fields.status.name"), _dig(fields, "status.statusCategory.key")
     )
     out: list[TicketEvent] = []
     histories = _dig(obj, "changelog.histories") or []

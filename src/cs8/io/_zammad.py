@@ -29,7 +29,7 @@ from cs8._frozen import FrozenDict
 from cs8._models import Agent, Customer
 from cs8._ticket import Assignment, Message, StatusChange, Ticket, TicketEvent
 from cs8.exceptions import LoadError
-from cs8.io._dataset import Dataset, VendorLoad, VendorOptions, choose, ident
+from cs8.io._dataset import Dataset, VendorLoad, choose, ident, vendor_load
 from cs8.io._source import escape
 from cs8.io._values import map_channel
 
@@ -128,14 +128,15 @@ def read_zammad(
     if tickets_path is None:
         raise LoadError(f"{escape(str(base))} has no tickets.json")
     in_folder = not base.is_file()
-    options = VendorOptions(
-        columns=columns or {},
-        values=values or {},
+    load = vendor_load(
+        base,
+        _TICKET_KEYS,
+        columns=columns,
+        values=values,
         date_format=date_format,
         timezone=timezone,
         encoding=encoding,
     )
-    load = VendorLoad(base, options, _TICKET_KEYS)
     group_names: dict[str, str] = {}
     groups_path = choose(base, groups, "groups.json") if in_folder or groups else None
     if groups_path is not None:

@@ -30,7 +30,7 @@ from cs8._frozen import FrozenDict
 from cs8._models import Agent, Customer
 from cs8._ticket import Assignment, Message, PriorityChange, StatusChange, Ticket, TicketEvent
 from cs8.exceptions import LoadError
-from cs8.io._dataset import Dataset, VendorLoad, VendorOptions
+from cs8.io._dataset import Dataset, VendorLoad, vendor_load
 from cs8.io._source import escape
 from cs8.io._values import map_channel
 from cs8.io._zendesk_sla import apply_policies, read_policy
@@ -163,19 +163,21 @@ def read_zendesk(
         ('2020-02-19T01:54:00+01:00', TicketStatus.ON_HOLD, Priority.URGENT)
     """
     folder = Path(path)
-    options = VendorOptions(
-        columns=columns or {},
-        values=values or {},
+    from cs8.io._zendesk_json import JSON_TICKET_KEYS, is_json_export, read_zendesk_json
+
+    json_export = is_json_export(folder)
+    load = vendor_load(
+        folder,
+        JSON_TICKET_KEYS if json_export else _TICKET_COLUMNS,
+        columns=columns,
+        values=values,
         date_format=date_format,
         timezone=timezone,
         encoding=encoding,
+        before_created=before_created,
     )
-    from cs8.io._zendesk_json import JSON_TICKET_KEYS, is_json_export, read_zendesk_json
-
-    if is_json_export(folder):
-        return read_zendesk_json(
-            folder, VendorLoad(folder, options, JSON_TICKET_KEYS, before_created)
-        )
+    if json_export:
+        return read_zendesk_json(folder, load)
     if not folder.is_dir():
         raise LoadError(
             f"read_zendesk expects a folder of tables or a JSON export, got {escape(str(folder))}"
@@ -185,7 +187,6 @@ def read_zendesk(
         raise LoadError(
             f"{escape(str(folder))} has no ticket.csv (or ticket_data.csv) and no tickets.json"
         )
-    load = VendorLoad(folder, options, _TICKET_COLUMNS, before_created)
 
     roles: dict[str, str] = {}
     customers: list[Customer] = []

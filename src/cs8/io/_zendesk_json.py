@@ -36,7 +36,7 @@ from cs8._frozen import FrozenDict
 from cs8._models import Agent, Customer
 from cs8._ticket import Assignment, Message, PriorityChange, StatusChange, Ticket, TicketEvent
 from cs8.exceptions import LoadError
-from cs8.io._dataset import Dataset, VendorLoad, _dig, ident
+from cs8.io._dataset import Dataset, VendorLoad, get_path, ident
 from cs8.io._source import escape
 from cs8.io._values import map_channel
 from cs8.io._zendesk import (
@@ -83,10 +83,6 @@ def is_json_export(path: Path) -> bool:
     return _file(path, "tickets") is not None and not (
         (path / "ticket.csv").exists() or (path / "ticket_data.csv").exists()
     )
-
-
-def _get(obj: Mapping[str, Any], key: str) -> Any:
-    return obj[key] if key in obj else _dig(obj, key)
 
 
 def _text(value: Any) -> str:
@@ -238,7 +234,7 @@ def _ticket(load: VendorLoad, obj: Mapping[str, Any]) -> dict[str, Any]:
         priority = Priority.NORMAL
     else:
         priority = _priority(load, priority_text)
-    via = _text(_get(obj, "via.channel"))
+    via = _text(get_path(obj, "via.channel"))
     channel, raw = load.mapped("channel", via) or map_channel(via.strip() or "other")
     tags = obj.get("tags") or []
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
