@@ -265,7 +265,7 @@ def _surveys() -> dict[str, Callable[[], object]]:
 
 def _others() -> dict[str, Callable[[], object]]:
     from cs8 import customers as cu
-    from cs8.io import Dataset, LoadResult, RejectedRow
+    from cs8.io import Dataset, LoadResult, RejectedRow, reconcile
     from cs8.kpi import Rate
     from cs8.routing import Router, simulate
     from cs8.sla import SlaPolicy, SlaTarget, sla_report
@@ -290,6 +290,15 @@ def _others() -> dict[str, Callable[[], object]]:
             records=tuple(range(5000)), rejected=rejected, rows_read=5030, source="big.csv"
         ),
         "cs8.io._dataset.Dataset": lambda: Dataset(source="export/", tickets=tuple(_tickets(40))),
+        "cs8.io._reconcile.Reconciliation": lambda: reconcile(
+            Dataset(
+                tickets=tuple(_tickets(12)),
+                vendor_metrics={
+                    f"T{i:03d}": {"first_reply": timedelta(minutes=10 + i), "reopens": i % 2}
+                    for i in range(12)
+                },
+            )
+        ),
         "cs8.sla._report.SlaReport": lambda: sla_report(
             _tickets(60), policy, now=T0 + 3 * DAY, period="day"
         ),

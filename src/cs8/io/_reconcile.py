@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
@@ -109,19 +109,32 @@ class ReconciliationRow:
     reason: str | None = None
 
     def to_dict(self) -> dict[str, object]:
-        """The row as a dict, with the reason explained."""
+        """The row as a dict, with the reason explained.
+
+        A duration figure is in ``vendor``/``cs8``, a count in ``vendor_count``/``cs8_count``,
+        so that each dataframe column has one type (durations a duration dtype).
+
+        Example:
+            >>> row = ReconciliationRow(ticket_id="1", metric="reopens", vendor=1, cs8=0,
+            ...                         agrees=False, reason="reopen_definition")
+            >>> row.to_dict()["vendor_count"], row.to_dict()["vendor"]
+            (1, None)
+        """
+        count = isinstance(self.vendor, int) or isinstance(self.cs8, int)
         return {
             "ticket_id": self.ticket_id,
             "metric": self.metric,
-            "vendor": self.vendor,
-            "cs8": self.cs8,
+            "vendor": None if count else self.vendor,
+            "cs8": None if count else self.cs8,
+            "vendor_count": self.vendor if count else None,
+            "cs8_count": self.cs8 if count else None,
             "agrees": self.agrees,
             "reason": self.reason,
             "explanation": None if self.reason is None else REASONS[self.reason],
         }
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class Reconciliation(DictsReprMixin):
     """cs8's figures against the vendor's, one row per ticket and metric.
 
@@ -129,6 +142,8 @@ class Reconciliation(DictsReprMixin):
         rows: Every comparison, by ticket then metric.
         tolerance: How far two durations may be apart and still agree.
     """
+
+    __repr__ = DictsReprMixin._short_repr
 
     rows: tuple[ReconciliationRow, ...]
     tolerance: timedelta
@@ -165,7 +180,9 @@ class Reconciliation(DictsReprMixin):
         """Every row as a dict (see :meth:`ReconciliationRow.to_dict`)."""
         return [r.to_dict() for r in self.rows]
 
-    def _caption(self) -> str:
+    _durations: ClassVar[frozenset[str]] = frozenset({"vendor", "cs8"})
+
+    def _title(self) -> str:
         return (
             f"reconcile: {self.agree} agree, {self.differ} differ, {self.not_compared} not compared"
         )
