@@ -448,8 +448,9 @@ def record_fields(
     """Return a record's ``(label, text)`` display lines in the one number format.
 
     Intervals ``NAME_low``/``NAME_high`` become one ``NAME CI`` line (``ci_low``/``ci_high`` one
-    ``95% CI`` line, with the record's ``confidence``, which then is not shown apart); a list of text (``warnings``) gives
-    one line per item (``warning``); empty lists and mappings are left out.
+    ``95% CI`` line, with the record's ``confidence``, which then is not shown apart); a list of
+    text (``warnings``) gives one line per item (``warning``); empty lists and mappings are left
+    out.
 
     Example:
         >>> record_fields({"value": 0.9, "ci_low": 0.8, "ci_high": 0.95, "confidence": 0.95,
