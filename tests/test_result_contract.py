@@ -269,6 +269,7 @@ def _others() -> dict[str, Callable[[], object]]:
     from cs8.kpi import Rate
     from cs8.routing import Router, simulate
     from cs8.sla import SlaPolicy, SlaTarget, sla_report
+    from cs8.stats import paired_t_test, wilcoxon_signed_rank
     from cs8.text import Evaluation
 
     policy = SlaPolicy(
@@ -322,6 +323,8 @@ def _others() -> dict[str, Callable[[], object]]:
             difference_high=0.3,
             issue_rate=Rate.of(0, 0),
         ),
+        "cs8.stats._tests.PairedTest": lambda: paired_t_test([3, 4, 5, 6], [1, 3, 3, 6]),
+        "cs8.stats._tests.WilcoxonTest": lambda: wilcoxon_signed_rank([1, 2, 3, 5], [0, 0, 0, 6]),
         "cs8.text._evaluate.Evaluation": lambda: Evaluation.of(
             [str(i % 25) for i in range(60)], [str(i % 23) for i in range(60)]
         ),
