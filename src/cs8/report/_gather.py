@@ -42,6 +42,7 @@ from cs8.kpi import (
     ticket_summary,
 )
 from cs8.report._data import ServiceData
+from cs8.report._journeys import journey_section
 from cs8.report._model import (
     Breakdown,
     BreakdownRow,
@@ -226,6 +227,7 @@ def build_report(
         surveys=_survey_figures(surveys),
         servqual=servqual,
         servqual_n=servqual_n,
+        journeys=journey_section(data),
     )
 
 

@@ -469,6 +469,8 @@ def layout(
         >>> blocks[0].text
         'Báo cáo chăm sóc khách hàng: data'
     """
+    from cs8.report._journeys_layout import journey_blocks  # it builds on this module's blocks
+
     lang = language(code)
     ticket_blocks: list[Block] = [
         Heading(lang.label("section.tickets")),
@@ -486,5 +488,6 @@ def layout(
         *_sla(report, lang, max_rows),
         *_contact(report, lang),
         *_surveys(report, lang),
+        *journey_blocks(report, lang, charts),
         *_notes(report, lang),
     ]

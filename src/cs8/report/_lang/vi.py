@@ -224,6 +224,35 @@ LANGUAGE = Language(
         "bucket.4-8h": "4-8 giờ",
         "bucket.8-24h": "8-24 giờ",
         "bucket.24h+": "trên 24 giờ",
+        # journeys
+        "section.journeys": "Hành trình khách hàng",
+        "journeys.no_orders": "Dữ liệu không có đơn hàng nên không có hành trình để trình bày (hành trình cần đơn hàng).",
+        "journeys.customers": (
+            "{n} khách hàng có phiếu, liên hệ hoặc đơn hàng thuộc một giai đoạn. Khách vào giai đoạn "
+            "sau ở sự kiện đầu tiên sau khi vào giai đoạn này; ai bỏ qua một giai đoạn thì rời phễu."
+        ),
+        "journeys.funnel": "Phễu: khách hàng vào từng giai đoạn và đi tiếp",
+        "journeys.paths": "Các lộ trình phổ biến nhất",
+        "journeys.more_paths": "Hiển thị {shown} trên {n} lộ trình khác nhau; mọi số liệu có trong báo cáo JSON.",
+        "journeys.graph": "Đồ thị kế tiếp trực tiếp: giai đoạn nào đến sau",
+        "journeys.graph_note": (
+            "{shown} chuyển tiếp thường gặp nhất trên {n}; mỗi sự kiện nhận giai đoạn cụ thể nhất của nó."
+        ),
+        "col.stage": "Giai đoạn",
+        "col.entered": "Đã vào",
+        "col.completed": "Đi tiếp",
+        "col.dropped": "Rời đi",
+        "col.time_to_next": "Thời gian trung vị đến giai đoạn sau",
+        "col.path": "Lộ trình",
+        "col.customers": "Khách hàng",
+        "col.from": "Từ",
+        "col.to": "Đến",
+        "stage.ask": "hỏi",
+        "stage.buy": "mua",
+        "stage.receive": "nhận hàng",
+        "stage.use": "sử dụng",
+        "stage.warranty": "bảo hành",
+        "stage.rebuy": "mua lại",
         # weekdays
         "weekday.0": "T2",
         "weekday.1": "T3",
