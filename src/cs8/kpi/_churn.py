@@ -16,10 +16,8 @@ import attrs
 
 from cs8._display import MarkdownRepr
 from cs8._display import record_html as _html_table
-from cs8._enums import ActorKind
 from cs8._frozen import FrozenDict
 from cs8._models import Customer, Interaction, Order, SurveyResponse, Ticket
-from cs8._ticket import Message
 from cs8._time import require_aware
 from cs8.exceptions import InvalidValueError
 from cs8.kpi._customers import (
@@ -348,47 +346,6 @@ class ChurnRisk(MarkdownRepr):
 _MICROSECOND = timedelta(microseconds=1)
 
 
-def _recent_polarity(
-    tickets: Iterable[Ticket], interactions: Iterable[Interaction], start: datetime, end: datetime
-) -> dict[str, list[float]]:
-    """Each customer's polarities in ``[start, end)``: contacts and public customer messages.
-
-    A contact counts by its ``sentiment`` when scored, else by the sentiment of its
-    ``transcript``; a message by the sentiment of its ``text``. Texts are read by the shipped
-    lexicons of :func:`cs8.text.sentiment` (imported here: :mod:`cs8.text` builds on
-    :mod:`cs8.kpi`).
-    """
-    from cs8.text import sentiment
-
-    def read(text: str) -> float:
-        value = sentiment(text).value
-        assert value is not None  # a sentiment prediction always carries its polarity
-        return value
-
-    out: dict[str, list[float]] = {}
-    for contact in interactions:
-        if not start <= contact.started_at < end:
-            continue
-        if contact.sentiment is not None:
-            value = contact.sentiment
-        elif contact.transcript:
-            value = read(contact.transcript)
-        else:
-            continue
-        out.setdefault(contact.customer_id, []).append(value)
-    for ticket in tickets:
-        for event in ticket.events:
-            if (
-                type(event) is Message
-                and event.public
-                and event.author is ActorKind.CUSTOMER
-                and event.text
-                and start <= event.at < end
-            ):
-                out.setdefault(ticket.customer_id, []).append(read(event.text))
-    return out
-
-
 def churn_risk(
     customers: Iterable[Customer],
     *,
@@ -446,7 +403,9 @@ def churn_risk(
                 complaint_times.setdefault(ticket.customer_id, []).append(ticket.created_at)
     before = now - _MICROSECOND  # records at as_of are not seen
     still_open = Counter(t.customer_id for t in ticket_list if t.status_at(before).is_open)
-    polarity = _recent_polarity(ticket_list, interactions, recent_from, now)
+    from cs8.text._polarity import polarities  # cs8.text builds on cs8.kpi: imported here
+
+    polarity = polarities(ticket_list, interactions, recent_from, now)
     satisfaction: dict[str, list[float]] = {}
     for response in responses:
         if response.customer_id is None or not recent_from <= response.at < now:

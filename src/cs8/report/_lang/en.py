@@ -110,6 +110,8 @@ LANGUAGE = Language(
         "measure.language_match": "tickets handled in the customer's language",
         "measure.channel_switch": "contacts that had to switch channel",
         "measure.nps_change": "NPS change, 1st to 2nd half",
+        "measure.bot_containment": "bot conversations contained (no person within 72 h)",
+        "measure.negative_sentiment": "customer contacts and messages that read negative",
         # figures
         "kpi.volume": "New tickets",
         "kpi.first_reply": "First reply time",

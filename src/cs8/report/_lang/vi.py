@@ -110,6 +110,8 @@ LANGUAGE = Language(
         "measure.language_match": "phiếu được xử lý bằng ngôn ngữ của khách",
         "measure.channel_switch": "liên hệ phải chuyển sang kênh khác",
         "measure.nps_change": "thay đổi NPS, nửa đầu so với nửa sau",
+        "measure.bot_containment": "cuộc trò chuyện bot tự xử lý (không cần người trong 72 giờ)",
+        "measure.negative_sentiment": "liên hệ và tin nhắn của khách mang sắc thái tiêu cực",
         # figures
         "kpi.volume": "Phiếu mới",
         "kpi.first_reply": "Thời gian phản hồi đầu tiên",
