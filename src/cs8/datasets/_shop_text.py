@@ -33,22 +33,22 @@ _OPENINGS: dict[str, dict[str, tuple[Lines, Lines]]] = {
     "delivery": {
         "vi": (
             (
-                "Shop ơi đơn hàng {order} của em đang giao đến đâu rồi ạ?",
-                "Cho mình hỏi bao giờ đơn {order} được giao vậy shop?",
-                "shop check giup e don {order} voi, bao gio ship toi a",
+                "Shop ơi đơn hàng của em đang giao đến đâu rồi ạ?",
+                "Cho mình hỏi bao giờ đơn của mình được giao vậy shop?",
+                "shop check giup e don hang voi, bao gio ship toi a",
             ),
             (
-                "Đơn {order} giao chậm quá, đã một tuần rồi vẫn chưa nhận được hàng.",
+                "Đơn hàng giao chậm quá, đã một tuần rồi vẫn chưa nhận được hàng.",
                 "Shipper không gọi mà báo giao thất bại, bực mình quá.",
             ),
         ),
         "en": (
             (
-                "Hi, where is my order {order}? When will it arrive?",
-                "Could you tell me the delivery date for order {order}?",
+                "Hi, where is my order? When will it arrive?",
+                "Could you tell me the delivery date for my order?",
             ),
             (
-                "My order {order} is a week late and still not here. Very disappointed.",
+                "My order is a week late and still not here. Very disappointed.",
                 "The courier marked my parcel as delivered but I never got it.",
             ),
         ),
@@ -76,7 +76,7 @@ _OPENINGS: dict[str, dict[str, tuple[Lines, Lines]]] = {
     "refund": {
         "vi": (
             (
-                "Em muốn trả hàng và hoàn tiền cho đơn {order} ạ.",
+                "Em muốn trả hàng và hoàn tiền cho đơn này ạ.",
                 "Cho mình hỏi thủ tục hoàn tiền thế nào vậy shop?",
             ),
             (
@@ -86,7 +86,7 @@ _OPENINGS: dict[str, dict[str, tuple[Lines, Lines]]] = {
         ),
         "en": (
             (
-                "I would like to return order {order} and get a refund.",
+                "I would like to return my order and get a refund.",
                 "How long does a refund take?",
             ),
             ("I returned the item two weeks ago and still have no refund. This is unacceptable.",),
@@ -95,14 +95,14 @@ _OPENINGS: dict[str, dict[str, tuple[Lines, Lines]]] = {
     "payment": {
         "vi": (
             (
-                "Em chuyển khoản rồi mà đơn {order} vẫn báo chưa thanh toán ạ.",
+                "Em chuyển khoản rồi mà đơn vẫn báo chưa thanh toán ạ.",
                 "Shop có nhận thanh toán khi nhận hàng không ạ?",
             ),
             ("Bị trừ tiền hai lần cho một đơn hàng, shop xử lý gấp giúp em, bực quá.",),
         ),
         "en": (
             (
-                "I paid by bank transfer but order {order} still shows unpaid.",
+                "I paid by bank transfer but my order still shows unpaid.",
                 "Can I pay cash on delivery?",
             ),
             ("I was charged twice for one order. Please fix this urgently, I am upset.",),
@@ -111,14 +111,14 @@ _OPENINGS: dict[str, dict[str, tuple[Lines, Lines]]] = {
     "order_change": {
         "vi": (
             (
-                "Em muốn đổi địa chỉ giao hàng cho đơn {order} vừa đặt.",
+                "Em muốn đổi địa chỉ giao hàng cho đơn vừa đặt.",
                 "Cho mình đổi sang màu khác được không shop?",
             ),
             ("Đã nhờ đổi địa chỉ mà vẫn giao sai, tệ quá.",),
         ),
         "en": (
             (
-                "Can I change the delivery address of order {order}?",
+                "Can I change the delivery address of my order?",
                 "I would like to change the colour of my order.",
             ),
             ("I asked to change the address and you still sent it to the old one. Terrible.",),
@@ -142,7 +142,7 @@ _OPENINGS: dict[str, dict[str, tuple[Lines, Lines]]] = {
             (),
             (
                 "Nhân viên tư vấn thái độ rất tệ, tôi muốn khiếu nại.",
-                "Tôi rất không hài lòng với cách shop xử lý đơn {order}.",
+                "Tôi rất không hài lòng với cách shop xử lý đơn hàng của tôi.",
                 "Hàng lỗi, gọi mãi không ai nghe máy, thất vọng quá.",
             ),
         ),
@@ -150,7 +150,7 @@ _OPENINGS: dict[str, dict[str, tuple[Lines, Lines]]] = {
             (),
             (
                 "The agent was rude to me. I want to file a complaint.",
-                "I am very unhappy with how you handled order {order}.",
+                "I am very unhappy with how you handled my order.",
                 "Faulty item and nobody answers the phone. Awful service.",
             ),
         ),

@@ -61,6 +61,7 @@ from cs8.report._scorecard import (
     live_contacts,
     scorecard,
 )
+from cs8.report._words import words_section
 from cs8.sla import BusinessCalendar, SlaMetric, SlaPolicy, SlaReport, sla_report
 
 __all__ = ["build_report"]
@@ -228,6 +229,7 @@ def build_report(
         servqual=servqual,
         servqual_n=servqual_n,
         journeys=journey_section(data),
+        words=words_section(data),
     )
 
 

@@ -474,7 +474,8 @@ def layout(
         >>> blocks[0].text
         'Báo cáo chăm sóc khách hàng: data'
     """
-    from cs8.report._journeys_layout import journey_blocks  # it builds on this module's blocks
+    from cs8.report._journeys_layout import journey_blocks  # they build on this module's blocks
+    from cs8.report._words_layout import words_blocks
 
     lang = language(code)
     ticket_blocks: list[Block] = [
@@ -493,6 +494,7 @@ def layout(
         *_sla(report, lang, max_rows),
         *_contact(report, lang),
         *_surveys(report, lang),
+        *words_blocks(report, lang),
         *journey_blocks(report, lang, charts),
         *_notes(report, lang),
     ]

@@ -12,6 +12,7 @@ import attrs
 from cs8.report._journeys import JourneySection
 from cs8.report._model import Breakdown, Figure, Heatmap, Series, SlaRow, StaffingRow
 from cs8.report._scorecard import PillarScore
+from cs8.report._words import WordsSection
 
 __all__ = ["ServiceReport"]
 
@@ -74,6 +75,7 @@ class ServiceReport:
         servqual: SERVQUAL gap per dimension (empty without SERVQUAL answers).
         servqual_n: SERVQUAL answers.
         journeys: Customer journeys (``None`` when the data has no orders).
+        words: What customers wrote: sentiment and flags (``None`` without message text).
 
     Example:
         >>> from cs8.datasets import sample_shop
@@ -116,6 +118,7 @@ class ServiceReport:
     servqual: tuple[tuple[str, float], ...] = ()
     servqual_n: int = 0
     journeys: JourneySection | None = None
+    words: WordsSection | None = None
 
     def figures(self) -> Iterator[Figure]:
         """Yield every headline figure (tickets, contact centre, surveys), for the notes.

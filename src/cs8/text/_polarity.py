@@ -29,19 +29,24 @@ from cs8.text._sentiment import sentiment
 __all__ = ["polarities"]
 
 
-def _read(text: str) -> float:
-    value = sentiment(text).value
-    assert value is not None  # a sentiment prediction always carries its polarity
-    return value
-
-
 def polarities(
     tickets: Iterable[Ticket], interactions: Iterable[Interaction], start: datetime, end: datetime
 ) -> dict[str, list[float]]:
     """Return each customer's polarities in [-1, 1] of contacts and messages in ``[start, end)``.
 
     A contact is placed at ``started_at``, a message at its ``at``; see the module documentation.
+    Each distinct text is scored once per call (people repeat themselves; templates do more).
     """
+    seen: dict[str, float] = {}
+
+    def read(text: str) -> float:
+        found = seen.get(text)
+        if found is None:
+            value = sentiment(text).value
+            assert value is not None  # a sentiment prediction always carries its polarity
+            found = seen[text] = value
+        return found
+
     out: dict[str, list[float]] = {}
     for contact in interactions:
         if not start <= contact.started_at < end:
@@ -49,7 +54,7 @@ def polarities(
         if contact.sentiment is not None:
             value = contact.sentiment
         elif contact.transcript:
-            value = _read(contact.transcript)
+            value = read(contact.transcript)
         else:
             continue
         out.setdefault(contact.customer_id, []).append(value)
@@ -62,5 +67,5 @@ def polarities(
                 and event.text
                 and start <= event.at < end
             ):
-                out.setdefault(ticket.customer_id, []).append(_read(event.text))
+                out.setdefault(ticket.customer_id, []).append(read(event.text))
     return out

@@ -225,6 +225,23 @@ LANGUAGE = Language(
         "bucket.4-8h": "4-8 h",
         "bucket.8-24h": "8-24 h",
         "bucket.24h+": "24 h+",
+        # what customers wrote
+        "section.words": "What customers wrote",
+        "words.none": "No customer message has a text, so there is nothing to read.",
+        "words.intro": (
+            "{n} customer messages, read offline by cs8.text: sentiment from the shipped lexicons, "
+            "flags with the words that raised them."
+        ),
+        "words.flagged": "Latest messages that need a supervisor",
+        "col.sentiment": "Sentiment",
+        "col.flag": "Flag",
+        "col.evidence": "Words",
+        "sentiment.negative": "negative",
+        "sentiment.neutral": "neutral",
+        "sentiment.positive": "positive",
+        "flag.needs_supervisor": "negative, needs a supervisor",
+        "flag.urgent": "urgent",
+        "flag.refund_request": "refund request",
         # journeys
         "section.journeys": "Customer journeys",
         "journeys.no_orders": "No orders in the data, so there are no journeys to show (they need orders).",

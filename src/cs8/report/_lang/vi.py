@@ -226,6 +226,23 @@ LANGUAGE = Language(
         "bucket.4-8h": "4-8 giờ",
         "bucket.8-24h": "8-24 giờ",
         "bucket.24h+": "trên 24 giờ",
+        # what customers wrote
+        "section.words": "Khách hàng viết gì",
+        "words.none": "Không có tin nhắn nào của khách có nội dung, nên không có gì để đọc.",
+        "words.intro": (
+            "{n} tin nhắn của khách, đọc ngoại tuyến bằng cs8.text: sắc thái theo bộ từ điển kèm "
+            "theo, cờ cảnh báo kèm những từ đã gây ra nó."
+        ),
+        "words.flagged": "Tin nhắn gần nhất cần quản lý can thiệp",
+        "col.sentiment": "Sắc thái",
+        "col.flag": "Cờ",
+        "col.evidence": "Từ ngữ",
+        "sentiment.negative": "tiêu cực",
+        "sentiment.neutral": "trung tính",
+        "sentiment.positive": "tích cực",
+        "flag.needs_supervisor": "tiêu cực, cần quản lý",
+        "flag.urgent": "khẩn cấp",
+        "flag.refund_request": "yêu cầu hoàn tiền",
         # journeys
         "section.journeys": "Hành trình khách hàng",
         "journeys.no_orders": "Dữ liệu không có đơn hàng nên không có hành trình để trình bày (hành trình cần đơn hàng).",
