@@ -10,8 +10,10 @@ who did not (dropped), and the median time from entering it to entering the next
 The paths are process mining's variants and directly-follows graph (W. van der Aalst, *Process
 Mining*, 2nd ed., 2016, sections 2.2 and 6.2), computed here in a few lines rather than with PM4Py
 (AGPL): each customer's trace is the sequence of stage names of their events, a variant is a
-distinct trace, and the graph counts how often one stage directly follows another. An event takes the most specific stage that matches it: the one
-with the highest ``occurrence`` (a second order is a rebuy, not a buy), the first listed on a tie.
+distinct trace, and the graph counts how often one stage directly follows another. An event
+takes the most specific stage that matches it: the one with the highest ``occurrence`` (a second
+order is a rebuy, not a buy), then one that names ``kinds`` over one that takes every kind (a
+delivery ticket is "receive", not "ask"), the first listed on a tie.
 
 Example:
     >>> from datetime import datetime, timedelta, timezone
@@ -281,7 +283,7 @@ def journey_funnel(
         reached: list[datetime | None] = [None] * k
         trace: list[str] = []
         for event in events:
-            label: tuple[int, str] | None = None  # (occurrence, name) of the label so far
+            label: tuple[int, bool, str] | None = None  # (occurrence, has kinds, name) so far
             advanced = False  # one event moves a customer on by one stage at most
             for i, stage in enumerate(chosen):
                 if not stage.matches(event):
@@ -289,14 +291,15 @@ def journey_funnel(
                 seen[i] += 1
                 if seen[i] < stage.occurrence:
                     continue
-                if label is None or stage.occurrence > label[0]:
-                    label = (stage.occurrence, stage.name)
+                rank = (stage.occurrence, bool(stage.kinds), stage.name)
+                if label is None or rank[:2] > label[:2]:
+                    label = rank
                 ready = i == 0 or reached[i - 1] is not None
                 if reached[i] is None and ready and not advanced:
                     reached[i] = event.at
                     advanced = True
             if label is not None:
-                trace.append(label[1])
+                trace.append(label[2])
         if not trace:
             continue
         customers += 1

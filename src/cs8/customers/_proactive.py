@@ -6,8 +6,8 @@ the window and meets the conditions; :func:`preferred_channels` says how to reac
 :func:`proactive_follow_up` compares, among the affected, the share who opened a ticket when the
 business reached them first with the share when it did not.
 
-:class:`~cs8.Order` carries no product or carrier: pass ``order_facts``, a function giving an
-order's facts (from the shop's own tables). A ticket's facts are its ``attributes`` plus its
+An order's facts are its ``category`` (when set) and whatever ``order_facts``, a function from the
+shop's own tables, gives (product, carrier, region ...). A ticket's facts are its ``attributes`` plus its
 ``category``. A condition on a fact a record does not have is false for that record, as in cs8's
 routing rules.
 
@@ -134,12 +134,11 @@ def affected_customers(
         orders: Orders to check.
         tickets: Tickets to check (facts: ``attributes`` and ``category``).
         incident: The incident.
-        order_facts: An order's facts (product, carrier, region ...); needed when the incident
-            has conditions and orders are given.
+        order_facts: An order's facts (product, carrier, region ...) beyond its ``category``.
 
     Raises:
-        InvalidValueError: If the incident has conditions, orders are given and ``order_facts``
-            is not.
+        InvalidValueError: If the incident has conditions on facts other than ``category``,
+            orders are given and ``order_facts`` is not.
 
     Example:
         >>> from datetime import datetime, timezone
@@ -153,13 +152,16 @@ def affected_customers(
         ('b',)
     """
     found: set[str] = set()
+    beyond = sorted(set(incident.where) - {"category"})
     for order in orders:
-        if incident.where and order_facts is None:
+        if beyond and order_facts is None:
             raise InvalidValueError(
-                f"affected_customers: incident {incident.name!r} has conditions on "
-                f"{sorted(incident.where)} but an Order has no such facts; pass order_facts="
+                f"affected_customers: incident {incident.name!r} has conditions on {beyond} "
+                "but an Order has no such facts (only its category); pass order_facts="
             )
-        facts = order_facts(order) if order_facts is not None else {}
+        facts: dict[str, AttributeValue | None] = {"category": order.category}
+        if order_facts is not None:
+            facts.update(order_facts(order))
         if incident.covers(order.at, facts):
             found.add(order.customer_id)
     for ticket in tickets:
