@@ -170,11 +170,12 @@ def test_engine_instants_must_be_aware_timestamps() -> None:
     assert first_reply_time.frame(*iso) == first_reply_time.frame(tickets, events)
 
 
-def test_a_status_the_loader_refuses_raises_on_an_engine() -> None:
+def test_a_status_the_loader_refuses_makes_a_bad_event_as_the_loader_has_it() -> None:
     tickets, events = _hand()
-    odd = events.with_columns(pl.col("status").replace("solved", "done"))  # type: ignore[attr-defined]
-    with pytest.raises(InvalidValueError, match="TicketStatus"):
-        reopen_rate.frame(tickets.lazy(), odd.lazy())  # type: ignore[attr-defined]
+    odd = events.with_columns(pl.col("status").replace("solved", "done"))
+    for frames in ((tickets, odd), (tickets.lazy(), odd.lazy())):
+        rate = reopen_rate.frame(*frames)
+        assert (rate.n, dict(rate.excluded)) == (0, {"invalid_event_row": 1})
 
 
 def test_breakdown_by_a_ticket_column_on_an_engine_says_how() -> None:
