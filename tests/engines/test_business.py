@@ -203,3 +203,27 @@ def test_a_narwhals_gap_becomes_a_named_cs8_error(monkeypatch: pytest.MonkeyPatc
 def test_something_that_is_not_a_frame_is_named() -> None:
     with pytest.raises(InvalidValueError, match="list"):
         business_time([1, 2], start="a", end="b", calendar=BusinessCalendar.always_open())
+
+
+@settings(max_examples=10, deadline=None)
+@given(cases(count=4))
+def test_a_known_span_gives_the_same_counts_without_the_sizing_pass(
+    case: tuple[BusinessCalendar, list[int]],
+) -> None:
+    cal, instants = case
+    points = [oracle.dt(v) for v in instants]
+    pairs = [(points[0], points[1]), (points[3], points[2])]
+    span = (min(points), max(points))
+    lf = pl.LazyFrame(
+        {"i": range(len(pairs)), "a": [a for a, _ in pairs], "b": [b for _, b in pairs]}
+    )
+    out = business_time(lf, start="a", end="b", calendar=cal, span=span).collect().sort("i")
+    assert list(out["business_us"]) == expected(cal, pairs)
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t (i INTEGER, a TIMESTAMPTZ, b TIMESTAMPTZ)")
+    con.executemany(
+        "INSERT INTO t VALUES (?, make_timestamptz(?), make_timestamptz(?))",
+        [(i, epoch_us(a), epoch_us(b)) for i, (a, b) in enumerate(pairs)],
+    )
+    rel = business_time(con.table("t"), start="a", end="b", calendar=cal, span=span)
+    assert [row[-1] for row in rel.order("i").fetchall()] == expected(cal, pairs)

@@ -1,4 +1,4 @@
-"""KPIs where the data lives: business time and (later) ticket metrics on dataframe engines.
+"""KPIs where the data lives: business time and the per-ticket table on dataframe engines.
 
 A :class:`~cs8.sla.BusinessCalendar` becomes a small table of open stretches
 (:func:`calendar_table`) that an engine joins, so business durations are computed inside pandas,
@@ -18,5 +18,6 @@ Example:
 
 from cs8.engines._business import business_time
 from cs8.engines._calendar import CalendarTable, calendar_table
+from cs8.engines._metrics import ticket_metrics
 
-__all__ = ["CalendarTable", "business_time", "calendar_table"]
+__all__ = ["CalendarTable", "business_time", "calendar_table", "ticket_metrics"]

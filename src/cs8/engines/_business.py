@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from cs8._optional import require
@@ -56,6 +56,7 @@ def business_time(
     end: str | None = None,
     name: str = "business_us",
     pairs: Mapping[str, tuple[str, str]] | None = None,
+    span: tuple[datetime, datetime] | None = None,
 ) -> FrameT:
     """Add business-time columns: the business microseconds from ``start`` to ``end`` on each row.
 
@@ -73,6 +74,9 @@ def business_time(
         end: The column where it stops.
         name: The new column (64-bit integer microseconds).
         pairs: Instead of ``start``/``end``/``name``: new column -> (start column, end column).
+        span: The earliest and latest instant the columns hold, when the caller knows them
+            (for example from the raw tables' minimum and maximum): the calendar table is sized
+            from it instead of by a pass over the frame. An instant outside it counts as null.
 
     Raises:
         InvalidValueError: If neither or both of ``pairs`` and ``start``/``end`` are given.
@@ -101,17 +105,24 @@ def business_time(
         raise InvalidValueError("business_time: give start= and end=, or pairs=, not both")
     else:
         spans = dict(pairs)
+    bounds = None if span is None else (_epoch_us(span[0]), _epoch_us(span[1]))
     if type(frame).__name__ == "DuckDBPyRelation":
-        return _duckdb(frame, spans, calendar)  # type: ignore[no-any-return]
+        return _duckdb(frame, spans, calendar, bounds)  # type: ignore[no-any-return]
     if _is_spark(frame):
-        return _spark(frame, spans, calendar)  # type: ignore[no-any-return]
+        return _spark(frame, spans, calendar, bounds)  # type: ignore[no-any-return]
     try:
-        return _narwhals(frame, spans, calendar)
+        return _narwhals(frame, spans, calendar, bounds)
     except NotImplementedError as exc:  # a narwhals backend without an operation used here
         raise UnsupportedEngineError(
             f"business_time: {type(frame).__module__}.{type(frame).__name__} lacks an operation "
             f"it needs ({exc}); see docs/engines.md for what each engine supports"
         ) from exc
+
+
+def _epoch_us(instant: datetime) -> int:
+    if instant.tzinfo is None:
+        raise NaiveDatetimeError(f"business_time: span instant {instant!r} has no time zone")
+    return (instant - EPOCH) // timedelta(microseconds=1)
 
 
 def _instant_columns(spans: Mapping[str, tuple[str, str]]) -> list[str]:
@@ -124,7 +135,10 @@ def _instant_columns(spans: Mapping[str, tuple[str, str]]) -> list[str]:
 
 
 def _narwhals(
-    frame: FrameT, spans: Mapping[str, tuple[str, str]], calendar: BusinessCalendar
+    frame: FrameT,
+    spans: Mapping[str, tuple[str, str]],
+    calendar: BusinessCalendar,
+    known: tuple[int, int] | None,
 ) -> FrameT:
     nw = require("narwhals", "dataframe", "business_time on a dataframe")
     try:
@@ -161,8 +175,8 @@ def _narwhals(
         nw.max_horizontal(*(nw.col(u).max() for u in us.values())).alias("hi"),
     )
     if isinstance(bounds, nw.LazyFrame):
-        bounds = bounds.collect()
-    lo, hi = bounds.item(0, "lo"), bounds.item(0, "hi")
+        bounds = bounds.collect() if known is None else bounds.head(0).collect()
+    lo, hi = known if known is not None else (bounds.item(0, "lo"), bounds.item(0, "hi"))
     ok = {c: f"{u}_ok" for c, u in us.items()}
     f = f.with_columns((~nw.col(us[c]).is_null()).alias(ok[c]) for c in columns)
     if lo is None or hi is None or lo != lo:  # every instant null (NaN in pandas)
@@ -227,7 +241,12 @@ def _quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
 
-def _duckdb(rel: Any, spans: Mapping[str, tuple[str, str]], calendar: BusinessCalendar) -> Any:
+def _duckdb(
+    rel: Any,
+    spans: Mapping[str, tuple[str, str]],
+    calendar: BusinessCalendar,
+    known: tuple[int, int] | None,
+) -> Any:
     require("duckdb", "duckdb", "business_time on a DuckDB relation")
     types = dict(zip(rel.columns, (str(t) for t in rel.types), strict=True))
     columns = _instant_columns(spans)
@@ -240,11 +259,14 @@ def _duckdb(rel: Any, spans: Mapping[str, tuple[str, str]], calendar: BusinessCa
                 f"{types[column]}; cast it (e.g. ts AT TIME ZONE 'UTC') before counting"
             )
     quoted = [_quote(c) for c in columns]
-    lo, hi = rel.query(
-        "__cs8_input",
-        f"SELECT least({', '.join(f'min(epoch_us({q}))' for q in quoted)}), "
-        f"greatest({', '.join(f'max(epoch_us({q}))' for q in quoted)}) FROM __cs8_input",
-    ).fetchall()[0]
+    lo, hi = (
+        known
+        or rel.query(
+            "__cs8_input",
+            f"SELECT least({', '.join(f'min(epoch_us({q}))' for q in quoted)}), "
+            f"greatest({', '.join(f'max(epoch_us({q}))' for q in quoted)}) FROM __cs8_input",
+        ).fetchall()[0]
+    )
     if lo is None:
         nulls = ", ".join(f"CAST(NULL AS BIGINT) AS {_quote(n)}" for n in spans)
         return rel.query("__cs8_input", f"SELECT *, {nulls} FROM __cs8_input")
@@ -293,7 +315,12 @@ def _is_spark(frame: object) -> bool:
     )
 
 
-def _spark(df: Any, spans: Mapping[str, tuple[str, str]], calendar: BusinessCalendar) -> Any:
+def _spark(
+    df: Any,
+    spans: Mapping[str, tuple[str, str]],
+    calendar: BusinessCalendar,
+    known: tuple[int, int] | None,
+) -> Any:
     """narwhals has no epoch microseconds on Spark-like frames; Spark's ``unix_micros`` is exact.
 
     The day number is taken as ``round((t - (t mod DAY)) / DAY)`` (floor modulo): Spark divides in floating
@@ -310,10 +337,13 @@ def _spark(df: Any, spans: Mapping[str, tuple[str, str]], calendar: BusinessCale
                 f"{types[column]}"
             )
     micros = {c: F.unix_micros(F.col(c)) for c in columns}
-    lo, hi = df.select(
-        F.least(*(F.min(m) for m in micros.values())),
-        F.greatest(*(F.max(m) for m in micros.values())),
-    ).collect()[0]
+    lo, hi = (
+        known
+        or df.select(
+            F.least(*(F.min(m) for m in micros.values())),
+            F.greatest(*(F.max(m) for m in micros.values())),
+        ).collect()[0]
+    )
     if lo is None:
         for n in spans:
             df = df.withColumn(n, F.lit(None).cast("bigint"))

@@ -92,12 +92,11 @@ def _actor_code(value: str) -> int:
 
 
 def _status_code(value: str) -> int:
+    """The status's code, 0 for a value that is no TicketStatus (the loader rejects its row)."""
     try:
         return _STATUS_CODES[TicketStatus(value)]
     except ValueError:
-        raise InvalidValueError(
-            f"events frame: status must be a TicketStatus, got {value!r}"
-        ) from None
+        return 0
 
 
 # --------------------------------------------------------------------------------------------------
@@ -179,11 +178,13 @@ def _mask(series: Any) -> Any:
     return arr
 
 
-def _bools(series: Any, default: bool, field: str) -> Any:
+def _bools(series: Any, default: bool) -> tuple[Any, Any]:
+    """Return a flag column as booleans (blanks get ``default``) and where it holds no flag."""
     nw = require("narwhals", "dataframe")
     np = require("numpy", "dataframe")
+    invalid = np.zeros(len(series), dtype=bool)
     if series.dtype == nw.Boolean:
-        return series.fill_null(default).to_numpy().astype(bool)
+        return series.fill_null(default).to_numpy().astype(bool), invalid
     out = np.empty(len(series), dtype=bool)
     for i, v in enumerate(series.to_list()):
         if v is None or (isinstance(v, float) and math.isnan(v)) or v == "":
@@ -192,13 +193,9 @@ def _bools(series: Any, default: bool, field: str) -> Any:
             out[i] = bool(v)
         else:
             low = str(v).strip().lower()
-            if low in _TRUE:
-                out[i] = True
-            elif low in _FALSE:
-                out[i] = False
-            else:
-                raise InvalidValueError(f"{field} must be true or false, got {v!r}")
-    return out
+            out[i] = low in _TRUE
+            invalid[i] = not out[i] and low not in _FALSE
+    return out, invalid
 
 
 def _parse_instant(value: object, field: str) -> int:
@@ -426,10 +423,15 @@ def _event_rejections(
     at: Any,
     at_blank: Any,
     created: Any,
+    refused: Any,
 ) -> None:
-    """Mark, in ``rejected``, the loaded tickets with a bad event or one before their creation."""
+    """Mark, in ``rejected``, the loaded tickets with a bad event or one before their creation.
+
+    ``refused`` marks the rows holding a value the loader refuses (a status that is no
+    TicketStatus, a public flag that is neither true nor false): such a row is a bad event.
+    """
     np = require("numpy", "dataframe")
-    bad = at_blank | ~_present(_required(ef, emap, "type", "events frame"))
+    bad = refused | at_blank | ~_present(_required(ef, emap, "type", "events frame"))
     for field, of_kind in (("author", _MESSAGE), ("public", _MESSAGE), ("status", _STATUS_CHANGE)):
         series = _column(ef, emap, field, "events frame")
         if series is not None:
@@ -471,6 +473,14 @@ def _facts(
     fcr: bool = False,
 ) -> tuple[_Facts, Any]:
     np = require("numpy", "dataframe")
+    from cs8.engines._fold import collect_facts, engine_facts, foldable
+
+    if foldable(tickets, events, columns, event_columns):
+        # A lazy engine folds where the data lives; only the per-ticket facts come back.
+        lazy = engine_facts(
+            tickets, events, d, columns=columns, event_columns=event_columns, fcr=fcr
+        )
+        return collect_facts(lazy), None
     tmap = dict(columns or {})
     emap = dict(event_columns or {})
     tf = _frame(tickets, "tickets")
@@ -495,7 +505,21 @@ def _facts(
     )
     kind_all = _codes(_required(ef, emap, "type", "events frame"), _type_code, 0)
     at_all, at_blank = _instants(_required(ef, emap, "at", "events frame"), "events.at")
-    _event_rejections(ef, emap, rejected, ticket_all, kind_all, at_all, at_blank, created)
+    public_s = _column(ef, emap, "public", "events frame")
+    status_s = _column(ef, emap, "status", "events frame")
+    if public_s is None:
+        public_all, refused = np.ones(len(kind_all), dtype=bool), np.zeros(len(kind_all), bool)
+    else:
+        public_all, refused = _bools(public_s, True)
+        refused &= kind_all == _MESSAGE
+    status_all = (
+        np.zeros(len(kind_all), dtype=np.int8)
+        if status_s is None
+        else _codes(status_s, _status_code, 0)
+    )
+    if status_s is not None:
+        refused |= (kind_all == _STATUS_CHANGE) & (status_all == 0) & _present(status_s)
+    _event_rejections(ef, emap, rejected, ticket_all, kind_all, at_all, at_blank, created, refused)
     # The events of a ticket the loader would reject take no part in the fold.
     wanted = (kind_all != 0) & (ticket_all >= 0)
     wanted[wanted] = rejected[ticket_all[wanted]] == 0
@@ -526,12 +550,7 @@ def _facts(
         if author_s is None
         else take(_codes(author_s, _actor_code, _AGENT))
     )
-    public_s = event_col("public")
-    public = (
-        np.ones(len(row), dtype=bool)
-        if public_s is None
-        else take(_bools(public_s, True, "events.public"))
-    )
+    public = take(public_all)
     cust = is_msg & (author == _CUSTOMER) & public
     reply_kind = is_msg & ((author == _AGENT) | ((author == _BOT) & d.count_bots))
     if d.public_only:
@@ -596,19 +615,12 @@ def _facts(
 
     # Status changes.
     is_st = kind == _STATUS_CHANGE
-    status_s = event_col("status")
     if status_s is None and is_st.any():
         raise UnknownFieldError("events frame has status changes but no 'status' column")
     sp = np.flatnonzero(is_st)
     st = ticket[sp]
     sat = at[sp]
-    scode = (
-        np.zeros(0, dtype=np.int8)
-        if status_s is None
-        else take(_codes(status_s, _status_code, 0))[sp]
-    )
-    if (scode == 0).any():
-        raise InvalidValueError("events frame: a status change has no status")
+    scode = take(status_all)[sp]
     heads = _group_first(st)
     prev = np.empty(len(st), dtype=np.int8)
     if len(st):

@@ -1,0 +1,162 @@
+"""The per-ticket table on an engine: :func:`cs8.kpi.ticket_metrics`' main columns, lazily.
+
+Example:
+    >>> _reason_names()[:2]
+    ('invalid_ticket_row', 'duplicate_id')
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from cs8._optional import require
+from cs8.engines._business import _is_spark, business_time
+from cs8.engines._fold import _lazy, engine_facts
+from cs8.kpi._definitions import TicketDefinition, _definition
+from cs8.kpi._frame_facts import REJECTIONS
+
+if TYPE_CHECKING:
+    from cs8.sla import BusinessCalendar
+
+__all__ = ["ticket_metrics"]
+
+# Duration column -> (start instant column, end instant column).
+_SPANS: Mapping[str, tuple[str, str]] = {
+    "first_reply": ("reply_clock_start", "first_reply_at"),
+    "first_resolution": ("created_at", "first_solved_at"),
+    "full_resolution": ("created_at", "last_solved_at"),
+}
+
+
+def _reason_names() -> tuple[str, ...]:
+    return REJECTIONS
+
+
+def ticket_metrics(
+    tickets: object,
+    events: object,
+    calendar: BusinessCalendar | None = None,
+    *,
+    definition: TicketDefinition | str = "cs8",
+    columns: Mapping[str, str] | None = None,
+    event_columns: Mapping[str, str] | None = None,
+) -> Any:
+    """Return one row per ticket row, computed inside the tables' own engine, lazily.
+
+    The engine-side form of :func:`cs8.kpi.ticket_metrics` for tables too big to load as objects:
+    a polars LazyFrame, a DuckDB relation or a PySpark/SQLFrame DataFrame comes back as the same
+    kind of lazy table (an eager pandas or polars frame comes back as a polars LazyFrame or the
+    frame's own lazy form), nothing computed until it is collected. Events are folded by the same
+    rules as the ticket KPIs (see :mod:`cs8.engines._fold`: at one instant, events are simultaneous).
+
+    Columns: ``ticket_id``, ``created_at``; ``excluded`` (why the ticket KPIs leave the row out:
+    a row the loader would reject — ``invalid_ticket_row``, ``duplicate_id``,
+    ``invalid_event_row``, ``event_before_creation`` — or ``merged``/``agent_created`` under the
+    definition; null when it counts); ``reply_clock_start``, ``first_reply_at``,
+    ``first_solved_at``, ``last_solved_at`` (null while the ticket is open: not final);
+    ``replies``, ``reopened``, ``done``; and the durations in integer microseconds
+    ``first_reply_us``, ``first_resolution_us``, ``full_resolution_us`` — with a calendar also
+    ``first_reply_business_us`` and so on. A KPI is an aggregation of these rows: the median of
+    ``first_reply_us`` over the rows with ``excluded`` null is ``first_reply_time``'s median.
+
+    Args:
+        tickets: The tickets table (instants as timezone-aware timestamps).
+        events: The events table, in the same engine.
+        calendar: Business hours for the ``*_business_us`` columns.
+        definition: A :class:`~cs8.kpi.TicketDefinition` or a preset name.
+        columns: cs8 field name -> column name, for the tickets table.
+        event_columns: The same for the events table.
+
+    Returns:
+        A lazy table of the input's engine.
+
+    Example:
+        >>> from datetime import datetime, timedelta, timezone
+        >>> import polars as pl
+        >>> t0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+        >>> tickets = pl.LazyFrame({"id": ["T1"], "customer_id": ["C1"], "channel": ["email"],
+        ...                         "created_at": [t0]})
+        >>> events = pl.LazyFrame({"ticket_id": ["T1", "T1"], "type": ["message", "status_change"],
+        ...                        "at": [t0 + timedelta(hours=1), t0 + timedelta(hours=3)],
+        ...                        "author": ["agent", None], "public": [True, None],
+        ...                        "status": [None, "solved"]})
+        >>> row = ticket_metrics(tickets, events).collect().row(0, named=True)
+        >>> row["first_reply_us"] // 60_000_000, row["full_resolution_us"] // 60_000_000
+        (60, 180)
+    """
+    nw = require("narwhals", "dataframe", "ticket_metrics on an engine")
+    d = _definition(definition)
+    f = engine_facts(tickets, events, d, columns=columns, event_columns=event_columns)
+    reason: Any = nw.lit(None, nw.String)
+    if d.exclude_agent_created:
+        reason = nw.when(nw.col("agent_created")).then(nw.lit("agent_created")).otherwise(reason)
+    if d.exclude_merged:
+        reason = nw.when(nw.col("merged")).then(nw.lit("merged")).otherwise(reason)
+    for code, name in reversed(list(enumerate(REJECTIONS, start=1))):
+        reason = nw.when(nw.col("rejected") == code).then(nw.lit(name)).otherwise(reason)
+    out = f.select(
+        nw.col("id").alias("ticket_id"),
+        nw.col("created").alias("created_at"),
+        reason.alias("excluded"),
+        nw.col("start").alias("reply_clock_start"),
+        nw.col("first").alias("first_reply_at"),
+        nw.col("solved").alias("first_solved_at"),
+        nw.when(nw.col("done")).then(nw.col("last_solved")).alias("last_solved_at"),
+        "replies",
+        "reopened",
+        "done",
+    ).to_native()
+    out = _elapsed(out, {f"{name}_us": span for name, span in _SPANS.items()})
+    if calendar is not None:
+        out = business_time(
+            out,
+            calendar=calendar,
+            pairs={f"{name}_business_us": span for name, span in _SPANS.items()},
+            span=_span(nw, tickets, events, columns, event_columns),
+        )
+    return out
+
+
+def _span(
+    nw: Any,
+    tickets: object,
+    events: object,
+    columns: Mapping[str, str] | None,
+    event_columns: Mapping[str, str] | None,
+) -> tuple[datetime, datetime] | None:
+    """The earliest and latest instant of the raw tables: every instant of the fold is one of
+    them, and two one-column scans are cheaper than a pass over the folded table."""
+    found: list[datetime] = []
+    for native, column in (
+        (tickets, dict(columns or {}).get("created_at", "created_at")),
+        (events, dict(event_columns or {}).get("at", "at")),
+    ):
+        frame = _lazy(native, "ticket_metrics")
+        row = (
+            frame.select(nw.col(column).min().alias("lo"), nw.col(column).max().alias("hi"))
+            .collect()
+            .row(0)
+        )
+        found += [v for v in row if v is not None]
+    if not found:
+        return None
+    return min(found), max(found)
+
+
+def _elapsed(native: Any, pairs: Mapping[str, tuple[str, str]]) -> Any:
+    """Add integer microseconds between instant columns, in the table's engine."""
+    if _is_spark(native):
+        # narwhals has no total_microseconds on Spark-like frames; unix_micros is exact.
+        F = importlib.import_module(type(native).__module__.rsplit(".", 1)[0] + ".functions")
+        for name, (a, b) in pairs.items():
+            native = native.withColumn(name, F.unix_micros(F.col(b)) - F.unix_micros(F.col(a)))
+        return native
+    nw = require("narwhals", "dataframe")
+    frame = nw.from_native(native)
+    return frame.with_columns(
+        (nw.col(b) - nw.col(a)).dt.total_microseconds().cast(nw.Int64).alias(name)
+        for name, (a, b) in pairs.items()
+    ).to_native()
