@@ -6,6 +6,7 @@ Example:
     'general'
 """
 
+from cs8.routing._actions import EscalationStep, RuleActions
 from cs8.routing._conditions import (
     CompiledCondition,
     Condition,
@@ -34,17 +35,8 @@ from cs8.routing._priority import (
     queue_key,
 )
 from cs8.routing._router import AssignmentResult, Router, RoutingDecision
-from cs8.routing._rules import (
-    BUILTIN_STRATEGY_NAMES,
-    EscalationStep,
-    RoutingRule,
-    Rule,
-    RuleActions,
-    RuleSet,
-    dump_rules,
-    dumps_rules,
-    load_rules,
-)
+from cs8.routing._rules import BUILTIN_STRATEGY_NAMES, RoutingRule, Rule, RuleSet
+from cs8.routing._rules_io import dump_rules, dumps_rules, load_rules
 from cs8.routing._schema import RuleLimits, rules_schema
 from cs8.routing._simulate import SimulatedInterval, SimulationResult, simulate
 from cs8.routing._strategies import (

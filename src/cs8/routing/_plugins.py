@@ -44,9 +44,10 @@ from typing import TYPE_CHECKING, Literal, NamedTuple, Protocol, TypeAlias, cast
 from cs8._frozen import FrozenDict
 from cs8._models import Agent
 from cs8.exceptions import InvalidValueError, PluginLoadError, UnknownFieldError
+from cs8.routing._actions import RuleActions
 from cs8.routing._conditions import ConditionFactory
 from cs8.routing._context import RoutingContext
-from cs8.routing._rules import BUILTIN_STRATEGY_NAMES, RoutingRule, RuleActions
+from cs8.routing._rules import BUILTIN_STRATEGY_NAMES, RoutingRule
 
 if TYPE_CHECKING:
     from importlib import metadata

@@ -13,21 +13,20 @@ Example:
 
 from __future__ import annotations
 
-import html
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
-from typing import Any, TypeAlias, TypeVar
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 
-from cs8._display import MarkdownRepr
-from cs8._enums import AgentStatus, Channel, Priority
+from cs8._enums import AgentStatus, Priority
 from cs8._frozen import FrozenDict
 from cs8._models import Agent, Customer, Ticket
 from cs8._time import as_stdlib, require_aware
 from cs8.exceptions import InvalidValueError
+from cs8.routing._actions import RuleActions
 from cs8.routing._context import (
     _NO_SLA,
     RoutingContext,
@@ -36,10 +35,33 @@ from cs8.routing._context import (
     fast_context,
     scratch_context,
 )
+from cs8.routing._decision import (
+    AssignmentResult,
+    RoutingDecision,
+    _DecisionDraft,
+    _new_object,
+    _planned_decision,
+    _simple_trace,
+)
 from cs8.routing._handoff import HandoffContext
+from cs8.routing._plan import (
+    _BUILTIN_TYPES,
+    _CACHE_SIZE,
+    _RANK,
+    _duration,
+    _Line,
+    _line,
+    _Plan,
+    _Prepared,
+    _previous_agent,
+    _priority_note,
+    _strategies,
+    _strategy,
+    _Why,
+    _why,
+)
 from cs8.routing._plugins import Strategy
 from cs8.routing._pool import AgentPool, ChannelWeights, Need
-from cs8.routing._pool_index import _filter_labels
 from cs8.routing._priority import (
     Ageing,
     BusinessClock,
@@ -47,7 +69,7 @@ from cs8.routing._priority import (
     PriorityMatrix,
     least_slack,
 )
-from cs8.routing._rules import RoutingRule, RuleActions, RuleSet
+from cs8.routing._rules import RoutingRule, RuleSet
 from cs8.routing._strategies import (
     BUILTIN_STRATEGIES,
     BuiltinStrategy,
@@ -65,556 +87,7 @@ _K = TypeVar("_K")
 
 
 # --------------------------------------------------------------------------------------------------
-# What is decided before an agent is chosen
-
-
-class _Prepared:
-    """What the router derives once from one RuleActions value (cached per router)."""
-
-    __slots__ = (
-        "actions",
-        "chose",
-        "filters",
-        "lines",
-        "looked",
-        "name",
-        "needs",
-        "notes",
-        "simple",
-        "skills_text",
-        "strategy",
-        "tie_break",
-        "waiting",
-    )
-
-    def __init__(self, actions: RuleActions, strategy: BuiltinStrategy | Strategy) -> None:
-        self.actions = actions
-        self.strategy = strategy
-        self.name = strategy.name
-        self.tie_break = strategy.tie_break if isinstance(strategy, _BUILTIN_TYPES) else ""
-        self.skills_text = _skills_text(actions.skills)
-        self.needs: dict[Channel, Need] = {}
-        # A built-in strategy other than round robin and no preferred agents: one pool.choose.
-        self.simple = (
-            isinstance(strategy, _BUILTIN_TYPES)
-            and not isinstance(strategy, RoundRobin)
-            and not actions.preferred_agents
-        )
-        where = f"queue {actions.queue}" if actions.queue else "the default queue"
-        self.waiting = f"strategy {self.name}: nobody eligible; the ticket waits in {where}"
-        self.filters: dict[Channel, str] = {}
-        # (base priority, its source) -> (priority, trace line); few keys.
-        self.notes: dict[tuple[Priority, str], tuple[Priority, str]] = {}
-        # (escalation step, time waited as text, priority) -> trace line.
-        self.lines: dict[tuple[int, str, Priority], str] = {}
-        # Trace lines shared by decisions: agent id -> the strategy's line choosing it; (channel,
-        # agents looked at) -> the filters' line.
-        self.chose: dict[str, str] = {}
-        self.looked: dict[tuple[Channel, int], str] = {}
-
-    def need(self, channel: Channel) -> Need:
-        found = self.needs.get(channel)
-        if found is None:
-            found = Need(channel, skills=self.actions.skills, languages=self.actions.languages)
-            self.needs[channel] = found
-            languages = self.actions.languages
-            self.filters[channel] = (
-                f"filters: status, channel {channel.value}, spare capacity, skills "
-                f"{self.skills_text}"
-                + (f", language {'/'.join(sorted(languages))}" if languages else "")
-            )
-        return found
-
-
-_CountsLine: TypeAlias = tuple[Need, AgentStatus, bool, tuple[int, ...]]
-"""A trace's filter-count line before it is text: the need, the status, whether preferred agents
-were counted, and how many agents each filter left at decision time (``_counts`` writes it)."""
-
-
-class _Why:
-    """A trace's explained rule line before it is text: the rule, whose detailed reasons (each
-    comparison with the value it read) are written from the decision's context when the trace
-    is first read (the context is immutable, so the text is the one the decision would have)."""
-
-    __slots__ = ("rule",)
-
-    def __init__(self, rule: RoutingRule) -> None:
-        self.rule = rule
-
-    def text(self, ctx: RoutingContext | None) -> str:
-        rule = self.rule
-        assert ctx is not None  # an explained decision keeps its context
-        return f"rule {rule.name!r} matched: {_why(rule, ctx, True)}"
-
-
-_Line: TypeAlias = "str | _CountsLine | _Why"
-"""A trace line, or what it is written from when the trace is first read."""
-
-
-_Plan: TypeAlias = tuple[
-    "_Prepared",
-    "tuple[_Line, ...]",  # trace lines so far (shared by the tickets of a remembered plan)
-    "str | None",  # rule name
-    Priority,
-    "int | None",  # escalation step
-    "datetime | None",  # due_at
-    int,  # minus the priority's rank (the queue key's first part)
-    float,  # the SLA due time in epoch seconds, inf for none (the queue key's second part)
-]
-"""Everything decided about a ticket before an agent is chosen but its context. Tickets that
-share a rule, actions, priority and escalation step share one plan (see ``Router._plans``)."""
-
-
-# --------------------------------------------------------------------------------------------------
-# Results
-
-
-def _check_trace(instance: object, attribute: object, value: object) -> None:
-    if not isinstance(value, tuple):
-        raise InvalidValueError(f"RoutingDecision.trace must be a tuple of lines, got {value!r}")
-
-
-class _WeakReferable:
-    """The base of :class:`RoutingDecision`, holding its weak-reference slot (internal).
-
-    With the slot in a shared base, a :class:`_DecisionDraft` (the same slots, writable) can
-    become a ``RoutingDecision`` by ``__class__`` assignment: CPython allows it only between
-    classes that add the same slots to the same base.
-    """
-
-    __slots__ = ("__weakref__",)
-
-
-@attrs.frozen(kw_only=True)
-class RoutingDecision(_WeakReferable):
-    """Where one ticket goes, and why.
-
-    Args:
-        ticket_id: The ticket.
-        agent_id: The chosen agent, or ``None`` when nobody eligible has room (the ticket waits
-            in ``queue``).
-        queue: The queue from the matched rule or the escalation step in force (``None``: the
-            default queue).
-        priority: The priority after the rule, escalation, adjustments and ageing.
-        trace: Lines a supervisor can read: the rule that matched and why, the priority and where
-            it came from, the escalation step in force, how many agents each filter left, the
-            strategy and its tie-break.
-        rule: The name of the matched rule, ``None`` when no rule matched.
-        strategy: The name of the strategy used.
-        escalation_step: The number (1-based) of the escalation step in force, ``None`` before
-            the first step's timeout.
-        skills: Minimum skill levels in force (after escalation relaxed them).
-        languages: Languages accepted (any one of them), empty for any.
-        due_at: ``now`` plus the least time left on a running SLA clock (the least-slack key of
-            the queue order; with a business calendar the real due time can be later), if any.
-        context: The routing context the rules read.
-        handoff: The customer's history across channels, when the caller gave it.
-        state: The strategies' memory after this decision (round-robin rotations, plugins).
-
-    Example:
-        >>> from datetime import datetime, timezone
-        >>> from cs8 import Agent, Ticket
-        >>> t0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
-        >>> d = Router().route(Ticket(id="T1", customer_id="C1", channel="chat", created_at=t0),
-        ...                    [Agent(id="a1", channels={"email"})], now=t0)
-        >>> d.agent_id, d.assigned
-        (None, False)
-        >>> print("\\n".join(d.trace))
-        no rule matched: default actions (queue default)
-        priority normal (ticket)
-        filters (online): agents 1 -> status online 1 -> channel chat 0 -> spare capacity 0
-        strategy least_busy: nobody eligible; the ticket waits in the default queue
-    """
-
-    ticket_id: str
-    agent_id: str | None
-    queue: str | None
-    priority: Priority
-    trace: tuple[str, ...] = attrs.field(validator=_check_trace)
-    rule: str | None = None
-    strategy: str = "least_busy"
-    escalation_step: int | None = None
-    skills: FrozenDict[str, int] = attrs.field(factory=FrozenDict)
-    languages: frozenset[str] = frozenset()
-    due_at: datetime | None = None
-    _context: RoutingContext | None = attrs.field(
-        default=None, eq=False, repr=False, alias="context"
-    )
-    handoff: HandoffContext | None = attrs.field(default=None, eq=False, repr=False)
-    state: RoutingState = attrs.field(factory=RoutingState, eq=False, repr=False)
-    # Router.assign keeps what the context is made of (the context is built when first read:
-    # a backlog's decisions would otherwise hold a context each that few callers read).
-    _ticket: Ticket | None = attrs.field(default=None, eq=False, repr=False, alias="_ticket")
-    _customer: Customer | None = attrs.field(default=None, eq=False, repr=False, alias="_customer")
-    _basis: tuple[datetime, tzinfo] | None = attrs.field(
-        default=None, eq=False, repr=False, alias="_basis"
-    )
-    # Router.assign's fast path leaves ``trace`` empty (None) and keeps what it is made of: the
-    # plan's lines, the prepared actions and how many agents were looked at (see _LazyTrace).
-    # With ``explain`` the router keeps every line, each filter-count line as the numbers counted
-    # at decision time (a _CountsLine), and ``_found`` is -1.
-    _lines: tuple[_Line, ...] | None = attrs.field(
-        default=None, eq=False, repr=False, alias="_lines"
-    )
-    _prep: _Prepared | None = attrs.field(default=None, eq=False, repr=False, alias="_prep")
-    _found: int = attrs.field(default=0, eq=False, repr=False, alias="_found")
-
-    @property
-    def context(self) -> RoutingContext | None:
-        """The routing context the rules read (``None`` for a decision built without one).
-
-        Example:
-            >>> from datetime import datetime, timezone
-            >>> from cs8 import Agent, Ticket
-            >>> t0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
-            >>> ticket = Ticket(id="T1", customer_id="C1", channel="email", created_at=t0)
-            >>> result = Router(explain=False).assign([ticket], [Agent(id="a1")], now=t0)
-            >>> result.decisions[0].context.ticket is ticket
-            True
-        """
-        ctx = self._context
-        if ctx is None and self._basis is not None and self._ticket is not None:
-            now, timezone = self._basis
-            ctx = fast_context(self._ticket, now, self._customer, None, timezone)
-            _set_context(self, ctx)  # built once; equal to what the rules read
-        return ctx
-
-    @property
-    def assigned(self) -> bool:
-        """Whether an agent was chosen."""
-        return self.agent_id is not None
-
-    def explain(self) -> str:
-        """Return the trace as one text, a line per step.
-
-        Example:
-            >>> from datetime import datetime, timezone
-            >>> from cs8 import Agent, Ticket
-            >>> t0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
-            >>> d = Router(explain=False).route(
-            ...     Ticket(id="T1", customer_id="C1", channel="email", created_at=t0),
-            ...     [Agent(id="a1")], now=t0)
-            >>> print(d.explain())
-            no rule matched: default actions (queue default)
-            priority normal (ticket)
-            filters: status, channel email, spare capacity, skills none; 1 agent(s) looked at
-            strategy least_busy: chose a1; tie-break: fewest units of work, then agent id
-        """
-        return "\n".join(self.trace)
-
-    def __str__(self) -> str:
-        who = self.agent_id or "nobody (waiting)"
-        return (
-            f"ticket {self.ticket_id} -> {who}, queue {self.queue or 'default'}, "
-            f"priority {self.priority.value}\n" + self.explain()
-        )
-
-    def to_dict(self) -> dict[str, str | int | None]:
-        """Return the decision as plain values (for JSON, logs or a dataframe row).
-
-        Example:
-            >>> from datetime import datetime, timezone
-            >>> from cs8 import Agent, Ticket
-            >>> t0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
-            >>> Router().route(Ticket(id="T1", customer_id="C1", channel="email", created_at=t0),
-            ...                [Agent(id="a1")], now=t0).to_dict()["agent_id"]
-            'a1'
-        """
-        return {
-            "ticket_id": self.ticket_id,
-            "agent_id": self.agent_id,
-            "queue": self.queue,
-            "priority": self.priority.value,
-            "rule": self.rule,
-            "strategy": self.strategy,
-            "escalation_step": self.escalation_step,
-            "due_at": None if self.due_at is None else self.due_at.isoformat(),
-            "trace": "\n".join(self.trace),
-        }
-
-
-def _simple_trace(
-    lines: tuple[str, ...], prep: _Prepared, channel: Channel, pick: str | None, found: int
-) -> tuple[str, ...]:
-    """The trace of a decision by a built-in strategy without preferred agents or explanation:
-    the plan's lines, the filters and how many agents were looked at, the choice."""
-    if pick is None:
-        return (*lines, prep.filters[channel], prep.waiting)
-    looked = _line(
-        prep.looked,
-        (channel, found),
-        lambda: f"{prep.filters[channel]}; {found} agent(s) looked at",
-    )
-    chose = _line(
-        prep.chose, pick, lambda: f"strategy {prep.name}: chose {pick}; tie-break: {prep.tie_break}"
-    )
-    return (*lines, looked, chose)
-
-
-def _line(cache: dict[_K, str], key: _K, make: Callable[[], str]) -> str:
-    """The trace line remembered under ``key``, made (and remembered, within bounds) if new."""
-    found = cache.get(key)
-    if found is None:
-        if len(cache) >= _CACHE_SIZE:
-            cache.clear()
-        found = cache[key] = make()
-    return found
-
-
-class _LazyTrace:
-    """``RoutingDecision.trace``, read through the slot (internal).
-
-    A decision from ``Router.assign``'s fast path, or made with ``explain=True``, holds ``None``
-    in the slot and builds its trace when it is first read (equality, hashing, ``repr``,
-    ``attrs.evolve`` and pickling all read it): a backlog then makes one object per decision for
-    the garbage collector instead of two, and no text for traces nobody reads. What the trace is
-    built from is immutable and captured at decision time (an explained decision's filter counts
-    are numbers, see ``_CountsLine``), so a trace read later reads as the pool was then; two
-    threads reading it at once build the same text.
-    """
-
-    __slots__ = ("slot",)
-
-    def __init__(self, slot: Any) -> None:
-        self.slot = slot
-
-    def __get__(self, obj: RoutingDecision | None, owner: type | None = None) -> Any:
-        if obj is None:
-            return self
-        trace = self.slot.__get__(obj, owner)
-        if trace is None:
-            prep, lines, found = obj._prep, obj._lines, obj._found
-            if prep is None or lines is None:
-                # Another thread built the trace (it sets the slot before letting the parts go).
-                return self.slot.__get__(obj, owner)
-            if found < 0:  # Router(explain=True): every line; the rule's and the counts' unwritten
-                trace = tuple(_written(line, obj) for line in lines)
-            else:
-                ticket = obj._ticket
-                assert ticket is not None  # the fast path keeps it
-                trace = _simple_trace(lines, prep, ticket.channel, obj.agent_id, found)  # type: ignore[arg-type]
-            self.slot.__set__(obj, trace)  # built once; what it was made of is let go
-            _set_lines(obj, None)
-            _set_prep(obj, None)
-        return trace
-
-    def __set__(self, obj: RoutingDecision, value: tuple[str, ...]) -> None:
-        self.slot.__set__(obj, value)
-
-
-type.__setattr__(RoutingDecision, "trace", _LazyTrace(vars(RoutingDecision)["trace"]))
-
-
-class _DecisionDraft(_WeakReferable):
-    """A :class:`RoutingDecision` being filled (internal): the same slots, writable by plain
-    attribute assignment (one bytecode each, where the frozen class's slot setters are calls);
-    :func:`_new_decision` and ``Router.assign`` fill one, then set its ``__class__``."""
-
-    __slots__ = RoutingDecision.__slots__
-
-
-# The frozen slots' own setters, for what a decision builds when first read.
-_set_context = vars(RoutingDecision)["_context"].__set__
-_set_lines = vars(RoutingDecision)["_lines"].__set__
-_set_prep = vars(RoutingDecision)["_prep"].__set__
-
-
-def _new_decision(
-    ticket_id: str,
-    agent_id: str | None,
-    queue: str | None,
-    priority: Priority,
-    trace: tuple[str, ...] | None,
-    rule: str | None,
-    strategy: str,
-    escalation_step: int | None,
-    skills: FrozenDict[str, int],
-    languages: frozenset[str],
-    due_at: datetime | None,
-    context: RoutingContext | None,
-    handoff: HandoffContext | None,
-    state: RoutingState,
-    ticket: Ticket | None = None,
-    customer: Customer | None = None,
-    basis: tuple[datetime, tzinfo] | None = None,
-    lines: tuple[_Line, ...] | None = None,
-    prep: _Prepared | None = None,
-    found: int = 0,
-) -> RoutingDecision:
-    """``RoutingDecision(...)`` with the same fields, filled as a draft (internal: the router's
-    values need no checks, and keyword passing costs a third of a decision).
-    ``ticket``, ``customer`` and ``basis`` are what a lazy context is built from; ``lines``,
-    ``prep`` and ``found`` what a lazy trace is built from (``trace`` is then ``None``)."""
-    d: Any = _new_object(_DecisionDraft)
-    d.ticket_id = ticket_id
-    d.agent_id = agent_id
-    d.queue = queue
-    d.priority = priority
-    d.trace = trace
-    d.rule = rule
-    d.strategy = strategy
-    d.escalation_step = escalation_step
-    d.skills = skills
-    d.languages = languages
-    d.due_at = due_at
-    d._context = context
-    d.handoff = handoff
-    d.state = state
-    d._ticket = ticket
-    d._customer = customer
-    d._basis = basis
-    d._lines = lines
-    d._prep = prep
-    d._found = found
-    d.__class__ = RoutingDecision
-    return d  # type: ignore[no-any-return]
-
-
-def _planned_decision(
-    plan: _Plan,
-    ticket_id: str,
-    agent_id: str | None,
-    trace: tuple[str, ...] | None,
-    context: RoutingContext,
-    handoff: HandoffContext | None,
-    state: RoutingState,
-    lines: tuple[_Line, ...] | None = None,
-) -> RoutingDecision:
-    """The decision for a ticket planned as ``plan`` (queue, priority, rule, strategy, step,
-    skills, languages and due time come from the plan), with its context built; with ``trace``
-    ``None``, its trace is built from ``lines`` when first read."""
-    prep = plan[0]
-    actions = prep.actions
-    return _new_decision(
-        ticket_id,
-        agent_id,
-        actions.queue,
-        plan[3],
-        trace,
-        plan[2],
-        prep.name,
-        plan[4],
-        actions.skills,
-        actions.languages,
-        plan[5],
-        context,
-        handoff,
-        state,
-        None,
-        None,
-        None,
-        lines,
-        None if lines is None else prep,
-        0 if lines is None else -1,
-    )
-
-
-_new_object = object.__new__
-
-
-@attrs.frozen(kw_only=True)
-class AssignmentResult(MarkdownRepr):
-    """What :meth:`Router.assign` did with a backlog.
-
-    Args:
-        decisions: One decision per ticket, in the order the backlog was served (queue order).
-        loads: Every agent's load after the assignments, in units of work.
-        state: The strategies' memory after the last decision.
-
-    Example:
-        >>> from datetime import datetime, timezone
-        >>> from cs8 import Agent, Ticket
-        >>> t0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
-        >>> tickets = [Ticket(id=f"T{i}", customer_id="C", channel="email", created_at=t0)
-        ...            for i in range(3)]
-        >>> result = Router().assign(tickets, [Agent(id="a1", capacity=2)], now=t0)
-        >>> dict(result.assignments), result.waiting, dict(result.loads)
-        ({'T0': 'a1', 'T1': 'a1'}, ('T2',), {'a1': 2.0})
-    """
-
-    decisions: tuple[RoutingDecision, ...]
-    loads: FrozenDict[str, float]
-    state: RoutingState = attrs.field(factory=RoutingState)
-
-    @property
-    def assignments(self) -> FrozenDict[str, str]:
-        """Ticket id to agent id, for the tickets that got an agent."""
-        return FrozenDict({d.ticket_id: d.agent_id for d in self.decisions if d.agent_id})
-
-    @property
-    def waiting(self) -> tuple[str, ...]:
-        """Ids of the tickets nobody could take, in queue order."""
-        return tuple(d.ticket_id for d in self.decisions if d.agent_id is None)
-
-    def to_dicts(self) -> list[dict[str, str | int | None]]:
-        """Return one plain dict per decision, in the order served (see ``RoutingDecision.to_dict``).
-
-        Example:
-            >>> from datetime import datetime, timezone
-            >>> from cs8 import Ticket
-            >>> t0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
-            >>> rows = Router().assign([Ticket(id="T1", customer_id="C", channel="email",
-            ...                               created_at=t0)], [], now=t0).to_dicts()
-            >>> rows[0]["ticket_id"], rows[0]["agent_id"]
-            ('T1', None)
-        """
-        return [d.to_dict() for d in self.decisions]
-
-    def __str__(self) -> str:
-        lines = [
-            f"{len(self.decisions)} tickets: {len(self.assignments)} assigned, "
-            f"{len(self.waiting)} waiting"
-        ]
-        for d in self.decisions:
-            lines.append(
-                f"  {d.ticket_id}: {d.agent_id or '-'} ({d.queue or 'default'}, {d.priority.value})"
-            )
-        return "\n".join(lines)
-
-    def _repr_html_(self) -> str:
-        rows = "".join(
-            f"<tr><td>{html.escape(d.ticket_id)}</td><td>{html.escape(d.agent_id or '')}</td>"
-            f"<td>{html.escape(d.queue or '')}</td><td>{d.priority.value}</td>"
-            f"<td>{html.escape(d.rule or '')}</td><td>{html.escape(d.strategy)}</td></tr>"
-            for d in self.decisions
-        )
-        return (
-            "<table><thead><tr><th>ticket</th><th>agent</th><th>queue</th><th>priority</th>"
-            f"<th>rule</th><th>strategy</th></tr></thead><tbody>{rows}</tbody></table>"
-        )
-
-
-# --------------------------------------------------------------------------------------------------
 # The router
-
-
-def _strategy(value: str | BuiltinStrategy) -> BuiltinStrategy:
-    if isinstance(value, str):
-        found = BUILTIN_STRATEGIES.get(value)
-        if found is None:
-            raise InvalidValueError(
-                f"Router.strategy must be one of {sorted(BUILTIN_STRATEGIES)}, got {value!r}"
-            )
-        return found
-    if not isinstance(value, LeastBusy | LongestIdle | RoundRobin | MostSkilled | Weighted):
-        raise InvalidValueError(f"Router.strategy must be a built-in strategy, got {value!r}")
-    return value
-
-
-def _strategies(
-    value: Mapping[str, BuiltinStrategy | Strategy] | None,
-) -> FrozenDict[str, BuiltinStrategy | Strategy]:
-    merged: dict[str, BuiltinStrategy | Strategy] = dict(BUILTIN_STRATEGIES)
-    for name, strategy in (value or {}).items():
-        if not isinstance(
-            strategy, LeastBusy | LongestIdle | RoundRobin | MostSkilled | Weighted | Strategy
-        ):
-            raise InvalidValueError(
-                f"Router.strategies[{name!r}] must be a built-in strategy or a Strategy plugin, "
-                f"got {strategy!r}"
-            )
-        merged[name] = strategy
-    return FrozenDict(merged)
 
 
 def _rules(value: RuleSet | Iterable[RoutingRule] | None) -> RuleSet:
@@ -641,43 +114,6 @@ _CALENDAR_ZONE: tzinfo = timezone(timedelta(0), "the calendar's zone")
 """Router(timezone=None): a placeholder replaced by the calendar's zone (UTC without one)."""
 
 
-def _duration(value: timedelta) -> str:
-    seconds = value.total_seconds()
-    if seconds < 3600:
-        return f"{math.floor(seconds / 60)} min"
-    hours = seconds / 3600
-    return f"{hours:.1f} h" if hours != int(hours) else f"{int(hours)} h"
-
-
-def _skills_text(skills: Mapping[str, int]) -> str:
-    return ", ".join(f"{k}>={v}" for k, v in sorted(skills.items())) or "none"
-
-
-def _priority_note(actions: RuleActions, base: Priority, source: str) -> tuple[Priority, str]:
-    """The priority ``actions`` give a ticket of priority ``base``, and the trace line saying so."""
-    priority = actions.priority_for(base)
-    if actions.priority is not None:
-        return priority, f"priority {priority.value} (rule)"
-    if actions.priority_change:
-        return priority, (
-            f"priority {base.value} ({source}) {actions.priority_change:+d} (rule) "
-            f"-> {priority.value}"
-        )
-    return priority, f"priority {priority.value} ({source})"
-
-
-def _why(rule: RoutingRule, ctx: RoutingContext, detailed: bool) -> str:
-    when = getattr(rule, "when", None)
-    if detailed:
-        explain = getattr(when, "explain", None)
-        if callable(explain):
-            text = explain(ctx)
-            if isinstance(text, str):
-                return text
-    name = getattr(when, "name", None)
-    return name if isinstance(name, str) else f"{type(rule).__name__}.matches"
-
-
 _INF = math.inf
 
 
@@ -685,9 +121,6 @@ def _no_key(ctx: RoutingContext) -> None:
     return None
 
 
-_RANK: dict[Priority, int] = {p: p.rank for p in Priority}
-_BUILTIN_TYPES = (LeastBusy, LongestIdle, RoundRobin, MostSkilled, Weighted)
-_CACHE_SIZE = 4096
 _PLAN_CACHE_SIZE = 65536  # rule x actions x priority x minutes waited, for escalating rules
 
 _ONLINE = (AgentStatus.ONLINE,)
@@ -1353,29 +786,3 @@ class Router:
             d.__class__ = decision_type
             keep(d)
         return AssignmentResult(decisions=tuple(decisions), loads=pool.loads, state=current)
-
-
-def _previous_agent(ticket: Ticket) -> str | None:
-    """The agent a reopened ticket goes back to (Zendesk's rule): its last assignee, when the
-    ticket moved from solved or closed back to an open status; ``None`` otherwise."""
-    if ticket.events and ticket.reopen_count and ticket.is_open:
-        return ticket.assignee
-    return None
-
-
-def _written(line: _Line, decision: RoutingDecision) -> str:
-    """The text of one line of ``decision``'s trace."""
-    if type(line) is str:
-        return line
-    if type(line) is _Why:
-        return line.text(decision.context)
-    return _counts(line)  # type: ignore[arg-type]
-
-
-def _counts(line: _CountsLine) -> str:
-    """The text of a filter-count line of a trace."""
-    need, status, preferred, numbers = line
-    labels = _filter_labels(need, status, preferred)
-    return f"filters ({status.value}): " + " -> ".join(
-        f"{label} {n}" for label, n in zip(labels, numbers, strict=True)
-    )
