@@ -672,6 +672,7 @@ def test_schema_lists_the_same_actions_and_step_keys_as_the_loader() -> None:
             "preferred_agents",
             "strategy",
             "escalation",
+            "agent_filter",
         },
         {
             "after",
@@ -681,6 +682,8 @@ def test_schema_lists_the_same_actions_and_step_keys_as_the_loader() -> None:
             "relax_skills",
             "drop_skills",
             "business_hours",
+            "drop_languages",
+            "agent_filter",
         },
     ) == (
         set(defs["actions"]["properties"]),  # type: ignore[index]

@@ -7,6 +7,8 @@ Example:
 """
 
 from cs8.routing._actions import EscalationStep, RuleActions
+from cs8.routing._agent_filter import AGENT_FIELDS, AgentFilter, compile_agent_filter
+from cs8.routing._compose import ComposedRule
 from cs8.routing._conditions import (
     CompiledCondition,
     Condition,
@@ -49,18 +51,22 @@ from cs8.routing._strategies import (
     RoutingState,
     Weighted,
 )
+from cs8.routing._taskrouter import from_taskrouter
 
 __all__ = [
+    "AGENT_FIELDS",
     "BUILTIN_STRATEGIES",
     "BUILTIN_STRATEGY_NAMES",
     "FIELDS",
     "Ageing",
+    "AgentFilter",
     "AgentPool",
     "AssignmentResult",
     "BuiltinStrategy",
     "BusinessClock",
     "ChannelWeights",
     "CompiledCondition",
+    "ComposedRule",
     "Condition",
     "ConditionFactory",
     "EscalationStep",
@@ -93,9 +99,11 @@ __all__ = [
     "StrategyState",
     "TimelineEvent",
     "Weighted",
+    "compile_agent_filter",
     "compile_condition",
     "dump_rules",
     "dumps_rules",
+    "from_taskrouter",
     "handoff_context",
     "least_slack",
     "load_rules",

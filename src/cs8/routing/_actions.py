@@ -15,6 +15,7 @@ import attrs
 from cs8._enums import Priority
 from cs8._frozen import FrozenDict
 from cs8.exceptions import InvalidValueError
+from cs8.routing._agent_filter import AgentFilter
 
 if TYPE_CHECKING:
     pass
@@ -110,6 +111,29 @@ def _check_after(instance: object, attribute: attrs.Attribute[timedelta], value:
         )
 
 
+def _check_filters(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, tuple) or not all(isinstance(f, AgentFilter) for f in value):
+        raise InvalidValueError(
+            f"{_name_of(instance)}.{attribute.name} must be AgentFilter values "
+            f"(cs8.routing.compile_agent_filter), got {value!r}"
+        )
+
+
+def _filters(value: Iterable[AgentFilter]) -> tuple[AgentFilter, ...]:
+    return tuple(value)
+
+
+def _opt_filters(value: Iterable[AgentFilter] | None) -> tuple[AgentFilter, ...] | None:
+    return None if value is None else tuple(value)
+
+
+def _check_step_filters(
+    instance: object, attribute: attrs.Attribute[Any], value: tuple[object, ...] | None
+) -> None:
+    if value is not None:
+        _check_filters(instance, attribute, value)
+
+
 def _check_bool(instance: object, attribute: attrs.Attribute[bool], value: object) -> None:
     if not isinstance(value, bool):
         raise InvalidValueError(
@@ -135,6 +159,10 @@ class EscalationStep:
         relax_skills: Lower every required skill level by this many levels (never below 0).
         drop_skills: Stop requiring these skills.
         business_hours: Count ``after`` in the calendar's business hours instead of elapsed time.
+        drop_languages: Stop requiring the languages in force, and drop every agent filter that
+            reads ``agent.languages``.
+        agent_filters: Replace the agent filters in force with these (``()``: none from this step
+            on); ``None`` keeps them.
 
     Raises:
         InvalidValueError: If a field is out of range, or ``priority`` and ``raise_priority`` are
@@ -156,6 +184,10 @@ class EscalationStep:
         factory=frozenset, converter=_str_frozenset, validator=_check_strings
     )
     business_hours: bool = attrs.field(default=False, validator=_check_bool)
+    drop_languages: bool = attrs.field(default=False, validator=_check_bool)
+    agent_filters: tuple[AgentFilter, ...] | None = attrs.field(
+        default=None, converter=_opt_filters, validator=_check_step_filters
+    )
 
     def __attrs_post_init__(self) -> None:
         if self.priority is not None and self.raise_priority:
@@ -208,6 +240,8 @@ class RuleActions:
         strategy: The assignment strategy's name (built-in or registered); ``None`` leaves the
             router's default.
         escalation: Steps applied after waiting times, sorted by strictly increasing ``after``.
+        agent_filters: Conditions every eligible agent must pass (see
+            :func:`~cs8.routing.compile_agent_filter`); all must hold.
 
     Raises:
         InvalidValueError: If a field is out of range, or both priority forms are given.
@@ -235,6 +269,9 @@ class RuleActions:
     escalation: tuple[EscalationStep, ...] = attrs.field(
         default=(), converter=_steps, validator=_check_steps
     )
+    agent_filters: tuple[AgentFilter, ...] = attrs.field(
+        default=(), converter=_filters, validator=_check_filters
+    )
 
     def __attrs_post_init__(self) -> None:
         if self.priority is not None and self.priority_change:
@@ -261,7 +298,9 @@ class RuleActions:
         """Return the actions in force once ``step`` applies (its own ``escalation`` kept).
 
         The queue and priority change only when the step sets them; ``raise_priority`` adds to the
-        priority in force (absolute or relative); skills are lowered, then dropped.
+        priority in force (absolute or relative); skills are lowered, then dropped; languages
+        (and agent filters reading ``agent.languages``) are dropped; a step's agent filters replace
+        those in force.
 
         Example:
             >>> from datetime import timedelta
@@ -289,12 +328,19 @@ class RuleActions:
                     if name not in step.drop_skills
                 }
             )
+        filters = self.agent_filters if step.agent_filters is None else step.agent_filters
+        languages = self.languages
+        if step.drop_languages:
+            languages = frozenset()
+            filters = tuple(f for f in filters if not f.reads_languages)
         return attrs.evolve(
             self,
             queue=step.queue if step.queue is not None else self.queue,
             priority=priority,
             priority_change=change,
             skills=skills,
+            languages=languages,
+            agent_filters=filters,
         )
 
     def escalated(self, steps: int) -> RuleActions:

@@ -70,11 +70,13 @@ class _Prepared:
         self.tie_break = strategy.tie_break if isinstance(strategy, _BUILTIN_TYPES) else ""
         self.skills_text = _skills_text(actions.skills)
         self.needs: dict[Channel, Need] = {}
-        # A built-in strategy other than round robin and no preferred agents: one pool.choose.
+        # A built-in strategy other than round robin, no preferred agents and no agent filters:
+        # one pool.choose.
         self.simple = (
             isinstance(strategy, _BUILTIN_TYPES)
             and not isinstance(strategy, RoundRobin)
             and not actions.preferred_agents
+            and not actions.agent_filters
         )
         where = f"queue {actions.queue}" if actions.queue else "the default queue"
         self.waiting = f"strategy {self.name}: nobody eligible; the ticket waits in {where}"
@@ -98,6 +100,7 @@ class _Prepared:
                 f"filters: status, channel {channel.value}, spare capacity, skills "
                 f"{self.skills_text}"
                 + (f", language {'/'.join(sorted(languages))}" if languages else "")
+                + "".join(f", agent filter {f.name}" for f in self.actions.agent_filters)
             )
         return found
 

@@ -27,6 +27,7 @@ from cs8._models import Agent, Customer, Ticket
 from cs8._time import as_stdlib, require_aware
 from cs8.exceptions import InvalidValueError
 from cs8.routing._actions import RuleActions
+from cs8.routing._agent_filter import passing
 from cs8.routing._context import (
     _NO_SLA,
     RoutingContext,
@@ -458,6 +459,10 @@ class Router:
     ) -> tuple[str | None, int, RoutingState, str]:
         prep = plan[0]
         strategy = prep.strategy
+        if prep.actions.agent_filters:  # on top of the index: the eligible agents that pass
+            among = passing(
+                prep.actions.agent_filters, ctx, pool.eligible(need, status, among=among)
+            )
         if isinstance(strategy, _BUILTIN_TYPES):
             if isinstance(strategy, RoundRobin):
                 queue = prep.actions.queue

@@ -54,6 +54,7 @@ import attrs
 from cs8._enums import Channel
 from cs8.exceptions import InvalidValueError
 from cs8.routing._actions import RuleActions
+from cs8.routing._compose import ComposedRule, compose, continues
 from cs8.routing._conditions import (
     ALWAYS,
     CompiledCondition,
@@ -152,6 +153,13 @@ def _check_actions(instance: Rule, attribute: attrs.Attribute[RuleActions], valu
         )
 
 
+def _check_continues(instance: Rule, attribute: attrs.Attribute[bool], value: object) -> None:
+    if not isinstance(value, bool):
+        raise InvalidValueError(
+            f"Rule.continues must be a bool, got {value!r} (rule {instance.name!r})"
+        )
+
+
 @attrs.frozen(kw_only=True)
 class Rule:
     """A named routing rule: when ``when`` holds, the router applies ``actions``.
@@ -162,6 +170,9 @@ class Rule:
             default.
         actions: What to do when it matches.
         description: Free text for people reading the rules.
+        continues: After this rule applies, later matching rules add their requirements
+            (the document's ``"continue": true``; see :mod:`cs8.routing._compose` and
+            docs/routing-rules.md).
 
     Example:
         >>> from cs8.routing import compile_condition
@@ -176,6 +187,7 @@ class Rule:
     when: Condition = attrs.field(factory=_always, validator=_check_condition)
     actions: RuleActions = attrs.field(factory=RuleActions, validator=_check_actions)
     description: str = ""
+    continues: bool = attrs.field(default=False, validator=_check_continues)
 
     def matches(self, ctx: RoutingContext, /) -> bool:
         """Return whether this rule applies in ``ctx``."""
@@ -316,8 +328,18 @@ class RuleSet:
     _memo: tuple[MemoKey, dict[object, tuple[RoutingRule | None, RuleActions]]] | None = (
         attrs.field(init=False, eq=False, hash=False, repr=False)
     )
+    # With rules that continue: the names of those rules, and the composed rules built so far
+    # (by the names of their parts; one value per combination, so plans can be shared).
+    _continuing: frozenset[str] = attrs.field(init=False, eq=False, hash=False, repr=False)
+    _composed: dict[tuple[str, ...], ComposedRule] = attrs.field(
+        init=False, eq=False, hash=False, repr=False
+    )
 
     def __attrs_post_init__(self) -> None:
+        object.__setattr__(
+            self, "_continuing", frozenset(r.name for r in self.rules if continues(r))
+        )
+        object.__setattr__(self, "_composed", {})
         object.__setattr__(self, "_tests", self._compile_tests())
         key = memo_key(self.rules)
         object.__setattr__(self, "_memo", None if key is None else (key, {}))
@@ -391,8 +413,31 @@ class RuleSet:
     def _scan(self, ctx: RoutingContext) -> RoutingRule | None:
         for test, rule in self._tests[ctx.ticket.channel]:
             if test(ctx):
+                if self._continuing and rule.name in self._continuing:
+                    return self._compose(ctx, rule)
                 return rule
         return None
+
+    def _compose(self, ctx: RoutingContext, first: RoutingRule) -> RoutingRule:
+        """The rules that apply from ``first`` (which continues) on, as one composed rule."""
+        matched = [first]
+        started = False
+        for test, rule in self._tests[ctx.ticket.channel]:
+            if not started:
+                started = rule is first
+            elif test(ctx):
+                matched.append(rule)
+                if rule.name not in self._continuing:
+                    break
+        if len(matched) == 1:
+            return first
+        key = tuple(rule.name for rule in matched)
+        found = self._composed.get(key)
+        if found is None:
+            if len(self._composed) >= _MEMO_SIZE:
+                self._composed.clear()
+            found = self._composed[key] = compose(matched)
+        return found
 
     def select(self, ctx: RoutingContext) -> tuple[RoutingRule | None, RuleActions]:
         """Return the first matching rule (or ``None``) and the actions that apply.

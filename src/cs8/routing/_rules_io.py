@@ -30,6 +30,7 @@ from cs8.routing._schema import (
 if TYPE_CHECKING:
     from cs8.routing._plugins import RuleRegistry
 from cs8.routing._actions import EscalationStep, RuleActions
+from cs8.routing._agent_filter import AgentFilter, compile_agent_filter
 from cs8.routing._rules import BUILTIN_STRATEGY_NAMES, RoutingRule, Rule, RuleSet
 
 __all__ = ["FORMAT_VERSION", "dump_actions", "dump_rules", "dumps_rules", "load_rules"]
@@ -43,7 +44,7 @@ FORMAT_VERSION = 1
 
 
 _TOP_KEYS = frozenset({"$schema", "version", "rules", "default"})
-_RULE_KEYS = frozenset({"name", "description", "when", "actions", "plugin"})
+_RULE_KEYS = frozenset({"name", "description", "when", "actions", "plugin", "continue"})
 _ACTION_KEYS = frozenset(
     {
         "queue",
@@ -54,6 +55,7 @@ _ACTION_KEYS = frozenset(
         "preferred_agents",
         "strategy",
         "escalation",
+        "agent_filter",
     }
 )
 _STEP_KEYS = frozenset(
@@ -65,6 +67,8 @@ _STEP_KEYS = frozenset(
         "relax_skills",
         "drop_skills",
         "business_hours",
+        "drop_languages",
+        "agent_filter",
     }
 )
 
@@ -199,7 +203,10 @@ class _Loader:
         if "actions" not in obj:
             raise loc.error("a rule needs 'actions'")
         actions = self.actions(obj["actions"], loc.key("actions"))
-        return Rule(name=name, when=when, actions=actions, description=description)
+        go_on = obj.get("continue", False)
+        if not isinstance(go_on, bool):
+            raise loc.key("continue").error(f"must be true or false, got {describe(go_on)}")
+        return Rule(name=name, when=when, actions=actions, description=description, continues=go_on)
 
     def actions(self, raw: object, loc: Loc) -> RuleActions:
         obj = _object(raw, loc, _ACTION_KEYS, "actions")
@@ -278,6 +285,18 @@ class _Loader:
             preferred_agents=preferred,
             strategy=strategy,
             escalation=steps,
+            agent_filters=self.filters(obj, loc) or (),
+        )
+
+    def filters(self, obj: Mapping[str, object], loc: Loc) -> tuple[AgentFilter, ...] | None:
+        """The ``agent_filter`` of actions or a step: None when absent, () for null (a step)."""
+        if "agent_filter" not in obj:
+            return None
+        raw = obj["agent_filter"]
+        if raw is None:
+            return ()
+        return (
+            compile_agent_filter(raw, loc=loc.key("agent_filter"), max_depth=self.limits.max_depth),
         )
 
     def step(self, raw: object, loc: Loc) -> EscalationStep:
@@ -309,10 +328,17 @@ class _Loader:
             raise loc.key("business_hours").error(
                 f"must be true or false, got {describe(business)}"
             )
-        if queue is None and priority is None and not raised and not relax and not drop:
+        languages = obj.get("drop_languages", False)
+        if not isinstance(languages, bool):
+            raise loc.key("drop_languages").error(
+                f"must be true or false, got {describe(languages)}"
+            )
+        filters = self.filters(obj, loc)
+        changes = queue, priority, raised, relax, drop, languages, filters is not None
+        if not any(changes[2:]) and queue is None and priority is None:
             raise loc.error(
                 "an escalation step must change something: queue, priority, raise_priority, "
-                "relax_skills or drop_skills"
+                "relax_skills, drop_skills, drop_languages or agent_filter"
             )
         return EscalationStep(
             after=after,
@@ -322,6 +348,8 @@ class _Loader:
             relax_skills=relax,
             drop_skills=drop,
             business_hours=business,
+            drop_languages=languages,
+            agent_filters=filters,
         )
 
 
@@ -389,6 +417,14 @@ def load_rules(
 # Dumping
 
 
+def _dump_filters(filters: tuple[AgentFilter, ...]) -> JsonValue:
+    if not filters:
+        return None
+    if len(filters) == 1:
+        return filters[0].to_json()
+    return {"all": [f.to_json() for f in filters]}
+
+
 def _dump_step(step: EscalationStep) -> dict[str, JsonValue]:
     out: dict[str, JsonValue] = {"after": format_duration(step.after)}
     if step.queue is not None:
@@ -403,6 +439,10 @@ def _dump_step(step: EscalationStep) -> dict[str, JsonValue]:
         out["drop_skills"] = sorted(step.drop_skills)
     if step.business_hours:
         out["business_hours"] = True
+    if step.drop_languages:
+        out["drop_languages"] = True
+    if step.agent_filters is not None:
+        out["agent_filter"] = _dump_filters(step.agent_filters)
     return out
 
 
@@ -430,6 +470,8 @@ def dump_actions(actions: RuleActions) -> dict[str, JsonValue]:
         out["strategy"] = actions.strategy
     if actions.escalation:
         out["escalation"] = [_dump_step(s) for s in actions.escalation]
+    if actions.agent_filters:
+        out["agent_filter"] = _dump_filters(actions.agent_filters)
     return out
 
 
@@ -466,6 +508,8 @@ def dump_rules(rules: RuleSet) -> dict[str, JsonValue]:
             )
         item["when"] = rule.when.to_json()
         item["actions"] = dump_actions(rule.actions)
+        if getattr(rule, "continues", False):
+            item["continue"] = True
         out_rules.append(item)
     doc: dict[str, JsonValue] = {"version": FORMAT_VERSION, "rules": out_rules}
     default = dump_actions(rules.default)
