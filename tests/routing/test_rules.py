@@ -684,6 +684,10 @@ def test_schema_lists_the_same_actions_and_step_keys_as_the_loader() -> None:
             "business_hours",
             "drop_languages",
             "agent_filter",
+            "skills",
+            "languages",
+            "preferred_agents",
+            "strategy",
         },
     ) == (
         set(defs["actions"]["properties"]),  # type: ignore[index]

@@ -145,6 +145,13 @@ def _check_bool(instance: object, attribute: attrs.Attribute[bool], value: objec
 # Escalation steps and actions
 
 
+def _opt_strategy(instance: object, attribute: attrs.Attribute[str | None], value: object) -> None:
+    if value is not None and (not isinstance(value, str) or not value.strip()):
+        raise InvalidValueError(
+            f"{_name_of(instance)}.strategy must be a name or None, got {value!r}"
+        )
+
+
 @attrs.frozen(kw_only=True)
 class EscalationStep:
     """What changes once a ticket has waited ``after`` without being taken.
@@ -163,6 +170,12 @@ class EscalationStep:
             reads ``agent.languages``.
         agent_filters: Replace the agent filters in force with these (``()``: none from this step
             on); ``None`` keeps them.
+        skills: Require these skills at these minimum levels from this step on (after relaxing
+            and dropping), adding to or overriding the skills in force.
+        languages: Replace the languages in force (``None`` keeps them). Not together with
+            ``drop_languages``.
+        preferred_agents: Replace the preferred agents (``()``: none); ``None`` keeps them.
+        strategy: Choose agents with this strategy from this step on; ``None`` keeps it.
 
     Raises:
         InvalidValueError: If a field is out of range, or ``priority`` and ``raise_priority`` are
@@ -188,12 +201,33 @@ class EscalationStep:
     agent_filters: tuple[AgentFilter, ...] | None = attrs.field(
         default=None, converter=_opt_filters, validator=_check_step_filters
     )
+    skills: FrozenDict[str, int] = attrs.field(
+        factory=FrozenDict, converter=_skills, validator=_check_skills
+    )
+    languages: frozenset[str] | None = attrs.field(
+        default=None, converter=attrs.converters.optional(_str_frozenset)
+    )
+    preferred_agents: tuple[str, ...] | None = attrs.field(
+        default=None, converter=attrs.converters.optional(_str_tuple)
+    )
+    strategy: str | None = attrs.field(default=None, validator=_opt_strategy)
 
     def __attrs_post_init__(self) -> None:
         if self.priority is not None and self.raise_priority:
             raise InvalidValueError(
                 "EscalationStep takes priority or raise_priority, not both, got "
                 f"priority={self.priority.value!r} and raise_priority={self.raise_priority!r}"
+            )
+        if self.languages is not None:
+            _check_strings(self, attrs.fields(EscalationStep).languages, self.languages)
+            if self.drop_languages:
+                raise InvalidValueError(
+                    "EscalationStep takes languages or drop_languages, not both, got "
+                    f"languages={sorted(self.languages)!r}"
+                )
+        if self.preferred_agents is not None:
+            _check_strings(
+                self, attrs.fields(EscalationStep).preferred_agents, self.preferred_agents
             )
 
 
@@ -218,11 +252,6 @@ def _check_steps(
                 f"({previous} then {step.after})"
             )
         previous = step.after
-
-
-def _opt_strategy(instance: object, attribute: attrs.Attribute[str | None], value: object) -> None:
-    if value is not None and (not isinstance(value, str) or not value.strip()):
-        raise InvalidValueError(f"RuleActions.strategy must be a name or None, got {value!r}")
 
 
 @attrs.frozen(kw_only=True)
@@ -320,16 +349,15 @@ class RuleActions:
             else:
                 change = max(-3, min(3, change + step.raise_priority))
         skills = self.skills
-        if step.relax_skills or step.drop_skills:
-            skills = FrozenDict(
-                {
-                    name: max(0, level - step.relax_skills)
-                    for name, level in self.skills.items()
-                    if name not in step.drop_skills
-                }
-            )
+        if step.relax_skills or step.drop_skills or step.skills:
+            relaxed = {
+                name: max(0, level - step.relax_skills)
+                for name, level in self.skills.items()
+                if name not in step.drop_skills
+            }
+            skills = FrozenDict({**relaxed, **step.skills})
         filters = self.agent_filters if step.agent_filters is None else step.agent_filters
-        languages = self.languages
+        languages = self.languages if step.languages is None else step.languages
         if step.drop_languages:
             languages = frozenset()
             filters = tuple(f for f in filters if not f.reads_languages)
@@ -341,6 +369,10 @@ class RuleActions:
             skills=skills,
             languages=languages,
             agent_filters=filters,
+            preferred_agents=(
+                self.preferred_agents if step.preferred_agents is None else step.preferred_agents
+            ),
+            strategy=self.strategy if step.strategy is None else step.strategy,
         )
 
     def escalated(self, steps: int) -> RuleActions:

@@ -69,6 +69,10 @@ _STEP_KEYS = frozenset(
         "business_hours",
         "drop_languages",
         "agent_filter",
+        "skills",
+        "languages",
+        "preferred_agents",
+        "strategy",
     }
 )
 
@@ -219,19 +223,7 @@ class _Loader:
         )
         if priority is not None and "priority_change" in obj:
             raise loc.key("priority_change").error("give 'priority' or 'priority_change', not both")
-        skills: dict[str, int] = {}
-        if "skills" in obj:
-            sloc = loc.key("skills")
-            raw_skills = obj["skills"]
-            if not isinstance(raw_skills, Mapping):
-                raise sloc.error(
-                    f"skills must be an object of skill: minimum level, got {describe(raw_skills)}"
-                )
-            if len(raw_skills) > self.limits.max_list:
-                raise sloc.error(f"more than {self.limits.max_list} skills")
-            for skill, level in raw_skills.items():
-                _text(skill, sloc, "a skill name")
-                skills[skill] = _int(level, sloc.key(skill), 0, 1_000_000)
+        skills = self.skills(obj, loc)
         languages = (
             _string_list(obj["languages"], loc.key("languages"), self.limits, "languages")
             if "languages" in obj
@@ -247,14 +239,7 @@ class _Loader:
             if "preferred_agents" in obj
             else []
         )
-        strategy = None
-        if "strategy" in obj:
-            strategy = _text(obj["strategy"], loc.key("strategy"), "strategy")
-            if strategy not in self.strategies:
-                raise loc.key("strategy").error(
-                    f"unknown strategy {strategy!r}; expected one of "
-                    f"{', '.join(sorted(self.strategies))}"
-                )
+        strategy = self.strategy(obj, loc)
         steps: list[EscalationStep] = []
         if "escalation" in obj:
             eloc = loc.key("escalation")
@@ -287,6 +272,38 @@ class _Loader:
             escalation=steps,
             agent_filters=self.filters(obj, loc) or (),
         )
+
+    def skills(self, obj: Mapping[str, object], loc: Loc) -> dict[str, int]:
+        skills: dict[str, int] = {}
+        if "skills" in obj:
+            sloc = loc.key("skills")
+            raw_skills = obj["skills"]
+            if not isinstance(raw_skills, Mapping):
+                raise sloc.error(
+                    f"skills must be an object of skill: minimum level, got {describe(raw_skills)}"
+                )
+            if len(raw_skills) > self.limits.max_list:
+                raise sloc.error(f"more than {self.limits.max_list} skills")
+            for skill, level in raw_skills.items():
+                _text(skill, sloc, "a skill name")
+                skills[skill] = _int(level, sloc.key(skill), 0, 1_000_000)
+        return skills
+
+    def strategy(self, obj: Mapping[str, object], loc: Loc) -> str | None:
+        if "strategy" not in obj:
+            return None
+        strategy = _text(obj["strategy"], loc.key("strategy"), "strategy")
+        if strategy not in self.strategies:
+            raise loc.key("strategy").error(
+                f"unknown strategy {strategy!r}; expected one of "
+                f"{', '.join(sorted(self.strategies))}"
+            )
+        return strategy
+
+    def strings(self, obj: Mapping[str, object], loc: Loc, key: str) -> list[str] | None:
+        if key not in obj:
+            return None
+        return _string_list(obj[key], loc.key(key), self.limits, key)
 
     def filters(self, obj: Mapping[str, object], loc: Loc) -> tuple[AgentFilter, ...] | None:
         """The ``agent_filter`` of actions or a step: None when absent, () for null (a step)."""
@@ -334,11 +351,19 @@ class _Loader:
                 f"must be true or false, got {describe(languages)}"
             )
         filters = self.filters(obj, loc)
-        changes = queue, priority, raised, relax, drop, languages, filters is not None
-        if not any(changes[2:]) and queue is None and priority is None:
+        skills = self.skills(obj, loc)
+        strategy = self.strategy(obj, loc)
+        spoken = self.strings(obj, loc, "languages")
+        if spoken is not None and languages:
+            raise loc.key("languages").error("give 'languages' or 'drop_languages', not both")
+        preferred = self.strings(obj, loc, "preferred_agents")
+        changes = (raised, relax, drop, languages, skills)
+        kept = (queue, priority, filters, spoken, preferred, strategy)
+        if not any(changes) and all(value is None for value in kept):
             raise loc.error(
                 "an escalation step must change something: queue, priority, raise_priority, "
-                "relax_skills, drop_skills, drop_languages or agent_filter"
+                "relax_skills, drop_skills, drop_languages, agent_filter, skills, languages, "
+                "preferred_agents or strategy"
             )
         return EscalationStep(
             after=after,
@@ -350,6 +375,10 @@ class _Loader:
             business_hours=business,
             drop_languages=languages,
             agent_filters=filters,
+            skills=skills,
+            languages=spoken,
+            preferred_agents=preferred,
+            strategy=strategy,
         )
 
 
@@ -443,6 +472,14 @@ def _dump_step(step: EscalationStep) -> dict[str, JsonValue]:
         out["drop_languages"] = True
     if step.agent_filters is not None:
         out["agent_filter"] = _dump_filters(step.agent_filters)
+    if step.skills:
+        out["skills"] = dict(sorted(step.skills.items()))
+    if step.languages is not None:
+        out["languages"] = sorted(step.languages)
+    if step.preferred_agents is not None:
+        out["preferred_agents"] = list(step.preferred_agents)
+    if step.strategy is not None:
+        out["strategy"] = step.strategy
     return out
 
 
