@@ -212,6 +212,7 @@ def test_field_table_lists_every_resolvable_field_pattern() -> None:
         "sla.<metric>.remaining",
         "time.hour",
         "time.weekday",
+        "time.date",
     }
     assert expected == set(FIELDS)
 

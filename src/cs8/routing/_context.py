@@ -276,6 +276,11 @@ class RoutingContext:
         """The weekday of ``now`` in the context's time zone: ``"mon"`` ... ``"sun"``."""
         return WEEKDAYS[self._local.weekday()]
 
+    @property
+    def local_date(self) -> str:
+        """The date of ``now`` in the context's time zone, ISO 8601 (``"2026-03-02"``)."""
+        return self._local.date().isoformat()
+
 
 # --------------------------------------------------------------------------------------------------
 # Fields
@@ -433,6 +438,12 @@ FIELDS: FrozenDict[str, FieldSpec] = FrozenDict(
                 choices=WEEKDAYS,
                 doc="The weekday (mon ... sun) of the decision time in the calendar's time zone.",
             ),
+            FieldSpec(
+                name="time.date",
+                kind=FieldKind.TEXT,
+                doc="The date of the decision time in the calendar's time zone, ISO 8601 "
+                "(2026-12-24); 'in' a list of dates for holidays, 'contains' '-12-' for a month.",
+            ),
         )
     }
 )
@@ -528,6 +539,7 @@ _FIXED: dict[str, Resolver] = {
     "customer.language": _customer_language,
     "time.hour": operator.attrgetter("local_hour"),
     "time.weekday": operator.attrgetter("local_weekday"),
+    "time.date": operator.attrgetter("local_date"),
 }
 
 _ENUMS: dict[str, type[Enum]] = {

@@ -235,6 +235,7 @@ _MEMO_ATTRS: dict[str, str] = {
     "ticket.tags": "ticket.tags",
     "time.hour": "local_hour",
     "time.weekday": "local_weekday",
+    "time.date": "local_date",
 }
 # Fields read by their resolver (enum members, strings or None).
 _MEMO_CALLS = frozenset({"customer.segment", "customer.language"})
