@@ -12,7 +12,7 @@ def test_the_promised_names_exist() -> None:
         assert name in cs8.routing.__all__
         assert getattr(cs8.routing, name).__doc__
     params = inspect.signature(cs8.routing.from_taskrouter).parameters
-    assert list(params)[0] == "workflow"
+    assert next(iter(params)) == "workflow"
     step_fields = {f.name for f in cs8.routing.EscalationStep.__attrs_attrs__}
     assert {"drop_languages", "agent_filters"} <= step_fields
     assert "continues" in {f.name for f in cs8.routing.Rule.__attrs_attrs__}
