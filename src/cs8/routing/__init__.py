@@ -22,6 +22,7 @@ from cs8.routing._context import (
     resolve_field,
 )
 from cs8.routing._handoff import HandoffContext, TimelineEvent, handoff_context
+from cs8.routing._planner import Planner
 from cs8.routing._plugins import RuleRegistry, Strategy, StrategyChoice, StrategyState
 from cs8.routing._pool import AgentPool, ChannelWeights, Need
 from cs8.routing._priority import (
@@ -71,6 +72,7 @@ __all__ = [
     "LongestIdle",
     "MostSkilled",
     "Need",
+    "Planner",
     "PriorityAdjustments",
     "PriorityMatrix",
     "RoundRobin",

@@ -38,6 +38,7 @@ _K = TypeVar("_K")
 _RANK: dict[Priority, int] = {p: p.rank for p in Priority}
 _BUILTIN_TYPES = (LeastBusy, LongestIdle, RoundRobin, MostSkilled, Weighted)
 _CACHE_SIZE = 4096
+_INF = math.inf
 
 
 # --------------------------------------------------------------------------------------------------
