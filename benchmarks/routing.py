@@ -10,9 +10,11 @@ Two levels are timed: the whole decision (rules, escalation, queue order, filter
 ``RoutingDecision`` with its trace), and the agent choice alone (``AgentPool.choose`` and
 ``AgentPool.assign`` on precomputed rule actions) against the scan's choice alone. A decision of
 ``Router.assign`` builds its trace text when the trace is first read, so the whole decision is
-also timed with every trace read. ``Router.route`` one ticket at a time is timed with
-``explain=False`` and with ``explain=True`` (filter counts from the pool's tallies, trace
-written when first read), the latter also with every trace read.
+also timed with every trace read, and with a worker's planner (``Router.planner()``: the plans
+of earlier calls). ``Router.route`` one ticket at a time, with a worker's planner as a service
+keeps one, is timed with ``explain=False`` and with ``explain=True`` (filter counts from the
+pool's tallies, trace written when first read), the latter also with every trace read; and
+without a planner (each ticket planned afresh).
 
 Run:  python benchmarks/routing.py [--quick] [--tickets N] [--seed S] [--profile]
 
@@ -292,9 +294,12 @@ def run(
         # prefix with Router.route (which reads loads and builds indexes, never assigns), with
         # and without explanations (their filter counts are tallies built on first use).
         explained = Router(rules=rules, weights=WEIGHTS)
+        # A service routes with the memory of plans its worker keeps (Router.planner()).
+        plans, explained_plans = router.planner(), explained.planner()
         for t in tickets[:peer_tickets]:
-            router.route(t, pool, now=T0, customer=customers.get(t.customer_id))
-            explained.route(t, pool, now=T0, customer=customers.get(t.customer_id))
+            customer = customers.get(t.customer_id)
+            router.route(t, pool, now=T0, customer=customer, planner=plans)
+            explained.route(t, pool, now=T0, customer=customer, planner=explained_plans)
 
         # Agreement first: cs8 and the linear scan make the same decisions on the prefix.
         ours = router.assign(
@@ -306,6 +311,11 @@ def run(
 
         t_full, kept = best_of(
             repeat, lambda: router.assign(tickets, pool, now=T0, customers=customers)
+        )
+        del kept
+        t_worker, kept = best_of(
+            repeat,
+            lambda: router.assign(tickets, pool, now=T0, customers=customers, planner=plans),
         )
         # What best_of leaves out: a full collection of the whole process, which CPython runs
         # once enough new objects have outlived younger collections (a backlog's decisions do).
@@ -334,32 +344,46 @@ def run(
         # A service's pool has served such tickets before: one untimed pass of each router builds
         # the heaps and tallies of the sample's kinds of work (the figures are per decision then).
         for t in sample:
-            router.route(t, pool, now=T0, customer=customers.get(t.customer_id))
-            explained.route(t, pool, now=T0, customer=customers.get(t.customer_id))
+            customer = customers.get(t.customer_id)
+            router.route(t, pool, now=T0, customer=customer, planner=plans)
+            explained.route(t, pool, now=T0, customer=customer, planner=explained_plans)
         t_route, _ = best_of(
             repeat,
             lambda: [
-                router.route(t, pool, now=T0, customer=customers.get(t.customer_id)) for t in sample
+                router.route(t, pool, now=T0, customer=customers.get(t.customer_id), planner=plans)
+                for t in sample
             ],
         )
         t_route_explained, _ = best_of(
             repeat,
             lambda: [
-                explained.route(t, pool, now=T0, customer=customers.get(t.customer_id))
+                explained.route(
+                    t, pool, now=T0, customer=customers.get(t.customer_id), planner=explained_plans
+                )
                 for t in sample
             ],
         )
         t_route_read, _ = best_of(
             repeat,
             lambda: [
-                explained.route(t, pool, now=T0, customer=customers.get(t.customer_id)).trace
+                explained.route(
+                    t, pool, now=T0, customer=customers.get(t.customer_id), planner=explained_plans
+                ).trace
                 for t in sample
+            ],
+        )
+        t_route_fresh, _ = best_of(
+            repeat,
+            lambda: [
+                router.route(t, pool, now=T0, customer=customers.get(t.customer_id)) for t in sample
             ],
         )
         t_peer_choice, _ = best_of(1, lambda: linear_choose_all(planned_prefix, agents, T0))
         if profile and n_agents == min(sizes):
             show_profile(lambda: router.assign(tickets, pool, now=T0, customers=customers))
         rate_full = n_tickets / t_full
+        rate_worker = n_tickets / t_worker
+        rate_route_fresh = len(sample) / t_route_fresh
         rate_traced = n_tickets / t_traced
         rate_peer_full = peer_tickets / t_peer_full
         rate_choice = n_tickets / t_choice
@@ -372,8 +396,10 @@ def run(
         routed_explained[n_agents] = rate_route_explained
         rows = [
             ("cs8 Router.assign (rules, queue, decisions)", n_tickets, rate_full, None),
+            ("cs8 Router.assign, a worker's planner", n_tickets, rate_worker, None),
             ("cs8 Router.assign, then every trace read", n_tickets, rate_traced, None),
             ("cs8 Router.route, one ticket at a time", len(sample), rate_route, None),
+            ("cs8 Router.route, no planner (plans afresh)", len(sample), rate_route_fresh, None),
             ("cs8 Router.route, explain=True (counts)", len(sample), rate_route_explained, None),
             ("cs8 Router.route, explain=True, trace read", len(sample), rate_route_read, None),
             ("linear scan, same rules", peer_tickets, rate_peer_full, rate_full / rate_peer_full),

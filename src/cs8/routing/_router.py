@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
-from typing import Any, TypeVar
+from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
@@ -36,9 +36,7 @@ from cs8.routing._context import (
 from cs8.routing._decision import (
     AssignmentResult,
     RoutingDecision,
-    _DecisionDraft,
     _new_decision,
-    _new_object,
     _planned_decision,
 )
 from cs8.routing._handoff import HandoffContext
@@ -468,60 +466,18 @@ class Router:
         pool = self._pool(agents)
         pool = pool.copy() if isinstance(agents, AgentPool) else pool
         # Per ticket, in parallel lists: the ticket, its customer, its context (or None: what it
-        # is made of is kept), its plan (shared by tickets alike), and the parts of its queue key
-        # that are not in the plan (strings and numbers only: nothing for the garbage collector).
-        ticket_list = list(tickets)
-        for ticket in ticket_list:
-            if type(ticket) is not Ticket:
-                check_context(ticket, None)  # raises for anything but a Ticket
-        ids = [ticket.id for ticket in ticket_list]
-        if len(set(ids)) < len(ids):
-            seen: set[str] = set()
-            for ticket_id in ids:
-                if ticket_id in seen:
-                    raise InvalidValueError(f"Router.assign: two tickets have id {ticket_id!r}")
-                seen.add(ticket_id)
+        # is made of is kept), its plan (shared by tickets alike).
+        ticket_list, ids = _backlog(tickets)
         if customers:
             get_customer = customers.get
             customer_list = [get_customer(ticket.customer_id) for ticket in ticket_list]
         else:
             customer_list = [None] * len(ticket_list)
-        contexts: list[RoutingContext | None] = [None] * len(ticket_list)
-        plans: list[_Plan] = []
-        keep_plan = plans.append
         planner = planner or Planner(self)
-        plan_for = planner.context_and_plan
-        get_clocks = sla.get if sla else None
+        contexts, plans = _plan_backlog(planner, ticket_list, ids, customer_list, sla, now)
+        order = _queue_order(ticket_list, ids, plans)
         timezone = self.timezone
         basis = (now, timezone)
-        # Remembered plans from plain rules: the rules read one scratch context, refilled for
-        # each ticket (no plugin sees it, no plan keeps it); a decision builds its own context
-        # when it is read.
-        scratch = scratch_context(now, timezone) if planner.remembers else None
-        planned = planner.plan
-        for position, ticket in enumerate(ticket_list):
-            customer = customer_list[position]
-            clocks = get_clocks(ids[position]) if get_clocks else None
-            if scratch is not None and clocks is None:
-                if customer is not None and type(customer) is not Customer:
-                    check_context(ticket, customer)  # raises for anything but a Customer
-                scratch.ticket = ticket  # type: ignore[misc]
-                scratch.customer = customer  # type: ignore[misc]
-                keep_plan(planned(scratch))
-            else:
-                ctx, plan = plan_for(ticket, now, customer, clocks)
-                contexts[position] = ctx
-                keep_plan(plan)
-        stamps = [ticket.created_at.timestamp() for ticket in ticket_list]
-        # Queue order (queue_key: priority, SLA due time, age, id; ids are unique, so it is total)
-        # by stable sorts on one part at a time, from the last part to the first: each sort
-        # compares plain strings or numbers, far faster than comparing tuples.
-        order = sorted(range(len(ids)), key=ids.__getitem__)
-        order.sort(key=stamps.__getitem__)
-        dues = [plan[7] for plan in plans]
-        if dues and min(dues) < _INF:
-            order.sort(key=dues.__getitem__)
-        order.sort(key=[plan[6] for plan in plans].__getitem__)
         current = state or RoutingState()
         decisions: list[RoutingDecision] = []
         decide = self._decide
@@ -532,9 +488,7 @@ class Router:
         serve = pool._serve  # choose among online agents, then assign at now
         instant = pool._instant(now)
         online = AgentStatus.ONLINE
-        new = _new_object
-        draft_type = _DecisionDraft
-        decision_type = RoutingDecision
+        new = _new_decision
         for position in order:
             context = contexts[position]
             plan = plans[position]
@@ -551,32 +505,100 @@ class Router:
                 current = decision.state
                 keep(decision)
                 continue
-            # _decide's fast path, inlined (the same outcome and trace).
+            # _decide's fast path on a backlog: choose and assign in one step of the pool; the
+            # decision builds its context and trace when they are first read.
             channel = ticket.channel
             need = prep.needs.get(channel) or prep.need(channel)
             slot, found = serve(need, prep.strategy, online, instant)  # type: ignore[arg-type]
             actions = prep.actions
-            d: Any = new(draft_type)  # _new_decision, inlined
-            d.ticket_id = ids[position]
-            d.agent_id = None if slot is None else slot.id
-            d.queue = actions.queue
-            d.priority = plan[3]
-            d.trace = None  # built when first read (_LazyTrace), from the last three slots
-            d.rule = plan[2]
-            d.strategy = prep.name
-            d.escalation_step = plan[4]
-            d.skills = actions.skills
-            d.languages = actions.languages
-            d.due_at = plan[5]
-            d._context = context
-            d.handoff = handoff
-            d.state = current
-            d._ticket = ticket
-            d._customer = customer_list[position]
-            d._basis = basis
-            d._lines = plan[1]
-            d._prep = prep
-            d._found = found
-            d.__class__ = decision_type
-            keep(d)
+            keep(
+                new(
+                    ids[position],
+                    None if slot is None else slot.id,
+                    actions.queue,
+                    plan[3],
+                    None,
+                    plan[2],
+                    prep.name,
+                    plan[4],
+                    actions.skills,
+                    actions.languages,
+                    plan[5],
+                    context,
+                    handoff,
+                    current,
+                    ticket,
+                    customer_list[position],
+                    basis,
+                    plan[1],
+                    prep,
+                    found,
+                )
+            )
         return AssignmentResult(decisions=tuple(decisions), loads=pool.loads, state=current)
+
+
+def _backlog(tickets: Iterable[Ticket]) -> tuple[list[Ticket], list[str]]:
+    """The tickets of a backlog as a list, and their ids; raises for a non-ticket or two tickets
+    with one id."""
+    ticket_list = list(tickets)
+    for ticket in ticket_list:
+        if type(ticket) is not Ticket:
+            check_context(ticket, None)  # raises for anything but a Ticket
+    ids = [ticket.id for ticket in ticket_list]
+    if len(set(ids)) < len(ids):
+        seen: set[str] = set()
+        for ticket_id in ids:
+            if ticket_id in seen:
+                raise InvalidValueError(f"Router.assign: two tickets have id {ticket_id!r}")
+            seen.add(ticket_id)
+    return ticket_list, ids
+
+
+def _plan_backlog(
+    planner: Planner,
+    ticket_list: list[Ticket],
+    ids: list[str],
+    customer_list: list[Customer | None],
+    sla: Mapping[str, SlaInput] | None,
+    now: datetime,
+) -> tuple[list[RoutingContext | None], list[_Plan]]:
+    """Every ticket's plan, and its context where one was built (``None`` where the rules read a
+    scratch context: the decision builds its own when it is read)."""
+    contexts: list[RoutingContext | None] = [None] * len(ticket_list)
+    plans: list[_Plan] = []
+    keep_plan = plans.append
+    plan_for = planner.context_and_plan
+    get_clocks = sla.get if sla else None
+    # Remembered plans from plain rules: the rules read one scratch context, refilled for each
+    # ticket (no plugin sees it, no plan keeps it).
+    scratch = scratch_context(now, planner.timezone) if planner.remembers else None
+    planned = planner.plan
+    for position, ticket in enumerate(ticket_list):
+        customer = customer_list[position]
+        clocks = get_clocks(ids[position]) if get_clocks else None
+        if scratch is not None and clocks is None:
+            if customer is not None and type(customer) is not Customer:
+                check_context(ticket, customer)  # raises for anything but a Customer
+            scratch.ticket = ticket  # type: ignore[misc]
+            scratch.customer = customer  # type: ignore[misc]
+            keep_plan(planned(scratch))
+        else:
+            ctx, plan = plan_for(ticket, now, customer, clocks)
+            contexts[position] = ctx
+            keep_plan(plan)
+    return contexts, plans
+
+
+def _queue_order(ticket_list: list[Ticket], ids: list[str], plans: list[_Plan]) -> list[int]:
+    """Positions in queue order (queue_key: priority, SLA due time, age, id; ids are unique, so
+    the order is total), by stable sorts on one part at a time from the last to the first: each
+    sort compares plain strings or numbers, far faster than comparing tuples."""
+    stamps = [ticket.created_at.timestamp() for ticket in ticket_list]
+    order = sorted(range(len(ids)), key=ids.__getitem__)
+    order.sort(key=stamps.__getitem__)
+    dues = [plan[7] for plan in plans]
+    if dues and min(dues) < _INF:
+        order.sort(key=dues.__getitem__)
+    order.sort(key=[plan[6] for plan in plans].__getitem__)
+    return order
