@@ -43,6 +43,7 @@ from cs8.routing._simulate import SimulatedInterval, SimulationResult, simulate
 from cs8.routing._strategies import (
     BUILTIN_STRATEGIES,
     BuiltinStrategy,
+    KeyStrategy,
     LeastBusy,
     LongestIdle,
     MostSkilled,
@@ -68,6 +69,7 @@ __all__ = [
     "FieldKind",
     "FieldSpec",
     "HandoffContext",
+    "KeyStrategy",
     "LeastBusy",
     "LongestIdle",
     "MostSkilled",

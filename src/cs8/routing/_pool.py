@@ -52,6 +52,7 @@ from cs8._time import require_aware
 from cs8.exceptions import InvalidValueError, UnknownFieldError
 from cs8.routing._capacity import _SHARE_BITS, _UNIT, ChannelWeights, Need, _ordinal
 from cs8.routing._pool_index import (
+    AgentNow,
     _filter_labels,
     _filter_numbers,
     _fits,
@@ -69,7 +70,7 @@ from cs8.routing._pool_index import (
     _TallyKey,
     _untally,
 )
-from cs8.routing._strategies import BuiltinStrategy, RoundRobin
+from cs8.routing._strategies import BuiltinStrategy, KeyStrategy, RoundRobin
 
 __all__ = ["AgentPool", "ChannelWeights", "Need"]
 
@@ -390,7 +391,10 @@ class AgentPool:
         push = heapq.heappush
         limit = self._limit
         for kind in slot.heaps:
-            entry = kind.entry(slot)
+            try:
+                entry = kind.entry(slot)
+            except Exception:  # a plugin's key: it raises again (and is reported) when chosen
+                continue
             if entry is not None:
                 push(kind.heap, entry)
                 if len(kind.heap) > limit:
@@ -457,13 +461,15 @@ class AgentPool:
         if slot.tallies:
             _retally(slot)
         if at is None:
+            if slot.keyed:  # a plugin's key may drop on assignment: re-ranked now
+                self._touched(slot)
             return
         when, stamp, idle = at
         earlier = stamp < slot.last
         slot.last_at = when
         slot.last = stamp
         slot.idle = idle
-        if earlier:  # a longest-idle key that drops must be re-ranked now, not lazily
+        if earlier or slot.keyed:  # a key that may drop must be re-ranked now, not lazily
             self._touched(slot)
         # Keys only grow on assignment: entries are corrected lazily when they reach a heap's top.
 
@@ -587,7 +593,9 @@ class AgentPool:
 
     # ------------------------------------------------------------------ choosing
 
-    def _kind(self, need: Need, strategy: BuiltinStrategy, status: AgentStatus) -> _Kind:
+    def _kind(
+        self, need: Need, strategy: BuiltinStrategy | KeyStrategy, status: AgentStatus
+    ) -> _Kind:
         """Return the kind of work (its heap built on first use, rebuilt when long)."""
         channel = need.channel
         key: _HeapKey = (strategy, channel, status, need.skills, need.languages)
@@ -595,12 +603,14 @@ class AgentPool:
         if kind is None:
             kind = _Kind([], need, strategy, status, self._units[channel], self._bits)
             members = _members(self._static, self._slots, self._by_status.get(status, set()), need)
-            for agent_id in members:
-                slot = self._slots[agent_id]
-                entry = kind.entry(slot)
+            keyed = kind.mode == 6
+            # Every entry first: a plugin's key that raises leaves no half-built heap behind.
+            entries = [(slot, kind.entry(slot)) for slot in map(self._slots.__getitem__, members)]
+            for slot, entry in entries:
                 if entry is not None:
                     kind.heap.append(entry)
                     slot.heaps.append(kind)
+                    slot.keyed = slot.keyed or keyed
             heapq.heapify(kind.heap)
             self._heaps[key] = kind
         elif len(kind.heap) > self._limit:
@@ -613,7 +623,7 @@ class AgentPool:
     def choose(
         self,
         need: Need,
-        strategy: BuiltinStrategy,
+        strategy: BuiltinStrategy | KeyStrategy,
         status: AgentStatus,
         *,
         after: str | None = None,
@@ -648,7 +658,11 @@ class AgentPool:
             return (None if slot is None else slot.id), looked
 
     def _serve(
-        self, need: Need, strategy: BuiltinStrategy, status: AgentStatus, at: _Instant | None
+        self,
+        need: Need,
+        strategy: BuiltinStrategy | KeyStrategy,
+        status: AgentStatus,
+        at: _Instant | None,
     ) -> tuple[_Slot | None, int]:
         """The agent a heap-ranked strategy picks among agents of ``status`` (the top of the
         kind's heap), given the work at ``at`` (from :meth:`_instant`) unless ``None``; and how
@@ -668,6 +682,8 @@ class AgentPool:
         units = kind.units
         channel = kind.channel
         mode = kind.mode
+        if mode == 6:
+            return self._serve_keyed(kind, at)
         bits = kind.bits
         mask = kind.mask
         by_rank = self._by_rank
@@ -717,6 +733,42 @@ class AgentPool:
             looked += 1
             moved = entry
             _heapreplace(heap, now)  # its key grew: move down
+        return None, looked
+
+    def _serve_keyed(self, kind: _Kind, at: _Instant | None) -> tuple[_Slot | None, int]:
+        """:meth:`_serve` for a :class:`KeyStrategy`'s heap of ``(key, rank)`` entries: the same
+        walk, each agent's key computed by the plugin before the heap is changed (a key that
+        raises leaves the heap as it was)."""
+        heap: list[Any] = kind.heap
+        units = kind.units
+        channel = kind.channel
+        status = kind.status
+        key = kind.key
+        assert key is not None  # a keyed kind has its key function
+        by_rank = self._by_rank
+        looked = 0
+        moved = None
+        while heap:
+            entry = heap[0]
+            slot = by_rank[entry[1]]
+            if slot.status is not status:
+                _heappop(heap)
+                continue
+            if not _room(slot, units, channel):
+                looked += 1
+                _heappop(heap)
+                continue
+            now = (key(AgentNow(slot)), slot.rank)
+            if entry == now:
+                if at is not None:
+                    self._give(slot, channel, units, at)
+                return slot, looked + 1
+            if entry > now or entry == moved:
+                _heappop(heap)
+                continue
+            looked += 1
+            moved = entry
+            _heapreplace(heap, now)
         return None, looked
 
     # ------------------------------------------------------------------ explaining

@@ -15,6 +15,7 @@ from cs8._enums import AgentStatus, Channel
 from cs8._models import Agent
 from cs8.routing._capacity import (
     _SHARE_BITS,
+    _UNIT,
     ChannelWeights,
     Need,
     _ordinal,
@@ -22,6 +23,7 @@ from cs8.routing._capacity import (
 )
 from cs8.routing._strategies import (
     BuiltinStrategy,
+    KeyStrategy,
     LeastBusy,
     LongestIdle,
     RoundRobin,
@@ -32,7 +34,7 @@ _NEG_INF = float("-inf")
 
 _Entry: TypeAlias = int
 """A heap entry: the strategy's key as an integer, shifted left by the pool's rank bits, then the
-agent's rank (place in id order)."""
+agent's rank (place in id order). A :class:`KeyStrategy`'s heap holds ``(key, rank)`` tuples."""
 
 
 class _Kind:
@@ -42,6 +44,7 @@ class _Kind:
         "bits",
         "channel",
         "heap",
+        "key",
         "mask",
         "mode",
         "skill",
@@ -55,7 +58,7 @@ class _Kind:
         self,
         heap: list[_Entry],
         need: Need,
-        strategy: BuiltinStrategy,
+        strategy: BuiltinStrategy | KeyStrategy,
         status: AgentStatus,
         units: int,
         bits: int,
@@ -69,7 +72,10 @@ class _Kind:
         self.mask = (1 << bits) - 1  # an entry's rank bits
         self.skill = need.primary_skill
         self.weight = strategy.weight if isinstance(strategy, Weighted) else _one
-        if isinstance(strategy, LeastBusy):
+        self.key = strategy.key if isinstance(strategy, KeyStrategy) else None
+        if isinstance(strategy, KeyStrategy):
+            self.mode = 6  # entries are (key, rank) tuples (see _Entry)
+        elif isinstance(strategy, LeastBusy):
             self.mode = ("count", "spare", "share").index(strategy.by)
         elif isinstance(strategy, LongestIdle):
             self.mode = 3
@@ -85,6 +91,8 @@ class _Kind:
         reference scan's), ties broken by agent id.
         """
         mode = self.mode
+        if mode == 6:
+            return (self.key(AgentNow(slot)), slot.rank)  # type: ignore[misc, return-value]
         load = slot.load
         cap = slot.cap
         if mode == 0:
@@ -117,6 +125,45 @@ def _one(agent_id: str) -> float:
     return 1.0
 
 
+class AgentNow:
+    """An agent as it is in a pool now, for a :class:`~cs8.routing.KeyStrategy`'s key: every
+    attribute of the :class:`~cs8.Agent`, with ``active_tickets``, ``status`` and
+    ``last_assigned_at`` as they are at decision time (internal; built for each key computed).
+
+    Example:
+        >>> from cs8 import Agent
+        >>> from cs8.routing import AgentPool
+        >>> pool = AgentPool([Agent(id="a1", skills={"en": 2})])
+        >>> pool.assign("a1", "email")
+        >>> now = AgentNow(pool._slots["a1"])
+        >>> now.id, now.skills["en"], now.active_tickets
+        ('a1', 2, 1.0)
+    """
+
+    __slots__ = ("_slot",)
+
+    def __init__(self, slot: _Slot) -> None:
+        self._slot = slot
+
+    @property
+    def active_tickets(self) -> float:
+        """The agent's load now, in units of work."""
+        return self._slot.load / _UNIT
+
+    @property
+    def status(self) -> AgentStatus:
+        """The agent's presence now."""
+        return self._slot.status
+
+    @property
+    def last_assigned_at(self) -> datetime | None:
+        """When the agent was last given work."""
+        return self._slot.last_at
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._slot.agent, name)
+
+
 class _Slot:
     """One agent's live state inside a pool."""
 
@@ -130,6 +177,7 @@ class _Slot:
         "heaps",
         "id",
         "idle",
+        "keyed",
         "languages",
         "last",
         "last_at",
@@ -167,6 +215,7 @@ class _Slot:
         self.languages = agent.languages
         # The kinds of work whose heaps this agent is a member of (built lazily by the pool).
         self.heaps: list[_Kind] = []
+        self.keyed = False  # a member of a KeyStrategy's heap (re-ranked on every assignment)
         # The tallies this agent is counted in (built lazily by the pool; see _Tally).
         self.tallies: list[_Tally] = []
 
@@ -231,6 +280,8 @@ def _float_key(
 ) -> tuple[float, float, str] | None:
     """The reference scan's key of ``slot`` (numbers as the strategy defines them, then the agent
     id), or ``None`` if it never ranks; heaps order agents exactly by it."""
+    if isinstance(strategy, KeyStrategy):
+        return (strategy.key(AgentNow(slot)), 0.0, slot.id)
     if isinstance(strategy, LeastBusy | LongestIdle):
         return (strategy.primary(slot.load, slot.cap, slot.last, 0), 0.0, slot.id)
     if isinstance(strategy, Weighted):
@@ -244,7 +295,7 @@ def _float_key(
 
 
 def _full_key(
-    strategy: BuiltinStrategy, slot: _Slot, need: Need, after: str | None
+    strategy: BuiltinStrategy | KeyStrategy, slot: _Slot, need: Need, after: str | None
 ) -> tuple[Any, ...] | None:
     if isinstance(strategy, RoundRobin):
         return (after is not None and slot.id <= after, slot.id)
@@ -254,7 +305,7 @@ def _full_key(
 def _linear(
     slots: Iterable[_Slot],
     need: Need,
-    strategy: BuiltinStrategy,
+    strategy: BuiltinStrategy | KeyStrategy,
     weights: ChannelWeights,
     after: str | None,
 ) -> str | None:
@@ -308,7 +359,8 @@ def _rebuild(kind: _Kind, by_rank: list[_Slot], bits: int) -> None:
     surface); ``by_rank`` are the pool's slots in id order, ranked in ``bits`` bits."""
     mask = (1 << bits) - 1
     fresh = []
-    for rank in {e & mask for e in kind.heap}:
+    ranks = {e[1] for e in kind.heap} if kind.mode == 6 else {e & mask for e in kind.heap}  # type: ignore[index]
+    for rank in ranks:
         slot = by_rank[rank]
         if slot.status is kind.status:
             entry = kind.entry(slot)

@@ -42,9 +42,11 @@ from cs8.routing._decision import (
 from cs8.routing._handoff import HandoffContext
 from cs8.routing._plan import (
     _BUILTIN_TYPES,
+    _HEAP_TYPES,
     _Line,
     _line,
     _Plan,
+    _Prepared,
     _previous_agent,
     _strategies,
     _strategy,
@@ -227,7 +229,7 @@ class Router:
     ) -> tuple[str | None, int, RoutingState, str]:
         prep = plan[0]
         strategy = prep.strategy
-        if isinstance(strategy, _BUILTIN_TYPES):
+        if isinstance(strategy, _HEAP_TYPES):
             if isinstance(strategy, RoundRobin):
                 queue = prep.actions.queue
                 pick, looked = pool.choose(
@@ -351,6 +353,29 @@ class Router:
             return _planned_decision(plan, ticket.id, chosen, None, ctx, handoff, state, (*lines,))
         return _planned_decision(plan, ticket.id, chosen, (*lines,), ctx, handoff, state)  # type: ignore[arg-type]
 
+    def _fallback(
+        self,
+        ctx: RoutingContext,
+        plan: _Plan,
+        pool: AgentPool,
+        state: RoutingState,
+        handoff: HandoffContext | None,
+        error: Exception,
+    ) -> RoutingDecision:
+        """The decision when a strategy plugin raised ``error`` on this ticket: the router's own
+        strategy decides, and the trace names the rule, the plugin and the error. An error
+        outside a plugin is raised again."""
+        prep = plan[0]
+        if isinstance(prep.strategy, _BUILTIN_TYPES):
+            raise error
+        default = _Prepared(prep.actions, self.strategy)
+        rule = "the default actions" if plan[2] is None else f"rule {plan[2]!r}"
+        line = (
+            f"strategy plugin {prep.name!r} ({rule}) failed on this ticket: "
+            f"{type(error).__name__}: {error}; the router's strategy {default.name} decides"
+        )
+        return self._decide(ctx, (default, (*plan[1], line), *plan[2:]), pool, state, handoff)
+
     def _pool(self, agents: AgentPool | Iterable[Agent]) -> AgentPool:
         if isinstance(agents, AgentPool):
             return agents
@@ -412,7 +437,10 @@ class Router:
             now = require_aware(now, "Router.route(now)")
         ctx, plan = (planner or Planner(self)).context_and_plan(ticket, now, customer, sla)
         pool = agents if isinstance(agents, AgentPool) else self._pool(agents)
-        return self._decide(ctx, plan, pool, state or _NO_STATE, handoff)
+        try:
+            return self._decide(ctx, plan, pool, state or _NO_STATE, handoff)
+        except Exception as error:  # a strategy plugin's: this ticket falls back (or re-raised)
+            return self._fallback(ctx, plan, pool, state or _NO_STATE, handoff, error)
 
     def assign(
         self,
@@ -498,7 +526,10 @@ class Router:
             if not (fast and prep.simple) or (ticket.events and _previous_agent(ticket)):
                 if context is None:
                     context = fast_context(ticket, now, customer_list[position], None, timezone)
-                decision = decide(context, plan, pool, current, handoff)
+                try:
+                    decision = decide(context, plan, pool, current, handoff)
+                except Exception as error:  # a strategy plugin's: this ticket falls back
+                    decision = self._fallback(context, plan, pool, current, handoff, error)
                 agent_id = decision.agent_id
                 if agent_id is not None:
                     give(agent_id, ticket.channel, now)
@@ -509,7 +540,17 @@ class Router:
             # decision builds its context and trace when they are first read.
             channel = ticket.channel
             need = prep.needs.get(channel) or prep.need(channel)
-            slot, found = serve(need, prep.strategy, online, instant)  # type: ignore[arg-type]
+            try:
+                slot, found = serve(need, prep.strategy, online, instant)  # type: ignore[arg-type]
+            except Exception as error:  # a KeyStrategy's key: this ticket falls back
+                context = context or fast_context(
+                    ticket, now, customer_list[position], None, timezone
+                )
+                decision = self._fallback(context, plan, pool, current, handoff, error)
+                if decision.agent_id is not None:
+                    give(decision.agent_id, channel, now)
+                keep(decision)
+                continue
             actions = prep.actions
             keep(
                 new(
