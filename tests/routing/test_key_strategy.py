@@ -160,3 +160,29 @@ def test_key_strategy_checks_its_fields() -> None:
         KeyStrategy(name="k", key=3)  # type: ignore[arg-type]
     with pytest.raises(InvalidValueError, match=r"KeyStrategy\.name"):
         KeyStrategy(name="", key=len)
+
+
+def test_the_router_takes_strategies_from_the_registry_the_rules_were_loaded_with() -> None:
+    registry = RuleRegistry()
+    registry.register("strategy", "senior", KeyStrategy(name="senior", key=_senior_then_least_busy))
+    router = Router(rules=_rules(registry))  # registered once, with the rules only
+    staff = [Agent(id="a1", skills={"billing": 1}), Agent(id="a2", skills={"billing": 3})]
+    ticket = Ticket(id="T1", customer_id="C1", channel="email", created_at=T0)
+    assert router.route(ticket, staff, now=T0).agent_id == "a2"
+    assert "senior" in router.strategies
+    # A strategy given to the router explicitly wins over the registry's.
+    mine = KeyStrategy(name="senior", key=lambda agent: (agent.id != "a1",))
+    explicit = Router(rules=_rules(registry), strategies={"senior": mine})
+    assert explicit.route(ticket, staff, now=T0).agent_id == "a1"
+
+
+def test_a_router_checks_at_construction_that_every_named_strategy_exists() -> None:
+    from cs8.routing import Rule, RuleSet
+
+    rules = RuleSet(rules=[Rule(name="vip", actions=RuleActions(strategy="sticky"))])
+    with pytest.raises(InvalidValueError, match="rule 'vip' names strategy 'sticky'"):
+        Router(rules=rules)
+    default = RuleSet(default=RuleActions(strategy="sticky"))
+    with pytest.raises(InvalidValueError, match="the default actions names strategy 'sticky'"):
+        Router(rules=default)
+    Router(rules=rules, strategies={"sticky": KeyStrategy(name="sticky", key=len)})  # known

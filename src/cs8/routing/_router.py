@@ -196,6 +196,11 @@ class Router:
             )
         ):
             object.__setattr__(self, "strategy", configured)
+        # The strategy plugins the rules were loaded with (the registry's), unless given here.
+        plugins = {n: s for n, s in self.rules.strategies.items() if n not in self.strategies}
+        if plugins:
+            object.__setattr__(self, "strategies", FrozenDict({**self.strategies, **plugins}))
+        _check_strategies_known(self.rules, self.strategies)
 
     def planner(self) -> Planner:
         """Return a new :class:`~cs8.routing.Planner` for this router: the memory of plans a
@@ -643,3 +648,16 @@ def _queue_order(ticket_list: list[Ticket], ids: list[str], plans: list[_Plan]) 
         order.sort(key=dues.__getitem__)
     order.sort(key=[plan[6] for plan in plans].__getitem__)
     return order
+
+
+def _check_strategies_known(rules: RuleSet, known: Mapping[str, object]) -> None:
+    """Raise if a rule (or the default actions) names a strategy the router does not know."""
+    named = [(f"rule {rule.name!r}", rule.actions.strategy) for rule in rules.rules]
+    named.append(("the default actions", rules.default.strategy))
+    for where, name in named:
+        if name is not None and name not in known:
+            raise InvalidValueError(
+                f"Router: {where} names strategy {name!r}, which the router does not know; "
+                f"known: {', '.join(sorted(known))} (register it in the RuleRegistry the rules "
+                "are loaded with, or pass it in Router(strategies=...))"
+            )

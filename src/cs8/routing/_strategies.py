@@ -30,15 +30,13 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal, TypeAlias
+from typing import Any, Literal, TypeAlias
 
 import attrs
 
 from cs8._frozen import FrozenDict
 from cs8.exceptions import InvalidValueError
-
-if TYPE_CHECKING:
-    from cs8.routing._plugins import StrategyChoice
+from cs8.routing._strategy_plugin import StrategyChoice
 
 __all__ = [
     "BUILTIN_STRATEGIES",
@@ -305,8 +303,6 @@ class KeyStrategy:
             ...          None, None, {}).agent.id
             'a'
         """
-        from cs8.routing._plugins import StrategyChoice
-
         key = self.key
         best = min(candidates, key=lambda agent: (key(agent), agent.id), default=None)
         return StrategyChoice(best, state, self.tie_break)
