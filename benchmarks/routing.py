@@ -16,6 +16,11 @@ keeps one, is timed with ``explain=False`` and with ``explain=True`` (filter cou
 pool's tallies, trace written when first read), the latter also with every trace read; and
 without a planner (each ticket planned afresh).
 
+Last, at 5,000 agents, a key-function plugin strategy (``KeyStrategy``, ranked on the pool's
+heaps) is timed against the built-in ``least_busy`` it mirrors (their decisions are checked to be
+the same), and the same ranking as a plain ``Strategy`` plugin (handed every eligible agent) on a
+hundredth of the backlog.
+
 Run:  python benchmarks/routing.py [--quick] [--tickets N] [--seed S] [--profile]
 
 Each timed call starts after the previous result is let go and a full garbage collection (see
@@ -34,9 +39,10 @@ import gc
 import random
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
@@ -45,11 +51,14 @@ from cs8.routing import (
     BUILTIN_STRATEGIES,
     AgentPool,
     ChannelWeights,
+    KeyStrategy,
     Need,
     Router,
     RoutingContext,
     RuleActions,
+    RuleRegistry,
     RuleSet,
+    StrategyChoice,
     load_rules,
 )
 
@@ -259,6 +268,59 @@ def show_profile(fn: Callable[[], object]) -> None:
     pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
 
 
+class FewestByList:
+    """The least-busy ranking as a plain Strategy plugin: the router hands it every eligible agent
+    (a linear pass per decision), the way plugins were run before KeyStrategy."""
+
+    name = "fewest_list"
+
+    def choose(
+        self, candidates: Sequence[Agent], ctx: RoutingContext, actions: RuleActions, state: Any, /
+    ) -> StrategyChoice:
+        best = min(candidates, key=lambda a: (a.active_tickets, a.id), default=None)
+        return StrategyChoice(best, state, "fewest units of work, then agent id")
+
+
+def plugin_rows(n_agents: int, n_tickets: int, seed: int, repeat: int) -> None:
+    """A key-function plugin strategy (KeyStrategy) against the built-in least_busy it mirrors,
+    and the same ranking as a list plugin, Router.assign over one backlog (loads change)."""
+    rng = random.Random(seed)
+    agents = make_agents(rng, n_agents, max(4, 3 * n_tickets // n_agents))
+    tickets = make_tickets(rng, n_tickets)
+    registry = RuleRegistry()
+    registry.register(
+        "strategy", "fewest", KeyStrategy(name="fewest", key=lambda a: (a.active_tickets,))
+    )
+    registry.register("strategy", "fewest_list", FewestByList())
+
+    def router(strategy: str) -> Router:
+        doc = {"rules": [], "default": {"strategy": strategy}}
+        return Router(rules=load_rules(doc, registry=registry), weights=WEIGHTS, explain=False)
+
+    pool = AgentPool(agents, weights=WEIGHTS)
+    listed_tickets = tickets[: max(1, n_tickets // 100)]
+    runs = [
+        ("built-in least_busy", router("least_busy"), tickets),
+        ("KeyStrategy key=(active_tickets,)", router("fewest"), tickets),
+        ("the same ranking as a list plugin", router("fewest_list"), listed_tickets),
+    ]
+    results = {}
+    rates = {}
+    for name, r, backlog in runs:
+        seconds, result = best_of(repeat, lambda r=r, b=backlog: r.assign(b, pool, now=T0))
+        rates[name] = len(backlog) / seconds
+        results[name] = {d.ticket_id: d.agent_id for d in result.decisions}  # type: ignore[attr-defined]
+    same = results[runs[0][0]] == results[runs[1][0]]
+    print(f"plugin strategies, {n_agents:,} agents, Router.assign(explain=False):")
+    builtin = rates[runs[0][0]]
+    for name, _, backlog in runs:
+        print(
+            f"{n_agents:>7,}  {name:<44} {len(backlog):>8,} {rates[name]:>12,.0f} "
+            f"{builtin / rates[name]:>7.2f}x slower than the built-in"
+        )
+    print(f"{'':>7}  KeyStrategy decisions equal the built-in's: {'yes' if same else 'NO'}")
+
+
 def run(
     n_tickets: int,
     sizes: list[int],
@@ -452,6 +514,7 @@ def main(argv: list[str] | None = None) -> None:
     peer = min(n, 60 if args.quick else 2_000)
     repeat = args.repeat or (1 if args.quick else 3)
     run(n, [1_000, 10_000], peer, args.seed, repeat, args.profile)
+    plugin_rows(5_000, min(n, 20_000), args.seed, repeat)
 
 
 if __name__ == "__main__":
