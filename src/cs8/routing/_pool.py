@@ -4,21 +4,9 @@ An :class:`AgentPool` is a *working object that the caller owns*: it is mutable,
 methods (:meth:`AgentPool.assign`, :meth:`AgentPool.release`, :meth:`AgentPool.set_status`) change
 it. :meth:`cs8.routing.Router.route` reads a pool and never changes it;
 :meth:`cs8.routing.Router.assign` works on a copy and returns the new loads. Nothing is global:
-two pools never share state, and :meth:`AgentPool.copy` gives an independent one. A pool is not
-safe to change from two threads at once (guard it with a lock, or give each worker its own copy).
-
-How a decision avoids scanning every agent: for each kind of work seen so far (strategy, channel,
-status, required skills and levels, languages) the pool keeps a heap of exactly the agents that
-qualify, ordered by the strategy's key; it is built on first use (one pass) and kept up to date.
-An entry is one integer: the strategy's key, then the agent's place in id order (the tie-break),
-so entries never tie and compare in one step. An assignment only raises the chosen agent's key, so
-nothing is pushed then: an entry below the agent's key now is moved down when it reaches the top
-of a heap. A release (which lowers a key) or a status change pushes a fresh entry into each heap
-the agent belongs to; an entry above the agent's key now (a fresher one is below it), a second
-entry equal to one just moved, and the entry of an agent that changed status are dropped when
-they surface. Agents without room for the channel leave a heap until a release gives them room
-again. A decision therefore looks at the top of one heap, however large the pool. Round robin
-walks a sorted list of agent ids from the rotation point.
+two pools never share state, and :meth:`AgentPool.copy` gives an independent one. Each method
+holds the pool's lock (:attr:`AgentPool.lock`); hold it yourself to make several calls one step.
+A decision looks at the top of one heap per kind of work, not at every agent (see ``_pool_index``).
 
 Capacity is counted in thousandths of a unit, so channel weights such as 0.5 or 1/3 add up
 exactly (1/3 counts as 0.333).
@@ -52,7 +40,7 @@ from cs8._time import require_aware
 from cs8.exceptions import InvalidValueError, UnknownFieldError
 from cs8.routing._capacity import _SHARE_BITS, _UNIT, ChannelWeights, Need, _ordinal
 from cs8.routing._pool_index import (
-    AgentNow,
+    _build_kind,
     _filter_labels,
     _filter_numbers,
     _fits,
@@ -64,6 +52,7 @@ from cs8.routing._pool_index import (
     _retally,
     _room,
     _round_robin,
+    _serve_keyed,
     _Slot,
     _tallied,
     _Tally,
@@ -601,17 +590,9 @@ class AgentPool:
         key: _HeapKey = (strategy, channel, status, need.skills, need.languages)
         kind = self._heaps.get(key)
         if kind is None:
-            kind = _Kind([], need, strategy, status, self._units[channel], self._bits)
             members = _members(self._static, self._slots, self._by_status.get(status, set()), need)
-            keyed = kind.mode == 6
-            # Every entry first: a plugin's key that raises leaves no half-built heap behind.
-            entries = [(slot, kind.entry(slot)) for slot in map(self._slots.__getitem__, members)]
-            for slot, entry in entries:
-                if entry is not None:
-                    kind.heap.append(entry)
-                    slot.heaps.append(kind)
-                    slot.keyed = slot.keyed or keyed
-            heapq.heapify(kind.heap)
+            slots = map(self._slots.__getitem__, members)
+            kind = _build_kind(need, strategy, status, self._units[channel], self._bits, slots)
             self._heaps[key] = kind
         elif len(kind.heap) > self._limit:
             _rebuild(kind, self._by_rank, self._bits)
@@ -683,7 +664,10 @@ class AgentPool:
         channel = kind.channel
         mode = kind.mode
         if mode == 6:
-            return self._serve_keyed(kind, at)
+            slot, looked = _serve_keyed(kind, self._by_rank)
+            if slot is not None and at is not None:
+                self._give(slot, kind.channel, kind.units, at)
+            return slot, looked
         bits = kind.bits
         mask = kind.mask
         by_rank = self._by_rank
@@ -733,42 +717,6 @@ class AgentPool:
             looked += 1
             moved = entry
             _heapreplace(heap, now)  # its key grew: move down
-        return None, looked
-
-    def _serve_keyed(self, kind: _Kind, at: _Instant | None) -> tuple[_Slot | None, int]:
-        """:meth:`_serve` for a :class:`KeyStrategy`'s heap of ``(key, rank)`` entries: the same
-        walk, each agent's key computed by the plugin before the heap is changed (a key that
-        raises leaves the heap as it was)."""
-        heap: list[Any] = kind.heap
-        units = kind.units
-        channel = kind.channel
-        status = kind.status
-        key = kind.key
-        assert key is not None  # a keyed kind has its key function
-        by_rank = self._by_rank
-        looked = 0
-        moved = None
-        while heap:
-            entry = heap[0]
-            slot = by_rank[entry[1]]
-            if slot.status is not status:
-                _heappop(heap)
-                continue
-            if not _room(slot, units, channel):
-                looked += 1
-                _heappop(heap)
-                continue
-            now = (key(AgentNow(slot)), slot.rank)
-            if entry == now:
-                if at is not None:
-                    self._give(slot, channel, units, at)
-                return slot, looked + 1
-            if entry > now or entry == moved:
-                _heappop(heap)
-                continue
-            looked += 1
-            moved = entry
-            _heapreplace(heap, now)
         return None, looked
 
     # ------------------------------------------------------------------ explaining

@@ -1,6 +1,22 @@
 """The pool's index entries (internal): one agent's live state (:class:`_Slot`), one kind of
 work's heap (:class:`_Kind`), the room and qualification checks, and the reference scan that the
-heaps must agree with (:func:`_linear`)."""
+heaps must agree with (:func:`_linear`).
+
+How a decision avoids scanning every agent: for each kind of work seen so far (strategy, channel,
+status, required skills and levels, languages) the pool keeps a heap of exactly the agents that
+qualify, ordered by the strategy's key; it is built on first use (one pass) and kept up to date.
+An entry is one integer: the strategy's key, then the agent's place in id order (the tie-break),
+so entries never tie and compare in one step. An assignment only raises the chosen agent's key, so
+nothing is pushed then: an entry below the agent's key now is moved down when it reaches the top
+of a heap. A release (which lowers a key) or a status change pushes a fresh entry into each heap
+the agent belongs to; an entry above the agent's key now (a fresher one is below it), a second
+entry equal to one just moved, and the entry of an agent that changed status are dropped when
+they surface. Agents without room for the channel leave a heap until a release gives them room
+again. A decision therefore looks at the top of one heap, however large the pool. Round robin
+walks a sorted list of agent ids from the rotation point.
+A :class:`~cs8.routing.KeyStrategy`'s heap holds ``(key, rank)`` tuples and is re-ranked on every
+assignment too (its key may drop).
+"""
 
 from __future__ import annotations
 
@@ -542,3 +558,59 @@ def _members(
     sets.sort(key=len)
     members = set(sets[0]).intersection(*sets[1:])
     return sorted(members)
+
+
+def _serve_keyed(kind: _Kind, by_rank: list[_Slot]) -> tuple[_Slot | None, int]:
+    """``AgentPool._serve`` for a :class:`KeyStrategy`'s heap of ``(key, rank)`` entries: the
+    same walk, each agent's key computed by the plugin before the heap is changed (a key that
+    raises leaves the heap as it was); the agent found is not given the work here."""
+    heap: list[Any] = kind.heap
+    units = kind.units
+    channel = kind.channel
+    status = kind.status
+    key = kind.key
+    assert key is not None  # a keyed kind has its key function
+    looked = 0
+    moved = None
+    while heap:
+        entry = heap[0]
+        slot = by_rank[entry[1]]
+        if slot.status is not status:
+            heapq.heappop(heap)
+            continue
+        if not _room(slot, units, channel):
+            looked += 1
+            heapq.heappop(heap)
+            continue
+        now = (key(AgentNow(slot)), slot.rank)
+        if entry == now:
+            return slot, looked + 1
+        if entry > now or entry == moved:
+            heapq.heappop(heap)  # a fresher entry is below, or a twin of the one just moved
+            continue
+        looked += 1
+        moved = entry
+        heapq.heapreplace(heap, now)  # its key grew: move down
+    return None, looked
+
+
+def _build_kind(
+    need: Need,
+    strategy: BuiltinStrategy | KeyStrategy,
+    status: AgentStatus,
+    units: int,
+    bits: int,
+    members: Iterable[_Slot],
+) -> _Kind:
+    """A new kind of work's heap of ``members`` (the agents that qualify for it)."""
+    kind = _Kind([], need, strategy, status, units, bits)
+    keyed = kind.mode == 6
+    # Every entry first: a plugin's key that raises leaves no half-built heap behind.
+    entries = [(slot, kind.entry(slot)) for slot in members]
+    for slot, entry in entries:
+        if entry is not None:
+            kind.heap.append(entry)
+            slot.heaps.append(kind)
+            slot.keyed = slot.keyed or keyed
+    heapq.heapify(kind.heap)
+    return kind
