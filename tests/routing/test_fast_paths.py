@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from cs8 import Agent, Customer, Ticket
 from cs8.routing import (
     EscalationStep,
+    Planner,
     Router,
     RoutingContext,
     RoutingRule,
@@ -199,16 +200,10 @@ def _general_path_only(prepared_init: Callable[..., None]) -> Callable[..., None
     return init
 
 
-def _unremembered_plan(
-    router: Router, ticket: Ticket, now: datetime, customer: Customer | None, sla: None
-) -> tuple[RoutingContext, _plan._Plan]:
-    ctx = fast_context(ticket, now, customer, sla, router.timezone)
-    rule, actions = router.rules._scan(ctx), router.rules.default
-    return ctx, router._plan_slow(ctx, rule, actions if rule is None else rule.actions)
-
-
-def _unremembered_planned(router: Router, ctx: RoutingContext) -> _plan._Plan:
-    return _unremembered_plan(router, ctx.ticket, ctx.now, ctx.customer, None)[1]
+def _unremembered_plan(planner: Planner, ctx: RoutingContext) -> _plan._Plan:
+    rules = planner.rules
+    rule = rules._scan(ctx)
+    return planner._plan_slow(ctx, rule, rules.default if rule is None else rule.actions)
 
 
 @given(routers, workforce(), backlogs)
@@ -230,8 +225,8 @@ def test_fast_paths_decide_and_explain_as_the_general_path(
     slow_router = attrs.evolve(router)  # a fresh router: nothing prepared yet
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(_plan._Prepared, "__init__", _general_path_only(_plan._Prepared.__init__))
-        patch.setattr(Router, "_plan", _unremembered_plan)
-        patch.setattr(Router, "_planned", _unremembered_planned)
+        patch.setattr(Planner, "plan", _unremembered_plan)
+        patch.setattr(Planner, "remembers", False)
         slow = slow_router.assign(tickets, staff, now=T0)
     assert [(d, d.trace) for d in slow.decisions] == [(d, d.trace) for d in fast.decisions]
     assert (slow.loads, slow.state) == (fast.loads, fast.state)

@@ -24,6 +24,7 @@ from cs8.routing._context import (
     resolve_field,
 )
 from cs8.routing._handoff import HandoffContext, TimelineEvent, handoff_context
+from cs8.routing._planner import Planner
 from cs8.routing._plugins import RuleRegistry, Strategy, StrategyChoice, StrategyState
 from cs8.routing._pool import AgentPool, ChannelWeights, Need
 from cs8.routing._priority import (
@@ -44,6 +45,7 @@ from cs8.routing._simulate import SimulatedInterval, SimulationResult, simulate
 from cs8.routing._strategies import (
     BUILTIN_STRATEGIES,
     BuiltinStrategy,
+    KeyStrategy,
     LeastBusy,
     LongestIdle,
     MostSkilled,
@@ -73,10 +75,12 @@ __all__ = [
     "FieldKind",
     "FieldSpec",
     "HandoffContext",
+    "KeyStrategy",
     "LeastBusy",
     "LongestIdle",
     "MostSkilled",
     "Need",
+    "Planner",
     "PriorityAdjustments",
     "PriorityMatrix",
     "RoundRobin",

@@ -264,7 +264,7 @@ type.__setattr__(RoutingDecision, "trace", _LazyTrace(vars(RoutingDecision)["tra
 class _DecisionDraft(_WeakReferable):
     """A :class:`RoutingDecision` being filled (internal): the same slots, writable by plain
     attribute assignment (one bytecode each, where the frozen class's slot setters are calls);
-    :func:`_new_decision` and ``Router.assign`` fill one, then set its ``__class__``."""
+    :func:`_new_decision` fills one, then sets its ``__class__``."""
 
     __slots__ = RoutingDecision.__slots__
 

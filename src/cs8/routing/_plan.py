@@ -26,6 +26,7 @@ from cs8.routing._rules import RoutingRule
 from cs8.routing._strategies import (
     BUILTIN_STRATEGIES,
     BuiltinStrategy,
+    KeyStrategy,
     LeastBusy,
     LongestIdle,
     MostSkilled,
@@ -37,7 +38,9 @@ _K = TypeVar("_K")
 
 _RANK: dict[Priority, int] = {p: p.rank for p in Priority}
 _BUILTIN_TYPES = (LeastBusy, LongestIdle, RoundRobin, MostSkilled, Weighted)
+_HEAP_TYPES = (*_BUILTIN_TYPES, KeyStrategy)  # strategies the pool ranks in its heaps
 _CACHE_SIZE = 4096
+_INF = math.inf
 
 
 # --------------------------------------------------------------------------------------------------
@@ -67,13 +70,13 @@ class _Prepared:
         self.actions = actions
         self.strategy = strategy
         self.name = strategy.name
-        self.tie_break = strategy.tie_break if isinstance(strategy, _BUILTIN_TYPES) else ""
+        self.tie_break = strategy.tie_break if isinstance(strategy, _HEAP_TYPES) else ""
         self.skills_text = _skills_text(actions.skills)
         self.needs: dict[Channel, Need] = {}
         # A built-in strategy other than round robin, no preferred agents and no agent filters:
         # one pool.choose.
         self.simple = (
-            isinstance(strategy, _BUILTIN_TYPES)
+            isinstance(strategy, _HEAP_TYPES)
             and not isinstance(strategy, RoundRobin)
             and not actions.preferred_agents
             and not actions.agent_filters

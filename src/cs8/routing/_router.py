@@ -16,20 +16,18 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
-from typing import Any, TypeVar
+from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 
-from cs8._enums import AgentStatus, Priority
+from cs8._enums import AgentStatus
 from cs8._frozen import FrozenDict
 from cs8._models import Agent, Customer, Ticket
 from cs8._time import as_stdlib, require_aware
 from cs8.exceptions import InvalidValueError
-from cs8.routing._actions import RuleActions
 from cs8.routing._agent_filter import passing
 from cs8.routing._context import (
-    _NO_SLA,
     RoutingContext,
     SlaInput,
     check_context,
@@ -39,28 +37,22 @@ from cs8.routing._context import (
 from cs8.routing._decision import (
     AssignmentResult,
     RoutingDecision,
-    _DecisionDraft,
-    _new_object,
+    _new_decision,
     _planned_decision,
-    _simple_trace,
 )
 from cs8.routing._handoff import HandoffContext
 from cs8.routing._plan import (
     _BUILTIN_TYPES,
-    _CACHE_SIZE,
-    _RANK,
-    _duration,
+    _HEAP_TYPES,
     _Line,
     _line,
     _Plan,
     _Prepared,
     _previous_agent,
-    _priority_note,
     _strategies,
     _strategy,
-    _Why,
-    _why,
 )
+from cs8.routing._planner import Planner
 from cs8.routing._plugins import Strategy
 from cs8.routing._pool import AgentPool, ChannelWeights, Need
 from cs8.routing._priority import (
@@ -68,7 +60,6 @@ from cs8.routing._priority import (
     BusinessClock,
     PriorityAdjustments,
     PriorityMatrix,
-    least_slack,
 )
 from cs8.routing._rules import RoutingRule, RuleSet
 from cs8.routing._strategies import (
@@ -83,6 +74,8 @@ from cs8.routing._strategies import (
 )
 
 __all__ = ["AssignmentResult", "Router", "RoutingDecision"]
+
+_NO_STATE = RoutingState()  # the strategies' memory when a caller gives none (a value)
 
 _K = TypeVar("_K")
 
@@ -187,48 +180,12 @@ class Router:
     timezone: tzinfo = attrs.field(default=None, converter=_zone)
     calendar: BusinessClock | None = None
     explain: bool = True
-    # Derived once per RuleActions value (by identity; the value is kept alive with it).
-    _cache: dict[int, _Prepared] = attrs.field(
-        factory=dict, init=False, eq=False, hash=False, repr=False
-    )
-    _escalations: dict[tuple[int, int], tuple[RuleActions, RuleActions]] = attrs.field(
-        factory=dict, init=False, eq=False, hash=False, repr=False
-    )
-    _lines: dict[int, tuple[RoutingRule, str]] = attrs.field(
-        factory=dict, init=False, eq=False, hash=False, repr=False
-    )
-    # explain=False, no matrix, adjustments or ageing, no SLA clocks: the rule, the actions, the
-    # base priority and (escalation in calendar time) the time waited decide the whole plan.
-    # (id(rule), id(actions), base, waited or None) -> (rule, actions, the shared plan).
-    _plans: dict[
-        tuple[int, int, Priority, timedelta | None],
-        tuple[RoutingRule | None, RuleActions, _Plan],
-    ] = attrs.field(factory=dict, init=False, eq=False, hash=False, repr=False)
-    _memo_plans: bool = attrs.field(default=False, init=False, eq=False, hash=False, repr=False)
-    # With remembered plans and a rule set that remembers its first matches: (the values its
-    # rules read, the base priority) -> the plan; for actions with escalation steps counted in
-    # calendar time, that shape is in _waits and the key also holds the time waited. One or two
-    # lookups then plan a ticket.
-    _shapes: dict[tuple[object, ...], _Plan] = attrs.field(
-        factory=dict, init=False, eq=False, hash=False, repr=False
-    )
-    _waits: set[tuple[object, ...]] = attrs.field(
-        factory=set, init=False, eq=False, hash=False, repr=False
-    )
 
     def __attrs_post_init__(self) -> None:
         if self.timezone is _CALENDAR_ZONE:
             name = getattr(self.calendar, "timezone", None)
             zone = _zone(name) if isinstance(name, str | tzinfo) else UTC
             object.__setattr__(self, "timezone", zone)
-        object.__setattr__(
-            self,
-            "_memo_plans",
-            not self.explain
-            and self.matrix is None
-            and self.adjustments is None
-            and self.ageing is None,
-        )
         # Router(strategy="weighted", strategies={"weighted": Weighted(...)}) means the configured one.
         configured = self.strategies.get(self.strategy.name)
         if (
@@ -240,210 +197,29 @@ class Router:
             )
         ):
             object.__setattr__(self, "strategy", configured)
+        # The strategy plugins the rules were loaded with (the registry's), unless given here.
+        plugins = {n: s for n, s in self.rules.strategies.items() if n not in self.strategies}
+        if plugins:
+            object.__setattr__(self, "strategies", FrozenDict({**self.strategies, **plugins}))
+        _check_strategies_known(self.rules, self.strategies)
 
-    # ------------------------------------------------------------------ planning
+    def planner(self) -> Planner:
+        """Return a new :class:`~cs8.routing.Planner` for this router: the memory of plans a
+        worker keeps across calls (pass it as ``planner=`` to :meth:`route` and :meth:`assign`).
 
-    def _steps_due(self, actions: RuleActions, ticket: Ticket, now: datetime) -> tuple[int, str]:
-        elapsed = now - ticket.created_at
-        business: timedelta | None = None
-        count = 0
-        waited = elapsed
-        note = ""
-        for step in actions.escalation:
-            waited = elapsed
-            if step.business_hours:
-                if self.calendar is None:
-                    note = " (no calendar: counted in calendar time)"
-                else:
-                    if business is None:
-                        business = self.calendar.business_duration(ticket.created_at, now)
-                    waited = business
-                    note = " (business time)"
-            if waited < step.after:
-                break
-            count += 1
-        return count, f"{_duration(waited)}{note}"
-
-    def _prepared(self, actions: RuleActions) -> _Prepared:
-        cache = self._cache
-        found = cache.get(id(actions))
-        if found is not None and found.actions is actions:
-            return found
-        if actions.strategy is not None:
-            strategy = self.strategies.get(actions.strategy)
-            if strategy is None:
-                raise InvalidValueError(
-                    f"rule actions name strategy {actions.strategy!r}, which the router does not "
-                    f"know; known: {sorted(self.strategies)}"
-                )
-        else:
-            strategy = self.strategy
-        prep = _Prepared(actions, strategy)
-        if len(cache) >= _CACHE_SIZE:  # a rule plugin may build new actions every time
-            cache.clear()
-        cache[id(actions)] = prep
-        return prep
-
-    def _escalated(self, actions: RuleActions, steps: int) -> RuleActions:
-        key = (id(actions), steps)
-        found = self._escalations.get(key)
-        if found is not None and found[0] is actions:
-            return found[1]
-        out = actions.escalated(steps)
-        if len(self._escalations) >= _CACHE_SIZE:
-            self._escalations.clear()
-        self._escalations[key] = (actions, out)
-        return out
-
-    def _plan(
-        self,
-        ticket: Ticket,
-        now: datetime,
-        customer: Customer | None,
-        sla: SlaInput,
-    ) -> tuple[RoutingContext, _Plan]:
-        ctx = fast_context(ticket, now, customer, sla, self.timezone)
-        return ctx, self._planned(ctx)
-
-    def _planned(self, ctx: RoutingContext) -> _Plan:
-        """The plan of the ticket in ``ctx`` (shared by tickets alike when plans are remembered;
-        ``ctx`` is not kept by a remembered plan)."""
-        ticket = ctx.ticket
-        now = ctx.now
-        memo = self.rules._memo
-        read = None
-        if memo is None:
-            rule, actions = self.rules._lookup(ctx)
-        else:  # the values the rules read: the first match's key, and a plan's (see _shapes)
-            read = memo[0](ctx)
-            rule, actions = self.rules._lookup_read(memo[1], read, ctx)
-        if self._memo_plans and ctx.sla is _NO_SLA:
-            # Without SLA clocks, explain, matrix, adjustments or ageing, the plan follows from
-            # the rule, the actions, the ticket's priority and, for escalation steps counted in
-            # calendar time, how long the ticket has waited: tickets alike share one plan.
-            waited: timedelta | None = None
-            if actions.escalation:
-                if self.calendar is not None and any(s.business_hours for s in actions.escalation):
-                    return self._plan_slow(ctx, rule, actions)
-                waited = now - ticket.created_at
-            if memo is not None:
-                shape: tuple[object, ...] = (read, ticket.current_priority)
-                if waited is not None:
-                    self._waits.add(shape)
-                    shape = (*shape, waited)
-                plan = self._shapes.get(shape)
-                if plan is None:
-                    plan = self._plan_slow(ctx, rule, actions)
-                    if len(self._shapes) >= _PLAN_CACHE_SIZE:
-                        self._shapes.clear()
-                        self._waits.clear()
-                    self._shapes[shape] = plan
-                return plan
-            key = (id(rule), id(actions), ticket.current_priority, waited)
-            known = self._plans.get(key)
-            if known is None or known[0] is not rule or known[1] is not actions:
-                plan = self._plan_slow(ctx, rule, actions)
-                if len(self._plans) >= _PLAN_CACHE_SIZE:
-                    self._plans.clear()
-                self._plans[key] = (rule, actions, plan)
-                return plan
-            return known[2]
-        return self._plan_slow(ctx, rule, actions)
-
-    def _plan_slow(
-        self, ctx: RoutingContext, rule: RoutingRule | None, actions: RuleActions
-    ) -> _Plan:
-        """Plan one ticket: rule line, escalation, priority (with adjustments and ageing), due time."""
-        ticket = ctx.ticket
-        now = ctx.now
-        customer = ctx.customer
-        lines: list[_Line] = []
-        if rule is None:
-            name = None
-            lines.append(f"no rule matched: default actions (queue {actions.queue or 'default'})")
-        else:
-            name = rule.name
-            if self.explain:
-                lines.append(_Why(rule))  # written when the trace is read
-            else:  # the same line for every ticket this rule matches
-                line = self._lines.get(id(rule))
-                if line is None or line[0] is not rule:
-                    if len(self._lines) >= _CACHE_SIZE:
-                        self._lines.clear()
-                    line = (rule, f"rule {name!r} matched: {_why(rule, ctx, False)}")
-                    self._lines[id(rule)] = line
-                lines.append(line[1])
-
-        # Escalation: every step whose timeout has passed applies, in order.
-        step = 0
-        waited = ""
-        if actions.escalation:
-            step, waited = self._steps_due(actions, ticket, now)
-            if step:
-                actions = self._escalated(actions, step)
-        prep = self._prepared(actions)
-
-        # Priority: the rule's, else impact x urgency, else the ticket's.
-        if self.matrix is not None and "impact" in ticket.attributes:
-            base, source = self.matrix.for_ticket(ticket), "impact x urgency"
-        else:
-            base, source = ticket.current_priority, "ticket"
-        found = prep.notes.get((base, source))
-        if found is None:
-            found = prep.notes[(base, source)] = _priority_note(actions, base, source)
-        priority, note = found
-        if step:
-            lines.append(
-                _line(
-                    prep.lines,
-                    (step, waited, priority),
-                    lambda: (
-                        f"escalation step {step} of {len(actions.escalation)} in force after "
-                        f"{waited} waiting: queue {actions.queue or 'default'}, priority "
-                        f"{priority.value}, skills {prep.skills_text}"
-                    ),
-                )
-            )
-        elif actions.escalation:
-            first = actions.escalation[0].after
-            lines.append(
-                _line(
-                    prep.lines,
-                    (0, waited, priority),
-                    lambda: (
-                        f"escalation: no step yet ({waited} waited, first step after "
-                        f"{_duration(first)})"
-                    ),
-                )
-            )
-
-        due_at = None
-        slack = least_slack(ctx.sla) if ctx.sla is not _NO_SLA else None
-        if slack is not None:
-            due_at = now + slack
-        if self.adjustments is not None:
-            adjusted, reasons = self.adjustments.apply(
-                priority, ticket=ticket, customer=customer, time_left=slack
-            )
-            if reasons:
-                note = f"{note}; {'; '.join(reasons)} -> {adjusted.value}"
-            priority = adjusted
-        if self.ageing is not None:
-            aged = self.ageing.priority(ticket, now, base=priority)
-            if aged is not priority:
-                note = f"{note}; ageing -> {aged.value}"
-            priority = aged
-        lines.append(note)
-        return (
-            prep,
-            tuple(lines),
-            name,
-            priority,
-            step or None,
-            due_at,
-            -_RANK[priority],
-            _INF if due_at is None else due_at.timestamp(),
-        )
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> from cs8 import Agent, Ticket
+            >>> t0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+            >>> router = Router()
+            >>> planner = router.planner()
+            >>> tickets = [Ticket(id=f"T{i}", customer_id="C", channel="email", created_at=t0)
+            ...            for i in range(3)]
+            >>> [router.route(t, [Agent(id="a1")], now=t0, planner=planner).agent_id
+            ...  for t in tickets]
+            ['a1', 'a1', 'a1']
+        """
+        return Planner(self)
 
     # ------------------------------------------------------------------ choosing
 
@@ -463,7 +239,7 @@ class Router:
             among = passing(
                 prep.actions.agent_filters, ctx, pool.eligible(need, status, among=among)
             )
-        if isinstance(strategy, _BUILTIN_TYPES):
+        if isinstance(strategy, _HEAP_TYPES):
             if isinstance(strategy, RoundRobin):
                 queue = prep.actions.queue
                 pick, looked = pool.choose(
@@ -504,9 +280,30 @@ class Router:
             online = AgentStatus.ONLINE
             if not self.explain:
                 pick, found = pool.choose(need, prep.strategy, online)  # type: ignore[arg-type]
-                # Without explain a plan's lines are all text (no _Why, no counts).
-                trace = _simple_trace(plan[1], prep, channel, pick, found)  # type: ignore[arg-type]
-                return _planned_decision(plan, ticket.id, pick, trace, ctx, handoff, state)
+                # The trace is written when first read (_LazyTrace), from the plan's lines (all
+                # text without explain), the prepared actions and how many agents were looked at.
+                return _new_decision(
+                    ticket.id,
+                    pick,
+                    actions.queue,
+                    plan[3],
+                    None,
+                    plan[2],
+                    prep.name,
+                    plan[4],
+                    actions.skills,
+                    actions.languages,
+                    plan[5],
+                    ctx,
+                    handoff,
+                    state,
+                    ticket,
+                    None,
+                    None,
+                    plan[1],
+                    prep,
+                    found,
+                )
             with pool.lock:  # the counts and the choice see the pool at one instant
                 pick, found = pool.choose(need, prep.strategy, online)  # type: ignore[arg-type]
                 counted = (need, online, False, pool._filter_numbers(need, online, None))
@@ -566,6 +363,29 @@ class Router:
             return _planned_decision(plan, ticket.id, chosen, None, ctx, handoff, state, (*lines,))
         return _planned_decision(plan, ticket.id, chosen, (*lines,), ctx, handoff, state)  # type: ignore[arg-type]
 
+    def _fallback(
+        self,
+        ctx: RoutingContext,
+        plan: _Plan,
+        pool: AgentPool,
+        state: RoutingState,
+        handoff: HandoffContext | None,
+        error: Exception,
+    ) -> RoutingDecision:
+        """The decision when a strategy plugin raised ``error`` on this ticket: the router's own
+        strategy decides, and the trace names the rule, the plugin and the error. An error
+        outside a plugin is raised again."""
+        prep = plan[0]
+        if isinstance(prep.strategy, _BUILTIN_TYPES):
+            raise error
+        default = _Prepared(prep.actions, self.strategy)
+        rule = "the default actions" if plan[2] is None else f"rule {plan[2]!r}"
+        line = (
+            f"strategy plugin {prep.name!r} ({rule}) failed on this ticket: "
+            f"{type(error).__name__}: {error}; the router's strategy {default.name} decides"
+        )
+        return self._decide(ctx, (default, (*plan[1], line), *plan[2:]), pool, state, handoff)
+
     def _pool(self, agents: AgentPool | Iterable[Agent]) -> AgentPool:
         if isinstance(agents, AgentPool):
             return agents
@@ -583,6 +403,7 @@ class Router:
         sla: SlaInput = None,
         state: RoutingState | None = None,
         handoff: HandoffContext | None = None,
+        planner: Planner | None = None,
     ) -> RoutingDecision:
         """Return where ``ticket`` should go at ``now``; the pool is not changed.
 
@@ -604,6 +425,9 @@ class Router:
                 carries the next one.
             handoff: The customer's history to carry to the agent
                 (see :func:`~cs8.routing.handoff_context`).
+            planner: The plans this caller's earlier decisions made (from :meth:`planner`);
+                tickets shaped like one planned before then cost a lookup. Without it, the
+                ticket is planned afresh. A worker routing one ticket at a time keeps one.
 
         Raises:
             NaiveDatetimeError: If ``now`` has no time zone.
@@ -619,9 +443,14 @@ class Router:
             >>> d.agent_id, d.trace[-1]
             ('a', 'strategy least_busy: chose a; tie-break: fewest units of work, then agent id')
         """
-        now = as_stdlib(require_aware(now, "Router.route(now)"))
-        ctx, plan = self._plan(ticket, now, customer, sla)
-        return self._decide(ctx, plan, self._pool(agents), state or RoutingState(), handoff)
+        if type(now) is not datetime or now.utcoffset() is None:
+            now = require_aware(now, "Router.route(now)")
+        ctx, plan = (planner or Planner(self)).context_and_plan(ticket, now, customer, sla)
+        pool = agents if isinstance(agents, AgentPool) else self._pool(agents)
+        try:
+            return self._decide(ctx, plan, pool, state or _NO_STATE, handoff)
+        except Exception as error:  # a strategy plugin's: this ticket falls back (or re-raised)
+            return self._fallback(ctx, plan, pool, state or _NO_STATE, handoff, error)
 
     def assign(
         self,
@@ -633,6 +462,7 @@ class Router:
         sla: Mapping[str, SlaInput] | None = None,
         state: RoutingState | None = None,
         handoffs: Mapping[str, HandoffContext] | None = None,
+        planner: Planner | None = None,
     ) -> AssignmentResult:
         """Serve a backlog in queue order; return every decision and the agents' new loads.
 
@@ -650,6 +480,9 @@ class Router:
             sla: Each ticket's SLA clocks by ticket id.
             state: The strategies' memory to start from.
             handoffs: Handoff contexts by customer id, carried by the decisions.
+            planner: The plans of earlier calls (from :meth:`planner`), for a worker that
+                assigns backlog after backlog; without it, this call plans with a planner of
+                its own (tickets alike still share one plan within the backlog).
 
         Raises:
             NaiveDatetimeError: If ``now`` has no time zone.
@@ -671,68 +504,18 @@ class Router:
         pool = self._pool(agents)
         pool = pool.copy() if isinstance(agents, AgentPool) else pool
         # Per ticket, in parallel lists: the ticket, its customer, its context (or None: what it
-        # is made of is kept), its plan (shared by tickets alike), and the parts of its queue key
-        # that are not in the plan (strings and numbers only: nothing for the garbage collector).
-        ticket_list = list(tickets)
-        for ticket in ticket_list:
-            if type(ticket) is not Ticket:
-                check_context(ticket, None)  # raises for anything but a Ticket
-        ids = [ticket.id for ticket in ticket_list]
-        if len(set(ids)) < len(ids):
-            seen: set[str] = set()
-            for ticket_id in ids:
-                if ticket_id in seen:
-                    raise InvalidValueError(f"Router.assign: two tickets have id {ticket_id!r}")
-                seen.add(ticket_id)
+        # is made of is kept), its plan (shared by tickets alike).
+        ticket_list, ids = _backlog(tickets)
         if customers:
             get_customer = customers.get
             customer_list = [get_customer(ticket.customer_id) for ticket in ticket_list]
         else:
             customer_list = [None] * len(ticket_list)
-        contexts: list[RoutingContext | None] = [None] * len(ticket_list)
-        plans: list[_Plan] = []
-        keep_plan = plans.append
-        plan_for = self._plan
-        get_clocks = sla.get if sla else None
+        planner = planner or Planner(self)
+        contexts, plans = _plan_backlog(planner, ticket_list, ids, customer_list, sla, now)
+        order = _queue_order(ticket_list, ids, plans)
         timezone = self.timezone
         basis = (now, timezone)
-        # Remembered plans from plain rules: the rules read one scratch context, refilled for
-        # each ticket (no plugin sees it, no plan keeps it); a decision builds its own context
-        # when it is read.
-        memo = self.rules._memo if self._memo_plans else None
-        scratch = None if memo is None else scratch_context(now, timezone)
-        key_of = _no_key if memo is None else memo[0]
-        planned = self._planned
-        shapes = self._shapes.get
-        waits = self._waits
-        for position, ticket in enumerate(ticket_list):
-            customer = customer_list[position]
-            clocks = get_clocks(ids[position]) if get_clocks else None
-            if scratch is not None and clocks is None:
-                if customer is not None and type(customer) is not Customer:
-                    check_context(ticket, customer)  # raises for anything but a Customer
-                scratch.ticket = ticket  # type: ignore[misc]
-                scratch.customer = customer  # type: ignore[misc]
-                # _planned's first step, inlined: a ticket shaped like one seen before.
-                shape = (key_of(scratch), ticket.current_priority)
-                plan = shapes(shape)
-                if plan is None and shape in waits:
-                    plan = shapes((*shape, now - ticket.created_at))
-                keep_plan(planned(scratch) if plan is None else plan)
-            else:
-                ctx, plan = plan_for(ticket, now, customer, clocks)
-                contexts[position] = ctx
-                keep_plan(plan)
-        stamps = [ticket.created_at.timestamp() for ticket in ticket_list]
-        # Queue order (queue_key: priority, SLA due time, age, id; ids are unique, so it is total)
-        # by stable sorts on one part at a time, from the last part to the first: each sort
-        # compares plain strings or numbers, far faster than comparing tuples.
-        order = sorted(range(len(ids)), key=ids.__getitem__)
-        order.sort(key=stamps.__getitem__)
-        dues = [plan[7] for plan in plans]
-        if dues and min(dues) < _INF:
-            order.sort(key=dues.__getitem__)
-        order.sort(key=[plan[6] for plan in plans].__getitem__)
         current = state or RoutingState()
         decisions: list[RoutingDecision] = []
         decide = self._decide
@@ -743,9 +526,7 @@ class Router:
         serve = pool._serve  # choose among online agents, then assign at now
         instant = pool._instant(now)
         online = AgentStatus.ONLINE
-        new = _new_object
-        draft_type = _DecisionDraft
-        decision_type = RoutingDecision
+        new = _new_decision
         for position in order:
             context = contexts[position]
             plan = plans[position]
@@ -755,39 +536,133 @@ class Router:
             if not (fast and prep.simple) or (ticket.events and _previous_agent(ticket)):
                 if context is None:
                     context = fast_context(ticket, now, customer_list[position], None, timezone)
-                decision = decide(context, plan, pool, current, handoff)
+                try:
+                    decision = decide(context, plan, pool, current, handoff)
+                except Exception as error:  # a strategy plugin's: this ticket falls back
+                    decision = self._fallback(context, plan, pool, current, handoff, error)
                 agent_id = decision.agent_id
                 if agent_id is not None:
                     give(agent_id, ticket.channel, now)
                 current = decision.state
                 keep(decision)
                 continue
-            # _decide's fast path, inlined (the same outcome and trace).
+            # _decide's fast path on a backlog: choose and assign in one step of the pool; the
+            # decision builds its context and trace when they are first read.
             channel = ticket.channel
             need = prep.needs.get(channel) or prep.need(channel)
-            slot, found = serve(need, prep.strategy, online, instant)  # type: ignore[arg-type]
+            try:
+                slot, found = serve(need, prep.strategy, online, instant)  # type: ignore[arg-type]
+            except Exception as error:  # a KeyStrategy's key: this ticket falls back
+                context = context or fast_context(
+                    ticket, now, customer_list[position], None, timezone
+                )
+                decision = self._fallback(context, plan, pool, current, handoff, error)
+                if decision.agent_id is not None:
+                    give(decision.agent_id, channel, now)
+                keep(decision)
+                continue
             actions = prep.actions
-            d: Any = new(draft_type)  # _new_decision, inlined
-            d.ticket_id = ids[position]
-            d.agent_id = None if slot is None else slot.id
-            d.queue = actions.queue
-            d.priority = plan[3]
-            d.trace = None  # built when first read (_LazyTrace), from the last three slots
-            d.rule = plan[2]
-            d.strategy = prep.name
-            d.escalation_step = plan[4]
-            d.skills = actions.skills
-            d.languages = actions.languages
-            d.due_at = plan[5]
-            d._context = context
-            d.handoff = handoff
-            d.state = current
-            d._ticket = ticket
-            d._customer = customer_list[position]
-            d._basis = basis
-            d._lines = plan[1]
-            d._prep = prep
-            d._found = found
-            d.__class__ = decision_type
-            keep(d)
+            keep(
+                new(
+                    ids[position],
+                    None if slot is None else slot.id,
+                    actions.queue,
+                    plan[3],
+                    None,
+                    plan[2],
+                    prep.name,
+                    plan[4],
+                    actions.skills,
+                    actions.languages,
+                    plan[5],
+                    context,
+                    handoff,
+                    current,
+                    ticket,
+                    customer_list[position],
+                    basis,
+                    plan[1],
+                    prep,
+                    found,
+                )
+            )
         return AssignmentResult(decisions=tuple(decisions), loads=pool.loads, state=current)
+
+
+def _backlog(tickets: Iterable[Ticket]) -> tuple[list[Ticket], list[str]]:
+    """The tickets of a backlog as a list, and their ids; raises for a non-ticket or two tickets
+    with one id."""
+    ticket_list = list(tickets)
+    for ticket in ticket_list:
+        if type(ticket) is not Ticket:
+            check_context(ticket, None)  # raises for anything but a Ticket
+    ids = [ticket.id for ticket in ticket_list]
+    if len(set(ids)) < len(ids):
+        seen: set[str] = set()
+        for ticket_id in ids:
+            if ticket_id in seen:
+                raise InvalidValueError(f"Router.assign: two tickets have id {ticket_id!r}")
+            seen.add(ticket_id)
+    return ticket_list, ids
+
+
+def _plan_backlog(
+    planner: Planner,
+    ticket_list: list[Ticket],
+    ids: list[str],
+    customer_list: list[Customer | None],
+    sla: Mapping[str, SlaInput] | None,
+    now: datetime,
+) -> tuple[list[RoutingContext | None], list[_Plan]]:
+    """Every ticket's plan, and its context where one was built (``None`` where the rules read a
+    scratch context: the decision builds its own when it is read)."""
+    contexts: list[RoutingContext | None] = [None] * len(ticket_list)
+    plans: list[_Plan] = []
+    keep_plan = plans.append
+    plan_for = planner.context_and_plan
+    get_clocks = sla.get if sla else None
+    # Remembered plans from plain rules: the rules read one scratch context, refilled for each
+    # ticket (no plugin sees it, no plan keeps it).
+    scratch = scratch_context(now, planner.timezone) if planner.remembers else None
+    planned = planner.plan
+    for position, ticket in enumerate(ticket_list):
+        customer = customer_list[position]
+        clocks = get_clocks(ids[position]) if get_clocks else None
+        if scratch is not None and clocks is None:
+            if customer is not None and type(customer) is not Customer:
+                check_context(ticket, customer)  # raises for anything but a Customer
+            scratch.ticket = ticket  # type: ignore[misc]
+            scratch.customer = customer  # type: ignore[misc]
+            keep_plan(planned(scratch))
+        else:
+            ctx, plan = plan_for(ticket, now, customer, clocks)
+            contexts[position] = ctx
+            keep_plan(plan)
+    return contexts, plans
+
+
+def _queue_order(ticket_list: list[Ticket], ids: list[str], plans: list[_Plan]) -> list[int]:
+    """Positions in queue order (queue_key: priority, SLA due time, age, id; ids are unique, so
+    the order is total), by stable sorts on one part at a time from the last to the first: each
+    sort compares plain strings or numbers, far faster than comparing tuples."""
+    stamps = [ticket.created_at.timestamp() for ticket in ticket_list]
+    order = sorted(range(len(ids)), key=ids.__getitem__)
+    order.sort(key=stamps.__getitem__)
+    dues = [plan[7] for plan in plans]
+    if dues and min(dues) < _INF:
+        order.sort(key=dues.__getitem__)
+    order.sort(key=[plan[6] for plan in plans].__getitem__)
+    return order
+
+
+def _check_strategies_known(rules: RuleSet, known: Mapping[str, object]) -> None:
+    """Raise if a rule (or the default actions) names a strategy the router does not know."""
+    named = [(f"rule {rule.name!r}", rule.actions.strategy) for rule in rules.rules]
+    named.append(("the default actions", rules.default.strategy))
+    for where, name in named:
+        if name is not None and name not in known:
+            raise InvalidValueError(
+                f"Router: {where} names strategy {name!r}, which the router does not know; "
+                f"known: {', '.join(sorted(known))} (register it in the RuleRegistry the rules "
+                "are loaded with, or pass it in Router(strategies=...))"
+            )

@@ -46,12 +46,13 @@ Example:
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, Protocol, TypeAlias, runtime_checkable
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Protocol, TypeAlias, runtime_checkable
 
 import attrs
 
 from cs8._enums import Channel
+from cs8._frozen import FrozenDict
 from cs8.exceptions import InvalidValueError
 from cs8.routing._actions import RuleActions
 from cs8.routing._compose import ComposedRule, compose, continues
@@ -67,9 +68,7 @@ from cs8.routing._context import RoutingContext, field_spec
 from cs8.routing._schema import (
     JsonValue,
 )
-
-if TYPE_CHECKING:
-    pass
+from cs8.routing._strategy_plugin import Strategy
 
 __all__ = [
     "BUILTIN_STRATEGY_NAMES",
@@ -302,6 +301,10 @@ def memo_key(rules: Iterable[RoutingRule]) -> MemoKey | None:
     return lambda ctx: (read(ctx), *[call(ctx) for call in calls])
 
 
+def _strategy_map(value: Mapping[str, Strategy] | None) -> FrozenDict[str, Strategy]:
+    return FrozenDict(value or {})
+
+
 @attrs.frozen(kw_only=True)
 class RuleSet:
     """Ordered rules, first match wins, and the actions that apply when none matches.
@@ -309,6 +312,9 @@ class RuleSet:
     Args:
         rules: The rules in order; names must be unique.
         default: The actions when no rule matches.
+        strategies: The strategy plugins the rules name, by name (:func:`load_rules` fills it
+            from the registry the rules were loaded with); a :class:`~cs8.routing.Router` takes
+            them.
 
     Example:
         >>> rules = RuleSet(rules=[Rule(name="catch-all", actions=RuleActions(queue="triage"))],
@@ -321,6 +327,9 @@ class RuleSet:
         default=(), converter=_rules, validator=_check_rules
     )
     default: RuleActions = attrs.field(factory=RuleActions, validator=_check_default)
+    strategies: FrozenDict[str, Strategy] = attrs.field(
+        factory=FrozenDict, converter=_strategy_map, eq=False, repr=False
+    )
     # Derived once at construction, in plain slots: a cached_property would give the class a
     # __getattr__ hook that slows every attribute read on the router's hot path.
     _tests: dict[Channel, tuple[tuple[Predicate, RoutingRule], ...]] = attrs.field(
@@ -346,11 +355,13 @@ class RuleSet:
         object.__setattr__(self, "_memo", None if key is None else (key, {}))
 
     def __getstate__(self) -> dict[str, object]:
-        return {"rules": self.rules, "default": self.default}  # the derived slots are rebuilt
+        # The derived slots are rebuilt.
+        return {"rules": self.rules, "default": self.default, "strategies": self.strategies}
 
     def __setstate__(self, state: dict[str, object]) -> None:
         object.__setattr__(self, "rules", state["rules"])
         object.__setattr__(self, "default", state["default"])
+        object.__setattr__(self, "strategies", state.get("strategies", FrozenDict()))
         self.__attrs_post_init__()
 
     def _compile_tests(self) -> dict[Channel, tuple[tuple[Predicate, RoutingRule], ...]]:

@@ -11,11 +11,14 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from cs8._enums import Priority
 from cs8.exceptions import InvalidValueError, RuleError
+from cs8.routing._actions import EscalationStep, RuleActions
+from cs8.routing._agent_filter import AgentFilter, compile_agent_filter
 from cs8.routing._conditions import (
     ALWAYS,
     CompiledCondition,
     compile_condition,
 )
+from cs8.routing._rules import BUILTIN_STRATEGY_NAMES, RoutingRule, Rule, RuleSet
 from cs8.routing._schema import (
     JsonValue,
     Loc,
@@ -28,10 +31,7 @@ from cs8.routing._schema import (
 )
 
 if TYPE_CHECKING:
-    from cs8.routing._plugins import RuleRegistry
-from cs8.routing._actions import EscalationStep, RuleActions
-from cs8.routing._agent_filter import AgentFilter, compile_agent_filter
-from cs8.routing._rules import BUILTIN_STRATEGY_NAMES, RoutingRule, Rule, RuleSet
+    from cs8.routing._plugins import RuleRegistry, Strategy
 
 __all__ = ["FORMAT_VERSION", "dump_actions", "dump_rules", "dumps_rules", "load_rules"]
 
@@ -134,6 +134,7 @@ class _Loader:
         self.strategies = BUILTIN_STRATEGY_NAMES | (
             frozenset(registry.names("strategy")) if registry is not None else frozenset()
         )
+        self.used: set[str] = set()  # the plugin strategies the document names
 
     def document(self, doc: object) -> RuleSet:
         root = Loc("")
@@ -167,7 +168,10 @@ class _Loader:
         default = (
             self.actions(top["default"], root.key("default")) if "default" in top else RuleActions()
         )
-        return RuleSet(rules=rules, default=default)
+        plugins: dict[str, Strategy] = {}
+        if self.registry is not None:
+            plugins = {name: self.registry.strategy(name) for name in sorted(self.used)}
+        return RuleSet(rules=rules, default=default, strategies=plugins)
 
     def rule(self, raw: object, loc: Loc, index: int) -> RoutingRule:
         obj = _object(raw, loc, _RULE_KEYS, "a rule")
@@ -293,6 +297,8 @@ class _Loader:
         if "strategy" not in obj:
             return None
         strategy = _text(obj["strategy"], loc.key("strategy"), "strategy")
+        if strategy not in BUILTIN_STRATEGY_NAMES:
+            self.used.add(strategy)
         if strategy not in self.strategies:
             raise loc.key("strategy").error(
                 f"unknown strategy {strategy!r}; expected one of "
