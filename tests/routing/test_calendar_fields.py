@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from cs8 import Agent, Ticket
 from cs8.routing import Router, RoutingContext, load_rules, resolve_field
@@ -59,3 +59,48 @@ def test_a_month_by_contains() -> None:
     at = datetime(2026, 12, 24, 9, tzinfo=UTC)
     ticket = Ticket(id="T1", customer_id="C1", channel="email", created_at=at)
     assert Router(rules=rules).route(ticket, [Agent(id="a")], now=at).queue == "peak"
+
+
+AFTER_HOURS = load_rules(
+    {
+        "rules": [
+            {
+                "name": "holiday",
+                "when": {"field": "time.holiday", "op": "equals", "value": True},
+                "actions": {"queue": "holiday"},
+            },
+            {
+                "name": "closed",
+                "when": {"field": "desk.open", "op": "equals", "value": False},
+                "actions": {"queue": "after-hours"},
+            },
+        ],
+        "default": {"queue": "open"},
+    }
+)
+TET = BusinessCalendar(
+    timezone="Asia/Ho_Chi_Minh",
+    hours={day: [("08:00", "17:00")] for day in ("mon", "tue", "wed", "thu", "fri")},
+    holidays=[date(2026, 4, 30)],
+)
+
+
+def queue_at(at: datetime, calendar: BusinessCalendar | None = TET) -> str | None:
+    ticket = Ticket(id="T1", customer_id="C1", channel="email", created_at=at)
+    out = set()
+    for explain in (True, False):
+        router = Router(rules=AFTER_HOURS, calendar=calendar, explain=explain)
+        out.add(router.route(ticket, [Agent(id="a")], now=at).queue)
+        out.add(router.assign([ticket], [Agent(id="a")], now=at).decisions[0].queue)
+    assert len(out) == 1
+    return out.pop()
+
+
+def test_desk_open_and_holidays_read_the_routers_calendar() -> None:
+    # 2026-04-29 is a Wednesday: 09:00 in Ho Chi Minh City (02:00 UTC) is open, 18:00 is not.
+    assert queue_at(datetime(2026, 4, 29, 2, tzinfo=UTC)) == "open"
+    assert queue_at(datetime(2026, 4, 29, 11, tzinfo=UTC)) == "after-hours"
+    # 30 April (a Thursday) is a holiday in this calendar: closed all day, and a holiday.
+    assert queue_at(datetime(2026, 4, 30, 2, tzinfo=UTC)) == "holiday"
+    # Without a calendar both fields are missing and compare false: the default applies.
+    assert queue_at(datetime(2026, 4, 29, 11, tzinfo=UTC), calendar=None) == "open"

@@ -213,6 +213,8 @@ def test_field_table_lists_every_resolvable_field_pattern() -> None:
         "time.hour",
         "time.weekday",
         "time.date",
+        "time.holiday",
+        "desk.open",
     }
     assert expected == set(FIELDS)
 

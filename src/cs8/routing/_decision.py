@@ -12,6 +12,7 @@ from cs8._display import MarkdownRepr
 from cs8._enums import Channel, Priority
 from cs8._frozen import FrozenDict
 from cs8._models import Customer, Ticket
+from cs8._protocols import BusinessClock
 from cs8.exceptions import InvalidValueError
 from cs8.routing._context import (
     RoutingContext,
@@ -109,7 +110,7 @@ class RoutingDecision(_WeakReferable):
     # a backlog's decisions would otherwise hold a context each that few callers read).
     _ticket: Ticket | None = attrs.field(default=None, eq=False, repr=False, alias="_ticket")
     _customer: Customer | None = attrs.field(default=None, eq=False, repr=False, alias="_customer")
-    _basis: tuple[datetime, tzinfo] | None = attrs.field(
+    _basis: tuple[datetime, tzinfo, BusinessClock | None] | None = attrs.field(
         default=None, eq=False, repr=False, alias="_basis"
     )
     # Router.assign's fast path leaves ``trace`` empty (None) and keeps what it is made of: the
@@ -138,8 +139,8 @@ class RoutingDecision(_WeakReferable):
         """
         ctx = self._context
         if ctx is None and self._basis is not None and self._ticket is not None:
-            now, timezone = self._basis
-            ctx = fast_context(self._ticket, now, self._customer, None, timezone)
+            now, timezone, calendar = self._basis
+            ctx = fast_context(self._ticket, now, self._customer, None, timezone, calendar)
             _set_context(self, ctx)  # built once; equal to what the rules read
         return ctx
 
@@ -292,7 +293,7 @@ def _new_decision(
     state: RoutingState,
     ticket: Ticket | None = None,
     customer: Customer | None = None,
-    basis: tuple[datetime, tzinfo] | None = None,
+    basis: tuple[datetime, tzinfo, BusinessClock | None] | None = None,
     lines: tuple[_Line, ...] | None = None,
     prep: _Prepared | None = None,
     found: int = 0,

@@ -206,7 +206,7 @@ class Planner:
             >>> ctx.ticket is ticket
             True
         """
-        ctx = fast_context(ticket, now, customer, sla, self.timezone)
+        ctx = fast_context(ticket, now, customer, sla, self.timezone, self.calendar)
         return ctx, self.plan(ctx)
 
     def plan(self, ctx: RoutingContext) -> _Plan:

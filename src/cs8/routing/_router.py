@@ -515,7 +515,8 @@ class Router:
         contexts, plans = _plan_backlog(planner, ticket_list, ids, customer_list, sla, now)
         order = _queue_order(ticket_list, ids, plans)
         timezone = self.timezone
-        basis = (now, timezone)
+        calendar = self.calendar
+        basis = (now, timezone, calendar)
         current = state or RoutingState()
         decisions: list[RoutingDecision] = []
         decide = self._decide
@@ -535,7 +536,9 @@ class Router:
             prep = plan[0]
             if not (fast and prep.simple) or (ticket.events and _previous_agent(ticket)):
                 if context is None:
-                    context = fast_context(ticket, now, customer_list[position], None, timezone)
+                    context = fast_context(
+                        ticket, now, customer_list[position], None, timezone, calendar
+                    )
                 try:
                     decision = decide(context, plan, pool, current, handoff)
                 except Exception as error:  # a strategy plugin's: this ticket falls back
@@ -554,7 +557,7 @@ class Router:
                 slot, found = serve(need, prep.strategy, online, instant)  # type: ignore[arg-type]
             except Exception as error:  # a KeyStrategy's key: this ticket falls back
                 context = context or fast_context(
-                    ticket, now, customer_list[position], None, timezone
+                    ticket, now, customer_list[position], None, timezone, calendar
                 )
                 decision = self._fallback(context, plan, pool, current, handoff, error)
                 if decision.agent_id is not None:
@@ -623,7 +626,9 @@ def _plan_backlog(
     get_clocks = sla.get if sla else None
     # Remembered plans from plain rules: the rules read one scratch context, refilled for each
     # ticket (no plugin sees it, no plan keeps it).
-    scratch = scratch_context(now, planner.timezone) if planner.remembers else None
+    scratch = (
+        scratch_context(now, planner.timezone, planner.calendar) if planner.remembers else None
+    )
     planned = planner.plan
     for position, ticket in enumerate(ticket_list):
         customer = customer_list[position]
