@@ -332,14 +332,21 @@ def _planned_decision(
     ticket_id: str,
     agent_id: str | None,
     trace: tuple[str, ...] | None,
-    context: RoutingContext,
+    context: RoutingContext | None,
     handoff: HandoffContext | None,
     state: RoutingState,
     lines: tuple[_Line, ...] | None = None,
+    found: int = -1,
+    ticket: Ticket | None = None,
+    customer: Customer | None = None,
+    basis: tuple[datetime, tzinfo, BusinessClock | None] | None = None,
 ) -> RoutingDecision:
     """The decision for a ticket planned as ``plan`` (queue, priority, rule, strategy, step,
-    skills, languages and due time come from the plan), with its context built; with ``trace``
-    ``None``, its trace is built from ``lines`` when first read."""
+    skills, languages and due time come from the plan). With ``trace`` ``None``, the trace is
+    written when first read from ``lines``: every line of an explained decision (``found``
+    -1), or the plan's lines with the filters, ``found`` agents looked at and the choice
+    (``ticket`` given). With ``context`` ``None``, the context is built when first read from
+    ``ticket``, ``customer`` and ``basis``."""
     prep = plan[0]
     actions = prep.actions
     return _new_decision(
@@ -357,12 +364,12 @@ def _planned_decision(
         context,
         handoff,
         state,
-        None,
-        None,
-        None,
+        ticket,
+        customer,
+        basis,
         lines,
         None if lines is None else prep,
-        0 if lines is None else -1,
+        0 if lines is None else found,
     )
 
 

@@ -74,6 +74,7 @@ class Planner:
         "_lines",
         "_memo_plans",
         "_plans",
+        "_reader",
         "_shapes",
         "_waits",
         "adjustments",
@@ -92,6 +93,7 @@ class Planner:
         self.router = router
         # The router's settings, read on every plan.
         self.rules = router.rules
+        self._reader = router.rules.reader  # what the rules read, when that decides the match
         self.strategy = router.strategy
         self.strategies = router.strategies
         self.calendar = router.calendar
@@ -132,7 +134,7 @@ class Planner:
             >>> Router().planner().remembers, Router(matrix=PriorityMatrix()).planner().remembers
             (True, False)
         """
-        return self._memo_plans and self.rules._memo is not None
+        return self._memo_plans and self._reader is not None
 
     def _steps_due(self, actions: RuleActions, ticket: Ticket, now: datetime) -> tuple[int, str]:
         elapsed = now - ticket.created_at
@@ -230,15 +232,15 @@ class Planner:
         """
         ticket = ctx.ticket
         rules = self.rules
-        memo = rules._memo
-        if memo is None:
-            rule, actions = rules._lookup(ctx)
+        reader = self._reader
+        if reader is None:
+            rule, actions = rules.select(ctx)
             if self._memo_plans and ctx.sla is _NO_SLA:
                 return self._by_rule(ctx, rule, actions)
             return self._plan_slow(ctx, rule, actions)
-        read = memo[0](ctx)  # the values the rules read: the first match's key, and the shape's
+        read = reader(ctx)  # the values the rules read: the first match's key, and the shape's
         if not self._memo_plans or ctx.sla is not _NO_SLA:
-            rule, actions = rules._lookup_read(memo[1], read, ctx)
+            rule, actions = rules.select_read(read, ctx)
             return self._plan_slow(ctx, rule, actions)
         shape: tuple[object, ...] = (read, ticket.current_priority)
         shapes = self._shapes
@@ -247,7 +249,7 @@ class Planner:
             plan = shapes.get((*shape, ctx.now - ticket.created_at))
         if plan is not None:
             return plan
-        rule, actions = rules._lookup_read(memo[1], read, ctx)
+        rule, actions = rules.select_read(read, ctx)
         if actions.escalation:
             if self.calendar is not None and any(s.business_hours for s in actions.escalation):
                 return self._plan_slow(ctx, rule, actions)  # business time: not remembered

@@ -37,7 +37,6 @@ from cs8.routing._context import (
 from cs8.routing._decision import (
     AssignmentResult,
     RoutingDecision,
-    _new_decision,
     _planned_decision,
 )
 from cs8.routing._handoff import HandoffContext
@@ -282,27 +281,8 @@ class Router:
                 pick, found = pool.choose(need, prep.strategy, online)  # type: ignore[arg-type]
                 # The trace is written when first read (_LazyTrace), from the plan's lines (all
                 # text without explain), the prepared actions and how many agents were looked at.
-                return _new_decision(
-                    ticket.id,
-                    pick,
-                    actions.queue,
-                    plan[3],
-                    None,
-                    plan[2],
-                    prep.name,
-                    plan[4],
-                    actions.skills,
-                    actions.languages,
-                    plan[5],
-                    ctx,
-                    handoff,
-                    state,
-                    ticket,
-                    None,
-                    None,
-                    plan[1],
-                    prep,
-                    found,
+                return _planned_decision(
+                    plan, ticket.id, pick, None, ctx, handoff, state, plan[1], found, ticket
                 )
             with pool.lock:  # the counts and the choice see the pool at one instant
                 pick, found = pool.choose(need, prep.strategy, online)  # type: ignore[arg-type]
@@ -527,7 +507,7 @@ class Router:
         serve = pool._serve  # choose among online agents, then assign at now
         instant = pool._instant(now)
         online = AgentStatus.ONLINE
-        new = _new_decision
+        new = _planned_decision
         for position in order:
             context = contexts[position]
             plan = plans[position]
@@ -564,31 +544,11 @@ class Router:
                     give(decision.agent_id, channel, now)
                 keep(decision)
                 continue
-            actions = prep.actions
-            keep(
-                new(
-                    ids[position],
-                    None if slot is None else slot.id,
-                    actions.queue,
-                    plan[3],
-                    None,
-                    plan[2],
-                    prep.name,
-                    plan[4],
-                    actions.skills,
-                    actions.languages,
-                    plan[5],
-                    context,
-                    handoff,
-                    current,
-                    ticket,
-                    customer_list[position],
-                    basis,
-                    plan[1],
-                    prep,
-                    found,
-                )
-            )
+            agent_id = None if slot is None else slot.id
+            customer = customer_list[position]
+            lines = plan[1]
+            keep(new(plan, ids[position], agent_id, None, context, handoff, current, lines, found,
+                     ticket, customer, basis))  # fmt: skip
         return AssignmentResult(decisions=tuple(decisions), loads=pool.loads, state=current)
 
 

@@ -451,6 +451,43 @@ class RuleSet:
             found = self._composed[key] = compose(matched)
         return found
 
+    @property
+    def reader(self) -> MemoKey | None:
+        """The function giving the values the rules read from a context, when the first match
+        is a function of those values alone (plain rules without plugins or many-valued fields);
+        ``None`` otherwise. A planner keys its plans by what it returns.
+
+        Example:
+            >>> from cs8.routing import compile_condition
+            >>> chat = Rule(name="chat", when=compile_condition(
+            ...     {"field": "ticket.channel", "op": "equals", "value": "chat"}))
+            >>> RuleSet(rules=[chat]).reader is not None
+            True
+        """
+        memo = self._memo
+        return None if memo is None else memo[0]
+
+    def select_read(
+        self, read: object, ctx: RoutingContext
+    ) -> tuple[RoutingRule | None, RuleActions]:
+        """:meth:`select`, given what :attr:`reader` read from ``ctx`` (one lookup for a
+        ticket shaped like one seen before).
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> from cs8 import Ticket
+            >>> t0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+            >>> ctx = RoutingContext(ticket=Ticket(id="T1", customer_id="C1", channel="chat",
+            ...     created_at=t0), now=t0)
+            >>> rules = RuleSet(rules=[Rule(name="any")])
+            >>> rules.select_read(rules.reader(ctx), ctx)[0].name
+            'any'
+        """
+        memo = self._memo
+        if memo is None:
+            return self._lookup(ctx)
+        return self._lookup_read(memo[1], read, ctx)
+
     def select(self, ctx: RoutingContext) -> tuple[RoutingRule | None, RuleActions]:
         """Return the first matching rule (or ``None``) and the actions that apply.
 
