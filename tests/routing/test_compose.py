@@ -186,7 +186,9 @@ def test_a_language_is_dropped_by_a_step_after_ten_minutes() -> None:
         assert late.agent_id == "vi"
         assert late.languages == frozenset()
         assert late.escalation_step == 1
-        assert any("escalation step 1 of 1" in line for line in late.trace)
+        assert any(
+            "escalation step 1 of 1" in line and "languages any" in line for line in late.trace
+        )
 
 
 def test_drop_languages_as_a_value() -> None:

@@ -155,6 +155,16 @@ def _duration(value: timedelta) -> str:
     return f"{hours:.1f} h" if hours != int(hours) else f"{int(hours)} h"
 
 
+def _languages_and_filters(actions: RuleActions) -> str:
+    """The languages and agent filters in force, for an escalation step's trace line: languages
+    are named whenever the rule's steps can change them (``any`` once dropped)."""
+    touched = any(s.drop_languages or s.languages is not None for s in actions.escalation)
+    text = ""
+    if actions.languages or touched:
+        text = f", languages {'/'.join(sorted(actions.languages)) or 'any'}"
+    return text + "".join(f", agent filter {f.name}" for f in actions.agent_filters)
+
+
 def _skills_text(skills: Mapping[str, int]) -> str:
     return ", ".join(f"{k}>={v}" for k, v in sorted(skills.items())) or "none"
 

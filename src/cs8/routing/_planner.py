@@ -22,6 +22,7 @@ from cs8.routing._plan import (
     _INF,
     _RANK,
     _duration,
+    _languages_and_filters,
     _Line,
     _line,
     _Plan,
@@ -334,6 +335,7 @@ class Planner:
                         f"escalation step {step} of {len(actions.escalation)} in force after "
                         f"{waited} waiting: queue {actions.queue or 'default'}, priority "
                         f"{priority.value}, skills {prep.skills_text}"
+                        f"{_languages_and_filters(actions)}"
                     ),
                 )
             )
