@@ -179,3 +179,8 @@ def test_a_task_attribute_holding_a_list_cannot_be_filtered_with_has() -> None:
     }
     with pytest.raises(RuleError, match="filter 'filter-0' expression: tags HAS"):
         from_taskrouter(workflow)
+
+
+def test_a_queues_target_workers_error_names_the_queue() -> None:
+    with pytest.raises(RuleError, match="queue 'Just Sales' TargetWorkers: the expression ends"):
+        from_taskrouter(LIFECYCLE, queues={"Just Sales": "skills HAS"})

@@ -40,10 +40,12 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 from cs8._enums import Priority
 from cs8.exceptions import RuleError
+from cs8.routing._rules_io import load_rules
+from cs8.routing._schema import JsonValue
 
 if TYPE_CHECKING:
     from cs8.routing._rules import RuleSet
@@ -73,8 +75,8 @@ _FLIP = {"gt": "lt", "gte": "lte", "lt": "gt", "lte": "gte"}
 _TARGET_KEYS = {"queue", "priority", "timeout", "expression"}
 _UNSUPPORTED = ("order_by", "skip_if", "known_worker_sid", "known_worker_friendly_name")
 
-Json = object
-_Operand = tuple[str, object]  # ("const", value) | ("key", "task.x" / "worker.x" / "x")
+Json: TypeAlias = JsonValue
+_Operand = tuple[str, JsonValue]  # ("const", value) | ("key", "task.x" / "worker.x" / "x")
 
 
 class _Parser:
@@ -169,7 +171,7 @@ class _Parser:
         if kind == "word":
             return ("key", value)
         if (kind, value) == ("op", "["):
-            items: list[object] = []
+            items: list[JsonValue] = []
             while True:
                 item_kind, item = self.operand()
                 if item_kind != "const":
@@ -262,7 +264,7 @@ def _agent_filter(tree: tuple[object, ...], p: _Parser, bare: str) -> Json | Non
             raise p.error("NOT of an expression that always holds cannot be expressed")
         return {"not": inner}
     left, op, right = _sides(tree)
-    sides: list[tuple[str, object]] = []
+    sides: list[tuple[str, JsonValue]] = []
     for kind, value in (left, right):
         if kind == "const":
             sides.append(("const", value))
@@ -337,8 +339,6 @@ def from_taskrouter(
         ...
         cs8.exceptions.RuleError: TaskRouter filter 'x' targets[0]: 'order_by' cannot be expressed in cs8 rules
     """
-    from cs8.routing._rules_io import load_rules
-
     doc = json.loads(workflow) if isinstance(workflow, str) else workflow
     routing = doc.get("task_routing") if isinstance(doc, Mapping) else None
     if not isinstance(routing, Mapping):
@@ -346,10 +346,10 @@ def from_taskrouter(
     filters = routing.get("filters", [])
     if not isinstance(filters, list):
         raise RuleError("TaskRouter workflow: 'task_routing.filters' must be an array")
-    worker_sets = {
-        name: _agent_filter(_Parser(text, f"queue {name!r}").parse(), _Parser("", ""), "worker")
-        for name, text in (queues or {}).items()
-    }
+    worker_sets: dict[str, JsonValue | None] = {}
+    for queue_name, text in (queues or {}).items():
+        parser = _Parser(text, f"queue {queue_name!r} TargetWorkers")
+        worker_sets[queue_name] = _agent_filter(parser.parse(), parser, "worker")
     rules: list[Json] = []
     for i, raw in enumerate(filters):
         if not isinstance(raw, Mapping):
@@ -368,7 +368,7 @@ def from_taskrouter(
     default = routing.get("default_filter")
     if isinstance(default, Mapping):
         document["default"] = _targets([default], "default_filter", worker_sets, priority)
-    return load_rules(document)  # type: ignore[arg-type]
+    return load_rules(document)
 
 
 def _targets(
