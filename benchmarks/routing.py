@@ -10,9 +10,16 @@ Two levels are timed: the whole decision (rules, escalation, queue order, filter
 ``RoutingDecision`` with its trace), and the agent choice alone (``AgentPool.choose`` and
 ``AgentPool.assign`` on precomputed rule actions) against the scan's choice alone. A decision of
 ``Router.assign`` builds its trace text when the trace is first read, so the whole decision is
-also timed with every trace read. ``Router.route`` one ticket at a time is timed with
-``explain=False`` and with ``explain=True`` (filter counts from the pool's tallies, trace
-written when first read), the latter also with every trace read.
+also timed with every trace read, and with a worker's planner (``Router.planner()``: the plans
+of earlier calls). ``Router.route`` one ticket at a time, with a worker's planner as a service
+keeps one, is timed with ``explain=False`` and with ``explain=True`` (filter counts from the
+pool's tallies, trace written when first read), the latter also with every trace read; and
+without a planner (each ticket planned afresh).
+
+Last, at 5,000 agents, a key-function plugin strategy (``KeyStrategy``, ranked on the pool's
+heaps) is timed against the built-in ``least_busy`` it mirrors (their decisions are checked to be
+the same), and the same ranking as a plain ``Strategy`` plugin (handed every eligible agent) on a
+hundredth of the backlog.
 
 Run:  python benchmarks/routing.py [--quick] [--tickets N] [--seed S] [--profile]
 
@@ -32,9 +39,10 @@ import gc
 import random
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
@@ -43,11 +51,14 @@ from cs8.routing import (
     BUILTIN_STRATEGIES,
     AgentPool,
     ChannelWeights,
+    KeyStrategy,
     Need,
     Router,
     RoutingContext,
     RuleActions,
+    RuleRegistry,
     RuleSet,
+    StrategyChoice,
     load_rules,
 )
 
@@ -257,6 +268,59 @@ def show_profile(fn: Callable[[], object]) -> None:
     pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
 
 
+class FewestByList:
+    """The least-busy ranking as a plain Strategy plugin: the router hands it every eligible agent
+    (a linear pass per decision), the way plugins were run before KeyStrategy."""
+
+    name = "fewest_list"
+
+    def choose(
+        self, candidates: Sequence[Agent], ctx: RoutingContext, actions: RuleActions, state: Any, /
+    ) -> StrategyChoice:
+        best = min(candidates, key=lambda a: (a.active_tickets, a.id), default=None)
+        return StrategyChoice(best, state, "fewest units of work, then agent id")
+
+
+def plugin_rows(n_agents: int, n_tickets: int, seed: int, repeat: int) -> None:
+    """A key-function plugin strategy (KeyStrategy) against the built-in least_busy it mirrors,
+    and the same ranking as a list plugin, Router.assign over one backlog (loads change)."""
+    rng = random.Random(seed)
+    agents = make_agents(rng, n_agents, max(4, 3 * n_tickets // n_agents))
+    tickets = make_tickets(rng, n_tickets)
+    registry = RuleRegistry()
+    registry.register(
+        "strategy", "fewest", KeyStrategy(name="fewest", key=lambda a: (a.active_tickets,))
+    )
+    registry.register("strategy", "fewest_list", FewestByList())
+
+    def router(strategy: str) -> Router:
+        doc = {"rules": [], "default": {"strategy": strategy}}
+        return Router(rules=load_rules(doc, registry=registry), weights=WEIGHTS, explain=False)
+
+    pool = AgentPool(agents, weights=WEIGHTS)
+    listed_tickets = tickets[: max(1, n_tickets // 100)]
+    runs = [
+        ("built-in least_busy", router("least_busy"), tickets),
+        ("KeyStrategy key=(active_tickets,)", router("fewest"), tickets),
+        ("the same ranking as a list plugin", router("fewest_list"), listed_tickets),
+    ]
+    results = {}
+    rates = {}
+    for name, r, backlog in runs:
+        seconds, result = best_of(repeat, lambda r=r, b=backlog: r.assign(b, pool, now=T0))
+        rates[name] = len(backlog) / seconds
+        results[name] = {d.ticket_id: d.agent_id for d in result.decisions}  # type: ignore[attr-defined]
+    same = results[runs[0][0]] == results[runs[1][0]]
+    print(f"plugin strategies, {n_agents:,} agents, Router.assign(explain=False):")
+    builtin = rates[runs[0][0]]
+    for name, _, backlog in runs:
+        print(
+            f"{n_agents:>7,}  {name:<44} {len(backlog):>8,} {rates[name]:>12,.0f} "
+            f"{builtin / rates[name]:>7.2f}x slower than the built-in"
+        )
+    print(f"{'':>7}  KeyStrategy decisions equal the built-in's: {'yes' if same else 'NO'}")
+
+
 def run(
     n_tickets: int,
     sizes: list[int],
@@ -292,9 +356,12 @@ def run(
         # prefix with Router.route (which reads loads and builds indexes, never assigns), with
         # and without explanations (their filter counts are tallies built on first use).
         explained = Router(rules=rules, weights=WEIGHTS)
+        # A service routes with the memory of plans its worker keeps (Router.planner()).
+        plans, explained_plans = router.planner(), explained.planner()
         for t in tickets[:peer_tickets]:
-            router.route(t, pool, now=T0, customer=customers.get(t.customer_id))
-            explained.route(t, pool, now=T0, customer=customers.get(t.customer_id))
+            customer = customers.get(t.customer_id)
+            router.route(t, pool, now=T0, customer=customer, planner=plans)
+            explained.route(t, pool, now=T0, customer=customer, planner=explained_plans)
 
         # Agreement first: cs8 and the linear scan make the same decisions on the prefix.
         ours = router.assign(
@@ -306,6 +373,11 @@ def run(
 
         t_full, kept = best_of(
             repeat, lambda: router.assign(tickets, pool, now=T0, customers=customers)
+        )
+        del kept
+        t_worker, kept = best_of(
+            repeat,
+            lambda: router.assign(tickets, pool, now=T0, customers=customers, planner=plans),
         )
         # What best_of leaves out: a full collection of the whole process, which CPython runs
         # once enough new objects have outlived younger collections (a backlog's decisions do).
@@ -334,32 +406,46 @@ def run(
         # A service's pool has served such tickets before: one untimed pass of each router builds
         # the heaps and tallies of the sample's kinds of work (the figures are per decision then).
         for t in sample:
-            router.route(t, pool, now=T0, customer=customers.get(t.customer_id))
-            explained.route(t, pool, now=T0, customer=customers.get(t.customer_id))
+            customer = customers.get(t.customer_id)
+            router.route(t, pool, now=T0, customer=customer, planner=plans)
+            explained.route(t, pool, now=T0, customer=customer, planner=explained_plans)
         t_route, _ = best_of(
             repeat,
             lambda: [
-                router.route(t, pool, now=T0, customer=customers.get(t.customer_id)) for t in sample
+                router.route(t, pool, now=T0, customer=customers.get(t.customer_id), planner=plans)
+                for t in sample
             ],
         )
         t_route_explained, _ = best_of(
             repeat,
             lambda: [
-                explained.route(t, pool, now=T0, customer=customers.get(t.customer_id))
+                explained.route(
+                    t, pool, now=T0, customer=customers.get(t.customer_id), planner=explained_plans
+                )
                 for t in sample
             ],
         )
         t_route_read, _ = best_of(
             repeat,
             lambda: [
-                explained.route(t, pool, now=T0, customer=customers.get(t.customer_id)).trace
+                explained.route(
+                    t, pool, now=T0, customer=customers.get(t.customer_id), planner=explained_plans
+                ).trace
                 for t in sample
+            ],
+        )
+        t_route_fresh, _ = best_of(
+            repeat,
+            lambda: [
+                router.route(t, pool, now=T0, customer=customers.get(t.customer_id)) for t in sample
             ],
         )
         t_peer_choice, _ = best_of(1, lambda: linear_choose_all(planned_prefix, agents, T0))
         if profile and n_agents == min(sizes):
             show_profile(lambda: router.assign(tickets, pool, now=T0, customers=customers))
         rate_full = n_tickets / t_full
+        rate_worker = n_tickets / t_worker
+        rate_route_fresh = len(sample) / t_route_fresh
         rate_traced = n_tickets / t_traced
         rate_peer_full = peer_tickets / t_peer_full
         rate_choice = n_tickets / t_choice
@@ -372,8 +458,10 @@ def run(
         routed_explained[n_agents] = rate_route_explained
         rows = [
             ("cs8 Router.assign (rules, queue, decisions)", n_tickets, rate_full, None),
+            ("cs8 Router.assign, a worker's planner", n_tickets, rate_worker, None),
             ("cs8 Router.assign, then every trace read", n_tickets, rate_traced, None),
             ("cs8 Router.route, one ticket at a time", len(sample), rate_route, None),
+            ("cs8 Router.route, no planner (plans afresh)", len(sample), rate_route_fresh, None),
             ("cs8 Router.route, explain=True (counts)", len(sample), rate_route_explained, None),
             ("cs8 Router.route, explain=True, trace read", len(sample), rate_route_read, None),
             ("linear scan, same rules", peer_tickets, rate_peer_full, rate_full / rate_peer_full),
@@ -426,6 +514,7 @@ def main(argv: list[str] | None = None) -> None:
     peer = min(n, 60 if args.quick else 2_000)
     repeat = args.repeat or (1 if args.quick else 3)
     run(n, [1_000, 10_000], peer, args.seed, repeat, args.profile)
+    plugin_rows(5_000, min(n, 20_000), args.seed, repeat)
 
 
 if __name__ == "__main__":

@@ -13,13 +13,15 @@ from hypothesis import strategies as st
 from cs8 import Agent, Customer, Ticket
 from cs8.routing import (
     EscalationStep,
+    Planner,
     Router,
     RoutingContext,
     RoutingRule,
     Rule,
     RuleActions,
     RuleSet,
-    _router,
+    _decision,
+    _plan,
     compile_condition,
 )
 from cs8.routing._context import fast_context
@@ -191,23 +193,17 @@ backlogs = st.lists(
 
 
 def _general_path_only(prepared_init: Callable[..., None]) -> Callable[..., None]:
-    def init(self: _router._Prepared, *args: object) -> None:
+    def init(self: _plan._Prepared, *args: object) -> None:
         prepared_init(self, *args)
         self.simple = False
 
     return init
 
 
-def _unremembered_plan(
-    router: Router, ticket: Ticket, now: datetime, customer: Customer | None, sla: None
-) -> tuple[RoutingContext, _router._Plan]:
-    ctx = fast_context(ticket, now, customer, sla, router.timezone)
-    rule, actions = router.rules._scan(ctx), router.rules.default
-    return ctx, router._plan_slow(ctx, rule, actions if rule is None else rule.actions)
-
-
-def _unremembered_planned(router: Router, ctx: RoutingContext) -> _router._Plan:
-    return _unremembered_plan(router, ctx.ticket, ctx.now, ctx.customer, None)[1]
+def _unremembered_plan(planner: Planner, ctx: RoutingContext) -> _plan._Plan:
+    rules = planner.rules
+    rule = rules._scan(ctx)
+    return planner._plan_slow(ctx, rule, rules.default if rule is None else rule.actions)
 
 
 @given(routers, workforce(), backlogs)
@@ -228,9 +224,9 @@ def test_fast_paths_decide_and_explain_as_the_general_path(
     fast = router.assign(tickets, staff, now=T0)
     slow_router = attrs.evolve(router)  # a fresh router: nothing prepared yet
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(_router._Prepared, "__init__", _general_path_only(_router._Prepared.__init__))
-        patch.setattr(Router, "_plan", _unremembered_plan)
-        patch.setattr(Router, "_planned", _unremembered_planned)
+        patch.setattr(_plan._Prepared, "__init__", _general_path_only(_plan._Prepared.__init__))
+        patch.setattr(Planner, "plan", _unremembered_plan)
+        patch.setattr(Planner, "remembers", False)
         slow = slow_router.assign(tickets, staff, now=T0)
     assert [(d, d.trace) for d in slow.decisions] == [(d, d.trace) for d in fast.decisions]
     assert (slow.loads, slow.state) == (fast.loads, fast.state)
@@ -266,7 +262,7 @@ def test_new_decision_equals_the_checked_constructor(
         "handoff": None,
         "state": RoutingState(),
     }
-    fast = _router._new_decision(*fields.values())
+    fast = _decision._new_decision(*fields.values())
     slow = RoutingDecision(**fields)  # type: ignore[arg-type]
     assert [getattr(slow, name) for name in fields] == [getattr(fast, name) for name in fields]
     assert (slow, hash(slow), repr(slow)) == (fast, hash(fast), repr(fast))

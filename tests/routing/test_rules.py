@@ -212,6 +212,9 @@ def test_field_table_lists_every_resolvable_field_pattern() -> None:
         "sla.<metric>.remaining",
         "time.hour",
         "time.weekday",
+        "time.date",
+        "time.holiday",
+        "desk.open",
     }
     assert expected == set(FIELDS)
 
@@ -672,6 +675,7 @@ def test_schema_lists_the_same_actions_and_step_keys_as_the_loader() -> None:
             "preferred_agents",
             "strategy",
             "escalation",
+            "agent_filter",
         },
         {
             "after",
@@ -681,6 +685,12 @@ def test_schema_lists_the_same_actions_and_step_keys_as_the_loader() -> None:
             "relax_skills",
             "drop_skills",
             "business_hours",
+            "drop_languages",
+            "agent_filter",
+            "skills",
+            "languages",
+            "preferred_agents",
+            "strategy",
         },
     ) == (
         set(defs["actions"]["properties"]),  # type: ignore[index]

@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -28,6 +29,7 @@ from cs8.routing import (
 )
 from cs8.routing._conditions import OPERATORS, possible_channels
 from cs8.routing._context import SLA_STATES
+from cs8.sla import BusinessCalendar
 
 JSON = Any
 
@@ -417,7 +419,16 @@ def contexts(draw: st.DrawFn) -> RoutingContext:
         customer=customer,
         sla=sla,
         timezone=draw(st.sampled_from(["UTC", "Asia/Ho_Chi_Minh", "America/New_York"])),
+        calendar=draw(st.sampled_from([None, CALENDAR])),
     )
+
+
+# For desk.open and time.holiday: weekday hours in Ho Chi Minh City, one holiday in the window.
+CALENDAR = BusinessCalendar(
+    timezone="Asia/Ho_Chi_Minh",
+    hours={day: [("08:00", "17:00")] for day in ("mon", "tue", "wed", "thu", "fri")},
+    holidays=[(T0 + timedelta(days=2)).date()],
+)
 
 
 def brute_value(ctx: RoutingContext, field: str) -> object:
@@ -450,7 +461,17 @@ def brute_value(ctx: RoutingContext, field: str) -> object:
         metric, part = rest.split(".")
         snap = ctx.sla.get(metric)
         return None if snap is None else getattr(snap, part)
+    calendar = ctx.calendar
+    if field == "desk.open":
+        return None if calendar is None else calendar.is_open(ctx.now)  # type: ignore[attr-defined]
+    if field == "time.holiday":
+        if calendar is None:
+            return None
+        day = ctx.now.astimezone(ZoneInfo(calendar.timezone)).date()  # type: ignore[attr-defined]
+        return day in calendar.holidays  # type: ignore[attr-defined]
     local = ctx.now.astimezone(ctx.timezone)
+    if rest == "date":
+        return local.date().isoformat()
     return (
         local.hour
         if rest == "hour"

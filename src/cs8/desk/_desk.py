@@ -123,6 +123,7 @@ class Desk:
             raise InvalidValueError(f"Desk.router must be a Router, got {router!r}")
         self.policy = policy
         self.router = router
+        self._planner = router.planner()  # the desk's memory of plans (tickets alike)
         self.max_skew = max_skew
         if offer_timeout is not None and offer_timeout <= timedelta(0):
             raise InvalidValueError(f"Desk.offer_timeout must be positive, got {offer_timeout!r}")
@@ -487,6 +488,7 @@ class Desk:
                 customer=self._customers.get(ticket.customer_id),
                 sla=self._sla.results(ticket_id),
                 state=self._state,
+                planner=self._planner,
             )
         finally:
             for agent_id in skipped:

@@ -6,6 +6,9 @@ Example:
     'general'
 """
 
+from cs8.routing._actions import EscalationStep, RuleActions
+from cs8.routing._agent_filter import AGENT_FIELDS, AgentFilter, compile_agent_filter
+from cs8.routing._compose import ComposedRule
 from cs8.routing._conditions import (
     CompiledCondition,
     Condition,
@@ -21,6 +24,7 @@ from cs8.routing._context import (
     resolve_field,
 )
 from cs8.routing._handoff import HandoffContext, TimelineEvent, handoff_context
+from cs8.routing._planner import Planner
 from cs8.routing._plugins import RuleRegistry, Strategy, StrategyChoice, StrategyState
 from cs8.routing._pool import AgentPool, ChannelWeights, Need
 from cs8.routing._priority import (
@@ -34,22 +38,14 @@ from cs8.routing._priority import (
     queue_key,
 )
 from cs8.routing._router import AssignmentResult, Router, RoutingDecision
-from cs8.routing._rules import (
-    BUILTIN_STRATEGY_NAMES,
-    EscalationStep,
-    RoutingRule,
-    Rule,
-    RuleActions,
-    RuleSet,
-    dump_rules,
-    dumps_rules,
-    load_rules,
-)
+from cs8.routing._rules import BUILTIN_STRATEGY_NAMES, RoutingRule, Rule, RuleSet
+from cs8.routing._rules_io import dump_rules, dumps_rules, load_rules
 from cs8.routing._schema import RuleLimits, rules_schema
 from cs8.routing._simulate import SimulatedInterval, SimulationResult, simulate
 from cs8.routing._strategies import (
     BUILTIN_STRATEGIES,
     BuiltinStrategy,
+    KeyStrategy,
     LeastBusy,
     LongestIdle,
     MostSkilled,
@@ -57,28 +53,34 @@ from cs8.routing._strategies import (
     RoutingState,
     Weighted,
 )
+from cs8.routing._taskrouter import from_taskrouter
 
 __all__ = [
+    "AGENT_FIELDS",
     "BUILTIN_STRATEGIES",
     "BUILTIN_STRATEGY_NAMES",
     "FIELDS",
     "Ageing",
+    "AgentFilter",
     "AgentPool",
     "AssignmentResult",
     "BuiltinStrategy",
     "BusinessClock",
     "ChannelWeights",
     "CompiledCondition",
+    "ComposedRule",
     "Condition",
     "ConditionFactory",
     "EscalationStep",
     "FieldKind",
     "FieldSpec",
     "HandoffContext",
+    "KeyStrategy",
     "LeastBusy",
     "LongestIdle",
     "MostSkilled",
     "Need",
+    "Planner",
     "PriorityAdjustments",
     "PriorityMatrix",
     "RoundRobin",
@@ -101,9 +103,11 @@ __all__ = [
     "StrategyState",
     "TimelineEvent",
     "Weighted",
+    "compile_agent_filter",
     "compile_condition",
     "dump_rules",
     "dumps_rules",
+    "from_taskrouter",
     "handoff_context",
     "least_slack",
     "load_rules",

@@ -31,6 +31,7 @@ from cs8._enums import Channel, CustomerSegment, Priority, TicketStatus
 from cs8._fields import AttributeValue
 from cs8._frozen import FrozenDict
 from cs8._models import Customer, Ticket
+from cs8._protocols import BusinessClock
 from cs8._time import as_stdlib, require_aware
 from cs8.exceptions import InvalidValueError
 from cs8.sla import SlaMetric, SlaState
@@ -224,6 +225,8 @@ class RoutingContext:
             tuple of ``SlaResult`` values that ``SlaPolicy.evaluate`` returns.
         timezone: The calendar's time zone (IANA name or tzinfo) in which ``time.hour`` and
             ``time.weekday`` are read; UTC by default.
+        calendar: The router's business calendar, read by ``desk.open`` (its ``is_open``) and
+            ``time.holiday`` (its ``holidays``); both are missing without one.
 
     Raises:
         NaiveDatetimeError: If ``now`` has no time zone.
@@ -245,6 +248,7 @@ class RoutingContext:
     customer: Customer | None = attrs.field(default=None, validator=_is_customer)
     sla: FrozenDict[str, SlaSnapshot] = attrs.field(default=_NO_SLA, converter=_sla_map)
     timezone: tzinfo = attrs.field(default=UTC, converter=_zone)
+    calendar: BusinessClock | None = attrs.field(default=None)
 
     # ``now`` in the context's time zone, computed on first use (not an argument). A plain slot,
     # not functools.cached_property, which on a slotted attrs class adds a __getattr__ hook
@@ -275,6 +279,11 @@ class RoutingContext:
     def local_weekday(self) -> str:
         """The weekday of ``now`` in the context's time zone: ``"mon"`` ... ``"sun"``."""
         return WEEKDAYS[self._local.weekday()]
+
+    @property
+    def local_date(self) -> str:
+        """The date of ``now`` in the context's time zone, ISO 8601 (``"2026-03-02"``)."""
+        return self._local.date().isoformat()
 
 
 # --------------------------------------------------------------------------------------------------
@@ -433,6 +442,24 @@ FIELDS: FrozenDict[str, FieldSpec] = FrozenDict(
                 choices=WEEKDAYS,
                 doc="The weekday (mon ... sun) of the decision time in the calendar's time zone.",
             ),
+            FieldSpec(
+                name="desk.open",
+                kind=FieldKind.ANY,
+                doc="Whether the router's business calendar is open at the decision time (true "
+                "or false); missing without a calendar.",
+            ),
+            FieldSpec(
+                name="time.holiday",
+                kind=FieldKind.ANY,
+                doc="Whether the decision's local date is one of the calendar's holidays (true or "
+                "false); missing without a calendar.",
+            ),
+            FieldSpec(
+                name="time.date",
+                kind=FieldKind.TEXT,
+                doc="The date of the decision time in the calendar's time zone, ISO 8601 "
+                "(2026-12-24); 'in' a list of dates for holidays, 'contains' '-12-' for a month.",
+            ),
         )
     }
 )
@@ -510,6 +537,21 @@ def _customer_language(ctx: RoutingContext) -> RawValue:
     return None if customer is None else customer.language
 
 
+def _desk_open(ctx: RoutingContext) -> RawValue:
+    is_open = getattr(ctx.calendar, "is_open", None)
+    return bool(is_open(ctx.now)) if callable(is_open) else None
+
+
+def _holiday(ctx: RoutingContext) -> RawValue:
+    holidays = getattr(ctx.calendar, "holidays", None)
+    if ctx.calendar is None or holidays is None:
+        return None
+    # The date in the calendar's own zone when it has one, else in the context's.
+    zone = getattr(ctx.calendar, "timezone", None)
+    local = ctx.now.astimezone(_zone(zone)) if isinstance(zone, str | tzinfo) else ctx._local
+    return local.date() in holidays
+
+
 # Readers of fixed, documented paths (never of names taken from a rule document); attrgetter runs
 # in C, which keeps rule evaluation cheap.
 _FIXED: dict[str, Resolver] = {
@@ -528,6 +570,9 @@ _FIXED: dict[str, Resolver] = {
     "customer.language": _customer_language,
     "time.hour": operator.attrgetter("local_hour"),
     "time.weekday": operator.attrgetter("local_weekday"),
+    "time.date": operator.attrgetter("local_date"),
+    "desk.open": _desk_open,
+    "time.holiday": _holiday,
 }
 
 _ENUMS: dict[str, type[Enum]] = {
@@ -620,6 +665,7 @@ _set_customer = RoutingContext.customer.__set__  # type: ignore[union-attr]
 _set_sla = RoutingContext.sla.__set__  # type: ignore[attr-defined]
 _set_timezone = RoutingContext.timezone.__set__  # type: ignore[attr-defined]
 _set_local = RoutingContext._local_cache.__set__  # type: ignore[union-attr]
+_set_calendar = RoutingContext.calendar.__set__  # type: ignore[union-attr]
 
 
 def check_context(ticket: object, customer: object) -> None:
@@ -662,11 +708,13 @@ class ScratchContext(RoutingContext):
     __delattr__ = object.__delattr__
 
 
-def scratch_context(now: datetime, timezone: tzinfo) -> ScratchContext:
+def scratch_context(
+    now: datetime, timezone: tzinfo, calendar: BusinessClock | None = None
+) -> ScratchContext:
     """A :class:`ScratchContext` at ``now`` (aware stdlib) in ``timezone``, holding a placeholder
     ticket and no customer."""
     ctx = _new(ScratchContext)
-    _fill(ctx, _PLACEHOLDER, now, None, None, timezone)
+    _fill(ctx, _PLACEHOLDER, now, None, None, timezone, calendar)
     return ctx
 
 
@@ -681,6 +729,7 @@ def fast_context(
     customer: Customer | None,
     sla: SlaInput,
     timezone: tzinfo,
+    calendar: BusinessClock | None = None,
 ) -> RoutingContext:
     """Build a :class:`RoutingContext` from inputs the router has already checked (internal).
 
@@ -700,7 +749,7 @@ def fast_context(
     """
     check_context(ticket, customer)
     ctx = _new(RoutingContext)
-    _fill(ctx, ticket, now, customer, sla, timezone)
+    _fill(ctx, ticket, now, customer, sla, timezone, calendar)
     return ctx
 
 
@@ -711,6 +760,7 @@ def _fill(
     customer: Customer | None,
     sla: SlaInput,
     timezone: tzinfo,
+    calendar: BusinessClock | None = None,
 ) -> None:
     """Set every slot of a new context (its local-time cache empty)."""
     _set_ticket(ctx, ticket)
@@ -719,3 +769,4 @@ def _fill(
     _set_sla(ctx, _NO_SLA if sla is None else _sla_map(sla))
     _set_timezone(ctx, timezone)
     _set_local(ctx, None)
+    _set_calendar(ctx, calendar)

@@ -4,21 +4,9 @@ An :class:`AgentPool` is a *working object that the caller owns*: it is mutable,
 methods (:meth:`AgentPool.assign`, :meth:`AgentPool.release`, :meth:`AgentPool.set_status`) change
 it. :meth:`cs8.routing.Router.route` reads a pool and never changes it;
 :meth:`cs8.routing.Router.assign` works on a copy and returns the new loads. Nothing is global:
-two pools never share state, and :meth:`AgentPool.copy` gives an independent one. A pool is not
-safe to change from two threads at once (guard it with a lock, or give each worker its own copy).
-
-How a decision avoids scanning every agent: for each kind of work seen so far (strategy, channel,
-status, required skills and levels, languages) the pool keeps a heap of exactly the agents that
-qualify, ordered by the strategy's key; it is built on first use (one pass) and kept up to date.
-An entry is one integer: the strategy's key, then the agent's place in id order (the tie-break),
-so entries never tie and compare in one step. An assignment only raises the chosen agent's key, so
-nothing is pushed then: an entry below the agent's key now is moved down when it reaches the top
-of a heap. A release (which lowers a key) or a status change pushes a fresh entry into each heap
-the agent belongs to; an entry above the agent's key now (a fresher one is below it), a second
-entry equal to one just moved, and the entry of an agent that changed status are dropped when
-they surface. Agents without room for the channel leave a heap until a release gives them room
-again. A decision therefore looks at the top of one heap, however large the pool. Round robin
-walks a sorted list of agent ids from the rotation point.
+two pools never share state, and :meth:`AgentPool.copy` gives an independent one. Each method
+holds the pool's lock (:attr:`AgentPool.lock`); hold it yourself to make several calls one step.
+A decision looks at the top of one heap per kind of work, not at every agent (see ``_pool_index``).
 
 Capacity is counted in thousandths of a unit, so channel weights such as 0.5 or 1/3 add up
 exactly (1/3 counts as 0.333).
@@ -52,6 +40,7 @@ from cs8._time import require_aware
 from cs8.exceptions import InvalidValueError, UnknownFieldError
 from cs8.routing._capacity import _SHARE_BITS, _UNIT, ChannelWeights, Need, _ordinal
 from cs8.routing._pool_index import (
+    _build_kind,
     _filter_labels,
     _filter_numbers,
     _fits,
@@ -63,13 +52,14 @@ from cs8.routing._pool_index import (
     _retally,
     _room,
     _round_robin,
+    _serve_keyed,
     _Slot,
     _tallied,
     _Tally,
     _TallyKey,
     _untally,
 )
-from cs8.routing._strategies import BuiltinStrategy, RoundRobin
+from cs8.routing._strategies import BuiltinStrategy, KeyStrategy, RoundRobin
 
 __all__ = ["AgentPool", "ChannelWeights", "Need"]
 
@@ -390,7 +380,10 @@ class AgentPool:
         push = heapq.heappush
         limit = self._limit
         for kind in slot.heaps:
-            entry = kind.entry(slot)
+            try:
+                entry = kind.entry(slot)
+            except Exception:  # a plugin's key: it raises again (and is reported) when chosen
+                continue
             if entry is not None:
                 push(kind.heap, entry)
                 if len(kind.heap) > limit:
@@ -457,13 +450,15 @@ class AgentPool:
         if slot.tallies:
             _retally(slot)
         if at is None:
+            if slot.keyed:  # a plugin's key may drop on assignment: re-ranked now
+                self._touched(slot)
             return
         when, stamp, idle = at
         earlier = stamp < slot.last
         slot.last_at = when
         slot.last = stamp
         slot.idle = idle
-        if earlier:  # a longest-idle key that drops must be re-ranked now, not lazily
+        if earlier or slot.keyed:  # a key that may drop must be re-ranked now, not lazily
             self._touched(slot)
         # Keys only grow on assignment: entries are corrected lazily when they reach a heap's top.
 
@@ -587,21 +582,17 @@ class AgentPool:
 
     # ------------------------------------------------------------------ choosing
 
-    def _kind(self, need: Need, strategy: BuiltinStrategy, status: AgentStatus) -> _Kind:
+    def _kind(
+        self, need: Need, strategy: BuiltinStrategy | KeyStrategy, status: AgentStatus
+    ) -> _Kind:
         """Return the kind of work (its heap built on first use, rebuilt when long)."""
         channel = need.channel
         key: _HeapKey = (strategy, channel, status, need.skills, need.languages)
         kind = self._heaps.get(key)
         if kind is None:
-            kind = _Kind([], need, strategy, status, self._units[channel], self._bits)
             members = _members(self._static, self._slots, self._by_status.get(status, set()), need)
-            for agent_id in members:
-                slot = self._slots[agent_id]
-                entry = kind.entry(slot)
-                if entry is not None:
-                    kind.heap.append(entry)
-                    slot.heaps.append(kind)
-            heapq.heapify(kind.heap)
+            slots = map(self._slots.__getitem__, members)
+            kind = _build_kind(need, strategy, status, self._units[channel], self._bits, slots)
             self._heaps[key] = kind
         elif len(kind.heap) > self._limit:
             _rebuild(kind, self._by_rank, self._bits)
@@ -613,7 +604,7 @@ class AgentPool:
     def choose(
         self,
         need: Need,
-        strategy: BuiltinStrategy,
+        strategy: BuiltinStrategy | KeyStrategy,
         status: AgentStatus,
         *,
         after: str | None = None,
@@ -648,7 +639,11 @@ class AgentPool:
             return (None if slot is None else slot.id), looked
 
     def _serve(
-        self, need: Need, strategy: BuiltinStrategy, status: AgentStatus, at: _Instant | None
+        self,
+        need: Need,
+        strategy: BuiltinStrategy | KeyStrategy,
+        status: AgentStatus,
+        at: _Instant | None,
     ) -> tuple[_Slot | None, int]:
         """The agent a heap-ranked strategy picks among agents of ``status`` (the top of the
         kind's heap), given the work at ``at`` (from :meth:`_instant`) unless ``None``; and how
@@ -668,6 +663,11 @@ class AgentPool:
         units = kind.units
         channel = kind.channel
         mode = kind.mode
+        if mode == 6:
+            slot, looked = _serve_keyed(kind, self._by_rank)
+            if slot is not None and at is not None:
+                self._give(slot, kind.channel, kind.units, at)
+            return slot, looked
         bits = kind.bits
         mask = kind.mask
         by_rank = self._by_rank

@@ -1,6 +1,22 @@
 """The pool's index entries (internal): one agent's live state (:class:`_Slot`), one kind of
 work's heap (:class:`_Kind`), the room and qualification checks, and the reference scan that the
-heaps must agree with (:func:`_linear`)."""
+heaps must agree with (:func:`_linear`).
+
+How a decision avoids scanning every agent: for each kind of work seen so far (strategy, channel,
+status, required skills and levels, languages) the pool keeps a heap of exactly the agents that
+qualify, ordered by the strategy's key; it is built on first use (one pass) and kept up to date.
+An entry is one integer: the strategy's key, then the agent's place in id order (the tie-break),
+so entries never tie and compare in one step. An assignment only raises the chosen agent's key, so
+nothing is pushed then: an entry below the agent's key now is moved down when it reaches the top
+of a heap. A release (which lowers a key) or a status change pushes a fresh entry into each heap
+the agent belongs to; an entry above the agent's key now (a fresher one is below it), a second
+entry equal to one just moved, and the entry of an agent that changed status are dropped when
+they surface. Agents without room for the channel leave a heap until a release gives them room
+again. A decision therefore looks at the top of one heap, however large the pool. Round robin
+walks a sorted list of agent ids from the rotation point.
+A :class:`~cs8.routing.KeyStrategy`'s heap holds ``(key, rank)`` tuples and is re-ranked on every
+assignment too (its key may drop).
+"""
 
 from __future__ import annotations
 
@@ -15,6 +31,7 @@ from cs8._enums import AgentStatus, Channel
 from cs8._models import Agent
 from cs8.routing._capacity import (
     _SHARE_BITS,
+    _UNIT,
     ChannelWeights,
     Need,
     _ordinal,
@@ -22,6 +39,7 @@ from cs8.routing._capacity import (
 )
 from cs8.routing._strategies import (
     BuiltinStrategy,
+    KeyStrategy,
     LeastBusy,
     LongestIdle,
     RoundRobin,
@@ -32,7 +50,7 @@ _NEG_INF = float("-inf")
 
 _Entry: TypeAlias = int
 """A heap entry: the strategy's key as an integer, shifted left by the pool's rank bits, then the
-agent's rank (place in id order)."""
+agent's rank (place in id order). A :class:`KeyStrategy`'s heap holds ``(key, rank)`` tuples."""
 
 
 class _Kind:
@@ -42,6 +60,7 @@ class _Kind:
         "bits",
         "channel",
         "heap",
+        "key",
         "mask",
         "mode",
         "skill",
@@ -55,7 +74,7 @@ class _Kind:
         self,
         heap: list[_Entry],
         need: Need,
-        strategy: BuiltinStrategy,
+        strategy: BuiltinStrategy | KeyStrategy,
         status: AgentStatus,
         units: int,
         bits: int,
@@ -69,7 +88,10 @@ class _Kind:
         self.mask = (1 << bits) - 1  # an entry's rank bits
         self.skill = need.primary_skill
         self.weight = strategy.weight if isinstance(strategy, Weighted) else _one
-        if isinstance(strategy, LeastBusy):
+        self.key = strategy.key if isinstance(strategy, KeyStrategy) else None
+        if isinstance(strategy, KeyStrategy):
+            self.mode = 6  # entries are (key, rank) tuples (see _Entry)
+        elif isinstance(strategy, LeastBusy):
             self.mode = ("count", "spare", "share").index(strategy.by)
         elif isinstance(strategy, LongestIdle):
             self.mode = 3
@@ -85,6 +107,8 @@ class _Kind:
         reference scan's), ties broken by agent id.
         """
         mode = self.mode
+        if mode == 6:
+            return (self.key(AgentNow(slot)), slot.rank)  # type: ignore[misc, return-value]
         load = slot.load
         cap = slot.cap
         if mode == 0:
@@ -117,6 +141,45 @@ def _one(agent_id: str) -> float:
     return 1.0
 
 
+class AgentNow:
+    """An agent as it is in a pool now, for a :class:`~cs8.routing.KeyStrategy`'s key: every
+    attribute of the :class:`~cs8.Agent`, with ``active_tickets``, ``status`` and
+    ``last_assigned_at`` as they are at decision time (internal; built for each key computed).
+
+    Example:
+        >>> from cs8 import Agent
+        >>> from cs8.routing import AgentPool
+        >>> pool = AgentPool([Agent(id="a1", skills={"en": 2})])
+        >>> pool.assign("a1", "email")
+        >>> now = AgentNow(pool._slots["a1"])
+        >>> now.id, now.skills["en"], now.active_tickets
+        ('a1', 2, 1.0)
+    """
+
+    __slots__ = ("_slot",)
+
+    def __init__(self, slot: _Slot) -> None:
+        self._slot = slot
+
+    @property
+    def active_tickets(self) -> float:
+        """The agent's load now, in units of work."""
+        return self._slot.load / _UNIT
+
+    @property
+    def status(self) -> AgentStatus:
+        """The agent's presence now."""
+        return self._slot.status
+
+    @property
+    def last_assigned_at(self) -> datetime | None:
+        """When the agent was last given work."""
+        return self._slot.last_at
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._slot.agent, name)
+
+
 class _Slot:
     """One agent's live state inside a pool."""
 
@@ -130,6 +193,7 @@ class _Slot:
         "heaps",
         "id",
         "idle",
+        "keyed",
         "languages",
         "last",
         "last_at",
@@ -167,6 +231,7 @@ class _Slot:
         self.languages = agent.languages
         # The kinds of work whose heaps this agent is a member of (built lazily by the pool).
         self.heaps: list[_Kind] = []
+        self.keyed = False  # a member of a KeyStrategy's heap (re-ranked on every assignment)
         # The tallies this agent is counted in (built lazily by the pool; see _Tally).
         self.tallies: list[_Tally] = []
 
@@ -231,6 +296,8 @@ def _float_key(
 ) -> tuple[float, float, str] | None:
     """The reference scan's key of ``slot`` (numbers as the strategy defines them, then the agent
     id), or ``None`` if it never ranks; heaps order agents exactly by it."""
+    if isinstance(strategy, KeyStrategy):
+        return (strategy.key(AgentNow(slot)), 0.0, slot.id)
     if isinstance(strategy, LeastBusy | LongestIdle):
         return (strategy.primary(slot.load, slot.cap, slot.last, 0), 0.0, slot.id)
     if isinstance(strategy, Weighted):
@@ -244,7 +311,7 @@ def _float_key(
 
 
 def _full_key(
-    strategy: BuiltinStrategy, slot: _Slot, need: Need, after: str | None
+    strategy: BuiltinStrategy | KeyStrategy, slot: _Slot, need: Need, after: str | None
 ) -> tuple[Any, ...] | None:
     if isinstance(strategy, RoundRobin):
         return (after is not None and slot.id <= after, slot.id)
@@ -254,7 +321,7 @@ def _full_key(
 def _linear(
     slots: Iterable[_Slot],
     need: Need,
-    strategy: BuiltinStrategy,
+    strategy: BuiltinStrategy | KeyStrategy,
     weights: ChannelWeights,
     after: str | None,
 ) -> str | None:
@@ -308,7 +375,8 @@ def _rebuild(kind: _Kind, by_rank: list[_Slot], bits: int) -> None:
     surface); ``by_rank`` are the pool's slots in id order, ranked in ``bits`` bits."""
     mask = (1 << bits) - 1
     fresh = []
-    for rank in {e & mask for e in kind.heap}:
+    ranks = {e[1] for e in kind.heap} if kind.mode == 6 else {e & mask for e in kind.heap}  # type: ignore[index]
+    for rank in ranks:
         slot = by_rank[rank]
         if slot.status is kind.status:
             entry = kind.entry(slot)
@@ -490,3 +558,59 @@ def _members(
     sets.sort(key=len)
     members = set(sets[0]).intersection(*sets[1:])
     return sorted(members)
+
+
+def _serve_keyed(kind: _Kind, by_rank: list[_Slot]) -> tuple[_Slot | None, int]:
+    """``AgentPool._serve`` for a :class:`KeyStrategy`'s heap of ``(key, rank)`` entries: the
+    same walk, each agent's key computed by the plugin before the heap is changed (a key that
+    raises leaves the heap as it was); the agent found is not given the work here."""
+    heap: list[Any] = kind.heap
+    units = kind.units
+    channel = kind.channel
+    status = kind.status
+    key = kind.key
+    assert key is not None  # a keyed kind has its key function
+    looked = 0
+    moved = None
+    while heap:
+        entry = heap[0]
+        slot = by_rank[entry[1]]
+        if slot.status is not status:
+            heapq.heappop(heap)
+            continue
+        if not _room(slot, units, channel):
+            looked += 1
+            heapq.heappop(heap)
+            continue
+        now = (key(AgentNow(slot)), slot.rank)
+        if entry == now:
+            return slot, looked + 1
+        if entry > now or entry == moved:
+            heapq.heappop(heap)  # a fresher entry is below, or a twin of the one just moved
+            continue
+        looked += 1
+        moved = entry
+        heapq.heapreplace(heap, now)  # its key grew: move down
+    return None, looked
+
+
+def _build_kind(
+    need: Need,
+    strategy: BuiltinStrategy | KeyStrategy,
+    status: AgentStatus,
+    units: int,
+    bits: int,
+    members: Iterable[_Slot],
+) -> _Kind:
+    """A new kind of work's heap of ``members`` (the agents that qualify for it)."""
+    kind = _Kind([], need, strategy, status, units, bits)
+    keyed = kind.mode == 6
+    # Every entry first: a plugin's key that raises leaves no half-built heap behind.
+    entries = [(slot, kind.entry(slot)) for slot in members]
+    for slot, entry in entries:
+        if entry is not None:
+            kind.heap.append(entry)
+            slot.heaps.append(kind)
+            slot.keyed = slot.keyed or keyed
+    heapq.heapify(kind.heap)
+    return kind

@@ -49,6 +49,7 @@ from cs8.kpi import (
     erlang_c,
     service_level,
 )
+from cs8.routing._planner import Planner
 from cs8.routing._pool import AgentPool
 from cs8.routing._router import Router
 from cs8.routing._strategies import RoutingState
@@ -276,6 +277,7 @@ def simulate(
     sources = list(interactions)
     calls = _calls(sources)
     memory = state or RoutingState()
+    planner = router.planner()  # this replay's memory of plans
     events: list[tuple[datetime, int, int, int]] = []  # (at, kind, sequence, call index)
     order = count()
     for call in calls:
@@ -305,7 +307,7 @@ def simulate(
         for channel in changed:
             queue = waiting.get(channel)
             if queue:
-                memory = _offer(queue, router, pool, now, memory, events, order, busy)
+                memory = _offer(queue, planner, pool, now, memory, events, order, busy)
 
     replayed = tuple(_replayed(call) for call in calls)
     patience = _estimated_patience(sources)
@@ -343,7 +345,7 @@ def _calls(sources: Sequence[Interaction]) -> list[_Call]:
 
 def _offer(
     queue: list[_Call],
-    router: Router,
+    planner: Planner,
     pool: AgentPool,
     now: datetime,
     memory: RoutingState,
@@ -355,7 +357,7 @@ def _offer(
     queue.sort(key=lambda c: (-c.rank, c.source.started_at, c.source.id))
     kept: list[_Call] = []
     for position, call in enumerate(queue):
-        decision = router.route(call.ticket, pool, now=now, state=memory)
+        decision = planner.router.route(call.ticket, pool, now=now, state=memory, planner=planner)
         memory = decision.state
         call.rank = decision.priority.rank
         if decision.agent_id is None:

@@ -19,6 +19,9 @@ strategy             key (smallest wins), then agent id
                      below never receives work
 ===================  =====================================================================
 
+A plugin strategy given by a key function over agents, :class:`KeyStrategy`, is ranked the same
+way: the pool keeps agents in a heap by its key, so it costs what a built-in strategy costs.
+
 Example:
     >>> LeastBusy(by="share").name
     'least_busy_share'
@@ -26,17 +29,19 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal, TypeAlias
 
 import attrs
 
 from cs8._frozen import FrozenDict
 from cs8.exceptions import InvalidValueError
+from cs8.routing._strategy_plugin import StrategyChoice
 
 __all__ = [
     "BUILTIN_STRATEGIES",
     "BuiltinStrategy",
+    "KeyStrategy",
     "LeastBusy",
     "LongestIdle",
     "MostSkilled",
@@ -235,6 +240,72 @@ class Weighted:
     def tie_break(self) -> str:
         """The rule that orders equal agents, for the trace."""
         return "lowest load per unit of weight, then agent id"
+
+
+def _check_key_name(instance: KeyStrategy, attribute: Any, value: str) -> None:
+    if not isinstance(value, str) or not value:
+        raise InvalidValueError(f"KeyStrategy.name must be a non-empty string, got {value!r}")
+
+
+def _check_key(instance: KeyStrategy, attribute: Any, value: Callable[[Any], Any]) -> None:
+    if not callable(value):
+        raise InvalidValueError(
+            f"KeyStrategy.key must be a function of an agent, got {value!r} "
+            f"(strategy {instance.name!r})"
+        )
+
+
+@attrs.frozen(kw_only=True)
+class KeyStrategy:
+    """A strategy plugin given by a key function over agents: the eligible agent with the
+    smallest ``key(agent)`` wins, ties broken by agent id.
+
+    ``key`` receives the agent as it is at decision time (``active_tickets`` is its current
+    load, ``status`` and ``last_assigned_at`` its current ones) and returns a tuple (or any
+    value comparable with the keys of other agents). It must be a pure function of the agent:
+    the pool keeps agents ordered by it in a heap and recomputes an agent's key only when its
+    load, status or last assignment changes, which is what makes it as fast as a built-in
+    strategy. Register it like any strategy
+    (``RuleRegistry().register("strategy", name, KeyStrategy(...))``).
+
+    Args:
+        name: The name rules use to pick this strategy.
+        key: ``key(agent) -> tuple``; smallest wins.
+
+    Example:
+        >>> from cs8 import Agent
+        >>> senior_first = KeyStrategy(
+        ...     name="senior_first",
+        ...     key=lambda agent: (-agent.skills.get("seniority", 0), agent.active_tickets))
+        >>> agents = [Agent(id="a1", skills={"seniority": 1}), Agent(id="a2", skills={"seniority": 3})]
+        >>> senior_first.choose(agents, None, None, {}).agent.id
+        'a2'
+    """
+
+    name: str = attrs.field(validator=_check_key_name)
+    key: Callable[[Any], Any] = attrs.field(validator=_check_key, eq=False)
+
+    @property
+    def tie_break(self) -> str:
+        """How ties are broken, for traces."""
+        return f"smallest key of {self.name}, then agent id"
+
+    def choose(
+        self, candidates: Sequence[Any], ctx: Any, actions: Any, state: Any, /
+    ) -> StrategyChoice:
+        """Return the candidate with the smallest key (the :class:`~cs8.routing.Strategy`
+        protocol, for callers that hold a list of agents; the router uses the pool's heap).
+
+        Example:
+            >>> from cs8 import Agent
+            >>> s = KeyStrategy(name="fewest", key=lambda agent: (agent.active_tickets,))
+            >>> s.choose([Agent(id="b", active_tickets=1), Agent(id="a", active_tickets=1)],
+            ...          None, None, {}).agent.id
+            'a'
+        """
+        key = self.key
+        best = min(candidates, key=lambda agent: (key(agent), agent.id), default=None)
+        return StrategyChoice(best, state, self.tie_break)
 
 
 BuiltinStrategy: TypeAlias = LeastBusy | LongestIdle | RoundRobin | MostSkilled | Weighted

@@ -1,0 +1,452 @@
+"""Routing results: :class:`RoutingDecision` (one ticket) and :class:`AssignmentResult` (a backlog)."""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+from typing import Any
+
+import attrs
+
+from cs8._display import DictsReprMixin
+from cs8._enums import Channel, Priority
+from cs8._frozen import FrozenDict
+from cs8._models import Customer, Ticket
+from cs8._protocols import BusinessClock
+from cs8.exceptions import InvalidValueError
+from cs8.routing._context import (
+    RoutingContext,
+    fast_context,
+)
+from cs8.routing._handoff import HandoffContext
+from cs8.routing._plan import _CountsLine, _Line, _line, _Plan, _Prepared, _Why
+from cs8.routing._pool_index import _filter_labels
+from cs8.routing._strategies import (
+    RoutingState,
+)
+
+__all__ = ["AssignmentResult", "RoutingDecision"]
+
+
+# --------------------------------------------------------------------------------------------------
+# Results
+
+
+def _check_trace(instance: object, attribute: object, value: object) -> None:
+    if not isinstance(value, tuple):
+        raise InvalidValueError(f"RoutingDecision.trace must be a tuple of lines, got {value!r}")
+
+
+class _WeakReferable:
+    """The base of :class:`RoutingDecision`, holding its weak-reference slot (internal).
+
+    With the slot in a shared base, a :class:`_DecisionDraft` (the same slots, writable) can
+    become a ``RoutingDecision`` by ``__class__`` assignment: CPython allows it only between
+    classes that add the same slots to the same base.
+    """
+
+    __slots__ = ("__weakref__",)
+
+
+@attrs.frozen(kw_only=True)
+class RoutingDecision(_WeakReferable):
+    """Where one ticket goes, and why.
+
+    Args:
+        ticket_id: The ticket.
+        agent_id: The chosen agent, or ``None`` when nobody eligible has room (the ticket waits
+            in ``queue``).
+        queue: The queue from the matched rule or the escalation step in force (``None``: the
+            default queue).
+        priority: The priority after the rule, escalation, adjustments and ageing.
+        trace: Lines a supervisor can read: the rule that matched and why, the priority and where
+            it came from, the escalation step in force, how many agents each filter left, the
+            strategy and its tie-break.
+        rule: The name of the matched rule, ``None`` when no rule matched.
+        strategy: The name of the strategy used.
+        escalation_step: The number (1-based) of the escalation step in force, ``None`` before
+            the first step's timeout.
+        skills: Minimum skill levels in force (after escalation relaxed them).
+        languages: Languages accepted (any one of them), empty for any.
+        due_at: ``now`` plus the least time left on a running SLA clock (the least-slack key of
+            the queue order; with a business calendar the real due time can be later), if any.
+        context: The routing context the rules read.
+        handoff: The customer's history across channels, when the caller gave it.
+        state: The strategies' memory after this decision (round-robin rotations, plugins).
+
+    Example:
+        >>> from datetime import datetime, timezone
+        >>> from cs8 import Agent, Ticket
+        >>> from cs8.routing import Router
+        >>> t0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+        >>> d = Router().route(Ticket(id="T1", customer_id="C1", channel="chat", created_at=t0),
+        ...                    [Agent(id="a1", channels={"email"})], now=t0)
+        >>> d.agent_id, d.assigned
+        (None, False)
+        >>> print("\\n".join(d.trace))
+        no rule matched: default actions (queue default)
+        priority normal (ticket)
+        filters (online): agents 1 -> status online 1 -> channel chat 0 -> spare capacity 0
+        strategy least_busy: nobody eligible; the ticket waits in the default queue
+    """
+
+    ticket_id: str
+    agent_id: str | None
+    queue: str | None
+    priority: Priority
+    trace: tuple[str, ...] = attrs.field(validator=_check_trace)
+    rule: str | None = None
+    strategy: str = "least_busy"
+    escalation_step: int | None = None
+    skills: FrozenDict[str, int] = attrs.field(factory=FrozenDict)
+    languages: frozenset[str] = frozenset()
+    due_at: datetime | None = None
+    _context: RoutingContext | None = attrs.field(
+        default=None, eq=False, repr=False, alias="context"
+    )
+    handoff: HandoffContext | None = attrs.field(default=None, eq=False, repr=False)
+    state: RoutingState = attrs.field(factory=RoutingState, eq=False, repr=False)
+    # Router.assign keeps what the context is made of (the context is built when first read:
+    # a backlog's decisions would otherwise hold a context each that few callers read).
+    _ticket: Ticket | None = attrs.field(default=None, eq=False, repr=False, alias="_ticket")
+    _customer: Customer | None = attrs.field(default=None, eq=False, repr=False, alias="_customer")
+    _basis: tuple[datetime, tzinfo, BusinessClock | None] | None = attrs.field(
+        default=None, eq=False, repr=False, alias="_basis"
+    )
+    # Router.assign's fast path leaves ``trace`` empty (None) and keeps what it is made of: the
+    # plan's lines, the prepared actions and how many agents were looked at (see _LazyTrace).
+    # With ``explain`` the router keeps every line, each filter-count line as the numbers counted
+    # at decision time (a _CountsLine), and ``_found`` is -1.
+    _lines: tuple[_Line, ...] | None = attrs.field(
+        default=None, eq=False, repr=False, alias="_lines"
+    )
+    _prep: _Prepared | None = attrs.field(default=None, eq=False, repr=False, alias="_prep")
+    _found: int = attrs.field(default=0, eq=False, repr=False, alias="_found")
+
+    @property
+    def context(self) -> RoutingContext | None:
+        """The routing context the rules read (``None`` for a decision built without one).
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> from cs8 import Agent, Ticket
+            >>> from cs8.routing import Router
+            >>> t0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+            >>> ticket = Ticket(id="T1", customer_id="C1", channel="email", created_at=t0)
+            >>> result = Router(explain=False).assign([ticket], [Agent(id="a1")], now=t0)
+            >>> result.decisions[0].context.ticket is ticket
+            True
+        """
+        ctx = self._context
+        if ctx is None and self._basis is not None and self._ticket is not None:
+            now, timezone, calendar = self._basis
+            ctx = fast_context(self._ticket, now, self._customer, None, timezone, calendar)
+            _set_context(self, ctx)  # built once; equal to what the rules read
+        return ctx
+
+    @property
+    def assigned(self) -> bool:
+        """Whether an agent was chosen."""
+        return self.agent_id is not None
+
+    def explain(self) -> str:
+        """Return the trace as one text, a line per step.
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> from cs8 import Agent, Ticket
+            >>> from cs8.routing import Router
+            >>> t0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+            >>> d = Router(explain=False).route(
+            ...     Ticket(id="T1", customer_id="C1", channel="email", created_at=t0),
+            ...     [Agent(id="a1")], now=t0)
+            >>> print(d.explain())
+            no rule matched: default actions (queue default)
+            priority normal (ticket)
+            filters: status, channel email, spare capacity, skills none; 1 agent(s) looked at
+            strategy least_busy: chose a1; tie-break: fewest units of work, then agent id
+        """
+        return "\n".join(self.trace)
+
+    def __str__(self) -> str:
+        who = self.agent_id or "nobody (waiting)"
+        return (
+            f"ticket {self.ticket_id} -> {who}, queue {self.queue or 'default'}, "
+            f"priority {self.priority.value}\n" + self.explain()
+        )
+
+    def to_dict(self) -> dict[str, str | int | None]:
+        """Return the decision as plain values (for JSON, logs or a dataframe row).
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> from cs8 import Agent, Ticket
+            >>> from cs8.routing import Router
+            >>> t0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+            >>> Router().route(Ticket(id="T1", customer_id="C1", channel="email", created_at=t0),
+            ...                [Agent(id="a1")], now=t0).to_dict()["agent_id"]
+            'a1'
+        """
+        return {
+            "ticket_id": self.ticket_id,
+            "agent_id": self.agent_id,
+            "queue": self.queue,
+            "priority": self.priority.value,
+            "rule": self.rule,
+            "strategy": self.strategy,
+            "escalation_step": self.escalation_step,
+            "due_at": None if self.due_at is None else self.due_at.isoformat(),
+            "trace": "\n".join(self.trace),
+        }
+
+
+def _simple_trace(
+    lines: tuple[str, ...], prep: _Prepared, channel: Channel, pick: str | None, found: int
+) -> tuple[str, ...]:
+    """The trace of a decision by a built-in strategy without preferred agents or explanation:
+    the plan's lines, the filters and how many agents were looked at, the choice."""
+    if pick is None:
+        return (*lines, prep.filters[channel], prep.waiting)
+    looked = _line(
+        prep.looked,
+        (channel, found),
+        lambda: f"{prep.filters[channel]}; {found} agent(s) looked at",
+    )
+    chose = _line(
+        prep.chose, pick, lambda: f"strategy {prep.name}: chose {pick}; tie-break: {prep.tie_break}"
+    )
+    return (*lines, looked, chose)
+
+
+class _LazyTrace:
+    """``RoutingDecision.trace``, read through the slot (internal).
+
+    A decision from ``Router.assign``'s fast path, or made with ``explain=True``, holds ``None``
+    in the slot and builds its trace when it is first read (equality, hashing, ``repr``,
+    ``attrs.evolve`` and pickling all read it): a backlog then makes one object per decision for
+    the garbage collector instead of two, and no text for traces nobody reads. What the trace is
+    built from is immutable and captured at decision time (an explained decision's filter counts
+    are numbers, see ``_CountsLine``), so a trace read later reads as the pool was then; two
+    threads reading it at once build the same text.
+    """
+
+    __slots__ = ("slot",)
+
+    def __init__(self, slot: Any) -> None:
+        self.slot = slot
+
+    def __get__(self, obj: RoutingDecision | None, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        trace = self.slot.__get__(obj, owner)
+        if trace is None:
+            prep, lines, found = obj._prep, obj._lines, obj._found
+            if prep is None or lines is None:
+                # Another thread built the trace (it sets the slot before letting the parts go).
+                return self.slot.__get__(obj, owner)
+            if found < 0:  # Router(explain=True): every line; the rule's and the counts' unwritten
+                trace = tuple(_written(line, obj) for line in lines)
+            else:
+                ticket = obj._ticket
+                assert ticket is not None  # the fast path keeps it
+                trace = _simple_trace(lines, prep, ticket.channel, obj.agent_id, found)  # type: ignore[arg-type]
+            self.slot.__set__(obj, trace)  # built once; what it was made of is let go
+            _set_lines(obj, None)
+            _set_prep(obj, None)
+        return trace
+
+    def __set__(self, obj: RoutingDecision, value: tuple[str, ...]) -> None:
+        self.slot.__set__(obj, value)
+
+
+type.__setattr__(RoutingDecision, "trace", _LazyTrace(vars(RoutingDecision)["trace"]))
+
+
+class _DecisionDraft(_WeakReferable):
+    """A :class:`RoutingDecision` being filled (internal): the same slots, writable by plain
+    attribute assignment (one bytecode each, where the frozen class's slot setters are calls);
+    :func:`_new_decision` fills one, then sets its ``__class__``."""
+
+    __slots__ = RoutingDecision.__slots__
+
+
+# The frozen slots' own setters, for what a decision builds when first read.
+_set_context = vars(RoutingDecision)["_context"].__set__
+_set_lines = vars(RoutingDecision)["_lines"].__set__
+_set_prep = vars(RoutingDecision)["_prep"].__set__
+
+
+def _new_decision(
+    ticket_id: str,
+    agent_id: str | None,
+    queue: str | None,
+    priority: Priority,
+    trace: tuple[str, ...] | None,
+    rule: str | None,
+    strategy: str,
+    escalation_step: int | None,
+    skills: FrozenDict[str, int],
+    languages: frozenset[str],
+    due_at: datetime | None,
+    context: RoutingContext | None,
+    handoff: HandoffContext | None,
+    state: RoutingState,
+    ticket: Ticket | None = None,
+    customer: Customer | None = None,
+    basis: tuple[datetime, tzinfo, BusinessClock | None] | None = None,
+    lines: tuple[_Line, ...] | None = None,
+    prep: _Prepared | None = None,
+    found: int = 0,
+) -> RoutingDecision:
+    """``RoutingDecision(...)`` with the same fields, filled as a draft (internal: the router's
+    values need no checks, and keyword passing costs a third of a decision).
+    ``ticket``, ``customer`` and ``basis`` are what a lazy context is built from; ``lines``,
+    ``prep`` and ``found`` what a lazy trace is built from (``trace`` is then ``None``)."""
+    d: Any = _new_object(_DecisionDraft)
+    d.ticket_id = ticket_id
+    d.agent_id = agent_id
+    d.queue = queue
+    d.priority = priority
+    d.trace = trace
+    d.rule = rule
+    d.strategy = strategy
+    d.escalation_step = escalation_step
+    d.skills = skills
+    d.languages = languages
+    d.due_at = due_at
+    d._context = context
+    d.handoff = handoff
+    d.state = state
+    d._ticket = ticket
+    d._customer = customer
+    d._basis = basis
+    d._lines = lines
+    d._prep = prep
+    d._found = found
+    d.__class__ = RoutingDecision
+    return d  # type: ignore[no-any-return]
+
+
+def _planned_decision(
+    plan: _Plan,
+    ticket_id: str,
+    agent_id: str | None,
+    trace: tuple[str, ...] | None,
+    context: RoutingContext | None,
+    handoff: HandoffContext | None,
+    state: RoutingState,
+    lines: tuple[_Line, ...] | None = None,
+    found: int = -1,
+    ticket: Ticket | None = None,
+    customer: Customer | None = None,
+    basis: tuple[datetime, tzinfo, BusinessClock | None] | None = None,
+) -> RoutingDecision:
+    """The decision for a ticket planned as ``plan`` (queue, priority, rule, strategy, step,
+    skills, languages and due time come from the plan). With ``trace`` ``None``, the trace is
+    written when first read from ``lines``: every line of an explained decision (``found``
+    -1), or the plan's lines with the filters, ``found`` agents looked at and the choice
+    (``ticket`` given). With ``context`` ``None``, the context is built when first read from
+    ``ticket``, ``customer`` and ``basis``."""
+    prep = plan[0]
+    actions = prep.actions
+    return _new_decision(
+        ticket_id,
+        agent_id,
+        actions.queue,
+        plan[3],
+        trace,
+        plan[2],
+        prep.name,
+        plan[4],
+        actions.skills,
+        actions.languages,
+        plan[5],
+        context,
+        handoff,
+        state,
+        ticket,
+        customer,
+        basis,
+        lines,
+        None if lines is None else prep,
+        0 if lines is None else found,
+    )
+
+
+_new_object = object.__new__
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class AssignmentResult(DictsReprMixin):
+    """What :meth:`Router.assign` did with a backlog.
+
+    Args:
+        decisions: One decision per ticket, in the order the backlog was served (queue order).
+        loads: Every agent's load after the assignments, in units of work.
+        state: The strategies' memory after the last decision.
+
+    Example:
+        >>> from datetime import datetime, timezone
+        >>> from cs8 import Agent, Ticket
+        >>> from cs8.routing import Router
+        >>> t0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+        >>> tickets = [Ticket(id=f"T{i}", customer_id="C", channel="email", created_at=t0)
+        ...            for i in range(3)]
+        >>> result = Router().assign(tickets, [Agent(id="a1", capacity=2)], now=t0)
+        >>> dict(result.assignments), result.waiting, dict(result.loads)
+        ({'T0': 'a1', 'T1': 'a1'}, ('T2',), {'a1': 2.0})
+    """
+
+    __repr__ = DictsReprMixin._short_repr
+
+    decisions: tuple[RoutingDecision, ...]
+    loads: FrozenDict[str, float]
+    state: RoutingState = attrs.field(factory=RoutingState)
+
+    @property
+    def assignments(self) -> FrozenDict[str, str]:
+        """Ticket id to agent id, for the tickets that got an agent."""
+        return FrozenDict({d.ticket_id: d.agent_id for d in self.decisions if d.agent_id})
+
+    @property
+    def waiting(self) -> tuple[str, ...]:
+        """Ids of the tickets nobody could take, in queue order."""
+        return tuple(d.ticket_id for d in self.decisions if d.agent_id is None)
+
+    def to_dicts(self) -> list[dict[str, str | int | None]]:
+        """Return one plain dict per decision, in the order served (see ``RoutingDecision.to_dict``).
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> from cs8 import Ticket
+            >>> from cs8.routing import Router
+            >>> t0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+            >>> rows = Router().assign([Ticket(id="T1", customer_id="C", channel="email",
+            ...                               created_at=t0)], [], now=t0).to_dicts()
+            >>> rows[0]["ticket_id"], rows[0]["agent_id"]
+            ('T1', None)
+        """
+        return [d.to_dict() for d in self.decisions]
+
+    def _title(self) -> str:
+        return (
+            f"{len(self.decisions)} tickets: {len(self.assignments)} assigned, "
+            f"{len(self.waiting)} waiting"
+        )
+
+
+def _written(line: _Line, decision: RoutingDecision) -> str:
+    """The text of one line of ``decision``'s trace."""
+    if type(line) is str:
+        return line
+    if type(line) is _Why:
+        return line.text(decision.context)
+    return _counts(line)  # type: ignore[arg-type]
+
+
+def _counts(line: _CountsLine) -> str:
+    """The text of a filter-count line of a trace."""
+    need, status, preferred, numbers = line
+    labels = _filter_labels(need, status, preferred)
+    return f"filters ({status.value}): " + " -> ".join(
+        f"{label} {n}" for label, n in zip(labels, numbers, strict=True)
+    )
