@@ -335,7 +335,7 @@ def _with_excluded(state: DurationState, excluded: dict[str, int]) -> DurationSt
 def _reply_clock(t: Ticket, d: TicketDefinition) -> tuple[datetime | None, datetime | None]:
     """Return ``(clock start, first reply that counts)`` of ``t`` under ``d``."""
     if d.standard_replies and t.created_by is not ActorKind.AGENT:
-        return t.created_at, t._facts.first_reply_at
+        return t.created_at, t.first_reply_at
     r = _replies(t, d)
     return r.start, r.first_reply
 
@@ -343,7 +343,7 @@ def _reply_clock(t: Ticket, d: TicketDefinition) -> tuple[datetime | None, datet
 def _reply_count(t: Ticket, d: TicketDefinition) -> int:
     """Return how many replies of ``t`` count under ``d``."""
     if d.standard_replies and t.created_by is not ActorKind.AGENT:
-        return t._facts.public_agent_replies
+        return t.public_agent_replies
     return _replies(t, d).count
 
 
@@ -354,12 +354,11 @@ def _full_resolution_end(t: Ticket, d: TicketDefinition) -> datetime | None:
     "solved" on an already solved ticket changes nothing; ``"latest"`` takes the latest "solved"
     event even then.
     """
-    facts = t._facts
-    if facts.status.is_open:
+    if t.is_open:
         return None
     if d.repeated_solve == "latest":
-        return facts.last_solve_event_at or facts.last_solved_at
-    return facts.last_solved_at
+        return t._latest.last_solve_event_at or t.last_solved_at
+    return t.last_solved_at
 
 
 _STATUSES = tuple(TicketStatus)

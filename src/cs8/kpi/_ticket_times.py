@@ -252,7 +252,7 @@ def _resolution_state(
     for t in tickets:
         if not f.keep(t):
             continue
-        solved = t._facts.solved_at
+        solved = t.solved_at
         if solved is None:
             f.skip("unsolved")
             continue
@@ -357,11 +357,10 @@ def status_time(
     for t in tickets:
         if not f.keep(t):
             continue
-        facts = t._facts
-        if facts.status.is_open:
-            f.skip("still_open" if facts.solved_at is not None else "unsolved")
+        if t.is_open:
+            f.skip("still_open" if t.solved_at is not None else "unsolved")
             continue
-        end = facts.last_solved_at or facts.closed_at
+        end = t.last_solved_at or t.closed_at
         if end is not None and not f.event_in_period(end):
             continue
         totals = _status_totals(t, calendar)
