@@ -26,7 +26,7 @@ from cs8._protocols import BusinessClock
 from cs8._ticket import Handoff
 from cs8._time import require_aware
 from cs8.exceptions import InvalidValueError, UnknownFieldError
-from cs8.kpi._durations import DurationState
+from cs8.kpi._durations import SKETCH_LIMIT, DurationState
 
 __all__ = ["PRESETS", "BusinessClock", "TicketDefinition"]
 
@@ -326,6 +326,13 @@ class _Filter:
 
 def _with_excluded(state: DurationState, excluded: dict[str, int]) -> DurationState:
     return attrs.evolve(state, excluded=FrozenDict(excluded)) if excluded else state
+
+
+def _duration_state(micros: list[int], excluded: dict[str, int], exact: bool) -> DurationState:
+    """Return a duration KPI's state: exact, or with ``exact=False`` the 1 % sketch beyond
+    :data:`~cs8.kpi._durations.SKETCH_LIMIT` values (for callers merging very many partitions)."""
+    limit = None if exact else SKETCH_LIMIT
+    return _with_excluded(DurationState.of_microseconds(micros, exact_limit=limit), excluded)
 
 
 # --------------------------------------------------------------------------------------------------
