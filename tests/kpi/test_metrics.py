@@ -6,13 +6,14 @@ bundled sample shop. The aggregations are computed with pandas and polars from t
 
 from __future__ import annotations
 
+import random
 from datetime import timedelta
 from functools import cache
 
 import attrs
 import pytest
 
-from cs8 import Assignment, Message, StatusChange, Ticket
+from cs8 import Assignment, Handoff, Message, StatusChange, Ticket
 from cs8.datasets import sample_shop
 from cs8.kpi import (
     PRESETS,
@@ -185,3 +186,27 @@ def test_repr_is_bounded() -> None:
     text = str(ticket_metrics(SHOP.tickets))
     assert len(text.splitlines()) <= 23
     assert "more rows" in text
+
+
+def test_handoffs_column_sums_to_the_hand_count() -> None:
+    rng = random.Random(11)
+    t0 = SHOP.start
+    minute = timedelta(minutes=1)
+    tickets = []
+    for i in range(60):
+        events: list[Message | Handoff | Assignment] = []
+        at = t0
+        for _ in range(rng.randrange(6)):
+            at += minute * rng.randrange(1, 30)
+            kind = rng.choice((Message, Handoff, Assignment))
+            events.append(kind(at=at, agent_id="a1") if kind is Assignment else kind(at=at))
+        tickets.append(
+            Ticket(id=f"T{i}", customer_id="C", channel="chat", created_at=t0, events=events)
+        )
+    by_hand = [sum(isinstance(e, Handoff) for e in t.events) for t in tickets]
+    metrics = ticket_metrics(tickets)
+    assert metrics.column("handoffs") == by_hand
+    assert sum(by_hand) > 0
+    assert int(metrics.to_pandas()["handoffs"].sum()) == sum(by_hand)
+    assert metrics.to_polars()["handoffs"].sum() == sum(by_hand)
+    assert metrics.to_arrow().column("handoffs").to_pylist() == by_hand

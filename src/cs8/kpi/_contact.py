@@ -34,6 +34,7 @@ from cs8._enums import ActorKind, Channel, Direction
 from cs8._frozen import FrozenDict
 from cs8._models import Interaction
 from cs8.exceptions import InvalidValueError
+from cs8.kpi._definitions import _duration_state
 from cs8.kpi._durations import DurationState
 from cs8.kpi._kpi import kpi
 from cs8.kpi._stats import Rate, RateState
@@ -202,11 +203,12 @@ def abandonment_rate(
 
 @kpi(DurationState.result)
 def average_speed_of_answer(
-    interactions: Iterable[Interaction], *, include_bots: bool = False
+    interactions: Iterable[Interaction], *, include_bots: bool = False, exact: bool = True
 ) -> DurationState:
     """Return the waits of answered contacts (``.mean`` is the ASA).
 
-    Abandoned contacts are excluded as ``abandoned``.
+    Abandoned contacts are excluded as ``abandoned``. ``exact=False`` keeps a 1 % quantile sketch
+    beyond ``SKETCH_LIMIT`` values (see :func:`cs8.kpi.first_reply_time`).
 
     Example:
         >>> from datetime import datetime, timedelta, timezone
@@ -227,18 +229,17 @@ def average_speed_of_answer(
             out.append(got[1])
         else:
             sorter.excluded["abandoned"] += 1
-    state = DurationState.of_microseconds(out)
-    return attrs.evolve(state, excluded=FrozenDict(dict(sorter.excluded)))
+    return _duration_state(out, dict(sorter.excluded), exact)
 
 
 @kpi(DurationState.result)
 def average_handle_time(
-    interactions: Iterable[Interaction], *, include_bots: bool = False
+    interactions: Iterable[Interaction], *, include_bots: bool = False, exact: bool = True
 ) -> DurationState:
     """Return talk + hold + wrap time of answered contacts (``.mean`` is the AHT).
 
     Outbound contacts count here (they are handled too); unanswered ones are excluded as
-    ``unanswered``.
+    ``unanswered``. ``exact=False``: as in :func:`average_speed_of_answer`.
 
     Example:
         >>> from datetime import datetime, timedelta, timezone
@@ -260,8 +261,7 @@ def average_handle_time(
             excluded["unanswered"] += 1
             continue
         out.append(_us(c.talk_time) + _us(c.hold_time) + _us(c.wrap_time))
-    state = DurationState.of_microseconds(out)
-    return attrs.evolve(state, excluded=FrozenDict(dict(excluded)))
+    return _duration_state(out, dict(excluded), exact)
 
 
 @attrs.frozen(kw_only=True)

@@ -26,7 +26,7 @@ from cs8._protocols import BusinessClock
 from cs8._ticket import Handoff
 from cs8._time import require_aware
 from cs8.exceptions import InvalidValueError, UnknownFieldError
-from cs8.kpi._durations import DurationState
+from cs8.kpi._durations import SKETCH_LIMIT, DurationState
 
 __all__ = ["PRESETS", "BusinessClock", "TicketDefinition"]
 
@@ -328,6 +328,13 @@ def _with_excluded(state: DurationState, excluded: dict[str, int]) -> DurationSt
     return attrs.evolve(state, excluded=FrozenDict(excluded)) if excluded else state
 
 
+def _duration_state(micros: list[int], excluded: dict[str, int], exact: bool) -> DurationState:
+    """Return a duration KPI's state: exact, or with ``exact=False`` the 1 % sketch beyond
+    :data:`~cs8.kpi._durations.SKETCH_LIMIT` values (for callers merging very many partitions)."""
+    limit = None if exact else SKETCH_LIMIT
+    return _with_excluded(DurationState.of_microseconds(micros, exact_limit=limit), excluded)
+
+
 # --------------------------------------------------------------------------------------------------
 # Per-ticket facts under a definition: the one implementation behind ticket_metrics and the KPIs
 
@@ -335,7 +342,7 @@ def _with_excluded(state: DurationState, excluded: dict[str, int]) -> DurationSt
 def _reply_clock(t: Ticket, d: TicketDefinition) -> tuple[datetime | None, datetime | None]:
     """Return ``(clock start, first reply that counts)`` of ``t`` under ``d``."""
     if d.standard_replies and t.created_by is not ActorKind.AGENT:
-        return t.created_at, t._facts.first_reply_at
+        return t.created_at, t.first_reply_at
     r = _replies(t, d)
     return r.start, r.first_reply
 
@@ -343,7 +350,7 @@ def _reply_clock(t: Ticket, d: TicketDefinition) -> tuple[datetime | None, datet
 def _reply_count(t: Ticket, d: TicketDefinition) -> int:
     """Return how many replies of ``t`` count under ``d``."""
     if d.standard_replies and t.created_by is not ActorKind.AGENT:
-        return t._facts.public_agent_replies
+        return t.public_agent_replies
     return _replies(t, d).count
 
 
@@ -354,12 +361,11 @@ def _full_resolution_end(t: Ticket, d: TicketDefinition) -> datetime | None:
     "solved" on an already solved ticket changes nothing; ``"latest"`` takes the latest "solved"
     event even then.
     """
-    facts = t._facts
-    if facts.status.is_open:
+    if t.is_open:
         return None
     if d.repeated_solve == "latest":
-        return facts.last_solve_event_at or facts.last_solved_at
-    return facts.last_solved_at
+        return t._latest.last_solve_event_at or t.last_solved_at
+    return t.last_solved_at
 
 
 _STATUSES = tuple(TicketStatus)

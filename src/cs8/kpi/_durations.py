@@ -163,7 +163,19 @@ class DurationState:
             >>> DurationState.empty().extend([timedelta(0), timedelta(hours=1)]).max
             3600000000
         """
-        return self.extend_microseconds([_micros(d) for d in durations])
+        data = durations if isinstance(durations, list | tuple) else list(durations)
+        try:
+            # Durations repeat a lot (whole seconds, minutes): count the distinct timedeltas in C
+            # and convert each distinct one to microseconds once.
+            counts = Counter(data)
+        except TypeError:  # an unhashable value is no timedelta: _micros names it
+            for d in data:
+                _micros(d)
+            raise
+        if not counts:
+            return self
+        micros = Counter({_micros(d): c for d, c in counts.items()})
+        return self.merge(_state_of(micros, self.exact_limit))
 
     def extend_microseconds(self, micros: Iterable[int]) -> DurationState:
         """Return a new state with durations given as integer microseconds added.
@@ -172,10 +184,10 @@ class DurationState:
             >>> DurationState.empty().extend_microseconds([5, 1]).values
             (1, 5)
         """
-        data = micros if isinstance(micros, list) else list(micros)
-        if not data:
+        counts = Counter(micros)
+        if not counts:
             return self
-        return self.merge(_state_of(data, self.exact_limit))
+        return self.merge(_state_of(counts, self.exact_limit))
 
     def exclude(self, reason: str, count: int = 1) -> DurationState:
         """Return a new state that records ``count`` records left out for ``reason``.
@@ -317,12 +329,11 @@ def _opt(f: Callable[[int, int], int], a: int | None, b: int | None) -> int | No
     return f(a, b)
 
 
-def _state_of(data: list[int], limit: int | None) -> DurationState:
-    # Durations repeat a lot (whole seconds, minutes): count the distinct values once, then sort
-    # and sum over those, and expand the sorted run in C.
-    counts = Counter(data)
+def _state_of(counts: Counter[int], limit: int | None) -> DurationState:
+    # Durations repeat a lot (whole seconds, minutes): given each distinct value's count, sort and
+    # sum over the distinct values, and expand the sorted run in C.
     keys = sorted(counts)
-    n = len(data)
+    n = counts.total()
     exact = limit is None or n <= limit
     values = tuple(chain.from_iterable(map(repeat, keys, map(counts.__getitem__, keys))))
     return DurationState(

@@ -23,8 +23,9 @@ Columns (durations are :class:`~datetime.timedelta` or ``None``):
     ticket is open: not final);
 ``*_business``
     the same nine durations in business time of ``calendar`` (``None`` without a calendar);
-``replies``, ``reopens``, ``agent_stations``, ``group_stations``
-    replies that count under the definition, reopens, distinct agents and groups assigned;
+``replies``, ``reopens``, ``agent_stations``, ``group_stations``, ``handoffs``
+    replies that count under the definition, reopens, distinct agents and groups assigned,
+    :class:`~cs8.Handoff` events (a bot handing the conversation to people);
 ``excluded``
     why the definition leaves the ticket out of every ticket KPI (``"merged"``,
     ``"agent_created"``), else ``None``;
@@ -136,6 +137,7 @@ class TicketRow:
     reopens: int
     agent_stations: int
     group_stations: int
+    handoffs: int
     excluded: str | None
     definition: str
 
@@ -158,19 +160,17 @@ def _durations(
 ) -> dict[str, int | None]:
     """Return the duration columns of ``t`` in microseconds, measured with ``calendar``."""
     created = t.created_at
-    facts = t._facts
+    solved = t.solved_at
     start, first = _reply_clock(t, d)
     full = _full_resolution_end(t, d)
     out: dict[str, int | None] = {
         "first_reply": None
         if start is None or first is None
         else _duration(calendar, start, first),
-        "first_resolution": None
-        if facts.solved_at is None
-        else _duration(calendar, created, facts.solved_at),
+        "first_resolution": None if solved is None else _duration(calendar, created, solved),
         "full_resolution": None if full is None else _duration(calendar, created, full),
     }
-    if facts.status.is_open:
+    if t.is_open:
         out.update(dict.fromkeys(_STATUS_COLUMNS))
     else:
         totals = _status_totals(t, calendar)
@@ -185,7 +185,7 @@ def _row(t: Ticket, d: TicketDefinition, calendar: BusinessClock | None) -> Tick
         excluded = "merged"
     elif d.exclude_agent_created and t.created_by is ActorKind.AGENT:
         excluded = "agent_created"
-    facts = t._facts
+    ownership = t._ownership
     values = {k: _td(v) for k, v in _durations(t, d, None).items()}
     if calendar is not None:
         values.update({f"{k}_business": _td(v) for k, v in _durations(t, d, calendar).items()})
@@ -193,12 +193,13 @@ def _row(t: Ticket, d: TicketDefinition, calendar: BusinessClock | None) -> Tick
         ticket_id=t.id,
         created_at=t.created_at,
         channel=t.channel,
-        priority=facts.priority,
-        status=facts.status,
+        priority=ownership.priority,
+        status=t.status,
         replies=_reply_count(t, d),
-        reopens=facts.reopen_count,
-        agent_stations=facts.agent_stations,
-        group_stations=facts.group_stations,
+        reopens=t.reopen_count,
+        agent_stations=ownership.agent_stations,
+        group_stations=ownership.group_stations,
+        handoffs=ownership.handoffs,
         excluded=excluded,
         definition=d.name,
         **values,

@@ -61,11 +61,10 @@ def _touch_state(
     for t in tickets:
         if not f.keep(t):
             continue
-        facts = t._facts
-        if facts.status not in _DONE:
+        if t.status not in _DONE:
             f.skip("still_open")
             continue
-        end = facts.last_solved_at or facts.closed_at
+        end = t.last_solved_at or t.closed_at
         if end is not None and not f.event_in_period(end):
             continue
         n += 1
@@ -181,15 +180,14 @@ def reopen_rate(
     for t in tickets:
         if not f.keep(t):
             continue
-        facts = t._facts
-        solved = facts.solved_at
+        solved = t.solved_at
         if solved is None:
             f.skip("unsolved")
             continue
         if not f.event_in_period(solved):
             continue
         n += 1
-        if facts.reopen_count:
+        if t.reopen_count:
             hits += 1
     return RateState(successes=hits, n=n, excluded=f.counts())
 
@@ -220,7 +218,7 @@ def resolution_rate(
         if not f.keep(t):
             continue
         n += 1
-        if t._facts.status in _DONE:
+        if t.status in _DONE:
             hits += 1
     return RateState(successes=hits, n=n, excluded=f.counts())
 

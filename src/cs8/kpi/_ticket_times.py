@@ -52,12 +52,12 @@ from cs8.kpi._definitions import (
     TicketDefinition,
     _definition,
     _duration,
+    _duration_state,
     _Filter,
     _full_resolution_end,
     _replies,
     _reply_clock,
     _status_totals,
-    _with_excluded,
 )
 from cs8.kpi._durations import DurationState
 from cs8.kpi._frames import (
@@ -85,6 +85,7 @@ def first_reply_time(
     skip_agent_opening: bool | None = None,
     reply_clock_start: ReplyClockStart | None = None,
     attribution: Attribution | None = None,
+    exact: bool = True,
 ) -> DurationState:
     """Return the time from the clock start to the first reply that counts, over tickets.
 
@@ -100,6 +101,10 @@ def first_reply_time(
         reply_clock_start: ``"created"``, ``"first_customer_message"`` or
             ``"last_handoff_or_reopen"`` (the latest bot handoff or reopen before the first reply).
         attribution: ``"created"`` or ``"event"`` (the first reply's instant).
+        exact: ``True`` (default): quantiles are exact (type 7) at any size. ``False``: beyond
+            :data:`SKETCH_LIMIT` values the state keeps a 1 % quantile sketch instead of every
+            value (bounded memory when merging very many partitions); the result's ``exact``
+            says which. Every duration KPI takes this keyword, in its call and ``.state()``.
 
     Returns:
         The durations with ``excluded`` counting ``unreplied``, ``merged``, ``outside_period`` ...
@@ -139,7 +144,7 @@ def first_reply_time(
         if not f.event_in_period(first):
             continue
         out.append(_duration(calendar, start, first))
-    return _with_excluded(DurationState.of_microseconds(out), f.counts())
+    return _duration_state(out, f.counts(), exact)
 
 
 def _reply_gaps_state(
@@ -148,6 +153,7 @@ def _reply_gaps_state(
     d: TicketDefinition,
     period: Period | None,
     include_first: bool,
+    exact: bool,
 ) -> DurationState:
     f = _Filter(d, period)
     out: list[int] = []
@@ -165,7 +171,7 @@ def _reply_gaps_state(
         for start, end in gaps:
             if f.event_in_period(end):
                 out.append(_duration(calendar, start, end))
-    return _with_excluded(DurationState.of_microseconds(out), f.counts())
+    return _duration_state(out, f.counts(), exact)
 
 
 @kpi(DurationState.result)
@@ -178,6 +184,7 @@ def next_reply_times(
     public_only: bool | None = None,
     count_bots: bool | None = None,
     attribution: Attribution | None = None,
+    exact: bool = True,
 ) -> DurationState:
     """Return every wait after the first reply: first unanswered customer message to the next reply.
 
@@ -200,7 +207,7 @@ def next_reply_times(
     d = _definition(
         definition, public_only=public_only, count_bots=count_bots, attribution=attribution
     )
-    return _reply_gaps_state(tickets, calendar, d, period, include_first=False)
+    return _reply_gaps_state(tickets, calendar, d, period, include_first=False, exact=exact)
 
 
 @kpi(DurationState.result)
@@ -214,6 +221,7 @@ def average_response_time(
     count_bots: bool | None = None,
     reply_clock_start: ReplyClockStart | None = None,
     attribution: Attribution | None = None,
+    exact: bool = True,
 ) -> DurationState:
     """Return every response time, the first reply included (Intercom's "response time").
 
@@ -237,7 +245,7 @@ def average_response_time(
         reply_clock_start=reply_clock_start,
         attribution=attribution,
     )
-    return _reply_gaps_state(tickets, calendar, d, period, include_first=True)
+    return _reply_gaps_state(tickets, calendar, d, period, include_first=True, exact=exact)
 
 
 def _resolution_state(
@@ -246,13 +254,14 @@ def _resolution_state(
     d: TicketDefinition,
     period: Period | None,
     last: bool,
+    exact: bool,
 ) -> DurationState:
     f = _Filter(d, period)
     out: list[int] = []
     for t in tickets:
         if not f.keep(t):
             continue
-        solved = t._facts.solved_at
+        solved = t.solved_at
         if solved is None:
             f.skip("unsolved")
             continue
@@ -263,7 +272,7 @@ def _resolution_state(
         if not f.event_in_period(end):
             continue
         out.append(_duration(calendar, t.created_at, end))
-    return _with_excluded(DurationState.of_microseconds(out), f.counts())
+    return _duration_state(out, f.counts(), exact)
 
 
 @kpi(DurationState.result, frame=resolution_time_frame)
@@ -274,6 +283,7 @@ def resolution_time(
     definition: TicketDefinition | str = "cs8",
     period: Period | None = None,
     attribution: Attribution | None = None,
+    exact: bool = True,
 ) -> DurationState:
     """Return the time from creation to the first solve (Zendesk's first resolution time).
 
@@ -290,7 +300,7 @@ def resolution_time(
         datetime.timedelta(seconds=14400)
     """
     d = _definition(definition, attribution=attribution)
-    return _resolution_state(tickets, calendar, d, period, last=False)
+    return _resolution_state(tickets, calendar, d, period, last=False, exact=exact)
 
 
 @kpi(DurationState.result, frame=full_resolution_time_frame)
@@ -301,6 +311,7 @@ def full_resolution_time(
     definition: TicketDefinition | str = "cs8",
     period: Period | None = None,
     attribution: Attribution | None = None,
+    exact: bool = True,
 ) -> DurationState:
     """Return the time from creation to the latest solve (Zendesk's full resolution time).
 
@@ -319,7 +330,7 @@ def full_resolution_time(
         datetime.timedelta(seconds=18000)
     """
     d = _definition(definition, attribution=attribution)
-    return _resolution_state(tickets, calendar, d, period, last=True)
+    return _resolution_state(tickets, calendar, d, period, last=True, exact=exact)
 
 
 _REQUESTER_WAIT = frozenset({TicketStatus.NEW, TicketStatus.OPEN, TicketStatus.ON_HOLD})
@@ -335,6 +346,7 @@ def status_time(
     definition: TicketDefinition | str = "cs8",
     period: Period | None = None,
     attribution: Attribution | None = None,
+    exact: bool = True,
 ) -> DurationState:
     """Return, per solved ticket, the total time it spent in ``statuses`` up to its latest solve.
 
@@ -357,16 +369,15 @@ def status_time(
     for t in tickets:
         if not f.keep(t):
             continue
-        facts = t._facts
-        if facts.status.is_open:
-            f.skip("still_open" if facts.solved_at is not None else "unsolved")
+        if t.is_open:
+            f.skip("still_open" if t.solved_at is not None else "unsolved")
             continue
-        end = facts.last_solved_at or facts.closed_at
+        end = t.last_solved_at or t.closed_at
         if end is not None and not f.event_in_period(end):
             continue
         totals = _status_totals(t, calendar)
         out.append(sum(totals[s] for s in wanted))
-    return _with_excluded(DurationState.of_microseconds(out), f.counts())
+    return _duration_state(out, f.counts(), exact)
 
 
 @kpi(DurationState.result)
@@ -377,6 +388,7 @@ def requester_wait_time(
     definition: TicketDefinition | str = "cs8",
     period: Period | None = None,
     attribution: Attribution | None = None,
+    exact: bool = True,
 ) -> DurationState:
     """Return the time solved tickets spent new, open or on hold (Zendesk's requester wait time).
 
@@ -397,6 +409,7 @@ def requester_wait_time(
         definition=definition,
         period=period,
         attribution=attribution,
+        exact=exact,
     )
 
 
@@ -408,6 +421,7 @@ def agent_work_time(
     definition: TicketDefinition | str = "cs8",
     period: Period | None = None,
     attribution: Attribution | None = None,
+    exact: bool = True,
 ) -> DurationState:
     """Return the time solved tickets spent new or open (Zendesk's agent work time).
 
@@ -428,4 +442,5 @@ def agent_work_time(
         definition=definition,
         period=period,
         attribution=attribution,
+        exact=exact,
     )

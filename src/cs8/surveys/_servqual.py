@@ -27,6 +27,7 @@ from cs8._frozen import FrozenDict
 from cs8.exceptions import SurveyError
 from cs8.stats._tests import (
     PairedTest,
+    WilcoxonTest,
     bootstrap_ci,
     t_test_of_differences,
     wilcoxon_signed_rank,
@@ -414,6 +415,72 @@ def _gap_columns(
     return out
 
 
+def _dimension_test(
+    values: list[float | None], sums: list[int] | None, size: int, confidence: float
+) -> PairedTest:
+    """Test respondents' dimension gaps against zero (exactly on integer sums when complete)."""
+    if sums is None:
+        return t_test_of_differences([v for v in values if v is not None], confidence)
+    # Exact test on integer sums, rescaled by the number of items.
+    t = t_test_of_differences(sums, confidence, integers=True)
+    return attrs.evolve(
+        t, mean=t.mean / size, sd=t.sd / size, ci_low=t.ci_low / size, ci_high=t.ci_high / size
+    )
+
+
+def _respondent_weighted(
+    rs: Sequence[ServqualResponse],
+    dim_rows: Sequence[tuple[float | None, ...]],
+    dims: Sequence[DimensionKey],
+    counter: _Counter,
+) -> list[float | None]:
+    """Each respondent's weighted score from their own importance points (``None`` without)."""
+    out: list[float | None] = [None] * len(rs)
+    for i, r in enumerate(rs):
+        pts, row = r.importance, dim_rows[i]
+        if pts is None:
+            continue
+        if None in row:
+            counter.add("weighted_incomplete")
+        else:
+            out[i] = math.fsum(
+                pts.get(d, 0.0) / 100.0 * v  # type: ignore[operator]
+                for d, v in zip(dims, row, strict=True)
+            )
+    return out
+
+
+def _wilcoxon_tests(
+    columns: Sequence[Sequence[int]],
+    dim_columns: Sequence[Sequence[float]],
+    dims: Sequence[DimensionKey],
+) -> tuple[tuple[WilcoxonTest, ...], FrozenDict[DimensionKey, WilcoxonTest]]:
+    """Wilcoxon signed-rank tests of the item and dimension gaps against zero."""
+    items = tuple(wilcoxon_signed_rank(c, [0.0] * len(c)) for c in columns)
+    by_dim = {
+        d: wilcoxon_signed_rank(c, [0.0] * len(c)) for d, c in zip(dims, dim_columns, strict=True)
+    }
+    return items, FrozenDict(by_dim)
+
+
+def _bootstrap_overall(
+    dim_rows: Sequence[tuple[float | None, ...]], resamples: int, confidence: float, seed: int
+) -> tuple[float, float]:
+    """Percentile bootstrap interval of the unweighted score, resampling respondents."""
+
+    def stat(sample: Sequence[float]) -> float:
+        cols = zip(*(dim_rows[int(i)] for i in sample), strict=True)
+        return _mean([_mean([v for v in c if v is not None]) for c in cols])
+
+    return bootstrap_ci(
+        [float(i) for i in range(len(dim_rows))],
+        stat,
+        n_resamples=resamples,
+        confidence=confidence,
+        seed=seed,
+    )
+
+
 def servqual_scores(
     responses: Iterable[ServqualResponse],
     weights: DimensionWeights | None = None,
@@ -516,37 +583,12 @@ def servqual_scores(
                 [gap_cols[j] for j in pos], min_items, counter, complete
             )
             dim_full[i] = values
-            if sums is not None:
-                # Exact test on integer sums, rescaled by the number of items.
-                size = len(pos)
-                t = t_test_of_differences(sums, confidence, integers=True)
-                t = attrs.evolve(
-                    t,
-                    mean=t.mean / size,
-                    sd=t.sd / size,
-                    ci_low=t.ci_low / size,
-                    ci_high=t.ci_high / size,
-                )
-            else:
-                t = t_test_of_differences([v for v in values if v is not None], confidence)
-            dim_tests_list.append(t)
+            dim_tests_list.append(_dimension_test(values, sums, len(pos), confidence))
     else:
         dim_tests_list = [t_test_of_differences([], confidence) for _ in dims]
     dim_columns = [[v for v in c if v is not None] for c in dim_full]
     dim_rows: list[tuple[float | None, ...]] = list(zip(*dim_full, strict=True))
-    weighted_rows: list[float | None] = [None] * n
-    with_points = [i for i, r in enumerate(rs) if r.importance is not None] if has_e else []
-    for i in with_points:
-        pts, row = rs[i].importance, dim_rows[i]
-        if pts is None:
-            continue
-        if None in row:
-            counter.add("weighted_incomplete")
-        else:
-            weighted_rows[i] = math.fsum(
-                pts.get(d, 0.0) / 100.0 * v  # type: ignore[operator]
-                for d, v in zip(dims, row, strict=True)
-            )
+    weighted_rows = _respondent_weighted(rs, dim_rows, dims, counter) if has_e else [None] * n
     e_rows: list[tuple[Answer, ...]] = []
     if managers is not None:
         e_rows = [_reverse(r.expectations or no_e, rev, s) for r in rs]
@@ -577,27 +619,10 @@ def servqual_scores(
     given = [w for w in weighted_rows if w is not None]
     weighted_pr = math.fsum(given) / len(given) if given else None
 
-    item_w = dim_w = None
-    if wilcoxon and has_e:
-        item_w = tuple(wilcoxon_signed_rank(c, [0.0] * len(c)) for c in columns)
-        dim_w = FrozenDict(
-            {
-                d: wilcoxon_signed_rank(c, [0.0] * len(c))
-                for d, c in zip(dims, dim_columns, strict=True)
-            }
-        )
-    ci = None
-    if bootstrap and has_e:
-        idx = list(range(len(dim_rows)))
-
-        def stat(sample: Sequence[float]) -> float:
-            cols = zip(*(dim_rows[int(i)] for i in sample), strict=True)
-            means = [_mean([v for v in c if v is not None]) for c in cols]
-            return _mean(means)
-
-        ci = bootstrap_ci(
-            [float(i) for i in idx], stat, n_resamples=bootstrap, confidence=confidence, seed=seed
-        )
+    item_w, dim_w = (
+        _wilcoxon_tests(columns, dim_columns, dims) if wilcoxon and has_e else (None, None)
+    )
+    ci = _bootstrap_overall(dim_rows, bootstrap, confidence, seed) if bootstrap and has_e else None
 
     zone = None
     if needs_zone:

@@ -284,7 +284,7 @@ class ServqualReport(DictsReprMixin):
         dimension_fulfilment: The same pooled over a dimension's answered pairs.
         fulfilment: The same over all answered pairs.
         expectations: Mean expectations (``None`` for perceptions-only instruments).
-        perceptions: Mean perceptions; its ``overall`` is the SERVPERF score.
+        perceptions: Mean perceptions; its ``overall`` is the SERVPERF score (:attr:`servperf`).
         left_out: Reason -> count of answers or respondent-dimensions not used: ``"missing"``
             and ``"not_applicable"`` answers, ``"unpaired"`` answers whose partner is missing,
             ``"dimension_too_few_items"`` respondent-dimensions under ``min_items``,
@@ -332,7 +332,13 @@ class ServqualReport(DictsReprMixin):
 
     @property
     def servperf(self) -> float:
-        """The SERVPERF score: mean of the dimension means of perceptions.
+        """The SERVPERF score (the default): the mean of the dimension means of perceptions.
+
+        Each RATER dimension weighs the same whatever its number of items, as in ``unweighted``
+        (the gap score), so the performance-only and the gap scores are comparable. Cronin and
+        Taylor (1992, *Journal of Marketing* 56(3), 55-68) score SERVPERF as the unweighted sum of
+        the 22 perception items, which weighs a dimension by its item count: that version is
+        :attr:`servperf_item_mean` (the sum divided by the number of items).
 
         Example:
             >>> from cs8.surveys import ServqualResponse, servqual_scores
@@ -341,6 +347,24 @@ class ServqualReport(DictsReprMixin):
             4.0
         """
         return self.perceptions.overall
+
+    @property
+    def servperf_item_mean(self) -> float:
+        """Cronin and Taylor's SERVPERF per item: the mean of the item means of perceptions.
+
+        With every answer present it is the respondents' mean of the 22-item sum divided by 22
+        (Cronin and Taylor 1992); items nobody answered are left out. It differs from
+        :attr:`servperf` when dimensions have unequal numbers of items and unequal means.
+
+        Example:
+            >>> from cs8.surveys import ServqualResponse, servqual_scores
+            >>> p = [7] * 4 + [1] * 18  # tangibles (4 items) at 7, the other 18 items at 1
+            >>> report = servqual_scores([ServqualResponse(expectations=[4] * 22, perceptions=p)])
+            >>> round(report.servperf, 4), round(report.servperf_item_mean, 4)
+            (2.2, 2.0909)
+        """
+        answered = [x for x in self.perceptions.items if not math.isnan(x)]
+        return math.fsum(answered) / len(answered) if answered else _NAN
 
     def rater(self) -> dict[Dimension, float]:
         """Return the dimension gaps in RATER order (reliability, assurance, tangibles, ...).
