@@ -118,3 +118,24 @@ def test_one_planner_shared_by_threads_gives_every_thread_the_decisions_of_one_t
     for thread in threads:
         thread.join()
     assert results == [expected] * 8
+
+
+def test_a_router_keeps_one_shared_planner_outside_its_value() -> None:
+    import copy
+    import pickle
+    from datetime import UTC, datetime
+
+    from cs8 import Agent, Ticket
+    from cs8.routing import Planner, Router
+
+    t0 = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    router = Router(explain=False)
+    ticket = Ticket(id="T1", customer_id="C1", channel="email", created_at=t0)
+    before = router.route(ticket, [Agent(id="a1")], now=t0)
+    assert isinstance(router._shared, Planner)
+    again = pickle.loads(pickle.dumps(router))
+    # Plans are remembered by the identity of values: a copy starts with a planner of its own.
+    assert again == router and again._shared is not router._shared
+    assert copy.copy(router)._shared is not router._shared
+    assert again.route(ticket, [Agent(id="a1")], now=t0) == before
+    assert Router(explain=False) == router and hash(Router(explain=False)) == hash(router)

@@ -120,11 +120,14 @@ _ONLINE = (AgentStatus.ONLINE,)
 _ONLINE_AWAY = (AgentStatus.ONLINE, AgentStatus.AWAY)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, getstate_setstate=False)
 class Router:
     """Routes tickets: first matching rule, priority, escalation, filters, strategy; explained.
 
-    A router is a frozen value: safe to share between threads and to pickle.
+    A router is a frozen value: safe to share between threads and to pickle. It keeps one
+    :class:`~cs8.routing.Planner` (the memory of plans, which never changes a decision) for the
+    calls that bring none; the planner is not part of the value (equality, hash, repr and
+    serialization leave it out).
 
     How one ticket is routed:
 
@@ -179,6 +182,9 @@ class Router:
     timezone: tzinfo = attrs.field(default=None, converter=_zone)
     calendar: BusinessClock | None = None
     explain: bool = True
+    # The planner of calls that bring none (see Planner: safe to share between threads). Not part
+    # of the value: equality, hashing, repr and serialization leave it out.
+    _shared: Planner = attrs.field(init=False, eq=False, hash=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         if self.timezone is _CALENDAR_ZONE:
@@ -201,6 +207,17 @@ class Router:
         if plugins:
             object.__setattr__(self, "strategies", FrozenDict({**self.strategies, **plugins}))
         _check_strategies_known(self.rules, self.strategies)
+        object.__setattr__(self, "_shared", Planner(self))
+
+    def __getstate__(self) -> dict[str, object]:
+        """The router's settings, for pickle and copy: a copy gets a planner of its own (plans
+        are remembered by the identity of values that do not survive a pickle)."""
+        return {a.name: getattr(self, a.name) for a in attrs.fields(Router) if a.init}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
+        object.__setattr__(self, "_shared", Planner(self))
 
     def planner(self) -> Planner:
         """Return a new :class:`~cs8.routing.Planner` for this router: the memory of plans a
@@ -407,7 +424,8 @@ class Router:
                 (see :func:`~cs8.routing.handoff_context`).
             planner: The plans this caller's earlier decisions made (from :meth:`planner`);
                 tickets shaped like one planned before then cost a lookup. Without it, the
-                ticket is planned afresh. A worker routing one ticket at a time keeps one.
+                router's own shared planner is used (safe between threads); a worker may keep
+                one of its own so that no other thread touches its tables.
 
         Raises:
             NaiveDatetimeError: If ``now`` has no time zone.
@@ -425,7 +443,7 @@ class Router:
         """
         if type(now) is not datetime or now.utcoffset() is None:
             now = require_aware(now, "Router.route(now)")
-        ctx, plan = (planner or Planner(self)).context_and_plan(ticket, now, customer, sla)
+        ctx, plan = (planner or self._shared).context_and_plan(ticket, now, customer, sla)
         pool = agents if isinstance(agents, AgentPool) else self._pool(agents)
         try:
             return self._decide(ctx, plan, pool, state or _NO_STATE, handoff)
@@ -461,8 +479,7 @@ class Router:
             state: The strategies' memory to start from.
             handoffs: Handoff contexts by customer id, carried by the decisions.
             planner: The plans of earlier calls (from :meth:`planner`), for a worker that
-                assigns backlog after backlog; without it, this call plans with a planner of
-                its own (tickets alike still share one plan within the backlog).
+                assigns backlog after backlog; without it, the router's own shared planner.
 
         Raises:
             NaiveDatetimeError: If ``now`` has no time zone.
@@ -491,7 +508,7 @@ class Router:
             customer_list = [get_customer(ticket.customer_id) for ticket in ticket_list]
         else:
             customer_list = [None] * len(ticket_list)
-        planner = planner or Planner(self)
+        planner = planner or self._shared
         contexts, plans = _plan_backlog(planner, ticket_list, ids, customer_list, sla, now)
         order = _queue_order(ticket_list, ids, plans)
         timezone = self.timezone
