@@ -19,8 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cs8 import Customer, Interaction
-from cs8.io import LoadResult, iter_interactions, read_customers, read_interactions
-from cs8.io import _columnar
+from cs8.io import LoadResult, _columnar, iter_interactions, read_customers, read_interactions
 
 pytest.importorskip("polars", reason="the columnar path needs polars (the dataframe extra)")
 
@@ -91,7 +90,7 @@ def csv_texts(draw: st.DrawFn) -> str:
 @contextmanager
 def row_path() -> Iterator[None]:
     """Switch the columnar path off (the readers then use the csv module only)."""
-    with mock.patch("cs8.io._rows.columnar_reader", lambda builder, delimiter: None):
+    with mock.patch("cs8.io._rows.columnar_reader", return_value=None):
         yield
 
 
