@@ -38,6 +38,7 @@ from __future__ import annotations
 import importlib
 import itertools
 from collections.abc import Callable, Iterator
+from enum import Enum
 from typing import Any
 
 import attrs
@@ -162,6 +163,9 @@ class ColumnarReader:
     def read(self, lines: Lines, source: str) -> Iterator[list[tuple[int, Any]]]:
         """Yield ``(line, record or RejectedRow)`` lists for the plain blocks starting ``lines``.
 
+        A block's records are built before they are handed over: the caller counts their
+        channel names (:meth:`RecordBuilder.note`) as it hands them over, in row order.
+
         Stops at the end of the text or at the first block that is not plain, whose lines are
         given back to ``lines`` for the :mod:`csv` module.
         """
@@ -251,23 +255,9 @@ class ColumnarReader:
         ]
         records = list(map(self.make, *lists)) if fast.height else []
         if fast.height == n and not late_bad:  # every row passed: no row to read again
-            self._note(values.get("channel_raw"), records)
             yield from zip(itertools.count(first), records)
             return
         yield from self._merge(frame, ok.to_list(), records, late_bad, first, source)
-
-    def _note(self, raws: list[Any] | None, records: list[Any]) -> None:
-        """Count channel names loaded as ``Channel.OTHER``, in row order, as ``from_cells`` does."""
-        if not self.builder.has_raw_channel:
-            return
-        if raws is None:  # no channel column: the constant's raw name, if any
-            if self.defaults.get("channel_raw") is None:
-                return
-        elif raws.count(None) == len(raws):
-            return
-        for record in records:
-            if record.channel_raw is not None:
-                self.builder._note_other(record)
 
     def _instants(self, cells: Any) -> Any:
         """The cells as UTC instants (null where not an instant): Arrow's ISO 8601 cast when
@@ -296,7 +286,7 @@ class ColumnarReader:
         texts = cells.to_list()
         if column.parse is unquote and not column.validators and not column.channel:
             out = texts  # a fast row's text starts with no quote: unquote returns it as it is
-        elif cells.n_unique() * 4 <= len(texts):
+        elif cells.head(1000).n_unique() * 4 <= min(len(texts), 1000):  # few distinct values
             table = {text: self._value(column, text) for text in cells.unique().to_list()}
             out = list(map(table.__getitem__, texts))
         elif not column.validators and not column.channel:
@@ -346,8 +336,7 @@ class ColumnarReader:
         first: int,
         source: str,
     ) -> Iterator[tuple[int, Any]]:
-        builder = self.builder
-        note = builder.has_raw_channel
+        build = self.builder.build_cells
         fast = iter(records)
         k = -1
         for i, good in enumerate(ok):
@@ -355,14 +344,20 @@ class ColumnarReader:
                 record = next(fast)
                 k += 1
                 if k not in late_bad:
-                    if note and record.channel_raw is not None:
-                        builder._note_other(record)  # as from_cells does, in row order
                     yield first + i, record
                     continue
-            yield first + i, builder.from_cells(list(frame.row(i)), first + i, source)
+            yield first + i, build(list(frame.row(i)), first + i, source)
 
 
 _FAILED = object()
+
+
+def _identity_converter(converter: Any) -> bool:
+    """Whether ``converter`` returns the cell parser's output unchanged (an enum class does, for
+    the members the parser of an enum field gives)."""
+    if converter is None or converter in _IDENTITY_CONVERTERS:
+        return True
+    return isinstance(converter, type) and issubclass(converter, Enum)
 
 
 def columnar_reader(builder: RecordBuilder, delimiter: str) -> ColumnarReader | None:
@@ -388,7 +383,7 @@ def columnar_reader(builder: RecordBuilder, delimiter: str) -> ColumnarReader | 
         if len(field.index) != 1 or len(field.index[0]) != 1 or field.values:
             return None
         attribute = attributes[field.name]
-        if attribute.converter is not None and attribute.converter not in _IDENTITY_CONVERTERS:
+        if not _identity_converter(attribute.converter):
             return None
         if isinstance(field.parse, DateParser) and field.parse.checked_by_column() is None:
             return None
@@ -414,8 +409,12 @@ def columnar_reader(builder: RecordBuilder, delimiter: str) -> ColumnarReader | 
     reader = ColumnarReader(pl, builder, delimiter, columns)
     if reader.row_check is not None and set(reader.row_check[1]) & set(builder.constants):
         return None  # the polars form of the check reads columns, not constants
-    for name, value in builder.constants.items():
-        attribute = attributes[name]
+    # The values no column gives (constants, defaults) are checked once, on an instance with no
+    # field set: a validator that reads another field fails here, and the class takes the row path.
+    for name, attribute in attributes.items():
+        if name in names:
+            continue
+        value = reader.blank(name)
         try:
             if attribute.converter is not None and attribute.converter(value) is not value:
                 return None

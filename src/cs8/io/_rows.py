@@ -60,9 +60,12 @@ def iter_built(
     Raises:
         LoadError: If the source cannot be opened or decoded, is empty, or lacks a required column.
     """
+    note = builder.note
     for item in _iter_rows(source, builder, fmt, encoding, delimiter, from_json, columnar=columnar):
-        if type(item) is list:
-            yield from item
+        if type(item) is list:  # a columnar block: its rows are noted as they are handed over
+            for pair in item:
+                note(pair[1])
+                yield pair
         else:
             yield item
 
@@ -89,10 +92,12 @@ def iter_blocks(
     size = _BLOCK if columnar else 1
     rows = _iter_rows(source, builder, fmt, encoding, delimiter, from_json, columnar=columnar)
     for item in rows:
-        if type(item) is list:
+        if type(item) is list:  # a columnar block: noted as it is handed over
             if block:
                 yield block
                 block = []
+            for pair in item:
+                builder.note(pair[1])
             yield item
             continue
         block.append(item)
