@@ -52,7 +52,7 @@ from cs8.io._csvrows import CELL_LIMIT as _CELL_LIMIT
 from cs8.io._source import Lines
 from cs8.io._values import DateParser, map_channel, unquote
 
-__all__ = ["BLOCK_LINES", "ColumnarReader", "columnar_reader"]
+__all__ = ["BLOCK_LINES", "Block", "ColumnarReader", "columnar_reader"]
 
 BLOCK_LINES = 10_000
 """Lines parsed at once: memory holds one block's text, its columns and its records."""
@@ -66,12 +66,13 @@ _IDENTITY_CONVERTERS: frozenset[Any] = frozenset({_channel, _direction, _actor, 
 # ``_non_empty`` is proven by the non-blank test on the cell (see ``_sure_text``).
 _BY_TYPE: frozenset[Any] = frozenset({_optional_str, check_aware, _non_empty})
 
-# A cell certainly not blank for Python (an ASCII graphic character, a letter or a digit), and
-# certainly blank (only ASCII white space): anything else goes to the row path.
-_SURE_TEXT = r"[!-~\p{L}\p{N}]"
+# A cell certainly not blank for Python (an ASCII graphic character), and certainly blank (only
+# ASCII white space): anything else (a cell of only non-ASCII letters too) goes to the row path.
+# ASCII classes, as Unicode ones cost polars several times more.
+_SURE_TEXT = r"[!-~]"
 _SURE_BLANK = r"^[ \t\x0b\x0c\x1c-\x1f]*$"
 # The ISO 8601 instants whose instant polars and ``datetime.fromisoformat`` read alike.
-_ISO = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$"
+_ISO = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?(Z|[+-][0-9]{2}:[0-9]{2})$"
 _ISO_POLARS = "%Y-%m-%dT%H:%M:%S%.f%#z"
 
 
@@ -123,6 +124,13 @@ class _Column:
         # offset and a year in range, which the parser need not check again)
         self.bulk = parse.checked_by_column() if self.instant else parse
         self.validators: list[Any] = []
+
+
+class Block(list[tuple[int, Any]]):
+    """A block's ``(line, record or RejectedRow)`` pairs; ``others`` is false when no record in
+    it can have a channel name to count (:meth:`RecordBuilder.note` need not see them)."""
+
+    others = True
 
 
 class ColumnarReader:
@@ -177,7 +185,7 @@ class ColumnarReader:
             if frame is None:
                 lines.give_back(list(zip(itertools.count(first), texts, strict=False)))
                 return
-            yield list(self._block(frame, first, source))
+            yield self._block(frame, first, source)
 
     def _parse(self, texts: list[str]) -> Any:
         text = "".join(texts)
@@ -206,7 +214,7 @@ class ColumnarReader:
             return None  # a short line or a blank line
         return frame
 
-    def _block(self, frame: Any, first: int, source: str) -> Iterator[tuple[int, Any]]:
+    def _block(self, frame: Any, first: int, source: str) -> Block:
         pl = self.pl
         n = frame.height
         blank_exprs = []
@@ -255,9 +263,11 @@ class ColumnarReader:
         ]
         records = list(map(self.make, *lists)) if fast.height else []
         if fast.height == n and not late_bad:  # every row passed: no row to read again
-            yield from zip(itertools.count(first), records)
-            return
-        yield from self._merge(frame, ok.to_list(), records, late_bad, first, source)
+            block = Block(zip(itertools.count(first), records))
+            raws = values.get("channel_raw")
+            block.others = raws is None or raws.count(None) != len(raws)
+            return block
+        return Block(self._merge(frame, ok.to_list(), records, late_bad, first, source))
 
     def _instants(self, cells: Any) -> Any:
         """The cells as UTC instants (null where not an instant): Arrow's ISO 8601 cast when
@@ -286,16 +296,14 @@ class ColumnarReader:
         texts = cells.to_list()
         if column.parse is unquote and not column.validators and not column.channel:
             out = texts  # a fast row's text starts with no quote: unquote returns it as it is
-        elif cells.head(1000).n_unique() * 4 <= min(len(texts), 1000):  # few distinct values
-            table = {text: self._value(column, text) for text in cells.unique().to_list()}
-            out = list(map(table.__getitem__, texts))
-        elif not column.validators and not column.channel:
-            try:
+        elif not column.validators and not column.channel and column.instant:
+            try:  # instants: nearly all distinct
                 out = list(map(column.bulk, texts))
             except Exception:  # find the cells that fail, one by one
                 out = [self._value(column, t) for t in texts]
-        else:
-            out = [self._value(column, t) for t in texts]
+        else:  # parse and validate each distinct value once
+            table = {text: self._value(column, text) for text in cells.unique().to_list()}
+            out = list(map(table.__getitem__, texts))
         if column.channel:  # (Channel, raw name or None) pairs, as map_channel gives them
             keep = self.blank("channel_raw")
             values["channel_raw"] = [keep if v is _FAILED or v[1] is None else v[1] for v in out]

@@ -25,7 +25,7 @@ from typing import Any
 
 from cs8.exceptions import Cs8Error, LoadError
 from cs8.io._build import RecordBuilder
-from cs8.io._columnar import columnar_reader
+from cs8.io._columnar import Block, columnar_reader
 from cs8.io._common import LoadResult, RejectedRow, detect_format
 from cs8.io._csvrows import csv_records, suggest_delimiter
 from cs8.io._source import PathOrFile, escape, open_source
@@ -62,7 +62,10 @@ def iter_built(
     """
     note = builder.note
     for item in _iter_rows(source, builder, fmt, encoding, delimiter, from_json, columnar=columnar):
-        if type(item) is list:  # a columnar block: its rows are noted as they are handed over
+        if isinstance(item, Block):  # a columnar block: rows noted as they are handed over
+            if not item.others:
+                yield from item
+                continue
             for pair in item:
                 note(pair[1])
                 yield pair
@@ -92,12 +95,13 @@ def iter_blocks(
     size = _BLOCK if columnar else 1
     rows = _iter_rows(source, builder, fmt, encoding, delimiter, from_json, columnar=columnar)
     for item in rows:
-        if type(item) is list:  # a columnar block: noted as it is handed over
+        if isinstance(item, Block):  # a columnar block: noted as it is handed over
             if block:
                 yield block
                 block = []
-            for pair in item:
-                builder.note(pair[1])
+            if item.others:
+                for pair in item:
+                    builder.note(pair[1])
             yield item
             continue
         block.append(item)
