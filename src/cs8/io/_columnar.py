@@ -223,8 +223,11 @@ class ColumnarReader:
             cells = pl.col(f"c{column.index}")
             blank = cells.str.contains(_SURE_BLANK)
             blank_exprs.append(blank.alias(column.name))
-            text = cells.str.contains(_SURE_TEXT) & ~cells.str.starts_with("'")
-            ok &= blank | text
+            if not column.instant:  # surely not blank (an instant matches _ISO, which proves it)
+                text = cells.str.contains(_SURE_TEXT)
+                if column.parse is unquote:  # text taken as it is: no quote for unquote to drop
+                    text &= ~cells.str.starts_with("'")
+                ok &= blank | text
             if not column.blank_ok:
                 ok &= ~blank
             if column.instant:
