@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cs8 import Customer, Interaction
+from cs8 import Customer, Interaction, LoadError
 from cs8.io import LoadResult, _columnar, iter_interactions, read_customers, read_interactions
 
 pytest.importorskip("polars", reason="the columnar path needs polars (the dataframe extra)")
@@ -187,3 +187,13 @@ def test_interaction_time_order_matches_the_constructor() -> None:
     assert [r.line for r in result.rejected] == [2, 3]
     assert "before started_at" in result.rejected[0].reason
     assert isinstance(result.records[0], Interaction)
+
+
+def test_an_undecodable_byte_after_plain_blocks_raises_as_the_row_path_does() -> None:
+    data = _calls(30).encode() + b"I99,C\xff,phone,2026-01-05T09:00:00Z,,,,0\n"
+    with mock.patch.object(_columnar, "BLOCK_LINES", 7), pytest.raises(LoadError) as columnar:
+        read_interactions(io.BytesIO(data))
+    with row_path(), pytest.raises(LoadError) as rows:
+        read_interactions(io.BytesIO(data))
+    assert str(columnar.value) == str(rows.value)
+    assert "byte offset" in str(columnar.value)
