@@ -9,8 +9,10 @@ from typing import Any, Literal, cast
 
 import attrs
 
+from cs8.report._journeys import JourneySection
 from cs8.report._model import Breakdown, Figure, Heatmap, Series, SlaRow, StaffingRow
 from cs8.report._scorecard import PillarScore
+from cs8.report._words import WordsSection
 
 __all__ = ["ServiceReport"]
 
@@ -72,6 +74,8 @@ class ServiceReport:
         surveys: CSAT, NPS and CES.
         servqual: SERVQUAL gap per dimension (empty without SERVQUAL answers).
         servqual_n: SERVQUAL answers.
+        journeys: Customer journeys (``None`` when the data has no orders).
+        words: What customers wrote: sentiment and flags (``None`` without message text).
 
     Example:
         >>> from cs8.datasets import sample_shop
@@ -113,6 +117,8 @@ class ServiceReport:
     surveys: tuple[Figure, ...]
     servqual: tuple[tuple[str, float], ...] = ()
     servqual_n: int = 0
+    journeys: JourneySection | None = None
+    words: WordsSection | None = None
 
     def figures(self) -> Iterator[Figure]:
         """Yield every headline figure (tickets, contact centre, surveys), for the notes.

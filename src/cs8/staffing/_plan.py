@@ -29,14 +29,13 @@ from datetime import date, datetime, time, timedelta
 
 import attrs
 
-from cs8._display import MarkdownRepr
+from cs8._display import DictsReprMixin, Row
 from cs8._frozen import FrozenDict
 from cs8.exceptions import InvalidValueError
 from cs8.staffing._arrivals import _dates, _durations, _floats, _ints, slot_starts, slots_per_day
 from cs8.staffing._erlang import _scheduled
 from cs8.staffing._forecast import ArrivalForecast
 from cs8.staffing._targets import required_agents
-from cs8.surveys._display import Row, Tabular
 
 __all__ = ["Heatmap", "StaffingPlan", "overhang", "staffing_plan"]
 
@@ -45,8 +44,8 @@ def _sizing(values: Mapping[str, object]) -> FrozenDict[str, object]:
     return FrozenDict(values)
 
 
-@attrs.frozen(kw_only=True)
-class Heatmap:
+@attrs.frozen(kw_only=True, repr=False)
+class Heatmap(DictsReprMixin):
     """Agents needed per day (rows) and slot of the day (columns), ready to draw.
 
     Args:
@@ -63,6 +62,8 @@ class Heatmap:
         4
     """
 
+    __repr__ = DictsReprMixin._short_repr
+
     days: tuple[date, ...]
     slots: tuple[time, ...]
     values: tuple[tuple[int, ...], ...]
@@ -78,9 +79,27 @@ class Heatmap:
         """
         return max((v for row in self.values for v in row), default=0)
 
+    def to_dicts(self) -> list[Row]:
+        """Return one row per day: the day, then one column per slot (``HH:MM``).
 
-@attrs.frozen(kw_only=True)
-class StaffingPlan(Tabular, MarkdownRepr):
+        Example:
+            >>> from datetime import date, time
+            >>> Heatmap(days=(date(2026, 1, 5),), slots=(time(8), time(9)), values=((3, 4),),
+            ...         title="agents").to_dicts()
+            [{'day': datetime.date(2026, 1, 5), '08:00': 3, '09:00': 4}]
+        """
+        names = [slot.strftime("%H:%M") for slot in self.slots]
+        return [
+            {"day": day, **dict(zip(names, row, strict=True))}
+            for day, row in zip(self.days, self.values, strict=True)
+        ]
+
+    def _title(self) -> str:
+        return self.title
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class StaffingPlan(DictsReprMixin):
     """Required agents per slot of a forecast, with the expected service per slot.
 
     Args:
@@ -110,6 +129,8 @@ class StaffingPlan(Tabular, MarkdownRepr):
         >>> p.to_dicts()[1]["agents"], p.heatmap().values
         (4, ((0, 4),))
     """
+
+    __repr__ = DictsReprMixin._short_repr
 
     interval: timedelta
     timezone: str

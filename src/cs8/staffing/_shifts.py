@@ -35,11 +35,10 @@ from datetime import date, time, timedelta
 
 import attrs
 
-from cs8._display import MarkdownRepr
+from cs8._display import DictsReprMixin, Row
 from cs8.exceptions import InvalidValueError
 from cs8.staffing._arrivals import slots_per_day
 from cs8.staffing._plan import StaffingPlan
-from cs8.surveys._display import Row, Tabular
 
 __all__ = ["ShiftAssignment", "ShiftPlan", "ShiftTemplate", "plan_shifts"]
 
@@ -213,8 +212,8 @@ def _int_rows(rows: Iterable[Iterable[int]]) -> tuple[tuple[int, ...], ...]:
     return tuple(tuple(int(v) for v in row) for row in rows)
 
 
-@attrs.frozen(kw_only=True)
-class ShiftPlan(Tabular, MarkdownRepr):
+@attrs.frozen(kw_only=True, repr=False)
+class ShiftPlan(DictsReprMixin):
     """The shifts chosen, the coverage they give and how far from optimal the plan can be.
 
     Args:
@@ -236,6 +235,8 @@ class ShiftPlan(Tabular, MarkdownRepr):
         >>> p.coverage, p.under, p.over
         (((2, 2, 0, 0),), ((0, 0, 0, 0),), ((0, 1, 0, 0),))
     """
+
+    __repr__ = DictsReprMixin._short_repr
 
     interval: timedelta
     days: tuple[date, ...]
