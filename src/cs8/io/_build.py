@@ -369,13 +369,25 @@ class RecordBuilder:
 
     def from_cells(self, cells: list[str], line: int, source: str) -> Any:
         """Build the record of one CSV row, or return a :class:`RejectedRow`."""
+        record = self.build_cells(cells, line, source)
+        self.note(record)
+        return record
+
+    def build_cells(self, cells: list[str], line: int, source: str) -> Any:
+        """:meth:`from_cells` without counting the record's channel name (see :meth:`note`)."""
         try:
-            record = self._fast(cells)
+            return self._fast(cells)
         except Exception:
             return self._checked(cells, line, source)
-        if self.has_raw_channel and record.channel_raw is not None:
-            self._note_other(record)
-        return record
+
+    def note(self, item: Any) -> None:
+        """Count a built record's channel name if it was loaded as ``Channel.OTHER``.
+
+        The counts (``unknown_channels``) make the reader's warning; a reader that builds rows
+        ahead of handing them over (the columnar path) notes them as it hands them over.
+        """
+        if self.has_raw_channel and type(item) is not RejectedRow and item.channel_raw is not None:
+            self._note_other(item)
 
     def _checked(self, cells: list[str], line: int, source: str) -> Any:
         """Build the record of one CSV row field by field, or return a :class:`RejectedRow`."""
@@ -403,10 +415,7 @@ class RecordBuilder:
                 kwargs[field.name] = field.parse(value)
             except Cs8Error as exc:
                 return self._reject(source, line, cells, str(exc), field, value)
-        record = self._construct(kwargs, source, line, cells)
-        if self.has_raw_channel and not isinstance(record, RejectedRow):
-            self._note_other(record)
-        return record
+        return self._construct(kwargs, source, line, cells)
 
     def _note_other(self, record: Any) -> None:
         raw = record.channel_raw

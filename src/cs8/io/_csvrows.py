@@ -24,12 +24,14 @@ from collections.abc import Iterator
 from cs8.exceptions import LoadError
 from cs8.io._source import Lines, escape
 
-__all__ = ["CsvRecord", "csv_records", "suggest_delimiter"]
+__all__ = ["CELL_LIMIT", "CsvRecord", "csv_records", "suggest_delimiter"]
 
 CsvRecord = tuple[int, list[str] | None, str | None]
 """(first line number, cells or None, the problem or None)."""
 
-_LIMIT = csv.field_size_limit()
+CELL_LIMIT = csv.field_size_limit()
+"""The longest cell the csv module reads (longer ones reject their row)."""
+_LIMIT = CELL_LIMIT
 
 
 def _reason(exc: csv.Error) -> str:

@@ -23,7 +23,7 @@ from cs8.io._rows import (
     Collector,
     Progress,
     channel_warning,
-    iter_built,
+    iter_blocks,
     progress_reporter,
     source_name,
 )
@@ -157,10 +157,13 @@ def read_records(
     collector = Collector(source_name(source), strict=strict, duplicates=duplicates)
     report, close = progress_reporter(progress, collector.name)
     try:
-        for line, item in iter_built(source, builder, format, encoding, delimiter):
-            collector.add(line, item)
-            if progress and collector.rows % 10_000 == 0:
-                report(collector.rows)
+        shown = 0
+        blocks = iter_blocks(source, builder, format, encoding, delimiter, columnar=not strict)
+        for block in blocks:
+            collector.add_block(block)
+            if progress and collector.rows // 10_000 != shown // 10_000:
+                shown = collector.rows
+                report(shown)
         report(collector.rows)
     finally:
         close()
@@ -326,8 +329,11 @@ def read_tickets(
         nested[line] = built
         return ticket
 
-    for line, item in iter_built(source, builder, format, encoding, delimiter, from_json):
-        collector.add(line, item)
+    blocks = iter_blocks(
+        source, builder, format, encoding, delimiter, from_json, columnar=not strict
+    )
+    for block in blocks:
+        collector.add_block(block)
     kept = collector.records()
     per_ticket: dict[str, list[tuple[int, TicketEvent]]] = {}
     rejected_events: list[RejectedRow] = []

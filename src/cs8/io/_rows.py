@@ -20,11 +20,12 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from cs8.exceptions import Cs8Error, LoadError
 from cs8.io._build import RecordBuilder
+from cs8.io._columnar import Block, columnar_reader
 from cs8.io._common import LoadResult, RejectedRow, detect_format
 from cs8.io._csvrows import csv_records, suggest_delimiter
 from cs8.io._source import PathOrFile, escape, open_source
@@ -48,20 +49,92 @@ def iter_built(
     encoding: str,
     delimiter: str,
     from_json: Callable[[Mapping[str, Any], int, str], Any] | None = None,
+    *,
+    columnar: bool = True,
 ) -> Iterator[tuple[int, Any]]:
     """Yield ``(line, record or RejectedRow)`` for every row of a CSV or JSON Lines source.
 
-    ``from_json`` replaces ``builder.from_json`` for JSON objects (tickets with nested events).
+    ``from_json`` replaces ``builder.from_json`` for JSON objects (tickets with nested events);
+    ``columnar`` is that of :func:`iter_blocks`.
 
     Raises:
         LoadError: If the source cannot be opened or decoded, is empty, or lacks a required column.
     """
+    note = builder.note
+    for item in _iter_rows(source, builder, fmt, encoding, delimiter, from_json, columnar=columnar):
+        if isinstance(item, Block):  # a columnar block: rows noted as they are handed over
+            if not item.others:
+                yield from item
+                continue
+            for pair in item:
+                note(pair[1])
+                yield pair
+        else:
+            yield item
+
+
+def iter_blocks(
+    source: PathOrFile,
+    builder: RecordBuilder,
+    fmt: str | None,
+    encoding: str,
+    delimiter: str,
+    from_json: Callable[[Mapping[str, Any], int, str], Any] | None = None,
+    *,
+    columnar: bool = True,
+) -> Iterator[list[tuple[int, Any]]]:
+    """:func:`iter_built`'s rows in lists of consecutive rows (a columnar block, or up to 1,000).
+
+    ``columnar=False`` reads row by row, in lists of one row (``strict`` reads stop at the first
+    bad row, and a block reads thousands of lines ahead).
+
+    Raises:
+        LoadError: As :func:`iter_built`.
+    """
+    block: list[tuple[int, Any]] = []
+    size = _BLOCK if columnar else 1
+    rows = _iter_rows(source, builder, fmt, encoding, delimiter, from_json, columnar=columnar)
+    for item in rows:
+        if isinstance(item, Block):  # a columnar block: noted as it is handed over
+            if block:
+                yield block
+                block = []
+            if item.others:
+                for pair in item:
+                    builder.note(pair[1])
+            yield item
+            continue
+        block.append(item)
+        if len(block) >= size:
+            yield block
+            block = []
+    if block:
+        yield block
+
+
+_BLOCK = 1000
+
+
+def _iter_rows(
+    source: PathOrFile,
+    builder: RecordBuilder,
+    fmt: str | None,
+    encoding: str,
+    delimiter: str,
+    from_json: Callable[[Mapping[str, Any], int, str], Any] | None = None,
+    *,
+    columnar: bool = True,
+) -> Iterator[Any]:
+    # ``(line, outcome)`` per row, or a list of them (a columnar block).
     kind = detect_format(source, fmt)
     with open_source(source, encoding) as src:
         name = src.name
         if kind == "csv":
             header, records = csv_records(src.lines, delimiter, name)
             builder.bind_header(header, name, suggest_delimiter(header, delimiter))
+            reader = columnar_reader(builder, delimiter) if columnar else None
+            if reader is not None:  # plain blocks by column; the csv module takes the rest
+                yield from reader.read(src.lines, name)  # lists of (line, outcome)
             from_cells = builder.from_cells
             for line, cells, problem in records:
                 if cells is None:
@@ -127,23 +200,39 @@ class Collector:
 
     def add(self, line: int, item: Any) -> None:
         """Take one row's outcome."""
-        self.rows += 1
-        if isinstance(item, RejectedRow):
-            self.reject(item)
-            return
-        ident = getattr(item, "id", None) if self.check_ids else None
-        if isinstance(ident, str):
-            first = self.first_line.get(ident)
-            if first is not None:
-                if self.duplicates == "keep_first":
-                    self.reject(self._duplicate(line, ident, f"kept line {first}"))
+        self.add_block(((line, item),))
+
+    def add_block(self, pairs: Sequence[tuple[int, Any]]) -> None:
+        """Take consecutive rows' outcomes, ``(line, record or RejectedRow)``, in line order."""
+        self.rows += len(pairs)
+        check_ids = self.check_ids
+        first_line = self.first_line
+        if check_ids and len(pairs) > 1:
+            # A block of records with new, distinct ids (the common case) in one step; a model's
+            # id is a non-empty string, a RejectedRow has none.
+            ids: list[Any] = [getattr(item, "id", None) for _, item in pairs]
+            if None not in ids:
+                new: dict[str, int] = dict(zip(ids, (line for line, _ in pairs), strict=True))
+                if len(new) == len(pairs) and first_line.keys().isdisjoint(new):
+                    first_line.update(new)
+                    self.items.extend(pairs)
                     return
-                if self.strict:
-                    self.reject(self._duplicate(line, ident, f"also on line {first}"))
-                self.positions.setdefault(ident, [self._index(first)]).append(len(self.items))
-            else:
-                self.first_line[ident] = line
-        self.items.append((line, item))
+        append = self.items.append
+        for line, item in pairs:
+            if type(item) is RejectedRow:
+                self.reject(item)
+                continue
+            ident = getattr(item, "id", None) if check_ids else None
+            if type(ident) is str:
+                first = first_line.setdefault(ident, line)
+                if first != line:
+                    if self.duplicates == "keep_first":
+                        self.reject(self._duplicate(line, ident, f"kept line {first}"))
+                        continue
+                    if self.strict:
+                        self.reject(self._duplicate(line, ident, f"also on line {first}"))
+                    self.positions.setdefault(ident, [self._index(first)]).append(len(self.items))
+            append((line, item))
 
     def _index(self, line: int) -> int:
         # The position of the record first read at ``line`` (records are kept in line order).

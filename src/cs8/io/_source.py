@@ -16,6 +16,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import io
+import itertools
 import os
 import typing
 from collections.abc import Generator, Iterator
@@ -85,6 +86,7 @@ class Lines:
         self._number = 0
         self._pending: list[tuple[int, str]] = []
         self._taken: list[tuple[int, str]] = []
+        self._error: Exception | None = None
 
     def __iter__(self) -> Lines:
         return self
@@ -93,6 +95,8 @@ class Lines:
         if self._pending:
             item = self._pending.pop()
         else:
+            if self._error is not None:
+                raise self._error
             text = next(self._texts)
             self._number += 1
             item = (self._number, text)
@@ -110,6 +114,28 @@ class Lines:
     def next_number(self) -> int:
         """The number of the line the next read returns."""
         return self._pending[-1][0] if self._pending else self._number + 1
+
+    def take(self, count: int) -> tuple[int, list[str]]:
+        """Read up to ``count`` lines at once: (the number of the first, their texts).
+
+        Nothing is taken while lines given back are pending (read those one by one). An error
+        met while reading (a decoding error) is kept and raised by the next :meth:`__next__`,
+        after the lines read before it, which are returned.
+
+        Example:
+            >>> Lines(iter(["a\\n", "b\\n", "c\\n"])).take(2)
+            (1, ['a\\n', 'b\\n'])
+        """
+        first = self._number + 1
+        if self._pending or self._error is not None:
+            return first, []
+        out: list[str] = []
+        try:
+            out.extend(itertools.islice(self._texts, count))  # keeps the lines read before an error
+        except Exception as exc:  # raised again, in its place, by __next__
+            self._error = exc
+        self._number += len(out)
+        return first, out
 
     def give_back(self, items: list[tuple[int, str]]) -> None:
         """Put lines back, to be read again in their order before any new line."""

@@ -99,7 +99,10 @@ def _stream(
     rejected: list[RejectedRow] = []
     rows = total = 0
     try:
-        for line, item in iter_built(source, builder, fmt, encoding, delimiter, from_json):
+        rows_of = iter_built(
+            source, builder, fmt, encoding, delimiter, from_json, columnar=not strict
+        )
+        for line, item in rows_of:
             rows += 1
             total += 1
             if total % 10_000 == 0:

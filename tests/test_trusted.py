@@ -1,0 +1,64 @@
+"""cs8._trusted: the trusted constructor stores values as given and equals ``__init__``'s result."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cs8 import Channel, Interaction
+from cs8._trusted import trusted_constructor
+
+make = trusted_constructor(Interaction)
+
+
+@given(
+    seconds=st.integers(0, 10**6),
+    wait=st.integers(0, 3600),
+    talk=st.integers(0, 3600),
+    channel=st.sampled_from(list(Channel)),
+    agent=st.none() | st.text(min_size=1, max_size=5),
+)
+def test_equals_the_validated_constructor(
+    seconds: int, wait: int, talk: int, channel: Channel, agent: str | None
+) -> None:
+    start = datetime(2026, 1, 5, tzinfo=UTC) + timedelta(seconds=seconds)
+    built = Interaction(
+        id="I1",
+        customer_id="C1",
+        channel=channel,
+        started_at=start,
+        answered_at=start + timedelta(seconds=wait),
+        agent_id=agent,
+        talk_time=timedelta(seconds=talk),
+    )
+    values = attrs.asdict(built, recurse=False)
+    made = make(*values.values())
+    assert made == built
+    assert type(made) is Interaction
+    assert repr(made) == repr(built)
+    assert hash(made) == hash(built)
+
+
+def test_checks_nothing_so_it_is_for_checked_values_only() -> None:
+    values = {f.name: f.default for f in attrs.fields(Interaction)}
+    values.update(id="", customer_id="C1", channel=Channel.CHAT, started_at=None)
+    assert make(*values.values()).id == ""  # __init__ would refuse it: the caller's duty
+
+
+def test_refuses_classes_it_cannot_build() -> None:
+    with pytest.raises(TypeError, match="not an attrs class"):
+        trusted_constructor(int)
+
+    @attrs.frozen
+    class Hooked:
+        x: int
+
+        def __attrs_pre_init__(self) -> None:
+            pass
+
+    with pytest.raises(TypeError, match="pre_init"):
+        trusted_constructor(Hooked)
