@@ -471,6 +471,14 @@ def _facts(
     fcr: bool = False,
 ) -> tuple[_Facts, Any]:
     np = require("numpy", "dataframe")
+    from cs8.engines._fold import collect_facts, engine_facts, foldable
+
+    if foldable(tickets, events, columns, event_columns):
+        # A lazy engine folds where the data lives; only the per-ticket facts come back.
+        lazy = engine_facts(
+            tickets, events, d, columns=columns, event_columns=event_columns, fcr=fcr
+        )
+        return collect_facts(lazy), None
     tmap = dict(columns or {})
     emap = dict(event_columns or {})
     tf = _frame(tickets, "tickets")

@@ -43,7 +43,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cs8._optional import require
 from cs8._time import require_aware
-from cs8.exceptions import InvalidValueError, UnknownFieldError
+from cs8.exceptions import InvalidValueError, UnknownFieldError, UnsupportedEngineError
 from cs8.kpi._breakdown import _period_argument, _sort_key
 from cs8.kpi._definitions import (
     Attribution,
@@ -621,6 +621,11 @@ def breakdown_frame(
         fcr=name == "first_contact_resolution",
     )
     dims = [by] if isinstance(by, str) else list(by)
+    if tf is None and any(dim != "period" for dim in dims):
+        raise UnsupportedEngineError(
+            "breakdown_frame by a ticket column on a lazy engine: group "
+            "cs8.engines.ticket_metrics(...) by the column in the engine instead"
+        )
     tmap = dict(columns or {})
     keys: list[list[object]] = []
     for dim in dims:

@@ -1,0 +1,476 @@
+"""The per-ticket fold as a lazy query: ticket and event tables to per-ticket facts, in the engine.
+
+The third form of a ticket's facts, after :class:`cs8.Ticket`'s own fold and the numpy fold of the
+dataframe path (:mod:`cs8.kpi._frame_facts`): the same facts, written as narwhals expressions so
+they run where the data lives (a polars LazyFrame, a DuckDB relation, a PySpark or SQLFrame
+DataFrame) and only the per-ticket columns a KPI reads leave the engine. A property test holds all
+three equal. What differs, and why:
+
+- An engine has no row order, so events are taken in time order and **events at the same instant
+  are simultaneous**: a reply at the very instant of the customer's first message does not count
+  as after it, and among status changes at one instant the one with the higher status code (new,
+  open, pending, on hold, solved, closed) is taken as the later. The object and numpy folds take
+  the file's order for such ties.
+- Instants must be timezone-aware timestamp columns (text is parsed by the loaders, not here).
+
+The rows the loader would reject are marked as the numpy fold marks them (``rejected``: 0 loaded,
+else 1 + the index of the reason in :data:`cs8.kpi._frame_facts.REJECTIONS`), so the KPIs exclude
+and count them alike.
+
+Example:
+    >>> _norm_sql_values("Status Change")
+    'status_change'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from cs8._enums import ActorKind, TicketStatus
+from cs8._optional import require
+from cs8.exceptions import InvalidValueError, NaiveDatetimeError, UnknownFieldError
+from cs8.kpi._definitions import TicketDefinition
+
+__all__ = ["FACT_COLUMNS", "collect_facts", "engine_facts", "foldable"]
+
+# The per-ticket columns engine_facts gives, besides ``id``: instants are timestamps (null when
+# absent), counts integers, flags booleans; ``rejected`` an integer code.
+FACT_COLUMNS: tuple[str, ...] = (
+    "created",
+    "merged",
+    "agent_created",
+    "customer",
+    "start",
+    "first",
+    "replies",
+    "follow_up",
+    "agents",
+    "solved",
+    "last_solved",
+    "reopened",
+    "done",
+    "next_contact",
+    "rejected",
+)
+
+_STATUS_CODES = {s.value: i for i, s in enumerate(TicketStatus, start=1)}
+_TRUE = ("true", "t", "yes", "y", "1")
+_FALSE = ("false", "f", "no", "n", "0")
+_P = "__cs8_"  # prefix of the fold's own columns
+
+
+def _norm_sql_values(value: str) -> str:
+    """The normal form the loaders give enum text (``_LowerEnum``), for constants."""
+    return value.strip().lower().replace("-", "_").replace(" ", "_")
+
+
+def foldable(
+    tickets: object,
+    events: object,
+    columns: Mapping[str, str] | None = None,
+    event_columns: Mapping[str, str] | None = None,
+) -> bool:
+    """Whether the tables are lazy and their instants timestamps, so the engine can fold them.
+
+    A lazy table whose instants are text is collected and parsed by the numpy fold instead.
+    """
+    nw = require("narwhals", "dataframe")
+    lazy = []
+    for native, field, mapping in (
+        (tickets, "created_at", columns),
+        (events, "at", event_columns),
+    ):
+        try:
+            frame = nw.from_native(native)
+        except TypeError:
+            return False
+        lazy.append(isinstance(frame, nw.LazyFrame))
+        dtype = dict(frame.collect_schema()).get(dict(mapping or {}).get(field, field))
+        if dtype is None or dtype != nw.Datetime:
+            return False
+    return any(lazy)
+
+
+def _lazy(native: object, what: str) -> Any:
+    nw = require("narwhals", "dataframe", f"{what} on an engine")
+    try:
+        frame = nw.from_native(native)
+    except TypeError:
+        raise InvalidValueError(
+            f"{what}: expected a frame narwhals supports, got {type(native).__name__}"
+        ) from None
+    return frame.lazy() if isinstance(frame, nw.DataFrame) else frame
+
+
+def _norm(nw: Any, expr: Any) -> Any:
+    """Enum text in the loaders' normal form: stripped, lower case, ``-`` and spaces as ``_``."""
+    return (
+        expr.cast(nw.String)
+        .str.strip_chars()
+        .str.to_lowercase()
+        .str.replace_all("-", "_", literal=True)
+        .str.replace_all(" ", "_", literal=True)
+    )
+
+
+def _present(nw: Any, name: str, dtype: Any) -> Any:
+    """True where the cell holds a value (not null, and not empty text)."""
+    out = ~nw.col(name).is_null()
+    if dtype == nw.String:
+        out = out & (nw.col(name).fill_null("x") != "")
+    return out
+
+
+def _check_instant(nw: Any, schema: Mapping[str, Any], column: str, field: str) -> None:
+    dtype = schema[column]
+    if dtype != nw.Datetime:
+        raise InvalidValueError(
+            f"{field}: column {column!r} must be a timestamp with a time zone on an engine, "
+            f"got {dtype}; parse it in the engine first"
+        )
+    if dtype.time_zone is None:
+        raise NaiveDatetimeError(
+            f"{field}: column {column!r} is a timestamp without a time zone; localize it first"
+        )
+
+
+def _code(nw: Any, expr: Any, codes: Mapping[str, int], default: int) -> Any:
+    """Map normalised text to integer codes (``default`` for anything else)."""
+    out: Any = nw.lit(default)
+    for value, code in codes.items():
+        out = nw.when(expr == value).then(nw.lit(code)).otherwise(out)
+    return out
+
+
+def engine_facts(
+    tickets: object,
+    events: object,
+    definition: TicketDefinition,
+    *,
+    columns: Mapping[str, str] | None = None,
+    event_columns: Mapping[str, str] | None = None,
+    fcr: bool = False,
+) -> Any:
+    """Return a narwhals LazyFrame with one row per ticket row: ``id`` and :data:`FACT_COLUMNS`.
+
+    Args:
+        tickets: The tickets table (lazy or eager, any engine narwhals reads).
+        events: The events table, in the same engine.
+        definition: The ticket definition whose choices the facts apply.
+        columns: cs8 field name -> column name, for the tickets table.
+        event_columns: The same for the events table.
+        fcr: Also compute the facts only first-contact resolution reads (distinct agents, the
+            customer's next contact).
+
+    Raises:
+        UnknownFieldError: A required column is missing.
+        InvalidValueError: An instant column is not a timestamp, or an event holds a status or
+            public flag the loaders refuse (checked in the engine, one small query).
+    """
+    nw = require("narwhals", "dataframe", "ticket facts on an engine")
+    if definition.reply_clock_start == "last_handoff_or_reopen":
+        raise InvalidValueError(
+            "reply_clock_start='last_handoff_or_reopen' has no dataframe form: the events table "
+            "has no handoff events; compute it on cs8.Ticket objects"
+        )
+    tmap, emap = dict(columns or {}), dict(event_columns or {})
+    tf, ef = _lazy(tickets, "tickets"), _lazy(events, "events")
+    tschema, eschema = dict(tf.collect_schema()), dict(ef.collect_schema())
+
+    def tcol(field: str) -> str | None:
+        name = tmap.get(field, field)
+        return name if name in tschema else None
+
+    def ecol(field: str) -> str | None:
+        name = emap.get(field, field)
+        return name if name in eschema else None
+
+    def required(found: str | None, field: str, what: str, schema: Mapping[str, Any]) -> str:
+        if found is None:
+            mapping = tmap if what == "tickets" else emap
+            raise UnknownFieldError(
+                f"{what} frame has no column {mapping.get(field, field)!r} for field {field!r}; "
+                f"columns: {list(schema)} (map it with columns=)"
+            )
+        return found
+
+    id_c = required(tcol("id"), "id", "tickets", tschema)
+    created_c = required(tcol("created_at"), "created_at", "tickets", tschema)
+    _check_instant(nw, tschema, created_c, "tickets.created_at")
+    ref_c = required(ecol("ticket_id"), "ticket_id", "events", eschema)
+    at_c = required(ecol("at"), "at", "events", eschema)
+    type_c = required(ecol("type"), "type", "events", eschema)
+    _check_instant(nw, eschema, at_c, "events.at")
+
+    # Tickets: row validity, duplicates (among valid rows), flags.
+    valid = ~nw.col(created_c).is_null()
+    for field in ("id", "customer_id", "channel", "priority", "created_by"):
+        found = tcol(field)
+        if found is not None:
+            valid = valid & _present(nw, found, tschema[found])
+    key_type = tschema[id_c]
+    if eschema[ref_c] != key_type:
+        key_type = nw.String
+    by_c, merged_c, cust_c = tcol("created_by"), tcol("merged_into"), tcol("customer_id")
+    t = tf.select(
+        nw.col(id_c).alias("id"),
+        nw.col(id_c).cast(key_type).alias(f"{_P}key"),
+        nw.col(created_c).alias("created"),
+        valid.alias(f"{_P}valid"),
+        (
+            nw.lit(value=False) if merged_c is None else _present(nw, merged_c, tschema[merged_c])
+        ).alias("merged"),
+        (
+            nw.lit(value=False)
+            if by_c is None
+            else (_norm(nw, nw.col(by_c)) == ActorKind.AGENT.value).fill_null(value=False)
+        ).alias("agent_created"),
+        (nw.lit(None, nw.String) if cust_c is None else nw.col(cust_c).cast(nw.String)).alias(
+            "customer"
+        ),
+    ).with_columns(nw.col(f"{_P}valid").cast(nw.Int64).sum().over(f"{_P}key").alias(f"{_P}copies"))
+    t = t.with_columns(
+        nw.when(~nw.col(f"{_P}valid"))
+        .then(nw.lit(1))
+        .when(nw.col(f"{_P}copies") > 1)
+        .then(nw.lit(2))
+        .otherwise(nw.lit(0))
+        .alias(f"{_P}row_code")
+    )
+    usable = t.filter(nw.col(f"{_P}row_code") == 0).select(
+        f"{_P}key", nw.col("created").alias(f"{_P}created"), "agent_created"
+    )
+
+    # Events of usable tickets, with their kind, author and flags.
+    kind = _norm(nw, nw.col(type_c))
+    author_c, public_c, status_c = ecol("author"), ecol("public"), ecol("status")
+    is_msg = kind == "message"
+    is_status = (kind == "status_change") | (kind == "status")
+    bad = nw.col(at_c).is_null() | ~_present(nw, type_c, eschema[type_c])
+    if author_c is not None:
+        bad = bad | (is_msg & ~_present(nw, author_c, eschema[author_c]))
+    if public_c is not None:
+        bad = bad | (is_msg & ~_present(nw, public_c, eschema[public_c]))
+    if status_c is not None:
+        bad = bad | (is_status & ~_present(nw, status_c, eschema[status_c]))
+    author = (
+        nw.lit(ActorKind.AGENT.value)
+        if author_c is None
+        else _norm(nw, nw.col(author_c)).fill_null(ActorKind.AGENT.value)
+    )
+    if public_c is None:
+        public = nw.lit(value=True)
+        public_bad = nw.lit(value=False)
+    elif eschema[public_c] == nw.Boolean:
+        public = nw.col(public_c).fill_null(value=True)
+        public_bad = nw.lit(value=False)
+    else:
+        text = nw.col(public_c).cast(nw.String).str.strip_chars().str.to_lowercase()
+        blank = nw.col(public_c).is_null() | (text == "")
+        public = blank | text.is_in(_TRUE)
+        public_bad = ~blank & ~text.is_in(_TRUE) & ~text.is_in(_FALSE)
+    status = (
+        nw.lit(0) if status_c is None else _code(nw, _norm(nw, nw.col(status_c)), _STATUS_CODES, 0)
+    )
+    author_id_c = ecol("author_id")
+    e = ef.select(
+        nw.col(ref_c).cast(key_type).alias(f"{_P}key"),
+        nw.col(at_c).alias("at"),
+        is_msg.fill_null(value=False).alias("is_msg"),
+        is_status.fill_null(value=False).alias("is_status"),
+        bad.fill_null(value=True).alias("bad"),
+        author.alias("author"),
+        public.alias("public"),
+        public_bad.fill_null(value=False).alias("public_bad"),
+        status.alias("status"),
+        (
+            nw.lit("") if author_id_c is None else nw.col(author_id_c).cast(nw.String).fill_null("")
+        ).alias("author_id"),
+    ).join(usable, on=f"{_P}key", how="inner")
+    _raise_refused(nw, e, status_c is not None)
+    per_ticket = e.group_by(f"{_P}key").agg(
+        nw.col("bad").any().alias(f"{_P}bad"),
+        (~nw.col("bad") & (nw.col("at") < nw.col(f"{_P}created"))).any().alias(f"{_P}early"),
+    )
+    t = t.join(per_ticket, on=f"{_P}key", how="left").with_columns(
+        nw.when(nw.col(f"{_P}row_code") != 0)
+        .then(nw.col(f"{_P}row_code"))
+        .when(nw.col(f"{_P}bad").fill_null(value=False))
+        .then(nw.lit(3))
+        .when(nw.col(f"{_P}early").fill_null(value=False))
+        .then(nw.lit(4))
+        .otherwise(nw.lit(0))
+        .alias("rejected")
+    )
+    loaded = t.filter(nw.col("rejected") == 0).select(f"{_P}key")
+    e = e.join(loaded, on=f"{_P}key", how="inner").filter(nw.col("is_msg") | nw.col("is_status"))
+
+    out = t.join(_message_facts(nw, e, definition, fcr=fcr), on=f"{_P}key", how="left").join(
+        _status_facts(nw, e), on=f"{_P}key", how="left"
+    )
+    start = (
+        nw.col("created")
+        if definition.reply_clock_start == "created"
+        else nw.col(f"{_P}first_cust")
+    )
+    counts_agents = fcr and "single_agent" in definition.fcr_rules
+    out = out.with_columns(
+        start.alias("start"),
+        nw.col("replies").fill_null(0).cast(nw.Int64),
+        nw.col("follow_up").fill_null(value=False),
+        nw.col("reopened").fill_null(value=False),
+        nw.col("done").fill_null(value=False),
+        (nw.col("agents").fill_null(0) if counts_agents else nw.lit(-1))
+        .cast(nw.Int64)
+        .alias("agents"),
+        nw.col("rejected").cast(nw.Int8),
+    )
+    if fcr and "no_repeat_contact" in definition.fcr_rules:
+        out = _with_next_contact(nw, out)
+    else:
+        out = out.with_columns(
+            nw.when(nw.lit(value=False)).then(nw.col("created")).alias("next_contact")
+        )
+    return out.select("id", *FACT_COLUMNS)
+
+
+def _raise_refused(nw: Any, e: Any, has_status: bool) -> None:
+    """Raise as the numpy fold does for a status or public value the loaders refuse."""
+    checks = [nw.col("public_bad").cast(nw.Int64).sum().alias("public")]
+    if has_status:
+        unknown = nw.col("is_status") & ~nw.col("bad") & (nw.col("status") == 0)
+        checks.append(unknown.cast(nw.Int64).sum().alias("status"))
+    row = e.select(*checks).collect().rows(named=True)[0]
+    if row["public"]:
+        raise InvalidValueError(f"events.public must be true or false ({row['public']} rows)")
+    if has_status and row["status"]:
+        raise InvalidValueError(
+            f"events frame: status must be a TicketStatus ({row['status']} rows are not)"
+        )
+
+
+def _message_facts(nw: Any, e: Any, d: TicketDefinition, *, fcr: bool) -> Any:
+    key = f"{_P}key"
+    msgs = e.filter(nw.col("is_msg"))
+    cust = (nw.col("author") == ActorKind.CUSTOMER.value) & nw.col("public")
+    reply = (nw.col("author") == ActorKind.AGENT.value) | (
+        (nw.col("author") == ActorKind.BOT.value) & nw.lit(d.count_bots)
+    )
+    if d.public_only:
+        reply = reply & nw.col("public")
+    msgs = msgs.with_columns(
+        cust.alias("cust"),
+        reply.alias("reply"),
+        nw.when(cust).then(nw.col("at")).min().over(key).alias(f"{_P}first_cust"),
+    )
+    if d.reply_clock_start == "created":
+        counted = nw.col("reply")
+        if d.skip_agent_opening:
+            # The first reply of an agent-created ticket, before any customer message, opens it.
+            first_reply = nw.when(nw.col("reply")).then(nw.col("at")).min().over(key)
+            opening = (
+                nw.col("agent_created")
+                & (nw.col("at") == first_reply)
+                & (nw.col(f"{_P}first_cust").is_null() | (nw.col("at") < nw.col(f"{_P}first_cust")))
+            )
+            counted = counted & ~opening.fill_null(value=False)
+    else:
+        counted = nw.col("reply") & (nw.col("at") > nw.col(f"{_P}first_cust")).fill_null(
+            value=False
+        )
+    msgs = msgs.with_columns(counted.alias("counted"))
+    msgs = msgs.with_columns(
+        nw.when(nw.col("counted")).then(nw.col("at")).min().over(key).alias(f"{_P}first")
+    )
+    aggs = [
+        nw.col(f"{_P}first_cust").min(),
+        nw.col(f"{_P}first").min().alias("first"),
+        nw.col("counted").cast(nw.Int64).sum().alias("replies"),
+        (nw.col("cust") & (nw.col("at") > nw.col(f"{_P}first")).fill_null(value=False))
+        .any()
+        .alias("follow_up"),
+    ]
+    if fcr and "single_agent" in d.fcr_rules:
+        agent = nw.when(nw.col("counted")).then(nw.col("author_id"))
+        aggs.append(agent.n_unique().alias("agents"))
+        # n_unique counts the null of the uncounted rows as one value: take it back out.
+        aggs.append((~nw.col("counted")).any().alias(f"{_P}uncounted"))
+    out = msgs.group_by(key).agg(*aggs)
+    if fcr and "single_agent" in d.fcr_rules:
+        out = out.with_columns(
+            (nw.col("agents") - nw.col(f"{_P}uncounted").cast(nw.Int64)).alias("agents")
+        ).drop(f"{_P}uncounted")
+    return out
+
+
+def _status_facts(nw: Any, e: Any) -> Any:
+    key = f"{_P}key"
+    solved, closed = _STATUS_CODES[TicketStatus.SOLVED.value], _STATUS_CODES["closed"]
+    new = _STATUS_CODES[TicketStatus.NEW.value]
+    st = e.filter(nw.col("is_status")).select(key, "at", "status")
+    st = st.with_columns(
+        nw.col("status").shift(1).over(key, order_by=["at", "status"]).fill_null(new).alias("prev")
+    )
+    done = nw.col("status").is_in((solved, closed))
+    prev_done = nw.col("prev").is_in((solved, closed))
+    again = (nw.col("status") == solved) & (nw.col("prev") != solved)
+    last_at = nw.col("at").max().over(key)
+    out = (
+        st.with_columns(nw.when(nw.col("at") == last_at).then(nw.col("status")).alias(f"{_P}last"))
+        .group_by(key)
+        .agg(
+            nw.when(done).then(nw.col("at")).min().alias("solved"),
+            nw.when(again).then(nw.col("at")).max().alias(f"{_P}again"),
+            (~done & prev_done).any().alias("reopened"),
+            nw.col(f"{_P}last").max().alias(f"{_P}now"),
+        )
+    )
+    return out.with_columns(
+        nw.max_horizontal("solved", f"{_P}again").alias("last_solved"),
+        nw.col(f"{_P}now").is_in((solved, closed)).alias("done"),
+    ).drop(f"{_P}again", f"{_P}now")
+
+
+def _with_next_contact(nw: Any, out: Any) -> Any:
+    """When the same customer's next ticket (created strictly later) was created."""
+    pairs = (
+        out.filter((nw.col("rejected") == 0) & ~nw.col("customer").is_null())
+        .select("customer", "created")
+        .unique()
+    )
+    pairs = pairs.with_columns(
+        nw.col("created").shift(-1).over("customer", order_by="created").alias("next_contact")
+    )
+    return out.join(pairs, on=["customer", "created"], how="left")
+
+
+def collect_facts(facts: Any, fields: tuple[str, ...] | None = None) -> Any:
+    """Pull ``fields`` of :func:`engine_facts`' table as the numpy fold's ``_Facts``.
+
+    Instants become int64 epoch microseconds (``_NO_TIME`` when null), flags booleans; the fields
+    not asked for are left ``None`` (the KPI reading them asks for them).
+    """
+    np = require("numpy", "dataframe")
+    pa = require("pyarrow", "dataframe", "ticket facts from an engine")
+    pc = require("pyarrow.compute", "dataframe")
+    from cs8.kpi._frame_facts import _NO_TIME, _Facts
+
+    if fields is None:
+        fields = tuple(f.name for f in attrs.fields(_Facts))
+    table = facts.select(*fields).collect(backend="pyarrow").to_native()
+    arrays: dict[str, Any] = {}
+    for name in fields:
+        column = table.column(name)
+        if pa.types.is_timestamp(column.type):
+            micros = pc.cast(pc.cast(column, pa.timestamp("us", column.type.tz)), pa.int64())
+            arrays[name] = np.asarray(pc.fill_null(micros, _NO_TIME), dtype=np.int64)
+        elif pa.types.is_boolean(column.type):
+            arrays[name] = np.asarray(pc.fill_null(column, False), dtype=bool)
+        else:
+            arrays[name] = np.asarray(pc.fill_null(column, 0), dtype=np.int64)
+    if "rejected" in arrays:
+        arrays["rejected"] = arrays["rejected"].astype(np.int8)
+    return _Facts(**{f.name: arrays.get(f.name) for f in attrs.fields(_Facts)})
