@@ -43,6 +43,7 @@ from cs8._frozen import FrozenDict
 from cs8._optional import require
 from cs8.exceptions import InvalidValueError, SurveyError, UnknownFieldError
 from cs8.kpi._durations import DurationState
+from cs8.kpi._frame_facts import _norm
 from cs8.kpi._stats import Mean, Rate, RateState
 
 __all__ = [
@@ -120,8 +121,12 @@ class _Contacts:
         self.row = started.is_null() | ~started.is_null()
         self.answer = nw.col(self.names["answered_at"])
         self.end = nw.col(self.names["ended_at"])
-        inbound = self._text(schema, "direction", "inbound") == "inbound"
-        bot = self._text(schema, "handled_by", "agent") == "bot"
+        # The text columns are normalised once, into two flag columns, not once per count.
+        self.frame = self.frame.with_columns(
+            self._is(schema, "direction", "inbound", "inbound").alias("__cs8_inbound"),
+            self._is(schema, "handled_by", "agent", "bot").alias("__cs8_bot"),
+        )
+        inbound, bot = nw.col("__cs8_inbound"), nw.col("__cs8_bot")
         outbound = ~inbound
         is_bot = inbound & bot if not include_bots else nw.lit(value=False)
         kept = inbound & ~is_bot
@@ -139,21 +144,22 @@ class _Contacts:
         self.answered = answered
         self.abandoned = ended & ~short_abandon_ if short > _ZERO else ended
 
-    def _text(self, schema: Mapping[str, Any], field: str, default: str) -> Any:
-        """The enum column in the loaders' normal form; blank or absent is ``default``."""
+    def _is(self, schema: Mapping[str, Any], field: str, default: str, value: str) -> Any:
+        """Whether the enum column, in the loaders' normal form, is ``value`` (blank: ``default``).
+
+        Only the column's distinct spellings leave the engine (a handful): they are normalised
+        here and the rows matched against those that mean ``value``, which costs far less than
+        normalising every row's text in the engine.
+        """
         nw = self.nw
         name = self.names[field]
         if name not in schema:
-            return nw.lit(default)
-        text = (
-            nw.col(name)
-            .cast(nw.String)
-            .str.strip_chars()
-            .str.to_lowercase()
-            .str.replace_all("-", "_", literal=True)
-            .str.replace_all(" ", "_", literal=True)
-        )
-        return nw.when(text.is_null() | (text == "")).then(nw.lit(default)).otherwise(text)
+            return self.row & nw.lit(default == value)
+        column = nw.col(name).cast(nw.String)
+        spellings = _collect(self.frame.select(column.alias("v")).unique())["v"].to_list()
+        matching = [v for v in spellings if v is not None and (_norm(v) or default) == value]
+        flag = column.is_in(matching) if matching else self.row & nw.lit(False)
+        return (column.is_null() & nw.lit(default == value)) | flag
 
     def within(self, end: Any, limit: timedelta) -> Any:
         """Whether ``end`` came at most ``limit`` after the start."""
