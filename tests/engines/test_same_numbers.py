@@ -81,8 +81,8 @@ def _paths(calls: list[Interaction]) -> dict[str, tuple[tuple[object, object], o
         ),
         "sqlframe": (
             engine_frames(_TICKETS_CSV, _EVENTS_CSV, "sqlframe"),
-            sqlframe_table(calls_pl, "cs8_calls"),
-            sqlframe_table(scores, "cs8_scores"),
+            sqlframe_table(calls_pl, "cs8_same_calls"),
+            sqlframe_table(scores, "cs8_same_scores"),
         ),
     }
 

@@ -94,7 +94,11 @@ def engines(calls: list[Interaction]) -> dict[str, object]:
 
 
 def sqlframe_table(frame: object, name: str) -> object:
-    """A polars frame as a typed table of a SQLFrame DuckDBSession (the PySpark API)."""
+    """A polars frame as a typed table of a SQLFrame DuckDBSession (the PySpark API).
+
+    The session is shared by the process and remembers a table's columns: give each table its
+    own ``name``.
+    """
     session = pytest.importorskip("sqlframe.duckdb").DuckDBSession()
     con = session._conn
     con.register("cs8_arrow", frame.to_arrow())  # type: ignore[attr-defined]
