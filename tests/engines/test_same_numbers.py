@@ -23,6 +23,7 @@ from cs8.kpi import (
     resolution_time,
     service_level,
 )
+from tests.engines import test_fold as fold
 from tests.engines.test_fold import engine_frames
 from tests.kpi.test_columnar import _fixed, _pandas, _polars, sqlframe_table
 from tests.kpi.test_frames import read_frames
@@ -30,28 +31,20 @@ from tests.kpi.test_frames import read_frames
 duckdb = pytest.importorskip("duckdb")
 pl = pytest.importorskip("polars")
 
-_TICKETS_CSV = """id,customer_id,channel,created_at,priority,created_by,merged_into
-T1,C1,email,2026-03-02T09:00:00+00:00,normal,customer,
-T2,C1,chat,2026-03-02T10:00:00+00:00,high,customer,
-T3,C2,email,2026-03-02T11:00:00+00:00,normal,agent,
-T4,C3,phone,2026-03-02T12:00:00+00:00,urgent,customer,T1
-T5,C3,email,2026-03-02T13:00:00+00:00,low,customer,
-T6,C4,email,2026-03-02T14:00:00+00:00,normal,customer,
-"""
-_EVENTS_CSV = """ticket_id,type,at,author,author_id,public,status
-T1,message,2026-03-02T09:05:00+00:00,customer,c1,true,
-T1,message,2026-03-02T09:40:00+00:00,agent,a1,true,
-T1,status_change,2026-03-02T10:00:00+00:00,,,,solved
-T1,status_change,2026-03-03T08:00:00+00:00,,,,open
-T1,message,2026-03-03T08:10:00+00:00,agent,a2,true,
-T1,status_change,2026-03-03T09:00:00+00:00,,,,solved
-T2,message,2026-03-02T10:20:00+00:00,agent,a1,false,
-T2,message,2026-03-02T10:50:00+00:00,agent,a1,true,
-T2,status_change,2026-03-02T11:00:00+00:00,,,,closed
-T4,message,2026-03-02T12:30:00+00:00,agent,a1,true,
-T5,message,2026-03-02T13:45:00+00:00,agent,a1,true,
-T5,status_change,2026-03-02T15:00:00+00:00,,,,solved
-"""
+# test_fold's fixed file made clean, so the object path loads every ticket: its repeated T3 row is
+# dropped, T5's reply moves after T5's creation and T5 is solved, and T6 is never answered.
+_TICKETS_CSV = (
+    "".join(
+        line
+        for line in fold._TICKETS_CSV.splitlines(keepends=True)
+        if not line.startswith("T3,C2,email,2026-03-02T11:30")
+    )
+    + "T6,C4,email,2026-03-02T14:00:00+00:00,normal,customer,\n"
+)
+_EVENTS_CSV = (
+    fold._EVENTS_CSV.replace("T5,message,2026-03-02T12:00", "T5,message,2026-03-02T13:45")
+    + "T5,status_change,2026-03-02T15:00:00+00:00,,,,solved\n"
+)
 _SCORES = [5, 4, None, 3, 1, 5, 2, 4, None]
 
 
