@@ -34,6 +34,11 @@ from cs8._enums import ActorKind, Channel, Direction
 from cs8._frozen import FrozenDict
 from cs8._models import Interaction
 from cs8.exceptions import InvalidValueError
+from cs8.kpi._columnar import (
+    abandonment_rate_frame,
+    average_speed_of_answer_frame,
+    service_level_frame,
+)
 from cs8.kpi._definitions import _duration_state
 from cs8.kpi._durations import DurationState
 from cs8.kpi._kpi import kpi
@@ -97,7 +102,7 @@ class _Sorter:
         return (False, wait)
 
 
-@kpi(RateState.result)
+@kpi(RateState.result, frame=service_level_frame)
 def service_level(
     interactions: Iterable[Interaction],
     threshold: timedelta = timedelta(seconds=20),
@@ -171,7 +176,7 @@ def service_level(
     return RateState(successes=hits, n=n, excluded=dict(sorter.excluded))
 
 
-@kpi(RateState.result)
+@kpi(RateState.result, frame=abandonment_rate_frame)
 def abandonment_rate(
     interactions: Iterable[Interaction],
     short_abandon: timedelta = timedelta(0),
@@ -201,7 +206,7 @@ def abandonment_rate(
     return RateState(successes=hits, n=n, excluded=dict(sorter.excluded))
 
 
-@kpi(DurationState.result)
+@kpi(DurationState.result, frame=average_speed_of_answer_frame)
 def average_speed_of_answer(
     interactions: Iterable[Interaction], *, include_bots: bool = False, exact: bool = True
 ) -> DurationState:

@@ -15,6 +15,8 @@ import attrs
 from cs8._enums import SurveyKind
 from cs8._frozen import FrozenDict
 from cs8.exceptions import InvalidValueError
+from cs8.kpi._columnar import csat_frame, csat_mean_frame
+from cs8.kpi._kpi import with_frame
 from cs8.kpi._stats import Mean, MeanState, Rate, RateState
 from cs8.kpi._surveys import (
     _MIN_N,
@@ -213,6 +215,7 @@ class ScoreState:
         return result
 
 
+@with_frame(csat_frame)
 def csat(
     scores: Iterable[Score],
     *,
@@ -243,6 +246,7 @@ def csat(
     return state.share_at_least(positive_from, confidence=confidence, min_n=min_n)
 
 
+@with_frame(csat_mean_frame)
 def csat_mean(
     scores: Iterable[Score],
     *,

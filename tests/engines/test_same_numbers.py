@@ -1,0 +1,107 @@
+"""Issue 20's done-when test: the same data through objects, pandas, polars, DuckDB and SQLFrame.
+
+First reply, resolution, reopen, service level and CSAT give the same ``n``, exclusions and values
+(duration quantiles exact) on every path. The tickets are one fixed file (a reopen, an internal
+note, a merged ticket, an agent-created ticket, a ticket never answered), loaded by
+:func:`cs8.io.read_tickets` for the object path; the calls and scores are fixed too. SQLFrame
+compiles every query through sqlglot, so one small dataset serves all engines.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import pytest
+
+from cs8 import Interaction
+from cs8.io import read_tickets
+from cs8.kpi import (
+    csat,
+    first_reply_time,
+    reopen_rate,
+    resolution_time,
+    service_level,
+)
+from tests.engines import test_fold as fold
+from tests.engines.test_fold import engine_frames
+from tests.kpi.test_columnar import _fixed, _pandas, _polars, sqlframe_table
+from tests.kpi.test_frames import read_frames
+
+duckdb = pytest.importorskip("duckdb")
+pl = pytest.importorskip("polars")
+
+# test_fold's fixed file made clean, so the object path loads every ticket: its repeated T3 row is
+# dropped, T5's reply moves after T5's creation and T5 is solved, and T6 is never answered.
+_TICKETS_CSV = (
+    "".join(
+        line
+        for line in fold._TICKETS_CSV.splitlines(keepends=True)
+        if not line.startswith("T3,C2,email,2026-03-02T11:30")
+    )
+    + "T6,C4,email,2026-03-02T14:00:00+00:00,normal,customer,\n"
+)
+_EVENTS_CSV = (
+    fold._EVENTS_CSV.replace("T5,message,2026-03-02T12:00", "T5,message,2026-03-02T13:45")
+    + "T5,status_change,2026-03-02T15:00:00+00:00,,,,solved\n"
+)
+_SCORES = [5, 4, None, 3, 1, 5, 2, 4, None]
+
+
+def _tickets() -> list[object]:
+    t_file, e_file = io.StringIO(_TICKETS_CSV), io.StringIO(_EVENTS_CSV)
+    t_file.name, e_file.name = "tickets.csv", "events.csv"
+    loaded = read_tickets(t_file, e_file)
+    assert not loaded.rejected  # a clean file: every path sees the same tickets
+    return list(loaded.records)
+
+
+def _paths(calls: list[Interaction]) -> dict[str, tuple[tuple[object, object], object, object]]:
+    """Per path: (tickets table, events table), interactions table, scores column."""
+    scores = pl.DataFrame({"score": _SCORES}, schema={"score": pl.Int64})
+    calls_pl = _polars(calls)
+    return {
+        "pandas": (
+            read_frames(_TICKETS_CSV, _EVENTS_CSV, "pandas"),
+            _pandas(calls),
+            scores.to_pandas()["score"],
+        ),
+        "polars": (read_frames(_TICKETS_CSV, _EVENTS_CSV, "polars"), calls_pl, scores["score"]),
+        "duckdb": (
+            engine_frames(_TICKETS_CSV, _EVENTS_CSV, "duckdb"),
+            duckdb.connect().from_arrow(calls_pl.to_arrow()),  # type: ignore[attr-defined]
+            duckdb.connect().from_arrow(scores.to_arrow()),
+        ),
+        "sqlframe": (
+            engine_frames(_TICKETS_CSV, _EVENTS_CSV, "sqlframe"),
+            sqlframe_table(calls_pl, "cs8_same_calls"),
+            sqlframe_table(scores, "cs8_same_scores"),
+        ),
+    }
+
+
+def test_same_numbers_on_every_engine() -> None:
+    tickets, calls = _tickets(), _fixed()
+    expected = {
+        "first_reply": first_reply_time(tickets),
+        "resolution": resolution_time(tickets),
+        "reopen": reopen_rate(tickets),
+        "service_level": service_level(calls, short_abandon=timedelta(seconds=5)),
+        "csat": csat(_SCORES),
+    }
+    # The object path itself, by hand: T1 (35 min), T2 (50 min; its note is internal) and T5
+    # (45 min) are answered; T3 was opened by an agent, T4 merged, T6 never answered.
+    frt = expected["first_reply"]
+    assert frt.n == 3
+    assert frt.median == timedelta(minutes=45)
+    assert expected["reopen"].successes == 1  # T1
+    for engine, ((tf, ef), interactions, scores) in _paths(calls).items():
+        got = {
+            "first_reply": first_reply_time.frame(tf, ef),
+            "resolution": resolution_time.frame(tf, ef),
+            "reopen": reopen_rate.frame(tf, ef),
+            "service_level": service_level.frame(interactions, short_abandon=timedelta(seconds=5)),
+            "csat": csat.frame(scores),
+        }
+        for name, value in expected.items():
+            assert got[name] == value, (engine, name)
