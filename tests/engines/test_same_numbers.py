@@ -1,7 +1,8 @@
 """Issue 20's done-when test: the same data through objects, pandas, polars, DuckDB and SQLFrame.
 
 First reply, resolution, reopen, service level and CSAT give the same ``n``, exclusions and values
-(duration quantiles exact) on every path. The tickets are one fixed file (a reopen, an internal
+(duration quantiles exact) on every path, and ``ticket_metrics`` the same rows (the object path's
+``cs8.kpi.ticket_metrics`` against ``cs8.engines.ticket_metrics`` in polars, DuckDB and SQLFrame). The tickets are one fixed file (a reopen, an internal
 note, a merged ticket, an agent-created ticket, a ticket never answered), loaded by
 :func:`cs8.io.read_tickets` for the object path; the calls and scores are fixed too. SQLFrame
 compiles every query through sqlglot, so one small dataset serves all engines.
@@ -12,6 +13,7 @@ from __future__ import annotations
 import io
 from datetime import timedelta
 
+import narwhals as nw
 import pytest
 
 from cs8 import Interaction
@@ -105,3 +107,35 @@ def test_same_numbers_on_every_engine() -> None:
         }
         for name, value in expected.items():
             assert got[name] == value, (engine, name)
+
+
+def test_ticket_metrics_are_the_same_rows_on_every_engine() -> None:
+    from cs8.engines import ticket_metrics as engine_metrics
+    from cs8.kpi import ticket_metrics
+
+    us = timedelta(microseconds=1)
+    expected = {
+        row.ticket_id: (
+            row.excluded,
+            row.replies,
+            None if row.first_reply is None else row.first_reply // us,
+            None if row.first_resolution is None else row.first_resolution // us,
+            None if row.full_resolution is None else row.full_resolution // us,
+        )
+        for row in ticket_metrics(_tickets())
+    }
+    for engine in ("polars-lazy", "duckdb", "sqlframe"):
+        table = engine_metrics(*engine_frames(_TICKETS_CSV, _EVENTS_CSV, engine))
+        frame = nw.from_native(table)
+        rows = frame.collect(backend="polars").to_polars().iter_rows(named=True)
+        got = {
+            r["ticket_id"]: (
+                r["excluded"],
+                r["replies"],
+                r["first_reply_us"],
+                r["first_resolution_us"],
+                r["full_resolution_us"],
+            )
+            for r in rows
+        }
+        assert got == expected, engine
