@@ -484,28 +484,33 @@ def _heatmaps(
     for contact in live:
         local = contact.started_at.astimezone(tz)
         cells[local.weekday(), local.hour].append(contact)
-    total = sum(arrivals.values())
-    count_grid = tuple(
-        tuple(
-            Figure(key="heat.arrivals", unit="count", value=float(arrivals[d, h]), n=total)
-            for h in range(24)
-        )
-        for d in range(7)
-    )
-    level_grid = tuple(
-        tuple(
-            Figure.of_rate(
-                "heat.service_level", service_level(cells[d, h], threshold=targets.answer_within)
-            )
-            if cells.get((d, h))
-            else None
-            for h in range(24)
-        )
-        for d in range(7)
-    )
+    hours = tuple(time(h) for h in range(24))
+    levels = {
+        key: level
+        for key, group in cells.items()
+        if (level := service_level(group, threshold=targets.answer_within)).n
+    }
     return (
-        Heatmap(key="heat.arrivals", unit="count", cells=count_grid),
-        Heatmap(key="heat.service_level", unit="rate", cells=level_grid),
+        Heatmap(
+            key="heat.arrivals",
+            unit="count",
+            rows=range(7),
+            columns=hours,
+            values=[[float(arrivals[d, h]) for h in range(24)] for d in range(7)],
+        ),
+        Heatmap(
+            key="heat.service_level",
+            unit="rate",
+            rows=range(7),
+            columns=hours,
+            values=[
+                [levels[d, h].value if (d, h) in levels else None for h in range(24)]
+                for d in range(7)
+            ],
+            samples=[
+                [levels[d, h].n if (d, h) in levels else 0 for h in range(24)] for d in range(7)
+            ],
+        ),
     )
 
 

@@ -90,7 +90,7 @@ def _buckets(report: ServiceReport, chart: Chart, lang: Language) -> str:
 def _heatmap(report: ServiceReport, chart: Chart, lang: Language) -> str:
     heat = report.heatmaps[chart.index]
     days = [lang.label(f"weekday.{d}") for d in range(7)]
-    grid = [[heat.shown(f) for f in line] for line in heat.cells]
+    grid = heat.grid()
     if heat.unit == "rate":
         return _svg.heatmap(
             chart.title, days, grid, lambda v: lang.percent(v, 0), low=0.0, high=1.0

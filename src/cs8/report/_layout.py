@@ -270,12 +270,11 @@ def _heatmaps(report: ServiceReport, lang: Language, charts: bool) -> list[Block
         blocks.append(Chart("heatmap", i, lang.label(heat.key)))
     for heat in () if charts else report.heatmaps:
         blocks.append(Heading(lang.label(heat.key), 3))
-        headers = ("", *tuple(str(h) for h in range(24)))
+        headers = ("", *tuple(str(t.hour) for t in heat.columns))
         rows = []
-        for d, line in enumerate(heat.cells):
+        for d, line in enumerate(heat.grid()):
             cells = [lang.label(f"weekday.{d}")]
-            for fig in line:
-                shown = heat.shown(fig)
+            for shown in line:
                 if shown is None:
                     cells.append("")
                 elif heat.unit == "rate":

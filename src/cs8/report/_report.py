@@ -22,7 +22,7 @@ def _plain(value: object) -> object:
     """JSON-ready: dates as ISO text, tuples as lists, figures as dicts."""
     if isinstance(value, datetime | date):
         return value.isoformat()
-    if isinstance(value, Figure | PillarScore):
+    if isinstance(value, Figure | PillarScore | Heatmap):
         return value.to_dict()
     if attrs.has(type(value)):
         return {k: _plain(v) for k, v in attrs.asdict(cast(Any, value), recurse=False).items()}
