@@ -28,6 +28,14 @@ Unit = Literal["rate", "seconds", "points", "score", "count"]
 """How a value reads: a fraction, a duration in seconds, NPS points, a mean score, a count."""
 
 
+def _labels(values: Iterable[int | date]) -> tuple[int | date, ...]:
+    return tuple(values)
+
+
+def _times(values: Iterable[time]) -> tuple[time, ...]:
+    return tuple(values)
+
+
 def _grid(rows: Iterable[Iterable[float | None]]) -> tuple[tuple[float | None, ...], ...]:
     return tuple(tuple(row) for row in rows)
 
@@ -61,8 +69,8 @@ class Heatmap:
 
     key: str
     unit: Unit = "count"
-    rows: tuple[int | date, ...] = attrs.field(converter=tuple)
-    columns: tuple[time, ...] = attrs.field(converter=tuple)
+    rows: tuple[int | date, ...] = attrs.field(converter=_labels)
+    columns: tuple[time, ...] = attrs.field(converter=_times)
     values: tuple[tuple[float | None, ...], ...] = attrs.field(converter=_grid)
     samples: tuple[tuple[int, ...], ...] = attrs.field(default=(), converter=_int_grid)
 

@@ -60,6 +60,7 @@ from cs8.report._scorecard import (
     live_contacts,
     scorecard,
 )
+from cs8.report._staffing import StaffingOptions, gather_staffing
 from cs8.sla import BusinessCalendar, SlaMetric, SlaPolicy, SlaReport, sla_report
 
 __all__ = ["build_report"]
@@ -122,6 +123,7 @@ def build_report(
     targets: ScorecardTargets | None = None,
     period: Period = "week",
     horizon: timedelta = timedelta(hours=4),
+    staffing: StaffingOptions | None = None,
 ) -> ServiceReport:
     """Compute the KPIs, trends, breakdowns, SLA attainment and S8 scorecard of ``data``.
 
@@ -132,6 +134,7 @@ def build_report(
         targets: The scorecard targets.
         period: ``"week"`` or ``"month"``: how trends are cut (in the calendar's zone).
         horizon: Running SLA clocks due within this time of ``now`` are listed as at risk.
+        staffing: How next week's staffing plan is made (interval, channels, shift templates).
 
     Raises:
         InvalidValueError: If ``period`` is not ``"week"`` or ``"month"``.
@@ -187,7 +190,7 @@ def build_report(
         ("surveys", len(surveys) + len(data.servqual)),
     )
     trends = _trends(tickets, live, surveys, sla, starts, clock, zone, period, targets)
-    staffing, aht = _staffing(live, zone, targets)
+    hourly, aht = _staffing(live, zone, targets)
     servqual, servqual_n = _servqual(data)
     return ServiceReport(
         title=data.source,
@@ -222,10 +225,13 @@ def build_report(
             for r in sla.at_risk
         ),
         contact=_contact_figures(live, targets),
-        staffing=staffing,
+        staffing=hourly,
         surveys=_survey_figures(surveys),
         servqual=servqual,
         servqual_n=servqual_n,
+        staffing_plan=gather_staffing(
+            live, calendar if data.has_calendar else None, zone, targets, staffing
+        ),
     )
 
 

@@ -17,6 +17,7 @@ from cs8.report._lang import Language, language
 from cs8.report._layout import Block, Chart, Heading, Para, Table, layout
 from cs8.report._model import period_label
 from cs8.report._report import ServiceReport
+from cs8.report._staffing_view import plan_chart
 
 __all__ = ["chart_svg", "to_html"]
 
@@ -136,6 +137,7 @@ _CHARTS: dict[str, Callable[[ServiceReport, Chart, Language], str]] = {
     "heatmap": _heatmap,
     "backlog": _backlog,
     "staffing": _staffing,
+    "plan": plan_chart,
     "sla": _sla,
     "servqual": _servqual,
 }

@@ -468,6 +468,8 @@ def layout(
         >>> blocks[0].text
         'Báo cáo chăm sóc khách hàng: data'
     """
+    from cs8.report._staffing_view import staffing_blocks  # it builds on this module's blocks
+
     lang = language(code)
     ticket_blocks: list[Block] = [
         Heading(lang.label("section.tickets")),
@@ -484,6 +486,7 @@ def layout(
         *_backlog(report, lang, charts),
         *_sla(report, lang, max_rows),
         *_contact(report, lang),
+        *staffing_blocks(report, lang, charts),
         *_surveys(report, lang),
         *_notes(report, lang),
     ]

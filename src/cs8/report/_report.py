@@ -11,6 +11,7 @@ import attrs
 
 from cs8.report._model import Breakdown, Figure, Heatmap, Series, SlaRow, StaffingRow
 from cs8.report._scorecard import PillarScore
+from cs8.report._staffing import StaffingSection
 
 __all__ = ["ServiceReport"]
 
@@ -72,6 +73,8 @@ class ServiceReport:
         surveys: CSAT, NPS and CES.
         servqual: SERVQUAL gap per dimension (empty without SERVQUAL answers).
         servqual_n: SERVQUAL answers.
+        staffing_plan: Next week's required agents per interval and the shifts covering them
+            (``None`` without numpy or enough answered live contacts).
 
     Example:
         >>> from cs8.datasets import sample_shop
@@ -113,6 +116,7 @@ class ServiceReport:
     surveys: tuple[Figure, ...]
     servqual: tuple[tuple[str, float], ...] = ()
     servqual_n: int = 0
+    staffing_plan: StaffingSection | None = None
 
     def figures(self) -> Iterator[Figure]:
         """Yield every headline figure (tickets, contact centre, surveys), for the notes.
