@@ -66,22 +66,9 @@ def test_end_of_business_day_equals_the_oracle_of_the_calendars_in_force(
         actual = oracle.us(cal.end_of_business_day(_dt(t), n))
     except CalendarError:
         return
-    day = _local_date(case, t)
-    step = timedelta(days=1 if n > 0 else -1)
-    left = abs(n)
-    while True:
-        spans = _open_spans(_on(case, day), day)
-        if n > 0 and spans and spans[-1][1] > t:
-            left -= 1
-            if not left:
-                expected = spans[-1][1]
-                break
-        if n < 0 and spans and spans[0][0] < t:
-            left -= 1
-            if not left:
-                expected = spans[0][0]
-                break
-        day += step
+    expected = oracle.end_of_business_day(
+        lambda day: _open_spans(_on(case, day), day), _local_date(case, t), t, n
+    )
     assert expected == actual
 
 
