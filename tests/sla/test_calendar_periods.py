@@ -47,14 +47,24 @@ def test_add_business_days_lands_on_the_nth_business_day_of_the_calendars_in_for
     except CalendarError:
         return  # ten years without a business day: both calendars have no hours
     start_day = _local_date(case, t)
-    day = moved.astimezone(ZoneInfo(cal.calendar_at(moved).timezone)).date()
-    lo, hi = sorted((start_day, day))
-    if n > 0:
-        between = [lo + timedelta(days=k) for k in range(1, (hi - lo).days + 1)]
-    else:
-        between = [lo + timedelta(days=k) for k in range((hi - lo).days)]
-    assert sum(oracle.is_business_day(_on(case, d), d) for d in between) == abs(n)
-    assert n == 0 or oracle.is_business_day(_on(case, day), day)
+    # The result is the wall time on the day found, in the zone of the calendar of that day; near
+    # a change of zone that instant may already lie in the next period, so the day is the date d
+    # with ``moved`` read in d's own calendar's zone falling on d (one of the periods' zones).
+    zones = {c.timezone for _, c in cal.periods}
+    days = {moved.astimezone(ZoneInfo(z)).date() for z in zones}
+    own = [d for d in days if moved.astimezone(ZoneInfo(_on(case, d).timezone)).date() == d]
+    assert own, (moved, days)
+
+    def lands(day: date) -> bool:
+        lo, hi = sorted((start_day, day))
+        if n > 0:
+            between = [lo + timedelta(days=k) for k in range(1, (hi - lo).days + 1)]
+        else:
+            between = [lo + timedelta(days=k) for k in range((hi - lo).days)]
+        counted = sum(oracle.is_business_day(_on(case, d), d) for d in between)
+        return counted == abs(n) and (n == 0 or oracle.is_business_day(_on(case, day), day))
+
+    assert any(lands(day) for day in own), (moved, own)
 
 
 @given(dated(), st.integers(-4, 4).filter(bool))
@@ -144,3 +154,19 @@ def test_batches_equal_the_scalar_forms(case: Case) -> None:
     as_array = np.array([s.astimezone(UTC).replace(tzinfo=None) for s in starts], "datetime64[us]")
     got = cal.add_business_times(as_array, np.array(amounts, "timedelta64[us]"))
     assert [oracle.us(e) for e in expected] == got.view(np.int64).tolist()
+
+
+def test_the_day_found_keeps_its_own_zone_across_a_change_of_zone() -> None:
+    # Found by the property test above: the wall time on the day found (Thursday 5 March in New
+    # York) is an instant already in force of the Paris period, which starts at midnight Paris.
+    new_york = BusinessCalendar(timezone="America/New_York", hours={"thu": [("00:00", "00:30")]})
+    paris = BusinessCalendar(timezone="Europe/Paris", hours={"fri": [("00:00", "00:30")]})
+    cal = BusinessCalendar.from_periods([(date(2026, 1, 7), new_york), (date(2026, 3, 6), paris)])
+    friday_evening = datetime(2026, 2, 28, tzinfo=UTC)  # Friday 27 February, 19:00 in New York
+    moved = cal.add_business_days(friday_evening, 1)
+    assert moved.astimezone(ZoneInfo("America/New_York")).isoformat() == (
+        "2026-03-05T19:00:00-05:00"
+    )
+    assert cal.add_business_days(friday_evening, 2).astimezone(ZoneInfo("Europe/Paris")).date() == (
+        date(2026, 3, 6)
+    )
