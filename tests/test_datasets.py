@@ -132,3 +132,15 @@ def test_scale_knobs_scale_the_volume() -> None:
 def test_bad_scale_is_rejected() -> None:
     with pytest.raises(InvalidValueError, match="n_customers must be positive"):
         sample_shop(n_customers=0)
+
+
+def test_every_order_has_a_product_category_mostly_the_customer_s_favourite() -> None:
+    shop = sample_shop(n_customers=400, weeks=6)
+    assert all(o.category for o in shop.orders)
+    by_customer: dict[str, list[str]] = {}
+    for order in shop.orders:
+        assert order.category is not None
+        by_customer.setdefault(order.customer_id, []).append(order.category)
+    regular = [cats for cats in by_customer.values() if len(cats) >= 5]
+    top = sum(Counter(cats).most_common(1)[0][1] for cats in regular)
+    assert top / sum(len(cats) for cats in regular) > 0.6

@@ -59,7 +59,7 @@ def test_json_ready_gives_numbers_and_text() -> None:
 def test_text_repr_is_bounded() -> None:
     text = str(Table(rows=ROWS))
     assert len(text.splitlines()) == 1 + 20 + 1
-    assert text.splitlines()[-1] == "... 30 more rows"
+    assert text.splitlines()[-1] == "... and 30 more rows"
 
 
 def test_html_and_markdown_are_bounded() -> None:

@@ -35,8 +35,8 @@ def test_a_rate_and_duration_stats_render_as_markdown_tables() -> None:
     shop = sample_shop()
     assert "| value |" in csat([5, 4, 2])._repr_markdown_()
     text = first_reply_time(shop.tickets)._repr_markdown_()
-    assert text.startswith("**DurationStats**")
-    assert "| n |" in text
+    assert text.startswith("**Durations (n=")
+    assert "| median |" in text
 
 
 def test_a_backlog_of_fifty_decisions_shows_twenty_rows_and_says_how_many_more() -> None:

@@ -20,6 +20,7 @@ from typing import ClassVar, Literal
 
 import attrs
 
+from cs8._display import DictsReprMixin, Row
 from cs8.exceptions import InvalidValueError
 
 __all__ = ["Heatmap", "Unit"]
@@ -44,8 +45,8 @@ def _int_grid(rows: Iterable[Iterable[int]]) -> tuple[tuple[int, ...], ...]:
     return tuple(tuple(int(v) for v in row) for row in rows)
 
 
-@attrs.frozen(kw_only=True)
-class Heatmap:
+@attrs.frozen(kw_only=True, repr=False)
+class Heatmap(DictsReprMixin):
     """Values by row (a weekday or a date) and column (a local time of day), ready to draw.
 
     Args:
@@ -73,6 +74,8 @@ class Heatmap:
     columns: tuple[time, ...] = attrs.field(converter=_times)
     values: tuple[tuple[float | None, ...], ...] = attrs.field(converter=_grid)
     samples: tuple[tuple[int, ...], ...] = attrs.field(default=(), converter=_int_grid)
+
+    __repr__ = DictsReprMixin._short_repr
 
     MIN_N: ClassVar[int] = 10
     """Rate cells measured on fewer contacts than this are drawn empty (too noisy to shade)."""
@@ -139,6 +142,24 @@ class Heatmap:
             ('13:30',)
         """
         return tuple(f"{t:%H:%M}" for t in self.columns)
+
+    def to_dicts(self) -> list[Row]:
+        """Return one row per row label: the label, then one column per time (``HH:MM``).
+
+        Example:
+            >>> from datetime import date, time
+            >>> Heatmap(key="agents", rows=(date(2026, 1, 5),), columns=(time(8), time(9)),
+            ...         values=((3, 4),)).to_dicts()
+            [{'row': datetime.date(2026, 1, 5), '08:00': 3, '09:00': 4}]
+        """
+        names = self.column_labels()
+        return [
+            {"row": label, **dict(zip(names, line, strict=True))}
+            for label, line in zip(self.rows, self.values, strict=True)
+        ]
+
+    def _title(self) -> str:
+        return self.key
 
     def to_dict(self) -> dict[str, object]:
         """Return JSON-ready data: rows as weekday numbers or ISO dates, columns as ``HH:MM``.

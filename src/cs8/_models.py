@@ -44,6 +44,7 @@ from cs8._fields import (
     _int_pair,
     _non_empty,
     _opt_channel,
+    _optional_non_empty,
     _optional_str,
     _str_set,
 )
@@ -384,10 +385,19 @@ def _check_currency(instance: Order, attribute: Any, value: str) -> None:
 class Order:
     """A purchase by a customer. A negative amount is a refund.
 
+    Args:
+        id: The order's id.
+        customer_id: Who bought.
+        at: When.
+        amount: How much (negative for a refund).
+        currency: ISO 4217 code.
+        category: The product category, if known (``next_purchase_due`` learns one consumption
+            cycle per category; an incident can name it).
+
     Example:
         >>> from datetime import datetime, timezone
         >>> Order(id="O1", customer_id="C1", at=datetime(2026, 1, 1, tzinfo=timezone.utc),
-        ...       amount="350000").amount
+        ...       amount="350000", category="milk").amount
         Decimal('350000')
     """
 
@@ -396,6 +406,7 @@ class Order:
     at: datetime = attrs.field(converter=as_instant, validator=check_aware)
     amount: Decimal = attrs.field(converter=_to_decimal, validator=_check_amount)
     currency: str = attrs.field(default="VND", validator=_check_currency)
+    category: str | None = attrs.field(default=None, validator=_optional_non_empty)
 
 
 def _check_score(instance: SurveyResponse, attribute: Any, value: int) -> None:

@@ -16,6 +16,8 @@ import functools
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
+import attrs
+
 from cs8.exceptions import InvalidValueError, NaiveDatetimeError
 
 __all__ = [
@@ -142,9 +144,12 @@ def require_aware(value: object, field: str, where: str = "") -> datetime:
 
 
 def check_aware(instance: object, attribute: Any, value: Any) -> None:
-    """attrs validator: the value is an aware datetime (``None`` passes for optional fields)."""
-    if value is None or (type(value) is datetime and type(value.tzinfo) is timezone):
+    """attrs validator: the value is an aware datetime (``None`` passes for optional fields, those
+    with a default; a required instant may not be ``None``)."""
+    if type(value) is datetime and type(value.tzinfo) is timezone:
         return  # the common case (as_instant's fixed offsets), without building a message
+    if value is None and attribute.default is not attrs.NOTHING:
+        return
     require_aware(value, f"{type(instance).__name__}.{attribute.name}", _describe(instance))
 
 

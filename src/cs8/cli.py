@@ -11,8 +11,9 @@
   files.
 - ``event-log``: one table of (case, instant, status or activity, ...) rows, read by
   ``cs8.io.read_event_log`` with the options of the config file's ``[input]`` table.
-- ``zendesk``, ``freshdesk``, ``zammad``: a vendor export, read by ``cs8.io.read_zendesk``
-  (and so on) into tickets, people, calendar and SLA policy.
+- ``zendesk``, ``freshdesk``, ``zammad``, ``chatwoot``, ``intercom``, ``jsm``: a vendor
+  export, read by ``cs8.io.read_zendesk`` (and so on) into tickets, people, calendar and SLA
+  policy.
 
 ``--config cs8.toml`` holds the column and value maps, the calendar, the SLA policy and the
 scorecard targets (see :mod:`cs8.report._config`). ``--format`` is ``text``, ``markdown``,
@@ -65,12 +66,15 @@ ROLES = (
     "surveys",
     "calendar",
 )
-SOURCES = ("cs8", "event-log", "zendesk", "freshdesk", "zammad")
 _VENDOR_READERS = {
     "zendesk": "read_zendesk",
     "freshdesk": "read_freshdesk",
     "zammad": "read_zammad",
+    "chatwoot": "read_chatwoot",
+    "intercom": "read_intercom",
+    "jsm": "read_jsm",
 }
+SOURCES = ("cs8", "event-log", *_VENDOR_READERS)
 
 
 def _role(path: Path) -> str | None:

@@ -23,7 +23,7 @@ def test_not_alive_is_one_minus_p_alive_and_weighs_alive_weight() -> None:
     assert risk.not_alive == pytest.approx(0.8)
     assert risk.score == pytest.approx(0.665)
     assert base.score == pytest.approx((0.2 + 0.225) / 0.7)
-    assert "not_alive          0.800 x weight 0.30" in risk.explain()
+    assert "not_alive           0.800 x weight 0.30" in risk.explain()
 
 
 def test_without_p_alive_the_component_is_absent() -> None:

@@ -95,6 +95,23 @@ def test_a_second_order_is_a_rebuy_in_the_trace() -> None:
     assert dict(funnel.follows) == {("ask", "buy"): 1, ("buy", "rebuy"): 1}
 
 
+def test_an_event_takes_the_stage_that_names_its_kind() -> None:
+    # A delivery ticket matches "ask" (every ticket) and "receive" (delivery tickets): the more
+    # specific "receive" labels it in the trace; the funnel still enters "ask" with it first.
+    stages = (
+        Stage(name="ask", sources={"ticket"}),
+        Stage(name="receive", sources={"ticket"}, kinds={"delivery"}),
+    )
+    tickets = [
+        Ticket(id="T1", customer_id="a", channel="email", created_at=T0, category="delivery"),
+        Ticket(id="T2", customer_id="a", channel="email", created_at=T0 + timedelta(hours=1),
+               category="delivery"),
+    ]  # fmt: skip
+    funnel = journey_funnel(tickets=tickets, stages=stages)
+    assert funnel.variants == ((("receive", "receive"), 1),)
+    assert [(s.entered, s.completed) for s in funnel.steps] == [(1, 1), (1, 1)]
+
+
 def test_default_stages_run_on_the_sample_shop() -> None:
     from cs8.datasets import sample_shop
 

@@ -21,7 +21,13 @@ NOW = datetime(2026, 12, 1, tzinfo=UTC)
 
 def orders_on(days: dict[str, list[int]], category: str | None = None) -> list[Order]:
     return [
-        Order(id=f"{c}{d}{category}", customer_id=c, at=T0 + timedelta(days=d), amount=1)
+        Order(
+            id=f"{c}{d}{category}",
+            customer_id=c,
+            at=T0 + timedelta(days=d),
+            amount=1,
+            category=category,
+        )
         for c, ds in days.items()
         for d in ds
     ]
@@ -92,6 +98,24 @@ def test_categories_have_their_own_cycles() -> None:
     cycles = {(d.customer_id, d.category): d.cycle.days for d in due}
     assert 6 <= cycles[("a", "milk")] <= 7
     assert cycles[("a", "tv")] > 250
+
+
+def test_category_true_reads_the_orders_own_category() -> None:
+    orders = orders_on({"a": [0, 7, 14, 21, 28], "b": [0, 6, 13]}, "milk")
+    orders += orders_on({"a": [0, 300], "b": [10, 350]}, "tv")
+    orders += orders_on({"c": [5, 40]})  # no category: its own (customer, None) cycle
+    by_field = next_purchase_due(orders, now=NOW, category=True)
+    assert by_field == next_purchase_due(orders, now=NOW, category=lambda o: o.category)
+    assert {(d.customer_id, d.category) for d in by_field} == {
+        ("a", "milk"), ("b", "milk"), ("a", "tv"), ("b", "tv"), ("c", None)
+    }  # fmt: skip
+    # Without categories the same orders give one cycle per customer.
+    assert {d.category for d in next_purchase_due(orders, now=NOW)} == {None}
+
+
+def test_category_must_be_a_flag_or_a_function() -> None:
+    with pytest.raises(InvalidValueError, match="category must be True, False or a function"):
+        next_purchase_due(orders_on({"a": [0, 1, 2]}), now=NOW, category="category")  # type: ignore[arg-type]
 
 
 def test_refunds_and_later_orders_do_not_count() -> None:

@@ -47,6 +47,25 @@ def test_conditions_on_orders_need_order_facts() -> None:
         affected_customers(orders=orders, incident=INCIDENT)
 
 
+def test_an_incident_on_a_category_reads_the_orders_own_category() -> None:
+    recall = Incident(name="recall", start=T0, end=T0 + timedelta(days=1),
+                      where={"category": "sữa bột"})  # fmt: skip
+    orders = [
+        Order(id="1", customer_id="a", at=T0, amount=1, category="sữa bột"),
+        Order(id="2", customer_id="b", at=T0, amount=1, category="tã"),
+        Order(id="3", customer_id="c", at=T0, amount=1),  # no category: not affected
+        Order(id="4", customer_id="d", at=T0 + timedelta(days=2), amount=1, category="sữa bột"),
+    ]
+    assert affected_customers(orders=orders, incident=recall) == ("a",)
+    # order_facts adds to the category (and may override it)
+    both = Incident(name="recall", start=T0, end=T0 + timedelta(days=1),
+                    where={"category": "sữa bột", "carrier": "GHN"})  # fmt: skip
+    carrier = {"1": "GHN", "2": "GHN", "3": "GHN", "4": "GHN"}
+    got = affected_customers(orders=orders, incident=both,
+                             order_facts=lambda o: {"carrier": carrier[o.id]})  # fmt: skip
+    assert got == ("a",)
+
+
 def test_preferred_channel_is_stated_else_most_used_inbound_latest_on_tie() -> None:
     contacts = [
         Interaction(id="1", customer_id="a", channel="phone", started_at=T0),

@@ -379,14 +379,18 @@ def test_churn_risk_hand_computed_case() -> None:
         model=model,
     )
     # recency 45/90 = 0.5; decline (4 - 1)/4 = 0.75; complaints rise 2 - 1 = 1 -> 1/2 = 0.5;
-    # satisfaction 1 - (0.25 + 0.5)/2 = 0.625; score 0.2 + 0.225 + 0.075 + 0.09375 = 0.59375.
+    # satisfaction 1 - (0.25 + 0.5)/2 = 0.625; the three tickets are still open: unresolved
+    # min(1, 3 / 2) = 1 (weight 0.15); no text: no sentiment component.
+    # score (0.2 + 0.225 + 0.075 + 0.09375 + 0.15) / 1.15 = 0.74375 / 1.15.
     assert risk.components() == {
         "recency": 0.5,
         "frequency_decline": 0.75,
         "complaints": 0.5,
         "satisfaction": 0.625,
+        "negative_sentiment": None,
+        "unresolved": 1.0,
     }
-    assert risk.score == pytest.approx(0.59375)
+    assert risk.score == pytest.approx(0.74375 / 1.15)
 
 
 def test_churn_risk_skips_customers_who_already_left() -> None:
@@ -396,7 +400,7 @@ def test_churn_risk_skips_customers_who_already_left() -> None:
 
 def test_churn_risk_explains_each_component() -> None:
     (risk,) = churn_risk([Customer(id="a")], orders=[_order(1, "a", NOW - 9 * DAY)], as_of=NOW)
-    assert "recency            0.100 x weight 0.40" in risk.explain()
+    assert "recency             0.100 x weight 0.40" in risk.explain()
 
 
 risk_specs = st.lists(st.integers(1, 400), max_size=8)
@@ -449,7 +453,13 @@ def test_a_new_recent_order_never_raises_recency(order_days: list[int], new_day:
 def test_churn_risk_model_rejects_all_zero_weights() -> None:
     with pytest.raises(InvalidValueError, match="positive weight"):
         ChurnRiskModel(
-            recency_weight=0, frequency_weight=0, complaint_weight=0, satisfaction_weight=0
+            recency_weight=0,
+            frequency_weight=0,
+            complaint_weight=0,
+            satisfaction_weight=0,
+            alive_weight=0,
+            sentiment_weight=0,
+            unresolved_weight=0,
         )
 
 

@@ -44,6 +44,10 @@ def test_length_mismatch_is_refused() -> None:
         Evaluation.of(["a", "b"], ["a"])
 
 
-def test_text_shows_the_matrix() -> None:
-    text = str(Evaluation.of(["a", "b"], ["a", "a"]))
-    assert text.splitlines()[0] == "accuracy 50.0% (1/2), macro-F1 0.333"
+def test_text_shows_accuracy_and_one_row_per_label() -> None:
+    lines = str(Evaluation.of(["a", "b"], ["a", "a"])).splitlines()
+    assert lines[:2] == ["Evaluation (n=2)", "  accuracy           50.0%"]
+    assert lines[-2:] == [
+        "a      0.5        1       0.6667  1",
+        "b      0          0       0       1",
+    ]

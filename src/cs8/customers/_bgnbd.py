@@ -26,8 +26,8 @@ from typing import TYPE_CHECKING
 import attrs
 
 from cs8.customers._summary import CustomerSummary, TimeUnit, _unit
-from cs8.customers._table import FittedModel, SummaryTable, maximise, numpy, scipy_special, table_of
-from cs8.customers._transactions import TransactionModel
+from cs8.customers._table import FittedModel, SummaryTable, numpy, scipy_special
+from cs8.customers._transactions import Objective, TransactionModel, fit_transactions
 
 if TYPE_CHECKING:
     from cs8.customers._table import FloatArray
@@ -176,14 +176,9 @@ def fit_bgnbd(summaries: Iterable[CustomerSummary] | SummaryTable) -> BgNbd:
         >>> model.unit, model.n_customers, model.log_likelihood < 0
         (TimeUnit.WEEK, 3000, True)
     """
-    table = table_of(summaries)
-    x, t_x, T, weights = table.unique_rows()
-    likelihood = BgNbdLikelihood(x, t_x, T, weights)
-    fitted = maximise(
-        "fit_bgnbd",
-        BgNbd.PARAMETERS,
-        likelihood,
-        float(weights.sum()),
-        gradient=likelihood.gradient,
-    )
-    return BgNbd(**fitted, unit=table.unit, n_customers=len(table))
+
+    def likelihood(x: FloatArray, t_x: FloatArray, T: FloatArray, weights: FloatArray) -> Objective:
+        found = BgNbdLikelihood(x, t_x, T, weights)
+        return found, found.gradient
+
+    return fit_transactions("fit_bgnbd", BgNbd, BgNbd.PARAMETERS, summaries, likelihood)

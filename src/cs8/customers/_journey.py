@@ -10,8 +10,10 @@ who did not (dropped), and the median time from entering it to entering the next
 The paths are process mining's variants and directly-follows graph (W. van der Aalst, *Process
 Mining*, 2nd ed., 2016, sections 2.2 and 6.2), computed here in a few lines rather than with PM4Py
 (AGPL): each customer's trace is the sequence of stage names of their events, a variant is a
-distinct trace, and the graph counts how often one stage directly follows another. An event takes the most specific stage that matches it: the one
-with the highest ``occurrence`` (a second order is a rebuy, not a buy), the first listed on a tie.
+distinct trace, and the graph counts how often one stage directly follows another. An event
+takes the most specific stage that matches it: the one with the highest ``occurrence`` (a second
+order is a rebuy, not a buy), then one that names ``kinds`` over one that takes every kind (a
+delivery ticket is "receive", not "ask"), the first listed on a tie.
 
 Example:
     >>> from datetime import datetime, timedelta, timezone
@@ -27,26 +29,26 @@ Example:
     ...           Stage(name="buy", sources={"order"}),
     ...           Stage(name="rebuy", sources={"order"}, occurrence=2)]
     >>> print(journey_funnel(tickets=tickets, orders=orders, stages=stages))
-    stage  entered  completed  dropped  median time to next
-    ask          3          2        1  3 days, 0:00:00
-    buy          2          1        1  28 days, 0:00:00
-    rebuy        1          1        0  -
-    paths: ask (1), ask > buy (1), ask > buy > rebuy (1)
+    Journey funnel (3 customers)
+      paths  ask (1), ask > buy (1), ask > buy > rebuy (1)
+    stage  entered  completed  dropped  median_time
+    ask    3        2          1        3d 00:00:00.0
+    buy    2        1          1        28d 00:00:00.0
+    rebuy  1        1          0        -
 """
 
 from __future__ import annotations
 
-import html
 import statistics
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from itertools import pairwise
-from typing import Literal
+from typing import ClassVar, Literal
 
 import attrs
 
-from cs8._display import MarkdownRepr
+from cs8._display import DictsReprMixin, format_value
 from cs8._frozen import FrozenDict
 from cs8._models import Interaction, Order, Ticket
 from cs8.exceptions import InvalidValueError
@@ -155,8 +157,8 @@ class FunnelStep:
     median_time: timedelta | None
 
 
-@attrs.frozen(kw_only=True)
-class Funnel(MarkdownRepr):
+@attrs.frozen(kw_only=True, repr=False)
+class Funnel(DictsReprMixin):
     """A journey funnel, its variants and its directly-follows graph.
 
     Attributes:
@@ -166,17 +168,19 @@ class Funnel(MarkdownRepr):
         customers: Customers with at least one event that matches a stage.
     """
 
+    __repr__ = DictsReprMixin._short_repr
+
     steps: tuple[FunnelStep, ...]
     variants: tuple[tuple[tuple[str, ...], int], ...]
     follows: FrozenDict[tuple[str, str], int]
     customers: int
 
     def to_dicts(self) -> list[dict[str, object]]:
-        """Return the steps as plain dicts (durations in seconds).
+        """Return the steps as plain dicts (``median_time`` to the next stage as a duration).
 
         Example:
             >>> journey_funnel(stages=[Stage(name="buy", sources={"order"})]).to_dicts()
-            [{'stage': 'buy', 'entered': 0, 'completed': 0, 'dropped': 0, 'median_seconds': None}]
+            [{'stage': 'buy', 'entered': 0, 'completed': 0, 'dropped': 0, 'median_time': None}]
         """
         return [
             {
@@ -184,7 +188,7 @@ class Funnel(MarkdownRepr):
                 "entered": s.entered,
                 "completed": s.completed,
                 "dropped": s.dropped,
-                "median_seconds": None if s.median_time is None else s.median_time.total_seconds(),
+                "median_time": s.median_time,
             }
             for s in self.steps
         ]
@@ -203,28 +207,14 @@ class Funnel(MarkdownRepr):
             lines.append(f"  {a} -->|{n}| {b}")
         return "\n".join(lines)
 
-    def __str__(self) -> str:
-        width = max([5, *(len(s.stage) for s in self.steps)])
-        lines = [f"{'stage'.ljust(width)}  entered  completed  dropped  median time to next"]
-        for s in self.steps:
-            median = "-" if s.median_time is None else str(s.median_time)
-            lines.append(
-                f"{s.stage.ljust(width)}  {s.entered:7d}  {s.completed:9d}  {s.dropped:7d}  {median}"
-            )
-        paths = ", ".join(f"{' > '.join(t)} ({n})" for t, n in self.variants[:5])
-        lines.append(f"paths: {paths}" if paths else "paths: none")
-        return "\n".join(lines)
+    _durations: ClassVar[frozenset[str]] = frozenset({"median_time"})
 
-    def _repr_html_(self) -> str:
-        rows = "".join(
-            f"<tr><td>{html.escape(s.stage)}</td><td>{s.entered}</td><td>{s.completed}</td>"
-            f"<td>{s.dropped}</td><td>{'-' if s.median_time is None else s.median_time}</td></tr>"
-            for s in self.steps
-        )
-        return (
-            "<table><thead><tr><th>stage</th><th>entered</th><th>completed</th><th>dropped</th>"
-            f"<th>median time to next</th></tr></thead><tbody>{rows}</tbody></table>"
-        )
+    def _title(self) -> str:
+        return f"Journey funnel ({self.customers} customers)"
+
+    def _summary(self) -> list[tuple[str, str]]:
+        paths = [f"{' > '.join(t)} ({n})" for t, n in self.variants[:5]]
+        return [("paths", format_value(paths) if paths else "none")]
 
 
 def _events(
@@ -293,7 +283,7 @@ def journey_funnel(
         reached: list[datetime | None] = [None] * k
         trace: list[str] = []
         for event in events:
-            label: tuple[int, str] | None = None  # (occurrence, name) of the label so far
+            label: tuple[int, bool, str] | None = None  # (occurrence, has kinds, name) so far
             advanced = False  # one event moves a customer on by one stage at most
             for i, stage in enumerate(chosen):
                 if not stage.matches(event):
@@ -301,14 +291,15 @@ def journey_funnel(
                 seen[i] += 1
                 if seen[i] < stage.occurrence:
                     continue
-                if label is None or stage.occurrence > label[0]:
-                    label = (stage.occurrence, stage.name)
+                rank = (stage.occurrence, bool(stage.kinds), stage.name)
+                if label is None or rank[:2] > label[:2]:
+                    label = rank
                 ready = i == 0 or reached[i - 1] is not None
                 if reached[i] is None and ready and not advanced:
                     reached[i] = event.at
                     advanced = True
             if label is not None:
-                trace.append(label[1])
+                trace.append(label[2])
         if not trace:
             continue
         customers += 1

@@ -15,7 +15,8 @@ a normal-normal empirical-Bayes model does (the James-Stein / Efron-Morris shrin
   ``v = (n / sigma^2 + 1 / tau^2)^-1``, so ``due`` is ``exp(m)`` days after the last purchase and
   ``low``/``high`` the central ``level`` interval.
 
-With ``category=``, every ``(customer, category)`` pair has its own cycle, shrunk toward its
+With ``category=True`` (the orders' own :attr:`~cs8.Order.category`) or a function giving an
+order's category, every ``(customer, category)`` pair has its own cycle, shrunk toward its
 category's population (milk and televisions are not bought on one rhythm).
 
 Example:
@@ -122,12 +123,16 @@ def _population(groups: list[list[float]]) -> _Population | None:
     return _Population(mean=mean, within=within, between=between)
 
 
+def _order_category(order: Order) -> str | None:
+    return order.category
+
+
 def next_purchase_due(
     orders: Iterable[Order],
     *,
     now: datetime,
     timezone: str = "UTC",
-    category: Callable[[Order], str | None] | None = None,
+    category: Callable[[Order], str | None] | bool = False,
     level: float = 0.8,
 ) -> tuple[PurchaseDue, ...]:
     """Return when each customer who bought before ``now`` is expected to buy again.
@@ -141,8 +146,9 @@ def next_purchase_due(
         orders: The orders.
         now: Orders at or after it are ignored.
         timezone: The IANA zone whose calendar days are counted.
-        category: A function giving an order's product category (``None`` for none); each
-            ``(customer, category)`` pair then has its own cycle.
+        category: ``True`` to use each order's :attr:`~cs8.Order.category`, or a function giving
+            an order's product category (``None`` for none); each ``(customer, category)``
+            pair then has its own cycle. ``False`` (the default): one cycle per customer.
         level: The coverage of the ``low``-``high`` interval (0.8: 80 %).
 
     Returns:
@@ -153,9 +159,16 @@ def next_purchase_due(
             between purchases (there is no cycle to learn).
 
     Example:
-        >>> from datetime import datetime, timezone
+        >>> from datetime import datetime, timedelta, timezone
         >>> from cs8 import Order
         >>> t = datetime(2026, 1, 1, tzinfo=timezone.utc)
+        >>> bought = [("milk", d) for d in (0, 7, 14, 21)] + [("rice", d) for d in (0, 30, 60)]
+        >>> orders = [Order(id=f"{k}", customer_id="a", at=t + timedelta(days=d), amount=1,
+        ...                 category=c) for k, (c, d) in enumerate(bought)]
+        >>> for d in next_purchase_due(orders, now=t.replace(month=4), category=True):
+        ...     print(d.category, d.last_purchase, d.due, d.cycle.days)
+        milk 2026-01-22 2026-01-29 7
+        rice 2026-03-02 2026-04-01 30
         >>> next_purchase_due([Order(id="1", customer_id="a", at=t, amount=1)], now=t.replace(day=9))
         Traceback (most recent call last):
         ...
@@ -163,13 +176,24 @@ def next_purchase_due(
     """
     if not 0 < level < 1:
         raise InvalidValueError(f"next_purchase_due: level must be in (0, 1), got {level!r}")
+    key_of: Callable[[Order], str | None] | None
+    if category is True:
+        key_of = _order_category
+    elif category is False:
+        key_of = None
+    elif callable(category):
+        key_of = category
+    else:
+        raise InvalidValueError(
+            f"next_purchase_due: category must be True, False or a function, got {category!r}"
+        )
     instant = require_aware(now, "next_purchase_due: now")
     zone = _zone(timezone)
     days: dict[tuple[str, str | None], set[int]] = {}
     for order in orders:
         if order.at >= instant or order.amount < 0:
             continue
-        key = (order.customer_id, None if category is None else category(order))
+        key = (order.customer_id, None if key_of is None else key_of(order))
         days.setdefault(key, set()).add(_local_day(order.at, zone))
     histories = {key: sorted(found) for key, found in days.items()}
     gaps = {

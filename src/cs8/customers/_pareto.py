@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING
 import attrs
 
 from cs8.customers._summary import CustomerSummary, TimeUnit, _unit
-from cs8.customers._table import FittedModel, SummaryTable, maximise, numpy, scipy_special, table_of
-from cs8.customers._transactions import TransactionModel
+from cs8.customers._table import FittedModel, SummaryTable, numpy, scipy_special
+from cs8.customers._transactions import Objective, TransactionModel, fit_transactions
 
 if TYPE_CHECKING:
     from cs8.customers._table import FloatArray
@@ -146,12 +146,10 @@ def fit_pareto_nbd(summaries: Iterable[CustomerSummary] | SummaryTable) -> Paret
         >>> model.unit, model.n_customers, model.log_likelihood < 0
         (TimeUnit.WEEK, 3000, True)
     """
-    table = table_of(summaries)
-    x, t_x, T, weights = table.unique_rows()
-    fitted = maximise(
-        "fit_pareto_nbd",
-        ParetoNbd.PARAMETERS,
-        lambda p: pareto_nbd_log_likelihood(p, x, t_x, T, weights),
-        float(weights.sum()),
+
+    def likelihood(x: FloatArray, t_x: FloatArray, T: FloatArray, weights: FloatArray) -> Objective:
+        return (lambda p: pareto_nbd_log_likelihood(p, x, t_x, T, weights)), None
+
+    return fit_transactions(
+        "fit_pareto_nbd", ParetoNbd, ParetoNbd.PARAMETERS, summaries, likelihood
     )
-    return ParetoNbd(**fitted, unit=table.unit, n_customers=len(table))

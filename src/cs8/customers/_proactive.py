@@ -6,8 +6,8 @@ the window and meets the conditions; :func:`preferred_channels` says how to reac
 :func:`proactive_follow_up` compares, among the affected, the share who opened a ticket when the
 business reached them first with the share when it did not.
 
-:class:`~cs8.Order` carries no product or carrier: pass ``order_facts``, a function giving an
-order's facts (from the shop's own tables). A ticket's facts are its ``attributes`` plus its
+An order's facts are its ``category`` (when set) and whatever ``order_facts``, a function from the
+shop's own tables, gives (product, carrier, region ...). A ticket's facts are its ``attributes`` plus its
 ``category``. A condition on a fact a record does not have is false for that record, as in cs8's
 routing rules.
 
@@ -30,10 +30,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
+from cs8._display import DictReprMixin
 from cs8._enums import Channel, Direction
 from cs8._fields import AttributeValue
 from cs8._frozen import FrozenDict
@@ -133,12 +134,11 @@ def affected_customers(
         orders: Orders to check.
         tickets: Tickets to check (facts: ``attributes`` and ``category``).
         incident: The incident.
-        order_facts: An order's facts (product, carrier, region ...); needed when the incident
-            has conditions and orders are given.
+        order_facts: An order's facts (product, carrier, region ...) beyond its ``category``.
 
     Raises:
-        InvalidValueError: If the incident has conditions, orders are given and ``order_facts``
-            is not.
+        InvalidValueError: If the incident has conditions on facts other than ``category``,
+            orders are given and ``order_facts`` is not.
 
     Example:
         >>> from datetime import datetime, timezone
@@ -152,13 +152,16 @@ def affected_customers(
         ('b',)
     """
     found: set[str] = set()
+    beyond = sorted(set(incident.where) - {"category"})
     for order in orders:
-        if incident.where and order_facts is None:
+        if beyond and order_facts is None:
             raise InvalidValueError(
-                f"affected_customers: incident {incident.name!r} has conditions on "
-                f"{sorted(incident.where)} but an Order has no such facts; pass order_facts="
+                f"affected_customers: incident {incident.name!r} has conditions on {beyond} "
+                "but an Order has no such facts (only its category); pass order_facts="
             )
-        facts = order_facts(order) if order_facts is not None else {}
+        facts: dict[str, AttributeValue | None] = {"category": order.category}
+        if order_facts is not None:
+            facts.update(order_facts(order))
         if incident.covers(order.at, facts):
             found.add(order.customer_id)
     for ticket in tickets:
@@ -225,7 +228,7 @@ def preferred_channels(
 
 
 @attrs.frozen(kw_only=True)
-class ProactiveFollowUp:
+class ProactiveFollowUp(DictReprMixin):
     """Did reaching affected customers first reduce their tickets?
 
     Attributes:
@@ -246,13 +249,44 @@ class ProactiveFollowUp:
     difference_high: float
     issue_rate: Rate
 
-    def __str__(self) -> str:
-        return (
-            f"tickets among contacted {self.contacted.value:.1%} (n={self.contacted.n}), "
-            f"not contacted {self.not_contacted.value:.1%} (n={self.not_contacted.n}); "
-            f"difference {self.difference:+.1%} [{self.difference_low:+.1%}, "
-            f"{self.difference_high:+.1%}]; proactive issue rate {self.issue_rate.value:.1%}"
-        )
+    _percent: ClassVar[frozenset[str]] = frozenset(
+        {"contacted", "not_contacted", "difference", "difference_low", "difference_high"}
+        | {"issue_rate"}
+    )
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the shares, their counts, the difference with its interval and the issue rate.
+
+        Example:
+            >>> from cs8.kpi import Rate
+            >>> f = ProactiveFollowUp(contacted=Rate.of(1, 4), not_contacted=Rate.of(1, 2),
+            ...                       difference=-0.25, difference_low=-0.6, difference_high=0.3,
+            ...                       issue_rate=Rate.of(0, 0))
+            >>> print(f)
+            Proactive follow-up
+              contacted        25.0%
+              contacted_n      4
+              not_contacted    50.0%
+              not_contacted_n  2
+              difference       -25.0%
+              difference CI    [-60.0%, 30.0%]
+              issue_rate       -
+              issue_rate_n     0
+        """
+        return {
+            "contacted": self.contacted.value,
+            "contacted_n": self.contacted.n,
+            "not_contacted": self.not_contacted.value,
+            "not_contacted_n": self.not_contacted.n,
+            "difference": self.difference,
+            "difference_low": self.difference_low,
+            "difference_high": self.difference_high,
+            "issue_rate": self.issue_rate.value,
+            "issue_rate_n": self.issue_rate.n,
+        }
+
+    def _title(self) -> str:
+        return "Proactive follow-up"
 
 
 def proactive_follow_up(

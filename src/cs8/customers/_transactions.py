@@ -1,24 +1,77 @@
 """What the transaction models (BG/NBD, Pareto/NBD) answer: P(alive) and expected purchases.
 
 Both models share the questions; each supplies the two formulas (:meth:`_log_p_alive` and
-:meth:`_cumulative`, expected purchases in ``(T, T + t]``).
+:meth:`_cumulative`, expected purchases in ``(T, T + t]``). Both are fitted the same way
+(:func:`fit_transactions`): summaries to weighted distinct rows, the likelihood maximised, the model
+built from the estimates.
 """
 
 from __future__ import annotations
 
+import abc
+from collections.abc import Callable, Iterable
 from datetime import timedelta
-from typing import TYPE_CHECKING, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from cs8.customers._summary import CustomerSummary, TimeUnit
-from cs8.customers._table import SummaryTable, columns, horizon_in, numpy, shaped
+from cs8.customers._table import (
+    SummaryTable,
+    columns,
+    horizon_in,
+    maximise,
+    numpy,
+    shaped,
+    table_of,
+)
 
 if TYPE_CHECKING:
     from cs8.customers._table import FloatArray
 
-__all__ = ["TransactionModel"]
+__all__ = ["TransactionModel", "fit_transactions"]
+
+M = TypeVar("M", bound="TransactionModel")
+
+Objective = tuple[Callable[["FloatArray"], float], Callable[["FloatArray"], "FloatArray"] | None]
+"""A log-likelihood of the parameters, and its gradient when known (else numerical)."""
 
 
-class TransactionModel:
+def fit_transactions(
+    name: str,
+    build: Callable[..., M],
+    parameters: tuple[str, ...],
+    summaries: Iterable[CustomerSummary] | SummaryTable,
+    likelihood: Callable[[FloatArray, FloatArray, FloatArray, FloatArray], Objective],
+) -> M:
+    """Fit a transaction model by maximum likelihood on the distinct rows of ``summaries``.
+
+    Args:
+        name: The fitting function's name, for error messages.
+        build: The model class (called with the estimates, ``unit`` and ``n_customers``).
+        parameters: The parameters' names, in the likelihood's order.
+        summaries: The purchase summaries, all in one unit.
+        likelihood: Given the distinct rows ``(x, t_x, T, weights)``, the log-likelihood and its
+            gradient.
+
+    Example:
+        >>> from cs8.customers import BgNbd, simulate_bgnbd
+        >>> from cs8.customers._bgnbd import BgNbdLikelihood
+        >>> table = simulate_bgnbd(n=500, r=0.25, alpha=4.0, a=0.8, b=2.5, T=39.0, unit="week")
+        >>> def objective(x, t_x, T, w):
+        ...     f = BgNbdLikelihood(x, t_x, T, w)
+        ...     return f, f.gradient
+        >>> fit_transactions("fit", BgNbd, BgNbd.PARAMETERS, table, objective).n_customers
+        500
+    """
+    table = table_of(summaries)
+    x, t_x, T, weights = table.unique_rows()
+    value, gradient = likelihood(x, t_x, T, weights)
+    fitted: dict[str, Any] = maximise(
+        name, parameters, value, float(weights.sum()), gradient=gradient
+    )
+    return build(**fitted, unit=table.unit, n_customers=len(table))
+
+
+class TransactionModel(abc.ABC):
     """The questions a fitted transaction model answers, for one customer or a whole table.
 
     Methods take a :class:`CustomerSummary` (and return a float) or a :class:`SummaryTable` (and
@@ -34,13 +87,13 @@ class TransactionModel:
     def _name(self) -> str:
         return type(self).__name__
 
+    @abc.abstractmethod
     def _log_p_alive(self, x: FloatArray, t_x: FloatArray, T: FloatArray) -> FloatArray:
-        raise NotImplementedError
+        """Return log P(alive at T) of each row."""
 
-    def _cumulative(
-        self, x: FloatArray, t_x: FloatArray, T: FloatArray, t: float
-    ) -> FloatArray:  # expected purchases in (T, T + t]
-        raise NotImplementedError
+    @abc.abstractmethod
+    def _cumulative(self, x: FloatArray, t_x: FloatArray, T: FloatArray, t: float) -> FloatArray:
+        """Return the expected purchases of each row in ``(T, T + t]``."""
 
     @overload
     def p_alive(self, customers: CustomerSummary) -> float: ...

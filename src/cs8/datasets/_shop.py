@@ -1,6 +1,6 @@
 """The sample shop: customers, agents, tickets, interactions, orders and surveys for one quarter.
 
-Everything is drawn from one seeded :class:`random.Random`, so ``sample_shop(seed=0)`` is the same on
+Everything is drawn from seeded :class:`random.Random` streams, so ``sample_shop(seed=0)`` is the same on
 every machine and Python version. The shapes follow what contact-centre and e-commerce data show:
 
 - arrivals follow the shop's opening hours and weekdays (evening peaks for an online shop, quieter
@@ -10,7 +10,10 @@ every machine and Python version. The shapes follow what contact-centre and e-co
   reopens, and a backlog still open at the end of the quarter;
 - chat starts with a bot; a share is handed to a person (``previous_id`` links the two); some
   customers move between channels; the shop contacts some customers proactively (delivery delays);
-- orders (with refunds), and CSAT, NPS and CES answers whose scores depend on the service received.
+- orders (with refunds), and CSAT, NPS and CES answers whose scores depend on the service received;
+- every ticket message has a text in the customer's language, Vietnamese or English
+  (:mod:`cs8.datasets._shop_text`), and every order a product category (mostly the customer's
+  favourite), each drawn from a further stream of the same seed, so neither moves anything else.
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ from cs8._models import (
     Ticket,
     TicketEvent,
 )
+from cs8.datasets._shop_text import with_text
 from cs8.exceptions import InvalidValueError
 
 __all__ = ["SampleShop", "sample_shop"]
@@ -267,6 +271,8 @@ def sample_shop(seed: int = 0, *, n_customers: int = 3000, weeks: int = 13) -> S
     tickets, interactions = builder.tickets(customers, plans, agents)
     interactions += builder.extra_contacts(customers, orders)
     surveys = builder.surveys(customers, tickets)
+    tickets = with_text(tickets, seed)  # last, from its own random stream: nothing else moves
+    orders = _with_categories(orders, customers, seed)  # likewise
     interactions.sort(key=lambda i: (i.started_at, i.id))
     return SampleShop(
         customers=tuple(customers),
@@ -282,6 +288,36 @@ def sample_shop(seed: int = 0, *, n_customers: int = 3000, weeks: int = 13) -> S
         holidays=holidays,
         seed=seed,
     )
+
+
+_PRODUCTS = (
+    ("fashion", 0.3),
+    ("beauty", 0.25),
+    ("home", 0.2),
+    ("baby", 0.15),
+    ("electronics", 0.1),
+)
+"""Product categories of the sample's orders and their shares."""
+
+
+def _with_categories(orders: list[Order], customers: list[Customer], seed: int) -> list[Order]:
+    """Give each order a product category: mostly the customer's favourite, sometimes another.
+
+    Drawn from a stream of its own (after everything else), so no other field of the sample moves.
+    """
+    rng = random.Random(f"cs8 sample categories {seed}")
+    names = [name for name, _ in _PRODUCTS]
+    shares = [share for _, share in _PRODUCTS]
+    favourite = {c.id: rng.choices(names, shares)[0] for c in customers}
+    return [
+        attrs.evolve(
+            o,
+            category=favourite[o.customer_id]
+            if rng.random() < 0.7
+            else rng.choices(names, shares)[0],
+        )
+        for o in orders
+    ]
 
 
 @attrs.define

@@ -11,11 +11,14 @@ Example:
     (1, 'segment')
 """
 
+from cs8.io._chatwoot import read_chatwoot
 from cs8.io._common import LoadResult, RejectedRow
 from cs8.io._dataset import Dataset
 from cs8.io._eventlog import ACTIVITIES, read_event_log
 from cs8.io._events import EVENT_COLUMNS
 from cs8.io._freshdesk import read_freshdesk
+from cs8.io._intercom import read_intercom
+from cs8.io._jsm import read_jsm
 from cs8.io._readers import (
     ReadOptions,
     read_customers,
@@ -24,6 +27,13 @@ from cs8.io._readers import (
     read_records,
     read_survey_responses,
     read_tickets,
+)
+from cs8.io._reconcile import (
+    REASONS,
+    VENDOR_METRICS,
+    Reconciliation,
+    ReconciliationRow,
+    reconcile,
 )
 from cs8.io._stream import iter_interactions, iter_records, iter_tickets
 from cs8.io._writers import (
@@ -42,25 +52,33 @@ from cs8.io._zendesk import read_zendesk
 __all__ = [
     "ACTIVITIES",
     "EVENT_COLUMNS",
+    "REASONS",
+    "VENDOR_METRICS",
     "Dataset",
     "LoadResult",
     "ReadOptions",
+    "Reconciliation",
+    "ReconciliationRow",
     "RejectedRow",
     "WriteOptions",
     "iter_interactions",
     "iter_records",
     "iter_tickets",
     "neutralise",
+    "read_chatwoot",
     "read_customers",
     "read_event_log",
     "read_freshdesk",
     "read_interactions",
+    "read_intercom",
+    "read_jsm",
     "read_orders",
     "read_records",
     "read_survey_responses",
     "read_tickets",
     "read_zammad",
     "read_zendesk",
+    "reconcile",
     "write_customers",
     "write_interactions",
     "write_orders",

@@ -10,10 +10,11 @@ import typing
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any, Generic, TextIO, TypeAlias, TypeVar
+from typing import IO, Any, ClassVar, Generic, TextIO, TypeAlias, TypeVar
 
 import attrs
 
+from cs8._display import DictReprMixin
 from cs8._frozen import FrozenDict
 from cs8.exceptions import InvalidValueError, LoadError
 from cs8.io._source import escape
@@ -64,7 +65,7 @@ class RejectedRow:
 
 
 @attrs.frozen(kw_only=True, repr=False)
-class LoadResult(Generic[T]):
+class LoadResult(DictReprMixin, Generic[T]):
     """What a loader read: the records, and every rejected row with its reason.
 
     ``len(records) + len(rejected) == rows_read`` always holds. For tickets read with an events
@@ -123,15 +124,10 @@ class LoadResult(Generic[T]):
             f"rejected={len(self.rejected):,}, rows_read={self.rows_read:,})"
         )
 
-    def _repr_html_(self) -> str:
-        from cs8._display import record_html
+    _hidden: ClassVar[frozenset[str]] = frozenset({"source"})
 
-        return record_html(f"LoadResult {self.source}", self.to_dict())
-
-    def _repr_markdown_(self) -> str:
-        from cs8._display import markdown_of
-
-        return markdown_of(self)
+    def _title(self) -> str:
+        return f"LoadResult {self.source}"
 
     def __len__(self) -> int:
         return len(self.records)

@@ -19,12 +19,13 @@ import codecs
 import io
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
+from cs8._display import DictReprMixin
 from cs8._enums import Channel, Priority, TicketStatus
 from cs8._frozen import FrozenDict
 from cs8._models import Agent, Customer, Interaction, SurveyResponse, Ticket, TicketEvent
@@ -34,9 +35,9 @@ from cs8.io._csvrows import csv_records
 from cs8.io._events import attach, order_warnings
 from cs8.io._source import _decode_error, _detect_bom, escape, open_source
 from cs8.io._values import DateParser, ValueMap, _enum, load_json, map_channel
-from cs8.sla import BusinessCalendar, SlaPolicy
+from cs8.sla import BusinessCalendar, SlaCycle, SlaPolicy
 
-__all__ = ["Dataset", "VendorLoad", "VendorOptions"]
+__all__ = ["Dataset", "VendorLoad", "VendorOptions", "get_path", "vendor_load"]
 
 _ABSENT = object()
 
@@ -55,12 +56,26 @@ def _frozen(value: Mapping[str, Any]) -> FrozenDict[str, Any]:
     return FrozenDict(value)
 
 
+def _cycles(
+    values: Mapping[str, Mapping[str, Sequence[SlaCycle]]],
+) -> FrozenDict[str, FrozenDict[str, tuple[SlaCycle, ...]]]:
+    return FrozenDict(
+        {t: FrozenDict({n: tuple(c) for n, c in by.items()}) for t, by in values.items()}
+    )
+
+
+def _metrics(
+    values: Mapping[str, Mapping[str, timedelta | int | None]],
+) -> FrozenDict[str, FrozenDict[str, timedelta | int | None]]:
+    return FrozenDict({t: FrozenDict(by) for t, by in values.items()})
+
+
 def _counts(values: Mapping[str, int]) -> FrozenDict[str, int]:
     return values if isinstance(values, FrozenDict) else FrozenDict(values)
 
 
 @attrs.frozen(kw_only=True, repr=False)
-class Dataset:
+class Dataset(DictReprMixin):
     """Everything a vendor export holds, as cs8 models, with every row that did not load.
 
     Attributes:
@@ -76,6 +91,11 @@ class Dataset:
         source: Where the data came from (the path given).
         rows_read: File name -> rows read from it.
         warnings: Definition choices that applied to this data, with counts.
+        sla_cycles: Ticket id -> the export's SLA name -> the vendor's own completed cycles
+            (Jira Service Management SLA fields), for :func:`~cs8.io.reconcile`.
+        vendor_metrics: Ticket id -> metric name (:data:`~cs8.io.VENDOR_METRICS`) -> the
+            vendor's own figure (a duration or a count, ``None`` where it has none), for
+            :func:`~cs8.io.reconcile`.
     """
 
     tickets: tuple[Ticket, ...] = attrs.field(default=(), converter=_tuple)
@@ -89,6 +109,12 @@ class Dataset:
     source: str = ""
     rows_read: FrozenDict[str, int] = attrs.field(factory=FrozenDict, converter=_counts)
     warnings: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
+    sla_cycles: FrozenDict[str, FrozenDict[str, tuple[SlaCycle, ...]]] = attrs.field(
+        factory=FrozenDict, converter=_cycles
+    )
+    vendor_metrics: FrozenDict[str, FrozenDict[str, timedelta | int | None]] = attrs.field(
+        factory=FrozenDict, converter=_metrics
+    )
 
     @property
     def ok(self) -> bool:
@@ -124,15 +150,10 @@ class Dataset:
             f"rejected={len(self.rejected):,})"
         )
 
-    def _repr_html_(self) -> str:
-        from cs8._display import record_html
+    _hidden: ClassVar[frozenset[str]] = frozenset({"source"})
 
-        return record_html(f"Dataset {self.source}", self.to_dict())
-
-    def _repr_markdown_(self) -> str:
-        from cs8._display import markdown_of
-
-        return markdown_of(self)
+    def _title(self) -> str:
+        return f"Dataset {self.source}"
 
 
 @attrs.frozen(kw_only=True)
@@ -155,6 +176,34 @@ class VendorOptions:
     date_format: str | Sequence[str] | None = None
     timezone: str = "UTC"
     encoding: str = "utf-8"
+
+
+def vendor_load(
+    source: str | os.PathLike[str],
+    keys: Mapping[str, str],
+    *,
+    columns: Mapping[str, str] | None,
+    values: Mapping[str, Mapping[Any, Any]] | None,
+    date_format: str | Sequence[str] | None,
+    timezone: str,
+    encoding: str,
+    before_created: str = "reject",
+) -> VendorLoad:
+    """The :class:`VendorLoad` of a vendor reader's common options (checked here)."""
+    options = VendorOptions(
+        columns=columns or {},
+        values=values or {},
+        date_format=date_format,
+        timezone=timezone,
+        encoding=encoding,
+    )
+    return VendorLoad(source, options, keys, before_created)
+
+
+def get_path(obj: Mapping[str, Any], key: str) -> Any:
+    """``obj[key]``, or the value at the dotted path ``key`` (``"meta.sender.id"``); ``None``
+    where the path leads nowhere."""
+    return obj[key] if key in obj else _dig(obj, key)
 
 
 class VendorLoad:
@@ -214,6 +263,11 @@ class VendorLoad:
             raise LoadError(f"unknown encoding {escape(repr(options.encoding))}") from None
         self.encoding = options.encoding
         self.instant = DateParser("instant", options.date_format, options.timezone)
+        self.epoch = (
+            self.instant
+            if options.date_format is not None
+            else DateParser("instant", "epoch", options.timezone)
+        )
 
     # ------------------------------------------------------------------------------ reading
 
@@ -242,6 +296,12 @@ class VendorLoad:
                     continue
                 row = dict(zip(header, cells, strict=True))
                 yield line, self.renamed(row) if renamed else row
+
+    def csv_rows(self, path: Path) -> Iterator[tuple[str, int, dict[str, str]]]:
+        """Yield ``(file name, line, column -> cell)`` for each good row of a CSV table."""
+        name = escape(str(path))
+        for line, row in self.csv_table(path):
+            yield name, line, row
 
     def renamed(self, row: Mapping[str, Any]) -> dict[str, Any]:
         """``row`` with each vendor key that ``columns=`` replaces read from the user's key.
@@ -276,7 +336,8 @@ class VendorLoad:
         """Yield ``(position, object)`` for each object of a JSON file.
 
         The file holds one object, a list of objects, or an object with the list under one of
-        ``keys`` (``"results"``, ``"tickets"`` ...). A JSON Lines file works too.
+        ``keys`` (``"results"``, ``"tickets"``, dotted: ``"data.payload"`` ...). A JSON Lines
+        file works too.
         """
         name = escape(str(path))
         try:
@@ -301,7 +362,7 @@ class VendorLoad:
         elif isinstance(value, list):
             items = value
         elif isinstance(value, dict):
-            found = next((value[k] for k in keys if isinstance(value.get(k), list)), None)
+            found = next((v for k in keys if isinstance(v := _dig(value, k), list)), None)
             items = found if found is not None else [value]
         else:
             raise LoadError(f"{name}: expected JSON objects, got {type(value).__name__}")
@@ -363,6 +424,87 @@ class VendorLoad:
             return None
         return self.instant(value)
 
+    def stamp(self, value: Any) -> datetime | None:
+        """An instant written as epoch seconds (a JSON number) or as text (ISO 8601), as the
+        chat vendors' APIs mix them; with ``date_format=`` given, that format reads both."""
+        if value is None or value == "":
+            return None
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return self.epoch(value)
+        return self.instant(value)
+
+    def ticket_objects(
+        self,
+        path: Path,
+        keys: Sequence[str],
+        make_ticket: Callable[..., dict[str, Any]],
+        make_extra: Callable[..., Any],
+    ) -> Iterator[tuple[str, int, Ticket, Any]]:
+        """Yield ``(file, position, ticket, extra)`` for each object of a tickets file.
+
+        ``make_ticket(self, obj)`` gives the :class:`Ticket` fields and ``make_extra(self, obj)``
+        what else the object holds (its events ...); an object either fails is rejected with the
+        reason, and so is a repeated ticket id (the first object is kept). ``columns=`` applies.
+        """
+        name = escape(str(path))
+        seen: dict[str, int] = {}
+        for position, obj in self.json_table(path, *keys, renamed=True):
+            ticket = self.build(Ticket, name, position, obj, make_ticket, self, obj)
+            if ticket is None:
+                continue
+            if ticket.id in seen:
+                reason = f"duplicate id {ticket.id!r} (kept object {seen[ticket.id]})"
+                self.reject(name, position, reason, obj)
+                continue
+            extra = self.attempt(name, position, obj, make_extra, self, obj)
+            if extra is not None:
+                seen[ticket.id] = position
+                yield name, position, ticket, extra
+
+    def children(
+        self,
+        path: Path,
+        events: Mapping[str, list[tuple[int, TicketEvent]]],
+        make: Callable[..., TicketEvent | None],
+        *args: Any,
+        key: str = "ticket_id",
+        keys: Sequence[str] = (),
+    ) -> set[str]:
+        """Read a table of per-ticket objects (conversations, articles, messages) into ``events``.
+
+        Each object names its ticket under ``key``; ``make(self, obj, *args)`` gives its event,
+        or None for an object that is read but is not an event (counted by ``make`` in the
+        warnings). An object of no loaded ticket, or whose ``make`` raises, is rejected.
+
+        Returns:
+            The ids of the tickets that got an event.
+        """
+        name = escape(str(path))
+        got: set[str] = set()
+        for position, obj in self.json_table(path, *keys):
+            ticket_id = str(obj.get(key, ""))
+            if ticket_id not in events:
+                self.reject(name, position, f"no ticket {ticket_id!r} was loaded", obj)
+                continue
+            event = self.attempt(name, position, obj, make, self, obj, *args)
+            if event is not None:
+                events[ticket_id].append((position, event))
+                got.add(ticket_id)
+        return got
+
+    def people(self, path: Path | None, cls: Callable[..., Any], *keys: str) -> list[Any]:
+        """One ``cls`` (:class:`Customer` or :class:`Agent`) per object of a people file, by its
+        ``id``; none without a file. ``keys`` find the list in an API response."""
+        if path is None:
+            return []
+        name = escape(str(path))
+        out = []
+        for position, obj in self.json_table(path, *keys):
+            person = self.build(cls, name, position, obj, _person, obj)
+            if person is not None:
+                out.append(person)
+        return out
+
     def note(self, what: str, n: int = 1) -> None:
         """Count a definition choice that applied (reported in the warnings)."""
         self.counts[what] = self.counts.get(what, 0) + n
@@ -402,6 +544,10 @@ class VendorLoad:
 class _Bad:
     def __init__(self, reason: str) -> None:
         self.reason = reason
+
+
+def _person(obj: Mapping[str, Any]) -> dict[str, Any]:
+    return {"id": ident(obj.get("id"))}
 
 
 def _scalar(value: Any) -> bool:

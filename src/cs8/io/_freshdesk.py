@@ -30,7 +30,7 @@ from cs8._frozen import FrozenDict
 from cs8._models import Agent, Customer
 from cs8._ticket import Message, StatusChange, Ticket, TicketEvent
 from cs8.exceptions import LoadError
-from cs8.io._dataset import Dataset, VendorLoad, VendorOptions, choose, ident
+from cs8.io._dataset import Dataset, VendorLoad, choose, ident, vendor_load
 from cs8.io._source import escape
 
 __all__ = [
@@ -157,57 +157,38 @@ def read_freshdesk(
     )
     if tickets_path is None:
         raise LoadError(f"{escape(str(base))} has no tickets.json")
-    options = VendorOptions(
-        columns=columns or {},
-        values=values or {},
+    load = vendor_load(
+        base,
+        _TICKET_KEYS,
+        columns=columns,
+        values=values,
         date_format=date_format,
         timezone=timezone,
         encoding=encoding,
     )
-    load = VendorLoad(base, options, _TICKET_KEYS)
     tickets: list[tuple[str, int, Ticket]] = []
     events: dict[str, list[tuple[int, TicketEvent]]] = {}
-    name = escape(str(tickets_path))
-    seen: dict[str, int] = {}
-    for position, obj in load.json_table(tickets_path, *_KEYS, renamed=True):
-        ticket = load.build(Ticket, name, position, obj, _ticket, load, obj)
-        if ticket is None:
-            continue
-        if ticket.id in seen:
-            load.reject(
-                name, position, f"duplicate id {ticket.id!r} (kept object {seen[ticket.id]})"
-            )
-            continue
-        seen[ticket.id] = position
-        items = load.attempt(name, position, obj, _status_events, load, obj)
-        if items is None:
-            continue
+    for name, position, ticket, items in load.ticket_objects(
+        tickets_path, _KEYS, _ticket, _ticket_events
+    ):
         tickets.append((name, position, ticket))
         events[ticket.id] = [(position, e) for e in items]
-        for conversation in obj.get("conversations") or []:
-            if isinstance(conversation, dict):
-                message = load.build(
-                    Message, name, position, conversation, _message, load, conversation
-                )
-                if message is not None:
-                    events[ticket.id].append((position, message))
     conversations_path = (
         choose(base, conversations, "conversations.json")
         if not base.is_file() or conversations
         else None
     )
     if conversations_path is not None:
-        cname = escape(str(conversations_path))
-        for position, obj in load.json_table(conversations_path, "conversations"):
-            ticket_id = str(obj.get("ticket_id", ""))
-            if ticket_id not in events:
-                load.reject(cname, position, f"no ticket {ticket_id!r} was loaded", obj)
-                continue
-            message = load.build(Message, cname, position, obj, _message, load, obj)
-            if message is not None:
-                events[ticket_id].append((position, message))
-    customers = _people(load, base, contacts, "contacts.json", Customer)
-    staff = _people(load, base, agents, "agents.json", Agent)
+        load.children(conversations_path, events, _message, keys=("conversations",))
+    in_folder = not base.is_file()
+    customers = load.people(
+        choose(base, contacts, "contacts.json") if contacts or in_folder else None,
+        Customer,
+        "results",
+    )
+    staff = load.people(
+        choose(base, agents, "agents.json") if agents or in_folder else None, Agent, "results"
+    )
     return load.dataset(tickets=load.tickets(tickets, events), customers=customers, agents=staff)
 
 
@@ -227,6 +208,15 @@ def _ticket(load: VendorLoad, obj: Mapping[str, Any]) -> dict[str, Any]:
         "category": kind if isinstance(kind, str) and kind else None,
         "tags": frozenset(tags),
     }
+
+
+def _ticket_events(load: VendorLoad, obj: Mapping[str, Any]) -> list[TicketEvent]:
+    """The status events and the embedded conversations of a ticket object."""
+    out = _status_events(load, obj)
+    embedded = obj.get("conversations") or []
+    if not isinstance(embedded, list) or not all(isinstance(c, dict) for c in embedded):
+        raise LoadError("conversations must be a list of objects")
+    return out + [_message(load, c) for c in embedded]
 
 
 def _status_events(load: VendorLoad, obj: Mapping[str, Any]) -> list[TicketEvent]:
@@ -267,31 +257,14 @@ def _status_events(load: VendorLoad, obj: Mapping[str, Any]) -> list[TicketEvent
     return out
 
 
-def _message(load: VendorLoad, obj: Mapping[str, Any]) -> dict[str, Any]:
+def _message(load: VendorLoad, obj: Mapping[str, Any]) -> Message:
     incoming, private = obj.get("incoming"), obj.get("private")
     if not isinstance(incoming, bool) or not isinstance(private, bool):
         raise LoadError("conversation incoming and private must be true or false")
     user = obj.get("user_id")
-    return {
-        "at": load.at(obj.get("created_at")),
-        "author": ActorKind.CUSTOMER if incoming else ActorKind.AGENT,
-        "author_id": None if user is None else ident(user),
-        "public": not private,
-    }
-
-
-def _people(load: VendorLoad, base: Path, explicit: Any, filename: str, cls: type) -> list[Any]:
-    path = choose(base, explicit, filename) if explicit or not base.is_file() else None
-    if path is None:
-        return []
-    name = escape(str(path))
-    out = []
-    for position, obj in load.json_table(path, "results"):
-        person = load.build(cls, name, position, obj, _person, obj)
-        if person is not None:
-            out.append(person)
-    return out
-
-
-def _person(obj: Mapping[str, Any]) -> dict[str, Any]:
-    return {"id": ident(obj.get("id"))}
+    return Message(
+        at=load.at(obj.get("created_at")),
+        author=ActorKind.CUSTOMER if incoming else ActorKind.AGENT,
+        author_id=None if user is None else ident(user),
+        public=not private,
+    )

@@ -29,7 +29,7 @@ from cs8._frozen import FrozenDict
 from cs8._models import Agent, Customer
 from cs8._ticket import Assignment, Message, StatusChange, Ticket, TicketEvent
 from cs8.exceptions import LoadError
-from cs8.io._dataset import Dataset, VendorLoad, VendorOptions, choose, ident
+from cs8.io._dataset import Dataset, VendorLoad, choose, ident, vendor_load
 from cs8.io._source import escape
 from cs8.io._values import map_channel
 
@@ -128,14 +128,15 @@ def read_zammad(
     if tickets_path is None:
         raise LoadError(f"{escape(str(base))} has no tickets.json")
     in_folder = not base.is_file()
-    options = VendorOptions(
-        columns=columns or {},
-        values=values or {},
+    load = vendor_load(
+        base,
+        _TICKET_KEYS,
+        columns=columns,
+        values=values,
         date_format=date_format,
         timezone=timezone,
         encoding=encoding,
     )
-    load = VendorLoad(base, options, _TICKET_KEYS)
     group_names: dict[str, str] = {}
     groups_path = choose(base, groups, "groups.json") if in_folder or groups else None
     if groups_path is not None:
@@ -181,16 +182,7 @@ def read_zammad(
     articles_path = choose(base, articles, "articles.json") if in_folder or articles else None
     with_articles: set[str] = set()
     if articles_path is not None:
-        aname = escape(str(articles_path))
-        for position, obj in load.json_table(articles_path):
-            ticket_id = str(obj.get("ticket_id", ""))
-            if ticket_id not in events:
-                load.reject(aname, position, f"no ticket {ticket_id!r} was loaded", obj)
-                continue
-            message = load.build(Message, aname, position, obj, _article, load, obj, roles)
-            if message is not None:
-                events[ticket_id].append((position, message))
-                with_articles.add(ticket_id)
+        with_articles = load.children(articles_path, events, _article, roles)
     for ticket_id, items in fallback.items():
         if ticket_id not in with_articles and items:
             load.note("tickets without articles: first_response_at read as the first agent reply")
@@ -264,9 +256,7 @@ def _events(
     return out, reply
 
 
-def _article(
-    load: VendorLoad, obj: Mapping[str, Any], roles: Mapping[str, ActorKind]
-) -> dict[str, Any]:
+def _article(load: VendorLoad, obj: Mapping[str, Any], roles: Mapping[str, ActorKind]) -> Message:
     sender = obj.get("sender")
     author = {"Customer": ActorKind.CUSTOMER, "Agent": ActorKind.AGENT, "System": ActorKind.SYSTEM}
     if sender not in author:
@@ -275,12 +265,12 @@ def _article(
     if not isinstance(internal, bool):
         raise LoadError("article internal must be true or false")
     creator = obj.get("created_by_id")
-    return {
-        "at": load.at(obj.get("created_at")),
-        "author": author[sender],
-        "author_id": None if creator is None else ident(creator),
-        "public": not internal,
-    }
+    return Message(
+        at=load.at(obj.get("created_at")),
+        author=author[sender],
+        author_id=None if creator is None else ident(creator),
+        public=not internal,
+    )
 
 
 def _person(obj: Mapping[str, Any]) -> dict[str, Any]:

@@ -30,7 +30,7 @@ from cs8._frozen import FrozenDict
 from cs8._models import Agent, Customer
 from cs8._ticket import Assignment, Message, PriorityChange, StatusChange, Ticket, TicketEvent
 from cs8.exceptions import LoadError
-from cs8.io._dataset import Dataset, VendorLoad, VendorOptions
+from cs8.io._dataset import Dataset, VendorLoad, vendor_load
 from cs8.io._source import escape
 from cs8.io._values import map_channel
 from cs8.io._zendesk_sla import apply_policies, read_policy
@@ -120,13 +120,17 @@ def read_zendesk(
     encoding: str = "utf-8",
     before_created: str = "reject",
 ) -> Dataset:
-    """Read a folder of Zendesk Support tables in the Fivetran schema (CSV).
+    """Read Zendesk Support: Fivetran's tables (CSV) or the Incremental Export (JSON).
 
     Args:
-        path: The folder.
+        path: A folder of Fivetran tables; or an Incremental Export, as a folder of API
+            responses (``tickets.json`` and optionally ``ticket_events``, ``users``, ``groups``,
+            ``schedules``, ``holidays``, ``sla_policies``, each ``.json`` or ``.jsonl``) or one
+            tickets file (see :mod:`cs8.io._zendesk_json`).
         columns: cs8 ticket field (``id``, ``customer_id``, ``channel``, ``created_at``,
             ``priority``, ``status``, ``category``) -> the ``ticket`` table's column to read it
-            from, instead of Fivetran's (``requester_id``, ``via_channel``, ``type`` ...).
+            from, instead of Fivetran's (``requester_id``, ``via_channel``, ``type`` ...); in
+            JSON, a dotted key path (Zendesk's channel is ``via.channel``).
         values: ``"status"``, ``"priority"`` or ``"channel"`` -> {raw value: cs8 value}, tried
             before Zendesk's own names, in the ticket table and the field history.
         date_format: How instants are written, when not ISO 8601 (a strptime format, several,
@@ -159,19 +163,30 @@ def read_zendesk(
         ('2020-02-19T01:54:00+01:00', TicketStatus.ON_HOLD, Priority.URGENT)
     """
     folder = Path(path)
-    if not folder.is_dir():
-        raise LoadError(f"read_zendesk expects a folder of tables, got {escape(str(folder))}")
-    ticket_path = _table(folder, "ticket")
-    if ticket_path is None:
-        raise LoadError(f"{escape(str(folder))} has no ticket.csv (or ticket_data.csv)")
-    options = VendorOptions(
-        columns=columns or {},
-        values=values or {},
+    from cs8.io._zendesk_json import JSON_TICKET_KEYS, is_json_export, read_zendesk_json
+
+    json_export = is_json_export(folder)
+    load = vendor_load(
+        folder,
+        JSON_TICKET_KEYS if json_export else _TICKET_COLUMNS,
+        columns=columns,
+        values=values,
         date_format=date_format,
         timezone=timezone,
         encoding=encoding,
+        before_created=before_created,
     )
-    load = VendorLoad(folder, options, _TICKET_COLUMNS, before_created)
+    if json_export:
+        return read_zendesk_json(folder, load)
+    if not folder.is_dir():
+        raise LoadError(
+            f"read_zendesk expects a folder of tables or a JSON export, got {escape(str(folder))}"
+        )
+    ticket_path = _table(folder, "ticket")
+    if ticket_path is None:
+        raise LoadError(
+            f"{escape(str(folder))} has no ticket.csv (or ticket_data.csv) and no tickets.json"
+        )
 
     roles: dict[str, str] = {}
     customers: list[Customer] = []
@@ -248,8 +263,12 @@ def read_zendesk(
                 events.setdefault(ticket_id, []).append((line, event))
     built = [_reach_status(load, t, *final[t.id]) for t in load.tickets(tickets, events)]
     calendar = _calendar(load, folder)
+    metric_path = _table(folder, "sla_policy_metric_history")
     policy, versions = read_policy(
-        load, _table(folder, "sla_policy_metric_history"), calendar, (_priority, _flag)
+        load,
+        None if metric_path is None else load.csv_rows(metric_path),
+        calendar,
+        (_priority, _flag),
     )
     built = apply_policies(load, _table(folder, "ticket_sla_policy"), built, versions)
     return load.dataset(
@@ -402,14 +421,42 @@ def _calendar(load: VendorLoad, folder: Path) -> BusinessCalendar | None:
     holidays: dict[str, list[date]] = {}
     holiday_path = _table(folder, "schedule_holiday")
     if holiday_path is not None:
-        for _, row in load.csv_table(holiday_path):
-            try:
-                first = date.fromisoformat(row["start_date"].strip())
-                last = date.fromisoformat(row["end_date"].strip())
-            except (KeyError, ValueError):
-                continue
-            days = holidays.setdefault(row.get("schedule_id", "").strip(), [])
-            days += [date.fromordinal(d) for d in range(first.toordinal(), last.toordinal() + 1)]
+        shown = escape(str(holiday_path))
+        for line, row in load.csv_table(holiday_path):
+            days = load.attempt(
+                shown, line, row, holiday_days, row.get("start_date"), row.get("end_date")
+            )
+            if days is not None:
+                holidays.setdefault(row.get("schedule_id", "").strip(), []).extend(days)
+    return schedule_calendar(load, schedules, holidays)
+
+
+def holiday_days(start: Any, end: Any) -> list[date]:
+    """The days from ``start`` to ``end`` (ISO dates, both included, at most a year).
+
+    Raises:
+        LoadError: If either is not an ISO date, or the span is backwards or over a year.
+    """
+    try:
+        first = date.fromisoformat(str(start).strip())
+        last = date.fromisoformat(str(end).strip())
+    except ValueError:
+        raise LoadError(
+            f"holiday start_date and end_date must be ISO dates, got {escape(repr(start), 40)} "
+            f"and {escape(repr(end), 40)}"
+        ) from None
+    if not 0 <= last.toordinal() - first.toordinal() <= 366:
+        raise LoadError(f"holiday from {first} to {last}: not a span of up to a year")
+    return [date.fromordinal(d) for d in range(first.toordinal(), last.toordinal() + 1)]
+
+
+def schedule_calendar(
+    load: VendorLoad,
+    schedules: Mapping[str, tuple[str, list[tuple[int, int]]]],
+    holidays: Mapping[str, list[date]],
+) -> BusinessCalendar | None:
+    """The export's calendar from its schedules (id -> (Zendesk zone, intervals in minutes from
+    Sunday 00:00)) and holidays (schedule id -> days), when there is exactly one schedule."""
     if len(schedules) != 1:
         load.warnings.append(
             f"{len(schedules)} schedules in the export: Dataset.calendar is None (one schedule "

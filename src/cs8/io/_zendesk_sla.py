@@ -18,7 +18,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -33,7 +33,7 @@ from cs8.io._dataset import VendorLoad
 from cs8.io._source import escape
 from cs8.sla import BusinessCalendar, SlaMetric, SlaPolicy, SlaTarget
 
-__all__ = ["ZENDESK_SLA_METRICS", "apply_policies", "policy_key", "read_policy"]
+__all__ = ["ZENDESK_SLA_METRICS", "apply_policies", "metric_row", "policy_key", "read_policy"]
 
 ZENDESK_SLA_METRICS: Mapping[str, SlaMetric] = FrozenDict(
     {
@@ -59,7 +59,12 @@ def policy_key(policy_id: str, version: datetime) -> str:
     return f"{policy_id}@{version.astimezone(UTC).isoformat()}"
 
 
-def _metric_row(load: VendorLoad, row: Mapping[str, str], parse: _Parsers) -> _Row:
+def metric_row(load: VendorLoad, row: Mapping[str, str], parse: _Parsers) -> _Row:
+    """One ``sla_policy_metric_history`` row, parsed and checked.
+
+    Raises:
+        LoadError: If a value is not valid.
+    """
     priority, flag = parse
     policy_id = row.get("sla_policy_id", "").strip()
     if not policy_id:
@@ -86,20 +91,22 @@ def _metric_row(load: VendorLoad, row: Mapping[str, str], parse: _Parsers) -> _R
 
 def read_policy(
     load: VendorLoad,
-    metric_path: Path | None,
+    metric_rows: Iterable[tuple[str, int, Mapping[str, str]]] | None,
     calendar: BusinessCalendar | None,
     parse: _Parsers,
 ) -> tuple[SlaPolicy | None, dict[str, list[datetime]]]:
     """The export's SLA policies as one :class:`SlaPolicy`, and each policy's versions.
 
-    ``parse`` is the Zendesk reader's (priority, flag) parsers, so ``values=`` applies here too.
+    ``metric_rows`` are ``(file, line, row)`` in the shape of ``sla_policy_metric_history``
+    (texts: ``sla_policy_id``, ``index``, ``sla_policy_updated_at``, ``metric``, ``priority``,
+    ``target``, ``business_hours``). ``parse`` is the Zendesk reader's (priority, flag) parsers,
+    so ``values=`` applies here too.
     """
-    if metric_path is None:
+    if metric_rows is None:
         return None, {}
-    name = escape(str(metric_path))
     rows: list[_Row] = []
-    for line, row in load.csv_table(metric_path):
-        parsed = load.attempt(name, line, row, _metric_row, load, row, parse)
+    for name, line, row in metric_rows:
+        parsed = load.attempt(name, line, row, metric_row, load, row, parse)
         if parsed is not None:
             rows.append(parsed)
     versions: dict[str, list[datetime]] = {}

@@ -8,15 +8,16 @@ Example:
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
+from typing import ClassVar
 
 import attrs
 
-from cs8._display import MarkdownRepr
-from cs8._display import record_html as _html_table
+from cs8._display import DictReprMixin, format_value
 from cs8._frozen import FrozenDict
-from cs8._models import Customer, Order, SurveyResponse, Ticket
+from cs8._models import Customer, Interaction, Order, SurveyResponse, Ticket
 from cs8._time import require_aware
 from cs8.exceptions import InvalidValueError
 from cs8.kpi._customers import (
@@ -178,6 +179,14 @@ class ChurnRiskModel:
       to a customer-base model (``BgNbd.p_alive`` or ``ParetoNbd.p_alive`` of
       :mod:`cs8.customers`), weighted by ``alive_weight``; ``None`` unless :func:`churn_risk` is
       given ``p_alive`` for the customer.
+    - ``negative_sentiment = share of the customer's recent texts that read negative``: each
+      recent contact counts once by its ``Interaction.sentiment`` (else the sentiment of its
+      ``transcript``), each recent public customer message with ``text`` once by its sentiment
+      (:func:`cs8.text.sentiment`, the shipped offline lexicons, language detected); a polarity at
+      or below ``negative_threshold`` is negative; ``None`` without any recent scored text.
+    - ``unresolved = min(1, tickets still open at as_of / unresolved_saturation)`` (created
+      before ``as_of``, its status then new, open, pending or on hold); ``None`` when no tickets
+      are given at all.
 
     ``score = sum(weight x component) / sum(weight)`` over the components that are not ``None``.
 
@@ -191,10 +200,14 @@ class ChurnRiskModel:
     complaint_weight: float = attrs.field(default=0.15, validator=_non_negative)
     satisfaction_weight: float = attrs.field(default=0.15, validator=_non_negative)
     alive_weight: float = attrs.field(default=0.3, validator=_non_negative)
+    sentiment_weight: float = attrs.field(default=0.15, validator=_non_negative)
+    unresolved_weight: float = attrs.field(default=0.15, validator=_non_negative)
     recency_horizon: timedelta = attrs.field(default=timedelta(days=90), validator=_positive_td)
     window: timedelta = attrs.field(default=timedelta(days=90), validator=_positive_td)
     complaint_saturation: float = attrs.field(default=2.0, validator=_non_negative)
     complaint_rule: ComplaintRule | None = None
+    negative_threshold: float = -0.05
+    unresolved_saturation: float = attrs.field(default=2.0, validator=_non_negative)
 
     def __attrs_post_init__(self) -> None:
         total = (
@@ -202,18 +215,29 @@ class ChurnRiskModel:
             + self.frequency_weight
             + self.complaint_weight
             + self.satisfaction_weight
+            + self.alive_weight
+            + self.sentiment_weight
+            + self.unresolved_weight
         )
         if total <= 0:
             raise InvalidValueError("ChurnRiskModel needs at least one positive weight")
-        if self.complaint_saturation <= 0:
+        for name in ("complaint_saturation", "unresolved_saturation"):
+            if getattr(self, name) <= 0:
+                raise InvalidValueError(
+                    f"ChurnRiskModel.{name} must be positive, got {getattr(self, name)!r}"
+                )
+        threshold = self.negative_threshold
+        if isinstance(threshold, bool) or not isinstance(threshold, int | float):
+            threshold = math.nan
+        if not -1 <= threshold <= 1:
             raise InvalidValueError(
-                f"ChurnRiskModel.complaint_saturation must be positive, got "
-                f"{self.complaint_saturation!r}"
+                f"ChurnRiskModel.negative_threshold must be a polarity in [-1, 1], got "
+                f"{self.negative_threshold!r}"
             )
 
 
 @attrs.frozen(kw_only=True)
-class ChurnRisk(MarkdownRepr):
+class ChurnRisk(DictReprMixin):
     """One customer's churn-risk score with every component and the facts behind them.
 
     Example:
@@ -239,16 +263,21 @@ class ChurnRisk(MarkdownRepr):
     complaints_previous: int
     responses_recent: int
     not_alive: float | None = None
+    negative_sentiment: float | None = None
+    unresolved: float | None = None
+    texts_recent: int = 0
+    negative_recent: int = 0
+    unresolved_tickets: int = 0
 
     def components(self) -> dict[str, float | None]:
-        """Return the four components by name, and ``not_alive`` when P(alive) was given.
+        """Return the components by name (``not_alive`` only when P(alive) was given).
 
         Example:
             >>> from datetime import datetime, timezone
             >>> from cs8 import Customer
             >>> now = datetime(2026, 6, 1, tzinfo=timezone.utc)
             >>> sorted(churn_risk([Customer(id="a")], orders=[], as_of=now)[0].components())
-            ['complaints', 'frequency_decline', 'recency', 'satisfaction']
+            ['complaints', 'frequency_decline', 'negative_sentiment', 'recency', 'satisfaction', 'unresolved']
         """
         out = {
             "recency": self.recency,
@@ -258,6 +287,8 @@ class ChurnRisk(MarkdownRepr):
         }
         if self.not_alive is not None:
             out["not_alive"] = self.not_alive
+        out["negative_sentiment"] = self.negative_sentiment
+        out["unresolved"] = self.unresolved
         return out
 
     def to_dict(self) -> dict[str, object]:
@@ -283,31 +314,33 @@ class ChurnRisk(MarkdownRepr):
             >>> now = datetime(2026, 6, 1, tzinfo=timezone.utc)
             >>> print(churn_risk([Customer(id="a")], orders=[], as_of=now)[0].explain())
             churn risk of 'a': 0.571
-              recency            1.000 x weight 0.40 -> 0.571
-              frequency_decline  0.000 x weight 0.30 -> 0.000
-              complaints         n/a (not measured)
-              satisfaction       n/a (not measured)
+              recency             1.000 x weight 0.40 -> 0.571
+              frequency_decline   0.000 x weight 0.30 -> 0.000
+              complaints          n/a (not measured)
+              satisfaction        n/a (not measured)
+              negative_sentiment  n/a (not measured)
+              unresolved          n/a (not measured)
         """
         used = sum(self.weights[k] for k, v in self.components().items() if v is not None)
         lines = [f"churn risk of {self.customer_id!r}: {self.score:.3f}"]
         for name, value in self.components().items():
             if value is None:
-                lines.append(f"  {name.ljust(17)}  n/a (not measured)")
+                lines.append(f"  {name.ljust(18)}  n/a (not measured)")
             else:
                 weight = self.weights[name]
                 share = weight * value / used if used else 0.0
                 lines.append(
-                    f"  {name.ljust(17)}  {value:.3f} x weight {weight:.2f} -> {share:.3f}"
+                    f"  {name.ljust(18)}  {value:.3f} x weight {weight:.2f} -> {share:.3f}"
                 )
         return "\n".join(lines)
 
-    def __str__(self) -> str:
-        return self.explain()
+    _hidden: ClassVar[frozenset[str]] = frozenset({"customer_id", "score"})
 
-    def _repr_html_(self) -> str:
-        fields: dict[str, object] = {"score": self.score}
-        fields.update({k: "n/a" if v is None else v for k, v in self.components().items()})
-        return _html_table(f"Churn risk of {self.customer_id}", fields)
+    def _title(self) -> str:
+        return f"Churn risk of {self.customer_id!r}: {format_value(self.score)}"
+
+
+_MICROSECOND = timedelta(microseconds=1)
 
 
 def churn_risk(
@@ -319,6 +352,7 @@ def churn_risk(
     responses: Iterable[SurveyResponse] = (),
     model: ChurnRiskModel | None = None,
     p_alive: Mapping[str, float] | None = None,
+    interactions: Iterable[Interaction] = (),
 ) -> tuple[ChurnRisk, ...]:
     """Return the churn-risk score of each customer still with the business at ``as_of``.
 
@@ -330,12 +364,14 @@ def churn_risk(
         customers: The customers to score.
         orders: Their orders.
         as_of: The instant of scoring.
-        tickets: Their tickets (for rising complaints; needs ``model.complaint_rule``).
+        tickets: Their tickets (unresolved tickets; their customer messages' sentiment; rising
+            complaints with ``model.complaint_rule``).
         responses: Their survey answers (``customer_id`` must be set to count).
         model: Weights and scales; ``ChurnRiskModel()`` by default.
         p_alive: Customer id to P(alive) from a fitted customer-base model, e.g.
             ``dict(zip(table.customer_ids, fit_bgnbd(table).p_alive(table)))`` with
             :mod:`cs8.customers`; customers missing from it have no ``not_alive`` component.
+        interactions: Their contacts (the sentiment of what was said).
 
     Raises:
         InvalidValueError: If a P(alive) is not a probability.
@@ -356,11 +392,17 @@ def churn_risk(
     window = chosen.window
     recent_from, previous_from = now - window, now - 2 * window
     order_times = _order_times(o for o in orders if o.at < now)
+    ticket_list = [t for t in tickets if t.created_at < now]
     complaint_times: dict[str, list[datetime]] = {}
     if chosen.complaint_rule is not None:
-        for ticket in tickets:
-            if ticket.created_at < now and chosen.complaint_rule.matches(ticket):
+        for ticket in ticket_list:
+            if chosen.complaint_rule.matches(ticket):
                 complaint_times.setdefault(ticket.customer_id, []).append(ticket.created_at)
+    before = now - _MICROSECOND  # records at as_of are not seen
+    still_open = Counter(t.customer_id for t in ticket_list if t.status_at(before).is_open)
+    from cs8.text._polarity import polarities  # cs8.text builds on cs8.kpi: imported here
+
+    polarity = polarities(ticket_list, interactions, recent_from, now)
     satisfaction: dict[str, list[float]] = {}
     for response in responses:
         if response.customer_id is None or not recent_from <= response.at < now:
@@ -376,6 +418,8 @@ def churn_risk(
             "complaints": chosen.complaint_weight,
             "satisfaction": chosen.satisfaction_weight,
             "not_alive": chosen.alive_weight,
+            "negative_sentiment": chosen.sentiment_weight,
+            "unresolved": chosen.unresolved_weight,
         }
     )
     horizon = chosen.recency_horizon.total_seconds()
@@ -411,12 +455,18 @@ def churn_risk(
                 f"got {alive!r}"
             )
         not_alive = None if alive is None else 1.0 - float(alive)
+        scored = polarity.get(customer.id, [])
+        negative = sum(1 for v in scored if v <= chosen.negative_threshold)
+        open_now = still_open[customer.id]
+        unresolved = min(1.0, open_now / chosen.unresolved_saturation) if ticket_list else None
         components = {
             "recency": recency,
             "frequency_decline": decline,
             "complaints": complaint_component,
             "satisfaction": satisfaction_component,
             "not_alive": not_alive,
+            "negative_sentiment": negative / len(scored) if scored else None,
+            "unresolved": unresolved,
         }
         used = [(weights[k], v) for k, v in components.items() if v is not None]
         total_weight = math.fsum(w for w, _ in used)
@@ -437,6 +487,11 @@ def churn_risk(
                 complaints_previous=c_previous,
                 responses_recent=len(answers),
                 not_alive=not_alive,
+                negative_sentiment=components["negative_sentiment"],
+                unresolved=unresolved,
+                texts_recent=len(scored),
+                negative_recent=negative,
+                unresolved_tickets=open_now,
             )
         )
     risks.sort(key=lambda r: (-r.score, r.customer_id))

@@ -25,12 +25,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from html import escape
-from typing import Literal, TypeAlias
+from typing import ClassVar, Literal, TypeAlias
 
 import attrs
 
-from cs8._display import MarkdownRepr
+from cs8._display import DictReprMixin, DictsReprMixin, format_value
 from cs8._enums import ActorKind, Channel, Direction
 from cs8._frozen import FrozenDict
 from cs8._models import Interaction
@@ -266,14 +265,16 @@ def average_handle_time(
 
 
 @attrs.frozen(kw_only=True)
-class Ratio(MarkdownRepr):
+class Ratio(DictReprMixin):
     """A ratio of two durations, such as occupancy (handle time over staffed time).
 
     Example:
         >>> from datetime import timedelta
         >>> r = Ratio(value=0.5, numerator=timedelta(hours=1), denominator=timedelta(hours=2))
         >>> print(r)
-        Ratio 50.0% (1:00:00 / 2:00:00)
+        Ratio 50.0%
+          numerator    01:00:00.0
+          denominator  02:00:00.0
     """
 
     value: float
@@ -290,11 +291,10 @@ class Ratio(MarkdownRepr):
         """
         return {"value": self.value, "numerator": self.numerator, "denominator": self.denominator}
 
-    def __str__(self) -> str:
-        return f"Ratio {self.value:.1%} ({self.numerator} / {self.denominator})"
+    _hidden: ClassVar[frozenset[str]] = frozenset({"value"})
 
-    def _repr_html_(self) -> str:
-        return f"<table><tbody><tr><th>ratio</th><td>{escape(str(self))}</td></tr></tbody></table>"
+    def _title(self) -> str:
+        return f"Ratio {format_value(self.value, percent=True)}"
 
 
 def occupancy(
@@ -331,8 +331,8 @@ def occupancy(
     return Ratio(value=total / _us(staffed_time), numerator=busy, denominator=staffed_time)
 
 
-@attrs.frozen(kw_only=True)
-class ChannelMix(MarkdownRepr):
+@attrs.frozen(kw_only=True, repr=False)
+class ChannelMix(DictsReprMixin):
     """How contacts split across channels: a :class:`Rate` (share of all contacts) per channel.
 
     Example:
@@ -344,6 +344,8 @@ class ChannelMix(MarkdownRepr):
         >>> mix.shares[Channel.CHAT].value, mix.n
         (0.5, 4)
     """
+
+    __repr__ = DictsReprMixin._short_repr
 
     shares: FrozenDict[Channel, Rate]
     n: int
@@ -375,23 +377,10 @@ class ChannelMix(MarkdownRepr):
             for ch, r in self.shares.items()
         ]
 
-    def __str__(self) -> str:
-        lines = [f"Channel mix (n={self.n})"]
-        lines += [
-            f"  {ch.value:<12} {r.value:6.1%}  ({r.successes})" for ch, r in self.shares.items()
-        ]
-        return "\n".join(lines)
+    _percent: ClassVar[frozenset[str]] = frozenset({"share", "ci_low", "ci_high"})
 
-    def _repr_html_(self) -> str:
-        rows = "".join(
-            f"<tr><th>{escape(ch.value)}</th><td>{r.value:.1%}</td><td>{r.successes}</td></tr>"
-            for ch, r in self.shares.items()
-        )
-        return (
-            f"<table><caption>Channel mix (n={self.n})</caption>"
-            f"<thead><tr><th>channel</th><th>share</th><th>count</th></tr></thead>"
-            f"<tbody>{rows}</tbody></table>"
-        )
+    def _title(self) -> str:
+        return f"Channel mix (n={self.n})"
 
 
 def channel_mix(interactions: Iterable[Interaction]) -> ChannelMix:

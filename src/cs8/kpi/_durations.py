@@ -22,19 +22,15 @@ from typing import ClassVar
 
 import attrs
 
-from cs8._display import MarkdownRepr
+from cs8._display import DictReprMixin
 from cs8._distributions import t_quantile
 from cs8._frozen import FrozenDict
 from cs8.exceptions import InvalidValueError
 from cs8.kpi._stats import (
     _MIN_N,
     _add_excluded,
-    _common_rows,
-    _fmt,
     _frozen_counts,
-    _html,
     _merge_excluded,
-    _text,
 )
 from cs8.stats._intervals import _check_confidence
 from cs8.stats._sketch import RELATIVE_ACCURACY, QuantileSketch, type7_quantile
@@ -343,7 +339,7 @@ def _state_of(data: list[int], limit: int | None) -> DurationState:
 
 
 @attrs.frozen(kw_only=True)
-class DurationStats(MarkdownRepr):
+class DurationStats(DictReprMixin):
     """A summary of durations: n, mean with a t interval, median, p90, any quantile, min and max.
 
     Quantiles interpolate linearly between order statistics (Hyndman and Fan type 7), exactly unless
@@ -372,7 +368,7 @@ class DurationStats(MarkdownRepr):
         >>> stats = DurationState.of([timedelta(minutes=m) for m in (1, 2, 3, 4)]).result()
         >>> stats.quantile(0.75)
         datetime.timedelta(seconds=195)
-        >>> print(stats)  # doctest: +NORMALIZE_WHITESPACE
+        >>> print(stats)
         Durations (n=4)
           mean     00:02:30.0
           median   00:02:30.0
@@ -381,6 +377,7 @@ class DurationStats(MarkdownRepr):
           max      00:04:00.0
           std      00:01:17.5
           95% CI   [00:00:26.7, 00:04:33.3]
+          exact    True
           warning  small sample: n=4 is below 30
     """
 
@@ -436,23 +433,10 @@ class DurationStats(MarkdownRepr):
             "excluded": dict(self.excluded),
         }
 
-    def _rows(self) -> list[tuple[str, str]]:
-        rows = [
-            ("mean", _fmt(self.mean)),
-            ("median", _fmt(self.median)),
-            ("p90", _fmt(self.p90)),
-            ("min", _fmt(self.min)),
-            ("max", _fmt(self.max)),
-            ("std", _fmt(self.std)),
-            (f"{self.confidence:.0%} CI", f"[{_fmt(self.ci_low)}, {_fmt(self.ci_high)}]"),
-        ]
-        return rows + _common_rows(self.warnings, self.excluded)
+    _hidden: ClassVar[frozenset[str]] = frozenset({"n", "small_sample"})
+    _durations: ClassVar[frozenset[str]] = frozenset(
+        {"mean", "median", "p90", "min", "max", "std", "ci_low", "ci_high"}
+    )
 
     def _title(self) -> str:
         return f"Durations (n={self.n})"
-
-    def __str__(self) -> str:
-        return _text(self._title(), self._rows())
-
-    def _repr_html_(self) -> str:
-        return _html(self._title(), self._rows())

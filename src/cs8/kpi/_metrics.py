@@ -48,7 +48,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import overload
+from typing import ClassVar, overload
 
 import attrs
 
@@ -205,7 +205,7 @@ def _row(t: Ticket, d: TicketDefinition, calendar: BusinessClock | None) -> Tick
     )
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class TicketMetrics(DictsReprMixin):
     """One row of facts per ticket, in input order (the result of :func:`ticket_metrics`).
 
@@ -222,6 +222,8 @@ class TicketMetrics(DictsReprMixin):
         >>> len(ticket_metrics([]))
         0
     """
+
+    __repr__ = DictsReprMixin._short_repr
 
     rows: tuple[TicketRow, ...]
     definition: TicketDefinition
@@ -269,7 +271,11 @@ class TicketMetrics(DictsReprMixin):
             )
         return [getattr(row, name) for row in self.rows]
 
-    def _caption(self) -> str:
+    _durations: ClassVar[frozenset[str]] = frozenset(
+        [*DURATIONS, *(f"{name}_business" for name in DURATIONS)]
+    )
+
+    def _title(self) -> str:
         return f"Ticket metrics ({len(self.rows):,} tickets, definition {self.definition.name!r})"
 
 

@@ -18,12 +18,11 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
+from typing import ClassVar
 
 import attrs
 
-from cs8._display import MarkdownRepr
-from cs8._display import record_html as _html_table
-from cs8._display import record_text as _text_table
+from cs8._display import DictReprMixin, format_value
 from cs8._frozen import FrozenDict
 from cs8._models import Customer, Order
 from cs8._time import require_aware
@@ -58,7 +57,7 @@ _YEAR = timedelta(days=365)
 
 
 @attrs.frozen(kw_only=True)
-class MoneyStats(MarkdownRepr):
+class MoneyStats(DictReprMixin):
     """A mean amount of money: exact in :class:`~decimal.Decimal`, with a float t interval.
 
     Args:
@@ -106,27 +105,12 @@ class MoneyStats(MarkdownRepr):
         out["excluded"] = dict(self.excluded)
         return out
 
+    _hidden: ClassVar[frozenset[str]] = frozenset({"value", "n", "currency"})
+
     def _title(self) -> str:
-        return (
-            f"{self.value if self.value is not None else 'n/a'} {self.currency or ''} (n={self.n})"
+        return f"Mean {format_value(self.value)} {self.currency or ''} (n={self.n})".replace(
+            "  ", " "
         )
-
-    def _fields(self) -> dict[str, object]:
-        fields: dict[str, object] = {
-            "total": self.total,
-            f"{self.confidence:.0%} CI": f"[{self.ci_low:.6g}, {self.ci_high:.6g}]",
-        }
-        if self.excluded:
-            fields["excluded"] = ", ".join(f"{k}: {v}" for k, v in sorted(self.excluded.items()))
-        for i, warning in enumerate(self.warnings):
-            fields["warning" if i == 0 else f"warning {i + 1}"] = warning
-        return fields
-
-    def __str__(self) -> str:
-        return _text_table(self._title().strip(), self._fields())
-
-    def _repr_html_(self) -> str:
-        return _html_table(self._title().strip(), self._fields())
 
 
 def _frozen_counts(value: Mapping[str, int] | None) -> FrozenDict[str, int]:
@@ -407,7 +391,7 @@ def historical_ltv(
 
 
 @attrs.frozen(kw_only=True)
-class PredictiveLtv(MarkdownRepr):
+class PredictiveLtv(DictReprMixin):
     """The simple predictive lifetime value and the three numbers it multiplies.
 
     ``value = average_order_value x purchase_frequency x (expected_lifespan / per)``: what a
@@ -441,11 +425,8 @@ class PredictiveLtv(MarkdownRepr):
         """
         return attrs.asdict(self, recurse=False)
 
-    def __str__(self) -> str:
-        return _text_table("Predictive lifetime value", self.to_dict())
-
-    def _repr_html_(self) -> str:
-        return _html_table("Predictive lifetime value", self.to_dict())
+    def _title(self) -> str:
+        return "Predictive lifetime value"
 
 
 def simple_ltv(

@@ -29,14 +29,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from datetime import timedelta
 from decimal import Decimal
 from fractions import Fraction
-from html import escape
+from typing import ClassVar
 
 import attrs
 
-from cs8._display import MarkdownRepr
+from cs8._display import DictReprMixin, format_value
 from cs8._distributions import normal_quantile, t_quantile
 from cs8._frozen import FrozenDict
 from cs8.exceptions import InvalidValueError
@@ -57,48 +56,7 @@ __all__ = [
 _MIN_N = 30
 
 # --------------------------------------------------------------------------------------------------
-# Rendering
-
-
-def _fmt(value: object) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, float):
-        return "nan" if math.isnan(value) else f"{value:.4g}"
-    if isinstance(value, timedelta):
-        return _fmt_duration(value)
-    return str(value)
-
-
-def _fmt_duration(value: timedelta) -> str:
-    total = value.total_seconds()
-    sign = "-" if total < 0 else ""
-    total = abs(total)
-    hours, rest = divmod(total, 3600)
-    minutes, seconds = divmod(rest, 60)
-    if hours >= 24:
-        days, hours = divmod(hours, 24)
-        return f"{sign}{int(days)}d {int(hours):02d}:{int(minutes):02d}:{seconds:04.1f}"
-    return f"{sign}{int(hours):02d}:{int(minutes):02d}:{seconds:04.1f}"
-
-
-def _text(title: str, rows: list[tuple[str, str]]) -> str:
-    width = max(len(k) for k, _ in rows)
-    lines = [title] + [f"  {k.ljust(width)}  {v}" for k, v in rows]
-    return "\n".join(lines)
-
-
-def _html(title: str, rows: list[tuple[str, str]]) -> str:
-    body = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows)
-    return f"<table><caption>{escape(title)}</caption><tbody>{body}</tbody></table>"
-
-
-def _common_rows(warnings: tuple[str, ...], excluded: Mapping[str, int]) -> list[tuple[str, str]]:
-    rows: list[tuple[str, str]] = []
-    if excluded:
-        rows.append(("excluded", ", ".join(f"{k}: {v}" for k, v in sorted(excluded.items()))))
-    rows.extend(("warning", w) for w in warnings)
-    return rows
+# Helpers
 
 
 def _nan_key(value: float) -> float | str:
@@ -136,7 +94,7 @@ def _add_excluded(excluded: FrozenDict[str, int], reason: str, count: int) -> Fr
 
 
 @attrs.frozen(kw_only=True)
-class Rate(MarkdownRepr):
+class Rate(DictReprMixin):
     """A proportion with its counts and a Wilson interval.
 
     Args:
@@ -238,19 +196,11 @@ class Rate(MarkdownRepr):
             "excluded": dict(self.excluded),
         }
 
-    def _rows(self) -> list[tuple[str, str]]:
-        rows = [(f"{self.confidence:.0%} CI", f"[{self.ci_low:.1%}, {self.ci_high:.1%}]")]
-        return rows + _common_rows(self.warnings, self.excluded)
+    _percent: ClassVar[frozenset[str]] = frozenset({"value", "ci_low", "ci_high"})
+    _hidden: ClassVar[frozenset[str]] = frozenset({"value", "successes", "n", "small_sample"})
 
     def _title(self) -> str:
-        shown = "n/a" if math.isnan(self.value) else f"{self.value:.1%}"
-        return f"Rate {shown} ({self.successes}/{self.n})"
-
-    def __str__(self) -> str:
-        return _text(self._title(), self._rows())
-
-    def _repr_html_(self) -> str:
-        return _html(self._title(), self._rows())
+        return f"Rate {format_value(self.value, percent=True)} ({self.successes}/{self.n})"
 
 
 @attrs.frozen(kw_only=True)
@@ -387,7 +337,7 @@ def _exact(value: object, where: str) -> int | Fraction:
 
 
 @attrs.frozen(kw_only=True)
-class Mean(MarkdownRepr):
+class Mean(DictReprMixin):
     """A mean with its sample size, standard deviation and a t interval.
 
     Args:
@@ -436,21 +386,10 @@ class Mean(MarkdownRepr):
             "excluded": dict(self.excluded),
         }
 
-    def _rows(self) -> list[tuple[str, str]]:
-        rows = [
-            ("std", _fmt(self.std)),
-            (f"{self.confidence:.0%} CI", f"[{_fmt(self.ci_low)}, {_fmt(self.ci_high)}]"),
-        ]
-        return rows + _common_rows(self.warnings, self.excluded)
+    _hidden: ClassVar[frozenset[str]] = frozenset({"value", "n", "small_sample"})
 
     def _title(self) -> str:
-        return f"Mean {_fmt(self.value)} (n={self.n})"
-
-    def __str__(self) -> str:
-        return _text(self._title(), self._rows())
-
-    def _repr_html_(self) -> str:
-        return _html(self._title(), self._rows())
+        return f"Mean {format_value(self.value)} (n={self.n})"
 
 
 @attrs.frozen(kw_only=True)
@@ -606,7 +545,7 @@ class MeanState:
 
 
 @attrs.frozen(kw_only=True)
-class Count(MarkdownRepr):
+class Count(DictReprMixin):
     """A number of records (volume, backlog), with the records left out by reason.
 
     Args:
@@ -636,18 +575,10 @@ class Count(MarkdownRepr):
         """
         return {"value": self.value, "excluded": dict(self.excluded)}
 
+    _hidden: ClassVar[frozenset[str]] = frozenset({"value"})
+
     def _title(self) -> str:
         return f"Count {self.value}"
-
-    def _rows(self) -> list[tuple[str, str]]:
-        return _common_rows((), self.excluded)
-
-    def __str__(self) -> str:
-        rows = self._rows()
-        return _text(self._title(), rows) if rows else self._title()
-
-    def _repr_html_(self) -> str:
-        return _html(self._title(), self._rows())
 
 
 @attrs.frozen(kw_only=True)

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 import attrs
 
-from cs8._display import MarkdownRepr
+from cs8._display import DictReprMixin, format_value
 from cs8._enums import ActorKind, TicketStatus
 from cs8._models import Ticket
 from cs8._protocols import BusinessClock
@@ -33,7 +33,7 @@ __all__ = ["TicketSummary", "ticket_summary"]
 
 
 @attrs.frozen(kw_only=True)
-class TicketSummary(MarkdownRepr):
+class TicketSummary(DictReprMixin):
     """First reply time, resolution time, reopen rate and one-touch rate computed in one pass.
 
     Example:
@@ -60,25 +60,21 @@ class TicketSummary(MarkdownRepr):
             "one_touch_rate": self.one_touch_rate.to_dict(),
         }
 
-    def __str__(self) -> str:
-        parts = [
-            ("first reply time", self.first_reply_time),
-            ("resolution time", self.resolution_time),
-            ("reopen rate", self.reopen_rate),
-            ("one-touch rate", self.one_touch_rate),
-        ]
-        return "\n".join(f"{name}: {value}" for name, value in parts)
+    def _title(self) -> str:
+        return "Ticket summary"
 
-    def _repr_html_(self) -> str:
-        return "".join(
-            r._repr_html_()
-            for r in (
-                self.first_reply_time,
-                self.resolution_time,
-                self.reopen_rate,
-                self.one_touch_rate,
-            )
-        )
+    def _summary(self) -> list[tuple[str, str]]:
+        # One headline per KPI; the frames and JSON have every field ("first_reply_time.median").
+        lines = []
+        for name, stats in (
+            ("first_reply_time", self.first_reply_time),
+            ("resolution_time", self.resolution_time),
+        ):
+            median, p90 = format_value(stats.median), format_value(stats.p90)
+            lines.append((name, f"median {median}, p90 {p90} (n={stats.n})"))
+        lines.append(("reopen_rate", self.reopen_rate._title()))
+        lines.append(("one_touch_rate", self.one_touch_rate._title()))
+        return lines
 
 
 def ticket_summary(

@@ -27,16 +27,15 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Iterable
-from typing import Literal
+from typing import ClassVar, Literal
 
 import attrs
 
-from cs8._display import MarkdownRepr
+from cs8._display import DictReprMixin, format_value
 from cs8._enums import SurveyKind
 from cs8._frozen import FrozenDict
 from cs8._models import SurveyResponse
 from cs8.exceptions import InvalidValueError, SurveyError
-from cs8.kpi._staffing import _html_table, _text_table
 from cs8.kpi._stats import normal_quantile
 
 __all__ = [
@@ -164,7 +163,7 @@ def _extra(missing: int, other: int) -> dict[str, int]:
 
 
 @attrs.frozen(kw_only=True)
-class NpsResult(MarkdownRepr):
+class NpsResult(DictReprMixin):
     """A Net Promoter Score with its counts, interval and warnings.
 
     Args:
@@ -214,28 +213,10 @@ class NpsResult(MarkdownRepr):
         out["excluded"] = dict(self.excluded)
         return out
 
+    _hidden: ClassVar[frozenset[str]] = frozenset({"value", "n", "small_sample"})
+
     def _title(self) -> str:
-        shown = "n/a" if math.isnan(self.value) else f"{self.value:+.1f}"
-        return f"NPS {shown} (n={self.n})"
-
-    def _fields(self) -> dict[str, object]:
-        fields: dict[str, object] = {
-            "promoters": self.promoters,
-            "passives": self.passives,
-            "detractors": self.detractors,
-            f"{self.confidence:.0%} CI ({self.method})": f"[{self.ci_low:+.1f}, {self.ci_high:+.1f}]",
-        }
-        if self.excluded:
-            fields["excluded"] = ", ".join(f"{k}: {v}" for k, v in sorted(self.excluded.items()))
-        for i, warning in enumerate(self.warnings):
-            fields["warning" if i == 0 else f"warning {i + 1}"] = warning
-        return fields
-
-    def __str__(self) -> str:
-        return _text_table(self._title(), self._fields())
-
-    def _repr_html_(self) -> str:
-        return _html_table(self._title(), self._fields())
+        return f"NPS {format_value(self.value)} (n={self.n})"
 
 
 def _check_method(method: str) -> NpsMethod:
@@ -478,7 +459,7 @@ def _all_within_five(scores: list[object]) -> bool:
 
 
 @attrs.frozen(kw_only=True)
-class NpsComparison(MarkdownRepr):
+class NpsComparison(DictReprMixin):
     """A test of the difference between two Net Promoter Scores (``a - b``).
 
     Args:
@@ -532,26 +513,14 @@ class NpsComparison(MarkdownRepr):
         out["warnings"] = list(self.warnings)
         return out
 
-    def _fields(self) -> dict[str, object]:
-        fields: dict[str, object] = {
-            "a": f"{self.a.value:+.1f} (n={self.a.n})",
-            "b": f"{self.b.value:+.1f} (n={self.b.n})",
-            "z": self.z,
-            "p-value": self.p_value,
-            f"{self.confidence:.0%} CI ({self.method})": f"[{self.ci_low:+.1f}, {self.ci_high:+.1f}]",
-        }
-        for i, warning in enumerate(self.warnings):
-            fields["warning" if i == 0 else f"warning {i + 1}"] = warning
-        return fields
+    _hidden: ClassVar[frozenset[str]] = frozenset({"difference", "a", "b"})
 
     def _title(self) -> str:
-        return f"NPS difference {self.difference:+.1f} points"
-
-    def __str__(self) -> str:
-        return _text_table(self._title(), self._fields())
-
-    def _repr_html_(self) -> str:
-        return _html_table(self._title(), self._fields())
+        return (
+            f"NPS difference {format_value(self.difference)} points "
+            f"(a {format_value(self.a.value)}, n={self.a.n}; b {format_value(self.b.value)}, "
+            f"n={self.b.n})"
+        )
 
 
 def _as_nps_state(value: NpsState | Iterable[Score]) -> NpsState:

@@ -11,19 +11,12 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
-from html import escape
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 import attrs
 
-from cs8._display import MarkdownRepr
-from cs8._optional import require
+from cs8._display import DictsReprMixin
 from cs8.exceptions import UnknownFieldError
-
-if TYPE_CHECKING:
-    import pandas as pd
-    import polars as pl
 
 __all__ = ["KpiResult", "KpiTable"]
 
@@ -65,20 +58,8 @@ def _flatten(result: KpiResult) -> dict[str, object]:
     return out
 
 
-def _show(value: object) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    if isinstance(value, timedelta):
-        return str(value)
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    return str(_plain(value))
-
-
-@attrs.frozen(kw_only=True)
-class KpiTable(MarkdownRepr):
+@attrs.frozen(kw_only=True, repr=False)
+class KpiTable(DictsReprMixin):
     """KPI results by group: one row per combination of the dimensions' values.
 
     Args:
@@ -91,6 +72,8 @@ class KpiTable(MarkdownRepr):
         >>> t[("b",)].value, len(t)
         (1.0, 2)
     """
+
+    __repr__ = DictsReprMixin._short_repr
 
     dimensions: tuple[str, ...]
     rows: tuple[tuple[Key, KpiResult], ...]
@@ -131,62 +114,10 @@ class KpiTable(MarkdownRepr):
             columns.update(dict.fromkeys(row))
         return [{c: row.get(c) for c in columns} for row in out]
 
-    def to_pandas(self) -> pd.DataFrame:
-        """Return a :class:`pandas.DataFrame` (needs ``cs8[dataframe]``).
-
-        Example:
-            >>> from cs8.kpi import Rate
-            >>> KpiTable(dimensions=("x",), rows=(((1,), Rate.of(1, 1)),)).to_pandas().shape[0]
-            1
-        """
-        pd = require("pandas", "dataframe", "KpiTable.to_pandas()")
-        return pd.DataFrame(self.to_dicts())
-
-    def to_polars(self) -> pl.DataFrame:
-        """Return a :class:`polars.DataFrame` (needs ``cs8[dataframe]``).
-
-        Example:
-            >>> from cs8.kpi import Rate
-            >>> KpiTable(dimensions=("x",), rows=(((1,), Rate.of(1, 1)),)).to_polars().height
-            1
-        """
-        pl = require("polars", "dataframe", "KpiTable.to_polars()")
-        return pl.DataFrame(self.to_dicts(), infer_schema_length=None)  # type: ignore[no-any-return]
-
-    def _cells(self) -> tuple[list[str], list[list[str]]]:
-        rows = self.to_dicts()
-        if not rows:
-            return list(self.dimensions), []
-        wanted = [*self.dimensions]
+    def _columns(self, columns: list[str]) -> list[str]:
+        # The dimensions and the headline fields; the frames have every column.
+        shown = [*self.dimensions]
         for name in ("value", "n", "successes", "mean", "median", "p90", "ci_low", "ci_high"):
-            if name in rows[0] and name not in wanted:
-                wanted.append(name)
-        if any(k.startswith("excluded.") for r in rows for k in r):
-            wanted.append("excluded")
-        body = []
-        for r in rows:
-            cells = []
-            for c in wanted:
-                if c == "excluded":
-                    parts = [
-                        f"{k[9:]}: {v}" for k, v in r.items() if k.startswith("excluded.") and v
-                    ]
-                    cells.append(", ".join(parts) or "-")
-                else:
-                    cells.append(_show(r.get(c)))
-            body.append(cells)
-        return wanted, body
-
-    def __str__(self) -> str:
-        head, body = self._cells()
-        widths = [max([len(h)] + [len(r[i]) for r in body]) for i, h in enumerate(head)]
-        lines = ["  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True))]
-        lines.append("  ".join("-" * w for w in widths))
-        lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in body]
-        return "\n".join(line.rstrip() for line in lines)
-
-    def _repr_html_(self) -> str:
-        head, body = self._cells()
-        th = "".join(f"<th>{escape(h)}</th>" for h in head)
-        trs = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in r) + "</tr>" for r in body)
-        return f"<table><thead><tr>{th}</tr></thead><tbody>{trs}</tbody></table>"
+            if name in columns and name not in shown:
+                shown.append(name)
+        return shown + [c for c in columns if c.startswith("excluded.")]

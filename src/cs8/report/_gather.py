@@ -42,6 +42,7 @@ from cs8.kpi import (
     ticket_summary,
 )
 from cs8.report._data import ServiceData
+from cs8.report._journeys import journey_section
 from cs8.report._model import (
     Breakdown,
     BreakdownRow,
@@ -61,6 +62,7 @@ from cs8.report._scorecard import (
     scorecard,
 )
 from cs8.report._staffing import StaffingOptions, gather_staffing
+from cs8.report._words import words_section
 from cs8.sla import BusinessCalendar, SlaMetric, SlaPolicy, SlaReport, sla_report
 
 __all__ = ["build_report"]
@@ -229,6 +231,8 @@ def build_report(
         surveys=_survey_figures(surveys),
         servqual=servqual,
         servqual_n=servqual_n,
+        journeys=journey_section(data),
+        words=words_section(data),
         staffing_plan=gather_staffing(
             live, calendar if data.has_calendar else None, zone, targets, staffing
         ),

@@ -13,6 +13,7 @@ from html import escape
 import attrs
 
 from cs8.report import _svg
+from cs8.report._journeys_layout import follows_svg, funnel_svg
 from cs8.report._lang import Language, language
 from cs8.report._layout import Block, Chart, Heading, Para, Table, layout
 from cs8.report._model import period_label
@@ -140,6 +141,8 @@ _CHARTS: dict[str, Callable[[ServiceReport, Chart, Language], str]] = {
     "plan": plan_chart,
     "sla": _sla,
     "servqual": _servqual,
+    "funnel": funnel_svg,
+    "follows": follows_svg,
 }
 
 

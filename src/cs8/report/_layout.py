@@ -142,7 +142,12 @@ def _scorecard(report: ServiceReport, lang: Language) -> list[Block]:
         )
     )
     rows, tones = [], []
-    for p in report.scorecard:
+    shown_rows = (
+        (row, k == 0)  # a pillar's headline, then its supporting measures (no pillar name)
+        for pillar in report.scorecard
+        for k, row in enumerate((pillar, *pillar.supporting))
+    )
+    for p, head in shown_rows:
         shown = lang.label("no_data") if p.value is None else number(p.value, p.unit, lang)
         if p.pillar == "continuous learning":
             target = lang.label("target.nps_change")
@@ -154,7 +159,7 @@ def _scorecard(report: ServiceReport, lang: Language) -> list[Block]:
         measure = _label(p.measure, report, lang)
         rows.append(
             (
-                lang.label("pillar." + p.pillar.replace(" ", "_")),
+                lang.label("pillar." + p.pillar.replace(" ", "_")) if head else "",
                 measure,
                 shown,
                 target,
@@ -468,7 +473,10 @@ def layout(
         >>> blocks[0].text
         'Báo cáo chăm sóc khách hàng: data'
     """
-    from cs8.report._staffing_view import staffing_blocks  # it builds on this module's blocks
+    # These build on this module's blocks, so they are imported when it is loaded.
+    from cs8.report._journeys_layout import journey_blocks
+    from cs8.report._staffing_view import staffing_blocks
+    from cs8.report._words_layout import words_blocks
 
     lang = language(code)
     ticket_blocks: list[Block] = [
@@ -488,5 +496,7 @@ def layout(
         *_contact(report, lang),
         *staffing_blocks(report, lang, charts),
         *_surveys(report, lang),
+        *words_blocks(report, lang),
+        *journey_blocks(report, lang, charts),
         *_notes(report, lang),
     ]

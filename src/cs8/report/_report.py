@@ -9,9 +9,11 @@ from typing import Any, Literal, cast
 
 import attrs
 
+from cs8.report._journeys import JourneySection
 from cs8.report._model import Breakdown, Figure, Heatmap, Series, SlaRow, StaffingRow
 from cs8.report._scorecard import PillarScore
 from cs8.report._staffing import StaffingSection
+from cs8.report._words import WordsSection
 
 __all__ = ["ServiceReport"]
 
@@ -73,6 +75,8 @@ class ServiceReport:
         surveys: CSAT, NPS and CES.
         servqual: SERVQUAL gap per dimension (empty without SERVQUAL answers).
         servqual_n: SERVQUAL answers.
+        journeys: Customer journeys (``None`` when the data has no orders).
+        words: What customers wrote: sentiment and flags (``None`` without message text).
         staffing_plan: Next week's required agents per interval and the shifts covering them
             (``None`` without numpy or enough answered live contacts).
 
@@ -116,6 +120,8 @@ class ServiceReport:
     surveys: tuple[Figure, ...]
     servqual: tuple[tuple[str, float], ...] = ()
     servqual_n: int = 0
+    journeys: JourneySection | None = None
+    words: WordsSection | None = None
     staffing_plan: StaffingSection | None = None
 
     def figures(self) -> Iterator[Figure]:

@@ -3,12 +3,25 @@
 The S8 model holds that each of its eight pillars is worth something only when it is measured.
 Each pillar gets one measure from :mod:`cs8.kpi` or :mod:`cs8.sla`, a target you choose
 (:class:`ScorecardTargets`) and the verdict; the trend compares the last period with the one before.
+
+Two pillars also read what the bots and the customers' words say, when the data has them
+(:attr:`PillarScore.supporting`, each with its own target and verdict):
+
+- availability: bot containment (:func:`cs8.text.bot_containment`: bot conversations that ended
+  without a handoff and with no contact with a person within 72 hours, over the bot conversations
+  that can be decided), when there are bot conversations;
+- empathy: the share of customer contacts and messages that read negative (``Interaction.sentiment``,
+  else :func:`cs8.text.sentiment` of the transcript or message text; polarity at most -0.05), when
+  any was scored.
+
+When a pillar's headline measure has nothing to measure (no live contacts, no CSAT answers) and a
+supporting one has, the supporting measure becomes the headline and gives the pillar's verdict.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 import attrs
@@ -25,6 +38,8 @@ from cs8.kpi import (
     service_level,
 )
 from cs8.sla import BusinessCalendar, SlaMetric, SlaPolicy, SlaTarget
+from cs8.text import bot_containment
+from cs8.text._polarity import polarities
 
 __all__ = ["PILLARS", "PillarScore", "ScorecardTargets", "default_policy", "live_contacts"]
 
@@ -59,6 +74,10 @@ class ScorecardTargets:
             channel (customers who had to switch).
         nps_change: Lowest acceptable change of NPS from the first to the second half (points).
         shrinkage: Share of scheduled agent time not spent answering, for the staffing line.
+        bot_containment: Share of bot conversations contained (availability's supporting
+            measure; the seeds ask bots to answer 60-70 % of repeated questions).
+        negative_sentiment: Highest acceptable share of customer contacts and messages that read
+            negative (empathy's supporting measure).
 
     Example:
         >>> ScorecardTargets().service_level
@@ -75,6 +94,8 @@ class ScorecardTargets:
     channel_switch: float = 0.15
     nps_change: float = 0.0
     shrinkage: float = 0.3
+    bot_containment: float = 0.6
+    negative_sentiment: float = 0.15
 
 
 @attrs.frozen(kw_only=True)
@@ -93,6 +114,8 @@ class PillarScore:
         latest: The value in the last period (for the trend).
         previous: The value in the period before it.
         p_value: The test behind a verdict that depends on significance (continuous learning).
+        supporting: Further measures of the same pillar, each with its own target and verdict
+            (bot containment for availability, negative sentiment for empathy).
 
     Example:
         >>> PillarScore(pillar="speed", measure="measure.first_reply_sla", value=0.93,
@@ -111,6 +134,7 @@ class PillarScore:
     latest: float | None = None
     previous: float | None = None
     p_value: float | None = None
+    supporting: tuple[PillarScore, ...] = ()
 
     @property
     def status(self) -> str:
@@ -136,7 +160,9 @@ class PillarScore:
             ...             n=0).to_dict()["status"]
             'no data'
         """
-        return {**attrs.asdict(self), "status": self.status, "trend": self.trend}
+        out = {**attrs.asdict(self, recurse=False), "status": self.status, "trend": self.trend}
+        out["supporting"] = [s.to_dict() for s in self.supporting]
+        return out
 
 
 def default_policy(calendar: BusinessCalendar) -> SlaPolicy:
@@ -236,6 +262,41 @@ def _rates(records: Records, targets: ScorecardTargets) -> dict[str, Rate]:
     }
 
 
+_EVER = (datetime.min.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC))
+_NEGATIVE = -0.05
+"""Polarity at or below which a text reads negative (VADER's usual cut, as :func:`cs8.text.sentiment`)."""
+
+
+def _negative_share(records: Records) -> Rate:
+    """Customer contacts and messages that read negative, over those scored."""
+    read = polarities(records.tickets, records.interactions, _EVER[0], _EVER[1])
+    values = [v for found in read.values() for v in found]
+    return Rate.of(sum(1 for v in values if v <= _NEGATIVE), len(values))
+
+
+def _supporting_rates(records: Records) -> dict[str, Rate]:
+    """Each supporting measure on ``records`` (see the module documentation)."""
+    return {
+        "bot_containment": bot_containment(records.interactions),
+        "negative_sentiment": _negative_share(records),
+    }
+
+
+_SUPPORTING: dict[str, tuple[str, str, Callable[[ScorecardTargets], float], bool]] = {
+    "bot_containment": (
+        "availability",
+        "measure.bot_containment",
+        lambda t: t.bot_containment,
+        True,
+    ),
+    "negative_sentiment": (
+        "empathy",
+        "measure.negative_sentiment",
+        lambda t: t.negative_sentiment,
+        False,
+    ),
+}
+
 _MEASURES: dict[str, tuple[str, Callable[[ScorecardTargets], float], bool]] = {
     "availability": ("measure.service_level", lambda t: t.service_level, True),
     "speed": ("measure.first_reply_sla", lambda t: t.first_reply_sla, True),
@@ -255,31 +316,42 @@ def scorecard(
     targets: ScorecardTargets,
 ) -> tuple[PillarScore, ...]:
     """Return the eight pillar scores of ``whole``, with trends from ``latest`` and ``previous``."""
-    now = _rates(whole, targets)
-    last = _rates(latest, targets) if latest is not None else {}
-    before = _rates(previous, targets) if previous is not None else {}
+    now = _rates(whole, targets) | _supporting_rates(whole)
+    last = _rates(latest, targets) | _supporting_rates(latest) if latest is not None else {}
+    before = _rates(previous, targets) | _supporting_rates(previous) if previous is not None else {}
 
-    def value(rates: dict[str, Rate], pillar: str) -> float | None:
-        rate = rates.get(pillar)
+    def value(rates: dict[str, Rate], key: str) -> float | None:
+        rate = rates.get(key)
         return rate.value if rate is not None and rate.n else None
 
+    def score(pillar: str, key: str, measure: str, target: float, higher: bool) -> PillarScore:
+        rate = now[key]
+        met = None if rate.n == 0 else (rate.value >= target if higher else rate.value <= target)
+        return PillarScore(
+            pillar=pillar,
+            measure=measure,
+            value=value(now, key),
+            target=target,
+            higher=higher,
+            met=met,
+            n=rate.n,
+            latest=value(last, key),
+            previous=value(before, key),
+        )
+
+    support: dict[str, list[PillarScore]] = {}
+    for key, (pillar, measure, target_of, higher) in _SUPPORTING.items():
+        if now[key].n:
+            support.setdefault(pillar, []).append(
+                score(pillar, key, measure, target_of(targets), higher)
+            )
     rows = []
     for pillar, (measure, target_of, higher) in _MEASURES.items():
-        rate, target = now[pillar], target_of(targets)
-        met = None if rate.n == 0 else (rate.value >= target if higher else rate.value <= target)
-        rows.append(
-            PillarScore(
-                pillar=pillar,
-                measure=measure,
-                value=value(now, pillar),
-                target=target,
-                higher=higher,
-                met=met,
-                n=rate.n,
-                latest=value(last, pillar),
-                previous=value(before, pillar),
-            )
-        )
+        row = score(pillar, pillar, measure, target_of(targets), higher)
+        more = support.get(pillar, [])
+        if row.n == 0 and more:  # nothing for the headline: a supporting measure stands in
+            row, more = more[0], more[1:]
+        rows.append(attrs.evolve(row, supporting=tuple(more)))
     rows.append(_learning(whole.surveys, period, targets))
     return tuple(rows)
 

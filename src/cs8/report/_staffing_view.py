@@ -38,10 +38,18 @@ def plan_chart(report: ServiceReport, chart: Chart, lang: Language) -> str:
     rows = [_weekday(heat, r, lang) for r in range(len(heat.rows))]
     # Both maps on one scale, so a darker cell on shift than required reads as over-staffing.
     top = float(max(plan.required.max(), plan.coverage.max(), 1))
+    # A slot nobody needs and nobody works is drawn empty, without a tooltip.
+    grid = [
+        [
+            None if not plan.required.values[r][c] and not plan.coverage.values[r][c] else v
+            for c, v in enumerate(line)
+        ]
+        for r, line in enumerate(heat.grid())
+    ]
     return _svg.heatmap(
         chart.title,
         rows,
-        heat.grid(),
+        grid,
         lambda v: lang.number(v, 0),
         low=0.0,
         high=top,

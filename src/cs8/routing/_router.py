@@ -13,7 +13,6 @@ Example:
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
@@ -22,7 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 
-from cs8._display import MarkdownRepr
+from cs8._display import DictsReprMixin
 from cs8._enums import AgentStatus, Channel, Priority
 from cs8._frozen import FrozenDict
 from cs8._models import Agent, Customer, Ticket
@@ -512,8 +511,8 @@ def _planned_decision(
 _new_object = object.__new__
 
 
-@attrs.frozen(kw_only=True)
-class AssignmentResult(MarkdownRepr):
+@attrs.frozen(kw_only=True, repr=False)
+class AssignmentResult(DictsReprMixin):
     """What :meth:`Router.assign` did with a backlog.
 
     Args:
@@ -531,6 +530,8 @@ class AssignmentResult(MarkdownRepr):
         >>> dict(result.assignments), result.waiting, dict(result.loads)
         ({'T0': 'a1', 'T1': 'a1'}, ('T2',), {'a1': 2.0})
     """
+
+    __repr__ = DictsReprMixin._short_repr
 
     decisions: tuple[RoutingDecision, ...]
     loads: FrozenDict[str, float]
@@ -560,27 +561,10 @@ class AssignmentResult(MarkdownRepr):
         """
         return [d.to_dict() for d in self.decisions]
 
-    def __str__(self) -> str:
-        lines = [
+    def _title(self) -> str:
+        return (
             f"{len(self.decisions)} tickets: {len(self.assignments)} assigned, "
             f"{len(self.waiting)} waiting"
-        ]
-        for d in self.decisions:
-            lines.append(
-                f"  {d.ticket_id}: {d.agent_id or '-'} ({d.queue or 'default'}, {d.priority.value})"
-            )
-        return "\n".join(lines)
-
-    def _repr_html_(self) -> str:
-        rows = "".join(
-            f"<tr><td>{html.escape(d.ticket_id)}</td><td>{html.escape(d.agent_id or '')}</td>"
-            f"<td>{html.escape(d.queue or '')}</td><td>{d.priority.value}</td>"
-            f"<td>{html.escape(d.rule or '')}</td><td>{html.escape(d.strategy)}</td></tr>"
-            for d in self.decisions
-        )
-        return (
-            "<table><thead><tr><th>ticket</th><th>agent</th><th>queue</th><th>priority</th>"
-            f"<th>rule</th><th>strategy</th></tr></thead><tbody>{rows}</tbody></table>"
         )
 
 

@@ -31,9 +31,11 @@ import math
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from itertools import count
+from typing import ClassVar
 
 import attrs
 
+from cs8._display import DictsReprMixin, record_fields
 from cs8._enums import Channel
 from cs8._models import Agent, Interaction
 from cs8._ticket import Ticket
@@ -96,8 +98,8 @@ class SimulatedInterval:
     erlang_a_service_level: float | None = None
 
 
-@attrs.frozen(kw_only=True)
-class SimulationResult:
+@attrs.frozen(kw_only=True, repr=False)
+class SimulationResult(DictsReprMixin):
     """What a simulation gave.
 
     Args:
@@ -123,6 +125,8 @@ class SimulationResult:
         1.0
     """
 
+    __repr__ = DictsReprMixin._short_repr
+
     interactions: tuple[Interaction, ...]
     asa: DurationStats
     abandonment_rate: Rate
@@ -130,6 +134,49 @@ class SimulationResult:
     intervals: tuple[SimulatedInterval, ...]
     patience: timedelta | None
     threshold: timedelta
+
+    _percent: ClassVar[frozenset[str]] = frozenset(
+        {"service_level", "abandonment_rate", "occupancy", "erlang_c_service_level"}
+        | {"erlang_a_service_level"}
+    )
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the summary: contacts, ASA, abandonment, service level, patience and threshold.
+
+        Example:
+            >>> from datetime import datetime, timedelta, timezone
+            >>> from cs8 import Interaction
+            >>> t0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+            >>> gone = Interaction(id="c1", customer_id="C", channel="phone", started_at=t0,
+            ...                    ended_at=t0 + timedelta(seconds=5))
+            >>> simulate([gone], router=Router(), agents=[]).to_dict()["abandonment_rate"]
+            1.0
+        """
+        return {
+            "contacts": len(self.interactions),
+            "asa": self.asa.mean,
+            "abandonment_rate": self.abandonment_rate.value,
+            "service_level": self.service_level.value,
+            "patience": self.patience,
+            "threshold": self.threshold,
+        }
+
+    def to_dicts(self) -> list[dict[str, object]]:
+        """Return one row per interval (the replayed contacts are in ``interactions``).
+
+        Example:
+            >>> simulate([], router=Router(), agents=[]).to_dicts()
+            []
+        """
+        return [attrs.asdict(row, recurse=False) for row in self.intervals]
+
+    _durations: ClassVar[frozenset[str]] = frozenset({"asa"})
+
+    def _title(self) -> str:
+        return f"Simulation ({len(self.interactions):,} contacts)"
+
+    def _summary(self) -> list[tuple[str, str]]:
+        return record_fields(self.to_dict(), self._percent)
 
 
 @attrs.define

@@ -18,19 +18,23 @@ Example:
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta, tzinfo
-from typing import Literal, TypeAlias
+from typing import Any, ClassVar, Literal, TypeAlias
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 
-from cs8._display import MarkdownRepr
+from cs8._display import (
+    DictsReprMixin,
+    arrow_table,
+    pandas_frame,
+    polars_frame,
+    record_fields,
+)
 from cs8._enums import Channel, CustomerSegment, Priority
 from cs8._models import Customer, Ticket
-from cs8._optional import require
 from cs8._time import require_aware
 from cs8.exceptions import SlaError
 from cs8.sla._policy import SlaPolicy
@@ -183,8 +187,8 @@ def _row(value: SlaAttainment | SlaBreach | SlaAtRisk) -> dict[str, Cell]:
     return out
 
 
-@attrs.frozen(kw_only=True)
-class SlaReport(MarkdownRepr):
+@attrs.frozen(kw_only=True, repr=False)
+class SlaReport(DictsReprMixin):
     """Attainment, breaches and risk of many tickets under one policy at one instant.
 
     Attributes:
@@ -204,6 +208,8 @@ class SlaReport(MarkdownRepr):
         >>> report.to_dicts()
         []
     """
+
+    __repr__ = DictsReprMixin._short_repr
 
     policy: str
     now: datetime | None
@@ -265,7 +271,26 @@ class SlaReport(MarkdownRepr):
             f"got {table!r}"
         )
 
-    def to_pandas(self, table: Table = "attainment") -> object:
+    def to_dict(self) -> dict[str, object]:
+        """Return the summary: the policy, the instant, and how many tickets, breaches and risks.
+
+        Example:
+            >>> SlaReport(policy="p", now=None, horizon=None, period="day", timezone="UTC",
+            ...           tickets=3).to_dict()["breaches"]
+            0
+        """
+        return {
+            "policy": self.policy,
+            "now": self.now,
+            "horizon": self.horizon,
+            "period": self.period,
+            "timezone": self.timezone,
+            "tickets": self.tickets,
+            "breaches": len(self.breaches),
+            "at_risk": len(self.at_risk),
+        }
+
+    def to_pandas(self, table: Table = "attainment") -> Any:
         """Return one table as a ``pandas.DataFrame`` (needs the ``dataframe`` extra).
 
         Example:
@@ -273,10 +298,9 @@ class SlaReport(MarkdownRepr):
             ...           tickets=0).to_pandas().shape
             (0, 0)
         """
-        pandas = require("pandas", "dataframe", "SlaReport.to_pandas()")
-        return pandas.DataFrame(self.to_dicts(table))
+        return pandas_frame(self.to_dicts(table))
 
-    def to_polars(self, table: Table = "attainment") -> object:
+    def to_polars(self, table: Table = "attainment") -> Any:
         """Return one table as a ``polars.DataFrame`` (needs the ``dataframe`` extra).
 
         Example:
@@ -284,30 +308,26 @@ class SlaReport(MarkdownRepr):
             ...           tickets=0).to_polars().shape
             (0, 0)
         """
-        polars = require("polars", "dataframe", "SlaReport.to_polars()")
-        return polars.DataFrame(self.to_dicts(table))
+        return polars_frame(self.to_dicts(table))
 
-    def __str__(self) -> str:
-        lines = [
-            f"SLA report {self.policy!r}: {self.tickets} tickets, {len(self.breaches)} breaches, "
-            f"{len(self.at_risk)} at risk"
-        ]
-        lines.extend(
-            f"  {row.metric.value:<17} {row.by:<9} {row.key:<12} {row.value:6.1%} "
-            f"({row.achieved}/{row.n})"
-            for row in self.attainment
-        )
-        return "\n".join(lines)
+    def to_arrow(self, table: Table = "attainment") -> Any:
+        """Return one table as a ``pyarrow.Table`` (needs the ``dataframe`` extra).
 
-    def _repr_html_(self) -> str:
-        head = "<tr><th>metric</th><th>by</th><th>key</th><th>attained</th><th>n</th></tr>"
-        body = "".join(
-            f"<tr><td>{row.metric.value}</td><td>{row.by}</td><td>{html.escape(row.key)}</td>"
-            f"<td>{row.value:.1%}</td><td>{row.n}</td></tr>"
-            for row in self.attainment
-        )
-        caption = html.escape(str(self).splitlines()[0])
-        return f"<table><caption>{caption}</caption>{head}{body}</table>"
+        Example:
+            >>> SlaReport(policy="p", now=None, horizon=None, period="day", timezone="UTC",
+            ...           tickets=0).to_arrow().num_rows
+            0
+        """
+        return arrow_table(self.to_dicts(table))
+
+    _percent: ClassVar[frozenset[str]] = frozenset({"value", "ci_low", "ci_high"})
+
+    def _title(self) -> str:
+        return f"SLA report {self.policy!r}"
+
+    def _summary(self) -> list[tuple[str, str]]:
+        # The counts, then the attainment table (bounded); breaches and risks through to_dicts().
+        return record_fields({k: v for k, v in self.to_dict().items() if k != "policy"})
 
 
 def _zone(name: str) -> tzinfo:

@@ -27,12 +27,11 @@ from typing import Any
 
 import attrs
 
-from cs8._display import MarkdownRepr
+from cs8._display import DictsReprMixin, Row
 from cs8._frozen import FrozenDict
 from cs8.exceptions import InvalidValueError
 from cs8.staffing._arrivals import Arrivals
 from cs8.staffing._forecast import ArrivalForecast, aggregate, forecast_arrivals
-from cs8.surveys._display import Row, Tabular
 
 __all__ = ["Accuracy", "backtest", "forecast_accuracy"]
 
@@ -53,8 +52,8 @@ def _totals(values: Mapping[date, tuple[float, float]]) -> FrozenDict[date, tupl
     return FrozenDict(values)
 
 
-@attrs.frozen(kw_only=True)
-class Accuracy(Tabular, MarkdownRepr):
+@attrs.frozen(kw_only=True, repr=False)
+class Accuracy(DictsReprMixin):
     """How close a forecast came, overall, per slot of the day and per day.
 
     Args:
@@ -77,6 +76,8 @@ class Accuracy(Tabular, MarkdownRepr):
         >>> forecast_accuracy(f, a).to_dicts()
         [{'day': datetime.date(2026, 1, 5), 'actual': 5.0, 'forecast': 4.0, 'mae': 1.0, 'coverage': 1.0}]
     """
+
+    __repr__ = DictsReprMixin._short_repr
 
     mae: float
     naive_mae: float

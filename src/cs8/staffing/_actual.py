@@ -30,7 +30,7 @@ from datetime import date, datetime, timedelta
 
 import attrs
 
-from cs8._display import MarkdownRepr
+from cs8._display import DictsReprMixin, Row
 from cs8.exceptions import InvalidValueError, StaffingError
 from cs8.staffing._accuracy import Accuracy, forecast_accuracy
 from cs8.staffing._arrivals import Arrivals, _dates, _floats, _ints
@@ -39,7 +39,6 @@ from cs8.staffing._forecast import ArrivalForecast, aggregate
 from cs8.staffing._plan import StaffingPlan, staffing_plan  # noqa: F401 (the examples use it)
 from cs8.staffing._shifts import ShiftPlan
 from cs8.staffing._targets import required_agents
-from cs8.surveys._display import Row, Tabular
 
 __all__ = ["PlanReview", "plan_vs_actual"]
 
@@ -48,8 +47,8 @@ def _excess(more: Iterable[int], less: Iterable[int]) -> tuple[int, ...]:
     return tuple(max(0, a - b) for a, b in zip(more, less, strict=True))
 
 
-@attrs.frozen(kw_only=True)
-class PlanReview(Tabular, MarkdownRepr):
+@attrs.frozen(kw_only=True, repr=False)
+class PlanReview(DictsReprMixin):
     """A staffing plan next to what happened, slot by slot.
 
     Args:
@@ -74,6 +73,8 @@ class PlanReview(Tabular, MarkdownRepr):
         >>> r.planned_agents, r.under, r.over, r.service_level_achieved
         ((2,), (3,), (0,), 0.0)
     """
+
+    __repr__ = DictsReprMixin._short_repr
 
     days: tuple[date, ...] = attrs.field(converter=_dates)
     intervals: tuple[datetime, ...]

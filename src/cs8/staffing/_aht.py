@@ -27,19 +27,18 @@ from datetime import date, timedelta
 
 import attrs
 
-from cs8._display import MarkdownRepr
+from cs8._display import DictsReprMixin, Row
 from cs8._models import Interaction
 from cs8.exceptions import InvalidValueError
 from cs8.sla import BusinessCalendar
 from cs8.staffing._arrivals import _dates, _durations, arrivals_per_interval, slot_starts
 from cs8.staffing._forecast import forecast_arrivals
-from cs8.surveys._display import Row, Tabular
 
 __all__ = ["AhtForecast", "forecast_aht"]
 
 
-@attrs.frozen(kw_only=True)
-class AhtForecast(Tabular, MarkdownRepr):
+@attrs.frozen(kw_only=True, repr=False)
+class AhtForecast(DictsReprMixin):
     """Expected average handle time per slot (pass ``.aht`` to ``staffing_plan``).
 
     Args:
@@ -55,6 +54,8 @@ class AhtForecast(Tabular, MarkdownRepr):
         >>> f.to_dicts()[0]["aht"]
         datetime.timedelta(seconds=240)
     """
+
+    __repr__ = DictsReprMixin._short_repr
 
     interval: timedelta
     timezone: str

@@ -24,12 +24,11 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
-from cs8._display import MarkdownRepr
+from cs8._display import DictsReprMixin, Row
 from cs8._models import Interaction
 from cs8._ticket import Ticket
 from cs8.exceptions import InvalidValueError, NaiveDatetimeError
 from cs8.sla import BusinessCalendar
-from cs8.surveys._display import Row, Tabular
 
 __all__ = ["Arrivals", "arrivals_by_channel", "arrivals_per_interval", "slots_per_day"]
 
@@ -84,8 +83,8 @@ def _freeze_rows(rows: Iterable[Iterable[float]]) -> tuple[tuple[float, ...], ..
     return tuple(tuple(float(x) for x in row) for row in rows)
 
 
-@attrs.frozen(kw_only=True)
-class Arrivals(Tabular, MarkdownRepr):
+@attrs.frozen(kw_only=True, repr=False)
+class Arrivals(DictsReprMixin):
     """Contacts per local wall-clock slot, one row per observed day.
 
     Args:
@@ -107,6 +106,8 @@ class Arrivals(Tabular, MarkdownRepr):
         >>> a.intervals[1].isoformat(), a.total()
         ('2026-01-05T06:00:00+00:00', 9.0)
     """
+
+    __repr__ = DictsReprMixin._short_repr
 
     interval: timedelta
     timezone: str

@@ -34,12 +34,12 @@ import math
 from collections.abc import Callable
 from datetime import timedelta
 from fractions import Fraction
+from typing import ClassVar
 
 import attrs
 
-from cs8._display import MarkdownRepr
+from cs8._display import DictReprMixin
 from cs8.exceptions import InvalidValueError, StaffingError
-from cs8.staffing._display import _html_table, _text_table
 
 __all__ = [
     "ErlangA",
@@ -207,15 +207,22 @@ def erlang_c_probability(traffic: float, agents: int) -> float:
     return _c_from_b(_erlang_b(a, n), a, n)
 
 
+# The fields printed as percentages (cs8._display's number format).
+_SHARES = frozenset(
+    {
+        "shrinkage",
+        "wait_probability",
+        "service_level",
+        "occupancy",
+        "abandon_probability",
+        "blocking_probability",
+    }
+)
 _TITLES = {"erlang_a": "Staffing (Erlang A)", "erlang_b": "Staffing (Erlang B)"}
 
 
-def _title(staffing: Staffing) -> str:
-    return _TITLES.get(staffing.model, "Staffing (Erlang C)")
-
-
 @attrs.frozen(kw_only=True)
-class Staffing(MarkdownRepr):
+class Staffing(DictReprMixin):
     """The Erlang C (or Erlang A, or Erlang B) view of a queue with a given number of agents.
 
     Args:
@@ -276,11 +283,10 @@ class Staffing(MarkdownRepr):
         """
         return attrs.asdict(self, recurse=False)
 
-    def __str__(self) -> str:
-        return _text_table(_title(self), self.to_dict())
+    _percent: ClassVar[frozenset[str]] = _SHARES
 
-    def _repr_html_(self) -> str:
-        return _html_table(_title(self), self.to_dict())
+    def _title(self) -> str:
+        return _TITLES.get(self.model, "Staffing (Erlang C)")
 
 
 _MAX_SECONDS = timedelta.max.total_seconds()
@@ -367,7 +373,7 @@ def erlang_c(
 
 
 @attrs.frozen(kw_only=True)
-class ErlangA(MarkdownRepr):
+class ErlangA(DictReprMixin):
     """The Erlang A (M/M/n+M) view of a queue whose callers hang up when their patience runs out.
 
     Args:
@@ -420,11 +426,10 @@ class ErlangA(MarkdownRepr):
         """
         return attrs.asdict(self, recurse=False)
 
-    def __str__(self) -> str:
-        return _text_table("Staffing (Erlang A)", self.to_dict())
+    _percent: ClassVar[frozenset[str]] = _SHARES
 
-    def _repr_html_(self) -> str:
-        return _html_table("Staffing (Erlang A)", self.to_dict())
+    def _title(self) -> str:
+        return "Staffing (Erlang A)"
 
 
 def _adaptive_simpson(func: Callable[[float], float], a: float, b: float) -> float:

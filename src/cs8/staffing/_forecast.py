@@ -40,7 +40,7 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
-from cs8._display import MarkdownRepr
+from cs8._display import DictsReprMixin, Row
 from cs8._optional import require
 from cs8.exceptions import InvalidValueError
 from cs8.sla import BusinessCalendar
@@ -52,7 +52,6 @@ from cs8.staffing._arrivals import (
     slot_starts,
     slots_per_day,
 )
-from cs8.surveys._display import Row, Tabular
 
 if TYPE_CHECKING:
     import numpy as np
@@ -79,8 +78,8 @@ _ORIGINS = 120
 """The most recent days used as rolling origins for the prediction intervals."""
 
 
-@attrs.frozen(kw_only=True)
-class ArrivalForecast(Tabular, MarkdownRepr):
+@attrs.frozen(kw_only=True, repr=False)
+class ArrivalForecast(DictsReprMixin):
     """Expected contacts per slot with a prediction interval, for consecutive local days.
 
     Args:
@@ -101,6 +100,8 @@ class ArrivalForecast(Tabular, MarkdownRepr):
         >>> f.intervals[1].isoformat(), f.to_dicts()[1]["high"]
         ('2026-01-05T12:00:00+00:00', 9.0)
     """
+
+    __repr__ = DictsReprMixin._short_repr
 
     interval: timedelta
     timezone: str

@@ -29,7 +29,7 @@ from datetime import date, datetime, timedelta
 
 import attrs
 
-from cs8._display import MarkdownRepr
+from cs8._display import DictsReprMixin, Row
 from cs8._frozen import FrozenDict
 from cs8._heatmap import Heatmap
 from cs8.exceptions import InvalidValueError
@@ -37,7 +37,6 @@ from cs8.staffing._arrivals import _dates, _durations, _floats, _ints, slot_star
 from cs8.staffing._erlang import _scheduled
 from cs8.staffing._forecast import ArrivalForecast
 from cs8.staffing._targets import required_agents
-from cs8.surveys._display import Row, Tabular
 
 __all__ = ["StaffingPlan", "overhang", "staffing_plan"]
 
@@ -46,8 +45,8 @@ def _sizing(values: Mapping[str, object]) -> FrozenDict[str, object]:
     return FrozenDict(values)
 
 
-@attrs.frozen(kw_only=True)
-class StaffingPlan(Tabular, MarkdownRepr):
+@attrs.frozen(kw_only=True, repr=False)
+class StaffingPlan(DictsReprMixin):
     """Required agents per slot of a forecast, with the expected service per slot.
 
     Args:
@@ -77,6 +76,8 @@ class StaffingPlan(Tabular, MarkdownRepr):
         >>> p.to_dicts()[1]["agents"], p.heatmap().values
         (4, ((0, 4),))
     """
+
+    __repr__ = DictsReprMixin._short_repr
 
     interval: timedelta
     timezone: str

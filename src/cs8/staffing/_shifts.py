@@ -35,13 +35,12 @@ from datetime import date, time, timedelta
 
 import attrs
 
-from cs8._display import MarkdownRepr
+from cs8._display import DictsReprMixin, Row
 from cs8._frozen import FrozenDict
 from cs8.exceptions import InvalidValueError
 from cs8.staffing._arrivals import slots_per_day
 from cs8.staffing._plan import StaffingPlan
 from cs8.staffing._pooled import expand_rows, serve
-from cs8.surveys._display import Row, Tabular
 
 __all__ = ["ShiftAssignment", "ShiftPlan", "ShiftTemplate", "plan_shifts"]
 
@@ -230,8 +229,8 @@ def _channel_rows(
     return FrozenDict({k: _int_rows(v) for k, v in values.items()})
 
 
-@attrs.frozen(kw_only=True)
-class ShiftPlan(Tabular, MarkdownRepr):
+@attrs.frozen(kw_only=True, repr=False)
+class ShiftPlan(DictsReprMixin):
     """The shifts chosen, the coverage they give and how far from optimal the plan can be.
 
     Args:
@@ -257,6 +256,8 @@ class ShiftPlan(Tabular, MarkdownRepr):
         >>> p.coverage, p.under, p.over
         (((2, 2, 0, 0),), ((0, 0, 0, 0),), ((0, 1, 0, 0),))
     """
+
+    __repr__ = DictsReprMixin._short_repr
 
     interval: timedelta
     days: tuple[date, ...]

@@ -17,10 +17,11 @@ import operator
 import random
 from collections.abc import Callable, Sequence
 from statistics import NormalDist
-from typing import Literal
+from typing import ClassVar, Literal
 
 import attrs
 
+from cs8._display import DictReprMixin
 from cs8._distributions import t_cdf, t_quantile
 from cs8.exceptions import SurveyError
 from cs8.stats._sketch import type7_quantile
@@ -40,7 +41,7 @@ _INT_ONLY = frozenset({int})
 
 
 @attrs.frozen(kw_only=True)
-class PairedTest:
+class PairedTest(DictReprMixin):
     """A paired t-test of the mean difference ``x - y`` with its confidence interval and effect size.
 
     Attributes:
@@ -72,6 +73,27 @@ class PairedTest:
     ci_high: float
     cohens_dz: float
     confidence: float = 0.95
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the fields as a plain dict.
+
+        Example:
+            >>> print(paired_t_test([3, 4, 5], [1, 3, 3]))
+            Paired t-test (n=3)
+              mean       1.667
+              sd         0.5774
+              t          5
+              df         2
+              p_value    0.03775
+              95% CI     [0.2324, 3.101]
+              cohens_dz  2.887
+        """
+        return attrs.asdict(self, recurse=False)
+
+    def _title(self) -> str:
+        return f"Paired t-test (n={self.n})"
+
+    _hidden: ClassVar[frozenset[str]] = frozenset({"n"})
 
 
 def _pairs(x: Sequence[float | None], y: Sequence[float | None]) -> list[float]:
@@ -173,7 +195,7 @@ def paired_t_test(
 
 
 @attrs.frozen(kw_only=True)
-class WilcoxonTest:
+class WilcoxonTest(DictReprMixin):
     """Wilcoxon signed-rank test with the normal approximation.
 
     Attributes:
@@ -195,6 +217,18 @@ class WilcoxonTest:
     n: int
     zeros: int
     tie_groups: int
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the fields as a plain dict.
+
+        Example:
+            >>> wilcoxon_signed_rank([1, 2, 3], [0, 0, 0]).to_dict()["statistic"]
+            6.0
+        """
+        return attrs.asdict(self, recurse=False)
+
+    def _title(self) -> str:
+        return f"Wilcoxon signed-rank test (n={self.n})"
 
 
 def _ranks(values: Sequence[float]) -> tuple[list[float], list[int]]:

@@ -27,11 +27,10 @@ from typing import Literal
 
 import attrs
 
-from cs8._display import MarkdownRepr
+from cs8._display import DictsReprMixin, Row, format_value
 from cs8._enums import _LowerEnum
 from cs8.exceptions import SurveyError
 from cs8.stats._tests import pearson
-from cs8.surveys._display import Row, Tabular
 from cs8.surveys._instrument import Dimension, DimensionKey, DimensionWeights
 from cs8.surveys._reliability import Cell
 from cs8.surveys._responses import Missing
@@ -101,8 +100,8 @@ class IpaPoint:
     quadrant: Quadrant
 
 
-@attrs.frozen(kw_only=True)
-class IpaResult(Tabular, MarkdownRepr):
+@attrs.frozen(kw_only=True, repr=False)
+class IpaResult(DictsReprMixin):
     """The importance-performance grid.
 
     Attributes:
@@ -115,6 +114,8 @@ class IpaResult(Tabular, MarkdownRepr):
         >>> grid.importance_cut, grid.items_in(Quadrant.KEEP_UP_THE_GOOD_WORK)
         (1.5, ('b',))
     """
+
+    __repr__ = DictsReprMixin._short_repr
 
     points: tuple[IpaPoint, ...]
     importance_cut: float
@@ -147,8 +148,8 @@ class IpaResult(Tabular, MarkdownRepr):
 
     def _title(self) -> str:
         return (
-            f"Importance-performance grid (cuts: importance {self.importance_cut:.3f}, "
-            f"performance {self.performance_cut:.3f})"
+            f"Importance-performance grid (cuts: importance {format_value(self.importance_cut)}, "
+            f"performance {format_value(self.performance_cut)})"
         )
 
     def to_dicts(self) -> list[Row]:

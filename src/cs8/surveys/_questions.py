@@ -21,13 +21,12 @@ from datetime import datetime, timedelta
 
 import attrs
 
-from cs8._display import MarkdownRepr
+from cs8._display import DictsReprMixin, Row
 from cs8._enums import Channel, SurveyKind, TicketStatus
 from cs8._frozen import FrozenDict
 from cs8._models import SurveyResponse, Ticket
 from cs8._time import require_aware
 from cs8.exceptions import SurveyError
-from cs8.surveys._display import Row, Tabular
 
 __all__ = [
     "CES_EFFORT_QUESTION",
@@ -189,8 +188,8 @@ class Question:
         )
 
 
-@attrs.frozen(kw_only=True)
-class SurveyTally(Tabular, MarkdownRepr):
+@attrs.frozen(kw_only=True, repr=False)
+class SurveyTally(DictsReprMixin):
     """The result of sending a question: valid responses, non-responses and invalid answers.
 
     Attributes:
@@ -206,6 +205,8 @@ class SurveyTally(Tabular, MarkdownRepr):
         >>> t.response_rate
         0.5
     """
+
+    __repr__ = DictsReprMixin._short_repr
 
     question: Question
     invited: int

@@ -26,12 +26,11 @@ from typing import Literal
 
 import attrs
 
-from cs8._display import MarkdownRepr
+from cs8._display import DictsReprMixin, Row, format_value
 from cs8._distributions import f_quantile
 from cs8._frozen import FrozenDict
 from cs8.exceptions import SurveyError
 from cs8.stats._tests import pearson
-from cs8.surveys._display import Row, Tabular
 from cs8.surveys._instrument import DimensionKey
 from cs8.surveys._responses import Missing, ServqualResponse
 
@@ -162,8 +161,8 @@ def _alpha_listwise(m: Sequence[Sequence[float]], k: int) -> float:
     return k / (k - 1) * (1.0 - item_var / total_var)
 
 
-@attrs.frozen(kw_only=True)
-class ReliabilityReport(Tabular, MarkdownRepr):
+@attrs.frozen(kw_only=True, repr=False)
+class ReliabilityReport(DictsReprMixin):
     """Cronbach's alpha with its Feldt interval and item diagnostics.
 
     Attributes:
@@ -187,6 +186,8 @@ class ReliabilityReport(Tabular, MarkdownRepr):
         (0.9825, 4, ())
     """
 
+    __repr__ = DictsReprMixin._short_repr
+
     alpha: float
     ci_low: float
     ci_high: float
@@ -201,8 +202,8 @@ class ReliabilityReport(Tabular, MarkdownRepr):
 
     def _title(self) -> str:
         return (
-            f"Cronbach's alpha {self.alpha:.3f} "
-            f"[{self.ci_low:.3f}, {self.ci_high:.3f}] (n={self.n}, k={self.k}, {self.missing})"
+            f"Cronbach's alpha {format_value(self.alpha)} "
+            f"[{format_value(self.ci_low)}, {format_value(self.ci_high)}] (n={self.n}, k={self.k}, {self.missing})"
         )
 
     def to_dicts(self) -> list[Row]:

@@ -13,10 +13,9 @@ from typing import Literal
 
 import attrs
 
-from cs8._display import MarkdownRepr
+from cs8._display import DictsReprMixin, Row
 from cs8._frozen import FrozenDict
 from cs8.exceptions import SurveyError
-from cs8.surveys._display import Row, Tabular
 from cs8.surveys._responses import ServqualResponse
 from cs8.surveys._servqual import _PERIODS, servqual_scores
 from cs8.surveys._servqual_results import ServqualReport, _name
@@ -40,8 +39,8 @@ def _period_key(value: date | None, period: str) -> str | None:
     return str(d.year)
 
 
-@attrs.frozen(kw_only=True)
-class ServqualBreakdown(Tabular, MarkdownRepr):
+@attrs.frozen(kw_only=True, repr=False)
+class ServqualBreakdown(DictsReprMixin):
     """SERVQUAL reports per group (segment, channel or period).
 
     Attributes:
@@ -55,6 +54,8 @@ class ServqualBreakdown(Tabular, MarkdownRepr):
         >>> [(row["segment"], row["unweighted"]) for row in b.to_dicts()]
         [('new', 0.0), ('vip', -1.0)]
     """
+
+    __repr__ = DictsReprMixin._short_repr
 
     by: str
     groups: FrozenDict[str | None, ServqualReport]

@@ -13,14 +13,13 @@ from typing import Literal
 
 import attrs
 
-from cs8._display import MarkdownRepr
+from cs8._display import DictsReprMixin, Row, format_value
 from cs8._enums import _LowerEnum
 from cs8._frozen import FrozenDict
 from cs8.stats._tests import (
     PairedTest,
     WilcoxonTest,
 )
-from cs8.surveys._display import Row, Tabular
 from cs8.surveys._instrument import (
     RATER_ORDER,
     Dimension,
@@ -94,8 +93,8 @@ class BatteryScores:
     overall: float
 
 
-@attrs.frozen(kw_only=True)
-class ZoneReport(Tabular, MarkdownRepr):
+@attrs.frozen(kw_only=True, repr=False)
+class ZoneReport(DictsReprMixin):
     """Zone of tolerance figures of the three-column format, as LibQUAL+ reports them.
 
     Adequacy is perceived minus minimum (negative: below the minimum acceptable level);
@@ -126,6 +125,8 @@ class ZoneReport(Tabular, MarkdownRepr):
         >>> z.adequacy_items[0], z.superiority_items[0], z.item_positions[0]
         (1.0, -2.0, ZonePosition.WITHIN)
     """
+
+    __repr__ = DictsReprMixin._short_repr
 
     instrument: Instrument
     adequacy_items: tuple[float, ...]
@@ -172,8 +173,8 @@ class ZoneReport(Tabular, MarkdownRepr):
         return rows
 
 
-@attrs.frozen(kw_only=True)
-class Gap1Report(Tabular, MarkdownRepr):
+@attrs.frozen(kw_only=True, repr=False)
+class Gap1Report(DictsReprMixin):
     """Gap 1 of the five-gap model: what managers believe customers expect vs what they expect.
 
     Attributes:
@@ -193,6 +194,8 @@ class Gap1Report(Tabular, MarkdownRepr):
         -1.0
     """
 
+    __repr__ = DictsReprMixin._short_repr
+
     instrument: Instrument
     items: tuple[float, ...]
     dimensions: FrozenDict[DimensionKey, float]
@@ -202,7 +205,7 @@ class Gap1Report(Tabular, MarkdownRepr):
     n_customers: int
 
     def _title(self) -> str:
-        return f"Gap 1 (managers - customers), overall {self.overall:.3f}"
+        return f"Gap 1 (managers - customers), overall {format_value(self.overall)}"
 
     def to_dicts(self) -> list[Row]:
         """Return one row per item.
@@ -247,8 +250,8 @@ class RespondentScore:
     weighted: float | None
 
 
-@attrs.frozen(kw_only=True)
-class ServqualReport(Tabular, MarkdownRepr):
+@attrs.frozen(kw_only=True, repr=False)
+class ServqualReport(DictsReprMixin):
     """Gap scores of a set of responses, with uncertainty, fulfilment and missing-answer counts.
 
     Gaps are perception minus expectation (negative: service falls short). The aggregates are
@@ -299,6 +302,8 @@ class ServqualReport(Tabular, MarkdownRepr):
         >>> report.unweighted, report.n, report.fulfilment
         (-0.5, 2, 0.5)
     """
+
+    __repr__ = DictsReprMixin._short_repr
 
     instrument: Instrument
     n: int
@@ -379,8 +384,8 @@ class ServqualReport(Tabular, MarkdownRepr):
 
     def _title(self) -> str:
         return (
-            f"{self.instrument.name}: n={self.n}, unweighted gap {self.unweighted:.3f}, "
-            f"pooled item mean {self.pooled_item_mean:.3f}"
+            f"{self.instrument.name}: n={self.n}, unweighted gap {format_value(self.unweighted)}, "
+            f"pooled item mean {format_value(self.pooled_item_mean)}"
         )
 
     def to_dicts(self) -> list[Row]:

@@ -10,13 +10,12 @@ Example:
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
 import attrs
 
-from cs8._display import MarkdownRepr
+from cs8._display import DictsReprMixin, record_fields
 from cs8._frozen import FrozenDict
 from cs8.exceptions import InvalidValueError
 from cs8.kpi import Rate
@@ -39,8 +38,8 @@ class Predictor(Protocol):
         ...
 
 
-@attrs.frozen(kw_only=True)
-class Evaluation(MarkdownRepr):
+@attrs.frozen(kw_only=True, repr=False)
+class Evaluation(DictsReprMixin):
     """How well predicted labels match the true ones.
 
     Args:
@@ -54,11 +53,17 @@ class Evaluation(MarkdownRepr):
 
     Example:
         >>> print(Evaluation.of(["x", "y"], ["x", "x"]))
-        accuracy 50.0% (1/2), macro-F1 0.333
-        true \\ predicted  x  y
-        x                  1  0
-        y                  1  0
+        Evaluation (n=2)
+          accuracy           50.0%
+          accuracy CI        [9.5%, 90.5%]
+          macro_f1           0.3333
+          calibration_error  -
+        label  precision  recall  f1      support
+        x      0.5        1       0.6667  1
+        y      0          0       0       1
     """
+
+    __repr__ = DictsReprMixin._short_repr
 
     labels: tuple[str, ...]
     n: int
@@ -159,36 +164,31 @@ class Evaluation(MarkdownRepr):
             "calibration_error": self.calibration_error,
         }
 
-    def __str__(self) -> str:
-        head = (
-            f"accuracy {self.accuracy:.1%} ({self.accuracy_rate.successes}/{self.n}), "
-            f"macro-F1 {self.macro_f1:.3f}"
-        )
-        if self.calibration_error is not None:
-            head += f", calibration error {self.calibration_error:.3f}"
-        lines = [head]
-        if len(self.labels) <= 12:
-            corner = "true \\ predicted"
-            width = max(len(corner), *(len(label) for label in self.labels))
-            cells = [max(len(label), 3) for label in self.labels]
-            lines.append(
-                corner.ljust(width)
-                + "".join(f"  {lab:>{w}}" for lab, w in zip(self.labels, cells, strict=True))
-            )
-            for label, row in zip(self.labels, self.matrix(), strict=True):
-                lines.append(
-                    label.ljust(width)
-                    + "".join(f"  {c:>{w}}" for c, w in zip(row, cells, strict=True))
-                )
-        else:
-            worst = sorted(self.per_label.items(), key=lambda kv: kv[1][2])[:5]
-            lines.append(
-                "lowest F1: " + ", ".join(f"{label} {f1:.2f}" for label, (_, _, f1, _) in worst)
-            )
-        return "\n".join(lines)
+    def to_dicts(self) -> list[dict[str, object]]:
+        """Return one row per label: precision, recall, F1 and support (``matrix()`` has the rest).
 
-    def _repr_html_(self) -> str:
-        return "<pre>" + html.escape(str(self)) + "</pre>"
+        Example:
+            >>> Evaluation.of(["a", "b", "b"], ["a", "a", "b"]).to_dicts()[1]
+            {'label': 'b', 'precision': 1.0, 'recall': 0.5, 'f1': 0.6666666666666666, 'support': 2}
+        """
+        return [
+            {"label": label, "precision": p, "recall": r, "f1": f, "support": n}
+            for label, (p, r, f, n) in self.per_label.items()
+        ]
+
+    def _title(self) -> str:
+        return f"Evaluation (n={self.n})"
+
+    def _summary(self) -> list[tuple[str, str]]:
+        rate = self.accuracy_rate
+        summary = {
+            "accuracy": rate.value,
+            "accuracy_low": rate.ci_low,
+            "accuracy_high": rate.ci_high,
+            "macro_f1": self.macro_f1,
+            "calibration_error": self.calibration_error,
+        }
+        return record_fields(summary, frozenset({"accuracy", "accuracy_low", "accuracy_high"}))
 
 
 def _calibration_error(right: Sequence[bool], scores: Sequence[float], bins: int = 10) -> float:

@@ -110,6 +110,8 @@ LANGUAGE = Language(
         "measure.language_match": "tickets handled in the customer's language",
         "measure.channel_switch": "contacts that had to switch channel",
         "measure.nps_change": "NPS change, 1st to 2nd half",
+        "measure.bot_containment": "bot conversations contained (no person within 72 h)",
+        "measure.negative_sentiment": "customer contacts and messages that read negative",
         # figures
         "kpi.volume": "New tickets",
         "kpi.first_reply": "First reply time",
@@ -223,6 +225,52 @@ LANGUAGE = Language(
         "bucket.4-8h": "4-8 h",
         "bucket.8-24h": "8-24 h",
         "bucket.24h+": "24 h+",
+        # what customers wrote
+        "section.words": "What customers wrote",
+        "words.none": "No customer message has a text, so there is nothing to read.",
+        "words.intro": (
+            "{n} customer messages, read offline by cs8.text: sentiment from the shipped lexicons, "
+            "flags with the words that raised them."
+        ),
+        "words.flagged": "Latest messages that need a supervisor",
+        "col.sentiment": "Sentiment",
+        "col.flag": "Flag",
+        "col.evidence": "Words",
+        "sentiment.negative": "negative",
+        "sentiment.neutral": "neutral",
+        "sentiment.positive": "positive",
+        "flag.needs_supervisor": "negative, needs a supervisor",
+        "flag.urgent": "urgent",
+        "flag.refund_request": "refund request",
+        # journeys
+        "section.journeys": "Customer journeys",
+        "journeys.no_orders": "No orders in the data, so there are no journeys to show (they need orders).",
+        "journeys.customers": (
+            "{n} customers with a ticket, contact or order in a stage. A customer enters the next "
+            "stage at its first event after entering this one; who skips a stage leaves the funnel."
+        ),
+        "journeys.funnel": "Funnel: customers who entered each stage and went on",
+        "journeys.paths": "Most common paths",
+        "journeys.more_paths": "{shown} of {n} distinct paths shown; all counts are in the JSON report.",
+        "journeys.graph": "Directly-follows graph: which stage comes next",
+        "journeys.graph_note": (
+            "The {shown} most frequent of {n} transitions; each event takes its most specific stage."
+        ),
+        "col.stage": "Stage",
+        "col.entered": "Entered",
+        "col.completed": "Went on",
+        "col.dropped": "Dropped",
+        "col.time_to_next": "Median time to next stage",
+        "col.path": "Path",
+        "col.customers": "Customers",
+        "col.from": "From",
+        "col.to": "To",
+        "stage.ask": "ask",
+        "stage.buy": "buy",
+        "stage.receive": "receive",
+        "stage.use": "use",
+        "stage.warranty": "warranty",
+        "stage.rebuy": "rebuy",
         # weekdays
         "weekday.0": "Mon",
         "weekday.1": "Tue",

@@ -110,6 +110,8 @@ LANGUAGE = Language(
         "measure.language_match": "phiếu được xử lý bằng ngôn ngữ của khách",
         "measure.channel_switch": "liên hệ phải chuyển sang kênh khác",
         "measure.nps_change": "thay đổi NPS, nửa đầu so với nửa sau",
+        "measure.bot_containment": "cuộc trò chuyện bot tự xử lý (không cần người trong 72 giờ)",
+        "measure.negative_sentiment": "liên hệ và tin nhắn của khách mang sắc thái tiêu cực",
         # figures
         "kpi.volume": "Phiếu mới",
         "kpi.first_reply": "Thời gian phản hồi đầu tiên",
@@ -224,6 +226,52 @@ LANGUAGE = Language(
         "bucket.4-8h": "4-8 giờ",
         "bucket.8-24h": "8-24 giờ",
         "bucket.24h+": "trên 24 giờ",
+        # what customers wrote
+        "section.words": "Khách hàng viết gì",
+        "words.none": "Không có tin nhắn nào của khách có nội dung, nên không có gì để đọc.",
+        "words.intro": (
+            "{n} tin nhắn của khách, đọc ngoại tuyến bằng cs8.text: sắc thái theo bộ từ điển kèm "
+            "theo, cờ cảnh báo kèm những từ đã gây ra nó."
+        ),
+        "words.flagged": "Tin nhắn gần nhất cần quản lý can thiệp",
+        "col.sentiment": "Sắc thái",
+        "col.flag": "Cờ",
+        "col.evidence": "Từ ngữ",
+        "sentiment.negative": "tiêu cực",
+        "sentiment.neutral": "trung tính",
+        "sentiment.positive": "tích cực",
+        "flag.needs_supervisor": "tiêu cực, cần quản lý",
+        "flag.urgent": "khẩn cấp",
+        "flag.refund_request": "yêu cầu hoàn tiền",
+        # journeys
+        "section.journeys": "Hành trình khách hàng",
+        "journeys.no_orders": "Dữ liệu không có đơn hàng nên không có hành trình để trình bày (hành trình cần đơn hàng).",
+        "journeys.customers": (
+            "{n} khách hàng có phiếu, liên hệ hoặc đơn hàng thuộc một giai đoạn. Khách vào giai đoạn "
+            "sau ở sự kiện đầu tiên sau khi vào giai đoạn này; ai bỏ qua một giai đoạn thì rời phễu."
+        ),
+        "journeys.funnel": "Phễu: khách hàng vào từng giai đoạn và đi tiếp",
+        "journeys.paths": "Các lộ trình phổ biến nhất",
+        "journeys.more_paths": "Hiển thị {shown} trên {n} lộ trình khác nhau; mọi số liệu có trong báo cáo JSON.",
+        "journeys.graph": "Đồ thị kế tiếp trực tiếp: giai đoạn nào đến sau",
+        "journeys.graph_note": (
+            "{shown} chuyển tiếp thường gặp nhất trên {n}; mỗi sự kiện nhận giai đoạn cụ thể nhất của nó."
+        ),
+        "col.stage": "Giai đoạn",
+        "col.entered": "Đã vào",
+        "col.completed": "Đi tiếp",
+        "col.dropped": "Rời đi",
+        "col.time_to_next": "Thời gian trung vị đến giai đoạn sau",
+        "col.path": "Lộ trình",
+        "col.customers": "Khách hàng",
+        "col.from": "Từ",
+        "col.to": "Đến",
+        "stage.ask": "hỏi",
+        "stage.buy": "mua",
+        "stage.receive": "nhận hàng",
+        "stage.use": "sử dụng",
+        "stage.warranty": "bảo hành",
+        "stage.rebuy": "mua lại",
         # weekdays
         "weekday.0": "T2",
         "weekday.1": "T3",

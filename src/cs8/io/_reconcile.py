@@ -1,0 +1,309 @@
+"""cs8's per-ticket figures next to the vendor's own, and why they differ.
+
+Some exports carry the vendor's own numbers per ticket: Zendesk's ticket metrics (reply time,
+resolution times in calendar and business minutes, reopens, replies), Intercom's conversation
+``statistics``, Chatwoot's ``reporting_events`` and Jira Service Management's SLA cycles. The
+readers keep them (:attr:`Dataset.vendor_metrics`, :attr:`Dataset.sla_cycles`);
+:func:`reconcile` computes cs8's figure for each, says whether the two agree (durations within a
+tolerance, since vendors round to minutes) and, where they do not, names the definition choice
+that explains it (:data:`REASONS`).
+
+Example:
+    >>> from datetime import datetime, timedelta, timezone
+    >>> from cs8 import Message, Ticket
+    >>> from cs8.io import Dataset
+    >>> t0 = datetime(2026, 1, 5, 9, tzinfo=timezone.utc)
+    >>> t = Ticket(id="1", customer_id="c", channel="email", created_at=t0,
+    ...            events=[Message(at=t0 + timedelta(hours=2), author="agent")])
+    >>> ds = Dataset(tickets=[t], vendor_metrics={"1": {"first_reply": timedelta(hours=1)}})
+    >>> r = reconcile(ds)
+    >>> r.agree, r.differ, r.rows[0].reason
+    (0, 1, 'earlier_reply')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import timedelta
+from typing import Any, ClassVar
+
+import attrs
+
+from cs8._display import DictsReprMixin
+from cs8._frozen import FrozenDict
+from cs8._ticket import Ticket
+from cs8.exceptions import InvalidValueError
+from cs8.io._dataset import Dataset
+from cs8.sla import BusinessCalendar
+
+__all__ = ["REASONS", "VENDOR_METRICS", "Reconciliation", "ReconciliationRow", "reconcile"]
+
+VENDOR_METRICS: Mapping[str, str] = FrozenDict(
+    {
+        "first_reply": "creation to the first public agent reply, calendar time",
+        "first_reply_business": "the same in business time",
+        "first_resolution": "creation to the first solve, calendar time",
+        "first_resolution_business": "the same in business time",
+        "full_resolution": "creation to the last solve, calendar time",
+        "full_resolution_business": "the same in business time",
+        "reopens": "moves from solved or closed back to an open status",
+        "replies": "public agent replies",
+        "sla:<name>": "a vendor SLA's first completed cycle, elapsed time on its own clock",
+    }
+)
+"""The metric names of :attr:`Dataset.vendor_metrics` and what cs8 computes for each."""
+
+REASONS: Mapping[str, str] = FrozenDict(
+    {
+        "no_reply_in_events": "the vendor counts a reply that is not in the export's events",
+        "no_solve_in_events": "the vendor counts a solve that is not in the export's events",
+        "earlier_reply": (
+            "the vendor counts an earlier reply than cs8's first public agent reply (a private "
+            "note, a bot or an automated message, which cs8 does not count)"
+        ),
+        "later_reply": (
+            "the vendor skips the reply cs8 counts (a channel, author or reply kind it leaves out)"
+        ),
+        "business_vs_calendar": (
+            "the vendor's figure is business time: cs8's equals it on the export's calendar"
+        ),
+        "no_calendar": (
+            "not compared: a business-time figure, and the export has no single business calendar"
+        ),
+        "vendor_clock": (
+            "a vendor SLA clock counts on its own calendar and pauses in its own statuses"
+        ),
+        "resolution_definition": (
+            "first or last solve, solved or closed: the vendor dates the resolution elsewhere"
+        ),
+        "reopen_definition": (
+            "cs8 counts moves from solved or closed back to an open status; the vendor counts "
+            "its own reopen events (a reply to a closed chat, a status set twice)"
+        ),
+        "reply_definition": "cs8 counts public agent messages; the vendor counts its own replies",
+    }
+)
+"""Definition choices that explain a difference, by name (the ``reason`` of a row)."""
+
+
+@attrs.frozen(kw_only=True)
+class ReconciliationRow:
+    """One vendor figure of one ticket next to cs8's.
+
+    Attributes:
+        ticket_id: The ticket.
+        metric: The metric (a key of :data:`VENDOR_METRICS`, or ``sla:<the SLA's name>``).
+        vendor: The vendor's figure (``None`` when it has none).
+        cs8: cs8's figure (``None`` when the events give none).
+        agrees: Whether the two agree (durations within the tolerance); ``None`` when they
+            cannot be compared (a business-time figure and no calendar).
+        reason: Why they differ or were not compared (a key of :data:`REASONS`), ``None`` when
+            they agree.
+    """
+
+    ticket_id: str
+    metric: str
+    vendor: timedelta | int | None
+    cs8: timedelta | int | None
+    agrees: bool | None
+    reason: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        """The row as a dict, with the reason explained.
+
+        A duration figure is in ``vendor``/``cs8``, a count in ``vendor_count``/``cs8_count``,
+        so that each dataframe column has one type (durations a duration dtype).
+
+        Example:
+            >>> row = ReconciliationRow(ticket_id="1", metric="reopens", vendor=1, cs8=0,
+            ...                         agrees=False, reason="reopen_definition")
+            >>> row.to_dict()["vendor_count"], row.to_dict()["vendor"]
+            (1, None)
+        """
+        count = isinstance(self.vendor, int) or isinstance(self.cs8, int)
+        return {
+            "ticket_id": self.ticket_id,
+            "metric": self.metric,
+            "vendor": None if count else self.vendor,
+            "cs8": None if count else self.cs8,
+            "vendor_count": self.vendor if count else None,
+            "cs8_count": self.cs8 if count else None,
+            "agrees": self.agrees,
+            "reason": self.reason,
+            "explanation": None if self.reason is None else REASONS[self.reason],
+        }
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class Reconciliation(DictsReprMixin):
+    """cs8's figures against the vendor's, one row per ticket and metric.
+
+    Attributes:
+        rows: Every comparison, by ticket then metric.
+        tolerance: How far two durations may be apart and still agree.
+    """
+
+    __repr__ = DictsReprMixin._short_repr
+
+    rows: tuple[ReconciliationRow, ...]
+    tolerance: timedelta
+
+    @property
+    def agree(self) -> int:
+        """How many comparisons agree."""
+        return sum(1 for r in self.rows if r.agrees is True)
+
+    @property
+    def differ(self) -> int:
+        """How many comparisons differ."""
+        return sum(1 for r in self.rows if r.agrees is False)
+
+    @property
+    def not_compared(self) -> int:
+        """How many vendor figures cs8 could not compute (business time without a calendar)."""
+        return sum(1 for r in self.rows if r.agrees is None)
+
+    @property
+    def differences(self) -> tuple[ReconciliationRow, ...]:
+        """The rows that differ."""
+        return tuple(r for r in self.rows if r.agrees is False)
+
+    def by_reason(self) -> dict[str, int]:
+        """How many differences each reason explains."""
+        out: dict[str, int] = {}
+        for row in self.differences:
+            key = row.reason or ""
+            out[key] = out.get(key, 0) + 1
+        return out
+
+    def to_dicts(self) -> list[dict[str, object]]:
+        """Every row as a dict (see :meth:`ReconciliationRow.to_dict`)."""
+        return [r.to_dict() for r in self.rows]
+
+    _durations: ClassVar[frozenset[str]] = frozenset({"vendor", "cs8"})
+
+    def _title(self) -> str:
+        return (
+            f"reconcile: {self.agree} agree, {self.differ} differ, {self.not_compared} not compared"
+        )
+
+
+def _span(ticket: Ticket, end: Any) -> timedelta | None:
+    return None if end is None else end - ticket.created_at
+
+
+def _business(calendar: BusinessCalendar | None, ticket: Ticket, end: Any) -> timedelta | None:
+    if calendar is None or end is None:
+        return None
+    return calendar.business_duration(ticket.created_at, end)
+
+
+_Figure = Callable[[Ticket, BusinessCalendar | None], timedelta | int | None]
+
+_FIGURES: Mapping[str, _Figure] = FrozenDict(
+    {
+        "first_reply": lambda t, c: _span(t, t.first_reply_at),
+        "first_reply_business": lambda t, c: _business(c, t, t.first_reply_at),
+        "first_resolution": lambda t, c: _span(t, t.solved_at),
+        "first_resolution_business": lambda t, c: _business(c, t, t.solved_at),
+        "full_resolution": lambda t, c: _span(t, t.last_solved_at),
+        "full_resolution_business": lambda t, c: _business(c, t, t.last_solved_at),
+        "reopens": lambda t, c: t.reopen_count,
+        "replies": lambda t, c: t.public_agent_replies,
+    }
+)
+
+
+def _sla_figure(name: str, ticket: Ticket) -> timedelta | None:
+    """cs8's calendar figure for a JSM SLA, by its name (first response or resolution)."""
+    low = name.lower()
+    if "first response" in low or "first reply" in low:
+        return _span(ticket, ticket.first_reply_at)
+    if "resolution" in low:
+        return _span(ticket, ticket.solved_at)
+    return None
+
+
+def _reason(
+    metric: str, vendor: Any, cs8: Any, ticket: Ticket, calendar: BusinessCalendar | None
+) -> str:
+    if metric.startswith("sla:"):
+        return "vendor_clock"
+    if metric == "reopens":
+        return "reopen_definition"
+    if metric == "replies":
+        return "reply_definition"
+    reply = metric.startswith("first_reply")
+    if vendor is None:
+        return "later_reply" if reply else "resolution_definition"
+    if cs8 is None:
+        return "no_reply_in_events" if reply else "no_solve_in_events"
+    if not metric.endswith("_business") and calendar is not None:
+        end = ticket.created_at + cs8
+        business = calendar.business_duration(ticket.created_at, end)
+        if abs(business - vendor) <= timedelta(minutes=1):
+            return "business_vs_calendar"
+    if reply:
+        return "earlier_reply" if vendor < cs8 else "later_reply"
+    return "resolution_definition"
+
+
+def reconcile(dataset: Dataset, *, tolerance: timedelta = timedelta(minutes=1)) -> Reconciliation:
+    """Compare cs8's per-ticket figures with the vendor's own figures in ``dataset``.
+
+    Args:
+        dataset: A vendor reader's result (:attr:`Dataset.vendor_metrics` and
+            :attr:`Dataset.sla_cycles` hold the vendor's figures; business times use
+            :attr:`Dataset.calendar`).
+        tolerance: How far two durations may be apart and still agree (vendors round to whole
+            minutes; at least zero).
+
+    Returns:
+        A :class:`Reconciliation`: one row per ticket and vendor figure, with the reason for
+        each difference.
+
+    Raises:
+        InvalidValueError: If ``tolerance`` is negative.
+
+    Example:
+        >>> from cs8.io import Dataset
+        >>> reconcile(Dataset()).rows
+        ()
+    """
+    if not isinstance(tolerance, timedelta) or tolerance < timedelta(0):
+        raise InvalidValueError(
+            f"tolerance must be a timedelta of at least zero, got {tolerance!r}"
+        )
+    calendar = dataset.calendar
+    rows: list[ReconciliationRow] = []
+    for ticket in dataset.tickets:
+        pairs: list[tuple[str, Any, Any]] = []
+        for metric, vendor in sorted(dataset.vendor_metrics.get(ticket.id, {}).items()):
+            figure = _FIGURES.get(metric)
+            if figure is not None:
+                pairs.append((metric, vendor, figure(ticket, calendar)))
+        for name, cycles in sorted(dataset.sla_cycles.get(ticket.id, {}).items()):
+            if cycles:
+                pairs.append((f"sla:{name}", cycles[0].elapsed, _sla_figure(name, ticket)))
+        for metric, vendor, cs8 in pairs:
+            agrees: bool | None
+            reason: str | None
+            if metric.endswith("_business") and calendar is None:
+                agrees, reason = None, "no_calendar"
+            else:
+                if isinstance(vendor, timedelta) and isinstance(cs8, timedelta):
+                    agrees = abs(vendor - cs8) <= tolerance
+                else:
+                    agrees = vendor == cs8
+                reason = None if agrees else _reason(metric, vendor, cs8, ticket, calendar)
+            rows.append(
+                ReconciliationRow(
+                    ticket_id=ticket.id,
+                    metric=metric,
+                    vendor=vendor,
+                    cs8=cs8,
+                    agrees=agrees,
+                    reason=reason,
+                )
+            )
+    return Reconciliation(rows=tuple(rows), tolerance=tolerance)

@@ -1,0 +1,25 @@
+"""The names issue 12's vendor readers add to cs8.io exist and are exported."""
+
+from __future__ import annotations
+
+import cs8.io
+
+
+def test_vendor_reader_names() -> None:
+    for name in (
+        "read_chatwoot",
+        "read_intercom",
+        "read_jsm",
+        "reconcile",
+        "Reconciliation",
+        "ReconciliationRow",
+        "REASONS",
+        "VENDOR_METRICS",
+    ):
+        assert hasattr(cs8.io, name), name
+        assert name in cs8.io.__all__
+
+
+def test_dataset_carries_the_vendor_figures() -> None:
+    ds = cs8.io.Dataset()
+    assert (dict(ds.sla_cycles), dict(ds.vendor_metrics)) == ({}, {})
