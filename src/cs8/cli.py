@@ -355,7 +355,12 @@ def _report(args: argparse.Namespace) -> int:
         _write_rejected(loaded.rejected, args.rejected)
     now = datetime.fromisoformat(args.now) if args.now else None
     report = build_report(
-        data, now=now, policy=config.policy, targets=config.targets, period=args.period
+        data,
+        now=now,
+        policy=config.policy,
+        targets=config.targets,
+        period=args.period,
+        staffing=config.staffing,
     )
     render: dict[str, Callable[[], str]] = {
         "text": lambda: report.to_text(lang=args.lang),

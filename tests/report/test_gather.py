@@ -62,7 +62,7 @@ def test_arrival_heatmap_counts_every_arrival(
     quarter: SampleShop, quarter_report: ServiceReport
 ) -> None:
     arrivals = quarter_report.heatmaps[0]
-    total = sum(int(f.value or 0) for line in arrivals.cells for f in line if f is not None)
+    total = sum(int(v or 0) for line in arrivals.values for v in line)
     expected = len(quarter.tickets) + sum(1 for i in quarter.interactions if i.ticket_id is None)
     assert total == expected
 

@@ -11,6 +11,7 @@ microseconds.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -185,3 +186,23 @@ def is_business_day(cal: BusinessCalendar, day: date) -> bool:
         if cur < hi:
             return True
     return False
+
+
+def end_of_business_day(
+    spans_of: Callable[[date], list[tuple[int, int]]], day: date, t: int, n: int
+) -> int:
+    """The close of the n-th business day from ``t`` (the opening of the |n|-th before), walking
+    local dates from ``day`` (``t``'s own) with each date's open spans from ``spans_of``."""
+    step = timedelta(days=1 if n > 0 else -1)
+    left = abs(n)
+    while True:
+        spans = spans_of(day)
+        if n > 0 and spans and spans[-1][1] > t:
+            left -= 1
+            if not left:
+                return spans[-1][1]
+        if n < 0 and spans and spans[0][0] < t:
+            left -= 1
+            if not left:
+                return spans[0][0]
+        day += step

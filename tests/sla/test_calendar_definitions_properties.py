@@ -212,22 +212,9 @@ def test_end_of_business_day_equals_the_oracle(
     except CalendarError:
         assert not cal.hours
         return
-    day = _local_date(cal, t)
-    step = timedelta(days=1 if n > 0 else -1)
-    left = abs(n)
-    while True:
-        spans = _open_spans(cal, day)
-        if n > 0 and spans and spans[-1][1] > t:
-            left -= 1
-            if not left:
-                expected = spans[-1][1]
-                break
-        if n < 0 and spans and spans[0][0] < t:
-            left -= 1
-            if not left:
-                expected = spans[0][0]
-                break
-        day += step
+    expected = oracle.end_of_business_day(
+        lambda day: _open_spans(cal, day), _local_date(cal, t), t, n
+    )
     assert expected == actual
 
 

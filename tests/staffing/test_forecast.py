@@ -146,3 +146,46 @@ def test_calendar_closed_slots_and_unseen_weekdays_forecast_zero() -> None:
     )
     monday_morning, monday_afternoon = f.expected[0], f.expected[1]
     assert (monday_morning, round(monday_afternoon)) == (0.0, 50)
+
+
+def test_fitted_smoothing_keeps_the_bank_calls_numbers() -> None:
+    # As the done-when test above, with the smoothing parameters chosen on the history alone.
+    history, actual = _split(_bank(), timedelta(days=28))
+    fixed = backtest(history, actual, coverage=0.8)
+    fitted = backtest(history, actual, coverage=0.8, smoothing="fitted")
+    print(
+        f"\nbank_calls, fitted smoothing: MAE {fitted.mae:.1f} (fixed {fixed.mae:.1f}) vs "
+        f"seasonal-naive {fitted.naive_mae:.1f}; 80 % interval coverage {fitted.coverage:.1%}"
+    )
+    assert fitted.mae < fitted.naive_mae
+    assert 0.70 <= fitted.coverage <= 0.90
+
+
+def test_fitted_smoothing_follows_a_steep_trend_better_than_the_fixed_one() -> None:
+    start = date(2026, 1, 5)
+    days = tuple(start + timedelta(days=k) for k in range(84))
+    counts = [[100.0 * 1.03**k] for k in range(84)]  # +3 % a day, no weekly pattern
+    full = Arrivals(interval=timedelta(days=1), timezone="UTC", days=days, counts=counts)
+    history, actual = _split(full, timedelta(days=14))
+    fixed = backtest(history, actual)
+    fitted = backtest(history, actual, smoothing="fitted")
+    assert fitted.mae < fixed.mae
+    method = forecast_arrivals(history, interval=timedelta(days=1), smoothing="fitted").method
+    assert "fitted" in method
+
+
+@pytest.mark.parametrize("smoothing", ["best", (0.0, 0.1, 0.9), (0.2, 0.1), (0.2, 0.1, 1.5)])
+def test_smoothing_is_checked(smoothing: object) -> None:
+    history, _ = _split(_bank_like(), timedelta(days=7))
+    with pytest.raises(InvalidValueError, match="smoothing"):
+        forecast_arrivals(history, interval=timedelta(days=1), smoothing=smoothing)  # type: ignore[arg-type]
+
+
+def _bank_like() -> Arrivals:
+    days = tuple(date(2026, 1, 5) + timedelta(days=k) for k in range(28))
+    return Arrivals(
+        interval=timedelta(days=1),
+        timezone="UTC",
+        days=days,
+        counts=[[50.0 + k % 7] for k in range(28)],
+    )

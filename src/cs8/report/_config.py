@@ -25,6 +25,13 @@ One file lets any export be reported without code::
     [scorecard]
     csat = 0.85
     answer_within = 20
+
+    [staffing]                    # next week's staffing plan (see cs8.report._staffing)
+    channels = ["phone"]
+    [[staffing.shifts]]
+    name = "day"
+    start = "08:00"
+    length = "PT9H"
 """
 
 from __future__ import annotations
@@ -39,12 +46,13 @@ import attrs
 from cs8._frozen import FrozenDict
 from cs8.exceptions import Cs8Error, InvalidValueError
 from cs8.report._scorecard import ScorecardTargets
+from cs8.report._staffing import StaffingOptions, parse_staffing
 from cs8.serialization import parse_duration
 from cs8.sla import BusinessCalendar, SlaPolicy, load_policy
 
 __all__ = ["ReportConfig", "load_config"]
 
-_SECTIONS = {"input", "calendar", "sla", "scorecard"}
+_SECTIONS = {"input", "calendar", "sla", "scorecard", "staffing"}
 
 
 def _frozen(value: Mapping[str, Any]) -> FrozenDict[str, Any]:
@@ -60,6 +68,7 @@ class ReportConfig:
         calendar: The business calendar.
         policy: The SLA policy (on ``calendar`` when both are given).
         targets: The scorecard targets.
+        staffing: How the staffing plan is made (interval, channels, shift templates).
 
     Example:
         >>> ReportConfig().targets.csat
@@ -70,6 +79,7 @@ class ReportConfig:
     calendar: BusinessCalendar | None = None
     policy: SlaPolicy | None = None
     targets: ScorecardTargets = attrs.field(factory=ScorecardTargets)
+    staffing: StaffingOptions = attrs.field(factory=StaffingOptions)
 
     def reader_options(self, role: str | None, roles: frozenset[str]) -> dict[str, Any]:
         """Return the options for one reader: the common keys, then the role's own table.
@@ -170,7 +180,11 @@ def parse_config(data: Mapping[str, Any], source: str = "config") -> ReportConfi
     policy = _policy(data["sla"], calendar, source) if "sla" in data else None
     targets = _targets(data.get("scorecard", {}), source)
     return ReportConfig(
-        input=_null_values(data.get("input", {})), calendar=calendar, policy=policy, targets=targets
+        input=_null_values(data.get("input", {})),
+        calendar=calendar,
+        policy=policy,
+        targets=targets,
+        staffing=parse_staffing(data.get("staffing", {}), source),
     )
 
 

@@ -61,6 +61,7 @@ from cs8.report._scorecard import (
     live_contacts,
     scorecard,
 )
+from cs8.report._staffing import StaffingOptions, gather_staffing
 from cs8.report._words import words_section
 from cs8.sla import BusinessCalendar, SlaMetric, SlaPolicy, SlaReport, sla_report
 
@@ -124,6 +125,7 @@ def build_report(
     targets: ScorecardTargets | None = None,
     period: Period = "week",
     horizon: timedelta = timedelta(hours=4),
+    staffing: StaffingOptions | None = None,
 ) -> ServiceReport:
     """Compute the KPIs, trends, breakdowns, SLA attainment and S8 scorecard of ``data``.
 
@@ -134,6 +136,7 @@ def build_report(
         targets: The scorecard targets.
         period: ``"week"`` or ``"month"``: how trends are cut (in the calendar's zone).
         horizon: Running SLA clocks due within this time of ``now`` are listed as at risk.
+        staffing: How next week's staffing plan is made (interval, channels, shift templates).
 
     Raises:
         InvalidValueError: If ``period`` is not ``"week"`` or ``"month"``.
@@ -189,7 +192,7 @@ def build_report(
         ("surveys", len(surveys) + len(data.servqual)),
     )
     trends = _trends(tickets, live, surveys, sla, starts, clock, zone, period, targets)
-    staffing, aht = _staffing(live, zone, targets)
+    hourly, aht = _staffing(live, zone, targets)
     servqual, servqual_n = _servqual(data)
     return ServiceReport(
         title=data.source,
@@ -224,12 +227,15 @@ def build_report(
             for r in sla.at_risk
         ),
         contact=_contact_figures(live, targets),
-        staffing=staffing,
+        staffing=hourly,
         surveys=_survey_figures(surveys),
         servqual=servqual,
         servqual_n=servqual_n,
         journeys=journey_section(data),
         words=words_section(data),
+        staffing_plan=gather_staffing(
+            live, calendar if data.has_calendar else None, zone, targets, staffing
+        ),
     )
 
 
@@ -488,28 +494,33 @@ def _heatmaps(
     for contact in live:
         local = contact.started_at.astimezone(tz)
         cells[local.weekday(), local.hour].append(contact)
-    total = sum(arrivals.values())
-    count_grid = tuple(
-        tuple(
-            Figure(key="heat.arrivals", unit="count", value=float(arrivals[d, h]), n=total)
-            for h in range(24)
-        )
-        for d in range(7)
-    )
-    level_grid = tuple(
-        tuple(
-            Figure.of_rate(
-                "heat.service_level", service_level(cells[d, h], threshold=targets.answer_within)
-            )
-            if cells.get((d, h))
-            else None
-            for h in range(24)
-        )
-        for d in range(7)
-    )
+    hours = tuple(time(h) for h in range(24))
+    levels = {
+        key: level
+        for key, group in cells.items()
+        if (level := service_level(group, threshold=targets.answer_within)).n
+    }
     return (
-        Heatmap(key="heat.arrivals", unit="count", cells=count_grid),
-        Heatmap(key="heat.service_level", unit="rate", cells=level_grid),
+        Heatmap(
+            key="heat.arrivals",
+            unit="count",
+            rows=range(7),
+            columns=hours,
+            values=[[float(arrivals[d, h]) for h in range(24)] for d in range(7)],
+        ),
+        Heatmap(
+            key="heat.service_level",
+            unit="rate",
+            rows=range(7),
+            columns=hours,
+            values=[
+                [levels[d, h].value if (d, h) in levels else None for h in range(24)]
+                for d in range(7)
+            ],
+            samples=[
+                [levels[d, h].n if (d, h) in levels else 0 for h in range(24)] for d in range(7)
+            ],
+        ),
     )
 
 

@@ -18,6 +18,7 @@ from cs8.report._lang import Language, language
 from cs8.report._layout import Block, Chart, Heading, Para, Table, layout
 from cs8.report._model import period_label
 from cs8.report._report import ServiceReport
+from cs8.report._staffing_view import plan_chart
 
 __all__ = ["chart_svg", "to_html"]
 
@@ -91,7 +92,7 @@ def _buckets(report: ServiceReport, chart: Chart, lang: Language) -> str:
 def _heatmap(report: ServiceReport, chart: Chart, lang: Language) -> str:
     heat = report.heatmaps[chart.index]
     days = [lang.label(f"weekday.{d}") for d in range(7)]
-    grid = [[heat.shown(f) for f in line] for line in heat.cells]
+    grid = heat.grid()
     if heat.unit == "rate":
         return _svg.heatmap(
             chart.title, days, grid, lambda v: lang.percent(v, 0), low=0.0, high=1.0
@@ -137,6 +138,7 @@ _CHARTS: dict[str, Callable[[ServiceReport, Chart, Language], str]] = {
     "heatmap": _heatmap,
     "backlog": _backlog,
     "staffing": _staffing,
+    "plan": plan_chart,
     "sla": _sla,
     "servqual": _servqual,
     "funnel": funnel_svg,

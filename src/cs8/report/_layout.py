@@ -275,12 +275,11 @@ def _heatmaps(report: ServiceReport, lang: Language, charts: bool) -> list[Block
         blocks.append(Chart("heatmap", i, lang.label(heat.key)))
     for heat in () if charts else report.heatmaps:
         blocks.append(Heading(lang.label(heat.key), 3))
-        headers = ("", *tuple(str(h) for h in range(24)))
+        headers = ("", *tuple(str(t.hour) for t in heat.columns))
         rows = []
-        for d, line in enumerate(heat.cells):
+        for d, line in enumerate(heat.grid()):
             cells = [lang.label(f"weekday.{d}")]
-            for fig in line:
-                shown = heat.shown(fig)
+            for shown in line:
                 if shown is None:
                     cells.append("")
                 elif heat.unit == "rate":
@@ -474,7 +473,9 @@ def layout(
         >>> blocks[0].text
         'Báo cáo chăm sóc khách hàng: data'
     """
-    from cs8.report._journeys_layout import journey_blocks  # they build on this module's blocks
+    # These build on this module's blocks, so they are imported when it is loaded.
+    from cs8.report._journeys_layout import journey_blocks
+    from cs8.report._staffing_view import staffing_blocks
     from cs8.report._words_layout import words_blocks
 
     lang = language(code)
@@ -493,6 +494,7 @@ def layout(
         *_backlog(report, lang, charts),
         *_sla(report, lang, max_rows),
         *_contact(report, lang),
+        *staffing_blocks(report, lang, charts),
         *_surveys(report, lang),
         *words_blocks(report, lang),
         *journey_blocks(report, lang, charts),

@@ -16,11 +16,11 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from datetime import date, datetime
-from typing import ClassVar, Literal
 
 import attrs
 
 from cs8._frozen import FrozenDict
+from cs8._heatmap import Heatmap, Unit
 from cs8.kpi import DurationStats, Mean, NpsResult, Rate
 
 __all__ = [
@@ -34,8 +34,6 @@ __all__ = [
     "Unit",
 ]
 
-Unit = Literal["rate", "seconds", "points", "score", "count"]
-"""How a figure's value reads: a fraction, a duration in seconds, NPS points, a mean score, a count."""
 
 _Z95 = 1.959963984540054
 
@@ -229,38 +227,6 @@ class Breakdown:
 
     dimension: str
     rows: tuple[BreakdownRow, ...]
-
-
-@attrs.frozen(kw_only=True)
-class Heatmap:
-    """A weekday x hour grid (Monday first, local hours 0-23) of counts or rates.
-
-    Example:
-        >>> grid = tuple(tuple(None for _ in range(24)) for _ in range(7))
-        >>> Heatmap(key="heat.arrivals", unit="count", cells=grid).cells[6][23] is None
-        True
-    """
-
-    key: str
-    unit: Unit
-    cells: tuple[tuple[Figure | None, ...], ...]
-
-    MIN_N: ClassVar[int] = 10
-    """Rate cells measured on fewer contacts than this are drawn empty (too noisy to shade)."""
-
-    def shown(self, fig: Figure | None) -> float | None:
-        """Return the value a cell is drawn with: ``None`` when empty or a rate on too few.
-
-        Example:
-            >>> grid = ((Figure(key="k", unit="rate", value=0.5, n=3),),)
-            >>> Heatmap(key="k", unit="rate", cells=grid).shown(grid[0][0]) is None
-            True
-        """
-        if fig is None or fig.value is None:
-            return None
-        if self.unit == "rate" and fig.n < self.MIN_N:
-            return None
-        return fig.value
 
 
 @attrs.frozen(kw_only=True)

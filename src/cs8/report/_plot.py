@@ -103,9 +103,7 @@ def plot_heatmap(report: ServiceReport, which: int = 0, *, lang: str = "en") -> 
     """
     entry = language(lang)
     heat = report.heatmaps[which]
-    grid = [
-        [float("nan") if (v := heat.shown(f)) is None else v for f in line] for line in heat.cells
-    ]
+    grid = [[float("nan") if v is None else v for v in line] for line in heat.grid()]
     fig = _figure("plot_heatmap")
     ax = fig.add_subplot()
     image = ax.imshow(grid, aspect="auto", cmap="Blues")

@@ -12,6 +12,7 @@ import attrs
 from cs8.report._journeys import JourneySection
 from cs8.report._model import Breakdown, Figure, Heatmap, Series, SlaRow, StaffingRow
 from cs8.report._scorecard import PillarScore
+from cs8.report._staffing import StaffingSection
 from cs8.report._words import WordsSection
 
 __all__ = ["ServiceReport"]
@@ -24,7 +25,7 @@ def _plain(value: object) -> object:
     """JSON-ready: dates as ISO text, tuples as lists, figures as dicts."""
     if isinstance(value, datetime | date):
         return value.isoformat()
-    if isinstance(value, Figure | PillarScore):
+    if isinstance(value, Figure | PillarScore | Heatmap):
         return value.to_dict()
     if attrs.has(type(value)):
         return {k: _plain(v) for k, v in attrs.asdict(cast(Any, value), recurse=False).items()}
@@ -76,6 +77,8 @@ class ServiceReport:
         servqual_n: SERVQUAL answers.
         journeys: Customer journeys (``None`` when the data has no orders).
         words: What customers wrote: sentiment and flags (``None`` without message text).
+        staffing_plan: Next week's required agents per interval and the shifts covering them
+            (``None`` without numpy or enough answered live contacts).
 
     Example:
         >>> from cs8.datasets import sample_shop
@@ -119,6 +122,7 @@ class ServiceReport:
     servqual_n: int = 0
     journeys: JourneySection | None = None
     words: WordsSection | None = None
+    staffing_plan: StaffingSection | None = None
 
     def figures(self) -> Iterator[Figure]:
         """Yield every headline figure (tickets, contact centre, surveys), for the notes.

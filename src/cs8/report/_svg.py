@@ -245,8 +245,11 @@ def heatmap(
     *,
     low: float | None = None,
     high: float | None = None,
+    columns: Sequence[str] | None = None,
 ) -> str:
-    """Return an SVG heatmap: ``grid[r][c]`` shaded from white to blue, empty cells grey.
+    """Return an SVG heatmap: ``grid[r][c]`` shaded from white to blue, empty cells grey (no tooltip).
+
+    ``columns`` names the columns (tooltips and axis); by default they are hours ``0``-``23``.
 
     Example:
         >>> svg = heatmap("t", ["Mon"], [[0, 1, None]], str)
@@ -254,6 +257,9 @@ def heatmap(
         True
     """
     cols = max((len(r) for r in grid), default=0)
+    heads = list(columns) if columns is not None else [f"{c:02d}h" for c in range(cols)]
+    ticks = list(columns) if columns is not None else [str(c) for c in range(cols)]
+    step = 3 if columns is None else max(1, cols // 8)
     cell, left, top = 18, 34, 8
     width, height = left + cols * cell + 8, top + len(rows) * cell + 22
     parts = _open(title, width, height)
@@ -269,24 +275,26 @@ def heatmap(
         )
         for c, v in enumerate(line):
             x = left + c * cell
-            if v is None:
-                fill, tip = "#f1f2f4", "-"
-            else:
-                t = max(0.0, min(1.0, (v - lo) / span))
-                shade = (
-                    int(247 - t * (247 - 31)),
-                    int(251 - t * (251 - 95)),
-                    int(255 - t * (255 - 168)),
+            if v is None:  # nothing to tell: no tooltip (keeps the page small)
+                parts.append(
+                    f'<rect x="{x}" y="{y}" width="{cell - 2}" height="{cell - 2}" fill="#f1f2f4"/>'
                 )
-                fill, tip = "#{:02x}{:02x}{:02x}".format(*shade), fmt(v)
+                continue
+            t = max(0.0, min(1.0, (v - lo) / span))
+            shade = (
+                int(247 - t * (247 - 31)),
+                int(251 - t * (251 - 95)),
+                int(255 - t * (255 - 168)),
+            )
+            fill, tip = "#{:02x}{:02x}{:02x}".format(*shade), fmt(v)
             parts.append(
                 f'<rect x="{x}" y="{y}" width="{cell - 2}" height="{cell - 2}" '
-                f'fill="{fill}"><title>{escape(name)} {c:02d}h: {escape(tip)}</title></rect>'
+                f'fill="{fill}"><title>{escape(name)} {escape(heads[c])}: {escape(tip)}</title></rect>'
             )
-    for c in range(0, cols, 3):
+    for c in range(0, cols, step):
         parts.append(
             f'<text x="{left + c * cell + cell / 2 - 1:.1f}" y="{height - 6}" '
-            f'text-anchor="middle" fill="#555">{c}</text>'
+            f'text-anchor="middle" fill="#555">{escape(ticks[c])}</text>'
         )
     return "".join(parts) + "</svg>"
 

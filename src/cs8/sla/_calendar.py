@@ -437,7 +437,7 @@ class BusinessCalendar:
         if n == 0:
             return aware
         local = self._local(aware)
-        day = days.shift_business_days(self._engine, local.date(), n)
+        day = days.shift_business_days(days.EngineDays(self._engine), local.date(), n)
         moved = datetime.combine(day, local.time().replace(fold=0), tzinfo=self._zone)
         return moved.astimezone(aware.tzinfo)
 
@@ -460,7 +460,7 @@ class BusinessCalendar:
         """
         a = self._space_us(_aware(start, "business_days_between(start)"))
         b = self._space_us(_aware(end, "business_days_between(end)"))
-        return days.business_days_between(self._engine, a, b)
+        return days.business_days_between(days.EngineDays(self._engine), a, b)
 
     def end_of_business_day(self, start: datetime, n: int) -> datetime:
         """Return the close of the ``n``-th business day counted from ``start``.
@@ -486,7 +486,7 @@ class BusinessCalendar:
             raise CalendarError(
                 f"BusinessCalendar.end_of_business_day: n must be an int, got {n!r}"
             )
-        u = days.end_of_business_day(self._engine, self._space_us(aware), n)
+        u = days.end_of_business_day(days.EngineDays(self._engine), self._space_us(aware), n)
         return self._from_space(u, aware.tzinfo)
 
     # -- batches and reports -------------------------------------------------------------------
@@ -611,29 +611,7 @@ class BusinessCalendar:
 
     def _wall_batch(self, scalar: Any, firsts: Any, seconds: Any, where: str) -> Any:
         """Apply a scalar operation pairwise (a wall clock has no vectorized form)."""
-        if _is_array(firsts) or _is_array(seconds):
-            np = require("numpy", "numpy", f"BusinessCalendar.{where} on arrays")
-            a = np.asarray(firsts)
-            b = np.asarray(seconds)
-            first = [_EPOCH + _ONE_US * int(v) for v in a.astype("datetime64[us]").view(np.int64)]
-            second: list[Any]
-            if b.dtype.kind == "M":
-                second = [
-                    _EPOCH + _ONE_US * int(v) for v in b.astype("datetime64[us]").view(np.int64)
-                ]
-            elif b.dtype.kind == "O":
-                second = list(b)
-            else:
-                second = [_ONE_US * int(v) for v in b.astype("timedelta64[us]").view(np.int64)]
-            out = [scalar(x, y) for x, y in zip(first, second, strict=True)]
-            if out and isinstance(out[0], datetime):
-                values = [(t - _EPOCH) // _ONE_US for t in out]
-                return np.array(values, dtype=np.int64).view("datetime64[us]")
-            values = [d // _ONE_US for d in out]
-            return np.array(values, dtype=np.int64).view("timedelta64[us]")
-        if len(firsts) != len(seconds):
-            raise _length_error(where, len(firsts), len(seconds))
-        return [scalar(x, y) for x, y in zip(firsts, seconds, strict=True)]
+        return pairwise(scalar, firsts, seconds, f"BusinessCalendar.{where}")
 
     def daily_business_time(self, start_date: date, end_date: date) -> dict[date, timedelta]:
         """Return the business time inside each local day from ``start_date`` to ``end_date``.
@@ -778,3 +756,36 @@ def _length_error(where: str, left: int, right: int) -> Exception:
     return InvalidValueError(
         f"BusinessCalendar.{where}: the sequences differ in length ({left} and {right})"
     )
+
+
+def pairwise(scalar: Any, firsts: Any, seconds: Any, where: str) -> Any:
+    """Apply a scalar calendar operation to each pair (the batch form without a vectorized one).
+
+    Sequences give a list; ``datetime64`` arrays (read as UTC) give a ``datetime64[us]`` or
+    ``timedelta64[us]`` array, as the vectorized batches do.
+    """
+    if _is_array(firsts) or _is_array(seconds):
+        np = require("numpy", "numpy", f"{where} on arrays")
+        a = np.asarray(firsts)
+        b = np.asarray(seconds)
+        first = [_EPOCH + _ONE_US * int(v) for v in a.astype("datetime64[us]").view(np.int64)]
+        second: list[Any]
+        if b.dtype.kind == "M":
+            second = [_EPOCH + _ONE_US * int(v) for v in b.astype("datetime64[us]").view(np.int64)]
+        elif b.dtype.kind == "O":
+            second = list(b)
+        else:
+            second = [_ONE_US * int(v) for v in b.astype("timedelta64[us]").view(np.int64)]
+        out = [scalar(x, y) for x, y in zip(first, second, strict=True)]
+        if out and isinstance(out[0], datetime):
+            values = [(t - _EPOCH) // _ONE_US for t in out]
+            return np.array(values, dtype=np.int64).view("datetime64[us]")
+        values = [d // _ONE_US for d in out]
+        return np.array(values, dtype=np.int64).view("timedelta64[us]")
+    if len(firsts) != len(seconds):
+        from cs8.exceptions import InvalidValueError
+
+        raise InvalidValueError(
+            f"{where}: the sequences differ in length ({len(firsts)} and {len(seconds)})"
+        )
+    return [scalar(x, y) for x, y in zip(firsts, seconds, strict=True)]

@@ -1,8 +1,12 @@
 """Working-day arithmetic and backward snapping on a compiled calendar's timeline.
 
-Every function takes the :class:`~cs8.sla._calendar_engine.Engine` of a calendar and instants as
-integer microseconds on its timeline (epoch microseconds, or local wall microseconds for a wall
-clock); :class:`~cs8.sla.BusinessCalendar` converts at its edges.
+The snapping functions take the :class:`~cs8.sla._calendar_engine.Engine` of a calendar; the
+working-day functions take a :class:`DayView` (a calendar's local days, their spans and its
+business time), so one implementation serves :class:`~cs8.sla.BusinessCalendar`
+(:class:`EngineDays`) and the effective-dated :class:`~cs8.sla.DatedCalendar`, whose days each
+come from the calendar in force on them. Instants are integer microseconds on the view's
+timeline (epoch microseconds, or local wall microseconds for a wall clock); the calendars
+convert at their edges.
 
 A **business day** is a local date whose own intervals (its override's, else its weekday's in the
 rotation, none on a holiday), less the closures, leave some business time. Closures count, so an
@@ -13,19 +17,22 @@ Example:
     >>> from datetime import date
     >>> from cs8.sla._calendar_local import DayWalker
     >>> engine = Engine(DayWalker("UTC", {i: ((32400, 61200),) for i in range(5)}, (), {}, ()))
-    >>> shift_business_days(engine, date(2026, 3, 6), 1)  # Friday + 1 working day
+    >>> shift_business_days(EngineDays(engine), date(2026, 3, 6), 1)  # Friday + 1 working day
     datetime.date(2026, 3, 9)
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Protocol
 
 from cs8.exceptions import CalendarError
 from cs8.sla._calendar_engine import Engine
 from cs8.sla._calendar_local import DAY_US, Span, merge, subtract
 
 __all__ = [
+    "DayView",
+    "EngineDays",
     "business_days_between",
     "day_spans",
     "end_of_business_day",
@@ -90,13 +97,59 @@ def day_spans(engine: Engine, day: date) -> list[Span]:
     return spans
 
 
+class DayView(Protocol):
+    """A calendar seen day by day: what the working-day functions need of it."""
+
+    def local_date(self, t: int) -> date:
+        """The local date of the instant ``t``."""
+        ...
+
+    def midnight(self, day: date) -> int:
+        """The instant of local midnight starting ``day``."""
+        ...
+
+    def spans(self, day: date) -> list[Span]:
+        """The open spans of ``day``'s own intervals, closures removed (empty: not a business day)."""
+        ...
+
+    def scheduled(self, day: date) -> list[Span]:
+        """``day``'s own intervals before closures are removed (its scheduled time)."""
+        ...
+
+    def duration(self, a: int, b: int) -> int:
+        """Business microseconds in ``[a, b)``."""
+        ...
+
+
+class EngineDays:
+    """The :class:`DayView` of one compiled calendar."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def local_date(self, t: int) -> date:
+        return self._engine.walker.local_date(t)
+
+    def midnight(self, day: date) -> int:
+        return self._engine.walker.local_us(day, 0)
+
+    def spans(self, day: date) -> list[Span]:
+        return day_spans(self._engine, day)
+
+    def scheduled(self, day: date) -> list[Span]:
+        return self._engine.walker.day_intervals(day)
+
+    def duration(self, a: int, b: int) -> int:
+        return self._engine.duration(a, b)
+
+
 def _no_day(where: str) -> CalendarError:
     return CalendarError(
         f"BusinessCalendar.{where}: no business day within ten years in that direction"
     )
 
 
-def shift_business_days(engine: Engine, day: date, n: int) -> date:
+def shift_business_days(view: DayView, day: date, n: int) -> date:
     """Return the ``n``-th business day after ``day`` (before it when ``n < 0``; ``day`` when 0).
 
     ``day`` itself never counts (working_hours ``add_days``).
@@ -109,7 +162,7 @@ def shift_business_days(engine: Engine, day: date, n: int) -> date:
     idle = 0
     while left:
         day += step
-        if day_spans(engine, day):
+        if view.spans(day):
             left -= 1
             idle = 0
         else:
@@ -119,7 +172,7 @@ def shift_business_days(engine: Engine, day: date, n: int) -> date:
     return day
 
 
-def business_days_between(engine: Engine, a: int, b: int) -> float:
+def business_days_between(view: DayView, a: int, b: int) -> float:
     """Return the working days of ``[a, b)``: each local day's share of its scheduled time.
 
     A local day (midnight to midnight) with scheduled hours counts the business time of ``[a, b)``
@@ -128,25 +181,24 @@ def business_days_between(engine: Engine, a: int, b: int) -> float:
     negative.
     """
     if b < a:
-        return -business_days_between(engine, b, a)
-    walker = engine.walker
-    day = walker.local_date(a)
-    last = walker.local_date(b)
+        return -business_days_between(view, b, a)
+    day = view.local_date(a)
+    last = view.local_date(b)
     total = 0.0
-    start = walker.local_us(day, 0)
+    start = view.midnight(day)
     while day <= last:
         nxt = day + _ONE_DAY
-        end = walker.local_us(nxt, 0)
-        scheduled = merge([*walker.day_intervals(day - _ONE_DAY), *walker.day_intervals(day)])
+        end = view.midnight(nxt)
+        scheduled = merge([*view.scheduled(day - _ONE_DAY), *view.scheduled(day)])
         whole = sum(min(y, end) - max(x, start) for x, y in scheduled if y > start and x < end)
         if whole:
-            part = engine.duration(max(a, start), min(b, end))
+            part = view.duration(max(a, start), min(b, end))
             total += part / whole
         day, start = nxt, end
     return total
 
 
-def end_of_business_day(engine: Engine, t: int, n: int) -> int:
+def end_of_business_day(view: DayView, t: int, n: int) -> int:
     """Return the close of the ``n``-th business day from ``t`` (the opening of the ``|n|``-th before).
 
     ``t``'s own day counts when it has business time after ``t`` (before ``t``, for ``n < 0``).
@@ -157,12 +209,12 @@ def end_of_business_day(engine: Engine, t: int, n: int) -> int:
     """
     if n == 0:
         return t
-    day = engine.walker.local_date(t)
+    day = view.local_date(t)
     step = _ONE_DAY if n > 0 else -_ONE_DAY
     left = abs(n)
     idle = 0
     while True:
-        spans = day_spans(engine, day)
+        spans = view.spans(day)
         if n > 0 and spans and spans[-1][1] > t:
             left -= 1
             if not left:

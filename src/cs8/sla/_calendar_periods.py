@@ -22,13 +22,15 @@ from __future__ import annotations
 import contextlib
 from bisect import bisect_right
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from cs8._time import require_aware
 from cs8.exceptions import CalendarError
+from cs8.sla import _calendar_days as days
+from cs8.sla._calendar_local import from_us, to_us
 
 if TYPE_CHECKING:
     from cs8.sla._calendar import BusinessCalendar
@@ -37,6 +39,7 @@ __all__ = ["DatedCalendar"]
 
 _ZERO = timedelta(0)
 _ONE_US = timedelta(microseconds=1)
+_ONE_DAY = timedelta(days=1)
 
 
 def _periods(value: Iterable[Any]) -> tuple[tuple[date, BusinessCalendar], ...]:
@@ -369,3 +372,218 @@ class DatedCalendar:
             if not before.is_open(begin - _ONE_US):
                 return begin.astimezone(t.tzinfo)
             cur, index = begin, index - 1
+
+    # -- working days (one implementation: cs8.sla._calendar_days, through a day view) ---------
+
+    def _days(self) -> _DatedDays:
+        return _DatedDays(self)
+
+    def add_business_days(self, start: datetime, n: int) -> datetime:
+        """Return the same local wall-clock time on the ``n``-th business day after ``start``'s date.
+
+        As :meth:`cs8.sla.BusinessCalendar.add_business_days`, each date judged by the calendar in
+        force on it and the wall time read in that calendar's zone.
+
+        Raises:
+            CalendarError: If ``n`` is not an integer, or ten years pass without a business day.
+
+        Example:
+            >>> from cs8.sla import BusinessCalendar
+            >>> week = BusinessCalendar(timezone="UTC", hours={
+            ...     d: [("09:00", "17:00")] for d in ("mon", "tue", "wed", "thu", "fri")})
+            >>> monday_only = BusinessCalendar(timezone="UTC", hours={"mon": [("09:00", "17:00")]})
+            >>> cal = BusinessCalendar.from_periods([(date(2026, 1, 1), week),
+            ...                                      (date(2026, 3, 7), monday_only)])
+            >>> cal.add_business_days(datetime(2026, 3, 5, 14, tzinfo=UTC), 2).isoformat()
+            '2026-03-09T14:00:00+00:00'
+        """
+        aware = require_aware(start, "DatedCalendar.add_business_days(start)")
+        if isinstance(n, bool) or not isinstance(n, int):
+            raise CalendarError(f"DatedCalendar.add_business_days: n must be an int, got {n!r}")
+        if n == 0:
+            return aware
+        local = aware.astimezone(self._zone_at(aware))
+        day = days.shift_business_days(self._days(), local.date(), n)
+        zone = self._zone_on(day)
+        moved = datetime.combine(day, local.time().replace(fold=0), tzinfo=zone)
+        return moved.astimezone(aware.tzinfo)
+
+    def business_days_between(self, start: datetime, end: datetime) -> float:
+        """Return the working days between two instants, as a fraction.
+
+        As :meth:`cs8.sla.BusinessCalendar.business_days_between`, each local day divided by its
+        scheduled time in the calendar in force on it.
+
+        Example:
+            >>> from cs8.sla import BusinessCalendar
+            >>> eight = BusinessCalendar(timezone="UTC", hours={"mon": [("08:00", "16:00")],
+            ...                                                 "tue": [("08:00", "16:00")]})
+            >>> four = BusinessCalendar(timezone="UTC", hours={"tue": [("08:00", "12:00")]})
+            >>> cal = BusinessCalendar.from_periods([(date(2026, 1, 1), eight),
+            ...                                      (date(2026, 3, 3), four)])
+            >>> cal.business_days_between(datetime(2026, 3, 2, 12, tzinfo=UTC),
+            ...                           datetime(2026, 3, 3, 10, tzinfo=UTC))
+            1.0
+        """
+        a = to_us(require_aware(start, "DatedCalendar.business_days_between(start)"))
+        b = to_us(require_aware(end, "DatedCalendar.business_days_between(end)"))
+        return days.business_days_between(self._days(), a, b)
+
+    def end_of_business_day(self, start: datetime, n: int) -> datetime:
+        """Return the close of the ``n``-th business day counted from ``start``.
+
+        As :meth:`cs8.sla.BusinessCalendar.end_of_business_day`, each day from the calendar in
+        force on it.
+
+        Raises:
+            CalendarError: If ``n`` is not an integer, or ten years pass without a business day.
+
+        Example:
+            >>> from cs8.sla import BusinessCalendar
+            >>> long = BusinessCalendar(timezone="UTC", hours={"mon": [("08:00", "18:00")]})
+            >>> short = BusinessCalendar(timezone="UTC", hours={"mon": [("08:00", "12:00")]})
+            >>> cal = BusinessCalendar.from_periods([(date(2026, 1, 1), long),
+            ...                                      (date(2026, 3, 3), short)])
+            >>> cal.end_of_business_day(datetime(2026, 3, 2, 17, tzinfo=UTC), 2).isoformat()
+            '2026-03-09T12:00:00+00:00'
+        """
+        aware = require_aware(start, "DatedCalendar.end_of_business_day(start)")
+        if isinstance(n, bool) or not isinstance(n, int):
+            raise CalendarError(f"DatedCalendar.end_of_business_day: n must be an int, got {n!r}")
+        return from_us(days.end_of_business_day(self._days(), to_us(aware), n), aware.tzinfo)
+
+    def daily_business_time(self, start_date: date, end_date: date) -> dict[date, timedelta]:
+        """Return the business time inside each local day, each day in the calendar in force on it.
+
+        Raises:
+            CalendarError: If ``end_date`` is before ``start_date``.
+
+        Example:
+            >>> from cs8.sla import BusinessCalendar
+            >>> a = BusinessCalendar(timezone="UTC", hours={"mon": [("09:00", "17:00")]})
+            >>> b = BusinessCalendar(timezone="UTC", hours={"mon": [("09:00", "12:00")]})
+            >>> cal = BusinessCalendar.from_periods([(date(2026, 1, 1), a), (date(2026, 3, 3), b)])
+            >>> [d.seconds // 3600 for d in cal.daily_business_time(date(2026, 3, 2),
+            ...                                                     date(2026, 3, 9)).values()]
+            [8, 0, 0, 0, 0, 0, 0, 3]
+        """
+        if end_date < start_date:
+            raise CalendarError(
+                f"DatedCalendar.daily_business_time: end_date {end_date} is before "
+                f"start_date {start_date}"
+            )
+        view = self._days()
+        result: dict[date, timedelta] = {}
+        day = start_date
+        while day <= end_date:
+            nxt = day + _ONE_DAY
+            result[day] = timedelta(
+                microseconds=view.duration(view.midnight(day), view.midnight(nxt))
+            )
+            day = nxt
+        return result
+
+    # -- batches -------------------------------------------------------------------------------
+
+    def business_durations(self, starts: Any, ends: Any) -> Any:
+        """Return the business time of many ``(start, end)`` pairs.
+
+        Sequences of aware datetimes give a list of timedeltas; ``datetime64`` arrays (read as
+        UTC) give a ``timedelta64[us]`` array. Computed pair by pair.
+
+        Raises:
+            NaiveDatetimeError: If a datetime has no time zone.
+            InvalidValueError: If the two sequences differ in length.
+
+        Example:
+            >>> from cs8.sla import BusinessCalendar
+            >>> cal = BusinessCalendar.from_periods(
+            ...     [(date(2026, 1, 1), BusinessCalendar.always_open())])
+            >>> t = datetime(2026, 3, 2, tzinfo=UTC)
+            >>> cal.business_durations([t], [t + timedelta(hours=2)])
+            [datetime.timedelta(seconds=7200)]
+        """
+        from cs8.sla._calendar import pairwise
+
+        return pairwise(self.business_duration, starts, ends, "DatedCalendar.business_durations")
+
+    def add_business_times(self, starts: Any, amounts: Any) -> Any:
+        """Return :meth:`add_business_time` for many ``(start, amount)`` pairs.
+
+        Sequences give a list of datetimes; a ``datetime64`` array of starts (read as UTC) and
+        ``timedelta64`` amounts give a ``datetime64[us]`` array in UTC. Computed pair by pair.
+
+        Raises:
+            NaiveDatetimeError: If a datetime has no time zone.
+            CalendarError: If no business time is left in some direction.
+
+        Example:
+            >>> from cs8.sla import BusinessCalendar
+            >>> cal = BusinessCalendar.from_periods(
+            ...     [(date(2026, 1, 1), BusinessCalendar.always_open())])
+            >>> t = datetime(2026, 3, 2, tzinfo=UTC)
+            >>> [u.hour for u in cal.add_business_times([t], [timedelta(hours=2)])]
+            [2]
+        """
+        from cs8.sla._calendar import pairwise
+
+        return pairwise(self.add_business_time, starts, amounts, "DatedCalendar.add_business_times")
+
+    # -- zones of days and instants --------------------------------------------------------------
+
+    def _calendar_on(self, day: date) -> BusinessCalendar:
+        """The calendar in force on a local date: the last period starting on or before it."""
+        return self.periods[max(0, bisect_right(self._dates, day) - 1)][1]
+
+    def _zone_on(self, day: date) -> tzinfo:
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo(self._calendar_on(day).timezone)
+
+    def _zone_at(self, t: datetime) -> tzinfo:
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo(self.calendar_at(t).timezone)
+
+    @property
+    def _dates(self) -> list[date]:
+        return [d for d, _ in self.periods]
+
+
+class _DatedDays:
+    """The :class:`~cs8.sla._calendar_days.DayView` of a dated calendar, in epoch microseconds.
+
+    Each local date is the calendar's in force on it (its spans read in that calendar's zone and
+    clock); an instant's local date is read in the zone of the calendar in force at it.
+    """
+
+    def __init__(self, dated: DatedCalendar) -> None:
+        self._dated = dated
+
+    def local_date(self, t: int) -> date:
+        instant = from_us(t, UTC)
+        return instant.astimezone(self._dated._zone_at(instant)).date()
+
+    def midnight(self, day: date) -> int:
+        return to_us(datetime.combine(day, time(), tzinfo=self._dated._zone_on(day)))
+
+    def _epoch(self, day: date, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        calendar = self._dated._calendar_on(day)
+        if calendar.clock != "wall":
+            return spans
+        return [
+            (to_us(calendar._from_space(a, UTC)), to_us(calendar._from_space(b, UTC)))
+            for a, b in spans
+        ]
+
+    def spans(self, day: date) -> list[tuple[int, int]]:
+        calendar = self._dated._calendar_on(day)
+        return self._epoch(day, days.day_spans(calendar._engine, day))
+
+    def scheduled(self, day: date) -> list[tuple[int, int]]:
+        calendar = self._dated._calendar_on(day)
+        return self._epoch(day, calendar._engine.walker.day_intervals(day))
+
+    def duration(self, a: int, b: int) -> int:
+        spent = self._dated.business_duration(from_us(a, UTC), from_us(b, UTC))
+        return spent // _ONE_US

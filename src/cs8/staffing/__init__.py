@@ -12,6 +12,7 @@ Example:
     14
 """
 
+from cs8._heatmap import Heatmap
 from cs8.staffing._accuracy import Accuracy, backtest, forecast_accuracy
 from cs8.staffing._actual import PlanReview, plan_vs_actual
 from cs8.staffing._aht import AhtForecast, forecast_aht
@@ -25,7 +26,7 @@ from cs8.staffing._erlang import (
     erlang_c_probability,
 )
 from cs8.staffing._forecast import ArrivalForecast, aggregate, forecast_arrivals
-from cs8.staffing._plan import Heatmap, StaffingPlan, overhang, staffing_plan
+from cs8.staffing._plan import StaffingPlan, overhang, staffing_plan
 from cs8.staffing._shifts import ShiftAssignment, ShiftPlan, ShiftTemplate, plan_shifts
 from cs8.staffing._targets import required_agents
 

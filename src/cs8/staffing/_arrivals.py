@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -188,6 +189,55 @@ def _zone_of(calendar: BusinessCalendar | None, timezone: str | None) -> str:
     return timezone or "UTC"
 
 
+def _missing(value: object) -> bool:
+    """``None``, NaN, or pandas' ``NaT`` / ``NA``: a cell with no value."""
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return math.isnan(value)
+    return type(value).__name__ in ("NaTType", "NAType")
+
+
+def _cells(column: object, what: str) -> list[object]:
+    """A pandas or polars column (or numpy array) as Python values, each checked present."""
+    to_list = getattr(column, "to_list", None) or getattr(column, "tolist", None)
+    values = to_list() if callable(to_list) else None
+    if not isinstance(values, list):
+        raise InvalidValueError(f"arrivals_per_interval: {what} is not a column: {column!r}")
+    for k, value in enumerate(values):
+        if _missing(value):
+            raise InvalidValueError(f"arrivals_per_interval: {what} has no value in row {k}")
+    return values
+
+
+def _items(source: Iterable[object]) -> Iterable[object]:
+    """The items to count: ``source`` itself, or the rows of a dataframe or column.
+
+    A pandas or polars Series (or a numpy array) of timestamps yields its timestamps; a
+    DataFrame is a counts table whose ``start`` and ``count`` columns (and an optional
+    ``channel``) yield ``(start, count)`` or ``(start, channel, count)`` rows. The values pass
+    through the same checks as the object form, so both count the same.
+    """
+    shape = getattr(source, "shape", None)
+    if not isinstance(shape, tuple):
+        return source
+    if len(shape) == 1:
+        return _cells(source, "the timestamp column")
+    names = [str(c) for c in getattr(source, "columns", ())]
+    if len(shape) != 2 or "start" not in names or "count" not in names:
+        raise InvalidValueError(
+            f"arrivals_per_interval: a counts table needs 'start' and 'count' columns (and may "
+            f"have 'channel'), got columns {names}"
+        )
+    frame: Any = source
+    starts = _cells(frame["start"], "column 'start'")
+    counts = _cells(frame["count"], "column 'count'")
+    if "channel" not in names:
+        return zip(starts, counts, strict=True)
+    channels = _cells(frame["channel"], "column 'channel'")
+    return zip(starts, channels, counts, strict=True)
+
+
 def _record(item: object, zone: ZoneInfo) -> tuple[datetime, str | None, float, bool]:
     """Return (local naive wall time, channel, amount, is_table_row) of one source item."""
     if isinstance(item, Ticket):
@@ -206,8 +256,14 @@ def _record(item: object, zone: ZoneInfo) -> tuple[datetime, str | None, float, 
         start, *rest = item
         channel = str(rest[0]) if len(rest) == 2 else None
         count = rest[-1]
-        if isinstance(count, bool) or not isinstance(count, int | float):
-            raise InvalidValueError(f"arrivals_per_interval: row {item!r} has a non-numeric count")
+        if (
+            isinstance(count, bool)
+            or not isinstance(count, int | float)
+            or not math.isfinite(count)
+        ):
+            raise InvalidValueError(
+                f"arrivals_per_interval: row {item!r} has a non-numeric or non-finite count"
+            )
         local = start if start.tzinfo is None else start.astimezone(zone).replace(tzinfo=None)
         return local, channel, float(count), True
     raise InvalidValueError(
@@ -229,7 +285,7 @@ def _count(
     grids: dict[str | None, dict[date, list[float]]] = {}
     seen: set[date] = set()
     table = False
-    for item in source:
+    for item in _items(source):
         local, channel, amount, is_row = _record(item, zone)
         table = table or is_row
         day = local.date()
@@ -278,14 +334,17 @@ def arrivals_per_interval(
     Args:
         source: :class:`~cs8.Ticket` (counted at ``created_at``), :class:`~cs8.Interaction`
             (at ``started_at``), aware datetimes, or counts-table rows ``(start, count)`` or
-            ``(start, channel, count)`` whose naive ``start`` is a local wall time.
+            ``(start, channel, count)`` whose naive ``start`` is a local wall time; or the same
+            as a dataframe: a pandas or polars Series of aware timestamps, or a DataFrame counts
+            table with columns ``start``, ``count`` and optionally ``channel``.
         interval: Slot length: 15, 30 or 60 minutes (any whole-minute divisor of a day).
         calendar: The desk's calendar, whose zone the slots are read in.
         timezone: The zone when there is no calendar (default UTC).
         channel: Count only this channel (``"phone"``, ``"chat"``...); ``None`` counts all.
 
     Raises:
-        InvalidValueError: For an interval that does not divide a day or an item it cannot count.
+        InvalidValueError: For an interval that does not divide a day, an item it cannot count,
+            a missing cell (``None``, NaN, ``NaT``) or a table without ``start`` and ``count``.
         NaiveDatetimeError: For a bare timestamp without a time zone.
 
     Example:

@@ -60,6 +60,20 @@ __all__ = ["ArrivalForecast", "aggregate", "forecast_arrivals"]
 
 _ALPHA, _BETA, _PHI = 0.2, 0.02, 0.95
 
+Smoothing = tuple[float, float, float]
+"""Holt's damped-trend parameters ``(alpha, beta, phi)``."""
+
+_GRID: tuple[Smoothing, ...] = tuple(
+    (a, b, p)
+    for a in (0.05, 0.1, 0.2, 0.4)
+    for b in (0.0, 0.02, 0.1)
+    for p in (0.8, 0.9, 0.95, 1.0)
+)
+"""The parameters ``smoothing="fitted"`` chooses among."""
+
+_FIT_ORIGINS = 56
+"""The latest regular days used as origins when fitting the smoothing parameters."""
+
 _ORIGINS = 120
 """The most recent days used as rolling origins for the prediction intervals."""
 
@@ -197,6 +211,7 @@ class _Fit:
 
     level: float
     trend: float
+    phi: float
     factors: dict[int, float]
     profiles: dict[int, Any]
     holiday_factor: float | None
@@ -210,6 +225,7 @@ def _fit(
     upto: int,
     weeks: int,
     holiday_ratios: Sequence[float],
+    smoothing: Smoothing = (_ALPHA, _BETA, _PHI),
 ) -> _Fit | None:
     """Fit the method on days ``[0, upto)``; ``None`` when there is too little regular data."""
     last = days[upto - 1]
@@ -231,15 +247,54 @@ def _fit(
         factors[wd] = float(np_.mean(totals[in_window])) / mean_all
         shares = y[last_same] / totals[last_same][:, None]
         profiles[wd] = shares.mean(axis=0)
-    level = totals[idx[0]] / factors[days[idx[0]].weekday()]
-    trend = 0.0
-    for i in idx[1:]:
-        x = totals[i] / factors[days[i].weekday()]
-        prev = level
-        level = _ALPHA * x + (1 - _ALPHA) * (level + _PHI * trend)
-        trend = _BETA * (level - prev) + (1 - _BETA) * _PHI * trend
+    level, trend = _holt([totals[i] / factors[days[i].weekday()] for i in idx], smoothing)
     factor = float(np_.mean(holiday_ratios)) if holiday_ratios else None
-    return _Fit(float(level), float(trend), factors, profiles, factor)
+    return _Fit(float(level), float(trend), smoothing[2], factors, profiles, factor)
+
+
+def _holt(xs: Sequence[float], smoothing: Smoothing) -> tuple[float, float]:
+    """Holt's damped-trend level and trend after the series ``xs`` (Gardner and McKenzie 1985)."""
+    alpha, beta, phi = smoothing
+    level, trend = float(xs[0]), 0.0
+    for x in xs[1:]:
+        prev = level
+        level = alpha * x + (1 - alpha) * (level + phi * trend)
+        trend = beta * (level - prev) + (1 - beta) * phi * trend
+    return level, trend
+
+
+def _fitted_smoothing(
+    np_: Any, y: np.ndarray, days: Sequence[date], regular: Sequence[bool], weeks: int, reach: int
+) -> Smoothing:
+    """The grid's parameters with the least absolute error of the deseasonalised day totals.
+
+    A rolling-origin backtest on the fitting data only: from each of the latest regular days as
+    origin, the level and trend forecast the next ``reach`` regular days' totals divided by their
+    weekday factor (the factors of the whole history: a simplification, as the factors move
+    little against the level). Ties keep the default parameters.
+    """
+    fit = _fit(np_, y, days, regular, len(days), weeks, ())
+    if fit is None:
+        return (_ALPHA, _BETA, _PHI)
+    totals = y.sum(axis=1)
+    xs = [
+        float(totals[i]) / fit.factors[days[i].weekday()]
+        for i in range(len(days))
+        if regular[i] and totals[i] > 0 and days[i].weekday() in fit.factors
+    ]
+    origins = range(max(7, len(xs) - _FIT_ORIGINS), len(xs))
+    best, best_error = (_ALPHA, _BETA, _PHI), math.inf
+    for params in ((_ALPHA, _BETA, _PHI), *_GRID):
+        phi = params[2]
+        error = 0.0
+        for upto in origins:
+            level, trend = _holt(xs[:upto], params)
+            for step, x in enumerate(xs[upto : upto + reach], start=1):
+                damp = sum(phi**k for k in range(1, step + 1))
+                error += abs(x - (level + damp * trend))
+        if error < best_error - 1e-9:
+            best, best_error = params, error
+    return best
 
 
 def _day_forecast(
@@ -248,7 +303,7 @@ def _day_forecast(
     wd = day.weekday()
     if wd not in fit.factors or (holiday and not fit.holiday_factor):
         return np_.zeros(slots)  # type: ignore[no-any-return]
-    damp = sum(_PHI**i for i in range(1, steps + 1))
+    damp = sum(fit.phi**i for i in range(1, steps + 1))
     total = max(0.0, fit.level + damp * fit.trend) * fit.factors[wd]
     if holiday and fit.holiday_factor:
         total *= fit.holiday_factor
@@ -284,6 +339,7 @@ def forecast_arrivals(
     start: date | None = None,
     coverage: float = 0.8,
     weeks: int = 8,
+    smoothing: Smoothing | str = (_ALPHA, _BETA, _PHI),
 ) -> ArrivalForecast:
     """Forecast contacts per slot for the days after the history, with prediction intervals.
 
@@ -301,6 +357,10 @@ def forecast_arrivals(
         start: The first forecast day; default the day after the last history day.
         coverage: Coverage of the prediction interval, in (0, 1).
         weeks: How many recent weeks set the weekday factors and profiles.
+        smoothing: Holt's ``(alpha, beta, phi)`` for the daily level, or ``"fitted"``: the
+            parameters of a small grid with the least error in a rolling-origin backtest of the
+            day totals on the history itself (the latest 56 regular days as origins, over the
+            forecast's horizon).
 
     Raises:
         InvalidValueError: For an out-of-range argument or a history of fewer than three days.
@@ -325,6 +385,17 @@ def forecast_arrivals(
         raise InvalidValueError(f"coverage must be in (0, 1), got {coverage!r}")
     if isinstance(weeks, bool) or not isinstance(weeks, int) or weeks < 1:
         raise InvalidValueError(f"weeks must be a positive integer, got {weeks!r}")
+    if smoothing != "fitted" and not (
+        isinstance(smoothing, tuple)
+        and len(smoothing) == 3
+        and 0 < smoothing[0] <= 1
+        and 0 <= smoothing[1] <= 1
+        and 0 < smoothing[2] <= 1
+    ):
+        raise InvalidValueError(
+            f"smoothing must be 'fitted' or (alpha, beta, phi) with alpha and phi in (0, 1] and "
+            f"beta in [0, 1], got {smoothing!r}"
+        )
     n_days = horizon // timedelta(days=1)
     if n_days < 1:
         raise InvalidValueError(f"horizon must be at least one day, got {horizon!r}")
@@ -345,8 +416,13 @@ def forecast_arrivals(
     ratios: list[list[float]] = [[] for _ in range(slots)]
     holiday_ratios: list[float] = []
     reach = (targets[-1] - days[-1]).days
+    params: Smoothing = (
+        _fitted_smoothing(np_, y, days, regular, weeks, max(1, n_days))
+        if smoothing == "fitted"
+        else smoothing  # type: ignore[assignment]
+    )
     for upto in range(max(min(7, len(days)), len(days) - _ORIGINS), len(days)):
-        fit = _fit(np_, y, days, regular, upto, weeks, holiday_ratios)
+        fit = _fit(np_, y, days, regular, upto, weeks, holiday_ratios, params)
         if fit is None:
             continue
         origin = days[upto - 1]
@@ -374,7 +450,7 @@ def forecast_arrivals(
         else:
             bounds.append((1.0, 1.0))
 
-    fit = _fit(np_, y, days, regular, len(days), weeks, holiday_ratios)
+    fit = _fit(np_, y, days, regular, len(days), weeks, holiday_ratios, params)
     if fit is None:
         raise InvalidValueError("forecast_arrivals needs at least three regular days with contacts")
     expected: list[float] = []
@@ -400,6 +476,7 @@ def forecast_arrivals(
         coverage=coverage,
         method=(
             f"weekday factors x intraday profiles (last {weeks} weeks) x damped Holt level "
-            f"(alpha {_ALPHA}, beta {_BETA}, phi {_PHI}); {coverage:.0%} rolling-origin intervals"
+            f"(alpha {params[0]}, beta {params[1]}, phi {params[2]}"
+            f"{', fitted' if smoothing == 'fitted' else ''}); {coverage:.0%} rolling-origin intervals"
         ),
     )

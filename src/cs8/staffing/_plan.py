@@ -25,77 +25,24 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 import attrs
 
 from cs8._display import DictsReprMixin, Row
 from cs8._frozen import FrozenDict
+from cs8._heatmap import Heatmap
 from cs8.exceptions import InvalidValueError
 from cs8.staffing._arrivals import _dates, _durations, _floats, _ints, slot_starts, slots_per_day
 from cs8.staffing._erlang import _scheduled
 from cs8.staffing._forecast import ArrivalForecast
 from cs8.staffing._targets import required_agents
 
-__all__ = ["Heatmap", "StaffingPlan", "overhang", "staffing_plan"]
+__all__ = ["StaffingPlan", "overhang", "staffing_plan"]
 
 
 def _sizing(values: Mapping[str, object]) -> FrozenDict[str, object]:
     return FrozenDict(values)
-
-
-@attrs.frozen(kw_only=True, repr=False)
-class Heatmap(DictsReprMixin):
-    """Agents needed per day (rows) and slot of the day (columns), ready to draw.
-
-    Args:
-        days: The row labels.
-        slots: The column labels (local slot start times).
-        values: One row per day.
-        title: What the values are.
-
-    Example:
-        >>> from datetime import date, time
-        >>> h = Heatmap(days=(date(2026, 1, 5),), slots=(time(8), time(9)), values=((3, 4),),
-        ...             title="scheduled agents")
-        >>> h.max()
-        4
-    """
-
-    __repr__ = DictsReprMixin._short_repr
-
-    days: tuple[date, ...]
-    slots: tuple[time, ...]
-    values: tuple[tuple[int, ...], ...]
-    title: str
-
-    def max(self) -> int:
-        """Return the largest value (0 when empty), for a colour scale.
-
-        Example:
-            >>> from datetime import date, time
-            >>> Heatmap(days=(), slots=(), values=(), title="x").max()
-            0
-        """
-        return max((v for row in self.values for v in row), default=0)
-
-    def to_dicts(self) -> list[Row]:
-        """Return one row per day: the day, then one column per slot (``HH:MM``).
-
-        Example:
-            >>> from datetime import date, time
-            >>> Heatmap(days=(date(2026, 1, 5),), slots=(time(8), time(9)), values=((3, 4),),
-            ...         title="agents").to_dicts()
-            [{'day': datetime.date(2026, 1, 5), '08:00': 3, '09:00': 4}]
-        """
-        names = [slot.strftime("%H:%M") for slot in self.slots]
-        return [
-            {"day": day, **dict(zip(names, row, strict=True))}
-            for day, row in zip(self.days, self.values, strict=True)
-        ]
-
-    def _title(self) -> str:
-        return self.title
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -183,7 +130,7 @@ class StaffingPlan(DictsReprMixin):
         slots = tuple((datetime.min + step * k).time() for k in range(n))
         rows = tuple(values[i * n : (i + 1) * n] for i in range(len(self.days)))
         title = f"{which} agents" + (f" ({self.channel})" if self.channel else "")
-        return Heatmap(days=self.days, slots=slots, values=rows, title=title)
+        return Heatmap(key=title, rows=self.days, columns=slots, values=rows)
 
     def to_dicts(self) -> list[Row]:
         """Return one row per slot with every planned figure.

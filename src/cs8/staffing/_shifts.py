@@ -36,9 +36,11 @@ from datetime import date, time, timedelta
 import attrs
 
 from cs8._display import DictsReprMixin, Row
+from cs8._frozen import FrozenDict
 from cs8.exceptions import InvalidValueError
 from cs8.staffing._arrivals import slots_per_day
 from cs8.staffing._plan import StaffingPlan
+from cs8.staffing._pooled import expand_rows, serve
 
 __all__ = ["ShiftAssignment", "ShiftPlan", "ShiftTemplate", "plan_shifts"]
 
@@ -66,6 +68,12 @@ def _breaks(
     return tuple((a, b) for a, b in values)
 
 
+def _channel_set(values: Iterable[str]) -> frozenset[str]:
+    if isinstance(values, str):  # one channel named alone, not its letters
+        return frozenset({values})
+    return frozenset(str(v) for v in values)
+
+
 def _pattern(values: Iterable[int | bool] | None) -> tuple[bool, ...] | None:
     return None if values is None else tuple(bool(v) for v in values)
 
@@ -85,6 +93,8 @@ class ShiftTemplate:
         max_count: Most to run on each day (``None``: no limit).
         pattern: Instead of ``start``/``length``: the day's slots it works (pyworkforce's
             ``shifts_coverage`` form), one flag per slot.
+        channels: The channels an agent on this shift can serve, for a pooled multi-channel
+            plan (:func:`plan_shifts` with a requirement per channel); empty: every channel.
 
     Raises:
         InvalidValueError: For a negative cost or count, a break outside the shift, a shift of
@@ -107,6 +117,7 @@ class ShiftTemplate:
     min_count: int = 0
     max_count: int | None = None
     pattern: tuple[bool, ...] | None = attrs.field(default=None, converter=_pattern)
+    channels: frozenset[str] = attrs.field(default=frozenset(), converter=_channel_set)
 
     def __attrs_post_init__(self) -> None:
         timed = self.start is not None and self.length is not None
@@ -212,6 +223,12 @@ def _int_rows(rows: Iterable[Iterable[int]]) -> tuple[tuple[int, ...], ...]:
     return tuple(tuple(int(v) for v in row) for row in rows)
 
 
+def _channel_rows(
+    values: Mapping[str, Iterable[Iterable[int]]],
+) -> FrozenDict[str, tuple[tuple[int, ...], ...]]:
+    return FrozenDict({k: _int_rows(v) for k, v in values.items()})
+
+
 @attrs.frozen(kw_only=True, repr=False)
 class ShiftPlan(DictsReprMixin):
     """The shifts chosen, the coverage they give and how far from optimal the plan can be.
@@ -227,6 +244,10 @@ class ShiftPlan(DictsReprMixin):
         gap: ``(cost - lower_bound) / lower_bound`` (0 when both are 0).
         method: ``"milp"`` (exact, scipy) or ``"greedy"``.
         optimal: Whether the plan is proven optimal.
+        channels: The channels of a pooled plan (empty for a single requirement).
+        channel_required: A pooled plan's requirement per channel, one row per day.
+        served: Agents serving each channel per slot (a maximum assignment of the agents at
+            work to the channels their shifts serve), one row per day.
 
     Example:
         >>> from datetime import time, timedelta
@@ -248,10 +269,30 @@ class ShiftPlan(DictsReprMixin):
     gap: float
     method: str
     optimal: bool
+    channels: tuple[str, ...] = ()
+    channel_required: FrozenDict[str, tuple[tuple[int, ...], ...]] = attrs.field(
+        factory=FrozenDict, converter=_channel_rows
+    )
+    served: FrozenDict[str, tuple[tuple[int, ...], ...]] = attrs.field(
+        factory=FrozenDict, converter=_channel_rows
+    )
+
+    def _serving(self) -> list[list[int]]:
+        """Agents at work serving some requirement, per slot."""
+        if not self.channels:
+            return [
+                [min(r, c) for r, c in zip(rr, cc, strict=True)]
+                for rr, cc in zip(self.required, self.coverage, strict=True)
+            ]
+        return [
+            [sum(self.served[ch][d][k] for ch in self.channels) for k in range(len(row))]
+            for d, row in enumerate(self.required)
+        ]
 
     @property
     def under(self) -> tuple[tuple[int, ...], ...]:
-        """Agents missing per slot (required minus coverage, at least 0).
+        """Agents missing per slot: required minus the agents serving it (in a pooled plan,
+        summed over the channels).
 
         Example:
             >>> from datetime import time, timedelta
@@ -261,13 +302,14 @@ class ShiftPlan(DictsReprMixin):
             ((1, 0, 0, 0),)
         """
         return tuple(
-            tuple(max(0, r - c) for r, c in zip(rr, cc, strict=True))
-            for rr, cc in zip(self.required, self.coverage, strict=True)
+            tuple(r - v for r, v in zip(rr, vv, strict=True))
+            for rr, vv in zip(self.required, self._serving(), strict=True)
         )
 
     @property
     def over(self) -> tuple[tuple[int, ...], ...]:
-        """Agents beyond the requirement per slot (coverage minus required, at least 0).
+        """Agents at work beyond the requirement per slot (in a pooled plan: not serving any
+        channel's requirement).
 
         Example:
             >>> from datetime import time, timedelta
@@ -276,8 +318,8 @@ class ShiftPlan(DictsReprMixin):
             ((0, 1, 0, 0),)
         """
         return tuple(
-            tuple(max(0, c - r) for r, c in zip(rr, cc, strict=True))
-            for rr, cc in zip(self.required, self.coverage, strict=True)
+            tuple(c - v for c, v in zip(cc, vv, strict=True))
+            for cc, vv in zip(self.coverage, self._serving(), strict=True)
         )
 
     def to_dicts(self) -> list[Row]:
@@ -300,6 +342,10 @@ class _Problem:
     upper: list[float]
     required: list[int]
     cap: int | None
+    cap_rows: frozenset[int] | None = None  # the rows the cap holds on (None: every row)
+
+    def capped(self, row: int) -> bool:
+        return self.cap is not None and (self.cap_rows is None or row in self.cap_rows)
 
 
 def _build(
@@ -367,7 +413,7 @@ def _greedy(problem: _Problem) -> list[int]:
         for j, ((_, _, slots), c) in enumerate(zip(problem.columns, problem.costs, strict=True)):
             if x[j] >= problem.upper[j]:
                 continue
-            if cap is not None and any(cov[s] >= cap for s in slots):
+            if cap is not None and any(cov[s] >= cap for s in slots if problem.capped(s)):
                 continue
             gain = sum(1 for s in slots if cov[s] < need[s])
             if gain == 0:
@@ -416,7 +462,7 @@ def _improve(problem: _Problem, x: list[int], cov: list[int], passes: int = 20) 
                 lost, gained = here - there, there - here
                 if any(cov[s] - 1 < need[s] for s in lost):
                     continue
-                if cap is not None and any(cov[s] + 1 > cap for s in gained):
+                if cap is not None and any(cov[s] + 1 > cap for s in gained if problem.capped(s)):
                     continue
                 trial_x, trial_cov = list(x), list(cov)
                 trial_x[j] -= 1
@@ -456,6 +502,8 @@ def _milp(problem: _Problem, time_limit: float) -> tuple[list[int], float, bool]
     constraints = [opt.LinearConstraint(matrix, lb=need, ub=np_.inf)]
     if problem.cap is not None:
         padded = sparse.hstack([a, sparse.csr_array((n_rows, n_rows))], format="csr")
+        if problem.cap_rows is not None:
+            padded = padded[np_.asarray(sorted(problem.cap_rows), dtype=int)]
         constraints.append(opt.LinearConstraint(padded, lb=-np_.inf, ub=float(problem.cap)))
     bounds = opt.Bounds(
         np_.concatenate([np_.asarray(problem.lower, dtype=float), np_.zeros(n_rows)]),
@@ -475,8 +523,94 @@ def _milp(problem: _Problem, time_limit: float) -> tuple[list[int], float, bool]
     return x, bound, bool(res.status == 0)
 
 
+Requirement = StaffingPlan | Sequence[Sequence[int]]
+"""Agents required: a :class:`~cs8.staffing.StaffingPlan`, or rows of agents per slot, one per day."""
+
+
+def _rows_of(
+    requirement: Requirement, interval: timedelta | None, start: date | None
+) -> tuple[list[list[int]], list[date], timedelta]:
+    if isinstance(requirement, StaffingPlan):
+        step = requirement.interval
+        n = slots_per_day(step)
+        rows = [
+            list(requirement.scheduled[i * n : (i + 1) * n]) for i in range(len(requirement.days))
+        ]
+        return rows, list(requirement.days), step
+    if interval is None:
+        raise InvalidValueError("plan_shifts: give interval= with rows of requirements")
+    n = slots_per_day(interval)
+    rows = [list(r) for r in requirement]
+    first = start or date(2024, 1, 1)
+    for i, row in enumerate(rows):
+        if len(row) != n:
+            raise InvalidValueError(
+                f"plan_shifts: day {i} has {len(row)} slots, expected {n} for {interval}"
+            )
+    return rows, [first + timedelta(days=k) for k in range(len(rows))], interval
+
+
+def _per_channel(
+    requirement: Mapping[str, Requirement], interval: timedelta | None, start: date | None
+) -> tuple[dict[str, list[list[int]]], list[date], timedelta]:
+    """Each channel's rows, checked to cover the same days in the same interval."""
+    if not requirement:
+        raise InvalidValueError("plan_shifts: the requirement per channel is empty")
+    out: dict[str, list[list[int]]] = {}
+    days: list[date] = []
+    step: timedelta | None = None
+    for channel, need in requirement.items():
+        rows, its_days, its_step = _rows_of(need, interval, start)
+        if step is not None and (its_days != days or its_step != step):
+            raise InvalidValueError(
+                f"plan_shifts: channel {channel!r} covers other days or another interval than "
+                f"{next(iter(requirement))!r}"
+            )
+        out[str(channel)], days, step = rows, its_days, its_step
+    assert step is not None
+    return out, days, step
+
+
+def _pooled(
+    problem: _Problem, per_channel: Mapping[str, list[list[int]]]
+) -> tuple[_Problem, list[str]]:
+    """The covering programme of a pooled rota: one row per slot and set of channels."""
+    channels = list(per_channel)
+    flat = {c: [v for row in rows for v in row] for c, rows in per_channel.items()}
+    rows, need, totals = expand_rows(
+        channels,
+        [t.channels for _, t, _ in problem.columns],
+        [s for _, _, s in problem.columns],
+        flat,
+    )
+    columns = [(d, t, r) for (d, t, _), r in zip(problem.columns, rows, strict=True)]
+    pooled = _Problem(
+        columns, problem.costs, problem.lower, problem.upper, need, problem.cap, frozenset(totals)
+    )
+    return pooled, channels
+
+
+def _served(
+    problem: _Problem, x: Sequence[int], per_channel: Mapping[str, list[list[int]]], n: int
+) -> dict[str, list[list[int]]]:
+    """Agents serving each channel per slot: a maximum flow in each slot."""
+    channels = list(per_channel)
+    total = len(problem.required)
+    groups: list[dict[frozenset[str], int]] = [{} for _ in range(total)]
+    for (_, t, slots), k in zip(problem.columns, x, strict=True):
+        skill = t.channels or frozenset(channels)
+        for s in slots if k else ():
+            groups[s][skill] = groups[s].get(skill, 0) + k
+    out = {c: [[0] * n for _ in range(total // n)] for c in channels}
+    for s in range(total):
+        need = {c: per_channel[c][s // n][s % n] for c in channels}
+        for c, k in serve(groups[s], need).items():
+            out[c][s // n][s % n] = k
+    return out
+
+
 def plan_shifts(
-    requirement: StaffingPlan | Sequence[Sequence[int]],
+    requirement: Requirement | Mapping[str, Requirement],
     *,
     shifts: Sequence[ShiftTemplate],
     cost: Mapping[str, float] | None = None,
@@ -488,9 +622,14 @@ def plan_shifts(
 ) -> ShiftPlan:
     """Choose how many of each shift to run each day to cover the requirement at least cost.
 
+    With a requirement per channel (a mapping), the rota is pooled: an agent on a shift serves
+    any of the shift's ``channels`` (all channels when it names none), and the plan covers every
+    channel's requirement in every slot (see :mod:`cs8.staffing._pooled`).
+
     Args:
         requirement: A :class:`~cs8.staffing.StaffingPlan` (its ``scheduled`` agents), or rows of
-            agents required per slot, one row per consecutive day.
+            agents required per slot, one row per consecutive day; or a mapping from channel to
+            either, for a pooled multi-channel rota.
         shifts: The templates that may be worked.
         cost: Template name -> cost of one shift, overriding the templates' own.
         interval: Slot length of plain rows (a plan carries its own).
@@ -502,8 +641,9 @@ def plan_shifts(
             with its gap.
 
     Raises:
-        InvalidValueError: For rows of the wrong width, an unknown method, or counts and a cap
-            no plan can respect.
+        InvalidValueError: For rows of the wrong width, an unknown method, counts and a cap
+            no plan can respect, channels covering different days, or a shift serving a
+            channel that is not required.
         MissingExtraError: If ``method="milp"`` and scipy is not installed.
 
     Example:
@@ -513,26 +653,29 @@ def plan_shifts(
         ...                 method="greedy")
         >>> p.assignments[0].count, p.method, p.gap
         (2, 'greedy', 0.0)
+
+        Pooled: phone-only agents are cheaper; the chat needs one agent who takes both, and
+        that agent counts towards nothing else.
+
+        >>> phone = ShiftTemplate(name="phone", start=time(0), length=timedelta(hours=12),
+        ...                       channels=["phone"], cost=10)
+        >>> both = ShiftTemplate(name="both", start=time(0), length=timedelta(hours=12),
+        ...                      channels=["phone", "chat"], cost=12)
+        >>> p = plan_shifts({"phone": [[2, 0]], "chat": [[1, 0]]}, shifts=[phone, both],
+        ...                 interval=timedelta(hours=12))
+        >>> [(a.shift, a.count) for a in p.assignments], p.cost, p.served["chat"], p.under
+        ([('phone', 2), ('both', 1)], 32.0, ((1, 0),), ((0, 0),))
     """
-    if isinstance(requirement, StaffingPlan):
-        interval = requirement.interval
-        n = slots_per_day(interval)
-        rows: list[list[int]] = [
-            list(requirement.scheduled[i * n : (i + 1) * n]) for i in range(len(requirement.days))
+    per_channel: dict[str, list[list[int]]] = {}
+    if isinstance(requirement, Mapping):
+        per_channel, days, interval = _per_channel(requirement, interval, start)
+        rows = [
+            [sum(per_channel[c][d][k] for c in per_channel) for k in range(len(row))]
+            for d, row in enumerate(next(iter(per_channel.values())))
         ]
-        days = list(requirement.days)
     else:
-        if interval is None:
-            raise InvalidValueError("plan_shifts: give interval= with rows of requirements")
-        n = slots_per_day(interval)
-        rows = [list(r) for r in requirement]
-        first = start or date(2024, 1, 1)
-        days = [first + timedelta(days=k) for k in range(len(rows))]
-    for i, row in enumerate(rows):
-        if len(row) != n:
-            raise InvalidValueError(
-                f"plan_shifts: day {i} has {len(row)} slots, expected {n} for {interval}"
-            )
+        rows, days, interval = _rows_of(requirement, interval, start)
+    n = slots_per_day(interval)
     if method not in ("auto", "milp", "greedy"):
         raise InvalidValueError(f"method must be 'auto', 'milp' or 'greedy', got {method!r}")
     have_scipy = importlib.util.find_spec("scipy") is not None
@@ -541,18 +684,19 @@ def plan_shifts(
 
         require("scipy", "staffing", "plan_shifts(method='milp')")
     problem = _build(rows, days, shifts, interval, cost, max_per_interval)
+    solved, channels = _pooled(problem, per_channel) if per_channel else (problem, [])
     exact = method == "milp" or (method == "auto" and have_scipy)
     if exact:
-        x, bound, optimal = _milp(problem, time_limit)
+        x, bound, optimal = _milp(solved, time_limit)
         used = "milp"
     else:
-        x = _greedy(problem)
-        bound, optimal, used = _simple_bound(problem), False, "greedy"
-    total = math.fsum(k * c for k, c in zip(x, problem.costs, strict=True))
+        x = _greedy(solved)
+        bound, optimal, used = _simple_bound(solved), False, "greedy"
+    total = math.fsum(k * c for k, c in zip(x, solved.costs, strict=True))
     cov = _cover(problem, x)
-    shortage = sum(max(0, r - c) for r, c in zip(problem.required, cov, strict=True))
+    shortage = sum(max(0, r - c) for r, c in zip(solved.required, _cover(solved, x), strict=True))
     if shortage or math.isnan(bound):
-        bound = min(bound, total) if not math.isnan(bound) else _simple_bound(problem)
+        bound = min(bound, total) if not math.isnan(bound) else _simple_bound(solved)
     bound = min(bound, total)
     gap = 0.0 if total == bound else (total - bound) / bound if bound > 0 else math.inf
     if optimal:
@@ -573,4 +717,7 @@ def plan_shifts(
         gap=gap,
         method=used,
         optimal=optimal and shortage == 0,
+        channels=tuple(channels),
+        channel_required=per_channel,
+        served=_served(problem, x, per_channel, n) if per_channel else {},
     )

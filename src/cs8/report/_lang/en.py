@@ -303,5 +303,39 @@ LANGUAGE = Language(
         "metric.requester_wait": "requester wait",
         "metric.agent_work": "agent work",
         "metric.group_ownership": "group ownership",
+        # staffing plan (cs8.report._staffing)
+        "section.staffing_plan": "Staffing plan for the week of {start}",
+        "plan.method": (
+            "Each channel's contacts are forecast for the week after the data ({method}); each "
+            "{minutes}-minute interval is sized with Erlang C for {level} answered within "
+            "{seconds} s, after {shrinkage} shrinkage, and the channels' agents are added."
+        ),
+        "plan.channels": "Channels planned",
+        "plan.required": "Agents required per interval (forecast)",
+        "plan.coverage": "Agents on shift per interval (plan)",
+        "plan.shifts": "Shifts chosen (count per day)",
+        "plan.summary": "Cost {cost}; lower bound {bound}; gap {gap} ({solver}).",
+        "plan.days": "Agent-hours per day",
+        "plan.intervals": "Required / on shift per interval",
+        "plan.none": (
+            "No staffing plan: it needs numpy and, for a planned channel, at least ten answered "
+            "contacts over three days."
+        ),
+        "solver.milp": "exact integer programme",
+        "solver.greedy": "greedy heuristic",
+        "col.aht": "Handle time",
+        "col.concurrency": "Concurrency",
+        "col.history_days": "Days of history",
+        "col.forecast": "Forecast contacts",
+        "col.peak": "Peak agents",
+        "col.shift": "Shift",
+        "col.start": "Start",
+        "col.paid_hours": "Paid hours",
+        "col.cost": "Cost",
+        "col.required": "Required",
+        "col.on_shift": "On shift",
+        "col.under": "Short",
+        "col.over": "Beyond need",
+        "col.short_intervals": "Intervals short",
     },
 )

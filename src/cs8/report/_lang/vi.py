@@ -304,5 +304,39 @@ LANGUAGE = Language(
         "metric.requester_wait": "thời gian khách chờ",
         "metric.agent_work": "thời gian nhân viên xử lý",
         "metric.group_ownership": "thời gian nhóm phụ trách",
+        # kế hoạch nhân sự (cs8.report._staffing)
+        "section.staffing_plan": "Kế hoạch nhân sự tuần bắt đầu {start}",
+        "plan.method": (
+            "Số liên hệ của từng kênh được dự báo cho tuần sau dữ liệu ({method}); mỗi khoảng "
+            "{minutes} phút được tính bằng Erlang C để {level} được trả lời trong {seconds} giây, "
+            "sau hao hụt {shrinkage}, rồi cộng số nhân viên của các kênh."
+        ),
+        "plan.channels": "Các kênh được lập kế hoạch",
+        "plan.required": "Số nhân viên cần mỗi khoảng (dự báo)",
+        "plan.coverage": "Số nhân viên trong ca mỗi khoảng (kế hoạch)",
+        "plan.shifts": "Các ca được chọn (số ca mỗi ngày)",
+        "plan.summary": "Chi phí {cost}; cận dưới {bound}; chênh lệch {gap} ({solver}).",
+        "plan.days": "Giờ nhân viên mỗi ngày",
+        "plan.intervals": "Cần / trong ca mỗi khoảng",
+        "plan.none": (
+            "Không có kế hoạch nhân sự: cần numpy và, với một kênh, ít nhất mười liên hệ được "
+            "trả lời trong ba ngày."
+        ),
+        "solver.milp": "quy hoạch nguyên chính xác",
+        "solver.greedy": "thuật toán tham lam",
+        "col.aht": "Thời gian xử lý",
+        "col.concurrency": "Số cuộc đồng thời",
+        "col.history_days": "Số ngày lịch sử",
+        "col.forecast": "Liên hệ dự báo",
+        "col.peak": "Nhân viên cao điểm",
+        "col.shift": "Ca",
+        "col.start": "Bắt đầu",
+        "col.paid_hours": "Giờ công",
+        "col.cost": "Chi phí",
+        "col.required": "Cần",
+        "col.on_shift": "Trong ca",
+        "col.under": "Thiếu",
+        "col.over": "Thừa",
+        "col.short_intervals": "Số khoảng thiếu",
     },
 )
