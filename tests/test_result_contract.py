@@ -190,7 +190,7 @@ def _staffing() -> dict[str, Callable[[], object]]:
         ),
         "cs8.staffing._accuracy.Accuracy": lambda: st.forecast_accuracy(forecast, actual),
         "cs8.staffing._plan.StaffingPlan": plan,
-        "cs8.staffing._plan.Heatmap": lambda: plan().heatmap(),
+        "cs8._heatmap.Heatmap": lambda: plan().heatmap(),
         "cs8.staffing._actual.PlanReview": lambda: st.plan_vs_actual(
             plan(), actual, forecast=forecast
         ),
@@ -303,7 +303,7 @@ def _others() -> dict[str, Callable[[], object]]:
         "cs8.sla._report.SlaReport": lambda: sla_report(
             _tickets(60), policy, now=T0 + 3 * DAY, period="day"
         ),
-        "cs8.routing._router.AssignmentResult": lambda: Router().assign(
+        "cs8.routing._decision.AssignmentResult": lambda: Router().assign(
             _tickets(50), [Agent(id="a1", capacity=5)], now=T0
         ),
         "cs8.routing._simulate.SimulationResult": lambda: simulate(

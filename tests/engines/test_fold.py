@@ -79,7 +79,7 @@ def engine_frames(t_text: str, e_text: str, engine: str) -> tuple[object, object
     return session.table("cs8_tickets"), session.table("cs8_events")
 
 
-@settings(max_examples=15, deadline=None)  # each example runs 3 folds on 2 engines
+@settings(max_examples=10, deadline=None)  # each example runs 3 folds on 2 engines
 @given(dirty_csv())
 def test_lazy_engines_equal_the_eager_frame_path(files: tuple[str, str, set[str]]) -> None:
     t_text, e_text, _ = files
@@ -119,8 +119,8 @@ def test_sqlframe_equals_the_eager_frame_path() -> None:
     # before creation: SQLFrame compiles every query through sqlglot, too slow for many examples.
     eager = engine_frames(_TICKETS_CSV, _EVENTS_CSV, "polars-eager")
     lazy = engine_frames(_TICKETS_CSV, _EVENTS_CSV, "sqlframe")
-    for kpi in (ticket_summary, full_resolution_time, first_contact_resolution):
-        assert kpi.frame(*lazy) == kpi.frame(*eager), kpi
+    # One fold (SQLFrame compiles it through sqlglot, seconds apiece): the summary's four KPIs.
+    assert ticket_summary.frame(*lazy) == ticket_summary.frame(*eager)
     assert ticket_summary.frame(*eager).first_reply_time.n == 2  # T1 and T2; T3, T4, T5 excluded
 
 

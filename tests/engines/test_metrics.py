@@ -1,4 +1,5 @@
-"""``cs8.engines.ticket_metrics`` equals ``cs8.kpi.ticket_metrics`` row by row, on every engine."""
+"""``cs8.engines.ticket_metrics`` equals ``cs8.kpi.ticket_metrics`` row by row (polars lazy and DuckDB here;
+SQLFrame in ``test_same_numbers.py``)."""
 
 from __future__ import annotations
 
@@ -68,7 +69,7 @@ def _rows(table: object) -> list[dict[str, object]]:
     return [{"ticket_id": r["ticket_id"], **{k: r[k] for k in keys}} for r in rows]
 
 
-@settings(max_examples=12, deadline=None)
+@settings(max_examples=8, deadline=None)
 @given(
     st.lists(kpi_tickets(), min_size=1, max_size=8, unique_by=lambda t: t.id),
     st.sampled_from(["cs8", "zendesk", "intercom"]),
@@ -96,11 +97,3 @@ def test_kpis_are_aggregations_of_the_engine_rows() -> None:
     assert resolution_time.frame(*lazy).n == len(solved)
     excluded = [r["excluded"] for r in rows if r["excluded"] is not None]
     assert sorted(excluded) == ["duplicate_id", "duplicate_id", "event_before_creation", "merged"]
-
-
-def test_sqlframe_rows_equal_duckdb_rows() -> None:
-    from tests.engines.test_fold import _EVENTS_CSV, _TICKETS_CSV
-
-    duck = _got(engine_metrics(*engine_frames(_TICKETS_CSV, _EVENTS_CSV, "duckdb"), _CAL))
-    spark = engine_metrics(*engine_frames(_TICKETS_CSV, _EVENTS_CSV, "sqlframe"), _CAL)
-    assert _got(spark) == duck
