@@ -263,6 +263,7 @@ def compare_cycles(
         >>> from datetime import datetime, timedelta, timezone
         >>> t0 = datetime(2024, 1, 15, 8, tzinfo=timezone.utc)
         >>> from cs8 import Priority
+        >>> from cs8.sla import SlaState
         >>> c = SlaCycle(started_at=t0, completed_at=t0 + timedelta(hours=1),
         ...              state=SlaState.ACHIEVED, target=timedelta(hours=2),
         ...              elapsed=timedelta(hours=1), breached_at=None, priority=Priority.NORMAL)
