@@ -36,7 +36,7 @@ from cs8._enums import ActorKind, TicketStatus
 from cs8._models import Message, StatusChange, Ticket
 from cs8._time import require_aware
 from cs8.exceptions import SlaError
-from cs8.sla._clock import Candidate, Context, Plan, evaluate_cycle
+from cs8.sla._clock import Candidate, Context, Plan, completed_cycle, evaluate_cycle
 from cs8.sla._results import SlaCycle
 from cs8.sla._targets import SlaClock, SlaTarget, _status_set
 from cs8.sla._timeline import utc, walk
@@ -212,17 +212,7 @@ class JsmGoal:
                 continue
             outcome = evaluate_cycle(self._candidates, context, start, stop)
             assert outcome is not None  # the one target matches every ticket
-            out.append(
-                SlaCycle(
-                    started_at=start,
-                    completed_at=stop,
-                    state=outcome.state,
-                    target=outcome.target,
-                    elapsed=outcome.elapsed,
-                    breached_at=outcome.breached_at,
-                    priority=outcome.priority,
-                )
-            )
+            out.append(completed_cycle(outcome, stop))
         return tuple(out)
 
 
