@@ -23,7 +23,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import timedelta
 from typing import Any, ClassVar
 
@@ -34,7 +34,7 @@ from cs8._frozen import FrozenDict
 from cs8._ticket import Ticket
 from cs8.exceptions import InvalidValueError
 from cs8.io._dataset import Dataset
-from cs8.sla import BusinessCalendar
+from cs8.sla import BusinessCalendar, JsmGoal, SlaCycle, compare_cycles
 
 __all__ = ["REASONS", "VENDOR_METRICS", "Reconciliation", "ReconciliationRow", "reconcile"]
 
@@ -48,7 +48,10 @@ VENDOR_METRICS: Mapping[str, str] = FrozenDict(
         "full_resolution_business": "the same in business time",
         "reopens": "moves from solved or closed back to an open status",
         "replies": "public agent replies",
-        "sla:<name>": "a vendor SLA's first completed cycle, elapsed time on its own clock",
+        "sla:<name>": (
+            "a vendor SLA's first completed cycle, elapsed time on its own clock; with a "
+            "JsmGoal of that name, every completed cycle against cs8's (one row per cycle)"
+        ),
     }
 )
 """The metric names of :attr:`Dataset.vendor_metrics` and what cs8 computes for each."""
@@ -81,6 +84,14 @@ REASONS: Mapping[str, str] = FrozenDict(
             "its own reopen events (a reply to a closed chat, a status set twice)"
         ),
         "reply_definition": "cs8 counts public agent messages; the vendor counts its own replies",
+        "cycle_missing": "the vendor has an SLA cycle that the goal's conditions do not start",
+        "cycle_extra": "the goal's conditions start an SLA cycle the vendor does not have",
+        "cycle_started_at": "an SLA cycle starts at another instant (the goal's start condition)",
+        "cycle_completed_at": "an SLA cycle stops at another instant (the goal's stop condition)",
+        "cycle_elapsed": (
+            "an SLA cycle counts other time (the goal's pause statuses or its calendar)"
+        ),
+        "cycle_state": "an SLA cycle is breached on one side only",
     }
 )
 """Definition choices that explain a difference, by name (the ``reason`` of a row)."""
@@ -93,6 +104,8 @@ class ReconciliationRow:
     Attributes:
         ticket_id: The ticket.
         metric: The metric (a key of :data:`VENDOR_METRICS`, or ``sla:<the SLA's name>``).
+        cycle: For an SLA compared cycle by cycle (a :class:`~cs8.sla.JsmGoal` given), the
+            cycle's index (0 is the first); else ``None``.
         vendor: The vendor's figure (``None`` when it has none).
         cs8: cs8's figure (``None`` when the events give none).
         agrees: Whether the two agree (durations within the tolerance); ``None`` when they
@@ -107,6 +120,7 @@ class ReconciliationRow:
     cs8: timedelta | int | None
     agrees: bool | None
     reason: str | None = None
+    cycle: int | None = None
 
     def to_dict(self) -> dict[str, object]:
         """The row as a dict, with the reason explained.
@@ -124,6 +138,7 @@ class ReconciliationRow:
         return {
             "ticket_id": self.ticket_id,
             "metric": self.metric,
+            "cycle": self.cycle,
             "vendor": None if count else self.vendor,
             "cs8": None if count else self.cs8,
             "vendor_count": self.vendor if count else None,
@@ -248,7 +263,38 @@ def _reason(
     return "resolution_definition"
 
 
-def reconcile(dataset: Dataset, *, tolerance: timedelta = timedelta(minutes=1)) -> Reconciliation:
+def _cycle_rows(
+    ticket: Ticket, name: str, goal: JsmGoal, theirs: Sequence[SlaCycle], tolerance: timedelta
+) -> list[ReconciliationRow]:
+    """One row per cycle of a vendor SLA against ``goal``'s cycles, naming the first difference."""
+    now = max(
+        [ticket.created_at, *(e.at for e in ticket.events), *(c.completed_at for c in theirs)]
+    )
+    ours = goal.cycles(ticket, now=now)
+    differences = compare_cycles(ours, theirs, tolerance=tolerance)
+    rows = []
+    for index in range(max(len(ours), len(theirs))):
+        first = next((d for d in differences if d.cycle == index), None)
+        rows.append(
+            ReconciliationRow(
+                ticket_id=ticket.id,
+                metric=f"sla:{name}",
+                cycle=index,
+                vendor=theirs[index].elapsed if index < len(theirs) else None,
+                cs8=ours[index].elapsed if index < len(ours) else None,
+                agrees=first is None,
+                reason=None if first is None else f"cycle_{first.field}",
+            )
+        )
+    return rows
+
+
+def reconcile(
+    dataset: Dataset,
+    *,
+    tolerance: timedelta = timedelta(minutes=1),
+    goals: Iterable[JsmGoal] = (),
+) -> Reconciliation:
     """Compare cs8's per-ticket figures with the vendor's own figures in ``dataset``.
 
     Args:
@@ -257,6 +303,10 @@ def reconcile(dataset: Dataset, *, tolerance: timedelta = timedelta(minutes=1)) 
             :attr:`Dataset.calendar`).
         tolerance: How far two durations may be apart and still agree (vendors round to whole
             minutes; at least zero).
+        goals: JSM SLA goals (:class:`~cs8.sla.JsmGoal`): a vendor SLA named as a goal is
+            compared cycle by cycle with the cycles cs8 computes under the goal (start, stop,
+            elapsed time and breach, each within ``tolerance``), one row per cycle whose
+            ``reason`` names the first field that differs (``cycle_started_at`` ...).
 
     Returns:
         A :class:`Reconciliation`: one row per ticket and vendor figure, with the reason for
@@ -275,6 +325,7 @@ def reconcile(dataset: Dataset, *, tolerance: timedelta = timedelta(minutes=1)) 
             f"tolerance must be a timedelta of at least zero, got {tolerance!r}"
         )
     calendar = dataset.calendar
+    by_name = {goal.name: goal for goal in goals}
     rows: list[ReconciliationRow] = []
     for ticket in dataset.tickets:
         pairs: list[tuple[str, Any, Any]] = []
@@ -282,8 +333,12 @@ def reconcile(dataset: Dataset, *, tolerance: timedelta = timedelta(minutes=1)) 
             figure = _FIGURES.get(metric)
             if figure is not None:
                 pairs.append((metric, vendor, figure(ticket, calendar)))
+        by_cycle: list[ReconciliationRow] = []
         for name, cycles in sorted(dataset.sla_cycles.get(ticket.id, {}).items()):
-            if cycles:
+            goal = by_name.get(name)
+            if goal is not None:
+                by_cycle.extend(_cycle_rows(ticket, name, goal, cycles, tolerance))
+            elif cycles:
                 pairs.append((f"sla:{name}", cycles[0].elapsed, _sla_figure(name, ticket)))
         for metric, vendor, cs8 in pairs:
             agrees: bool | None
@@ -306,4 +361,5 @@ def reconcile(dataset: Dataset, *, tolerance: timedelta = timedelta(minutes=1)) 
                     reason=reason,
                 )
             )
+        rows.extend(by_cycle)
     return Reconciliation(rows=tuple(rows), tolerance=tolerance)

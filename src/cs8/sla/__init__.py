@@ -14,6 +14,7 @@ Example:
 from cs8.sla._calendar import BusinessCalendar
 from cs8.sla._calendar_periods import DatedCalendar
 from cs8.sla._document import dump_policy, dumps_policy, load_policy, policy_schema
+from cs8.sla._jsm_goal import CycleDifference, CycleField, JsmGoal, compare_cycles
 from cs8.sla._policy import SlaPolicy
 from cs8.sla._report import SlaAtRisk, SlaAttainment, SlaBreach, SlaReport, sla_report
 from cs8.sla._results import SlaCycle, SlaResult
@@ -28,7 +29,10 @@ from cs8.sla._targets import (
 
 __all__ = [
     "BusinessCalendar",
+    "CycleDifference",
+    "CycleField",
     "DatedCalendar",
+    "JsmGoal",
     "SlaAtRisk",
     "SlaAttainment",
     "SlaBreach",
@@ -42,6 +46,7 @@ __all__ = [
     "SlaState",
     "SlaTarget",
     "Threshold",
+    "compare_cycles",
     "dump_policy",
     "dumps_policy",
     "load_policy",

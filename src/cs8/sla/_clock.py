@@ -18,10 +18,20 @@ from typing import NamedTuple, TypeAlias
 import attrs
 
 from cs8._enums import Priority, TicketStatus
+from cs8.sla._results import SlaCycle
 from cs8.sla._targets import _ZERO, SlaClock, SlaMetric, SlaState, SlaTarget, _amount
 from cs8.sla._timeline import Timeline, group_at, running_spans, status_at
 
-__all__ = ["Candidate", "Context", "Outcome", "Plan", "evaluate_cycle", "make_plan", "select"]
+__all__ = [
+    "Candidate",
+    "Context",
+    "Outcome",
+    "Plan",
+    "completed_cycle",
+    "evaluate_cycle",
+    "make_plan",
+    "select",
+]
 
 _STOPPED = frozenset({TicketStatus.SOLVED, TicketStatus.CLOSED})
 _STOPPED_TUPLE = (TicketStatus.SOLVED, TicketStatus.CLOSED)
@@ -294,4 +304,18 @@ def evaluate_cycle(
         next_escalation=next_escalation,
         next_escalation_at=next_escalation_at,
         group=group if span_group else None,
+    )
+
+
+def completed_cycle(outcome: Outcome, completed_at: datetime) -> SlaCycle:
+    """Return a completed cycle's outcome as the :class:`SlaCycle` a result lists."""
+    return SlaCycle(
+        started_at=outcome.started_at,
+        completed_at=completed_at,
+        state=outcome.state,
+        target=outcome.target,
+        elapsed=outcome.elapsed,
+        breached_at=outcome.breached_at,
+        priority=outcome.priority,
+        group=outcome.group,
     )

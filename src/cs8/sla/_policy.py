@@ -31,7 +31,15 @@ from cs8._models import Customer, StatusChange, Ticket
 from cs8._time import require_aware
 from cs8.exceptions import SlaError
 from cs8.sla._calendar_periods import DatedCalendar
-from cs8.sla._clock import Candidate, Context, Outcome, Plan, evaluate_cycle, make_plan
+from cs8.sla._clock import (
+    Candidate,
+    Context,
+    Outcome,
+    Plan,
+    completed_cycle,
+    evaluate_cycle,
+    make_plan,
+)
 from cs8.sla._results import SlaCycle, SlaResult
 from cs8.sla._targets import SlaClock, SlaMetric, SlaTarget, _status_set
 from cs8.sla._timeline import Timeline, utc, walk
@@ -315,18 +323,7 @@ class SlaPolicy:
                 continue
             latest = outcome
             if end is not None:
-                cycles.append(
-                    SlaCycle(
-                        started_at=start,
-                        completed_at=end,
-                        state=outcome.state,
-                        target=outcome.target,
-                        elapsed=outcome.elapsed,
-                        breached_at=outcome.breached_at,
-                        priority=outcome.priority,
-                        group=outcome.group,
-                    )
-                )
+                cycles.append(completed_cycle(outcome, end))
         if latest is None:
             return None
         return SlaResult(
