@@ -212,3 +212,12 @@ def test_max_blocking_cannot_be_combined_with_a_queue_target() -> None:
 def test_occupancy_cap_alone_is_a_target() -> None:
     s = required_agents(calls=100, period=HALF_HOUR, aht=AHT, max_occupancy=0.8)
     assert (s.agents, s.target_answer_time) == (13, None)  # ceil(10 / 0.8) = 13 > 10 Erlangs
+
+
+def test_an_asa_target_met_exactly_is_met() -> None:
+    # Erlang C with 1 Erlang and 2 agents: C = 1/3, ASA = C * AHT / (n - A) = 60 s exactly for a
+    # 180 s AHT; floating point may compute 60.00000000000001 (hypothesis found it), still met.
+    s = required_agents(
+        calls=_calls(1.0), period=HALF_HOUR, aht=AHT, asa_target=timedelta(seconds=60)
+    )
+    assert s.agents == 2

@@ -196,6 +196,17 @@ def _model(blocking_cap: float | None, patience_s: float | None) -> str:
     return "erlang_c" if patience_s is None else "erlang_a"
 
 
+_TIE = 1e-12
+"""Relative rounding allowed when a figure is compared with its target: a target met exactly
+(an ASA of exactly 60 s against 60 s, which floating point may compute as 60.00000000000001) is
+met."""
+
+
+def _within(value: float, cap: float) -> bool:
+    """``value <= cap``, up to floating-point rounding of an exact tie."""
+    return value <= cap + _TIE * max(1.0, abs(cap))
+
+
 def _required_erlang_c(
     traffic: float,
     aht_s: float,
@@ -207,12 +218,12 @@ def _required_erlang_c(
 ) -> Staffing:
     def ok(n: int) -> bool:
         gap = n - traffic
-        if gap <= 0.0 or (occupancy_cap is not None and traffic / n > occupancy_cap):
+        if gap <= 0.0 or (occupancy_cap is not None and not _within(traffic / n, occupancy_cap)):
             return False
         c = _c_from_b(_erlang_b(traffic, n), traffic, n)
-        if target_s is not None and 1.0 - c * math.exp(-gap * target_s / aht_s) < goal:
+        if target_s is not None and not _within(goal, 1.0 - c * math.exp(-gap * target_s / aht_s)):
             return False
-        return asa_s is None or c * aht_s / gap <= asa_s
+        return asa_s is None or _within(c * aht_s / gap, asa_s)
 
     start = math.floor(traffic) + 1
     if occupancy_cap is not None:
@@ -231,7 +242,9 @@ def _required_erlang_b(
     def ok(n: int) -> bool:
         b = _erlang_b(traffic, n)
         carried = traffic * (1.0 - b) / n
-        return b <= blocking_cap and (occupancy_cap is None or carried <= occupancy_cap)
+        return _within(b, blocking_cap) and (
+            occupancy_cap is None or _within(carried, occupancy_cap)
+        )
 
     n = _fewest(ok, max(1, math.ceil(traffic)), 1)
     b = _erlang_b(traffic, n)
@@ -284,9 +297,9 @@ def _required_erlang_a(
         _, abandon, service, asa, _, _ = solved[n]
         return (
             (target_s is None or service >= goal)
-            and (asa_s is None or asa * aht_s <= asa_s)
-            and (abandon_cap is None or abandon <= abandon_cap)
-            and (occupancy_cap is None or traffic * (1.0 - abandon) / n <= occupancy_cap)
+            and (asa_s is None or _within(asa * aht_s, asa_s))
+            and (abandon_cap is None or _within(abandon, abandon_cap))
+            and (occupancy_cap is None or _within(traffic * (1.0 - abandon) / n, occupancy_cap))
         )
 
     n = _fewest(ok, max(1, math.ceil(traffic)), 1)
