@@ -266,14 +266,25 @@ class Router:
             pick, looked = pool.choose(need, strategy, status, among=among)
             return pick, looked, state, prep.tie_break
         candidates = pool.eligible(need, status, among=among)
-        choice = strategy.choose(candidates, ctx, prep.actions, state.plugin_state(strategy.name))
+        state_key = getattr(strategy, "state_key", None)
+        key = state_key(ctx) if state_key is not None else None
+        if key is not None:  # keyed memory: only this key's entry is handed over and kept
+            state = state.with_keyed()
+            entry = state.keyed.get(strategy.name, key)  # type: ignore[union-attr]
+            given = FrozenDict() if entry is None else FrozenDict({key: entry})
+        else:
+            given = state.plugin_state(strategy.name)
+        choice = strategy.choose(candidates, ctx, prep.actions, given)
         agent = choice.agent
         if agent is not None and all(agent.id != c.id for c in candidates):
             raise InvalidValueError(
                 f"strategy plugin {strategy.name!r} chose {agent.id!r}, which is not among the "
                 f"{len(candidates)} eligible agents"
             )
-        state = state.with_plugin_state(strategy.name, choice.state)
+        if key is not None:
+            state.keyed.put(strategy.name, key, choice.state.get(key))  # type: ignore[union-attr]
+        else:
+            state = state.with_plugin_state(strategy.name, choice.state)
         return (None if agent is None else agent.id), len(candidates), state, choice.explanation
 
     def _decide(
