@@ -3,6 +3,8 @@ one entry however many customers the store holds (counted, not timed)."""
 
 from __future__ import annotations
 
+import copy
+import pickle
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
@@ -147,3 +149,13 @@ def test_a_bounded_store_forgets_the_least_recently_used_customer() -> None:
     assert state.keyed is not None
     assert state.keyed.get("counting", "C2") is None
     assert [state.keyed.get("counting", c) for c in ("C1", "C3", "C4")] == ["a1"] * 3
+
+
+def test_a_state_with_keyed_memory_pickles_and_copies() -> None:
+    router = router_with(Counting())
+    _, state = visit(router, "C1", RoutingState(keyed=KeyedState(max_keys=5)))
+    for again in (pickle.loads(pickle.dumps(state)), copy.deepcopy(state)):
+        assert again.keyed is not None
+        assert again.keyed is not state.keyed
+        assert (again.keyed.max_keys, again.keyed.get("counting", "C1")) == (5, "a1")
+        assert again == state

@@ -46,10 +46,13 @@ class KeyedState:
         InvalidValueError: If ``max_keys`` is not a positive integer.
 
     Example:
+        >>> import pickle
         >>> store = KeyedState(max_keys=10)
         >>> store.put("sticky", "C1", "a1")
         >>> store.get("sticky", "C1"), store.get("other", "C1")
         ('a1', None)
+        >>> pickle.loads(pickle.dumps(store)).get("sticky", "C1")
+        'a1'
     """
 
     __slots__ = ("_data", "_lock", "max_keys")
@@ -61,6 +64,16 @@ class KeyedState:
             )
         self.max_keys = max_keys
         self._data: OrderedDict[tuple[str, str], Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __getstate__(self) -> dict[str, object]:
+        """The bound and the entries, least recently used first (for pickle and copy)."""
+        with self._lock:
+            return {"max_keys": self.max_keys, "entries": list(self._data.items())}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.max_keys = state["max_keys"]
+        self._data = OrderedDict(state["entries"])
         self._lock = threading.Lock()
 
     def __len__(self) -> int:

@@ -349,8 +349,8 @@ class RoutingState:
         plugins: Strategy plugin name to the state it returned last time.
         keyed: The per-key memory of plugins that have a ``state_key`` (see
             :class:`~cs8.routing.KeyedState`: bounded, least recently used evicted, shared by
-            the states that follow from this one); ``None``: made at the first decision that
-            needs it.
+            the states that follow from this one; not part of equality); ``None``: made at
+            the first decision that needs it.
 
     Example:
         >>> s = RoutingState().advanced("billing", "a2")
