@@ -676,6 +676,8 @@ def test_schema_lists_the_same_actions_and_step_keys_as_the_loader() -> None:
             "strategy",
             "escalation",
             "agent_filter",
+            "team",
+            "order_by",
         },
         {
             "after",
@@ -691,6 +693,9 @@ def test_schema_lists_the_same_actions_and_step_keys_as_the_loader() -> None:
             "languages",
             "preferred_agents",
             "strategy",
+            "team",
+            "order_by",
+            "skip_if",
         },
     ) == (
         set(defs["actions"]["properties"]),  # type: ignore[index]

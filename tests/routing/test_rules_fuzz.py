@@ -246,6 +246,16 @@ conditions = st.recursive(
 names = st.text(alphabet="abcdefgh-_ ", min_size=1, max_size=8).filter(lambda s: s.strip() != "")
 
 
+order_by = st.lists(
+    st.fixed_dictionaries(
+        {"field": st.sampled_from(["agent.skills.a", "agent.skills.refund", "agent.skills.vip"])},
+        optional={"desc": st.booleans()},
+    ),
+    min_size=1,
+    max_size=3,
+)
+
+
 @st.composite
 def steps(draw: st.DrawFn) -> list[JSON]:
     out: list[JSON] = []
@@ -255,8 +265,14 @@ def steps(draw: st.DrawFn) -> list[JSON]:
         step: dict[str, JSON] = {
             "after": draw(st.sampled_from([after, f"PT{after}S"])),
         }
-        change = draw(st.sampled_from(["queue", "priority", "raise_priority", "relax", "drop"]))
-        if change == "queue":
+        change = draw(
+            st.sampled_from(["queue", "priority", "raise_priority", "relax", "drop", "team"])
+        )
+        if change == "team":
+            step["team"] = draw(names)
+            if draw(st.booleans()):
+                step["order_by"] = draw(order_by | st.none())
+        elif change == "queue":
             step["queue"] = draw(names)
         elif change == "priority":
             step["priority"] = draw(st.sampled_from([p.value for p in Priority]))
@@ -268,6 +284,8 @@ def steps(draw: st.DrawFn) -> list[JSON]:
             step["drop_skills"] = draw(st.lists(st.sampled_from(WORDS), min_size=1, unique=True))
         if draw(st.booleans()):
             step["business_hours"] = draw(st.booleans())
+        if draw(st.booleans()):
+            step["skip_if"] = "no_agent"
         out.append(step)
     return out
 
@@ -292,6 +310,10 @@ def actions(draw: st.DrawFn) -> JSON:
         out["strategy"] = draw(st.sampled_from(sorted(BUILTIN_STRATEGY_NAMES)))
     if draw(st.booleans()):
         out["escalation"] = draw(steps())
+    if draw(st.booleans()):
+        out["team"] = draw(names)
+    if draw(st.booleans()):
+        out["order_by"] = draw(order_by)
     return out
 
 

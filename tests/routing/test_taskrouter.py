@@ -153,8 +153,10 @@ def test_documented_filter_expressions() -> None:
 @pytest.mark.parametrize(
     ("target", "problem"),
     [
-        ({"queue": "q", "order_by": "worker.x ASC"}, "'order_by' cannot be expressed"),
-        ({"queue": "q", "skip_if": "workers.available == 0"}, "'skip_if' cannot be expressed"),
+        ({"queue": "q", "known_worker_sid": "WK1"}, "'known_worker_sid' cannot be expressed"),
+        ({"queue": "q", "order_by": "worker.x SIDEWAYS"}, "order_by clause"),
+        ({"queue": "q", "order_by": "worker.a.b ASC"}, "order_by clause"),
+        ({"queue": "q", "skip_if": "workers.available == 0"}, "last target"),
         ({"queue": "q", "expression": "task.a == task.b"}, "needs a worker attribute"),
         ({"queue": "q", "expression": "worker.languages == 'en'"}, "only HAS"),
         ({"queue": "q", "expression": "worker.x =="}, "ends too early"),

@@ -24,6 +24,8 @@ from cs8.routing._context import (
     resolve_field,
 )
 from cs8.routing._handoff import HandoffContext, TimelineEvent, handoff_context
+from cs8.routing._keyed_state import KeyedState
+from cs8.routing._order_by import AgentOrder, compile_order_by
 from cs8.routing._planner import Planner
 from cs8.routing._plugins import RuleRegistry, Strategy, StrategyChoice, StrategyState
 from cs8.routing._pool import AgentPool, ChannelWeights, Need
@@ -62,6 +64,7 @@ __all__ = [
     "FIELDS",
     "Ageing",
     "AgentFilter",
+    "AgentOrder",
     "AgentPool",
     "AssignmentResult",
     "BuiltinStrategy",
@@ -76,6 +79,7 @@ __all__ = [
     "FieldSpec",
     "HandoffContext",
     "KeyStrategy",
+    "KeyedState",
     "LeastBusy",
     "LongestIdle",
     "MostSkilled",
@@ -105,6 +109,7 @@ __all__ = [
     "Weighted",
     "compile_agent_filter",
     "compile_condition",
+    "compile_order_by",
     "dump_rules",
     "dumps_rules",
     "from_taskrouter",

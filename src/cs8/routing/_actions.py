@@ -16,6 +16,7 @@ from cs8._enums import Priority
 from cs8._frozen import FrozenDict
 from cs8.exceptions import InvalidValueError
 from cs8.routing._agent_filter import AgentFilter
+from cs8.routing._order_by import AgentOrder
 
 if TYPE_CHECKING:
     pass
@@ -134,6 +135,31 @@ def _check_step_filters(
         _check_filters(instance, attribute, value)
 
 
+def _orders(value: Iterable[AgentOrder]) -> tuple[AgentOrder, ...]:
+    return tuple(value)
+
+
+def _opt_orders(value: Iterable[AgentOrder] | None) -> tuple[AgentOrder, ...] | None:
+    return None if value is None else tuple(value)
+
+
+def _check_orders(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and not (
+        isinstance(value, tuple) and all(isinstance(o, AgentOrder) for o in value)
+    ):
+        raise InvalidValueError(
+            f"{_name_of(instance)}.order_by must hold AgentOrder values "
+            f"(cs8.routing.compile_order_by), got {value!r}"
+        )
+
+
+def _check_skip_if(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and value != "no_agent":
+        raise InvalidValueError(
+            f"{_name_of(instance)}.skip_if must be 'no_agent' or None, got {value!r}"
+        )
+
+
 def _check_bool(instance: object, attribute: attrs.Attribute[bool], value: object) -> None:
     if not isinstance(value, bool):
         raise InvalidValueError(
@@ -176,6 +202,10 @@ class EscalationStep:
             ``drop_languages``.
         preferred_agents: Replace the preferred agents (``()``: none); ``None`` keeps them.
         strategy: Choose agents with this strategy from this step on; ``None`` keeps it.
+        order_by: Replace the ``order_by`` keys in force (``()``: none); ``None`` keeps them.
+        skip_if: ``"no_agent"``: when no agent passes the filters this step puts in force, the
+            step is skipped and the next one applies at once (Twilio TaskRouter's ``skip_if``
+            with ``workers.available == 0``); ``None``: always applied.
 
     Raises:
         InvalidValueError: If a field is out of range, or ``priority`` and ``raise_priority`` are
@@ -211,6 +241,10 @@ class EscalationStep:
         default=None, converter=attrs.converters.optional(_str_tuple)
     )
     strategy: str | None = attrs.field(default=None, validator=_opt_strategy)
+    order_by: tuple[AgentOrder, ...] | None = attrs.field(
+        default=None, converter=_opt_orders, validator=_check_orders
+    )
+    skip_if: str | None = attrs.field(default=None, validator=_check_skip_if)
 
     def __attrs_post_init__(self) -> None:
         if self.priority is not None and self.raise_priority:
@@ -271,6 +305,8 @@ class RuleActions:
         escalation: Steps applied after waiting times, sorted by strictly increasing ``after``.
         agent_filters: Conditions every eligible agent must pass (see
             :func:`~cs8.routing.compile_agent_filter`); all must hold.
+        order_by: Rank the eligible agents by these keys; the strategy chooses among the
+            agents ranked first (see :func:`~cs8.routing.compile_order_by`).
 
     Raises:
         InvalidValueError: If a field is out of range, or both priority forms are given.
@@ -300,6 +336,9 @@ class RuleActions:
     )
     agent_filters: tuple[AgentFilter, ...] = attrs.field(
         default=(), converter=_filters, validator=_check_filters
+    )
+    order_by: tuple[AgentOrder, ...] = attrs.field(
+        default=(), converter=_orders, validator=_check_orders
     )
 
     def __attrs_post_init__(self) -> None:
@@ -373,6 +412,7 @@ class RuleActions:
                 self.preferred_agents if step.preferred_agents is None else step.preferred_agents
             ),
             strategy=self.strategy if step.strategy is None else step.strategy,
+            order_by=self.order_by if step.order_by is None else step.order_by,
         )
 
     def escalated(self, steps: int) -> RuleActions:

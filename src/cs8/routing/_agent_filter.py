@@ -41,7 +41,14 @@ from cs8._models import Agent
 from cs8.routing._context import RoutingContext, field_spec, resolve_field
 from cs8.routing._schema import JsonValue, Loc, describe
 
-__all__ = ["AGENT_FIELDS", "AgentFilter", "compile_agent_filter", "passing"]
+__all__ = [
+    "AGENT_FIELDS",
+    "AgentFilter",
+    "compile_agent_filter",
+    "passing",
+    "team_filter",
+    "team_of",
+]
 
 AgentTest = Callable[[Agent], bool]
 """A filter bound to one ticket: true for the agents that pass."""
@@ -333,3 +340,33 @@ def passing(
     """
     tests = [f.bind(ctx) for f in filters]
     return tuple(agent.id for agent in agents if all(test(agent) for test in tests))
+
+
+def team_filter(team: str) -> AgentFilter:
+    """Return the agent filter a ``"team": team`` key compiles to (``agent.team equals team``).
+
+    Example:
+        >>> team_filter("tier2").name
+        'agent.team equals "tier2"'
+    """
+    return compile_agent_filter({"field": "agent.team", "op": "equals", "value": team})
+
+
+def team_of(agent_filter: AgentFilter) -> str | None:
+    """Return the team when ``agent_filter`` is exactly a ``team`` key's filter, else ``None``.
+
+    Example:
+        >>> team_of(team_filter("tier2")), team_of(compile_agent_filter(
+        ...     {"field": "agent.team", "op": "in", "value": ["a", "b"]}))
+        ('tier2', None)
+    """
+    doc = agent_filter.to_json()
+    if (
+        isinstance(doc, dict)
+        and len(doc) == 3
+        and doc.get("field") == "agent.team"
+        and doc.get("op") == "equals"
+        and isinstance(doc.get("value"), str)
+    ):
+        return str(doc["value"])
+    return None

@@ -14,7 +14,7 @@ merged by these rules (the same for every ticket, so the trace can state them):
 * **preferred agents**: every rule's, in rule order, without repeats.
 * **priority**: absolute priorities: the highest wins; priority changes add up (clamped to
   -3..+3); an absolute priority with changes: the absolute one wins.
-* **queue, strategy, escalation**: the earliest rule that sets one wins (as in first-match
+* **queue, strategy, escalation, order_by**: the earliest rule that sets one wins (as in first-match
   rules: earlier rules are the more specific ones).
 
 Every conflict (two rules setting different queues, strategies, priorities or escalation
@@ -118,6 +118,13 @@ def merge_actions(named: Sequence[tuple[str, RuleActions]]) -> tuple[RuleActions
         conflicts,
         show="({} steps)",
     )
+    _earliest(
+        "order_by",
+        [(n, ", ".join(o.name for o in a.order_by) or None) for n, a in named],
+        conflicts,
+        show="[{}]",
+    )
+    order = next((a.order_by for _, a in named if a.order_by), ())
     priority, change = _priority(named, conflicts)
     skills: dict[str, int] = {}
     languages: frozenset[str] = frozenset()
@@ -153,6 +160,7 @@ def merge_actions(named: Sequence[tuple[str, RuleActions]]) -> tuple[RuleActions
         strategy=strategy,  # type: ignore[arg-type]
         escalation=ladder or (),  # type: ignore[arg-type]
         agent_filters=tuple(filters),
+        order_by=order,
     )
     return merged, tuple(conflicts)
 

@@ -8,18 +8,20 @@ trace lines a plan holds are text, or what the text is written from when a trace
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import TypeAlias, TypeVar
 
 from cs8._enums import AgentStatus, Channel, Priority
 from cs8._frozen import FrozenDict
-from cs8._models import Ticket
+from cs8._models import Agent, Ticket
 from cs8.exceptions import InvalidValueError
 from cs8.routing._actions import RuleActions
+from cs8.routing._agent_filter import passing
 from cs8.routing._context import (
     RoutingContext,
 )
+from cs8.routing._order_by import first_ranked
 from cs8.routing._plugins import Strategy
 from cs8.routing._pool import Need
 from cs8.routing._rules import RoutingRule
@@ -59,6 +61,7 @@ class _Prepared:
         "name",
         "needs",
         "notes",
+        "origin",
         "simple",
         "skills_text",
         "strategy",
@@ -80,7 +83,10 @@ class _Prepared:
             and not isinstance(strategy, RoundRobin)
             and not actions.preferred_agents
             and not actions.agent_filters
+            and not actions.order_by
         )
+        # With skip_if steps: the rule's actions and the steps due (see Router._skipped).
+        self.origin: tuple[RuleActions, int] | None = None
         where = f"queue {actions.queue}" if actions.queue else "the default queue"
         self.waiting = f"strategy {self.name}: nobody eligible; the ticket waits in {where}"
         self.filters: dict[Channel, str] = {}
@@ -104,6 +110,7 @@ class _Prepared:
                 f"{self.skills_text}"
                 + (f", language {'/'.join(sorted(languages))}" if languages else "")
                 + "".join(f", agent filter {f.name}" for f in self.actions.agent_filters)
+                + "".join(f", order by {o.name}" for o in self.actions.order_by)
             )
         return found
 
@@ -163,6 +170,19 @@ def _languages_and_filters(actions: RuleActions) -> str:
     if actions.languages or touched:
         text = f", languages {'/'.join(sorted(actions.languages)) or 'any'}"
     return text + "".join(f", agent filter {f.name}" for f in actions.agent_filters)
+
+
+def _narrowed(
+    actions: RuleActions, ctx: RoutingContext, agents: Sequence[Agent]
+) -> tuple[str, ...]:
+    """The ids of ``agents`` (eligible by the index) that pass the agent filters of ``actions``
+    and rank first by its ``order_by``."""
+    if actions.agent_filters:
+        keep = frozenset(passing(actions.agent_filters, ctx, agents))
+        agents = [agent for agent in agents if agent.id in keep]
+    if actions.order_by:
+        return first_ranked(actions.order_by, agents)
+    return tuple(agent.id for agent in agents)
 
 
 def _skills_text(skills: Mapping[str, int]) -> str:

@@ -311,11 +311,15 @@ class Planner:
         # Escalation: every step whose timeout has passed applies, in order.
         step = 0
         waited = ""
+        ruled = actions
         if actions.escalation:
             step, waited = self._steps_due(actions, ticket, now)
             if step:
                 actions = self._escalated(actions, step)
         prep = self._prepared(actions)
+        if prep.origin is None and any(s.skip_if for s in ruled.escalation):
+            prep.origin = (ruled, step)  # the router skips steps nobody can take (skip_if)
+            prep.simple = False
 
         # Priority: the rule's, else impact x urgency, else the ticket's.
         if self.matrix is not None and "impact" in ticket.attributes:

@@ -26,7 +26,6 @@ from cs8._frozen import FrozenDict
 from cs8._models import Agent, Customer, Ticket
 from cs8._time import as_stdlib, require_aware
 from cs8.exceptions import InvalidValueError
-from cs8.routing._agent_filter import passing
 from cs8.routing._context import (
     RoutingContext,
     SlaInput,
@@ -45,6 +44,7 @@ from cs8.routing._plan import (
     _HEAP_TYPES,
     _Line,
     _line,
+    _narrowed,
     _Plan,
     _Prepared,
     _previous_agent,
@@ -251,10 +251,9 @@ class Router:
     ) -> tuple[str | None, int, RoutingState, str]:
         prep = plan[0]
         strategy = prep.strategy
-        if prep.actions.agent_filters:  # on top of the index: the eligible agents that pass
-            among = passing(
-                prep.actions.agent_filters, ctx, pool.eligible(need, status, among=among)
-            )
+        if prep.actions.agent_filters or prep.actions.order_by:
+            # On top of the index: the eligible agents that pass, ranked first by order_by.
+            among = _narrowed(prep.actions, ctx, pool.eligible(need, status, among=among))
         if isinstance(strategy, _HEAP_TYPES):
             if isinstance(strategy, RoundRobin):
                 queue = prep.actions.queue
@@ -267,14 +266,25 @@ class Router:
             pick, looked = pool.choose(need, strategy, status, among=among)
             return pick, looked, state, prep.tie_break
         candidates = pool.eligible(need, status, among=among)
-        choice = strategy.choose(candidates, ctx, prep.actions, state.plugin_state(strategy.name))
+        state_key = getattr(strategy, "state_key", None)
+        key = state_key(ctx) if state_key is not None else None
+        if key is not None:  # keyed memory: only this key's entry is handed over and kept
+            state = state.with_keyed()
+            entry = state.keyed.get(strategy.name, key)  # type: ignore[union-attr]
+            given = FrozenDict() if entry is None else FrozenDict({key: entry})
+        else:
+            given = state.plugin_state(strategy.name)
+        choice = strategy.choose(candidates, ctx, prep.actions, given)
         agent = choice.agent
         if agent is not None and all(agent.id != c.id for c in candidates):
             raise InvalidValueError(
                 f"strategy plugin {strategy.name!r} chose {agent.id!r}, which is not among the "
                 f"{len(candidates)} eligible agents"
             )
-        state = state.with_plugin_state(strategy.name, choice.state)
+        if key is not None:
+            state.keyed.put(strategy.name, key, choice.state.get(key))  # type: ignore[union-attr]
+        else:
+            state = state.with_plugin_state(strategy.name, choice.state)
         return (None if agent is None else agent.id), len(candidates), state, choice.explanation
 
     def _decide(
@@ -286,6 +296,8 @@ class Router:
         handoff: HandoffContext | None,
     ) -> RoutingDecision:
         ticket = ctx.ticket
+        if plan[0].origin is not None:
+            plan = self._skipped(ctx, plan, pool)
         prep = plan[0]
         actions = prep.actions
         channel = ticket.channel
@@ -359,6 +371,44 @@ class Router:
         if explain:
             return _planned_decision(plan, ticket.id, chosen, None, ctx, handoff, state, (*lines,))
         return _planned_decision(plan, ticket.id, chosen, (*lines,), ctx, handoff, state)  # type: ignore[arg-type]
+
+    def _skipped(self, ctx: RoutingContext, plan: _Plan, pool: AgentPool) -> _Plan:
+        """The plan once the escalation steps with ``skip_if: "no_agent"`` that no online agent
+        passes are left out; the step after a skipped one applies at once (TaskRouter moves the
+        task to its next target). The priority stays the planned one."""
+        base, due = plan[0].origin  # type: ignore[misc]
+        steps = base.escalation
+        out = base
+        skipped: list[str] = []
+        carry = False
+        i = 0
+        while i < len(steps) and (i < due or carry):
+            step = steps[i]
+            i += 1
+            candidate = out.apply(step)
+            carry = step.skip_if is not None and not _narrowed(
+                candidate,
+                ctx,
+                pool.eligible(
+                    Need(
+                        ctx.ticket.channel, skills=candidate.skills, languages=candidate.languages
+                    ),
+                    AgentStatus.ONLINE,
+                ),
+            )
+            if carry:
+                skipped.append(str(i))
+            else:
+                out = candidate
+        if not skipped:
+            return plan
+        name = out.strategy
+        strategy = self.strategy if name is None else self.strategies[name]
+        line = (
+            f"escalation step(s) {', '.join(skipped)} skipped (skip_if no_agent: no online agent "
+            f"passes their filters); in force: queue {out.queue or 'default'}"
+        )
+        return (_Prepared(out, strategy), (*plan[1], line), plan[2], plan[3], i or None, *plan[5:])
 
     def _fallback(
         self,

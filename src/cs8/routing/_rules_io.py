@@ -12,12 +12,13 @@ from typing import TYPE_CHECKING, TypeAlias
 from cs8._enums import Priority
 from cs8.exceptions import InvalidValueError, RuleError
 from cs8.routing._actions import EscalationStep, RuleActions
-from cs8.routing._agent_filter import AgentFilter, compile_agent_filter
+from cs8.routing._agent_filter import AgentFilter, compile_agent_filter, team_filter, team_of
 from cs8.routing._conditions import (
     ALWAYS,
     CompiledCondition,
     compile_condition,
 )
+from cs8.routing._order_by import AgentOrder, compile_order_by
 from cs8.routing._rules import BUILTIN_STRATEGY_NAMES, RoutingRule, Rule, RuleSet
 from cs8.routing._schema import (
     JsonValue,
@@ -56,6 +57,8 @@ _ACTION_KEYS = frozenset(
         "strategy",
         "escalation",
         "agent_filter",
+        "team",
+        "order_by",
     }
 )
 _STEP_KEYS = frozenset(
@@ -73,6 +76,9 @@ _STEP_KEYS = frozenset(
         "languages",
         "preferred_agents",
         "strategy",
+        "team",
+        "order_by",
+        "skip_if",
     }
 )
 
@@ -275,6 +281,7 @@ class _Loader:
             strategy=strategy,
             escalation=steps,
             agent_filters=self.filters(obj, loc) or (),
+            order_by=self.order_by(obj, loc) or (),
         )
 
     def skills(self, obj: Mapping[str, object], loc: Loc) -> dict[str, int]:
@@ -312,15 +319,27 @@ class _Loader:
         return _string_list(obj[key], loc.key(key), self.limits, key)
 
     def filters(self, obj: Mapping[str, object], loc: Loc) -> tuple[AgentFilter, ...] | None:
-        """The ``agent_filter`` of actions or a step: None when absent, () for null (a step)."""
-        if "agent_filter" not in obj:
+        """The ``team`` and ``agent_filter`` of actions or a step, as agent filters (the team's
+        first): None when both are absent, () for a null ``agent_filter`` (a step)."""
+        team = _text(obj["team"], loc.key("team"), "team") if "team" in obj else None
+        if "agent_filter" not in obj and team is None:
             return None
-        raw = obj["agent_filter"]
-        if raw is None:
-            return ()
-        return (
-            compile_agent_filter(raw, loc=loc.key("agent_filter"), max_depth=self.limits.max_depth),
-        )
+        out: list[AgentFilter] = [] if team is None else [team_filter(team)]
+        raw = obj.get("agent_filter")
+        if raw is not None:
+            out.append(
+                compile_agent_filter(
+                    raw, loc=loc.key("agent_filter"), max_depth=self.limits.max_depth
+                )
+            )
+        return tuple(out)
+
+    def order_by(self, obj: Mapping[str, object], loc: Loc) -> tuple[AgentOrder, ...] | None:
+        """The ``order_by`` of actions or a step: None when absent, () for null (a step)."""
+        if "order_by" not in obj:
+            return None
+        raw = obj["order_by"]
+        return () if raw is None else compile_order_by(raw, loc=loc.key("order_by"))
 
     def step(self, raw: object, loc: Loc) -> EscalationStep:
         obj = _object(raw, loc, _STEP_KEYS, "an escalation step")
@@ -363,13 +382,17 @@ class _Loader:
         if spoken is not None and languages:
             raise loc.key("languages").error("give 'languages' or 'drop_languages', not both")
         preferred = self.strings(obj, loc, "preferred_agents")
+        order = self.order_by(obj, loc)
+        skip = obj.get("skip_if")
+        if skip is not None and skip != "no_agent":
+            raise loc.key("skip_if").error(f"must be 'no_agent', got {describe(skip)}")
         changes = (raised, relax, drop, languages, skills)
-        kept = (queue, priority, filters, spoken, preferred, strategy)
+        kept = (queue, priority, filters, spoken, preferred, strategy, order)
         if not any(changes) and all(value is None for value in kept):
             raise loc.error(
                 "an escalation step must change something: queue, priority, raise_priority, "
-                "relax_skills, drop_skills, drop_languages, agent_filter, skills, languages, "
-                "preferred_agents or strategy"
+                "relax_skills, drop_skills, drop_languages, agent_filter, team, skills, "
+                "languages, preferred_agents, strategy or order_by"
             )
         return EscalationStep(
             after=after,
@@ -385,6 +408,8 @@ class _Loader:
             languages=spoken,
             preferred_agents=preferred,
             strategy=strategy,
+            order_by=order,
+            skip_if=skip,
         )
 
 
@@ -452,12 +477,18 @@ def load_rules(
 # Dumping
 
 
-def _dump_filters(filters: tuple[AgentFilter, ...]) -> JsonValue:
-    if not filters:
-        return None
+def _dump_filters(filters: tuple[AgentFilter, ...], out: dict[str, JsonValue], step: bool) -> None:
+    """Write agent filters as ``team`` (a leading team filter) and ``agent_filter``."""
+    team = team_of(filters[0]) if filters else None
+    if team is not None:
+        out["team"] = team
+        filters = filters[1:]
     if len(filters) == 1:
-        return filters[0].to_json()
-    return {"all": [f.to_json() for f in filters]}
+        out["agent_filter"] = filters[0].to_json()
+    elif filters:
+        out["agent_filter"] = {"all": [f.to_json() for f in filters]}
+    elif step and team is None:
+        out["agent_filter"] = None
 
 
 def _dump_step(step: EscalationStep) -> dict[str, JsonValue]:
@@ -477,7 +508,7 @@ def _dump_step(step: EscalationStep) -> dict[str, JsonValue]:
     if step.drop_languages:
         out["drop_languages"] = True
     if step.agent_filters is not None:
-        out["agent_filter"] = _dump_filters(step.agent_filters)
+        _dump_filters(step.agent_filters, out, True)
     if step.skills:
         out["skills"] = dict(sorted(step.skills.items()))
     if step.languages is not None:
@@ -486,6 +517,10 @@ def _dump_step(step: EscalationStep) -> dict[str, JsonValue]:
         out["preferred_agents"] = list(step.preferred_agents)
     if step.strategy is not None:
         out["strategy"] = step.strategy
+    if step.order_by is not None:
+        out["order_by"] = [o.to_json() for o in step.order_by] or None
+    if step.skip_if is not None:
+        out["skip_if"] = step.skip_if
     return out
 
 
@@ -514,7 +549,9 @@ def dump_actions(actions: RuleActions) -> dict[str, JsonValue]:
     if actions.escalation:
         out["escalation"] = [_dump_step(s) for s in actions.escalation]
     if actions.agent_filters:
-        out["agent_filter"] = _dump_filters(actions.agent_filters)
+        _dump_filters(actions.agent_filters, out, False)
+    if actions.order_by:
+        out["order_by"] = [o.to_json() for o in actions.order_by]
     return out
 
 

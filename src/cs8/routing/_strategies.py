@@ -36,6 +36,7 @@ import attrs
 
 from cs8._frozen import FrozenDict
 from cs8.exceptions import InvalidValueError
+from cs8.routing._keyed_state import KeyedState
 from cs8.routing._strategy_plugin import StrategyChoice
 
 __all__ = [
@@ -346,6 +347,10 @@ class RoutingState:
         last: Queue name to the last agent given work from it by round robin (``""`` is the
             default queue).
         plugins: Strategy plugin name to the state it returned last time.
+        keyed: The per-key memory of plugins that have a ``state_key`` (see
+            :class:`~cs8.routing.KeyedState`: bounded, least recently used evicted, shared by
+            the states that follow from this one; not part of equality); ``None``: made at
+            the first decision that needs it.
 
     Example:
         >>> s = RoutingState().advanced("billing", "a2")
@@ -355,6 +360,19 @@ class RoutingState:
 
     last: FrozenDict[str, str] = attrs.field(factory=FrozenDict, converter=_rr_last)
     plugins: FrozenDict[str, Any] = attrs.field(factory=FrozenDict, converter=_plugin_states)
+    keyed: KeyedState | None = attrs.field(default=None, eq=False)
+
+    def with_keyed(self) -> RoutingState:
+        """Return this state with a :class:`~cs8.routing.KeyedState` (itself when it has one).
+
+        Example:
+            >>> state = RoutingState().with_keyed()
+            >>> state.with_keyed().keyed is state.keyed, state.keyed.max_keys
+            (True, 100000)
+        """
+        if self.keyed is not None:
+            return self
+        return attrs.evolve(self, keyed=KeyedState())
 
     def last_for(self, queue: str | None) -> str | None:
         """Return the last agent given work from ``queue`` (``None`` is the default queue).

@@ -18,9 +18,16 @@ https://www.twilio.com/docs/taskrouter/expression-syntax):
   attribute compared with a number -> ``agent.skills.<name>``.
 * Priorities (TaskRouter's numbers, higher first) map to cs8's four levels by ``priority``
   (default: 0 or less normal, 1 high, 2 or more urgent).
+* A target's ``order_by`` (``worker.finance ASC, worker.support DESC``: integer worker
+  attributes, https://www.twilio.com/docs/taskrouter/order-workers) is the ``order_by`` of its
+  step, on ``agent.skills.<name>``.
+* A target's ``skip_if`` (``workers.available == 0`` or ``1 == 1``: skip when nobody can take
+  the task at once, https://www.twilio.com/docs/taskrouter/worker-presence) is
+  ``skip_if: "no_agent"`` on its step (a first target with ``skip_if`` becomes a step after 0 s).
 
 What cannot be expressed raises :class:`~cs8.exceptions.RuleError` naming the filter, the target
-and the part: ``order_by``, ``skip_if``, ``known_worker_sid``, ``known_worker_friendly_name``,
+and the part: ``known_worker_sid``, ``known_worker_friendly_name``, other ``skip_if``
+expressions, ``skip_if`` on a filter's last target (TaskRouter then tries the next filter),
 task attributes compared with ``HAS``, comparisons of two task attributes, nested attribute keys.
 TaskRouter cancels a task after its last step times out; cs8 keeps it waiting in the last step.
 
@@ -72,8 +79,10 @@ _COMPARE = {
     "<=": "lte",
 }
 _FLIP = {"gt": "lt", "gte": "lte", "lt": "gt", "lte": "gte"}
-_TARGET_KEYS = {"queue", "priority", "timeout", "expression"}
-_UNSUPPORTED = ("order_by", "skip_if", "known_worker_sid", "known_worker_friendly_name")
+_TARGET_KEYS = {"queue", "priority", "timeout", "expression", "order_by", "skip_if"}
+_UNSUPPORTED = ("known_worker_sid", "known_worker_friendly_name")
+_ORDER_CLAUSE = re.compile(r"\s*worker\.([A-Za-z0-9_]{1,100})(?:\s+(ASC|DESC))?\s*", re.IGNORECASE)
+_SKIP_IF = re.compile(r"\s*(?:workers\.available\s*==\s*0|1\s*==\s*1)\s*")
 
 Json: TypeAlias = JsonValue
 _Operand = tuple[str, JsonValue]  # ("const", value) | ("key", "task.x" / "worker.x" / "x")
@@ -301,6 +310,23 @@ def _agent_filter(tree: tuple[object, ...], p: _Parser, bare: str) -> Json | Non
     return {"field": field, "op": cs8_op, "value": rv}
 
 
+def _order_by(text: object, at: str) -> Json | None:
+    """TaskRouter's ``order_by`` (``worker.finance ASC, worker.support DESC``) as cs8 keys."""
+    if text is None:
+        return None
+    keys: list[Json] = []
+    for clause in str(text).split(","):
+        match = _ORDER_CLAUSE.fullmatch(clause)
+        if match is None:
+            raise RuleError(
+                f"TaskRouter {at}: order_by clause {clause.strip()!r} cannot be expressed; "
+                "expected 'worker.<integer attribute> ASC|DESC'"
+            )
+        desc = (match.group(2) or "ASC").upper() == "DESC"
+        keys.append({"field": f"agent.skills.{match.group(1)}", "desc": desc})
+    return keys
+
+
 def _default_priority(value: int) -> str:
     return "normal" if value <= 0 else "high" if value == 1 else "urgent"
 
@@ -334,10 +360,10 @@ def from_taskrouter(
 
     Example:
         >>> from_taskrouter({"task_routing": {"filters": [{"filter_friendly_name": "x",
-        ...     "expression": "1 == 1", "targets": [{"queue": "q", "order_by": "worker.x"}]}]}})
+        ...     "expression": "1 == 1", "targets": [{"queue": "q", "known_worker_sid": "WK1"}]}]}})
         Traceback (most recent call last):
         ...
-        cs8.exceptions.RuleError: TaskRouter filter 'x' targets[0]: 'order_by' cannot be expressed in cs8 rules
+        cs8.exceptions.RuleError: TaskRouter filter 'x' targets[0]: 'known_worker_sid' cannot be expressed in cs8 rules
     """
     doc = json.loads(workflow) if isinstance(workflow, str) else workflow
     routing = doc.get("task_routing") if isinstance(doc, Mapping) else None
@@ -406,13 +432,29 @@ def _targets(
         p = _Parser(str(expr) if expr is not None else "1 == 1", f"{at} expression")
         chosen = _agent_filter(p.parse(), p, "worker")
         chosen = _both(worker_sets.get(queue) if queue is not None else None, chosen)
-        if j == 0:
+        order = _order_by(target.get("order_by"), at)
+        if "skip_if" in target:
+            if j == len(targets) - 1:
+                raise RuleError(
+                    f"TaskRouter {at}: 'skip_if' on a filter's last target (TaskRouter then "
+                    "tries the next filter) cannot be expressed in cs8 rules"
+                )
+            if _SKIP_IF.fullmatch(str(target["skip_if"])) is None:
+                raise RuleError(
+                    f"TaskRouter {at}: skip_if {target['skip_if']!r} cannot be expressed; "
+                    "expected 'workers.available == 0' or '1 == 1' (skip_if: no_agent)"
+                )
+            out["skip_if"] = "no_agent"
+        if j == 0 and "skip_if" not in out:
             actions.update(out)
             if chosen is not None:
                 actions["agent_filter"] = chosen
-        else:
+            if order is not None:
+                actions["order_by"] = order
+        else:  # a later target, or a first one that may be skipped: a step
             out["after"] = int(waited.total_seconds())
             out["agent_filter"] = chosen  # None (null): no filter in this step
+            out["order_by"] = order  # None (null): no order in this step
             steps.append(out)
         if "timeout" in target:
             try:

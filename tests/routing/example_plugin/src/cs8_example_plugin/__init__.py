@@ -103,7 +103,10 @@ class StickyAgent:
     """Give a customer's work to the agent who last served them, else to the least busy agent.
 
     The memory (customer id to agent id) lives in the returned state, never in the strategy, so
-    the strategy is a plain value and routing stays reproducible.
+    the strategy is a plain value and routing stays reproducible. ``state_key`` keys it by
+    customer: the router hands ``choose`` only the ticket's customer's entry and keeps the
+    entries in the routing state's bounded :class:`~cs8.routing.KeyedState`, so a decision
+    copies one entry however many customers there are.
 
     Example:
         >>> from datetime import datetime, timezone
@@ -121,6 +124,10 @@ class StickyAgent:
     """
 
     name: str = "sticky_agent"
+
+    def state_key(self, ctx: RoutingContext, /) -> str:
+        """Key the memory by customer: ``choose`` sees only this customer's entry."""
+        return ctx.ticket.customer_id
 
     def choose(
         self,
