@@ -57,6 +57,7 @@ from cs8.kpi._definitions import (
     _with_excluded,
 )
 from cs8.kpi._durations import DurationState, DurationStats
+from cs8.kpi._kpi import Variant
 from cs8.kpi._stats import Rate, RateState
 from cs8.kpi._summary import TicketSummary
 from cs8.kpi._tables import KpiResult, KpiTable
@@ -342,18 +343,35 @@ def first_reply_time_frame(
     return _frt(f, d, period, calendar)
 
 
-def resolution_time_frame(
-    tickets: IntoDataFrame,
-    events: IntoDataFrame,
-    calendar: BusinessClock | None = None,
-    *,
-    definition: TicketDefinition | str = "cs8",
-    period: Period | None = None,
-    attribution: Attribution | None = None,
-    columns: Mapping[str, str] | None = None,
-    event_columns: Mapping[str, str] | None = None,
-) -> DurationStats:
+class _ResolutionFrame(Variant):
+    """The dataframe form of ``resolution_time`` (``last=False``) or ``full_resolution_time``."""
+
+    def __init__(self, name: str, doc: str, *, last: bool) -> None:
+        super().__init__(name, doc, __name__)
+        self._last = last
+
+    def __call__(
+        self,
+        tickets: IntoDataFrame,
+        events: IntoDataFrame,
+        calendar: BusinessClock | None = None,
+        *,
+        definition: TicketDefinition | str = "cs8",
+        period: Period | None = None,
+        attribution: Attribution | None = None,
+        columns: Mapping[str, str] | None = None,
+        event_columns: Mapping[str, str] | None = None,
+    ) -> DurationStats:
+        d = _definition(definition, attribution=attribution)
+        f, _ = _facts(tickets, events, d, columns, event_columns)
+        return _resolution(f, d, period, calendar, last=self._last)
+
+
+resolution_time_frame = _ResolutionFrame(
+    "resolution_time_frame",
     """Return :func:`cs8.kpi.resolution_time` (creation to first solve) from dataframes.
+
+    The arguments are those of :func:`cs8.kpi.resolution_time` and :func:`ticket_summary_frame`.
 
     Example:
         >>> import pandas as pd
@@ -362,24 +380,16 @@ def resolution_time_frame(
         ...     "at": ["2026-03-02T13:00:00+00:00"], "status": ["solved"]})
         >>> resolution_time_frame(tickets, events).median
         datetime.timedelta(seconds=14400)
-    """
-    d = _definition(definition, attribution=attribution)
-    f, _ = _facts(tickets, events, d, columns, event_columns)
-    return _resolution(f, d, period, calendar, last=False)
+    """,
+    last=False,
+)
 
-
-def full_resolution_time_frame(
-    tickets: IntoDataFrame,
-    events: IntoDataFrame,
-    calendar: BusinessClock | None = None,
-    *,
-    definition: TicketDefinition | str = "cs8",
-    period: Period | None = None,
-    attribution: Attribution | None = None,
-    columns: Mapping[str, str] | None = None,
-    event_columns: Mapping[str, str] | None = None,
-) -> DurationStats:
+full_resolution_time_frame = _ResolutionFrame(
+    "full_resolution_time_frame",
     """Return :func:`cs8.kpi.full_resolution_time` (creation to latest solve) from dataframes.
+
+    The arguments are those of :func:`cs8.kpi.full_resolution_time` and
+    :func:`ticket_summary_frame`.
 
     Example:
         >>> import pandas as pd
@@ -389,10 +399,9 @@ def full_resolution_time_frame(
         ...     "status": ["solved", "open", "solved"]})
         >>> full_resolution_time_frame(tickets, events).median
         datetime.timedelta(seconds=18000)
-    """
-    d = _definition(definition, attribution=attribution)
-    f, _ = _facts(tickets, events, d, columns, event_columns)
-    return _resolution(f, d, period, calendar, last=True)
+    """,
+    last=True,
+)
 
 
 def reopen_rate_frame(

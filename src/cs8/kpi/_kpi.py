@@ -23,7 +23,7 @@ from typing import Generic, ParamSpec, TypeVar, cast
 
 from cs8.exceptions import InvalidValueError
 
-__all__ = ["Kpi", "WithFrame", "deprecated_alias", "kpi", "with_frame", "with_state"]
+__all__ = ["Kpi", "Variant", "WithFrame", "deprecated_alias", "kpi", "with_frame", "with_state"]
 
 P = ParamSpec("P")
 Q = ParamSpec("Q")
@@ -88,6 +88,43 @@ class Kpi(Generic[P, R, Q, S]):
     def __reduce__(self) -> str:
         # Pickled by name, as functions are: a KPI is a module-level singleton.
         return self.__name__
+
+
+class Variant:
+    """Base of a callable that stands as one named, documented function among siblings.
+
+    Some KPIs share one signature and differ only in what they measure (``resolution_time`` and
+    ``full_resolution_time``; ``requester_wait_time`` and ``agent_work_time``, which are
+    ``status_time`` bound to fixed statuses). A subclass writes that signature once, typed, as its
+    ``__call__``; each KPI is one instance with its own name and docstring. :func:`kpi` and
+    ``mypy`` read the parameters from ``__call__`` (keyword-only ones included), and
+    ``inspect.signature``, ``help`` and doctest see a function of that name in ``module``.
+    Immutable after construction.
+
+    Example:
+        >>> import inspect
+        >>> class Scaled(Variant):
+        ...     def __init__(self, name: str, doc: str, factor: int) -> None:
+        ...         super().__init__(name, doc, __name__)
+        ...         self.factor = factor
+        ...     def __call__(self, x: int, *, plus: int = 0) -> int:
+        ...         return self.factor * x + plus
+        >>> double = Scaled("double", "Return twice ``x``.", 2)
+        >>> double(3, plus=1), double.__name__, list(inspect.signature(double).parameters)
+        (7, 'double', ['x', 'plus'])
+    """
+
+    __call__: Callable[..., object]
+
+    def __init__(self, name: str, doc: str, module: str) -> None:
+        self.__name__ = self.__qualname__ = name
+        self.__doc__ = doc
+        self.__module__ = module
+        # doctest collects routines (through inspect.unwrap): the bound __call__ is one.
+        self.__wrapped__ = self.__call__
+
+    def __repr__(self) -> str:
+        return f"<function {self.__module__}.{self.__name__}>"
 
 
 class _Result(Generic[Q, S, R]):
