@@ -54,6 +54,7 @@ from cs8.kpi._definitions import (
     TicketDefinition,
     _definition,
     _period,
+    _reply_definition,
     _with_excluded,
 )
 from cs8.kpi._durations import DurationState, DurationStats
@@ -331,13 +332,13 @@ def first_reply_time_frame(
         >>> first_reply_time_frame(tickets, events, count_bots=True).mean
         datetime.timedelta(seconds=300)
     """
-    d = _definition(
+    d = _reply_definition(
         definition,
-        public_only=public_only,
-        count_bots=count_bots,
+        public_only,
+        count_bots,
+        attribution,
         skip_agent_opening=skip_agent_opening,
         reply_clock_start=reply_clock_start,
-        attribution=attribution,
     )
     f, _ = _facts(tickets, events, d, columns, event_columns)
     return _frt(f, d, period, calendar)
@@ -457,13 +458,7 @@ def one_touch_rate_frame(
         >>> rate.successes, rate.n
         (1, 2)
     """
-    d = _definition(
-        definition,
-        one_touch_max_replies=max_replies,
-        public_only=public_only,
-        count_bots=count_bots,
-        attribution=attribution,
-    )
+    d = _reply_definition(definition, public_only, count_bots, attribution, max_replies=max_replies)
     f, _ = _facts(tickets, events, d, columns, event_columns)
     return _one_touch(f, d, period)
 
@@ -500,14 +495,8 @@ def first_contact_resolution_frame(
         >>> first_contact_resolution_frame(tickets, events, rules="no_follow_up").value
         0.0
     """
-    rule_tuple = None if rules is None else (rules,) if isinstance(rules, str) else tuple(rules)
-    d = _definition(
-        definition,
-        fcr_rules=rule_tuple,
-        repeat_window=repeat_window,
-        public_only=public_only,
-        count_bots=count_bots,
-        attribution=attribution,
+    d = _reply_definition(
+        definition, public_only, count_bots, attribution, rules=rules, repeat_window=repeat_window
     )
     f, _ = _facts(tickets, events, d, columns, event_columns, fcr=True)
     return _fcr(f, d, period)

@@ -58,6 +58,7 @@ from cs8.kpi._definitions import (
     _full_resolution_end,
     _replies,
     _reply_clock,
+    _reply_definition,
     _status_totals,
 )
 from cs8.kpi._durations import DurationState
@@ -122,13 +123,13 @@ def first_reply_time(
         >>> first_reply_time([t], count_bots=True).mean
         datetime.timedelta(seconds=300)
     """
-    d = _definition(
+    d = _reply_definition(
         definition,
-        public_only=public_only,
-        count_bots=count_bots,
+        public_only,
+        count_bots,
+        attribution,
         skip_agent_opening=skip_agent_opening,
         reply_clock_start=reply_clock_start,
-        attribution=attribution,
     )
     f = _Filter(d, period)
     out: list[int] = []
@@ -205,9 +206,7 @@ def next_reply_times(
         >>> next_reply_times([t]).mean
         datetime.timedelta(seconds=480)
     """
-    d = _definition(
-        definition, public_only=public_only, count_bots=count_bots, attribution=attribution
-    )
+    d = _reply_definition(definition, public_only, count_bots, attribution)
     return _reply_gaps_state(tickets, calendar, d, period, include_first=False, exact=exact)
 
 
@@ -239,12 +238,8 @@ def average_response_time(
         >>> average_response_time([t]).mean
         datetime.timedelta(seconds=540)
     """
-    d = _definition(
-        definition,
-        public_only=public_only,
-        count_bots=count_bots,
-        reply_clock_start=reply_clock_start,
-        attribution=attribution,
+    d = _reply_definition(
+        definition, public_only, count_bots, attribution, reply_clock_start=reply_clock_start
     )
     return _reply_gaps_state(tickets, calendar, d, period, include_first=True, exact=exact)
 
