@@ -27,6 +27,19 @@ __all__ = [
 ]
 
 
+def enum_key(value: str) -> str:
+    """The one normal form of enum text cs8 reads: stripped, lower case, ``-`` and spaces as ``_``.
+
+    The enums, the loaders, the rule compiler and the dataframe paths all read enum text through
+    it (the engine fold writes the same rule as an expression).
+
+    Example:
+        >>> enum_key(" Status-Change "), enum_key("On Hold")
+        ('status_change', 'on_hold')
+    """
+    return value.strip().lower().replace("-", "_").replace(" ", "_")
+
+
 class _LowerEnum(enum.Enum):
     """An enum whose values are lowercase names and which accepts names in any case."""
 
@@ -37,7 +50,7 @@ class _LowerEnum(enum.Enum):
     @classmethod
     def _missing_(cls, value: object) -> Self | None:
         if isinstance(value, str):
-            key = value.strip().lower().replace("-", "_").replace(" ", "_")
+            key = enum_key(value)
             for member in cls:
                 if member.value == key:
                     return member

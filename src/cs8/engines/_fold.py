@@ -20,8 +20,8 @@ else 1 + the index of the reason in :data:`cs8.kpi._frame_facts.REJECTIONS`), so
 and count them alike.
 
 Example:
-    >>> _norm_sql_values("Status Change")
-    'status_change'
+    >>> sorted(_STATUS_CODES)[:2]
+    ['closed', 'new']
 """
 
 from __future__ import annotations
@@ -64,11 +64,6 @@ _FALSE = ("false", "f", "no", "n", "0")
 _P = "__cs8_"  # prefix of the fold's own columns
 
 
-def _norm_sql_values(value: str) -> str:
-    """The normal form the loaders give enum text (``_LowerEnum``), for constants."""
-    return value.strip().lower().replace("-", "_").replace(" ", "_")
-
-
 def foldable(
     tickets: object,
     events: object,
@@ -108,7 +103,7 @@ def _lazy(native: object, what: str) -> Any:
 
 
 def _norm(nw: Any, expr: Any) -> Any:
-    """Enum text in the loaders' normal form: stripped, lower case, ``-`` and spaces as ``_``."""
+    """:func:`cs8._enums.enum_key` as an engine expression (the same rule, on a column)."""
     return (
         expr.cast(nw.String)
         .str.strip_chars()

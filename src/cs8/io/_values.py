@@ -28,7 +28,7 @@ from types import UnionType
 from typing import Any, TypeAlias
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from cs8._enums import Channel
+from cs8._enums import Channel, enum_key
 from cs8._frozen import FrozenDict
 from cs8.exceptions import Cs8Error, InvalidValueError, LoadError, NaiveDatetimeError
 from cs8.io._source import escape
@@ -164,7 +164,7 @@ def map_channel(value: str) -> tuple[Channel, str | None]:
         >>> map_channel("voice"), map_channel("Email"), map_channel("fax")
         ((Channel.PHONE, 'voice'), (Channel.EMAIL, None), (Channel.OTHER, 'fax'))
     """
-    key = value.strip().lower().replace("-", "_").replace(" ", "_")
+    key = enum_key(value)
     try:
         return Channel(key), None
     except ValueError:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypeVar
 
 import attrs
 
-from cs8._enums import ActorKind, TicketStatus
+from cs8._enums import ActorKind, TicketStatus, enum_key
 from cs8._optional import require
 from cs8._time import require_aware
 from cs8.exceptions import InvalidValueError, NaiveDatetimeError, UnknownFieldError
@@ -69,7 +69,7 @@ _NO_TIME = -(2**62)  # "no instant" in the int64 arrays
 
 
 def _norm(value: object) -> str:
-    return str(value).strip().lower().replace("-", "_").replace(" ", "_")
+    return enum_key(str(value))
 
 
 def _type_code(value: str) -> int:

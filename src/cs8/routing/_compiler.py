@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from enum import Enum
 from typing import TYPE_CHECKING, NamedTuple, TypeAlias
 
+from cs8._enums import enum_key
 from cs8.routing._context import (
     FieldKind,
     FieldSpec,
@@ -378,7 +379,7 @@ class _Compiler:
                 raise loc.error(
                     f"expected one of {', '.join(fspec.choices)}, got {describe(value)}"
                 )
-            key = value.strip().lower().replace("-", "_").replace(" ", "_")
+            key = enum_key(value)
             if key not in fspec.choices:
                 raise loc.error(f"{describe(value)} is not one of {', '.join(fspec.choices)}")
             return key
