@@ -344,12 +344,11 @@ def first_reply_time_frame(
     return _frt(f, d, period, calendar)
 
 
-class _ResolutionFrame(Variant):
-    """The dataframe form of ``resolution_time`` (``last=False``) or ``full_resolution_time``."""
+class _ResolutionFrame(Variant[bool]):
+    """The dataframe form of ``resolution_time`` (bound to ``False``) or ``full_resolution_time``.
 
-    def __init__(self, name: str, doc: str, *, last: bool) -> None:
-        super().__init__(name, doc, __name__)
-        self._last = last
+    ``bound`` is whether the clock stops at the latest solve.
+    """
 
     def __call__(
         self,
@@ -365,11 +364,12 @@ class _ResolutionFrame(Variant):
     ) -> DurationStats:
         d = _definition(definition, attribution=attribution)
         f, _ = _facts(tickets, events, d, columns, event_columns)
-        return _resolution(f, d, period, calendar, last=self._last)
+        return _resolution(f, d, period, calendar, last=self.bound)
 
 
 resolution_time_frame = _ResolutionFrame(
     "resolution_time_frame",
+    False,
     """Return :func:`cs8.kpi.resolution_time` (creation to first solve) from dataframes.
 
     The arguments are those of :func:`cs8.kpi.resolution_time` and :func:`ticket_summary_frame`.
@@ -382,11 +382,11 @@ resolution_time_frame = _ResolutionFrame(
         >>> resolution_time_frame(tickets, events).median
         datetime.timedelta(seconds=14400)
     """,
-    last=False,
 )
 
 full_resolution_time_frame = _ResolutionFrame(
     "full_resolution_time_frame",
+    True,
     """Return :func:`cs8.kpi.full_resolution_time` (creation to latest solve) from dataframes.
 
     The arguments are those of :func:`cs8.kpi.full_resolution_time` and
@@ -401,7 +401,6 @@ full_resolution_time_frame = _ResolutionFrame(
         >>> full_resolution_time_frame(tickets, events).median
         datetime.timedelta(seconds=18000)
     """,
-    last=True,
 )
 
 

@@ -14,7 +14,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
-from typing import Generic, TypeVar
+from typing import TypeVar
 
 from cs8._enums import TicketStatus
 from cs8._models import Ticket
@@ -188,14 +188,8 @@ def reopen_rate(
     return RateState(successes=hits, n=n, excluded=f.counts())
 
 
-class _CreatedTickets(Variant, Generic[S]):
+class _CreatedTickets(Variant[Callable[[list[Ticket], dict[str, int]], S]]):
     """The state function of a KPI over the tickets created in ``period``, bound to its measure."""
-
-    def __init__(
-        self, name: str, measure: Callable[[list[Ticket], dict[str, int]], S], doc: str
-    ) -> None:
-        super().__init__(name, doc, __name__)
-        self._measure = measure
 
     def __call__(
         self,
@@ -206,7 +200,7 @@ class _CreatedTickets(Variant, Generic[S]):
     ) -> S:
         f = _Filter(_definition(definition, attribution="created"), period)
         kept = [t for t in tickets if f.keep(t)]
-        return self._measure(kept, f.counts())
+        return self.bound(kept, f.counts())
 
 
 _CREATED_ARGS = """

@@ -297,20 +297,13 @@ def _status_state(
     return _duration_state(out, f.counts(), exact)
 
 
-class _TicketDuration(Variant):
-    """The state function of a duration KPI taking the common arguments, bound to its measure."""
+_Measure = Callable[
+    [Iterable[Ticket], BusinessClock | None, TicketDefinition, Period | None, bool], DurationState
+]
 
-    def __init__(
-        self,
-        name: str,
-        measure: Callable[
-            [Iterable[Ticket], BusinessClock | None, TicketDefinition, Period | None, bool],
-            DurationState,
-        ],
-        doc: str,
-    ) -> None:
-        super().__init__(name, doc, __name__)
-        self._measure = measure
+
+class _TicketDuration(Variant[_Measure]):
+    """The state function of a duration KPI taking the common arguments, bound to its measure."""
 
     def __call__(
         self,
@@ -323,7 +316,7 @@ class _TicketDuration(Variant):
         exact: bool = True,
     ) -> DurationState:
         d = _definition(definition, attribution=attribution)
-        return self._measure(tickets, calendar, d, period, exact)
+        return self.bound(tickets, calendar, d, period, exact)
 
 
 _DURATION_ARGS = """
