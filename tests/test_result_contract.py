@@ -265,6 +265,8 @@ def _surveys() -> dict[str, Callable[[], object]]:
 
 def _others() -> dict[str, Callable[[], object]]:
     from cs8 import customers as cu
+    from cs8._frozen import FrozenDict
+    from cs8.customers._table import FittedModel
     from cs8.io import Dataset, LoadResult, RejectedRow, reconcile
     from cs8.kpi import Rate
     from cs8.routing import Router, simulate
@@ -314,6 +316,26 @@ def _others() -> dict[str, Callable[[], object]]:
         ),
         "cs8.customers._journey.Funnel": lambda: cu.journey_funnel(
             tickets=_tickets(20), orders=orders
+        ),
+        "cs8.customers._table.SummaryTable": lambda: cu.SummaryTable.from_arrays(
+            x=[i % 4 for i in range(30)],
+            t_x=[float(i % 4) for i in range(30)],
+            T=[5.0] * 30,
+            mean_spend=[math.nan if i % 4 == 0 else 10.0 + i for i in range(30)],
+            unit="week",
+            customer_ids=[f"c{i}" for i in range(30)],
+        ),
+        "cs8.customers._table.FittedModel": lambda: FittedModel(n_customers=3, log_likelihood=-1.5),
+        # CDNOW parameters (Fader, Hardie and Lee 2005, "Counting your customers" the easy way,
+        # and "RFM and CLV", Table 1; Gamma-Gamma from Fader and Hardie's note on the model):
+        "cs8.customers._gamma_gamma.GammaGamma": lambda: cu.GammaGamma(
+            p=6.25, q=3.74, v=15.44, standard_errors=FrozenDict({"p": 0.1, "q": 0.2, "v": 0.3})
+        ),
+        "cs8.customers._bgnbd.BgNbd": lambda: cu.BgNbd(
+            r=0.243, alpha=4.414, a=0.793, b=2.426, unit="week", n_customers=2357
+        ),
+        "cs8.customers._pareto.ParetoNbd": lambda: cu.ParetoNbd(
+            r=0.55, alpha=10.58, s=0.61, beta=11.67, unit="week"
         ),
         "cs8.customers._proactive.ProactiveFollowUp": lambda: cu.ProactiveFollowUp(
             contacted=Rate.of(1, 4),

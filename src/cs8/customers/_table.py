@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
+from cs8._display import DictReprMixin, DictsReprMixin
 from cs8._frozen import FrozenDict
 from cs8._optional import require
 from cs8.customers._summary import CustomerSummary, TimeUnit, _unit
@@ -61,9 +62,13 @@ def _first_bad(mask: Any) -> int:
     return int(numpy().flatnonzero(mask)[0])
 
 
-@attrs.frozen(kw_only=True, eq=False)
-class SummaryTable:
+@attrs.frozen(kw_only=True, eq=False, repr=False)
+class SummaryTable(DictsReprMixin):
     """Purchase summaries as columns: the form the models fit and predict on.
+
+    A result of the display layer (:mod:`cs8._display`): ``to_dicts()`` gives one row per
+    customer, and text, HTML, Markdown and dataframes derive from it; the repr is one line and a
+    notebook shows the first 20 customers, never the whole table.
 
     Attributes:
         x: Repeat purchases per customer.
@@ -76,9 +81,18 @@ class SummaryTable:
     Example:
         >>> from cs8.customers import CustomerSummary
         >>> rows = [CustomerSummary(customer_id="a", x=1, t_x=2.0, T=5.0, unit="day", mean_spend=9.0)]
-        >>> SummaryTable.of(rows).mean_spend.tolist()
+        >>> table = SummaryTable.of(rows)
+        >>> table.mean_spend.tolist()
         [9.0]
+        >>> table
+        <SummaryTable: 1 customer, t_x and T in days; 1 rows>
+        >>> print(table)
+        1 customer, t_x and T in days
+        customer_id  x  t_x  T  mean_spend
+        a            1  2    5  9
     """
+
+    __repr__ = DictsReprMixin._short_repr
 
     x: FloatArray
     t_x: FloatArray
@@ -89,6 +103,37 @@ class SummaryTable:
 
     def __len__(self) -> int:
         return int(self.x.shape[0])
+
+    def _title(self) -> str:
+        n = len(self)
+        return f"{n:,} customer{'' if n == 1 else 's'}, t_x and T in {self.unit.value}s"
+
+    def to_dicts(self) -> list[dict[str, object]]:
+        """Return one row per customer: ``customer_id`` (when known), ``x``, ``t_x``, ``T``, spend.
+
+        ``x`` is an integer; ``mean_spend`` is NaN for customers without repeat purchases (``-``
+        in text, ``None`` in JSON).
+
+        Example:
+            >>> table = SummaryTable.from_arrays(x=[0, 2], t_x=[0, 3.5], T=[4, 4], unit="week")
+            >>> table.to_dicts()[1]
+            {'x': 2, 't_x': 3.5, 'T': 4.0, 'mean_spend': nan}
+        """
+        columns = zip(
+            (int(v) for v in self.x.tolist()),
+            self.t_x.tolist(),
+            self.T.tolist(),
+            self.mean_spend.tolist(),
+            strict=True,
+        )
+        rows: list[dict[str, object]] = [
+            {"x": x, "t_x": t_x, "T": t, "mean_spend": spend} for x, t_x, t, spend in columns
+        ]
+        if self.customer_ids is not None:
+            rows = [
+                {"customer_id": c, **row} for c, row in zip(self.customer_ids, rows, strict=True)
+            ]
+        return rows
 
     @classmethod
     def of(cls, summaries: Iterable[CustomerSummary]) -> SummaryTable:
@@ -185,8 +230,12 @@ class SummaryTable:
 
 
 @attrs.frozen(kw_only=True, repr=False)
-class FittedModel:
+class FittedModel(DictReprMixin):
     """What every fitted model carries besides its parameters.
+
+    A one-record result of the display layer (:mod:`cs8._display`): ``to_dict()`` gives the
+    parameters, then how they were fitted; text, HTML, Markdown, JSON and dataframes (one row,
+    ``standard_errors.<name>`` columns) derive from it.
 
     Attributes:
         log_likelihood: The maximised log-likelihood (NaN for given parameters).
@@ -212,10 +261,39 @@ class FittedModel:
         """
         return {name: getattr(self, name) for name in self.PARAMETERS}
 
+    def _fields(self) -> list[str]:
+        # The parameters and their unit first, then how they were fitted.
+        first = [*self.PARAMETERS, *(["unit"] if hasattr(self, "unit") else [])]
+        return first + [a.name for a in attrs.fields(type(self)) if a.name not in first]
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the parameters by name, then the unit (if any) and the fit's figures.
+
+        Example:
+            >>> from cs8.customers import GammaGamma
+            >>> record = GammaGamma(p=6.25, q=3.74, v=15.44, n_customers=3).to_dict()
+            >>> list(record), record["v"], record["standard_errors"]
+            (['p', 'q', 'v', 'log_likelihood', 'standard_errors', 'n_customers', 'iterations'], 15.44, {})
+            >>> print(GammaGamma(p=6.25, q=3.74, v=15.44))
+            GammaGamma (given parameters)
+              p               6.25
+              q               3.74
+              v               15.44
+              log_likelihood  -
+              n_customers     0
+              iterations      0
+        """
+        out = {name: getattr(self, name) for name in self._fields()}
+        out["standard_errors"] = dict(self.standard_errors)
+        return out
+
+    def _title(self) -> str:
+        n = self.n_customers
+        fitted = f"fitted on {n:,} customer{'' if n == 1 else 's'}" if n else "given parameters"
+        return f"{type(self).__name__} ({fitted})"
+
     def __repr__(self) -> str:
-        # The parameters first, then how they were fitted.
-        rest = [a.name for a in attrs.fields(type(self)) if a.name not in self.PARAMETERS]
-        shown = ", ".join(f"{n}={getattr(self, n)!r}" for n in [*self.PARAMETERS, *rest])
+        shown = ", ".join(f"{n}={getattr(self, n)!r}" for n in self._fields())
         return f"{type(self).__name__}({shown})"
 
 

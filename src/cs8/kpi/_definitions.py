@@ -181,6 +181,36 @@ def _definition(definition: TicketDefinition | str, **overrides: object) -> Tick
     return attrs.evolve(base, **changes) if changes else base  # type: ignore[arg-type]
 
 
+def _reply_definition(
+    definition: TicketDefinition | str,
+    public_only: bool | None,
+    count_bots: bool | None,
+    attribution: Attribution | None,
+    *,
+    skip_agent_opening: bool | None = None,
+    reply_clock_start: ReplyClockStart | None = None,
+    max_replies: int | None = None,
+    rules: Iterable[FcrRule] | FcrRule | None = None,
+    repeat_window: timedelta | None = None,
+) -> TicketDefinition:
+    """Return the definition with the reply KPIs' overrides (objects and frames build it here).
+
+    ``None`` leaves the definition's choice, as in :func:`_definition`; ``rules`` may be one rule.
+    """
+    rule_tuple = None if rules is None else (rules,) if isinstance(rules, str) else tuple(rules)
+    return _definition(
+        definition,
+        public_only=public_only,
+        count_bots=count_bots,
+        attribution=attribution,
+        skip_agent_opening=skip_agent_opening,
+        reply_clock_start=reply_clock_start,
+        one_touch_max_replies=max_replies,
+        fcr_rules=rule_tuple,
+        repeat_window=repeat_window,
+    )
+
+
 def _period(period: Period | None) -> tuple[datetime, datetime] | None:
     if period is None:
         return None

@@ -54,9 +54,11 @@ from cs8.kpi._definitions import (
     TicketDefinition,
     _definition,
     _period,
+    _reply_definition,
     _with_excluded,
 )
 from cs8.kpi._durations import DurationState, DurationStats
+from cs8.kpi._kpi import Variant
 from cs8.kpi._stats import Rate, RateState
 from cs8.kpi._summary import TicketSummary
 from cs8.kpi._tables import KpiResult, KpiTable
@@ -330,30 +332,47 @@ def first_reply_time_frame(
         >>> first_reply_time_frame(tickets, events, count_bots=True).mean
         datetime.timedelta(seconds=300)
     """
-    d = _definition(
+    d = _reply_definition(
         definition,
-        public_only=public_only,
-        count_bots=count_bots,
+        public_only,
+        count_bots,
+        attribution,
         skip_agent_opening=skip_agent_opening,
         reply_clock_start=reply_clock_start,
-        attribution=attribution,
     )
     f, _ = _facts(tickets, events, d, columns, event_columns)
     return _frt(f, d, period, calendar)
 
 
-def resolution_time_frame(
-    tickets: IntoDataFrame,
-    events: IntoDataFrame,
-    calendar: BusinessClock | None = None,
-    *,
-    definition: TicketDefinition | str = "cs8",
-    period: Period | None = None,
-    attribution: Attribution | None = None,
-    columns: Mapping[str, str] | None = None,
-    event_columns: Mapping[str, str] | None = None,
-) -> DurationStats:
+class _ResolutionFrame(Variant[bool]):
+    """The dataframe form of ``resolution_time`` (bound to ``False``) or ``full_resolution_time``.
+
+    ``bound`` is whether the clock stops at the latest solve.
+    """
+
+    def __call__(
+        self,
+        tickets: IntoDataFrame,
+        events: IntoDataFrame,
+        calendar: BusinessClock | None = None,
+        *,
+        definition: TicketDefinition | str = "cs8",
+        period: Period | None = None,
+        attribution: Attribution | None = None,
+        columns: Mapping[str, str] | None = None,
+        event_columns: Mapping[str, str] | None = None,
+    ) -> DurationStats:
+        d = _definition(definition, attribution=attribution)
+        f, _ = _facts(tickets, events, d, columns, event_columns)
+        return _resolution(f, d, period, calendar, last=self.bound)
+
+
+resolution_time_frame = _ResolutionFrame(
+    "resolution_time_frame",
+    False,
     """Return :func:`cs8.kpi.resolution_time` (creation to first solve) from dataframes.
+
+    The arguments are those of :func:`cs8.kpi.resolution_time` and :func:`ticket_summary_frame`.
 
     Example:
         >>> import pandas as pd
@@ -362,24 +381,16 @@ def resolution_time_frame(
         ...     "at": ["2026-03-02T13:00:00+00:00"], "status": ["solved"]})
         >>> resolution_time_frame(tickets, events).median
         datetime.timedelta(seconds=14400)
-    """
-    d = _definition(definition, attribution=attribution)
-    f, _ = _facts(tickets, events, d, columns, event_columns)
-    return _resolution(f, d, period, calendar, last=False)
+    """,
+)
 
-
-def full_resolution_time_frame(
-    tickets: IntoDataFrame,
-    events: IntoDataFrame,
-    calendar: BusinessClock | None = None,
-    *,
-    definition: TicketDefinition | str = "cs8",
-    period: Period | None = None,
-    attribution: Attribution | None = None,
-    columns: Mapping[str, str] | None = None,
-    event_columns: Mapping[str, str] | None = None,
-) -> DurationStats:
+full_resolution_time_frame = _ResolutionFrame(
+    "full_resolution_time_frame",
+    True,
     """Return :func:`cs8.kpi.full_resolution_time` (creation to latest solve) from dataframes.
+
+    The arguments are those of :func:`cs8.kpi.full_resolution_time` and
+    :func:`ticket_summary_frame`.
 
     Example:
         >>> import pandas as pd
@@ -389,10 +400,8 @@ def full_resolution_time_frame(
         ...     "status": ["solved", "open", "solved"]})
         >>> full_resolution_time_frame(tickets, events).median
         datetime.timedelta(seconds=18000)
-    """
-    d = _definition(definition, attribution=attribution)
-    f, _ = _facts(tickets, events, d, columns, event_columns)
-    return _resolution(f, d, period, calendar, last=True)
+    """,
+)
 
 
 def reopen_rate_frame(
@@ -448,13 +457,7 @@ def one_touch_rate_frame(
         >>> rate.successes, rate.n
         (1, 2)
     """
-    d = _definition(
-        definition,
-        one_touch_max_replies=max_replies,
-        public_only=public_only,
-        count_bots=count_bots,
-        attribution=attribution,
-    )
+    d = _reply_definition(definition, public_only, count_bots, attribution, max_replies=max_replies)
     f, _ = _facts(tickets, events, d, columns, event_columns)
     return _one_touch(f, d, period)
 
@@ -491,14 +494,8 @@ def first_contact_resolution_frame(
         >>> first_contact_resolution_frame(tickets, events, rules="no_follow_up").value
         0.0
     """
-    rule_tuple = None if rules is None else (rules,) if isinstance(rules, str) else tuple(rules)
-    d = _definition(
-        definition,
-        fcr_rules=rule_tuple,
-        repeat_window=repeat_window,
-        public_only=public_only,
-        count_bots=count_bots,
-        attribution=attribution,
+    d = _reply_definition(
+        definition, public_only, count_bots, attribution, rules=rules, repeat_window=repeat_window
     )
     f, _ = _facts(tickets, events, d, columns, event_columns, fcr=True)
     return _fcr(f, d, period)

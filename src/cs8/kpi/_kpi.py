@@ -23,12 +23,13 @@ from typing import Generic, ParamSpec, TypeVar, cast
 
 from cs8.exceptions import InvalidValueError
 
-__all__ = ["Kpi", "WithFrame", "deprecated_alias", "kpi", "with_frame", "with_state"]
+__all__ = ["Kpi", "Variant", "WithFrame", "deprecated_alias", "kpi", "with_frame", "with_state"]
 
 P = ParamSpec("P")
 Q = ParamSpec("Q")
 S = TypeVar("S")
 R = TypeVar("R")
+B = TypeVar("B")
 
 
 class Kpi(Generic[P, R, Q, S]):
@@ -88,6 +89,40 @@ class Kpi(Generic[P, R, Q, S]):
     def __reduce__(self) -> str:
         # Pickled by name, as functions are: a KPI is a module-level singleton.
         return self.__name__
+
+
+class Variant(Generic[B]):
+    """Base of a callable that stands as one named, documented function among siblings.
+
+    Some KPIs share one signature and differ only in what they measure (``resolution_time`` and
+    ``full_resolution_time``; ``requester_wait_time`` and ``agent_work_time``, which are
+    ``status_time`` bound to fixed statuses). A subclass writes that signature once, typed, as its
+    ``__call__``, and reads what tells the siblings apart from ``self.bound``; each KPI is one
+    instance with its own name and docstring. :func:`kpi` and ``mypy`` read the parameters from
+    ``__call__`` (keyword-only ones included), and ``inspect.signature``, ``help`` and doctest
+    see a function of that name in the subclass's module. Immutable after construction.
+
+    Example:
+        >>> import inspect
+        >>> class Scaled(Variant[int]):
+        ...     def __call__(self, x: int, *, plus: int = 0) -> int:
+        ...         return self.bound * x + plus
+        >>> double = Scaled("double", 2, "Return twice ``x``.")
+        >>> double(3, plus=1), double.__name__, list(inspect.signature(double).parameters)
+        (7, 'double', ['x', 'plus'])
+    """
+
+    __call__: Callable[..., object]
+
+    def __init__(self, name: str, bound: B, doc: str) -> None:
+        self.__name__ = self.__qualname__ = name
+        self.__doc__ = doc
+        self.bound = bound
+        # doctest collects routines (through inspect.unwrap): the bound __call__ is one.
+        self.__wrapped__ = self.__call__
+
+    def __repr__(self) -> str:
+        return f"<function {self.__module__}.{self.__name__}>"
 
 
 class _Result(Generic[Q, S, R]):

@@ -14,6 +14,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from cs8._enums import TicketStatus
 from cs8._models import Ticket
@@ -28,19 +29,22 @@ from cs8.kpi._definitions import (
     _Filter,
     _replies,
     _reply_count,
+    _reply_definition,
 )
 from cs8.kpi._frames import (
     first_contact_resolution_frame,
     one_touch_rate_frame,
     reopen_rate_frame,
 )
-from cs8.kpi._kpi import kpi
+from cs8.kpi._kpi import Variant, kpi
 from cs8.kpi._stats import (
     CountState,
     RateState,
 )
 
 __all__: list[str] = []
+
+S = TypeVar("S")
 
 # --------------------------------------------------------------------------------------------------
 # Rates
@@ -102,13 +106,7 @@ def one_touch_rate(
         >>> rate.successes, rate.n
         (1, 2)
     """
-    d = _definition(
-        definition,
-        one_touch_max_replies=max_replies,
-        public_only=public_only,
-        count_bots=count_bots,
-        attribution=attribution,
-    )
+    d = _reply_definition(definition, public_only, count_bots, attribution, max_replies=max_replies)
     limit = d.one_touch_max_replies
     return _touch_state(tickets, d, period, lambda replies: replies <= limit)
 
@@ -147,9 +145,7 @@ def touch_rate(
     """
     if isinstance(replies, bool) or not isinstance(replies, int) or replies < 0:
         raise InvalidValueError(f"touch_rate: replies must be an integer >= 0, got {replies!r}")
-    d = _definition(
-        definition, public_only=public_only, count_bots=count_bots, attribution=attribution
-    )
+    d = _reply_definition(definition, public_only, count_bots, attribution)
     return _touch_state(tickets, d, period, lambda count: count == replies)
 
 
@@ -192,15 +188,46 @@ def reopen_rate(
     return RateState(successes=hits, n=n, excluded=f.counts())
 
 
-@kpi(RateState.result)
-def resolution_rate(
-    tickets: Iterable[Ticket],
-    *,
-    definition: TicketDefinition | str = "cs8",
-    period: Period | None = None,
-) -> RateState:
-    """Return the share of tickets (created in ``period``) that are solved or closed now.
+class _CreatedTickets(Variant[Callable[[list[Ticket], dict[str, int]], S]]):
+    """The state function of a KPI over the tickets created in ``period``, bound to its measure."""
 
+    def __call__(
+        self,
+        tickets: Iterable[Ticket],
+        *,
+        definition: TicketDefinition | str = "cs8",
+        period: Period | None = None,
+    ) -> S:
+        f = _Filter(_definition(definition, attribution="created"), period)
+        kept = [t for t in tickets if f.keep(t)]
+        return self.bound(kept, f.counts())
+
+
+_CREATED_ARGS = """
+    Args:
+        tickets: The tickets.
+        definition: A :class:`TicketDefinition` or a preset name (its exclusions apply).
+        period: Keep tickets created in ``[start, end)``.
+"""
+
+
+def _solved_share(kept: list[Ticket], excluded: dict[str, int]) -> RateState:
+    hits = sum(1 for t in kept if t.status in _DONE)
+    return RateState(successes=hits, n=len(kept), excluded=excluded)
+
+
+def _count(kept: list[Ticket], excluded: dict[str, int]) -> CountState:
+    return CountState(value=len(kept), excluded=excluded)
+
+
+resolution_rate = kpi(RateState.result)(
+    _CreatedTickets(
+        "resolution_rate",
+        _solved_share,
+        """Return the share of tickets (created in ``period``) that are solved or closed now.
+"""
+        + _CREATED_ARGS
+        + """
     Example:
         >>> from datetime import datetime, timezone
         >>> from cs8 import StatusChange, Ticket
@@ -210,17 +237,9 @@ def resolution_rate(
         >>> b = Ticket(id="B", customer_id="C", channel="web", created_at=t0)
         >>> resolution_rate([a, b]).value
         0.5
-    """
-    d = _definition(definition, attribution="created")
-    f = _Filter(d, period)
-    hits = n = 0
-    for t in tickets:
-        if not f.keep(t):
-            continue
-        n += 1
-        if t.status in _DONE:
-            hits += 1
-    return RateState(successes=hits, n=n, excluded=f.counts())
+    """,
+    )
+)
 
 
 @kpi(RateState.result, frame=first_contact_resolution_frame)
@@ -263,14 +282,8 @@ def first_contact_resolution(
         >>> first_contact_resolution([a, b], rules="no_repeat_contact").value
         0.0
     """
-    rule_tuple = None if rules is None else (rules,) if isinstance(rules, str) else tuple(rules)
-    d = _definition(
-        definition,
-        fcr_rules=rule_tuple,
-        repeat_window=repeat_window,
-        public_only=public_only,
-        count_bots=count_bots,
-        attribution=attribution,
+    d = _reply_definition(
+        definition, public_only, count_bots, attribution, rules=rules, repeat_window=repeat_window
     )
     data = list(tickets)
     later: dict[str, list[datetime]] = defaultdict(list)
@@ -313,26 +326,23 @@ def first_contact_resolution(
 # Counts
 
 
-@kpi(CountState.result)
-def volume(
-    tickets: Iterable[Ticket],
-    *,
-    definition: TicketDefinition | str = "cs8",
-    period: Period | None = None,
-) -> CountState:
-    """Return how many tickets were created (in ``period``).
-
+volume = kpi(CountState.result)(
+    _CreatedTickets(
+        "volume",
+        _count,
+        """Return how many tickets were created (in ``period``).
+"""
+        + _CREATED_ARGS
+        + """
     Example:
         >>> from datetime import datetime, timezone
         >>> from cs8 import Ticket
         >>> t0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
         >>> volume([Ticket(id="A", customer_id="C", channel="web", created_at=t0)]).value
         1
-    """
-    d = _definition(definition, attribution="created")
-    f = _Filter(d, period)
-    n = sum(1 for t in tickets if f.keep(t))
-    return CountState(value=n, excluded=f.counts())
+    """,
+    )
+)
 
 
 @kpi(CountState.result)

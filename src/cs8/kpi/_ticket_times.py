@@ -40,7 +40,8 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+import functools
+from collections.abc import Callable, Collection, Iterable
 
 from cs8._enums import TicketStatus
 from cs8._models import Ticket
@@ -57,6 +58,7 @@ from cs8.kpi._definitions import (
     _full_resolution_end,
     _replies,
     _reply_clock,
+    _reply_definition,
     _status_totals,
 )
 from cs8.kpi._durations import DurationState
@@ -65,7 +67,7 @@ from cs8.kpi._frames import (
     full_resolution_time_frame,
     resolution_time_frame,
 )
-from cs8.kpi._kpi import kpi
+from cs8.kpi._kpi import Variant, kpi
 
 __all__: list[str] = []
 
@@ -121,13 +123,13 @@ def first_reply_time(
         >>> first_reply_time([t], count_bots=True).mean
         datetime.timedelta(seconds=300)
     """
-    d = _definition(
+    d = _reply_definition(
         definition,
-        public_only=public_only,
-        count_bots=count_bots,
+        public_only,
+        count_bots,
+        attribution,
         skip_agent_opening=skip_agent_opening,
         reply_clock_start=reply_clock_start,
-        attribution=attribution,
     )
     f = _Filter(d, period)
     out: list[int] = []
@@ -204,9 +206,7 @@ def next_reply_times(
         >>> next_reply_times([t]).mean
         datetime.timedelta(seconds=480)
     """
-    d = _definition(
-        definition, public_only=public_only, count_bots=count_bots, attribution=attribution
-    )
+    d = _reply_definition(definition, public_only, count_bots, attribution)
     return _reply_gaps_state(tickets, calendar, d, period, include_first=False, exact=exact)
 
 
@@ -238,12 +238,8 @@ def average_response_time(
         >>> average_response_time([t]).mean
         datetime.timedelta(seconds=540)
     """
-    d = _definition(
-        definition,
-        public_only=public_only,
-        count_bots=count_bots,
-        reply_clock_start=reply_clock_start,
-        attribution=attribution,
+    d = _reply_definition(
+        definition, public_only, count_bots, attribution, reply_clock_start=reply_clock_start
     )
     return _reply_gaps_state(tickets, calendar, d, period, include_first=True, exact=exact)
 
@@ -253,8 +249,9 @@ def _resolution_state(
     calendar: BusinessClock | None,
     d: TicketDefinition,
     period: Period | None,
-    last: bool,
     exact: bool,
+    *,
+    last: bool,
 ) -> DurationState:
     f = _Filter(d, period)
     out: list[int] = []
@@ -275,21 +272,74 @@ def _resolution_state(
     return _duration_state(out, f.counts(), exact)
 
 
-@kpi(DurationState.result, frame=resolution_time_frame)
-def resolution_time(
+def _status_state(
     tickets: Iterable[Ticket],
-    calendar: BusinessClock | None = None,
+    calendar: BusinessClock | None,
+    d: TicketDefinition,
+    period: Period | None,
+    exact: bool,
     *,
-    definition: TicketDefinition | str = "cs8",
-    period: Period | None = None,
-    attribution: Attribution | None = None,
-    exact: bool = True,
+    statuses: frozenset[TicketStatus],
 ) -> DurationState:
-    """Return the time from creation to the first solve (Zendesk's first resolution time).
+    f = _Filter(d, period)
+    out: list[int] = []
+    for t in tickets:
+        if not f.keep(t):
+            continue
+        if t.is_open:
+            f.skip("still_open" if t.solved_at is not None else "unsolved")
+            continue
+        end = t.last_solved_at or t.closed_at
+        if end is not None and not f.event_in_period(end):
+            continue
+        totals = _status_totals(t, calendar)
+        out.append(sum(totals[s] for s in statuses))
+    return _duration_state(out, f.counts(), exact)
+
+
+_Measure = Callable[
+    [Iterable[Ticket], BusinessClock | None, TicketDefinition, Period | None, bool], DurationState
+]
+
+
+class _TicketDuration(Variant[_Measure]):
+    """The state function of a duration KPI taking the common arguments, bound to its measure."""
+
+    def __call__(
+        self,
+        tickets: Iterable[Ticket],
+        calendar: BusinessClock | None = None,
+        *,
+        definition: TicketDefinition | str = "cs8",
+        period: Period | None = None,
+        attribution: Attribution | None = None,
+        exact: bool = True,
+    ) -> DurationState:
+        d = _definition(definition, attribution=attribution)
+        return self.bound(tickets, calendar, d, period, exact)
+
+
+_DURATION_ARGS = """
+    Args:
+        tickets: The tickets.
+        calendar: Measure business time with this clock (``None``: calendar time).
+        definition: A :class:`TicketDefinition` or a preset name.
+        period: Keep tickets whose attribution instant is in ``[start, end)``.
+        attribution: ``"created"`` or ``"event"`` (the solve that ends the measure).
+        exact: Exact quantiles at any size (default), or a sketch beyond :data:`SKETCH_LIMIT`.
+"""
+
+resolution_time = kpi(DurationState.result, frame=resolution_time_frame)(
+    _TicketDuration(
+        "resolution_time",
+        functools.partial(_resolution_state, last=False),
+        """Return the time from creation to the first solve (Zendesk's first resolution time).
 
     A ticket closed without passing through solved counts as solved when it closed, as Zendesk
     does for tickets closed by a business rule. Tickets never solved are excluded as ``unsolved``.
-
+"""
+        + _DURATION_ARGS
+        + """
     Example:
         >>> from datetime import datetime, timedelta, timezone
         >>> from cs8 import StatusChange, Ticket
@@ -298,26 +348,21 @@ def resolution_time(
         ...     StatusChange(at=t0 + timedelta(hours=4), status="solved")])
         >>> resolution_time([t]).median
         datetime.timedelta(seconds=14400)
-    """
-    d = _definition(definition, attribution=attribution)
-    return _resolution_state(tickets, calendar, d, period, last=False, exact=exact)
+    """,
+    )
+)
 
-
-@kpi(DurationState.result, frame=full_resolution_time_frame)
-def full_resolution_time(
-    tickets: Iterable[Ticket],
-    calendar: BusinessClock | None = None,
-    *,
-    definition: TicketDefinition | str = "cs8",
-    period: Period | None = None,
-    attribution: Attribution | None = None,
-    exact: bool = True,
-) -> DurationState:
-    """Return the time from creation to the latest solve (Zendesk's full resolution time).
+full_resolution_time = kpi(DurationState.result, frame=full_resolution_time_frame)(
+    _TicketDuration(
+        "full_resolution_time",
+        functools.partial(_resolution_state, last=True),
+        """Return the time from creation to the latest solve (Zendesk's full resolution time).
 
     Tickets open now (reopened and not solved again) are excluded as ``still_open``; Intercom's
     "time to last close" is the same measure.
-
+"""
+        + _DURATION_ARGS
+        + """
     Example:
         >>> from datetime import datetime, timedelta, timezone
         >>> from cs8 import StatusChange, Ticket
@@ -328,13 +373,9 @@ def full_resolution_time(
         ...     StatusChange(at=t0 + 5 * h, status="solved")])
         >>> full_resolution_time([t]).median
         datetime.timedelta(seconds=18000)
-    """
-    d = _definition(definition, attribution=attribution)
-    return _resolution_state(tickets, calendar, d, period, last=True, exact=exact)
-
-
-_REQUESTER_WAIT = frozenset({TicketStatus.NEW, TicketStatus.OPEN, TicketStatus.ON_HOLD})
-_AGENT_WORK = frozenset({TicketStatus.NEW, TicketStatus.OPEN})
+    """,
+    )
+)
 
 
 @kpi(DurationState.result)
@@ -351,6 +392,7 @@ def status_time(
     """Return, per solved ticket, the total time it spent in ``statuses`` up to its latest solve.
 
     Tickets open now are excluded as ``still_open`` (their total is not final).
+    :func:`requester_wait_time` and :func:`agent_work_time` are this KPI with fixed statuses.
 
     Example:
         >>> from datetime import datetime, timedelta, timezone
@@ -362,36 +404,24 @@ def status_time(
         >>> status_time([t], {"pending"}).median
         datetime.timedelta(seconds=10800)
     """
-    d = _definition(definition, attribution=attribution)
     wanted = frozenset(TicketStatus(s) for s in statuses)
-    f = _Filter(d, period)
-    out: list[int] = []
-    for t in tickets:
-        if not f.keep(t):
-            continue
-        if t.is_open:
-            f.skip("still_open" if t.solved_at is not None else "unsolved")
-            continue
-        end = t.last_solved_at or t.closed_at
-        if end is not None and not f.event_in_period(end):
-            continue
-        totals = _status_totals(t, calendar)
-        out.append(sum(totals[s] for s in wanted))
-    return _duration_state(out, f.counts(), exact)
+    d = _definition(definition, attribution=attribution)
+    return _status_state(tickets, calendar, d, period, exact, statuses=wanted)
 
 
-@kpi(DurationState.result)
-def requester_wait_time(
-    tickets: Iterable[Ticket],
-    calendar: BusinessClock | None = None,
-    *,
-    definition: TicketDefinition | str = "cs8",
-    period: Period | None = None,
-    attribution: Attribution | None = None,
-    exact: bool = True,
-) -> DurationState:
-    """Return the time solved tickets spent new, open or on hold (Zendesk's requester wait time).
+requester_wait_time = kpi(DurationState.result)(
+    _TicketDuration(
+        "requester_wait_time",
+        functools.partial(
+            _status_state,
+            statuses=frozenset({TicketStatus.NEW, TicketStatus.OPEN, TicketStatus.ON_HOLD}),
+        ),
+        """Return the time solved tickets spent new, open or on hold (Zendesk's requester wait time).
 
+    :func:`status_time` with these statuses.
+"""
+        + _DURATION_ARGS
+        + """
     Example:
         >>> from datetime import datetime, timezone
         >>> from cs8 import StatusChange, Ticket
@@ -401,30 +431,20 @@ def requester_wait_time(
         ...     StatusChange(at=at(14), status="solved")])
         >>> requester_wait_time([t]).median
         datetime.timedelta(seconds=10800)
-    """
-    return status_time.state(
-        tickets,
-        _REQUESTER_WAIT,
-        calendar,
-        definition=definition,
-        period=period,
-        attribution=attribution,
-        exact=exact,
+    """,
     )
+)
 
+agent_work_time = kpi(DurationState.result)(
+    _TicketDuration(
+        "agent_work_time",
+        functools.partial(_status_state, statuses=frozenset({TicketStatus.NEW, TicketStatus.OPEN})),
+        """Return the time solved tickets spent new or open (Zendesk's agent work time).
 
-@kpi(DurationState.result)
-def agent_work_time(
-    tickets: Iterable[Ticket],
-    calendar: BusinessClock | None = None,
-    *,
-    definition: TicketDefinition | str = "cs8",
-    period: Period | None = None,
-    attribution: Attribution | None = None,
-    exact: bool = True,
-) -> DurationState:
-    """Return the time solved tickets spent new or open (Zendesk's agent work time).
-
+    :func:`status_time` with these statuses.
+"""
+        + _DURATION_ARGS
+        + """
     Example:
         >>> from datetime import datetime, timezone
         >>> from cs8 import StatusChange, Ticket
@@ -434,13 +454,6 @@ def agent_work_time(
         ...     StatusChange(at=at(14), status="solved")])
         >>> agent_work_time([t]).median
         datetime.timedelta(seconds=10800)
-    """
-    return status_time.state(
-        tickets,
-        _AGENT_WORK,
-        calendar,
-        definition=definition,
-        period=period,
-        attribution=attribution,
-        exact=exact,
+    """,
     )
+)
