@@ -20,8 +20,8 @@ reason, in ``result.excluded``:
 ``still_open``
     the ticket is open now (reopened and not solved again, or never solved).
 
-Each KPI also has a ``*_state`` twin returning the mergeable state, to compute on partitions and
-merge.
+Each KPI's ``.state(...)`` returns the mergeable state, to compute on partitions and merge, and
+``.frame(...)`` computes it from dataframes.
 
 Example:
     >>> from datetime import datetime, timedelta, timezone
