@@ -342,3 +342,17 @@ def test_the_names_are_public() -> None:
     import cs8.routing
 
     assert {"AgentOrder", "compile_order_by"} <= set(cs8.routing.__all__)
+
+
+def test_order_by_null_is_refused_in_actions_and_clears_the_ordering_in_a_step() -> None:
+    # The rule schema allows null only in a step (found by the schema-agreement property test).
+    import pytest
+
+    from cs8.exceptions import RuleError
+    from cs8.routing import load_rules
+
+    with pytest.raises(RuleError, match="order_by"):
+        load_rules({"rules": [{"name": "r", "actions": {"order_by": None}}]})
+    steps = [{"after": "PT10M", "order_by": None}]
+    rules = load_rules({"rules": [{"name": "r", "actions": {"escalation": steps}}]})
+    assert rules.rules[0].actions.escalation[0].order_by == ()

@@ -334,12 +334,19 @@ class _Loader:
             )
         return tuple(out)
 
-    def order_by(self, obj: Mapping[str, object], loc: Loc) -> tuple[AgentOrder, ...] | None:
-        """The ``order_by`` of actions or a step: None when absent, () for null (a step)."""
+    def order_by(
+        self, obj: Mapping[str, object], loc: Loc, *, step: bool = False
+    ) -> tuple[AgentOrder, ...] | None:
+        """The ``order_by`` of actions or a step: None when absent; null only in a step, where
+        it removes the ordering in force (() then)."""
         if "order_by" not in obj:
             return None
         raw = obj["order_by"]
-        return () if raw is None else compile_order_by(raw, loc=loc.key("order_by"))
+        if raw is None and step:
+            return ()
+        if raw is None:
+            raise loc.key("order_by").error("expected a list of order_by keys, got null")
+        return compile_order_by(raw, loc=loc.key("order_by"))
 
     def step(self, raw: object, loc: Loc) -> EscalationStep:
         obj = _object(raw, loc, _STEP_KEYS, "an escalation step")
@@ -382,7 +389,7 @@ class _Loader:
         if spoken is not None and languages:
             raise loc.key("languages").error("give 'languages' or 'drop_languages', not both")
         preferred = self.strings(obj, loc, "preferred_agents")
-        order = self.order_by(obj, loc)
+        order = self.order_by(obj, loc, step=True)
         skip = obj.get("skip_if")
         if skip is not None and skip != "no_agent":
             raise loc.key("skip_if").error(f"must be 'no_agent', got {describe(skip)}")
