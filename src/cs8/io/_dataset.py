@@ -593,6 +593,15 @@ def ident(value: Any) -> str:
     return str(value).strip()
 
 
+def main_file(base: Path, *names: str) -> Path:
+    """A vendor export's main table: ``base`` itself when it is a file, else the first of
+    ``names`` in the folder; a :class:`LoadError` naming the first when there is none."""
+    found = base if base.is_file() else choose(base, None, *names)
+    if found is None:
+        raise LoadError(f"{escape(str(base))} has no {names[0]}")
+    return found
+
+
 def choose(path: str | os.PathLike[str], explicit: Any, *names: str) -> Path | None:
     """The file of one table: ``explicit`` if given, else the first of ``names`` in the folder."""
     if explicit is not None:

@@ -30,7 +30,7 @@ from cs8._frozen import FrozenDict
 from cs8._models import Agent, Customer
 from cs8._ticket import Message, StatusChange, Ticket, TicketEvent
 from cs8.exceptions import LoadError
-from cs8.io._dataset import Dataset, VendorLoad, choose, ident, vendor_load
+from cs8.io._dataset import Dataset, VendorLoad, choose, ident, main_file, vendor_load
 from cs8.io._source import escape
 
 __all__ = [
@@ -152,11 +152,7 @@ def read_freshdesk(
         (TicketStatus.PENDING, 'router', '2016-05-18T04:36:04+00:00')
     """
     base = Path(path)
-    tickets_path = (
-        base if base.is_file() else choose(base, None, "tickets.json", "all_tickets.json")
-    )
-    if tickets_path is None:
-        raise LoadError(f"{escape(str(base))} has no tickets.json")
+    tickets_path = main_file(base, "tickets.json", "all_tickets.json")
     load = vendor_load(
         base,
         _TICKET_KEYS,

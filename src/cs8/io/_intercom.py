@@ -36,7 +36,7 @@ from cs8._models import Agent, Customer
 from cs8._ticket import Assignment, Message, StatusChange, Ticket, TicketEvent
 from cs8.exceptions import LoadError
 from cs8.io._conversation import enum_value, reach_status
-from cs8.io._dataset import Dataset, VendorLoad, choose, get_path, ident, vendor_load
+from cs8.io._dataset import Dataset, VendorLoad, choose, get_path, ident, main_file, vendor_load
 from cs8.io._source import escape
 from cs8.io._values import map_channel
 
@@ -132,9 +132,7 @@ def read_intercom(
     """
     base = Path(path)
     in_folder = not base.is_file()
-    conversations_path = base if not in_folder else choose(base, None, "conversations.json")
-    if conversations_path is None:
-        raise LoadError(f"{escape(str(base))} has no conversations.json")
+    conversations_path = main_file(base, "conversations.json")
     load = vendor_load(
         base,
         _TICKET_KEYS,

@@ -35,7 +35,15 @@ from cs8._frozen import FrozenDict
 from cs8._ticket import Assignment, Message, PriorityChange, StatusChange, Ticket, TicketEvent
 from cs8.exceptions import LoadError
 from cs8.io._conversation import reach_status
-from cs8.io._dataset import Dataset, VendorLoad, _dig, choose, get_path, ident, vendor_load
+from cs8.io._dataset import (
+    Dataset,
+    VendorLoad,
+    _dig,
+    get_path,
+    ident,
+    main_file,
+    vendor_load,
+)
 from cs8.io._source import escape
 from cs8.io._values import map_channel
 from cs8.sla import SlaCycle, SlaState
@@ -145,9 +153,7 @@ def read_jsm(
         ('jdoe', TicketStatus.OPEN, Priority.HIGH)
     """
     base = Path(path)
-    issues_path = base if base.is_file() else choose(base, None, "issues.json")
-    if issues_path is None:
-        raise LoadError(f"{escape(str(base))} has no issues.json")
+    issues_path = main_file(base, "issues.json")
     load = vendor_load(
         base,
         _TICKET_KEYS,

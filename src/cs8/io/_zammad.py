@@ -29,7 +29,7 @@ from cs8._frozen import FrozenDict
 from cs8._models import Agent, Customer
 from cs8._ticket import Assignment, Message, StatusChange, Ticket, TicketEvent
 from cs8.exceptions import LoadError
-from cs8.io._dataset import Dataset, VendorLoad, choose, ident, vendor_load
+from cs8.io._dataset import Dataset, VendorLoad, choose, ident, main_file, vendor_load
 from cs8.io._source import escape
 from cs8.io._values import map_channel
 
@@ -124,9 +124,7 @@ def read_zammad(
         (TicketStatus.ON_HOLD, Priority.URGENT, '2025-05-13T08:37:00+02:00')
     """
     base = Path(path)
-    tickets_path = base if base.is_file() else choose(base, None, "tickets.json")
-    if tickets_path is None:
-        raise LoadError(f"{escape(str(base))} has no tickets.json")
+    tickets_path = main_file(base, "tickets.json")
     in_folder = not base.is_file()
     load = vendor_load(
         base,
