@@ -124,13 +124,16 @@ def _pull(
     """Fold the events in DuckDB and pull the facts and dimension codes of every ticket row."""
     np = require("numpy", "duckdb")
     nw = require("narwhals", "duckdb")
+    pa = require("pyarrow", "duckdb")
     from cs8.engines._fold import FACT_COLUMNS, collect_facts, engine_facts
 
     facts = engine_facts(tables.relations["tickets"], events, d, fcr=True).to_native()
     dims, names = _dims(tables)
     joined = facts.set_alias("f").join(dims.set_alias("d"), "f.id = d.id", how="left")
     cols = ", ".join([*(f'f."{c}"' for c in FACT_COLUMNS), *(f'd."{c}"' for c in names)])
-    table = joined.project(cols).fetch_arrow_table()
+    # Streamed through the Arrow C stream: DuckDB hands over batches instead of holding the
+    # whole result under its memory limit.
+    table = pa.RecordBatchReader.from_stream(joined.project(cols)).read_all()
     f = collect_facts(nw.from_native(table.select(list(FACT_COLUMNS))).lazy())
     codes: dict[str, tuple[Any, list[object]]] = {}
     for name in names:
@@ -196,7 +199,7 @@ def engine_report(
     horizon: timedelta = timedelta(hours=4),
 ) -> ServiceReport:
     """The report of :func:`cs8.report.build_report` computed in DuckDB (see the module doc)."""
-    with load_errors(None):
+    with load_errors(None, tables):
         return _engine_report(tables, now, policy, targets, period, horizon)
 
 
@@ -239,8 +242,9 @@ def _engine_report(
         loaded = f.rejected == 0
         rejected = int((~loaded).sum())
         keep = np.flatnonzero(loaded & (f.created < _us(now)))
-        f = f.take(keep)
-        codes = {k: (index[keep], values) for k, (index, values) in codes.items()}
+        if len(keep) < len(loaded):  # a copy only when rows are left out
+            f = f.take(keep)
+            codes = {k: (index[keep], values) for k, (index, values) in codes.items()}
         n_tickets = len(keep)
         ticket_figures = _ticket_figures(f, d, cal)
         per_period = _groups_by(

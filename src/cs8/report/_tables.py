@@ -11,6 +11,7 @@ naming the file, line, column and value where DuckDB reports them.
 from __future__ import annotations
 
 import contextlib
+import csv
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -202,6 +203,21 @@ def _relation(con: Any, role: str, path: Path) -> Any:
         return con.sql(f"SELECT {select} FROM {source}")
 
 
+def _nested_events(con: Any, path: Path) -> Any | None:
+    """The events held in the tickets' JSON Lines (``events`` lists, as cs8 writes them)."""
+    if "events" not in _present(con, path, "json"):
+        return None
+    schema = SCHEMAS["events"]
+    fields = ", ".join(f"{_ident(c)} {t}" for c, t in schema.items() if c != "ticket_id")
+    columns = {"id": _TEXT, "events": f"STRUCT({fields})[]"}
+    source = f"read_json({_quote(str(path))}, format = 'newline_delimited', columns = {_struct(columns)})"
+    picked = ", ".join(f"e.{_ident(c)} AS {_ident(c)}" for c in schema if c != "ticket_id")
+    with load_errors(path):
+        return con.sql(
+            f"SELECT id AS ticket_id, {picked} FROM (SELECT id, unnest(events) AS e FROM {source})"
+        )
+
+
 def read_tables(
     files: Mapping[str, Path | str],
     *,
@@ -218,6 +234,8 @@ def read_tables(
         files: Role -> file: ``tickets``, ``events``, ``interactions``, ``surveys``,
             ``customers``; each CSV (``.csv``), JSON Lines (``.jsonl``, ``.ndjson``, ``.json``)
             or Parquet (``.parquet``) in cs8's column names (as ``cs8 sample`` writes them).
+            Tickets in JSON Lines may hold their events (an ``events`` list per ticket, as
+            :func:`cs8.io.write_tickets` writes them) instead of an events file.
         timezone: IANA zone of the data: instants without an offset are read in it.
         calendar: Opening hours (business durations are then also reported).
         memory_limit: DuckDB's ``memory_limit`` (``"1GB"``, ``"512MB"``): past it DuckDB spills.
@@ -242,7 +260,8 @@ def read_tables(
         '2026-03-02T09:00:00+09:00'
     """
     duckdb = require("duckdb", "duckdb", "cs8 report --engine duckdb")
-    require("narwhals", "duckdb", "cs8 report --engine duckdb")
+    for module in ("narwhals", "numpy", "pyarrow"):
+        require(module, "duckdb", "cs8 report --engine duckdb")
     unknown = sorted(set(files) - set(SCHEMAS))
     if unknown:
         raise LoadError(
@@ -260,11 +279,17 @@ def read_tables(
         con.execute(f"SET memory_limit = {_quote(memory_limit)}")
         con.execute(f"SET TimeZone = {_quote(timezone)}")
         con.execute("SET preserve_insertion_order = false")
+        con.execute("SET enable_progress_bar = false")
         if temp_directory is not None:
             con.execute(f"SET temp_directory = {_quote(str(temp_directory))}")
         if threads is not None:
             con.execute(f"SET threads = {int(threads)}")
         relations = {role: _relation(con, role, path) for role, path in paths.items()}
+        tickets = paths.get("tickets")
+        if tickets is not None and "events" not in paths and _format(tickets) == "json":
+            nested = _nested_events(con, tickets)
+            if nested is not None:
+                relations["events"] = nested
     except BaseException:
         con.close()
         raise
@@ -281,28 +306,67 @@ def read_tables(
 _FILE = re.compile(r"^\s*file\s*=\s*(.+?)\s*$", re.MULTILINE)
 _LINE = re.compile(r"Error on Line:\s*(\d+)")
 _COLUMN = re.compile(r'converting column "([^"]+)"')
+_ORIGINAL = re.compile(r"^Original Line:\s?(.*)$", re.MULTILINE)
+_CAST_VALUE = re.compile(r'(?:format|string): "(.*?)"')
+_CAST_COLUMN = re.compile(r"source column (\w+)")
 _VALUE = re.compile(r"Could not convert string \"(.*?)\" to '([^']+)'")
 
 
-def _message(error: BaseException, path: Path | None) -> str:
+def _csv_column(file: str, text: str, value: str) -> str | None:
+    """The header name of the cell holding ``value`` in the error's original CSV line.
+
+    DuckDB 1.x names the wrong column when the query reads only some of the file's columns
+    (the position among the columns read, looked up among all of them), so the column is found
+    from the line it quotes and the file's header instead.
+    """
+    original = _ORIGINAL.search(text)
+    if original is None:
+        return None
+    try:
+        with open(file, encoding="utf-8", newline="") as handle:
+            header = next(csv.reader(handle), [])
+    except (OSError, UnicodeDecodeError):
+        return None
+    cells = next(csv.reader([original.group(1)]), [])
+    found = [k for k, cell in enumerate(cells) if cell == value]
+    return header[found[0]] if len(found) == 1 and found[0] < len(header) else None
+
+
+def _message(error: BaseException, path: Path | None, tables: ServiceTables | None) -> str:
     """One line from a DuckDB error: the file, line, column and value when DuckDB names them."""
     text = str(error)
     file = _FILE.search(text)
-    where = file.group(1) if file else (str(path) if path is not None else "input")
+    value = _VALUE.search(text) or _CAST_VALUE.search(text)
+    column = _COLUMN.search(text) or _CAST_COLUMN.search(text)
+    name = column.group(1) if column is not None else None
+    where = file.group(1) if file else (str(path) if path is not None else None)
+    if where is None and tables is not None:
+        # A cast outside the CSV reader (Parquet, JSON) names the column, not the file.
+        holders = [
+            str(tables.paths[role])
+            for role, rel in tables.relations.items()
+            if role in tables.paths and name in rel.columns
+        ]
+        where = ", ".join(holders or [str(p) for p in tables.paths.values()])
     parts = []
     if (line := _LINE.search(text)) is not None:
         parts.append(f"line {line.group(1)}")
-    if (column := _COLUMN.search(text)) is not None:
-        parts.append(f"column {column.group(1)!r}")
-    if (value := _VALUE.search(text)) is not None:
-        parts.append(f"cannot read {value.group(1)!r} as {value.group(2)}")
+    if value is not None and where is not None and _ORIGINAL.search(text) is not None:
+        name = _csv_column(where, text, value.group(1)) or name
+    if name is not None:
+        parts.append(f"column {name!r}")
+    if value is not None:
+        parts.append(
+            f"cannot read {value.group(1)!r}"
+            + (f" as {value.group(2)}" if value.re is _VALUE else "")
+        )
     if not parts or value is None:
         parts.append(text.strip().splitlines()[0] if text.strip() else type(error).__name__)
-    return f"{where}: " + ", ".join(parts)
+    return f"{where or 'input'}: " + ", ".join(parts)
 
 
 @contextlib.contextmanager
-def load_errors(path: Path | None = None) -> Iterator[None]:
+def load_errors(path: Path | None = None, tables: ServiceTables | None = None) -> Iterator[None]:
     """Turn DuckDB's data errors inside the block into a :class:`~cs8.exceptions.LoadError`.
 
     A value that does not convert, a malformed file or one that cannot be read is a load error;
@@ -310,6 +374,8 @@ def load_errors(path: Path | None = None) -> Iterator[None]:
 
     Args:
         path: The file being read, named when DuckDB's message does not name one.
+        tables: The tables being read: when DuckDB names neither file nor ``path`` is given,
+            the files holding the column it names.
 
     Example:
         >>> import duckdb
@@ -323,4 +389,4 @@ def load_errors(path: Path | None = None) -> Iterator[None]:
     try:
         yield
     except (duckdb.DataError, duckdb.InvalidInputException, duckdb.IOException) as exc:
-        raise LoadError(_message(exc, path)) from exc
+        raise LoadError(_message(exc, path, tables)) from exc
