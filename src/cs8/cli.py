@@ -404,7 +404,10 @@ def _engine_report(config: ReportConfig, args: argparse.Namespace) -> Any:
                 period=args.period,
             )
     except duckdb.Error as exc:
-        raise Cs8Error(f"duckdb engine: {_one_line(exc).split(' LINE ')[0]}") from exc
+        text = _one_line(exc).split(" LINE ")[0].split(" Possible solutions")[0]
+        if isinstance(exc, duckdb.OutOfMemoryException):
+            text += f" (--memory-limit is {args.memory_limit}: raise it)"
+        raise Cs8Error(f"duckdb engine: {text}") from exc
 
 
 def _report(args: argparse.Namespace) -> int:

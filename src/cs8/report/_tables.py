@@ -118,6 +118,14 @@ class ServiceTables:
         timezone: The data's IANA zone (naive instants are read in it).
         business_calendar: Opening hours, when known.
         source: What the data is, for the report's header.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> folder = pathlib.Path(tempfile.mkdtemp())
+        >>> _ = (folder / "surveys.csv").write_text("kind,score\\ncsat,5\\nnps,9\\n")
+        >>> with read_tables({"surveys": folder / "surveys.csv"}) as tables:
+        ...     tables.relations["surveys"].columns, tables.calendar().timezone
+        (['kind', 'score'], 'UTC')
     """
 
     connection: Any
