@@ -113,6 +113,30 @@ def test_parquet_and_json_lines_give_the_csv_numbers(
             assert other[key] == csv[key], (folder.name, key)
 
 
+def test_dirty_rows_are_left_out_as_the_loader_rejects_them(
+    small_files: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tickets = (small_files / "tickets.csv").read_text().splitlines()
+    events = (small_files / "events.csv").read_text().splitlines()
+    tickets.append(tickets[1])  # a duplicate id: both rows go
+    cells = tickets[3].split(",")
+    cells[2] = ""  # a blank channel
+    tickets[3] = ",".join(cells)
+    early = tickets[5].split(",")[0]  # an event before the ticket's creation
+    events.append(f"{early},message,2020-01-01T00:00:00+07:00,customer,C1,true,,,,,,hi,")
+    _write(tmp_path / "tickets.csv", "\n".join(tickets) + "\n")
+    _write(tmp_path / "events.csv", "\n".join(events) + "\n")
+    _write(tmp_path / "calendar.json", (small_files / "calendar.json").read_text())
+    engine = _report(capsys, str(tmp_path), "--engine", "duckdb")
+    objects = _report(capsys, str(tmp_path))
+    assert engine["rejected"] == 4  # the two duplicate rows, the blank one, the early one
+    assert engine["counts"]["tickets"] == objects["counts"]["tickets"] == len(tickets) - 1 - 4
+    theirs = {f["key"]: f for f in objects["tickets"]}
+    assert all(f == theirs[f["key"]] for f in engine["tickets"])
+    assert main(["report", str(tmp_path), "--engine", "duckdb"]) == 0
+    assert "4 ticket rows were left out, as the loader would reject them" in capsys.readouterr().out
+
+
 def test_the_notes_name_every_section_left_out(
     small_files: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -428,7 +428,8 @@ def _notes(report: ServiceReport, lang: Language) -> list[Block]:
                     )
                 )
     if report.rejected:
-        lines.append(lang.label("note.rejected", n=_n(report.rejected, lang)))
+        key = "note.rejected" if report.engine == "objects" else "note.rejected_tickets"
+        lines.append(lang.label(key, n=_n(report.rejected, lang)))
     for what, why in report.omitted:
         lines.append(
             lang.label(

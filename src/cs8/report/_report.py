@@ -58,7 +58,8 @@ class ServiceReport:
         shrinkage: The shrinkage of the staffing line.
         aht: The handle time of the staffing line, in seconds.
         counts: Records read, by kind.
-        rejected: Input rows rejected while loading.
+        rejected: Input rows rejected while loading (on the duckdb engine: the ticket rows the
+            loader would reject, which the fold leaves out; their event rows are not counted).
         scorecard: The eight pillars.
         tickets: Ticket figures over the whole period.
         periods: First local day of each trend period.

@@ -175,6 +175,10 @@ LANGUAGE = Language(
         "note.excluded": "{what}: {n} left out ({reason})",
         "note.rejected": "{n} input rows were rejected when loading; see --rejected.",
         "note.nothing": "Nothing was left out.",
+        "note.rejected_tickets": (
+            "{n} ticket rows were left out, as the loader would reject them (a blank required "
+            "cell, a duplicate id, a bad event or one before the ticket's creation)."
+        ),
         "note.omitted": "{what}: not computed on the {engine} engine: {reason}",
         "omit.scorecard": "S8 scorecard",
         "omit.sla": "SLA attainment, breaches and clocks at risk",

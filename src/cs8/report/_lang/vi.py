@@ -176,6 +176,10 @@ LANGUAGE = Language(
         "note.excluded": "{what}: không tính {n} ({reason})",
         "note.rejected": "{n} dòng dữ liệu bị loại khi đọc; xem --rejected.",
         "note.nothing": "Không có gì bị loại.",
+        "note.rejected_tickets": (
+            "{n} dòng phiếu bị bỏ qua, như trình nạp sẽ từ chối (ô bắt buộc để trống, mã trùng, "
+            "sự kiện lỗi hoặc trước thời điểm tạo phiếu)."
+        ),
         "note.omitted": "{what}: không tính trên máy {engine}: {reason}",
         "omit.scorecard": "Bảng điểm S8",
         "omit.sla": "Tỷ lệ đạt SLA, vi phạm và đồng hồ sắp trễ",
