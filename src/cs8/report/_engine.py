@@ -16,6 +16,9 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from itertools import pairwise
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+import attrs
 
 from cs8._enums import Channel, CustomerSegment, Priority
 from cs8._optional import require
@@ -170,8 +173,6 @@ def _between(column: str, low: datetime, high: datetime) -> str:
 
 def _csat(surveys: Any, where: str = "true") -> Rate:
     """CSAT of the survey rows matching ``where``; other kinds are excluded, as on objects."""
-    import attrs
-
     kind = _norm("kind")
     rate = csat_frame(surveys.filter(f"{kind} = 'csat' AND ({where})").project("score"))
     others = int(_one(surveys.filter(f"{kind} IS DISTINCT FROM 'csat' AND ({where})"), "count(*)"))
@@ -211,9 +212,6 @@ def _engine_report(
     period: Period,
     horizon: timedelta,
 ) -> ServiceReport:
-    np = require("numpy", "duckdb")
-    from zoneinfo import ZoneInfo
-
     targets = targets or ScorecardTargets()
     calendar = tables.calendar()
     zone = calendar.timezone
@@ -228,63 +226,18 @@ def _engine_report(
     bounds = [_local_midnight(d, zone) for d in starts]
     if starts:
         bounds.append(_local_midnight(_next_start(starts[-1], period), zone))
-    d = _definition("cs8")
 
-    rejected, n_tickets = 0, 0
-    ticket_figures: tuple[Figure, ...] = ()
-    trends: list[Series] = []
-    breakdowns: list[Breakdown] = []
-    buckets: tuple[Figure, ...] = ()
-    if "tickets" in rel and "events" not in rel:
-        rel = {**rel, "events": _no_events(tables)}
+    tickets = _TicketPart()
     if "tickets" in rel:
-        f, codes = _pull(tables, rel["events"], d)
-        loaded = f.rejected == 0
-        rejected = int((~loaded).sum())
-        keep = np.flatnonzero(loaded & (f.created < _us(now)))
-        if len(keep) < len(loaded):  # a copy only when rows are left out
-            f = f.take(keep)
-            codes = {k: (index[keep], values) for k, (index, values) in codes.items()}
-        n_tickets = len(keep)
-        ticket_figures = _ticket_figures(f, d, cal)
-        per_period = _groups_by(
-            f, _local_buckets(f.created, ZoneInfo(zone), period), starts, d, cal
-        )
-        trends += ticket_series(per_period)
-        for name, (index, values) in codes.items():
-            groups = sorted(
-                _split(f, index, len(values)), key=lambda g: _sort_key((values[g[0]],), (name,))
-            )
-            table = [(values[k], _summary_group(part, d, cal)) for k, part in groups]
-            breakdowns.append(group_breakdown(name, table))
-        first = _frt(f, d, None, cal)
-        buckets = bucket_counts([v / 1e6 for v in first.state.values])
+        events = rel["events"] if "events" in rel else _no_events(tables)
+        tickets = _ticket_part(tables, events, _us(now), starts, zone, period, cal)
+    trends = list(tickets.trends)
     contact: tuple[Figure, ...] = ()
     n_contacts = 0
     if "interactions" in rel:
-        live = _stored(tables, "live", _live(rel["interactions"]))
         n_contacts = int(_one(rel["interactions"], "count(*)"))
-        level = service_level.frame(live, threshold=targets.answer_within)
-        contact = (
-            Figure.of_rate("kpi.service_level", level),
-            Figure.of_rate("kpi.abandonment", abandonment_rate.frame(live)),
-            Figure.of_duration("kpi.asa", average_speed_of_answer.frame(live)),
-        )
-        trends.append(
-            Series(
-                key="kpi.service_level",
-                points=tuple(
-                    Figure.of_rate(
-                        "kpi.service_level",
-                        service_level.frame(
-                            live.filter(_between("started_at", low, high)),
-                            threshold=targets.answer_within,
-                        ),
-                    )
-                    for low, high in pairwise(bounds)
-                ),
-            )
-        )
+        contact, level_trend = _contact_part(tables, targets, bounds)
+        trends.append(level_trend)
     surveys: tuple[Figure, ...] = ()
     n_surveys = 0
     if "surveys" in rel:
@@ -303,7 +256,7 @@ def _engine_report(
     counts = (
         ("customers", _count(tables, "customers")),
         ("agents", _count(tables, "agents")),
-        ("tickets", n_tickets),
+        ("tickets", tickets.n),
         ("interactions", n_contacts),
         ("orders", _count(tables, "orders")),
         ("surveys", n_surveys),
@@ -322,13 +275,13 @@ def _engine_report(
         shrinkage=targets.shrinkage,
         aht=None,
         counts=counts,
-        rejected=rejected,
+        rejected=tickets.rejected,
         scorecard=(),
-        tickets=ticket_figures,
+        tickets=tickets.figures,
         periods=tuple(starts),
         trends=tuple(trends),
-        breakdowns=tuple(breakdowns),
-        buckets=buckets,
+        breakdowns=tickets.breakdowns,
+        buckets=tickets.buckets,
         heatmaps=(),
         backlog=(),
         sla=Breakdown(dimension="priority", rows=()),
@@ -351,6 +304,78 @@ def _stored(tables: ServiceTables, name: str, rel: Any) -> Any:
     table = f"__cs8_{name}"
     tables.connection.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {rel.sql_query()}")
     return tables.connection.table(table)
+
+
+@attrs.frozen(kw_only=True)
+class _TicketPart:
+    """The ticket sections: figures, ticket trends, breakdowns, buckets, and the rows left out."""
+
+    n: int = 0
+    rejected: int = 0
+    figures: tuple[Figure, ...] = ()
+    trends: tuple[Series, ...] = ()
+    breakdowns: tuple[Breakdown, ...] = ()
+    buckets: tuple[Figure, ...] = ()
+
+
+def _ticket_part(
+    tables: ServiceTables,
+    events: Any,
+    now_us: int,
+    starts: Sequence[date],
+    zone: str,
+    period: Period,
+    cal: Any,
+) -> _TicketPart:
+    """The ticket sections from the facts pulled once (tickets created before ``now_us``)."""
+    np = require("numpy", "duckdb")
+    d = _definition("cs8")
+    f, codes = _pull(tables, events, d)
+    loaded = f.rejected == 0
+    keep = np.flatnonzero(loaded & (f.created < now_us))
+    if len(keep) < len(loaded):  # a copy only when rows are left out
+        f = f.take(keep)
+        codes = {k: (index[keep], values) for k, (index, values) in codes.items()}
+    per_period = _groups_by(f, _local_buckets(f.created, ZoneInfo(zone), period), starts, d, cal)
+    breakdowns = []
+    for name, (index, values) in codes.items():
+        groups = sorted(
+            _split(f, index, len(values)), key=lambda g: _sort_key((values[g[0]],), (name,))
+        )
+        table = [(values[k], _summary_group(part, d, cal)) for k, part in groups]
+        breakdowns.append(group_breakdown(name, table))
+    first = _frt(f, d, None, cal)
+    return _TicketPart(
+        n=len(keep),
+        rejected=int((~loaded).sum()),
+        figures=_ticket_figures(f, d, cal),
+        trends=ticket_series(per_period),
+        breakdowns=tuple(breakdowns),
+        buckets=bucket_counts([v / 1e6 for v in first.state.values]),
+    )
+
+
+def _contact_part(
+    tables: ServiceTables, targets: ScorecardTargets, bounds: Sequence[datetime]
+) -> tuple[tuple[Figure, ...], Series]:
+    """Service level, abandonment and speed of answer, and the service level by period."""
+    live = _stored(tables, "live", _live(tables.relations["interactions"]))
+    level = service_level.frame(live, threshold=targets.answer_within)
+    figures = (
+        Figure.of_rate("kpi.service_level", level),
+        Figure.of_rate("kpi.abandonment", abandonment_rate.frame(live)),
+        Figure.of_duration("kpi.asa", average_speed_of_answer.frame(live)),
+    )
+    points = tuple(
+        Figure.of_rate(
+            "kpi.service_level",
+            service_level.frame(
+                live.filter(_between("started_at", low, high)), threshold=targets.answer_within
+            ),
+        )
+        for low, high in pairwise(bounds)
+    )
+    return figures, Series(key="kpi.service_level", points=points)
 
 
 def _count(tables: ServiceTables, role: str) -> int:
