@@ -28,6 +28,7 @@ from cs8.io._build import RecordBuilder
 from cs8.io._columnar import Block, columnar_reader
 from cs8.io._common import LoadResult, RejectedRow, detect_format
 from cs8.io._csvrows import csv_records, suggest_delimiter
+from cs8.io._duplicates import kept, settle
 from cs8.io._source import PathOrFile, escape, open_source
 from cs8.io._values import load_json
 
@@ -227,7 +228,7 @@ class Collector:
                 first = first_line.setdefault(ident, line)
                 if first != line:
                     if self.duplicates == "keep_first":
-                        self.reject(self._duplicate(line, ident, f"kept line {first}"))
+                        self.reject(self._duplicate(line, ident, kept(first)))
                         continue
                     if self.strict:
                         self.reject(self._duplicate(line, ident, f"also on line {first}"))
@@ -267,19 +268,10 @@ class Collector:
         drop: set[int] = set()
         for ident, positions in self.positions.items():
             lines = [self.items[i][0] for i in positions]
-            if self.duplicates == "keep_last":
-                keep = positions[-1]
-                for i in positions[:-1]:
-                    drop.add(i)
-                    line = self.items[i][0]
-                    self.rejected.append(
-                        self._duplicate(line, ident, f"kept line {self.items[keep][0]}")
-                    )
-            else:
-                shown = ", ".join(str(n) for n in lines)
-                for i in positions:
-                    drop.add(i)
-                    self.rejected.append(self._duplicate(self.items[i][0], ident, f"lines {shown}"))
+            _, dropped = settle(self.duplicates, lines)
+            for i, detail in dropped:
+                drop.add(positions[i])
+                self.rejected.append(self._duplicate(lines[i], ident, detail))
         self.positions = {}
         self.items = [item for i, item in enumerate(self.items) if i not in drop]
         return self.items
