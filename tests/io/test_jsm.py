@@ -14,7 +14,7 @@ FIXTURE = Path(__file__).parent / "fixtures" / "jsm"
 
 
 def test_counts_rejections_and_warnings() -> None:
-    ds = read_jsm(FIXTURE)
+    ds = read_jsm(FIXTURE, duplicates="keep_first")  # object 4 repeats SD-1
     assert [t.id for t in ds.tickets] == ["SD-1", "SD-2", "SD-3"]
     assert [(r.line, r.reason) for r in ds.rejected] == [
         (4, "duplicate id 'SD-1' (kept object 1)"),
@@ -25,7 +25,7 @@ def test_counts_rejections_and_warnings() -> None:
 
 
 def test_changelog_and_comments() -> None:
-    first, second, third = read_jsm(FIXTURE).tickets
+    first, second, third = read_jsm(FIXTURE, duplicates="keep_first").tickets
     created = datetime(2024, 1, 15, 8, tzinfo=UTC)
     # SD-1: the 08:40 comment is internal (jsdPublic false); the public reply is at 08:45.
     assert first.first_reply_at - first.created_at == timedelta(minutes=45)
@@ -47,7 +47,7 @@ def test_changelog_and_comments() -> None:
 
 
 def test_sla_fields_become_the_vendor_cycles() -> None:
-    ds = read_jsm(FIXTURE)
+    ds = read_jsm(FIXTURE, duplicates="keep_first")
     sd1 = ds.sla_cycles["SD-1"]
     (response,) = sd1["Time to first response"]
     (resolution,) = sd1["Time to resolution"]

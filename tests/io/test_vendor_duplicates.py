@@ -101,7 +101,7 @@ def test_zendesk_keep_last_is_the_latest_updated_at_even_first_in_the_file(
 def test_zendesk_keep_first_and_keep_last_with_the_newer_copy_last(tmp_path: Path) -> None:
     folder = _zendesk_with_copy(tmp_path, copy_first=False)
     tickets = folder / "tickets.json"
-    first = read_zendesk(folder)  # keep_first, the default
+    first = read_zendesk(folder, duplicates="keep_first")
     last = read_zendesk(folder, duplicates="keep_last")
     status = {t.id: t.status for t in last.tickets}
     assert first.tickets[0].status is TicketStatus.OPEN
@@ -115,7 +115,7 @@ def test_zendesk_keep_first_and_keep_last_with_the_newer_copy_last(tmp_path: Pat
 def test_zendesk_reject_drops_every_copy_and_their_events(tmp_path: Path) -> None:
     folder = _zendesk_with_copy(tmp_path, copy_first=False)
     tickets = folder / "tickets.json"
-    ds = read_zendesk(folder, duplicates="reject")
+    ds = read_zendesk(folder)  # reject, the default
     assert [t.id for t in ds.tickets] == ["35437"]
     assert _reasons(ds, tickets) == [
         (1, "duplicate id '35436' (objects 1, 4)"),
@@ -146,9 +146,9 @@ def test_jsm_each_rule(tmp_path: Path) -> None:
     issues = FIXTURES / "jsm" / "issues.json"
     # Objects 1 and 4 are both SD-1 (4 is the bare copy: no changelog, status Resolved at once).
     limbo = (5, "status 'Limbo' is not a JSM status (map it with values=)")
-    first = read_jsm(FIXTURES / "jsm")
+    first = read_jsm(FIXTURES / "jsm", duplicates="keep_first")
     last = read_jsm(FIXTURES / "jsm", duplicates="keep_last")
-    none = read_jsm(FIXTURES / "jsm", duplicates="reject")
+    none = read_jsm(FIXTURES / "jsm")  # reject, the default
     assert _reasons(first, issues) == [(4, "duplicate id 'SD-1' (kept object 1)"), limbo]
     assert _reasons(last, issues) == [(1, "duplicate id 'SD-1' (kept object 4)"), limbo]
     assert _reasons(none, issues) == [

@@ -171,8 +171,8 @@ class VendorOptions:
             a strptime format, several, ``"iso"``, ``"epoch"``, ``"epoch_ms"``, ``"dayfirst"``).
         timezone: IANA zone for instants written without a UTC offset.
         encoding: The files' text encoding (a byte-order mark overrides it).
-        duplicates: A ticket id read more than once: ``"keep_first"`` (the default),
-            ``"keep_last"`` or ``"reject"`` every copy (:data:`~cs8.io._duplicates.DUPLICATES`).
+        duplicates: A ticket id read more than once: ``"reject"`` every copy (the default),
+            ``"keep_first"`` or ``"keep_last"`` (:data:`~cs8.io._duplicates.DUPLICATES`).
     """
 
     columns: Mapping[str, str] = attrs.field(factory=FrozenDict, converter=_frozen)
@@ -180,7 +180,7 @@ class VendorOptions:
     date_format: str | Sequence[str] | None = None
     timezone: str = "UTC"
     encoding: str = "utf-8"
-    duplicates: str = attrs.field(default="keep_first", converter=check_rule)
+    duplicates: str = attrs.field(default="reject", converter=check_rule)
 
 
 def vendor_load(
@@ -192,7 +192,7 @@ def vendor_load(
     date_format: str | Sequence[str] | None,
     timezone: str,
     encoding: str,
-    duplicates: str = "keep_first",
+    duplicates: str = "reject",
     before_created: str = "reject",
 ) -> VendorLoad:
     """The :class:`VendorLoad` of a vendor reader's common options (checked here)."""

@@ -112,7 +112,7 @@ def read_freshdesk(
     date_format: str | Sequence[str] | None = None,
     timezone: str = "UTC",
     encoding: str = "utf-8",
-    duplicates: str = "keep_first",
+    duplicates: str = "reject",
 ) -> Dataset:
     """Read Freshdesk API v2 JSON: tickets with their conversations.
 
@@ -134,9 +134,9 @@ def read_freshdesk(
             ``"epoch"`` or ``"epoch_ms"``, numbers accepted).
         timezone: IANA zone of instants without a UTC offset (the API writes ``Z``).
         encoding: The files' encoding (a byte-order mark overrides it).
-        duplicates: A ticket id read more than once: ``"keep_first"`` (the default: an
-            API listing that pages can repeat an object), ``"keep_last"`` or ``"reject"`` every
-            copy (see :func:`~cs8.io.read_records`); each copy dropped is a rejected row.
+        duplicates: A ticket id read more than once: ``"reject"`` every copy (the default,
+            as :func:`~cs8.io.read_records`), ``"keep_first"`` or ``"keep_last"``; each copy
+            dropped is a rejected row naming the copy kept.
 
     Returns:
         A :class:`Dataset` of tickets, contacts as customers and agents.

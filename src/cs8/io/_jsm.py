@@ -113,7 +113,7 @@ def read_jsm(
     date_format: str | Sequence[str] | None = None,
     timezone: str = "UTC",
     encoding: str = "utf-8",
-    duplicates: str = "keep_first",
+    duplicates: str = "reject",
 ) -> Dataset:
     """Read Jira Service Management issues (REST JSON, with ``expand=changelog``).
 
@@ -133,9 +133,9 @@ def read_jsm(
             ``2024-01-15T08:00:00.000+0000``, which reads as it is).
         timezone: IANA zone of instants without a UTC offset.
         encoding: The files' encoding (a byte-order mark overrides it).
-        duplicates: A ticket id read more than once: ``"keep_first"`` (the default: an
-            API listing that pages can repeat an object), ``"keep_last"`` or ``"reject"`` every
-            copy (see :func:`~cs8.io.read_records`); each copy dropped is a rejected row.
+        duplicates: A ticket id read more than once: ``"reject"`` every copy (the default,
+            as :func:`~cs8.io.read_records`), ``"keep_first"`` or ``"keep_last"``; each copy
+            dropped is a rejected row naming the copy kept.
 
     Returns:
         A :class:`Dataset`: a ticket per issue, and the SLA fields' completed cycles in

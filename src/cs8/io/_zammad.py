@@ -82,7 +82,7 @@ def read_zammad(
     date_format: str | Sequence[str] | None = None,
     timezone: str = "UTC",
     encoding: str = "utf-8",
-    duplicates: str = "keep_first",
+    duplicates: str = "reject",
 ) -> Dataset:
     """Read Zammad REST API JSON: tickets, and optionally articles, users and groups.
 
@@ -104,9 +104,9 @@ def read_zammad(
             ``"epoch"`` or ``"epoch_ms"``, numbers accepted).
         timezone: IANA zone of instants without a UTC offset (the API writes ``Z``).
         encoding: The files' encoding (a byte-order mark overrides it).
-        duplicates: A ticket id read more than once: ``"keep_first"`` (the default: an
-            API listing that pages can repeat an object), ``"keep_last"`` or ``"reject"`` every
-            copy (see :func:`~cs8.io.read_records`); each copy dropped is a rejected row.
+        duplicates: A ticket id read more than once: ``"reject"`` every copy (the default,
+            as :func:`~cs8.io.read_records`), ``"keep_first"`` or ``"keep_last"``; each copy
+            dropped is a rejected row naming the copy kept.
 
     Returns:
         A :class:`Dataset`: tickets, users with the Agent or Admin role as agents and the others

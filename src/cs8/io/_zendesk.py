@@ -118,7 +118,7 @@ def read_zendesk(
     date_format: str | Sequence[str] | None = None,
     timezone: str = "UTC",
     encoding: str = "utf-8",
-    duplicates: str = "keep_first",
+    duplicates: str = "reject",
     before_created: str = "reject",
 ) -> Dataset:
     """Read Zendesk Support: Fivetran's tables (CSV) or the Incremental Export (JSON).
@@ -138,9 +138,9 @@ def read_zendesk(
             ``"epoch"`` or ``"epoch_ms"``).
         timezone: IANA zone of instants without a UTC offset (Fivetran writes UTC).
         encoding: The tables' encoding (a byte-order mark overrides it).
-        duplicates: A ticket id read more than once: ``"keep_first"`` (the default: an
-            API listing that pages can repeat an object), ``"keep_last"`` or ``"reject"`` every
-            copy (see :func:`~cs8.io.read_records`); each copy dropped is a rejected row.
+        duplicates: A ticket id read more than once: ``"reject"`` every copy (the default,
+            as :func:`~cs8.io.read_records`), ``"keep_first"`` or ``"keep_last"``; each copy
+            dropped is a rejected row naming the copy kept.
             Here "last" is the copy with the latest ``updated_at`` (file order breaks a tie):
             a time-based Incremental Export repeats a ticket updated while it pages, and its
             latest copy is the ticket's state.
