@@ -8,7 +8,7 @@ from pathlib import Path
 
 from cs8 import ActorKind, Channel, Message, Priority, TicketStatus
 from cs8.io import read_jsm
-from cs8.sla import SlaState
+from cs8.sla import OngoingCycle, SlaState
 
 FIXTURE = Path(__file__).parent / "fixtures" / "jsm"
 
@@ -63,7 +63,21 @@ def test_sla_fields_become_the_vendor_cycles() -> None:
         datetime(2024, 1, 15, 10, tzinfo=UTC),
     )
     assert resolution.priority is Priority.NORMAL  # Medium when the cycle started (08:00)
-    # SD-2's resolution clock is still running: no completed cycle; counted in the warnings.
+    # SD-2's resolution clock is still running: no completed cycle; its ongoingCycle (started
+    # 2024-01-16 08:00, paused, not breached, goal 7,200,000 ms, elapsed 3,600,000 ms; the
+    # breachTime 10:00 is a forecast, not a breach) is the OngoingCycle.
     assert ds.sla_cycles["SD-2"]["Time to resolution"] == ()
-    assert "ongoing SLA cycles not read (cs8 evaluates open clocks itself): 1" in ds.warnings
+    running = ds.ongoing_cycles["SD-2"]["Time to resolution"]
+    assert running == OngoingCycle(
+        started_at=datetime(2024, 1, 16, 8, tzinfo=UTC),
+        state=SlaState.PAUSED,
+        paused=True,
+        target=timedelta(hours=2),
+        elapsed=timedelta(hours=1),
+        breached_at=None,
+        priority=Priority.NORMAL,  # fields.priority Medium
+        as_of=None,
+    )
+    assert list(ds.ongoing_cycles) == ["SD-2"]
+    assert not any("ongoing" in w for w in ds.warnings)
     assert "SD-3" not in ds.sla_cycles

@@ -23,3 +23,11 @@ def test_vendor_reader_names() -> None:
 def test_dataset_carries_the_vendor_figures() -> None:
     ds = cs8.io.Dataset()
     assert (dict(ds.sla_cycles), dict(ds.vendor_metrics)) == ({}, {})
+
+
+def test_ongoing_cycles_are_exposed() -> None:
+    import cs8.sla
+
+    for name in ("OngoingCycle", "compare_ongoing"):
+        assert name in cs8.sla.__all__
+    assert dict(cs8.io.Dataset().ongoing_cycles) == {}

@@ -36,7 +36,7 @@ from cs8.io._duplicates import check_rule, settle
 from cs8.io._events import attach, order_warnings
 from cs8.io._source import _decode_error, _detect_bom, escape, open_source
 from cs8.io._values import DateParser, ValueMap, _enum, load_json, map_channel
-from cs8.sla import BusinessCalendar, SlaCycle, SlaPolicy
+from cs8.sla import BusinessCalendar, OngoingCycle, SlaCycle, SlaPolicy
 
 __all__ = ["Dataset", "VendorLoad", "VendorOptions", "get_path", "vendor_load"]
 
@@ -64,6 +64,12 @@ def _cycles(
     return FrozenDict(
         {t: FrozenDict({n: tuple(c) for n, c in by.items()}) for t, by in values.items()}
     )
+
+
+def _ongoing(
+    values: Mapping[str, Mapping[str, OngoingCycle]],
+) -> FrozenDict[str, FrozenDict[str, OngoingCycle]]:
+    return FrozenDict({t: FrozenDict(by) for t, by in values.items()})
 
 
 def _metrics(
@@ -95,6 +101,9 @@ class Dataset(DictReprMixin):
         warnings: Definition choices that applied to this data, with counts.
         sla_cycles: Ticket id -> the export's SLA name -> the vendor's own completed cycles
             (Jira Service Management SLA fields), for :func:`~cs8.io.reconcile`.
+        ongoing_cycles: Ticket id -> the export's SLA name -> the vendor's own cycle still
+            running when the export was taken (Jira Service Management's ``ongoingCycle``), for
+            :func:`~cs8.io.reconcile`.
         vendor_metrics: Ticket id -> metric name (:data:`~cs8.io.VENDOR_METRICS`) -> the
             vendor's own figure (a duration or a count, ``None`` where it has none), for
             :func:`~cs8.io.reconcile`.
@@ -116,6 +125,9 @@ class Dataset(DictReprMixin):
     )
     vendor_metrics: FrozenDict[str, FrozenDict[str, timedelta | int | None]] = attrs.field(
         factory=FrozenDict, converter=_metrics
+    )
+    ongoing_cycles: FrozenDict[str, FrozenDict[str, OngoingCycle]] = attrs.field(
+        factory=FrozenDict, converter=_ongoing
     )
 
     @property

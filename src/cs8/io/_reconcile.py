@@ -24,7 +24,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 import attrs
@@ -34,7 +34,14 @@ from cs8._frozen import FrozenDict
 from cs8._ticket import Ticket
 from cs8.exceptions import InvalidValueError
 from cs8.io._dataset import Dataset
-from cs8.sla import BusinessCalendar, JsmGoal, SlaCycle, compare_cycles
+from cs8.sla import (
+    BusinessCalendar,
+    JsmGoal,
+    OngoingCycle,
+    SlaCycle,
+    compare_cycles,
+    compare_ongoing,
+)
 
 __all__ = ["REASONS", "VENDOR_METRICS", "Reconciliation", "ReconciliationRow", "reconcile"]
 
@@ -50,7 +57,8 @@ VENDOR_METRICS: Mapping[str, str] = FrozenDict(
         "replies": "public agent replies",
         "sla:<name>": (
             "a vendor SLA's first completed cycle, elapsed time on its own clock; with a "
-            "JsmGoal of that name, every completed cycle against cs8's (one row per cycle)"
+            "JsmGoal of that name, every completed cycle and the ongoing one against cs8's "
+            "(one row per cycle)"
         ),
     }
 )
@@ -92,6 +100,9 @@ REASONS: Mapping[str, str] = FrozenDict(
             "an SLA cycle counts other time (the goal's pause statuses or its calendar)"
         ),
         "cycle_state": "an SLA cycle is breached on one side only",
+        "cycle_paused": (
+            "an ongoing SLA cycle is paused on one side only (the goal's pause statuses)"
+        ),
     }
 )
 """Definition choices that explain a difference, by name (the ``reason`` of a row)."""
@@ -112,6 +123,8 @@ class ReconciliationRow:
             cannot be compared (a business-time figure and no calendar).
         reason: Why they differ or were not compared (a key of :data:`REASONS`), ``None`` when
             they agree.
+        ongoing: Whether the row compares an SLA cycle still running (JSM's ``ongoingCycle``
+            against :meth:`~cs8.sla.JsmGoal.ongoing`).
     """
 
     ticket_id: str
@@ -121,6 +134,7 @@ class ReconciliationRow:
     agrees: bool | None
     reason: str | None = None
     cycle: int | None = None
+    ongoing: bool = False
 
     def to_dict(self) -> dict[str, object]:
         """The row as a dict, with the reason explained.
@@ -139,6 +153,7 @@ class ReconciliationRow:
             "ticket_id": self.ticket_id,
             "metric": self.metric,
             "cycle": self.cycle,
+            "ongoing": self.ongoing,
             "vendor": None if count else self.vendor,
             "cs8": None if count else self.cs8,
             "vendor_count": self.vendor if count else None,
@@ -264,12 +279,27 @@ def _reason(
 
 
 def _cycle_rows(
-    ticket: Ticket, name: str, goal: JsmGoal, theirs: Sequence[SlaCycle], tolerance: timedelta
+    ticket: Ticket,
+    name: str,
+    goal: JsmGoal,
+    theirs: Sequence[SlaCycle],
+    running: OngoingCycle | None,
+    tolerance: timedelta,
+    now: datetime | None,
 ) -> list[ReconciliationRow]:
-    """One row per cycle of a vendor SLA against ``goal``'s cycles, naming the first difference."""
-    now = max(
-        [ticket.created_at, *(e.at for e in ticket.events), *(c.completed_at for c in theirs)]
-    )
+    """One row per cycle of a vendor SLA against ``goal``'s cycles, naming the first difference;
+    the ongoing cycle last."""
+    if now is None:
+        now = max(
+            [
+                ticket.created_at,
+                *(e.at for e in ticket.events),
+                *(c.completed_at for c in theirs),
+                *(() if running is None else (running.started_at,)),
+            ]
+        )
+    elif running is not None:
+        running = attrs.evolve(running, as_of=now)
     ours = goal.cycles(ticket, now=now)
     differences = compare_cycles(ours, theirs, tolerance=tolerance)
     rows = []
@@ -286,6 +316,22 @@ def _cycle_rows(
                 reason=None if first is None else f"cycle_{first.field}",
             )
         )
+    mine = goal.ongoing(ticket, now=now)
+    if mine is not None or running is not None:
+        index = len(theirs) if running is not None else len(ours)
+        found = compare_ongoing(mine, running, cycle=index, tolerance=tolerance)
+        rows.append(
+            ReconciliationRow(
+                ticket_id=ticket.id,
+                metric=f"sla:{name}",
+                cycle=index,
+                vendor=None if running is None else running.elapsed,
+                cs8=None if mine is None else mine.elapsed,
+                agrees=not found,
+                reason=f"cycle_{found[0].field}" if found else None,
+                ongoing=True,
+            )
+        )
     return rows
 
 
@@ -294,6 +340,7 @@ def reconcile(
     *,
     tolerance: timedelta = timedelta(minutes=1),
     goals: Iterable[JsmGoal] = (),
+    now: datetime | None = None,
 ) -> Reconciliation:
     """Compare cs8's per-ticket figures with the vendor's own figures in ``dataset``.
 
@@ -306,7 +353,14 @@ def reconcile(
         goals: JSM SLA goals (:class:`~cs8.sla.JsmGoal`): a vendor SLA named as a goal is
             compared cycle by cycle with the cycles cs8 computes under the goal (start, stop,
             elapsed time and breach, each within ``tolerance``), one row per cycle whose
-            ``reason`` names the first field that differs (``cycle_started_at`` ...).
+            ``reason`` names the first field that differs (``cycle_started_at`` ...). The
+            vendor's ongoing cycle (:attr:`Dataset.ongoing_cycles`) is compared with the
+            goal's (:meth:`~cs8.sla.JsmGoal.ongoing`) in a last row (``ongoing=True``): start
+            and pause always, elapsed time and breach when ``now`` is given or both are
+            paused (:func:`~cs8.sla.compare_ongoing`).
+        now: When the export was taken: JSM measures its ongoing cycles then. ``None``: the
+            ticket's last instant (its last event or vendor cycle), and a running vendor
+            cycle's elapsed time and breach are not compared.
 
     Returns:
         A :class:`Reconciliation`: one row per ticket and vendor figure, with the reason for
@@ -337,7 +391,9 @@ def reconcile(
         for name, cycles in sorted(dataset.sla_cycles.get(ticket.id, {}).items()):
             goal = by_name.get(name)
             if goal is not None:
-                by_cycle.extend(_cycle_rows(ticket, name, goal, cycles, tolerance))
+                by_sla = dataset.ongoing_cycles.get(ticket.id)
+                running = None if by_sla is None else by_sla.get(name)
+                by_cycle.extend(_cycle_rows(ticket, name, goal, cycles, running, tolerance, now))
             elif cycles:
                 pairs.append((f"sla:{name}", cycles[0].elapsed, _sla_figure(name, ticket)))
         for metric, vendor, cs8 in pairs:
