@@ -31,3 +31,10 @@ def test_ongoing_cycles_are_exposed() -> None:
     for name in ("OngoingCycle", "compare_ongoing"):
         assert name in cs8.sla.__all__
     assert dict(cs8.io.Dataset().ongoing_cycles) == {}
+
+
+def test_servicenow_reader_is_exported() -> None:
+    assert "read_servicenow" in cs8.io.__all__
+    for reason in ("updates_not_in_events", "sla_definition", "no_policy", "cycle_paused"):
+        assert reason in cs8.io.REASONS
+    assert {"made_sla", "updates_missing"} <= set(cs8.io.VENDOR_METRICS)

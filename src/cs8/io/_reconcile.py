@@ -39,6 +39,8 @@ from cs8.sla import (
     JsmGoal,
     OngoingCycle,
     SlaCycle,
+    SlaPolicy,
+    SlaState,
     compare_cycles,
     compare_ongoing,
 )
@@ -55,6 +57,14 @@ VENDOR_METRICS: Mapping[str, str] = FrozenDict(
         "full_resolution_business": "the same in business time",
         "reopens": "moves from solved or closed back to an open status",
         "replies": "public agent replies",
+        "made_sla": (
+            "whether every SLA target met its goal (ServiceNow made_sla); cs8's from the policy "
+            "given to reconcile (else the export's), evaluated at the ticket's last event"
+        ),
+        "updates_missing": (
+            "updates the vendor made that the export's history lacks (gaps in ServiceNow's "
+            "sys_mod_count); not compared, it names the reason of other differences"
+        ),
         "sla:<name>": (
             "a vendor SLA's first completed cycle, elapsed time on its own clock; with a "
             "JsmGoal of that name, every completed cycle and the ongoing one against cs8's "
@@ -92,6 +102,15 @@ REASONS: Mapping[str, str] = FrozenDict(
             "its own reopen events (a reply to a closed chat, a status set twice)"
         ),
         "reply_definition": "cs8 counts public agent messages; the vendor counts its own replies",
+        "updates_not_in_events": (
+            "the export's history lacks some of the vendor's updates (gaps in ServiceNow's "
+            "sys_mod_count): a solve or reopen the vendor counted is not in cs8's events"
+        ),
+        "sla_definition": (
+            "the vendor's made_sla comes from its own SLA definitions (the SLA attached then, its "
+            "schedule and pause conditions), not the policy cs8 evaluated"
+        ),
+        "no_policy": "not compared: no SLA policy, or none of its targets applies to the ticket",
         "cycle_missing": "the vendor has an SLA cycle that the goal's conditions do not start",
         "cycle_extra": "the goal's conditions start an SLA cycle the vendor does not have",
         "cycle_started_at": "an SLA cycle starts at another instant (the goal's start condition)",
@@ -254,11 +273,31 @@ def _sla_figure(name: str, ticket: Ticket) -> timedelta | None:
     return None
 
 
+def _made_sla(policy: SlaPolicy | None, ticket: Ticket, now: datetime | None) -> bool | None:
+    """Whether every target of ``policy`` met its goal on ``ticket`` (``None`` without one)."""
+    if policy is None:
+        return None
+    at = now or max([ticket.created_at, *(e.at for e in ticket.events)])
+    results = policy.evaluate(ticket, now=at)
+    if not results:
+        return None
+    return not any(r.state is SlaState.BREACHED or r.breached_cycles for r in results)
+
+
 def _reason(
-    metric: str, vendor: Any, cs8: Any, ticket: Ticket, calendar: BusinessCalendar | None
+    metric: str,
+    vendor: Any,
+    cs8: Any,
+    ticket: Ticket,
+    calendar: BusinessCalendar | None,
+    gaps: bool = False,
 ) -> str:
     if metric.startswith("sla:"):
         return "vendor_clock"
+    if gaps and metric in ("reopens", "made_sla"):
+        return "updates_not_in_events"
+    if metric == "made_sla":
+        return "sla_definition"
     if metric == "reopens":
         return "reopen_definition"
     if metric == "replies":
@@ -341,6 +380,7 @@ def reconcile(
     tolerance: timedelta = timedelta(minutes=1),
     goals: Iterable[JsmGoal] = (),
     now: datetime | None = None,
+    policy: SlaPolicy | None = None,
 ) -> Reconciliation:
     """Compare cs8's per-ticket figures with the vendor's own figures in ``dataset``.
 
@@ -358,7 +398,10 @@ def reconcile(
             goal's (:meth:`~cs8.sla.JsmGoal.ongoing`) in a last row (``ongoing=True``): start
             and pause always, elapsed time and breach when ``now`` is given or both are
             paused (:func:`~cs8.sla.compare_ongoing`).
-        now: When the export was taken: JSM measures its ongoing cycles then. ``None``: the
+        policy: The SLA policy behind the vendor's ``made_sla`` (ServiceNow), for cs8's own
+            figure; default :attr:`Dataset.policy`. Without one ``made_sla`` is not compared.
+        now: When the export was taken: JSM measures its ongoing cycles then, and ``made_sla``
+            is evaluated then (default: each ticket's last event). ``None``: the
             ticket's last instant (its last event or vendor cycle), and a running vendor
             cycle's elapsed time and breach are not compared.
 
@@ -379,14 +422,19 @@ def reconcile(
             f"tolerance must be a timedelta of at least zero, got {tolerance!r}"
         )
     calendar = dataset.calendar
+    policy = policy if policy is not None else dataset.policy
     by_name = {goal.name: goal for goal in goals}
     rows: list[ReconciliationRow] = []
     for ticket in dataset.tickets:
         pairs: list[tuple[str, Any, Any]] = []
-        for metric, vendor in sorted(dataset.vendor_metrics.get(ticket.id, {}).items()):
+        figures: Mapping[str, timedelta | int | None] = dataset.vendor_metrics.get(ticket.id, {})
+        gaps = bool(figures.get("updates_missing"))
+        for metric, vendor in sorted(figures.items()):
             figure = _FIGURES.get(metric)
             if figure is not None:
                 pairs.append((metric, vendor, figure(ticket, calendar)))
+            elif metric == "made_sla":
+                pairs.append((metric, vendor, _made_sla(policy, ticket, now)))
         by_cycle: list[ReconciliationRow] = []
         for name, cycles in sorted(dataset.sla_cycles.get(ticket.id, {}).items()):
             goal = by_name.get(name)
@@ -401,12 +449,14 @@ def reconcile(
             reason: str | None
             if metric.endswith("_business") and calendar is None:
                 agrees, reason = None, "no_calendar"
+            elif metric == "made_sla" and cs8 is None:
+                agrees, reason = None, "no_policy"
             else:
                 if isinstance(vendor, timedelta) and isinstance(cs8, timedelta):
                     agrees = abs(vendor - cs8) <= tolerance
                 else:
                     agrees = vendor == cs8
-                reason = None if agrees else _reason(metric, vendor, cs8, ticket, calendar)
+                reason = None if agrees else _reason(metric, vendor, cs8, ticket, calendar, gaps)
             rows.append(
                 ReconciliationRow(
                     ticket_id=ticket.id,
