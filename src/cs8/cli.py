@@ -129,6 +129,11 @@ def _parser() -> argparse.ArgumentParser:
         "--timezone", default=None, help="IANA zone of the data (files: default UTC)"
     )
     report.add_argument("--now", default=None, help="ISO instant to evaluate open SLA clocks at")
+    report.add_argument(
+        "--progress",
+        action="store_true",
+        help="show a progress bar on stderr while files load (the progress extra: tqdm)",
+    )
     report.add_argument("--seed", type=int, default=0, help="sample data: the seed")
     report.add_argument("--customers", type=int, default=3000, help="sample data: customers")
     report.add_argument("--weeks", type=int, default=13, help="sample data: weeks")
@@ -151,10 +156,19 @@ class _Loaded:
 
 
 def _call(
-    reader: Callable[..., Any], name: str, path: Path, options: dict[str, Any], config: Path | None
+    reader: Callable[..., Any],
+    name: str,
+    path: Path,
+    options: dict[str, Any],
+    config: Path | None,
+    progress: bool = False,
 ) -> Any:
-    """Call ``reader(path, **options)``, naming the config file when an option is not taken."""
+    """Call ``reader(path, **options)``, naming the config file when an option is not taken;
+    with ``progress``, readers that read row by row show a bar (``progress=True``)."""
     params = inspect.signature(reader).parameters
+    takes_any = any(p.kind is p.VAR_KEYWORD for p in params.values())
+    if progress and (takes_any or "progress" in params):
+        options = {"progress": True, **options}
     if not any(p.kind is p.VAR_KEYWORD for p in params.values()):
         unknown = sorted(set(options) - set(params))
         if unknown:
@@ -241,6 +255,7 @@ def _load_cs8(files: Sequence[Path], config: ReportConfig, args: argparse.Namesp
             path,
             options("tickets"),
             args.config,
+            args.progress,
         )
         found["tickets"] = _check(result, path, loaded, "ticket")
     readers: dict[str, tuple[str, Callable[..., Any]]] = {
@@ -252,7 +267,7 @@ def _load_cs8(files: Sequence[Path], config: ReportConfig, args: argparse.Namesp
     }
     for role, (name, reader) in readers.items():
         if role in by_role:
-            result = _call(reader, name, by_role[role], options(role), args.config)
+            result = _call(reader, name, by_role[role], options(role), args.config, args.progress)
             found[role] = _check(result, by_role[role], loaded, role.rstrip("s"))
     data = ServiceData(
         source=", ".join(str(p) for p in files),
@@ -285,7 +300,8 @@ def _load_other(files: Sequence[Path], config: ReportConfig, args: argparse.Name
         raise InvalidValueError(f"--from {args.source} reads one file or folder, got {len(files)}")
     path = files[0]
     loaded = _Loaded(data=ServiceData())
-    result = _call(reader, name, path, config.reader_options(None, frozenset()), args.config)
+    options = config.reader_options(None, frozenset())
+    result = _call(reader, name, path, options, args.config, args.progress)
     if args.source == "event-log":
         tickets = _check(result, path, loaded, "event")
         loaded.data = ServiceData(

@@ -20,6 +20,7 @@ Example:
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -39,8 +40,18 @@ Progress = bool | Callable[[int], None]
 
 
 def source_name(source: PathOrFile) -> str:
-    """The display name of a source (its path, or its ``name``, or ``"<stream>"``)."""
-    return escape(str(getattr(source, "name", source)))
+    """The display name of a source, as :func:`~cs8.io._source.open_source` names it: its whole
+    path, or a file's ``name``, or ``"<stream>"`` (never a path's last part, nor an object's
+    repr).
+
+    Example:
+        >>> import io, pathlib
+        >>> source_name(pathlib.Path("exports/calls.csv")), source_name(io.StringIO())
+        ('exports/calls.csv', '<stream>')
+    """
+    if isinstance(source, str | os.PathLike):
+        return escape(str(source))
+    return escape(str(getattr(source, "name", "<stream>")))
 
 
 def iter_built(
@@ -318,8 +329,10 @@ def progress_reporter(
         return progress, (lambda: None)
     from cs8._optional import require
 
-    tqdm = require("tqdm", "progress", "progress=True")
-    bar = tqdm.tqdm(desc=escape(name, 60), unit=" rows", unit_scale=True)
+    require("tqdm", "progress", "progress=True")
+    from tqdm.auto import tqdm  # a widget in Jupyter notebooks, text on a terminal
+
+    bar = tqdm(desc=escape(name, 60), unit=" rows", unit_scale=True)
     last = [0]
 
     def report(rows: int) -> None:

@@ -153,7 +153,7 @@ def read_servicenow(
                 f"values: {escape(repr(field))} cannot be mapped (map status, priority or channel)"
             )
         maps[field].update(table)
-    name = escape(str(path)) if isinstance(path, str | os.PathLike) else source_name(path)
+    name = source_name(path)
     first, second = _twice(path)
     result = read_event_log(
         first,
