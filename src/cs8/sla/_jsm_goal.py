@@ -182,6 +182,16 @@ class JsmGoal:
             out.append((running, None))
         return out
 
+    def _now(self, ticket: Ticket, now: datetime, method: str) -> datetime:
+        """``now`` in UTC, checked: aware, and not before the ticket was created."""
+        now = utc(require_aware(now, f"JsmGoal.{method}(now)", f"ticket {ticket.id!r}"))
+        if now < utc(ticket.created_at):
+            raise SlaError(
+                f"JsmGoal.{method}: now={now.isoformat()} is before ticket {ticket.id!r} was "
+                f"created ({ticket.created_at.isoformat()}) (goal {self.name!r})"
+            )
+        return now
+
     def cycles(self, ticket: Ticket, *, now: datetime) -> tuple[SlaCycle, ...]:
         """Return the goal's completed cycles on ``ticket`` up to ``now`` (JSM's ``completedCycles``).
 
@@ -200,12 +210,7 @@ class JsmGoal:
             ...     Ticket(id="1", customer_id="c", channel="email", created_at=t0), now=t0)
             ()
         """
-        now = utc(require_aware(now, "JsmGoal.cycles(now)", f"ticket {ticket.id!r}"))
-        if now < utc(ticket.created_at):
-            raise SlaError(
-                f"JsmGoal.cycles: now={now.isoformat()} is before ticket {ticket.id!r} was "
-                f"created ({ticket.created_at.isoformat()}) (goal {self.name!r})"
-            )
+        now = self._now(ticket, now, "cycles")
         context = Context(walk(ticket, now), self.calendar)
         out: list[SlaCycle] = []
         for start, stop in self.bounds(ticket, now=now):
@@ -237,12 +242,7 @@ class JsmGoal:
             >>> c.state, c.paused, c.elapsed
             (SlaState.PAUSED, True, datetime.timedelta(seconds=3600))
         """
-        now = utc(require_aware(now, "JsmGoal.ongoing(now)", f"ticket {ticket.id!r}"))
-        if now < utc(ticket.created_at):
-            raise SlaError(
-                f"JsmGoal.ongoing: now={now.isoformat()} is before ticket {ticket.id!r} was "
-                f"created ({ticket.created_at.isoformat()}) (goal {self.name!r})"
-            )
+        now = self._now(ticket, now, "ongoing")
         bounds = self.bounds(ticket, now=now)
         if not bounds or bounds[-1][1] is not None:
             return None
