@@ -11,9 +11,9 @@
   files.
 - ``event-log``: one table of (case, instant, status or activity, ...) rows, read by
   ``cs8.io.read_event_log`` with the options of the config file's ``[input]`` table.
-- ``zendesk``, ``freshdesk``, ``zammad``, ``chatwoot``, ``intercom``, ``jsm``: a vendor
-  export, read by ``cs8.io.read_zendesk`` (and so on) into tickets, people, calendar and SLA
-  policy.
+- ``zendesk``, ``freshdesk``, ``zammad``, ``chatwoot``, ``intercom``, ``jsm``,
+  ``servicenow``: a vendor export, read by ``cs8.io.read_zendesk`` (and so on) into tickets,
+  people, calendar and SLA policy.
 
 ``--config cs8.toml`` holds the column and value maps, the calendar, the SLA policy and the
 scorecard targets (see :mod:`cs8.report._config`). ``--format`` is ``text``, ``markdown``,
@@ -73,6 +73,7 @@ _VENDOR_READERS = {
     "chatwoot": "read_chatwoot",
     "intercom": "read_intercom",
     "jsm": "read_jsm",
+    "servicenow": "read_servicenow",
 }
 SOURCES = ("cs8", "event-log", *_VENDOR_READERS)
 

@@ -79,3 +79,13 @@ def test_utf16_without_a_bom_is_named_with_the_encoding_to_pass(encoding: str) -
     with pytest.raises(LoadError, match=f"looks like UTF-16 .* encoding='{encoding}'"):
         read_interactions(io.BytesIO(data))
     assert len(read_interactions(io.BytesIO(data), encoding=encoding).records) == 1
+
+
+def test_cli_reports_a_servicenow_log(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    fixture = Path(__file__).parent / "fixtures" / "servicenow"
+    assert main(["report", "--from", "servicenow", str(fixture), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    # INC0000101-103 load; INC0000104 has no caller (tests/io/fixtures/servicenow/README.md).
+    assert (data["counts"]["tickets"], data["rejected"]) == (3, 1)
