@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from datetime import UTC, datetime, timedelta
 
 import attrs
@@ -10,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cs8 import Channel, Interaction
-from cs8._trusted import trusted_constructor
+from cs8._trusted import paused_collection, trusted_constructor
 
 make = trusted_constructor(Interaction)
 
@@ -62,3 +63,44 @@ def test_refuses_classes_it_cannot_build() -> None:
 
     with pytest.raises(TypeError, match="pre_init"):
         trusted_constructor(Hooked)
+
+
+def test_paused_collection_enables_the_collector_again_after_an_exception() -> None:
+    seen = []
+
+    def build() -> None:
+        with paused_collection():
+            seen.append(gc.isenabled())
+            raise ZeroDivisionError
+
+    assert gc.isenabled()
+    with pytest.raises(ZeroDivisionError):
+        build()
+    assert seen == [False]
+    assert gc.isenabled()
+
+
+def test_paused_collection_leaves_a_disabled_collector_disabled() -> None:
+    gc.disable()
+    try:
+        with paused_collection():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the application's choice is kept
+    finally:
+        gc.enable()
+    with paused_collection():
+        with paused_collection():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the inner one did not enable it under the outer one
+    assert gc.isenabled()
+
+
+def test_paused_collection_still_collects_cycles_afterwards() -> None:
+    class Node:
+        other: object = None
+
+    with paused_collection():
+        a, b = Node(), Node()
+        a.other, b.other = b, a
+        del a, b
+    assert gc.collect() >= 2  # the cycle made inside the block is collected as usual

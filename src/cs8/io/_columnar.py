@@ -46,7 +46,7 @@ import attrs
 from cs8._fields import _actor, _channel, _direction, _non_empty, _optional_str
 from cs8._models import Interaction, _check_interaction_times
 from cs8._time import as_instant, check_aware
-from cs8._trusted import trusted_constructor
+from cs8._trusted import paused_collection, trusted_constructor
 from cs8.io._build import RecordBuilder
 from cs8.io._csvrows import CELL_LIMIT as _CELL_LIMIT
 from cs8.io._source import Lines
@@ -185,7 +185,9 @@ class ColumnarReader:
             if frame is None:
                 lines.give_back(list(zip(itertools.count(first), texts, strict=False)))
                 return
-            yield self._block(frame, first, source)
+            with paused_collection():  # a block's records are not garbage: see the function
+                block = self._block(frame, first, source)
+            yield block
 
     def _parse(self, texts: list[str]) -> Any:
         text = "".join(texts)
