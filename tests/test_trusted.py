@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cs8 import Channel, Interaction
-from cs8._trusted import paused_collection, trusted_constructor
+from cs8._trusted import paused_collection, trusted_builder, trusted_constructor
 
 make = trusted_constructor(Interaction)
 
@@ -42,6 +42,43 @@ def test_equals_the_validated_constructor(
     assert type(made) is Interaction
     assert repr(made) == repr(built)
     assert hash(made) == hash(built)
+
+
+@given(
+    rows=st.lists(
+        st.tuples(st.integers(0, 10**6), st.sampled_from(list(Channel)), st.none() | st.text()),
+        max_size=20,
+    )
+)
+def test_the_builder_equals_the_constructor_row_by_row(
+    rows: list[tuple[int, Channel, str | None]],
+) -> None:
+    start = datetime(2026, 1, 5, tzinfo=UTC)
+    built = [
+        Interaction(
+            id=f"I{i}",
+            customer_id="C1",
+            channel=channel,
+            started_at=start + timedelta(seconds=seconds),
+            agent_id=agent,
+        )
+        for i, (seconds, channel, agent) in enumerate(rows)
+    ]
+    values = [list(attrs.asdict(b, recurse=False).values()) for b in built]
+    columns = [list(column) for column in zip(*values, strict=True)] or [
+        [] for _ in attrs.fields(Interaction)
+    ]
+    made = trusted_builder(Interaction)(columns, len(rows))
+    assert made == built
+    assert [repr(m) for m in made] == [repr(b) for b in built]
+    assert made == [make(*row) for row in values]
+
+
+def test_the_builder_refuses_a_short_column() -> None:
+    columns = [[None] for _ in attrs.fields(Interaction)]
+    columns[0] = []
+    with pytest.raises(ValueError, match="a column of 0 values for 1 records"):
+        trusted_builder(Interaction)(columns, 1)
 
 
 def test_checks_nothing_so_it_is_for_checked_values_only() -> None:

@@ -210,9 +210,17 @@ class Collector:
         if check_ids and len(pairs) > 1:
             # A block of records with new, distinct ids (the common case) in one step; a model's
             # id is a non-empty string, a RejectedRow has none.
-            ids: list[Any] = [getattr(item, "id", None) for _, item in pairs]
+            ids: list[Any] | None = getattr(pairs, "ids", None)  # a columnar Block's id column
+            if ids is None:
+                ids = [getattr(item, "id", None) for _, item in pairs]
             if None not in ids:
-                new: dict[str, int] = dict(zip(ids, (line for line, _ in pairs), strict=True))
+                # lines increase: when the last is the first + n - 1, they are consecutive (as
+                # in a columnar Block), and a range gives them without reading each pair
+                start = pairs[0][0]
+                lines: Sequence[int] = range(start, start + len(pairs))
+                if pairs[-1][0] != lines[-1]:
+                    lines = [line for line, _ in pairs]
+                new: dict[str, int] = dict(zip(ids, lines, strict=True))
                 if len(new) == len(pairs) and first_line.keys().isdisjoint(new):
                     first_line.update(new)
                     self.items.extend(pairs)
