@@ -193,6 +193,11 @@ class Collector:
         self.check_ids = check_ids
         self.items: list[tuple[int, Any]] = []
         self.rejected: list[RejectedRow] = []
+        # Every id taken so far is in ``seen``; its first line is in ``first_line``, or in one of
+        # the ``pending`` blocks (ids, lines) of distinct new ids that the fast path took: their
+        # lines are only looked up when a row needs the slow path (a set is cheaper to grow).
+        self.seen: set[str] = set()
+        self.pending: list[tuple[Sequence[str], Sequence[int]]] = []
         self.first_line: dict[str, int] = {}
         self.positions: dict[str, list[int]] = {}
         self.rows = 0
@@ -206,7 +211,6 @@ class Collector:
         """Take consecutive rows' outcomes, ``(line, record or RejectedRow)``, in line order."""
         self.rows += len(pairs)
         check_ids = self.check_ids
-        first_line = self.first_line
         if check_ids and len(pairs) > 1:
             # A block of records with new, distinct ids (the common case) in one step; a model's
             # id is a non-empty string, a RejectedRow has none.
@@ -220,11 +224,18 @@ class Collector:
                 lines: Sequence[int] = range(start, start + len(pairs))
                 if pairs[-1][0] != lines[-1]:
                     lines = [line for line, _ in pairs]
-                new: dict[str, int] = dict(zip(ids, lines, strict=True))
-                if len(new) == len(pairs) and first_line.keys().isdisjoint(new):
-                    first_line.update(new)
+                new = set(ids)
+                if len(new) == len(pairs) and self.seen.isdisjoint(new):
+                    self.seen |= new
+                    self.pending.append((ids, lines))
                     self.items.extend(pairs)
                     return
+        first_line = self.first_line
+        if self.pending:  # the slow path needs each id's first line
+            for taken, taken_lines in self.pending:
+                first_line.update(zip(taken, taken_lines, strict=True))
+            self.pending.clear()
+        seen = self.seen
         append = self.items.append
         for line, item in pairs:
             if type(item) is RejectedRow:
@@ -233,6 +244,7 @@ class Collector:
             ident = getattr(item, "id", None) if check_ids else None
             if type(ident) is str:
                 first = first_line.setdefault(ident, line)
+                seen.add(ident)
                 if first != line:
                     if self.duplicates == "keep_first":
                         self.reject(self._duplicate(line, ident, f"kept line {first}"))
