@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from datetime import UTC, datetime, timedelta
 
 import attrs
@@ -10,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cs8 import Channel, Interaction
-from cs8._trusted import trusted_constructor
+from cs8._trusted import paused_collection, trusted_builder, trusted_constructor
 
 make = trusted_constructor(Interaction)
 
@@ -43,6 +44,43 @@ def test_equals_the_validated_constructor(
     assert hash(made) == hash(built)
 
 
+@given(
+    rows=st.lists(
+        st.tuples(st.integers(0, 10**6), st.sampled_from(list(Channel)), st.none() | st.text()),
+        max_size=20,
+    )
+)
+def test_the_builder_equals_the_constructor_row_by_row(
+    rows: list[tuple[int, Channel, str | None]],
+) -> None:
+    start = datetime(2026, 1, 5, tzinfo=UTC)
+    built = [
+        Interaction(
+            id=f"I{i}",
+            customer_id="C1",
+            channel=channel,
+            started_at=start + timedelta(seconds=seconds),
+            agent_id=agent,
+        )
+        for i, (seconds, channel, agent) in enumerate(rows)
+    ]
+    values = [list(attrs.asdict(b, recurse=False).values()) for b in built]
+    columns = [list(column) for column in zip(*values, strict=True)] or [
+        [] for _ in attrs.fields(Interaction)
+    ]
+    made = trusted_builder(Interaction)(columns, len(rows))
+    assert made == built
+    assert [repr(m) for m in made] == [repr(b) for b in built]
+    assert made == [make(*row) for row in values]
+
+
+def test_the_builder_refuses_a_short_column() -> None:
+    columns = [[None] for _ in attrs.fields(Interaction)]
+    columns[0] = []
+    with pytest.raises(ValueError, match="a column of 0 values for 1 records"):
+        trusted_builder(Interaction)(columns, 1)
+
+
 def test_checks_nothing_so_it_is_for_checked_values_only() -> None:
     values = {f.name: f.default for f in attrs.fields(Interaction)}
     values.update(id="", customer_id="C1", channel=Channel.CHAT, started_at=None)
@@ -62,3 +100,44 @@ def test_refuses_classes_it_cannot_build() -> None:
 
     with pytest.raises(TypeError, match="pre_init"):
         trusted_constructor(Hooked)
+
+
+def test_paused_collection_enables_the_collector_again_after_an_exception() -> None:
+    seen = []
+
+    def build() -> None:
+        with paused_collection():
+            seen.append(gc.isenabled())
+            raise ZeroDivisionError
+
+    assert gc.isenabled()
+    with pytest.raises(ZeroDivisionError):
+        build()
+    assert seen == [False]
+    assert gc.isenabled()
+
+
+def test_paused_collection_leaves_a_disabled_collector_disabled() -> None:
+    gc.disable()
+    try:
+        with paused_collection():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the application's choice is kept
+    finally:
+        gc.enable()
+    with paused_collection():
+        with paused_collection():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the inner one did not enable it under the outer one
+    assert gc.isenabled()
+
+
+def test_paused_collection_still_collects_cycles_afterwards() -> None:
+    class Node:
+        other: object = None
+
+    with paused_collection():
+        a, b = Node(), Node()
+        a.other, b.other = b, a
+        del a, b
+    assert gc.collect() >= 2  # the cycle made inside the block is collected as usual

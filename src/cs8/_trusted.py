@@ -13,6 +13,9 @@ The object is made with ``object.__new__`` and each slot is set through the clas
 descriptor (or ``object.__setattr__`` for a class without slots): the class is not swapped, no
 validator is copied, and the result is an ordinary instance, equal to one built by ``__init__``.
 
+Building thousands of records at once, a loader wraps the work in :func:`paused_collection`,
+which keeps the cyclic garbage collector from running in the middle of it (see its docstring).
+
 Example:
     >>> from cs8 import Customer, CustomerSegment
     >>> make = trusted_constructor(Customer)
@@ -27,13 +30,18 @@ Example:
 
 from __future__ import annotations
 
+import collections
+import gc
+import itertools
 import types
-from collections.abc import Callable
+import typing
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import attrs
 
-__all__ = ["trusted_constructor"]
+__all__ = ["paused_collection", "trusted_builder", "trusted_constructor"]
 
 T = TypeVar("T")
 
@@ -78,9 +86,109 @@ def trusted_constructor(cls: type[T]) -> Callable[..., T]:
     return make
 
 
+def trusted_builder(cls: type[T]) -> Callable[[Sequence[Iterable[Any]], int], list[T]]:
+    """Return a function that builds many ``cls`` at once from their field values, by column.
+
+    The same contract as :func:`trusted_constructor` (nothing is checked), for a block of
+    records: ``build(columns, count)`` takes one iterable per field, in the class's field order,
+    each giving ``count`` values (a list, or ``itertools.repeat(value, count)`` for a value all
+    share), and returns the ``count`` instances. The instances are made first, then each field's
+    slot is filled down the column by C loops (``map`` over the slot's setter): per row and field
+    one call, with no Python frame per row. About 10 % faster than mapping
+    :func:`trusted_constructor` over the rows; a class without slots is built row by row.
+
+    Args:
+        cls: An attrs class without ``__attrs_pre_init__``.
+
+    Returns:
+        ``build(columns, count) -> list[cls]``.
+
+    Raises:
+        TypeError: As :func:`trusted_constructor`.
+
+    Example:
+        >>> import itertools
+        >>> from cs8 import Customer, CustomerSegment
+        >>> from cs8._frozen import FrozenDict
+        >>> # id, segment, name, timezone, language, acquired_at, churned_at, attributes
+        >>> columns = [["C1", "C2"], [CustomerSegment.VIP, CustomerSegment.REPEAT]]
+        >>> columns += [itertools.repeat(None, 2) for _ in range(5)] + [[FrozenDict(), FrozenDict()]]
+        >>> made = trusted_builder(Customer)(columns, 2)
+        >>> made == [Customer(id="C1", segment="vip"), Customer(id="C2", segment="repeat")]
+        True
+    """
+    make = trusted_constructor(cls)  # refuses what it refuses
+    slots = [_slot(cls, f.name) for f in attrs.fields(typing.cast(Any, cls))]
+    new = object.__new__
+    consume = collections.deque
+
+    def build_rows(columns: Sequence[Iterable[Any]], count: int) -> list[T]:
+        _check_lengths(columns, count)
+        return list(map(make, *columns))
+
+    if any(slot is None for slot in slots):
+        return build_rows
+    setters = [typing.cast(types.MemberDescriptorType, slot).__set__ for slot in slots]
+
+    def build(columns: Sequence[Iterable[Any]], count: int) -> list[T]:
+        _check_lengths(columns, count)
+        made: list[T] = list(map(new, itertools.repeat(cls, count)))
+        for set_slot, column in zip(setters, columns, strict=True):
+            consume(map(set_slot, made, column), maxlen=0)
+        return made
+
+    return build
+
+
+def _check_lengths(columns: Sequence[Iterable[Any]], count: int) -> None:
+    # A short column would leave slots unset: lists are checked (repeat() is the caller's count).
+    for column in columns:
+        if isinstance(column, list) and len(column) != count:
+            raise ValueError(f"a column of {len(column)} values for {count} records")
+
+
 def _slot(cls: type, name: str) -> types.MemberDescriptorType | None:
     for klass in cls.__mro__:
         found = klass.__dict__.get(name)
         if isinstance(found, types.MemberDescriptorType):
             return found
     return None
+
+
+@contextmanager
+def paused_collection() -> Iterator[None]:
+    """Keep the cyclic garbage collector from running automatically inside the ``with`` block.
+
+    Each object an attrs slotted class makes is tracked by the collector, and every 700 new
+    tracked objects start a collection; building a block of 10,000 records starts about 14
+    young collections, which promote the records, and the growing list of records is then walked
+    again and again by the full collections that follow (a quarter to a third of a million-row
+    load's CPU time: see ``docs/performance.md``). Records are not cyclic garbage, so pausing the
+    automatic runs while a block is built changes nothing but the time; the young objects are
+    examined once, at the first allocation after the block.
+
+    The collector's switch is process-wide (:func:`gc.disable`). This pauses it only if it is
+    enabled, and enables it again on leaving, exceptions included; if it was already disabled
+    (by the application, or by another thread inside this block) it is left alone. While one
+    thread is inside the block, other threads' allocations do not start collections either (a
+    block lasts milliseconds); an application that disables the collector from another thread
+    during that window finds it enabled again when the block ends. :func:`gc.freeze` was
+    measured as fast but moves every object of the process, the application's included, out of
+    the collector's reach until :func:`gc.unfreeze`: not a library's decision to make.
+
+    Example:
+        >>> import gc
+        >>> with paused_collection():
+        ...     gc.isenabled()
+        False
+        >>> gc.isenabled()
+        True
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()

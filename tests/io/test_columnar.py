@@ -19,7 +19,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cs8 import Customer, Interaction, LoadError
-from cs8.io import LoadResult, _columnar, iter_interactions, read_customers, read_interactions
+from cs8.io import LoadResult, _rows, iter_interactions, read_customers, read_interactions
+
+# The columnar module the readers use, reached through the reader itself: when pytest collects
+# the doctests of src/cs8/io/_columnar.py in the same run (CI does), it imports a second copy of
+# the module and sys.modules then names that copy, so patching ``cs8.io._columnar`` would patch
+# a module no reader calls.
+_COLUMNAR: dict[str, Any] = _rows.columnar_reader.__globals__
 
 pytest.importorskip("polars", reason="the columnar path needs polars (the dataframe extra)")
 
@@ -110,7 +116,7 @@ def _summary(result: LoadResult[Any]) -> tuple[Any, ...]:
 def test_both_paths_read_the_same_records_and_rejections(
     text: str, block: int, duplicates: str
 ) -> None:
-    with mock.patch.object(_columnar, "BLOCK_LINES", block):
+    with mock.patch.dict(_COLUMNAR, BLOCK_LINES=block):
         columnar = read_interactions(io.StringIO(text), duplicates=duplicates)
     with row_path():
         rows = read_interactions(io.StringIO(text), duplicates=duplicates)
@@ -120,7 +126,7 @@ def test_both_paths_read_the_same_records_and_rejections(
 
 @given(text=csv_texts(), block=st.integers(1, 5), chunk=st.integers(1, 4))
 def test_both_paths_stream_the_same_chunks(text: str, block: int, chunk: int) -> None:
-    with mock.patch.object(_columnar, "BLOCK_LINES", block):
+    with mock.patch.dict(_COLUMNAR, BLOCK_LINES=block):
         columnar = list(iter_interactions(io.StringIO(text), chunk_size=chunk))
     with row_path():
         rows = list(iter_interactions(io.StringIO(text), chunk_size=chunk))
@@ -138,10 +144,10 @@ def _calls(n: int) -> str:
 
 def test_a_plain_file_is_read_by_column() -> None:
     with mock.patch.object(
-        _columnar.ColumnarReader,
+        _COLUMNAR["ColumnarReader"],
         "_block",
         autospec=True,
-        side_effect=_columnar.ColumnarReader._block,
+        side_effect=_COLUMNAR["ColumnarReader"]._block,
     ) as block:
         result = read_interactions(io.StringIO(_calls(50)))
     assert block.call_count == 1
@@ -153,7 +159,7 @@ def test_a_plain_file_is_read_by_column() -> None:
 
 def test_a_quote_after_plain_blocks_hands_the_rest_to_the_csv_module() -> None:
     text = _calls(6) + 'I100,"C\n1",phone,2026-01-05T09:00:00Z,,,,0\n' + _calls(3)[60:]
-    with mock.patch.object(_columnar, "BLOCK_LINES", 2):
+    with mock.patch.dict(_COLUMNAR, BLOCK_LINES=2):
         columnar = read_interactions(io.StringIO(text))
     with row_path():
         rows = read_interactions(io.StringIO(text))
@@ -167,7 +173,7 @@ def test_a_class_the_columns_cannot_check_is_read_row_by_row() -> None:
 
     builder = RecordBuilder(Customer, ReadSpec(values={"segment": {"Gold": "vip"}}))
     builder.bind_header(["id", "segment"], "c.csv")
-    assert _columnar.columnar_reader(builder, ",") is None  # a value map: the row path
+    assert _COLUMNAR["columnar_reader"](builder, ",") is None  # a value map: the row path
     result = read_customers(
         io.StringIO("id,segment\nC1,Gold\n"), values={"segment": {"Gold": "vip"}}
     )
@@ -191,7 +197,7 @@ def test_interaction_time_order_matches_the_constructor() -> None:
 
 def test_an_undecodable_byte_after_plain_blocks_raises_as_the_row_path_does() -> None:
     data = _calls(30).encode() + b"I99,C\xff,phone,2026-01-05T09:00:00Z,,,,0\n"
-    with mock.patch.object(_columnar, "BLOCK_LINES", 7), pytest.raises(LoadError) as columnar:
+    with mock.patch.dict(_COLUMNAR, BLOCK_LINES=7), pytest.raises(LoadError) as columnar:
         read_interactions(io.BytesIO(data))
     with row_path(), pytest.raises(LoadError) as rows:
         read_interactions(io.BytesIO(data))

@@ -13,8 +13,8 @@ by polars into text columns, and each column is checked and converted at once:
 - the class's ``__attrs_post_init__`` check runs as a polars expression (``_ROW_CHECKS``);
   a class whose post-init check has no such expression is left to the row path.
 
-A row that every check passes is built by :func:`~cs8._trusted.trusted_constructor`, which
-does not run those checks again. Any other row (a blank required cell, a value a parser or
+The rows that every check passes are built by :func:`~cs8._trusted.trusted_builder` (the
+trusted constructor, by column), which does not run those checks again. Any other row (a blank required cell, a value a parser or
 validator refuses, a cell whose blankness Python and polars might judge differently) goes to
 :meth:`RecordBuilder.from_cells <cs8.io._build.RecordBuilder.from_cells>`, so a rejection has the
 row path's reason, word for word. The first block that is not plain ends the columnar path: its
@@ -46,7 +46,7 @@ import attrs
 from cs8._fields import _actor, _channel, _direction, _non_empty, _optional_str
 from cs8._models import Interaction, _check_interaction_times
 from cs8._time import as_instant, check_aware
-from cs8._trusted import trusted_constructor
+from cs8._trusted import paused_collection, trusted_builder
 from cs8.io._build import RecordBuilder
 from cs8.io._csvrows import CELL_LIMIT as _CELL_LIMIT
 from cs8.io._source import Lines
@@ -128,9 +128,15 @@ class _Column:
 
 class Block(list[tuple[int, Any]]):
     """A block's ``(line, record or RejectedRow)`` pairs; ``others`` is false when no record in
-    it can have a channel name to count (:meth:`RecordBuilder.note` need not see them)."""
+    it can have a channel name to count (:meth:`RecordBuilder.note` need not see them).
+
+    When every row of the block is a record, ``ids`` lists their ``id`` values in order (the
+    column the records were built from), so a reader checking duplicate ids need not read them
+    back from the records; else ``None``.
+    """
 
     others = True
+    ids: list[Any] | None = None
 
 
 class ColumnarReader:
@@ -146,7 +152,7 @@ class ColumnarReader:
         self.columns = columns
         self.width = len(builder.header)
         cls = builder.cls
-        self.make: Callable[..., Any] = trusted_constructor(cls)
+        self.build: Callable[[list[Any], int], list[Any]] = trusted_builder(cls)
         self.arrow = _module("pyarrow")
         self.stand_in: Any = object.__new__(cls)  # only for validators' messages, never returned
         self.row_check = _ROW_CHECKS.get(_POST_INIT_CHECKS.get(cls))
@@ -185,7 +191,9 @@ class ColumnarReader:
             if frame is None:
                 lines.give_back(list(zip(itertools.count(first), texts, strict=False)))
                 return
-            yield self._block(frame, first, source)
+            with paused_collection():  # a block's records are not garbage: see the function
+                block = self._block(frame, first, source)
+            yield block
 
     def _parse(self, texts: list[str]) -> Any:
         text = "".join(texts)
@@ -264,9 +272,10 @@ class ColumnarReader:
             values[name] if name in values else self._constant(name, fast.height)
             for name in self.order
         ]
-        records = list(map(self.make, *lists)) if fast.height else []
+        records = self.build(lists, fast.height) if fast.height else []
         if fast.height == n and not late_bad:  # every row passed: no row to read again
             block = Block(zip(itertools.count(first), records))
+            block.ids = values.get("id")
             raws = values.get("channel_raw")
             block.others = raws is None or raws.count(None) != len(raws)
             return block
@@ -297,6 +306,7 @@ class ColumnarReader:
         if blanks is not None:  # parse the cells that are not blank; blank ones take the default
             cells = cells.filter(~blank)
         texts = cells.to_list()
+        failed = False  # whether some value is _FAILED (known without scanning ``out``)
         if column.parse is unquote and not column.validators and not column.channel:
             out = texts  # a fast row's text starts with no quote: unquote returns it as it is
         elif not column.validators and not column.channel and column.instant:
@@ -304,9 +314,11 @@ class ColumnarReader:
                 out = list(map(column.bulk, texts))
             except Exception:  # find the cells that fail, one by one
                 out = [self._value(column, t) for t in texts]
+                failed = True
         else:  # parse and validate each distinct value once
             table = {text: self._value(column, text) for text in cells.unique().to_list()}
             out = list(map(table.__getitem__, texts))
+            failed = any(value is _FAILED for value in table.values())
         if column.channel:  # (Channel, raw name or None) pairs, as map_channel gives them
             keep = self.blank("channel_raw")
             values["channel_raw"] = [keep if v is _FAILED or v[1] is None else v[1] for v in out]
@@ -316,7 +328,7 @@ class ColumnarReader:
             if column.channel:
                 values["channel_raw"] = self._spread(values["channel_raw"], blanks, "channel_raw")
         values[name] = out
-        if _FAILED in out:
+        if failed:  # (``_FAILED in out`` would compare each value with ==: slow for datetimes)
             late_bad.update(i for i, value in enumerate(out) if value is _FAILED)
 
     def _spread(self, given: list[Any], blanks: list[bool], name: str) -> list[Any]:

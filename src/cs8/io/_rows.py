@@ -205,6 +205,11 @@ class Collector:
         self.check_ids = check_ids
         self.items: list[tuple[int, Any]] = []
         self.rejected: list[RejectedRow] = []
+        # Every id taken so far is in ``seen``; its first line is in ``first_line``, or in one of
+        # the ``pending`` blocks (ids, lines) of distinct new ids that the fast path took: their
+        # lines are only looked up when a row needs the slow path (a set is cheaper to grow).
+        self.seen: set[str] = set()
+        self.pending: list[tuple[Sequence[str], Sequence[int]]] = []
         self.first_line: dict[str, int] = {}
         self.positions: dict[str, list[int]] = {}
         self.rows = 0
@@ -218,17 +223,31 @@ class Collector:
         """Take consecutive rows' outcomes, ``(line, record or RejectedRow)``, in line order."""
         self.rows += len(pairs)
         check_ids = self.check_ids
-        first_line = self.first_line
         if check_ids and len(pairs) > 1:
             # A block of records with new, distinct ids (the common case) in one step; a model's
             # id is a non-empty string, a RejectedRow has none.
-            ids: list[Any] = [getattr(item, "id", None) for _, item in pairs]
+            ids: list[Any] | None = getattr(pairs, "ids", None)  # a columnar Block's id column
+            if ids is None:
+                ids = [getattr(item, "id", None) for _, item in pairs]
             if None not in ids:
-                new: dict[str, int] = dict(zip(ids, (line for line, _ in pairs), strict=True))
-                if len(new) == len(pairs) and first_line.keys().isdisjoint(new):
-                    first_line.update(new)
+                # lines increase: when the last is the first + n - 1, they are consecutive (as
+                # in a columnar Block), and a range gives them without reading each pair
+                start = pairs[0][0]
+                lines: Sequence[int] = range(start, start + len(pairs))
+                if pairs[-1][0] != lines[-1]:
+                    lines = [line for line, _ in pairs]
+                new = set(ids)
+                if len(new) == len(pairs) and self.seen.isdisjoint(new):
+                    self.seen |= new
+                    self.pending.append((ids, lines))
                     self.items.extend(pairs)
                     return
+        first_line = self.first_line
+        if self.pending:  # the slow path needs each id's first line
+            for taken, taken_lines in self.pending:
+                first_line.update(zip(taken, taken_lines, strict=True))
+            self.pending.clear()
+        seen = self.seen
         append = self.items.append
         for line, item in pairs:
             if type(item) is RejectedRow:
@@ -237,6 +256,7 @@ class Collector:
             ident = getattr(item, "id", None) if check_ids else None
             if type(ident) is str:
                 first = first_line.setdefault(ident, line)
+                seen.add(ident)
                 if first != line:
                     if self.duplicates == "keep_first":
                         self.reject(self._duplicate(line, ident, kept(first)))
