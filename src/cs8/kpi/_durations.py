@@ -75,6 +75,10 @@ class DurationState:
     so the mean and its interval are exact. ``add`` returns a new state and copies the values: use
     :meth:`of` or :meth:`extend` for many.
 
+    The ``.frame(...)`` form of a duration KPI on a lazy engine returns a result whose state is a
+    summary (count, sums, bounds; no values): its median and p90 were computed in the engine, and
+    it refuses :meth:`merge` and :meth:`quantile` rather than answer from missing values.
+
     Args:
         values: Sorted microseconds while exact, else empty.
         sketch: The sketch once more than ``exact_limit`` values were added, else ``None``.
@@ -83,7 +87,8 @@ class DurationState:
         total_sq: Sum of their squares.
         min: The smallest value in microseconds (``None`` when empty).
         max: The largest value in microseconds (``None`` when empty).
-        resolution: The greatest common divisor of the values in microseconds (0 when empty).
+        resolution: The greatest common divisor of the values in microseconds (0 when empty or
+            unknown).
         exact_limit: How many values to keep exactly (``None``: all; merging two states uses the
             smaller limit).
         excluded: Records left out, by reason.
@@ -211,6 +216,8 @@ class DurationState:
             >>> a.merge(DurationState.of_microseconds([2])) == DurationState.of_microseconds([1, 2, 3])
             True
         """
+        self._check_held("merge")
+        other._check_held("merge")
         limit = _limit(self.exact_limit, other.exact_limit)
         n = self.n + other.n
         excluded = _merge_excluded(self.excluded, other.excluded)
@@ -261,7 +268,17 @@ class DurationState:
         if self.sketch is not None:
             step = self.resolution or 1
             return timedelta(microseconds=round(self.sketch.quantile(q) / step) * step)
+        self._check_held("quantile")
         return _td(type7_quantile(self.values, q))
+
+    def _check_held(self, what: str) -> None:
+        """Refuse a summary-only state: one whose count, sums and bounds came from an engine."""
+        if self.sketch is None and len(self.values) != self.n:
+            raise InvalidValueError(
+                f"DurationState.{what}: this state holds the summary of {self.n} durations, not "
+                "their values (its median and p90 were computed inside a dataframe engine); "
+                "ask the engine again for other quantiles"
+            )
 
     def result(self, *, confidence: float = 0.95, min_n: int = _MIN_N) -> DurationStats:
         """Return the summary: n, mean (with a t interval), median, p90, min, max.
@@ -272,6 +289,12 @@ class DurationState:
             >>> DurationState.of_microseconds([1_000_000] * 3).result().p90
             datetime.timedelta(seconds=1)
         """
+        return self._stats(self.quantile, confidence=confidence, min_n=min_n)
+
+    def _stats(
+        self, quantile: Callable[[float], timedelta | None], *, confidence: float, min_n: int
+    ) -> DurationStats:
+        """The summary, its quantiles given by ``quantile``: the state's own, or an engine's."""
         _check_confidence(confidence, "DurationState.result")
         n = self.n
         warnings: list[str] = []
@@ -297,8 +320,8 @@ class DurationState:
         return DurationStats(
             n=n,
             mean=mean,
-            median=self.quantile(0.5),
-            p90=self.quantile(0.9),
+            median=quantile(0.5),
+            p90=quantile(0.9),
             min=None if self.min is None else timedelta(microseconds=self.min),
             max=None if self.max is None else timedelta(microseconds=self.max),
             std=std,
