@@ -138,9 +138,9 @@ def _polars(lf: Any, column: str, ranks: list[int], n: int) -> tuple[Any, ...]:
 
 def _spark(df: Any, column: str, ranks: list[int], n: int) -> tuple[Any, ...]:
     """PySpark and SQLFrame: ``percentile_disc`` is SQL only; sums in DECIMAL(38, 0)."""
-    import importlib
+    from cs8.engines._spark import functions_of
 
-    F = importlib.import_module(type(df).__module__.rsplit(".", 1)[0] + ".functions")
+    F = functions_of(df)
     c = F.col(column)
     wide = c.cast("decimal(19,0)")  # the product is DECIMAL(38, 0) on Spark and DuckDB alike
     aggs = [
