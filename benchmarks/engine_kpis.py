@@ -9,7 +9,8 @@ peer, and every engine's result is checked equal to it. A hand-written DuckDB qu
 service level taking the same counts as cs8, once with ``count(*) FILTER (WHERE ...)`` and once
 with ``sum(CASE WHEN ... THEN 1 ELSE 0 END)`` (what cs8 writes, narwhals having no filtered
 aggregation), gives the cost of that gap and of cs8's own overhead on DuckDB. Prints wall and CPU
-seconds (CPU counts every thread of an engine) and ratios; never asserts timings.
+seconds (CPU counts every thread of an engine, but not the JVM of PySpark: read its wall time)
+and ratios; never asserts timings.
 """
 
 from __future__ import annotations
