@@ -79,7 +79,7 @@ SOURCES = ("cs8", "event-log", *_VENDOR_READERS)
 
 def _role(path: Path) -> str | None:
     stem = path.name.lower()
-    for suffix in (".csv", ".jsonl", ".ndjson", ".json"):
+    for suffix in (".csv", ".jsonl", ".ndjson", ".json", ".parquet"):
         stem = stem.removesuffix(suffix)
     if "survey" in stem:
         return "surveys"
@@ -129,6 +129,19 @@ def _parser() -> argparse.ArgumentParser:
         "--timezone", default=None, help="IANA zone of the data (files: default UTC)"
     )
     report.add_argument("--now", default=None, help="ISO instant to evaluate open SLA clocks at")
+    report.add_argument(
+        "--engine",
+        choices=("objects", "duckdb"),
+        default="objects",
+        help="duckdb: read the files (CSV, JSON Lines, Parquet) in DuckDB with bounded memory "
+        "(extra cs8[duckdb]); sections without an engine form are named in the notes",
+    )
+    report.add_argument(
+        "--memory-limit", default="1GB", help="duckdb engine: DuckDB's memory limit (1GB)"
+    )
+    report.add_argument(
+        "--temp-directory", type=Path, default=None, help="duckdb engine: where DuckDB spills"
+    )
     report.add_argument("--seed", type=int, default=0, help="sample data: the seed")
     report.add_argument("--customers", type=int, default=3000, help="sample data: customers")
     report.add_argument("--weeks", type=int, default=13, help="sample data: weeks")
@@ -209,9 +222,8 @@ def _expand(files: Sequence[Path]) -> list[Path]:
     return out
 
 
-def _load_cs8(files: Sequence[Path], config: ReportConfig, args: argparse.Namespace) -> _Loaded:
-    import cs8.io as io
-
+def _by_role(files: Sequence[Path]) -> dict[str, Path]:
+    """Each file (a folder: its files) under the role its name says."""
     by_role: dict[str, Path] = {}
     for path in _expand(files):
         role = _role(path)
@@ -222,6 +234,13 @@ def _load_cs8(files: Sequence[Path], config: ReportConfig, args: argparse.Namesp
         if role in by_role:
             raise LoadError(f"two files for {role}: {by_role[role]} and {path}")
         by_role[role] = path
+    return by_role
+
+
+def _load_cs8(files: Sequence[Path], config: ReportConfig, args: argparse.Namespace) -> _Loaded:
+    import cs8.io as io
+
+    by_role = _by_role(files)
     calendar = _read_calendar(by_role["calendar"]) if "calendar" in by_role else None
     timezone = args.timezone or (calendar.timezone if calendar is not None else "UTC")
     if "events" in by_role and "tickets" not in by_role:
@@ -336,32 +355,68 @@ def _write_rejected(rows: Sequence[Any], path: Path) -> None:
             out.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
 
 
-def _report(args: argparse.Namespace) -> int:
+def _open_tables(config: ReportConfig, args: argparse.Namespace) -> Any:
+    """The files as DuckDB relations (``--engine duckdb``): cs8's column names, any format."""
+    from cs8.report import read_tables
+
+    if args.source != "cs8" or not args.files:
+        raise InvalidValueError(
+            "--engine duckdb reads files in cs8's shape (--from cs8): give the files or a folder"
+        )
+    if args.rejected is not None:
+        raise InvalidValueError(
+            "--rejected has no rows to write with --engine duckdb: a value DuckDB cannot read "
+            "stops the report with its file, line and column"
+        )
+    if any(config.reader_options(role, frozenset(ROLES)) for role in ROLES):
+        raise InvalidValueError(
+            f"{args.config}: [input] options (column and value maps) are not applied by "
+            "--engine duckdb; write the files in cs8's column names"
+        )
+    by_role = _by_role(args.files)
+    calendar = config.calendar
+    if "calendar" in by_role:
+        found = _read_calendar(by_role.pop("calendar"))
+        calendar = calendar or found
+    return read_tables(
+        by_role,
+        timezone=args.timezone or (calendar.timezone if calendar is not None else "UTC"),
+        calendar=calendar,
+        memory_limit=args.memory_limit,
+        temp_directory=args.temp_directory,
+        source=", ".join(str(p) for p in args.files),
+    )
+
+
+def _engine_report(config: ReportConfig, args: argparse.Namespace) -> Any:
+    """The report computed in DuckDB; a DuckDB error becomes one cs8 error line."""
+    from cs8._optional import require
     from cs8.report import build_report
 
-    config = load_config(args.config) if args.config else ReportConfig()
-    if args.files:
-        loader = _load_cs8 if args.source == "cs8" else _load_other
-        loaded = loader(args.files, config, args)
-    else:
-        from cs8.datasets import sample_shop
+    duckdb = require("duckdb", "duckdb", "cs8 report --engine duckdb")
+    try:
+        with _open_tables(config, args) as tables:
+            return build_report(
+                tables,
+                now=datetime.fromisoformat(args.now) if args.now else None,
+                policy=config.policy,
+                targets=config.targets,
+                period=args.period,
+            )
+    except duckdb.Error as exc:
+        text = _one_line(exc).split(" LINE ")[0].split(" Possible solutions")[0]
+        if isinstance(exc, duckdb.OutOfMemoryException):
+            text += f" (--memory-limit is {args.memory_limit}: raise it)"
+        raise Cs8Error(f"duckdb engine: {text}") from exc
 
-        shop = sample_shop(args.seed, n_customers=args.customers, weeks=args.weeks)
-        loaded = _Loaded(data=ServiceData.from_shop(shop))
-    data = loaded.data
-    if config.calendar is not None:
-        data = attrs.evolve(data, business_calendar=config.calendar)
-    if args.rejected is not None:
-        _write_rejected(loaded.rejected, args.rejected)
-    now = datetime.fromisoformat(args.now) if args.now else None
-    report = build_report(
-        data,
-        now=now,
-        policy=config.policy,
-        targets=config.targets,
-        period=args.period,
-        staffing=config.staffing,
-    )
+
+def _report(args: argparse.Namespace) -> int:
+    config = load_config(args.config) if args.config else ReportConfig()
+    loaded = _Loaded(data=ServiceData())
+    if args.engine == "duckdb":
+        report = _engine_report(config, args)
+    else:
+        report = _object_report(config, args, loaded)
     render: dict[str, Callable[[], str]] = {
         "text": lambda: report.to_text(lang=args.lang),
         "markdown": lambda: report.to_markdown(lang=args.lang),
@@ -377,6 +432,35 @@ def _report(args: argparse.Namespace) -> int:
     for warning in loaded.warnings:
         print(f"cs8: warning: {warning}", file=sys.stderr)
     return 0
+
+
+def _object_report(config: ReportConfig, args: argparse.Namespace, loaded: _Loaded) -> Any:
+    """The report of the records loaded as cs8 objects (the sample when no files are given)."""
+    from cs8.report import build_report
+
+    if args.files:
+        loader = _load_cs8 if args.source == "cs8" else _load_other
+        found = loader(args.files, config, args)
+    else:
+        from cs8.datasets import sample_shop
+
+        shop = sample_shop(args.seed, n_customers=args.customers, weeks=args.weeks)
+        found = _Loaded(data=ServiceData.from_shop(shop))
+    loaded.data, loaded.rejected, loaded.warnings = found.data, found.rejected, found.warnings
+    data = loaded.data
+    if config.calendar is not None:
+        data = attrs.evolve(data, business_calendar=config.calendar)
+    if args.rejected is not None:
+        _write_rejected(loaded.rejected, args.rejected)
+    now = datetime.fromisoformat(args.now) if args.now else None
+    return build_report(
+        data,
+        now=now,
+        policy=config.policy,
+        targets=config.targets,
+        period=args.period,
+        staffing=config.staffing,
+    )
 
 
 def _sample(args: argparse.Namespace) -> int:

@@ -81,13 +81,14 @@ ALL_METRICS = list(SlaMetric)
 
 
 def calendar_hours_policy(
-    within: timedelta = timedelta(hours=3), **target_kwargs: object
+    within: timedelta = timedelta(hours=3),
+    pause_statuses: frozenset[TicketStatus] | None = None,
 ) -> SlaPolicy:
-    """One calendar-hours target per metric, all with the same ``within``."""
+    """One calendar-hours target per metric, all with the same ``within`` and pause statuses."""
     return SlaPolicy(
         name="p",
         targets=[
-            SlaTarget(metric=m, within=within, business_hours=False, **target_kwargs)
+            SlaTarget(metric=m, within=within, business_hours=False, pause_statuses=pause_statuses)
             for m in ALL_METRICS
         ],
     )

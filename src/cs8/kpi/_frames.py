@@ -293,6 +293,13 @@ def ticket_summary_frame(
     """
     d = _definition(definition)
     f, _ = _facts(tickets, events, d, columns, event_columns)
+    return summary_of_facts(f, d, calendar)
+
+
+def summary_of_facts(
+    f: _Facts, d: TicketDefinition, calendar: BusinessClock | None = None
+) -> TicketSummary:
+    """The standard ticket KPIs of per-ticket facts (the report on an engine cuts them itself)."""
     return TicketSummary(
         first_reply_time=_frt(f, d, None, calendar),
         resolution_time=_resolution(f, d, None, calendar, last=False),

@@ -42,6 +42,7 @@ from cs8.report._plot import (
 )
 from cs8.report._report import ServiceReport
 from cs8.report._scorecard import PILLARS, PillarScore, ScorecardTargets, default_policy
+from cs8.report._tables import ServiceTables, read_tables
 
 __all__ = [
     "PILLARS",
@@ -55,6 +56,7 @@ __all__ = [
     "Series",
     "ServiceData",
     "ServiceReport",
+    "ServiceTables",
     "SlaRow",
     "StaffingRow",
     "available_languages",
@@ -66,4 +68,5 @@ __all__ = [
     "plot_heatmap",
     "plot_staffing",
     "plot_trend",
+    "read_tables",
 ]

@@ -62,6 +62,7 @@ from cs8.report._scorecard import (
     scorecard,
 )
 from cs8.report._staffing import StaffingOptions, gather_staffing
+from cs8.report._tables import ServiceTables
 from cs8.report._words import words_section
 from cs8.sla import BusinessCalendar, SlaMetric, SlaPolicy, SlaReport, sla_report
 
@@ -118,7 +119,7 @@ def _group(tickets: list[Ticket], calendar: BusinessClock | None) -> _Group:
 
 
 def build_report(
-    data: ServiceData,
+    data: ServiceData | ServiceTables,
     *,
     now: datetime | None = None,
     policy: SlaPolicy | None = None,
@@ -130,7 +131,9 @@ def build_report(
     """Compute the KPIs, trends, breakdowns, SLA attainment and S8 scorecard of ``data``.
 
     Args:
-        data: The records and their period.
+        data: The records and their period; or files opened by :func:`cs8.report.read_tables`,
+            then the report is computed inside DuckDB: the sections with an engine form, the
+            others named in ``ServiceReport.omitted`` (see ``docs/engines.md``).
         now: The instant to evaluate open SLA clocks at (default: the end of the period).
         policy: The SLA policy (default: the data's, else :func:`default_policy` on its calendar).
         targets: The scorecard targets.
@@ -151,6 +154,12 @@ def build_report(
 
     if period not in ("week", "month"):
         raise InvalidValueError(f"build_report: period must be 'week' or 'month', got {period!r}")
+    if isinstance(data, ServiceTables):
+        from cs8.report._engine import engine_report
+
+        return engine_report(
+            data, now=now, policy=policy, targets=targets, period=period, horizon=horizon
+        )
     targets = targets or ScorecardTargets()
     calendar = data.calendar()
     zone = calendar.timezone
@@ -369,6 +378,23 @@ def _trends(
     promoters = _per_period(nps, surveys, starts, zone, period)
     attained = [_sla_rate(sla, "period", period_label(day, period)) for day in starts]
     return (
+        *ticket_series(groups),
+        Series(
+            key="kpi.sla_first_reply",
+            points=tuple(Figure.of_rate("kpi.sla_first_reply", r) for r in attained),
+        ),
+        Series(
+            key="kpi.service_level",
+            points=tuple(Figure.of_rate("kpi.service_level", r) for r in levels),
+        ),
+        Series(key="kpi.csat", points=tuple(Figure.of_rate("kpi.csat", r) for r in satisfied)),
+        Series(key="kpi.nps", points=tuple(Figure.of_nps("kpi.nps", r) for r in promoters)),
+    )
+
+
+def ticket_series(groups: Sequence[_Group]) -> tuple[Series, ...]:
+    """The ticket trends (volume, first reply, resolution), one point per period's group."""
+    return (
         Series(
             key="kpi.volume",
             points=tuple(
@@ -388,16 +414,6 @@ def _trends(
                 Figure.of_duration("trend.resolution", g.summary.resolution_time) for g in groups
             ),
         ),
-        Series(
-            key="kpi.sla_first_reply",
-            points=tuple(Figure.of_rate("kpi.sla_first_reply", r) for r in attained),
-        ),
-        Series(
-            key="kpi.service_level",
-            points=tuple(Figure.of_rate("kpi.service_level", r) for r in levels),
-        ),
-        Series(key="kpi.csat", points=tuple(Figure.of_rate("kpi.csat", r) for r in satisfied)),
-        Series(key="kpi.nps", points=tuple(Figure.of_nps("kpi.nps", r) for r in promoters)),
     )
 
 
@@ -417,34 +433,38 @@ def _ticket_groups(
             teams=teams,
             segments=segments,
         )
-        rows = []
-        for key, result in table:
-            assert isinstance(result, _Group)
-            value = key[0]
-            group = None if value is None else str(getattr(value, "value", value))
-            s = result.summary
-            rows.append(
-                BreakdownRow(
-                    group=group,
-                    figures=(
-                        Figure(
-                            key="col.tickets",
-                            unit="count",
-                            value=float(result.count),
-                            n=result.count,
-                        ),
-                        Figure.of_duration("kpi.first_reply", s.first_reply_time),
-                        Figure.of_duration("kpi.resolution", s.resolution_time),
-                        Figure.of_rate("kpi.reopen_rate", s.reopen_rate),
-                        Figure.of_rate("kpi.one_touch_rate", s.one_touch_rate),
-                    ),
-                )
-            )
-        if dim == "priority":
-            rank = {p.value: k for k, p in enumerate(Priority)}
-            rows.sort(key=lambda r: (r.group is None, rank.get(r.group or "", 0)))
-        out.append(Breakdown(dimension=dim, rows=tuple(rows)))
+        out.append(group_breakdown(dim, ((key[0], result) for key, result in table)))
     return tuple(out)
+
+
+def group_breakdown(dim: str, table: Iterable[tuple[object, KpiResult]]) -> Breakdown:
+    """The breakdown of ``dim`` from (group value, :class:`_Group`) pairs in breakdown order."""
+    rows = []
+    for value, result in table:
+        assert isinstance(result, _Group)
+        group = None if value is None else str(getattr(value, "value", value))
+        s = result.summary
+        rows.append(
+            BreakdownRow(
+                group=group,
+                figures=(
+                    Figure(
+                        key="col.tickets",
+                        unit="count",
+                        value=float(result.count),
+                        n=result.count,
+                    ),
+                    Figure.of_duration("kpi.first_reply", s.first_reply_time),
+                    Figure.of_duration("kpi.resolution", s.resolution_time),
+                    Figure.of_rate("kpi.reopen_rate", s.reopen_rate),
+                    Figure.of_rate("kpi.one_touch_rate", s.one_touch_rate),
+                ),
+            )
+        )
+    if dim == "priority":
+        rank = {p.value: k for k, p in enumerate(Priority)}
+        rows.sort(key=lambda r: (r.group is None, rank.get(r.group or "", 0)))
+    return Breakdown(dimension=dim, rows=tuple(rows))
 
 
 def _first_reply_seconds(tickets: Sequence[Ticket], clock: BusinessClock | None) -> list[float]:
@@ -465,7 +485,11 @@ def _first_reply_seconds(tickets: Sequence[Ticket], clock: BusinessClock | None)
 
 
 def _buckets(tickets: Sequence[Ticket], clock: BusinessClock | None) -> tuple[Figure, ...]:
-    seconds = _first_reply_seconds(tickets, clock)
+    return bucket_counts(_first_reply_seconds(tickets, clock))
+
+
+def bucket_counts(seconds: Sequence[float]) -> tuple[Figure, ...]:
+    """Count sorted first-reply durations (seconds) in :data:`BUCKETS`."""
     total = len(seconds)
     out, below = [], 0
     for key, upper in BUCKETS:

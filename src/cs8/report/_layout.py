@@ -6,7 +6,7 @@ sections with the same labels; only HTML draws the chart blocks.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -428,7 +428,14 @@ def _notes(report: ServiceReport, lang: Language) -> list[Block]:
                     )
                 )
     if report.rejected:
-        lines.append(lang.label("note.rejected", n=_n(report.rejected, lang)))
+        key = "note.rejected" if report.engine == "objects" else "note.rejected_tickets"
+        lines.append(lang.label(key, n=_n(report.rejected, lang)))
+    for what, why in report.omitted:
+        lines.append(
+            lang.label(
+                "note.omitted", what=lang.label(what), engine=report.engine, reason=lang.label(why)
+            )
+        )
     blocks += [Para(line) for line in lines] or [Para(lang.label("note.nothing"))]
     period = lang.label("period." + report.period)
     blocks.append(Heading(lang.label("section.definitions")))
@@ -483,20 +490,26 @@ def layout(
         Heading(lang.label("section.tickets")),
         _figure_table(report.tickets, report, lang),
     ]
+    # A section an engine did not compute is not drawn empty: the notes say why it is missing.
+    omitted = {what for what, _ in report.omitted}
+
+    def unless(what: str, blocks: Callable[[], list[Block]]) -> list[Block]:
+        return [] if what in omitted else blocks()
+
     return [
         *_header(report, lang),
-        *_scorecard(report, lang),
+        *unless("omit.scorecard", lambda: _scorecard(report, lang)),
         *ticket_blocks,
         *_trends(report, lang),
         *_breakdowns(report, lang),
         *_buckets(report, lang),
-        *_heatmaps(report, lang, charts),
-        *_backlog(report, lang, charts),
-        *_sla(report, lang, max_rows),
+        *unless("omit.heatmaps", lambda: _heatmaps(report, lang, charts)),
+        *unless("omit.backlog", lambda: _backlog(report, lang, charts)),
+        *unless("omit.sla", lambda: _sla(report, lang, max_rows)),
         *_contact(report, lang),
-        *staffing_blocks(report, lang, charts),
+        *unless("omit.contact_aht", lambda: staffing_blocks(report, lang, charts)),
         *_surveys(report, lang),
-        *words_blocks(report, lang),
-        *journey_blocks(report, lang, charts),
+        *unless("omit.objects", lambda: words_blocks(report, lang)),
+        *unless("omit.objects", lambda: journey_blocks(report, lang, charts)),
         *_notes(report, lang),
     ]

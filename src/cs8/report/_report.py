@@ -58,7 +58,8 @@ class ServiceReport:
         shrinkage: The shrinkage of the staffing line.
         aht: The handle time of the staffing line, in seconds.
         counts: Records read, by kind.
-        rejected: Input rows rejected while loading.
+        rejected: Input rows rejected while loading (on the duckdb engine: the ticket rows the
+            loader would reject, which the fold leaves out; their event rows are not counted).
         scorecard: The eight pillars.
         tickets: Ticket figures over the whole period.
         periods: First local day of each trend period.
@@ -79,6 +80,10 @@ class ServiceReport:
         words: What customers wrote: sentiment and flags (``None`` without message text).
         staffing_plan: Next week's required agents per interval and the shifts covering them
             (``None`` without numpy or enough answered live contacts).
+        engine: Where the figures were computed: ``"objects"`` (cs8's records in Python) or
+            ``"duckdb"`` (the files read by DuckDB, see :func:`cs8.report.read_tables`).
+        omitted: Sections an engine did not compute, as (what, why) catalogue keys; the notes
+            name each one, so nothing is left out silently.
 
     Example:
         >>> from cs8.datasets import sample_shop
@@ -123,6 +128,8 @@ class ServiceReport:
     journeys: JourneySection | None = None
     words: WordsSection | None = None
     staffing_plan: StaffingSection | None = None
+    engine: Literal["objects", "duckdb"] = "objects"
+    omitted: tuple[tuple[str, str], ...] = ()
 
     def figures(self) -> Iterator[Figure]:
         """Yield every headline figure (tickets, contact centre, surveys), for the notes.

@@ -175,6 +175,22 @@ LANGUAGE = Language(
         "note.excluded": "{what}: {n} left out ({reason})",
         "note.rejected": "{n} input rows were rejected when loading; see --rejected.",
         "note.nothing": "Nothing was left out.",
+        "note.rejected_tickets": (
+            "{n} ticket rows were left out, as the loader would reject them (a blank required "
+            "cell, a duplicate id, a bad event or one before the ticket's creation)."
+        ),
+        "note.omitted": "{what}: not computed on the {engine} engine: {reason}",
+        "omit.scorecard": "S8 scorecard",
+        "omit.sla": "SLA attainment, breaches and clocks at risk",
+        "omit.backlog": "Backlog by day and open tickets at the end",
+        "omit.heatmaps": "Arrivals and service level by hour and weekday",
+        "omit.agent_team": "Breakdowns by agent and team",
+        "omit.contact_aht": "Handle time and the Erlang staffing lines",
+        "omit.nps_ces": "NPS and CES (and the NPS trend)",
+        "omit.objects": "Journeys, what customers wrote, SERVQUAL and the staffing plan",
+        "omit.why.history": "it reads each ticket's event history as objects",
+        "omit.why.no_engine": "the KPI has no engine form yet",
+        "omit.why.records": "it reads the records one by one",
         "reason.unreplied": "no agent reply yet",
         "reason.unsolved": "not solved yet",
         "reason.still_open": "still open",

@@ -176,6 +176,22 @@ LANGUAGE = Language(
         "note.excluded": "{what}: không tính {n} ({reason})",
         "note.rejected": "{n} dòng dữ liệu bị loại khi đọc; xem --rejected.",
         "note.nothing": "Không có gì bị loại.",
+        "note.rejected_tickets": (
+            "{n} dòng phiếu bị bỏ qua, như trình nạp sẽ từ chối (ô bắt buộc để trống, mã trùng, "
+            "sự kiện lỗi hoặc trước thời điểm tạo phiếu)."
+        ),
+        "note.omitted": "{what}: không tính trên máy {engine}: {reason}",
+        "omit.scorecard": "Bảng điểm S8",
+        "omit.sla": "Tỷ lệ đạt SLA, vi phạm và đồng hồ sắp trễ",
+        "omit.backlog": "Tồn đọng theo ngày và số phiếu còn mở cuối kỳ",
+        "omit.heatmaps": "Lượt đến và mức phục vụ theo giờ và thứ",
+        "omit.agent_team": "Phân tích theo nhân viên và nhóm",
+        "omit.contact_aht": "Thời gian xử lý và dòng nhân sự Erlang",
+        "omit.nps_ces": "NPS và CES (và xu hướng NPS)",
+        "omit.objects": "Hành trình, điều khách viết, SERVQUAL và kế hoạch nhân sự",
+        "omit.why.history": "cần lịch sử sự kiện của từng phiếu dưới dạng đối tượng",
+        "omit.why.no_engine": "chỉ số này chưa có dạng tính trên máy",
+        "omit.why.records": "cần đọc từng bản ghi",
         "reason.unreplied": "chưa có nhân viên trả lời",
         "reason.unsolved": "chưa được giải quyết",
         "reason.still_open": "vẫn đang mở",

@@ -1,0 +1,435 @@
+"""The report computed inside DuckDB: the sections that have an engine form, and a note for the rest.
+
+The events never leave DuckDB: the ticket fold (:func:`cs8.engines._fold.engine_facts`) turns
+them into one row of facts per ticket there, joined to the ticket's channel, priority and
+customer segment, and only that table is pulled (a few numbers per ticket, dictionary-coded
+text). The ticket figures, trends, breakdowns and first-reply buckets are then the numpy frame
+path's KPIs on those facts, so they equal the object path's. The contact-centre and CSAT figures
+are the KPIs' ``.frame`` forms on the interactions and surveys relations (a handful of counts,
+the answered contacts' two instants for the speed of answer). Sections that read records one by
+one (the scorecard, SLA clocks, backlog, journeys ...) are listed in ``ServiceReport.omitted``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, timedelta
+from itertools import pairwise
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+import attrs
+
+from cs8._enums import Channel, CustomerSegment, Priority
+from cs8._optional import require
+from cs8._time import require_aware
+from cs8.kpi import abandonment_rate, average_speed_of_answer, service_level
+from cs8.kpi._breakdown import _sort_key
+from cs8.kpi._columnar import csat_frame
+from cs8.kpi._definitions import _definition
+from cs8.kpi._frame_facts import _Facts
+from cs8.kpi._frames import _fcr, _frt, _local_buckets, _us, summary_of_facts
+from cs8.kpi._stats import Rate
+from cs8.report._gather import (
+    _Group,
+    _local_midnight,
+    _period_starts,
+    bucket_counts,
+    group_breakdown,
+    ticket_series,
+)
+from cs8.report._model import Breakdown, Figure, Series
+from cs8.report._report import ServiceReport
+from cs8.report._scorecard import ScorecardTargets, default_policy
+from cs8.report._tables import ServiceTables, load_errors
+from cs8.sla import SlaPolicy
+
+__all__ = ["engine_report"]
+
+Period = Literal["week", "month"]
+
+OMITTED: tuple[tuple[str, str], ...] = (
+    ("omit.scorecard", "omit.why.history"),
+    ("omit.sla", "omit.why.history"),
+    ("omit.backlog", "omit.why.history"),
+    ("omit.agent_team", "omit.why.history"),
+    ("omit.heatmaps", "omit.why.records"),
+    ("omit.contact_aht", "omit.why.no_engine"),
+    ("omit.nps_ces", "omit.why.no_engine"),
+    ("omit.objects", "omit.why.records"),
+)
+"""What the DuckDB report leaves out, and why (catalogue keys; the notes print them)."""
+
+_DIM_TYPES: dict[str, Callable[[str], object]] = {
+    "channel": Channel,
+    "priority": Priority,
+    "segment": CustomerSegment,
+}
+
+
+def _norm(column: str) -> str:
+    """:func:`cs8._enums.enum_key` in SQL (the loaders' normal form of enum text)."""
+    return f"replace(replace(lower(trim(CAST({column} AS VARCHAR))), '-', '_'), ' ', '_')"
+
+
+def _one(rel: Any, expression: str) -> Any:
+    return rel.aggregate(expression).fetchall()[0][0]
+
+
+def _span(tables: ServiceTables) -> tuple[datetime, datetime] | None:
+    """The first and last recorded instants (+1 s), as :meth:`ServiceData.period` has them."""
+    rel = tables.relations
+    lows, highs = [], []
+    for role, column in (("tickets", "created_at"), ("interactions", "started_at")):
+        if role in rel:
+            low, high = rel[role].aggregate(f"min({column}), max({column})").fetchall()[0]
+            lows.append(low)
+            highs.append(high)
+    if "events" in rel:
+        highs.append(_one(rel["events"], 'max("at")'))
+    found = [t for t in lows if t is not None], [t for t in highs if t is not None]
+    if not found[0] and not found[1]:
+        return None
+    return min(found[0] or found[1]), max(found[1]) + timedelta(seconds=1)
+
+
+def _dims(tables: ServiceTables) -> tuple[Any, list[str]]:
+    """Each loadable ticket's id, channel, priority and segment, as a relation on its connection.
+
+    Rows the fold rejects keep no dimensions: only rows with an id, creation, customer, channel,
+    priority and author present (the fold's rule) and an id no other such row holds are kept, so
+    the join adds no rows.
+    """
+    tickets = tables.relations["tickets"]
+    present = set(tickets.columns)
+    valid = ["created_at IS NOT NULL"]
+    for c in ("id", "customer_id", "channel", "priority", "created_by"):
+        if c in present:
+            valid.append(f'"{c}" IS NOT NULL AND CAST("{c}" AS VARCHAR) <> \'\'')
+    dims = [c for c in ("channel", "priority", "customer_id") if c in present]
+    picked = ", ".join(f'any_value("{c}") AS "{c}"' for c in dims)
+    rel = tickets.filter(" AND ".join(f"({v})" for v in valid)).aggregate(
+        f"id, {picked}, count(*) AS n", "id"
+    )
+    rel = rel.filter("n = 1").project(", ".join(["id", *(f'"{c}"' for c in dims)]))
+    names = [c for c in dims if c != "customer_id"]
+    if "customers" in tables.relations and "customer_id" in dims:
+        customers = tables.relations["customers"]
+        segments = customers.aggregate("id AS cid, any_value(segment) AS segment", "id")
+        rel = rel.join(segments, "customer_id = cid", how="left")
+        names.append("segment")
+    return rel.project(", ".join(["id", *names])), names
+
+
+def _pull(
+    tables: ServiceTables, events: Any, d: Any
+) -> tuple[_Facts, dict[str, tuple[Any, list[object]]]]:
+    """Fold the events in DuckDB and pull the facts and dimension codes of every ticket row."""
+    np = require("numpy", "duckdb")
+    nw = require("narwhals", "duckdb")
+    pa = require("pyarrow", "duckdb")
+    from cs8.engines._fold import FACT_COLUMNS, collect_facts, engine_facts
+
+    facts = engine_facts(tables.relations["tickets"], events, d, fcr=True).to_native()
+    dims, names = _dims(tables)
+    joined = facts.set_alias("f").join(dims.set_alias("d"), "f.id = d.id", how="left")
+    cols = ", ".join([*(f'f."{c}"' for c in FACT_COLUMNS), *(f'd."{c}"' for c in names)])
+    # Streamed through the Arrow C stream: DuckDB hands over batches instead of holding the
+    # whole result under its memory limit.
+    table = pa.RecordBatchReader.from_stream(joined.project(cols)).read_all()
+    f = collect_facts(nw.from_native(table.select(list(FACT_COLUMNS))).lazy())
+    codes: dict[str, tuple[Any, list[object]]] = {}
+    for name in names:
+        column = table.column(name).combine_chunks().dictionary_encode()
+        parse = _DIM_TYPES[name]
+        values: list[object] = []
+        for text in column.dictionary.to_pylist():
+            try:
+                values.append(parse(text))
+            except ValueError:
+                values.append(text)
+        index = np.asarray(column.indices.fill_null(-1), dtype=np.int64)
+        codes[name] = (index, [*values, None])  # -1 (no value) reads the last: None
+    return f, codes
+
+
+def _summary_group(f: _Facts, d: Any, cal: Any) -> _Group:
+    return _Group(count=len(f.created), summary=summary_of_facts(f, d, cal))
+
+
+def _next_start(day: date, period: Period) -> date:
+    if period == "week":
+        return day + timedelta(days=7)
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def _between(column: str, low: datetime, high: datetime) -> str:
+    """SQL: ``column`` in ``[low, high)``."""
+    return (
+        f"\"{column}\" >= TIMESTAMPTZ '{low.isoformat()}' "
+        f"AND \"{column}\" < TIMESTAMPTZ '{high.isoformat()}'"
+    )
+
+
+def _csat(surveys: Any, where: str = "true") -> Rate:
+    """CSAT of the survey rows matching ``where``; other kinds are excluded, as on objects."""
+    kind = _norm("kind")
+    rate = csat_frame(surveys.filter(f"{kind} = 'csat' AND ({where})").project("score"))
+    others = int(_one(surveys.filter(f"{kind} IS DISTINCT FROM 'csat' AND ({where})"), "count(*)"))
+    if not others:
+        return rate
+    return attrs.evolve(rate, excluded={**rate.excluded, "other_kind": others})
+
+
+def _live(interactions: Any) -> Any:
+    """Inbound phone and chat contacts handled by people (:func:`live_contacts` in SQL)."""
+    return interactions.filter(
+        f"{_norm('channel')} IN ('phone', 'chat') "
+        f"AND coalesce(nullif({_norm('handled_by')}, ''), 'agent') = 'agent' "
+        f"AND coalesce(nullif({_norm('direction')}, ''), 'inbound') = 'inbound'"
+    )
+
+
+def engine_report(
+    tables: ServiceTables,
+    *,
+    now: datetime | None = None,
+    policy: SlaPolicy | None = None,
+    targets: ScorecardTargets | None = None,
+    period: Period = "week",
+    horizon: timedelta = timedelta(hours=4),
+) -> ServiceReport:
+    """The report of :func:`cs8.report.build_report` computed in DuckDB (see the module doc)."""
+    with load_errors(None, tables):
+        return _engine_report(tables, now, policy, targets, period, horizon)
+
+
+def _engine_report(
+    tables: ServiceTables,
+    now: datetime | None,
+    policy: SlaPolicy | None,
+    targets: ScorecardTargets | None,
+    period: Period,
+    horizon: timedelta,
+) -> ServiceReport:
+    targets = targets or ScorecardTargets()
+    calendar = tables.calendar()
+    zone = calendar.timezone
+    cal = calendar if tables.business_calendar is not None else None
+    policy = policy or default_policy(calendar)
+    span = _span(tables)
+    if now is None:
+        now = span[1] if span else datetime.now().astimezone()
+    now = require_aware(now, "build_report(now)")
+    rel = tables.relations
+    starts = _period_starts(span, zone, period)
+    bounds = [_local_midnight(d, zone) for d in starts]
+    if starts:
+        bounds.append(_local_midnight(_next_start(starts[-1], period), zone))
+
+    tickets = _TicketPart()
+    if "tickets" in rel:
+        events = rel["events"] if "events" in rel else _no_events(tables)
+        tickets = _ticket_part(tables, events, _us(now), starts, zone, period, cal)
+    trends = list(tickets.trends)
+    contact: tuple[Figure, ...] = ()
+    n_contacts = 0
+    if "interactions" in rel:
+        n_contacts = int(_one(rel["interactions"], "count(*)"))
+        contact, level_trend = _contact_part(tables, targets, bounds)
+        trends.append(level_trend)
+    surveys: tuple[Figure, ...] = ()
+    n_surveys = 0
+    if "surveys" in rel:
+        n_surveys = int(_one(rel["surveys"], "count(*)"))
+        answers = _stored(tables, "surveys", rel["surveys"])
+        surveys = (Figure.of_rate("kpi.csat", _csat(answers)),)
+        trends.append(
+            Series(
+                key="kpi.csat",
+                points=tuple(
+                    Figure.of_rate("kpi.csat", _csat(answers, _between("at", low, high)))
+                    for low, high in pairwise(bounds)
+                ),
+            )
+        )
+    counts = (
+        ("customers", _count(tables, "customers")),
+        ("agents", _count(tables, "agents")),
+        ("tickets", tickets.n),
+        ("interactions", n_contacts),
+        ("orders", _count(tables, "orders")),
+        ("surveys", n_surveys),
+    )
+    return ServiceReport(
+        title=tables.source,
+        zone=zone,
+        start=span[0] if span else None,
+        end=span[1] if span else None,
+        period=period,
+        business=cal is not None,
+        policy=policy.name,
+        horizon=horizon.total_seconds(),
+        answer_within=targets.answer_within.total_seconds(),
+        service_level_target=targets.service_level,
+        shrinkage=targets.shrinkage,
+        aht=None,
+        counts=counts,
+        rejected=tickets.rejected,
+        scorecard=(),
+        tickets=tickets.figures,
+        periods=tuple(starts),
+        trends=tuple(trends),
+        breakdowns=tickets.breakdowns,
+        buckets=tickets.buckets,
+        heatmaps=(),
+        backlog=(),
+        sla=Breakdown(dimension="priority", rows=()),
+        breaches=(),
+        at_risk=(),
+        contact=contact,
+        staffing=(),
+        surveys=surveys,
+        engine="duckdb",
+        omitted=OMITTED,
+    )
+
+
+def _stored(tables: ServiceTables, name: str, rel: Any) -> Any:
+    """``rel`` kept as a temporary table: read once from its file, then scanned per period.
+
+    DuckDB keeps the table in its buffer pool and spills it to the temp directory past the
+    memory limit, so memory stays bounded; a lazy relation would re-parse its file each time.
+    """
+    table = f"__cs8_{name}"
+    tables.connection.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {rel.sql_query()}")
+    return tables.connection.table(table)
+
+
+@attrs.frozen(kw_only=True)
+class _TicketPart:
+    """The ticket sections: figures, ticket trends, breakdowns, buckets, and the rows left out."""
+
+    n: int = 0
+    rejected: int = 0
+    figures: tuple[Figure, ...] = ()
+    trends: tuple[Series, ...] = ()
+    breakdowns: tuple[Breakdown, ...] = ()
+    buckets: tuple[Figure, ...] = ()
+
+
+def _ticket_part(
+    tables: ServiceTables,
+    events: Any,
+    now_us: int,
+    starts: Sequence[date],
+    zone: str,
+    period: Period,
+    cal: Any,
+) -> _TicketPart:
+    """The ticket sections from the facts pulled once (tickets created before ``now_us``)."""
+    np = require("numpy", "duckdb")
+    d = _definition("cs8")
+    f, codes = _pull(tables, events, d)
+    loaded = f.rejected == 0
+    keep = np.flatnonzero(loaded & (f.created < now_us))
+    if len(keep) < len(loaded):  # a copy only when rows are left out
+        f = f.take(keep)
+        codes = {k: (index[keep], values) for k, (index, values) in codes.items()}
+    per_period = _groups_by(f, _local_buckets(f.created, ZoneInfo(zone), period), starts, d, cal)
+    breakdowns = []
+    for name, (index, values) in codes.items():
+        groups = sorted(
+            _split(f, index, len(values)), key=lambda g: _sort_key((values[g[0]],), (name,))
+        )
+        table = [(values[k], _summary_group(part, d, cal)) for k, part in groups]
+        breakdowns.append(group_breakdown(name, table))
+    first = _frt(f, d, None, cal)
+    return _TicketPart(
+        n=len(keep),
+        rejected=int((~loaded).sum()),
+        figures=_ticket_figures(f, d, cal),
+        trends=ticket_series(per_period),
+        breakdowns=tuple(breakdowns),
+        buckets=bucket_counts([v / 1e6 for v in first.state.values]),
+    )
+
+
+def _contact_part(
+    tables: ServiceTables, targets: ScorecardTargets, bounds: Sequence[datetime]
+) -> tuple[tuple[Figure, ...], Series]:
+    """Service level, abandonment and speed of answer, and the service level by period."""
+    live = _stored(tables, "live", _live(tables.relations["interactions"]))
+    level = service_level.frame(live, threshold=targets.answer_within)
+    figures = (
+        Figure.of_rate("kpi.service_level", level),
+        Figure.of_rate("kpi.abandonment", abandonment_rate.frame(live)),
+        Figure.of_duration("kpi.asa", average_speed_of_answer.frame(live)),
+    )
+    points = tuple(
+        Figure.of_rate(
+            "kpi.service_level",
+            service_level.frame(
+                live.filter(_between("started_at", low, high)), threshold=targets.answer_within
+            ),
+        )
+        for low, high in pairwise(bounds)
+    )
+    return figures, Series(key="kpi.service_level", points=points)
+
+
+def _count(tables: ServiceTables, role: str) -> int:
+    if role not in tables.relations:
+        return 0
+    return int(_one(tables.relations[role], "count(*)"))
+
+
+def _no_events(tables: ServiceTables) -> Any:
+    """An empty events relation (tickets given without events have none)."""
+    return tables.connection.sql(
+        "SELECT NULL::VARCHAR AS ticket_id, NULL::VARCHAR AS type, NULL::TIMESTAMPTZ AS at "
+        "WHERE false"
+    )
+
+
+def _split(f: _Facts, index: Any, size: int) -> list[tuple[int, _Facts]]:
+    """The facts of each code in ``index`` (``-1`` is code ``size - 1``), codes that occur."""
+    np = require("numpy", "duckdb")
+    index = np.where(index < 0, size - 1, index)
+    order = np.argsort(index, kind="stable")
+    edges = np.searchsorted(index[order], np.arange(size + 1))
+    return [
+        (k, f.take(order[edges[k] : edges[k + 1]])) for k in range(size) if edges[k + 1] > edges[k]
+    ]
+
+
+def _groups_by(
+    f: _Facts, keys: Sequence[date], starts: Sequence[date], d: Any, cal: Any
+) -> list[_Group]:
+    """One ticket group per period start (empty for a period without tickets)."""
+    np = require("numpy", "duckdb")
+    slot = {day: k for k, day in enumerate(starts)}
+    index = np.fromiter((slot.get(day, len(starts)) for day in keys), np.int64, len(keys))
+    found = dict(_split(f, index, len(starts) + 1))
+    empty = f.take(np.zeros(0, dtype=np.int64))
+    return [_summary_group(found.get(k, empty), d, cal) for k in range(len(starts))]
+
+
+def _ticket_figures(f: _Facts, d: Any, cal: Any) -> tuple[Figure, ...]:
+    """The tickets section as :func:`cs8.report._gather._ticket_figures` has it, from facts."""
+    n = len(f.created)
+    summary = summary_of_facts(f, d, None)
+    business = summary_of_facts(f, d, cal) if cal is not None else None
+    figures = [Figure(key="kpi.volume", unit="count", value=float(n), n=n)]
+    figures.append(Figure.of_duration("kpi.first_reply", summary.first_reply_time))
+    if business is not None:
+        figures.append(Figure.of_duration("kpi.first_reply_business", business.first_reply_time))
+    figures.append(Figure.of_duration("kpi.resolution", summary.resolution_time))
+    if business is not None:
+        figures.append(Figure.of_duration("kpi.resolution_business", business.resolution_time))
+    figures += [
+        Figure.of_rate("kpi.reopen_rate", summary.reopen_rate),
+        Figure.of_rate("kpi.one_touch_rate", summary.one_touch_rate),
+        Figure.of_rate("kpi.first_contact_resolution", _fcr(f, d, None)),
+    ]
+    return tuple(figures)
