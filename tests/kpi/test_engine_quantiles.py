@@ -8,8 +8,6 @@ Values are drawn with many ties, from n = 1 and 2 up, even and odd n, and large 
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -81,13 +79,23 @@ def test_order_positions_are_the_ranks_type7_reads() -> None:
     assert order_positions(1) == [0]
 
 
-def test_a_summary_state_refuses_what_it_cannot_answer() -> None:
-    got = duration_stats(nw.from_native(pl.LazyFrame({"us": [1, 2, 3]})), "us", {})
-    assert got.median == timedelta(microseconds=2)
-    with pytest.raises(InvalidValueError, match="summary of 3 durations"):
-        got.quantile(0.75)
-    with pytest.raises(InvalidValueError, match="summary"):
+def test_a_summary_state_answers_the_quantiles_asked_and_refuses_others() -> None:
+    values = [5, 1, 9, 3, 7, 2, 8, 4, 6, 10]
+    exact = DurationState.of_microseconds(values)
+    lazy = nw.from_native(pl.LazyFrame({"us": values}))
+    got = duration_stats(lazy, "us", {})
+    assert got.median == exact.quantile(0.5)
+    # n = 10: the median reads ranks 4 and 5, the p90 ranks 8 and 9; 0.25 reads ranks 2 and 3.
+    with pytest.raises(InvalidValueError, match="quantiles="):
+        got.quantile(0.25)
+    with pytest.raises(InvalidValueError, match="summary of 10 durations"):
         got.state.merge(DurationState.of_microseconds([1]))
+    asked = duration_stats(lazy, "us", {}, quantiles=[0.25])
+    assert asked.quantile(0.25) == exact.quantile(0.25)
+    by_n = duration_stats(lazy, "us", {}, quantiles=lambda n: [1 / (n - 1)])
+    assert by_n.quantile(1 / 9) == exact.quantile(1 / 9)
+    with pytest.raises(InvalidValueError, match=r"\[0, 1\]"):
+        duration_stats(lazy, "us", {}, quantiles=[1.5])
 
 
 def test_beyond_double_precision_the_values_are_pulled() -> None:

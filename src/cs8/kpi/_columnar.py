@@ -38,7 +38,7 @@ from typing import Any
 
 from cs8._optional import require
 from cs8.exceptions import InvalidValueError, UnknownFieldError
-from cs8.kpi._engine_quantiles import duration_stats
+from cs8.kpi._engine_quantiles import Quantiles, duration_stats
 from cs8.kpi._frame_facts import _norm
 from cs8.kpi._stats import Rate, RateState
 
@@ -250,12 +250,15 @@ def average_speed_of_answer_frame(
     *,
     include_bots: bool = False,
     columns: Mapping[str, str] | None = None,
+    quantiles: Quantiles = (),
 ) -> Any:
     """:func:`cs8.kpi.average_speed_of_answer` on an interactions table.
 
     The exclusions, the waits' count, sums and bounds and the order statistics of the median and
     p90 are computed in the engine (:mod:`cs8.kpi._engine_quantiles`); eager frames read the waits
-    into the exact :class:`DurationState`.
+    into the exact :class:`DurationState`. ``quantiles`` (a list, or a function of the number
+    of waits) are computed besides the median and p90, so the result's ``quantile(q)`` answers
+    them.
     """
     c = _Contacts(interactions, columns, _ZERO, include_bots, "average_speed_of_answer.frame")
     counts = c.counts({**c.left, "abandoned": c.abandoned, "answered": c.answered})
@@ -266,7 +269,9 @@ def average_speed_of_answer_frame(
 
     answered = c.frame.filter(c.answered).select(c.started.alias("s"), c.answer.alias("a"))
     waits = c.nw.from_native(_elapsed(answered.to_native(), {"us": ("s", "a")}))
-    return duration_stats(waits.select("us"), "us", excluded, n=counts["answered"])
+    return duration_stats(
+        waits.select("us"), "us", excluded, n=counts["answered"], quantiles=quantiles
+    )
 
 
 def _handle_us(c: _Contacts) -> Any:
@@ -301,12 +306,14 @@ def average_handle_time_frame(
     *,
     include_bots: bool = False,
     columns: Mapping[str, str] | None = None,
+    quantiles: Quantiles = (),
 ) -> Any:
     """:func:`cs8.kpi.average_handle_time` on an interactions table.
 
     ``talk_time``, ``hold_time`` and ``wrap_time`` are duration columns or numbers of seconds
     (rounded to the microsecond; blank is zero); a missing column counts as zero. The exclusions
-    (``bot``, ``unanswered``) and the handle times' summary are computed in the engine.
+    (``bot``, ``unanswered``) and the handle times' summary are computed in the engine;
+    ``quantiles``: as in :func:`average_speed_of_answer_frame`.
     """
     c = _Contacts(interactions, columns, _ZERO, include_bots, "average_handle_time.frame")
     bot = c.bot_any if not include_bots else c.row & c.nw.lit(False)
@@ -314,7 +321,7 @@ def average_handle_time_frame(
     counts = c.counts({"bot": bot, "unanswered": ~bot & c.answer.is_null(), "n": handled})
     excluded = {k: counts[k] for k in ("bot", "unanswered") if counts[k]}
     rows = c.frame.filter(handled).select(_handle_us(c).alias("us"))
-    return duration_stats(rows, "us", excluded, n=counts["n"])
+    return duration_stats(rows, "us", excluded, n=counts["n"], quantiles=quantiles)
 
 
 def occupancy_frame(

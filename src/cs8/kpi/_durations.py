@@ -76,8 +76,9 @@ class DurationState:
     :meth:`of` or :meth:`extend` for many.
 
     The ``.frame(...)`` form of a duration KPI on a lazy engine returns a result whose state is a
-    summary (count, sums, bounds; no values): its median and p90 were computed in the engine, and
-    it refuses :meth:`merge` and :meth:`quantile` rather than answer from missing values.
+    summary (count, sums, bounds and the order statistics of the quantiles asked; no values): it
+    refuses :meth:`merge`, and :meth:`quantile` of another ``q``, rather than answer from missing
+    values.
 
     Args:
         values: Sorted microseconds while exact, else empty.
@@ -289,12 +290,6 @@ class DurationState:
             >>> DurationState.of_microseconds([1_000_000] * 3).result().p90
             datetime.timedelta(seconds=1)
         """
-        return self._stats(self.quantile, confidence=confidence, min_n=min_n)
-
-    def _stats(
-        self, quantile: Callable[[float], timedelta | None], *, confidence: float, min_n: int
-    ) -> DurationStats:
-        """The summary, its quantiles given by ``quantile``: the state's own, or an engine's."""
         _check_confidence(confidence, "DurationState.result")
         n = self.n
         warnings: list[str] = []
@@ -320,8 +315,8 @@ class DurationState:
         return DurationStats(
             n=n,
             mean=mean,
-            median=quantile(0.5),
-            p90=quantile(0.9),
+            median=self.quantile(0.5),
+            p90=self.quantile(0.9),
             min=None if self.min is None else timedelta(microseconds=self.min),
             max=None if self.max is None else timedelta(microseconds=self.max),
             std=std,

@@ -33,19 +33,20 @@ Example:
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
-from typing import Any, overload
+from collections.abc import Callable, Mapping, Sequence
+from datetime import timedelta
+from typing import Any, TypeAlias, overload
 
 import attrs
 
 from cs8._frozen import FrozenDict
 from cs8._optional import require
-from cs8.exceptions import Cs8Error
+from cs8.exceptions import Cs8Error, InvalidValueError
 from cs8.kpi._durations import DurationState, DurationStats, _td
 from cs8.kpi._stats import _MIN_N
 from cs8.stats._sketch import type7_quantile
 
-__all__ = ["duration_stats", "order_positions"]
+__all__ = ["EngineSummary", "Quantiles", "duration_stats", "order_positions"]
 
 _DOUBLE_EXACT = 2**53
 _QUANTILES = (0.5, 0.9)  # what DurationStats reports
@@ -157,14 +158,63 @@ def _spark(df: Any, column: str, ranks: list[int], n: int) -> tuple[Any, ...]:
     return tuple(df.select(*(a.alias(f"a{i}") for i, a in enumerate(aggs))).collect()[0])
 
 
+Quantiles: TypeAlias = Sequence[float] | Callable[[int], Sequence[float]]
+"""Quantiles a duration ``.frame(...)`` computes besides the median and p90: a list, or a
+function of the number of durations (a median's order-statistic interval depends on it)."""
+
+
+def _frozen_ranks(ranks: Mapping[int, int]) -> FrozenDict[int, int]:
+    return FrozenDict(ranks)
+
+
+@attrs.frozen(kw_only=True)
+class EngineSummary(DurationState):
+    """A :class:`DurationState` computed in an engine: count, sums, bounds, some order statistics.
+
+    It holds no values: :meth:`quantile` answers the ``q`` whose order statistics were asked of
+    the engine (the median, p90 and the ``quantiles=`` of the KPI's ``.frame``) and raises for
+    any other; :meth:`merge` raises.
+
+    Example:
+        >>> s = EngineSummary(n=4, total=10, total_sq=30, min=1, max=4, ranks={1: 2, 2: 3, 3: 4})
+        >>> s.quantile(0.5)
+        datetime.timedelta(microseconds=2)
+    """
+
+    ranks: FrozenDict[int, int] = attrs.field(factory=FrozenDict, converter=_frozen_ranks)
+
+    def quantile(self, q: float) -> timedelta | None:
+        """Return the exact type-7 ``q`` quantile when its order statistics are held.
+
+        Raises:
+            InvalidValueError: If ``q`` is outside [0, 1] or its ranks were not computed.
+        """
+        if not 0.0 <= q <= 1.0:
+            raise InvalidValueError(f"quantile: q must be in [0, 1], got {q!r}")
+        if self.n == 0:
+            return None
+        if any(r not in self.ranks for r in order_positions(self.n, (q,))):
+            raise InvalidValueError(
+                f"DurationState.quantile: the {q} quantile of these {self.n} durations was not "
+                "computed in the engine; pass quantiles=[...] to the KPI's .frame(...)"
+            )
+        return _td(type7_quantile(_OrderStatistics(self.n, self.ranks), q))
+
+
 def duration_stats(
-    frame: Any, column: str, excluded: Mapping[str, int], *, n: int | None = None
+    frame: Any,
+    column: str,
+    excluded: Mapping[str, int],
+    *,
+    n: int | None = None,
+    quantiles: Quantiles = (),
 ) -> DurationStats:
     """The duration summary of the integer-microsecond ``column`` of a narwhals frame.
 
     ``excluded`` is carried into the result; ``n`` (the row count, when the caller counted it
-    already) saves a pass. On a lazy DuckDB, polars or Spark-like table the result's state is a
-    summary (see :class:`~cs8.kpi.DurationState`); elsewhere the values are pulled.
+    already) saves a pass; ``quantiles`` are computed besides the median and p90. On a lazy
+    DuckDB, polars or Spark-like table the result's state is an :class:`EngineSummary`; elsewhere
+    the values are pulled into a :class:`DurationState`.
 
     Example:
         >>> import polars as pl
@@ -189,23 +239,26 @@ def duration_stats(
         n = int(_first(frame.select(nw.len().alias("n"))))
     if n == 0:
         return _pulled(frame, column, excluded)
-    ranks = order_positions(n)
+    asked = quantiles(n) if callable(quantiles) else quantiles
+    if any(not 0.0 <= q <= 1.0 for q in asked):
+        raise InvalidValueError(f"quantiles must be in [0, 1], got {list(asked)}")
+    ranks = order_positions(n, (*_QUANTILES, *asked))
     row = ask(frame.to_native(), column, ranks, n)
     count, total, total_sq, low, high = (None if v is None else int(v) for v in row[:5])
     if count != n or low is None or high is None:
         raise Cs8Error(f"the engine counted {count} durations where {n} were counted before")
     if max(-low, high) > _DOUBLE_EXACT and impl is not nw.Implementation.DUCKDB:
         return _pulled(frame, column, excluded)  # order statistics passed through a DOUBLE
-    known = {r: int(v) for r, v in zip(ranks, row[5:], strict=True)}
-    values = _OrderStatistics(n, known)
-    summary = DurationState(
-        n=n, total=total or 0, total_sq=total_sq or 0, min=low, max=high, excluded=excluded
+    summary = EngineSummary(
+        n=n,
+        total=total or 0,
+        total_sq=total_sq or 0,
+        min=low,
+        max=high,
+        excluded=excluded,
+        ranks={r: int(v) for r, v in zip(ranks, row[5:], strict=True)},
     )
-
-    def quantile(q: float) -> Any:
-        return _td(type7_quantile(values, q))
-
-    return summary._stats(quantile, confidence=0.95, min_n=_MIN_N)
+    return summary.result(min_n=_MIN_N)
 
 
 def _first(frame: Any) -> Any:
