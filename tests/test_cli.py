@@ -241,7 +241,7 @@ def test_event_log_reports_with_a_config_alone(
 @pytest.mark.parametrize(
     ("source", "export"),
     [
-        ("freshdesk", "vendors/freshdesk_api_fixtures/v2/search_tickets.json"),
+        ("freshdesk", "vendors/freshdesk_api_fixtures/v2/all_tickets.json"),
         (
             "zammad",
             "vendors/zammad_api_cassettes/decoded/TestAPI."

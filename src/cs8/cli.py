@@ -11,9 +11,9 @@
   files.
 - ``event-log``: one table of (case, instant, status or activity, ...) rows, read by
   ``cs8.io.read_event_log`` with the options of the config file's ``[input]`` table.
-- ``zendesk``, ``freshdesk``, ``zammad``, ``chatwoot``, ``intercom``, ``jsm``: a vendor
-  export, read by ``cs8.io.read_zendesk`` (and so on) into tickets, people, calendar and SLA
-  policy.
+- ``zendesk``, ``freshdesk``, ``zammad``, ``chatwoot``, ``intercom``, ``jsm``,
+  ``servicenow``: a vendor export, read by ``cs8.io.read_zendesk`` (and so on) into tickets,
+  people, calendar and SLA policy.
 
 ``--config cs8.toml`` holds the column and value maps, the calendar, the SLA policy and the
 scorecard targets (see :mod:`cs8.report._config`). ``--format`` is ``text``, ``markdown``,
@@ -73,6 +73,7 @@ _VENDOR_READERS = {
     "chatwoot": "read_chatwoot",
     "intercom": "read_intercom",
     "jsm": "read_jsm",
+    "servicenow": "read_servicenow",
 }
 SOURCES = ("cs8", "event-log", *_VENDOR_READERS)
 
@@ -142,6 +143,11 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--temp-directory", type=Path, default=None, help="duckdb engine: where DuckDB spills"
     )
+    report.add_argument(
+        "--progress",
+        action="store_true",
+        help="show a progress bar on stderr while files load (the progress extra: tqdm)",
+    )
     report.add_argument("--seed", type=int, default=0, help="sample data: the seed")
     report.add_argument("--customers", type=int, default=3000, help="sample data: customers")
     report.add_argument("--weeks", type=int, default=13, help="sample data: weeks")
@@ -164,10 +170,19 @@ class _Loaded:
 
 
 def _call(
-    reader: Callable[..., Any], name: str, path: Path, options: dict[str, Any], config: Path | None
+    reader: Callable[..., Any],
+    name: str,
+    path: Path,
+    options: dict[str, Any],
+    config: Path | None,
+    progress: bool = False,
 ) -> Any:
-    """Call ``reader(path, **options)``, naming the config file when an option is not taken."""
+    """Call ``reader(path, **options)``, naming the config file when an option is not taken;
+    with ``progress``, readers that read row by row show a bar (``progress=True``)."""
     params = inspect.signature(reader).parameters
+    takes_any = any(p.kind is p.VAR_KEYWORD for p in params.values())
+    if progress and (takes_any or "progress" in params):
+        options = {"progress": True, **options}
     if not any(p.kind is p.VAR_KEYWORD for p in params.values()):
         unknown = sorted(set(options) - set(params))
         if unknown:
@@ -260,6 +275,7 @@ def _load_cs8(files: Sequence[Path], config: ReportConfig, args: argparse.Namesp
             path,
             options("tickets"),
             args.config,
+            args.progress,
         )
         found["tickets"] = _check(result, path, loaded, "ticket")
     readers: dict[str, tuple[str, Callable[..., Any]]] = {
@@ -271,7 +287,7 @@ def _load_cs8(files: Sequence[Path], config: ReportConfig, args: argparse.Namesp
     }
     for role, (name, reader) in readers.items():
         if role in by_role:
-            result = _call(reader, name, by_role[role], options(role), args.config)
+            result = _call(reader, name, by_role[role], options(role), args.config, args.progress)
             found[role] = _check(result, by_role[role], loaded, role.rstrip("s"))
     data = ServiceData(
         source=", ".join(str(p) for p in files),
@@ -304,7 +320,8 @@ def _load_other(files: Sequence[Path], config: ReportConfig, args: argparse.Name
         raise InvalidValueError(f"--from {args.source} reads one file or folder, got {len(files)}")
     path = files[0]
     loaded = _Loaded(data=ServiceData())
-    result = _call(reader, name, path, config.reader_options(None, frozenset()), args.config)
+    options = config.reader_options(None, frozenset())
+    result = _call(reader, name, path, options, args.config, args.progress)
     if args.source == "event-log":
         tickets = _check(result, path, loaded, "event")
         loaded.data = ServiceData(

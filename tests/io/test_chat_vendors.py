@@ -89,9 +89,10 @@ def test_chatwoot_embedded_messages_alone_and_the_first_reply_stand_in(tmp_path:
 def test_chatwoot_duplicate_conversation_is_rejected(tmp_path: Path) -> None:
     text = (FIXTURES / "chatwoot" / "conversations.json").read_text()
     (tmp_path / "conversations.json").write_text(text.replace('"id": 25,', '"id": 24,'))
-    ds = read_chatwoot(tmp_path)
+    ds = read_chatwoot(tmp_path, duplicates="keep_first")
     assert [t.id for t in ds.tickets] == ["24", "26"]
     assert Counter(r.reason for r in ds.rejected) == {"duplicate id '24' (kept object 1)": 1}
+    assert [t.id for t in read_chatwoot(tmp_path).tickets] == ["26"]  # reject, the default
 
 
 # ------------------------------------------------------------------------------------ Intercom

@@ -13,12 +13,15 @@ from cs8 import InvalidValueError, Message, StatusChange, Ticket
 from cs8.io import (
     REASONS,
     Dataset,
+    Reconciliation,
+    ReconciliationRow,
     read_chatwoot,
     read_intercom,
     read_jsm,
     read_zendesk,
     reconcile,
 )
+from cs8.sla import JsmGoal, SlaState
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -55,7 +58,7 @@ def test_intercom_statistics_and_chatwoot_reporting_events() -> None:
 
 
 def test_jsm_sla_cycles() -> None:
-    rec = reconcile(read_jsm(FIXTURES / "jsm"))
+    rec = reconcile(read_jsm(FIXTURES / "jsm", duplicates="keep_first"))
     # SD-1: first response 45 min, resolution 4 h; SD-2: first response 30 min; the SLA
     # calendars are 24/7 in the fixture, so the calendar spans agree.
     assert [(r.ticket_id, r.metric, r.agrees) for r in rec.rows] == [
@@ -92,7 +95,7 @@ def test_reasons_for_each_kind_of_difference() -> None:
     ds = Dataset(tickets=[silent], vendor_metrics={"1": {"first_reply": timedelta(hours=1)}})
     assert reconcile(ds).rows[0].reason == "no_reply_in_events"
     # A JSM SLA on another clock (business hours) than cs8's calendar span.
-    cycle_ds = read_jsm(FIXTURES / "jsm")
+    cycle_ds = read_jsm(FIXTURES / "jsm", duplicates="keep_first")
     cycles = dict(cycle_ds.sla_cycles)
     first = cycles["SD-1"]["Time to first response"][0]
     slow = attrs.evolve(first, elapsed=timedelta(minutes=30))
@@ -108,3 +111,91 @@ def test_to_dicts_explains_and_tolerance_is_checked() -> None:
     assert row["explanation"] == REASONS["reopen_definition"]
     with pytest.raises(InvalidValueError):
         reconcile(ds, tolerance=timedelta(seconds=-1))
+
+
+# ---------------------------------------------------------------------- JSM ongoing SLA cycles
+# SD-2 (tests/io/fixtures/jsm/issues.json): created 2024-01-16 08:00 UTC, a public agent
+# comment at 08:30, Waiting for customer since 09:00 (reached at `updated`, no changelog). Its
+# "Time to resolution" ongoingCycle: started 08:00, paused, not breached, 3,600,000 ms elapsed of
+# a 7,200,000 ms goal. Under the goal "start on creation, pause in Waiting for customer
+# (pending), stop on Resolved/Closed, 2 h, 24/7", cs8 counts 08:00-09:00 = 1 h and then pauses:
+# the same cycle.
+
+_TTR = JsmGoal(name="Time to resolution", within=timedelta(hours=2))
+_SD2_START = datetime(2024, 1, 16, 8, tzinfo=UTC)
+
+
+def _sd2_rows(rec: Reconciliation) -> list[ReconciliationRow]:
+    return [r for r in rec.rows if r.ticket_id == "SD-2" and r.metric == "sla:Time to resolution"]
+
+
+def test_jsm_ongoing_cycle_agrees_with_the_goal() -> None:
+    ds = read_jsm(FIXTURES / "jsm", duplicates="keep_first")
+    (row,) = _sd2_rows(reconcile(ds, goals=[_TTR]))
+    assert (row.cycle, row.ongoing, row.vendor, row.cs8, row.agrees, row.reason) == (
+        0,
+        True,
+        timedelta(hours=1),
+        timedelta(hours=1),
+        True,
+        None,
+    )
+    # Measured at any later instant a paused clock still shows 1 h on both sides.
+    (later,) = _sd2_rows(reconcile(ds, goals=[_TTR], now=_SD2_START + timedelta(days=3)))
+    assert later.agrees is True
+
+
+def test_jsm_ongoing_cycle_differences_are_named() -> None:
+    ds = read_jsm(FIXTURES / "jsm", duplicates="keep_first")
+    # A goal that does not pause in pending keeps counting after 09:00: paused on JSM's side
+    # only.
+    unpaused = JsmGoal(name="Time to resolution", within=timedelta(hours=2), pause_statuses=())
+    (row,) = _sd2_rows(reconcile(ds, goals=[unpaused]))
+    assert (row.agrees, row.reason) == (False, "cycle_paused")
+    # A goal that starts only on entering "open" (SD-2 never does) has no cycle: missing.
+    late = JsmGoal(
+        name="Time to resolution",
+        within=timedelta(hours=2),
+        start_created=False,
+        start_statuses=("open",),
+    )
+    (row,) = _sd2_rows(reconcile(ds, goals=[late]))
+    assert (row.ongoing, row.cs8, row.agrees, row.reason) == (True, None, False, "cycle_missing")
+    # The export's cycle says 1 h 30 min elapsed: cs8's 1 h differs on elapsed time (both paused,
+    # so comparable without the export's instant).
+    cycles = {k: dict(v) for k, v in ds.ongoing_cycles.items()}
+    running = cycles["SD-2"]["Time to resolution"]
+    cycles["SD-2"]["Time to resolution"] = attrs.evolve(running, elapsed=timedelta(minutes=90))
+    (row,) = _sd2_rows(reconcile(attrs.evolve(ds, ongoing_cycles=cycles), goals=[_TTR]))
+    assert (row.vendor, row.cs8, row.reason) == (
+        timedelta(minutes=90),
+        timedelta(hours=1),
+        "cycle_elapsed",
+    )
+    assert REASONS["cycle_paused"]
+
+
+def test_a_running_vendor_cycle_is_compared_on_elapsed_only_at_a_known_instant() -> None:
+    # SD-2 made to run (not paused) in the export, and a goal that never pauses: cs8 counts
+    # 08:00 to its last instant 09:00 = 1 h; the export measured it at an unknown later time.
+    ds = read_jsm(FIXTURES / "jsm", duplicates="keep_first")
+    goal = JsmGoal(name="Time to resolution", within=timedelta(hours=2), pause_statuses=())
+    cycles = {k: dict(v) for k, v in ds.ongoing_cycles.items()}
+    running = attrs.evolve(
+        cycles["SD-2"]["Time to resolution"],
+        paused=False,
+        state=SlaState.BREACHED,
+        elapsed=timedelta(hours=3),
+        breached_at=_SD2_START + timedelta(hours=2),
+    )
+    cycles["SD-2"]["Time to resolution"] = running
+    ds = attrs.evolve(ds, ongoing_cycles=cycles)
+    (row,) = _sd2_rows(reconcile(ds, goals=[goal]))
+    assert (row.agrees, row.reason) == (True, None)  # start and pause agree; elapsed unknown
+    # Taken at 11:00, the export's 3 h and breach at 10:00 are cs8's too (08:00-11:00).
+    at = _SD2_START + timedelta(hours=3)
+    (row,) = _sd2_rows(reconcile(ds, goals=[goal], now=at))
+    assert (row.vendor, row.cs8, row.agrees) == (timedelta(hours=3), timedelta(hours=3), True)
+    # Taken at 09:30 instead, cs8 has 1 h 30 min and no breach yet: elapsed differs first.
+    (row,) = _sd2_rows(reconcile(ds, goals=[goal], now=_SD2_START + timedelta(minutes=90)))
+    assert (row.cs8, row.reason) == (timedelta(minutes=90), "cycle_elapsed")

@@ -23,3 +23,18 @@ def test_vendor_reader_names() -> None:
 def test_dataset_carries_the_vendor_figures() -> None:
     ds = cs8.io.Dataset()
     assert (dict(ds.sla_cycles), dict(ds.vendor_metrics)) == ({}, {})
+
+
+def test_ongoing_cycles_are_exposed() -> None:
+    import cs8.sla
+
+    for name in ("OngoingCycle", "compare_ongoing"):
+        assert name in cs8.sla.__all__
+    assert dict(cs8.io.Dataset().ongoing_cycles) == {}
+
+
+def test_servicenow_reader_is_exported() -> None:
+    assert "read_servicenow" in cs8.io.__all__
+    for reason in ("updates_not_in_events", "sla_definition", "no_policy", "cycle_paused"):
+        assert reason in cs8.io.REASONS
+    assert {"made_sla", "updates_missing"} <= set(cs8.io.VENDOR_METRICS)

@@ -17,7 +17,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
     [
         ("chatwoot", "chatwoot", 3),
         ("intercom", "intercom", 2),
-        ("jsm", "jsm", 3),
+        ("jsm", "jsm", 2),  # SD-1 is repeated (objects 1 and 4): both copies rejected
         ("zendesk", "zendesk_incremental", 2),
     ],
 )

@@ -18,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cs8 import LoadError
-from cs8.io import Dataset, read_chatwoot, read_intercom, read_jsm, read_zendesk
+from cs8.io import Dataset, read_chatwoot, read_intercom, read_jsm, read_servicenow, read_zendesk
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -75,6 +75,7 @@ OPTIONS = st.fixed_dictionaries(
         "date_format": st.sampled_from([None, "epoch", "%d/%m/%Y %H:%M"]),
         "timezone": st.sampled_from(["UTC", "Asia/Ho_Chi_Minh"]),
         "encoding": st.sampled_from(["utf-8", "latin-1", "utf-16"]),
+        "duplicates": st.sampled_from(["reject", "keep_first", "keep_last"]),
     },
 )
 
@@ -98,6 +99,17 @@ def _replace(value: Any, path: tuple[Any, ...], new: Any) -> Any:
     copy: Any = dict(value) if isinstance(value, dict) else list(value)
     copy[head] = _replace(value[head], tuple(rest), new)
     return copy
+
+
+def _dataset_or_clean_error(read: Callable[[], Dataset]) -> Dataset | None:
+    """``read()``'s Dataset, or ``None`` when it raised a LoadError (whose message must show
+    the data escaped); any other exception fails the test."""
+    try:
+        return read()
+    except LoadError as exc:
+        message = str(exc)
+    assert "\x1b" not in message  # data reaches messages escaped
+    return None
 
 
 @st.composite
@@ -139,17 +151,76 @@ def test_mutated_vendor_exports_give_datasets_or_load_errors_only(
         base = Path(folder)
         for name, data in files.items():
             (base / name).write_bytes(data)
-        try:
-            ds = READERS[vendor](base, **options)
-        except LoadError as exc:
-            message = str(exc)
-            ds = None
+        ds = _dataset_or_clean_error(lambda: READERS[vendor](base, **options))
     if ds is None:
-        assert "\x1b" not in message  # data reaches messages escaped
         return
     for name, rows in ds.rows_read.items():
         rejected = sum(1 for r in ds.rejected if r.source == name)
         assert rejected <= rows, name
     assert len(ds.tickets) <= sum(ds.rows_read.values())
+    for row in ds.rejected:
+        assert "\x1b" not in str(row)
+
+
+SERVICENOW = (FIXTURES / "servicenow" / "incident_event_log.csv").read_text()
+
+
+@st.composite
+def mutated_log(draw: st.DrawFn) -> bytes:
+    """The ServiceNow fixture with cells replaced by hostile texts, lines repeated or dropped,
+    or re-encoded."""
+    lines = SERVICENOW.splitlines(keepends=True)
+    for _ in range(draw(st.integers(1, 4))):
+        how = draw(st.sampled_from(["cell", "cell", "repeat", "drop", "quote"]))
+        at = draw(st.integers(0, len(lines) - 1))
+        if how == "repeat":
+            lines.insert(at, lines[at])
+        elif how == "drop" and len(lines) > 1:
+            del lines[at]
+        elif how == "quote":
+            lines[at] = lines[at].replace(",", ',"', 1)
+        else:
+            cells = lines[at].rstrip("\n").split(",")
+            column = draw(st.integers(0, len(cells) - 1))
+            cells[column] = draw(
+                st.one_of(
+                    st.sampled_from(
+                        [
+                            "",
+                            "?",
+                            "-100",
+                            "0001-01-01",
+                            "31/12/9999 23:59",
+                            "x" * 140_000,
+                            "\x1b[2J",
+                            "true",
+                            "2**70",
+                            "99999999999999999999",
+                            "1.5",
+                            "=1+1",
+                        ]
+                    ),
+                    st.text(alphabet=st.characters(blacklist_characters=',\n\r"'), max_size=6),
+                )
+            )
+            lines[at] = ",".join(cells) + "\n"
+    data = "".join(lines)
+    encoding = draw(st.sampled_from(["utf-8", "utf-8", "utf-16", "cp1258"]))
+    return data.encode(encoding, "replace")
+
+
+@given(data=mutated_log(), clamp=st.booleans())
+def test_mutated_servicenow_logs_give_datasets_or_load_errors_only(
+    data: bytes, clamp: bool
+) -> None:
+    import io
+
+    how = "clamp" if clamp else "reject"
+    ds = _dataset_or_clean_error(lambda: read_servicenow(io.BytesIO(data), before_created=how))
+    if ds is None:
+        return
+    (read,) = ds.rows_read.values()
+    assert len(ds.tickets) + len(ds.rejected) == read  # incidents
+    assert set(ds.vendor_metrics) <= {t.id for t in ds.tickets}
     for row in ds.rejected:
         assert "\x1b" not in str(row)

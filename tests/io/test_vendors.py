@@ -126,10 +126,16 @@ def test_freshdesk_ticket_and_conversations_load() -> None:
 
 
 def test_freshdesk_search_results_with_a_repeated_id() -> None:
-    ds = read_freshdesk(shared_file(FRESHDESK) / "search_tickets.json")
+    path = shared_file(FRESHDESK) / "search_tickets.json"
     # search_tickets.json: results 1 and 2 both have id 1.
+    ds = read_freshdesk(path, duplicates="keep_first")
     assert [t.id for t in ds.tickets] == ["1"]
     assert [(r.line, r.reason) for r in ds.rejected] == [(2, "duplicate id '1' (kept object 1)")]
+    rejected = read_freshdesk(path)  # the default rejects every copy
+    assert [(r.line, r.reason) for r in rejected.rejected] == [
+        (1, "duplicate id '1' (objects 1, 2)"),
+        (2, "duplicate id '1' (objects 1, 2)"),
+    ]
 
 
 # --------------------------------------------------------------------------------------- Zammad

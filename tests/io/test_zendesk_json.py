@@ -109,8 +109,8 @@ def test_a_repeated_ticket_is_rejected_as_a_duplicate(tmp_path: Path) -> None:
     data["tickets"].append(data["tickets"][0])
     (folder / "tickets.json").write_text(json.dumps(data))
     ds = read_zendesk(folder)
-    assert [t.id for t in ds.tickets] == ["35436", "35437"]
-    assert any(r.reason.startswith("duplicate id '35436'") for r in ds.rejected)
+    assert [t.id for t in ds.tickets] == ["35437"]  # every copy of 35436 is rejected
+    assert sum(r.reason == "duplicate id '35436' (objects 1, 4)" for r in ds.rejected) == 2
 
 
 def test_a_comment_by_an_unknown_user_rejects_its_audit(tmp_path: Path) -> None:

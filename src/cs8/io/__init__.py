@@ -35,6 +35,7 @@ from cs8.io._reconcile import (
     ReconciliationRow,
     reconcile,
 )
+from cs8.io._servicenow import read_servicenow
 from cs8.io._stream import iter_interactions, iter_records, iter_tickets
 from cs8.io._writers import (
     WriteOptions,
@@ -74,6 +75,7 @@ __all__ = [
     "read_jsm",
     "read_orders",
     "read_records",
+    "read_servicenow",
     "read_survey_responses",
     "read_tickets",
     "read_zammad",

@@ -27,6 +27,7 @@ import attrs
 from cs8._frozen import FrozenDict
 from cs8.exceptions import Cs8Error, LoadError
 from cs8.io._common import RejectedRow, data_fields
+from cs8.io._duplicates import check_rule
 from cs8.io._source import escape
 from cs8.io._values import (
     YEARS,
@@ -45,8 +46,6 @@ __all__ = ["ColumnSpec", "ReadSpec", "RecordBuilder"]
 ColumnSpec = str | tuple[str, ...] | list[str | tuple[str, ...]]
 """A column; a tuple of columns joined with a space (a date and a time); or a list of those, the
 first non-empty one giving the value."""
-
-_DUPLICATES = ("reject", "keep_first", "keep_last")
 
 
 def _freeze(value: Mapping[str, Any] | None) -> FrozenDict[str, Any]:
@@ -80,10 +79,7 @@ class ReadSpec:
     duplicates: str = "reject"
 
     def __attrs_post_init__(self) -> None:
-        if self.duplicates not in _DUPLICATES:
-            raise LoadError(
-                f"duplicates must be one of {', '.join(_DUPLICATES)}, got {self.duplicates!r}"
-            )
+        check_rule(self.duplicates)
 
 
 def _alternatives(spec: Any, field: str) -> tuple[tuple[str, ...], ...]:

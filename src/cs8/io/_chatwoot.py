@@ -126,6 +126,7 @@ def read_chatwoot(
     date_format: str | Sequence[str] | None = None,
     timezone: str = "UTC",
     encoding: str = "utf-8",
+    duplicates: str = "reject",
 ) -> Dataset:
     """Read Chatwoot API JSON: conversations with their messages.
 
@@ -144,6 +145,9 @@ def read_chatwoot(
             seconds unless this says otherwise).
         timezone: IANA zone of instants without a UTC offset.
         encoding: The files' encoding (a byte-order mark overrides it).
+        duplicates: A ticket id read more than once: ``"reject"`` every copy (the default,
+            as :func:`~cs8.io.read_records`), ``"keep_first"`` or ``"keep_last"``; each copy
+            dropped is a rejected row naming the copy kept.
 
     Returns:
         A :class:`Dataset`: a ticket per conversation, contacts as customers, agents.
@@ -174,6 +178,7 @@ def read_chatwoot(
         date_format=date_format,
         timezone=timezone,
         encoding=encoding,
+        duplicates=duplicates,
     )
     tickets: list[tuple[str, int, Ticket]] = []
     events: dict[str, list[tuple[int, TicketEvent]]] = {}

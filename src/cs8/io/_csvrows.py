@@ -108,9 +108,15 @@ def suggest_delimiter(header: list[str], delimiter: str) -> str:
         >>> suggest_delimiter(["id;name;segment"], ",")
         "; the header looks delimited by ';': pass delimiter=';'"
     """
+    text = delimiter.join(header)
+    if "\x00" in text:  # ASCII text in UTF-16 read as UTF-8: every other byte is NUL
+        guess = "utf-16-be" if text.startswith("\x00") else "utf-16-le"
+        return (
+            "; the header holds NUL characters: the file looks like UTF-16 without a "
+            f"byte-order mark: pass encoding={guess!r}"
+        )
     if len(header) > 2:
         return ""
-    text = delimiter.join(header)
     counts = {d: text.count(d) for d in (",", ";", "\t", "|") if d != delimiter}
     best = max(counts, key=lambda d: counts[d])
     if counts[best] >= 1:

@@ -21,7 +21,7 @@ import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 import attrs
 
@@ -32,14 +32,16 @@ from cs8._models import Agent, Customer, Interaction, SurveyResponse, Ticket, Ti
 from cs8.exceptions import Cs8Error, LoadError
 from cs8.io._common import RejectedRow
 from cs8.io._csvrows import csv_records
+from cs8.io._duplicates import check_rule, settle
 from cs8.io._events import attach, order_warnings
 from cs8.io._source import _decode_error, _detect_bom, escape, open_source
 from cs8.io._values import DateParser, ValueMap, _enum, load_json, map_channel
-from cs8.sla import BusinessCalendar, SlaCycle, SlaPolicy
+from cs8.sla import BusinessCalendar, OngoingCycle, SlaCycle, SlaPolicy
 
 __all__ = ["Dataset", "VendorLoad", "VendorOptions", "get_path", "vendor_load"]
 
 _ABSENT = object()
+_E = TypeVar("_E")
 
 _VALUE_KINDS: Mapping[str, type[TicketStatus] | type[Priority]] = FrozenDict(
     {"status": TicketStatus, "priority": Priority}
@@ -62,6 +64,12 @@ def _cycles(
     return FrozenDict(
         {t: FrozenDict({n: tuple(c) for n, c in by.items()}) for t, by in values.items()}
     )
+
+
+def _ongoing(
+    values: Mapping[str, Mapping[str, OngoingCycle]],
+) -> FrozenDict[str, FrozenDict[str, OngoingCycle]]:
+    return FrozenDict({t: FrozenDict(by) for t, by in values.items()})
 
 
 def _metrics(
@@ -93,6 +101,9 @@ class Dataset(DictReprMixin):
         warnings: Definition choices that applied to this data, with counts.
         sla_cycles: Ticket id -> the export's SLA name -> the vendor's own completed cycles
             (Jira Service Management SLA fields), for :func:`~cs8.io.reconcile`.
+        ongoing_cycles: Ticket id -> the export's SLA name -> the vendor's own cycle still
+            running when the export was taken (Jira Service Management's ``ongoingCycle``), for
+            :func:`~cs8.io.reconcile`.
         vendor_metrics: Ticket id -> metric name (:data:`~cs8.io.VENDOR_METRICS`) -> the
             vendor's own figure (a duration or a count, ``None`` where it has none), for
             :func:`~cs8.io.reconcile`.
@@ -114,6 +125,9 @@ class Dataset(DictReprMixin):
     )
     vendor_metrics: FrozenDict[str, FrozenDict[str, timedelta | int | None]] = attrs.field(
         factory=FrozenDict, converter=_metrics
+    )
+    ongoing_cycles: FrozenDict[str, FrozenDict[str, OngoingCycle]] = attrs.field(
+        factory=FrozenDict, converter=_ongoing
     )
 
     @property
@@ -169,6 +183,8 @@ class VendorOptions:
             a strptime format, several, ``"iso"``, ``"epoch"``, ``"epoch_ms"``, ``"dayfirst"``).
         timezone: IANA zone for instants written without a UTC offset.
         encoding: The files' text encoding (a byte-order mark overrides it).
+        duplicates: A ticket id read more than once: ``"reject"`` every copy (the default),
+            ``"keep_first"`` or ``"keep_last"`` (:data:`~cs8.io._duplicates.DUPLICATES`).
     """
 
     columns: Mapping[str, str] = attrs.field(factory=FrozenDict, converter=_frozen)
@@ -176,6 +192,7 @@ class VendorOptions:
     date_format: str | Sequence[str] | None = None
     timezone: str = "UTC"
     encoding: str = "utf-8"
+    duplicates: str = attrs.field(default="reject", converter=check_rule)
 
 
 def vendor_load(
@@ -187,6 +204,7 @@ def vendor_load(
     date_format: str | Sequence[str] | None,
     timezone: str,
     encoding: str,
+    duplicates: str = "reject",
     before_created: str = "reject",
 ) -> VendorLoad:
     """The :class:`VendorLoad` of a vendor reader's common options (checked here)."""
@@ -196,6 +214,7 @@ def vendor_load(
         date_format=date_format,
         timezone=timezone,
         encoding=encoding,
+        duplicates=duplicates,
     )
     return VendorLoad(source, options, keys, before_created)
 
@@ -262,6 +281,7 @@ class VendorLoad:
         except (LookupError, TypeError):
             raise LoadError(f"unknown encoding {escape(repr(options.encoding))}") from None
         self.encoding = options.encoding
+        self.duplicates = options.duplicates
         self.instant = DateParser("instant", options.date_format, options.timezone)
         self.epoch = (
             self.instant
@@ -444,22 +464,52 @@ class VendorLoad:
 
         ``make_ticket(self, obj)`` gives the :class:`Ticket` fields and ``make_extra(self, obj)``
         what else the object holds (its events ...); an object either fails is rejected with the
-        reason, and so is a repeated ticket id (the first object is kept). ``columns=`` applies.
+        reason. A repeated ticket id is settled by the ``duplicates=`` rule (:meth:`unique`).
+        ``columns=`` applies.
         """
         name = escape(str(path))
-        seen: dict[str, int] = {}
+        items: list[tuple[str, int, Ticket, Any]] = []
         for position, obj in self.json_table(path, *keys, renamed=True):
             ticket = self.build(Ticket, name, position, obj, make_ticket, self, obj)
             if ticket is None:
                 continue
-            if ticket.id in seen:
-                reason = f"duplicate id {ticket.id!r} (kept object {seen[ticket.id]})"
-                self.reject(name, position, reason, obj)
-                continue
             extra = self.attempt(name, position, obj, make_extra, self, obj)
             if extra is not None:
-                seen[ticket.id] = position
-                yield name, position, ticket, extra
+                items.append((name, position, ticket, extra))
+        yield from self.unique(items)
+
+    def unique(
+        self,
+        items: Sequence[tuple[str, int, Ticket, _E]],
+        *,
+        order: Callable[[_E], Any] | None = None,
+        unit: str = "object",
+    ) -> list[tuple[str, int, Ticket, _E]]:
+        """``items`` (``(file, line, ticket, extra)``) with each repeated ticket id settled by
+        the ``duplicates=`` rule (:func:`~cs8.io._duplicates.settle`, as the CSV readers do);
+        each copy dropped is a rejected row naming the copy kept.
+
+        Args:
+            items: The tickets read, in read order.
+            order: With ``duplicates="keep_last"``, which copy is the latest, from its
+                ``extra`` (Zendesk: ``updated_at``); ``None`` for read order.
+            unit: ``"object"`` (JSON) or ``"line"`` (CSV), for the reasons.
+        """
+        copies: dict[str, list[int]] = {}
+        for i, item in enumerate(items):
+            copies.setdefault(item[2].id, []).append(i)
+        drop: set[int] = set()
+        for ident, where in copies.items():
+            if len(where) == 1:
+                continue
+            keys = None if order is None else [order(items[i][3]) for i in where]
+            lines = [items[i][1] for i in where]
+            _, dropped = settle(self.duplicates, lines, order=keys, unit=unit)
+            for j, detail in dropped:
+                source, line = items[where[j]][:2]
+                drop.add(where[j])
+                self.reject(source, line, f"duplicate id {ident!r} ({detail})")
+        return [item for i, item in enumerate(items) if i not in drop] if drop else list(items)
 
     def children(
         self,

@@ -112,6 +112,7 @@ def read_freshdesk(
     date_format: str | Sequence[str] | None = None,
     timezone: str = "UTC",
     encoding: str = "utf-8",
+    duplicates: str = "reject",
 ) -> Dataset:
     """Read Freshdesk API v2 JSON: tickets with their conversations.
 
@@ -133,6 +134,9 @@ def read_freshdesk(
             ``"epoch"`` or ``"epoch_ms"``, numbers accepted).
         timezone: IANA zone of instants without a UTC offset (the API writes ``Z``).
         encoding: The files' encoding (a byte-order mark overrides it).
+        duplicates: A ticket id read more than once: ``"reject"`` every copy (the default,
+            as :func:`~cs8.io.read_records`), ``"keep_first"`` or ``"keep_last"``; each copy
+            dropped is a rejected row naming the copy kept.
 
     Returns:
         A :class:`Dataset` of tickets, contacts as customers and agents.
@@ -161,6 +165,7 @@ def read_freshdesk(
         date_format=date_format,
         timezone=timezone,
         encoding=encoding,
+        duplicates=duplicates,
     )
     tickets: list[tuple[str, int, Ticket]] = []
     events: dict[str, list[tuple[int, TicketEvent]]] = {}

@@ -5,7 +5,8 @@ An issue (``GET /rest/api/2/issue/{key}?expand=changelog``, or ``/search`` with
 ``issuetype``, ``labels``, ``comment.comments``) and ``changelog.histories`` (status, priority and
 assignee changes). Each SLA field (an object with ``completedCycles``/``ongoingCycle``, as JSM
 writes ``Time to first response``) gives the vendor's own completed cycles as
-:class:`~cs8.sla.SlaCycle` in :attr:`Dataset.sla_cycles`. The mapping and its definition choices
+:class:`~cs8.sla.SlaCycle` in :attr:`Dataset.sla_cycles`, and its running cycle as an
+:class:`~cs8.sla.OngoingCycle` in :attr:`Dataset.ongoing_cycles`. The mapping and its definition choices
 are on the docs page "Jira Service Management".
 
 Example:
@@ -46,7 +47,7 @@ from cs8.io._dataset import (
 )
 from cs8.io._source import escape
 from cs8.io._values import map_channel
-from cs8.sla import SlaCycle, SlaState
+from cs8.sla import OngoingCycle, SlaCycle, SlaState
 
 __all__ = ["JSM_CATEGORIES", "JSM_PRIORITIES", "JSM_STATUSES", "read_jsm"]
 
@@ -113,6 +114,7 @@ def read_jsm(
     date_format: str | Sequence[str] | None = None,
     timezone: str = "UTC",
     encoding: str = "utf-8",
+    duplicates: str = "reject",
 ) -> Dataset:
     """Read Jira Service Management issues (REST JSON, with ``expand=changelog``).
 
@@ -132,10 +134,13 @@ def read_jsm(
             ``2024-01-15T08:00:00.000+0000``, which reads as it is).
         timezone: IANA zone of instants without a UTC offset.
         encoding: The files' encoding (a byte-order mark overrides it).
+        duplicates: A ticket id read more than once: ``"reject"`` every copy (the default,
+            as :func:`~cs8.io.read_records`), ``"keep_first"`` or ``"keep_last"``; each copy
+            dropped is a rejected row naming the copy kept.
 
     Returns:
-        A :class:`Dataset`: a ticket per issue, and the SLA fields' completed cycles in
-        :attr:`Dataset.sla_cycles`.
+        A :class:`Dataset`: a ticket per issue, the SLA fields' completed cycles in
+        :attr:`Dataset.sla_cycles` and their ongoing cycles in :attr:`Dataset.ongoing_cycles`.
 
     Raises:
         LoadError: If there is no issues file, a file is not JSON or an option is not valid.
@@ -162,6 +167,7 @@ def read_jsm(
         date_format=date_format,
         timezone=timezone,
         encoding=encoding,
+        duplicates=duplicates,
     )
     tickets: list[tuple[str, int, Ticket]] = []
     events: dict[str, list[tuple[int, TicketEvent]]] = {}
@@ -175,15 +181,18 @@ def read_jsm(
         finals[ticket.id] = parts[1]
         slas[ticket.id] = parts[2]
     built = [reach_status(load, t, *finals[t.id]) for t in load.tickets(tickets, events)]
-    cycles = {
-        t.id: {
-            sla: [SlaCycle(**c, priority=t.priority_at(c["started_at"])) for c in parsed]
-            for sla, parsed in slas[t.id].items()
-        }
-        for t in built
-        if slas[t.id]
-    }
-    return load.dataset(tickets=built, sla_cycles=cycles)
+    cycles: dict[str, dict[str, list[SlaCycle]]] = {}
+    ongoing: dict[str, dict[str, OngoingCycle]] = {}
+    for t in built:
+        for sla, (done, running) in slas[t.id].items():
+            cycles.setdefault(t.id, {})[sla] = [
+                SlaCycle(**c, priority=t.priority_at(c["started_at"])) for c in done
+            ]
+            if running is not None:
+                ongoing.setdefault(t.id, {})[sla] = OngoingCycle(
+                    **running, priority=t.priority_at(max(running["started_at"], t.created_at))
+                )
+    return load.dataset(tickets=built, sla_cycles=cycles, ongoing_cycles=ongoing)
 
 
 def _named(load: VendorLoad, field: str, raw: Any, table: Mapping[str, Any]) -> Any:
@@ -287,25 +296,25 @@ def _events(
         if not isinstance(comment, dict):
             raise LoadError("a comment must be an object")
         out.append(_comment(load, comment, reporter))
-    slas = {
-        str(value.get("name") or key): value.get("completedCycles") or []
-        for key, value in fields.items()
-        if isinstance(value, dict) and ("completedCycles" in value or "ongoingCycle" in value)
-    }
-    for sla_name, raw in slas.items():
+    slas: dict[str, Any] = {}
+    for key, value in fields.items():
+        if not isinstance(value, dict) or not (
+            "completedCycles" in value or "ongoingCycle" in value
+        ):
+            continue
+        sla_name = str(value.get("name") or key)
+        raw, running = value.get("completedCycles") or [], value.get("ongoingCycle")
         if not isinstance(raw, list) or not all(isinstance(c, dict) for c in raw):
             raise LoadError(f"SLA {escape(repr(sla_name), 80)}: completedCycles must be a list")
+        if running is not None and not isinstance(running, dict):
+            raise LoadError(f"SLA {escape(repr(sla_name), 80)}: ongoingCycle must be an object")
         try:
-            slas[sla_name] = [_cycle(load, c) for c in raw]
+            slas[sla_name] = (
+                [_cycle(load, c) for c in raw],
+                None if running is None else _ongoing(load, running),
+            )
         except LoadError as exc:
             raise LoadError(f"SLA {escape(repr(sla_name), 80)}: {exc}") from None
-    ongoing = sum(
-        1
-        for v in fields.values()
-        if isinstance(v, dict) and isinstance(v.get("ongoingCycle"), dict)
-    )
-    if ongoing:
-        load.note("ongoing SLA cycles not read (cs8 evaluates open clocks itself)", ongoing)
     done = load.at(fields.get("resolutiondate")) or load.at(fields.get("updated"))
     return out, (status, done), slas
 
@@ -361,6 +370,29 @@ def _millis(value: Any, what: str) -> timedelta:
     if isinstance(millis, bool) or not isinstance(millis, int) or not 0 <= millis < 2**43:
         raise LoadError(f"{what} needs millis")
     return timedelta(milliseconds=millis)
+
+
+def _ongoing(load: VendorLoad, raw: Mapping[str, Any]) -> dict[str, Any]:
+    """An ongoing cycle's :class:`OngoingCycle` fields, but its priority (the ticket's then).
+
+    JSM measures it when the export was taken (``as_of`` unknown); its ``breachTime`` is the
+    breach when ``breached``, else only a forecast, which is not kept.
+    """
+    start = _instant(load, raw.get("startTime"))
+    if start is None:
+        raise LoadError("an ongoing SLA cycle needs startTime")
+    breached, paused = raw.get("breached"), raw.get("paused")
+    if not isinstance(breached, bool) or not isinstance(paused, bool):
+        raise LoadError("an ongoing SLA cycle's breached and paused must be true or false")
+    state = SlaState.BREACHED if breached else SlaState.PAUSED if paused else SlaState.ACTIVE
+    return {
+        "started_at": start,
+        "state": state,
+        "paused": paused,
+        "target": _millis(raw.get("goalDuration"), "goalDuration"),
+        "elapsed": _millis(raw.get("elapsedTime"), "elapsedTime"),
+        "breached_at": _instant(load, raw.get("breachTime")) if breached else None,
+    }
 
 
 def _cycle(load: VendorLoad, raw: Mapping[str, Any]) -> dict[str, Any]:

@@ -24,7 +24,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 import attrs
@@ -34,7 +34,16 @@ from cs8._frozen import FrozenDict
 from cs8._ticket import Ticket
 from cs8.exceptions import InvalidValueError
 from cs8.io._dataset import Dataset
-from cs8.sla import BusinessCalendar, JsmGoal, SlaCycle, compare_cycles
+from cs8.sla import (
+    BusinessCalendar,
+    JsmGoal,
+    OngoingCycle,
+    SlaCycle,
+    SlaPolicy,
+    SlaState,
+    compare_cycles,
+    compare_ongoing,
+)
 
 __all__ = ["REASONS", "VENDOR_METRICS", "Reconciliation", "ReconciliationRow", "reconcile"]
 
@@ -48,9 +57,18 @@ VENDOR_METRICS: Mapping[str, str] = FrozenDict(
         "full_resolution_business": "the same in business time",
         "reopens": "moves from solved or closed back to an open status",
         "replies": "public agent replies",
+        "made_sla": (
+            "whether every SLA target met its goal (ServiceNow made_sla); cs8's from the policy "
+            "given to reconcile (else the export's), evaluated at the ticket's last event"
+        ),
+        "updates_missing": (
+            "updates the vendor made that the export's history lacks (gaps in ServiceNow's "
+            "sys_mod_count); not compared, it names the reason of other differences"
+        ),
         "sla:<name>": (
             "a vendor SLA's first completed cycle, elapsed time on its own clock; with a "
-            "JsmGoal of that name, every completed cycle against cs8's (one row per cycle)"
+            "JsmGoal of that name, every completed cycle and the ongoing one against cs8's "
+            "(one row per cycle)"
         ),
     }
 )
@@ -84,6 +102,15 @@ REASONS: Mapping[str, str] = FrozenDict(
             "its own reopen events (a reply to a closed chat, a status set twice)"
         ),
         "reply_definition": "cs8 counts public agent messages; the vendor counts its own replies",
+        "updates_not_in_events": (
+            "the export's history lacks some of the vendor's updates (gaps in ServiceNow's "
+            "sys_mod_count): a solve or reopen the vendor counted is not in cs8's events"
+        ),
+        "sla_definition": (
+            "the vendor's made_sla comes from its own SLA definitions (the SLA attached then, its "
+            "schedule and pause conditions), not the policy cs8 evaluated"
+        ),
+        "no_policy": "not compared: no SLA policy, or none of its targets applies to the ticket",
         "cycle_missing": "the vendor has an SLA cycle that the goal's conditions do not start",
         "cycle_extra": "the goal's conditions start an SLA cycle the vendor does not have",
         "cycle_started_at": "an SLA cycle starts at another instant (the goal's start condition)",
@@ -92,6 +119,9 @@ REASONS: Mapping[str, str] = FrozenDict(
             "an SLA cycle counts other time (the goal's pause statuses or its calendar)"
         ),
         "cycle_state": "an SLA cycle is breached on one side only",
+        "cycle_paused": (
+            "an ongoing SLA cycle is paused on one side only (the goal's pause statuses)"
+        ),
     }
 )
 """Definition choices that explain a difference, by name (the ``reason`` of a row)."""
@@ -112,6 +142,8 @@ class ReconciliationRow:
             cannot be compared (a business-time figure and no calendar).
         reason: Why they differ or were not compared (a key of :data:`REASONS`), ``None`` when
             they agree.
+        ongoing: Whether the row compares an SLA cycle still running (JSM's ``ongoingCycle``
+            against :meth:`~cs8.sla.JsmGoal.ongoing`).
     """
 
     ticket_id: str
@@ -121,6 +153,7 @@ class ReconciliationRow:
     agrees: bool | None
     reason: str | None = None
     cycle: int | None = None
+    ongoing: bool = False
 
     def to_dict(self) -> dict[str, object]:
         """The row as a dict, with the reason explained.
@@ -139,6 +172,7 @@ class ReconciliationRow:
             "ticket_id": self.ticket_id,
             "metric": self.metric,
             "cycle": self.cycle,
+            "ongoing": self.ongoing,
             "vendor": None if count else self.vendor,
             "cs8": None if count else self.cs8,
             "vendor_count": self.vendor if count else None,
@@ -239,11 +273,31 @@ def _sla_figure(name: str, ticket: Ticket) -> timedelta | None:
     return None
 
 
+def _made_sla(policy: SlaPolicy | None, ticket: Ticket, now: datetime | None) -> bool | None:
+    """Whether every target of ``policy`` met its goal on ``ticket`` (``None`` without one)."""
+    if policy is None:
+        return None
+    at = now or max([ticket.created_at, *(e.at for e in ticket.events)])
+    results = policy.evaluate(ticket, now=at)
+    if not results:
+        return None
+    return not any(r.state is SlaState.BREACHED or r.breached_cycles for r in results)
+
+
 def _reason(
-    metric: str, vendor: Any, cs8: Any, ticket: Ticket, calendar: BusinessCalendar | None
+    metric: str,
+    vendor: Any,
+    cs8: Any,
+    ticket: Ticket,
+    calendar: BusinessCalendar | None,
+    gaps: bool = False,
 ) -> str:
     if metric.startswith("sla:"):
         return "vendor_clock"
+    if gaps and metric in ("reopens", "made_sla"):
+        return "updates_not_in_events"
+    if metric == "made_sla":
+        return "sla_definition"
     if metric == "reopens":
         return "reopen_definition"
     if metric == "replies":
@@ -264,12 +318,27 @@ def _reason(
 
 
 def _cycle_rows(
-    ticket: Ticket, name: str, goal: JsmGoal, theirs: Sequence[SlaCycle], tolerance: timedelta
+    ticket: Ticket,
+    name: str,
+    goal: JsmGoal,
+    theirs: Sequence[SlaCycle],
+    running: OngoingCycle | None,
+    tolerance: timedelta,
+    now: datetime | None,
 ) -> list[ReconciliationRow]:
-    """One row per cycle of a vendor SLA against ``goal``'s cycles, naming the first difference."""
-    now = max(
-        [ticket.created_at, *(e.at for e in ticket.events), *(c.completed_at for c in theirs)]
-    )
+    """One row per cycle of a vendor SLA against ``goal``'s cycles, naming the first difference;
+    the ongoing cycle last."""
+    if now is None:
+        now = max(
+            [
+                ticket.created_at,
+                *(e.at for e in ticket.events),
+                *(c.completed_at for c in theirs),
+                *(() if running is None else (running.started_at,)),
+            ]
+        )
+    elif running is not None:
+        running = attrs.evolve(running, as_of=now)
     ours = goal.cycles(ticket, now=now)
     differences = compare_cycles(ours, theirs, tolerance=tolerance)
     rows = []
@@ -286,6 +355,22 @@ def _cycle_rows(
                 reason=None if first is None else f"cycle_{first.field}",
             )
         )
+    mine = goal.ongoing(ticket, now=now)
+    if mine is not None or running is not None:
+        index = len(theirs) if running is not None else len(ours)
+        found = compare_ongoing(mine, running, cycle=index, tolerance=tolerance)
+        rows.append(
+            ReconciliationRow(
+                ticket_id=ticket.id,
+                metric=f"sla:{name}",
+                cycle=index,
+                vendor=None if running is None else running.elapsed,
+                cs8=None if mine is None else mine.elapsed,
+                agrees=not found,
+                reason=f"cycle_{found[0].field}" if found else None,
+                ongoing=True,
+            )
+        )
     return rows
 
 
@@ -294,6 +379,8 @@ def reconcile(
     *,
     tolerance: timedelta = timedelta(minutes=1),
     goals: Iterable[JsmGoal] = (),
+    now: datetime | None = None,
+    policy: SlaPolicy | None = None,
 ) -> Reconciliation:
     """Compare cs8's per-ticket figures with the vendor's own figures in ``dataset``.
 
@@ -306,7 +393,17 @@ def reconcile(
         goals: JSM SLA goals (:class:`~cs8.sla.JsmGoal`): a vendor SLA named as a goal is
             compared cycle by cycle with the cycles cs8 computes under the goal (start, stop,
             elapsed time and breach, each within ``tolerance``), one row per cycle whose
-            ``reason`` names the first field that differs (``cycle_started_at`` ...).
+            ``reason`` names the first field that differs (``cycle_started_at`` ...). The
+            vendor's ongoing cycle (:attr:`Dataset.ongoing_cycles`) is compared with the
+            goal's (:meth:`~cs8.sla.JsmGoal.ongoing`) in a last row (``ongoing=True``): start
+            and pause always, elapsed time and breach when ``now`` is given or both are
+            paused (:func:`~cs8.sla.compare_ongoing`).
+        policy: The SLA policy behind the vendor's ``made_sla`` (ServiceNow), for cs8's own
+            figure; default :attr:`Dataset.policy`. Without one ``made_sla`` is not compared.
+        now: When the export was taken: JSM measures its ongoing cycles then, and ``made_sla``
+            is evaluated then (default: each ticket's last event). ``None``: the
+            ticket's last instant (its last event or vendor cycle), and a running vendor
+            cycle's elapsed time and breach are not compared.
 
     Returns:
         A :class:`Reconciliation`: one row per ticket and vendor figure, with the reason for
@@ -325,19 +422,26 @@ def reconcile(
             f"tolerance must be a timedelta of at least zero, got {tolerance!r}"
         )
     calendar = dataset.calendar
+    policy = policy if policy is not None else dataset.policy
     by_name = {goal.name: goal for goal in goals}
     rows: list[ReconciliationRow] = []
     for ticket in dataset.tickets:
         pairs: list[tuple[str, Any, Any]] = []
-        for metric, vendor in sorted(dataset.vendor_metrics.get(ticket.id, {}).items()):
+        figures: Mapping[str, timedelta | int | None] = dataset.vendor_metrics.get(ticket.id, {})
+        gaps = bool(figures.get("updates_missing"))
+        for metric, vendor in sorted(figures.items()):
             figure = _FIGURES.get(metric)
             if figure is not None:
                 pairs.append((metric, vendor, figure(ticket, calendar)))
+            elif metric == "made_sla":
+                pairs.append((metric, vendor, _made_sla(policy, ticket, now)))
         by_cycle: list[ReconciliationRow] = []
         for name, cycles in sorted(dataset.sla_cycles.get(ticket.id, {}).items()):
             goal = by_name.get(name)
             if goal is not None:
-                by_cycle.extend(_cycle_rows(ticket, name, goal, cycles, tolerance))
+                by_sla = dataset.ongoing_cycles.get(ticket.id)
+                running = None if by_sla is None else by_sla.get(name)
+                by_cycle.extend(_cycle_rows(ticket, name, goal, cycles, running, tolerance, now))
             elif cycles:
                 pairs.append((f"sla:{name}", cycles[0].elapsed, _sla_figure(name, ticket)))
         for metric, vendor, cs8 in pairs:
@@ -345,12 +449,14 @@ def reconcile(
             reason: str | None
             if metric.endswith("_business") and calendar is None:
                 agrees, reason = None, "no_calendar"
+            elif metric == "made_sla" and cs8 is None:
+                agrees, reason = None, "no_policy"
             else:
                 if isinstance(vendor, timedelta) and isinstance(cs8, timedelta):
                     agrees = abs(vendor - cs8) <= tolerance
                 else:
                     agrees = vendor == cs8
-                reason = None if agrees else _reason(metric, vendor, cs8, ticket, calendar)
+                reason = None if agrees else _reason(metric, vendor, cs8, ticket, calendar, gaps)
             rows.append(
                 ReconciliationRow(
                     ticket_id=ticket.id,

@@ -20,6 +20,7 @@ Example:
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -28,6 +29,7 @@ from cs8.io._build import RecordBuilder
 from cs8.io._columnar import Block, columnar_reader
 from cs8.io._common import LoadResult, RejectedRow, detect_format
 from cs8.io._csvrows import csv_records, suggest_delimiter
+from cs8.io._duplicates import kept, settle
 from cs8.io._source import PathOrFile, escape, open_source
 from cs8.io._values import load_json
 
@@ -38,8 +40,18 @@ Progress = bool | Callable[[int], None]
 
 
 def source_name(source: PathOrFile) -> str:
-    """The display name of a source (its path, or its ``name``, or ``"<stream>"``)."""
-    return escape(str(getattr(source, "name", source)))
+    """The display name of a source, as :func:`~cs8.io._source.open_source` names it: its whole
+    path, or a file's ``name``, or ``"<stream>"`` (never a path's last part, nor an object's
+    repr).
+
+    Example:
+        >>> import io, pathlib
+        >>> source_name(pathlib.Path("exports/calls.csv")), source_name(io.StringIO())
+        ('exports/calls.csv', '<stream>')
+    """
+    if isinstance(source, str | os.PathLike):
+        return escape(str(source))
+    return escape(str(getattr(source, "name", "<stream>")))
 
 
 def iter_built(
@@ -227,7 +239,7 @@ class Collector:
                 first = first_line.setdefault(ident, line)
                 if first != line:
                     if self.duplicates == "keep_first":
-                        self.reject(self._duplicate(line, ident, f"kept line {first}"))
+                        self.reject(self._duplicate(line, ident, kept(first)))
                         continue
                     if self.strict:
                         self.reject(self._duplicate(line, ident, f"also on line {first}"))
@@ -267,19 +279,10 @@ class Collector:
         drop: set[int] = set()
         for ident, positions in self.positions.items():
             lines = [self.items[i][0] for i in positions]
-            if self.duplicates == "keep_last":
-                keep = positions[-1]
-                for i in positions[:-1]:
-                    drop.add(i)
-                    line = self.items[i][0]
-                    self.rejected.append(
-                        self._duplicate(line, ident, f"kept line {self.items[keep][0]}")
-                    )
-            else:
-                shown = ", ".join(str(n) for n in lines)
-                for i in positions:
-                    drop.add(i)
-                    self.rejected.append(self._duplicate(self.items[i][0], ident, f"lines {shown}"))
+            _, dropped = settle(self.duplicates, lines)
+            for i, detail in dropped:
+                drop.add(positions[i])
+                self.rejected.append(self._duplicate(lines[i], ident, detail))
         self.positions = {}
         self.items = [item for i, item in enumerate(self.items) if i not in drop]
         return self.items
@@ -326,8 +329,10 @@ def progress_reporter(
         return progress, (lambda: None)
     from cs8._optional import require
 
-    tqdm = require("tqdm", "progress", "progress=True")
-    bar = tqdm.tqdm(desc=escape(name, 60), unit=" rows", unit_scale=True)
+    require("tqdm", "progress", "progress=True")
+    from tqdm.auto import tqdm  # a widget in Jupyter notebooks, text on a terminal
+
+    bar = tqdm(desc=escape(name, 60), unit=" rows", unit_scale=True)
     last = [0]
 
     def report(rows: int) -> None:

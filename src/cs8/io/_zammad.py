@@ -82,6 +82,7 @@ def read_zammad(
     date_format: str | Sequence[str] | None = None,
     timezone: str = "UTC",
     encoding: str = "utf-8",
+    duplicates: str = "reject",
 ) -> Dataset:
     """Read Zammad REST API JSON: tickets, and optionally articles, users and groups.
 
@@ -103,6 +104,9 @@ def read_zammad(
             ``"epoch"`` or ``"epoch_ms"``, numbers accepted).
         timezone: IANA zone of instants without a UTC offset (the API writes ``Z``).
         encoding: The files' encoding (a byte-order mark overrides it).
+        duplicates: A ticket id read more than once: ``"reject"`` every copy (the default,
+            as :func:`~cs8.io.read_records`), ``"keep_first"`` or ``"keep_last"``; each copy
+            dropped is a rejected row naming the copy kept.
 
     Returns:
         A :class:`Dataset`: tickets, users with the Agent or Admin role as agents and the others
@@ -134,6 +138,7 @@ def read_zammad(
         date_format=date_format,
         timezone=timezone,
         encoding=encoding,
+        duplicates=duplicates,
     )
     group_names: dict[str, str] = {}
     groups_path = choose(base, groups, "groups.json") if in_folder or groups else None
@@ -155,10 +160,8 @@ def read_zammad(
             if person is not None:
                 roles[person.id] = ActorKind.AGENT if staff else ActorKind.CUSTOMER
                 (agents if staff else customers).append(person)
-    tickets: list[tuple[str, int, Ticket]] = []
-    events: dict[str, list[tuple[int, TicketEvent]]] = {}
-    fallback: dict[str, list[tuple[int, TicketEvent]]] = {}
     name = escape(str(tickets_path))
+    read: list[tuple[str, int, Ticket, Any]] = []
     for position, obj in load.json_table(tickets_path, renamed=True):
         if "state" not in obj and obj.get("state_id") in _STATE_IDS:
             obj = {**obj, "state": _STATE_IDS[obj["state_id"]]}  # not expanded: the default ids
@@ -168,13 +171,14 @@ def read_zammad(
         ticket = load.build(Ticket, name, position, obj, _ticket, load, obj)
         if ticket is None:
             continue
-        if ticket.id in events:
-            load.reject(name, position, f"duplicate id {ticket.id!r}", obj)
-            continue
         items = load.attempt(name, position, obj, _events, load, obj, group_names)
-        if items is None:
-            continue
-        tickets.append((name, position, ticket))
+        if items is not None:
+            read.append((name, position, ticket, items))
+    tickets: list[tuple[str, int, Ticket]] = []
+    events: dict[str, list[tuple[int, TicketEvent]]] = {}
+    fallback: dict[str, list[tuple[int, TicketEvent]]] = {}
+    for source, position, ticket, items in load.unique(read):
+        tickets.append((source, position, ticket))
         events[ticket.id] = [(position, e) for e in items[0]]
         fallback[ticket.id] = [(position, e) for e in items[1]]
     articles_path = choose(base, articles, "articles.json") if in_folder or articles else None

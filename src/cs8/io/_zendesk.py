@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,7 @@ from cs8._enums import ActorKind, Priority, TicketStatus
 from cs8._frozen import FrozenDict
 from cs8._models import Agent, Customer
 from cs8._ticket import Assignment, Message, PriorityChange, StatusChange, Ticket, TicketEvent
-from cs8.exceptions import LoadError
+from cs8.exceptions import Cs8Error, LoadError
 from cs8.io._dataset import Dataset, VendorLoad, vendor_load
 from cs8.io._source import escape
 from cs8.io._values import map_channel
@@ -118,6 +118,7 @@ def read_zendesk(
     date_format: str | Sequence[str] | None = None,
     timezone: str = "UTC",
     encoding: str = "utf-8",
+    duplicates: str = "reject",
     before_created: str = "reject",
 ) -> Dataset:
     """Read Zendesk Support: Fivetran's tables (CSV) or the Incremental Export (JSON).
@@ -137,6 +138,12 @@ def read_zendesk(
             ``"epoch"`` or ``"epoch_ms"``).
         timezone: IANA zone of instants without a UTC offset (Fivetran writes UTC).
         encoding: The tables' encoding (a byte-order mark overrides it).
+        duplicates: A ticket id read more than once: ``"reject"`` every copy (the default,
+            as :func:`~cs8.io.read_records`), ``"keep_first"`` or ``"keep_last"``; each copy
+            dropped is a rejected row naming the copy kept.
+            Here "last" is the copy with the latest ``updated_at`` (file order breaks a tie):
+            a time-based Incremental Export repeats a ticket updated while it pages, and its
+            latest copy is the ticket's state.
         before_created: ``"reject"`` a ticket with a field change or comment before its
             ``created_at``, or ``"clamp"`` it to the creation instant.
 
@@ -174,6 +181,7 @@ def read_zendesk(
         date_format=date_format,
         timezone=timezone,
         encoding=encoding,
+        duplicates=duplicates,
         before_created=before_created,
     )
     if json_export:
@@ -221,27 +229,21 @@ def read_zendesk(
         for _, row in load.csv_table(tag_path):
             tags.setdefault(row.get("ticket_id", "").strip(), []).append(row.get("tag", ""))
 
-    tickets: list[tuple[str, int, Ticket]] = []
     name = escape(str(ticket_path))
-    seen: dict[str, int] = {}
-    final: dict[str, tuple[str, str]] = {}
+    read: list[tuple[str, int, Ticket, tuple[str, str]]] = []
     for line, row in load.csv_table(ticket_path, renamed=True):
-        ticket_id = row.get("id", "").strip()
         if row.get("status", "").strip() == "deleted":
             load.reject(
                 name, line, "status 'deleted': deleted in Zendesk (dbt_zendesk drops it)", row
             )
             continue
-        if ticket_id in seen:
-            load.reject(
-                name, line, f"duplicate id {ticket_id!r} (kept line {seen[ticket_id]})", row
-            )
-            continue
-        seen[ticket_id] = line
-        final[ticket_id] = (row.get("status", ""), row.get("updated_at", "").strip())
         ticket = load.build(Ticket, name, line, row, _ticket, load, row, tags, groups)
         if ticket is not None:
-            tickets.append((name, line, ticket))
+            state = (row.get("status", ""), row.get("updated_at", "").strip())
+            read.append((name, line, ticket, state))
+    kept = load.unique(read, order=lambda state: updated_key(load, state[1]), unit="line")
+    tickets = [(source, line, ticket) for source, line, ticket, _ in kept]
+    final = {ticket.id: state for _, _, ticket, state in kept}
 
     known = {t.id for _, _, t in tickets}
     events: dict[str, list[tuple[int, TicketEvent]]] = {}
@@ -277,6 +279,19 @@ def read_zendesk(
 
 
 _IGNORED = object()
+
+
+def updated_key(load: VendorLoad, updated: str) -> tuple[int, datetime | None]:
+    """The sort key of a copy's ``updated_at`` for ``duplicates="keep_last"``: Zendesk's
+    Incremental Export guide says a time-based export can repeat a ticket, and the copy with the
+    latest ``updated_at`` is the ticket's current state
+    (https://developer.zendesk.com/documentation/ticketing/managing-tickets/using-the-incremental-export-api,
+    "Excluding duplicate items"). A copy without a readable ``updated_at`` sorts first."""
+    try:
+        at = load.at(updated)
+    except (Cs8Error, ValueError, OverflowError):
+        at = None
+    return (0, None) if at is None else (1, at)
 
 
 def _reach_status(load: VendorLoad, ticket: Ticket, status: str, updated: str) -> Ticket:

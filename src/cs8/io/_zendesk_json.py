@@ -47,6 +47,7 @@ from cs8.io._zendesk import (
     _user,
     holiday_days,
     schedule_calendar,
+    updated_key,
 )
 from cs8.io._zendesk_sla import ATTRIBUTE, metric_row, policy_key, read_policy
 from cs8.sla import BusinessCalendar, SlaPolicy
@@ -138,25 +139,20 @@ def read_zendesk_json(path: Path, load: VendorLoad) -> Dataset:
         for _, _, obj in table("groups", "groups")
     }
 
-    tickets: list[tuple[str, int, Ticket]] = []
-    final: dict[str, tuple[str, str]] = {}
-    seen: dict[str, int] = {}
     name = escape(str(tickets_path))
+    read: list[tuple[str, int, Ticket, tuple[str, str]]] = []
     for position, obj in load.json_table(tickets_path, "tickets", "results", renamed=True):
         if obj.get("status") == "deleted":
             load.reject(name, position, "status 'deleted': deleted in Zendesk", obj)
             continue
         ticket = load.build(Ticket, name, position, obj, _ticket, load, obj)
-        if ticket is None:
-            continue
-        if ticket.id in seen:
-            load.reject(
-                name, position, f"duplicate id {ticket.id!r} (kept object {seen[ticket.id]})", obj
-            )
-            continue
-        seen[ticket.id] = position
-        final[ticket.id] = (_text(obj.get("status")), _text(obj.get("updated_at")))
-        tickets.append((name, position, ticket))
+        if ticket is not None:
+            state = (_text(obj.get("status")), _text(obj.get("updated_at")))
+            read.append((name, position, ticket, state))
+    kept = load.unique(read, order=lambda state: updated_key(load, state[1]))
+    tickets = [(source, position, ticket) for source, position, ticket, _ in kept]
+    final = {ticket.id: state for _, _, ticket, state in kept}
+    seen = final
 
     events: dict[str, list[tuple[int, TicketEvent]]] = {}
     for ename, position, obj in table("ticket_events", "ticket_events"):

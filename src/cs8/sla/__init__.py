@@ -14,10 +14,16 @@ Example:
 from cs8.sla._calendar import BusinessCalendar
 from cs8.sla._calendar_periods import DatedCalendar
 from cs8.sla._document import dump_policy, dumps_policy, load_policy, policy_schema
-from cs8.sla._jsm_goal import CycleDifference, CycleField, JsmGoal, compare_cycles
+from cs8.sla._jsm_goal import (
+    CycleDifference,
+    CycleField,
+    JsmGoal,
+    compare_cycles,
+    compare_ongoing,
+)
 from cs8.sla._policy import SlaPolicy
 from cs8.sla._report import SlaAtRisk, SlaAttainment, SlaBreach, SlaReport, sla_report
-from cs8.sla._results import SlaCycle, SlaResult
+from cs8.sla._results import OngoingCycle, SlaCycle, SlaResult
 from cs8.sla._targets import (
     SlaClock,
     SlaEscalation,
@@ -33,6 +39,7 @@ __all__ = [
     "CycleField",
     "DatedCalendar",
     "JsmGoal",
+    "OngoingCycle",
     "SlaAtRisk",
     "SlaAttainment",
     "SlaBreach",
@@ -47,6 +54,7 @@ __all__ = [
     "SlaTarget",
     "Threshold",
     "compare_cycles",
+    "compare_ongoing",
     "dump_policy",
     "dumps_policy",
     "load_policy",

@@ -37,16 +37,17 @@ from cs8._models import Message, StatusChange, Ticket
 from cs8._time import require_aware
 from cs8.exceptions import SlaError
 from cs8.sla._clock import Candidate, Context, Plan, completed_cycle, evaluate_cycle
-from cs8.sla._results import SlaCycle
-from cs8.sla._targets import SlaClock, SlaTarget, _status_set
+from cs8.sla._results import OngoingCycle, SlaCycle
+from cs8.sla._targets import SlaClock, SlaState, SlaTarget, _status_set
 from cs8.sla._timeline import utc, walk
 
-__all__ = ["CycleDifference", "CycleField", "JsmGoal", "compare_cycles"]
+__all__ = ["CycleDifference", "CycleField", "JsmGoal", "compare_cycles", "compare_ongoing"]
 
 CycleField: TypeAlias = Literal[
-    "missing", "extra", "started_at", "completed_at", "elapsed", "state"
+    "missing", "extra", "started_at", "completed_at", "elapsed", "state", "paused"
 ]
-"""What differs between two cycles: one list lacks the cycle, or one of its fields differs."""
+"""What differs between two cycles: one side lacks the cycle, or one of its fields differs
+(``paused``: an ongoing cycle is paused on one side only)."""
 
 _COMPARED: tuple[CycleField, ...] = ("started_at", "completed_at", "elapsed")
 
@@ -181,6 +182,16 @@ class JsmGoal:
             out.append((running, None))
         return out
 
+    def _now(self, ticket: Ticket, now: datetime, method: str) -> datetime:
+        """``now`` in UTC, checked: aware, and not before the ticket was created."""
+        now = utc(require_aware(now, f"JsmGoal.{method}(now)", f"ticket {ticket.id!r}"))
+        if now < utc(ticket.created_at):
+            raise SlaError(
+                f"JsmGoal.{method}: now={now.isoformat()} is before ticket {ticket.id!r} was "
+                f"created ({ticket.created_at.isoformat()}) (goal {self.name!r})"
+            )
+        return now
+
     def cycles(self, ticket: Ticket, *, now: datetime) -> tuple[SlaCycle, ...]:
         """Return the goal's completed cycles on ``ticket`` up to ``now`` (JSM's ``completedCycles``).
 
@@ -199,12 +210,7 @@ class JsmGoal:
             ...     Ticket(id="1", customer_id="c", channel="email", created_at=t0), now=t0)
             ()
         """
-        now = utc(require_aware(now, "JsmGoal.cycles(now)", f"ticket {ticket.id!r}"))
-        if now < utc(ticket.created_at):
-            raise SlaError(
-                f"JsmGoal.cycles: now={now.isoformat()} is before ticket {ticket.id!r} was "
-                f"created ({ticket.created_at.isoformat()}) (goal {self.name!r})"
-            )
+        now = self._now(ticket, now, "cycles")
         context = Context(walk(ticket, now), self.calendar)
         out: list[SlaCycle] = []
         for start, stop in self.bounds(ticket, now=now):
@@ -214,6 +220,46 @@ class JsmGoal:
             assert outcome is not None  # the one target matches every ticket
             out.append(completed_cycle(outcome, stop))
         return tuple(out)
+
+    def ongoing(self, ticket: Ticket, *, now: datetime) -> OngoingCycle | None:
+        """Return the goal's cycle still running at ``now`` (JSM's ``ongoingCycle``), if any.
+
+        Its elapsed time and state are as of ``now``; it is ``paused`` while the ticket is in
+        one of the pause statuses.
+
+        Raises:
+            NaiveDatetimeError: If ``now`` has no time zone.
+            SlaError: If ``now`` is before the ticket was created.
+
+        Example:
+            >>> from datetime import datetime, timedelta, timezone
+            >>> from cs8 import StatusChange, Ticket
+            >>> t0 = datetime(2024, 1, 16, 8, tzinfo=timezone.utc)
+            >>> t = Ticket(id="SD-2", customer_id="c", channel="email", created_at=t0,
+            ...            events=[StatusChange(at=t0 + timedelta(hours=1), status="pending")])
+            >>> c = JsmGoal(name="TTR", within=timedelta(hours=2)).ongoing(
+            ...     t, now=t0 + timedelta(hours=5))
+            >>> c.state, c.paused, c.elapsed
+            (SlaState.PAUSED, True, datetime.timedelta(seconds=3600))
+        """
+        now = self._now(ticket, now, "ongoing")
+        bounds = self.bounds(ticket, now=now)
+        if not bounds or bounds[-1][1] is not None:
+            return None
+        start = bounds[-1][0]
+        context = Context(walk(ticket, now), self.calendar)
+        outcome = evaluate_cycle(self._candidates, context, start, None)
+        assert outcome is not None  # the one target matches every ticket
+        return OngoingCycle(
+            started_at=start,
+            state=outcome.state,
+            paused=ticket.status_at(now) in self.pause_statuses,
+            target=outcome.target,
+            elapsed=outcome.elapsed,
+            breached_at=outcome.breached_at,
+            priority=ticket.priority_at(start),
+            as_of=now,
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -279,4 +325,73 @@ def compare_cycles(
                 out.append(CycleDifference(cycle=index, field=field, ours=x, theirs=y))
         if a.state is not b.state:
             out.append(CycleDifference(cycle=index, field="state", ours=a.state, theirs=b.state))
+    return tuple(out)
+
+
+def compare_ongoing(
+    ours: OngoingCycle | None,
+    theirs: OngoingCycle | None,
+    *,
+    cycle: int,
+    tolerance: timedelta = timedelta(minutes=1),
+) -> tuple[CycleDifference, ...]:
+    """Return every difference between cs8's ongoing cycle and an export's.
+
+    Both must start at the same instant (within ``tolerance``) and be paused alike. Elapsed
+    time and breach are compared when both are measured at one instant: when ``theirs`` says
+    when it was measured (``as_of``), or when both are paused (a paused clock's elapsed time no
+    longer changes); a running export cycle of unknown ``as_of`` is not compared on them, since
+    its clock kept counting after the export's last event.
+
+    Args:
+        ours: cs8's ongoing cycle (:meth:`JsmGoal.ongoing`), or ``None``.
+        theirs: The export's, or ``None``.
+        cycle: The cycle's index, for the differences (the number of completed cycles before).
+        tolerance: How far instants and elapsed times may be apart and still agree.
+
+    Raises:
+        SlaError: If ``tolerance`` is negative.
+
+    Example:
+        >>> from datetime import datetime, timedelta, timezone
+        >>> from cs8 import Priority
+        >>> t0 = datetime(2024, 1, 16, 8, tzinfo=timezone.utc)
+        >>> c = OngoingCycle(started_at=t0, state=SlaState.PAUSED, paused=True,
+        ...                  target=timedelta(hours=2), elapsed=timedelta(hours=1),
+        ...                  breached_at=None, priority=Priority.NORMAL)
+        >>> running = attrs.evolve(c, state=SlaState.ACTIVE, paused=False)
+        >>> [(d.cycle, d.field) for d in compare_ongoing(running, c, cycle=0)]
+        [(0, 'paused')]
+    """
+    if not isinstance(tolerance, timedelta) or tolerance < timedelta(0):
+        raise SlaError(f"compare_ongoing: tolerance must be at least zero, got {tolerance!r}")
+    if ours is None and theirs is None:
+        return ()
+    if ours is None:
+        return (CycleDifference(cycle=cycle, field="missing", ours=None, theirs=theirs),)
+    if theirs is None:
+        return (CycleDifference(cycle=cycle, field="extra", ours=ours, theirs=None),)
+    out: list[CycleDifference] = []
+    if abs(ours.started_at - theirs.started_at) > tolerance:
+        out.append(
+            CycleDifference(
+                cycle=cycle, field="started_at", ours=ours.started_at, theirs=theirs.started_at
+            )
+        )
+    if ours.paused is not theirs.paused:
+        out.append(
+            CycleDifference(cycle=cycle, field="paused", ours=ours.paused, theirs=theirs.paused)
+        )
+    elif theirs.as_of is not None or theirs.paused:
+        if abs(ours.elapsed - theirs.elapsed) > tolerance:
+            out.append(
+                CycleDifference(
+                    cycle=cycle, field="elapsed", ours=ours.elapsed, theirs=theirs.elapsed
+                )
+            )
+        breached = (ours.state is SlaState.BREACHED, theirs.state is SlaState.BREACHED)
+        if breached[0] is not breached[1]:
+            out.append(
+                CycleDifference(cycle=cycle, field="state", ours=ours.state, theirs=theirs.state)
+            )
     return tuple(out)

@@ -17,7 +17,7 @@ import attrs
 from cs8._enums import Priority
 from cs8.sla._targets import SlaMetric, SlaState
 
-__all__ = ["SlaCycle", "SlaResult"]
+__all__ = ["OngoingCycle", "SlaCycle", "SlaResult"]
 
 
 @attrs.frozen(kw_only=True)
@@ -43,6 +43,48 @@ class SlaCycle:
     priority: Priority
     group: str | None = None
     """The owning group (``GROUP_OWNERSHIP`` cycles), else ``None``."""
+
+    @property
+    def remaining(self) -> timedelta:
+        """``target - elapsed``; zero or negative when breached."""
+        return self.target - self.elapsed
+
+
+@attrs.frozen(kw_only=True)
+class OngoingCycle:
+    """A measurement still running: a clock that started and has not stopped (JSM's
+    ``ongoingCycle``).
+
+    Attributes:
+        started_at: When the cycle started.
+        state: ``ACTIVE``, ``PAUSED`` or ``BREACHED`` (a cycle past its target is ``BREACHED``
+            even while paused), as of ``as_of``.
+        paused: Whether the clock is paused (a pause status), breached or not.
+        target: The target duration.
+        elapsed: Time counted from ``started_at`` to ``as_of``.
+        breached_at: When the clock passed the target, if it did.
+        priority: The ticket's priority when the cycle started.
+        as_of: When ``state`` and ``elapsed`` were measured; ``None`` when unknown (an export's
+            cycle is measured when the export was taken, which it does not say).
+
+    Example:
+        >>> from datetime import datetime, timedelta, timezone
+        >>> t0 = datetime(2024, 1, 16, 8, tzinfo=timezone.utc)
+        >>> c = OngoingCycle(started_at=t0, state=SlaState.PAUSED, paused=True,
+        ...                  target=timedelta(hours=2), elapsed=timedelta(hours=1),
+        ...                  breached_at=None, priority=Priority.NORMAL)
+        >>> c.remaining, c.as_of
+        (datetime.timedelta(seconds=3600), None)
+    """
+
+    started_at: datetime
+    state: SlaState
+    paused: bool
+    target: timedelta
+    elapsed: timedelta
+    breached_at: datetime | None
+    priority: Priority
+    as_of: datetime | None = None
 
     @property
     def remaining(self) -> timedelta:
