@@ -4,6 +4,7 @@
     python3 tasks.py report      # the cs8 report on the bundled sample data
     python3 tasks.py test        # ruff, mypy --strict, pytest with doctests (the CI gate)
     python3 tasks.py bench NAME  # run benchmarks/NAME.py
+    python3 tasks.py spark       # the engine tests on a real PySpark session (needs Java 17+)
     python3 tasks.py shell ...   # run a command inside the virtual environment
 
 The environment is rebuilt when ``pyproject.toml`` changes (a stamp file records its hash).
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -94,6 +96,18 @@ def task_bench(args: list[str]) -> int:
     return run(PY, ROOT / "benchmarks" / f"{args[0]}.py", *args[1:])
 
 
+def task_spark(args: list[str]) -> int:
+    """The optional job CI skips (no JVM there): the ``spark`` extra, then the PySpark tests."""
+    if not (shutil.which("java") or os.environ.get("JAVA_HOME")):
+        sys.exit("python3 tasks.py spark needs a Java runtime (java on PATH or JAVA_HOME)")
+    ensure_env("dev")
+    check(PY, "-m", "pip", "--disable-pip-version-check", "-q", "install", "-e", ".[spark]")
+    env = dict(os.environ, CS8_SPARK="1")
+    return run(
+        PY, "-m", "pytest", "-p", "no:cacheprovider", "tests/engines/test_spark.py", *args, env=env
+    )
+
+
 def task_shell(args: list[str]) -> int:
     ensure_env("dev")
     if not args:
@@ -102,7 +116,13 @@ def task_shell(args: list[str]) -> int:
     return run(*args, env=env)
 
 
-TASKS = {"report": task_report, "test": task_test, "bench": task_bench, "shell": task_shell}
+TASKS = {
+    "report": task_report,
+    "test": task_test,
+    "bench": task_bench,
+    "spark": task_spark,
+    "shell": task_shell,
+}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in TASKS:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import cache
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -21,9 +22,11 @@ from cs8.exceptions import InvalidValueError, SurveyError, UnknownFieldError
 from cs8.io import write_interactions
 from cs8.kpi import (
     abandonment_rate,
+    average_handle_time,
     average_speed_of_answer,
     csat,
     csat_mean,
+    occupancy,
     service_level,
 )
 from tests._data import shared_file
@@ -36,10 +39,14 @@ pytest.importorskip("narwhals")
 
 T0 = datetime(2026, 3, 2, 9, tzinfo=UTC)
 _INSTANTS = ("started_at", "answered_at", "ended_at")
+_SECONDS = ("talk_time", "hold_time", "wrap_time")  # written as numbers of seconds
 # Waits around the 20 s threshold and the 5 s short abandon, to the microsecond.
 _WAITS = st.sampled_from(
     [0, 1, 4_999_999, 5_000_000, 19_999_999, 20_000_000, 20_000_001, 61_000_000]
 )
+
+# Handle times: ties (whole seconds), zero and microsecond values, written as seconds of text.
+_HANDLE = st.one_of(st.sampled_from([0, 1_000_000, 60_000_000]), st.integers(0, 4 * 10**9))
 
 
 @st.composite
@@ -59,6 +66,9 @@ def interactions(draw: st.DrawFn) -> list[Interaction]:
                 ended_at=start + wait if state == "abandoned" else None,
                 direction=draw(st.sampled_from(["inbound", "inbound", "outbound"])),
                 handled_by=draw(st.sampled_from(["agent", "agent", "bot"])),
+                talk_time=timedelta(microseconds=draw(_HANDLE)),
+                hold_time=timedelta(microseconds=draw(_HANDLE)),
+                wrap_time=timedelta(microseconds=draw(_HANDLE)),
             )
         )
     return out
@@ -69,7 +79,8 @@ def _polars(calls: list[Interaction]) -> object:
     write_interactions(calls, text, format="csv")
     frame = pl.read_csv(io.StringIO(text.getvalue()), infer_schema_length=0)
     return frame.with_columns(
-        pl.col(c).str.to_datetime(time_zone="UTC", strict=False) for c in _INSTANTS
+        *(pl.col(c).str.to_datetime(time_zone="UTC", strict=False) for c in _INSTANTS),
+        *(pl.col(c).cast(pl.Float64) for c in _SECONDS),
     )
 
 
@@ -79,6 +90,8 @@ def _pandas(calls: list[Interaction]) -> object:
     frame = pd.read_csv(io.StringIO(text.getvalue()), dtype=str, keep_default_na=False)
     for c in _INSTANTS:
         frame[c] = pd.to_datetime(frame[c].replace("", None), utc=True, format="ISO8601")
+    for c in _SECONDS:
+        frame[c] = frame[c].astype(float)
     return frame
 
 
@@ -117,6 +130,10 @@ _CASES: tuple[tuple[Callable[..., object], dict[str, object]], ...] = (
     (abandonment_rate, {"include_bots": True}),
     (average_speed_of_answer, {}),
     (average_speed_of_answer, {"include_bots": True}),
+    (average_handle_time, {}),
+    (average_handle_time, {"include_bots": True}),
+    (occupancy, {"staffed_time": timedelta(hours=1)}),
+    (occupancy, {"staffed_time": timedelta(hours=8), "include_bots": True}),
 )
 
 
@@ -171,6 +188,34 @@ def test_sqlframe_equals_the_object_path() -> None:
     assert dict(got.excluded) == {"in_progress": 1, "bot": 1, "outbound": 1}
 
 
+def test_handle_time_columns_may_be_durations_or_missing() -> None:
+    calls = [
+        attrs.evolve(c, talk_time=timedelta(seconds=i, microseconds=7), wrap_time=timedelta(i))
+        for i, c in enumerate(_fixed())
+    ]
+    frame = _polars(calls)
+    as_durations = frame.with_columns(  # type: ignore[attr-defined]
+        pl.duration(microseconds=(pl.col(c) * 1e6).round(0).cast(pl.Int64)).alias(c)
+        for c in _SECONDS
+    )
+    expected = average_handle_time(calls)
+    for table in (
+        as_durations,
+        as_durations.lazy(),
+        duckdb.connect().from_arrow(as_durations.to_arrow()),
+    ):
+        assert average_handle_time.frame(table) == expected
+    # No handle-time columns: every handled contact took no time, as an Interaction's defaults.
+    bare = frame.drop(*_SECONDS)  # type: ignore[attr-defined]
+    plain = [attrs.evolve(c, talk_time=timedelta(0), wrap_time=timedelta(0)) for c in calls]
+    assert average_handle_time.frame(bare.lazy()) == average_handle_time(plain)
+    text = frame.with_columns(pl.col("talk_time").cast(pl.String))  # type: ignore[attr-defined]
+    with pytest.raises(InvalidValueError, match="'talk_time'"):
+        average_handle_time.frame(text)
+    with pytest.raises(InvalidValueError, match="staffed_time"):
+        occupancy.frame(frame, staffed_time=timedelta(0))
+
+
 def test_columns_renames_and_errors() -> None:
     calls = _fixed()
     frame = _polars(calls).rename({"started_at": "queued", "answered_at": "picked"})  # type: ignore[attr-defined]
@@ -201,6 +246,7 @@ def test_bank_service_level_and_asa_in_duckdb_equal_the_object_path() -> None:
     asa = average_speed_of_answer.frame(relation)
     assert asa == average_speed_of_answer(calls)
     assert asa.median == timedelta(seconds=6)
+    assert average_handle_time.frame(relation) == average_handle_time(calls)
 
 
 _SCORES = st.lists(st.one_of(st.none(), st.integers(1, 5)), max_size=30)

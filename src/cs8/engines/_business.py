@@ -24,13 +24,13 @@ Example:
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from cs8._optional import require
 from cs8.engines._calendar import DAY_US, EPOCH, SHIFT_DAYS, SHIFT_US, DayTable, calendar_table
+from cs8.engines._spark import functions_of
 from cs8.exceptions import (
     InvalidValueError,
     NaiveDatetimeError,
@@ -325,7 +325,7 @@ def _spark(
 
     The day number is taken as ``round((t - (t mod DAY)) / DAY)`` (floor modulo): Spark divides in floating
     point, and rounding an exact multiple back gives the integer whatever the last bits."""
-    F = importlib.import_module(type(df).__module__.rsplit(".", 1)[0] + ".functions")
+    F = functions_of(df)
     types = {f.name: f.dataType.simpleString() for f in df.schema.fields}
     columns = _instant_columns(spans)
     for column in columns:

@@ -7,7 +7,6 @@ Example:
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from cs8._optional import require
 from cs8.engines._business import _is_spark, business_time
 from cs8.engines._fold import _lazy, engine_facts
+from cs8.engines._spark import functions_of
 from cs8.kpi._definitions import TicketDefinition, _definition
 from cs8.kpi._frame_facts import REJECTIONS
 
@@ -150,7 +150,7 @@ def _elapsed(native: Any, pairs: Mapping[str, tuple[str, str]]) -> Any:
     """Add integer microseconds between instant columns, in the table's engine."""
     if _is_spark(native):
         # narwhals has no total_microseconds on Spark-like frames; unix_micros is exact.
-        F = importlib.import_module(type(native).__module__.rsplit(".", 1)[0] + ".functions")
+        F = functions_of(native)
         for name, (a, b) in pairs.items():
             native = native.withColumn(name, F.unix_micros(F.col(b)) - F.unix_micros(F.col(a)))
         return native

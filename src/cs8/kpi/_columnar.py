@@ -1,14 +1,14 @@
-"""Contact-centre and survey KPIs on dataframes and engines: the sufficient statistics in the engine.
+"""Contact-centre KPIs on dataframes and engines: the sufficient statistics in the engine.
 
 The ``.frame(...)`` forms of :func:`~cs8.kpi.service_level`, :func:`~cs8.kpi.abandonment_rate`,
-:func:`~cs8.kpi.average_speed_of_answer`, :func:`~cs8.kpi.csat` and :func:`~cs8.kpi.csat_mean`.
+:func:`~cs8.kpi.average_speed_of_answer`, :func:`~cs8.kpi.average_handle_time` and
+:func:`~cs8.kpi.occupancy` (the survey KPIs' are in :mod:`cs8.kpi._columnar_scores`).
 They take any table narwhals reads (pandas, polars eager or lazy, a DuckDB relation, a PySpark or
 SQLFrame DataFrame) and aggregate **in the engine**: a rate is one ``select`` of conditional counts
-(the numerator, the denominator and every exclusion reason), a score KPI one ``select`` of the
-score histogram (enough for the share, the mean and the sum of squares). Only those few numbers
-leave the engine. The speed of answer pulls the two instants of the answered contacts, turned into
-integer microseconds by Arrow, into the exact :class:`~cs8.kpi.DurationState` (narwhals has no
-portable "microseconds between two instants" on Spark-like frames), so its quantiles are exact.
+(the numerator, the denominator and every exclusion reason). The speed of answer and
+the handle time compute their durations in the engine too, and their count, sums, bounds and the
+order statistics of the median and p90 (:mod:`cs8.kpi._engine_quantiles`), so the quantiles are
+exact and only one row leaves a lazy engine.
 
 The interactions table has the columns :func:`cs8.io.write_interactions` writes (rename them with
 ``columns=``): ``started_at``, ``answered_at`` and ``ended_at`` are timezone-aware timestamp
@@ -36,25 +36,30 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-import attrs
-
-from cs8._enums import SurveyKind
-from cs8._frozen import FrozenDict
 from cs8._optional import require
-from cs8.exceptions import InvalidValueError, SurveyError, UnknownFieldError
-from cs8.kpi._durations import DurationState
+from cs8.exceptions import InvalidValueError, UnknownFieldError
+from cs8.kpi._engine_quantiles import Quantiles, duration_stats
 from cs8.kpi._frame_facts import _norm
-from cs8.kpi._stats import Mean, Rate, RateState
+from cs8.kpi._stats import Rate, RateState
 
 __all__ = [
     "abandonment_rate_frame",
+    "average_handle_time_frame",
     "average_speed_of_answer_frame",
-    "csat_frame",
-    "csat_mean_frame",
+    "occupancy_frame",
     "service_level_frame",
 ]
 
-_FIELDS = ("started_at", "answered_at", "ended_at", "direction", "handled_by")
+_FIELDS = (
+    "started_at",
+    "answered_at",
+    "ended_at",
+    "direction",
+    "handled_by",
+    "talk_time",
+    "hold_time",
+    "wrap_time",
+)
 _POLICIES = ("ignore", "negative", "positive", "exclude_early")
 _ZERO = timedelta(0)
 
@@ -97,6 +102,7 @@ class _Contacts:
     ) -> None:
         nw = require("narwhals", "dataframe", what)
         self.nw = nw
+        self.what = what
         self.frame = _frame(native, what)
         mapping = dict(columns or {})
         unknown = sorted(set(mapping) - set(_FIELDS))
@@ -128,6 +134,7 @@ class _Contacts:
         )
         inbound, bot = nw.col("__cs8_inbound"), nw.col("__cs8_bot")
         outbound = ~inbound
+        self.bot_any = bot  # handle time leaves bots out in either direction
         is_bot = inbound & bot if not include_bots else nw.lit(value=False)
         kept = inbound & ~is_bot
         answered = kept & ~self.answer.is_null()
@@ -243,123 +250,99 @@ def average_speed_of_answer_frame(
     *,
     include_bots: bool = False,
     columns: Mapping[str, str] | None = None,
+    quantiles: Quantiles = (),
 ) -> Any:
     """:func:`cs8.kpi.average_speed_of_answer` on an interactions table.
 
-    The exclusions are counted in the engine; the waits of the answered contacts are pulled as
-    two instants, made integer microseconds by Arrow, into the exact :class:`DurationState`.
+    The exclusions, the waits' count, sums and bounds and the order statistics of the median and
+    p90 are computed in the engine (:mod:`cs8.kpi._engine_quantiles`); eager frames read the waits
+    into the exact :class:`DurationState`. ``quantiles`` (a list, or a function of the number
+    of waits) are computed besides the median and p90, so the result's ``quantile(q)`` answers
+    them.
     """
-    pa = require("pyarrow", "dataframe", "average_speed_of_answer.frame")
-    pc = require("pyarrow.compute", "dataframe", "average_speed_of_answer.frame")
-    np = require("numpy", "dataframe", "average_speed_of_answer.frame")
     c = _Contacts(interactions, columns, _ZERO, include_bots, "average_speed_of_answer.frame")
-    counts = c.counts({**c.left, "abandoned": c.abandoned})
+    counts = c.counts({**c.left, "abandoned": c.abandoned, "answered": c.answered})
     excluded = c.excluded(counts)
     if counts["abandoned"]:
         excluded["abandoned"] = counts["abandoned"]
-    rows = _collect(
-        c.frame.filter(c.answered).select(c.started.alias("s"), c.answer.alias("a"))
-    ).to_arrow()
+    from cs8.engines._metrics import _elapsed  # the one "microseconds between instants" shim
 
-    def micros(column: Any) -> Any:
-        column = pc.cast(column, pa.timestamp("us", column.type.tz))
-        return np.asarray(pc.cast(column, pa.int64()), dtype=np.int64)
-
-    waits = micros(rows.column("a")) - micros(rows.column("s"))
-    state = DurationState.of_microseconds(waits.tolist())
-    return attrs.evolve(state, excluded=FrozenDict(excluded)).result()
+    answered = c.frame.filter(c.answered).select(c.started.alias("s"), c.answer.alias("a"))
+    waits = c.nw.from_native(_elapsed(answered.to_native(), {"us": ("s", "a")}))
+    return duration_stats(
+        waits.select("us"), "us", excluded, n=counts["answered"], quantiles=quantiles
+    )
 
 
-def _score_state(
-    scores: object, column: str | None, scale: int | tuple[int, int], what: str
+def _handle_us(c: _Contacts) -> Any:
+    """Talk, hold and wrap time as integer microseconds (blank: zero, as on an Interaction)."""
+    nw = c.nw
+    schema = dict(c.frame.collect_schema())
+    parts = []
+    for field in ("talk_time", "hold_time", "wrap_time"):
+        name = c.names[field]
+        if name not in schema:
+            continue
+        dtype, column = schema[name], nw.col(name)
+        if dtype == nw.Duration:
+            micros = column.dt.total_microseconds()
+        elif dtype.is_integer():
+            micros = column.cast(nw.Int64) * 1_000_000
+        elif dtype.is_numeric():
+            micros = (column * 1_000_000).round(0).cast(nw.Int64)
+        else:
+            raise InvalidValueError(
+                f"{c.what}: column {name!r} ({field}) must hold durations or seconds, got {dtype}"
+            )
+        parts.append(micros.fill_null(0))
+    total = c.row.cast(nw.Int64) * 0
+    for part in parts:
+        total = total + part
+    return total
+
+
+def average_handle_time_frame(
+    interactions: object,
+    *,
+    include_bots: bool = False,
+    columns: Mapping[str, str] | None = None,
+    quantiles: Quantiles = (),
 ) -> Any:
-    """The :class:`ScoreState` of a score column, its histogram counted in the engine."""
-    # _scores imports this module (to wire the forms in), so its names are read here.
-    from cs8.kpi._scores import ScoreState
-    from cs8.kpi._surveys import _bump, _extra, _scale_of
+    """:func:`cs8.kpi.average_handle_time` on an interactions table.
 
-    nw = require("narwhals", "dataframe", what)
-    low, high = _scale_of(scale, what)
-    try:
-        frame = nw.from_native(scores, allow_series=True)
-    except TypeError:
-        raise InvalidValueError(
-            f"{what}: expected a frame or series narwhals supports, got {type(scores).__name__}"
-        ) from None
-    if isinstance(frame, nw.Series):
-        name = frame.name or "score"
-        frame = frame.rename(name).to_frame()
-    else:
-        names = list(frame.collect_schema())
-        if column is None:
-            if len(names) != 1:
-                raise InvalidValueError(
-                    f"{what}: the table has {len(names)} columns {names}; pass column="
-                )
-            column = names[0]
-        if column not in names:
-            raise UnknownFieldError(f"{what}: the table has no column {column!r}")
-        name = column
-    dtype = dict(frame.collect_schema())[name]
-    value = nw.col(name)
-    missing = value.is_null()
-    if dtype.is_float():
-        missing = missing | value.is_nan()
-    if not dtype.is_numeric():
-        raise SurveyError(f"{what}: column {name!r} must hold numbers, got {dtype}")
-    conditions = [missing, ~missing]
-    conditions += [~missing & (value == score) for score in range(low, high + 1)]
-    aggs = [
-        nw.when(cond).then(nw.lit(1)).otherwise(nw.lit(0)).sum().alias(f"__cs8_{i}")
-        for i, cond in enumerate(conditions)
-    ]
-    row = [0 if v is None else int(v) for v in _collect(frame.select(*aggs)).rows()[0]]
-    absent, present, counts = row[0], row[1], tuple(row[2:])
-    if sum(counts) != present:
-        raise SurveyError(
-            f"{what}: {present - sum(counts)} scores in column {name!r} are not whole numbers in "
-            f"{low}..{high}"
-        )
-    return ScoreState(
-        kind=SurveyKind.CSAT,
-        low=low,
-        high=high,
-        counts=counts,
-        excluded=_bump(FrozenDict(), _extra(absent, 0)),
-    )
+    ``talk_time``, ``hold_time`` and ``wrap_time`` are duration columns or numbers of seconds
+    (rounded to the microsecond; blank is zero); a missing column counts as zero. The exclusions
+    (``bot``, ``unanswered``) and the handle times' summary are computed in the engine;
+    ``quantiles``: as in :func:`average_speed_of_answer_frame`.
+    """
+    c = _Contacts(interactions, columns, _ZERO, include_bots, "average_handle_time.frame")
+    bot = c.bot_any if not include_bots else c.row & c.nw.lit(False)
+    handled = ~bot & ~c.answer.is_null()
+    counts = c.counts({"bot": bot, "unanswered": ~bot & c.answer.is_null(), "n": handled})
+    excluded = {k: counts[k] for k in ("bot", "unanswered") if counts[k]}
+    rows = c.frame.filter(handled).select(_handle_us(c).alias("us"))
+    return duration_stats(rows, "us", excluded, n=counts["n"], quantiles=quantiles)
 
 
-def csat_frame(
-    scores: object,
+def occupancy_frame(
+    interactions: object,
+    staffed_time: timedelta,
     *,
-    column: str | None = None,
-    scale: int | tuple[int, int] = 5,
-    positive_from: int = 4,
-    confidence: float = 0.95,
-    min_n: int | None = None,
-) -> Rate:
-    """:func:`cs8.kpi.csat` on a score column or table, its histogram counted in the engine."""
-    from cs8.kpi._surveys import _MIN_N
+    include_bots: bool = False,
+    columns: Mapping[str, str] | None = None,
+) -> Any:
+    """:func:`cs8.kpi.occupancy` on an interactions table: the handle time summed in the engine."""
+    from cs8.kpi._contact import Ratio
 
-    state = _score_state(scores, column, scale, "csat.frame")
-    state._check_threshold(positive_from, "positive_from")
-    return state.share_at_least(  # type: ignore[no-any-return]
-        positive_from, confidence=confidence, min_n=_MIN_N if min_n is None else min_n
-    )
-
-
-def csat_mean_frame(
-    scores: object,
-    *,
-    column: str | None = None,
-    scale: int | tuple[int, int] = 5,
-    confidence: float = 0.95,
-    min_n: int | None = None,
-) -> Mean:
-    """:func:`cs8.kpi.csat_mean` on a score column or table, its histogram counted in the engine."""
-    from cs8.kpi._surveys import _MIN_N
-
-    state = _score_state(scores, column, scale, "csat_mean.frame")
-    return state.mean(  # type: ignore[no-any-return]
-        confidence=confidence, min_n=_MIN_N if min_n is None else min_n
+    if not isinstance(staffed_time, timedelta) or staffed_time <= _ZERO:
+        raise InvalidValueError(f"staffed_time must be a positive timedelta, got {staffed_time!r}")
+    c = _Contacts(interactions, columns, _ZERO, include_bots, "occupancy.frame")
+    bot = c.bot_any if not include_bots else c.row & c.nw.lit(False)
+    handled = ~bot & ~c.answer.is_null()
+    total = c.nw.when(handled).then(_handle_us(c)).otherwise(0).sum()
+    got = _collect(c.frame.select(total.alias("us"))).rows()[0][0]
+    busy = 0 if got is None else int(got)
+    staffed = staffed_time // timedelta(microseconds=1)
+    return Ratio(
+        value=busy / staffed, numerator=timedelta(microseconds=busy), denominator=staffed_time
     )

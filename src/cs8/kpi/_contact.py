@@ -36,12 +36,14 @@ from cs8._models import Interaction
 from cs8.exceptions import InvalidValueError
 from cs8.kpi._columnar import (
     abandonment_rate_frame,
+    average_handle_time_frame,
     average_speed_of_answer_frame,
+    occupancy_frame,
     service_level_frame,
 )
 from cs8.kpi._definitions import _duration_state
 from cs8.kpi._durations import DurationState
-from cs8.kpi._kpi import kpi
+from cs8.kpi._kpi import kpi, with_frame
 from cs8.kpi._stats import Rate, RateState
 
 __all__ = [
@@ -237,7 +239,7 @@ def average_speed_of_answer(
     return _duration_state(out, dict(sorter.excluded), exact)
 
 
-@kpi(DurationState.result)
+@kpi(DurationState.result, frame=average_handle_time_frame)
 def average_handle_time(
     interactions: Iterable[Interaction], *, include_bots: bool = False, exact: bool = True
 ) -> DurationState:
@@ -302,6 +304,7 @@ class Ratio(DictReprMixin):
         return f"Ratio {format_value(self.value, percent=True)}"
 
 
+@with_frame(occupancy_frame)
 def occupancy(
     interactions: Iterable[Interaction],
     staffed_time: timedelta,

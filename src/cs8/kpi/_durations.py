@@ -75,6 +75,11 @@ class DurationState:
     so the mean and its interval are exact. ``add`` returns a new state and copies the values: use
     :meth:`of` or :meth:`extend` for many.
 
+    The ``.frame(...)`` form of a duration KPI on a lazy engine returns a result whose state is a
+    summary (count, sums, bounds and the order statistics of the quantiles asked; no values): it
+    refuses :meth:`merge`, and :meth:`quantile` of another ``q``, rather than answer from missing
+    values.
+
     Args:
         values: Sorted microseconds while exact, else empty.
         sketch: The sketch once more than ``exact_limit`` values were added, else ``None``.
@@ -83,7 +88,8 @@ class DurationState:
         total_sq: Sum of their squares.
         min: The smallest value in microseconds (``None`` when empty).
         max: The largest value in microseconds (``None`` when empty).
-        resolution: The greatest common divisor of the values in microseconds (0 when empty).
+        resolution: The greatest common divisor of the values in microseconds (0 when empty or
+            unknown).
         exact_limit: How many values to keep exactly (``None``: all; merging two states uses the
             smaller limit).
         excluded: Records left out, by reason.
@@ -211,6 +217,8 @@ class DurationState:
             >>> a.merge(DurationState.of_microseconds([2])) == DurationState.of_microseconds([1, 2, 3])
             True
         """
+        self._check_held("merge")
+        other._check_held("merge")
         limit = _limit(self.exact_limit, other.exact_limit)
         n = self.n + other.n
         excluded = _merge_excluded(self.excluded, other.excluded)
@@ -261,7 +269,17 @@ class DurationState:
         if self.sketch is not None:
             step = self.resolution or 1
             return timedelta(microseconds=round(self.sketch.quantile(q) / step) * step)
+        self._check_held("quantile")
         return _td(type7_quantile(self.values, q))
+
+    def _check_held(self, what: str) -> None:
+        """Refuse a summary-only state: one whose count, sums and bounds came from an engine."""
+        if self.sketch is None and len(self.values) != self.n:
+            raise InvalidValueError(
+                f"DurationState.{what}: this state holds the summary of {self.n} durations, not "
+                "their values (its median and p90 were computed inside a dataframe engine); "
+                "ask the engine again for other quantiles"
+            )
 
     def result(self, *, confidence: float = 0.95, min_n: int = _MIN_N) -> DurationStats:
         """Return the summary: n, mean (with a t interval), median, p90, min, max.

@@ -15,7 +15,7 @@ import attrs
 from cs8._enums import SurveyKind
 from cs8._frozen import FrozenDict
 from cs8.exceptions import InvalidValueError
-from cs8.kpi._columnar import csat_frame, csat_mean_frame
+from cs8.kpi._columnar_scores import ces_frame, ces_index_frame, csat_frame, csat_mean_frame
 from cs8.kpi._kpi import with_frame
 from cs8.kpi._stats import Mean, MeanState, Rate, RateState
 from cs8.kpi._surveys import (
@@ -264,6 +264,7 @@ def csat_mean(
     return state.mean(confidence=confidence, min_n=min_n)
 
 
+@with_frame(ces_frame)
 def ces(
     scores: Iterable[Score],
     *,
@@ -284,6 +285,7 @@ def ces(
     return state.mean(confidence=confidence, min_n=min_n)
 
 
+@with_frame(ces_index_frame)
 def ces_index(
     scores: Iterable[Score],
     *,

@@ -36,6 +36,8 @@ from cs8._enums import SurveyKind
 from cs8._frozen import FrozenDict
 from cs8._models import SurveyResponse
 from cs8.exceptions import InvalidValueError, SurveyError
+from cs8.kpi._columnar_scores import nps_frame
+from cs8.kpi._kpi import with_frame
 from cs8.kpi._stats import normal_quantile
 
 __all__ = [
@@ -412,6 +414,7 @@ class NpsState:
         )
 
 
+@with_frame(nps_frame)
 def nps(
     scores: Iterable[Score],
     *,

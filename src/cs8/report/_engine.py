@@ -25,7 +25,7 @@ from cs8._optional import require
 from cs8._time import require_aware
 from cs8.kpi import abandonment_rate, average_speed_of_answer, service_level
 from cs8.kpi._breakdown import _sort_key
-from cs8.kpi._columnar import csat_frame
+from cs8.kpi._columnar_scores import csat_frame
 from cs8.kpi._definitions import _definition
 from cs8.kpi._frame_facts import _Facts
 from cs8.kpi._frames import _fcr, _frt, _local_buckets, _us, summary_of_facts
@@ -38,7 +38,7 @@ from cs8.report._gather import (
     group_breakdown,
     ticket_series,
 )
-from cs8.report._model import Breakdown, Figure, Series
+from cs8.report._model import Breakdown, Figure, Series, median_interval
 from cs8.report._report import ServiceReport
 from cs8.report._scorecard import ScorecardTargets, default_policy
 from cs8.report._tables import ServiceTables, load_errors
@@ -364,7 +364,9 @@ def _contact_part(
     figures = (
         Figure.of_rate("kpi.service_level", level),
         Figure.of_rate("kpi.abandonment", abandonment_rate.frame(live)),
-        Figure.of_duration("kpi.asa", average_speed_of_answer.frame(live)),
+        Figure.of_duration(
+            "kpi.asa", average_speed_of_answer.frame(live, quantiles=median_interval)
+        ),
     )
     points = tuple(
         Figure.of_rate(

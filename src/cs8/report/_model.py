@@ -38,6 +38,20 @@ __all__ = [
 _Z95 = 1.959963984540054
 
 
+def median_interval(n: int) -> tuple[float, float]:
+    """The quantiles bounding the distribution-free 95 % interval of a median of ``n`` values.
+
+    What :meth:`Figure.of_duration` reads; a duration KPI computed in an engine is asked for them
+    (``quantiles=median_interval``), since its result holds no values.
+
+    Example:
+        >>> median_interval(100)
+        (0.4020018007729973, 0.5979981992270027)
+    """
+    half = _Z95 / (2 * math.sqrt(n))
+    return max(0.0, 0.5 - half), min(1.0, 0.5 + half)
+
+
 def _counts(value: Mapping[str, int] | None) -> FrozenDict[str, int]:
     return value if isinstance(value, FrozenDict) else FrozenDict(value or {})
 
@@ -114,9 +128,9 @@ class Figure:
         """
         if stats.n == 0 or stats.median is None:
             return cls(key=key, unit="seconds", value=None, n=0, excluded=stats.excluded)
-        half = _Z95 / (2 * math.sqrt(stats.n))
-        low = stats.quantile(max(0.0, 0.5 - half))
-        high = stats.quantile(min(1.0, 0.5 + half))
+        q_low, q_high = median_interval(stats.n)
+        low = stats.quantile(q_low)
+        high = stats.quantile(q_high)
         return cls(
             key=key,
             unit="seconds",
