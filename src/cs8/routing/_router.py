@@ -36,7 +36,9 @@ from cs8.routing._context import (
 from cs8.routing._decision import (
     AssignmentResult,
     RoutingDecision,
+    _assignment,
     _planned_decision,
+    _Row,
 )
 from cs8.routing._handoff import HandoffContext
 from cs8.routing._plan import (
@@ -308,7 +310,7 @@ class Router:
             online = AgentStatus.ONLINE
             if not self.explain:
                 pick, found = pool.choose(need, prep.strategy, online)  # type: ignore[arg-type]
-                # The trace is written when first read (_LazyTrace), from the plan's lines (all
+                # The trace is written when first read (_BuiltWhenRead), from the plan's lines (all
                 # text without explain), the prepared actions and how many agents were looked at.
                 return _planned_decision(
                     plan, ticket.id, pick, None, ctx, handoff, state, plan[1], found, ticket
@@ -565,16 +567,15 @@ class Router:
         calendar = self.calendar
         basis = (now, timezone, calendar)
         current = state or RoutingState()
-        decisions: list[RoutingDecision] = []
+        rows: list[RoutingDecision | _Row] = []  # the decisions are made when first read
         decide = self._decide
         give = pool.assign
-        keep = decisions.append
+        keep = rows.append
         get_handoff = handoffs.get if handoffs else None
         fast = not self.explain and not self.away_fallback
         serve = pool._serve  # choose among online agents, then assign at now
         instant = pool._instant(now)
         online = AgentStatus.ONLINE
-        new = _planned_decision
         for position in order:
             context = contexts[position]
             plan = plans[position]
@@ -613,10 +614,10 @@ class Router:
                 continue
             agent_id = None if slot is None else slot.id
             customer = customer_list[position]
-            lines = plan[1]
-            keep(new(plan, ids[position], agent_id, None, context, handoff, current, lines, found,
-                     ticket, customer, basis))  # fmt: skip
-        return AssignmentResult(decisions=tuple(decisions), loads=pool.loads, state=current)
+            keep(
+                (plan, ids[position], agent_id, context, handoff, current, found, ticket, customer)
+            )
+        return _assignment(tuple(rows), pool.loads, current, basis)
 
 
 def _backlog(tickets: Iterable[Ticket]) -> tuple[list[Ticket], list[str]]:
