@@ -21,7 +21,7 @@ from cs8.routing._context import (
 )
 from cs8.routing._handoff import HandoffContext
 from cs8.routing._plan import _CountsLine, _Line, _line, _Plan, _Prepared, _Why
-from cs8.routing._pool_index import _filter_labels
+from cs8.routing._pool_index import filter_labels
 from cs8.routing._strategies import (
     RoutingState,
 )
@@ -442,7 +442,7 @@ def _written(line: _Line, decision: RoutingDecision) -> str:
 def _counts(line: _CountsLine) -> str:
     """The text of a filter-count line of a trace."""
     need, status, preferred, numbers = line
-    labels = _filter_labels(need, status, preferred)
+    labels = filter_labels(need, status, preferred)
     return f"filters ({status.value}): " + " -> ".join(
         f"{label} {n}" for label, n in zip(labels, numbers, strict=True)
     )

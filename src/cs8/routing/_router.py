@@ -317,7 +317,7 @@ class Router:
                 )
             with pool.lock:  # the counts and the choice see the pool at one instant
                 pick, found = pool.choose(need, prep.strategy, online)  # type: ignore[arg-type]
-                counted = (need, online, False, pool._filter_numbers(need, online, None))
+                counted = (need, online, False, pool.filter_numbers(need, online, None))
             last = prep.waiting
             if pick is not None:
                 last = _line(
@@ -339,9 +339,7 @@ class Router:
                     ctx, plan, pool, need, status, state, preferred
                 )
                 if explain:  # the numbers now, the text when the trace is read
-                    lines.append(
-                        (need, status, True, pool._filter_numbers(need, status, preferred))
-                    )
+                    lines.append((need, status, True, pool.filter_numbers(need, status, preferred)))
                 if pick is not None:
                     chosen = pick
                     lines.append(
@@ -357,7 +355,7 @@ class Router:
                 )
             pick, looked, state, how = self._pick(ctx, plan, pool, need, status, state, None)
             if explain:
-                lines.append((need, status, False, pool._filter_numbers(need, status, None)))
+                lines.append((need, status, False, pool.filter_numbers(need, status, None)))
             if pick is not None:
                 chosen = pick
                 break
@@ -573,8 +571,7 @@ class Router:
         keep = rows.append
         get_handoff = handoffs.get if handoffs else None
         fast = not self.explain and not self.away_fallback
-        serve = pool._serve  # choose among online agents, then assign at now
-        instant = pool._instant(now)
+        take = pool.take  # choose among online agents, then assign at now
         online = AgentStatus.ONLINE
         for position in order:
             context = contexts[position]
@@ -602,7 +599,7 @@ class Router:
             channel = ticket.channel
             need = prep.needs.get(channel) or prep.need(channel)
             try:
-                slot, found = serve(need, prep.strategy, online, instant)  # type: ignore[arg-type]
+                agent_id, found = take(need, prep.strategy, online, now)  # type: ignore[arg-type]
             except Exception as error:  # a KeyStrategy's key: this ticket falls back
                 context = context or fast_context(
                     ticket, now, customer_list[position], None, timezone, calendar
@@ -612,7 +609,6 @@ class Router:
                     give(decision.agent_id, channel, now)
                 keep(decision)
                 continue
-            agent_id = None if slot is None else slot.id
             customer = customer_list[position]
             keep(
                 (plan, ids[position], agent_id, context, handoff, current, found, ticket, customer)
