@@ -290,7 +290,6 @@ class Planner:
         """Plan one ticket: rule line, escalation, priority (with adjustments and ageing), due time."""
         ticket = ctx.ticket
         now = ctx.now
-        customer = ctx.customer
         lines: list[_Line] = []
         if rule is None:
             name = None
@@ -321,15 +320,7 @@ class Planner:
             prep.origin = (ruled, step)  # the router skips steps nobody can take (skip_if)
             prep.simple = False
 
-        # Priority: the rule's, else impact x urgency, else the ticket's.
-        if self.matrix is not None and "impact" in ticket.attributes:
-            base, source = self.matrix.for_ticket(ticket), "impact x urgency"
-        else:
-            base, source = ticket.current_priority, "ticket"
-        found = prep.notes.get((base, source))
-        if found is None:
-            found = prep.notes[(base, source)] = _priority_note(actions, base, source)
-        priority, note = found
+        priority, note = self._rule_priority(ticket, prep)
         if step:
             lines.append(
                 _line(
@@ -356,22 +347,7 @@ class Planner:
                 )
             )
 
-        due_at = None
-        slack = least_slack(ctx.sla) if ctx.sla is not _NO_SLA else None
-        if slack is not None:
-            due_at = now + slack
-        if self.adjustments is not None:
-            adjusted, reasons = self.adjustments.apply(
-                priority, ticket=ticket, customer=customer, time_left=slack
-            )
-            if reasons:
-                note = f"{note}; {'; '.join(reasons)} -> {adjusted.value}"
-            priority = adjusted
-        if self.ageing is not None:
-            aged = self.ageing.priority(ticket, now, base=priority)
-            if aged is not priority:
-                note = f"{note}; ageing -> {aged.value}"
-            priority = aged
+        priority, note, due_at = self._adjusted(ctx, priority, note)
         lines.append(note)
         return (
             prep,
@@ -379,6 +355,77 @@ class Planner:
             name,
             priority,
             step or None,
+            due_at,
+            -_RANK[priority],
+            _INF if due_at is None else due_at.timestamp(),
+        )
+
+    def _rule_priority(self, ticket: Ticket, prep: _Prepared) -> tuple[Priority, str]:
+        """The priority ``prep``'s actions give ``ticket`` (the rule's, else impact x urgency,
+        else the ticket's), and the trace line saying so."""
+        if self.matrix is not None and "impact" in ticket.attributes:
+            base, source = self.matrix.for_ticket(ticket), "impact x urgency"
+        else:
+            base, source = ticket.current_priority, "ticket"
+        found = prep.notes.get((base, source))
+        if found is None:
+            found = prep.notes[(base, source)] = _priority_note(prep.actions, base, source)
+        return found
+
+    def _adjusted(
+        self, ctx: RoutingContext, priority: Priority, note: str
+    ) -> tuple[Priority, str, datetime | None]:
+        """``priority`` after the adjustments and ageing, its trace line, and the due time."""
+        due_at = None
+        slack = least_slack(ctx.sla) if ctx.sla is not _NO_SLA else None
+        if slack is not None:
+            due_at = ctx.now + slack
+        if self.adjustments is not None:
+            adjusted, reasons = self.adjustments.apply(
+                priority, ticket=ctx.ticket, customer=ctx.customer, time_left=slack
+            )
+            if reasons:
+                note = f"{note}; {'; '.join(reasons)} -> {adjusted.value}"
+            priority = adjusted
+        if self.ageing is not None:
+            aged = self.ageing.priority(ctx.ticket, ctx.now, base=priority)
+            if aged is not priority:
+                note = f"{note}; ageing -> {aged.value}"
+            priority = aged
+        return priority, note, due_at
+
+    def replanned(
+        self, ctx: RoutingContext, plan: _Plan, actions: RuleActions, step: int | None, line: str
+    ) -> _Plan:
+        """``plan`` with ``actions`` in force from escalation step ``step`` instead (the router's
+        ``skip_if``: TaskRouter moves a task past a skipped target as if its timeout had passed,
+        so the priority is the one ``actions`` give, as for a step reached by waiting); ``line``
+        says why, before the priority line.
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> from cs8 import Ticket
+            >>> from cs8.routing import RuleActions, Router
+            >>> t0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+            >>> planner = Router(explain=False).planner()
+            >>> ticket = Ticket(id="T1", customer_id="C1", channel="email", created_at=t0)
+            >>> ctx, plan = planner.context_and_plan(ticket, t0, None, None)
+            >>> new = planner.replanned(ctx, plan, RuleActions(priority="urgent"), 1, "why")
+            >>> new[3].value, new[1][-2:]
+            ('urgent', ('why', 'priority urgent (rule)'))
+        """
+        name = actions.strategy
+        strategy = self.strategy if name is None else self.strategies[name]
+        prep = _Prepared(actions, strategy)
+        priority, note = self._rule_priority(ctx.ticket, prep)
+        priority, note, due_at = self._adjusted(ctx, priority, note)
+        lines = (*plan[1][:-1], line, note)  # the planned priority line was the last
+        return (
+            prep,
+            lines,
+            plan[2],
+            priority,
+            step,
             due_at,
             -_RANK[priority],
             _INF if due_at is None else due_at.timestamp(),

@@ -375,7 +375,9 @@ class Router:
     def _skipped(self, ctx: RoutingContext, plan: _Plan, pool: AgentPool) -> _Plan:
         """The plan once the escalation steps with ``skip_if: "no_agent"`` that no online agent
         passes are left out; the step after a skipped one applies at once (TaskRouter moves the
-        task to its next target). The priority stays the planned one."""
+        task to its next target as if the skipped one's timeout had passed). A skipped step's
+        changes, its priority among them, do not apply: the priority is planned again for the
+        actions in force."""
         base, due = plan[0].origin  # type: ignore[misc]
         steps = base.escalation
         out = base
@@ -402,13 +404,11 @@ class Router:
                 out = candidate
         if not skipped:
             return plan
-        name = out.strategy
-        strategy = self.strategy if name is None else self.strategies[name]
         line = (
             f"escalation step(s) {', '.join(skipped)} skipped (skip_if no_agent: no online agent "
             f"passes their filters); in force: queue {out.queue or 'default'}"
         )
-        return (_Prepared(out, strategy), (*plan[1], line), plan[2], plan[3], i or None, *plan[5:])
+        return self._shared.replanned(ctx, plan, out, i or None, line)
 
     def _fallback(
         self,
