@@ -26,8 +26,9 @@ from __future__ import annotations
 import heapq
 import threading
 from bisect import insort
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
+from functools import partial
 from typing import Any, TypeAlias
 
 import attrs
@@ -631,56 +632,42 @@ class AgentPool:
             if isinstance(strategy, RoundRobin):
                 ids = self._ids.get((need.channel, status), [])
                 return _round_robin(ids, self._slots, need, self._units[need.channel], after)
-            slot, looked = self._serve(need, strategy, status, None)
-            return (None if slot is None else slot.id), looked
+            return self._serve(status, None, need, strategy)
 
-    def take(
-        self,
-        need: Need,
-        strategy: BuiltinStrategy | KeyStrategy,
-        status: AgentStatus,
-        at: datetime,
-    ) -> tuple[str | None, int]:
-        """Choose an agent as :meth:`choose` does and give it the work at ``at``, in one step.
+    def taker(
+        self, at: datetime, status: AgentStatus = AgentStatus.ONLINE
+    ) -> Callable[[Need, BuiltinStrategy | KeyStrategy], tuple[str | None, int]]:
+        """Return a function that chooses an agent of ``status`` as :meth:`choose` does and gives
+        it the work at ``at``, in one step: ``take(need, strategy) -> (agent id or None, agents
+        looked at)``; what ``Router.assign`` does for each ticket of a backlog.
 
-        The same agent and count as :meth:`choose` followed by :meth:`assign` (under the pool's
-        lock, so no other thread's change falls between them); what ``Router.assign`` does for
-        each ticket of a backlog. Round robin needs the queue's last assignee: use
-        :meth:`choose` and :meth:`assign` for it.
+        The caller holds :attr:`lock` while it uses the function, which does not lock (one lock
+        for a whole backlog rather than one per ticket). Heap-ranked strategies only: round
+        robin needs the queue's last assignee (use :meth:`choose` and :meth:`assign`).
 
         Raises:
-            InvalidValueError: For a :class:`~cs8.routing.RoundRobin` strategy.
             NaiveDatetimeError: If ``at`` has no time zone.
 
         Example:
             >>> from datetime import datetime, timezone
             >>> from cs8 import Agent
             >>> from cs8.routing import LeastBusy
-            >>> pool = AgentPool([Agent(id="a1", active_tickets=2), Agent(id="a2", active_tickets=1)])
-            >>> t0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
-            >>> pool.take(Need(Channel.EMAIL), LeastBusy(), AgentStatus.ONLINE, t0)
-            ('a2', 1)
-            >>> pool.load("a2"), pool.agent("a2").last_assigned_at == t0
-            (2.0, True)
+            >>> pool = AgentPool([Agent(id="a1"), Agent(id="a2")])
+            >>> with pool.lock:
+            ...     take = pool.taker(datetime(2026, 3, 2, 9, tzinfo=timezone.utc))
+            ...     [take(Need(Channel.EMAIL), LeastBusy())[0] for _ in range(3)]
+            ['a1', 'a2', 'a1']
         """
-        if isinstance(strategy, RoundRobin):
-            raise InvalidValueError(
-                "AgentPool.take: round robin needs the last assignee; use choose(after=...)"
-            )
-        with self._lock:
-            instant = self._at
-            if at is not instant[0]:  # a backlog is taken at one instant: converted once
-                instant = self._instant(require_aware(at, "AgentPool.take(at)"))
-            slot, looked = self._serve(need, strategy, status, instant)
-            return (None if slot is None else slot.id), looked
+        instant = self._instant(require_aware(at, "AgentPool.taker(at)"))
+        return partial(self._serve, status, instant)
 
     def _serve(
         self,
-        need: Need,
-        strategy: BuiltinStrategy | KeyStrategy,
         status: AgentStatus,
         at: _Instant | None,
-    ) -> tuple[_Slot | None, int]:
+        need: Need,
+        strategy: BuiltinStrategy | KeyStrategy,
+    ) -> tuple[str | None, int]:
         """The agent a heap-ranked strategy picks among agents of ``status`` (the top of the
         kind's heap), given the work at ``at`` (from :meth:`_instant`) unless ``None``; and how
         many agents were looked at."""
@@ -692,11 +679,12 @@ class AgentPool:
             or len(kind.heap) > self._limit
         ):
             kind = self._kind(need, strategy, status)
-        walk = serve_keyed if kind.mode == 6 else serve_heap
-        slot, looked = walk(kind, self._by_rank)
-        if slot is not None and at is not None:
+        slot, looked = (serve_keyed if kind.mode == 6 else serve_heap)(kind, self._by_rank)
+        if slot is None:
+            return None, looked
+        if at is not None:
             self._give(slot, kind.channel, kind.units, at)
-        return slot, looked
+        return slot.id, looked
 
     # ------------------------------------------------------------------ explaining
 

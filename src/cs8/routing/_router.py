@@ -571,48 +571,58 @@ class Router:
         keep = rows.append
         get_handoff = handoffs.get if handoffs else None
         fast = not self.explain and not self.away_fallback
-        take = pool.take  # choose among online agents, then assign at now
-        online = AgentStatus.ONLINE
-        for position in order:
-            context = contexts[position]
-            plan = plans[position]
-            ticket = ticket_list[position]
-            handoff = get_handoff(ticket.customer_id) if get_handoff else None
-            prep = plan[0]
-            if not (fast and prep.simple) or (ticket.events and _previous_agent(ticket)):
-                if context is None:
-                    context = fast_context(
+        with pool.lock:  # this call's own pool: one lock for the backlog (see AgentPool.taker)
+            take = pool.taker(now)  # choose among online agents, then assign at now
+            for position in order:
+                context = contexts[position]
+                plan = plans[position]
+                ticket = ticket_list[position]
+                handoff = get_handoff(ticket.customer_id) if get_handoff else None
+                prep = plan[0]
+                if not (fast and prep.simple) or (ticket.events and _previous_agent(ticket)):
+                    if context is None:
+                        context = fast_context(
+                            ticket, now, customer_list[position], None, timezone, calendar
+                        )
+                    try:
+                        decision = decide(context, plan, pool, current, handoff)
+                    except Exception as error:  # a strategy plugin's: this ticket falls back
+                        decision = self._fallback(context, plan, pool, current, handoff, error)
+                    agent_id = decision.agent_id
+                    if agent_id is not None:
+                        give(agent_id, ticket.channel, now)
+                    current = decision.state
+                    keep(decision)
+                    continue
+                # _decide's fast path on a backlog: choose and assign in one step of the pool; the
+                # decision builds its context and trace when they are first read.
+                channel = ticket.channel
+                need = prep.needs.get(channel) or prep.need(channel)
+                try:
+                    agent_id, found = take(need, prep.strategy)  # type: ignore[arg-type]
+                except Exception as error:  # a KeyStrategy's key: this ticket falls back
+                    context = context or fast_context(
                         ticket, now, customer_list[position], None, timezone, calendar
                     )
-                try:
-                    decision = decide(context, plan, pool, current, handoff)
-                except Exception as error:  # a strategy plugin's: this ticket falls back
                     decision = self._fallback(context, plan, pool, current, handoff, error)
-                agent_id = decision.agent_id
-                if agent_id is not None:
-                    give(agent_id, ticket.channel, now)
-                current = decision.state
-                keep(decision)
-                continue
-            # _decide's fast path on a backlog: choose and assign in one step of the pool; the
-            # decision builds its context and trace when they are first read.
-            channel = ticket.channel
-            need = prep.needs.get(channel) or prep.need(channel)
-            try:
-                agent_id, found = take(need, prep.strategy, online, now)  # type: ignore[arg-type]
-            except Exception as error:  # a KeyStrategy's key: this ticket falls back
-                context = context or fast_context(
-                    ticket, now, customer_list[position], None, timezone, calendar
+                    if decision.agent_id is not None:
+                        give(decision.agent_id, channel, now)
+                    keep(decision)
+                    continue
+                customer = customer_list[position]
+                keep(
+                    (
+                        plan,
+                        ids[position],
+                        agent_id,
+                        context,
+                        handoff,
+                        current,
+                        found,
+                        ticket,
+                        customer,
+                    )
                 )
-                decision = self._fallback(context, plan, pool, current, handoff, error)
-                if decision.agent_id is not None:
-                    give(decision.agent_id, channel, now)
-                keep(decision)
-                continue
-            customer = customer_list[position]
-            keep(
-                (plan, ids[position], agent_id, context, handoff, current, found, ticket, customer)
-            )
         return _assignment(tuple(rows), pool.loads, current, basis)
 
 
