@@ -9,14 +9,16 @@ one per call unless given one; a worker routing one ticket at a time keeps one
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING
 
 from cs8._enums import Priority
 from cs8._models import Customer, Ticket
 from cs8.exceptions import InvalidValueError
 from cs8.routing._actions import RuleActions
-from cs8.routing._context import _NO_SLA, RoutingContext, SlaInput, fast_context
+from cs8.routing._context import _NO_SLA, ReadView, RoutingContext, SlaInput, fast_context
 from cs8.routing._plan import (
     _CACHE_SIZE,
     _INF,
@@ -211,6 +213,52 @@ class Planner:
         """
         ctx = fast_context(ticket, now, customer, sla, self.timezone, self.calendar)
         return ctx, self.plan(ctx)
+
+    def planning(self, now: datetime) -> Callable[[Ticket, Customer | None], _Plan] | None:
+        """Return a function planning one ticket of a backlog at ``now`` (with its customer and
+        no SLA clocks) as :meth:`plan` does, when plans are remembered for plain rules; ``None``
+        otherwise (plan each ticket's context with :meth:`plan`).
+
+        The function hands the rules' reader a :class:`ReadView` of the ticket and builds a
+        routing context only for a ticket shaped like none planned before.
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> from cs8 import Ticket
+            >>> from cs8.routing import Router
+            >>> t0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+            >>> planner = Router(explain=False).planner()
+            >>> ticket = Ticket(id="T1", customer_id="C1", channel="email", created_at=t0)
+            >>> plan = planner.planning(t0)
+            >>> plan(ticket, None) is planner.context_and_plan(ticket, t0, None, None)[1]
+            True
+        """
+        reader = self._reader
+        if not self._memo_plans or reader is None:
+            return None
+        shapes = self._shapes
+        waits = self._waits
+        timezone, calendar = self.timezone, self.calendar
+        plan_context = self.plan
+        local: tuple[int, str, str] | None = None  # the local hour, weekday and date at now
+        view = partial(tuple.__new__, ReadView)  # ReadView(...) without a Python-level call
+
+        def planned(ticket: Ticket, customer: Customer | None) -> _Plan:
+            nonlocal local
+            if local is None:
+                at = fast_context(ticket, now, customer, None, timezone, calendar)
+                local = (at.local_hour, at.local_weekday, at.local_date)
+            # A reader reads only what a ReadView holds (RuleSet.reader: the memo's fields).
+            read = reader(view((ticket, customer, *local)))  # type: ignore[arg-type]
+            shape = (read, ticket.current_priority)
+            found = shapes.get(shape)
+            if found is None and shape in waits:
+                found = shapes.get((*shape, now - ticket.created_at))
+            if found is not None:
+                return found
+            return plan_context(fast_context(ticket, now, customer, None, timezone, calendar))
+
+        return planned
 
     def plan(self, ctx: RoutingContext) -> _Plan:
         """Return the plan of the ticket in ``ctx`` (shared by tickets alike when plans are

@@ -31,7 +31,6 @@ from cs8.routing._context import (
     SlaInput,
     check_context,
     fast_context,
-    scratch_context,
 )
 from cs8.routing._decision import (
     AssignmentResult,
@@ -652,27 +651,22 @@ def _plan_backlog(
     now: datetime,
 ) -> tuple[list[RoutingContext | None], list[_Plan]]:
     """Every ticket's plan, and its context where one was built (``None`` where the rules read a
-    scratch context: the decision builds its own when it is read)."""
+    view of the ticket: the decision builds its context when it is read)."""
     contexts: list[RoutingContext | None] = [None] * len(ticket_list)
     plans: list[_Plan] = []
     keep_plan = plans.append
     plan_for = planner.context_and_plan
     get_clocks = sla.get if sla else None
-    # Remembered plans from plain rules: the rules read one scratch context, refilled for each
-    # ticket (no plugin sees it, no plan keeps it).
-    scratch = (
-        scratch_context(now, planner.timezone, planner.calendar) if planner.remembers else None
-    )
-    planned = planner.plan
+    # Remembered plans from plain rules: the rules read a view of each ticket (no plugin sees
+    # it, no plan keeps it), and a context is built only for a ticket of a new shape.
+    planned = planner.planning(now)
     for position, ticket in enumerate(ticket_list):
         customer = customer_list[position]
         clocks = get_clocks(ids[position]) if get_clocks else None
-        if scratch is not None and clocks is None:
+        if planned is not None and clocks is None:
             if customer is not None and type(customer) is not Customer:
                 check_context(ticket, customer)  # raises for anything but a Customer
-            scratch.ticket = ticket  # type: ignore[misc]
-            scratch.customer = customer  # type: ignore[misc]
-            keep_plan(planned(scratch))
+            keep_plan(planned(ticket, customer))
         else:
             ctx, plan = plan_for(ticket, now, customer, clocks)
             contexts[position] = ctx
