@@ -524,6 +524,9 @@ def main(argv: list[str] | None = None) -> None:
         help="only compare Router.assign with the cs8 of this src/ folder (alternating processes)",
     )
     parser.add_argument("--rounds", type=int, default=5, help="rounds of --baseline-src")
+    parser.add_argument(
+        "--plugins-only", action="store_true", help="only the plugin strategies at 5,000 agents"
+    )
     args = parser.parse_args(argv)
     if args.baseline_src:
         compare_with_baseline(args.baseline_src, args.tickets or 30_000, args.seed, args.rounds)
@@ -531,7 +534,8 @@ def main(argv: list[str] | None = None) -> None:
     n = args.tickets or (3_000 if args.quick else 100_000)
     peer = min(n, 60 if args.quick else 2_000)
     repeat = args.repeat or (1 if args.quick else 3)
-    run(n, [1_000, 10_000], peer, args.seed, repeat, args.profile)
+    if not args.plugins_only:
+        run(n, [1_000, 10_000], peer, args.seed, repeat, args.profile)
     plugin_rows(5_000, min(n, 20_000), args.seed, repeat)
 
 

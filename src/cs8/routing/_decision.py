@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, tzinfo
-from typing import Any
+from typing import Any, TypeAlias
 
 import attrs
 
@@ -38,17 +38,11 @@ def _check_trace(instance: object, attribute: object, value: object) -> None:
         raise InvalidValueError(f"RoutingDecision.trace must be a tuple of lines, got {value!r}")
 
 
-_Source = tuple[
-    tuple[_Line, ...],
-    _Prepared,
-    int,
-    Ticket | None,
-    Customer | None,
-    tuple[datetime, tzinfo, BusinessClock | None] | None,
-]
-"""What a decision's lazy trace and context are built from: the lines, the prepared actions,
-how many agents were looked at (-1: explained), the ticket, its customer, and the call's
-instant, zone and calendar (internal)."""
+_Source: TypeAlias = tuple[Any, ...]
+"""What a decision's lazy trace and context are built from (internal), in its first six items:
+the lines (``tuple[_Line, ...]``), the prepared actions (``_Prepared``), how many agents were
+looked at (-1: explained), the ticket, its customer, and the call's instant, zone and calendar
+(or None). A backlog's row (``_Row``) begins with the same six and is its decision's source."""
 
 
 @attrs.frozen(kw_only=True)
@@ -134,10 +128,7 @@ class RoutingDecision:
         ctx = self._context
         source = self._source
         if ctx is None and source is not None and source[5] is not None:
-            _, _, _, ticket, customer, basis = source
-            assert ticket is not None
-            assert basis is not None
-            now, timezone, calendar = basis
+            ticket, customer, (now, timezone, calendar) = source[3], source[4], source[5]
             ctx = fast_context(ticket, now, customer, None, timezone, calendar)
             _set_context(self, ctx)  # built once; equal to what the rules read
         return ctx
@@ -248,12 +239,12 @@ def _build_trace(decision: RoutingDecision) -> tuple[str, ...]:
     source = decision._source
     if source is None:  # nothing to build from (the constructor's validator refuses None)
         return _trace_slot.__get__(decision)  # type: ignore[no-any-return]
-    lines, prep, found, ticket, _, _ = source
+    lines, prep, found, ticket = source[0], source[1], source[2], source[3]
     if found < 0:  # Router(explain=True): every line; the rule's and the counts' unwritten
         trace = tuple(_written(line, decision) for line in lines)
     else:
         assert ticket is not None  # the fast path keeps it
-        trace = _simple_trace(lines, prep, ticket.channel, decision.agent_id, found)  # type: ignore[arg-type]
+        trace = _simple_trace(lines, prep, ticket.channel, decision.agent_id, found)
     _trace_slot.__set__(decision, trace)  # built once (two threads at once build equal texts)
     return trace
 
@@ -342,9 +333,6 @@ class AssignmentResult(DictsReprMixin):
     _rows: tuple[RoutingDecision | _Row, ...] | None = attrs.field(
         default=None, eq=False, repr=False, alias="_rows"
     )
-    _basis: tuple[datetime, tzinfo, BusinessClock | None] | None = attrs.field(
-        default=None, eq=False, repr=False, alias="_basis"
-    )
 
     @property
     def assignments(self) -> FrozenDict[str, str]:
@@ -379,45 +367,50 @@ class AssignmentResult(DictsReprMixin):
 
 
 _Row = tuple[
+    tuple[_Line, ...],
+    _Prepared,
+    int,
+    Ticket,
+    Customer | None,
+    tuple[datetime, tzinfo, BusinessClock | None],
     _Plan,
     str,
     str | None,
     RoutingContext | None,
     HandoffContext | None,
     RoutingState,
-    int,
-    Ticket,
-    Customer | None,
 ]
-"""One ticket of ``Router.assign``'s fast path: its plan, id, agent (or None), context (or
-None: built when read), handoff, the routing state, how many agents were looked at, the ticket
-and its customer."""
+"""One ticket of ``Router.assign``'s fast path (internal): the six items of its decision's
+``_Source`` (the plan's lines and prepared actions, how many agents were looked at, the ticket,
+its customer, the call's instant, zone and calendar), then its plan, id, agent (or None),
+context (or None: built when read), handoff and the routing state. One tuple serves as the row
+and, kept by the decision, as its source."""
 
 
 def _assignment(
-    rows: tuple[RoutingDecision | _Row, ...],
-    loads: FrozenDict[str, float],
-    state: RoutingState,
-    basis: tuple[datetime, tzinfo, BusinessClock | None],
+    rows: tuple[RoutingDecision | _Row, ...], loads: FrozenDict[str, float], state: RoutingState
 ) -> AssignmentResult:
     """The result of ``Router.assign``, its decisions made from ``rows`` when first read."""
-    return _new_assignment(None, loads, state, rows, basis)
+    return _new_assignment(None, loads, state, rows)
 
 
 def _build_decisions(result: AssignmentResult) -> tuple[RoutingDecision, ...]:
     """Make the decisions of ``result`` from its rows, keep them, and let the rows go."""
-    rows, basis = result._rows, result._basis
-    if rows is None or basis is None:  # another thread built them (it sets the slot first)
+    rows = result._rows
+    if rows is None:  # another thread built them (it sets the slot first)
         return _decisions_slot.__get__(result)  # type: ignore[no-any-return]
     made: list[RoutingDecision] = []
     keep = made.append
+    new = _new_decision
     for row in rows:
         if isinstance(row, RoutingDecision):
             keep(row)
             continue
-        plan, ticket_id, agent_id, context, handoff, state, found, ticket, customer = row
-        keep(_planned_decision(plan, ticket_id, agent_id, None, context, handoff, state, plan[1],
-                               found, ticket, customer, basis))  # fmt: skip
+        prep = row[1]
+        actions = prep.actions
+        plan = row[6]
+        keep(new(row[7], row[8], actions.queue, plan[3], None, plan[2], prep.name, plan[4],
+                 actions.skills, actions.languages, plan[5], row[9], row[10], row[11], row))  # fmt: skip
     decisions = tuple(made)
     _decisions_slot.__set__(result, decisions)
     _set_rows(result, None)

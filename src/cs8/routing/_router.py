@@ -609,20 +609,9 @@ class Router:
                     keep(decision)
                     continue
                 customer = customer_list[position]
-                keep(
-                    (
-                        plan,
-                        ids[position],
-                        agent_id,
-                        context,
-                        handoff,
-                        current,
-                        found,
-                        ticket,
-                        customer,
-                    )
-                )
-        return _assignment(tuple(rows), pool.loads, current, basis)
+                keep((plan[1], prep, found, ticket, customer, basis,  # its decision's _source
+                      plan, ids[position], agent_id, context, handoff, current))  # fmt: skip
+        return _assignment(tuple(rows), pool.loads, current)
 
 
 def _backlog(tickets: Iterable[Ticket]) -> tuple[list[Ticket], list[str]]:
