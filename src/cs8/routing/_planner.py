@@ -397,16 +397,7 @@ class Planner:
 
         priority, note, due_at = self._adjusted(ctx, priority, note)
         lines.append(note)
-        return (
-            prep,
-            tuple(lines),
-            name,
-            priority,
-            step or None,
-            due_at,
-            -_RANK[priority],
-            _INF if due_at is None else due_at.timestamp(),
-        )
+        return _plan_of(prep, tuple(lines), name, priority, step or None, due_at)
 
     def _rule_priority(self, ticket: Ticket, prep: _Prepared) -> tuple[Priority, str]:
         """The priority ``prep``'s actions give ``ticket`` (the rule's, else impact x urgency,
@@ -468,13 +459,26 @@ class Planner:
         priority, note = self._rule_priority(ctx.ticket, prep)
         priority, note, due_at = self._adjusted(ctx, priority, note)
         lines = (*plan[1][:-1], line, note)  # the planned priority line was the last
-        return (
-            prep,
-            lines,
-            plan[2],
-            priority,
-            step,
-            due_at,
-            -_RANK[priority],
-            _INF if due_at is None else due_at.timestamp(),
-        )
+        return _plan_of(prep, lines, plan[2], priority, step, due_at)
+
+
+def _plan_of(
+    prep: _Prepared,
+    lines: tuple[_Line, ...],
+    rule: str | None,
+    priority: Priority,
+    step: int | None,
+    due_at: datetime | None,
+) -> _Plan:
+    """A plan from its parts, with the two queue-order keys derived from the priority and due
+    time (see ``_Plan``)."""
+    return (
+        prep,
+        lines,
+        rule,
+        priority,
+        step,
+        due_at,
+        -_RANK[priority],
+        _INF if due_at is None else due_at.timestamp(),
+    )
