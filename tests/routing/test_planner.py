@@ -192,7 +192,7 @@ def test_a_backlog_plans_through_a_read_view_as_through_a_context(
     customer = None if segment is None else Customer(id="C1", segment=segment, language=language)
     ticket = Ticket(id="T1", customer_id="C1", channel=channel, created_at=T0.replace(hour=0))
     planner = router.planner()
-    planned = planner.planning(now)
+    planned = planner.planning(now, ticket)
     assert planned is not None  # plain rules: plans are remembered
     first = planned(ticket, customer)  # a new shape: planned from a context
     again = planned(ticket, customer)  # the same shape: found through the view

@@ -214,10 +214,13 @@ class Planner:
         ctx = fast_context(ticket, now, customer, sla, self.timezone, self.calendar)
         return ctx, self.plan(ctx)
 
-    def planning(self, now: datetime) -> Callable[[Ticket, Customer | None], _Plan] | None:
+    def planning(
+        self, now: datetime, first: Ticket
+    ) -> Callable[[Ticket, Customer | None], _Plan] | None:
         """Return a function planning one ticket of a backlog at ``now`` (with its customer and
         no SLA clocks) as :meth:`plan` does, when plans are remembered for plain rules; ``None``
-        otherwise (plan each ticket's context with :meth:`plan`).
+        otherwise (plan each ticket's context with :meth:`plan`). ``first`` is any ticket of the
+        backlog (the local time at ``now`` is read from its context once).
 
         The function hands the rules' reader a :class:`ReadView` of the ticket and builds a
         routing context only for a ticket shaped like none planned before.
@@ -229,7 +232,7 @@ class Planner:
             >>> t0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
             >>> planner = Router(explain=False).planner()
             >>> ticket = Ticket(id="T1", customer_id="C1", channel="email", created_at=t0)
-            >>> plan = planner.planning(t0)
+            >>> plan = planner.planning(t0, ticket)
             >>> plan(ticket, None) is planner.context_and_plan(ticket, t0, None, None)[1]
             True
         """
@@ -240,16 +243,13 @@ class Planner:
         waits = self._waits
         timezone, calendar = self.timezone, self.calendar
         plan_context = self.plan
-        local: tuple[int, str, str] | None = None  # the local hour, weekday and date at now
+        at = fast_context(first, now, None, None, timezone, calendar)
+        hour, weekday, date = at.local_hour, at.local_weekday, at.local_date  # the same for all
         view = partial(tuple.__new__, ReadView)  # ReadView(...) without a Python-level call
 
         def planned(ticket: Ticket, customer: Customer | None) -> _Plan:
-            nonlocal local
-            if local is None:
-                at = fast_context(ticket, now, customer, None, timezone, calendar)
-                local = (at.local_hour, at.local_weekday, at.local_date)
             # A reader reads only what a ReadView holds (RuleSet.reader: the memo's fields).
-            read = reader(view((ticket, customer, *local)))  # type: ignore[arg-type]
+            read = reader(view((ticket, customer, hour, weekday, date)))  # type: ignore[arg-type]
             shape = (read, ticket.current_priority)
             found = shapes.get(shape)
             if found is None and shape in waits:

@@ -648,7 +648,7 @@ def _plan_backlog(
     get_clocks = sla.get if sla else None
     # Remembered plans from plain rules: the rules read a view of each ticket (no plugin sees
     # it, no plan keeps it), and a context is built only for a ticket of a new shape.
-    planned = planner.planning(now)
+    planned = planner.planning(now, ticket_list[0]) if ticket_list else None
     for position, ticket in enumerate(ticket_list):
         customer = customer_list[position]
         clocks = get_clocks(ids[position]) if get_clocks else None
