@@ -22,6 +22,10 @@ the same), and the same ranking as a plain ``Strategy`` plugin (handed every eli
 hundredth of the backlog.
 
 Run:  python benchmarks/routing.py [--quick] [--tickets N] [--seed S] [--profile]
+      python benchmarks/routing.py --baseline-src /path/to/other/cs8/src [--tickets N] [--rounds R]
+
+``--baseline-src`` only compares ``Router.assign`` (30,000 tickets, 1,000 agents) with the cs8 of
+another source tree, in alternating child processes, in CPU time (see ``compare_with_baseline``).
 
 Each timed call starts after the previous result is let go and a full garbage collection (see
 ``best_of``); the collector runs during the call as usual.
@@ -36,21 +40,33 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import random
+import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+from _routing_workload import (
+    STRATEGIES,
+    T0,
+    WEIGHTS,
+    make_agents,
+    make_customers,
+    make_rules,
+    make_tickets,
+)
+
 from cs8 import Agent, AgentStatus, Channel, Customer, Priority, Ticket
 from cs8.routing import (
     BUILTIN_STRATEGIES,
     AgentPool,
-    ChannelWeights,
     KeyStrategy,
     Need,
     Router,
@@ -61,87 +77,6 @@ from cs8.routing import (
     StrategyChoice,
     load_rules,
 )
-
-T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-SKILLS = [f"skill{i}" for i in range(10)]
-CATEGORIES = [f"cat{i}" for i in range(16)]
-CHANNELS = [Channel.EMAIL, Channel.CHAT, Channel.MESSAGING]
-LANGS = ["en", "vi", "fr"]
-STRATEGIES = ["least_busy", "least_busy_share", "longest_idle", "most_skilled"]
-WEIGHTS = ChannelWeights(weights={"chat": 0.5, "messaging": 0.5})
-
-
-def make_rules(rng: random.Random) -> RuleSet:
-    """Twenty rules: category/channel/priority/segment conditions, skills, languages, escalation."""
-    rules = []
-    for i in range(20):
-        cats = rng.sample(CATEGORIES, 2)
-        when: dict[str, object] = {
-            "all": [
-                {"field": "ticket.category", "op": "in", "value": cats},
-                {
-                    "field": "ticket.channel",
-                    "op": "in",
-                    "value": [c.value for c in rng.sample(CHANNELS, 2)],
-                },
-            ]
-        }
-        if i % 4 == 0:
-            when = {"any": [when, {"field": "customer.segment", "op": "equals", "value": "vip"}]}
-        if i % 5 == 1:
-            when = {"all": [when, {"field": "ticket.priority", "op": "gte", "value": "normal"}]}
-        skills = {s: rng.randint(1, 3) for s in rng.sample(SKILLS, rng.randint(1, 2))}
-        actions: dict[str, object] = {
-            "queue": f"q{i}",
-            "skills": skills,
-            "strategy": STRATEGIES[i % len(STRATEGIES)],
-        }
-        if i % 3 == 0:
-            actions["languages"] = rng.sample(LANGS, 2)
-        if i % 2 == 0:
-            actions["priority_change"] = 1
-        if i % 6 == 0:
-            actions["escalation"] = [
-                {"after": "PT30M", "raise_priority": 1, "relax_skills": 1},
-                {"after": "PT2H", "queue": "tier2", "relax_skills": 1},
-            ]
-        rules.append({"name": f"rule{i:02d}", "when": when, "actions": actions})
-    return load_rules({"rules": rules, "default": {"queue": "general"}})
-
-
-def make_agents(rng: random.Random, n: int, capacity: int) -> list[Agent]:
-    return [
-        Agent(
-            id=f"a{i:05d}",
-            skills={s: rng.randint(1, 5) for s in rng.sample(SKILLS, 4)},
-            channels=set(rng.sample(CHANNELS, 2)),
-            capacity=capacity,
-            languages=set(rng.sample(LANGS, 2)),
-        )
-        for i in range(n)
-    ]
-
-
-def make_tickets(rng: random.Random, n: int) -> list[Ticket]:
-    return [
-        Ticket(
-            id=f"T{i:06d}",
-            customer_id=f"C{rng.randrange(n // 4 + 1)}",
-            channel=rng.choice(CHANNELS),
-            created_at=T0 - timedelta(minutes=rng.randrange(240)),
-            priority=rng.choice(["low", "normal", "normal", "high", "urgent"]),
-            category=rng.choice(CATEGORIES),
-        )
-        for i in range(n)
-    ]
-
-
-def make_customers(tickets: list[Ticket]) -> dict[str, Customer]:
-    ids = sorted({t.customer_id for t in tickets})
-    return {
-        c: Customer(id=c, segment="vip" if i % 10 == 0 else "repeat") for i, c in enumerate(ids)
-    }
-
 
 # --------------------------------------------------------------------------------------------------
 # The peer: the same rules, then a scan of every agent for every ticket.
@@ -506,6 +441,77 @@ def run(
         )
 
 
+# A child process's timing of Router.assign (1,000 agents) against the cs8 of ``src``.
+_CHILD = """
+import gc, random, sys, time, zlib
+sys.path[:0] = [{src!r}, {bench!r}]
+from cs8.routing import AgentPool, Router
+from _routing_workload import T0, WEIGHTS, make_agents, make_customers, make_rules, make_tickets
+rng = random.Random({seed})
+rules = make_rules(rng)
+tickets = make_tickets(rng, {n})
+customers = make_customers(tickets)
+agents = make_agents(random.Random({seed} + 1000), 1000, max(4, 3 * {n} // 1000))
+pool = AgentPool(agents, weights=WEIGHTS)
+router = Router(rules=rules, weights=WEIGHTS, explain=False)
+result = router.assign(tickets, pool, now=T0, customers=customers)  # warm: plans, indexes
+digest = zlib.crc32(repr([(d.ticket_id, d.agent_id, d.queue) for d in result.decisions]).encode())
+best = read = float("inf")
+for _ in range({repeat}):
+    result = None
+    gc.collect()
+    start = time.process_time()
+    result = router.assign(tickets, pool, now=T0, customers=customers)
+    best = min(best, time.process_time() - start)
+    result = None
+    gc.collect()
+    start = time.process_time()
+    result = router.assign(tickets, pool, now=T0, customers=customers).decisions
+    read = min(read, time.process_time() - start)
+print(best, read, digest)
+"""
+
+
+def compare_with_baseline(baseline_src: str, n_tickets: int, seed: int, rounds: int) -> None:
+    """Time ``Router.assign`` (the whole decision, 1,000 agents) against another cs8 tree.
+
+    Each round runs one child process per tree, alternately (a change in the machine's load hits
+    both), each timing the best of three calls in CPU time (``time.process_time``); the checksum
+    of the decisions (ticket, agent, queue) shows both trees decide the same.
+    """
+    here = Path(__file__).resolve().parent
+    trees = {"baseline": baseline_src, "this tree": str(here.parent / "src")}
+    cpu: dict[str, list[float]] = {name: [] for name in trees}
+    read: dict[str, list[float]] = {name: [] for name in trees}
+    digests: dict[str, set[str]] = {name: set() for name in trees}
+    for _ in range(rounds):
+        for name, src in trees.items():
+            code = _CHILD.format(src=src, bench=str(here), seed=seed, n=n_tickets, repeat=3)
+            out = subprocess.run(
+                [sys.executable, "-c", code], capture_output=True, text=True, check=True
+            ).stdout.split()
+            cpu[name].append(float(out[0]))
+            read[name].append(float(out[1]))
+            digests[name].add(out[2])
+    print(
+        f"Router.assign(explain=False), {n_tickets:,} tickets, 1,000 agents, seed {seed}: "
+        f"{rounds} alternating rounds, each the best of 3 calls in CPU seconds"
+    )
+    for what, runs in (("assign", cpu), ("assign, then .decisions read", read)):
+        print(f"  {what}:")
+        for name, src in trees.items():
+            times = sorted(runs[name])
+            print(
+                f"    {name:<10} best {times[0]:.3f} s  median {statistics.median(times):.3f} s  "
+                f"{n_tickets / times[0]:,.0f} decisions/s  ({src})"
+            )
+        ratio = min(runs["this tree"]) / min(runs["baseline"])
+        median = statistics.median(runs["this tree"]) / statistics.median(runs["baseline"])
+        print(f"    this tree / baseline: {ratio:.3f} (best), {median:.3f} (median); budget 1.05")
+    same = digests["baseline"] == digests["this tree"] and len(digests["baseline"]) == 1
+    print(f"  same decisions: {'yes' if same else 'NO'}; load average {os.getloadavg()}")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a few seconds: 3,000 tickets")
@@ -513,11 +519,23 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=None)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--profile", action="store_true", help="print a cProfile of Router.assign")
+    parser.add_argument(
+        "--baseline-src",
+        help="only compare Router.assign with the cs8 of this src/ folder (alternating processes)",
+    )
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of --baseline-src")
+    parser.add_argument(
+        "--plugins-only", action="store_true", help="only the plugin strategies at 5,000 agents"
+    )
     args = parser.parse_args(argv)
+    if args.baseline_src:
+        compare_with_baseline(args.baseline_src, args.tickets or 30_000, args.seed, args.rounds)
+        return
     n = args.tickets or (3_000 if args.quick else 100_000)
     peer = min(n, 60 if args.quick else 2_000)
     repeat = args.repeat or (1 if args.quick else 3)
-    run(n, [1_000, 10_000], peer, args.seed, repeat, args.profile)
+    if not args.plugins_only:
+        run(n, [1_000, 10_000], peer, args.seed, repeat, args.profile)
     plugin_rows(5_000, min(n, 20_000), args.seed, repeat)
 
 

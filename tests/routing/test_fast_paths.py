@@ -262,14 +262,13 @@ def test_new_decision_equals_the_checked_constructor(
         "handoff": None,
         "state": RoutingState(),
     }
-    fast = _decision._new_decision(*fields.values())
+    fast = _decision._new_decision(*fields.values(), None)
     slow = RoutingDecision(**fields)  # type: ignore[arg-type]
     assert [getattr(slow, name) for name in fields] == [getattr(fast, name) for name in fields]
     assert (slow, hash(slow), repr(slow)) == (fast, hash(fast), repr(fast))
-    # Every constructor argument but the six a backlog's lazy context and trace are built from.
-    lazy = ["_ticket", "_customer", "_basis", "_lines", "_prep", "_found"]
-    assert [*fields, *lazy] == [a.alias for a in attrs.fields(RoutingDecision)]
-    assert [getattr(fast, name) for name in lazy] == [None, None, None, None, None, 0]
+    # Every constructor argument but what a backlog's lazy context and trace are built from.
+    assert [*fields, "_source"] == [a.alias for a in attrs.fields(RoutingDecision)]
+    assert fast._source is None
 
 
 @given(routers, backlogs)
@@ -340,12 +339,33 @@ def test_a_backlogs_traces_are_built_when_read_and_count_everywhere() -> None:
     assert hash(first[0]) == hash(second[0])  # hashing reads the trace
     assert first == second
     assert first[0].trace == expected
-    assert (first[0]._lines, first[0]._prep) == (None, None)  # let go once the trace is built
+    assert first[0].trace is first[0].trace  # built once
     assert "looked at" in repr(second[1])
     assert second[2].trace[-1].startswith("strategy least_busy: nobody eligible")
     assert pickle.loads(pickle.dumps(first[1])).trace == first[1].trace
     assert attrs.evolve(second[0]).trace == expected
     assert first[0] != attrs.evolve(first[0], trace=("another trace",))
+
+
+def test_a_backlogs_decisions_are_made_when_read_and_equal_the_constructors() -> None:
+    import pickle
+
+    from cs8.routing import AssignmentResult
+
+    tickets = [
+        Ticket(id=f"T{i}", customer_id="C1", channel="email", created_at=T0) for i in range(3)
+    ]
+    result = Router(explain=False).assign(tickets, [Agent(id="a1", capacity=2)], now=T0)
+    assert result._rows is not None  # nothing made yet
+    decisions = result.decisions
+    assert result._rows is None
+    assert result.decisions is decisions
+    checked = AssignmentResult(decisions=decisions, loads=result.loads, state=result.state)
+    assert (checked, hash(checked), repr(checked)) == (result, hash(result), repr(result))
+    again = Router(explain=False).assign(tickets, [Agent(id="a1", capacity=2)], now=T0)
+    assert pickle.loads(pickle.dumps(again)) == result
+    assert again.assignments == {"T0": "a1", "T1": "a1"}
+    assert again.waiting == ("T2",)
 
 
 def test_traces_read_from_several_threads_at_once_are_all_built() -> None:

@@ -197,6 +197,35 @@ def test_twilio_skip_if_moves_on_at_once() -> None:
     assert router.route(ticket(), [full, t2], now=T0).agent_id == "t2"
 
 
+def test_a_skipped_steps_priority_does_not_apply() -> None:
+    # Twilio: each target of a workflow gives the task's queue and "priority" while the task is
+    # in it (https://www.twilio.com/docs/taskrouter/workflow-configuration, "Workflow
+    # Configuration Document Structure"), and a task with skip_if moves "to the next routing
+    # step immediately" when nobody can take it
+    # (https://www.twilio.com/docs/taskrouter/worker-presence): as if the skipped target's
+    # timeout had passed, so the skipped target's priority never applies.
+    doc = skip_workflow()
+    targets = doc["task_routing"]["filters"][0]["targets"]  # type: ignore[index]
+    targets[0]["priority"] = 2  # urgent in Tier1 (from_taskrouter: 2 and up -> urgent)
+    targets[1]["priority"] = 1  # high in Tier2
+    targets[2]["priority"] = 0  # normal for everyone
+    router = Router(rules=from_taskrouter(doc))
+    t1 = Agent(id="t1", team="tier1")
+    t2 = Agent(id="t2", team="tier2")
+    other = Agent(id="other")
+    held = router.route(ticket(), [t1, t2, other], now=T0)
+    assert (held.queue, held.priority.value) == ("Tier1", "urgent")
+    skipped = router.route(ticket(), [t2, other], now=T0)
+    assert (skipped.queue, skipped.priority.value) == ("Tier2", "high")
+    assert skipped.trace[-4].startswith("escalation step(s) 1 skipped")
+    assert skipped.trace[-3] == "priority high (rule)"
+    both = router.route(ticket(), [other], now=T0)
+    assert (both.queue, both.priority.value) == ("Everyone", "normal")
+    # A backlog decides the same (its decisions carry the priority of the target in force).
+    result = router.assign([ticket("A"), ticket("B")], [t2], now=T0)
+    assert [(d.queue, d.priority.value) for d in result.decisions] == [("Tier2", "high")] * 2
+
+
 @given(
     agents=agents_st,
     steps=st.lists(st.tuples(st.sampled_from(TEAMS[:2]), st.booleans()), min_size=1, max_size=3),

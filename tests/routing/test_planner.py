@@ -141,3 +141,71 @@ def test_a_router_keeps_one_shared_planner_outside_its_value() -> None:
     assert again.route(ticket, [Agent(id="a1")], now=t0) == before
     assert Router(explain=False) == router
     assert hash(Router(explain=False)) == hash(router)
+
+
+@given(
+    st.sampled_from(["email", "chat"]),
+    st.sampled_from(["vip", "repeat", None]),
+    st.sampled_from(["en", "fr", None]),
+    st.integers(min_value=0, max_value=23),
+)
+def test_a_backlog_plans_through_a_read_view_as_through_a_context(
+    channel: str, segment: str | None, language: str | None, hour: int
+) -> None:
+    # The rules read the ticket, the customer and the local time (Europe/Paris): a backlog's
+    # planner reads them through a ReadView; each plan equals the one planned from a context.
+    from cs8 import Customer
+
+    rules = load_rules(
+        {
+            "rules": [
+                {
+                    "name": "vip evening",
+                    "when": {
+                        "all": [
+                            {"field": "customer.segment", "op": "equals", "value": "vip"},
+                            {"field": "time.hour", "op": "gte", "value": 18},
+                        ]
+                    },
+                    "actions": {"queue": "vip", "priority": "urgent"},
+                },
+                {
+                    "name": "french",
+                    "when": {"field": "customer.language", "op": "equals", "value": "fr"},
+                    "actions": {"queue": "fr"},
+                },
+                {
+                    "name": "monday chat",
+                    "when": {
+                        "all": [
+                            {"field": "time.weekday", "op": "equals", "value": "mon"},
+                            {"field": "ticket.channel", "op": "equals", "value": "chat"},
+                        ]
+                    },
+                    "actions": {"queue": "chat"},
+                },
+            ]
+        }
+    )
+    now = T0.replace(hour=hour)
+    router = Router(rules=rules, timezone="Europe/Paris", explain=False)
+    customer = None if segment is None else Customer(id="C1", segment=segment, language=language)
+    ticket = Ticket(id="T1", customer_id="C1", channel=channel, created_at=T0.replace(hour=0))
+    planner = router.planner()
+    planned = planner.planning(now, ticket)
+    assert planned is not None  # plain rules: plans are remembered
+    first = planned(ticket, customer)  # a new shape: planned from a context
+    again = planned(ticket, customer)  # the same shape: found through the view
+    fresh = router.planner().context_and_plan(ticket, now, customer, None)[1]
+    assert again is first
+    assert (first[0].actions, first[2], first[3]) == (fresh[0].actions, fresh[2], fresh[3])
+    customers = {} if customer is None else {"C1": customer}
+    decided = router.assign([ticket], [Agent(id="a1", channels={"email", "chat"})], now=now,
+                            customers=customers).decisions[0]  # fmt: skip
+    alone = router.route(ticket, [Agent(id="a1", channels={"email", "chat"})], now=now,
+                         customer=customer)  # fmt: skip
+    assert (decided.queue, decided.rule, decided.priority) == (
+        alone.queue,
+        alone.rule,
+        alone.priority,
+    )

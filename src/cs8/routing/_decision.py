@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, tzinfo
-from typing import Any
+from typing import Any, TypeAlias
 
 import attrs
 
@@ -12,6 +13,7 @@ from cs8._enums import Channel, Priority
 from cs8._frozen import FrozenDict
 from cs8._models import Customer, Ticket
 from cs8._protocols import BusinessClock
+from cs8._trusted import trusted_constructor
 from cs8.exceptions import InvalidValueError
 from cs8.routing._context import (
     RoutingContext,
@@ -19,7 +21,7 @@ from cs8.routing._context import (
 )
 from cs8.routing._handoff import HandoffContext
 from cs8.routing._plan import _CountsLine, _Line, _line, _Plan, _Prepared, _Why
-from cs8.routing._pool_index import _filter_labels
+from cs8.routing._pool_index import filter_labels
 from cs8.routing._strategies import (
     RoutingState,
 )
@@ -36,19 +38,15 @@ def _check_trace(instance: object, attribute: object, value: object) -> None:
         raise InvalidValueError(f"RoutingDecision.trace must be a tuple of lines, got {value!r}")
 
 
-class _WeakReferable:
-    """The base of :class:`RoutingDecision`, holding its weak-reference slot (internal).
-
-    With the slot in a shared base, a :class:`_DecisionDraft` (the same slots, writable) can
-    become a ``RoutingDecision`` by ``__class__`` assignment: CPython allows it only between
-    classes that add the same slots to the same base.
-    """
-
-    __slots__ = ("__weakref__",)
+_Source: TypeAlias = tuple[Any, ...]
+"""What a decision's lazy trace and context are built from (internal), in its first six items:
+the lines (``tuple[_Line, ...]``), the prepared actions (``_Prepared``), how many agents were
+looked at (-1: explained), the ticket, its customer, and the call's instant, zone and calendar
+(or None). A backlog's row (``_Row``) begins with the same six and is its decision's source."""
 
 
 @attrs.frozen(kw_only=True)
-class RoutingDecision(_WeakReferable):
+class RoutingDecision:
     """Where one ticket goes, and why.
 
     Args:
@@ -105,22 +103,13 @@ class RoutingDecision(_WeakReferable):
     )
     handoff: HandoffContext | None = attrs.field(default=None, eq=False, repr=False)
     state: RoutingState = attrs.field(factory=RoutingState, eq=False, repr=False)
-    # Router.assign keeps what the context is made of (the context is built when first read:
-    # a backlog's decisions would otherwise hold a context each that few callers read).
-    _ticket: Ticket | None = attrs.field(default=None, eq=False, repr=False, alias="_ticket")
-    _customer: Customer | None = attrs.field(default=None, eq=False, repr=False, alias="_customer")
-    _basis: tuple[datetime, tzinfo, BusinessClock | None] | None = attrs.field(
-        default=None, eq=False, repr=False, alias="_basis"
-    )
-    # Router.assign's fast path leaves ``trace`` empty (None) and keeps what it is made of: the
-    # plan's lines, the prepared actions and how many agents were looked at (see _LazyTrace).
-    # With ``explain`` the router keeps every line, each filter-count line as the numbers counted
-    # at decision time (a _CountsLine), and ``_found`` is -1.
-    _lines: tuple[_Line, ...] | None = attrs.field(
-        default=None, eq=False, repr=False, alias="_lines"
-    )
-    _prep: _Prepared | None = attrs.field(default=None, eq=False, repr=False, alias="_prep")
-    _found: int = attrs.field(default=0, eq=False, repr=False, alias="_found")
+    # What the router's fast paths leave to be built when first read (a _Source): the trace
+    # (``trace`` is then None) from the plan's lines, the prepared actions and how many agents
+    # were looked at (-1: ``explain``, every line kept, each filter-count line as the numbers
+    # counted at decision time, a _CountsLine); the context (``context`` None: a backlog's
+    # decisions would otherwise hold a context each that few callers read) from the ticket, the
+    # customer and the call's instant, zone and calendar.
+    _source: _Source | None = attrs.field(default=None, eq=False, repr=False, alias="_source")
 
     @property
     def context(self) -> RoutingContext | None:
@@ -137,9 +126,10 @@ class RoutingDecision(_WeakReferable):
             True
         """
         ctx = self._context
-        if ctx is None and self._basis is not None and self._ticket is not None:
-            now, timezone, calendar = self._basis
-            ctx = fast_context(self._ticket, now, self._customer, None, timezone, calendar)
+        source = self._source
+        if ctx is None and source is not None and source[5] is not None:
+            ticket, customer, (now, timezone, calendar) = source[3], source[4], source[5]
+            ctx = fast_context(ticket, now, customer, None, timezone, calendar)
             _set_context(self, ctx)  # built once; equal to what the rules read
         return ctx
 
@@ -217,113 +207,58 @@ def _simple_trace(
     return (*lines, looked, chose)
 
 
-class _LazyTrace:
-    """``RoutingDecision.trace``, read through the slot (internal).
+class _BuiltWhenRead:
+    """A frozen slot whose value is built when it is first read (internal).
 
-    A decision from ``Router.assign``'s fast path, or made with ``explain=True``, holds ``None``
-    in the slot and builds its trace when it is first read (equality, hashing, ``repr``,
-    ``attrs.evolve`` and pickling all read it): a backlog then makes one object per decision for
-    the garbage collector instead of two, and no text for traces nobody reads. What the trace is
-    built from is immutable and captured at decision time (an explained decision's filter counts
-    are numbers, see ``_CountsLine``), so a trace read later reads as the pool was then; two
-    threads reading it at once build the same text.
+    ``RoutingDecision.trace`` and ``AssignmentResult.decisions`` hold ``None`` in their slot when
+    the router made them on its fast path, and keep instead what the value is built from
+    (immutable, captured at decision time). The first read (equality, hashing, ``repr``,
+    ``attrs.evolve`` and pickling all read it) calls ``build(obj)``, which sets the slot and lets
+    the parts go: a backlog then makes no object, and no text, that nobody reads. Two threads
+    reading at once build equal values; the loser reads the winner's.
     """
 
-    __slots__ = ("slot",)
+    __slots__ = ("build", "slot")
 
-    def __init__(self, slot: Any) -> None:
+    def __init__(self, slot: Any, build: Callable[[Any], Any]) -> None:
         self.slot = slot
+        self.build = build
 
-    def __get__(self, obj: RoutingDecision | None, owner: type | None = None) -> Any:
+    def __get__(self, obj: object, owner: type | None = None) -> Any:
         if obj is None:
             return self
-        trace = self.slot.__get__(obj, owner)
-        if trace is None:
-            prep, lines, found = obj._prep, obj._lines, obj._found
-            if prep is None or lines is None:
-                # Another thread built the trace (it sets the slot before letting the parts go).
-                return self.slot.__get__(obj, owner)
-            if found < 0:  # Router(explain=True): every line; the rule's and the counts' unwritten
-                trace = tuple(_written(line, obj) for line in lines)
-            else:
-                ticket = obj._ticket
-                assert ticket is not None  # the fast path keeps it
-                trace = _simple_trace(lines, prep, ticket.channel, obj.agent_id, found)  # type: ignore[arg-type]
-            self.slot.__set__(obj, trace)  # built once; what it was made of is let go
-            _set_lines(obj, None)
-            _set_prep(obj, None)
-        return trace
+        value = self.slot.__get__(obj, owner)
+        return self.build(obj) if value is None else value
 
-    def __set__(self, obj: RoutingDecision, value: tuple[str, ...]) -> None:
+    def __set__(self, obj: object, value: object) -> None:
         self.slot.__set__(obj, value)
 
 
-type.__setattr__(RoutingDecision, "trace", _LazyTrace(vars(RoutingDecision)["trace"]))
-
-
-class _DecisionDraft(_WeakReferable):
-    """A :class:`RoutingDecision` being filled (internal): the same slots, writable by plain
-    attribute assignment (one bytecode each, where the frozen class's slot setters are calls);
-    :func:`_new_decision` fills one, then sets its ``__class__``."""
-
-    __slots__ = RoutingDecision.__slots__
+def _build_trace(decision: RoutingDecision) -> tuple[str, ...]:
+    """Write the trace of ``decision`` from its source and keep it."""
+    source = decision._source
+    if source is None:  # nothing to build from (the constructor's validator refuses None)
+        return _trace_slot.__get__(decision)  # type: ignore[no-any-return]
+    lines, prep, found, ticket = source[0], source[1], source[2], source[3]
+    if found < 0:  # Router(explain=True): every line; the rule's and the counts' unwritten
+        trace = tuple(_written(line, decision) for line in lines)
+    else:
+        assert ticket is not None  # the fast path keeps it
+        trace = _simple_trace(lines, prep, ticket.channel, decision.agent_id, found)
+    _trace_slot.__set__(decision, trace)  # built once (two threads at once build equal texts)
+    return trace
 
 
 # The frozen slots' own setters, for what a decision builds when first read.
+_trace_slot = vars(RoutingDecision)["trace"]
 _set_context = vars(RoutingDecision)["_context"].__set__
-_set_lines = vars(RoutingDecision)["_lines"].__set__
-_set_prep = vars(RoutingDecision)["_prep"].__set__
 
+_new_decision: Callable[..., RoutingDecision] = trusted_constructor(RoutingDecision)
+"""``RoutingDecision(...)`` from every field's value, positionally in field order, unchecked
+(internal: the router's values need no checks, and keyword passing costs a third of a decision;
+``_source`` is what a lazy trace and context are built from)."""
 
-def _new_decision(
-    ticket_id: str,
-    agent_id: str | None,
-    queue: str | None,
-    priority: Priority,
-    trace: tuple[str, ...] | None,
-    rule: str | None,
-    strategy: str,
-    escalation_step: int | None,
-    skills: FrozenDict[str, int],
-    languages: frozenset[str],
-    due_at: datetime | None,
-    context: RoutingContext | None,
-    handoff: HandoffContext | None,
-    state: RoutingState,
-    ticket: Ticket | None = None,
-    customer: Customer | None = None,
-    basis: tuple[datetime, tzinfo, BusinessClock | None] | None = None,
-    lines: tuple[_Line, ...] | None = None,
-    prep: _Prepared | None = None,
-    found: int = 0,
-) -> RoutingDecision:
-    """``RoutingDecision(...)`` with the same fields, filled as a draft (internal: the router's
-    values need no checks, and keyword passing costs a third of a decision).
-    ``ticket``, ``customer`` and ``basis`` are what a lazy context is built from; ``lines``,
-    ``prep`` and ``found`` what a lazy trace is built from (``trace`` is then ``None``)."""
-    d: Any = _new_object(_DecisionDraft)
-    d.ticket_id = ticket_id
-    d.agent_id = agent_id
-    d.queue = queue
-    d.priority = priority
-    d.trace = trace
-    d.rule = rule
-    d.strategy = strategy
-    d.escalation_step = escalation_step
-    d.skills = skills
-    d.languages = languages
-    d.due_at = due_at
-    d._context = context
-    d.handoff = handoff
-    d.state = state
-    d._ticket = ticket
-    d._customer = customer
-    d._basis = basis
-    d._lines = lines
-    d._prep = prep
-    d._found = found
-    d.__class__ = RoutingDecision
-    return d  # type: ignore[no-any-return]
+type.__setattr__(RoutingDecision, "trace", _BuiltWhenRead(_trace_slot, _build_trace))
 
 
 def _planned_decision(
@@ -363,16 +298,8 @@ def _planned_decision(
         context,
         handoff,
         state,
-        ticket,
-        customer,
-        basis,
-        lines,
-        None if lines is None else prep,
-        0 if lines is None else found,
+        None if lines is None else (lines, prep, found, ticket, customer, basis),
     )
-
-
-_new_object = object.__new__
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -401,6 +328,11 @@ class AssignmentResult(DictsReprMixin):
     decisions: tuple[RoutingDecision, ...]
     loads: FrozenDict[str, float]
     state: RoutingState = attrs.field(factory=RoutingState)
+    # Router.assign leaves ``decisions`` empty (None) and keeps one row per ticket instead: a
+    # decision, or what its fast path decided (a _Row); the decisions are made when first read.
+    _rows: tuple[RoutingDecision | _Row, ...] | None = attrs.field(
+        default=None, eq=False, repr=False, alias="_rows"
+    )
 
     @property
     def assignments(self) -> FrozenDict[str, str]:
@@ -434,6 +366,63 @@ class AssignmentResult(DictsReprMixin):
         )
 
 
+_Row = tuple[
+    tuple[_Line, ...],
+    _Prepared,
+    int,
+    Ticket,
+    Customer | None,
+    tuple[datetime, tzinfo, BusinessClock | None],
+    _Plan,
+    str,
+    str | None,
+    RoutingContext | None,
+    HandoffContext | None,
+    RoutingState,
+]
+"""One ticket of ``Router.assign``'s fast path (internal): the six items of its decision's
+``_Source`` (the plan's lines and prepared actions, how many agents were looked at, the ticket,
+its customer, the call's instant, zone and calendar), then its plan, id, agent (or None),
+context (or None: built when read), handoff and the routing state. One tuple serves as the row
+and, kept by the decision, as its source."""
+
+
+def _assignment(
+    rows: tuple[RoutingDecision | _Row, ...], loads: FrozenDict[str, float], state: RoutingState
+) -> AssignmentResult:
+    """The result of ``Router.assign``, its decisions made from ``rows`` when first read."""
+    return _new_assignment(None, loads, state, rows)
+
+
+def _build_decisions(result: AssignmentResult) -> tuple[RoutingDecision, ...]:
+    """Make the decisions of ``result`` from its rows, keep them, and let the rows go."""
+    rows = result._rows
+    if rows is None:  # another thread built them (it sets the slot first)
+        return _decisions_slot.__get__(result)  # type: ignore[no-any-return]
+    made: list[RoutingDecision] = []
+    keep = made.append
+    new = _new_decision
+    for row in rows:
+        if isinstance(row, RoutingDecision):
+            keep(row)
+            continue
+        prep = row[1]
+        actions = prep.actions
+        plan = row[6]
+        keep(new(row[7], row[8], actions.queue, plan[3], None, plan[2], prep.name, plan[4],
+                 actions.skills, actions.languages, plan[5], row[9], row[10], row[11], row))  # fmt: skip
+    decisions = tuple(made)
+    _decisions_slot.__set__(result, decisions)
+    _set_rows(result, None)
+    return decisions
+
+
+_decisions_slot = vars(AssignmentResult)["decisions"]
+_set_rows = vars(AssignmentResult)["_rows"].__set__
+_new_assignment: Callable[..., AssignmentResult] = trusted_constructor(AssignmentResult)
+type.__setattr__(AssignmentResult, "decisions", _BuiltWhenRead(_decisions_slot, _build_decisions))
+
+
 def _written(line: _Line, decision: RoutingDecision) -> str:
     """The text of one line of ``decision``'s trace."""
     if type(line) is str:
@@ -446,7 +435,7 @@ def _written(line: _Line, decision: RoutingDecision) -> str:
 def _counts(line: _CountsLine) -> str:
     """The text of a filter-count line of a trace."""
     need, status, preferred, numbers = line
-    labels = _filter_labels(need, status, preferred)
+    labels = filter_labels(need, status, preferred)
     return f"filters ({status.value}): " + " -> ".join(
         f"{label} {n}" for label, n in zip(labels, numbers, strict=True)
     )

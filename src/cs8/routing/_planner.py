@@ -9,14 +9,16 @@ one per call unless given one; a worker routing one ticket at a time keeps one
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING
 
 from cs8._enums import Priority
 from cs8._models import Customer, Ticket
 from cs8.exceptions import InvalidValueError
 from cs8.routing._actions import RuleActions
-from cs8.routing._context import _NO_SLA, RoutingContext, SlaInput, fast_context
+from cs8.routing._context import _NO_SLA, ReadView, RoutingContext, SlaInput, fast_context
 from cs8.routing._plan import (
     _CACHE_SIZE,
     _INF,
@@ -212,6 +214,52 @@ class Planner:
         ctx = fast_context(ticket, now, customer, sla, self.timezone, self.calendar)
         return ctx, self.plan(ctx)
 
+    def planning(
+        self, now: datetime, first: Ticket
+    ) -> Callable[[Ticket, Customer | None], _Plan] | None:
+        """Return a function planning one ticket of a backlog at ``now`` (with its customer and
+        no SLA clocks) as :meth:`plan` does, when plans are remembered for plain rules; ``None``
+        otherwise (plan each ticket's context with :meth:`plan`). ``first`` is any ticket of the
+        backlog (the local time at ``now`` is read from its context once).
+
+        The function hands the rules' reader a :class:`ReadView` of the ticket and builds a
+        routing context only for a ticket shaped like none planned before.
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> from cs8 import Ticket
+            >>> from cs8.routing import Router
+            >>> t0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+            >>> planner = Router(explain=False).planner()
+            >>> ticket = Ticket(id="T1", customer_id="C1", channel="email", created_at=t0)
+            >>> plan = planner.planning(t0, ticket)
+            >>> plan(ticket, None) is planner.context_and_plan(ticket, t0, None, None)[1]
+            True
+        """
+        reader = self._reader
+        if not self._memo_plans or reader is None:
+            return None
+        shapes = self._shapes
+        waits = self._waits
+        timezone, calendar = self.timezone, self.calendar
+        plan_context = self.plan
+        at = fast_context(first, now, None, None, timezone, calendar)
+        hour, weekday, date = at.local_hour, at.local_weekday, at.local_date  # the same for all
+        view = partial(tuple.__new__, ReadView)  # ReadView(...) without a Python-level call
+
+        def planned(ticket: Ticket, customer: Customer | None) -> _Plan:
+            # A reader reads only what a ReadView holds (RuleSet.reader: the memo's fields).
+            read = reader(view((ticket, customer, hour, weekday, date)))  # type: ignore[arg-type]
+            shape = (read, ticket.current_priority)
+            found = shapes.get(shape)
+            if found is None and shape in waits:
+                found = shapes.get((*shape, now - ticket.created_at))
+            if found is not None:
+                return found
+            return plan_context(fast_context(ticket, now, customer, None, timezone, calendar))
+
+        return planned
+
     def plan(self, ctx: RoutingContext) -> _Plan:
         """Return the plan of the ticket in ``ctx`` (shared by tickets alike when plans are
         remembered; a remembered plan does not keep ``ctx``).
@@ -290,7 +338,6 @@ class Planner:
         """Plan one ticket: rule line, escalation, priority (with adjustments and ageing), due time."""
         ticket = ctx.ticket
         now = ctx.now
-        customer = ctx.customer
         lines: list[_Line] = []
         if rule is None:
             name = None
@@ -321,15 +368,7 @@ class Planner:
             prep.origin = (ruled, step)  # the router skips steps nobody can take (skip_if)
             prep.simple = False
 
-        # Priority: the rule's, else impact x urgency, else the ticket's.
-        if self.matrix is not None and "impact" in ticket.attributes:
-            base, source = self.matrix.for_ticket(ticket), "impact x urgency"
-        else:
-            base, source = ticket.current_priority, "ticket"
-        found = prep.notes.get((base, source))
-        if found is None:
-            found = prep.notes[(base, source)] = _priority_note(actions, base, source)
-        priority, note = found
+        priority, note = self._rule_priority(ticket, prep)
         if step:
             lines.append(
                 _line(
@@ -356,30 +395,90 @@ class Planner:
                 )
             )
 
+        priority, note, due_at = self._adjusted(ctx, priority, note)
+        lines.append(note)
+        return _plan_of(prep, tuple(lines), name, priority, step or None, due_at)
+
+    def _rule_priority(self, ticket: Ticket, prep: _Prepared) -> tuple[Priority, str]:
+        """The priority ``prep``'s actions give ``ticket`` (the rule's, else impact x urgency,
+        else the ticket's), and the trace line saying so."""
+        if self.matrix is not None and "impact" in ticket.attributes:
+            base, source = self.matrix.for_ticket(ticket), "impact x urgency"
+        else:
+            base, source = ticket.current_priority, "ticket"
+        found = prep.notes.get((base, source))
+        if found is None:
+            found = prep.notes[(base, source)] = _priority_note(prep.actions, base, source)
+        return found
+
+    def _adjusted(
+        self, ctx: RoutingContext, priority: Priority, note: str
+    ) -> tuple[Priority, str, datetime | None]:
+        """``priority`` after the adjustments and ageing, its trace line, and the due time."""
         due_at = None
         slack = least_slack(ctx.sla) if ctx.sla is not _NO_SLA else None
         if slack is not None:
-            due_at = now + slack
+            due_at = ctx.now + slack
         if self.adjustments is not None:
             adjusted, reasons = self.adjustments.apply(
-                priority, ticket=ticket, customer=customer, time_left=slack
+                priority, ticket=ctx.ticket, customer=ctx.customer, time_left=slack
             )
             if reasons:
                 note = f"{note}; {'; '.join(reasons)} -> {adjusted.value}"
             priority = adjusted
         if self.ageing is not None:
-            aged = self.ageing.priority(ticket, now, base=priority)
+            aged = self.ageing.priority(ctx.ticket, ctx.now, base=priority)
             if aged is not priority:
                 note = f"{note}; ageing -> {aged.value}"
             priority = aged
-        lines.append(note)
-        return (
-            prep,
-            tuple(lines),
-            name,
-            priority,
-            step or None,
-            due_at,
-            -_RANK[priority],
-            _INF if due_at is None else due_at.timestamp(),
-        )
+        return priority, note, due_at
+
+    def replanned(
+        self, ctx: RoutingContext, plan: _Plan, actions: RuleActions, step: int | None, line: str
+    ) -> _Plan:
+        """``plan`` with ``actions`` in force from escalation step ``step`` instead (the router's
+        ``skip_if``: TaskRouter moves a task past a skipped target as if its timeout had passed,
+        so the priority is the one ``actions`` give, as for a step reached by waiting); ``line``
+        says why, before the priority line.
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> from cs8 import Ticket
+            >>> from cs8.routing import RuleActions, Router
+            >>> t0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+            >>> planner = Router(explain=False).planner()
+            >>> ticket = Ticket(id="T1", customer_id="C1", channel="email", created_at=t0)
+            >>> ctx, plan = planner.context_and_plan(ticket, t0, None, None)
+            >>> new = planner.replanned(ctx, plan, RuleActions(priority="urgent"), 1, "why")
+            >>> new[3].value, new[1][-2:]
+            ('urgent', ('why', 'priority urgent (rule)'))
+        """
+        name = actions.strategy
+        strategy = self.strategy if name is None else self.strategies[name]
+        prep = _Prepared(actions, strategy)
+        priority, note = self._rule_priority(ctx.ticket, prep)
+        priority, note, due_at = self._adjusted(ctx, priority, note)
+        lines = (*plan[1][:-1], line, note)  # the planned priority line was the last
+        return _plan_of(prep, lines, plan[2], priority, step, due_at)
+
+
+def _plan_of(
+    prep: _Prepared,
+    lines: tuple[_Line, ...],
+    rule: str | None,
+    priority: Priority,
+    step: int | None,
+    due_at: datetime | None,
+) -> _Plan:
+    """A plan from its parts, with the two queue-order keys derived from the priority and due
+    time (see ``_Plan``)."""
+    return (
+        prep,
+        lines,
+        rule,
+        priority,
+        step,
+        due_at,
+        -_RANK[priority],
+        _INF if due_at is None else due_at.timestamp(),
+    )

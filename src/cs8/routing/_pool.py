@@ -24,11 +24,11 @@ Example:
 from __future__ import annotations
 
 import heapq
-import struct
 import threading
 from bisect import insort
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
+from functools import partial
 from typing import Any, TypeAlias
 
 import attrs
@@ -38,11 +38,9 @@ from cs8._frozen import FrozenDict
 from cs8._models import Agent
 from cs8._time import require_aware
 from cs8.exceptions import InvalidValueError, UnknownFieldError
-from cs8.routing._capacity import _SHARE_BITS, _UNIT, ChannelWeights, Need, _ordinal
+from cs8.routing._capacity import _UNIT, ChannelWeights, Need, _ordinal
 from cs8.routing._pool_index import (
     _build_kind,
-    _filter_labels,
-    _filter_numbers,
     _fits,
     _Kind,
     _linear,
@@ -52,21 +50,20 @@ from cs8.routing._pool_index import (
     _retally,
     _room,
     _round_robin,
-    _serve_keyed,
     _Slot,
     _tallied,
     _Tally,
     _TallyKey,
     _untally,
+    count_filters,
+    filter_labels,
+    serve_heap,
+    serve_keyed,
 )
 from cs8.routing._strategies import BuiltinStrategy, KeyStrategy, RoundRobin
 
 __all__ = ["AgentPool", "ChannelWeights", "Need"]
 
-_heappop = heapq.heappop
-_heapreplace = heapq.heapreplace
-_pack_double = struct.Struct(">d").pack
-_from_bytes = int.from_bytes
 
 _Instant: TypeAlias = tuple["datetime | None", float, int]
 """An assignment instant, its epoch seconds and its longest-idle key (see AgentPool._instant)."""
@@ -635,22 +632,45 @@ class AgentPool:
             if isinstance(strategy, RoundRobin):
                 ids = self._ids.get((need.channel, status), [])
                 return _round_robin(ids, self._slots, need, self._units[need.channel], after)
-            slot, looked = self._serve(need, strategy, status, None)
-            return (None if slot is None else slot.id), looked
+            return self._serve(status, None, need, strategy)
+
+    def taker(
+        self, at: datetime, status: AgentStatus = AgentStatus.ONLINE
+    ) -> Callable[[Need, BuiltinStrategy | KeyStrategy], tuple[str | None, int]]:
+        """Return a function that chooses an agent of ``status`` as :meth:`choose` does and gives
+        it the work at ``at``, in one step: ``take(need, strategy) -> (agent id or None, agents
+        looked at)``; what ``Router.assign`` does for each ticket of a backlog.
+
+        The caller holds :attr:`lock` while it uses the function, which does not lock (one lock
+        for a whole backlog rather than one per ticket). Heap-ranked strategies only: round
+        robin needs the queue's last assignee (use :meth:`choose` and :meth:`assign`).
+
+        Raises:
+            NaiveDatetimeError: If ``at`` has no time zone.
+
+        Example:
+            >>> from datetime import datetime, timezone
+            >>> from cs8 import Agent
+            >>> from cs8.routing import LeastBusy
+            >>> pool = AgentPool([Agent(id="a1"), Agent(id="a2")])
+            >>> with pool.lock:
+            ...     take = pool.taker(datetime(2026, 3, 2, 9, tzinfo=timezone.utc))
+            ...     [take(Need(Channel.EMAIL), LeastBusy())[0] for _ in range(3)]
+            ['a1', 'a2', 'a1']
+        """
+        instant = self._instant(require_aware(at, "AgentPool.taker(at)"))
+        return partial(self._serve, status, instant)
 
     def _serve(
         self,
-        need: Need,
-        strategy: BuiltinStrategy | KeyStrategy,
         status: AgentStatus,
         at: _Instant | None,
-    ) -> tuple[_Slot | None, int]:
+        need: Need,
+        strategy: BuiltinStrategy | KeyStrategy,
+    ) -> tuple[str | None, int]:
         """The agent a heap-ranked strategy picks among agents of ``status`` (the top of the
         kind's heap), given the work at ``at`` (from :meth:`_instant`) unless ``None``; and how
-        many agents were looked at. Entries found out of date on the way are moved or dropped.
-
-        One function for the lookup, the heap walk and the assignment: the router's backlog
-        calls it once per ticket, and each call of a Python function costs as much as a step."""
+        many agents were looked at."""
         kind = self._fast.get(need)  # the kind last used for this Need, by identity
         if (
             kind is None
@@ -659,65 +679,12 @@ class AgentPool:
             or len(kind.heap) > self._limit
         ):
             kind = self._kind(need, strategy, status)
-        heap = kind.heap
-        units = kind.units
-        channel = kind.channel
-        mode = kind.mode
-        if mode == 6:
-            slot, looked = _serve_keyed(kind, self._by_rank)
-            if slot is not None and at is not None:
-                self._give(slot, kind.channel, kind.units, at)
-            return slot, looked
-        bits = kind.bits
-        mask = kind.mask
-        by_rank = self._by_rank
-        looked = 0
-        moved = -1  # the entry last moved down (a second entry equal to it is dropped)
-        while heap:
-            entry = heap[0]
-            slot = by_rank[entry & mask]
-            if slot.status is not status:
-                _heappop(heap)  # the agent changed status (and was pushed where it belongs now)
-                continue
-            load = slot.load
-            cap = slot.cap
-            if (
-                ((load or not cap) if units < 0 else load + units > cap)
-                if slot.limits is None and not slot.blocks
-                else not _room(slot, units, channel)
-            ):
-                looked += 1
-                _heappop(heap)  # no room: back in when a release gives it room (a fresh entry)
-                continue
-            # The agent's entry now (the same number as _Kind.entry, with _ordinal inlined: a
-            # share is never negative); assignments only raise it.
-            if mode == 0:
-                key = load
-            elif mode == 1:
-                key = load - cap
-            elif mode == 2:
-                key = _from_bytes(_pack_double(load / cap))
-            elif mode == 3:
-                key = slot.idle
-            elif mode == 4:
-                key = _ordinal(load / kind.weight(slot.id))
-            else:
-                level = slot.skills.get(kind.skill, 0) if kind.skill is not None else 0
-                key = (-level << _SHARE_BITS) | _from_bytes(_pack_double(load / cap))
-            now = (key << bits) | slot.rank
-            if entry == now:
-                # Every member of this heap has the skills and a language the work needs, and
-                # this one has room.
-                if at is not None:
-                    self._give(slot, channel, units, at)
-                return slot, looked + 1
-            if entry > now or entry == moved:
-                _heappop(heap)  # a fresher entry (pushed when the key dropped) or a twin is below
-                continue
-            looked += 1
-            moved = entry
-            _heapreplace(heap, now)  # its key grew: move down
-        return None, looked
+        slot, looked = (serve_keyed if kind.mode == 6 else serve_heap)(kind, self._by_rank)
+        if slot is None:
+            return None, looked
+        if at is not None:
+            self._give(slot, kind.channel, kind.units, at)
+        return slot.id, looked
 
     # ------------------------------------------------------------------ explaining
 
@@ -733,19 +700,27 @@ class AgentPool:
             >>> pool.filter_counts(Need(Channel.EMAIL, skills={"vip": 1}), AgentStatus.ONLINE)
             (('agents', 2), ('status online', 1), ('channel email', 1), ('spare capacity', 1), ('skills vip>=1', 1))
         """
-        numbers = self._filter_numbers(need, status, among)
-        labels = _filter_labels(need, status, among is not None)
+        numbers = self.filter_numbers(need, status, among)
+        labels = filter_labels(need, status, among is not None)
         return tuple(zip(labels, numbers, strict=True))
 
-    def _filter_numbers(
-        self, need: Need, status: AgentStatus, among: Iterable[str] | None
+    def filter_numbers(
+        self, need: Need, status: AgentStatus, among: Iterable[str] | None = None
     ) -> tuple[int, ...]:
-        """The numbers of :meth:`filter_counts` (what the router's lazy trace keeps)."""
+        """Return the numbers of :meth:`filter_counts` alone (what a lazy trace keeps: the text
+        is written when the trace is read).
+
+        Example:
+            >>> from cs8 import Agent
+            >>> pool = AgentPool([Agent(id="a1"), Agent(id="a2", status="away")])
+            >>> pool.filter_numbers(Need(Channel.EMAIL), AgentStatus.ONLINE)
+            (2, 1, 1, 1)
+        """
         with self._lock:
             units = self._units[need.channel]
             if among is not None:
                 slots = [self._slots[i] for i in set(among) if i in self._slots]
-                return _filter_numbers(slots, need, status, among, units)
+                return count_filters(slots, need, status, among, units)
             by_status = self._by_status
             return _tallied(self._tallies, self._slots, by_status, self._ids, need, status, units)
 

@@ -21,6 +21,7 @@ assignment too (its key may drop).
 from __future__ import annotations
 
 import heapq
+import struct
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
@@ -338,8 +339,17 @@ def _linear(
     return None if best is None else str(best[-1])
 
 
-def _filter_labels(need: Need, status: AgentStatus, preferred: bool) -> list[str]:
-    """The filters of ``need`` among agents of ``status``, in order, as the trace names them."""
+def filter_labels(need: Need, status: AgentStatus, preferred: bool) -> list[str]:
+    """The filters of ``need`` among agents of ``status``, in order, as the trace names them.
+
+    The labels of :meth:`AgentPool.filter_counts` and of a trace's filter-count line (whose
+    numbers :meth:`AgentPool.filter_numbers` counts); internal to ``cs8.routing``.
+
+    Example:
+        >>> from cs8 import AgentStatus, Channel
+        >>> filter_labels(Need(Channel.CHAT, languages={"en"}), AgentStatus.ONLINE, False)
+        ['agents', 'status online', 'channel chat', 'spare capacity', 'language en']
+    """
     labels = [
         "preferred agents" if preferred else "agents",
         f"status {status.value}",
@@ -386,14 +396,14 @@ def _rebuild(kind: _Kind, by_rank: list[_Slot], bits: int) -> None:
     kind.heap[:] = fresh
 
 
-def _filter_numbers(
+def count_filters(
     slots: list[_Slot],
     need: Need,
     status: AgentStatus,
     among: Iterable[str] | None,
     units: int,
 ) -> tuple[int, ...]:
-    """How many of ``slots`` are left after each filter of :func:`_filter_labels`, by one pass
+    """How many of ``slots`` are left after each filter of :func:`filter_labels`, by one pass
     (the reference that :class:`_Tally` must agree with; preferred agents are counted by it)."""
     numbers: list[int] = []
     if among is not None:
@@ -462,7 +472,7 @@ def _tallied(
     status: AgentStatus,
     units: int,
 ) -> tuple[int, ...]:
-    """What :func:`_filter_numbers` counts over every slot of a pool, from its tallies (the
+    """What :func:`count_filters` counts over every slot of a pool, from its tallies (the
     tally of ``need`` and ``status`` is built on first use, one pass over the members); the
     pool's ``ids`` are its sorted ids by channel and status."""
     channel = need.channel
@@ -560,8 +570,77 @@ def _members(
     return sorted(members)
 
 
-def _serve_keyed(kind: _Kind, by_rank: list[_Slot]) -> tuple[_Slot | None, int]:
-    """``AgentPool._serve`` for a :class:`KeyStrategy`'s heap of ``(key, rank)`` entries: the
+_heappop = heapq.heappop
+_heapreplace = heapq.heapreplace
+_pack_double = struct.Struct(">d").pack
+_from_bytes = int.from_bytes
+
+
+def serve_heap(kind: _Kind, by_rank: list[_Slot]) -> tuple[_Slot | None, int]:
+    """The agent at the top of a built-in strategy's heap with room for the work of ``kind``,
+    and how many agents were looked at (``AgentPool.choose``'s and ``AgentPool.take``'s walk;
+    the agent found is not given the work here). Entries found out of date on the way are moved
+    or dropped: an agent of another status or without room is popped (pushed again when it
+    changes back), an entry whose key grew is moved down.
+
+    ``by_rank`` are the pool's slots in id order (an entry's low bits are the agent's rank).
+    """
+    heap = kind.heap
+    units = kind.units
+    channel = kind.channel
+    status = kind.status
+    mode = kind.mode
+    bits = kind.bits
+    mask = kind.mask
+    looked = 0
+    moved = -1  # the entry last moved down (a second entry equal to it is dropped)
+    while heap:
+        entry = heap[0]
+        slot = by_rank[entry & mask]
+        if slot.status is not status:
+            _heappop(heap)  # the agent changed status (and was pushed where it belongs now)
+            continue
+        load = slot.load
+        cap = slot.cap
+        if (
+            ((load or not cap) if units < 0 else load + units > cap)
+            if slot.limits is None and not slot.blocks
+            else not _room(slot, units, channel)
+        ):
+            looked += 1
+            _heappop(heap)  # no room: back in when a release gives it room (a fresh entry)
+            continue
+        # The agent's entry now (the same number as _Kind.entry, with _ordinal inlined: a
+        # share is never negative); assignments only raise it.
+        if mode == 0:
+            key = load
+        elif mode == 1:
+            key = load - cap
+        elif mode == 2:
+            key = _from_bytes(_pack_double(load / cap))
+        elif mode == 3:
+            key = slot.idle
+        elif mode == 4:
+            key = _ordinal(load / kind.weight(slot.id))
+        else:
+            level = slot.skills.get(kind.skill, 0) if kind.skill is not None else 0
+            key = (-level << _SHARE_BITS) | _from_bytes(_pack_double(load / cap))
+        now = (key << bits) | slot.rank
+        if entry == now:
+            # Every member of this heap has the skills and a language the work needs, and
+            # this one has room.
+            return slot, looked + 1
+        if entry > now or entry == moved:
+            _heappop(heap)  # a fresher entry (pushed when the key dropped) or a twin is below
+            continue
+        looked += 1
+        moved = entry
+        _heapreplace(heap, now)  # its key grew: move down
+    return None, looked
+
+
+def serve_keyed(kind: _Kind, by_rank: list[_Slot]) -> tuple[_Slot | None, int]:
+    """:func:`serve_heap` for a :class:`KeyStrategy`'s heap of ``(key, rank)`` entries: the
     same walk, each agent's key computed by the plugin before the heap is changed (a key that
     raises leaves the heap as it was); the agent found is not given the work here."""
     heap: list[Any] = kind.heap

@@ -31,12 +31,13 @@ from cs8.routing._context import (
     SlaInput,
     check_context,
     fast_context,
-    scratch_context,
 )
 from cs8.routing._decision import (
     AssignmentResult,
     RoutingDecision,
+    _assignment,
     _planned_decision,
+    _Row,
 )
 from cs8.routing._handoff import HandoffContext
 from cs8.routing._plan import (
@@ -308,14 +309,14 @@ class Router:
             online = AgentStatus.ONLINE
             if not self.explain:
                 pick, found = pool.choose(need, prep.strategy, online)  # type: ignore[arg-type]
-                # The trace is written when first read (_LazyTrace), from the plan's lines (all
+                # The trace is written when first read (_BuiltWhenRead), from the plan's lines (all
                 # text without explain), the prepared actions and how many agents were looked at.
                 return _planned_decision(
                     plan, ticket.id, pick, None, ctx, handoff, state, plan[1], found, ticket
                 )
             with pool.lock:  # the counts and the choice see the pool at one instant
                 pick, found = pool.choose(need, prep.strategy, online)  # type: ignore[arg-type]
-                counted = (need, online, False, pool._filter_numbers(need, online, None))
+                counted = (need, online, False, pool.filter_numbers(need, online, None))
             last = prep.waiting
             if pick is not None:
                 last = _line(
@@ -337,9 +338,7 @@ class Router:
                     ctx, plan, pool, need, status, state, preferred
                 )
                 if explain:  # the numbers now, the text when the trace is read
-                    lines.append(
-                        (need, status, True, pool._filter_numbers(need, status, preferred))
-                    )
+                    lines.append((need, status, True, pool.filter_numbers(need, status, preferred)))
                 if pick is not None:
                     chosen = pick
                     lines.append(
@@ -355,7 +354,7 @@ class Router:
                 )
             pick, looked, state, how = self._pick(ctx, plan, pool, need, status, state, None)
             if explain:
-                lines.append((need, status, False, pool._filter_numbers(need, status, None)))
+                lines.append((need, status, False, pool.filter_numbers(need, status, None)))
             if pick is not None:
                 chosen = pick
                 break
@@ -375,7 +374,9 @@ class Router:
     def _skipped(self, ctx: RoutingContext, plan: _Plan, pool: AgentPool) -> _Plan:
         """The plan once the escalation steps with ``skip_if: "no_agent"`` that no online agent
         passes are left out; the step after a skipped one applies at once (TaskRouter moves the
-        task to its next target). The priority stays the planned one."""
+        task to its next target as if the skipped one's timeout had passed). A skipped step's
+        changes, its priority among them, do not apply: the priority is planned again for the
+        actions in force."""
         base, due = plan[0].origin  # type: ignore[misc]
         steps = base.escalation
         out = base
@@ -402,13 +403,11 @@ class Router:
                 out = candidate
         if not skipped:
             return plan
-        name = out.strategy
-        strategy = self.strategy if name is None else self.strategies[name]
         line = (
             f"escalation step(s) {', '.join(skipped)} skipped (skip_if no_agent: no online agent "
             f"passes their filters); in force: queue {out.queue or 'default'}"
         )
-        return (_Prepared(out, strategy), (*plan[1], line), plan[2], plan[3], i or None, *plan[5:])
+        return self._shared.replanned(ctx, plan, out, i or None, line)
 
     def _fallback(
         self,
@@ -565,58 +564,54 @@ class Router:
         calendar = self.calendar
         basis = (now, timezone, calendar)
         current = state or RoutingState()
-        decisions: list[RoutingDecision] = []
+        rows: list[RoutingDecision | _Row] = []  # the decisions are made when first read
         decide = self._decide
         give = pool.assign
-        keep = decisions.append
+        keep = rows.append
         get_handoff = handoffs.get if handoffs else None
         fast = not self.explain and not self.away_fallback
-        serve = pool._serve  # choose among online agents, then assign at now
-        instant = pool._instant(now)
-        online = AgentStatus.ONLINE
-        new = _planned_decision
-        for position in order:
-            context = contexts[position]
-            plan = plans[position]
-            ticket = ticket_list[position]
-            handoff = get_handoff(ticket.customer_id) if get_handoff else None
-            prep = plan[0]
-            if not (fast and prep.simple) or (ticket.events and _previous_agent(ticket)):
-                if context is None:
-                    context = fast_context(
+        with pool.lock:  # this call's own pool: one lock for the backlog (see AgentPool.taker)
+            take = pool.taker(now)  # choose among online agents, then assign at now
+            for position in order:
+                context = contexts[position]
+                plan = plans[position]
+                ticket = ticket_list[position]
+                handoff = get_handoff(ticket.customer_id) if get_handoff else None
+                prep = plan[0]
+                if not (fast and prep.simple) or (ticket.events and _previous_agent(ticket)):
+                    if context is None:
+                        context = fast_context(
+                            ticket, now, customer_list[position], None, timezone, calendar
+                        )
+                    try:
+                        decision = decide(context, plan, pool, current, handoff)
+                    except Exception as error:  # a strategy plugin's: this ticket falls back
+                        decision = self._fallback(context, plan, pool, current, handoff, error)
+                    agent_id = decision.agent_id
+                    if agent_id is not None:
+                        give(agent_id, ticket.channel, now)
+                    current = decision.state
+                    keep(decision)
+                    continue
+                # _decide's fast path on a backlog: choose and assign in one step of the pool; the
+                # decision builds its context and trace when they are first read.
+                channel = ticket.channel
+                need = prep.needs.get(channel) or prep.need(channel)
+                try:
+                    agent_id, found = take(need, prep.strategy)  # type: ignore[arg-type]
+                except Exception as error:  # a KeyStrategy's key: this ticket falls back
+                    context = context or fast_context(
                         ticket, now, customer_list[position], None, timezone, calendar
                     )
-                try:
-                    decision = decide(context, plan, pool, current, handoff)
-                except Exception as error:  # a strategy plugin's: this ticket falls back
                     decision = self._fallback(context, plan, pool, current, handoff, error)
-                agent_id = decision.agent_id
-                if agent_id is not None:
-                    give(agent_id, ticket.channel, now)
-                current = decision.state
-                keep(decision)
-                continue
-            # _decide's fast path on a backlog: choose and assign in one step of the pool; the
-            # decision builds its context and trace when they are first read.
-            channel = ticket.channel
-            need = prep.needs.get(channel) or prep.need(channel)
-            try:
-                slot, found = serve(need, prep.strategy, online, instant)  # type: ignore[arg-type]
-            except Exception as error:  # a KeyStrategy's key: this ticket falls back
-                context = context or fast_context(
-                    ticket, now, customer_list[position], None, timezone, calendar
-                )
-                decision = self._fallback(context, plan, pool, current, handoff, error)
-                if decision.agent_id is not None:
-                    give(decision.agent_id, channel, now)
-                keep(decision)
-                continue
-            agent_id = None if slot is None else slot.id
-            customer = customer_list[position]
-            lines = plan[1]
-            keep(new(plan, ids[position], agent_id, None, context, handoff, current, lines, found,
-                     ticket, customer, basis))  # fmt: skip
-        return AssignmentResult(decisions=tuple(decisions), loads=pool.loads, state=current)
+                    if decision.agent_id is not None:
+                        give(decision.agent_id, channel, now)
+                    keep(decision)
+                    continue
+                customer = customer_list[position]
+                keep((plan[1], prep, found, ticket, customer, basis,  # its decision's _source
+                      plan, ids[position], agent_id, context, handoff, current))  # fmt: skip
+        return _assignment(tuple(rows), pool.loads, current)
 
 
 def _backlog(tickets: Iterable[Ticket]) -> tuple[list[Ticket], list[str]]:
@@ -645,27 +640,22 @@ def _plan_backlog(
     now: datetime,
 ) -> tuple[list[RoutingContext | None], list[_Plan]]:
     """Every ticket's plan, and its context where one was built (``None`` where the rules read a
-    scratch context: the decision builds its own when it is read)."""
+    view of the ticket: the decision builds its context when it is read)."""
     contexts: list[RoutingContext | None] = [None] * len(ticket_list)
     plans: list[_Plan] = []
     keep_plan = plans.append
     plan_for = planner.context_and_plan
     get_clocks = sla.get if sla else None
-    # Remembered plans from plain rules: the rules read one scratch context, refilled for each
-    # ticket (no plugin sees it, no plan keeps it).
-    scratch = (
-        scratch_context(now, planner.timezone, planner.calendar) if planner.remembers else None
-    )
-    planned = planner.plan
+    # Remembered plans from plain rules: the rules read a view of each ticket (no plugin sees
+    # it, no plan keeps it), and a context is built only for a ticket of a new shape.
+    planned = planner.planning(now, ticket_list[0]) if ticket_list else None
     for position, ticket in enumerate(ticket_list):
         customer = customer_list[position]
         clocks = get_clocks(ids[position]) if get_clocks else None
-        if scratch is not None and clocks is None:
+        if planned is not None and clocks is None:
             if customer is not None and type(customer) is not Customer:
                 check_context(ticket, customer)  # raises for anything but a Customer
-            scratch.ticket = ticket  # type: ignore[misc]
-            scratch.customer = customer  # type: ignore[misc]
-            keep_plan(planned(scratch))
+            keep_plan(planned(ticket, customer))
         else:
             ctx, plan = plan_for(ticket, now, customer, clocks)
             contexts[position] = ctx
