@@ -273,6 +273,7 @@ def engine_facts(
             "customer"
         ),
     )
+    base = t
     # Duplicates among valid rows: a grouped count joined back (a hash aggregate, where a window
     # function would partition and sort).
     copies = t.group_by(f"{_P}key").agg(
@@ -373,7 +374,7 @@ def engine_facts(
     ]
     if replies:
         aggs.append(nw.when(nw.col("reply")).then(nw.col("at")).min().alias(f"{_P}first_reply"))
-    if (replies and (clock or opening)) or (clock and "start" in need):
+    if (replies and (clock or (opening and counts_agents))) or (clock and "start" in need):
         aggs.append(nw.when(nw.col("cust")).then(nw.col("at")).min().alias(f"{_P}first_cust"))
     if "replies" in need and not clock:
         aggs.append(nw.col("reply").cast(nw.Int64).sum().alias(f"{_P}replies"))
@@ -394,7 +395,12 @@ def engine_facts(
         .alias("rejected")
     )
     if replies:
-        t = _message_facts(nw, t, per_key, e, definition, need, opening=opening)
+        agent_keys = (
+            base.filter(nw.col("agent_created") & nw.col(f"{_P}valid")).select(f"{_P}key").unique()
+        )
+        t = _message_facts(
+            nw, t, per_key, e, definition, need, opening=opening, agent_keys=agent_keys
+        )
     if need & {"last_solved", "reopened", "done"}:
         t = t.join(_status_facts(nw, e.filter(nw.col("is_status"))), on=f"{_P}key", how="left")
     # A rejected row has no event facts: the loader would not have loaded its events.
@@ -478,7 +484,15 @@ def _replanned(nw: Any, frame: Any) -> Any:
 
 
 def _message_facts(
-    nw: Any, t: Any, per_key: Any, e: Any, d: TicketDefinition, need: set[str], *, opening: bool
+    nw: Any,
+    t: Any,
+    per_key: Any,
+    e: Any,
+    d: TicketDefinition,
+    need: set[str],
+    *,
+    opening: bool,
+    agent_keys: Any,
 ) -> Any:
     """Add ``first``, ``replies``, ``follow_up`` and ``agents`` to the tickets ``t``.
 
@@ -487,9 +501,13 @@ def _message_facts(
     message; an agent's opening message on an agent-created ticket, when the first reply comes
     before any customer message): only those tickets take a second grouped pass, over their
     reply events alone, with both counts (with and without the opening) so the ticket's own
-    flags choose. On customer-created tickets under the default definition no ticket needs it
-    and the pass reads nothing. No window function: an engine partitions and sorts for one,
-    while a grouped minimum is one pass.
+    flags choose. No window function: an engine partitions and sorts for one, while a grouped
+    minimum is one pass.
+
+    Under the default clock only agent-created tickets (``agent_keys``) can open with a reply:
+    their first reply and first customer message come from a pass over their own events, so
+    the main grouped pass is read once (DuckDB stores a step read twice: 25 million rows here)
+    and, on customer-created tickets, the extra passes read nothing.
     """
     key = f"{_P}key"
     first_reply, first_cust = nw.col(f"{_P}first_reply"), nw.col(f"{_P}first_cust")
@@ -502,6 +520,7 @@ def _message_facts(
         if "replies" in need:
             t = t.with_columns(nw.col(f"{_P}replies").alias("replies"))
         return _follow_up(nw, t, need)
+    own = created and opening and not counts_agents
     if created:
         candidate = (
             ~first_reply.is_null() & (first_cust.is_null() | (first_reply < first_cust))
@@ -510,6 +529,17 @@ def _message_facts(
         )
         # At a candidate, the replies at its first reply's instant are the opening.
         kept = at > first_reply
+        if own:
+            per_key = (
+                e.filter(nw.col("reply") | nw.col("cust"))
+                .select(key, "at", "reply", "cust")
+                .join(agent_keys, on=key, how="inner")
+                .group_by(key)
+                .agg(
+                    nw.when(nw.col("reply")).then(at).min().alias(f"{_P}first_reply"),
+                    nw.when(nw.col("cust")).then(at).min().alias(f"{_P}first_cust"),
+                )
+            )
         marks = per_key.filter(candidate | nw.lit(counts_agents))
     else:
         kept = (at > first_cust).fill_null(value=False)
@@ -520,6 +550,7 @@ def _message_facts(
     aggs = [
         nw.when(kept).then(at).min().alias(f"{_P}first2"),
         kept.cast(nw.Int64).sum().alias(f"{_P}replies2"),
+        at.min().alias(f"{_P}marked"),  # every marked ticket has a reply, so a row here
     ]
     if counts_agents:
         # n_unique counts the null of the rows not kept as one value: take it back out.
@@ -540,7 +571,8 @@ def _message_facts(
     t = t.join(r, on=key, how="left")
     if created:
         # The ticket's own flag: the opening counts only on an agent-created ticket.
-        again = (nw.col("agent_created") & candidate).fill_null(value=False)
+        marked = ~nw.col(f"{_P}marked").is_null() if own else candidate
+        again = (nw.col("agent_created") & marked).fill_null(value=False)
         first = nw.when(again).then(nw.col(f"{_P}first2")).otherwise(first_reply)
         replies = nw.when(again).then(nw.col(f"{_P}replies2")).otherwise(nw.col(f"{_P}replies"))
         agents = nw.when(again).then(nw.col(f"{_P}agents2")).otherwise(nw.col(f"{_P}agents_all"))
