@@ -67,8 +67,9 @@ FACT_COLUMNS: tuple[str, ...] = (
 
 _STATUS_CODES = {s.value: i for i, s in enumerate(TicketStatus, start=1)}
 _DONE = (_STATUS_CODES[TicketStatus.SOLVED.value], _STATUS_CODES[TicketStatus.CLOSED.value])
-_KINDS = ("message", "status_change", "status")
-_ACTORS = tuple(a.value for a in ActorKind)
+_KIND_CODES = {"message": 1, "status_change": 2, "status": 2}
+_MESSAGE, _STATUS = 1, 2
+_ACTOR_CODES = {a.value: i for i, a in enumerate(ActorKind, start=1)}
 _TRUE = ("true", "t", "yes", "y", "1")
 _FALSE = ("false", "f", "no", "n", "0")
 _P = "__cs8_"  # prefix of the fold's own columns
@@ -112,16 +113,19 @@ def _lazy(native: object, what: str) -> Any:
     return frame.lazy() if isinstance(frame, nw.DataFrame) else frame
 
 
-def _norm(nw: Any, expr: Any, dtype: Any, known: Collection[str]) -> Any:
-    """:func:`cs8._enums.enum_key` as an engine expression (the same rule, on a column).
+def _enum_code(nw: Any, expr: Any, dtype: Any, codes: Mapping[str, int], default: int) -> Any:
+    """The integer code of enum text by :func:`cs8._enums.enum_key` (the same rule, on a column;
+    ``default`` for anything else).
 
-    Text already in one of the ``known`` normal forms is its own normal form, so only the other
-    cells go through the four string functions (an engine evaluates a branch of ``when`` on the
-    rows that take it).
+    Text already in a normal form is matched as it is, so only the other cells go through the
+    four string functions (an engine evaluates a branch of ``when`` on the rows that take it),
+    and the fold compares integers from there on.
     """
+    out = _code(nw, _normalised(nw, expr), codes, default)
     if dtype == nw.String:
-        return nw.when(_one_of(nw, expr, known)).then(expr).otherwise(_normalised(nw, expr))
-    return _normalised(nw, expr)
+        for value, code in codes.items():
+            out = nw.when(expr == value).then(nw.lit(code)).otherwise(out)
+    return out
 
 
 def _one_of(nw: Any, expr: Any, values: Collection[object]) -> Any:
@@ -266,7 +270,8 @@ def engine_facts(
             nw.lit(value=False)
             if by_c is None
             else (
-                _norm(nw, nw.col(by_c), tschema[by_c], _ACTORS) == ActorKind.AGENT.value
+                _enum_code(nw, nw.col(by_c), tschema[by_c], _ACTOR_CODES, 0)
+                == _ACTOR_CODES[ActorKind.AGENT.value]
             ).fill_null(value=False)
         ).alias("agent_created"),
         (nw.lit(None, nw.String) if cust_c is None else nw.col(cust_c).cast(nw.String)).alias(
@@ -295,14 +300,14 @@ def engine_facts(
     raw = [
         nw.col(ref_c).cast(key_type).alias(f"{_P}key"),
         nw.col(at_c).alias("at"),
-        _norm(nw, nw.col(type_c), eschema[type_c], _KINDS).alias("kind"),
+        _enum_code(nw, nw.col(type_c), eschema[type_c], _KIND_CODES, 0).alias("kind"),
         (nw.col(at_c).is_null() | ~_present(nw, type_c, eschema[type_c])).alias("broken"),
         (
-            nw.lit(ActorKind.AGENT.value)
+            nw.lit(_ACTOR_CODES[ActorKind.AGENT.value])
             if author_c is None
-            else _norm(nw, nw.col(author_c), eschema[author_c], _ACTORS).fill_null(
-                ActorKind.AGENT.value
-            )
+            else nw.when(nw.col(author_c).is_null())
+            .then(nw.lit(_ACTOR_CODES[ActorKind.AGENT.value]))
+            .otherwise(_enum_code(nw, nw.col(author_c), eschema[author_c], _ACTOR_CODES, 0))
         ).alias("author"),
         (blank if author_c is None else ~_present(nw, author_c, eschema[author_c])).alias(
             "no_author"
@@ -314,9 +319,9 @@ def engine_facts(
             "no_status"
         ),
         (
-            nw.lit(None, nw.String)
+            nw.lit(0)
             if status_c is None
-            else _norm(nw, nw.col(status_c), eschema[status_c], _STATUS_CODES)
+            else _enum_code(nw, nw.col(status_c), eschema[status_c], _STATUS_CODES, 0)
         ).alias("status"),
     ]
     if counts_agents:
@@ -338,8 +343,8 @@ def engine_facts(
             (empty | _one_of(nw, text, _TRUE)).alias("public"),
             (~empty & ~_one_of(nw, text, _TRUE) & ~_one_of(nw, text, _FALSE)).alias("public_bad"),
         ]
-    is_msg = nw.col("kind") == "message"
-    is_status = _one_of(nw, nw.col("kind"), ("status_change", "status"))
+    is_msg = nw.col("kind") == _MESSAGE
+    is_status = nw.col("kind") == _STATUS
     # A blank required cell, or a value the loader refuses (no TicketStatus, a flag neither true
     # nor false), makes a bad event, as the loader has it.
     bad = (
@@ -352,7 +357,6 @@ def engine_facts(
         .with_columns(
             is_msg.fill_null(value=False).alias("is_msg"),
             is_status.fill_null(value=False).alias("is_status"),
-            _code(nw, nw.col("status"), _STATUS_CODES, 0).alias("status"),
         )
         .with_columns(bad.fill_null(value=True).alias("bad"))
         .with_columns(
@@ -441,13 +445,13 @@ def engine_facts(
 
 def _customer(nw: Any) -> Any:
     """A public message of the customer (its first one may start the reply clock)."""
-    return (nw.col("author") == ActorKind.CUSTOMER.value) & nw.col("public")
+    return (nw.col("author") == _ACTOR_CODES[ActorKind.CUSTOMER.value]) & nw.col("public")
 
 
 def _reply(nw: Any, d: TicketDefinition) -> Any:
     """A message that is a reply under the definition (before the opening and clock rules)."""
-    reply = (nw.col("author") == ActorKind.AGENT.value) | (
-        (nw.col("author") == ActorKind.BOT.value) & nw.lit(d.count_bots)
+    reply = (nw.col("author") == _ACTOR_CODES[ActorKind.AGENT.value]) | (
+        (nw.col("author") == _ACTOR_CODES[ActorKind.BOT.value]) & nw.lit(d.count_bots)
     )
     return reply & nw.col("public") if d.public_only else reply
 
