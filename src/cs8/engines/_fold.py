@@ -197,8 +197,8 @@ def engine_facts(
         fcr: Also compute the facts only first-contact resolution reads (distinct agents, the
             customer's next contact).
         facts: The facts to compute, among :data:`FACT_COLUMNS` (all when ``None``); the others
-            are null (instants), zero (counts) or false (flags), and cost nothing. The ticket
-            columns and the rejections are always computed.
+            are null (instants), 0 (``replies``), -1 (``agents``) or false (flags), and cost
+            nothing. The ticket columns and the rejections are always computed.
 
     Raises:
         UnknownFieldError: A required column is missing.
