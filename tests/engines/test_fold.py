@@ -170,6 +170,12 @@ def test_engine_instants_must_be_aware_timestamps() -> None:
     assert first_reply_time.frame(*iso) == first_reply_time.frame(tickets, events)
 
 
+def test_unknown_facts_are_named() -> None:
+    tickets, events = _hand()
+    with pytest.raises(InvalidValueError, match="first_response"):
+        engine_facts(tickets.lazy(), events.lazy(), PRESETS["cs8"], facts=["first_response"])
+
+
 def test_a_status_the_loader_refuses_makes_a_bad_event_as_the_loader_has_it() -> None:
     tickets, events = _hand()
     odd = events.with_columns(pl.col("status").replace("solved", "done"))

@@ -14,6 +14,8 @@ from hypothesis import strategies as st
 
 from cs8 import Ticket
 from cs8.engines import ticket_metrics as engine_metrics
+from cs8.engines._metrics import METRICS
+from cs8.exceptions import InvalidValueError
 from cs8.io import write_tickets
 from cs8.kpi import first_reply_time, resolution_time, ticket_metrics
 from cs8.sla import BusinessCalendar
@@ -97,3 +99,49 @@ def test_kpis_are_aggregations_of_the_engine_rows() -> None:
     assert resolution_time.frame(*lazy).n == len(solved)
     excluded = [r["excluded"] for r in rows if r["excluded"] is not None]
     assert sorted(excluded) == ["duplicate_id", "duplicate_id", "event_before_creation", "merged"]
+
+
+@settings(max_examples=8, deadline=None)
+@given(
+    st.lists(kpi_tickets(), min_size=1, max_size=8, unique_by=lambda t: t.id),
+    st.sampled_from(["cs8", "zendesk", "intercom"]),
+    st.sets(st.sampled_from(sorted(METRICS)), min_size=1),
+)
+def test_some_metrics_are_the_same_columns_as_all(
+    tickets: list[Ticket], preset: str, metrics: set[str]
+) -> None:
+    """Asking for fewer metrics prunes the fold (fewer facts, fewer passes): the columns asked
+    for keep their values, and no other metric's column is there."""
+    t_text, e_text = _csv(tickets)
+    assume(not _ties(e_text))
+    for engine in ("polars-lazy", "duckdb"):
+        frames = engine_frames(t_text, e_text, engine)
+        full = _collected(engine_metrics(*frames, _CAL, definition=preset))
+        part = _collected(engine_metrics(*frames, _CAL, definition=preset, metrics=metrics))
+        shown = {"ticket_id", "created_at", "excluded"}
+        for m in metrics:
+            shown |= set(METRICS[m][1])
+            if m in _DURATIONS:
+                shown |= {f"{m}_us", f"{m}_business_us"}
+        assert set(part.columns) == shown, engine
+        assert (
+            part.select(sorted(shown))
+            .sort("ticket_id")
+            .equals(full.select(sorted(shown)).sort("ticket_id"))
+        ), engine
+
+
+def test_unknown_metrics_are_named() -> None:
+    from tests.engines.test_fold import _EVENTS_CSV, _TICKETS_CSV
+
+    with pytest.raises(InvalidValueError, match="first_response"):
+        engine_metrics(
+            *engine_frames(_TICKETS_CSV, _EVENTS_CSV, "polars-lazy"), metrics=["first_response"]
+        )
+
+
+def _collected(table: object) -> pl.DataFrame:
+    frame = nw.from_native(table)
+    if isinstance(frame, nw.LazyFrame):
+        frame = frame.collect(backend="polars")
+    return frame.to_polars()
