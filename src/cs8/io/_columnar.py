@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import importlib
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from enum import Enum
 from typing import Any
 
@@ -126,17 +126,43 @@ class _Column:
         self.validators: list[Any] = []
 
 
-class Block(list[tuple[int, Any]]):
-    """A block's ``(line, record or RejectedRow)`` pairs; ``others`` is false when no record in
-    it can have a channel name to count (:meth:`RecordBuilder.note` need not see them).
+class Block:
+    """Consecutive rows' outcomes, kept as two lists rather than one ``(line, outcome)`` pair per
+    row (a million fewer tuples for the collector to track on a million-row read): ``lines[i]``
+    is where ``outcomes[i]``, a record or a :class:`~cs8.io.RejectedRow`, was read. Iterating
+    gives the ``(line, outcome)`` pairs.
 
-    When every row of the block is a record, ``ids`` lists their ``id`` values in order (the
-    column the records were built from), so a reader checking duplicate ids need not read them
-    back from the records; else ``None``.
+    ``others`` is false when no record in it can have a channel name to count
+    (:meth:`RecordBuilder.note` need not see them). When every row of the block is a record,
+    ``ids`` lists their ``id`` values in order (the column the records were built from), so a
+    reader checking duplicate ids need not read them back from the records; else ``None``.
+
+    Example:
+        >>> block = Block(range(2, 4), ["a", "b"])
+        >>> len(block), list(block)
+        (2, [(2, 'a'), (3, 'b')])
     """
 
-    others = True
-    ids: list[Any] | None = None
+    __slots__ = ("ids", "lines", "others", "outcomes")
+
+    def __init__(
+        self,
+        lines: Sequence[int],
+        outcomes: list[Any],
+        *,
+        ids: list[Any] | None = None,
+        others: bool = True,
+    ) -> None:
+        self.lines = lines
+        self.outcomes = outcomes
+        self.ids = ids
+        self.others = others
+
+    def __len__(self) -> int:
+        return len(self.outcomes)
+
+    def __iter__(self) -> Iterator[tuple[int, Any]]:
+        return zip(self.lines, self.outcomes, strict=True)
 
 
 class ColumnarReader:
@@ -174,8 +200,8 @@ class ColumnarReader:
         factory = self.factories.get(name)
         return factory() if factory is not None else self.defaults[name]
 
-    def read(self, lines: Lines, source: str) -> Iterator[list[tuple[int, Any]]]:
-        """Yield ``(line, record or RejectedRow)`` lists for the plain blocks starting ``lines``.
+    def read(self, lines: Lines, source: str) -> Iterator[Block]:
+        """Yield a :class:`Block` for each plain block of lines starting ``lines``.
 
         A block's records are built before they are handed over: the caller counts their
         channel names (:meth:`RecordBuilder.note`) as it hands them over, in row order.
@@ -273,13 +299,14 @@ class ColumnarReader:
             for name in self.order
         ]
         records = self.build(lists, fast.height) if fast.height else []
+        lines = range(first, first + n)
         if fast.height == n and not late_bad:  # every row passed: no row to read again
-            block = Block(zip(itertools.count(first), records))
-            block.ids = values.get("id")
             raws = values.get("channel_raw")
-            block.others = raws is None or raws.count(None) != len(raws)
-            return block
-        return Block(self._merge(frame, ok.to_list(), records, late_bad, first, source))
+            others = raws is None or raws.count(None) != len(raws)
+            return Block(lines, records, ids=values.get("id"), others=others)
+        return Block(
+            lines, list(self._merge(frame, ok.to_list(), records, late_bad, first, source))
+        )
 
     def _instants(self, cells: Any) -> Any:
         """The cells as UTC instants (null where not an instant): Arrow's ISO 8601 cast when
@@ -358,7 +385,8 @@ class ColumnarReader:
         late_bad: set[int],
         first: int,
         source: str,
-    ) -> Iterator[tuple[int, Any]]:
+    ) -> Iterator[Any]:
+        # each row's outcome, in order: its fast record, or the row path's for the others
         build = self.builder.build_cells
         fast = iter(records)
         k = -1
@@ -367,9 +395,9 @@ class ColumnarReader:
                 record = next(fast)
                 k += 1
                 if k not in late_bad:
-                    yield first + i, record
+                    yield record
                     continue
-            yield first + i, build(list(frame.row(i)), first + i, source)
+            yield build(list(frame.row(i)), first + i, source)
 
 
 _FAILED = object()

@@ -334,7 +334,7 @@ def read_tickets(
     )
     for block in blocks:
         collector.add_block(block)
-    kept = collector.records()
+    kept = list(zip(*collector.settled(), strict=True))
     per_ticket: dict[str, list[tuple[int, TicketEvent]]] = {}
     rejected_events: list[RejectedRow] = []
     bad_lines: dict[str, list[int]] = {}
