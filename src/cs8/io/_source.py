@@ -19,7 +19,7 @@ import io
 import itertools
 import os
 import typing
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, TypeAlias
@@ -73,6 +73,10 @@ class Lines:
     the lines after it, gives those back so they are read as records of their own. Not thread-safe:
     one reader owns it.
 
+    ``failure`` turns a :class:`UnicodeError` met while reading ``texts`` into the error to
+    raise (the one place that knows the source: :func:`open_source`); ``texts`` is read
+    directly, with no generator between the lines and :meth:`take`.
+
     Example:
         >>> lines = Lines(iter(["a\\n", "b\\n"]))
         >>> lines.mark(); next(lines), lines.taken()
@@ -81,8 +85,11 @@ class Lines:
         'a\\n'
     """
 
-    def __init__(self, texts: Iterator[str]) -> None:
+    def __init__(
+        self, texts: Iterator[str], failure: Callable[[UnicodeError], Exception] | None = None
+    ) -> None:
         self._texts = texts
+        self._failure = failure
         self._number = 0
         self._pending: list[tuple[int, str]] = []
         self._taken: list[tuple[int, str]] = []
@@ -97,7 +104,10 @@ class Lines:
         else:
             if self._error is not None:
                 raise self._error
-            text = next(self._texts)
+            try:
+                text = next(self._texts)
+            except UnicodeError as exc:
+                raise self._translate(exc) from None
             self._number += 1
             item = (self._number, text)
         self._taken.append(item)
@@ -132,10 +142,15 @@ class Lines:
         out: list[str] = []
         try:
             out.extend(itertools.islice(self._texts, count))  # keeps the lines read before an error
+        except UnicodeError as exc:  # raised, in its place, by __next__
+            self._error = self._translate(exc)
         except Exception as exc:  # raised again, in its place, by __next__
             self._error = exc
         self._number += len(out)
         return first, out
+
+    def _translate(self, exc: UnicodeError) -> Exception:
+        return exc if self._failure is None else self._failure(exc)
 
     def give_back(self, items: list[tuple[int, str]]) -> None:
         """Put lines back, to be read again in their order before any new line."""
@@ -208,17 +223,21 @@ def _decodes(sample: bytes, encoding: str) -> bool:
     return True
 
 
-def _guarded(
-    texts: Iterator[str], name: str, raw: IO[bytes] | None, encoding: str
-) -> Generator[str, None, None]:
-    try:
-        yield from texts
-    except UnicodeDecodeError as exc:
-        if raw is None:
-            raise LoadError(f"{name}: cannot decode the text: {exc}") from None
-        raise _decode_error(name, raw, encoding) from None
-    except UnicodeError as exc:  # e.g. a UTF-16 file with an odd number of bytes
-        raise LoadError(f"{name}: cannot decode the text as {encoding}: {exc}") from None
+def _failure(
+    name: str, raw: IO[bytes] | None, encoding: str
+) -> Callable[[UnicodeError], LoadError]:
+    """The :class:`Lines` ``failure`` of a source: a :class:`~cs8.LoadError` naming the byte
+    offset (found again in ``raw``) and suggesting encodings."""
+
+    def failure(exc: UnicodeError) -> LoadError:
+        if isinstance(exc, UnicodeDecodeError):
+            if raw is None:
+                return LoadError(f"{name}: cannot decode the text: {exc}")
+            return _decode_error(name, raw, encoding)
+        # e.g. a UTF-16 file with an odd number of bytes
+        return LoadError(f"{name}: cannot decode the text as {encoding}: {exc}")
+
+    return failure
 
 
 @contextmanager
@@ -240,7 +259,7 @@ def open_source(source: PathOrFile, encoding: str = "utf-8") -> Iterator[Source]
     ):
         handle = typing.cast(IO[str], source)
         name = escape(str(getattr(handle, "name", "<stream>")))
-        yield Source(name, Lines(_guarded(_split_lines(handle), name, None, encoding)))
+        yield Source(name, Lines(_split_lines(handle), _failure(name, None, encoding)))
         return
     if hasattr(source, "read"):
         binary = typing.cast(IO[bytes], source)
@@ -280,11 +299,10 @@ def _wrapped(binary: IO[bytes], name: str, encoding: str) -> Iterator[Lines]:
         stream = io.BufferedReader(typing.cast(Any, _Chain(head, binary)))
     chosen = _detect_bom(head, encoding)
     text = io.TextIOWrapper(stream, encoding=chosen, newline="")
-    texts = _guarded(_split_lines(text), name, binary if seekable else None, chosen)
+    failure = _failure(name, binary if seekable else None, chosen)
     try:
-        yield Lines(texts)
+        yield Lines(_split_lines(text), failure)
     finally:
-        texts.close()
         with contextlib.suppress(ValueError):  # already closed by its owner
             text.detach()
 
