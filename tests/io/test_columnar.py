@@ -68,9 +68,9 @@ _CELLS: dict[str, Any] = {
     "started_at": _INSTANTS,
     "answered_at": _INSTANTS,
     "ended_at": _INSTANTS,
-    "agent_id": st.sampled_from(["A1", "", " ", "A2"]),
+    "agent_id": st.sampled_from(["A1", "", " ", "A2", " \t", "\x1f"]),
     "talk_time": st.sampled_from(["0", "30", "-5", "1:00", "PT1M", "x", "", "99999999999"]),
-    "sentiment": st.sampled_from(["", "0.5", "-1", "1.5", "nan", "x"]),
+    "sentiment": st.sampled_from(["", "0.5", "-1", "1.5", "nan", "x", "\x0b", "\u00a0"]),
     "proactive": st.sampled_from(["", "true", "no", "maybe"]),
     "direction": st.sampled_from(["", "inbound", "outbound", "sideways"]),
 }

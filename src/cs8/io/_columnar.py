@@ -251,26 +251,39 @@ class ColumnarReader:
     def _block(self, frame: Any, first: int, source: str) -> Block:
         pl = self.pl
         n = frame.height
+        # A cell that matches _SURE_TEXT (or _ISO, for an instant) is not blank, and an empty one
+        # is: _SURE_BLANK is run only on a column with other cells (none, in most files).
+        proofs = []
+        for column in self.columns:
+            cells = pl.col(f"c{column.index}")
+            proof = cells.str.contains(_ISO if column.instant else _SURE_TEXT)
+            empty = cells.str.len_bytes() == 0
+            proofs += [proof.alias(f"\x00p{column.index}"), empty.alias(f"\x00e{column.index}")]
+        checked = frame.with_columns(proofs)
         blank_exprs = []
         ok = pl.lit(True)
         for column in self.columns:
             cells = pl.col(f"c{column.index}")
-            blank = cells.str.contains(_SURE_BLANK)
+            proof, empty = pl.col(f"\x00p{column.index}"), pl.col(f"\x00e{column.index}")
+            decided = checked.get_column(f"\x00p{column.index}")
+            blank = empty
+            if not (decided | checked.get_column(f"\x00e{column.index}")).all():
+                blank = empty | (~proof & cells.str.contains(_SURE_BLANK))
             blank_exprs.append(blank.alias(column.name))
-            if not column.instant:  # surely not blank (an instant matches _ISO, which proves it)
-                text = cells.str.contains(_SURE_TEXT)
+            if not column.instant:
+                text = proof
                 if column.parse is unquote:  # text taken as it is: no quote for unquote to drop
                     text &= ~cells.str.starts_with("'")
                 ok &= blank | text
             if not column.blank_ok:
                 ok &= ~blank
             if column.instant:
-                ok &= blank | cells.str.contains(_ISO)
+                ok &= blank | proof
                 years = column.parse.years
                 if years is not None:
                     year = cells.str.slice(0, 4).cast(pl.Int32, strict=False)
                     ok &= blank | year.is_between(years[0], years[1])
-        masks = frame.select([*blank_exprs, ok.alias("\x00ok")])
+        masks = checked.select([*blank_exprs, ok.alias("\x00ok")])
         ok = masks.get_column("\x00ok")
         if self.row_check is not None:
             check, names = self.row_check
