@@ -34,6 +34,7 @@ from cs8.io._common import RejectedRow
 from cs8.io._csvrows import csv_records
 from cs8.io._duplicates import check_rule, settle
 from cs8.io._events import attach, order_warnings
+from cs8.io._rows import Meter, Progress
 from cs8.io._source import _decode_error, _detect_bom, escape, open_source
 from cs8.io._values import DateParser, ValueMap, _enum, load_json, map_channel
 from cs8.sla import BusinessCalendar, OngoingCycle, SlaCycle, SlaPolicy
@@ -185,6 +186,8 @@ class VendorOptions:
         encoding: The files' text encoding (a byte-order mark overrides it).
         duplicates: A ticket id read more than once: ``"reject"`` every copy (the default),
             ``"keep_first"`` or ``"keep_last"`` (:data:`~cs8.io._duplicates.DUPLICATES`).
+        progress: ``True`` for a progress bar over the rows and objects read, or a callable
+            given that count (see :class:`~cs8.io._rows.Meter`).
     """
 
     columns: Mapping[str, str] = attrs.field(factory=FrozenDict, converter=_frozen)
@@ -193,6 +196,7 @@ class VendorOptions:
     timezone: str = "UTC"
     encoding: str = "utf-8"
     duplicates: str = attrs.field(default="reject", converter=check_rule)
+    progress: Progress = False
 
 
 def vendor_load(
@@ -206,6 +210,7 @@ def vendor_load(
     encoding: str,
     duplicates: str = "reject",
     before_created: str = "reject",
+    progress: Progress = False,
 ) -> VendorLoad:
     """The :class:`VendorLoad` of a vendor reader's common options (checked here)."""
     options = VendorOptions(
@@ -215,6 +220,7 @@ def vendor_load(
         timezone=timezone,
         encoding=encoding,
         duplicates=duplicates,
+        progress=progress,
     )
     return VendorLoad(source, options, keys, before_created)
 
@@ -235,11 +241,13 @@ class VendorLoad:
             replace).
         before_created: ``"reject"`` or ``"clamp"`` an event before its ticket's creation.
 
+    A context manager: leaving it ends the progress report (:class:`~cs8.io._rows.Meter`).
     Not thread-safe: one reader owns it.
 
     Raises:
         LoadError: If an option is not valid (an unknown field, a value map that is not a
             mapping, an unknown time zone or encoding, a date format without ``%``).
+        MissingExtraError: If ``progress`` is ``True`` and tqdm is not installed.
     """
 
     def __init__(
@@ -288,6 +296,13 @@ class VendorLoad:
             if options.date_format is not None
             else DateParser("instant", "epoch", options.timezone)
         )
+        self.meter = Meter(options.progress, self.source)
+
+    def __enter__(self) -> VendorLoad:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *rest: Any) -> None:
+        self.meter.__exit__(kind, *rest)
 
     # ------------------------------------------------------------------------------ reading
 
@@ -311,6 +326,7 @@ class VendorLoad:
             self.rows_read.setdefault(src.name, 0)
             for line, cells, problem in records:
                 self.rows_read[src.name] += 1
+                self.meter.add()
                 if cells is None:
                     self.reject(src.name, line, str(problem))
                     continue
@@ -388,6 +404,7 @@ class VendorLoad:
             raise LoadError(f"{name}: expected JSON objects, got {type(value).__name__}")
         self.rows_read[name] = self.rows_read.get(name, 0) + len(items)
         for position, item in enumerate(items, 1):
+            self.meter.add()
             if isinstance(item, dict):
                 yield position, item if not renamed else self.renamed(item)
             else:
