@@ -34,10 +34,19 @@ from typing import Any
 from cs8._enums import ActorKind, Channel, Priority, TicketStatus
 from cs8._frozen import FrozenDict
 from cs8._models import Agent, Customer
-from cs8._ticket import Assignment, Handoff, Message, StatusChange, Ticket, TicketEvent
+from cs8._ticket import Assignment, Handoff, Message, StatusChange, TicketEvent
 from cs8.exceptions import LoadError
 from cs8.io._conversation import enum_value, reach_status
-from cs8.io._dataset import Dataset, VendorLoad, choose, get_path, ident, main_file, vendor_load
+from cs8.io._dataset import (
+    Dataset,
+    VendorLoad,
+    by_ticket,
+    choose,
+    get_path,
+    ident,
+    main_file,
+    vendor_load,
+)
 from cs8.io._rows import Progress
 from cs8.io._source import escape
 
@@ -186,21 +195,13 @@ def read_chatwoot(
         duplicates=duplicates,
         progress=progress,
     ) as load:
-        tickets: list[tuple[str, int, Ticket]] = []
-        events: dict[str, list[tuple[int, TicketEvent]]] = {}
-        states: dict[str, tuple[TicketStatus, Any]] = {}
-        fallback: dict[str, Message] = {}
-        embedded: dict[str, list[tuple[int, Message]]] = {}
-        for name, position, ticket, parts in load.ticket_objects(
-            conversations_path, ("data.payload", "payload"), _ticket, _conversation_events
-        ):
-            own, inline, state, first = parts
-            tickets.append((name, position, ticket))
-            events[ticket.id] = [(position, e) for e in own]
-            embedded[ticket.id] = [(position, m) for m in inline]
-            states[ticket.id] = state
-            if first is not None:
-                fallback[ticket.id] = first
+        tickets, events, rest = by_ticket(
+            load.ticket_objects(
+                conversations_path, ("data.payload", "payload"), _ticket, _conversation_events
+            )
+        )
+        embedded = {i: [(p, m) for m in inline] for i, (p, inline, _, _) in rest.items()}
+        fallback = {i: first for i, (_, _, _, first) in rest.items() if first is not None}
         messages_path = choose(base, messages, "messages.json") if in_folder or messages else None
         with_messages: set[str] = set()
         if messages_path is not None:
@@ -227,10 +228,7 @@ def read_chatwoot(
         metrics: dict[str, dict[str, timedelta | int | None]] = {}
         if report_path is not None:
             load.children(report_path, events, _reporting, metrics, key="conversation_id")
-        built = [
-            reach_status(load, t, states[t.id][0], states[t.id][1])
-            for t in load.tickets(tickets, events)
-        ]
+        built = [reach_status(load, t, *rest[t.id][2]) for t in load.tickets(tickets, events)]
         customers = load.people(
             choose(base, None, "contacts.json") if in_folder else None, Customer, "payload"
         )

@@ -18,7 +18,7 @@ from __future__ import annotations
 import codecs
 import io
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
@@ -39,7 +39,7 @@ from cs8.io._source import _decode_error, _detect_bom, escape, open_source
 from cs8.io._values import DateParser, ValueMap, _enum, load_json, map_channel
 from cs8.sla import BusinessCalendar, OngoingCycle, SlaCycle, SlaPolicy
 
-__all__ = ["Dataset", "VendorLoad", "VendorOptions", "get_path", "vendor_load"]
+__all__ = ["Dataset", "VendorLoad", "VendorOptions", "by_ticket", "get_path", "vendor_load"]
 
 _ABSENT = object()
 _E = TypeVar("_E")
@@ -223,6 +223,39 @@ def vendor_load(
         progress=progress,
     )
     return VendorLoad(source, options, keys, before_created)
+
+
+def by_ticket(
+    items: Iterable[tuple[str, int, Ticket, Sequence[Any]]],
+) -> tuple[
+    list[tuple[str, int, Ticket]],
+    dict[str, list[tuple[int, TicketEvent]]],
+    dict[str, tuple[Any, ...]],
+]:
+    """Split the tickets a vendor reader read, ``(file, position, ticket, (events, *rest))`` as
+    :meth:`VendorLoad.ticket_objects` yields them, into ``(file, position, ticket)`` for
+    :meth:`VendorLoad.tickets`, ticket id -> its events at the ticket's position (for
+    :meth:`VendorLoad.children` to add to), and ticket id -> ``(position, *rest)``.
+
+    Example:
+        >>> from datetime import datetime, timezone
+        >>> from cs8 import Ticket, TicketStatus
+        >>> from cs8._ticket import StatusChange
+        >>> t0 = datetime(2026, 1, 5, 9, tzinfo=timezone.utc)
+        >>> t = Ticket(id="7", customer_id="c", channel="chat", created_at=t0)
+        >>> solved = StatusChange(at=t0, status=TicketStatus.SOLVED)
+        >>> tickets, events, rest = by_ticket([("f.json", 3, t, ([solved], "extra"))])
+        >>> [(f, p, x.id) for f, p, x in tickets], events["7"] == [(3, solved)], rest["7"]
+        ([('f.json', 3, '7')], True, (3, 'extra'))
+    """
+    tickets: list[tuple[str, int, Ticket]] = []
+    events: dict[str, list[tuple[int, TicketEvent]]] = {}
+    rest: dict[str, tuple[Any, ...]] = {}
+    for source, position, ticket, (own, *more) in items:
+        tickets.append((source, position, ticket))
+        events[ticket.id] = [(position, e) for e in own]
+        rest[ticket.id] = (position, *more)
+    return tickets, events, rest
 
 
 def get_path(obj: Mapping[str, Any], key: str) -> Any:
@@ -480,8 +513,8 @@ class VendorLoad:
         """Yield ``(file, position, ticket, extra)`` for each object of a tickets file.
 
         ``make_ticket(self, obj)`` gives the :class:`Ticket` fields and ``make_extra(self, obj)``
-        what else the object holds (its events ...); an object either fails is rejected with the
-        reason. A repeated ticket id is settled by the ``duplicates=`` rule (:meth:`unique`).
+        what else the object holds: ``(its events, *anything else)``, which :func:`by_ticket`
+        splits; an object either fails is rejected with the reason. A repeated ticket id is settled by the ``duplicates=`` rule (:meth:`unique`).
         ``columns=`` applies.
         """
         name = escape(str(path))

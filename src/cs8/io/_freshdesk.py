@@ -28,9 +28,9 @@ from typing import Any
 from cs8._enums import ActorKind, Channel, Priority, TicketStatus
 from cs8._frozen import FrozenDict
 from cs8._models import Agent, Customer
-from cs8._ticket import Message, StatusChange, Ticket, TicketEvent
+from cs8._ticket import Message, StatusChange, TicketEvent
 from cs8.exceptions import LoadError
-from cs8.io._dataset import Dataset, VendorLoad, choose, ident, main_file, vendor_load
+from cs8.io._dataset import Dataset, VendorLoad, by_ticket, choose, ident, main_file, vendor_load
 from cs8.io._rows import Progress
 from cs8.io._source import escape
 
@@ -173,13 +173,9 @@ def read_freshdesk(
         duplicates=duplicates,
         progress=progress,
     ) as load:
-        tickets: list[tuple[str, int, Ticket]] = []
-        events: dict[str, list[tuple[int, TicketEvent]]] = {}
-        for name, position, ticket, items in load.ticket_objects(
-            tickets_path, _KEYS, _ticket, _ticket_events
-        ):
-            tickets.append((name, position, ticket))
-            events[ticket.id] = [(position, e) for e in items]
+        tickets, events, _ = by_ticket(
+            load.ticket_objects(tickets_path, _KEYS, _ticket, _ticket_events)
+        )
         conversations_path = (
             choose(base, conversations, "conversations.json")
             if not base.is_file() or conversations
@@ -219,13 +215,13 @@ def _ticket(load: VendorLoad, obj: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _ticket_events(load: VendorLoad, obj: Mapping[str, Any]) -> list[TicketEvent]:
+def _ticket_events(load: VendorLoad, obj: Mapping[str, Any]) -> tuple[list[TicketEvent]]:
     """The status events and the embedded conversations of a ticket object."""
     out = _status_events(load, obj)
     embedded = obj.get("conversations") or []
     if not isinstance(embedded, list) or not all(isinstance(c, dict) for c in embedded):
         raise LoadError("conversations must be a list of objects")
-    return out + [_message(load, c) for c in embedded]
+    return (out + [_message(load, c) for c in embedded],)
 
 
 def _status_events(load: VendorLoad, obj: Mapping[str, Any]) -> list[TicketEvent]:

@@ -33,10 +33,19 @@ from typing import Any
 from cs8._enums import ActorKind, Channel, Priority, TicketStatus
 from cs8._frozen import FrozenDict
 from cs8._models import Agent, Customer
-from cs8._ticket import Assignment, Message, StatusChange, Ticket, TicketEvent
+from cs8._ticket import Assignment, Message, StatusChange, TicketEvent
 from cs8.exceptions import LoadError
 from cs8.io._conversation import enum_value, reach_status
-from cs8.io._dataset import Dataset, VendorLoad, choose, get_path, ident, main_file, vendor_load
+from cs8.io._dataset import (
+    Dataset,
+    VendorLoad,
+    by_ticket,
+    choose,
+    get_path,
+    ident,
+    main_file,
+    vendor_load,
+)
 from cs8.io._rows import Progress
 from cs8.io._source import escape
 from cs8.io._values import map_channel
@@ -153,19 +162,11 @@ def read_intercom(
         duplicates=duplicates,
         progress=progress,
     ) as load:
-        tickets: list[tuple[str, int, Ticket]] = []
-        events: dict[str, list[tuple[int, TicketEvent]]] = {}
-        states: dict[str, tuple[TicketStatus, Any]] = {}
-        metrics: dict[str, dict[str, timedelta | int | None]] = {}
-        for name, position, ticket, parts in load.ticket_objects(
-            conversations_path, ("conversations", "data"), _ticket, _events
-        ):
-            tickets.append((name, position, ticket))
-            events[ticket.id] = [(position, e) for e in parts[0]]
-            states[ticket.id] = parts[1]
-            if parts[2]:
-                metrics[ticket.id] = parts[2]
-        built = [reach_status(load, t, *states[t.id]) for t in load.tickets(tickets, events)]
+        tickets, events, rest = by_ticket(
+            load.ticket_objects(conversations_path, ("conversations", "data"), _ticket, _events)
+        )
+        metrics = {i: figures for i, (_, _, figures) in rest.items() if figures}
+        built = [reach_status(load, t, *rest[t.id][1]) for t in load.tickets(tickets, events)]
         customers = load.people(
             choose(base, None, "contacts.json") if in_folder else None, Customer, "data"
         )

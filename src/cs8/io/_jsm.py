@@ -33,13 +33,14 @@ from typing import Any
 
 from cs8._enums import ActorKind, Channel, Priority, TicketStatus
 from cs8._frozen import FrozenDict
-from cs8._ticket import Assignment, Message, PriorityChange, StatusChange, Ticket, TicketEvent
+from cs8._ticket import Assignment, Message, PriorityChange, StatusChange, TicketEvent
 from cs8.exceptions import LoadError
 from cs8.io._conversation import reach_status
 from cs8.io._dataset import (
     Dataset,
     VendorLoad,
     _dig,
+    by_ticket,
     get_path,
     ident,
     main_file,
@@ -175,22 +176,14 @@ def read_jsm(
         duplicates=duplicates,
         progress=progress,
     ) as load:
-        tickets: list[tuple[str, int, Ticket]] = []
-        events: dict[str, list[tuple[int, TicketEvent]]] = {}
-        finals: dict[str, tuple[TicketStatus, datetime | None]] = {}
-        slas: dict[str, dict[str, list[Any]]] = {}
-        for name, position, ticket, parts in load.ticket_objects(
-            issues_path, ("issues",), _ticket, _events
-        ):
-            tickets.append((name, position, ticket))
-            events[ticket.id] = [(position, e) for e in parts[0]]
-            finals[ticket.id] = parts[1]
-            slas[ticket.id] = parts[2]
-        built = [reach_status(load, t, *finals[t.id]) for t in load.tickets(tickets, events)]
+        tickets, events, rest = by_ticket(
+            load.ticket_objects(issues_path, ("issues",), _ticket, _events)
+        )
+        built = [reach_status(load, t, *rest[t.id][1]) for t in load.tickets(tickets, events)]
         cycles: dict[str, dict[str, list[SlaCycle]]] = {}
         ongoing: dict[str, dict[str, OngoingCycle]] = {}
         for t in built:
-            for sla, (done, running) in slas[t.id].items():
+            for sla, (done, running) in rest[t.id][2].items():
                 cycles.setdefault(t.id, {})[sla] = [
                     SlaCycle(**c, priority=t.priority_at(c["started_at"])) for c in done
                 ]

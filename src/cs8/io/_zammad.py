@@ -29,7 +29,7 @@ from cs8._frozen import FrozenDict
 from cs8._models import Agent, Customer
 from cs8._ticket import Assignment, Message, StatusChange, Ticket, TicketEvent
 from cs8.exceptions import LoadError
-from cs8.io._dataset import Dataset, VendorLoad, choose, ident, main_file, vendor_load
+from cs8.io._dataset import Dataset, VendorLoad, by_ticket, choose, ident, main_file, vendor_load
 from cs8.io._rows import Progress
 from cs8.io._source import escape
 from cs8.io._values import map_channel
@@ -180,13 +180,8 @@ def read_zammad(
             items = load.attempt(name, position, obj, _events, load, obj, group_names)
             if items is not None:
                 read.append((name, position, ticket, items))
-        tickets: list[tuple[str, int, Ticket]] = []
-        events: dict[str, list[tuple[int, TicketEvent]]] = {}
-        fallback: dict[str, list[tuple[int, TicketEvent]]] = {}
-        for source, position, ticket, items in load.unique(read):
-            tickets.append((source, position, ticket))
-            events[ticket.id] = [(position, e) for e in items[0]]
-            fallback[ticket.id] = [(position, e) for e in items[1]]
+        tickets, events, rest = by_ticket(load.unique(read))
+        fallback = {i: [(p, e) for e in reply] for i, (p, reply) in rest.items()}
         articles_path = choose(base, articles, "articles.json") if in_folder or articles else None
         with_articles: set[str] = set()
         if articles_path is not None:

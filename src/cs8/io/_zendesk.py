@@ -270,7 +270,7 @@ def _read_tables(folder: Path, load: VendorLoad) -> Dataset:
                 load.reject(shown, line, f"no ticket {ticket_id!r} was loaded", row)
                 continue
             event = load.attempt(shown, line, row, make, load, row, *args)
-            if event is not None and event is not _IGNORED:
+            if event is not None:  # None: rejected, or a field cs8 does not read
                 events.setdefault(ticket_id, []).append((line, event))
     built = [_reach_status(load, t, *final[t.id]) for t in load.tickets(tickets, events)]
     calendar = _calendar(load, folder)
@@ -285,9 +285,6 @@ def _read_tables(folder: Path, load: VendorLoad) -> Dataset:
     return load.dataset(
         tickets=built, customers=customers, agents=agents, calendar=calendar, policy=policy
     )
-
-
-_IGNORED = object()
 
 
 def updated_key(load: VendorLoad, updated: str) -> tuple[int, datetime | None]:
@@ -392,10 +389,12 @@ def _ticket(
     return kwargs
 
 
-def _change(load: VendorLoad, row: Mapping[str, str], groups: Mapping[str, str]) -> Any:
-    at = load.at(row.get("updated", "").strip())
-    field = row.get("field_name", "").strip()
-    value = row.get("value", "").strip()
+def field_event(
+    load: VendorLoad, at: Any, field: str, value: str, groups: Mapping[str, str]
+) -> TicketEvent | None:
+    """The event of one field change (a ``ticket_field_history`` row, or a change in an
+    Incremental Export ticket event), or None for a field cs8 does not read (counted in the
+    warnings). ``groups`` maps group ids to names."""
     if field == "status":
         status = _status(load, value)
         assert status is not None
@@ -406,8 +405,16 @@ def _change(load: VendorLoad, row: Mapping[str, str], groups: Mapping[str, str])
         return Assignment(at=at, agent_id=value or None)
     if field == "group_id":
         return Assignment(at=at, group=groups.get(value, value) or None)
-    load.note(f"field changes not read ({field})")
-    return _IGNORED
+    load.note(f"field changes not read ({escape(field, 40)})")
+    return None
+
+
+def _change(
+    load: VendorLoad, row: Mapping[str, str], groups: Mapping[str, str]
+) -> TicketEvent | None:
+    at = load.at(row.get("updated", "").strip())
+    field, value = row.get("field_name", "").strip(), row.get("value", "").strip()
+    return field_event(load, at, field, value, groups)
 
 
 def _comment_event(load: VendorLoad, row: Mapping[str, str], roles: Mapping[str, str]) -> Message:
