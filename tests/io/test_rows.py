@@ -229,3 +229,20 @@ def test_cli_progress_shows_a_bar_for_vendor_exports(
     assert "rows/s]" not in capsys.readouterr().err  # a bar shows its rate
     assert main(["report", "--from", source, path, "--format", "json", "--progress"]) == 0
     assert "rows/s]" in capsys.readouterr().err
+
+
+def test_cli_progress_shows_a_bar_for_an_event_log(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    log = tmp_path / "log.csv"
+    log.write_text(LOG[: LOG.index("C50,")])  # 50 cases, 100 rows
+    config = tmp_path / "log.toml"
+    config.write_text(
+        '[input]\ncase = "case"\nat = "at"\nactivity = "activity"\nresource = "who"\n'
+        'timezone = "UTC"\nconstants = {customer_id = "c"}\n'
+    )
+    args = ["report", "--from", "event-log", str(log), "--config", str(config), "--format", "json"]
+    assert main(args) == 0
+    assert capsys.readouterr().err == ""
+    assert main([*args, "--progress"]) == 0
+    assert ": 100 rows [" in capsys.readouterr().err  # the file's 100 rows
