@@ -209,3 +209,30 @@ def test_breakdown_by_period_on_duckdb_and_sqlframe_equals_the_object_path(
         ).to_dicts()
     ]
     assert days == [date(2026, 3, 29) + timedelta(days=k) for k in range(4)]
+
+
+def test_a_ticket_without_a_creation_instant_goes_to_period_none_on_an_engine() -> None:
+    """As ``breakdown`` puts a record without its attribution instant in the period ``None``."""
+    tickets = pl.LazyFrame(
+        {
+            "id": ["T1", "T2"],
+            "customer_id": ["C", "C"],
+            "channel": ["email", "email"],
+            "created_at": [datetime(2026, 3, 2, 9, tzinfo=UTC), None],
+        },
+        schema_overrides={"created_at": pl.Datetime("us", "UTC")},
+    )
+    events = pl.LazyFrame(
+        {
+            "ticket_id": ["T1"],
+            "type": ["message"],
+            "at": [datetime(2026, 3, 2, 10, tzinfo=UTC)],
+            "author": ["agent"],
+        }
+    )
+    out = breakdown.frame("first_reply_time", tickets, events, by="period", period="week")
+    rows = _rows(out)
+    assert [(r["period"], r["n"], r["excluded.invalid_ticket_row"]) for r in rows] == [
+        (date(2026, 3, 2), 1, None),
+        (None, 0, 1),
+    ]
