@@ -588,11 +588,16 @@ def breakdown_frame(
 
     Returns:
         A native dataframe of ``tickets``' library, one row per group in the order of
-        :func:`cs8.kpi.breakdown` (priorities by rank, numbers numerically, ``None`` last).
+        :func:`cs8.kpi.breakdown` (priorities by rank, numbers numerically, ``None`` last). On
+        a lazy engine (polars LazyFrame, DuckDB relation, PySpark or SQLFrame DataFrame) only
+        ``by="period"`` is taken: the tickets are folded and their periods cut in the engine
+        (:func:`cs8.engines.period_start`), and the rows come back as a polars LazyFrame or a
+        DuckDB relation, or a pandas DataFrame for PySpark and SQLFrame.
 
     Raises:
         UnknownFieldError: If a dimension is not a column of ``tickets``.
         InvalidValueError: If ``kpi`` or ``timezone`` is unknown.
+        UnsupportedEngineError: If a lazy engine's tables are grouped by a ticket column.
 
     Example:
         >>> import pandas as pd
