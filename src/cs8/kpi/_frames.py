@@ -91,6 +91,8 @@ from cs8.kpi._frame_facts import (
     _column,
     _Facts,
     _facts,
+    _present,
+    _required,
 )
 
 # --------------------------------------------------------------------------------------------------
@@ -641,7 +643,11 @@ def breakdown_frame(
     for dim in dims:
         if dim == "period":
             if periods is None:
-                periods = list(_local_buckets(f.created, zone, length))
+                # A blank creation instant has no period (as on the engines): its row is
+                # rejected, and counted in the period None's exclusions, not in 1969's week.
+                known = _present(_required(tf, tmap, "created_at", "tickets frame")).tolist()
+                buckets = _local_buckets(f.created, zone, length)
+                periods = [b if k else None for b, k in zip(buckets, known, strict=True)]
             keys.append(periods)
             continue
         series = _column(tf, tmap, dim, "tickets frame")
