@@ -196,6 +196,19 @@ def _scores(surveys: Any, kind: str, kpi: Callable[[Any], _S], where: str = "tru
     return attrs.evolve(result, excluded={**result.excluded, "other_kind": others})
 
 
+def _score_series(
+    answers: Any,
+    periods: Sequence[str],
+    kind: str,
+    kpi: Callable[[Any], _S],
+    figure: Callable[[str, _S], Figure],
+) -> Series:
+    """The trend of a score KPI: ``kpi`` on the ``kind`` answers of each period's rows."""
+    key = f"kpi.{kind}"
+    points = tuple(figure(key, _scores(answers, kind, kpi, where)) for where in periods)
+    return Series(key=key, points=points)
+
+
 def _live(interactions: Any) -> Any:
     """Inbound phone and chat contacts handled by people (:func:`live_contacts` in SQL)."""
     return interactions.filter(
@@ -264,24 +277,8 @@ def _engine_report(
             Figure.of_mean("kpi.ces", _scores(answers, "ces", ces_frame)),
         )
         periods = [_between("at", low, high) for low, high in pairwise(bounds)]
-        trends.append(
-            Series(
-                key="kpi.csat",
-                points=tuple(
-                    Figure.of_rate("kpi.csat", _scores(answers, "csat", csat_frame, where))
-                    for where in periods
-                ),
-            )
-        )
-        trends.append(
-            Series(
-                key="kpi.nps",
-                points=tuple(
-                    Figure.of_nps("kpi.nps", _scores(answers, "nps", nps_frame, where))
-                    for where in periods
-                ),
-            )
-        )
+        trends.append(_score_series(answers, periods, "csat", csat_frame, Figure.of_rate))
+        trends.append(_score_series(answers, periods, "nps", nps_frame, Figure.of_nps))
     counts = (
         ("customers", _count(tables, "customers")),
         ("agents", _count(tables, "agents")),
