@@ -120,6 +120,7 @@ def test_connect_example_2_support_waits_30_seconds_then_ranks_with_sales() -> N
 def test_the_trace_names_profile_queue_priority_and_delay() -> None:
     router = sales_router(support_priority=1, support_delay=30)
     result = router.assign([ticket("support", "support", 31)], [AGENT], now=T0)
+    assert result.decisions[0].context.ticket.id == "support"
     assert result.decisions[0].trace[-1] == (
         "routing profile 'Sales' (team sales): a1 took it from queue 'support' (priority 1, "
         "delay 30 s; waited 31 s), the longest waiting ticket it could take in its "

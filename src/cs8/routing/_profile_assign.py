@@ -26,11 +26,11 @@ from datetime import datetime, timedelta, tzinfo
 
 from cs8._enums import AgentStatus
 from cs8._models import Agent, Customer, Ticket
-from cs8.routing._context import RoutingContext, fast_context
+from cs8.routing._context import RoutingContext
 from cs8.routing._decision import AssignmentResult, RoutingDecision, _assignment, _planned_decision
 from cs8.routing._handoff import HandoffContext
 from cs8.routing._plan import _Line, _Plan
-from cs8.routing._pool import AgentPool
+from cs8.routing._pool import AgentPool, Need
 from cs8.routing._priority import BusinessClock
 from cs8.routing._profiles import ProfileQueue, RoutingProfile
 from cs8.routing._rules import RuleSet
@@ -73,15 +73,27 @@ def assign_by_profile(
     this call owns), and return the result as :meth:`Router.assign` does."""
     waited = [now - ticket.created_at for ticket in tickets]
     ids = [ticket.id for ticket in tickets]
-    # Each queue's tickets, longest waiting first: a queue's tickets past a delay are a prefix.
-    by_queue: dict[str, list[int]] = {}
+    # Per queue, its tickets grouped by what they need of an agent (channel, skills,
+    # languages), each group longest waiting first: whether an agent may take a group's tickets
+    # is one question, and the group's first ticket not taken is its only candidate.
+    groups: dict[str, dict[tuple[object, ...], _Group]] = {}
     for position, plan in enumerate(plans):
-        queue = plan[0].actions.queue
-        if queue is not None:
-            by_queue.setdefault(queue, []).append(position)
-    for positions in by_queue.values():
-        positions.sort(key=lambda p: (-waited[p], ids[p]))
-    heads: dict[str, int] = {}  # per queue, where its first ticket not taken may be
+        prep = plan[0]
+        queue = prep.actions.queue
+        if queue is None:
+            continue
+        channel = tickets[position].channel
+        need = prep.needs.get(channel) or prep.need(channel)
+        key = (need.channel, need.skills, need.languages)
+        by_need = groups.setdefault(queue, {})
+        group = by_need.get(key)
+        if group is None:
+            group = by_need[key] = _Group(need)
+        group.positions.append(position)
+    by_queue = {queue: tuple(by_need.values()) for queue, by_need in groups.items()}
+    for queue_groups in by_queue.values():
+        for group in queue_groups:
+            group.positions.sort(key=lambda p: (-waited[p], ids[p]))
     taken: dict[int, tuple[str, RoutingProfile, ProfileQueue, str]] = {}
     online = [
         (agent, profile)
@@ -95,9 +107,7 @@ def assign_by_profile(
     while working:
         still = []
         for agent_id, profile, tiers, why in working:
-            found = _next_ticket(
-                agent_id, tiers, by_queue, heads, taken, waited, ids, tickets, plans, pool
-            )
+            found = _next_ticket(agent_id, tiers, by_queue, taken, waited, ids, pool)
             if found is not None:
                 position, entry = found
                 taken[position] = (agent_id, profile, entry, why)
@@ -109,12 +119,10 @@ def assign_by_profile(
         (p for p in range(len(tickets)) if p not in taken), key=lambda p: (-waited[p], ids[p])
     )
     rows: list[RoutingDecision] = []
+    basis = (now, timezone, calendar)
     for position in (*served, *waiting):
         ticket = tickets[position]
         plan = plans[position]
-        context = contexts[position] or fast_context(
-            ticket, now, customers[position], None, timezone, calendar
-        )
         handoff = handoffs.get(ticket.customer_id) if handoffs else None
         if position in taken:
             agent_id, profile, entry, why = taken[position]
@@ -129,54 +137,61 @@ def assign_by_profile(
             chosen = None
             line = _waiting_line(rules, plan[0].actions.queue, waited[position])
         lines: tuple[_Line, ...] = (*plan[1], line)
-        rows.append(
-            _planned_decision(plan, ids[position], chosen, None, context, handoff, state, lines)
-        )
+        # The context is built when first read, from the ticket, customer and basis.
+        decision = _planned_decision(
+            plan, ids[position], chosen, None, contexts[position], handoff, state, lines,
+            -1, ticket, customers[position], basis,
+        )  # fmt: skip
+        rows.append(decision)
     return _assignment(tuple(rows), pool.loads, state)
+
+
+class _Group:
+    """Tickets of one queue that need the same of an agent, longest waiting first, and where
+    the first not taken may be (internal, owned by one call: changed as tickets are taken)."""
+
+    __slots__ = ("head", "need", "positions")
+
+    def __init__(self, need: Need) -> None:
+        self.need = need
+        self.positions: list[int] = []
+        self.head = 0
 
 
 def _next_ticket(
     agent_id: str,
     tiers: tuple[tuple[ProfileQueue, ...], ...],
-    by_queue: dict[str, list[int]],
-    heads: dict[str, int],
+    by_queue: Mapping[str, tuple[_Group, ...]],
     taken: Mapping[int, object],
     waited: list[timedelta],
     ids: list[str],
-    tickets: list[Ticket],
-    plans: list[_Plan],
     pool: AgentPool,
 ) -> tuple[int, ProfileQueue] | None:
     """The ticket ``agent_id`` takes next: in the first tier with one it may take, the longest
-    waiting (then smallest id) past its queue's delay."""
+    waiting (then smallest id) past its queue's delay. One question to the pool per group of
+    tickets with the same needs, not one per ticket."""
     among = (agent_id,)
     for tier in tiers:
         best: tuple[int, ProfileQueue] | None = None
+        best_key: tuple[timedelta, str] | None = None
         for entry in tier:
             delay = timedelta(seconds=entry.delay)
-            positions = by_queue.get(entry.queue)
-            if not positions:
-                continue
-            head = heads.get(entry.queue, 0)
-            while head < len(positions) and positions[head] in taken:
-                head += 1  # the queue's taken front: skipped once, not by every agent
-            heads[entry.queue] = head
-            for position in positions[head:]:
-                if waited[position] < delay:
-                    break  # the rest of the queue waited less
-                if best is not None and (-waited[position], ids[position]) >= (
-                    -waited[best[0]],
-                    ids[best[0]],
-                ):
-                    break  # not older than the tier's best so far
-                if position in taken:
+            for group in by_queue.get(entry.queue, ()):
+                positions = group.positions
+                head = group.head
+                while head < len(positions) and positions[head] in taken:
+                    head += 1  # the group's taken front: skipped once, not by every agent
+                group.head = head
+                if head == len(positions):
                     continue
-                prep = plans[position][0]
-                channel = tickets[position].channel
-                need = prep.needs.get(channel) or prep.need(channel)
-                if pool.eligible(need, AgentStatus.ONLINE, among=among):
-                    best = (position, entry)
-                    break
+                position = positions[head]
+                if waited[position] < delay:
+                    continue  # the rest of the group waited less
+                key = (-waited[position], ids[position])
+                if best_key is not None and key >= best_key:
+                    continue
+                if pool.eligible(group.need, AgentStatus.ONLINE, among=among):
+                    best, best_key = (position, entry), key
         if best is not None:
             return best
     return None
