@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -81,3 +82,23 @@ def test_ticket_metrics_rows_on_pyspark(spark: Any) -> None:
     )
     rows = nw.from_native(table).collect(backend="polars").to_polars().iter_rows(named=True)
     assert {r["ticket_id"]: row_key(r) for r in rows} == expected_rows()
+
+
+def test_period_start_on_spark_equals_the_object_path_whatever_the_session_zone(
+    spark: Any,
+) -> None:
+    """``from_utc_timestamp`` then ``unix_micros`` reads no session zone: Tokyo's gives the same."""
+    from cs8.engines import period_start
+    from tests.engines.test_period import _ANCHORS, _expected
+
+    us = timedelta(microseconds=1)
+    instants = [a + d for a in _ANCHORS for d in (-us, timedelta(0), timedelta(hours=-6))]
+    df = spark.createDataFrame([(t,) for t in instants], "at timestamp")
+    spark.conf.set("spark.sql.session.timeZone", "Asia/Tokyo")
+    try:
+        for zone in ("Europe/Paris", "America/New_York"):
+            for period in ("day", "week", "month", "quarter", "year"):
+                rows = period_start(df, "at", period=period, timezone=zone).collect()  # type: ignore[arg-type]
+                assert [r[-1] for r in rows] == [_expected(t, zone, period) for t in instants]
+    finally:
+        spark.conf.set("spark.sql.session.timeZone", "UTC")

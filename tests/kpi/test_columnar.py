@@ -11,6 +11,7 @@ import io
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import cache
+from typing import Any
 
 import attrs
 import pytest
@@ -29,6 +30,7 @@ from cs8.kpi import (
     occupancy,
     service_level,
 )
+from cs8.kpi._columnar import service_level_groups
 from tests._data import shared_file
 from tests.kpi.bank import read_rows, to_interactions
 
@@ -148,6 +150,22 @@ def _check(calls: list[Interaction], tables: dict[str, object]) -> None:
 @given(interactions())
 def test_contact_kpis_on_engines_equal_the_object_path(calls: list[Interaction]) -> None:
     _check(calls, engines(calls))
+
+
+@settings(max_examples=10, deadline=None)
+@given(interactions(), st.sampled_from(["ignore", "negative", "positive", "exclude_early"]))
+def test_service_level_groups_equal_the_object_path_per_group(
+    calls: list[Interaction], policy: str
+) -> None:
+    # The oracle: the object KPI on each channel's records; groups without rows do not appear.
+    options: dict[str, Any] = {"abandon_policy": policy, "short_abandon": timedelta(seconds=5)}
+    expected = {
+        channel: service_level([c for c in calls if c.channel.value == channel], **options)
+        for channel in {c.channel.value for c in calls}
+    }
+    for engine, table in engines(calls).items():
+        found = service_level_groups(table, "channel", **options)
+        assert found == expected, engine
 
 
 def _fixed() -> list[Interaction]:

@@ -10,8 +10,10 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -44,15 +46,20 @@ def _same_numbers(engine: dict[str, Any], objects: dict[str, Any]) -> None:
     assert (engine["engine"], objects["engine"]) == ("duckdb", "objects")
     assert objects["omitted"] == []
     assert engine["omitted"]
-    for key in ("counts", "rejected", "start", "end", "periods", "buckets", "zone", "business"):
+    keys = ("counts", "rejected", "start", "end", "periods", "buckets", "zone", "business")
+    for key in (*keys, "staffing", "aht", "heatmaps"):
         assert engine[key] == objects[key], key
+    assert engine["staffing"]  # the Erlang lines were computed, not both empty
+    assert [h["key"] for h in engine["heatmaps"]] == ["heat.arrivals", "heat.service_level"]
     for section in ("tickets", "contact", "surveys"):
         theirs = {f["key"]: f for f in objects[section]}
         assert engine[section], section
+        if section != "tickets":  # open tickets at the end belong to the omitted backlog
+            assert [f["key"] for f in engine[section]] == list(theirs), section
         for figure in engine[section]:
             assert figure == theirs[figure["key"]], figure["key"]
     theirs = {s["key"]: s for s in objects["trends"]}
-    assert len(engine["trends"]) == 5
+    assert len(engine["trends"]) == 6
     for series in engine["trends"]:
         assert series == theirs[series["key"]], series["key"]
     theirs = {b["dimension"]: b for b in objects["breakdowns"]}
@@ -88,6 +95,26 @@ def test_monthly_periods_and_now_are_cut_alike(
     engine = _report(capsys, str(small_files), *options, "--engine", "duckdb")
     objects = _report(capsys, str(small_files), *options)
     _same_numbers(engine, objects)
+
+
+def test_heatmaps_and_staffing_lines_count_local_hours_across_a_dst_change(
+    quarter_files: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The quarter read in America/Santiago, whose clocks went forward on 2026-09-06 (IANA
+    # tzdata, southamerica: Chile's DST from the first Sunday of September), inside the data.
+    zone = ZoneInfo("America/Santiago")
+    before, after = datetime(2026, 8, 1, tzinfo=zone), datetime(2026, 9, 15, tzinfo=zone)
+    assert before.utcoffset() != after.utcoffset()
+    for path in quarter_files.glob("*.csv"):
+        (tmp_path / path.name).write_bytes(path.read_bytes())  # no calendar.json: --timezone
+    options = ("--timezone", "America/Santiago")
+    engine = _report(capsys, str(tmp_path), *options, "--engine", "duckdb")
+    objects = _report(capsys, str(tmp_path), *options)
+    assert engine["zone"] == objects["zone"] == "America/Santiago"
+    for key in ("heatmaps", "staffing", "aht", "contact", "surveys"):
+        assert engine[key] == objects[key], key
+    theirs = {s["key"]: s for s in objects["trends"]}
+    assert all(series == theirs[series["key"]] for series in engine["trends"])
 
 
 def test_parquet_and_json_lines_give_the_csv_numbers(
@@ -143,7 +170,10 @@ def test_the_notes_name_every_section_left_out(
     assert main(["report", str(small_files), "--engine", "duckdb"]) == 0
     text = capsys.readouterr().out
     assert "S8 scorecard: not computed on the duckdb engine" in text
-    assert "NPS and CES (and the NPS trend): not computed on the duckdb engine" in text
+    assert "Breakdowns by agent and team: not computed on the duckdb engine" in text
+    omitted = [line for line in text.splitlines() if "not computed on the duckdb" in line]
+    assert not [line for line in omitted if "NPS" in line or "Handle time" in line]
+    assert "Agents on the phones each hour" in text  # the Erlang lines are drawn
     assert "Breaches (" not in text  # an omitted section is not drawn empty
     assert main(["report", str(small_files), "--engine", "duckdb", "--lang", "vi"]) == 0
     assert "không tính trên máy duckdb" in capsys.readouterr().out

@@ -5,7 +5,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from cs8 import Agent, Channel, Customer, Priority, Ticket
-from cs8.routing import AgentPool, Router, RoutingDecision, RuleSet, load_rules
+from cs8.routing import (
+    AgentPool,
+    ProfileQueue,
+    Router,
+    RoutingDecision,
+    RoutingProfile,
+    RuleSet,
+    load_rules,
+)
 
 T0 = datetime(2026, 3, 2, 9, tzinfo=UTC)
 
@@ -36,3 +44,9 @@ def main() -> None:
         Ticket(id="T2", customer_id="C2", channel="email", created_at=T0), agents, now=T0
     )
     assert plain.agent_id == "a2"
+    tiers = RoutingProfile(
+        name="general", teams={"t"}, queues=[ProfileQueue(queue="general", priority=2, delay=30)]
+    )
+    profiled = RuleSet(default=rules().default, rules=rules().rules, profiles=[tiers])
+    served = Router(rules=profiled).assign([], agents, now=T0)
+    assert served.waiting == ()

@@ -3,7 +3,9 @@
 A :class:`~cs8.sla.BusinessCalendar` becomes a small table of open stretches
 (:func:`calendar_table`) that an engine joins, so business durations are computed inside pandas,
 polars (eager or lazy) or DuckDB and equal the object path to the microsecond
-(:func:`business_time`). Engines are optional extras, imported only when used.
+(:func:`business_time`). :func:`period_start` cuts instants into local days, weeks, months,
+quarters or years in the engine, for per-period KPIs. Engines are optional extras, imported only
+when used.
 
 Example:
     >>> from datetime import datetime, timezone
@@ -19,5 +21,13 @@ Example:
 from cs8.engines._business import business_time
 from cs8.engines._calendar import CalendarTable, calendar_table
 from cs8.engines._metrics import ticket_metrics
+from cs8.engines._period import PeriodLength, period_start
 
-__all__ = ["CalendarTable", "business_time", "calendar_table", "ticket_metrics"]
+__all__ = [
+    "CalendarTable",
+    "PeriodLength",
+    "business_time",
+    "calendar_table",
+    "period_start",
+    "ticket_metrics",
+]

@@ -659,6 +659,17 @@ def collect_facts(facts: Any, fields: tuple[str, ...] | None = None) -> Any:
     Instants become int64 epoch microseconds (``_NO_TIME`` when null), flags booleans; the fields
     not asked for are left ``None`` (the KPI reading them asks for them).
     """
+    return collect_facts_with(facts, fields)[0]
+
+
+def collect_facts_with(
+    facts: Any, fields: tuple[str, ...] | None = None, extra: tuple[str, ...] = ()
+) -> tuple[Any, dict[str, list[object]]]:
+    """:func:`collect_facts`, and the ``extra`` columns of the same pull as Python lists.
+
+    One collection, so the engine computes the fold once (e.g. the facts and each ticket's
+    period, :func:`cs8.engines.period_start`, for a per-period breakdown).
+    """
     np = require("numpy", "dataframe")
     pa = require("pyarrow", "dataframe", "ticket facts from an engine")
     pc = require("pyarrow.compute", "dataframe")
@@ -666,7 +677,8 @@ def collect_facts(facts: Any, fields: tuple[str, ...] | None = None) -> Any:
 
     if fields is None:
         fields = tuple(f.name for f in attrs.fields(_Facts))
-    table = facts.select(*fields).collect(backend="pyarrow").to_native()
+    table = facts.select(*fields, *extra).collect(backend="pyarrow").to_native()
+    extras = {name: table.column(name).to_pylist() for name in extra}
     arrays: dict[str, Any] = {}
     for name in fields:
         column = table.column(name)
@@ -679,4 +691,4 @@ def collect_facts(facts: Any, fields: tuple[str, ...] | None = None) -> Any:
             arrays[name] = np.asarray(pc.fill_null(column, 0), dtype=np.int64)
     if "rejected" in arrays:
         arrays["rejected"] = arrays["rejected"].astype(np.int8)
-    return _Facts(**{f.name: arrays.get(f.name) for f in attrs.fields(_Facts)})
+    return _Facts(**{f.name: arrays.get(f.name) for f in attrs.fields(_Facts)}), extras

@@ -34,10 +34,20 @@ from typing import Any
 from cs8._enums import ActorKind, Channel, Priority, TicketStatus
 from cs8._frozen import FrozenDict
 from cs8._models import Agent, Customer
-from cs8._ticket import Assignment, Handoff, Message, StatusChange, Ticket, TicketEvent
+from cs8._ticket import Assignment, Handoff, Message, StatusChange, TicketEvent
 from cs8.exceptions import LoadError
 from cs8.io._conversation import enum_value, reach_status
-from cs8.io._dataset import Dataset, VendorLoad, choose, get_path, ident, main_file, vendor_load
+from cs8.io._dataset import (
+    Dataset,
+    VendorLoad,
+    by_ticket,
+    choose,
+    get_path,
+    ident,
+    main_file,
+    vendor_load,
+)
+from cs8.io._rows import Progress
 from cs8.io._source import escape
 
 __all__ = [
@@ -127,6 +137,7 @@ def read_chatwoot(
     timezone: str = "UTC",
     encoding: str = "utf-8",
     duplicates: str = "reject",
+    progress: Progress = False,
 ) -> Dataset:
     """Read Chatwoot API JSON: conversations with their messages.
 
@@ -148,6 +159,9 @@ def read_chatwoot(
         duplicates: A ticket id read more than once: ``"reject"`` every copy (the default,
             as :func:`~cs8.io.read_records`), ``"keep_first"`` or ``"keep_last"``; each copy
             dropped is a rejected row naming the copy kept.
+        progress: ``True`` for a progress bar over the rows and objects read, all files
+            together (needs ``tqdm``, the ``progress`` extra), or a callable given that count,
+            every 10,000.
 
     Returns:
         A :class:`Dataset`: a ticket per conversation, contacts as customers, agents.
@@ -170,7 +184,7 @@ def read_chatwoot(
     base = Path(path)
     in_folder = not base.is_file()
     conversations_path = main_file(base, "conversations.json")
-    load = vendor_load(
+    with vendor_load(
         base,
         _TICKET_KEYS,
         columns=columns,
@@ -179,55 +193,49 @@ def read_chatwoot(
         timezone=timezone,
         encoding=encoding,
         duplicates=duplicates,
-    )
-    tickets: list[tuple[str, int, Ticket]] = []
-    events: dict[str, list[tuple[int, TicketEvent]]] = {}
-    states: dict[str, tuple[TicketStatus, Any]] = {}
-    fallback: dict[str, Message] = {}
-    embedded: dict[str, list[tuple[int, Message]]] = {}
-    for name, position, ticket, parts in load.ticket_objects(
-        conversations_path, ("data.payload", "payload"), _ticket, _conversation_events
-    ):
-        own, inline, state, first = parts
-        tickets.append((name, position, ticket))
-        events[ticket.id] = [(position, e) for e in own]
-        embedded[ticket.id] = [(position, m) for m in inline]
-        states[ticket.id] = state
-        if first is not None:
-            fallback[ticket.id] = first
-    messages_path = choose(base, messages, "messages.json") if in_folder or messages else None
-    with_messages: set[str] = set()
-    if messages_path is not None:
-        with_messages = load.children(
-            messages_path, events, _message, key="conversation_id", keys=("payload",)
+        progress=progress,
+    ) as load:
+        tickets, events, rest = by_ticket(
+            load.ticket_objects(
+                conversations_path, ("data.payload", "payload"), _ticket, _conversation_events
+            )
         )
-    for ticket_id, inline in embedded.items():
-        if ticket_id in with_messages:
-            if inline:
-                load.note("conversations with messages in both files: messages.json is read")
-            continue
-        events[ticket_id] += inline
-    for ticket_id, first in fallback.items():
-        if not any(isinstance(e, Message) for _, e in events[ticket_id]):
-            load.note("conversations without messages: first_reply_created_at read as the reply")
-            events[ticket_id].append((0, first))
-    report_path = (
-        choose(base, reporting_events, "reporting_events.json")
-        if in_folder or reporting_events
-        else None
-    )
-    metrics: dict[str, dict[str, timedelta | int | None]] = {}
-    if report_path is not None:
-        load.children(report_path, events, _reporting, metrics, key="conversation_id")
-    built = [
-        reach_status(load, t, states[t.id][0], states[t.id][1])
-        for t in load.tickets(tickets, events)
-    ]
-    customers = load.people(
-        choose(base, None, "contacts.json") if in_folder else None, Customer, "payload"
-    )
-    agents = load.people(choose(base, None, "agents.json") if in_folder else None, Agent)
-    return load.dataset(tickets=built, customers=customers, agents=agents, vendor_metrics=metrics)
+        embedded = {i: [(p, m) for m in inline] for i, (p, inline, _, _) in rest.items()}
+        fallback = {i: first for i, (_, _, _, first) in rest.items() if first is not None}
+        messages_path = choose(base, messages, "messages.json") if in_folder or messages else None
+        with_messages: set[str] = set()
+        if messages_path is not None:
+            with_messages = load.children(
+                messages_path, events, _message, key="conversation_id", keys=("payload",)
+            )
+        for ticket_id, inline in embedded.items():
+            if ticket_id in with_messages:
+                if inline:
+                    load.note("conversations with messages in both files: messages.json is read")
+                continue
+            events[ticket_id] += inline
+        for ticket_id, first in fallback.items():
+            if not any(isinstance(e, Message) for _, e in events[ticket_id]):
+                load.note(
+                    "conversations without messages: first_reply_created_at read as the reply"
+                )
+                events[ticket_id].append((0, first))
+        report_path = (
+            choose(base, reporting_events, "reporting_events.json")
+            if in_folder or reporting_events
+            else None
+        )
+        metrics: dict[str, dict[str, timedelta | int | None]] = {}
+        if report_path is not None:
+            load.children(report_path, events, _reporting, metrics, key="conversation_id")
+        built = [reach_status(load, t, *rest[t.id][2]) for t in load.tickets(tickets, events)]
+        customers = load.people(
+            choose(base, None, "contacts.json") if in_folder else None, Customer, "payload"
+        )
+        agents = load.people(choose(base, None, "agents.json") if in_folder else None, Agent)
+        return load.dataset(
+            tickets=built, customers=customers, agents=agents, vendor_metrics=metrics
+        )
 
 
 def _ticket(load: VendorLoad, obj: Mapping[str, Any]) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import codecs
 import io
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
@@ -34,11 +34,12 @@ from cs8.io._common import RejectedRow
 from cs8.io._csvrows import csv_records
 from cs8.io._duplicates import check_rule, settle
 from cs8.io._events import attach, order_warnings
+from cs8.io._rows import Meter, Progress
 from cs8.io._source import _decode_error, _detect_bom, escape, open_source
 from cs8.io._values import DateParser, ValueMap, _enum, load_json, map_channel
 from cs8.sla import BusinessCalendar, OngoingCycle, SlaCycle, SlaPolicy
 
-__all__ = ["Dataset", "VendorLoad", "VendorOptions", "get_path", "vendor_load"]
+__all__ = ["Dataset", "VendorLoad", "VendorOptions", "by_ticket", "get_path", "vendor_load"]
 
 _ABSENT = object()
 _E = TypeVar("_E")
@@ -185,6 +186,8 @@ class VendorOptions:
         encoding: The files' text encoding (a byte-order mark overrides it).
         duplicates: A ticket id read more than once: ``"reject"`` every copy (the default),
             ``"keep_first"`` or ``"keep_last"`` (:data:`~cs8.io._duplicates.DUPLICATES`).
+        progress: ``True`` for a progress bar over the rows and objects read, or a callable
+            given that count (see :class:`~cs8.io._rows.Meter`).
     """
 
     columns: Mapping[str, str] = attrs.field(factory=FrozenDict, converter=_frozen)
@@ -193,6 +196,7 @@ class VendorOptions:
     timezone: str = "UTC"
     encoding: str = "utf-8"
     duplicates: str = attrs.field(default="reject", converter=check_rule)
+    progress: Progress = False
 
 
 def vendor_load(
@@ -206,6 +210,7 @@ def vendor_load(
     encoding: str,
     duplicates: str = "reject",
     before_created: str = "reject",
+    progress: Progress = False,
 ) -> VendorLoad:
     """The :class:`VendorLoad` of a vendor reader's common options (checked here)."""
     options = VendorOptions(
@@ -215,8 +220,42 @@ def vendor_load(
         timezone=timezone,
         encoding=encoding,
         duplicates=duplicates,
+        progress=progress,
     )
     return VendorLoad(source, options, keys, before_created)
+
+
+def by_ticket(
+    items: Iterable[tuple[str, int, Ticket, Sequence[Any]]],
+) -> tuple[
+    list[tuple[str, int, Ticket]],
+    dict[str, list[tuple[int, TicketEvent]]],
+    dict[str, tuple[Any, ...]],
+]:
+    """Split the tickets a vendor reader read, ``(file, position, ticket, (events, *rest))`` as
+    :meth:`VendorLoad.ticket_objects` yields them, into ``(file, position, ticket)`` for
+    :meth:`VendorLoad.tickets`, ticket id -> its events at the ticket's position (for
+    :meth:`VendorLoad.children` to add to), and ticket id -> ``(position, *rest)``.
+
+    Example:
+        >>> from datetime import datetime, timezone
+        >>> from cs8 import Ticket, TicketStatus
+        >>> from cs8._ticket import StatusChange
+        >>> t0 = datetime(2026, 1, 5, 9, tzinfo=timezone.utc)
+        >>> t = Ticket(id="7", customer_id="c", channel="chat", created_at=t0)
+        >>> solved = StatusChange(at=t0, status=TicketStatus.SOLVED)
+        >>> tickets, events, rest = by_ticket([("f.json", 3, t, ([solved], "extra"))])
+        >>> [(f, p, x.id) for f, p, x in tickets], events["7"] == [(3, solved)], rest["7"]
+        ([('f.json', 3, '7')], True, (3, 'extra'))
+    """
+    tickets: list[tuple[str, int, Ticket]] = []
+    events: dict[str, list[tuple[int, TicketEvent]]] = {}
+    rest: dict[str, tuple[Any, ...]] = {}
+    for source, position, ticket, (own, *more) in items:
+        tickets.append((source, position, ticket))
+        events[ticket.id] = [(position, e) for e in own]
+        rest[ticket.id] = (position, *more)
+    return tickets, events, rest
 
 
 def get_path(obj: Mapping[str, Any], key: str) -> Any:
@@ -235,11 +274,13 @@ class VendorLoad:
             replace).
         before_created: ``"reject"`` or ``"clamp"`` an event before its ticket's creation.
 
+    A context manager: leaving it ends the progress report (:class:`~cs8.io._rows.Meter`).
     Not thread-safe: one reader owns it.
 
     Raises:
         LoadError: If an option is not valid (an unknown field, a value map that is not a
             mapping, an unknown time zone or encoding, a date format without ``%``).
+        MissingExtraError: If ``progress`` is ``True`` and tqdm is not installed.
     """
 
     def __init__(
@@ -288,6 +329,13 @@ class VendorLoad:
             if options.date_format is not None
             else DateParser("instant", "epoch", options.timezone)
         )
+        self.meter = Meter(options.progress, self.source)
+
+    def __enter__(self) -> VendorLoad:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *rest: Any) -> None:
+        self.meter.__exit__(kind, *rest)
 
     # ------------------------------------------------------------------------------ reading
 
@@ -311,6 +359,7 @@ class VendorLoad:
             self.rows_read.setdefault(src.name, 0)
             for line, cells, problem in records:
                 self.rows_read[src.name] += 1
+                self.meter.add()
                 if cells is None:
                     self.reject(src.name, line, str(problem))
                     continue
@@ -388,6 +437,7 @@ class VendorLoad:
             raise LoadError(f"{name}: expected JSON objects, got {type(value).__name__}")
         self.rows_read[name] = self.rows_read.get(name, 0) + len(items)
         for position, item in enumerate(items, 1):
+            self.meter.add()
             if isinstance(item, dict):
                 yield position, item if not renamed else self.renamed(item)
             else:
@@ -463,8 +513,8 @@ class VendorLoad:
         """Yield ``(file, position, ticket, extra)`` for each object of a tickets file.
 
         ``make_ticket(self, obj)`` gives the :class:`Ticket` fields and ``make_extra(self, obj)``
-        what else the object holds (its events ...); an object either fails is rejected with the
-        reason. A repeated ticket id is settled by the ``duplicates=`` rule (:meth:`unique`).
+        what else the object holds: ``(its events, *anything else)``, which :func:`by_ticket`
+        splits; an object either fails is rejected with the reason. A repeated ticket id is settled by the ``duplicates=`` rule (:meth:`unique`).
         ``columns=`` applies.
         """
         name = escape(str(path))

@@ -44,7 +44,7 @@ from cs8.exceptions import Cs8Error, LoadError
 from cs8.io._common import LoadResult, RejectedRow
 from cs8.io._csvrows import csv_records, suggest_delimiter
 from cs8.io._events import attach, order_warnings
-from cs8.io._rows import Collector, channel_warning, source_name
+from cs8.io._rows import Collector, Meter, Progress, channel_warning, source_name
 from cs8.io._source import PathOrFile, escape, open_source
 from cs8.io._values import YEARS, DateFormat, DateParser, map_channel
 
@@ -171,6 +171,7 @@ def read_event_log(
     strict: bool = False,
     encoding: str = "utf-8",
     delimiter: str = ",",
+    progress: Progress = False,
 ) -> LoadResult[Ticket]:
     """Read tickets from a single-table event log (one row per change of one case).
 
@@ -200,6 +201,8 @@ def read_event_log(
         strict: Raise :class:`~cs8.LoadError` at the first problem.
         encoding: The file's text encoding; a byte-order mark overrides it.
         delimiter: The CSV delimiter.
+        progress: ``True`` for a progress bar over the rows read (needs ``tqdm``, the
+            ``progress`` extra), or a callable given the number of rows read, every 10,000 rows.
 
     Returns:
         A :class:`LoadResult` of tickets: ``rows_read`` counts cases, ``events_read`` rows; a bad
@@ -250,13 +253,14 @@ def read_event_log(
     rejected_events: list[RejectedRow] = []
     events_read = 0
     missing_texts = frozenset(missing)
-    with open_source(source, encoding) as src:
+    with open_source(source, encoding) as src, Meter(progress, name) as meter:
         name = src.name
         collector.name = name
         header, records = csv_records(src.lines, delimiter, name)
         log = _Log(header, name, columns, maps, dates)
         for line, cells, problem in records:
             events_read += 1
+            meter.add()
             if cells is None:
                 row_problem = _case_error(name, line, str(problem))
                 if strict:

@@ -28,9 +28,10 @@ from typing import Any
 from cs8._enums import ActorKind, Channel, Priority, TicketStatus
 from cs8._frozen import FrozenDict
 from cs8._models import Agent, Customer
-from cs8._ticket import Message, StatusChange, Ticket, TicketEvent
+from cs8._ticket import Message, StatusChange, TicketEvent
 from cs8.exceptions import LoadError
-from cs8.io._dataset import Dataset, VendorLoad, choose, ident, main_file, vendor_load
+from cs8.io._dataset import Dataset, VendorLoad, by_ticket, choose, ident, main_file, vendor_load
+from cs8.io._rows import Progress
 from cs8.io._source import escape
 
 __all__ = [
@@ -113,6 +114,7 @@ def read_freshdesk(
     timezone: str = "UTC",
     encoding: str = "utf-8",
     duplicates: str = "reject",
+    progress: Progress = False,
 ) -> Dataset:
     """Read Freshdesk API v2 JSON: tickets with their conversations.
 
@@ -137,6 +139,9 @@ def read_freshdesk(
         duplicates: A ticket id read more than once: ``"reject"`` every copy (the default,
             as :func:`~cs8.io.read_records`), ``"keep_first"`` or ``"keep_last"``; each copy
             dropped is a rejected row naming the copy kept.
+        progress: ``True`` for a progress bar over the rows and objects read, all files
+            together (needs ``tqdm``, the ``progress`` extra), or a callable given that count,
+            every 10,000.
 
     Returns:
         A :class:`Dataset` of tickets, contacts as customers and agents.
@@ -157,7 +162,7 @@ def read_freshdesk(
     """
     base = Path(path)
     tickets_path = main_file(base, "tickets.json", "all_tickets.json")
-    load = vendor_load(
+    with vendor_load(
         base,
         _TICKET_KEYS,
         columns=columns,
@@ -166,31 +171,30 @@ def read_freshdesk(
         timezone=timezone,
         encoding=encoding,
         duplicates=duplicates,
-    )
-    tickets: list[tuple[str, int, Ticket]] = []
-    events: dict[str, list[tuple[int, TicketEvent]]] = {}
-    for name, position, ticket, items in load.ticket_objects(
-        tickets_path, _KEYS, _ticket, _ticket_events
-    ):
-        tickets.append((name, position, ticket))
-        events[ticket.id] = [(position, e) for e in items]
-    conversations_path = (
-        choose(base, conversations, "conversations.json")
-        if not base.is_file() or conversations
-        else None
-    )
-    if conversations_path is not None:
-        load.children(conversations_path, events, _message, keys=("conversations",))
-    in_folder = not base.is_file()
-    customers = load.people(
-        choose(base, contacts, "contacts.json") if contacts or in_folder else None,
-        Customer,
-        "results",
-    )
-    staff = load.people(
-        choose(base, agents, "agents.json") if agents or in_folder else None, Agent, "results"
-    )
-    return load.dataset(tickets=load.tickets(tickets, events), customers=customers, agents=staff)
+        progress=progress,
+    ) as load:
+        tickets, events, _ = by_ticket(
+            load.ticket_objects(tickets_path, _KEYS, _ticket, _ticket_events)
+        )
+        conversations_path = (
+            choose(base, conversations, "conversations.json")
+            if not base.is_file() or conversations
+            else None
+        )
+        if conversations_path is not None:
+            load.children(conversations_path, events, _message, keys=("conversations",))
+        in_folder = not base.is_file()
+        customers = load.people(
+            choose(base, contacts, "contacts.json") if contacts or in_folder else None,
+            Customer,
+            "results",
+        )
+        staff = load.people(
+            choose(base, agents, "agents.json") if agents or in_folder else None, Agent, "results"
+        )
+        return load.dataset(
+            tickets=load.tickets(tickets, events), customers=customers, agents=staff
+        )
 
 
 def _ticket(load: VendorLoad, obj: Mapping[str, Any]) -> dict[str, Any]:
@@ -211,13 +215,13 @@ def _ticket(load: VendorLoad, obj: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _ticket_events(load: VendorLoad, obj: Mapping[str, Any]) -> list[TicketEvent]:
+def _ticket_events(load: VendorLoad, obj: Mapping[str, Any]) -> tuple[list[TicketEvent]]:
     """The status events and the embedded conversations of a ticket object."""
     out = _status_events(load, obj)
     embedded = obj.get("conversations") or []
     if not isinstance(embedded, list) or not all(isinstance(c, dict) for c in embedded):
         raise LoadError("conversations must be a list of objects")
-    return out + [_message(load, c) for c in embedded]
+    return (out + [_message(load, c) for c in embedded],)
 
 
 def _status_events(load: VendorLoad, obj: Mapping[str, Any]) -> list[TicketEvent]:

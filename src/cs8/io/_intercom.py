@@ -33,10 +33,20 @@ from typing import Any
 from cs8._enums import ActorKind, Channel, Priority, TicketStatus
 from cs8._frozen import FrozenDict
 from cs8._models import Agent, Customer
-from cs8._ticket import Assignment, Message, StatusChange, Ticket, TicketEvent
+from cs8._ticket import Assignment, Message, StatusChange, TicketEvent
 from cs8.exceptions import LoadError
 from cs8.io._conversation import enum_value, reach_status
-from cs8.io._dataset import Dataset, VendorLoad, choose, get_path, ident, main_file, vendor_load
+from cs8.io._dataset import (
+    Dataset,
+    VendorLoad,
+    by_ticket,
+    choose,
+    get_path,
+    ident,
+    main_file,
+    vendor_load,
+)
+from cs8.io._rows import Progress
 from cs8.io._source import escape
 from cs8.io._values import map_channel
 
@@ -96,6 +106,7 @@ def read_intercom(
     timezone: str = "UTC",
     encoding: str = "utf-8",
     duplicates: str = "reject",
+    progress: Progress = False,
 ) -> Dataset:
     """Read Intercom REST API JSON: conversations with their parts.
 
@@ -116,6 +127,9 @@ def read_intercom(
         duplicates: A ticket id read more than once: ``"reject"`` every copy (the default,
             as :func:`~cs8.io.read_records`), ``"keep_first"`` or ``"keep_last"``; each copy
             dropped is a rejected row naming the copy kept.
+        progress: ``True`` for a progress bar over the rows and objects read, all files
+            together (needs ``tqdm``, the ``progress`` extra), or a callable given that count,
+            every 10,000.
 
     Returns:
         A :class:`Dataset`: a ticket per conversation, contacts as customers, admins as agents.
@@ -137,7 +151,7 @@ def read_intercom(
     base = Path(path)
     in_folder = not base.is_file()
     conversations_path = main_file(base, "conversations.json")
-    load = vendor_load(
+    with vendor_load(
         base,
         _TICKET_KEYS,
         columns=columns,
@@ -146,25 +160,22 @@ def read_intercom(
         timezone=timezone,
         encoding=encoding,
         duplicates=duplicates,
-    )
-    tickets: list[tuple[str, int, Ticket]] = []
-    events: dict[str, list[tuple[int, TicketEvent]]] = {}
-    states: dict[str, tuple[TicketStatus, Any]] = {}
-    metrics: dict[str, dict[str, timedelta | int | None]] = {}
-    for name, position, ticket, parts in load.ticket_objects(
-        conversations_path, ("conversations", "data"), _ticket, _events
-    ):
-        tickets.append((name, position, ticket))
-        events[ticket.id] = [(position, e) for e in parts[0]]
-        states[ticket.id] = parts[1]
-        if parts[2]:
-            metrics[ticket.id] = parts[2]
-    built = [reach_status(load, t, *states[t.id]) for t in load.tickets(tickets, events)]
-    customers = load.people(
-        choose(base, None, "contacts.json") if in_folder else None, Customer, "data"
-    )
-    agents = load.people(choose(base, None, "admins.json") if in_folder else None, Agent, "admins")
-    return load.dataset(tickets=built, customers=customers, agents=agents, vendor_metrics=metrics)
+        progress=progress,
+    ) as load:
+        tickets, events, rest = by_ticket(
+            load.ticket_objects(conversations_path, ("conversations", "data"), _ticket, _events)
+        )
+        metrics = {i: figures for i, (_, _, figures) in rest.items() if figures}
+        built = [reach_status(load, t, *rest[t.id][1]) for t in load.tickets(tickets, events)]
+        customers = load.people(
+            choose(base, None, "contacts.json") if in_folder else None, Customer, "data"
+        )
+        agents = load.people(
+            choose(base, None, "admins.json") if in_folder else None, Agent, "admins"
+        )
+        return load.dataset(
+            tickets=built, customers=customers, agents=agents, vendor_metrics=metrics
+        )
 
 
 def _ticket(load: VendorLoad, obj: Mapping[str, Any]) -> dict[str, Any]:

@@ -33,18 +33,20 @@ from typing import Any
 
 from cs8._enums import ActorKind, Channel, Priority, TicketStatus
 from cs8._frozen import FrozenDict
-from cs8._ticket import Assignment, Message, PriorityChange, StatusChange, Ticket, TicketEvent
+from cs8._ticket import Assignment, Message, PriorityChange, StatusChange, TicketEvent
 from cs8.exceptions import LoadError
 from cs8.io._conversation import reach_status
 from cs8.io._dataset import (
     Dataset,
     VendorLoad,
     _dig,
+    by_ticket,
     get_path,
     ident,
     main_file,
     vendor_load,
 )
+from cs8.io._rows import Progress
 from cs8.io._source import escape
 from cs8.io._values import map_channel
 from cs8.sla import OngoingCycle, SlaCycle, SlaState
@@ -115,6 +117,7 @@ def read_jsm(
     timezone: str = "UTC",
     encoding: str = "utf-8",
     duplicates: str = "reject",
+    progress: Progress = False,
 ) -> Dataset:
     """Read Jira Service Management issues (REST JSON, with ``expand=changelog``).
 
@@ -137,6 +140,9 @@ def read_jsm(
         duplicates: A ticket id read more than once: ``"reject"`` every copy (the default,
             as :func:`~cs8.io.read_records`), ``"keep_first"`` or ``"keep_last"``; each copy
             dropped is a rejected row naming the copy kept.
+        progress: ``True`` for a progress bar over the rows and objects read, all files
+            together (needs ``tqdm``, the ``progress`` extra), or a callable given that count,
+            every 10,000.
 
     Returns:
         A :class:`Dataset`: a ticket per issue, the SLA fields' completed cycles in
@@ -159,7 +165,7 @@ def read_jsm(
     """
     base = Path(path)
     issues_path = main_file(base, "issues.json")
-    load = vendor_load(
+    with vendor_load(
         base,
         _TICKET_KEYS,
         columns=columns,
@@ -168,31 +174,24 @@ def read_jsm(
         timezone=timezone,
         encoding=encoding,
         duplicates=duplicates,
-    )
-    tickets: list[tuple[str, int, Ticket]] = []
-    events: dict[str, list[tuple[int, TicketEvent]]] = {}
-    finals: dict[str, tuple[TicketStatus, datetime | None]] = {}
-    slas: dict[str, dict[str, list[Any]]] = {}
-    for name, position, ticket, parts in load.ticket_objects(
-        issues_path, ("issues",), _ticket, _events
-    ):
-        tickets.append((name, position, ticket))
-        events[ticket.id] = [(position, e) for e in parts[0]]
-        finals[ticket.id] = parts[1]
-        slas[ticket.id] = parts[2]
-    built = [reach_status(load, t, *finals[t.id]) for t in load.tickets(tickets, events)]
-    cycles: dict[str, dict[str, list[SlaCycle]]] = {}
-    ongoing: dict[str, dict[str, OngoingCycle]] = {}
-    for t in built:
-        for sla, (done, running) in slas[t.id].items():
-            cycles.setdefault(t.id, {})[sla] = [
-                SlaCycle(**c, priority=t.priority_at(c["started_at"])) for c in done
-            ]
-            if running is not None:
-                ongoing.setdefault(t.id, {})[sla] = OngoingCycle(
-                    **running, priority=t.priority_at(max(running["started_at"], t.created_at))
-                )
-    return load.dataset(tickets=built, sla_cycles=cycles, ongoing_cycles=ongoing)
+        progress=progress,
+    ) as load:
+        tickets, events, rest = by_ticket(
+            load.ticket_objects(issues_path, ("issues",), _ticket, _events)
+        )
+        built = [reach_status(load, t, *rest[t.id][1]) for t in load.tickets(tickets, events)]
+        cycles: dict[str, dict[str, list[SlaCycle]]] = {}
+        ongoing: dict[str, dict[str, OngoingCycle]] = {}
+        for t in built:
+            for sla, (done, running) in rest[t.id][2].items():
+                cycles.setdefault(t.id, {})[sla] = [
+                    SlaCycle(**c, priority=t.priority_at(c["started_at"])) for c in done
+                ]
+                if running is not None:
+                    ongoing.setdefault(t.id, {})[sla] = OngoingCycle(
+                        **running, priority=t.priority_at(max(running["started_at"], t.created_at))
+                    )
+        return load.dataset(tickets=built, sla_cycles=cycles, ongoing_cycles=ongoing)
 
 
 def _named(load: VendorLoad, field: str, raw: Any, table: Mapping[str, Any]) -> Any:

@@ -21,10 +21,10 @@ from cs8.io._events import (
 )
 from cs8.io._rows import (
     Collector,
+    Meter,
     Progress,
     channel_warning,
     iter_blocks,
-    progress_reporter,
     source_name,
 )
 from cs8.io._source import PathOrFile, escape, open_source
@@ -155,18 +155,11 @@ def read_records(
     spec = make_spec(columns, values, constants, missing, date_format, timezone, years, duplicates)
     builder = RecordBuilder(kind, spec)
     collector = Collector(source_name(source), strict=strict, duplicates=duplicates)
-    report, close = progress_reporter(progress, collector.name)
-    try:
-        shown = 0
+    with Meter(progress, collector.name) as meter:
         blocks = iter_blocks(source, builder, format, encoding, delimiter, columnar=not strict)
         for block in blocks:
             collector.add_block(block)
-            if progress and collector.rows // 10_000 != shown // 10_000:
-                shown = collector.rows
-                report(shown)
-        report(collector.rows)
-    finally:
-        close()
+            meter.add(collector.rows - meter.rows)
     warning = channel_warning(builder.unknown_channels)
     if warning:
         collector.warnings.append(warning)

@@ -34,10 +34,13 @@ from cs8.io._duplicates import kept, settle
 from cs8.io._source import PathOrFile, escape, open_source
 from cs8.io._values import load_json
 
-__all__ = ["Collector", "Progress", "iter_built", "progress_reporter", "source_name"]
+__all__ = ["Collector", "Meter", "Progress", "iter_built", "source_name"]
 
 Progress = bool | Callable[[int], None]
 """``True`` for a progress bar (tqdm, the ``progress`` extra), or a callable given the rows read."""
+
+_EVERY = 10_000
+"""Rows between two progress reports."""
 
 
 def source_name(source: PathOrFile) -> str:
@@ -332,9 +335,61 @@ def channel_warning(counts: dict[str, int]) -> str | None:
     )
 
 
-def progress_reporter(
-    progress: Progress, name: str
-) -> tuple[Callable[[int], None], Callable[[], None]]:
+class Meter:
+    """The rows a read has gone through, reported to ``progress`` every 10,000 rows and at the end.
+
+    Every reader that takes ``progress=`` counts through one of these (a row of a file, or an
+    object of a JSON file, is one unit). ``progress`` is ``False`` (nothing), a callable given the
+    rows so far, or ``True`` for a tqdm bar (``tqdm.auto``: a widget in a Jupyter notebook, text
+    on stderr elsewhere), which needs the ``progress`` extra.
+
+    A context manager: leaving it reports the last count (when the read ends without an error)
+    and closes the bar (always). Not thread-safe: one read owns it.
+
+    Args:
+        progress: What to report to.
+        name: The bar's label (the source's name).
+
+    Raises:
+        MissingExtraError: If ``progress`` is ``True`` and tqdm is not installed.
+
+    Example:
+        >>> seen = []
+        >>> with Meter(seen.append, "calls.csv") as meter:
+        ...     for _ in range(25_000):
+        ...         meter.add()
+        >>> seen
+        [10000, 20000, 25000]
+    """
+
+    __slots__ = ("_close", "_next", "_report", "_shown", "rows")
+
+    def __init__(self, progress: Progress, name: str) -> None:
+        self.rows = 0
+        self._shown = -1
+        self._report, self._close = _reporter(progress, name)
+        self._next = _EVERY
+
+    def add(self, n: int = 1) -> None:
+        """Count ``n`` more rows read, reporting when a multiple of 10,000 is passed."""
+        self.rows += n
+        if self.rows >= self._next:
+            self._report(self.rows)
+            self._shown = self.rows
+            self._next = (self.rows // _EVERY + 1) * _EVERY
+
+    def __enter__(self) -> Meter:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        try:
+            if kind is None and self.rows != self._shown:
+                self._report(self.rows)
+        finally:
+            self._close()
+
+
+def _reporter(progress: Progress, name: str) -> tuple[Callable[[int], None], Callable[[], None]]:
     """(report(rows so far), close()) for ``progress``: nothing, a callback, or a tqdm bar."""
     if progress is False:
         return (lambda rows: None), (lambda: None)
@@ -345,7 +400,8 @@ def progress_reporter(
     require("tqdm", "progress", "progress=True")
     from tqdm.auto import tqdm  # a widget in Jupyter notebooks, text on a terminal
 
-    bar = tqdm(desc=escape(name, 60), unit=" rows", unit_scale=True)
+    label = name if len(name) <= 60 else "..." + name[-57:]  # a long path: keep its file name
+    bar = tqdm(desc=escape(label, 60), unit=" rows", unit_scale=True)
     last = [0]
 
     def report(rows: int) -> None:

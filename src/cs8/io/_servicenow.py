@@ -39,7 +39,7 @@ from cs8.exceptions import LoadError
 from cs8.io._csvrows import csv_records
 from cs8.io._dataset import Dataset, main_file
 from cs8.io._eventlog import read_event_log
-from cs8.io._rows import source_name
+from cs8.io._rows import Progress, source_name
 from cs8.io._source import PathOrFile, escape, open_source
 from cs8.io._values import YEARS
 
@@ -111,6 +111,7 @@ def read_servicenow(
     before_created: str = "reject",
     strict: bool = False,
     encoding: str = "utf-8",
+    progress: Progress = False,
 ) -> Dataset:
     """Read a ServiceNow incident state history (one row per update) into a :class:`Dataset`.
 
@@ -133,6 +134,8 @@ def read_servicenow(
             ``"clamp"`` the update to it.
         strict: Raise :class:`~cs8.LoadError` at the first problem.
         encoding: The file's encoding (a byte-order mark overrides it).
+        progress: ``True`` for a progress bar over the update rows read (needs ``tqdm``, the
+            ``progress`` extra), or a callable given the number of rows read, every 10,000 rows.
 
     Returns:
         A :class:`Dataset`: a ticket per incident; ``rows_read`` and ``rejected`` count
@@ -174,6 +177,7 @@ def read_servicenow(
         before_created=before_created,
         strict=strict,
         encoding=encoding,
+        progress=progress,
     )
     metrics, unread = _figures(second, encoding, {t.id for t in result.records})
     warnings = list(result.warnings)

@@ -23,7 +23,7 @@ from cs8.io._build import ColumnSpec, RecordBuilder
 from cs8.io._common import LoadResult, RejectedRow, detect_format
 from cs8.io._events import EventBuilder, attach, nested_events
 from cs8.io._readers import make_spec
-from cs8.io._rows import Progress, channel_warning, iter_built, progress_reporter, source_name
+from cs8.io._rows import Meter, Progress, channel_warning, iter_built, source_name
 from cs8.io._source import PathOrFile, escape
 from cs8.io._values import YEARS, DateFormat
 
@@ -93,20 +93,17 @@ def _stream(
     from_json: Callable[[Mapping[str, Any], int, str], Any] | None = None,
 ) -> Iterator[LoadResult[Any]]:
     name = source_name(source)
-    report, close = progress_reporter(progress, name)
     seen: dict[str, int] | None = {} if duplicates == "keep_first" else None
     records: list[Any] = []
     rejected: list[RejectedRow] = []
-    rows = total = 0
-    try:
+    rows = 0
+    with Meter(progress, name) as meter:
         rows_of = iter_built(
             source, builder, fmt, encoding, delimiter, from_json, columnar=not strict
         )
         for line, item in rows_of:
             rows += 1
-            total += 1
-            if total % 10_000 == 0:
-                report(total)
+            meter.add()
             if seen is not None and not isinstance(item, RejectedRow):
                 first = seen.setdefault(item.id, line)
                 if first != line:
@@ -126,11 +123,8 @@ def _stream(
             if rows >= chunk_size:
                 yield _chunk(records, rejected, rows, name, builder)
                 records, rejected, rows = [], [], 0
-        report(total)
-        if rows or total == 0:
+        if rows or meter.rows == 0:
             yield _chunk(records, rejected, rows, name, builder)
-    finally:
-        close()
 
 
 def _chunk(

@@ -29,7 +29,8 @@ from cs8._frozen import FrozenDict
 from cs8._models import Agent, Customer
 from cs8._ticket import Assignment, Message, StatusChange, Ticket, TicketEvent
 from cs8.exceptions import LoadError
-from cs8.io._dataset import Dataset, VendorLoad, choose, ident, main_file, vendor_load
+from cs8.io._dataset import Dataset, VendorLoad, by_ticket, choose, ident, main_file, vendor_load
+from cs8.io._rows import Progress
 from cs8.io._source import escape
 from cs8.io._values import map_channel
 
@@ -83,6 +84,7 @@ def read_zammad(
     timezone: str = "UTC",
     encoding: str = "utf-8",
     duplicates: str = "reject",
+    progress: Progress = False,
 ) -> Dataset:
     """Read Zammad REST API JSON: tickets, and optionally articles, users and groups.
 
@@ -107,6 +109,9 @@ def read_zammad(
         duplicates: A ticket id read more than once: ``"reject"`` every copy (the default,
             as :func:`~cs8.io.read_records`), ``"keep_first"`` or ``"keep_last"``; each copy
             dropped is a rejected row naming the copy kept.
+        progress: ``True`` for a progress bar over the rows and objects read, all files
+            together (needs ``tqdm``, the ``progress`` extra), or a callable given that count,
+            every 10,000.
 
     Returns:
         A :class:`Dataset`: tickets, users with the Agent or Admin role as agents and the others
@@ -130,7 +135,7 @@ def read_zammad(
     base = Path(path)
     tickets_path = main_file(base, "tickets.json")
     in_folder = not base.is_file()
-    load = vendor_load(
+    with vendor_load(
         base,
         _TICKET_KEYS,
         columns=columns,
@@ -139,57 +144,57 @@ def read_zammad(
         timezone=timezone,
         encoding=encoding,
         duplicates=duplicates,
-    )
-    group_names: dict[str, str] = {}
-    groups_path = choose(base, groups, "groups.json") if in_folder or groups else None
-    if groups_path is not None:
-        for _, obj in load.json_table(groups_path):
-            if obj.get("id") is not None and isinstance(obj.get("name"), str):
-                group_names[str(obj["id"])] = obj["name"]
-    customers: list[Customer] = []
-    agents: list[Agent] = []
-    roles: dict[str, ActorKind] = {}
-    users_path = choose(base, users, "users.json") if in_folder or users else None
-    if users_path is not None:
-        uname = escape(str(users_path))
-        for position, obj in load.json_table(users_path):
-            user_roles = obj.get("roles") or []
-            staff = isinstance(user_roles, list) and bool({"Agent", "Admin"} & set(user_roles))
-            cls: Any = Agent if staff else Customer
-            person = load.build(cls, uname, position, obj, _person, obj)
-            if person is not None:
-                roles[person.id] = ActorKind.AGENT if staff else ActorKind.CUSTOMER
-                (agents if staff else customers).append(person)
-    name = escape(str(tickets_path))
-    read: list[tuple[str, int, Ticket, Any]] = []
-    for position, obj in load.json_table(tickets_path, renamed=True):
-        if "state" not in obj and obj.get("state_id") in _STATE_IDS:
-            obj = {**obj, "state": _STATE_IDS[obj["state_id"]]}  # not expanded: the default ids
-        if obj.get("state") == "removed":
-            load.reject(name, position, "state 'removed': deleted in Zammad", obj)
-            continue
-        ticket = load.build(Ticket, name, position, obj, _ticket, load, obj)
-        if ticket is None:
-            continue
-        items = load.attempt(name, position, obj, _events, load, obj, group_names)
-        if items is not None:
-            read.append((name, position, ticket, items))
-    tickets: list[tuple[str, int, Ticket]] = []
-    events: dict[str, list[tuple[int, TicketEvent]]] = {}
-    fallback: dict[str, list[tuple[int, TicketEvent]]] = {}
-    for source, position, ticket, items in load.unique(read):
-        tickets.append((source, position, ticket))
-        events[ticket.id] = [(position, e) for e in items[0]]
-        fallback[ticket.id] = [(position, e) for e in items[1]]
-    articles_path = choose(base, articles, "articles.json") if in_folder or articles else None
-    with_articles: set[str] = set()
-    if articles_path is not None:
-        with_articles = load.children(articles_path, events, _article, roles)
-    for ticket_id, items in fallback.items():
-        if ticket_id not in with_articles and items:
-            load.note("tickets without articles: first_response_at read as the first agent reply")
-            events[ticket_id] += items
-    return load.dataset(tickets=load.tickets(tickets, events), customers=customers, agents=agents)
+        progress=progress,
+    ) as load:
+        group_names: dict[str, str] = {}
+        groups_path = choose(base, groups, "groups.json") if in_folder or groups else None
+        if groups_path is not None:
+            for _, obj in load.json_table(groups_path):
+                if obj.get("id") is not None and isinstance(obj.get("name"), str):
+                    group_names[str(obj["id"])] = obj["name"]
+        customers: list[Customer] = []
+        agents: list[Agent] = []
+        roles: dict[str, ActorKind] = {}
+        users_path = choose(base, users, "users.json") if in_folder or users else None
+        if users_path is not None:
+            uname = escape(str(users_path))
+            for position, obj in load.json_table(users_path):
+                user_roles = obj.get("roles") or []
+                staff = isinstance(user_roles, list) and bool({"Agent", "Admin"} & set(user_roles))
+                cls: Any = Agent if staff else Customer
+                person = load.build(cls, uname, position, obj, _person, obj)
+                if person is not None:
+                    roles[person.id] = ActorKind.AGENT if staff else ActorKind.CUSTOMER
+                    (agents if staff else customers).append(person)
+        name = escape(str(tickets_path))
+        read: list[tuple[str, int, Ticket, Any]] = []
+        for position, obj in load.json_table(tickets_path, renamed=True):
+            if "state" not in obj and obj.get("state_id") in _STATE_IDS:
+                obj = {**obj, "state": _STATE_IDS[obj["state_id"]]}  # not expanded: the default ids
+            if obj.get("state") == "removed":
+                load.reject(name, position, "state 'removed': deleted in Zammad", obj)
+                continue
+            ticket = load.build(Ticket, name, position, obj, _ticket, load, obj)
+            if ticket is None:
+                continue
+            items = load.attempt(name, position, obj, _events, load, obj, group_names)
+            if items is not None:
+                read.append((name, position, ticket, items))
+        tickets, events, rest = by_ticket(load.unique(read))
+        fallback = {i: [(p, e) for e in reply] for i, (p, reply) in rest.items()}
+        articles_path = choose(base, articles, "articles.json") if in_folder or articles else None
+        with_articles: set[str] = set()
+        if articles_path is not None:
+            with_articles = load.children(articles_path, events, _article, roles)
+        for ticket_id, items in fallback.items():
+            if ticket_id not in with_articles and items:
+                load.note(
+                    "tickets without articles: first_response_at read as the first agent reply"
+                )
+                events[ticket_id] += items
+        return load.dataset(
+            tickets=load.tickets(tickets, events), customers=customers, agents=agents
+        )
 
 
 def _ticket(load: VendorLoad, obj: Mapping[str, Any]) -> dict[str, Any]:

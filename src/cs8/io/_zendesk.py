@@ -31,6 +31,7 @@ from cs8._models import Agent, Customer
 from cs8._ticket import Assignment, Message, PriorityChange, StatusChange, Ticket, TicketEvent
 from cs8.exceptions import Cs8Error, LoadError
 from cs8.io._dataset import Dataset, VendorLoad, vendor_load
+from cs8.io._rows import Progress
 from cs8.io._source import escape
 from cs8.io._values import map_channel
 from cs8.io._zendesk_sla import apply_policies, read_policy
@@ -120,6 +121,7 @@ def read_zendesk(
     encoding: str = "utf-8",
     duplicates: str = "reject",
     before_created: str = "reject",
+    progress: Progress = False,
 ) -> Dataset:
     """Read Zendesk Support: Fivetran's tables (CSV) or the Incremental Export (JSON).
 
@@ -146,6 +148,9 @@ def read_zendesk(
             latest copy is the ticket's state.
         before_created: ``"reject"`` a ticket with a field change or comment before its
             ``created_at``, or ``"clamp"`` it to the creation instant.
+        progress: ``True`` for a progress bar over the rows and objects read, all files
+            together (needs ``tqdm``, the ``progress`` extra), or a callable given that count,
+            every 10,000.
 
     Returns:
         A :class:`Dataset`: tickets with their status, priority and assignment history and their
@@ -173,7 +178,7 @@ def read_zendesk(
     from cs8.io._zendesk_json import JSON_TICKET_KEYS, is_json_export, read_zendesk_json
 
     json_export = is_json_export(folder)
-    load = vendor_load(
+    with vendor_load(
         folder,
         JSON_TICKET_KEYS if json_export else _TICKET_COLUMNS,
         columns=columns,
@@ -183,9 +188,13 @@ def read_zendesk(
         encoding=encoding,
         duplicates=duplicates,
         before_created=before_created,
-    )
-    if json_export:
-        return read_zendesk_json(folder, load)
+        progress=progress,
+    ) as load:
+        return (read_zendesk_json if json_export else _read_tables)(folder, load)
+
+
+def _read_tables(folder: Path, load: VendorLoad) -> Dataset:
+    """The Fivetran tables (CSV) of the folder ``folder``."""
     if not folder.is_dir():
         raise LoadError(
             f"read_zendesk expects a folder of tables or a JSON export, got {escape(str(folder))}"
@@ -261,7 +270,7 @@ def read_zendesk(
                 load.reject(shown, line, f"no ticket {ticket_id!r} was loaded", row)
                 continue
             event = load.attempt(shown, line, row, make, load, row, *args)
-            if event is not None and event is not _IGNORED:
+            if event is not None:  # None: rejected, or a field cs8 does not read
                 events.setdefault(ticket_id, []).append((line, event))
     built = [_reach_status(load, t, *final[t.id]) for t in load.tickets(tickets, events)]
     calendar = _calendar(load, folder)
@@ -276,9 +285,6 @@ def read_zendesk(
     return load.dataset(
         tickets=built, customers=customers, agents=agents, calendar=calendar, policy=policy
     )
-
-
-_IGNORED = object()
 
 
 def updated_key(load: VendorLoad, updated: str) -> tuple[int, datetime | None]:
@@ -383,10 +389,12 @@ def _ticket(
     return kwargs
 
 
-def _change(load: VendorLoad, row: Mapping[str, str], groups: Mapping[str, str]) -> Any:
-    at = load.at(row.get("updated", "").strip())
-    field = row.get("field_name", "").strip()
-    value = row.get("value", "").strip()
+def field_event(
+    load: VendorLoad, at: Any, field: str, value: str, groups: Mapping[str, str]
+) -> TicketEvent | None:
+    """The event of one field change (a ``ticket_field_history`` row, or a change in an
+    Incremental Export ticket event), or None for a field cs8 does not read (counted in the
+    warnings). ``groups`` maps group ids to names."""
     if field == "status":
         status = _status(load, value)
         assert status is not None
@@ -397,8 +405,16 @@ def _change(load: VendorLoad, row: Mapping[str, str], groups: Mapping[str, str])
         return Assignment(at=at, agent_id=value or None)
     if field == "group_id":
         return Assignment(at=at, group=groups.get(value, value) or None)
-    load.note(f"field changes not read ({field})")
-    return _IGNORED
+    load.note(f"field changes not read ({escape(field, 40)})")
+    return None
+
+
+def _change(
+    load: VendorLoad, row: Mapping[str, str], groups: Mapping[str, str]
+) -> TicketEvent | None:
+    at = load.at(row.get("updated", "").strip())
+    field, value = row.get("field_name", "").strip(), row.get("value", "").strip()
+    return field_event(load, at, field, value, groups)
 
 
 def _comment_event(load: VendorLoad, row: Mapping[str, str], roles: Mapping[str, str]) -> Message:

@@ -34,7 +34,7 @@ import attrs
 from cs8._enums import ActorKind, Priority
 from cs8._frozen import FrozenDict
 from cs8._models import Agent, Customer
-from cs8._ticket import Assignment, Message, PriorityChange, StatusChange, Ticket, TicketEvent
+from cs8._ticket import Message, Ticket, TicketEvent
 from cs8.exceptions import LoadError
 from cs8.io._dataset import Dataset, VendorLoad, get_path, ident
 from cs8.io._source import escape
@@ -43,8 +43,8 @@ from cs8.io._zendesk import (
     _flag,
     _priority,
     _reach_status,
-    _status,
     _user,
+    field_event,
     holiday_days,
     schedule_calendar,
     updated_key,
@@ -297,20 +297,9 @@ def _change(
 ) -> TicketEvent | None:
     """The event of one field change, or None for a field cs8 does not read."""
     text = _text(value)
-    if field == "status":
-        status = _status(load, text)
-        assert status is not None
-        return StatusChange(at=at, status=status)
-    if field == "priority":
-        if not text:
-            return None  # a ticket created without a priority
-        return PriorityChange(at=at, priority=_priority(load, text))
-    if field == "assignee_id":
-        return Assignment(at=at, agent_id=text or None)
-    if field == "group_id":
-        return Assignment(at=at, group=groups.get(text, text) or None)
-    load.note(f"field changes not read ({escape(field, 40)})")
-    return None
+    if field == "priority" and not text:
+        return None  # a ticket created without a priority
+    return field_event(load, at, field, text, groups)
 
 
 def _comment(

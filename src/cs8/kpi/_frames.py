@@ -91,6 +91,8 @@ from cs8.kpi._frame_facts import (
     _column,
     _Facts,
     _facts,
+    _present,
+    _required,
 )
 
 # --------------------------------------------------------------------------------------------------
@@ -588,11 +590,16 @@ def breakdown_frame(
 
     Returns:
         A native dataframe of ``tickets``' library, one row per group in the order of
-        :func:`cs8.kpi.breakdown` (priorities by rank, numbers numerically, ``None`` last).
+        :func:`cs8.kpi.breakdown` (priorities by rank, numbers numerically, ``None`` last). On
+        a lazy engine (polars LazyFrame, DuckDB relation, PySpark or SQLFrame DataFrame) only
+        ``by="period"`` is taken: the tickets are folded and their periods cut in the engine
+        (:func:`cs8.engines.period_start`), and the rows come back as a polars LazyFrame or a
+        DuckDB relation, or a pandas DataFrame for PySpark and SQLFrame.
 
     Raises:
         UnknownFieldError: If a dimension is not a column of ``tickets``.
         InvalidValueError: If ``kpi`` or ``timezone`` is unknown.
+        UnsupportedEngineError: If a lazy engine's tables are grouped by a ticket column.
 
     Example:
         >>> import pandas as pd
@@ -616,25 +623,32 @@ def breakdown_frame(
     except (ZoneInfoNotFoundError, ValueError):
         raise InvalidValueError(f"breakdown_frame: unknown time zone {timezone!r}") from None
     d = _definition(definition)
-    f, tf = _facts(
-        tickets,
-        events,
-        d,
-        columns,
-        event_columns,
-        fcr=name == "first_contact_resolution",
-    )
     dims = [by] if isinstance(by, str) else list(by)
-    if tf is None and any(dim != "period" for dim in dims):
-        raise UnsupportedEngineError(
-            "breakdown_frame by a ticket column on a lazy engine: group "
-            "cs8.engines.ticket_metrics(...) by the column in the engine instead"
+    periods: list[object] | None = None
+    tf: Any
+    if _lazy(tickets, events, columns, event_columns):
+        if any(dim != "period" for dim in dims):
+            raise UnsupportedEngineError(
+                "breakdown_frame by a ticket column on a lazy engine: group "
+                "cs8.engines.ticket_metrics(...) by the column in the engine instead"
+            )
+        f, periods = _engine_facts(tickets, events, d, columns, event_columns, name, length, zone)
+        tf = None
+    else:
+        f, tf = _facts(
+            tickets, events, d, columns, event_columns, fcr=name == "first_contact_resolution"
         )
     tmap = dict(columns or {})
     keys: list[list[object]] = []
     for dim in dims:
         if dim == "period":
-            keys.append(list(_local_buckets(f.created, zone, length)))
+            if periods is None:
+                # A blank creation instant has no period (as on the engines): its row is
+                # rejected, and counted in the period None's exclusions, not in 1969's week.
+                known = _present(_required(tf, tmap, "created_at", "tickets frame")).tolist()
+                buckets = _local_buckets(f.created, zone, length)
+                periods = [b if k else None for b, k in zip(buckets, known, strict=True)]
+            keys.append(periods)
             continue
         series = _column(tf, tmap, dim, "tickets frame")
         if series is None:
@@ -663,5 +677,71 @@ def breakdown_frame(
     dicts = KpiTable(dimensions=tuple(dims), rows=tuple(rows)).to_dicts()
     names = list(dicts[0]) if dicts else list(dims)
     data = {c: [r.get(c) for r in dicts] for c in names}
+    if tf is None:
+        return _lazy_table(data, tickets)  # type: ignore[no-any-return]
     native_ns = nw.get_native_namespace(tf)
     return nw.from_dict(data, backend=native_ns).to_native()  # type: ignore[no-any-return]
+
+
+def _lazy(
+    tickets: object,
+    events: object,
+    columns: Mapping[str, str] | None,
+    event_columns: Mapping[str, str] | None,
+) -> bool:
+    from cs8.engines._fold import foldable
+
+    return bool(foldable(tickets, events, columns, event_columns))
+
+
+def _engine_facts(
+    tickets: object,
+    events: object,
+    d: TicketDefinition,
+    columns: Mapping[str, str] | None,
+    event_columns: Mapping[str, str] | None,
+    name: str,
+    length: str,
+    zone: ZoneInfo,
+) -> tuple[_Facts, list[object]]:
+    """Fold the tickets in their engine and cut each one's period there, in one pull.
+
+    The period is :func:`cs8.engines.period_start` of ``created`` (the shim for narwhals' missing
+    ``group_by_dynamic`` and weekly ``dt.truncate``); a ticket without an instant gets ``None``.
+    """
+    nw = require("narwhals", "dataframe")
+    from cs8.engines._fold import collect_facts_with, engine_facts
+    from cs8.engines._period import period_start
+
+    lazy = engine_facts(
+        tickets,
+        events,
+        d,
+        columns=columns,
+        event_columns=event_columns,
+        fcr=name == "first_contact_resolution",
+    )
+    column = "__cs8_period"
+    native = period_start(
+        lazy.to_native(),
+        "created",
+        period=length,  # type: ignore[arg-type]
+        timezone=str(zone),
+        name=column,
+    )
+    f, extra = collect_facts_with(nw.from_native(native), extra=(column,))
+    return f, extra[column]
+
+
+def _lazy_table(data: dict[str, list[object]], like: object) -> Any:
+    """The breakdown rows (a handful) as a polars LazyFrame or a DuckDB relation, as ``like``.
+
+    A Spark-like engine gets a pandas DataFrame, what ``toPandas()`` would give: SQLFrame cannot
+    take duration columns back from Python.
+    """
+    nw = require("narwhals", "dataframe")
+    table = nw.from_dict(data, backend="pyarrow")
+    impl = nw.from_native(like).implementation
+    if impl.is_spark_like():
+        return table.to_pandas()
+    return table.lazy(backend=impl).to_native()

@@ -4,10 +4,13 @@ The events never leave DuckDB: the ticket fold (:func:`cs8.engines._fold.engine_
 them into one row of facts per ticket there, joined to the ticket's channel, priority and
 customer segment, and only that table is pulled (a few numbers per ticket, dictionary-coded
 text). The ticket figures, trends, breakdowns and first-reply buckets are then the numpy frame
-path's KPIs on those facts, so they equal the object path's. The contact-centre and CSAT figures
-are the KPIs' ``.frame`` forms on the interactions and surveys relations (a handful of counts,
-the answered contacts' two instants for the speed of answer). Sections that read records one by
-one (the scorecard, SLA clocks, backlog, journeys ...) are listed in ``ServiceReport.omitted``.
+path's KPIs on those facts, so they equal the object path's. The contact-centre and survey
+figures (service level, abandonment, speed of answer, handle time, CSAT, NPS, CES) are the KPIs'
+``.frame`` forms on the interactions and surveys relations (a handful of counts, the durations
+for the exact quantiles). The heatmaps and the Erlang staffing lines are ``GROUP BY`` counts on
+the local weekday and hour in DuckDB, fed to the object path's own builders. Sections that read
+records one by one (the scorecard, SLA clocks, backlog, agent and team breakdowns, journeys ...)
+are listed in ``ServiceReport.omitted``.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from itertools import pairwise
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -23,22 +26,31 @@ import attrs
 from cs8._enums import Channel, CustomerSegment, Priority
 from cs8._optional import require
 from cs8._time import require_aware
-from cs8.kpi import abandonment_rate, average_speed_of_answer, service_level
+from cs8.kpi import (
+    abandonment_rate,
+    average_handle_time,
+    average_speed_of_answer,
+    service_level,
+)
 from cs8.kpi._breakdown import _sort_key
-from cs8.kpi._columnar_scores import csat_frame
+from cs8.kpi._columnar import service_level_groups
+from cs8.kpi._columnar_scores import ces_frame, csat_frame, nps_frame
 from cs8.kpi._definitions import _definition
 from cs8.kpi._frame_facts import _Facts
 from cs8.kpi._frames import _fcr, _frt, _local_buckets, _us, summary_of_facts
-from cs8.kpi._stats import Rate
+from cs8.kpi._stats import Mean, Rate
+from cs8.kpi._surveys import NpsResult
 from cs8.report._gather import (
     _Group,
     _local_midnight,
     _period_starts,
     bucket_counts,
     group_breakdown,
+    heatmaps_of,
+    staffing_rows,
     ticket_series,
 )
-from cs8.report._model import Breakdown, Figure, Series, median_interval
+from cs8.report._model import Breakdown, Figure, Series, StaffingRow, median_interval
 from cs8.report._report import ServiceReport
 from cs8.report._scorecard import ScorecardTargets, default_policy
 from cs8.report._tables import ServiceTables, load_errors
@@ -47,15 +59,13 @@ from cs8.sla import SlaPolicy
 __all__ = ["engine_report"]
 
 Period = Literal["week", "month"]
+_S = TypeVar("_S", Rate, NpsResult, Mean)
 
 OMITTED: tuple[tuple[str, str], ...] = (
     ("omit.scorecard", "omit.why.history"),
     ("omit.sla", "omit.why.history"),
     ("omit.backlog", "omit.why.history"),
     ("omit.agent_team", "omit.why.history"),
-    ("omit.heatmaps", "omit.why.records"),
-    ("omit.contact_aht", "omit.why.no_engine"),
-    ("omit.nps_ces", "omit.why.no_engine"),
     ("omit.objects", "omit.why.records"),
 )
 """What the DuckDB report leaves out, and why (catalogue keys; the notes print them)."""
@@ -171,14 +181,32 @@ def _between(column: str, low: datetime, high: datetime) -> str:
     )
 
 
-def _csat(surveys: Any, where: str = "true") -> Rate:
-    """CSAT of the survey rows matching ``where``; other kinds are excluded, as on objects."""
-    kind = _norm("kind")
-    rate = csat_frame(surveys.filter(f"{kind} = 'csat' AND ({where})").project("score"))
-    others = int(_one(surveys.filter(f"{kind} IS DISTINCT FROM 'csat' AND ({where})"), "count(*)"))
+def _scores(surveys: Any, kind: str, kpi: Callable[[Any], _S], where: str = "true") -> _S:
+    """``kpi``, a score KPI's ``.frame``, on the ``kind`` answers of the rows matching ``where``.
+
+    The other kinds are excluded as ``other_kind``, as on objects.
+    """
+    norm = _norm("kind")
+    result = kpi(surveys.filter(f"{norm} = '{kind}' AND ({where})").project("score"))
+    others = int(
+        _one(surveys.filter(f"{norm} IS DISTINCT FROM '{kind}' AND ({where})"), "count(*)")
+    )
     if not others:
-        return rate
-    return attrs.evolve(rate, excluded={**rate.excluded, "other_kind": others})
+        return result
+    return attrs.evolve(result, excluded={**result.excluded, "other_kind": others})
+
+
+def _score_series(
+    answers: Any,
+    periods: Sequence[str],
+    kind: str,
+    kpi: Callable[[Any], _S],
+    figure: Callable[[str, _S], Figure],
+) -> Series:
+    """The trend of a score KPI: ``kpi`` on the ``kind`` answers of each period's rows."""
+    key = f"kpi.{kind}"
+    points = tuple(figure(key, _scores(answers, kind, kpi, where)) for where in periods)
+    return Series(key=key, points=points)
 
 
 def _live(interactions: Any) -> Any:
@@ -232,27 +260,25 @@ def _engine_report(
         events = rel["events"] if "events" in rel else _no_events(tables)
         tickets = _ticket_part(tables, events, _us(now), starts, zone, period, cal)
     trends = list(tickets.trends)
-    contact: tuple[Figure, ...] = ()
+    contact: _ContactPart | None = None
     n_contacts = 0
     if "interactions" in rel:
         n_contacts = int(_one(rel["interactions"], "count(*)"))
-        contact, level_trend = _contact_part(tables, targets, bounds)
-        trends.append(level_trend)
+        contact = _contact_part(tables, targets, bounds, zone)
+        trends.append(contact.level_trend)
     surveys: tuple[Figure, ...] = ()
     n_surveys = 0
     if "surveys" in rel:
         n_surveys = int(_one(rel["surveys"], "count(*)"))
         answers = _stored(tables, "surveys", rel["surveys"])
-        surveys = (Figure.of_rate("kpi.csat", _csat(answers)),)
-        trends.append(
-            Series(
-                key="kpi.csat",
-                points=tuple(
-                    Figure.of_rate("kpi.csat", _csat(answers, _between("at", low, high)))
-                    for low, high in pairwise(bounds)
-                ),
-            )
+        surveys = (
+            Figure.of_rate("kpi.csat", _scores(answers, "csat", csat_frame)),
+            Figure.of_nps("kpi.nps", _scores(answers, "nps", nps_frame)),
+            Figure.of_mean("kpi.ces", _scores(answers, "ces", ces_frame)),
         )
+        periods = [_between("at", low, high) for low, high in pairwise(bounds)]
+        trends.append(_score_series(answers, periods, "csat", csat_frame, Figure.of_rate))
+        trends.append(_score_series(answers, periods, "nps", nps_frame, Figure.of_nps))
     counts = (
         ("customers", _count(tables, "customers")),
         ("agents", _count(tables, "agents")),
@@ -273,7 +299,7 @@ def _engine_report(
         answer_within=targets.answer_within.total_seconds(),
         service_level_target=targets.service_level,
         shrinkage=targets.shrinkage,
-        aht=None,
+        aht=contact.aht if contact else None,
         counts=counts,
         rejected=tickets.rejected,
         scorecard=(),
@@ -282,13 +308,15 @@ def _engine_report(
         trends=tuple(trends),
         breakdowns=tickets.breakdowns,
         buckets=tickets.buckets,
-        heatmaps=(),
+        heatmaps=heatmaps_of(
+            _arrivals(tables, tickets.created, zone), contact.levels if contact else {}
+        ),
         backlog=(),
         sla=Breakdown(dimension="priority", rows=()),
         breaches=(),
         at_risk=(),
-        contact=contact,
-        staffing=(),
+        contact=contact.figures if contact else (),
+        staffing=contact.staffing if contact else (),
         surveys=surveys,
         engine="duckdb",
         omitted=OMITTED,
@@ -316,6 +344,8 @@ class _TicketPart:
     trends: tuple[Series, ...] = ()
     breakdowns: tuple[Breakdown, ...] = ()
     buckets: tuple[Figure, ...] = ()
+    created: Any = ()
+    """The counted tickets' creation instants (epoch microseconds), for the arrival heatmap."""
 
 
 def _ticket_part(
@@ -352,21 +382,29 @@ def _ticket_part(
         trends=ticket_series(per_period),
         breakdowns=tuple(breakdowns),
         buckets=bucket_counts([v / 1e6 for v in first.state.values]),
+        created=f.created,
     )
 
 
 def _contact_part(
-    tables: ServiceTables, targets: ScorecardTargets, bounds: Sequence[datetime]
-) -> tuple[tuple[Figure, ...], Series]:
-    """Service level, abandonment and speed of answer, and the service level by period."""
+    tables: ServiceTables, targets: ScorecardTargets, bounds: Sequence[datetime], zone: str
+) -> _ContactPart:
+    """The contact figures, the service level by period and the Erlang staffing lines.
+
+    Service level, abandonment, speed of answer and handle time are the KPIs' ``.frame`` forms;
+    the staffing lines count the phone calls per local hour and the local days in DuckDB.
+    """
     live = _stored(tables, "live", _live(tables.relations["interactions"]))
     level = service_level.frame(live, threshold=targets.answer_within)
+    phone = live.filter(f"{_norm('channel')} = 'phone'")
+    handle = average_handle_time.frame(phone, quantiles=median_interval)
     figures = (
         Figure.of_rate("kpi.service_level", level),
         Figure.of_rate("kpi.abandonment", abandonment_rate.frame(live)),
         Figure.of_duration(
             "kpi.asa", average_speed_of_answer.frame(live, quantiles=median_interval)
         ),
+        Figure.of_duration("kpi.aht", handle),
     )
     points = tuple(
         Figure.of_rate(
@@ -377,7 +415,68 @@ def _contact_part(
         )
         for low, high in pairwise(bounds)
     )
-    return figures, Series(key="kpi.service_level", points=points)
+    # One grouped pass of the service level's counts, by local weekday * 24 + hour.
+    local = _local(zone, "started_at")
+    cells = live.project(f"*, (isodow({local}) - 1) * 24 + hour({local}) AS __cs8_cell")
+    levels = {
+        divmod(int(cast(int, key)), 24): rate
+        for key, rate in service_level_groups(
+            cells, "__cs8_cell", threshold=targets.answer_within
+        ).items()
+        if rate.n
+    }
+    rows: tuple[StaffingRow, ...] = ()
+    aht: float | None = None
+    # As _staffing on objects: at least ten answered phone calls (handle time counts those).
+    if handle.n >= 10 and handle.mean is not None:
+        per_hour = dict(phone.aggregate(f"hour({local}) AS h, count(*)", "h").fetchall())
+        days = int(_one(phone, f"count(DISTINCT CAST({local} AS DATE))"))
+        rows, aht = staffing_rows(per_hour, days, handle.mean, targets)
+    return _ContactPart(
+        figures=figures,
+        level_trend=Series(key="kpi.service_level", points=points),
+        staffing=rows,
+        aht=aht,
+        levels=levels,
+    )
+
+
+@attrs.frozen(kw_only=True)
+class _ContactPart:
+    """The contact-centre sections: figures, the service-level trend, the staffing lines."""
+
+    figures: tuple[Figure, ...]
+    level_trend: Series
+    staffing: tuple[StaffingRow, ...]
+    aht: float | None
+    levels: dict[tuple[int, int], Rate]
+    """The service level of each (local weekday, hour) cell with live contacts (``n > 0``)."""
+
+
+def _local(zone: str, column: str) -> str:
+    """SQL: the instant ``column`` as the wall-clock time in ``zone`` (ICU, DST-correct)."""
+    return f"timezone('{zone}', \"{column}\")"
+
+
+def _arrivals(tables: ServiceTables, created: Any, zone: str) -> dict[tuple[int, int], int]:
+    """Tickets and contacts without a ticket arriving per (local weekday, hour), as on objects.
+
+    The counted tickets' creation instants go to DuckDB as an Arrow column (they are the
+    tickets the report counts, rejected rows and tickets after ``now`` already left out) and
+    are counted there with the contacts in one ``GROUP BY`` on the local weekday and hour.
+    """
+    np = require("numpy", "duckdb")
+    pa = require("pyarrow", "duckdb")
+    con = tables.connection
+    instants = pa.array(np.asarray(created, dtype=np.int64), pa.timestamp("us", tz="UTC"))
+    arrivals = con.from_arrow(pa.table({"at": instants}))
+    if "interactions" in tables.relations:
+        contacts = tables.relations["interactions"]
+        if "ticket_id" in contacts.columns:
+            contacts = contacts.filter("nullif(trim(CAST(ticket_id AS VARCHAR)), '') IS NULL")
+        arrivals = arrivals.union(contacts.project("CAST(started_at AS TIMESTAMPTZ) AS at"))
+    cell = f"isodow({_local(zone, 'at')}) - 1, hour({_local(zone, 'at')})"
+    return {(d, h): int(n) for d, h, n in arrivals.aggregate(f"{cell}, count(*)", cell).fetchall()}
 
 
 def _count(tables: ServiceTables, role: str) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from functools import partial
 from typing import Literal, TypeVar, cast
@@ -518,19 +518,30 @@ def _heatmaps(
     for contact in live:
         local = contact.started_at.astimezone(tz)
         cells[local.weekday(), local.hour].append(contact)
-    hours = tuple(time(h) for h in range(24))
     levels = {
         key: level
         for key, group in cells.items()
         if (level := service_level(group, threshold=targets.answer_within)).n
     }
+    return heatmaps_of(arrivals, levels)
+
+
+def heatmaps_of(
+    arrivals: Mapping[tuple[int, int], int], levels: Mapping[tuple[int, int], Rate]
+) -> tuple[Heatmap, ...]:
+    """The arrival and service-level heatmaps from their (local weekday, hour) cells.
+
+    Shared by the object and the DuckDB report (which counts the cells in the engine); a cell
+    without arrivals is zero, a cell without a service level (``n == 0``) is blank.
+    """
+    hours = tuple(time(h) for h in range(24))
     return (
         Heatmap(
             key="heat.arrivals",
             unit="count",
             rows=range(7),
             columns=hours,
-            values=[[float(arrivals[d, h]) for h in range(24)] for d in range(7)],
+            values=[[float(arrivals.get((d, h), 0)) for h in range(24)] for d in range(7)],
         ),
         Heatmap(
             key="heat.service_level",
@@ -625,9 +636,19 @@ def _staffing(
     per_hour = Counter(i.started_at.astimezone(tz).hour for i in phone)
     aht = average_handle_time(answered).mean
     assert aht is not None
+    return staffing_rows(per_hour, len(days), aht, targets)
+
+
+def staffing_rows(
+    per_hour: Mapping[int, int], days: int, aht: timedelta, targets: ScorecardTargets
+) -> tuple[tuple[StaffingRow, ...], float]:
+    """The staffing lines from the phone calls per local hour over ``days`` days with calls.
+
+    Shared by the object and the DuckDB report (which counts the calls in the engine).
+    """
     rows = []
     for hour in range(24):
-        calls = per_hour[hour] / len(days)
+        calls = per_hour.get(hour, 0) / days
         if calls == 0:
             continue
         need = required_agents(

@@ -39,6 +39,7 @@ from cs8.routing._priority import (
     order_queue,
     queue_key,
 )
+from cs8.routing._profiles import ProfileQueue, RoutingProfile
 from cs8.routing._router import AssignmentResult, Router, RoutingDecision
 from cs8.routing._rules import BUILTIN_STRATEGY_NAMES, RoutingRule, Rule, RuleSet
 from cs8.routing._rules_io import dump_rules, dumps_rules, load_rules
@@ -87,10 +88,12 @@ __all__ = [
     "Planner",
     "PriorityAdjustments",
     "PriorityMatrix",
+    "ProfileQueue",
     "RoundRobin",
     "Router",
     "RoutingContext",
     "RoutingDecision",
+    "RoutingProfile",
     "RoutingRule",
     "RoutingState",
     "Rule",

@@ -61,6 +61,7 @@ from cs8.routing._priority import (
     PriorityAdjustments,
     PriorityMatrix,
 )
+from cs8.routing._profile_assign import assign_by_profile
 from cs8.routing._rules import RoutingRule, RuleSet
 from cs8.routing._strategies import (
     BUILTIN_STRATEGIES,
@@ -519,6 +520,14 @@ class Router:
         more than its capacity; tickets nobody can take wait. A given :class:`AgentPool` is not
         changed (the work is done on a copy).
 
+        With routing profiles in the rules (``RuleSet.profiles``, Amazon Connect's per-queue
+        priority and delay), agents pull the work instead: each online agent of a profile, in
+        rounds, longest idle first, takes the longest-waiting ticket past its queue's delay
+        from its profile's highest priority with one it may take; strategies, preferred agents,
+        agent filters and ``order_by`` do not apply, and the trace names the profile, queue,
+        priority and delay (see :class:`~cs8.routing.RoutingProfile` and "Routing profiles" in
+        ``docs/routing-rules.md``).
+
         Args:
             tickets: The waiting tickets.
             agents: An :class:`AgentPool` or a list of agents (their current loads count).
@@ -559,6 +568,11 @@ class Router:
             customer_list = [None] * len(ticket_list)
         planner = planner or self._shared
         contexts, plans = _plan_backlog(planner, ticket_list, ids, customer_list, sla, now)
+        if self.rules.profiles:  # agents pull work through routing profiles (Connect's)
+            return assign_by_profile(
+                self.rules, ticket_list, customer_list, contexts, plans, pool, now,
+                self.timezone, self.calendar, state or RoutingState(), handoffs,
+            )  # fmt: skip
         order = _queue_order(ticket_list, ids, plans)
         timezone = self.timezone
         calendar = self.calendar

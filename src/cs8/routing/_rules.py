@@ -65,6 +65,7 @@ from cs8.routing._conditions import (
     possible_channels,
 )
 from cs8.routing._context import RoutingContext, field_spec
+from cs8.routing._profiles import RoutingProfile
 from cs8.routing._schema import (
     JsonValue,
 )
@@ -220,6 +221,56 @@ def _check_default(
         raise InvalidValueError(f"RuleSet.default must be RuleActions, got {value!r}")
 
 
+def _profile_tuple(value: Iterable[RoutingProfile]) -> tuple[RoutingProfile, ...]:
+    return tuple(value)
+
+
+def rule_queues(rules: Iterable[RoutingRule], default: RuleActions) -> frozenset[str]:
+    """The queues the rules, the default actions and their escalation steps can send work to."""
+    names: set[str] = set()
+    for actions in (*(rule.actions for rule in rules), default):
+        for queue in (actions.queue, *(step.queue for step in actions.escalation)):
+            if queue is not None:
+                names.add(queue)
+    return frozenset(names)
+
+
+def _check_profiles(
+    instance: RuleSet, attribute: attrs.Attribute[tuple[RoutingProfile, ...]], value: object
+) -> None:
+    """Profiles: values, unique names, each agent id and team in one profile at most, and every
+    queue one the rules can send work to (a profile of an unknown queue never gets work)."""
+    known = rule_queues(instance.rules, instance.default)
+    names: dict[str, int] = {}
+    owner: dict[tuple[str, str], str] = {}
+    for i, profile in enumerate(instance.profiles):
+        if not isinstance(profile, RoutingProfile):
+            raise InvalidValueError(
+                f"RuleSet.profiles[{i}] must be a RoutingProfile, got {profile!r}"
+            )
+        if profile.name in names:
+            raise InvalidValueError(
+                f"RuleSet.profiles[{i}].name {profile.name!r} is already used by "
+                f"profiles[{names[profile.name]}]"
+            )
+        names[profile.name] = i
+        for j, entry in enumerate(profile.queues):
+            if entry.queue not in known:
+                raise InvalidValueError(
+                    f"RuleSet.profiles[{i}] (profile {profile.name!r}): queues[{j}].queue "
+                    f"{entry.queue!r} is not a queue the rules send work to; known: "
+                    f"{', '.join(sorted(known)) or 'none'}"
+                )
+        for kind, members in (("agent", profile.agents), ("team", profile.teams)):
+            for member in sorted(members):
+                other = owner.setdefault((kind, member), profile.name)
+                if other != profile.name:
+                    raise InvalidValueError(
+                        f"RuleSet.profiles[{i}] (profile {profile.name!r}): {kind} {member!r} "
+                        f"is already in profile {other!r}"
+                    )
+
+
 # The first matching rule is a pure function of the values of the fields the rules read (compiled
 # conditions without plugins read nothing else), so a rule set whose rules only read fields with
 # few, hashable values remembers the answer per tuple of those values. Fields read in C by
@@ -312,6 +363,11 @@ class RuleSet:
     Args:
         rules: The rules in order; names must be unique.
         default: The actions when no rule matches.
+        profiles: Routing profiles (Connect's per-queue priority and delay): with any,
+            :meth:`~cs8.routing.Router.assign` lets agents pull work through them (see
+            :class:`~cs8.routing.RoutingProfile`). Each queue must be one the rules, the
+            default or an escalation step sends work to; an agent id or a team is in one
+            profile at most.
         strategies: The strategy plugins the rules name, by name (:func:`load_rules` fills it
             from the registry the rules were loaded with); a :class:`~cs8.routing.Router` takes
             them.
@@ -327,6 +383,9 @@ class RuleSet:
         default=(), converter=_rules, validator=_check_rules
     )
     default: RuleActions = attrs.field(factory=RuleActions, validator=_check_default)
+    profiles: tuple[RoutingProfile, ...] = attrs.field(
+        default=(), converter=_profile_tuple, validator=_check_profiles
+    )
     strategies: FrozenDict[str, Strategy] = attrs.field(
         factory=FrozenDict, converter=_strategy_map, eq=False, repr=False
     )
@@ -356,11 +415,17 @@ class RuleSet:
 
     def __getstate__(self) -> dict[str, object]:
         # The derived slots are rebuilt.
-        return {"rules": self.rules, "default": self.default, "strategies": self.strategies}
+        return {
+            "rules": self.rules,
+            "default": self.default,
+            "profiles": self.profiles,
+            "strategies": self.strategies,
+        }
 
     def __setstate__(self, state: dict[str, object]) -> None:
         object.__setattr__(self, "rules", state["rules"])
         object.__setattr__(self, "default", state["default"])
+        object.__setattr__(self, "profiles", state.get("profiles", ()))
         object.__setattr__(self, "strategies", state.get("strategies", FrozenDict()))
         self.__attrs_post_init__()
 

@@ -19,7 +19,8 @@ from cs8.routing._conditions import (
     compile_condition,
 )
 from cs8.routing._order_by import AgentOrder, compile_order_by
-from cs8.routing._rules import BUILTIN_STRATEGY_NAMES, RoutingRule, Rule, RuleSet
+from cs8.routing._profiles import DELAY_RANGE, PRIORITY_RANGE, ProfileQueue, RoutingProfile
+from cs8.routing._rules import BUILTIN_STRATEGY_NAMES, RoutingRule, Rule, RuleSet, rule_queues
 from cs8.routing._schema import (
     JsonValue,
     Loc,
@@ -44,7 +45,9 @@ FORMAT_VERSION = 1
 # Loading
 
 
-_TOP_KEYS = frozenset({"$schema", "version", "rules", "default"})
+_TOP_KEYS = frozenset({"$schema", "version", "rules", "default", "profiles"})
+_PROFILE_KEYS = frozenset({"name", "queues", "agents", "teams"})
+_PROFILE_QUEUE_KEYS = frozenset({"queue", "priority", "delay"})
 _RULE_KEYS = frozenset({"name", "description", "when", "actions", "plugin", "continue"})
 _ACTION_KEYS = frozenset(
     {
@@ -177,7 +180,90 @@ class _Loader:
         plugins: dict[str, Strategy] = {}
         if self.registry is not None:
             plugins = {name: self.registry.strategy(name) for name in sorted(self.used)}
-        return RuleSet(rules=rules, default=default, strategies=plugins)
+        profiles = self.profiles(top.get("profiles", []), root.key("profiles"), rules, default)
+        return RuleSet(rules=rules, default=default, profiles=profiles, strategies=plugins)
+
+    def profiles(
+        self, raw: object, loc: Loc, rules: list[RoutingRule], default: RuleActions
+    ) -> list[RoutingProfile]:
+        """The ``profiles`` array; errors name the profile, the path, the field and the value."""
+        if not isinstance(raw, list | tuple):
+            raise loc.error(f"'profiles' must be an array, got {describe(raw)}")
+        if len(raw) > self.limits.max_list:
+            raise loc.error(f"more than {self.limits.max_list} profiles")
+        known = rule_queues(rules, default)
+        out: list[RoutingProfile] = []
+        names: dict[str, int] = {}
+        owner: dict[tuple[str, str], str] = {}
+        for i, item in enumerate(raw):
+            at = loc.index(i)
+            obj = _object(item, at, _PROFILE_KEYS, "a routing profile")
+            if "name" not in obj or "queues" not in obj:
+                raise at.error("a routing profile needs 'name' and 'queues'")
+            name = _text(obj["name"], at.key("name"), "name")
+            if name in names:
+                raise at.key("name").error(
+                    f"profile {name!r}: the name is already used by profiles[{names[name]}]"
+                )
+            names[name] = i
+            queues = self.profile_queues(obj["queues"], at.key("queues"), name, known)
+            members: dict[str, list[str]] = {}
+            for kind in ("agents", "teams"):
+                where = at.key(kind)
+                members[kind] = _string_list(obj.get(kind, []), where, self.limits, kind)
+                for j, member in enumerate(members[kind]):
+                    other = owner.setdefault((kind, member), name)
+                    if other != name:
+                        raise where.index(j).error(
+                            f"profile {name!r}: {kind[:-1]} {member!r} is already in "
+                            f"profile {other!r}"
+                        )
+            out.append(
+                RoutingProfile(
+                    name=name, queues=queues, agents=members["agents"], teams=members["teams"]
+                )
+            )
+        return out
+
+    def profile_queues(
+        self, raw: object, loc: Loc, name: str, known: frozenset[str]
+    ) -> list[ProfileQueue]:
+        if not isinstance(raw, list | tuple) or not raw:
+            raise loc.error(
+                f"profile {name!r}: 'queues' must be a non-empty array, got {describe(raw)}"
+            )
+        out: list[ProfileQueue] = []
+        for j, item in enumerate(raw):
+            at = loc.index(j)
+            obj = _object(item, at, _PROFILE_QUEUE_KEYS, "a profile queue")
+            if "queue" not in obj:
+                raise at.error(f"profile {name!r}: a profile queue needs 'queue'")
+            queue = _text(obj["queue"], at.key("queue"), "queue")
+            if queue not in known:
+                raise at.key("queue").error(
+                    f"profile {name!r}: {queue!r} is not a queue the rules send work to; "
+                    f"known: {', '.join(sorted(known)) or 'none'}"
+                )
+            if any(q.queue == queue for q in out):
+                raise at.key("queue").error(f"profile {name!r}: queue {queue!r} is listed twice")
+            numbers: dict[str, int] = {}
+            for key, (low, high), fallback in (
+                ("priority", PRIORITY_RANGE, 1),
+                ("delay", DELAY_RANGE, 0),
+            ):
+                value = obj.get(key, fallback)
+                if (
+                    not isinstance(value, int)
+                    or isinstance(value, bool)
+                    or not low <= value <= high
+                ):
+                    raise at.key(key).error(
+                        f"profile {name!r}, queue {queue!r}: {key} must be an integer in "
+                        f"{low}..{high}, got {describe(value)}"
+                    )
+                numbers[key] = value
+            out.append(ProfileQueue(queue=queue, **numbers))
+        return out
 
     def rule(self, raw: object, loc: Loc, index: int) -> RoutingRule:
         obj = _object(raw, loc, _RULE_KEYS, "a rule")
@@ -602,7 +688,21 @@ def dump_rules(rules: RuleSet) -> dict[str, JsonValue]:
     default = dump_actions(rules.default)
     if default:
         doc["default"] = default
+    if rules.profiles:
+        doc["profiles"] = [_dump_profile(profile) for profile in rules.profiles]
     return doc
+
+
+def _dump_profile(profile: RoutingProfile) -> dict[str, JsonValue]:
+    queues: list[JsonValue] = [
+        {"queue": q.queue, "priority": q.priority, "delay": q.delay} for q in profile.queues
+    ]
+    out: dict[str, JsonValue] = {"name": profile.name, "queues": queues}
+    if profile.agents:
+        out["agents"] = sorted(profile.agents)
+    if profile.teams:
+        out["teams"] = sorted(profile.teams)
+    return out
 
 
 def dumps_rules(rules: RuleSet, *, indent: int | None = 2) -> str:

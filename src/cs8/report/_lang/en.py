@@ -185,8 +185,6 @@ LANGUAGE = Language(
         "omit.backlog": "Backlog by day and open tickets at the end",
         "omit.heatmaps": "Arrivals and service level by hour and weekday",
         "omit.agent_team": "Breakdowns by agent and team",
-        "omit.contact_aht": "Handle time and the Erlang staffing lines",
-        "omit.nps_ces": "NPS and CES (and the NPS trend)",
         "omit.objects": "Journeys, what customers wrote, SERVQUAL and the staffing plan",
         "omit.why.history": "it reads each ticket's event history as objects",
         "omit.why.no_engine": "the KPI has no engine form yet",

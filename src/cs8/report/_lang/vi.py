@@ -186,8 +186,6 @@ LANGUAGE = Language(
         "omit.backlog": "Tồn đọng theo ngày và số phiếu còn mở cuối kỳ",
         "omit.heatmaps": "Lượt đến và mức phục vụ theo giờ và thứ",
         "omit.agent_team": "Phân tích theo nhân viên và nhóm",
-        "omit.contact_aht": "Thời gian xử lý và dòng nhân sự Erlang",
-        "omit.nps_ces": "NPS và CES (và xu hướng NPS)",
         "omit.objects": "Hành trình, điều khách viết, SERVQUAL và kế hoạch nhân sự",
         "omit.why.history": "cần lịch sử sự kiện của từng phiếu dưới dạng đối tượng",
         "omit.why.no_engine": "chỉ số này chưa có dạng tính trên máy",
