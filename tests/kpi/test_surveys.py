@@ -31,7 +31,7 @@ csat_scores = st.lists(st.one_of(st.integers(1, 5), st.none()), max_size=60)
 
 
 def _answers(promoters: int, passives: int, detractors: int) -> list[int]:
-    return [10] * promoters + [7] * passives + [3] * detractors
+    return [10] * promoters + [7] * passives + [0] * detractors
 
 
 # ------------------------------------------------------------------------------ published examples
