@@ -112,10 +112,6 @@ _CALENDAR_ZONE: tzinfo = timezone(timedelta(0), "the calendar's zone")
 _INF = math.inf
 
 
-def _no_key(ctx: RoutingContext) -> None:
-    return None
-
-
 _PLAN_CACHE_SIZE = 65536  # rule x actions x priority x minutes waited, for escalating rules
 
 _ONLINE = (AgentStatus.ONLINE,)
