@@ -65,7 +65,6 @@ OMITTED: tuple[tuple[str, str], ...] = (
     ("omit.scorecard", "omit.why.history"),
     ("omit.sla", "omit.why.history"),
     ("omit.backlog", "omit.why.history"),
-    ("omit.agent_team", "omit.why.history"),
     ("omit.objects", "omit.why.records"),
 )
 """What the DuckDB report leaves out, and why (catalogue keys; the notes print them)."""
@@ -74,6 +73,8 @@ _DIM_TYPES: dict[str, Callable[[str], object]] = {
     "channel": Channel,
     "priority": Priority,
     "segment": CustomerSegment,
+    "agent": str,
+    "team": str,
 }
 
 
@@ -103,13 +104,18 @@ def _span(tables: ServiceTables) -> tuple[datetime, datetime] | None:
     return min(found[0] or found[1]), max(found[1]) + timedelta(seconds=1)
 
 
-def _dims(tables: ServiceTables) -> tuple[Any, list[str]]:
-    """Each loadable ticket's id, channel, priority and segment, as a relation on its connection.
+def _dims(tables: ServiceTables, events: Any) -> tuple[Any, list[str]]:
+    """Each loadable ticket's id and dimensions, as a relation on its connection.
 
-    Rows the fold rejects keep no dimensions: only rows with an id, creation, customer, channel,
-    priority and author present (the fold's rule) and an id no other such row holds are kept, so
-    the join adds no rows.
+    The dimensions are the channel, priority and customer segment, and the agent (the assignee
+    after the last assignment, :func:`cs8.engines._ownership.assignment_facts`) and team (the
+    agent's team in the agents file, else the group of the latest assignment naming one), as
+    :func:`cs8.kpi.breakdown` has them. Rows the fold rejects keep no dimensions: only rows
+    with an id, creation, customer, channel, priority and author present (the fold's rule) and
+    an id no other such row holds are kept, so the joins add no rows.
     """
+    from cs8.engines._ownership import assignment_facts
+
     tickets = tables.relations["tickets"]
     present = set(tickets.columns)
     valid = ["created_at IS NOT NULL"]
@@ -128,7 +134,25 @@ def _dims(tables: ServiceTables) -> tuple[Any, list[str]]:
         segments = customers.aggregate("id AS cid, any_value(segment) AS segment", "id")
         rel = rel.join(segments, "customer_id = cid", how="left")
         names.append("segment")
-    return rel.project(", ".join(["id", *names])), names
+    owners = (
+        assignment_facts(events)
+        .to_native()
+        .project('"ticket_id" AS oid, "assignee" AS agent, "group" AS assigned_group')
+    )
+    rel = rel.join(owners, "CAST(id AS VARCHAR) = oid", how="left")
+    team = "assigned_group"
+    if "agents" in tables.relations and "team" in tables.relations["agents"].columns:
+        # The loader rejects every copy of a duplicate agent id; a blank team is none.
+        teams = (
+            tables.relations["agents"]
+            .aggregate("id AS aid, any_value(team) AS agent_team, count(*) AS n", "id")
+            .filter("n = 1 AND nullif(agent_team, '') IS NOT NULL")
+            .project("aid, agent_team")
+        )
+        rel = rel.join(teams, "agent = aid", how="left")
+        team = f"coalesce(agent_team, {team})"
+    rel = rel.project(", ".join(["id", *names, "agent", f"{team} AS team"]))
+    return rel, [*names, "agent", "team"]
 
 
 def _pull(
@@ -140,8 +164,12 @@ def _pull(
     pa = require("pyarrow", "duckdb")
     from cs8.engines._fold import FACT_COLUMNS, collect_facts, engine_facts
 
-    facts = engine_facts(tables.relations["tickets"], events, d, fcr=True).to_native()
-    dims, names = _dims(tables)
+    # Kept as a temporary table (DuckDB spills it past its limit): the fold and the joins of
+    # the dimensions then run one after the other, not at once under the one memory limit, and
+    # the backlog reads the facts again without folding twice.
+    fold = engine_facts(tables.relations["tickets"], events, d, fcr=True).to_native()
+    facts = _stored(tables, "facts", fold)
+    dims, names = _dims(tables, events)
     joined = facts.set_alias("f").join(dims.set_alias("d"), "f.id = d.id", how="left")
     cols = ", ".join([*(f'f."{c}"' for c in FACT_COLUMNS), *(f'd."{c}"' for c in names)])
     # Streamed through the Arrow C stream: DuckDB hands over batches instead of holding the
@@ -330,7 +358,11 @@ def _stored(tables: ServiceTables, name: str, rel: Any) -> Any:
     memory limit, so memory stays bounded; a lazy relation would re-parse its file each time.
     """
     table = f"__cs8_{name}"
-    tables.connection.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {rel.sql_query()}")
+    # Through a view: a relation's own SQL text cannot always be read back (narwhals' plans
+    # repeat their step names).
+    rel.create_view(f"{table}_view", replace=True)
+    tables.connection.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS FROM {table}_view")
+    tables.connection.execute(f"DROP VIEW {table}_view")
     return tables.connection.table(table)
 
 
