@@ -227,7 +227,7 @@ def test_the_notes_name_every_section_left_out(
     omitted = [line for line in text.splitlines() if "not computed on the duckdb" in line]
     assert not [line for line in omitted if "NPS" in line or "Handle time" in line]
     assert "Agents on the phones each hour" in text  # the Erlang lines are drawn
-    assert "Journeys, what customers wrote and SERVQUAL: not computed" in text
+    assert "Journeys and what customers wrote: not computed" in text
     assert "Staffing plan for the week of" in text
     assert "Breaches (" not in text  # an omitted section is not drawn empty
     assert main(["report", str(small_files), "--engine", "duckdb", "--lang", "vi"]) == 0

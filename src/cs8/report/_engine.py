@@ -13,7 +13,8 @@ forms on the interactions and surveys relations (a handful of counts, the durati
 exact quantiles). The heatmaps, the Erlang staffing lines and the staffing plan's arrivals are
 ``GROUP BY`` counts on local weekdays, hours and slots in DuckDB, fed to the object path's own
 builders. Sections that read each ticket's history or the records one by one (the scorecard,
-SLA clocks, journeys, words, SERVQUAL) are listed in ``ServiceReport.omitted``.
+SLA clocks, journeys, words) are listed in ``ServiceReport.omitted``. SERVQUAL answers have no
+file role, so the section is empty as on the object path read from files.
 """
 
 from __future__ import annotations

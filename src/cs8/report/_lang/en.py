@@ -185,7 +185,7 @@ LANGUAGE = Language(
         "omit.backlog": "Backlog by day and open tickets at the end",
         "omit.heatmaps": "Arrivals and service level by hour and weekday",
         "omit.agent_team": "Breakdowns by agent and team",
-        "omit.objects": "Journeys, what customers wrote and SERVQUAL",
+        "omit.objects": "Journeys and what customers wrote",
         "omit.why.history": "it reads each ticket's event history as objects",
         "omit.why.no_engine": "the KPI has no engine form yet",
         "omit.why.records": "it reads the records one by one",

@@ -186,7 +186,7 @@ LANGUAGE = Language(
         "omit.backlog": "Tồn đọng theo ngày và số phiếu còn mở cuối kỳ",
         "omit.heatmaps": "Lượt đến và mức phục vụ theo giờ và thứ",
         "omit.agent_team": "Phân tích theo nhân viên và nhóm",
-        "omit.objects": "Hành trình, điều khách viết và SERVQUAL",
+        "omit.objects": "Hành trình và điều khách viết",
         "omit.why.history": "cần lịch sử sự kiện của từng phiếu dưới dạng đối tượng",
         "omit.why.no_engine": "chỉ số này chưa có dạng tính trên máy",
         "omit.why.records": "cần đọc từng bản ghi",
