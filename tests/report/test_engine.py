@@ -57,10 +57,11 @@ def _same_numbers(engine: dict[str, Any], objects: dict[str, Any]) -> None:
         "business",
         "backlog",
     )
-    for key in (*keys, "staffing", "aht", "heatmaps", "staffing_plan"):
+    for key in (*keys, "staffing", "aht", "heatmaps", "staffing_plan", "journeys", "servqual"):
         assert engine[key] == objects[key], key
     assert engine["staffing"]  # the Erlang lines were computed, not both empty
     assert engine["staffing_plan"]["channels"]  # and next week's plan
+    assert engine["journeys"]["stages"][0]["entered"]  # and the customers' journeys
     assert any(day["open"] for day in engine["backlog"])
     assert [h["key"] for h in engine["heatmaps"]] == ["heat.arrivals", "heat.service_level"]
     for section in ("tickets", "contact", "surveys"):
@@ -125,7 +126,7 @@ def test_heatmaps_and_staffing_lines_count_local_hours_across_a_dst_change(
     objects = _report(capsys, str(tmp_path), *options)
     assert engine["zone"] == objects["zone"] == "America/Santiago"
     keys = ("heatmaps", "staffing", "aht", "contact", "surveys", "backlog", "breakdowns")
-    for key in (*keys, "staffing_plan"):
+    for key in (*keys, "staffing_plan", "journeys"):
         assert engine[key] == objects[key], key
     theirs = {s["key"]: s for s in objects["trends"]}
     assert all(series == theirs[series["key"]] for series in engine["trends"])
@@ -150,7 +151,18 @@ def test_parquet_and_json_lines_give_the_csv_numbers(
     csv = _report(capsys, str(small_files), "--engine", "duckdb")
     for folder in (parquet, jsonl):
         other = _report(capsys, str(folder), "--engine", "duckdb")
-        for key in ("counts", "tickets", "trends", "breakdowns", "buckets", "contact", "surveys"):
+        for key in (
+            "counts",
+            "tickets",
+            "trends",
+            "breakdowns",
+            "buckets",
+            "contact",
+            "surveys",
+            "backlog",
+            "staffing_plan",
+            "journeys",
+        ):
             assert other[key] == csv[key], (folder.name, key)
 
 
@@ -227,7 +239,7 @@ def test_the_notes_name_every_section_left_out(
     omitted = [line for line in text.splitlines() if "not computed on the duckdb" in line]
     assert not [line for line in omitted if "NPS" in line or "Handle time" in line]
     assert "Agents on the phones each hour" in text  # the Erlang lines are drawn
-    assert "Journeys and what customers wrote: not computed" in text
+    assert "What customers wrote: not computed on the duckdb engine" in text
     assert "Staffing plan for the week of" in text
     assert "Breaches (" not in text  # an omitted section is not drawn empty
     assert main(["report", str(small_files), "--engine", "duckdb", "--lang", "vi"]) == 0

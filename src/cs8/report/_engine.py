@@ -46,6 +46,7 @@ from cs8.kpi._frames import _fcr, _frt, _local_buckets, _us, summary_of_facts
 from cs8.kpi._stats import Mean, Rate
 from cs8.kpi._surveys import NpsResult
 from cs8.report._engine_backlog import backlog_counts
+from cs8.report._engine_journeys import engine_journeys
 from cs8.report._gather import (
     _Group,
     _local_midnight,
@@ -58,6 +59,7 @@ from cs8.report._gather import (
     staffing_rows,
     ticket_series,
 )
+from cs8.report._journeys import JourneySection
 from cs8.report._model import Breakdown, Figure, Series, StaffingRow, median_interval
 from cs8.report._report import ServiceReport
 from cs8.report._scorecard import ScorecardTargets, default_policy
@@ -79,7 +81,7 @@ _S = TypeVar("_S", Rate, NpsResult, Mean)
 OMITTED: tuple[tuple[str, str], ...] = (
     ("omit.scorecard", "omit.why.history"),
     ("omit.sla", "omit.why.history"),
-    ("omit.objects", "omit.why.records"),
+    ("omit.words", "omit.why.text"),
 )
 """What the DuckDB report leaves out, and why (catalogue keys; the notes print them)."""
 
@@ -136,13 +138,13 @@ def _dims(tables: ServiceTables, events: Any) -> tuple[Any, list[str]]:
     for c in ("id", "customer_id", "channel", "priority", "created_by"):
         if c in present:
             valid.append(f'"{c}" IS NOT NULL AND CAST("{c}" AS VARCHAR) <> \'\'')
-    dims = [c for c in ("channel", "priority", "customer_id") if c in present]
+    dims = [c for c in ("channel", "priority", "customer_id", "category") if c in present]
     picked = ", ".join(f'any_value("{c}") AS "{c}"' for c in dims)
     rel = tickets.filter(" AND ".join(f"({v})" for v in valid)).aggregate(
         f"id, {picked}, count(*) AS n", "id"
     )
     rel = rel.filter("n = 1").project(", ".join(["id", *(f'"{c}"' for c in dims)]))
-    names = [c for c in dims if c != "customer_id"]
+    names = [c for c in dims if c not in ("customer_id", "category")]
     if "customers" in tables.relations and "customer_id" in dims:
         customers = tables.relations["customers"]
         segments = customers.aggregate("id AS cid, any_value(segment) AS segment", "id")
@@ -165,16 +167,18 @@ def _dims(tables: ServiceTables, events: Any) -> tuple[Any, list[str]]:
         )
         rel = rel.join(teams, "agent = aid", how="left")
         team = f"coalesce(agent_team, {team})"
-    rel = rel.project(", ".join(["id", *names, "agent", f"{team} AS team"]))
+    kept = [*names, *(["category"] if "category" in dims else [])]
+    rel = rel.project(", ".join(["id", *kept, "agent", f"{team} AS team"]))
     return rel, [*names, "agent", "team"]
 
 
 def _pull(
     tables: ServiceTables, events: Any, d: Any
-) -> tuple[_Facts, dict[str, tuple[Any, list[object]]], Any]:
+) -> tuple[_Facts, dict[str, tuple[Any, list[object]]], Any, Any]:
     """Fold the events in DuckDB and pull the facts and dimension codes of every ticket row.
 
-    The facts stay in DuckDB too, as a temporary table (the third value), for the backlog.
+    The facts and each loadable ticket's dimensions (and category) stay in DuckDB too, as
+    temporary tables (the third and fourth values), for the backlog and the journeys.
     """
     np = require("numpy", "duckdb")
     nw = require("narwhals", "duckdb")
@@ -187,6 +191,7 @@ def _pull(
     fold = engine_facts(tables.relations["tickets"], events, d, fcr=True).to_native()
     facts = _stored(tables, "facts", fold)
     dims, names = _dims(tables, events)
+    dims = _stored(tables, "dims", dims)
     joined = facts.set_alias("f").join(dims.set_alias("d"), "f.id = d.id", how="left")
     cols = ", ".join([*(f'f."{c}"' for c in FACT_COLUMNS), *(f'd."{c}"' for c in names)])
     # Streamed through the Arrow C stream: DuckDB hands over batches instead of holding the
@@ -205,7 +210,7 @@ def _pull(
                 values.append(text)
         index = np.asarray(column.indices.fill_null(-1), dtype=np.int64)
         codes[name] = (index, [*values, None])  # -1 (no value) reads the last: None
-    return f, codes, facts
+    return f, codes, facts, dims
 
 
 def _summary_group(f: _Facts, d: Any, cal: Any) -> _Group:
@@ -367,6 +372,7 @@ def _engine_report(
         staffing=contact.staffing if contact else (),
         surveys=surveys,
         staffing_plan=contact.plan if contact else None,
+        journeys=tickets.journeys if "tickets" in rel else engine_journeys(tables.connection, rel),
         engine="duckdb",
         omitted=OMITTED,
     )
@@ -400,6 +406,7 @@ class _TicketPart:
     created: Any = ()
     """The counted tickets' creation instants (epoch microseconds), for the arrival heatmap."""
     backlog: tuple[tuple[date, int], ...] = ()
+    journeys: JourneySection | None = None
 
 
 def _ticket_part(
@@ -416,7 +423,7 @@ def _ticket_part(
     np = require("numpy", "duckdb")
     d = _definition("cs8")
     now_us = _us(now)
-    f, codes, stored = _pull(tables, events, d)
+    f, codes, stored, dims = _pull(tables, events, d)
     loaded = f.rejected == 0
     keep = np.flatnonzero(loaded & (f.created < now_us))
     if len(keep) < len(loaded):  # a copy only when rows are left out
@@ -456,6 +463,7 @@ def _ticket_part(
         buckets=bucket_counts([v / 1e6 for v in first.state.values]),
         created=f.created,
         backlog=tuple(zip((day for day, _ in days), counts, strict=True)),
+        journeys=engine_journeys(tables.connection, tables.relations, stored, dims),
     )
 
 

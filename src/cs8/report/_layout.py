@@ -509,7 +509,7 @@ def layout(
         *_contact(report, lang),
         *staffing_blocks(report, lang, charts),
         *_surveys(report, lang),
-        *unless("omit.objects", lambda: words_blocks(report, lang)),
-        *unless("omit.objects", lambda: journey_blocks(report, lang, charts)),
+        *unless("omit.words", lambda: words_blocks(report, lang)),
+        *journey_blocks(report, lang, charts),
         *_notes(report, lang),
     ]
