@@ -120,31 +120,38 @@ def _span(tables: ServiceTables) -> tuple[datetime, datetime] | None:
     return min(found[0] or found[1]), max(found[1]) + timedelta(seconds=1)
 
 
-def _dims(tables: ServiceTables, events: Any) -> tuple[Any, list[str]]:
-    """Each loadable ticket's id and dimensions, as a relation on its connection.
+def _loadable(tables: ServiceTables, columns: Sequence[str]) -> tuple[Any, list[str]]:
+    """The ticket rows the loader loads, by id, with those of ``columns`` the file has.
 
-    The dimensions are the channel, priority and customer segment, and the agent (the assignee
-    after the last assignment, :func:`cs8.engines._ownership.assignment_facts`) and team (the
-    agent's team in the agents file, else the group of the latest assignment naming one), as
-    :func:`cs8.kpi.breakdown` has them. Rows the fold rejects keep no dimensions: only rows
-    with an id, creation, customer, channel, priority and author present (the fold's rule) and
-    an id no other such row holds are kept, so the joins add no rows.
+    Only rows with an id, creation, customer, channel, priority and author present (the fold's
+    rule) and an id no other such row holds are kept, so a join on the id adds no rows.
     """
-    from cs8.engines._ownership import assignment_facts
-
     tickets = tables.relations["tickets"]
     present = set(tickets.columns)
     valid = ["created_at IS NOT NULL"]
     for c in ("id", "customer_id", "channel", "priority", "created_by"):
         if c in present:
             valid.append(f'"{c}" IS NOT NULL AND CAST("{c}" AS VARCHAR) <> \'\'')
-    dims = [c for c in ("channel", "priority", "customer_id", "category") if c in present]
-    picked = ", ".join(f'any_value("{c}") AS "{c}"' for c in dims)
+    found = [c for c in columns if c in present]
+    picked = "".join(f', any_value("{c}") AS "{c}"' for c in found)
     rel = tickets.filter(" AND ".join(f"({v})" for v in valid)).aggregate(
-        f"id, {picked}, count(*) AS n", "id"
+        f"id{picked}, count(*) AS n", "id"
     )
-    rel = rel.filter("n = 1").project(", ".join(["id", *(f'"{c}"' for c in dims)]))
-    names = [c for c in dims if c not in ("customer_id", "category")]
+    return rel.filter("n = 1").project(", ".join(["id", *(f'"{c}"' for c in found)])), found
+
+
+def _dims(tables: ServiceTables, events: Any) -> tuple[Any, list[str]]:
+    """Each loadable ticket's id and dimensions, as a relation on its connection.
+
+    The dimensions are the channel, priority and customer segment, and the agent (the assignee
+    after the last assignment, :func:`cs8.engines._ownership.assignment_facts`) and team (the
+    agent's team in the agents file, else the group of the latest assignment naming one), as
+    :func:`cs8.kpi.breakdown` has them; rows the fold rejects keep none (:func:`_loadable`).
+    """
+    from cs8.engines._ownership import assignment_facts
+
+    rel, dims = _loadable(tables, ("channel", "priority", "customer_id"))
+    names = [c for c in dims if c != "customer_id"]
     if "customers" in tables.relations and "customer_id" in dims:
         customers = tables.relations["customers"]
         segments = customers.aggregate("id AS cid, any_value(segment) AS segment", "id")
@@ -167,18 +174,17 @@ def _dims(tables: ServiceTables, events: Any) -> tuple[Any, list[str]]:
         )
         rel = rel.join(teams, "agent = aid", how="left")
         team = f"coalesce(agent_team, {team})"
-    kept = [*names, *(["category"] if "category" in dims else [])]
-    rel = rel.project(", ".join(["id", *kept, "agent", f"{team} AS team"]))
+    rel = rel.project(", ".join(["id", *names, "agent", f"{team} AS team"]))
     return rel, [*names, "agent", "team"]
 
 
 def _pull(
     tables: ServiceTables, events: Any, d: Any
-) -> tuple[_Facts, dict[str, tuple[Any, list[object]]], Any, Any]:
+) -> tuple[_Facts, dict[str, tuple[Any, list[object]]], Any]:
     """Fold the events in DuckDB and pull the facts and dimension codes of every ticket row.
 
-    The facts and each loadable ticket's dimensions (and category) stay in DuckDB too, as
-    temporary tables (the third and fourth values), for the backlog and the journeys.
+    The facts stay in DuckDB too, as a temporary table (the third value), for the backlog and
+    the journeys.
     """
     np = require("numpy", "duckdb")
     nw = require("narwhals", "duckdb")
@@ -191,7 +197,6 @@ def _pull(
     fold = engine_facts(tables.relations["tickets"], events, d, fcr=True).to_native()
     facts = _stored(tables, "facts", fold)
     dims, names = _dims(tables, events)
-    dims = _stored(tables, "dims", dims)
     joined = facts.set_alias("f").join(dims.set_alias("d"), "f.id = d.id", how="left")
     cols = ", ".join([*(f'f."{c}"' for c in FACT_COLUMNS), *(f'd."{c}"' for c in names)])
     # Streamed through the Arrow C stream: DuckDB hands over batches instead of holding the
@@ -210,7 +215,7 @@ def _pull(
                 values.append(text)
         index = np.asarray(column.indices.fill_null(-1), dtype=np.int64)
         codes[name] = (index, [*values, None])  # -1 (no value) reads the last: None
-    return f, codes, facts, dims
+    return f, codes, facts
 
 
 def _summary_group(f: _Facts, d: Any, cal: Any) -> _Group:
@@ -423,7 +428,7 @@ def _ticket_part(
     np = require("numpy", "duckdb")
     d = _definition("cs8")
     now_us = _us(now)
-    f, codes, stored, dims = _pull(tables, events, d)
+    f, codes, stored = _pull(tables, events, d)
     loaded = f.rejected == 0
     keep = np.flatnonzero(loaded & (f.created < now_us))
     if len(keep) < len(loaded):  # a copy only when rows are left out
@@ -463,7 +468,9 @@ def _ticket_part(
         buckets=bucket_counts([v / 1e6 for v in first.state.values]),
         created=f.created,
         backlog=tuple(zip((day for day, _ in days), counts, strict=True)),
-        journeys=engine_journeys(tables.connection, tables.relations, stored, dims),
+        journeys=engine_journeys(
+            tables.connection, tables.relations, stored, _loadable(tables, ("category",))[0]
+        ),
     )
 
 
