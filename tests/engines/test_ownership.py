@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cs8 import Assignment, Message, Ticket, TicketEvent
@@ -67,6 +67,7 @@ def _held(native: object) -> dict[str, tuple[str | None, str | None]]:
     return {row[0]: (row[1], row[2]) for row in frame.iter_rows()}
 
 
+@settings(max_examples=40, deadline=None)  # two engine queries an example: keep CI short
 @given(st.lists(_LOG, min_size=1, max_size=5))
 def test_assignee_and_group_equal_the_object_path(
     logs: list[list[tuple[str, str | None, str | None]]],
