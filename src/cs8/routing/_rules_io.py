@@ -477,7 +477,7 @@ class _Loader:
         preferred = self.strings(obj, loc, "preferred_agents")
         order = self.order_by(obj, loc, step=True)
         skip = obj.get("skip_if")
-        if skip is not None and skip != "no_agent":
+        if "skip_if" in obj and skip != "no_agent":  # null too: the schema's const
             raise loc.key("skip_if").error(f"must be 'no_agent', got {describe(skip)}")
         changes = (raised, relax, drop, languages, skills)
         kept = (queue, priority, filters, spoken, preferred, strategy, order)
