@@ -262,13 +262,35 @@ def test_new_decision_equals_the_checked_constructor(
         "handoff": None,
         "state": RoutingState(),
     }
-    fast = _decision._new_decision(*fields.values(), None)
+    # The eight fields a plan decides are one shared value (_Planned) in the decision.
+    planned = _plan._Planned(
+        queue=queue,
+        priority=Priority(priority),
+        rule="r",
+        strategy="least_busy",
+        escalation_step=step,
+        skills=FrozenDict({"x": 1}),
+        languages=frozenset({"en"}),
+        due_at=due,
+    )
+    fast = _decision._new_decision(
+        "T1", agent_id, planned, ("a", "b"), None, None, RoutingState(), None
+    )
     slow = RoutingDecision(**fields)  # type: ignore[arg-type]
     assert [getattr(slow, name) for name in fields] == [getattr(fast, name) for name in fields]
     assert (slow, hash(slow), repr(slow)) == (fast, hash(fast), repr(fast))
-    # Every constructor argument but what a backlog's lazy context and trace are built from.
-    assert [*fields, "_source"] == [a.alias for a in attrs.fields(RoutingDecision)]
+    assert repr(slow).startswith(f"RoutingDecision(ticket_id='T1', agent_id={agent_id!r}, queue=")
+    assert [a.alias for a in attrs.fields(RoutingDecision)] == [
+        "ticket_id", "agent_id", "_planned", "trace", "context", "handoff", "state", "_source"
+    ]  # fmt: skip
     assert fast._source is None
+    # attrs.evolve changes a plan's field in one decision only, and keeps the others.
+    changed = attrs.evolve(fast, queue="elsewhere", agent_id=None)
+    assert (changed.queue, changed.agent_id, changed.skills) == ("elsewhere", None, planned.skills)
+    assert (fast.queue, attrs.evolve(fast)) == (queue, fast)
+    assert changed != fast
+    with pytest.raises(TypeError, match="priority"):
+        RoutingDecision(ticket_id="T1", agent_id=None, queue=None, trace=())
 
 
 @given(routers, backlogs)

@@ -20,7 +20,7 @@ from cs8.routing._context import (
     fast_context,
 )
 from cs8.routing._handoff import HandoffContext
-from cs8.routing._plan import _CountsLine, _Line, _line, _Plan, _Prepared, _Why
+from cs8.routing._plan import _CountsLine, _Line, _line, _Plan, _Planned, _Prepared, _Why
 from cs8.routing._pool_index import filter_labels
 from cs8.routing._strategies import (
     RoutingState,
@@ -38,6 +38,24 @@ def _check_trace(instance: object, attribute: object, value: object) -> None:
         raise InvalidValueError(f"RoutingDecision.trace must be a tuple of lines, got {value!r}")
 
 
+_GIVEN: Any = type("_Given", (), {"__repr__": lambda self: "<from the plan>"})()
+"""A field of ``RoutingDecision(...)`` not given (internal)."""
+
+_REPR_FIELDS = (
+    "ticket_id",
+    "agent_id",
+    "queue",
+    "priority",
+    "trace",
+    "rule",
+    "strategy",
+    "escalation_step",
+    "skills",
+    "languages",
+    "due_at",
+)
+"""What a decision's ``repr`` shows, in order (its public fields that count for equality)."""
+
 _Source: TypeAlias = tuple[Any, ...]
 """What a decision's lazy trace and context are built from (internal), in its first six items:
 the lines (``tuple[_Line, ...]``), the prepared actions (``_Prepared``), how many agents were
@@ -45,7 +63,7 @@ looked at (-1: explained), the ticket, its customer, and the call's instant, zon
 (or None). A backlog's row (``_Row``) begins with the same six and is its decision's source."""
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, init=False, repr=False)
 class RoutingDecision:
     """Where one ticket goes, and why.
 
@@ -89,15 +107,10 @@ class RoutingDecision:
 
     ticket_id: str
     agent_id: str | None
-    queue: str | None
-    priority: Priority
+    # The eight fields the plan decides (queue to due_at), one value shared by the decisions of
+    # tickets planned alike (see _Planned): read through the properties below.
+    _planned: _Planned = attrs.field(alias="_planned")
     trace: tuple[str, ...] = attrs.field(validator=_check_trace)
-    rule: str | None = None
-    strategy: str = "least_busy"
-    escalation_step: int | None = None
-    skills: FrozenDict[str, int] = attrs.field(factory=FrozenDict)
-    languages: frozenset[str] = frozenset()
-    due_at: datetime | None = None
     _context: RoutingContext | None = attrs.field(
         default=None, eq=False, repr=False, alias="context"
     )
@@ -110,6 +123,104 @@ class RoutingDecision:
     # decisions would otherwise hold a context each that few callers read) from the ticket, the
     # customer and the call's instant, zone and calendar.
     _source: _Source | None = attrs.field(default=None, eq=False, repr=False, alias="_source")
+
+    def __init__(
+        self,
+        *,
+        ticket_id: str,
+        agent_id: str | None,
+        queue: str | None = _GIVEN,
+        priority: Priority = _GIVEN,
+        trace: tuple[str, ...],
+        rule: str | None = _GIVEN,
+        strategy: str = _GIVEN,
+        escalation_step: int | None = _GIVEN,
+        skills: FrozenDict[str, int] = _GIVEN,
+        languages: frozenset[str] = _GIVEN,
+        due_at: datetime | None = _GIVEN,
+        context: RoutingContext | None = None,
+        handoff: HandoffContext | None = None,
+        state: RoutingState | None = None,
+        _source: _Source | None = None,
+        _planned: _Planned | None = None,
+    ) -> None:
+        # ``queue`` and ``priority`` are required, the other fields default as documented;
+        # ``attrs.evolve`` passes ``_planned`` (the plan's fields) and the fields it changes.
+        given: dict[str, Any] = {
+            name: value
+            for name, value in (
+                ("queue", queue),
+                ("priority", priority),
+                ("rule", rule),
+                ("strategy", strategy),
+                ("escalation_step", escalation_step),
+                ("skills", skills),
+                ("languages", languages),
+                ("due_at", due_at),
+            )
+            if value is not _GIVEN
+        }
+        if _planned is not None:
+            planned = attrs.evolve(_planned, **given) if given else _planned
+        else:
+            for name in ("queue", "priority"):
+                if name not in given:
+                    raise TypeError(f"RoutingDecision() missing keyword argument {name!r}")
+            planned = _Planned(**given)
+        self.__attrs_init__(
+            ticket_id=ticket_id,
+            agent_id=agent_id,
+            _planned=planned,
+            trace=trace,
+            context=context,
+            handoff=handoff,
+            state=RoutingState() if state is None else state,
+            _source=_source,
+        )
+
+    @property
+    def queue(self) -> str | None:
+        """The queue (``None``: the default queue)."""
+        return self._planned.queue
+
+    @property
+    def priority(self) -> Priority:
+        """The priority after the rule, escalation, adjustments and ageing."""
+        return self._planned.priority
+
+    @property
+    def rule(self) -> str | None:
+        """The name of the matched rule, ``None`` when no rule matched."""
+        return self._planned.rule
+
+    @property
+    def strategy(self) -> str:
+        """The name of the strategy used."""
+        return self._planned.strategy
+
+    @property
+    def escalation_step(self) -> int | None:
+        """The escalation step in force (1-based), ``None`` before the first step's timeout."""
+        return self._planned.escalation_step
+
+    @property
+    def skills(self) -> FrozenDict[str, int]:
+        """Minimum skill levels in force."""
+        return self._planned.skills
+
+    @property
+    def languages(self) -> frozenset[str]:
+        """Languages accepted (any one of them), empty for any."""
+        return self._planned.languages
+
+    @property
+    def due_at(self) -> datetime | None:
+        """``now`` plus the least time left on a running SLA clock, if any."""
+        return self._planned.due_at
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in _REPR_FIELDS)
+        return f"RoutingDecision({fields})"
 
     @property
     def context(self) -> RoutingContext | None:
@@ -281,24 +392,15 @@ def _planned_decision(
     -1), or the plan's lines with the filters, ``found`` agents looked at and the choice
     (``ticket`` given). With ``context`` ``None``, the context is built when first read from
     ``ticket``, ``customer`` and ``basis``."""
-    prep = plan[0]
-    actions = prep.actions
     return _new_decision(
         ticket_id,
         agent_id,
-        actions.queue,
-        plan[3],
+        plan[8],
         trace,
-        plan[2],
-        prep.name,
-        plan[4],
-        actions.skills,
-        actions.languages,
-        plan[5],
         context,
         handoff,
         state,
-        None if lines is None else (lines, prep, found, ticket, customer, basis),
+        None if lines is None else (lines, plan[0], found, ticket, customer, basis),
     )
 
 
@@ -406,11 +508,7 @@ def _build_decisions(result: AssignmentResult) -> tuple[RoutingDecision, ...]:
         if isinstance(row, RoutingDecision):
             keep(row)
             continue
-        prep = row[1]
-        actions = prep.actions
-        plan = row[6]
-        keep(new(row[7], row[8], actions.queue, plan[3], None, plan[2], prep.name, plan[4],
-                 actions.skills, actions.languages, plan[5], row[9], row[10], row[11], row))  # fmt: skip
+        keep(new(row[7], row[8], row[6][8], None, row[9], row[10], row[11], row))
     decisions = tuple(made)
     _decisions_slot.__set__(result, decisions)
     _set_rows(result, None)

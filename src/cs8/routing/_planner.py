@@ -21,13 +21,12 @@ from cs8.routing._actions import RuleActions
 from cs8.routing._context import _NO_SLA, ReadView, RoutingContext, SlaInput, fast_context
 from cs8.routing._plan import (
     _CACHE_SIZE,
-    _INF,
-    _RANK,
     _duration,
     _languages_and_filters,
     _Line,
     _line,
     _Plan,
+    _plan_of,
     _Prepared,
     _priority_note,
     _Why,
@@ -460,25 +459,3 @@ class Planner:
         priority, note, due_at = self._adjusted(ctx, priority, note)
         lines = (*plan[1][:-1], line, note)  # the planned priority line was the last
         return _plan_of(prep, lines, plan[2], priority, step, due_at)
-
-
-def _plan_of(
-    prep: _Prepared,
-    lines: tuple[_Line, ...],
-    rule: str | None,
-    priority: Priority,
-    step: int | None,
-    due_at: datetime | None,
-) -> _Plan:
-    """A plan from its parts, with the two queue-order keys derived from the priority and due
-    time (see ``_Plan``)."""
-    return (
-        prep,
-        lines,
-        rule,
-        priority,
-        step,
-        due_at,
-        -_RANK[priority],
-        _INF if due_at is None else due_at.timestamp(),
-    )

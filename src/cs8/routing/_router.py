@@ -47,6 +47,7 @@ from cs8.routing._plan import (
     _line,
     _narrowed,
     _Plan,
+    _plan_of,
     _Prepared,
     _previous_agent,
     _strategies,
@@ -427,7 +428,8 @@ class Router:
             f"strategy plugin {prep.name!r} ({rule}) failed on this ticket: "
             f"{type(error).__name__}: {error}; the router's strategy {default.name} decides"
         )
-        return self._decide(ctx, (default, (*plan[1], line), *plan[2:]), pool, state, handoff)
+        fallback = _plan_of(default, (*plan[1], line), plan[2], plan[3], plan[4], plan[5])
+        return self._decide(ctx, fallback, pool, state, handoff)
 
     def _pool(self, agents: AgentPool | Iterable[Agent]) -> AgentPool:
         if isinstance(agents, AgentPool):
