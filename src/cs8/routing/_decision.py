@@ -13,7 +13,7 @@ from cs8._enums import Channel, Priority
 from cs8._frozen import FrozenDict
 from cs8._models import Customer, Ticket
 from cs8._protocols import BusinessClock
-from cs8._trusted import trusted_constructor
+from cs8._trusted import paused_collection, trusted_constructor
 from cs8.exceptions import InvalidValueError
 from cs8.routing._context import (
     RoutingContext,
@@ -504,11 +504,12 @@ def _build_decisions(result: AssignmentResult) -> tuple[RoutingDecision, ...]:
     made: list[RoutingDecision] = []
     keep = made.append
     new = _new_decision
-    for row in rows:
-        if isinstance(row, RoutingDecision):
-            keep(row)
-            continue
-        keep(new(row[7], row[8], row[6][8], None, row[9], row[10], row[11], row))
+    with paused_collection():  # a block of records, none of them garbage (see the function)
+        for row in rows:
+            if isinstance(row, RoutingDecision):
+                keep(row)
+                continue
+            keep(new(row[7], row[8], row[6][8], None, row[9], row[10], row[11], row))
     decisions = tuple(made)
     _decisions_slot.__set__(result, decisions)
     _set_rows(result, None)
