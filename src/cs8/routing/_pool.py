@@ -73,9 +73,10 @@ _HeapKey: TypeAlias = tuple[
 ]
 """(strategy, channel, status, required skills with minimum levels, accepted languages)."""
 
-_Picks: TypeAlias = list[tuple[str | None, int]]
-"""What ``AgentPool.taker``'s function appends: per need, the agent chosen (or None) and how
-many agents were looked at."""
+_Picks: TypeAlias = list[str | None]
+"""Per need served by ``AgentPool.taker``'s function, the agent chosen (or None)."""
+_Looked: TypeAlias = list[int]
+"""Per need served by ``AgentPool.taker``'s function, how many agents were looked at."""
 
 
 class AgentPool:
@@ -636,20 +637,23 @@ class AgentPool:
             if isinstance(strategy, RoundRobin):
                 ids = self._ids.get((need.channel, status), [])
                 return _round_robin(ids, self._slots, need, self._units[need.channel], after)
-            out: _Picks = []
-            self._serve(status, None, (need,), (strategy,), out)
-            return out[0]
+            picks: _Picks = []
+            looked: _Looked = []
+            self._serve(status, None, (need,), (strategy,), picks, looked)
+            return picks[0], looked[0]
 
     def taker(
         self, at: datetime, status: AgentStatus = AgentStatus.ONLINE
-    ) -> Callable[[Sequence[Need], Sequence[BuiltinStrategy | KeyStrategy], _Picks], None]:
+    ) -> Callable[[Sequence[Need], Sequence[BuiltinStrategy | KeyStrategy], _Picks, _Looked], None]:
         """Return a function that serves a run of work in order: for each need (with its
         strategy) it chooses an agent of ``status`` as :meth:`choose` does and gives it the work
-        at ``at``, appending ``(agent id or None, agents looked at)`` to ``out`` as it goes:
-        ``take(needs, strategies, out)``; what ``Router.assign`` does for a backlog's tickets.
+        at ``at``, appending the agent's id (or None) to ``picks`` and how many agents were
+        looked at to ``looked`` as it goes: ``take(needs, strategies, picks, looked)``; what
+        ``Router.assign`` does for a backlog's tickets (two lists of strings and numbers: no
+        object per ticket for the garbage collector to track).
 
-        If choosing raises (a :class:`~cs8.routing.KeyStrategy`'s key), ``out`` holds the results
-        of the work before the one that raised, and the pool is as they left it. The caller
+        If choosing raises (a :class:`~cs8.routing.KeyStrategy`'s key), the lists hold the
+        results of the work before the one that raised, and the pool is as they left it. The caller
         holds :attr:`lock` while it uses the function, which does not lock (one lock for a whole
         backlog rather than one per ticket). Heap-ranked strategies only: round robin needs the
         queue's last assignee (use :meth:`choose` and :meth:`assign`).
@@ -662,12 +666,12 @@ class AgentPool:
             >>> from cs8 import Agent
             >>> from cs8.routing import LeastBusy
             >>> pool = AgentPool([Agent(id="a1"), Agent(id="a2")])
-            >>> out = []
+            >>> picks, looked = [], []
             >>> with pool.lock:
             ...     take = pool.taker(datetime(2026, 3, 2, 9, tzinfo=timezone.utc))
-            ...     take([Need(Channel.EMAIL)] * 3, [LeastBusy()] * 3, out)
-            >>> [agent for agent, _ in out]
-            ['a1', 'a2', 'a1']
+            ...     take([Need(Channel.EMAIL)] * 3, [LeastBusy()] * 3, picks, looked)
+            >>> picks, looked
+            (['a1', 'a2', 'a1'], [1, 2, 2])
         """
         instant = self._instant(require_aware(at, "AgentPool.taker(at)"))
         return partial(self._serve, status, instant)
@@ -678,16 +682,18 @@ class AgentPool:
         at: _Instant | None,
         needs: Sequence[Need],
         strategies: Sequence[BuiltinStrategy | KeyStrategy],
-        out: _Picks,
+        picks: _Picks,
+        looked: _Looked,
     ) -> None:
         """For each need in turn, the agent a heap-ranked strategy picks among agents of
         ``status`` (the top of the kind's heap), given the work at ``at`` (from
         :meth:`_instant`) unless ``None``, and how many agents were looked at, appended to
-        ``out`` (see :meth:`taker`)."""
+        ``picks`` and ``looked`` (see :meth:`taker`)."""
         fast = self._fast
         by_rank = self._by_rank
         give = self._give
-        keep = out.append
+        pick = picks.append
+        count = looked.append
         for need, strategy in zip(needs, strategies, strict=True):
             kind = fast.get(need)  # the kind last used for this Need, by identity
             if (
@@ -697,13 +703,11 @@ class AgentPool:
                 or len(kind.heap) > self._limit
             ):
                 kind = self._kind(need, strategy, status)
-            slot, looked = (serve_keyed if kind.mode == 6 else serve_heap)(kind, by_rank)
-            if slot is None:
-                keep((None, looked))
-                continue
-            if at is not None:
+            slot, seen = (serve_keyed if kind.mode == 6 else serve_heap)(kind, by_rank)
+            if slot is not None and at is not None:
                 give(slot, kind.channel, kind.units, at)
-            keep((slot.id, looked))
+            pick(None if slot is None else slot.id)
+            count(seen)
 
     # ------------------------------------------------------------------ explaining
 

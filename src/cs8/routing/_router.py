@@ -120,14 +120,13 @@ _CUSTOMER_TYPES = frozenset({Customer, type(None)})  # what a backlog's customer
 # Column reads of a backlog (C-level maps instead of a Python loop body per ticket).
 _PREPARED = itemgetter(0)  # a plan's prepared actions
 _LINES = itemgetter(1)  # a plan's trace lines
-_AGENT = itemgetter(0)  # a pick's agent
-_LOOKED = itemgetter(1)  # a pick's count of agents looked at
 _SIMPLE = attrgetter("simple")
 _STRATEGY = attrgetter("strategy")
 _NEEDS = attrgetter("needs")
 _CHANNEL = attrgetter("channel")
 _EVENTS = attrgetter("events")
 _CUSTOMER_ID = attrgetter("customer_id")
+_ID = attrgetter("id")
 
 
 _PLAN_CACHE_SIZE = 65536  # rule x actions x priority x minutes waited, for escalating rules
@@ -624,15 +623,17 @@ class Router:
                     run_plans = list(map(plans.__getitem__, run))
                     run_tickets = list(map(ticket_list.__getitem__, run))
                     preps = list(map(_PREPARED, run_plans))
-                    picks: list[tuple[str | None, int]] = []
+                    picks: list[str | None] = []
+                    looked: list[int] = []
                     with suppress(Exception):  # a KeyStrategy's key: that ticket falls back
-                        take(_needs(preps, run_tickets), list(map(_STRATEGY, preps)), picks)
+                        needs = _needs(preps, run_tickets)
+                        take(needs, list(map(_STRATEGY, preps)), picks, looked)
                     served = len(picks)
                     rows.extend(
                         zip(  # the row: its decision's _source (six items), then the rest
-                            map(_LINES, run_plans), preps, map(_LOOKED, picks), run_tickets,
+                            map(_LINES, run_plans), preps, looked, run_tickets,
                             map(customer_list.__getitem__, run), repeat(basis, served),
-                            run_plans, map(ids.__getitem__, run), map(_AGENT, picks),
+                            run_plans, map(ids.__getitem__, run), picks,
                             map(contexts.__getitem__, run),
                             map(get_handoff, map(_CUSTOMER_ID, run_tickets))
                             if get_handoff else repeat(None, served),
@@ -653,10 +654,10 @@ def _backlog(tickets: Iterable[Ticket]) -> tuple[list[Ticket], list[str]]:
     """The tickets of a backlog as a list, and their ids; raises for a non-ticket or two tickets
     with one id."""
     ticket_list = list(tickets)
-    for ticket in ticket_list:
-        if type(ticket) is not Ticket:
+    if set(map(type, ticket_list)) - {Ticket}:
+        for ticket in ticket_list:
             check_context(ticket, None)  # raises for anything but a Ticket
-    ids = [ticket.id for ticket in ticket_list]
+    ids = list(map(_ID, ticket_list))
     if len(set(ids)) < len(ids):
         seen: set[str] = set()
         for ticket_id in ids:
@@ -685,7 +686,7 @@ def _plan_backlog(
     # it, no plan keeps it), and a context is built only for a ticket of a new shape.
     planned = planner.planning(now, ticket_list[0]) if ticket_list else None
     if planned is not None and get_clocks is None:  # every ticket by its shape
-        if not {type(customer) for customer in customer_list} <= _CUSTOMER_TYPES:
+        if not set(map(type, customer_list)) <= _CUSTOMER_TYPES:
             for ticket, customer in zip(ticket_list, customer_list, strict=True):
                 check_context(ticket, customer)  # raises for anything but a Customer
         return contexts, list(map(planned, ticket_list, customer_list))
