@@ -407,3 +407,38 @@ def test_a_decision_needs_a_tuple_trace() -> None:
 
     with pytest.raises(InvalidValueError, match="trace must be a tuple of lines, got None"):
         RoutingDecision(ticket_id="T1", agent_id=None, queue=None, priority="normal", trace=None)  # type: ignore[arg-type]
+
+
+def test_a_backlogs_decisions_build_their_unset_fields_from_their_rows_when_read() -> None:
+    import pickle
+
+    from cs8.routing import RoutingState, handoff_context
+
+    # A backlog's decision sets four slots (ticket, agent, the plan's fields, its row); its
+    # trace, context, handoff and state are built from the row when first read.
+    tickets = [
+        Ticket(id=f"T{i}", customer_id=f"C{i % 2}", channel="email", created_at=T0)
+        for i in range(4)
+    ]
+    by_id = {t.id: t for t in tickets}
+    handoffs = {"C0": handoff_context("C0", tickets[0::2])}
+    start = RoutingState().advanced("q", "a1")
+    router = Router(explain=False)
+    result = router.assign(
+        tickets, [Agent(id="a1", capacity=2)], now=T0, handoffs=handoffs, state=start
+    )
+    for d in result.decisions:
+        assert d.state is start
+        assert d.handoff is handoffs.get(by_id[d.ticket_id].customer_id)
+        assert d.context is not None
+        assert d.context.ticket is by_id[d.ticket_id]
+        assert d.trace[-1].startswith("strategy least_busy")
+    fresh = router.assign(
+        tickets, [Agent(id="a1", capacity=2)], now=T0, handoffs=handoffs, state=start
+    )
+    for d, unread in zip(result.decisions, fresh.decisions, strict=True):
+        copy = pickle.loads(pickle.dumps(unread))  # pickling reads every field first
+        assert (copy, copy.trace, copy.state) == (d, d.trace, d.state)
+        assert (copy.handoff is None) == (d.handoff is None)
+        changed = attrs.evolve(unread, agent_id="a9")
+        assert (changed.state, changed.handoff, changed.context) == (d.state, d.handoff, d.context)

@@ -236,13 +236,7 @@ class RoutingDecision:
             >>> result.decisions[0].context.ticket is ticket
             True
         """
-        ctx = self._context
-        source = self._source
-        if ctx is None and source is not None and source[5] is not None:
-            ticket, customer, (now, timezone, calendar) = source[3], source[4], source[5]
-            ctx = fast_context(ticket, now, customer, None, timezone, calendar)
-            _set_context(self, ctx)  # built once; equal to what the rules read
-        return ctx
+        return self._context  # built when first read from the decision's source, if any
 
     @property
     def assigned(self) -> bool:
@@ -327,6 +321,10 @@ class _BuiltWhenRead:
     ``attrs.evolve`` and pickling all read it) calls ``build(obj)``, which sets the slot and lets
     the parts go: a backlog then makes no object, and no text, that nobody reads. Two threads
     reading at once build equal values; the loser reads the winner's.
+
+    A backlog's decisions leave their trace, context, handoff and state slots unset (each slot
+    set is a call; see ``_new_row_decision``): the first read builds them from the row the
+    decision keeps as its source, the same way.
     """
 
     __slots__ = ("build", "slot")
@@ -338,7 +336,10 @@ class _BuiltWhenRead:
     def __get__(self, obj: object, owner: type | None = None) -> Any:
         if obj is None:
             return self
-        value = self.slot.__get__(obj, owner)
+        try:
+            value = self.slot.__get__(obj, owner)
+        except AttributeError:  # left unset (a backlog's decision): built from its source
+            return self.build(obj)
         return self.build(obj) if value is None else value
 
     def __set__(self, obj: object, value: object) -> None:
@@ -360,16 +361,58 @@ def _build_trace(decision: RoutingDecision) -> tuple[str, ...]:
     return trace
 
 
-# The frozen slots' own setters, for what a decision builds when first read.
+def _build_context(decision: RoutingDecision) -> RoutingContext | None:
+    """The context of ``decision`` (the one its row kept, else built from the ticket, customer
+    and the call's instant, zone and calendar), kept; ``None`` without a source."""
+    source = decision._source
+    if source is None or source[5] is None:
+        return None
+    ctx: RoutingContext | None = source[9] if len(source) > _ROW_CONTEXT else None
+    if ctx is None:
+        ticket, customer, (now, timezone, calendar) = source[3], source[4], source[5]
+        ctx = fast_context(ticket, now, customer, None, timezone, calendar)
+    _context_slot.__set__(decision, ctx)  # built once; equal to what the rules read
+    return ctx
+
+
+def _from_row(slot: Any, index: int) -> Callable[[RoutingDecision], Any]:
+    """A builder of ``slot`` from item ``index`` of a backlog's row (``None`` for a decision
+    without one: its constructor set the slot)."""
+
+    def build(decision: RoutingDecision) -> Any:
+        source = decision._source
+        value = source[index] if source is not None and len(source) > index else None
+        slot.__set__(decision, value)
+        return value
+
+    return build
+
+
+# The frozen slots' own descriptors, for what a decision builds when first read.
 _trace_slot = vars(RoutingDecision)["trace"]
-_set_context = vars(RoutingDecision)["_context"].__set__
+_context_slot = vars(RoutingDecision)["_context"]
+_handoff_slot = vars(RoutingDecision)["handoff"]
+_state_slot = vars(RoutingDecision)["state"]
+_ROW_CONTEXT, _ROW_HANDOFF, _ROW_STATE = 9, 10, 11  # see _Row
 
 _new_decision: Callable[..., RoutingDecision] = trusted_constructor(RoutingDecision)
 """``RoutingDecision(...)`` from every field's value, positionally in field order, unchecked
 (internal: the router's values need no checks, and keyword passing costs a third of a decision;
 ``_source`` is what a lazy trace and context are built from)."""
 
-type.__setattr__(RoutingDecision, "trace", _BuiltWhenRead(_trace_slot, _build_trace))
+_new_row_decision: Callable[..., RoutingDecision] = trusted_constructor(
+    RoutingDecision, ("ticket_id", "agent_id", "_planned", "_source")
+)
+"""A backlog's decision from its row: ``_new_row_decision(ticket_id, agent_id, planned, row)``
+(internal); its trace, context, handoff and state are left unset, built from the row when read."""
+
+for _name, _built in (
+    ("trace", _BuiltWhenRead(_trace_slot, _build_trace)),
+    ("_context", _BuiltWhenRead(_context_slot, _build_context)),
+    ("handoff", _BuiltWhenRead(_handoff_slot, _from_row(_handoff_slot, _ROW_HANDOFF))),
+    ("state", _BuiltWhenRead(_state_slot, _from_row(_state_slot, _ROW_STATE))),
+):
+    type.__setattr__(RoutingDecision, _name, _built)
 
 
 def _planned_decision(
@@ -503,13 +546,13 @@ def _build_decisions(result: AssignmentResult) -> tuple[RoutingDecision, ...]:
         return _decisions_slot.__get__(result)  # type: ignore[no-any-return]
     made: list[RoutingDecision] = []
     keep = made.append
-    new = _new_decision
+    new = _new_row_decision
     with paused_collection():  # a block of records, none of them garbage (see the function)
         for row in rows:
             if isinstance(row, RoutingDecision):
                 keep(row)
                 continue
-            keep(new(row[7], row[8], row[6][8], None, row[9], row[10], row[11], row))
+            keep(new(row[7], row[8], row[6][8], row))
     decisions = tuple(made)
     _decisions_slot.__set__(result, decisions)
     _set_rows(result, None)
