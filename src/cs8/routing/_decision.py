@@ -41,7 +41,7 @@ def _check_trace(instance: object, attribute: object, value: object) -> None:
 _GIVEN: Any = type("_Given", (), {"__repr__": lambda self: "<from the plan>"})()
 """A field of ``RoutingDecision(...)`` not given (internal)."""
 
-_REPR_FIELDS = (
+VALUE_FIELDS = (
     "ticket_id",
     "agent_id",
     "queue",
@@ -54,7 +54,8 @@ _REPR_FIELDS = (
     "languages",
     "due_at",
 )
-"""What a decision's ``repr`` shows, in order (its public fields that count for equality)."""
+"""A decision's public fields that count for equality, in order: what its ``repr`` shows and
+what serialization writes (with ``state``)."""
 
 _Source: TypeAlias = tuple[Any, ...]
 """What a decision's lazy trace and context are built from (internal), in its first six items:
@@ -219,7 +220,7 @@ class RoutingDecision:
         return self._planned.due_at
 
     def __repr__(self) -> str:
-        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in _REPR_FIELDS)
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in VALUE_FIELDS)
         return f"RoutingDecision({fields})"
 
     @property
