@@ -14,8 +14,11 @@ Example:
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import suppress
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from itertools import repeat
+from operator import attrgetter, itemgetter
 from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -47,6 +50,7 @@ from cs8.routing._plan import (
     _line,
     _narrowed,
     _Plan,
+    _plan_of,
     _Prepared,
     _previous_agent,
     _strategies,
@@ -110,6 +114,19 @@ _CALENDAR_ZONE: tzinfo = timezone(timedelta(0), "the calendar's zone")
 
 
 _INF = math.inf
+
+_CUSTOMER_TYPES = frozenset({Customer, type(None)})  # what a backlog's customer may be
+
+# Column reads of a backlog (C-level maps instead of a Python loop body per ticket).
+_PREPARED = itemgetter(0)  # a plan's prepared actions
+_LINES = itemgetter(1)  # a plan's trace lines
+_SIMPLE = attrgetter("simple")
+_STRATEGY = attrgetter("strategy")
+_NEEDS = attrgetter("needs")
+_CHANNEL = attrgetter("channel")
+_EVENTS = attrgetter("events")
+_CUSTOMER_ID = attrgetter("customer_id")
+_ID = attrgetter("id")
 
 
 _PLAN_CACHE_SIZE = 65536  # rule x actions x priority x minutes waited, for escalating rules
@@ -427,7 +444,8 @@ class Router:
             f"strategy plugin {prep.name!r} ({rule}) failed on this ticket: "
             f"{type(error).__name__}: {error}; the router's strategy {default.name} decides"
         )
-        return self._decide(ctx, (default, (*plan[1], line), *plan[2:]), pool, state, handoff)
+        fallback = _plan_of(default, (*plan[1], line), plan[2], plan[3], plan[4], plan[5])
+        return self._decide(ctx, fallback, pool, state, handoff)
 
     def _pool(self, agents: AgentPool | Iterable[Agent]) -> AgentPool:
         if isinstance(agents, AgentPool):
@@ -558,8 +576,7 @@ class Router:
         # is made of is kept), its plan (shared by tickets alike).
         ticket_list, ids = _backlog(tickets)
         if customers:
-            get_customer = customers.get
-            customer_list = [get_customer(ticket.customer_id) for ticket in ticket_list]
+            customer_list = list(map(customers.get, map(_CUSTOMER_ID, ticket_list)))
         else:
             customer_list = [None] * len(ticket_list)
         planner = planner or self._shared
@@ -575,52 +592,61 @@ class Router:
         basis = (now, timezone, calendar)
         current = state or RoutingState()
         rows: list[RoutingDecision | _Row] = []  # the decisions are made when first read
-        decide = self._decide
-        give = pool.assign
-        keep = rows.append
         get_handoff = handoffs.get if handoffs else None
+
+        def decide(position: int, current: RoutingState) -> RoutingState:
+            """The general path for one ticket (explained, away fallback, preferred or previous
+            agents, filters, plugins, a plugin's fallback): a decision, its agent given the work."""
+            context = contexts[position]
+            plan = plans[position]
+            ticket = ticket_list[position]
+            if context is None:
+                customer = customer_list[position]
+                context = fast_context(ticket, now, customer, None, timezone, calendar)
+            handoff = get_handoff(ticket.customer_id) if get_handoff else None
+            try:
+                decision = self._decide(context, plan, pool, current, handoff)
+            except Exception as error:  # a strategy plugin's: this ticket falls back
+                decision = self._fallback(context, plan, pool, current, handoff, error)
+            if decision.agent_id is not None:
+                pool.assign(decision.agent_id, ticket.channel, now)
+            rows.append(decision)
+            return decision.state
+
         fast = not self.explain and not self.away_fallback
         with pool.lock:  # this call's own pool: one lock for the backlog (see AgentPool.taker)
             take = pool.taker(now)  # choose among online agents, then assign at now
-            for position in order:
-                context = contexts[position]
-                plan = plans[position]
-                ticket = ticket_list[position]
-                handoff = get_handoff(ticket.customer_id) if get_handoff else None
-                prep = plan[0]
-                if not (fast and prep.simple) or (ticket.events and _previous_agent(ticket)):
-                    if context is None:
-                        context = fast_context(
-                            ticket, now, customer_list[position], None, timezone, calendar
+            for run, then in _runs(order, _general_positions(fast, plans, ticket_list)):
+                while run:
+                    # _decide's fast path for a run of tickets: the pool chooses and assigns for
+                    # each in turn; a row per ticket keeps what its decision is built from.
+                    run_plans = list(map(plans.__getitem__, run))
+                    run_tickets = list(map(ticket_list.__getitem__, run))
+                    preps = list(map(_PREPARED, run_plans))
+                    picks: list[str | None] = []
+                    looked: list[int] = []
+                    with suppress(Exception):  # a KeyStrategy's key: that ticket falls back
+                        needs = _needs(preps, run_tickets)
+                        take(needs, list(map(_STRATEGY, preps)), picks, looked)
+                    served = len(picks)
+                    rows.extend(
+                        zip(  # the row: its decision's _source (six items), then the rest
+                            map(_LINES, run_plans), preps, looked, run_tickets,
+                            map(customer_list.__getitem__, run), repeat(basis, served),
+                            run_plans, map(ids.__getitem__, run), picks,
+                            map(contexts.__getitem__, run),
+                            map(get_handoff, map(_CUSTOMER_ID, run_tickets))
+                            if get_handoff else repeat(None, served),
+                            repeat(current, served),
+                            strict=False,  # picks end where a plugin's key raised
                         )
-                    try:
-                        decision = decide(context, plan, pool, current, handoff)
-                    except Exception as error:  # a strategy plugin's: this ticket falls back
-                        decision = self._fallback(context, plan, pool, current, handoff, error)
-                    agent_id = decision.agent_id
-                    if agent_id is not None:
-                        give(agent_id, ticket.channel, now)
-                    current = decision.state
-                    keep(decision)
-                    continue
-                # _decide's fast path on a backlog: choose and assign in one step of the pool; the
-                # decision builds its context and trace when they are first read.
-                channel = ticket.channel
-                need = prep.needs.get(channel) or prep.need(channel)
-                try:
-                    agent_id, found = take(need, prep.strategy)  # type: ignore[arg-type]
-                except Exception as error:  # a KeyStrategy's key: this ticket falls back
-                    context = context or fast_context(
-                        ticket, now, customer_list[position], None, timezone, calendar
-                    )
-                    decision = self._fallback(context, plan, pool, current, handoff, error)
-                    if decision.agent_id is not None:
-                        give(decision.agent_id, channel, now)
-                    keep(decision)
-                    continue
-                customer = customer_list[position]
-                keep((plan[1], prep, found, ticket, customer, basis,  # its decision's _source
-                      plan, ids[position], agent_id, context, handoff, current))  # fmt: skip
+                    )  # fmt: skip
+                    if served == len(run):
+                        break
+                    current = decide(run[served], current)  # the plugin raises again there
+                    run = run[served + 1 :]
+                if then is not None:
+                    current = decide(then, current)
         return _assignment(tuple(rows), pool.loads, current)
 
 
@@ -628,10 +654,10 @@ def _backlog(tickets: Iterable[Ticket]) -> tuple[list[Ticket], list[str]]:
     """The tickets of a backlog as a list, and their ids; raises for a non-ticket or two tickets
     with one id."""
     ticket_list = list(tickets)
-    for ticket in ticket_list:
-        if type(ticket) is not Ticket:
+    if set(map(type, ticket_list)) - {Ticket}:
+        for ticket in ticket_list:
             check_context(ticket, None)  # raises for anything but a Ticket
-    ids = [ticket.id for ticket in ticket_list]
+    ids = list(map(_ID, ticket_list))
     if len(set(ids)) < len(ids):
         seen: set[str] = set()
         for ticket_id in ids:
@@ -659,6 +685,11 @@ def _plan_backlog(
     # Remembered plans from plain rules: the rules read a view of each ticket (no plugin sees
     # it, no plan keeps it), and a context is built only for a ticket of a new shape.
     planned = planner.planning(now, ticket_list[0]) if ticket_list else None
+    if planned is not None and get_clocks is None:  # every ticket by its shape
+        if not set(map(type, customer_list)) <= _CUSTOMER_TYPES:
+            for ticket, customer in zip(ticket_list, customer_list, strict=True):
+                check_context(ticket, customer)  # raises for anything but a Customer
+        return contexts, list(map(planned, ticket_list, customer_list))
     for position, ticket in enumerate(ticket_list):
         customer = customer_list[position]
         clocks = get_clocks(ids[position]) if get_clocks else None
@@ -676,15 +707,66 @@ def _plan_backlog(
 def _queue_order(ticket_list: list[Ticket], ids: list[str], plans: list[_Plan]) -> list[int]:
     """Positions in queue order (queue_key: priority, SLA due time, age, id; ids are unique, so
     the order is total), by stable sorts on one part at a time from the last to the first: each
-    sort compares plain strings or numbers, far faster than comparing tuples."""
-    stamps = [ticket.created_at.timestamp() for ticket in ticket_list]
+    sort compares plain strings, numbers or datetimes, far faster than comparing tuples. The
+    models keep instants with a fixed UTC offset, so datetimes compare as the instants they are
+    (in C, without an epoch-seconds conversion per ticket)."""
+    created = [ticket.created_at for ticket in ticket_list]
     order = sorted(range(len(ids)), key=ids.__getitem__)
-    order.sort(key=stamps.__getitem__)
+    order.sort(key=created.__getitem__)
     dues = [plan[7] for plan in plans]
     if dues and min(dues) < _INF:
         order.sort(key=dues.__getitem__)
     order.sort(key=[plan[6] for plan in plans].__getitem__)
     return order
+
+
+def _general_positions(
+    fast: bool, plans: list[_Plan], ticket_list: list[Ticket]
+) -> set[int] | None:
+    """The positions of the tickets that take the router's general path (``None``: all of them,
+    without ``fast``): a plan that is not simple (see ``_Prepared``), or a reopened ticket with
+    a previous agent to prefer."""
+    if not fast:
+        return None
+    if all(map(_SIMPLE, map(_PREPARED, plans))) and not any(map(_EVENTS, ticket_list)):
+        return set()  # the common backlog: every ticket on the fast path
+    return {
+        position
+        for position, (plan, ticket) in enumerate(zip(plans, ticket_list, strict=True))
+        if not plan[0].simple or (ticket.events and _previous_agent(ticket))
+    }
+
+
+def _runs(order: list[int], general: set[int] | None) -> Iterator[tuple[list[int], int | None]]:
+    """``order`` cut into runs of fast-path positions, each followed by one position of the
+    general path (or ``None`` after the last run)."""
+    if general is None:
+        for position in order:
+            yield [], position
+        return
+    if not general:
+        yield order, None
+        return
+    run: list[int] = []
+    for position in order:
+        if position in general:
+            yield run, position
+            run = []
+        else:
+            run.append(position)
+    if run:
+        yield run, None
+
+
+def _needs(preps: list[_Prepared], tickets: list[Ticket]) -> list[Need]:
+    """The need of each ticket under its prepared actions (made once per actions and channel)."""
+    channels = list(map(_CHANNEL, tickets))
+    try:
+        return list(map(dict.__getitem__, map(_NEEDS, preps), channels))
+    except KeyError:  # a channel these actions have not served yet
+        for prep, channel in zip(preps, channels, strict=True):
+            prep.need(channel)
+        return list(map(dict.__getitem__, map(_NEEDS, preps), channels))
 
 
 def _check_strategies_known(rules: RuleSet, known: Mapping[str, object]) -> None:
