@@ -66,6 +66,7 @@ from cs8.routing._rules import RoutingRule, RuleSet
 from cs8.routing._strategies import (
     BUILTIN_STRATEGIES,
     BuiltinStrategy,
+    KeyStrategy,
     LeastBusy,
     LongestIdle,
     MostSkilled,
@@ -292,7 +293,10 @@ class Router:
         pool: AgentPool,
         state: RoutingState,
         handoff: HandoffContext | None,
+        among: tuple[str, ...] | None = None,
     ) -> RoutingDecision:
+        """The decision for one planned ticket; ``among``: only these agents may take it (the
+        agents whose next ticket it is, with routing profiles), preferred agents among them."""
         ticket = ctx.ticket
         if plan[0].origin is not None:
             plan = self._skipped(ctx, plan, pool)
@@ -301,7 +305,7 @@ class Router:
         channel = ticket.channel
         need = prep.needs.get(channel) or prep.need(channel)
         previous = None if actions.preferred_agents else _previous_agent(ticket)
-        if prep.simple and not self.away_fallback and previous is None:
+        if prep.simple and not self.away_fallback and previous is None and among is None:
             # The common case, with the same outcome and trace as the general path below.
             online = AgentStatus.ONLINE
             if not self.explain:
@@ -325,17 +329,16 @@ class Router:
             return _planned_decision(plan, ticket.id, pick, None, ctx, handoff, state, lazy)
         lines: list[_Line] = list(plan[1])
         preferred = actions.preferred_agents or (() if previous is None else (previous,))
+        offered = preferred if among is None else tuple(a for a in preferred if a in among)
         explain = self.explain
         chosen: str | None = None
         looked = 0
         how = ""
         for status in _ONLINE_AWAY if self.away_fallback else _ONLINE:
             if preferred:
-                pick, looked, state, how = self._pick(
-                    ctx, plan, pool, need, status, state, preferred
-                )
+                pick, looked, state, how = self._pick(ctx, plan, pool, need, status, state, offered)
                 if explain:  # the numbers now, the text when the trace is read
-                    lines.append((need, status, True, pool.filter_numbers(need, status, preferred)))
+                    lines.append((need, status, True, pool.filter_numbers(need, status, offered)))
                 if pick is not None:
                     chosen = pick
                     lines.append(
@@ -349,9 +352,9 @@ class Router:
                     if previous is None
                     else f"reopened: previous agent {previous} is not eligible; trying every agent"
                 )
-            pick, looked, state, how = self._pick(ctx, plan, pool, need, status, state, None)
+            pick, looked, state, how = self._pick(ctx, plan, pool, need, status, state, among)
             if explain:
-                lines.append((need, status, False, pool.filter_numbers(need, status, None)))
+                lines.append((need, status, False, pool.filter_numbers(need, status, among)))
             if pick is not None:
                 chosen = pick
                 break
@@ -414,20 +417,24 @@ class Router:
         state: RoutingState,
         handoff: HandoffContext | None,
         error: Exception,
+        among: tuple[str, ...] | None = None,
+        order: KeyStrategy | None = None,
     ) -> RoutingDecision:
         """The decision when a strategy plugin raised ``error`` on this ticket: the router's own
-        strategy decides, and the trace names the rule, the plugin and the error. An error
-        outside a plugin is raised again."""
+        strategy decides (with routing profiles, their ``order`` among ``among``), and the trace
+        names the rule, the plugin and the error. An error outside a plugin is raised again."""
         prep = plan[0]
-        if isinstance(prep.strategy, _BUILTIN_TYPES):
+        if isinstance(prep.strategy, _BUILTIN_TYPES) or prep.strategy is order:
             raise error
-        default = _Prepared(prep.actions, self.strategy)
+        default = _Prepared(prep.actions, self.strategy if order is None else order)
         rule = "the default actions" if plan[2] is None else f"rule {plan[2]!r}"
+        whose = "the router's strategy" if order is None else "the routing profiles' order"
         line = (
             f"strategy plugin {prep.name!r} ({rule}) failed on this ticket: "
-            f"{type(error).__name__}: {error}; the router's strategy {default.name} decides"
+            f"{type(error).__name__}: {error}; {whose} {default.name} decides"
         )
-        return self._decide(ctx, (default, (*plan[1], line), *plan[2:]), pool, state, handoff)
+        plan = (default, (*plan[1], line), *plan[2:])
+        return self._decide(ctx, plan, pool, state, handoff, among)
 
     def _pool(self, agents: AgentPool | Iterable[Agent]) -> AgentPool:
         if isinstance(agents, AgentPool):
