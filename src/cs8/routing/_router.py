@@ -514,6 +514,7 @@ class Router:
         state: RoutingState | None = None,
         handoffs: Mapping[str, HandoffContext] | None = None,
         planner: Planner | None = None,
+        queued_at: Mapping[str, datetime] | None = None,
     ) -> AssignmentResult:
         """Serve a backlog in queue order; return every decision and the agents' new loads.
 
@@ -525,11 +526,15 @@ class Router:
 
         With routing profiles in the rules (``RuleSet.profiles``, Amazon Connect's per-queue
         priority and delay), agents pull the work instead: each online agent of a profile, in
-        rounds, longest idle first, takes the longest-waiting ticket past its queue's delay
-        from its profile's highest priority with one it may take; strategies, preferred agents,
-        agent filters and ``order_by`` do not apply, and the trace names the profile, queue,
-        priority and delay (see :class:`~cs8.routing.RoutingProfile` and "Routing profiles" in
-        ``docs/routing-rules.md``).
+        rounds, longest idle first, takes the ticket longest in its queue past that queue's
+        delay from its profile's highest priority with one it may take; when that ticket is
+        the next one of several agents, the router chooses among them as it does among eligible
+        agents (preferred or previous agents, agent filters, ``order_by``, the plan's strategy,
+        a failing plugin's fallback), the agent whose turn it is when the plan names no
+        strategy. A ticket's time in its queue counts from ``queued_at`` or the escalation step
+        that moved it there, else its creation. The trace names the queue, since when, and each
+        candidate's profile, priority and delay (see :class:`~cs8.routing.RoutingProfile` and
+        "Routing profiles" in ``docs/routing-rules.md``).
 
         Args:
             tickets: The waiting tickets.
@@ -541,10 +546,15 @@ class Router:
             handoffs: Handoff contexts by customer id, carried by the decisions.
             planner: The plans of earlier calls (from :meth:`planner`), for a worker that
                 assigns backlog after backlog; without it, the router's own shared planner.
+            queued_at: With routing profiles: when each ticket (by id) entered the queue it is
+                in, for the profiles' delays and the order of a queue; a ticket not listed
+                entered it at the escalation step that moved it there, else at its creation.
 
         Raises:
-            NaiveDatetimeError: If ``now`` has no time zone.
-            InvalidValueError: If two tickets share an id.
+            NaiveDatetimeError: If ``now`` or a ``queued_at`` instant has no time zone.
+            InvalidValueError: If two tickets share an id; if ``queued_at`` is given without
+                routing profiles, or an instant in it is after ``now`` or before the ticket's
+                creation.
 
         Example:
             >>> from datetime import datetime, timezone
@@ -574,8 +584,14 @@ class Router:
         if self.rules.profiles:  # agents pull work through routing profiles (Connect's)
             return assign_by_profile(
                 self.rules, ticket_list, customer_list, contexts, plans, pool, now,
-                self.timezone, self.calendar, state or RoutingState(), handoffs,
+                self.timezone, self.calendar, state or RoutingState(), handoffs, queued_at,
+                decide=self._decide, fallback=self._fallback, skipped=self._skipped,
             )  # fmt: skip
+        if queued_at is not None:
+            raise InvalidValueError(
+                "Router.assign: queued_at is read by routing profiles' delays only, and the "
+                "rules have no profiles"
+            )
         order = _queue_order(ticket_list, ids, plans)
         timezone = self.timezone
         calendar = self.calendar
