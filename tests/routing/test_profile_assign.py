@@ -38,6 +38,8 @@ from cs8.routing import (
     StrategyState,
     load_rules,
 )
+from cs8.routing._profile_assign import queue_entry
+from cs8.sla import BusinessCalendar
 
 T0 = datetime(2026, 3, 2, 9, tzinfo=UTC)
 
@@ -255,4 +257,70 @@ def test_a_failing_plugin_is_named_and_the_profile_order_decides() -> None:
         "filters (online): agents 1 -> status online 1 -> channel email 1 -> spare capacity 1",
         "strategy profile_rounds: chose a1; tie-break: smallest key of profile_rounds, then "
         "agent id",
+    )
+
+
+def test_a_skipped_step_leaves_the_ticket_in_its_queue() -> None:
+    # TaskRouter (https://www.twilio.com/docs/taskrouter/worker-presence): a target with
+    # skip_if "workers.available == 0" is skipped; here the step to l2 needs French, so with no
+    # French speaker online the ticket stays in l1 (since its creation) and a1 takes it there.
+    rules = load_rules(
+        {
+            "default": {
+                "queue": "l1",
+                "escalation": [
+                    {"after": "PT10M", "queue": "l2", "languages": ["fr"], "skip_if": "no_agent"}
+                ],
+            },
+            "profiles": [
+                {"name": "both", "teams": ["t"], "queues": [{"queue": "l1"}, {"queue": "l2"}]}
+            ],
+        }
+    )
+    old = ticket("old", timedelta(minutes=15), category=None)
+    result = Router(rules=rules).assign([old], [agent("a1", 5)], now=T0)
+    decision = result.decisions[0]
+    assert (decision.queue, decision.agent_id) == ("l1", "a1")
+    assert "in queue 'l1' since 2026-03-02T08:45:00+00:00 (created), 900 s" in decision.trace[-3]
+    french = [agent("a1", 5), agent("a2", 1, languages={"fr"})]
+    decision = Router(rules=rules).assign([old], french, now=T0).decisions[0]
+    assert (decision.queue, decision.agent_id) == ("l2", "a2")
+
+
+def test_a_business_hours_step_enters_the_queue_when_its_business_time_has_passed() -> None:
+    # The desk opens at 09:00 on Monday 2 March 2026; created at 08:00, the ticket's step
+    # "after 1 h of business time" moved it at 10:00.
+    desk = BusinessCalendar(timezone="UTC", hours={"mon": [("09:00", "17:00")]})
+    rules = load_rules(
+        doc(
+            default={
+                "queue": "l1",
+                "escalation": [{"after": "PT1H", "queue": "l2", "business_hours": True}],
+            }
+        )
+    )
+    now = T0 + timedelta(hours=1, seconds=20)
+    created = ticket("T", timedelta(hours=1), category=None)
+    _, plan = (
+        Router(rules=rules, calendar=desk).planner().context_and_plan(created, now, None, None)
+    )
+    assert queue_entry(created, plan, desk) == (
+        T0 + timedelta(hours=1),
+        "escalation step 1 (business time)",
+    )
+
+    class HalfTime:
+        """A clock that counts business time only (no add_business_time)."""
+
+        def business_duration(self, start: datetime, end: datetime) -> timedelta:
+            return (end - start) / 2
+
+    _, plan = (
+        Router(rules=rules, calendar=HalfTime())
+        .planner()
+        .context_and_plan(created, T0 + timedelta(hours=1), None, None)
+    )
+    assert queue_entry(created, plan, HalfTime()) == (
+        T0 - timedelta(hours=1),
+        "escalation step 1: the calendar cannot place it; counted from creation",
     )
