@@ -324,3 +324,15 @@ def test_a_business_hours_step_enters_the_queue_when_its_business_time_has_passe
         T0 - timedelta(hours=1),
         "escalation step 1: the calendar cannot place it; counted from creation",
     )
+
+
+def test_the_trace_names_three_claimants_then_how_many_more() -> None:
+    least = Router(rules=load_rules(doc({"strategy": "least_busy"})))
+    agents = [agent(f"a{i}", 10 - i) for i in range(5)]
+    result = least.assign([ticket("T", timedelta(minutes=1))], agents, now=T0)
+    line = result.decisions[0].trace[-3]
+    assert line.endswith(
+        "the next ticket of a0 (profile 'Tier 2' (team t): priority 1, delay 0 s), a1 (profile "
+        "'Tier 2' (team t): priority 1, delay 0 s), a2 (profile 'Tier 2' (team t): priority 1, "
+        "delay 0 s) and 2 more agents"
+    )
