@@ -193,9 +193,12 @@ def test_a_named_strategy_chooses_among_the_agents_whose_next_ticket_it_is() -> 
     least = Router(rules=load_rules(doc({"strategy": "least_busy"})))
     result = least.assign(backlog, agents, now=T0)
     assert dict(result.assignments) == {"T": "a2"}
+    assert result.decisions[0].strategy == "least_busy"
     assert result.decisions[0].trace[-1] == (
         "strategy least_busy: chose a2; tie-break: fewest units of work, then agent id"
     )
+    default = Router(rules=load_rules(doc())).assign(backlog, agents, now=T0).decisions[0]
+    assert default.strategy == "profile_rounds"
 
 
 def test_preferred_agents_come_first_among_the_claimants() -> None:

@@ -49,6 +49,7 @@ from cs8.routing._context import RoutingContext, fast_context
 from cs8.routing._decision import AssignmentResult, RoutingDecision, _assignment, _planned_decision
 from cs8.routing._handoff import HandoffContext
 from cs8.routing._plan import _narrowed, _Plan, _Prepared, _previous_agent
+from cs8.routing._planner import _plan_of
 from cs8.routing._pool import AgentPool, Need
 from cs8.routing._priority import BusinessClock
 from cs8.routing._profiles import ProfileQueue, RoutingProfile
@@ -209,7 +210,7 @@ def assign_by_profile(
         if mine is None:
             strategy = prep.strategy if prep.actions.strategy is not None else order
             mine = prepared[id(prep)] = _Prepared(prep.actions, strategy)
-        plans[position] = (mine, *plan[1:])
+        plans[position] = _plan_of(mine, plan[1], plan[2], plan[3], plan[4], plan[5])
     entries = [_entry(tickets[p], plans[p], calendar, queued_at, now) for p in range(len(ids))]
     waited = [now - entered for entered, _ in entries]
     groups = _groups(tickets, plans, waited, ids)
@@ -238,7 +239,7 @@ def assign_by_profile(
                         a for a in working if a not in acted and served.claims(a, position)
                     )
                 line = _claim_line(by_agent, plan, position, entries, waited, claimants)
-                plan = (plan[0], (*plan[1], line), *plan[2:])
+                plan = _plan_of(plan[0], (*plan[1], line), plan[2], plan[3], plan[4], plan[5])
                 handoff = handoffs.get(ticket.customer_id) if handoffs else None
                 ctx = ctxs[position]
                 try:
