@@ -339,3 +339,10 @@ def test_the_trace_names_three_claimants_then_how_many_more() -> None:
         "'Tier 2' (team t): priority 1, delay 0 s), a2 (profile 'Tier 2' (team t): priority 1, "
         "delay 0 s) and 2 more agents"
     )
+
+
+def test_away_agents_take_nothing_even_with_away_fallback() -> None:
+    # Connect routes contacts to agents in the Available status ("How routing works").
+    away = [Agent(id="a1", team="t", status="away")]
+    router = Router(rules=load_rules(doc()), away_fallback=True)
+    assert taken(router, [ticket("T", timedelta(minutes=1))], away) == {}

@@ -7,7 +7,7 @@ decide which ticket each agent takes next, and the router's own choice (the same
 without profiles) decides which of the agents that would take a ticket gets it:
 
 * An agent works the profile that lists its id, else the one that lists its team; an agent in
-  no profile, or not ``ONLINE``, takes nothing.
+  no profile, or not ``ONLINE``, takes nothing (``away_fallback`` does not apply).
 * A ticket is in the queue its plan puts it in at ``now``, since the instant it entered that
   queue (:func:`queue_entry`: the escalation step that moved it there, else its creation, or
   the caller's ``queued_at``); its time in the queue is counted from that instant.
