@@ -346,3 +346,15 @@ def test_away_agents_take_nothing_even_with_away_fallback() -> None:
     away = [Agent(id="a1", team="t", status="away")]
     router = Router(rules=load_rules(doc()), away_fallback=True)
     assert taken(router, [ticket("T", timedelta(minutes=1))], away) == {}
+
+
+def test_route_serves_one_ticket_through_the_profiles() -> None:
+    # One contact, two Available agents of the profile: Connect routes it "to the agent who
+    # has been in the Available status for the longest time"; under the queue's delay it waits.
+    router = Router(rules=load_rules(doc(delay=30)))
+    agents = [agent("a1", 1), agent("a2", 9), Agent(id="x", team="elsewhere")]
+    aged = ticket("aged", timedelta(seconds=31))
+    decision = router.route(aged, agents, now=T0)
+    assert decision.agent_id == "a2"
+    assert decision.trace == router.assign([aged], agents, now=T0).decisions[0].trace
+    assert router.route(ticket("young", timedelta(seconds=29)), agents, now=T0).agent_id is None

@@ -464,6 +464,9 @@ class Router:
         With ``explain=True`` (the default) the trace counts the agents each filter leaves, from
         tallies the pool keeps up to date (counted at decision time, written as text when the
         trace is first read); ``Router(explain=False)`` also skips the rule's detailed reasons.
+        With routing profiles in the rules, the ticket is served through them as a backlog of one
+        (see :meth:`assign`: the agents whose profile lists its queue, past that queue's delay,
+        longest idle first unless the rules name a strategy), on a copy of the pool.
 
         Args:
             ticket: The ticket to route (its channel picks the agents' channel filter).
@@ -496,6 +499,13 @@ class Router:
         """
         if type(now) is not datetime or now.utcoffset() is None:
             now = require_aware(now, "Router.route(now)")
+        if self.rules.profiles:  # through the routing profiles: a backlog of one
+            return self.assign(
+                [ticket], agents, now=now, state=state, planner=planner,
+                customers=None if customer is None else {ticket.customer_id: customer},
+                sla=None if sla is None else {ticket.id: sla},
+                handoffs=None if handoff is None else {ticket.customer_id: handoff},
+            ).decisions[0]  # fmt: skip
         ctx, plan = (planner or self._shared).context_and_plan(ticket, now, customer, sla)
         pool = agents if isinstance(agents, AgentPool) else self._pool(agents)
         try:
