@@ -13,8 +13,7 @@ Example:
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from contextlib import suppress
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from itertools import repeat
@@ -29,10 +28,17 @@ from cs8._frozen import FrozenDict
 from cs8._models import Agent, Customer, Ticket
 from cs8._time import as_stdlib, require_aware
 from cs8.exceptions import InvalidValueError
+from cs8.routing._backlog_plan import (
+    _backlog,
+    _general_positions,
+    _needs,
+    _plan_backlog,
+    _queue_order,
+    _runs,
+)
 from cs8.routing._context import (
     RoutingContext,
     SlaInput,
-    check_context,
     fast_context,
 )
 from cs8.routing._decision import (
@@ -70,6 +76,7 @@ from cs8.routing._rules import RoutingRule, RuleSet
 from cs8.routing._strategies import (
     BUILTIN_STRATEGIES,
     BuiltinStrategy,
+    KeyStrategy,
     LeastBusy,
     LongestIdle,
     MostSkilled,
@@ -113,20 +120,11 @@ _CALENDAR_ZONE: tzinfo = timezone(timedelta(0), "the calendar's zone")
 """Router(timezone=None): a placeholder replaced by the calendar's zone (UTC without one)."""
 
 
-_INF = math.inf
-
-_CUSTOMER_TYPES = frozenset({Customer, type(None)})  # what a backlog's customer may be
-
 # Column reads of a backlog (C-level maps instead of a Python loop body per ticket).
 _PREPARED = itemgetter(0)  # a plan's prepared actions
 _LINES = itemgetter(1)  # a plan's trace lines
-_SIMPLE = attrgetter("simple")
 _STRATEGY = attrgetter("strategy")
-_NEEDS = attrgetter("needs")
-_CHANNEL = attrgetter("channel")
-_EVENTS = attrgetter("events")
 _CUSTOMER_ID = attrgetter("customer_id")
-_ID = attrgetter("id")
 
 
 _PLAN_CACHE_SIZE = 65536  # rule x actions x priority x minutes waited, for escalating rules
@@ -309,7 +307,10 @@ class Router:
         pool: AgentPool,
         state: RoutingState,
         handoff: HandoffContext | None,
+        among: tuple[str, ...] | None = None,
     ) -> RoutingDecision:
+        """The decision for one planned ticket; ``among``: only these agents may take it (the
+        agents whose next ticket it is, with routing profiles), preferred agents among them."""
         ticket = ctx.ticket
         if plan[0].origin is not None:
             plan = self._skipped(ctx, plan, pool)
@@ -318,7 +319,7 @@ class Router:
         channel = ticket.channel
         need = prep.needs.get(channel) or prep.need(channel)
         previous = None if actions.preferred_agents else _previous_agent(ticket)
-        if prep.simple and not self.away_fallback and previous is None:
+        if prep.simple and not self.away_fallback and previous is None and among is None:
             # The common case, with the same outcome and trace as the general path below.
             online = AgentStatus.ONLINE
             if not self.explain:
@@ -342,17 +343,16 @@ class Router:
             return _planned_decision(plan, ticket.id, pick, None, ctx, handoff, state, lazy)
         lines: list[_Line] = list(plan[1])
         preferred = actions.preferred_agents or (() if previous is None else (previous,))
+        offered = preferred if among is None else tuple(a for a in preferred if a in among)
         explain = self.explain
         chosen: str | None = None
         looked = 0
         how = ""
         for status in _ONLINE_AWAY if self.away_fallback else _ONLINE:
             if preferred:
-                pick, looked, state, how = self._pick(
-                    ctx, plan, pool, need, status, state, preferred
-                )
+                pick, looked, state, how = self._pick(ctx, plan, pool, need, status, state, offered)
                 if explain:  # the numbers now, the text when the trace is read
-                    lines.append((need, status, True, pool.filter_numbers(need, status, preferred)))
+                    lines.append((need, status, True, pool.filter_numbers(need, status, offered)))
                 if pick is not None:
                     chosen = pick
                     lines.append(
@@ -366,9 +366,9 @@ class Router:
                     if previous is None
                     else f"reopened: previous agent {previous} is not eligible; trying every agent"
                 )
-            pick, looked, state, how = self._pick(ctx, plan, pool, need, status, state, None)
+            pick, looked, state, how = self._pick(ctx, plan, pool, need, status, state, among)
             if explain:
-                lines.append((need, status, False, pool.filter_numbers(need, status, None)))
+                lines.append((need, status, False, pool.filter_numbers(need, status, among)))
             if pick is not None:
                 chosen = pick
                 break
@@ -431,21 +431,24 @@ class Router:
         state: RoutingState,
         handoff: HandoffContext | None,
         error: Exception,
+        among: tuple[str, ...] | None = None,
+        order: KeyStrategy | None = None,
     ) -> RoutingDecision:
         """The decision when a strategy plugin raised ``error`` on this ticket: the router's own
-        strategy decides, and the trace names the rule, the plugin and the error. An error
-        outside a plugin is raised again."""
+        strategy decides (with routing profiles, their ``order`` among ``among``), and the trace
+        names the rule, the plugin and the error. An error outside a plugin is raised again."""
         prep = plan[0]
-        if isinstance(prep.strategy, _BUILTIN_TYPES):
+        if isinstance(prep.strategy, _BUILTIN_TYPES) or prep.strategy is order:
             raise error
-        default = _Prepared(prep.actions, self.strategy)
+        default = _Prepared(prep.actions, self.strategy if order is None else order)
         rule = "the default actions" if plan[2] is None else f"rule {plan[2]!r}"
+        whose = "the router's strategy" if order is None else "the routing profiles' order"
         line = (
             f"strategy plugin {prep.name!r} ({rule}) failed on this ticket: "
-            f"{type(error).__name__}: {error}; the router's strategy {default.name} decides"
+            f"{type(error).__name__}: {error}; {whose} {default.name} decides"
         )
         fallback = _plan_of(default, (*plan[1], line), plan[2], plan[3], plan[4], plan[5])
-        return self._decide(ctx, fallback, pool, state, handoff)
+        return self._decide(ctx, fallback, pool, state, handoff, among)
 
     def _pool(self, agents: AgentPool | Iterable[Agent]) -> AgentPool:
         if isinstance(agents, AgentPool):
@@ -475,6 +478,9 @@ class Router:
         With ``explain=True`` (the default) the trace counts the agents each filter leaves, from
         tallies the pool keeps up to date (counted at decision time, written as text when the
         trace is first read); ``Router(explain=False)`` also skips the rule's detailed reasons.
+        With routing profiles in the rules, the ticket is served through them as a backlog of one
+        (see :meth:`assign`: the agents whose profile lists its queue, past that queue's delay,
+        longest idle first unless the rules name a strategy), on a copy of the pool.
 
         Args:
             ticket: The ticket to route (its channel picks the agents' channel filter).
@@ -507,6 +513,13 @@ class Router:
         """
         if type(now) is not datetime or now.utcoffset() is None:
             now = require_aware(now, "Router.route(now)")
+        if self.rules.profiles:  # through the routing profiles: a backlog of one
+            return self.assign(
+                [ticket], agents, now=now, state=state, planner=planner,
+                customers=None if customer is None else {ticket.customer_id: customer},
+                sla=None if sla is None else {ticket.id: sla},
+                handoffs=None if handoff is None else {ticket.customer_id: handoff},
+            ).decisions[0]  # fmt: skip
         ctx, plan = (planner or self._shared).context_and_plan(ticket, now, customer, sla)
         pool = agents if isinstance(agents, AgentPool) else self._pool(agents)
         try:
@@ -525,6 +538,7 @@ class Router:
         state: RoutingState | None = None,
         handoffs: Mapping[str, HandoffContext] | None = None,
         planner: Planner | None = None,
+        queued_at: Mapping[str, datetime] | None = None,
     ) -> AssignmentResult:
         """Serve a backlog in queue order; return every decision and the agents' new loads.
 
@@ -536,11 +550,15 @@ class Router:
 
         With routing profiles in the rules (``RuleSet.profiles``, Amazon Connect's per-queue
         priority and delay), agents pull the work instead: each online agent of a profile, in
-        rounds, longest idle first, takes the longest-waiting ticket past its queue's delay
-        from its profile's highest priority with one it may take; strategies, preferred agents,
-        agent filters and ``order_by`` do not apply, and the trace names the profile, queue,
-        priority and delay (see :class:`~cs8.routing.RoutingProfile` and "Routing profiles" in
-        ``docs/routing-rules.md``).
+        rounds, longest idle first, takes the ticket longest in its queue past that queue's
+        delay from its profile's highest priority with one it may take; when that ticket is
+        the next one of several agents, the router chooses among them as it does among eligible
+        agents (preferred or previous agents, agent filters, ``order_by``, the plan's strategy,
+        a failing plugin's fallback), the agent whose turn it is when the plan names no
+        strategy. A ticket's time in its queue counts from ``queued_at`` or the escalation step
+        that moved it there, else its creation. The trace names the queue, since when, and each
+        candidate's profile, priority and delay (see :class:`~cs8.routing.RoutingProfile` and
+        "Routing profiles" in ``docs/routing-rules.md``).
 
         Args:
             tickets: The waiting tickets.
@@ -552,10 +570,15 @@ class Router:
             handoffs: Handoff contexts by customer id, carried by the decisions.
             planner: The plans of earlier calls (from :meth:`planner`), for a worker that
                 assigns backlog after backlog; without it, the router's own shared planner.
+            queued_at: With routing profiles: when each ticket (by id) entered the queue it is
+                in, for the profiles' delays and the order of a queue; a ticket not listed
+                entered it at the escalation step that moved it there, else at its creation.
 
         Raises:
-            NaiveDatetimeError: If ``now`` has no time zone.
-            InvalidValueError: If two tickets share an id.
+            NaiveDatetimeError: If ``now`` or a ``queued_at`` instant has no time zone.
+            InvalidValueError: If two tickets share an id; if ``queued_at`` is given without
+                routing profiles, or an instant in it is after ``now`` or before the ticket's
+                creation.
 
         Example:
             >>> from datetime import datetime, timezone
@@ -584,8 +607,14 @@ class Router:
         if self.rules.profiles:  # agents pull work through routing profiles (Connect's)
             return assign_by_profile(
                 self.rules, ticket_list, customer_list, contexts, plans, pool, now,
-                self.timezone, self.calendar, state or RoutingState(), handoffs,
+                self.timezone, self.calendar, state or RoutingState(), handoffs, queued_at,
+                decide=self._decide, fallback=self._fallback, skipped=self._skipped,
             )  # fmt: skip
+        if queued_at is not None:
+            raise InvalidValueError(
+                "Router.assign: queued_at is read by routing profiles' delays only, and the "
+                "rules have no profiles"
+            )
         order = _queue_order(ticket_list, ids, plans)
         timezone = self.timezone
         calendar = self.calendar
@@ -648,125 +677,6 @@ class Router:
                 if then is not None:
                     current = decide(then, current)
         return _assignment(tuple(rows), pool.loads, current)
-
-
-def _backlog(tickets: Iterable[Ticket]) -> tuple[list[Ticket], list[str]]:
-    """The tickets of a backlog as a list, and their ids; raises for a non-ticket or two tickets
-    with one id."""
-    ticket_list = list(tickets)
-    if set(map(type, ticket_list)) - {Ticket}:
-        for ticket in ticket_list:
-            check_context(ticket, None)  # raises for anything but a Ticket
-    ids = list(map(_ID, ticket_list))
-    if len(set(ids)) < len(ids):
-        seen: set[str] = set()
-        for ticket_id in ids:
-            if ticket_id in seen:
-                raise InvalidValueError(f"Router.assign: two tickets have id {ticket_id!r}")
-            seen.add(ticket_id)
-    return ticket_list, ids
-
-
-def _plan_backlog(
-    planner: Planner,
-    ticket_list: list[Ticket],
-    ids: list[str],
-    customer_list: list[Customer | None],
-    sla: Mapping[str, SlaInput] | None,
-    now: datetime,
-) -> tuple[list[RoutingContext | None], list[_Plan]]:
-    """Every ticket's plan, and its context where one was built (``None`` where the rules read a
-    view of the ticket: the decision builds its context when it is read)."""
-    contexts: list[RoutingContext | None] = [None] * len(ticket_list)
-    plans: list[_Plan] = []
-    keep_plan = plans.append
-    plan_for = planner.context_and_plan
-    get_clocks = sla.get if sla else None
-    # Remembered plans from plain rules: the rules read a view of each ticket (no plugin sees
-    # it, no plan keeps it), and a context is built only for a ticket of a new shape.
-    planned = planner.planning(now, ticket_list[0]) if ticket_list else None
-    if planned is not None and get_clocks is None:  # every ticket by its shape
-        if not set(map(type, customer_list)) <= _CUSTOMER_TYPES:
-            for ticket, customer in zip(ticket_list, customer_list, strict=True):
-                check_context(ticket, customer)  # raises for anything but a Customer
-        return contexts, list(map(planned, ticket_list, customer_list))
-    for position, ticket in enumerate(ticket_list):
-        customer = customer_list[position]
-        clocks = get_clocks(ids[position]) if get_clocks else None
-        if planned is not None and clocks is None:
-            if customer is not None and type(customer) is not Customer:
-                check_context(ticket, customer)  # raises for anything but a Customer
-            keep_plan(planned(ticket, customer))
-        else:
-            ctx, plan = plan_for(ticket, now, customer, clocks)
-            contexts[position] = ctx
-            keep_plan(plan)
-    return contexts, plans
-
-
-def _queue_order(ticket_list: list[Ticket], ids: list[str], plans: list[_Plan]) -> list[int]:
-    """Positions in queue order (queue_key: priority, SLA due time, age, id; ids are unique, so
-    the order is total), by stable sorts on one part at a time from the last to the first: each
-    sort compares plain strings, numbers or datetimes, far faster than comparing tuples. The
-    models keep instants with a fixed UTC offset, so datetimes compare as the instants they are
-    (in C, without an epoch-seconds conversion per ticket)."""
-    created = [ticket.created_at for ticket in ticket_list]
-    order = sorted(range(len(ids)), key=ids.__getitem__)
-    order.sort(key=created.__getitem__)
-    dues = [plan[7] for plan in plans]
-    if dues and min(dues) < _INF:
-        order.sort(key=dues.__getitem__)
-    order.sort(key=[plan[6] for plan in plans].__getitem__)
-    return order
-
-
-def _general_positions(
-    fast: bool, plans: list[_Plan], ticket_list: list[Ticket]
-) -> set[int] | None:
-    """The positions of the tickets that take the router's general path (``None``: all of them,
-    without ``fast``): a plan that is not simple (see ``_Prepared``), or a reopened ticket with
-    a previous agent to prefer."""
-    if not fast:
-        return None
-    if all(map(_SIMPLE, map(_PREPARED, plans))) and not any(map(_EVENTS, ticket_list)):
-        return set()  # the common backlog: every ticket on the fast path
-    return {
-        position
-        for position, (plan, ticket) in enumerate(zip(plans, ticket_list, strict=True))
-        if not plan[0].simple or (ticket.events and _previous_agent(ticket))
-    }
-
-
-def _runs(order: list[int], general: set[int] | None) -> Iterator[tuple[list[int], int | None]]:
-    """``order`` cut into runs of fast-path positions, each followed by one position of the
-    general path (or ``None`` after the last run)."""
-    if general is None:
-        for position in order:
-            yield [], position
-        return
-    if not general:
-        yield order, None
-        return
-    run: list[int] = []
-    for position in order:
-        if position in general:
-            yield run, position
-            run = []
-        else:
-            run.append(position)
-    if run:
-        yield run, None
-
-
-def _needs(preps: list[_Prepared], tickets: list[Ticket]) -> list[Need]:
-    """The need of each ticket under its prepared actions (made once per actions and channel)."""
-    channels = list(map(_CHANNEL, tickets))
-    try:
-        return list(map(dict.__getitem__, map(_NEEDS, preps), channels))
-    except KeyError:  # a channel these actions have not served yet
-        for prep, channel in zip(preps, channels, strict=True):
-            prep.need(channel)
-        return list(map(dict.__getitem__, map(_NEEDS, preps), channels))
 
 
 def _check_strategies_known(rules: RuleSet, known: Mapping[str, object]) -> None:
