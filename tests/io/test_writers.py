@@ -92,23 +92,26 @@ def _writers(text: str) -> list[tuple[str, Callable[..., object], list[object]]]
     ]
 
 
+def _written_cells(
+    name: str, writer: Callable[..., object], records: list[object], **options: object
+) -> list[str]:
+    """The cells ``writer`` writes (tickets: both files), read back with the csv module."""
+    outs = [io.StringIO(newline=""), io.StringIO(newline="")]
+    files = outs if name == "write_tickets" else outs[:1]
+    writer(records, *files, format="csv", **options)
+    return [c for o in outs for row in csv.reader(io.StringIO(o.getvalue())) for c in row]
+
+
 @pytest.mark.parametrize("lead", ["=", "+", "-", "@", "\t", "\r"])
 @pytest.mark.parametrize("index", range(5))
 def test_every_csv_writer_neutralises_each_formula_lead_by_default(lead: str, index: int) -> None:
     text = lead + "HYPERLINK(1)"
     name, writer, records = _writers(text)[index]
-    outs = [io.StringIO(newline=""), io.StringIO(newline="")]
-    args = [records, outs[0], outs[1]] if name == "write_tickets" else [records, outs[0]]
-    writer(*args, format="csv")
-    written = "".join(o.getvalue() for o in outs)
-    assert "'" + text in written, name
-    cells = [c for o in outs for row in csv.reader(io.StringIO(o.getvalue())) for c in row]
+    cells = _written_cells(name, writer, records)
+    assert "'" + text in cells, name
     assert text not in cells, name  # no cell starts with the formula itself
-    outs = [io.StringIO(newline=""), io.StringIO(newline="")]
-    args = [records, outs[0], outs[1]] if name == "write_tickets" else [records, outs[0]]
-    writer(*args, format="csv", formula_safe=False)
-    cells = [c for o in outs for row in csv.reader(io.StringIO(o.getvalue())) for c in row]
-    assert text in cells, name  # the switch writes it as it is
+    # The switch writes it as it is.
+    assert text in _written_cells(name, writer, records, formula_safe=False), name
 
 
 def test_the_writers_cover_every_csv_writer_of_cs8_io() -> None:
