@@ -9,6 +9,7 @@ the last ten years of a longer span, which the notes say.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -131,3 +132,19 @@ def test_a_span_within_ten_years_is_charted_whole() -> None:
     assert report.charted_from is None
     assert report.periods[0] == date(2026, 1, 5)
     assert "The data start on" not in report.to_text()
+
+
+def test_the_duckdb_engine_charts_the_same_last_ten_years(tmp_path: Path) -> None:
+    pytest.importorskip("duckdb")
+    from cs8.report import read_tables
+
+    path = tmp_path / "tickets.csv"
+    path.write_text(
+        "id,customer_id,channel,created_at\n"
+        "T0,C,web,1000-01-05T09:00:00Z\nT1,C,web,2026-01-05T09:00:00Z\n"
+    )
+    objects = build_report(ServiceData(tickets=_far_apart()[0][:2], timezone="UTC"))
+    with read_tables({"tickets": path}) as tables:
+        engine = build_report(tables)
+    assert (engine.charted_from, engine.periods) == (objects.charted_from, objects.periods)
+    assert sum(p.n for p in engine.trends[0].points) == 1
