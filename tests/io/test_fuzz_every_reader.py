@@ -197,14 +197,30 @@ MODELS: dict[type, dict[str, Any]] = {
 # ------------------------------------------------------------------------ the vendor readers
 
 
+KEYS = st.sampled_from(["\x1b[2J", "status\x07", "", "tags", "custom_fields", "id"])
+"""Keys added to objects: control characters in a key must reach messages escaped too."""
+
+
 def _mutated(draw: st.DataObject, document: Any) -> Any:
-    """``document`` with 0-3 leaves replaced by hostile values, or an object repeated."""
+    """``document`` with 0-3 leaves replaced by hostile values, keys added, or an object
+    repeated."""
     for _ in range(draw.draw(st.integers(0, 3))):
         if isinstance(document, list) and document and draw.draw(st.booleans()):
             document = [*document, document[0]]  # a repeated id
             continue
         path = draw.draw(st.sampled_from(_paths(document)))
-        document = _replace(document, path, draw.draw(HOSTILE))
+        new = draw.draw(HOSTILE)
+        if draw.draw(st.booleans()):  # a key added where an object is
+            found = _at(document, path)
+            if isinstance(found, dict):
+                new = {**found, draw.draw(KEYS): new}
+        document = _replace(document, path, new)
+    return document
+
+
+def _at(document: Any, path: tuple[Any, ...]) -> Any:
+    for step in path:
+        document = document[step]
     return document
 
 
