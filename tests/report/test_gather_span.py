@@ -148,3 +148,23 @@ def test_the_duckdb_engine_charts_the_same_last_ten_years(tmp_path: Path) -> Non
         engine = build_report(tables)
     assert (engine.charted_from, engine.periods) == (objects.charted_from, objects.periods)
     assert sum(p.n for p in engine.trends[0].points) == 1
+
+
+def test_a_year_1000_ticket_among_a_sample_with_surveys_still_builds_a_report() -> None:
+    # The learning pillar compares NPS between the halves of the period; a year-1000 ticket
+    # leaves every answer in the second half, and compare_nps raised SurveyError out of
+    # build_report. Now the pillar has no value, as with too few answers.
+    import attrs
+
+    from cs8.datasets import sample_shop
+
+    shop = sample_shop(n_customers=120, weeks=4)
+    data = attrs.evolve(ServiceData.from_shop(shop), start=None, end=None)
+    old = Ticket(
+        id="T-old", customer_id="C", channel="web", created_at=datetime(1000, 1, 5, 9, tzinfo=UTC)
+    )
+    report = build_report(attrs.evolve(data, tickets=(*data.tickets, old)))
+    learning = next(p for p in report.scorecard if p.pillar == "continuous learning")
+    assert (learning.value, learning.met) == (None, None)
+    assert learning.n == sum(1 for s in shop.surveys if s.kind.value == "nps")
+    assert report.charted_from is not None
