@@ -50,6 +50,7 @@ import attrs
 
 from cs8._models import Agent
 from cs8.exceptions import Cs8Error, InvalidValueError, LoadError
+from cs8.io._source import escape_controls
 from cs8.report import ServiceData, available_languages
 from cs8.report._config import ReportConfig, load_config
 from cs8.sla import BusinessCalendar
@@ -448,7 +449,7 @@ def _report(args: argparse.Namespace) -> int:
         print(text)
         sys.stdout.flush()
     for warning in loaded.warnings:
-        print(f"cs8: warning: {warning}", file=sys.stderr)
+        print(f"cs8: warning: {_terminal(warning)}", file=sys.stderr)
     return 0
 
 
@@ -515,7 +516,13 @@ def _one_line(exc: BaseException) -> str:
     text = str(exc) or type(exc).__name__
     if isinstance(exc, OSError) and exc.filename is not None:
         text = f"{exc.filename}: {exc.strerror or text}"
-    return " ".join(text.split())
+    return _terminal(text)
+
+
+def _terminal(text: str) -> str:
+    """``text`` on one line, control characters escaped (cs8's messages escape the data they
+    quote; this also covers a path, or a message from elsewhere, on its way to stderr)."""
+    return escape_controls(" ".join(text.split()))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -51,6 +51,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
+import attrs
 import cattrs
 from cattrs.gen import make_dict_unstructure_fn, override
 from cattrs.strategies import configure_tagged_union
@@ -309,13 +310,32 @@ def from_data(data: Any, cls: type[T]) -> T:
         Traceback (most recent call last):
         ...
         cs8.exceptions.SerializationError: cannot build Customer: 'gold' is not a valid CustomerSegment @ $.segment
+        >>> from_data("C1", Customer)
+        Traceback (most recent call last):
+        ...
+        cs8.exceptions.SerializationError: cannot build Customer: expected a JSON object, got str
     """
+    if attrs.has(cls) and not isinstance(data, Mapping):
+        # cattrs would call data.keys() and raise AttributeError (found by the fuzz test)
+        raise SerializationError(
+            f"cannot build {_name(cls)}: expected a JSON object, got {type(data).__name__}"
+        )
     try:
         return _CONVERTER.structure(data, cls)
     except Cs8Error as exc:
-        raise SerializationError(f"cannot build {_name(cls)}: {exc}") from exc
+        raise SerializationError(f"cannot build {_name(cls)}: {_shown(str(exc))}") from exc
     except (cattrs.BaseValidationError, ValueError, TypeError, KeyError) as exc:
-        raise SerializationError(f"cannot build {_name(cls)}: {explain_error(exc)}") from exc
+        raise SerializationError(
+            f"cannot build {_name(cls)}: {_shown(explain_error(exc))}"
+        ) from exc
+
+
+def _shown(message: str) -> str:
+    """``message`` with control characters escaped: cattrs names unknown keys as they are
+    (``extra fields found (\x1b[2J)``), and a key from a file must not reach a terminal raw."""
+    from cs8.io._source import escape  # cs8.io imports this module: imported when needed
+
+    return escape(message, limit=4000)
 
 
 def to_json(obj: object, *, indent: int | None = None) -> str:

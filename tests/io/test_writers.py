@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import io
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
@@ -10,7 +12,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cs8 import Customer, Order
-from cs8.io import neutralise, read_customers, read_orders, write_records
+from cs8.io import (
+    neutralise,
+    read_customers,
+    read_orders,
+    write_customers,
+    write_interactions,
+    write_orders,
+    write_records,
+    write_survey_responses,
+    write_tickets,
+)
 
 T0 = datetime(2026, 1, 5, tzinfo=UTC)
 
@@ -54,3 +66,56 @@ def test_text_round_trips_through_a_formula_safe_csv(name: str) -> None:
     back = read_customers(io.StringIO(out.getvalue(), newline="")).records
     if name.strip():
         assert back == (customer,)
+
+
+# Every CSV writer of cs8.io, with a text field each (OWASP "CSV Injection":
+# https://owasp.org/www-community/attacks/CSV_Injection, the six leading characters).
+def _writers(text: str) -> list[tuple[str, Callable[..., object], list[object]]]:
+    from cs8 import Interaction, Message, SurveyResponse, Ticket
+
+    call = Interaction(id="I1", customer_id="C1", channel="phone", started_at=T0, queue=text)
+    answer = SurveyResponse(kind="nps", score=9, at=T0, comment=text)
+    ticket = Ticket(
+        id="T1",
+        customer_id="C1",
+        channel="web",
+        created_at=T0,
+        category=text,
+        events=[Message(at=T0, author="customer", text=text)],
+    )
+    return [
+        ("write_customers", write_customers, [Customer(id="C1", name=text)]),
+        ("write_interactions", write_interactions, [call]),
+        ("write_orders", write_orders, [Order(id=text, customer_id="C1", at=T0, amount="1")]),
+        ("write_survey_responses", write_survey_responses, [answer]),
+        ("write_tickets", write_tickets, [ticket]),
+    ]
+
+
+def _written_cells(
+    name: str, writer: Callable[..., object], records: list[object], **options: object
+) -> list[str]:
+    """The cells ``writer`` writes (tickets: both files), read back with the csv module."""
+    outs = [io.StringIO(newline=""), io.StringIO(newline="")]
+    files = outs if name == "write_tickets" else outs[:1]
+    writer(records, *files, format="csv", **options)
+    return [c for o in outs for row in csv.reader(io.StringIO(o.getvalue())) for c in row]
+
+
+@pytest.mark.parametrize("lead", ["=", "+", "-", "@", "\t", "\r"])
+@pytest.mark.parametrize("index", range(5))
+def test_every_csv_writer_neutralises_each_formula_lead_by_default(lead: str, index: int) -> None:
+    text = lead + "HYPERLINK(1)"
+    name, writer, records = _writers(text)[index]
+    cells = _written_cells(name, writer, records)
+    assert "'" + text in cells, name
+    assert text not in cells, name  # no cell starts with the formula itself
+    # The switch writes it as it is.
+    assert text in _written_cells(name, writer, records, formula_safe=False), name
+
+
+def test_the_writers_cover_every_csv_writer_of_cs8_io() -> None:
+    import cs8.io
+
+    names = {n for n in cs8.io.__all__ if n.startswith("write_")} - {"write_records"}
+    assert names == {name for name, _, _ in _writers("x")}

@@ -122,6 +122,29 @@ def test_a_comment_by_an_unknown_user_rejects_its_audit(tmp_path: Path) -> None:
     assert sum("is not in the users" in r for r in reasons) == 5
 
 
+def test_a_list_valued_change_of_a_field_cs8_does_not_read_rejects_nothing(
+    tmp_path: Path,
+) -> None:
+    # A "Change" child event of the tags field carries lists (Zendesk's Ticket Audits reference,
+    # https://developer.zendesk.com/api-reference/ticketing/tickets/ticket_audits/, "Change"
+    # events: "value" and "previous_value" are arrays for tags). cs8 does not read tags, so
+    # the audit keeps its other events; the same list in a field cs8 reads is still rejected.
+    folder = _copy(tmp_path)
+    before = read_zendesk(folder)
+    data = json.loads((folder / "ticket_events.json").read_text())
+    tags = {"event_type": "Change", "field_name": "tags", "value": ["vip"], "previous_value": []}
+    data["ticket_events"][1]["child_events"].append({"id": 1, **tags})
+    (folder / "ticket_events.json").write_text(json.dumps(data))
+    ds = read_zendesk(folder)
+    assert len(ds.rejected) == len(before.rejected)
+    assert [len(t.events) for t in ds.tickets] == [len(t.events) for t in before.tickets]
+    assert any(w.startswith("field changes not read (tags): 1") for w in ds.warnings)
+    data["ticket_events"][1]["child_events"][-1] = {"id": 1, **tags, "field_name": "status"}
+    (folder / "ticket_events.json").write_text(json.dumps(data))
+    reasons = [r.reason for r in read_zendesk(folder).rejected]
+    assert any("expected a text or a number" in r for r in reasons)
+
+
 def test_options_apply_to_the_json(tmp_path: Path) -> None:
     folder = _copy(tmp_path)
     ds = read_zendesk(

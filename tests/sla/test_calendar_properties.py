@@ -341,3 +341,36 @@ def test_duration_with_boundaries_on_odd_seconds_equals_the_oracle(
     a, b = (anchor + k for k in offsets)
     expected = timedelta(microseconds=oracle.duration(cal, a, b))
     assert expected == cal.business_duration(_dt(a), _dt(b))
+
+
+# -- a calendar open at every instant, far outside the compiled window ------------------------
+
+FULL_DAY = [("00:00", "24:00")]
+
+
+@given(
+    st.sampled_from(ZONES),
+    st.integers(
+        oracle.us(datetime(1000, 1, 1, tzinfo=UTC)), oracle.us(datetime(1900, 1, 1, tzinfo=UTC))
+    ),
+    st.integers(0, 40 * DAY),
+)
+def test_an_always_open_calendar_counts_elapsed_time_without_walking_the_days(
+    zone: str, a: int, span: int
+) -> None:
+    walker = BusinessCalendar(timezone=zone, hours=dict.fromkeys(DAYS, FULL_DAY))._engine.walker
+    assert walker.week_full
+    # The day-by-day open intervals (the walker's ground truth; DST gaps included) against
+    # the shortcut.
+    assert sum(y - x for x, y in walker.intervals(a, a + span)) == walker.duration(a, a + span)
+    assert walker.duration(a, a + span) == span
+
+
+def test_an_always_open_calendar_spans_centuries_at_once() -> None:
+    # A ticket dated year 1000 (readers accept it with years=None) used to walk 374,000 days
+    # per SLA clock in the report (issue 12).
+    cal = BusinessCalendar(timezone="Europe/Paris", hours=dict.fromkeys(DAYS, FULL_DAY))
+    start = datetime(1000, 1, 5, 9, tzinfo=UTC)
+    end = datetime(2026, 1, 5, 9, tzinfo=UTC)
+    assert cal.business_duration(start, end) == end - start
+    assert cal.business_duration(end, start) == start - end

@@ -279,6 +279,19 @@ class RecordBuilder:
             )
         self._fast = self._compile()
 
+    def unread_columns(self) -> list[str]:
+        """Return the bound header's columns that no field reads, in header order.
+
+        Example:
+            >>> from cs8 import Customer
+            >>> b = RecordBuilder(Customer, ReadSpec(columns={"id": "customer_id"}))
+            >>> b.bind_header(["customer_id", "segment", "notes"], "<stream>")
+            >>> b.unread_columns()
+            ['notes']
+        """
+        read = {c for field in self.fields for alt in field.columns for c in alt}
+        return [c for c in self.header if c not in read and c not in self.extra_keys]
+
     def _cell(self, field: _Field, cells: list[str]) -> str:
         missing = self.missing_cells
         for alt in field.index:

@@ -44,7 +44,7 @@ from cs8.exceptions import Cs8Error, LoadError
 from cs8.io._common import LoadResult, RejectedRow
 from cs8.io._csvrows import csv_records, suggest_delimiter
 from cs8.io._events import attach, order_warnings
-from cs8.io._rows import Collector, Meter, Progress, channel_warning, source_name
+from cs8.io._rows import Collector, Meter, Progress, channel_warning, columns_warning, source_name
 from cs8.io._source import PathOrFile, escape, open_source
 from cs8.io._values import YEARS, DateFormat, DateParser, map_channel
 
@@ -338,9 +338,13 @@ def read_event_log(
     if log.ignored:
         shown = ", ".join(f"{escape(repr(k), 40)} ({n})" for k, n in sorted(log.ignored.items()))
         collector.warnings.append(f"rows whose activity maps to no event: {shown}")
-    warning = channel_warning(channel_counts)
-    if warning:
-        collector.warnings.append(warning)
+    read = set(columns.values())
+    for warning in (
+        channel_warning(channel_counts),
+        columns_warning([c for c in header if c not in read]),
+    ):
+        if warning:
+            collector.warnings.append(warning)
     rejected_events.sort(key=lambda r: r.line)
     return collector.result(
         records_out, rejected_events=tuple(rejected_events), events_read=events_read

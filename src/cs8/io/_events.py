@@ -18,6 +18,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -30,7 +31,7 @@ from cs8.io._source import escape
 from cs8.io._values import unquote
 from cs8.serialization import EVENT_TAGS
 
-__all__ = ["EVENT_COLUMNS", "EventBuilder", "attach"]
+__all__ = ["EVENT_COLUMNS", "TICKET_COLUMN_HINTS", "EventBuilder", "attach"]
 
 EVENT_COLUMNS: tuple[str, ...] = (
     "ticket_id",
@@ -48,6 +49,16 @@ EVENT_COLUMNS: tuple[str, ...] = (
     "id",
 )
 """The columns of a ticket events file (``ticket_id``, ``type`` and ``at`` are required)."""
+
+TICKET_COLUMN_HINTS: Mapping[str, str] = MappingProxyType(
+    {
+        "status": (
+            "a ticket's status comes from its events: pass an events file, or read a "
+            "one-row-per-status export with read_event_log"
+        ),
+    }
+)
+"""Why a tickets file's column is not read, for the ``columns not read`` warning."""
 
 _KINDS: dict[str, type] = {tag: cls for cls, tag in EVENT_TAGS.items()}
 _KINDS.update({"status": StatusChange, "priority": PriorityChange, "assign": Assignment})
@@ -106,6 +117,19 @@ class EventBuilder:
         self.type_index = header.index(self.type_column)
         for builder in self.builders.values():
             builder.bind_header(header, source)
+
+    def unread_columns(self) -> list[str]:
+        """Return the bound header's columns that no event kind reads, in header order.
+
+        Example:
+            >>> from cs8.io._build import ReadSpec
+            >>> b = EventBuilder(ReadSpec(timezone="UTC"))
+            >>> b.bind_header(["ticket_id", "type", "at", "status", "note"], "e.csv")
+            >>> b.unread_columns()
+            ['note']
+        """
+        unread = set.intersection(*(set(b.unread_columns()) for b in self.builders.values()))
+        return [c for c in self.header if c in unread]
 
     def _kind(self, text: Any) -> type | None:
         return _KINDS.get(str(text).strip().lower()) if isinstance(text, str) else None

@@ -14,6 +14,7 @@ from cs8.io._common import LoadResult, RejectedRow, detect_format
 from cs8.io._csvrows import csv_records
 from cs8.io._events import (
     EVENT_COLUMNS,
+    TICKET_COLUMN_HINTS,
     EventBuilder,
     attach,
     nested_events,
@@ -24,6 +25,7 @@ from cs8.io._rows import (
     Meter,
     Progress,
     channel_warning,
+    columns_warning,
     iter_blocks,
     source_name,
 )
@@ -160,9 +162,12 @@ def read_records(
         for block in blocks:
             collector.add_block(block)
             meter.add(collector.rows - meter.rows)
-    warning = channel_warning(builder.unknown_channels)
-    if warning:
-        collector.warnings.append(warning)
+    for warning in (
+        channel_warning(builder.unknown_channels),
+        columns_warning(builder.unread_columns()),
+    ):
+        if warning:
+            collector.warnings.append(warning)
     return collector.result()
 
 
@@ -383,9 +388,15 @@ def read_tickets(
                     )
                 )
     collector.warnings.extend(order_warnings(reordered, clamped))
-    warning = channel_warning(builder.unknown_channels)
-    if warning:
-        collector.warnings.append(warning)
+    unread = columns_warning(builder.unread_columns(), TICKET_COLUMN_HINTS)
+    unread_events = columns_warning(event_builder.unread_columns())
+    for warning in (
+        channel_warning(builder.unknown_channels),
+        unread and f"{name}: {unread}",
+        unread_events and f"{events_name}: {unread_events}",
+    ):
+        if warning:
+            collector.warnings.append(warning)
     rejected_events.sort(key=lambda r: r.line)
     return collector.result(
         records, rejected_events=tuple(rejected_events), events_read=events_read

@@ -34,7 +34,7 @@ from cs8.io._duplicates import kept, settle
 from cs8.io._source import PathOrFile, escape, open_source
 from cs8.io._values import load_json
 
-__all__ = ["Collector", "Meter", "Progress", "iter_built", "source_name"]
+__all__ = ["Collector", "Meter", "Progress", "columns_warning", "iter_built", "source_name"]
 
 Progress = bool | Callable[[int], None]
 """``True`` for a progress bar (tqdm, the ``progress`` extra), or a callable given the rows read."""
@@ -333,6 +333,26 @@ def channel_warning(counts: dict[str, int]) -> str | None:
         f"channel names cs8 has no member for were loaded as Channel.OTHER, kept in "
         f"channel_raw: {shown} (map them with values={{'channel': ...}})"
     )
+
+
+def columns_warning(columns: Sequence[str], hints: Mapping[str, str] | None = None) -> str | None:
+    """The warning naming a file's columns that no field reads, if any (nothing is dropped
+    silently: a misspelt column, or one cs8 takes from elsewhere, shows here).
+
+    ``hints`` maps a column to why it is not read, added after its name.
+
+    Example:
+        >>> columns_warning(["notes", "status"], {"status": "a ticket's status comes from its events"})
+        "columns not read: 'notes', 'status' (a ticket's status comes from its events)"
+    """
+    if not columns:
+        return None
+    shown = []
+    for column in columns[:20]:
+        hint = (hints or {}).get(column)
+        shown.append(escape(repr(column), 60) + (f" ({hint})" if hint else ""))
+    more = f" and {len(columns) - 20} more" if len(columns) > 20 else ""
+    return f"columns not read: {', '.join(shown)}{more}"
 
 
 class Meter:

@@ -66,6 +66,20 @@ def escape(text: str, limit: int = 200) -> str:
     return cut.translate(_CONTROL)
 
 
+_CONTROL_BUT_LAYOUT = {c: v for c, v in _CONTROL.items() if c not in (0x09, 0x0A, 0x0D)}
+
+
+def escape_controls(text: str) -> str:
+    """Return a whole document with control characters other than tab, newline and carriage
+    return escaped, as :func:`escape` does (an HTML page keeps its line breaks).
+
+    Example:
+        >>> escape_controls("<p>ok\\x1b[2J</p>\\n")
+        '<p>ok\\\\x1b[2J</p>\\n'
+    """
+    return text.translate(_CONTROL_BUT_LAYOUT)
+
+
 class Lines:
     """The physical lines of a text, numbered from 1, that can give lines back to be read again.
 

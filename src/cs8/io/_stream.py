@@ -21,9 +21,16 @@ from cs8._models import Interaction, Ticket
 from cs8.exceptions import LoadError
 from cs8.io._build import ColumnSpec, RecordBuilder
 from cs8.io._common import LoadResult, RejectedRow, detect_format
-from cs8.io._events import EventBuilder, attach, nested_events
+from cs8.io._events import TICKET_COLUMN_HINTS, EventBuilder, attach, nested_events
 from cs8.io._readers import make_spec
-from cs8.io._rows import Meter, Progress, channel_warning, iter_built, source_name
+from cs8.io._rows import (
+    Meter,
+    Progress,
+    channel_warning,
+    columns_warning,
+    iter_built,
+    source_name,
+)
 from cs8.io._source import PathOrFile, escape
 from cs8.io._values import YEARS, DateFormat
 
@@ -121,23 +128,32 @@ def _stream(
             else:
                 records.append(item)
             if rows >= chunk_size:
-                yield _chunk(records, rejected, rows, name, builder)
+                yield _chunk(records, rejected, rows, name, builder, first=meter.rows == rows)
                 records, rejected, rows = [], [], 0
         if rows or meter.rows == 0:
-            yield _chunk(records, rejected, rows, name, builder)
+            yield _chunk(records, rejected, rows, name, builder, first=meter.rows == rows)
 
 
 def _chunk(
-    records: list[Any], rejected: list[RejectedRow], rows: int, name: str, builder: RecordBuilder
+    records: list[Any],
+    rejected: list[RejectedRow],
+    rows: int,
+    name: str,
+    builder: RecordBuilder,
+    *,
+    first: bool,
 ) -> LoadResult[Any]:
-    warning = channel_warning(builder.unknown_channels)
+    """One chunk; the first also names the columns no field reads (once per stream)."""
+    hints = TICKET_COLUMN_HINTS if builder.cls is Ticket else None
+    unread = columns_warning(builder.unread_columns(), hints) if first else None
+    warnings = [w for w in (channel_warning(builder.unknown_channels), unread) if w]
     builder.unknown_channels = {}
     return LoadResult(
         records=tuple(records),
         rejected=tuple(rejected),
         rows_read=rows,
         source=name,
-        warnings=(warning,) if warning else (),
+        warnings=tuple(warnings),
     )
 
 

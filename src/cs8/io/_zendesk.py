@@ -389,12 +389,24 @@ def _ticket(
     return kwargs
 
 
+READ_FIELDS = ("status", "priority", "assignee_id", "group_id")
+"""The ticket fields whose changes become cs8 events; others are counted by :func:`unread`."""
+
+
+def unread(load: VendorLoad, field: str) -> None:
+    """Count a change of a field cs8 does not read (``tags``, custom fields ...) in the warnings."""
+    load.note(f"field changes not read ({escape(field, 40)})")
+
+
 def field_event(
     load: VendorLoad, at: Any, field: str, value: str, groups: Mapping[str, str]
 ) -> TicketEvent | None:
     """The event of one field change (a ``ticket_field_history`` row, or a change in an
     Incremental Export ticket event), or None for a field cs8 does not read (counted in the
     warnings). ``groups`` maps group ids to names."""
+    if field not in READ_FIELDS:
+        unread(load, field)
+        return None
     if field == "status":
         status = _status(load, value)
         assert status is not None
@@ -403,10 +415,8 @@ def field_event(
         return PriorityChange(at=at, priority=_priority(load, value))
     if field == "assignee_id":
         return Assignment(at=at, agent_id=value or None)
-    if field == "group_id":
-        return Assignment(at=at, group=groups.get(value, value) or None)
-    load.note(f"field changes not read ({escape(field, 40)})")
-    return None
+    assert field == "group_id"
+    return Assignment(at=at, group=groups.get(value, value) or None)
 
 
 def _change(

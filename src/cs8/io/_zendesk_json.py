@@ -40,6 +40,7 @@ from cs8.io._dataset import Dataset, VendorLoad, get_path, ident
 from cs8.io._source import escape
 from cs8.io._values import map_channel
 from cs8.io._zendesk import (
+    READ_FIELDS,
     _flag,
     _priority,
     _reach_status,
@@ -47,6 +48,7 @@ from cs8.io._zendesk import (
     field_event,
     holiday_days,
     schedule_calendar,
+    unread,
     updated_key,
 )
 from cs8.io._zendesk_sla import ATTRIBUTE, metric_row, policy_key, read_policy
@@ -66,8 +68,6 @@ JSON_TICKET_KEYS: Mapping[str, str] = FrozenDict(
     }
 )
 """cs8 ticket field -> the ticket object's key path (what ``columns=`` may replace)."""
-
-_FIELDS = ("status", "priority", "assignee_id", "group_id")
 
 
 def _file(folder: Path, name: str) -> Path | None:
@@ -278,7 +278,7 @@ def _audit(
         if "field_name" in child:
             changes = [(child["field_name"], child.get("value"))]
         else:
-            changes = [(f, child[f]) for f in _FIELDS if f in child]
+            changes = [(f, child[f]) for f in READ_FIELDS if f in child]
         for field, value in changes:
             event = _change(load, at, str(field), value, groups)
             if event is not None:
@@ -295,7 +295,14 @@ def _epoch(value: Any) -> datetime:
 def _change(
     load: VendorLoad, at: Any, field: str, value: Any, groups: Mapping[str, str]
 ) -> TicketEvent | None:
-    """The event of one field change, or None for a field cs8 does not read."""
+    """The event of one field change, or None for a field cs8 does not read.
+
+    The field name decides first: a change of ``tags`` carries a list, which is no reason to
+    reject the ticket event when cs8 does not read tags.
+    """
+    if field not in READ_FIELDS:
+        unread(load, field)
+        return None
     text = _text(value)
     if field == "priority" and not text:
         return None  # a ticket created without a priority

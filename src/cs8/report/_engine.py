@@ -53,6 +53,7 @@ from cs8.report._gather import (
     _period_starts,
     backlog_days,
     bucket_counts,
+    charted_from,
     group_breakdown,
     heatmaps_of,
     open_at_end,
@@ -308,7 +309,7 @@ def _engine_report(
     now = require_aware(now, "build_report(now)")
     rel = tables.relations
     starts = _period_starts(span, zone, period)
-    days = backlog_days(span, zone)
+    days = backlog_days(span, zone, charted_from(span, zone, starts))
     bounds = [_local_midnight(d, zone) for d in starts]
     if starts:
         bounds.append(_local_midnight(_next_start(starts[-1], period), zone))
@@ -363,6 +364,7 @@ def _engine_report(
         scorecard=(),
         tickets=tickets.figures,
         periods=tuple(starts),
+        charted_from=charted_from(span, zone, starts),
         trends=tuple(trends),
         breakdowns=tickets.breakdowns,
         buckets=tickets.buckets,

@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from functools import partial
+from types import MappingProxyType
 from typing import Literal, TypeVar, cast
 from zoneinfo import ZoneInfo
 
@@ -64,7 +65,14 @@ from cs8.report._scorecard import (
 from cs8.report._staffing import StaffingOptions, gather_staffing
 from cs8.report._tables import ServiceTables
 from cs8.report._words import words_section
-from cs8.sla import BusinessCalendar, SlaMetric, SlaPolicy, SlaReport, sla_report
+from cs8.sla import (
+    BusinessCalendar,
+    SlaAttainment,
+    SlaMetric,
+    SlaPolicy,
+    SlaReport,
+    sla_report,
+)
 
 __all__ = ["build_report"]
 
@@ -80,6 +88,12 @@ BUCKETS: tuple[tuple[str, float], ...] = (
 """First-reply buckets as Chatwoot's first response time distribution (upper bounds, seconds)."""
 
 DIMENSIONS = ("channel", "priority", "segment", "agent", "team")
+
+CHARTED_PERIODS: Mapping[Period, int] = MappingProxyType({"week": 522, "month": 120})
+"""Most periods the trends show (ten years; the backlog shows their days). A longer span (one
+instant dated year 1000 among this year's tickets, read with ``years=None``) is charted over
+its last ten years, and the notes say so: a chart of 53,000 weeks costs minutes and tells
+nothing. The totals, scorecard, breakdowns and SLA sections still cover the whole span."""
 
 
 @attrs.frozen(kw_only=True)
@@ -231,7 +245,8 @@ def build_report(
         breakdowns=groups,
         buckets=_buckets(tickets, clock),
         heatmaps=_heatmaps(tickets, contacts, live, zone, targets),
-        backlog=_backlog(tickets, span, zone),
+        backlog=_backlog(tickets, span, zone, charted_from(span, zone, starts)),
+        charted_from=charted_from(span, zone, starts),
         sla=_sla_attainment(sla),
         breaches=tuple(
             _sla_row(b.ticket_id, b.metric, b.priority, b.channel, b.breached_at, b.overdue)
@@ -297,13 +312,18 @@ def _local_midnight(day: date, zone: str) -> datetime:
 
 
 def _period_starts(span: tuple[datetime, datetime] | None, zone: str, period: Period) -> list[date]:
-    """The local first days of the periods that meet ``span``, in order."""
+    """The local first days of the periods that meet ``span``, in order: the last
+    :data:`CHARTED_PERIODS` of them when the span is longer (see :func:`charted_from`)."""
     if span is None:
         return []
     tz = ZoneInfo(zone)
     first = span[0].astimezone(tz).date()
     last = (span[1] - timedelta(microseconds=1)).astimezone(tz).date()
-    day = first - timedelta(days=first.weekday()) if period == "week" else first.replace(day=1)
+    day = _period_start(first, period)
+    earliest = _period_start(last, period)
+    for _ in range(CHARTED_PERIODS[period] - 1):
+        earliest = _period_start(earliest - timedelta(days=1), period)
+    day = max(day, earliest)
     starts = []
     while day <= last:
         starts.append(day)
@@ -314,11 +334,49 @@ def _period_starts(span: tuple[datetime, datetime] | None, zone: str, period: Pe
     return starts
 
 
+def _period_start(day: date, period: Period) -> date:
+    """The first day of the week (Monday) or month holding ``day``."""
+    return day - timedelta(days=day.weekday()) if period == "week" else day.replace(day=1)
+
+
+def charted_from(
+    span: tuple[datetime, datetime] | None, zone: str, starts: Sequence[date]
+) -> date | None:
+    """The first day the trends and backlog show when they leave the start of ``span`` out.
+
+    ``None`` when they cover it all (the first period starts on or before its first day).
+    """
+    if span is None or not starts:
+        return None
+    first = span[0].astimezone(ZoneInfo(zone)).date()
+    return starts[0] if starts[0] > first else None
+
+
 def _sla_rate(sla: SlaReport, by: Literal["all", "period"], key: str) -> Rate:
     """First-reply SLA attainment of one group as a :class:`~cs8.kpi.Rate` (Wilson interval)."""
-    row = sla.rate(SlaMetric.FIRST_REPLY, by=by, key=key)
+    return _attainment_rate(sla.rate(SlaMetric.FIRST_REPLY, by=by, key=key))
+
+
+def _attainment_rate(row: SlaAttainment | None) -> Rate:
+    """An SLA attainment row (``None``: nothing measured) as a :class:`~cs8.kpi.Rate`."""
     state = RateState()
     return (state.add_counts(row.achieved, row.n) if row is not None else state).result()
+
+
+def _figures(make: Callable[[R], Figure], results: Sequence[R]) -> tuple[Figure, ...]:
+    """``make`` on each result, once per distinct object: periods without records share one.
+
+    A span of centuries (an instant dated year 1000) has tens of thousands of empty periods;
+    their figures are then one frozen value, so a trend costs what its data cost.
+    """
+    made: dict[int, Figure] = {}
+    out = []
+    for result in results:
+        figure = made.get(id(result))
+        if figure is None:
+            figure = made[id(result)] = make(result)
+        out.append(figure)
+    return tuple(out)
 
 
 def _ticket_figures(
@@ -356,8 +414,9 @@ def _per_period(
 ) -> list[K]:
     """``kpi`` on the records of each period in ``starts`` (``kpi([])`` for a period without any)."""
     table = breakdown(kpi, records, by="period", period=period, timezone=zone)
-    found = {key[0]: result for key, result in table}
-    return [cast(K, found[day]) if day in found else kpi([]) for day in starts]
+    found = {key[0]: cast(K, result) for key, result in table}
+    empty = kpi([])  # a frozen value: one serves every period without records
+    return [found.get(day, empty) for day in starts]
 
 
 def _trends(
@@ -376,19 +435,25 @@ def _trends(
     levels = _per_period(level, live, starts, zone, period)
     satisfied = _per_period(csat, surveys, starts, zone, period)
     promoters = _per_period(nps, surveys, starts, zone, period)
-    attained = [_sla_rate(sla, "period", period_label(day, period)) for day in starts]
+    measured = {
+        row.key: _attainment_rate(row)
+        for row in sla.attainment
+        if row.metric is SlaMetric.FIRST_REPLY and row.by == "period"
+    }
+    unmeasured = _attainment_rate(None)
+    attained = [measured.get(period_label(day, period), unmeasured) for day in starts]
     return (
         *ticket_series(groups),
         Series(
             key="kpi.sla_first_reply",
-            points=tuple(Figure.of_rate("kpi.sla_first_reply", r) for r in attained),
+            points=_figures(partial(Figure.of_rate, "kpi.sla_first_reply"), attained),
         ),
         Series(
             key="kpi.service_level",
-            points=tuple(Figure.of_rate("kpi.service_level", r) for r in levels),
+            points=_figures(partial(Figure.of_rate, "kpi.service_level"), levels),
         ),
-        Series(key="kpi.csat", points=tuple(Figure.of_rate("kpi.csat", r) for r in satisfied)),
-        Series(key="kpi.nps", points=tuple(Figure.of_nps("kpi.nps", r) for r in promoters)),
+        Series(key="kpi.csat", points=_figures(partial(Figure.of_rate, "kpi.csat"), satisfied)),
+        Series(key="kpi.nps", points=_figures(partial(Figure.of_nps, "kpi.nps"), promoters)),
     )
 
 
@@ -397,21 +462,23 @@ def ticket_series(groups: Sequence[_Group]) -> tuple[Series, ...]:
     return (
         Series(
             key="kpi.volume",
-            points=tuple(
-                Figure(key="kpi.volume", unit="count", value=float(g.count), n=g.count)
-                for g in groups
+            points=_figures(
+                lambda g: Figure(key="kpi.volume", unit="count", value=float(g.count), n=g.count),
+                groups,
             ),
         ),
         Series(
             key="trend.first_reply",
-            points=tuple(
-                Figure.of_duration("trend.first_reply", g.summary.first_reply_time) for g in groups
+            points=_figures(
+                lambda g: Figure.of_duration("trend.first_reply", g.summary.first_reply_time),
+                groups,
             ),
         ),
         Series(
             key="trend.resolution",
-            points=tuple(
-                Figure.of_duration("trend.resolution", g.summary.resolution_time) for g in groups
+            points=_figures(
+                lambda g: Figure.of_duration("trend.resolution", g.summary.resolution_time),
+                groups,
             ),
         ),
     )
@@ -560,35 +627,60 @@ def heatmaps_of(
 
 
 def _backlog(
-    tickets: Sequence[Ticket], span: tuple[datetime, datetime] | None, zone: str
+    tickets: Sequence[Ticket],
+    span: tuple[datetime, datetime] | None,
+    zone: str,
+    since: date | None = None,
 ) -> tuple[tuple[date, int], ...]:
-    """Open tickets at the end of each local day, through :func:`cs8.kpi.backlog`.
+    """Open tickets at the end of each local day of ``span`` (from ``since`` when given).
 
-    Only the tickets whose status can differ from "closed" at a day's end are passed: those
-    created by then whose last event is later or whose final status is open. The rest are
-    solved or closed for good by then, so the count is the same and the work stays linear.
+    Counted through :func:`cs8.kpi.backlog`.
+
+    The count can only change on a day in which a ticket is created or an event happens (or
+    that ends exactly at one: events at an instant have taken effect), so the KPI runs on those
+    days and the first one, and every other day repeats the day before: a span of centuries
+    with a few tickets costs a few KPI calls, not one per day. On a day the KPI runs, only the
+    tickets whose status can differ from "closed" at its end are passed: those created by then
+    whose last event is later or whose final status is open. The rest are solved or closed for
+    good by then, so the count is the same and the work stays linear.
     """
     order = sorted(tickets, key=lambda t: t.created_at)
     created = [t.created_at for t in order]
     settles = [t.events[-1].at if t.events else t.created_at for t in order]
     stays_open = [t.is_open for t in order]
+    days = backlog_days(span, zone, since)
+    if not days:
+        return ()
+    tz = ZoneInfo(zone)
+    changes = {days[0][0]}
+    for t in order:
+        for at in (t.created_at, *(e.at for e in t.events)):
+            local = at.astimezone(tz).date()
+            # The first day whose end (the next local midnight) is at or after the instant.
+            changes.add(local - timedelta(days=1) if _local_midnight(local, zone) >= at else local)
     out = []
-    for day, at in backlog_days(span, zone):
-        upto = bisect.bisect_right(created, at)
-        changing = [order[k] for k in range(upto) if stays_open[k] or settles[k] >= at]
-        out.append((day, backlog(changing, at).value))
+    open_tickets = 0
+    for day, at in days:
+        if day in changes:
+            upto = bisect.bisect_right(created, at)
+            changing = [order[k] for k in range(upto) if stays_open[k] or settles[k] >= at]
+            open_tickets = backlog(changing, at).value
+        out.append((day, open_tickets))
     return tuple(out)
 
 
-def backlog_days(span: tuple[datetime, datetime] | None, zone: str) -> list[tuple[date, datetime]]:
-    """The local days of ``span`` and the instant each ends (the next local midnight).
+def backlog_days(
+    span: tuple[datetime, datetime] | None, zone: str, since: date | None = None
+) -> list[tuple[date, datetime]]:
+    """The local days of ``span`` (from ``since`` when given) and the instant each ends (the
+    next local midnight).
 
     Shared by the object and the DuckDB report (which sums the backlog's changes up to each).
     """
     if span is None:
         return []
     tz = ZoneInfo(zone)
-    day = span[0].astimezone(tz).date()
+    day = max(span[0].astimezone(tz).date(), since or date.min)
     last = (span[1] - timedelta(microseconds=1)).astimezone(tz).date()
     out = []
     while day <= last:

@@ -12,6 +12,7 @@ from html import escape
 
 import attrs
 
+from cs8.io._source import escape_controls
 from cs8.report import _svg
 from cs8.report._journeys_layout import follows_svg, funnel_svg
 from cs8.report._lang import Language, language
@@ -183,10 +184,12 @@ def to_html(
     body = "".join(
         _block(report, b, entry) for b in layout(report, lang, max_rows=max_rows, charts=True)
     )
+    # Ids, names and teams come from the data; html.escape leaves control characters, and the
+    # page may be printed to a terminal (cs8 report --format html without --out).
     if fragment:
-        return f'<div class="cs8-report" lang="{entry.code}">{body}</div>'
+        return escape_controls(f'<div class="cs8-report" lang="{entry.code}">{body}</div>')
     title = escape(f"{entry.label('title')}: {report.title}")
-    return (
+    return escape_controls(
         f'<!DOCTYPE html><html lang="{entry.code}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{title}</title><style>{_CSS}</style></head>"

@@ -430,6 +430,16 @@ def _notes(report: ServiceReport, lang: Language) -> list[Block]:
     if report.rejected:
         key = "note.rejected" if report.engine == "objects" else "note.rejected_tickets"
         lines.append(lang.label(key, n=_n(report.rejected, lang)))
+    if report.charted_from is not None and report.start is not None and report.end is not None:
+        lines.append(
+            lang.label(
+                "note.charted",
+                first=lang.date(report.start.astimezone(ZoneInfo(report.zone)).date()),
+                start=lang.date(report.charted_from),
+                n=_n(len(report.periods), lang),
+                period=lang.label("period." + report.period),
+            )
+        )
     for what, why in report.omitted:
         lines.append(
             lang.label(

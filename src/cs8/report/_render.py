@@ -2,10 +2,36 @@
 
 from __future__ import annotations
 
-from cs8.report._layout import Chart, Heading, Para, Table, layout
+from collections.abc import Iterator
+
+import attrs
+
+from cs8.io._source import escape
+from cs8.report._layout import Block, Chart, Heading, Para, Table, layout
 from cs8.report._report import ServiceReport
 
 __all__ = ["to_markdown", "to_text"]
+
+
+def _shown(text: str) -> str:
+    """``text`` with control characters escaped: ids, names and teams come from the data, and
+    the text and Markdown forms are printed to terminals (``cs8 report``)."""
+    return escape(text, limit=len(text))
+
+
+def _blocks(report: ServiceReport, lang: str, max_rows: int | None = None) -> Iterator[Block]:
+    """The layout's blocks with every text escaped (:func:`_shown`)."""
+    for block in layout(report, lang, max_rows=max_rows):
+        if isinstance(block, Heading):
+            yield Heading(_shown(block.text), block.level)
+        elif isinstance(block, Para):
+            yield Para(_shown(block.text))
+        elif isinstance(block, Table):
+            headers = tuple(_shown(h) for h in block.headers)
+            rows = tuple(tuple(_shown(c) for c in row) for row in block.rows)
+            yield attrs.evolve(block, headers=headers, rows=rows)
+        else:
+            yield block
 
 
 def _text_table(table: Table) -> list[str]:
@@ -29,7 +55,7 @@ def to_text(report: ServiceReport, lang: str) -> str:
         'Period: no records'
     """
     lines: list[str] = []
-    for block in layout(report, lang):
+    for block in _blocks(report, lang):
         if isinstance(block, Heading):
             if block.level == 1:
                 lines.append(block.text)
@@ -55,7 +81,7 @@ def to_markdown(report: ServiceReport, lang: str, *, max_rows: int | None = None
         True
     """
     out: list[str] = []
-    for block in layout(report, lang, max_rows=max_rows):
+    for block in _blocks(report, lang, max_rows):
         if isinstance(block, Heading):
             out += ["#" * block.level + " " + block.text, ""]
         elif isinstance(block, Para):

@@ -84,6 +84,8 @@ class ServiceReport:
             ``"duckdb"`` (the files read by DuckDB, see :func:`cs8.report.read_tables`).
         omitted: Sections an engine did not compute, as (what, why) catalogue keys; the notes
             name each one, so nothing is left out silently.
+        charted_from: The first day the trends and backlog show when the period is longer than
+            the ten years they chart (``None``: they cover all of it); the notes say so.
 
     Example:
         >>> from cs8.datasets import sample_shop
@@ -130,6 +132,7 @@ class ServiceReport:
     staffing_plan: StaffingSection | None = None
     engine: Literal["objects", "duckdb"] = "objects"
     omitted: tuple[tuple[str, str], ...] = ()
+    charted_from: date | None = None
 
     def figures(self) -> Iterator[Figure]:
         """Yield every headline figure (tickets, contact centre, surveys), for the notes.

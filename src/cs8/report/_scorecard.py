@@ -362,7 +362,15 @@ def _learning(
     targets: ScorecardTargets,
 ) -> PillarScore:
     answers = [r for r in surveys if r.kind is SurveyKind.NPS]
-    if period is None or len(answers) < 20:
+    first: list[SurveyResponse] = []
+    second: list[SurveyResponse] = []
+    if period is not None:
+        middle = period[0] + (period[1] - period[0]) / 2
+        first = [r for r in answers if r.at < middle]
+        second = [r for r in answers if r.at >= middle]
+    # No change to measure when one half has no answers (a period stretched by one instant
+    # dated long before the others leaves every answer in the second half).
+    if period is None or len(answers) < 20 or not first or not second:
         return PillarScore(
             pillar="continuous learning",
             measure="measure.nps_change",
@@ -372,9 +380,6 @@ def _learning(
             met=None,
             n=len(answers),
         )
-    middle = period[0] + (period[1] - period[0]) / 2
-    first = [r for r in answers if r.at < middle]
-    second = [r for r in answers if r.at >= middle]
     comparison = compare_nps(second, first)
     change = comparison.difference
     # Met unless NPS fell by more than the target allows with evidence (p < 0.05).

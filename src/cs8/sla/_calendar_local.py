@@ -221,6 +221,8 @@ class DayWalker:
         """Return the business microseconds in ``[lo, hi)`` (negative when ``hi < lo``)."""
         if hi < lo:
             return -self.duration(hi, lo)
+        if self.week_full and not (self.holidays or self.overrides or self.closures):
+            return hi - lo  # open at every instant: no need to walk the days (e.g. year 1000)
         total = 0
         cur = lo
         while cur < hi:

@@ -180,6 +180,10 @@ LANGUAGE = Language(
             "cell, a duplicate id, a bad event or one before the ticket's creation)."
         ),
         "note.omitted": "{what}: not computed on the {engine} engine: {reason}",
+        "note.charted": (
+            "The data start on {first}: the trends and the backlog show the last {n} {period}s, "
+            "from {start}; the totals, breakdowns and SLA cover the whole period."
+        ),
         "omit.scorecard": "S8 scorecard",
         "omit.sla": "SLA attainment, breaches and clocks at risk",
         "omit.backlog": "Backlog by day and open tickets at the end",

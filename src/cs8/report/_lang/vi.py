@@ -181,6 +181,10 @@ LANGUAGE = Language(
             "sự kiện lỗi hoặc trước thời điểm tạo phiếu)."
         ),
         "note.omitted": "{what}: không tính trên máy {engine}: {reason}",
+        "note.charted": (
+            "Dữ liệu bắt đầu từ {first}: xu hướng và phiếu tồn đọng chỉ hiển thị {n} {period} "
+            "gần nhất, từ {start}; các số tổng, phân tích và SLA tính trên toàn bộ giai đoạn."
+        ),
         "omit.scorecard": "Bảng điểm S8",
         "omit.sla": "Tỷ lệ đạt SLA, vi phạm và đồng hồ sắp trễ",
         "omit.backlog": "Tồn đọng theo ngày và số phiếu còn mở cuối kỳ",
