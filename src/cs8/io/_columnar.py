@@ -76,6 +76,25 @@ _ISO = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?(Z
 _ISO_POLARS = "%Y-%m-%dT%H:%M:%S%.f%#z"
 
 
+def _year_between(pl: Any, cells: Any, first: int, last: int) -> Any:
+    """Whether a cell that starts with a four-digit year (as ISO 8601 instants do) has a year in
+    ``first..last``, by comparing texts: ``YYYY...`` is at least ``"1900"`` exactly when YYYY is
+    at least 1900, and below ``"2201"`` exactly when YYYY is at most 2200 (no number is made).
+
+    Example:
+        >>> import polars as pl
+        >>> cells = pl.Series(["1899-12-31T23:59:59Z", "1900-01-01T00:00:00Z", "2201-01-01Z"])
+        >>> pl.select(_year_between(pl, pl.lit(cells), 1900, 2200)).to_series().to_list()
+        [False, True, False]
+    """
+    inside = pl.lit(first <= 9999 and last >= 0)  # four digits hold 0000-9999 only
+    if 0 < first <= 9999:
+        inside &= cells >= f"{first:04d}"
+    if 0 <= last < 9999:
+        inside &= cells < f"{last + 1:04d}"
+    return inside
+
+
 def _interaction_times(pl: Any, at: dict[str, Any]) -> Any:
     """The columns' form of :func:`cs8._models._check_interaction_times` (nulls are absent)."""
     started, answered, ended = at["started_at"], at["answered_at"], at["ended_at"]
@@ -232,6 +251,7 @@ class ColumnarReader:
             lambda c: pl.col(c.key).str.contains(_ISO) if c.instant else ~empty[c.name],
             lambda c: empty[c.name],
         )
+        self.row_exprs = self._row_exprs() if self.row_check is not None else ([], [], None)
 
     def blank(self, name: str) -> Any:
         """The value of field ``name`` for a blank cell or an absent column."""
@@ -310,8 +330,7 @@ class ColumnarReader:
             sure, blanks = proof(column), blank(column)
             masks.append(blanks.alias(column.blank_key))
             if column.instant and column.parse.years is not None:
-                year = cells.str.slice(0, 4).cast(pl.Int32, strict=False)
-                sure &= year.is_between(*column.parse.years)
+                sure &= _year_between(pl, cells, *column.parse.years)
             elif column.parse is unquote:  # text taken as it is: no quote for unquote to drop
                 sure &= ~cells.str.starts_with("'")
             ok &= blanks | sure
@@ -372,23 +391,30 @@ class ColumnarReader:
         """The rows that pass the column checks and the class's post-init check (its polars
         form over the instants, cast to UTC, of the rows still in the running)."""
         pl = self.pl
-        check, names = self.row_check  # type: ignore[misc]
-        ok = pl.col(_OK)
-        columns = [c for c in self.columns if c.name in names]
-        # only the cells of rows still in the running (blank ones become null)
-        cells = checked.select(
-            pl.when(ok & ~pl.col(c.blank_key)).then(pl.col(c.key)).alias(c.name) for c in columns
-        )
+        columns, running, passed = self.row_exprs
+        cells = checked.select(running)
         instants = [self._instants(cells.get_column(c.name)).alias(c.name) for c in columns]
-        at = {name: pl.lit(None, dtype=pl.Datetime("us", "UTC")) for name in names}
-        passed = ok
-        for column in columns:
-            at[column.name] = pl.col(column.name)
-            passed &= pl.col(column.blank_key) | pl.col(column.name).is_not_null()
         frame = pl.DataFrame([checked.get_column(_OK), *instants]).with_columns(
             [checked.get_column(c.blank_key) for c in columns]
         )
-        return frame.select(passed & check(pl, at)).to_series()
+        return frame.select(passed).to_series()
+
+    def _row_exprs(self) -> tuple[list[_Column], list[Any], Any]:
+        """For :meth:`_row_check`: the columns of the instants its post-init check reads, the
+        cells of the rows still in the running (the others null) and the rows that pass."""
+        pl = self.pl
+        check, names = self.row_check  # type: ignore[misc]
+        ok = pl.col(_OK)
+        columns = [c for c in self.columns if c.name in names]
+        running = [
+            pl.when(ok & ~pl.col(c.blank_key)).then(pl.col(c.key)).alias(c.name) for c in columns
+        ]
+        at = {name: pl.lit(None, dtype=pl.Datetime("us", "UTC")) for name in names}
+        passed = ok
+        for column in columns:  # a cell in the running that is no instant fails its row
+            at[column.name] = pl.col(column.name)
+            passed &= pl.col(column.blank_key) | pl.col(column.name).is_not_null()
+        return columns, running, passed & check(pl, at)
 
     def _instants(self, cells: Any) -> Any:
         """The cells as UTC instants (null where not an instant): Arrow's ISO 8601 cast when
