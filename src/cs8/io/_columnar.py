@@ -5,8 +5,11 @@ a :class:`ColumnarReader` for the bound header. It reads the file in blocks of l
 plain lines (no quote, no carriage return, no NUL, every line of the header's width) is parsed
 by polars into text columns, and each column is checked and converted at once:
 
-- a field's cells are parsed by the field's own cell parser (the function the row path calls),
-  once per distinct value for columns with few distinct values;
+- a field's cells are parsed by the field's own cell parser (the function the row path calls):
+  text cells are taken as they are, instants parsed per cell, and other columns once per
+  distinct text per read (a column keeps its text -> value table from block to block);
+- a block with no white space, control or non-ASCII character (a *clean* block, the usual case)
+  needs no pattern to tell blank cells from text: a cell there is blank exactly when empty;
 - a field's attrs validators run on the distinct parsed values (a few, proven by the parser's
   output type, are not run again: see ``_BY_TYPE``); converters must be identities on the
   parser's output (``_IDENTITY_CONVERTERS``), or the class is left to the row path;
