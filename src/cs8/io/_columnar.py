@@ -341,33 +341,36 @@ class ColumnarReader:
                 ok &= ~blanks
         return [*masks, ok.alias(_OK)]
 
-    def _block(self, frame: Any, clean: bool, first: int, source: str) -> Block:
+    def _mixed_checks(self, frame: Any) -> Any:
+        """``frame`` with the blank masks and the passing rows of a block that is not clean.
+
+        A cell that matches _SURE_TEXT (or _ISO, for an instant) is not blank, and an empty one
+        is: _SURE_BLANK is run only on a column with other cells.
+        """
         pl = self.pl
+        proofs = []
+        for column in self.columns:
+            cells = pl.col(column.key)
+            proof = cells.str.contains(_ISO if column.instant else _SURE_TEXT)
+            empty = cells.str.len_bytes() == 0
+            proofs += [proof.alias(f"\x00p{column.index}"), empty.alias(f"\x00e{column.index}")]
+        proved = frame.with_columns(proofs)
+        undecided = proved.select(
+            ~(pl.col(f"\x00p{c.index}") | pl.col(f"\x00e{c.index}")).any() for c in self.columns
+        ).row(0)
+        odd = {c.name for c, some in zip(self.columns, undecided, strict=True) if some}
+
+        def blank(c: _Column) -> Any:
+            proof, empty = pl.col(f"\x00p{c.index}"), pl.col(f"\x00e{c.index}")
+            if c.name not in odd:
+                return empty
+            return empty | (~proof & pl.col(c.key).str.contains(_SURE_BLANK))
+
+        return proved.with_columns(self._checks(lambda c: pl.col(f"\x00p{c.index}"), blank))
+
+    def _block(self, frame: Any, clean: bool, first: int, source: str) -> Block:
         n = frame.height
-        if clean:
-            checked = frame.with_columns(self.clean_checks)
-        else:
-            # A cell that matches _SURE_TEXT (or _ISO, for an instant) is not blank, and an empty
-            # one is: _SURE_BLANK is run only on a column with other cells.
-            proofs = []
-            for column in self.columns:
-                cells = pl.col(column.key)
-                proof = cells.str.contains(_ISO if column.instant else _SURE_TEXT)
-                empty = cells.str.len_bytes() == 0
-                proofs += [proof.alias(f"\x00p{column.index}"), empty.alias(f"\x00e{column.index}")]
-            proved = frame.with_columns(proofs)
-            undecided = proved.select(
-                ~(pl.col(f"\x00p{c.index}") | pl.col(f"\x00e{c.index}")).any() for c in self.columns
-            ).row(0)
-            odd = {c.name for c, some in zip(self.columns, undecided, strict=True) if some}
-
-            def blank(c: _Column) -> Any:
-                proof, empty = pl.col(f"\x00p{c.index}"), pl.col(f"\x00e{c.index}")
-                if c.name not in odd:
-                    return empty
-                return empty | (~proof & pl.col(c.key).str.contains(_SURE_BLANK))
-
-            checked = proved.with_columns(self._checks(lambda c: pl.col(f"\x00p{c.index}"), blank))
+        checked = frame.with_columns(self.clean_checks) if clean else self._mixed_checks(frame)
         ok = checked.get_column(_OK) if self.row_check is None else self._row_check(checked)
         fast = checked.filter(ok)
         every = fast.height == n
@@ -397,10 +400,10 @@ class ColumnarReader:
         columns, running, passed = self.row_exprs
         cells = checked.select(running)
         instants = [self._instants(cells.get_column(c.name)).alias(c.name) for c in columns]
-        frame = pl.DataFrame([checked.get_column(_OK), *instants]).with_columns(
-            [checked.get_column(c.blank_key) for c in columns]
+        blanks = [checked.get_column(c.blank_key) for c in columns]
+        return (
+            pl.DataFrame([checked.get_column(_OK), *instants, *blanks]).select(passed).to_series()
         )
-        return frame.select(passed).to_series()
 
     def _row_exprs(self) -> tuple[list[_Column], list[Any], Any]:
         """For :meth:`_row_check`: the columns of the instants its post-init check reads, the
