@@ -141,3 +141,16 @@ def test_paused_collection_still_collects_cycles_afterwards() -> None:
         a.other, b.other = b, a
         del a, b
     assert gc.collect() >= 2  # the cycle made inside the block is collected as usual
+
+
+def test_a_constructor_of_some_fields_leaves_the_others_unset() -> None:
+    @attrs.frozen
+    class Pair:
+        a: int
+        b: int = 0
+
+    make = trusted_constructor(Pair, ("b",))
+    made = make(5)
+    assert made.b == 5
+    with pytest.raises(AttributeError):
+        _ = made.a  # unset: for classes whose descriptors build such fields when read

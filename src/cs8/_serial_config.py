@@ -185,6 +185,7 @@ def register_config_hooks(conv: cattrs.Converter) -> None:
         dump_rules,
         load_rules,
     )
+    from cs8.routing._decision import VALUE_FIELDS
     from cs8.routing._strategies import BUILTIN_STRATEGIES, BuiltinStrategy
     from cs8.serialization import parse_datetime, parse_duration
     from cs8.sla import BusinessCalendar, SlaClock, SlaPolicy, dump_policy, load_policy
@@ -363,19 +364,7 @@ def register_config_hooks(conv: cattrs.Converter) -> None:
 
     # ---------------------------------------------------------------- decisions and pools
 
-    decision_fields = (
-        "ticket_id",
-        "agent_id",
-        "queue",
-        "priority",
-        "trace",
-        "rule",
-        "strategy",
-        "escalation_step",
-        "skills",
-        "languages",
-        "due_at",
-    )
+    decision_fields = VALUE_FIELDS
 
     def decision_data(decision: RoutingDecision) -> dict[str, Any]:
         out = {name: plain(getattr(decision, name), name) for name in decision_fields}

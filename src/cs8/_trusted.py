@@ -46,14 +46,18 @@ __all__ = ["paused_collection", "trusted_builder", "trusted_constructor"]
 T = TypeVar("T")
 
 
-def trusted_constructor(cls: type[T]) -> Callable[..., T]:
+def trusted_constructor(cls: type[T], fields: Sequence[str] | None = None) -> Callable[..., T]:
     """Return a function that builds a ``cls`` from its field values, positionally, unchecked.
 
     Args:
         cls: An attrs class without ``__attrs_pre_init__``.
+        fields: The fields to set, by name, in this order (default: every field, in field
+            order). A field left out is left unset: only for a slotted class whose descriptor
+            for that field builds its value when it is first read.
 
     Returns:
-        ``make(*values) -> cls``, one value per field of ``attrs.fields(cls)``, in that order.
+        ``make(*values) -> cls``, one value per field of ``attrs.fields(cls)`` (or of
+        ``fields``), in that order.
 
     Raises:
         TypeError: If ``cls`` is not an attrs class, or has a pre-init hook.
@@ -68,7 +72,7 @@ def trusted_constructor(cls: type[T]) -> Callable[..., T]:
         raise TypeError(f"{cls!r} is not an attrs class")
     if hasattr(cls, "__attrs_pre_init__"):
         raise TypeError(f"{cls.__name__} has __attrs_pre_init__: build it with its __init__")
-    names = [f.name for f in attrs.fields(cls)]
+    names = [f.name for f in attrs.fields(cls)] if fields is None else list(fields)
     env: dict[str, Any] = {"new": object.__new__, "cls": cls}
     params = ", ".join(f"v{i}" for i in range(len(names)))
     body = [f"def make_{cls.__name__}({params}):", "    o = new(cls)"]

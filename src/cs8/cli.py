@@ -419,6 +419,7 @@ def _engine_report(config: ReportConfig, args: argparse.Namespace) -> Any:
                 policy=config.policy,
                 targets=config.targets,
                 period=args.period,
+                staffing=config.staffing,
             )
     except duckdb.Error as exc:
         text = _one_line(exc).split(" LINE ")[0].split(" Possible solutions")[0]

@@ -46,16 +46,28 @@ def _same_numbers(engine: dict[str, Any], objects: dict[str, Any]) -> None:
     assert (engine["engine"], objects["engine"]) == ("duckdb", "objects")
     assert objects["omitted"] == []
     assert engine["omitted"]
-    keys = ("counts", "rejected", "start", "end", "periods", "buckets", "zone", "business")
-    for key in (*keys, "staffing", "aht", "heatmaps"):
+    keys = (
+        "counts",
+        "rejected",
+        "start",
+        "end",
+        "periods",
+        "buckets",
+        "zone",
+        "business",
+        "backlog",
+    )
+    for key in (*keys, "staffing", "aht", "heatmaps", "staffing_plan", "journeys", "servqual"):
         assert engine[key] == objects[key], key
     assert engine["staffing"]  # the Erlang lines were computed, not both empty
+    assert engine["staffing_plan"]["channels"]  # and next week's plan
+    assert engine["journeys"]["stages"][0]["entered"]  # and the customers' journeys
+    assert any(day["open"] for day in engine["backlog"])
     assert [h["key"] for h in engine["heatmaps"]] == ["heat.arrivals", "heat.service_level"]
     for section in ("tickets", "contact", "surveys"):
         theirs = {f["key"]: f for f in objects[section]}
         assert engine[section], section
-        if section != "tickets":  # open tickets at the end belong to the omitted backlog
-            assert [f["key"] for f in engine[section]] == list(theirs), section
+        assert [f["key"] for f in engine[section]] == list(theirs), section
         for figure in engine[section]:
             assert figure == theirs[figure["key"]], figure["key"]
     theirs = {s["key"]: s for s in objects["trends"]}
@@ -63,9 +75,11 @@ def _same_numbers(engine: dict[str, Any], objects: dict[str, Any]) -> None:
     for series in engine["trends"]:
         assert series == theirs[series["key"]], series["key"]
     theirs = {b["dimension"]: b for b in objects["breakdowns"]}
-    assert [b["dimension"] for b in engine["breakdowns"]] == ["channel", "priority", "segment"]
+    dimensions = ["channel", "priority", "segment", "agent", "team"]
+    assert [b["dimension"] for b in engine["breakdowns"]] == dimensions
     for table in engine["breakdowns"]:
         assert table == theirs[table["dimension"]], table["dimension"]
+        assert len(table["rows"]) > 1, table["dimension"]  # the tickets were told apart
 
 
 @pytest.fixture(scope="module")
@@ -111,7 +125,8 @@ def test_heatmaps_and_staffing_lines_count_local_hours_across_a_dst_change(
     engine = _report(capsys, str(tmp_path), *options, "--engine", "duckdb")
     objects = _report(capsys, str(tmp_path), *options)
     assert engine["zone"] == objects["zone"] == "America/Santiago"
-    for key in ("heatmaps", "staffing", "aht", "contact", "surveys"):
+    keys = ("heatmaps", "staffing", "aht", "contact", "surveys", "backlog", "breakdowns")
+    for key in (*keys, "staffing_plan", "journeys"):
         assert engine[key] == objects[key], key
     theirs = {s["key"]: s for s in objects["trends"]}
     assert all(series == theirs[series["key"]] for series in engine["trends"])
@@ -136,7 +151,18 @@ def test_parquet_and_json_lines_give_the_csv_numbers(
     csv = _report(capsys, str(small_files), "--engine", "duckdb")
     for folder in (parquet, jsonl):
         other = _report(capsys, str(folder), "--engine", "duckdb")
-        for key in ("counts", "tickets", "trends", "breakdowns", "buckets", "contact", "surveys"):
+        for key in (
+            "counts",
+            "tickets",
+            "trends",
+            "breakdowns",
+            "buckets",
+            "contact",
+            "surveys",
+            "backlog",
+            "staffing_plan",
+            "journeys",
+        ):
             assert other[key] == csv[key], (folder.name, key)
 
 
@@ -164,16 +190,57 @@ def test_dirty_rows_are_left_out_as_the_loader_rejects_them(
     assert "4 ticket rows were left out, as the loader would reject them" in capsys.readouterr().out
 
 
+def test_the_backlog_counts_each_local_day_end_with_its_events(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Hand case (UTC): T1 solved at the very end of 2 March (an event at the instant counts,
+    # as Ticket.status_at has it), reopened on 3 March and closed on 4 March; T2 merged (left
+    # out, counted as merged); T3 pending then on hold (open throughout); T4 solved and closed
+    # at one instant, created on 3 March.
+    _write(
+        tmp_path / "tickets.csv",
+        "id,customer_id,channel,created_at,priority,merged_into\n"
+        "T1,C1,email,2026-03-02T09:00:00Z,normal,\n"
+        "T2,C2,email,2026-03-02T10:00:00Z,normal,T1\n"
+        "T3,C3,chat,2026-03-02T11:00:00Z,high,\n"
+        "T4,C4,web,2026-03-03T08:00:00Z,low,\n",
+    )
+    _write(
+        tmp_path / "events.csv",
+        EVENTS + "T1,status_change,2026-03-03T00:00:00Z,,,solved\n"
+        "T1,status_change,2026-03-03T12:00:00Z,,,open\n"
+        "T1,status_change,2026-03-04T12:00:00Z,,,closed\n"
+        "T3,status_change,2026-03-02T12:00:00Z,,,pending\n"
+        "T3,status_change,2026-03-03T12:00:00Z,,,on_hold\n"
+        "T4,status_change,2026-03-03T09:00:00Z,,,solved\n"
+        "T4,status_change,2026-03-03T09:00:00Z,,,closed\n",
+    )
+    engine = _report(capsys, str(tmp_path), "--engine", "duckdb", "--now", "2026-03-04T00:00:00Z")
+    objects = _report(capsys, str(tmp_path), "--now", "2026-03-04T00:00:00Z")
+    days = [(b["date"], b["open"]) for b in engine["backlog"]]
+    # 2 Mar: T3 (T1 solved at midnight); 3 Mar: T1 reopened, T3; 4 Mar: T3 (T1 closed).
+    assert days == [("2026-03-02", 1), ("2026-03-03", 2), ("2026-03-04", 1)]
+    assert engine["backlog"] == objects["backlog"]
+    opened = {f["key"]: f for f in engine["tickets"]}["kpi.open_at_end"]
+    assert (opened["value"], opened["n"], opened["excluded"]) == (2, 4, {"merged": 1})
+    assert opened == {f["key"]: f for f in objects["tickets"]}["kpi.open_at_end"]
+
+
 def test_the_notes_name_every_section_left_out(
     small_files: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["report", str(small_files), "--engine", "duckdb"]) == 0
     text = capsys.readouterr().out
     assert "S8 scorecard: not computed on the duckdb engine" in text
-    assert "Breakdowns by agent and team: not computed on the duckdb engine" in text
+    assert "Breakdowns by agent and team: not computed" not in text
+    assert "Backlog by day and open tickets at the end: not computed" not in text
+    assert "By agent" in text
+    assert "By team" in text
     omitted = [line for line in text.splitlines() if "not computed on the duckdb" in line]
     assert not [line for line in omitted if "NPS" in line or "Handle time" in line]
     assert "Agents on the phones each hour" in text  # the Erlang lines are drawn
+    assert "What customers wrote: not computed on the duckdb engine" in text
+    assert "Staffing plan for the week of" in text
     assert "Breaches (" not in text  # an omitted section is not drawn empty
     assert main(["report", str(small_files), "--engine", "duckdb", "--lang", "vi"]) == 0
     assert "không tính trên máy duckdb" in capsys.readouterr().out
@@ -281,6 +348,10 @@ def test_a_generated_larger_file_gives_the_object_numbers() -> None:
     engine, objects = runs["duckdb (Parquet)"], runs["objects (CSV)"]
     assert engine["tickets"][0]["n"] == 8000
     assert engine["tickets"] == objects["tickets"]
+    assert engine["backlog"] == objects["backlog"]
+    assert engine["breakdowns"] == objects["breakdowns"]
+    agents = {b["dimension"]: len(b["rows"]) for b in engine["breakdowns"]}["agent"]
+    assert agents == 40  # the generated assignments were read
 
 
 def test_memory_stays_bounded_on_events_far_larger_than_the_limit() -> None:

@@ -262,13 +262,35 @@ def test_new_decision_equals_the_checked_constructor(
         "handoff": None,
         "state": RoutingState(),
     }
-    fast = _decision._new_decision(*fields.values(), None)
+    # The eight fields a plan decides are one shared value (_Planned) in the decision.
+    planned = _plan._Planned(
+        queue=queue,
+        priority=Priority(priority),
+        rule="r",
+        strategy="least_busy",
+        escalation_step=step,
+        skills=FrozenDict({"x": 1}),
+        languages=frozenset({"en"}),
+        due_at=due,
+    )
+    fast = _decision._new_decision(
+        "T1", agent_id, planned, ("a", "b"), None, None, RoutingState(), None
+    )
     slow = RoutingDecision(**fields)  # type: ignore[arg-type]
     assert [getattr(slow, name) for name in fields] == [getattr(fast, name) for name in fields]
     assert (slow, hash(slow), repr(slow)) == (fast, hash(fast), repr(fast))
-    # Every constructor argument but what a backlog's lazy context and trace are built from.
-    assert [*fields, "_source"] == [a.alias for a in attrs.fields(RoutingDecision)]
+    assert repr(slow).startswith(f"RoutingDecision(ticket_id='T1', agent_id={agent_id!r}, queue=")
+    assert [a.alias for a in attrs.fields(RoutingDecision)] == [
+        "ticket_id", "agent_id", "_planned", "trace", "context", "handoff", "state", "_source"
+    ]  # fmt: skip
     assert fast._source is None
+    # attrs.evolve changes a plan's field in one decision only, and keeps the others.
+    changed = attrs.evolve(fast, queue="elsewhere", agent_id=None)
+    assert (changed.queue, changed.agent_id, changed.skills) == ("elsewhere", None, planned.skills)
+    assert (fast.queue, attrs.evolve(fast)) == (queue, fast)
+    assert changed != fast
+    with pytest.raises(TypeError, match="priority"):
+        RoutingDecision(ticket_id="T1", agent_id=None, queue=None, trace=())
 
 
 @given(routers, backlogs)
@@ -385,3 +407,38 @@ def test_a_decision_needs_a_tuple_trace() -> None:
 
     with pytest.raises(InvalidValueError, match="trace must be a tuple of lines, got None"):
         RoutingDecision(ticket_id="T1", agent_id=None, queue=None, priority="normal", trace=None)  # type: ignore[arg-type]
+
+
+def test_a_backlogs_decisions_build_their_unset_fields_from_their_rows_when_read() -> None:
+    import pickle
+
+    from cs8.routing import RoutingState, handoff_context
+
+    # A backlog's decision sets four slots (ticket, agent, the plan's fields, its row); its
+    # trace, context, handoff and state are built from the row when first read.
+    tickets = [
+        Ticket(id=f"T{i}", customer_id=f"C{i % 2}", channel="email", created_at=T0)
+        for i in range(4)
+    ]
+    by_id = {t.id: t for t in tickets}
+    handoffs = {"C0": handoff_context("C0", tickets[0::2])}
+    start = RoutingState().advanced("q", "a1")
+    router = Router(explain=False)
+    result = router.assign(
+        tickets, [Agent(id="a1", capacity=2)], now=T0, handoffs=handoffs, state=start
+    )
+    for d in result.decisions:
+        assert d.state is start
+        assert d.handoff is handoffs.get(by_id[d.ticket_id].customer_id)
+        assert d.context is not None
+        assert d.context.ticket is by_id[d.ticket_id]
+        assert d.trace[-1].startswith("strategy least_busy")
+    fresh = router.assign(
+        tickets, [Agent(id="a1", capacity=2)], now=T0, handoffs=handoffs, state=start
+    )
+    for d, unread in zip(result.decisions, fresh.decisions, strict=True):
+        copy = pickle.loads(pickle.dumps(unread))  # pickling reads every field first
+        assert (copy, copy.trace, copy.state) == (d, d.trace, d.state)
+        assert (copy.handoff is None) == (d.handoff is None)
+        changed = attrs.evolve(unread, agent_id="a9")
+        assert (changed.state, changed.handoff, changed.context) == (d.state, d.handoff, d.context)

@@ -186,3 +186,38 @@ def test_a_router_checks_at_construction_that_every_named_strategy_exists() -> N
     with pytest.raises(InvalidValueError, match="the default actions names strategy 'sticky'"):
         Router(rules=default)
     Router(rules=rules, strategies={"sticky": KeyStrategy(name="sticky", key=len)})  # known
+
+
+def test_a_key_failing_inside_a_run_of_a_backlog_falls_back_for_its_tickets_only() -> None:
+    # Router.assign serves runs of fast-path tickets in one pool call; a chat ticket's key
+    # raises in the middle of a run of email tickets. Oracle: the same tickets routed one at a
+    # time in the backlog's queue order, each given its agent on one pool.
+    registry = RuleRegistry()
+    registry.register("strategy", "senior", KeyStrategy(name="senior", key=_fails_for_a2))
+    chat = {"field": "ticket.channel", "op": "equals", "value": "chat"}
+    rules = load_rules(
+        {"rules": [{"name": "chat", "when": chat, "actions": {"strategy": "senior"}}]},
+        registry=registry,
+    )
+    router = Router(rules=rules, explain=False)
+    staff = [Agent(id=i, channels={"email", "chat"}, capacity=20) for i in ("a1", "a2", "a3")]
+    tickets = [
+        Ticket(
+            id=f"T{i:02d}",
+            customer_id="C1",
+            channel="chat" if i % 4 == 1 else "email",
+            created_at=T0 - timedelta(minutes=i),
+        )
+        for i in range(12)
+    ]
+    result = router.assign(tickets, staff, now=T0)
+    pool = AgentPool(staff)
+    by_id = {t.id: t for t in tickets}
+    for decision in result.decisions:
+        alone = router.route(by_id[decision.ticket_id], pool, now=T0)
+        assert (decision, decision.trace) == (alone, alone.trace)
+        assert alone.agent_id is not None
+        pool.assign(alone.agent_id, by_id[decision.ticket_id].channel, at=T0)
+    strategies = {d.ticket_id: d.strategy for d in result.decisions}
+    assert {strategies[t.id] for t in tickets if t.channel.value == "chat"} == {"least_busy"}
+    assert dict(result.loads) == {a: pool.load(a) for a in ("a1", "a2", "a3")}

@@ -14,6 +14,7 @@ import pickle
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -121,10 +122,12 @@ def test_the_trace_names_profile_queue_priority_and_delay() -> None:
     router = sales_router(support_priority=1, support_delay=30)
     result = router.assign([ticket("support", "support", 31)], [AGENT], now=T0)
     assert result.decisions[0].context.ticket.id == "support"
-    assert result.decisions[0].trace[-1] == (
-        "routing profile 'Sales' (team sales): a1 took it from queue 'support' (priority 1, "
-        "delay 30 s; waited 31 s), the longest waiting ticket it could take in its "
-        "highest-priority queue with one"
+    assert result.decisions[0].trace[-3:] == (
+        "routing profiles: in queue 'support' since 2026-03-02T08:59:29+00:00 (created), 31 s; "
+        "the next ticket of a1 (profile 'Sales' (team sales): priority 1, delay 30 s)",
+        "filters (online): agents 1 -> status online 1 -> channel email 1 -> spare capacity 1",
+        "strategy profile_rounds: chose a1; tie-break: smallest key of profile_rounds, then "
+        "agent id",
     )
 
 
@@ -133,8 +136,9 @@ def test_a_waiting_ticket_says_which_delay_holds_it() -> None:
     result = router.assign([ticket("support", "support", 12)], [AGENT], now=T0)
     assert result.decisions[0].agent_id is None
     assert result.decisions[0].trace[-1] == (
-        "routing profiles: no agent took it from queue 'support' (waited 12 s; in profiles "
-        "'Sales' (priority 1, delay 30 s)); waiting"
+        "routing profiles: no agent took it from queue 'support' (since "
+        "2026-03-02T08:59:48+00:00 (created), 12 s; in profiles 'Sales' (priority 1, delay "
+        "30 s)); waiting"
     )
 
 
@@ -331,14 +335,41 @@ def test_the_profile_names_are_public() -> None:
 
 # ------------------------------------------------------------------ against a brute force
 
+HAS_LANGUAGE = {"field": "agent.languages", "op": "has", "value_from": "ticket.language"}
+
+
+def semantics_doc() -> dict[str, Any]:
+    """The queues of ``rules_doc`` with the rules' semantics on them: support chooses
+    least_busy, billing needs an agent speaking the ticket's language, vip prefers a1 and ranks
+    by English level; sales names nothing (the profile order)."""
+    doc = rules_doc([])
+    for rule in doc["rules"]:
+        extra = {
+            "support": {"strategy": "least_busy"},
+            "billing": {"agent_filter": HAS_LANGUAGE},
+            "vip": {
+                "preferred_agents": ["a1"],
+                "order_by": [{"field": "agent.skills.english", "desc": True}],
+            },
+        }[rule["name"]]
+        rule["actions"].update(extra)
+    return doc
+
 
 def brute_force(
-    tickets: list[Ticket], agents: list[Agent], profiles: list[RoutingProfile]
+    tickets: list[Ticket],
+    agents: list[Agent],
+    profiles: list[RoutingProfile],
+    queued_at: dict[str, datetime],
 ) -> dict[str, str]:
-    """The rule written plainly: rounds over the online agents with a profile, longest idle
-    first; each takes, among the tickets of its profile's queues that waited at least the
-    delay and that it has room and a channel for, the one of lowest priority number, then
-    longest waiting, then smallest id."""
+    """The rule written plainly. Rounds over the online agents with a profile, longest idle
+    first. An agent's next ticket: among the tickets of its profile's queues that have been in
+    their queue (since ``queued_at``, else creation) at least the delay, that it has room and a
+    channel for (and, in billing, speaks the language of), the one of lowest priority number,
+    then longest in the queue, then smallest id. In its turn, that ticket goes to one of the
+    agents still to act whose next ticket it is: in vip a1 if it is one of them, else the best
+    English; in support the fewest tickets held, then id; else (and for ties) the agent whose
+    turn comes first."""
 
     def profile_of(agent: Agent) -> RoutingProfile | None:
         for p in profiles:
@@ -350,53 +381,95 @@ def brute_force(
         return None
 
     load = {a.id: a.active_tickets for a in agents}
+    by_id = {a.id: a for a in agents}
     order = sorted(
         agents,
         key=lambda a: (a.last_assigned_at is not None, a.last_assigned_at or T0, a.id),
     )
-    working = [a for a in order if a.status.value == "online" and profile_of(a) is not None]
+    turn = [a.id for a in order if a.status.value == "online" and profile_of(a) is not None]
     taken: dict[str, str] = {}
+
+    def waited(t: Ticket) -> float:
+        return (T0 - queued_at.get(t.id, t.created_at)).total_seconds()
+
+    def next_of(agent_id: str) -> Ticket | None:
+        agent = by_id[agent_id]
+        profile = profile_of(agent)
+        assert profile is not None
+        options = []
+        for t in tickets:
+            queue = t.category or "sales"
+            for entry in profile.queues:
+                if (
+                    entry.queue == queue
+                    and t.id not in taken
+                    and waited(t) >= entry.delay
+                    and t.channel in agent.channels
+                    and load[agent_id] + 1 <= agent.capacity
+                    and (queue != "billing" or t.language in agent.languages)
+                ):
+                    options.append((entry.priority, -waited(t), t.id, t))
+        return min(options)[3] if options else None
+
+    working = turn
     while working:
-        still = []
-        for agent in working:
-            profile = profile_of(agent)
-            assert profile is not None
-            options = []
-            for t in tickets:
+        acted: set[str] = set()
+        for agent_id in working:
+            while agent_id not in acted:
+                t = next_of(agent_id)
+                if t is None:
+                    break
+                claimants = [b for b in working if b not in acted and next_of(b) is t]
                 queue = t.category or "sales"
-                waited = (T0 - t.created_at).total_seconds()
-                for entry in profile.queues:
-                    if (
-                        entry.queue == queue
-                        and t.id not in taken
-                        and waited >= entry.delay
-                        and t.channel in agent.channels
-                        and load[agent.id] + 1 <= agent.capacity
-                    ):
-                        options.append((entry.priority, -waited, t.id))
-            if options:
-                best = min(options)[2]
-                taken[best] = agent.id
-                load[agent.id] += 1
-                still.append(agent)
-        working = still
+                if queue == "vip" and "a1" in claimants:
+                    pick = "a1"
+                elif queue == "vip":
+                    level = {b: by_id[b].skills.get("english", -1) for b in claimants}
+                    pick = next(b for b in claimants if level[b] == max(level.values()))
+                elif queue == "support":
+                    pick = min(claimants, key=lambda b: (load[b], b))
+                else:
+                    pick = claimants[0]
+                taken[t.id] = pick
+                load[pick] += 1
+                acted.add(pick)
+        working = [a for a in working if a in acted]
     return taken
 
 
+Scenario = tuple[list[Ticket], list[Agent], list[RoutingProfile], dict[str, datetime]]
+
+
 @st.composite
-def scenarios(draw: st.DrawFn) -> tuple[list[Ticket], list[Agent], list[RoutingProfile]]:
+def scenarios(draw: st.DrawFn, shared: bool = False) -> Scenario:
+    """Tickets, agents, profiles and queue entries; ``shared``: one profile with every queue
+    that every agent works (online), so that a ticket is often the next one of several agents
+    and the choice among them (preferred agent, order_by, strategy) decides."""
     tickets = [
-        ticket(
-            f"T{i}",
-            draw(st.sampled_from(QUEUES)),
-            draw(st.integers(0, 60)),
-            draw(st.sampled_from(["email", "chat"])),
+        attrs.evolve(
+            ticket(
+                f"T{i}",
+                draw(st.sampled_from(QUEUES)),
+                draw(st.integers(0, 60)),
+                draw(st.sampled_from(["email", "chat"])),
+            ),
+            language=draw(st.sampled_from([None, "en", "es"])),
         )
         for i in range(draw(st.integers(1, 8)))
     ]
+    # Some tickets entered their queue after their creation (the caller says when).
+    queued_at = {
+        t.id: t.created_at + timedelta(seconds=draw(st.integers(0, (T0 - t.created_at).seconds)))
+        for t in tickets
+        if draw(st.booleans())
+    }
     profiles = []
-    for i in range(draw(st.integers(1, 3))):
-        queues = draw(st.lists(st.sampled_from(QUEUES), min_size=1, max_size=4, unique=True))
+    for i in range(1 if shared else draw(st.integers(1, 3))):
+        queues = (
+            list(QUEUES)
+            if shared
+            else draw(st.lists(st.sampled_from(QUEUES), min_size=1, max_size=4, unique=True))
+        )
         profiles.append(
             RoutingProfile(
                 name=f"p{i}",
@@ -415,29 +488,29 @@ def scenarios(draw: st.DrawFn) -> tuple[list[Ticket], list[Agent], list[RoutingP
     agents = [
         Agent(
             id=f"a{i}",
-            team=draw(st.sampled_from(["t0", "t0", "t1", "t2", "other"])),
-            capacity=draw(st.sampled_from([0, 1, 1, 2, 3])),
+            team="t0" if shared else draw(st.sampled_from(["t0", "t0", "t1", "t2", "other"])),
+            capacity=draw(st.sampled_from([1, 2, 3] if shared else [0, 1, 1, 2, 3])),
             active_tickets=draw(st.integers(0, 1)),
             channels=draw(
                 st.sampled_from([{"email"}, {"chat"}, {"email", "chat"}, {"email", "chat"}])
             ),
-            status=draw(st.sampled_from(["online", "online", "online", "away"])),
+            status="online" if shared else draw(st.sampled_from(["online"] * 3 + ["away"])),
             last_assigned_at=draw(
                 st.one_of(st.none(), st.integers(1, 4).map(lambda m: T0 - timedelta(minutes=m)))
             ),
+            languages=draw(st.sampled_from([set(), {"en"}, {"es"}, {"en", "es"}])),
+            skills=draw(st.sampled_from([{}, {"english": 1}, {"english": 3}])),
         )
-        for i in range(draw(st.integers(1, 6)))
+        for i in range(draw(st.integers(2 if shared else 1, 6)))
     ]
-    return tickets, agents, profiles
+    return tickets, agents, profiles, queued_at
 
 
-@given(scenarios())
-def test_assign_with_profiles_agrees_with_a_brute_force(
-    scenario: tuple[list[Ticket], list[Agent], list[RoutingProfile]],
-) -> None:
-    tickets, agents, profiles = scenario
-    rules = load_rules(rules_doc([]))
+@given(st.one_of(scenarios(), scenarios(shared=True)))
+def test_assign_with_profiles_agrees_with_a_brute_force(scenario: Scenario) -> None:
+    tickets, agents, profiles, queued_at = scenario
+    rules = load_rules(semantics_doc())
     rules = RuleSet(rules=rules.rules, default=rules.default, profiles=profiles)
-    result = Router(rules=rules).assign(tickets, agents, now=T0)
-    assert dict(result.assignments) == brute_force(tickets, agents, profiles)
+    result = Router(rules=rules).assign(tickets, agents, now=T0, queued_at=queued_at)
+    assert dict(result.assignments) == brute_force(tickets, agents, profiles, queued_at)
     assert len(result.decisions) == len(tickets)

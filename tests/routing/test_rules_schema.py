@@ -155,6 +155,15 @@ def test_document_the_loader_accepts_is_schema_valid(doc: Any, data: st.DataObje
         {"rules": [{"name": "r", "actions": {"escalation": [{"after": "PT"}]}}]},
         {"rules": [{"name": "r", "actions": {"priority": "high", "priority_change": 1}}]},
         {"version": True, "rules": []},
+        # Found by the property test above (thorough profile): the loader took a null skip_if.
+        {
+            "rules": [
+                {
+                    "name": "r",
+                    "actions": {"escalation": [{"after": 1, "queue": "q", "skip_if": None}]},
+                }
+            ]
+        },
     ],
 )
 def test_schema_rejects_what_the_loader_rejects(doc: Any) -> None:

@@ -57,6 +57,8 @@ __all__ = ["DEFAULT_STAGES", "Funnel", "FunnelStep", "JourneyEvent", "Stage", "j
 
 Source = Literal["order", "ticket", "interaction"]
 _SOURCES = frozenset({"order", "ticket", "interaction"})
+SOURCE_ORDER: dict[str, int] = {"order": 0, "ticket": 1, "interaction": 2}
+"""The order of a customer's events at one instant: orders, then tickets, then interactions."""
 
 
 @attrs.frozen(kw_only=True)
@@ -234,9 +236,8 @@ def _events(
     for i in interactions:
         add(JourneyEvent(customer_id=i.customer_id, at=i.started_at, source="interaction",
                          kind=i.channel.value))  # fmt: skip
-    order = {"order": 0, "ticket": 1, "interaction": 2}
     for events in by_customer.values():
-        events.sort(key=lambda e: (e.at, order[e.source], e.kind))
+        events.sort(key=lambda e: (e.at, SOURCE_ORDER[e.source], e.kind))
     return by_customer
 
 
@@ -260,6 +261,25 @@ def journey_funnel(
     Raises:
         InvalidValueError: If there are no stages, names repeat, or an occurrence is below 1.
     """
+    return funnel_of(_events(tickets, orders, interactions).values(), stages)
+
+
+def funnel_of(
+    journeys: Iterable[Sequence[JourneyEvent]], stages: Sequence[Stage] = DEFAULT_STAGES
+) -> Funnel:
+    """Return the funnel of ``stages`` over each customer's events, in time order.
+
+    The fold behind :func:`journey_funnel`, for callers that group and order the events
+    themselves (the DuckDB report streams them, one customer at a time): each journey is one
+    customer's events, ordered by instant, then source (order, ticket, interaction), then kind.
+
+    Raises:
+        InvalidValueError: If there are no stages, names repeat, or an occurrence is below 1.
+
+    Example:
+        >>> funnel_of([]).customers
+        0
+    """
     chosen = tuple(stages)
     names = [s.name for s in chosen]
     if not chosen or len(set(names)) != len(names):
@@ -278,7 +298,7 @@ def journey_funnel(
     variants: Counter[tuple[str, ...]] = Counter()
     follows: Counter[tuple[str, str]] = Counter()
     customers = 0
-    for events in _events(tickets, orders, interactions).values():
+    for events in journeys:
         seen = [0] * k
         reached: list[datetime | None] = [None] * k
         trace: list[str] = []

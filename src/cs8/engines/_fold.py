@@ -117,15 +117,16 @@ def _enum_code(nw: Any, expr: Any, dtype: Any, codes: Mapping[str, int], default
     """The integer code of enum text by :func:`cs8._enums.enum_key` (the same rule, on a column;
     ``default`` for anything else).
 
-    Text already in a normal form is matched as it is, so only the other cells go through the
-    four string functions (an engine evaluates a branch of ``when`` on the rows that take it),
-    and the fold compares integers from there on.
+    Text already in a normal form is matched as it is, and a null cell (a message's status) is
+    the default at once, so only the other cells go through the four string functions (an engine
+    evaluates a branch of ``when`` on the rows that take it), and the fold compares integers from
+    there on.
     """
     out = _code(nw, _normalised(nw, expr), codes, default)
     if dtype == nw.String:
         for value, code in codes.items():
             out = nw.when(expr == value).then(nw.lit(code)).otherwise(out)
-    return out
+    return nw.when(expr.is_null()).then(nw.lit(default)).otherwise(out)
 
 
 def _one_of(nw: Any, expr: Any, values: Collection[object]) -> Any:
@@ -279,15 +280,18 @@ def engine_facts(
         ),
     )
     base = t
-    # Duplicates among valid rows: a grouped count joined back (a hash aggregate, where a window
-    # function would partition and sort).
-    copies = t.group_by(f"{_P}key").agg(
-        nw.col(f"{_P}valid").cast(nw.Int64).sum().alias(f"{_P}copies")
+    # Duplicates among valid rows: a grouped count (a hash aggregate, where a window function
+    # would partition and sort), of which only the ids held more than once are joined back: a
+    # relation as small as the duplicates, so the join keeps no table of every ticket in memory.
+    copies = (
+        t.group_by(f"{_P}key")
+        .agg(nw.col(f"{_P}valid").cast(nw.Int64).sum().alias(f"{_P}copies"))
+        .filter(nw.col(f"{_P}copies") > 1)
     )
     t = t.join(copies, on=f"{_P}key", how="left").with_columns(
         nw.when(~nw.col(f"{_P}valid"))
         .then(nw.lit(1))
-        .when(nw.col(f"{_P}copies") > 1)
+        .when(~nw.col(f"{_P}copies").is_null())
         .then(nw.lit(2))
         .otherwise(nw.lit(0))
         .alias(f"{_P}row_code")

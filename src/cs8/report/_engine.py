@@ -1,22 +1,27 @@
 """The report computed inside DuckDB: the sections that have an engine form, and a note for the rest.
 
 The events never leave DuckDB: the ticket fold (:func:`cs8.engines._fold.engine_facts`) turns
-them into one row of facts per ticket there, joined to the ticket's channel, priority and
-customer segment, and only that table is pulled (a few numbers per ticket, dictionary-coded
-text). The ticket figures, trends, breakdowns and first-reply buckets are then the numpy frame
-path's KPIs on those facts, so they equal the object path's. The contact-centre and survey
-figures (service level, abandonment, speed of answer, handle time, CSAT, NPS, CES) are the KPIs'
-``.frame`` forms on the interactions and surveys relations (a handful of counts, the durations
-for the exact quantiles). The heatmaps and the Erlang staffing lines are ``GROUP BY`` counts on
-the local weekday and hour in DuckDB, fed to the object path's own builders. Sections that read
-records one by one (the scorecard, SLA clocks, backlog, agent and team breakdowns, journeys ...)
-are listed in ``ServiceReport.omitted``.
+them into one row of facts per ticket there, kept as a temporary table and joined to the
+ticket's channel, priority, customer segment, agent and team (the assignee and group folded by
+:func:`cs8.engines._ownership.assignment_facts`), and only that table is pulled (a few numbers
+per ticket, dictionary-coded text). The ticket figures, trends, breakdowns and first-reply
+buckets are then the numpy frame path's KPIs on those facts, so they equal the object path's.
+The daily backlog and the open tickets at ``now`` are running sums of the status changes in
+DuckDB (:mod:`cs8.report._engine_backlog`). The contact-centre and survey figures (service
+level, abandonment, speed of answer, handle time, CSAT, NPS, CES) are the KPIs' ``.frame``
+forms on the interactions and surveys relations (a handful of counts, the durations for the
+exact quantiles). The heatmaps, the Erlang staffing lines and the staffing plan's arrivals are
+``GROUP BY`` counts on local weekdays, hours and slots in DuckDB, fed to the object path's own
+builders. Sections that read each ticket's history or the records one by one (the scorecard,
+SLA clocks, journeys, words) are listed in ``ServiceReport.omitted``. SERVQUAL answers have no
+file role, so the section is empty as on the object path read from files.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from functools import partial
 from itertools import pairwise
 from typing import Any, Literal, TypeVar, cast
 from zoneinfo import ZoneInfo
@@ -40,21 +45,33 @@ from cs8.kpi._frame_facts import _Facts
 from cs8.kpi._frames import _fcr, _frt, _local_buckets, _us, summary_of_facts
 from cs8.kpi._stats import Mean, Rate
 from cs8.kpi._surveys import NpsResult
+from cs8.report._engine_backlog import backlog_counts
+from cs8.report._engine_journeys import engine_journeys
 from cs8.report._gather import (
     _Group,
     _local_midnight,
     _period_starts,
+    backlog_days,
     bucket_counts,
     group_breakdown,
     heatmaps_of,
+    open_at_end,
     staffing_rows,
     ticket_series,
 )
+from cs8.report._journeys import JourneySection
 from cs8.report._model import Breakdown, Figure, Series, StaffingRow, median_interval
 from cs8.report._report import ServiceReport
 from cs8.report._scorecard import ScorecardTargets, default_policy
+from cs8.report._staffing import (
+    ChannelHistory,
+    StaffingOptions,
+    StaffingSection,
+    plan_staffing,
+)
 from cs8.report._tables import ServiceTables, load_errors
-from cs8.sla import SlaPolicy
+from cs8.sla import BusinessCalendar, SlaPolicy
+from cs8.staffing import Arrivals, arrivals_per_interval
 
 __all__ = ["engine_report"]
 
@@ -64,9 +81,7 @@ _S = TypeVar("_S", Rate, NpsResult, Mean)
 OMITTED: tuple[tuple[str, str], ...] = (
     ("omit.scorecard", "omit.why.history"),
     ("omit.sla", "omit.why.history"),
-    ("omit.backlog", "omit.why.history"),
-    ("omit.agent_team", "omit.why.history"),
-    ("omit.objects", "omit.why.records"),
+    ("omit.words", "omit.why.text"),
 )
 """What the DuckDB report leaves out, and why (catalogue keys; the notes print them)."""
 
@@ -74,6 +89,8 @@ _DIM_TYPES: dict[str, Callable[[str], object]] = {
     "channel": Channel,
     "priority": Priority,
     "segment": CustomerSegment,
+    "agent": str,
+    "team": str,
 }
 
 
@@ -103,12 +120,11 @@ def _span(tables: ServiceTables) -> tuple[datetime, datetime] | None:
     return min(found[0] or found[1]), max(found[1]) + timedelta(seconds=1)
 
 
-def _dims(tables: ServiceTables) -> tuple[Any, list[str]]:
-    """Each loadable ticket's id, channel, priority and segment, as a relation on its connection.
+def _loadable(tables: ServiceTables, columns: Sequence[str]) -> tuple[Any, list[str]]:
+    """The ticket rows the loader loads, by id, with those of ``columns`` the file has.
 
-    Rows the fold rejects keep no dimensions: only rows with an id, creation, customer, channel,
-    priority and author present (the fold's rule) and an id no other such row holds are kept, so
-    the join adds no rows.
+    Only rows with an id, creation, customer, channel, priority and author present (the fold's
+    rule) and an id no other such row holds are kept, so a join on the id adds no rows.
     """
     tickets = tables.relations["tickets"]
     present = set(tickets.columns)
@@ -116,32 +132,71 @@ def _dims(tables: ServiceTables) -> tuple[Any, list[str]]:
     for c in ("id", "customer_id", "channel", "priority", "created_by"):
         if c in present:
             valid.append(f'"{c}" IS NOT NULL AND CAST("{c}" AS VARCHAR) <> \'\'')
-    dims = [c for c in ("channel", "priority", "customer_id") if c in present]
-    picked = ", ".join(f'any_value("{c}") AS "{c}"' for c in dims)
+    found = [c for c in columns if c in present]
+    picked = "".join(f', any_value("{c}") AS "{c}"' for c in found)
     rel = tickets.filter(" AND ".join(f"({v})" for v in valid)).aggregate(
-        f"id, {picked}, count(*) AS n", "id"
+        f"id{picked}, count(*) AS n", "id"
     )
-    rel = rel.filter("n = 1").project(", ".join(["id", *(f'"{c}"' for c in dims)]))
+    return rel.filter("n = 1").project(", ".join(["id", *(f'"{c}"' for c in found)])), found
+
+
+def _dims(tables: ServiceTables, events: Any) -> tuple[Any, list[str]]:
+    """Each loadable ticket's id and dimensions, as a relation on its connection.
+
+    The dimensions are the channel, priority and customer segment, and the agent (the assignee
+    after the last assignment, :func:`cs8.engines._ownership.assignment_facts`) and team (the
+    agent's team in the agents file, else the group of the latest assignment naming one), as
+    :func:`cs8.kpi.breakdown` has them; rows the fold rejects keep none (:func:`_loadable`).
+    """
+    from cs8.engines._ownership import assignment_facts
+
+    rel, dims = _loadable(tables, ("channel", "priority", "customer_id"))
     names = [c for c in dims if c != "customer_id"]
     if "customers" in tables.relations and "customer_id" in dims:
         customers = tables.relations["customers"]
         segments = customers.aggregate("id AS cid, any_value(segment) AS segment", "id")
         rel = rel.join(segments, "customer_id = cid", how="left")
         names.append("segment")
-    return rel.project(", ".join(["id", *names])), names
+    owners = (
+        assignment_facts(events)
+        .to_native()
+        .project('"ticket_id" AS oid, "assignee" AS agent, "group" AS assigned_group')
+    )
+    rel = rel.join(owners, "CAST(id AS VARCHAR) = oid", how="left")
+    team = "assigned_group"
+    if "agents" in tables.relations and "team" in tables.relations["agents"].columns:
+        # The loader rejects every copy of a duplicate agent id; a blank team is none.
+        teams = (
+            tables.relations["agents"]
+            .aggregate("id AS aid, any_value(team) AS agent_team, count(*) AS n", "id")
+            .filter("n = 1 AND nullif(agent_team, '') IS NOT NULL")
+            .project("aid, agent_team")
+        )
+        rel = rel.join(teams, "agent = aid", how="left")
+        team = f"coalesce(agent_team, {team})"
+    rel = rel.project(", ".join(["id", *names, "agent", f"{team} AS team"]))
+    return rel, [*names, "agent", "team"]
 
 
 def _pull(
     tables: ServiceTables, events: Any, d: Any
-) -> tuple[_Facts, dict[str, tuple[Any, list[object]]]]:
-    """Fold the events in DuckDB and pull the facts and dimension codes of every ticket row."""
+) -> tuple[_Facts, dict[str, tuple[Any, list[object]]], Any]:
+    """Fold the events in DuckDB and pull the facts and dimension codes of every ticket row.
+
+    The facts stay in DuckDB too, as a temporary table (the third value), for the backlog and
+    the journeys.
+    """
     np = require("numpy", "duckdb")
     nw = require("narwhals", "duckdb")
     pa = require("pyarrow", "duckdb")
     from cs8.engines._fold import FACT_COLUMNS, collect_facts, engine_facts
 
-    facts = engine_facts(tables.relations["tickets"], events, d, fcr=True).to_native()
-    dims, names = _dims(tables)
+    # Kept as a temporary table (DuckDB spills it past its limit): the fold and the joins of
+    # the dimensions then run one after the other, not at once under the one memory limit, and
+    # the backlog reads the facts again without folding twice.
+    fold = engine_facts(tables.relations["tickets"], events, d, fcr=True).to_native()
+    facts = _stored(tables, "facts", fold)
+    dims, names = _dims(tables, events)
     joined = facts.set_alias("f").join(dims.set_alias("d"), "f.id = d.id", how="left")
     cols = ", ".join([*(f'f."{c}"' for c in FACT_COLUMNS), *(f'd."{c}"' for c in names)])
     # Streamed through the Arrow C stream: DuckDB hands over batches instead of holding the
@@ -160,7 +215,7 @@ def _pull(
                 values.append(text)
         index = np.asarray(column.indices.fill_null(-1), dtype=np.int64)
         codes[name] = (index, [*values, None])  # -1 (no value) reads the last: None
-    return f, codes
+    return f, codes, facts
 
 
 def _summary_group(f: _Facts, d: Any, cal: Any) -> _Group:
@@ -226,10 +281,11 @@ def engine_report(
     targets: ScorecardTargets | None = None,
     period: Period = "week",
     horizon: timedelta = timedelta(hours=4),
+    staffing: StaffingOptions | None = None,
 ) -> ServiceReport:
     """The report of :func:`cs8.report.build_report` computed in DuckDB (see the module doc)."""
     with load_errors(None, tables):
-        return _engine_report(tables, now, policy, targets, period, horizon)
+        return _engine_report(tables, now, policy, targets, period, horizon, staffing)
 
 
 def _engine_report(
@@ -239,6 +295,7 @@ def _engine_report(
     targets: ScorecardTargets | None,
     period: Period,
     horizon: timedelta,
+    staffing: StaffingOptions | None,
 ) -> ServiceReport:
     targets = targets or ScorecardTargets()
     calendar = tables.calendar()
@@ -251,6 +308,7 @@ def _engine_report(
     now = require_aware(now, "build_report(now)")
     rel = tables.relations
     starts = _period_starts(span, zone, period)
+    days = backlog_days(span, zone)
     bounds = [_local_midnight(d, zone) for d in starts]
     if starts:
         bounds.append(_local_midnight(_next_start(starts[-1], period), zone))
@@ -258,13 +316,13 @@ def _engine_report(
     tickets = _TicketPart()
     if "tickets" in rel:
         events = rel["events"] if "events" in rel else _no_events(tables)
-        tickets = _ticket_part(tables, events, _us(now), starts, zone, period, cal)
+        tickets = _ticket_part(tables, events, now, starts, days, zone, period, cal)
     trends = list(tickets.trends)
     contact: _ContactPart | None = None
     n_contacts = 0
     if "interactions" in rel:
         n_contacts = int(_one(rel["interactions"], "count(*)"))
-        contact = _contact_part(tables, targets, bounds, zone)
+        contact = _contact_part(tables, targets, bounds, zone, cal, staffing)
         trends.append(contact.level_trend)
     surveys: tuple[Figure, ...] = ()
     n_surveys = 0
@@ -311,13 +369,15 @@ def _engine_report(
         heatmaps=heatmaps_of(
             _arrivals(tables, tickets.created, zone), contact.levels if contact else {}
         ),
-        backlog=(),
+        backlog=tickets.backlog or tuple((day, 0) for day, _ in days),
         sla=Breakdown(dimension="priority", rows=()),
         breaches=(),
         at_risk=(),
         contact=contact.figures if contact else (),
         staffing=contact.staffing if contact else (),
         surveys=surveys,
+        staffing_plan=contact.plan if contact else None,
+        journeys=tickets.journeys if "tickets" in rel else engine_journeys(tables.connection, rel),
         engine="duckdb",
         omitted=OMITTED,
     )
@@ -330,7 +390,11 @@ def _stored(tables: ServiceTables, name: str, rel: Any) -> Any:
     memory limit, so memory stays bounded; a lazy relation would re-parse its file each time.
     """
     table = f"__cs8_{name}"
-    tables.connection.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {rel.sql_query()}")
+    # Through a view: a relation's own SQL text cannot always be read back (narwhals' plans
+    # repeat their step names).
+    rel.create_view(f"{table}_view", replace=True)
+    tables.connection.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS FROM {table}_view")
+    tables.connection.execute(f"DROP VIEW {table}_view")
     return tables.connection.table(table)
 
 
@@ -346,21 +410,25 @@ class _TicketPart:
     buckets: tuple[Figure, ...] = ()
     created: Any = ()
     """The counted tickets' creation instants (epoch microseconds), for the arrival heatmap."""
+    backlog: tuple[tuple[date, int], ...] = ()
+    journeys: JourneySection | None = None
 
 
 def _ticket_part(
     tables: ServiceTables,
     events: Any,
-    now_us: int,
+    now: datetime,
     starts: Sequence[date],
+    days: Sequence[tuple[date, datetime]],
     zone: str,
     period: Period,
     cal: Any,
 ) -> _TicketPart:
-    """The ticket sections from the facts pulled once (tickets created before ``now_us``)."""
+    """The ticket sections from the facts pulled once (tickets created before ``now``)."""
     np = require("numpy", "duckdb")
     d = _definition("cs8")
-    f, codes = _pull(tables, events, d)
+    now_us = _us(now)
+    f, codes, stored = _pull(tables, events, d)
     loaded = f.rejected == 0
     keep = np.flatnonzero(loaded & (f.created < now_us))
     if len(keep) < len(loaded):  # a copy only when rows are left out
@@ -375,24 +443,50 @@ def _ticket_part(
         table = [(values[k], _summary_group(part, d, cal)) for k, part in groups]
         breakdowns.append(group_breakdown(name, table))
     first = _frt(f, d, None, cal)
+    # The backlog's exclusions, as cs8.kpi.backlog's filter counts them (merged first).
+    merged = f.merged if d.exclude_merged else np.zeros(len(f.created), dtype=bool)
+    by_agent = f.agent_created & ~merged if d.exclude_agent_created else merged & False
+    excluded = {"merged": int(merged.sum()), "agent_created": int(by_agent.sum())}
+    keeps = ["true", *(["NOT merged"] if d.exclude_merged else [])]
+    keeps += ["NOT agent_created"] if d.exclude_agent_created else []
+    counts, open_now = backlog_counts(
+        tables.connection,
+        stored,
+        events,
+        now=now,
+        ends=[end for _, end in days],
+        keep=" AND ".join(keeps),
+    )
+    figures = _ticket_figures(f, d, cal)
+    opened = open_at_end(open_now, len(keep), {k: v for k, v in excluded.items() if v})
     return _TicketPart(
         n=len(keep),
         rejected=int((~loaded).sum()),
-        figures=_ticket_figures(f, d, cal),
+        figures=(*figures, opened),
         trends=ticket_series(per_period),
         breakdowns=tuple(breakdowns),
         buckets=bucket_counts([v / 1e6 for v in first.state.values]),
         created=f.created,
+        backlog=tuple(zip((day for day, _ in days), counts, strict=True)),
+        journeys=engine_journeys(
+            tables.connection, tables.relations, stored, _loadable(tables, ("category",))[0]
+        ),
     )
 
 
 def _contact_part(
-    tables: ServiceTables, targets: ScorecardTargets, bounds: Sequence[datetime], zone: str
+    tables: ServiceTables,
+    targets: ScorecardTargets,
+    bounds: Sequence[datetime],
+    zone: str,
+    cal: BusinessCalendar | None,
+    staffing: StaffingOptions | None,
 ) -> _ContactPart:
-    """The contact figures, the service level by period and the Erlang staffing lines.
+    """The contact figures, the service level by period, the Erlang lines and the staffing plan.
 
     Service level, abandonment, speed of answer and handle time are the KPIs' ``.frame`` forms;
-    the staffing lines count the phone calls per local hour and the local days in DuckDB.
+    the staffing lines count the phone calls per local hour and the local days in DuckDB, the
+    plan the live contacts of each planned channel per local slot.
     """
     live = _stored(tables, "live", _live(tables.relations["interactions"]))
     level = service_level.frame(live, threshold=targets.answer_within)
@@ -438,6 +532,7 @@ def _contact_part(
         staffing=rows,
         aht=aht,
         levels=levels,
+        plan=plan_staffing(partial(_channel_history, live, zone, cal), cal, targets, staffing),
     )
 
 
@@ -451,6 +546,36 @@ class _ContactPart:
     aht: float | None
     levels: dict[tuple[int, int], Rate]
     """The service level of each (local weekday, hour) cell with live contacts (``n > 0``)."""
+    plan: StaffingSection | None
+
+
+def _channel_history(
+    live: Any, zone: str, cal: BusinessCalendar | None, name: str
+) -> ChannelHistory:
+    """The staffing plan's reading of one channel's live contacts, counted in DuckDB."""
+    contacts = live.filter(f"{_norm('channel')} = '{name.replace(chr(39), chr(39) * 2)}'")
+    answered = contacts.filter("answered_at IS NOT NULL")
+    n = int(_one(answered, "count(*)"))
+    aht = average_handle_time.frame(answered).mean if n else None
+
+    def arrivals(step: timedelta) -> Arrivals:
+        # The contacts per local wall-clock slot (a counts table, as arrivals_per_interval
+        # reads one); a day of the range without contacts is a row of zero, as the
+        # instants' form counts every day from the first to the last.
+        local = _local(zone, "started_at")
+        slot = f"time_bucket(INTERVAL '{int(step.total_seconds())} seconds', {local})"
+        rows: list[tuple[datetime, int]] = contacts.aggregate(
+            f"{slot} AS slot, count(*) AS n", slot
+        ).fetchall()
+        seen = {start.date() for start, _ in rows}
+        if seen:
+            first, last = min(seen), max(seen)
+            for k in range((last - first).days + 1):
+                if (day := first + timedelta(days=k)) not in seen:
+                    rows.append((datetime.combine(day, time()), 0))
+        return arrivals_per_interval(rows, interval=step, calendar=cal, timezone=zone)
+
+    return ChannelHistory(answered=n, aht=aht, arrivals=arrivals)
 
 
 def _local(zone: str, column: str) -> str:

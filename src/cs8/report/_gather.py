@@ -158,7 +158,13 @@ def build_report(
         from cs8.report._engine import engine_report
 
         return engine_report(
-            data, now=now, policy=policy, targets=targets, period=period, horizon=horizon
+            data,
+            now=now,
+            policy=policy,
+            targets=targets,
+            period=period,
+            horizon=horizon,
+            staffing=staffing,
         )
     targets = targets or ScorecardTargets()
     calendar = data.calendar()
@@ -332,13 +338,7 @@ def _ticket_figures(
         Figure.of_rate("kpi.reopen_rate", summary.reopen_rate),
         Figure.of_rate("kpi.one_touch_rate", summary.one_touch_rate),
         Figure.of_rate("kpi.first_contact_resolution", first_contact_resolution(tickets)),
-        Figure(
-            key="kpi.open_at_end",
-            unit="count",
-            value=float(open_now.value),
-            n=len(tickets),
-            excluded=open_now.excluded,
-        ),
+        open_at_end(open_now.value, len(tickets), open_now.excluded),
     ]
     return tuple(figures)
 
@@ -568,23 +568,38 @@ def _backlog(
     created by then whose last event is later or whose final status is open. The rest are
     solved or closed for good by then, so the count is the same and the work stays linear.
     """
-    if span is None:
-        return ()
-    tz = ZoneInfo(zone)
     order = sorted(tickets, key=lambda t: t.created_at)
     created = [t.created_at for t in order]
     settles = [t.events[-1].at if t.events else t.created_at for t in order]
     stays_open = [t.is_open for t in order]
+    out = []
+    for day, at in backlog_days(span, zone):
+        upto = bisect.bisect_right(created, at)
+        changing = [order[k] for k in range(upto) if stays_open[k] or settles[k] >= at]
+        out.append((day, backlog(changing, at).value))
+    return tuple(out)
+
+
+def backlog_days(span: tuple[datetime, datetime] | None, zone: str) -> list[tuple[date, datetime]]:
+    """The local days of ``span`` and the instant each ends (the next local midnight).
+
+    Shared by the object and the DuckDB report (which sums the backlog's changes up to each).
+    """
+    if span is None:
+        return []
+    tz = ZoneInfo(zone)
     day = span[0].astimezone(tz).date()
     last = (span[1] - timedelta(microseconds=1)).astimezone(tz).date()
     out = []
     while day <= last:
-        at = _local_midnight(day + timedelta(days=1), zone)
-        upto = bisect.bisect_right(created, at)
-        changing = [order[k] for k in range(upto) if stays_open[k] or settles[k] >= at]
-        out.append((day, backlog(changing, at).value))
+        out.append((day, _local_midnight(day + timedelta(days=1), zone)))
         day += timedelta(days=1)
-    return tuple(out)
+    return out
+
+
+def open_at_end(value: int, n: int, excluded: Mapping[str, int]) -> Figure:
+    """The open tickets at ``now`` among ``n`` counted (:func:`cs8.kpi.backlog`'s value)."""
+    return Figure(key="kpi.open_at_end", unit="count", value=float(value), n=n, excluded=excluded)
 
 
 def _sla_attainment(sla: SlaReport) -> Breakdown:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import attrs
 
-from cs8.customers import DEFAULT_STAGES, journey_funnel
+from cs8.customers import DEFAULT_STAGES, Funnel, journey_funnel
 from cs8.report._data import ServiceData
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "JourneySection",
     "JourneyStage",
     "journey_section",
+    "section_of",
 ]
 
 TOP_PATHS = 10
@@ -112,6 +113,17 @@ def journey_section(data: ServiceData) -> JourneySection | None:
         interactions=data.interactions,
         stages=DEFAULT_STAGES,
     )
+    return section_of(funnel)
+
+
+def section_of(funnel: Funnel) -> JourneySection:
+    """Return the journeys section of a funnel (shared with the DuckDB report).
+
+    Example:
+        >>> from cs8.customers._journey import funnel_of
+        >>> section_of(funnel_of([])).variants
+        0
+    """
     stages = tuple(
         JourneyStage(
             stage=s.stage,

@@ -507,9 +507,9 @@ def layout(
         *unless("omit.backlog", lambda: _backlog(report, lang, charts)),
         *unless("omit.sla", lambda: _sla(report, lang, max_rows)),
         *_contact(report, lang),
-        *unless("omit.objects", lambda: staffing_blocks(report, lang, charts)),
+        *staffing_blocks(report, lang, charts),
         *_surveys(report, lang),
-        *unless("omit.objects", lambda: words_blocks(report, lang)),
-        *unless("omit.objects", lambda: journey_blocks(report, lang, charts)),
+        *unless("omit.words", lambda: words_blocks(report, lang)),
+        *journey_blocks(report, lang, charts),
         *_notes(report, lang),
     ]

@@ -35,7 +35,7 @@ Example:
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -51,6 +51,7 @@ from cs8.report._scorecard import ScorecardTargets
 from cs8.serialization import parse_duration
 from cs8.sla import BusinessCalendar
 from cs8.staffing import (
+    Arrivals,
     ShiftPlan,
     ShiftTemplate,
     arrivals_per_interval,
@@ -60,6 +61,7 @@ from cs8.staffing import (
 )
 
 __all__ = [
+    "ChannelHistory",
     "PlanChannel",
     "PlanDay",
     "ShiftRow",
@@ -68,6 +70,7 @@ __all__ = [
     "default_shifts",
     "gather_staffing",
     "parse_staffing",
+    "plan_staffing",
 ]
 
 _MIN_ANSWERED = 10
@@ -326,6 +329,47 @@ def gather_staffing(
         >>> gather_staffing([], None, "UTC", ScorecardTargets()) is None
         True
     """
+
+    def measured(name: str) -> ChannelHistory:
+        contacts = [i for i in live if i.channel.value == name]
+        answered = [i for i in contacts if i.answered_at is not None]
+        return ChannelHistory(
+            answered=len(answered),
+            aht=average_handle_time(answered).mean,
+            arrivals=lambda step: arrivals_per_interval(
+                contacts, interval=step, calendar=calendar, timezone=zone
+            ),
+        )
+
+    return plan_staffing(measured, calendar, targets, options)
+
+
+@attrs.frozen(kw_only=True)
+class ChannelHistory:
+    """What the plan reads of one channel's live contacts (from records or an engine).
+
+    Attributes:
+        answered: The answered contacts.
+        aht: Their mean handle time (``None`` when none was measured).
+        arrivals: The contacts counted per local slot of the interval given.
+    """
+
+    answered: int
+    aht: timedelta | None
+    arrivals: Callable[[timedelta], Arrivals]
+
+
+def plan_staffing(
+    measure: Callable[[str], ChannelHistory],
+    calendar: BusinessCalendar | None,
+    targets: ScorecardTargets,
+    options: StaffingOptions | None = None,
+) -> StaffingSection | None:
+    """Plan next week's staff from each planned channel's history (``measure(channel)``).
+
+    Shared by the object and the DuckDB report (which counts the arrivals in the engine); a
+    channel's arrivals are counted only when it has enough answered contacts.
+    """
     options = options or StaffingOptions()
     if not _have_numpy():
         return None
@@ -333,14 +377,11 @@ def gather_staffing(
     days: tuple[date, ...] = ()
     method = ""
     for name in options.channels:
-        contacts = [i for i in live if i.channel.value == name]
-        answered = [i for i in contacts if i.answered_at is not None]
-        aht = average_handle_time(answered).mean
-        if len(answered) < _MIN_ANSWERED or aht is None or aht <= timedelta(0):
+        found = measure(name)
+        aht = found.aht
+        if found.answered < _MIN_ANSWERED or aht is None or aht <= timedelta(0):
             continue
-        history = arrivals_per_interval(
-            contacts, interval=options.interval, calendar=calendar, timezone=zone
-        )
+        history = found.arrivals(options.interval)
         if len(history.days) < 3:
             continue
         forecast = forecast_arrivals(
@@ -364,7 +405,7 @@ def gather_staffing(
             channel=name,
             aht=aht.total_seconds(),
             concurrency=concurrency,
-            answered=len(answered),
+            answered=found.answered,
             history_days=len(history.days),
             contacts=sum(forecast.expected),
             peak=max(plan.scheduled, default=0),

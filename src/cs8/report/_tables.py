@@ -78,7 +78,7 @@ SCHEMAS: Mapping[str, Mapping[str, str]] = {
     },
     "customers": {"id": _TEXT, "segment": _TEXT},
     "agents": {"id": _TEXT, "team": _TEXT},
-    "orders": {"id": _TEXT, "customer_id": _TEXT, "at": _T},
+    "orders": {"id": _TEXT, "customer_id": _TEXT, "at": _T, "amount": _REAL},
 }
 
 REQUIRED: Mapping[str, tuple[str, ...]] = {

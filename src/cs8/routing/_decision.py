@@ -13,14 +13,14 @@ from cs8._enums import Channel, Priority
 from cs8._frozen import FrozenDict
 from cs8._models import Customer, Ticket
 from cs8._protocols import BusinessClock
-from cs8._trusted import trusted_constructor
+from cs8._trusted import paused_collection, trusted_constructor
 from cs8.exceptions import InvalidValueError
 from cs8.routing._context import (
     RoutingContext,
     fast_context,
 )
 from cs8.routing._handoff import HandoffContext
-from cs8.routing._plan import _CountsLine, _Line, _line, _Plan, _Prepared, _Why
+from cs8.routing._plan import _CountsLine, _Line, _line, _Plan, _Planned, _Prepared, _Why
 from cs8.routing._pool_index import filter_labels
 from cs8.routing._strategies import (
     RoutingState,
@@ -38,6 +38,25 @@ def _check_trace(instance: object, attribute: object, value: object) -> None:
         raise InvalidValueError(f"RoutingDecision.trace must be a tuple of lines, got {value!r}")
 
 
+_GIVEN: Any = type("_Given", (), {"__repr__": lambda self: "<from the plan>"})()
+"""A field of ``RoutingDecision(...)`` not given (internal)."""
+
+VALUE_FIELDS = (
+    "ticket_id",
+    "agent_id",
+    "queue",
+    "priority",
+    "trace",
+    "rule",
+    "strategy",
+    "escalation_step",
+    "skills",
+    "languages",
+    "due_at",
+)
+"""A decision's public fields that count for equality, in order: what its ``repr`` shows and
+what serialization writes (with ``state``)."""
+
 _Source: TypeAlias = tuple[Any, ...]
 """What a decision's lazy trace and context are built from (internal), in its first six items:
 the lines (``tuple[_Line, ...]``), the prepared actions (``_Prepared``), how many agents were
@@ -45,7 +64,7 @@ looked at (-1: explained), the ticket, its customer, and the call's instant, zon
 (or None). A backlog's row (``_Row``) begins with the same six and is its decision's source."""
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, init=False, repr=False)
 class RoutingDecision:
     """Where one ticket goes, and why.
 
@@ -89,15 +108,10 @@ class RoutingDecision:
 
     ticket_id: str
     agent_id: str | None
-    queue: str | None
-    priority: Priority
+    # The eight fields the plan decides (queue to due_at), one value shared by the decisions of
+    # tickets planned alike (see _Planned): read through the properties below.
+    _planned: _Planned = attrs.field(alias="_planned")
     trace: tuple[str, ...] = attrs.field(validator=_check_trace)
-    rule: str | None = None
-    strategy: str = "least_busy"
-    escalation_step: int | None = None
-    skills: FrozenDict[str, int] = attrs.field(factory=FrozenDict)
-    languages: frozenset[str] = frozenset()
-    due_at: datetime | None = None
     _context: RoutingContext | None = attrs.field(
         default=None, eq=False, repr=False, alias="context"
     )
@@ -110,6 +124,104 @@ class RoutingDecision:
     # decisions would otherwise hold a context each that few callers read) from the ticket, the
     # customer and the call's instant, zone and calendar.
     _source: _Source | None = attrs.field(default=None, eq=False, repr=False, alias="_source")
+
+    def __init__(
+        self,
+        *,
+        ticket_id: str,
+        agent_id: str | None,
+        queue: str | None = _GIVEN,
+        priority: Priority = _GIVEN,
+        trace: tuple[str, ...],
+        rule: str | None = _GIVEN,
+        strategy: str = _GIVEN,
+        escalation_step: int | None = _GIVEN,
+        skills: FrozenDict[str, int] = _GIVEN,
+        languages: frozenset[str] = _GIVEN,
+        due_at: datetime | None = _GIVEN,
+        context: RoutingContext | None = None,
+        handoff: HandoffContext | None = None,
+        state: RoutingState | None = None,
+        _source: _Source | None = None,
+        _planned: _Planned | None = None,
+    ) -> None:
+        # ``queue`` and ``priority`` are required, the other fields default as documented;
+        # ``attrs.evolve`` passes ``_planned`` (the plan's fields) and the fields it changes.
+        given: dict[str, Any] = {
+            name: value
+            for name, value in (
+                ("queue", queue),
+                ("priority", priority),
+                ("rule", rule),
+                ("strategy", strategy),
+                ("escalation_step", escalation_step),
+                ("skills", skills),
+                ("languages", languages),
+                ("due_at", due_at),
+            )
+            if value is not _GIVEN
+        }
+        if _planned is not None:
+            planned = attrs.evolve(_planned, **given) if given else _planned
+        else:
+            for name in ("queue", "priority"):
+                if name not in given:
+                    raise TypeError(f"RoutingDecision() missing keyword argument {name!r}")
+            planned = _Planned(**given)
+        self.__attrs_init__(
+            ticket_id=ticket_id,
+            agent_id=agent_id,
+            _planned=planned,
+            trace=trace,
+            context=context,
+            handoff=handoff,
+            state=RoutingState() if state is None else state,
+            _source=_source,
+        )
+
+    @property
+    def queue(self) -> str | None:
+        """The queue (``None``: the default queue)."""
+        return self._planned.queue
+
+    @property
+    def priority(self) -> Priority:
+        """The priority after the rule, escalation, adjustments and ageing."""
+        return self._planned.priority
+
+    @property
+    def rule(self) -> str | None:
+        """The name of the matched rule, ``None`` when no rule matched."""
+        return self._planned.rule
+
+    @property
+    def strategy(self) -> str:
+        """The name of the strategy used."""
+        return self._planned.strategy
+
+    @property
+    def escalation_step(self) -> int | None:
+        """The escalation step in force (1-based), ``None`` before the first step's timeout."""
+        return self._planned.escalation_step
+
+    @property
+    def skills(self) -> FrozenDict[str, int]:
+        """Minimum skill levels in force."""
+        return self._planned.skills
+
+    @property
+    def languages(self) -> frozenset[str]:
+        """Languages accepted (any one of them), empty for any."""
+        return self._planned.languages
+
+    @property
+    def due_at(self) -> datetime | None:
+        """``now`` plus the least time left on a running SLA clock, if any."""
+        return self._planned.due_at
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in VALUE_FIELDS)
+        return f"RoutingDecision({fields})"
 
     @property
     def context(self) -> RoutingContext | None:
@@ -125,13 +237,7 @@ class RoutingDecision:
             >>> result.decisions[0].context.ticket is ticket
             True
         """
-        ctx = self._context
-        source = self._source
-        if ctx is None and source is not None and source[5] is not None:
-            ticket, customer, (now, timezone, calendar) = source[3], source[4], source[5]
-            ctx = fast_context(ticket, now, customer, None, timezone, calendar)
-            _set_context(self, ctx)  # built once; equal to what the rules read
-        return ctx
+        return self._context  # built when first read from the decision's source, if any
 
     @property
     def assigned(self) -> bool:
@@ -216,6 +322,10 @@ class _BuiltWhenRead:
     ``attrs.evolve`` and pickling all read it) calls ``build(obj)``, which sets the slot and lets
     the parts go: a backlog then makes no object, and no text, that nobody reads. Two threads
     reading at once build equal values; the loser reads the winner's.
+
+    A backlog's decisions leave their trace, context, handoff and state slots unset (each slot
+    set is a call; see ``_new_row_decision``): the first read builds them from the row the
+    decision keeps as its source, the same way.
     """
 
     __slots__ = ("build", "slot")
@@ -227,7 +337,10 @@ class _BuiltWhenRead:
     def __get__(self, obj: object, owner: type | None = None) -> Any:
         if obj is None:
             return self
-        value = self.slot.__get__(obj, owner)
+        try:
+            value = self.slot.__get__(obj, owner)
+        except AttributeError:  # left unset (a backlog's decision): built from its source
+            return self.build(obj)
         return self.build(obj) if value is None else value
 
     def __set__(self, obj: object, value: object) -> None:
@@ -249,16 +362,58 @@ def _build_trace(decision: RoutingDecision) -> tuple[str, ...]:
     return trace
 
 
-# The frozen slots' own setters, for what a decision builds when first read.
+def _build_context(decision: RoutingDecision) -> RoutingContext | None:
+    """The context of ``decision`` (the one its row kept, else built from the ticket, customer
+    and the call's instant, zone and calendar), kept; ``None`` without a source."""
+    source = decision._source
+    if source is None or source[5] is None:
+        return None
+    ctx: RoutingContext | None = source[9] if len(source) > _ROW_CONTEXT else None
+    if ctx is None:
+        ticket, customer, (now, timezone, calendar) = source[3], source[4], source[5]
+        ctx = fast_context(ticket, now, customer, None, timezone, calendar)
+    _context_slot.__set__(decision, ctx)  # built once; equal to what the rules read
+    return ctx
+
+
+def _from_row(slot: Any, index: int) -> Callable[[RoutingDecision], Any]:
+    """A builder of ``slot`` from item ``index`` of a backlog's row (``None`` for a decision
+    without one: its constructor set the slot)."""
+
+    def build(decision: RoutingDecision) -> Any:
+        source = decision._source
+        value = source[index] if source is not None and len(source) > index else None
+        slot.__set__(decision, value)
+        return value
+
+    return build
+
+
+# The frozen slots' own descriptors, for what a decision builds when first read.
 _trace_slot = vars(RoutingDecision)["trace"]
-_set_context = vars(RoutingDecision)["_context"].__set__
+_context_slot = vars(RoutingDecision)["_context"]
+_handoff_slot = vars(RoutingDecision)["handoff"]
+_state_slot = vars(RoutingDecision)["state"]
+_ROW_CONTEXT, _ROW_HANDOFF, _ROW_STATE = 9, 10, 11  # see _Row
 
 _new_decision: Callable[..., RoutingDecision] = trusted_constructor(RoutingDecision)
 """``RoutingDecision(...)`` from every field's value, positionally in field order, unchecked
 (internal: the router's values need no checks, and keyword passing costs a third of a decision;
 ``_source`` is what a lazy trace and context are built from)."""
 
-type.__setattr__(RoutingDecision, "trace", _BuiltWhenRead(_trace_slot, _build_trace))
+_new_row_decision: Callable[..., RoutingDecision] = trusted_constructor(
+    RoutingDecision, ("ticket_id", "agent_id", "_planned", "_source")
+)
+"""A backlog's decision from its row: ``_new_row_decision(ticket_id, agent_id, planned, row)``
+(internal); its trace, context, handoff and state are left unset, built from the row when read."""
+
+for _name, _built in (
+    ("trace", _BuiltWhenRead(_trace_slot, _build_trace)),
+    ("_context", _BuiltWhenRead(_context_slot, _build_context)),
+    ("handoff", _BuiltWhenRead(_handoff_slot, _from_row(_handoff_slot, _ROW_HANDOFF))),
+    ("state", _BuiltWhenRead(_state_slot, _from_row(_state_slot, _ROW_STATE))),
+):
+    type.__setattr__(RoutingDecision, _name, _built)
 
 
 def _planned_decision(
@@ -281,24 +436,15 @@ def _planned_decision(
     -1), or the plan's lines with the filters, ``found`` agents looked at and the choice
     (``ticket`` given). With ``context`` ``None``, the context is built when first read from
     ``ticket``, ``customer`` and ``basis``."""
-    prep = plan[0]
-    actions = prep.actions
     return _new_decision(
         ticket_id,
         agent_id,
-        actions.queue,
-        plan[3],
+        plan[8],
         trace,
-        plan[2],
-        prep.name,
-        plan[4],
-        actions.skills,
-        actions.languages,
-        plan[5],
         context,
         handoff,
         state,
-        None if lines is None else (lines, prep, found, ticket, customer, basis),
+        None if lines is None else (lines, plan[0], found, ticket, customer, basis),
     )
 
 
@@ -401,16 +547,13 @@ def _build_decisions(result: AssignmentResult) -> tuple[RoutingDecision, ...]:
         return _decisions_slot.__get__(result)  # type: ignore[no-any-return]
     made: list[RoutingDecision] = []
     keep = made.append
-    new = _new_decision
-    for row in rows:
-        if isinstance(row, RoutingDecision):
-            keep(row)
-            continue
-        prep = row[1]
-        actions = prep.actions
-        plan = row[6]
-        keep(new(row[7], row[8], actions.queue, plan[3], None, plan[2], prep.name, plan[4],
-                 actions.skills, actions.languages, plan[5], row[9], row[10], row[11], row))  # fmt: skip
+    new = _new_row_decision
+    with paused_collection():  # a block of records, none of them garbage (see the function)
+        for row in rows:
+            if isinstance(row, RoutingDecision):
+                keep(row)
+                continue
+            keep(new(row[7], row[8], row[6][8], row))
     decisions = tuple(made)
     _decisions_slot.__set__(result, decisions)
     _set_rows(result, None)

@@ -12,6 +12,8 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import TypeAlias, TypeVar
 
+import attrs
+
 from cs8._enums import AgentStatus, Channel, Priority
 from cs8._frozen import FrozenDict
 from cs8._models import Agent, Ticket
@@ -140,6 +142,23 @@ _Line: TypeAlias = str | _CountsLine | _Why
 """A trace line, or what it is written from when the trace is first read."""
 
 
+@attrs.frozen(kw_only=True)
+class _Planned:
+    """The fields of a :class:`~cs8.routing.RoutingDecision` its plan decides (internal): one
+    value shared by every decision of tickets planned alike, so a decision holds one slot for
+    them instead of eight (each slot of a frozen instance is filled by a call; see
+    ``docs/performance.md``, "Routing a backlog"). Equal by value, as the fields were."""
+
+    queue: str | None
+    priority: Priority
+    rule: str | None = None
+    strategy: str = "least_busy"
+    escalation_step: int | None = None
+    skills: FrozenDict[str, int] = attrs.field(factory=FrozenDict)
+    languages: frozenset[str] = frozenset()
+    due_at: datetime | None = None
+
+
 _Plan: TypeAlias = tuple[
     "_Prepared",
     "tuple[_Line, ...]",  # trace lines so far (shared by the tickets of a remembered plan)
@@ -149,9 +168,45 @@ _Plan: TypeAlias = tuple[
     "datetime | None",  # due_at
     int,  # minus the priority's rank (the queue key's first part)
     float,  # the SLA due time in epoch seconds, inf for none (the queue key's second part)
+    _Planned,  # the decision's fields the plan decides
 ]
 """Everything decided about a ticket before an agent is chosen but its context. Tickets that
-share a rule, actions, priority and escalation step share one plan (see ``Router._plans``)."""
+share a rule, actions, priority and escalation step share one plan (see ``Router._plans``).
+Made by :func:`_plan_of`."""
+
+
+def _plan_of(
+    prep: _Prepared,
+    lines: tuple[_Line, ...],
+    rule: str | None,
+    priority: Priority,
+    step: int | None,
+    due_at: datetime | None,
+) -> _Plan:
+    """A plan from its parts, with the two queue-order keys derived from the priority and due
+    time, and the decision's fields (see ``_Plan``)."""
+    actions = prep.actions
+    planned = _Planned(
+        queue=actions.queue,
+        priority=priority,
+        rule=rule,
+        strategy=prep.name,
+        escalation_step=step,
+        skills=actions.skills,
+        languages=actions.languages,
+        due_at=due_at,
+    )
+    return (
+        prep,
+        lines,
+        rule,
+        priority,
+        step,
+        due_at,
+        -_RANK[priority],
+        _INF if due_at is None else due_at.timestamp(),
+        planned,
+    )
 
 
 def _duration(value: timedelta) -> str:

@@ -21,20 +21,19 @@ from cs8.routing._actions import RuleActions
 from cs8.routing._context import _NO_SLA, ReadView, RoutingContext, SlaInput, fast_context
 from cs8.routing._plan import (
     _CACHE_SIZE,
-    _INF,
-    _RANK,
     _duration,
     _languages_and_filters,
     _Line,
     _line,
     _Plan,
+    _plan_of,
     _Prepared,
     _priority_note,
     _Why,
     _why,
 )
 from cs8.routing._priority import least_slack
-from cs8.routing._rules import RoutingRule
+from cs8.routing._rules import RoutingRule, memo_key
 
 if TYPE_CHECKING:
     from cs8.routing._router import Router
@@ -42,6 +41,7 @@ if TYPE_CHECKING:
 __all__ = ["Planner"]
 
 _PLAN_CACHE_SIZE = 65536  # rule x actions x priority x minutes waited, for escalating rules
+_PRIORITY = ("ticket.current_priority",)  # read with what the rules read: a plan's key
 
 
 class Planner:
@@ -78,6 +78,7 @@ class Planner:
         "_memo_plans",
         "_plans",
         "_reader",
+        "_shape",
         "_shapes",
         "_waits",
         "adjustments",
@@ -97,6 +98,8 @@ class Planner:
         # The router's settings, read on every plan.
         self.rules = router.rules
         self._reader = router.rules.reader  # what the rules read, when that decides the match
+        # A remembered plan's key: what the rules read and the ticket's priority, one read.
+        self._shape = None if self._reader is None else memo_key(router.rules.rules, _PRIORITY)
         self.strategy = router.strategy
         self.strategies = router.strategies
         self.calendar = router.calendar
@@ -123,8 +126,8 @@ class Planner:
         # rules read, the base priority) -> the plan; for actions with escalation steps counted in
         # calendar time, that shape is in _waits and the key also holds the time waited. One or
         # two lookups then plan a ticket.
-        self._shapes: dict[tuple[object, ...], _Plan] = {}
-        self._waits: set[tuple[object, ...]] = set()
+        self._shapes: dict[object, _Plan] = {}
+        self._waits: set[object] = set()
 
     @property
     def remembers(self) -> bool:
@@ -236,8 +239,8 @@ class Planner:
             >>> plan(ticket, None) is planner.context_and_plan(ticket, t0, None, None)[1]
             True
         """
-        reader = self._reader
-        if not self._memo_plans or reader is None:
+        shape_of = self._shape
+        if not self._memo_plans or shape_of is None:
             return None
         shapes = self._shapes
         waits = self._waits
@@ -248,12 +251,11 @@ class Planner:
         view = partial(tuple.__new__, ReadView)  # ReadView(...) without a Python-level call
 
         def planned(ticket: Ticket, customer: Customer | None) -> _Plan:
-            # A reader reads only what a ReadView holds (RuleSet.reader: the memo's fields).
-            read = reader(view((ticket, customer, hour, weekday, date)))  # type: ignore[arg-type]
-            shape = (read, ticket.current_priority)
+            # The key reads only what a ReadView holds (RuleSet.reader's fields, the priority).
+            shape = shape_of(view((ticket, customer, hour, weekday, date)))  # type: ignore[arg-type]
             found = shapes.get(shape)
             if found is None and shape in waits:
-                found = shapes.get((*shape, now - ticket.created_at))
+                found = shapes.get((shape, now - ticket.created_at))
             if found is not None:
                 return found
             return plan_context(fast_context(ticket, now, customer, None, timezone, calendar))
@@ -287,23 +289,22 @@ class Planner:
             if self._memo_plans and ctx.sla is _NO_SLA:
                 return self._by_rule(ctx, rule, actions)
             return self._plan_slow(ctx, rule, actions)
-        read = reader(ctx)  # the values the rules read: the first match's key, and the shape's
         if not self._memo_plans or ctx.sla is not _NO_SLA:
-            rule, actions = rules.select_read(read, ctx)
+            rule, actions = rules.select_read(reader(ctx), ctx)
             return self._plan_slow(ctx, rule, actions)
-        shape: tuple[object, ...] = (read, ticket.current_priority)
+        shape = self._shape(ctx)  # type: ignore[misc]  # set with the reader
         shapes = self._shapes
         plan = shapes.get(shape)
         if plan is None and shape in self._waits:
-            plan = shapes.get((*shape, ctx.now - ticket.created_at))
+            plan = shapes.get((shape, ctx.now - ticket.created_at))
         if plan is not None:
             return plan
-        rule, actions = rules.select_read(read, ctx)
+        rule, actions = rules.select_read(reader(ctx), ctx)  # the values the rules read
         if actions.escalation:
             if self.calendar is not None and any(s.business_hours for s in actions.escalation):
                 return self._plan_slow(ctx, rule, actions)  # business time: not remembered
             self._waits.add(shape)
-            shape = (*shape, ctx.now - ticket.created_at)
+            shape = (shape, ctx.now - ticket.created_at)
         plan = self._plan_slow(ctx, rule, actions)
         if len(shapes) >= _PLAN_CACHE_SIZE:
             shapes.clear()
@@ -460,25 +461,3 @@ class Planner:
         priority, note, due_at = self._adjusted(ctx, priority, note)
         lines = (*plan[1][:-1], line, note)  # the planned priority line was the last
         return _plan_of(prep, lines, plan[2], priority, step, due_at)
-
-
-def _plan_of(
-    prep: _Prepared,
-    lines: tuple[_Line, ...],
-    rule: str | None,
-    priority: Priority,
-    step: int | None,
-    due_at: datetime | None,
-) -> _Plan:
-    """A plan from its parts, with the two queue-order keys derived from the priority and due
-    time (see ``_Plan``)."""
-    return (
-        prep,
-        lines,
-        rule,
-        priority,
-        step,
-        due_at,
-        -_RANK[priority],
-        _INF if due_at is None else due_at.timestamp(),
-    )

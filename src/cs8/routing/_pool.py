@@ -26,7 +26,7 @@ from __future__ import annotations
 import heapq
 import threading
 from bisect import insort
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from functools import partial
 from typing import Any, TypeAlias
@@ -72,6 +72,11 @@ _HeapKey: TypeAlias = tuple[
     Any, Channel, AgentStatus, "tuple[tuple[str, int], ...]", frozenset[str]
 ]
 """(strategy, channel, status, required skills with minimum levels, accepted languages)."""
+
+_Picks: TypeAlias = list[str | None]
+"""Per need served by ``AgentPool.taker``'s function, the agent chosen (or None)."""
+_Looked: TypeAlias = list[int]
+"""Per need served by ``AgentPool.taker``'s function, how many agents were looked at."""
 
 
 class AgentPool:
@@ -632,18 +637,26 @@ class AgentPool:
             if isinstance(strategy, RoundRobin):
                 ids = self._ids.get((need.channel, status), [])
                 return _round_robin(ids, self._slots, need, self._units[need.channel], after)
-            return self._serve(status, None, need, strategy)
+            picks: _Picks = []
+            looked: _Looked = []
+            self._serve(status, None, (need,), (strategy,), picks, looked)
+            return picks[0], looked[0]
 
     def taker(
         self, at: datetime, status: AgentStatus = AgentStatus.ONLINE
-    ) -> Callable[[Need, BuiltinStrategy | KeyStrategy], tuple[str | None, int]]:
-        """Return a function that chooses an agent of ``status`` as :meth:`choose` does and gives
-        it the work at ``at``, in one step: ``take(need, strategy) -> (agent id or None, agents
-        looked at)``; what ``Router.assign`` does for each ticket of a backlog.
+    ) -> Callable[[Sequence[Need], Sequence[BuiltinStrategy | KeyStrategy], _Picks, _Looked], None]:
+        """Return a function that serves a run of work in order: for each need (with its
+        strategy) it chooses an agent of ``status`` as :meth:`choose` does and gives it the work
+        at ``at``, appending the agent's id (or None) to ``picks`` and how many agents were
+        looked at to ``looked`` as it goes: ``take(needs, strategies, picks, looked)``; what
+        ``Router.assign`` does for a backlog's tickets (two lists of strings and numbers: no
+        object per ticket for the garbage collector to track).
 
-        The caller holds :attr:`lock` while it uses the function, which does not lock (one lock
-        for a whole backlog rather than one per ticket). Heap-ranked strategies only: round
-        robin needs the queue's last assignee (use :meth:`choose` and :meth:`assign`).
+        If choosing raises (a :class:`~cs8.routing.KeyStrategy`'s key), the lists hold the
+        results of the work before the one that raised, and the pool is as they left it. The caller
+        holds :attr:`lock` while it uses the function, which does not lock (one lock for a whole
+        backlog rather than one per ticket). Heap-ranked strategies only: round robin needs the
+        queue's last assignee (use :meth:`choose` and :meth:`assign`).
 
         Raises:
             NaiveDatetimeError: If ``at`` has no time zone.
@@ -653,10 +666,12 @@ class AgentPool:
             >>> from cs8 import Agent
             >>> from cs8.routing import LeastBusy
             >>> pool = AgentPool([Agent(id="a1"), Agent(id="a2")])
+            >>> picks, looked = [], []
             >>> with pool.lock:
             ...     take = pool.taker(datetime(2026, 3, 2, 9, tzinfo=timezone.utc))
-            ...     [take(Need(Channel.EMAIL), LeastBusy())[0] for _ in range(3)]
-            ['a1', 'a2', 'a1']
+            ...     take([Need(Channel.EMAIL)] * 3, [LeastBusy()] * 3, picks, looked)
+            >>> picks, looked
+            (['a1', 'a2', 'a1'], [1, 2, 2])
         """
         instant = self._instant(require_aware(at, "AgentPool.taker(at)"))
         return partial(self._serve, status, instant)
@@ -665,26 +680,34 @@ class AgentPool:
         self,
         status: AgentStatus,
         at: _Instant | None,
-        need: Need,
-        strategy: BuiltinStrategy | KeyStrategy,
-    ) -> tuple[str | None, int]:
-        """The agent a heap-ranked strategy picks among agents of ``status`` (the top of the
-        kind's heap), given the work at ``at`` (from :meth:`_instant`) unless ``None``; and how
-        many agents were looked at."""
-        kind = self._fast.get(need)  # the kind last used for this Need, by identity
-        if (
-            kind is None
-            or kind.strategy is not strategy
-            or kind.status is not status
-            or len(kind.heap) > self._limit
-        ):
-            kind = self._kind(need, strategy, status)
-        slot, looked = (serve_keyed if kind.mode == 6 else serve_heap)(kind, self._by_rank)
-        if slot is None:
-            return None, looked
-        if at is not None:
-            self._give(slot, kind.channel, kind.units, at)
-        return slot.id, looked
+        needs: Sequence[Need],
+        strategies: Sequence[BuiltinStrategy | KeyStrategy],
+        picks: _Picks,
+        looked: _Looked,
+    ) -> None:
+        """For each need in turn, the agent a heap-ranked strategy picks among agents of
+        ``status`` (the top of the kind's heap), given the work at ``at`` (from
+        :meth:`_instant`) unless ``None``, and how many agents were looked at, appended to
+        ``picks`` and ``looked`` (see :meth:`taker`)."""
+        fast = self._fast
+        by_rank = self._by_rank
+        give = self._give
+        pick = picks.append
+        count = looked.append
+        for need, strategy in zip(needs, strategies, strict=True):
+            kind = fast.get(need)  # the kind last used for this Need, by identity
+            if (
+                kind is None
+                or kind.strategy is not strategy
+                or kind.status is not status
+                or len(kind.heap) > self._limit
+            ):
+                kind = self._kind(need, strategy, status)
+            slot, seen = (serve_keyed if kind.mode == 6 else serve_heap)(kind, by_rank)
+            if slot is not None and at is not None:
+                give(slot, kind.channel, kind.units, at)
+            pick(None if slot is None else slot.id)
+            count(seen)
 
     # ------------------------------------------------------------------ explaining
 

@@ -2,7 +2,7 @@
 
 A :class:`RoutingProfile` lists the queues its agents take work from, each as a
 :class:`ProfileQueue` with a priority (1 to 99, lower first) and a delay (0 to 9,999 seconds a
-ticket must have waited before the profile's agents see it). The ranges are Connect's
+ticket must have been in the queue before the profile's agents see it). The ranges are Connect's
 ``RoutingProfileQueueConfig`` (https://docs.aws.amazon.com/connect/latest/APIReference/API_RoutingProfileQueueConfig.html);
 the meaning is Connect's "Queue priority and delay examples"
 (https://docs.aws.amazon.com/connect/latest/adminguide/concepts-routing-profiles-priority.html).
@@ -57,8 +57,11 @@ class ProfileQueue:
     Args:
         queue: The queue's name, as rules and escalation steps set it (``RuleActions.queue``).
         priority: 1 to 99; the profile's agents take work from the lowest number first.
-        delay: Seconds (0 to 9,999) a ticket must have waited, counted from its creation,
-            before the profile's agents may take it from this queue.
+        delay: Seconds (0 to 9,999) a ticket must have been in this queue before the profile's
+            agents may take it from it ("the delay, in seconds, a contact should be in the
+            queue", Connect's API reference), counted from the instant it entered the queue:
+            the escalation step that moved it there, else its creation, or the caller's
+            ``Router.assign(queued_at=...)``.
 
     Raises:
         InvalidValueError: For an empty queue name, a priority outside 1..99 or a delay
@@ -92,9 +95,11 @@ def _names(value: Iterable[str]) -> frozenset[str]:
 class RoutingProfile:
     """The queues a group of agents takes work from, each with a priority and a delay.
 
-    When one of the profile's agents can take work, it gets the oldest ticket that has waited
-    at least its queue's delay, from the profile's lowest-numbered priority that has one it can
-    take (queues of one priority are one tier: the oldest ticket of the tier first). Priority
+    When one of the profile's agents can take work, its next ticket is the one longest in its
+    queue that has been there at least the queue's delay, from the profile's lowest-numbered
+    priority that has one it can take (queues of one priority are one tier: the ticket longest
+    in its queue first); the router's rules (agent filters, preferred agents, ``order_by``,
+    strategy) choose among the agents whose next ticket it is. Priority
     orders the queues of one profile only: two profiles do not compete by their numbers.
 
     Args:

@@ -13,9 +13,11 @@ Example:
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
+from contextlib import suppress
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from itertools import repeat
+from operator import attrgetter, itemgetter
 from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -26,10 +28,17 @@ from cs8._frozen import FrozenDict
 from cs8._models import Agent, Customer, Ticket
 from cs8._time import as_stdlib, require_aware
 from cs8.exceptions import InvalidValueError
+from cs8.routing._backlog_plan import (
+    _backlog,
+    _general_positions,
+    _needs,
+    _plan_backlog,
+    _queue_order,
+    _runs,
+)
 from cs8.routing._context import (
     RoutingContext,
     SlaInput,
-    check_context,
     fast_context,
 )
 from cs8.routing._decision import (
@@ -47,6 +56,7 @@ from cs8.routing._plan import (
     _line,
     _narrowed,
     _Plan,
+    _plan_of,
     _Prepared,
     _previous_agent,
     _strategies,
@@ -66,6 +76,7 @@ from cs8.routing._rules import RoutingRule, RuleSet
 from cs8.routing._strategies import (
     BUILTIN_STRATEGIES,
     BuiltinStrategy,
+    KeyStrategy,
     LeastBusy,
     LongestIdle,
     MostSkilled,
@@ -109,7 +120,11 @@ _CALENDAR_ZONE: tzinfo = timezone(timedelta(0), "the calendar's zone")
 """Router(timezone=None): a placeholder replaced by the calendar's zone (UTC without one)."""
 
 
-_INF = math.inf
+# Column reads of a backlog (C-level maps instead of a Python loop body per ticket).
+_PREPARED = itemgetter(0)  # a plan's prepared actions
+_LINES = itemgetter(1)  # a plan's trace lines
+_STRATEGY = attrgetter("strategy")
+_CUSTOMER_ID = attrgetter("customer_id")
 
 
 _PLAN_CACHE_SIZE = 65536  # rule x actions x priority x minutes waited, for escalating rules
@@ -292,7 +307,10 @@ class Router:
         pool: AgentPool,
         state: RoutingState,
         handoff: HandoffContext | None,
+        among: tuple[str, ...] | None = None,
     ) -> RoutingDecision:
+        """The decision for one planned ticket; ``among``: only these agents may take it (the
+        agents whose next ticket it is, with routing profiles), preferred agents among them."""
         ticket = ctx.ticket
         if plan[0].origin is not None:
             plan = self._skipped(ctx, plan, pool)
@@ -301,7 +319,7 @@ class Router:
         channel = ticket.channel
         need = prep.needs.get(channel) or prep.need(channel)
         previous = None if actions.preferred_agents else _previous_agent(ticket)
-        if prep.simple and not self.away_fallback and previous is None:
+        if prep.simple and not self.away_fallback and previous is None and among is None:
             # The common case, with the same outcome and trace as the general path below.
             online = AgentStatus.ONLINE
             if not self.explain:
@@ -325,17 +343,16 @@ class Router:
             return _planned_decision(plan, ticket.id, pick, None, ctx, handoff, state, lazy)
         lines: list[_Line] = list(plan[1])
         preferred = actions.preferred_agents or (() if previous is None else (previous,))
+        offered = preferred if among is None else tuple(a for a in preferred if a in among)
         explain = self.explain
         chosen: str | None = None
         looked = 0
         how = ""
         for status in _ONLINE_AWAY if self.away_fallback else _ONLINE:
             if preferred:
-                pick, looked, state, how = self._pick(
-                    ctx, plan, pool, need, status, state, preferred
-                )
+                pick, looked, state, how = self._pick(ctx, plan, pool, need, status, state, offered)
                 if explain:  # the numbers now, the text when the trace is read
-                    lines.append((need, status, True, pool.filter_numbers(need, status, preferred)))
+                    lines.append((need, status, True, pool.filter_numbers(need, status, offered)))
                 if pick is not None:
                     chosen = pick
                     lines.append(
@@ -349,9 +366,9 @@ class Router:
                     if previous is None
                     else f"reopened: previous agent {previous} is not eligible; trying every agent"
                 )
-            pick, looked, state, how = self._pick(ctx, plan, pool, need, status, state, None)
+            pick, looked, state, how = self._pick(ctx, plan, pool, need, status, state, among)
             if explain:
-                lines.append((need, status, False, pool.filter_numbers(need, status, None)))
+                lines.append((need, status, False, pool.filter_numbers(need, status, among)))
             if pick is not None:
                 chosen = pick
                 break
@@ -414,20 +431,24 @@ class Router:
         state: RoutingState,
         handoff: HandoffContext | None,
         error: Exception,
+        among: tuple[str, ...] | None = None,
+        order: KeyStrategy | None = None,
     ) -> RoutingDecision:
         """The decision when a strategy plugin raised ``error`` on this ticket: the router's own
-        strategy decides, and the trace names the rule, the plugin and the error. An error
-        outside a plugin is raised again."""
+        strategy decides (with routing profiles, their ``order`` among ``among``), and the trace
+        names the rule, the plugin and the error. An error outside a plugin is raised again."""
         prep = plan[0]
-        if isinstance(prep.strategy, _BUILTIN_TYPES):
+        if isinstance(prep.strategy, _BUILTIN_TYPES) or prep.strategy is order:
             raise error
-        default = _Prepared(prep.actions, self.strategy)
+        default = _Prepared(prep.actions, self.strategy if order is None else order)
         rule = "the default actions" if plan[2] is None else f"rule {plan[2]!r}"
+        whose = "the router's strategy" if order is None else "the routing profiles' order"
         line = (
             f"strategy plugin {prep.name!r} ({rule}) failed on this ticket: "
-            f"{type(error).__name__}: {error}; the router's strategy {default.name} decides"
+            f"{type(error).__name__}: {error}; {whose} {default.name} decides"
         )
-        return self._decide(ctx, (default, (*plan[1], line), *plan[2:]), pool, state, handoff)
+        fallback = _plan_of(default, (*plan[1], line), plan[2], plan[3], plan[4], plan[5])
+        return self._decide(ctx, fallback, pool, state, handoff, among)
 
     def _pool(self, agents: AgentPool | Iterable[Agent]) -> AgentPool:
         if isinstance(agents, AgentPool):
@@ -457,6 +478,9 @@ class Router:
         With ``explain=True`` (the default) the trace counts the agents each filter leaves, from
         tallies the pool keeps up to date (counted at decision time, written as text when the
         trace is first read); ``Router(explain=False)`` also skips the rule's detailed reasons.
+        With routing profiles in the rules, the ticket is served through them as a backlog of one
+        (see :meth:`assign`: the agents whose profile lists its queue, past that queue's delay,
+        longest idle first unless the rules name a strategy), on a copy of the pool.
 
         Args:
             ticket: The ticket to route (its channel picks the agents' channel filter).
@@ -489,6 +513,13 @@ class Router:
         """
         if type(now) is not datetime or now.utcoffset() is None:
             now = require_aware(now, "Router.route(now)")
+        if self.rules.profiles:  # through the routing profiles: a backlog of one
+            return self.assign(
+                [ticket], agents, now=now, state=state, planner=planner,
+                customers=None if customer is None else {ticket.customer_id: customer},
+                sla=None if sla is None else {ticket.id: sla},
+                handoffs=None if handoff is None else {ticket.customer_id: handoff},
+            ).decisions[0]  # fmt: skip
         ctx, plan = (planner or self._shared).context_and_plan(ticket, now, customer, sla)
         pool = agents if isinstance(agents, AgentPool) else self._pool(agents)
         try:
@@ -507,6 +538,7 @@ class Router:
         state: RoutingState | None = None,
         handoffs: Mapping[str, HandoffContext] | None = None,
         planner: Planner | None = None,
+        queued_at: Mapping[str, datetime] | None = None,
     ) -> AssignmentResult:
         """Serve a backlog in queue order; return every decision and the agents' new loads.
 
@@ -518,11 +550,15 @@ class Router:
 
         With routing profiles in the rules (``RuleSet.profiles``, Amazon Connect's per-queue
         priority and delay), agents pull the work instead: each online agent of a profile, in
-        rounds, longest idle first, takes the longest-waiting ticket past its queue's delay
-        from its profile's highest priority with one it may take; strategies, preferred agents,
-        agent filters and ``order_by`` do not apply, and the trace names the profile, queue,
-        priority and delay (see :class:`~cs8.routing.RoutingProfile` and "Routing profiles" in
-        ``docs/routing-rules.md``).
+        rounds, longest idle first, takes the ticket longest in its queue past that queue's
+        delay from its profile's highest priority with one it may take; when that ticket is
+        the next one of several agents, the router chooses among them as it does among eligible
+        agents (preferred or previous agents, agent filters, ``order_by``, the plan's strategy,
+        a failing plugin's fallback), the agent whose turn it is when the plan names no
+        strategy. A ticket's time in its queue counts from ``queued_at`` or the escalation step
+        that moved it there, else its creation. The trace names the queue, since when, and each
+        candidate's profile, priority and delay (see :class:`~cs8.routing.RoutingProfile` and
+        "Routing profiles" in ``docs/routing-rules.md``).
 
         Args:
             tickets: The waiting tickets.
@@ -534,10 +570,15 @@ class Router:
             handoffs: Handoff contexts by customer id, carried by the decisions.
             planner: The plans of earlier calls (from :meth:`planner`), for a worker that
                 assigns backlog after backlog; without it, the router's own shared planner.
+            queued_at: With routing profiles: when each ticket (by id) entered the queue it is
+                in, for the profiles' delays and the order of a queue; a ticket not listed
+                entered it at the escalation step that moved it there, else at its creation.
 
         Raises:
-            NaiveDatetimeError: If ``now`` has no time zone.
-            InvalidValueError: If two tickets share an id.
+            NaiveDatetimeError: If ``now`` or a ``queued_at`` instant has no time zone.
+            InvalidValueError: If two tickets share an id; if ``queued_at`` is given without
+                routing profiles, or an instant in it is after ``now`` or before the ticket's
+                creation.
 
         Example:
             >>> from datetime import datetime, timezone
@@ -558,8 +599,7 @@ class Router:
         # is made of is kept), its plan (shared by tickets alike).
         ticket_list, ids = _backlog(tickets)
         if customers:
-            get_customer = customers.get
-            customer_list = [get_customer(ticket.customer_id) for ticket in ticket_list]
+            customer_list = list(map(customers.get, map(_CUSTOMER_ID, ticket_list)))
         else:
             customer_list = [None] * len(ticket_list)
         planner = planner or self._shared
@@ -567,124 +607,76 @@ class Router:
         if self.rules.profiles:  # agents pull work through routing profiles (Connect's)
             return assign_by_profile(
                 self.rules, ticket_list, customer_list, contexts, plans, pool, now,
-                self.timezone, self.calendar, state or RoutingState(), handoffs,
+                self.timezone, self.calendar, state or RoutingState(), handoffs, queued_at,
+                decide=self._decide, fallback=self._fallback, skipped=self._skipped,
             )  # fmt: skip
+        if queued_at is not None:
+            raise InvalidValueError(
+                "Router.assign: queued_at is read by routing profiles' delays only, and the "
+                "rules have no profiles"
+            )
         order = _queue_order(ticket_list, ids, plans)
         timezone = self.timezone
         calendar = self.calendar
         basis = (now, timezone, calendar)
         current = state or RoutingState()
         rows: list[RoutingDecision | _Row] = []  # the decisions are made when first read
-        decide = self._decide
-        give = pool.assign
-        keep = rows.append
         get_handoff = handoffs.get if handoffs else None
+
+        def decide(position: int, current: RoutingState) -> RoutingState:
+            """The general path for one ticket (explained, away fallback, preferred or previous
+            agents, filters, plugins, a plugin's fallback): a decision, its agent given the work."""
+            context = contexts[position]
+            plan = plans[position]
+            ticket = ticket_list[position]
+            if context is None:
+                customer = customer_list[position]
+                context = fast_context(ticket, now, customer, None, timezone, calendar)
+            handoff = get_handoff(ticket.customer_id) if get_handoff else None
+            try:
+                decision = self._decide(context, plan, pool, current, handoff)
+            except Exception as error:  # a strategy plugin's: this ticket falls back
+                decision = self._fallback(context, plan, pool, current, handoff, error)
+            if decision.agent_id is not None:
+                pool.assign(decision.agent_id, ticket.channel, now)
+            rows.append(decision)
+            return decision.state
+
         fast = not self.explain and not self.away_fallback
         with pool.lock:  # this call's own pool: one lock for the backlog (see AgentPool.taker)
             take = pool.taker(now)  # choose among online agents, then assign at now
-            for position in order:
-                context = contexts[position]
-                plan = plans[position]
-                ticket = ticket_list[position]
-                handoff = get_handoff(ticket.customer_id) if get_handoff else None
-                prep = plan[0]
-                if not (fast and prep.simple) or (ticket.events and _previous_agent(ticket)):
-                    if context is None:
-                        context = fast_context(
-                            ticket, now, customer_list[position], None, timezone, calendar
+            for run, then in _runs(order, _general_positions(fast, plans, ticket_list)):
+                while run:
+                    # _decide's fast path for a run of tickets: the pool chooses and assigns for
+                    # each in turn; a row per ticket keeps what its decision is built from.
+                    run_plans = list(map(plans.__getitem__, run))
+                    run_tickets = list(map(ticket_list.__getitem__, run))
+                    preps = list(map(_PREPARED, run_plans))
+                    picks: list[str | None] = []
+                    looked: list[int] = []
+                    with suppress(Exception):  # a KeyStrategy's key: that ticket falls back
+                        needs = _needs(preps, run_tickets)
+                        take(needs, list(map(_STRATEGY, preps)), picks, looked)
+                    served = len(picks)
+                    rows.extend(
+                        zip(  # the row: its decision's _source (six items), then the rest
+                            map(_LINES, run_plans), preps, looked, run_tickets,
+                            map(customer_list.__getitem__, run), repeat(basis, served),
+                            run_plans, map(ids.__getitem__, run), picks,
+                            map(contexts.__getitem__, run),
+                            map(get_handoff, map(_CUSTOMER_ID, run_tickets))
+                            if get_handoff else repeat(None, served),
+                            repeat(current, served),
+                            strict=False,  # picks end where a plugin's key raised
                         )
-                    try:
-                        decision = decide(context, plan, pool, current, handoff)
-                    except Exception as error:  # a strategy plugin's: this ticket falls back
-                        decision = self._fallback(context, plan, pool, current, handoff, error)
-                    agent_id = decision.agent_id
-                    if agent_id is not None:
-                        give(agent_id, ticket.channel, now)
-                    current = decision.state
-                    keep(decision)
-                    continue
-                # _decide's fast path on a backlog: choose and assign in one step of the pool; the
-                # decision builds its context and trace when they are first read.
-                channel = ticket.channel
-                need = prep.needs.get(channel) or prep.need(channel)
-                try:
-                    agent_id, found = take(need, prep.strategy)  # type: ignore[arg-type]
-                except Exception as error:  # a KeyStrategy's key: this ticket falls back
-                    context = context or fast_context(
-                        ticket, now, customer_list[position], None, timezone, calendar
-                    )
-                    decision = self._fallback(context, plan, pool, current, handoff, error)
-                    if decision.agent_id is not None:
-                        give(decision.agent_id, channel, now)
-                    keep(decision)
-                    continue
-                customer = customer_list[position]
-                keep((plan[1], prep, found, ticket, customer, basis,  # its decision's _source
-                      plan, ids[position], agent_id, context, handoff, current))  # fmt: skip
+                    )  # fmt: skip
+                    if served == len(run):
+                        break
+                    current = decide(run[served], current)  # the plugin raises again there
+                    run = run[served + 1 :]
+                if then is not None:
+                    current = decide(then, current)
         return _assignment(tuple(rows), pool.loads, current)
-
-
-def _backlog(tickets: Iterable[Ticket]) -> tuple[list[Ticket], list[str]]:
-    """The tickets of a backlog as a list, and their ids; raises for a non-ticket or two tickets
-    with one id."""
-    ticket_list = list(tickets)
-    for ticket in ticket_list:
-        if type(ticket) is not Ticket:
-            check_context(ticket, None)  # raises for anything but a Ticket
-    ids = [ticket.id for ticket in ticket_list]
-    if len(set(ids)) < len(ids):
-        seen: set[str] = set()
-        for ticket_id in ids:
-            if ticket_id in seen:
-                raise InvalidValueError(f"Router.assign: two tickets have id {ticket_id!r}")
-            seen.add(ticket_id)
-    return ticket_list, ids
-
-
-def _plan_backlog(
-    planner: Planner,
-    ticket_list: list[Ticket],
-    ids: list[str],
-    customer_list: list[Customer | None],
-    sla: Mapping[str, SlaInput] | None,
-    now: datetime,
-) -> tuple[list[RoutingContext | None], list[_Plan]]:
-    """Every ticket's plan, and its context where one was built (``None`` where the rules read a
-    view of the ticket: the decision builds its context when it is read)."""
-    contexts: list[RoutingContext | None] = [None] * len(ticket_list)
-    plans: list[_Plan] = []
-    keep_plan = plans.append
-    plan_for = planner.context_and_plan
-    get_clocks = sla.get if sla else None
-    # Remembered plans from plain rules: the rules read a view of each ticket (no plugin sees
-    # it, no plan keeps it), and a context is built only for a ticket of a new shape.
-    planned = planner.planning(now, ticket_list[0]) if ticket_list else None
-    for position, ticket in enumerate(ticket_list):
-        customer = customer_list[position]
-        clocks = get_clocks(ids[position]) if get_clocks else None
-        if planned is not None and clocks is None:
-            if customer is not None and type(customer) is not Customer:
-                check_context(ticket, customer)  # raises for anything but a Customer
-            keep_plan(planned(ticket, customer))
-        else:
-            ctx, plan = plan_for(ticket, now, customer, clocks)
-            contexts[position] = ctx
-            keep_plan(plan)
-    return contexts, plans
-
-
-def _queue_order(ticket_list: list[Ticket], ids: list[str], plans: list[_Plan]) -> list[int]:
-    """Positions in queue order (queue_key: priority, SLA due time, age, id; ids are unique, so
-    the order is total), by stable sorts on one part at a time from the last to the first: each
-    sort compares plain strings or numbers, far faster than comparing tuples."""
-    stamps = [ticket.created_at.timestamp() for ticket in ticket_list]
-    order = sorted(range(len(ids)), key=ids.__getitem__)
-    order.sort(key=stamps.__getitem__)
-    dues = [plan[7] for plan in plans]
-    if dues and min(dues) < _INF:
-        order.sort(key=dues.__getitem__)
-    order.sort(key=[plan[6] for plan in plans].__getitem__)
-    return order
 
 
 def _check_strategies_known(rules: RuleSet, known: Mapping[str, object]) -> None:

@@ -313,11 +313,13 @@ def _fields_read(doc: JsonValue, out: set[str]) -> bool:
     return False  # a plugin, or a shape this reader does not know: no memo
 
 
-def memo_key(rules: Iterable[RoutingRule]) -> MemoKey | None:
+def memo_key(rules: Iterable[RoutingRule], also: Iterable[str] = ()) -> MemoKey | None:
     """Return a function giving the values the rules' conditions read, or ``None``.
 
     ``None`` when a rule is not a plain :class:`Rule` with a compiled condition, uses a condition
     plugin, or reads a field with many values (age, SLA time left, free-form attributes).
+    ``also`` names more attributes of the context to read along, by their dotted path (a
+    planner's key: what the rules read and the ticket's priority, in one C-level read).
 
     Example:
         >>> chat = Rule(name="chat", when=compile_condition(
@@ -336,7 +338,7 @@ def memo_key(rules: Iterable[RoutingRule]) -> MemoKey | None:
             return None
     if not fields <= _MEMO_ATTRS.keys() | _MEMO_CALLS:
         return None
-    paths = [_MEMO_ATTRS[f] for f in sorted(fields) if f in _MEMO_ATTRS]
+    paths = sorted({_MEMO_ATTRS[f] for f in fields if f in _MEMO_ATTRS}.union(also))
     calls = []
     for name in sorted(fields & _MEMO_CALLS):
         found = field_spec(name)

@@ -476,9 +476,13 @@ class _Loader:
             raise loc.key("languages").error("give 'languages' or 'drop_languages', not both")
         preferred = self.strings(obj, loc, "preferred_agents")
         order = self.order_by(obj, loc, step=True)
-        skip = obj.get("skip_if")
-        if skip is not None and skip != "no_agent":
-            raise loc.key("skip_if").error(f"must be 'no_agent', got {describe(skip)}")
+        skip: str | None = None
+        if "skip_if" in obj:  # null too is refused: the schema's const
+            if obj["skip_if"] != "no_agent":
+                raise loc.key("skip_if").error(
+                    f"must be 'no_agent', got {describe(obj['skip_if'])}"
+                )
+            skip = "no_agent"
         changes = (raised, relax, drop, languages, skills)
         kept = (queue, priority, filters, spoken, preferred, strategy, order)
         if not any(changes) and all(value is None for value in kept):
