@@ -53,6 +53,9 @@ _INSTANTS = st.sampled_from(
         "2026-01-05T09:00:60Z",  # second 60: rejected by Python, rolled over by polars
         "1899-12-31T23:30:00-01:00",  # 1900 in UTC, 1899 on its own clock: rejected
         "2201-01-01T00:00:00Z",
+        "2200-12-31T23:59:59+01:00",
+        "0001-01-01T00:00:00Z",
+        "9999-12-31T00:00:00Z",
         "2026-02-30T09:00:00Z",
         "20260105T090000Z",  # ISO 8601 basic form: Python reads it, the column check does not
         "2026-01-05 09:00:00+07:00",
@@ -110,16 +113,29 @@ def _summary(result: LoadResult[Any]) -> tuple[Any, ...]:
     )
 
 
+# year ranges: the default, one year, one the blank stand-in instant (2000) is outside of, the
+# four-digit bounds, none, and bounds no four-digit year reaches
+_YEARS = st.sampled_from(
+    [(1900, 2200), (2026, 2026), (2020, 2030), (1, 9998), (0, 9999), None, (-5, 10005), (1, 0)]
+)
+
+
 @given(
-    text=csv_texts(), block=st.integers(1, 5), duplicates=st.sampled_from(["reject", "keep_last"])
+    text=csv_texts(),
+    block=st.integers(1, 5),
+    duplicates=st.sampled_from(["reject", "keep_last"]),
+    years=_YEARS,
+    table_limit=st.integers(1, 4),
 )
 def test_both_paths_read_the_same_records_and_rejections(
-    text: str, block: int, duplicates: str
+    text: str, block: int, duplicates: str, years: tuple[int, int] | None, table_limit: int
 ) -> None:
-    with mock.patch.dict(_COLUMNAR, BLOCK_LINES=block):
-        columnar = read_interactions(io.StringIO(text), duplicates=duplicates)
+    # Small blocks and tables: values parsed in one block are looked up in the next, and a
+    # column's table fills up (the reader then uses a table of the block's own texts).
+    with mock.patch.dict(_COLUMNAR, BLOCK_LINES=block, _TABLE_LIMIT=table_limit):
+        columnar = read_interactions(io.StringIO(text), duplicates=duplicates, years=years)
     with row_path():
-        rows = read_interactions(io.StringIO(text), duplicates=duplicates)
+        rows = read_interactions(io.StringIO(text), duplicates=duplicates, years=years)
     assert _summary(columnar) == _summary(rows)
     assert len(columnar.records) + len(columnar.rejected) == columnar.rows_read
 
@@ -203,3 +219,29 @@ def test_an_undecodable_byte_after_plain_blocks_raises_as_the_row_path_does() ->
         read_interactions(io.BytesIO(data))
     assert str(columnar.value) == str(rows.value)
     assert "byte offset" in str(columnar.value)
+
+
+def test_a_text_is_parsed_once_per_read_not_once_per_block() -> None:
+    # talk_time and channel repeat across four blocks: each distinct text is parsed and
+    # validated once, then looked up (the tables are kept from block to block).
+    head, *lines = _calls(40).splitlines(keepends=True)
+    text = head + "".join(line.rsplit(",", 1)[0] + f",{i % 3}\n" for i, line in enumerate(lines))
+    spy = mock.patch.object(
+        _COLUMNAR["ColumnarReader"],
+        "_value",
+        autospec=True,
+        side_effect=_COLUMNAR["ColumnarReader"]._value,
+    )
+    with mock.patch.dict(_COLUMNAR, BLOCK_LINES=10), spy as value:
+        result = read_interactions(io.StringIO(text))
+    parsed = sorted((column.name, cell) for _, column, cell in (c.args for c in value.mock_calls))
+    assert parsed == [
+        ("channel", "chat"),
+        ("channel", "phone"),
+        ("channel", "voice"),
+        ("talk_time", "0"),
+        ("talk_time", "1"),
+        ("talk_time", "2"),
+    ]
+    with row_path():
+        assert read_interactions(io.StringIO(text)).records == result.records

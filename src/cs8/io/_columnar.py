@@ -5,8 +5,11 @@ a :class:`ColumnarReader` for the bound header. It reads the file in blocks of l
 plain lines (no quote, no carriage return, no NUL, every line of the header's width) is parsed
 by polars into text columns, and each column is checked and converted at once:
 
-- a field's cells are parsed by the field's own cell parser (the function the row path calls),
-  once per distinct value for columns with few distinct values;
+- a field's cells are parsed by the field's own cell parser (the function the row path calls):
+  text cells are taken as they are, instants parsed per cell, and other columns once per
+  distinct text per read (a column keeps its text -> value table from block to block);
+- a block with no white space, control or non-ASCII character (a *clean* block, the usual case)
+  needs no pattern to tell blank cells from text: a cell there is blank exactly when empty;
 - a field's attrs validators run on the distinct parsed values (a few, proven by the parser's
   output type, are not run again: see ``_BY_TYPE``); converters must be identities on the
   parser's output (``_IDENTITY_CONVERTERS``), or the class is left to the row path;
@@ -76,6 +79,25 @@ _ISO = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?(Z
 _ISO_POLARS = "%Y-%m-%dT%H:%M:%S%.f%#z"
 
 
+def _year_between(pl: Any, cells: Any, first: int, last: int) -> Any:
+    """Whether a cell that starts with a four-digit year (as ISO 8601 instants do) has a year in
+    ``first..last``, by comparing texts: ``YYYY...`` is at least ``"1900"`` exactly when YYYY is
+    at least 1900, and below ``"2201"`` exactly when YYYY is at most 2200 (no number is made).
+
+    Example:
+        >>> import polars as pl
+        >>> cells = pl.Series(["1899-12-31T23:59:59Z", "1900-01-01T00:00:00Z", "2201-01-01Z"])
+        >>> pl.select(_year_between(pl, pl.lit(cells), 1900, 2200)).to_series().to_list()
+        [False, True, False]
+    """
+    inside = pl.lit(first <= 9999 and last >= 0)  # four digits hold 0000-9999 only
+    if 0 < first <= 9999:
+        inside &= cells >= f"{first:04d}"
+    if 0 <= last < 9999:
+        inside &= cells < f"{last + 1:04d}"
+    return inside
+
+
 def _interaction_times(pl: Any, at: dict[str, Any]) -> Any:
     """The columns' form of :func:`cs8._models._check_interaction_times` (nulls are absent)."""
     started, answered, ended = at["started_at"], at["answered_at"], at["ended_at"]
@@ -109,13 +131,33 @@ def _validators(attribute: Any) -> list[Any]:
 
 
 class _Column:
-    """How one present field's column is checked and converted."""
+    """How one present field's column is checked and converted.
 
-    __slots__ = ("blank_ok", "bulk", "channel", "index", "instant", "name", "parse", "validators")
+    ``tables`` (text -> value, one table per field the column gives: two for a channel with its
+    raw name) are kept from block to block, so a text is parsed and validated once per read,
+    not once per block; a table stops growing at ``_TABLE_LIMIT`` texts. ``""`` stands for
+    every blank cell (its value is replaced by the field's blank value).
+    """
+
+    __slots__ = (
+        "blank_key",
+        "blank_ok",
+        "bulk",
+        "channel",
+        "index",
+        "instant",
+        "key",
+        "name",
+        "parse",
+        "tables",
+        "validators",
+    )
 
     def __init__(self, name: str, index: int, parse: Any, blank_ok: bool) -> None:
         self.name = name
         self.index = index
+        self.key = f"c{index}"  # the cells' column in a parsed block
+        self.blank_key = f"\x00b{index}"  # its blank mask
         self.parse = parse
         self.blank_ok = blank_ok
         self.channel = False
@@ -124,6 +166,12 @@ class _Column:
         # offset and a year in range, which the parser need not check again)
         self.bulk = parse.checked_by_column() if self.instant else parse
         self.validators: list[Any] = []
+        self.tables: list[dict[str, Any]] = []
+
+    def finish(self) -> None:
+        """Set ``tables`` once ``channel`` and ``validators`` are known."""
+        if self.channel or self.validators or not (self.instant or self.parse is unquote):
+            self.tables = [{"": None} for _ in range(2 if self.channel else 1)]
 
 
 class Block:
@@ -168,7 +216,8 @@ class Block:
 class ColumnarReader:
     """Reads plain blocks of a CSV file by column; see the module docstring.
 
-    Made by :func:`columnar_reader` for one bound header; not thread-safe (it uses the builder).
+    Made by :func:`columnar_reader` for one bound header; not thread-safe (it uses the builder,
+    and its columns' tables of parsed values grow as it reads).
     """
 
     def __init__(self, pl: Any, builder: RecordBuilder, delimiter: str, columns: list[_Column]):
@@ -194,6 +243,18 @@ class ColumnarReader:
                 self.factories[a.name] = a.default.factory
             else:
                 self.defaults[a.name] = a.default
+        # The bytes a clean block is made of (see _parse): ASCII graphic characters, the line
+        # feed and the delimiter. None when the delimiter is not ASCII (no block is clean).
+        self.clean_bytes = (
+            bytes(range(0x21, 0x7F)) + b"\n" + delimiter.encode() if delimiter.isascii() else None
+        )
+        # In a clean block a cell is blank exactly when it is empty, and not blank text else.
+        empty = {c.name: pl.col(c.key).str.len_bytes() == 0 for c in columns}
+        self.clean_checks = self._checks(
+            lambda c: pl.col(c.key).str.contains(_ISO) if c.instant else ~empty[c.name],
+            lambda c: empty[c.name],
+        )
+        self.row_exprs = self._row_exprs() if self.row_check is not None else ([], [], None)
 
     def blank(self, name: str) -> Any:
         """The value of field ``name`` for a blank cell or an absent column."""
@@ -213,25 +274,28 @@ class ColumnarReader:
             first, texts = lines.take(BLOCK_LINES)
             if not texts:
                 return
-            frame = self._parse(texts)
-            if frame is None:
+            parsed = self._parse(texts)
+            if parsed is None:
                 lines.give_back(list(zip(itertools.count(first), texts, strict=False)))
                 return
             with paused_collection():  # a block's records are not garbage: see the function
-                block = self._block(frame, first, source)
+                block = self._block(*parsed, first, source)
             yield block
 
-    def _parse(self, texts: list[str]) -> Any:
+    def _parse(self, texts: list[str]) -> tuple[Any, bool] | None:
+        """The block's text columns and whether it is clean (made of ``clean_bytes`` only: no
+        cell holds white space, a control or a non-ASCII character), or ``None`` if not plain."""
         text = "".join(texts)
-        if '"' in text or "\r" in text or "\x00" in text or max(map(len, texts)) > _CELL_LIMIT:
-            return None  # quotes, odd line ends and huge cells: the csv module's rules decide
+        if '"' in text or "\r" in text or "\x00" in text:
+            return None  # quotes, odd line ends: the csv module's rules decide
         if text.count(self.delimiter) != len(texts) * (self.width - 1):
             return None  # a blank line, or one of another width (polars refuses longer ones)
         pl = self.pl
         names = [f"c{i}" for i in range(self.width)]
+        data = text.encode("utf-8", "surrogatepass")
         try:
             frame = pl.read_csv(
-                text.encode("utf-8", "surrogatepass"),
+                data,
                 has_header=False,
                 separator=self.delimiter,
                 quote_char=None,
@@ -244,82 +308,119 @@ class ColumnarReader:
             )
         except Exception:  # a ragged line, or anything polars refuses: the csv module decides
             return None
-        if frame.height != len(texts) or any(frame.null_count().row(0)):
+        if frame.height != len(texts):
             return None  # a short line or a blank line
-        return frame
+        nulls, longest = frame.select(
+            pl.sum_horizontal(pl.all().null_count()).alias("nulls"),
+            pl.max_horizontal(pl.all().str.len_bytes().max()).alias("longest"),
+        ).row(0)
+        # A short line; a cell the csv module may refuse as too long (its limit counts
+        # characters, which are no more than the bytes polars counts).
+        if nulls or (longest or 0) > _CELL_LIMIT:
+            return None
+        clean = self.clean_bytes is not None and not data.translate(None, self.clean_bytes)
+        return frame, clean
 
-    def _block(self, frame: Any, first: int, source: str) -> Block:
+    def _checks(self, proof: Callable[[_Column], Any], blank: Callable[[_Column], Any]) -> Any:
+        """The expressions of each column's blank mask and of the rows that pass every column
+        check, from each column's proof (a cell surely not blank; for an instant, ISO 8601 with
+        an offset) and blank expressions."""
         pl = self.pl
-        n = frame.height
-        # A cell that matches _SURE_TEXT (or _ISO, for an instant) is not blank, and an empty one
-        # is: _SURE_BLANK is run only on a column with other cells (none, in most files).
+        masks = []
+        ok = pl.lit(True)
+        for column in self.columns:
+            cells = pl.col(column.key)
+            sure, blanks = proof(column), blank(column)
+            masks.append(blanks.alias(column.blank_key))
+            if column.instant and column.parse.years is not None:
+                sure &= _year_between(pl, cells, *column.parse.years)
+            elif column.parse is unquote:  # text taken as it is: no quote for unquote to drop
+                sure &= ~cells.str.starts_with("'")
+            ok &= blanks | sure
+            if not column.blank_ok:
+                ok &= ~blanks
+        return [*masks, ok.alias(_OK)]
+
+    def _mixed_checks(self, frame: Any) -> Any:
+        """``frame`` with the blank masks and the passing rows of a block that is not clean.
+
+        A cell that matches _SURE_TEXT (or _ISO, for an instant) is not blank, and an empty one
+        is: _SURE_BLANK is run only on a column with other cells.
+        """
+        pl = self.pl
         proofs = []
         for column in self.columns:
-            cells = pl.col(f"c{column.index}")
+            cells = pl.col(column.key)
             proof = cells.str.contains(_ISO if column.instant else _SURE_TEXT)
             empty = cells.str.len_bytes() == 0
             proofs += [proof.alias(f"\x00p{column.index}"), empty.alias(f"\x00e{column.index}")]
-        checked = frame.with_columns(proofs)
-        blank_exprs = []
-        ok = pl.lit(True)
-        for column in self.columns:
-            cells = pl.col(f"c{column.index}")
-            proof, empty = pl.col(f"\x00p{column.index}"), pl.col(f"\x00e{column.index}")
-            decided = checked.get_column(f"\x00p{column.index}")
-            blank = empty
-            if not (decided | checked.get_column(f"\x00e{column.index}")).all():
-                blank = empty | (~proof & cells.str.contains(_SURE_BLANK))
-            blank_exprs.append(blank.alias(column.name))
-            if not column.instant:
-                text = proof
-                if column.parse is unquote:  # text taken as it is: no quote for unquote to drop
-                    text &= ~cells.str.starts_with("'")
-                ok &= blank | text
-            if not column.blank_ok:
-                ok &= ~blank
-            if column.instant:
-                ok &= blank | proof
-                years = column.parse.years
-                if years is not None:
-                    year = cells.str.slice(0, 4).cast(pl.Int32, strict=False)
-                    ok &= blank | year.is_between(years[0], years[1])
-        masks = checked.select([*blank_exprs, ok.alias("\x00ok")])
-        ok = masks.get_column("\x00ok")
-        if self.row_check is not None:
-            check, names = self.row_check
-            none = pl.repeat(None, n, dtype=pl.Datetime("us", "UTC"), eager=True)
-            at = dict.fromkeys(names, none)
-            empty = pl.repeat(None, n, dtype=pl.String, eager=True)
-            for column in self.columns:
-                if column.name in at:
-                    # only the cells of rows still in the running (blank ones become null)
-                    keep = ok & ~masks.get_column(column.name)
-                    cells = frame.get_column(f"c{column.index}").zip_with(keep, empty)
-                    at[column.name] = self._instants(cells)
-                    ok &= ~keep | at[column.name].is_not_null()
-            ok &= check(pl, at)
+        proved = frame.with_columns(proofs)
+        undecided = proved.select(
+            ~(pl.col(f"\x00p{c.index}") | pl.col(f"\x00e{c.index}")).any() for c in self.columns
+        ).row(0)
+        odd = {c.name for c, some in zip(self.columns, undecided, strict=True) if some}
+
+        def blank(c: _Column) -> Any:
+            proof, empty = pl.col(f"\x00p{c.index}"), pl.col(f"\x00e{c.index}")
+            if c.name not in odd:
+                return empty
+            return empty | (~proof & pl.col(c.key).str.contains(_SURE_BLANK))
+
+        return proved.with_columns(self._checks(lambda c: pl.col(f"\x00p{c.index}"), blank))
+
+    def _block(self, frame: Any, clean: bool, first: int, source: str) -> Block:
+        n = frame.height
+        checked = frame.with_columns(self.clean_checks) if clean else self._mixed_checks(frame)
+        ok = checked.get_column(_OK) if self.row_check is None else self._row_check(checked)
+        fast = checked.filter(ok)
+        every = fast.height == n
         values: dict[str, Any] = {}
-        blank_masks = {c.name: masks.get_column(c.name) for c in self.columns}
-        fast = frame.filter(ok)
-        # parse the fast rows' cells, by distinct value where that saves work
         late_bad: set[int] = set()
         for column in self.columns:
-            cells = fast.get_column(f"c{column.index}")
-            blank = blank_masks[column.name].filter(ok)
-            self._convert(column, cells, blank, values, late_bad)
+            cells = fast.get_column(column.key)
+            self._convert(column, cells, fast.get_column(column.blank_key), values, late_bad)
         lists = [
             values[name] if name in values else self._constant(name, fast.height)
             for name in self.order
         ]
         records = self.build(lists, fast.height) if fast.height else []
         lines = range(first, first + n)
-        if fast.height == n and not late_bad:  # every row passed: no row to read again
+        if every and not late_bad:  # every row passed: no row to read again
             raws = values.get("channel_raw")
             others = raws is None or raws.count(None) != len(raws)
             return Block(lines, records, ids=values.get("id"), others=others)
         return Block(
             lines, list(self._merge(frame, ok.to_list(), records, late_bad, first, source))
         )
+
+    def _row_check(self, checked: Any) -> Any:
+        """The rows that pass the column checks and the class's post-init check (its polars
+        form over the instants, cast to UTC, of the rows still in the running)."""
+        pl = self.pl
+        columns, running, passed = self.row_exprs
+        cells = checked.select(running)
+        instants = [self._instants(cells.get_column(c.name)).alias(c.name) for c in columns]
+        blanks = [checked.get_column(c.blank_key) for c in columns]
+        return (
+            pl.DataFrame([checked.get_column(_OK), *instants, *blanks]).select(passed).to_series()
+        )
+
+    def _row_exprs(self) -> tuple[list[_Column], list[Any], Any]:
+        """For :meth:`_row_check`: the columns of the instants its post-init check reads, the
+        cells of the rows still in the running (the others null) and the rows that pass."""
+        pl = self.pl
+        check, names = self.row_check  # type: ignore[misc]
+        ok = pl.col(_OK)
+        columns = [c for c in self.columns if c.name in names]
+        running = [
+            pl.when(ok & ~pl.col(c.blank_key)).then(pl.col(c.key)).alias(c.name) for c in columns
+        ]
+        at = {name: pl.lit(None, dtype=pl.Datetime("us", "UTC")) for name in names}
+        passed = ok
+        for column in columns:  # a cell in the running that is no instant fails its row
+            at[column.name] = pl.col(column.name)
+            passed &= pl.col(column.blank_key) | pl.col(column.name).is_not_null()
+        return columns, running, passed & check(pl, at)
 
     def _instants(self, cells: Any) -> Any:
         """The cells as UTC instants (null where not an instant): Arrow's ISO 8601 cast when
@@ -340,44 +441,75 @@ class ColumnarReader:
     def _convert(
         self, column: _Column, cells: Any, blank: Any, values: dict[str, Any], late_bad: set[int]
     ) -> None:
-        """Put the values of a column's fast rows in ``values``; failed rows go to ``late_bad``."""
-        name = column.name
-        blanks = blank.to_list() if blank.any() else None
-        if blanks is not None:  # parse the cells that are not blank; blank ones take the default
-            cells = cells.filter(~blank)
-        texts = cells.to_list()
-        failed = False  # whether some value is _FAILED (known without scanning ``out``)
-        if column.parse is unquote and not column.validators and not column.channel:
-            out = texts  # a fast row's text starts with no quote: unquote returns it as it is
-        elif not column.validators and not column.channel and column.instant:
-            try:  # instants: nearly all distinct
-                out = list(map(column.bulk, texts))
-            except Exception:  # find the cells that fail, one by one
-                out = [self._value(column, t) for t in texts]
-                failed = True
-        else:  # parse and validate each distinct value once
-            table = {text: self._value(column, text) for text in cells.unique().to_list()}
-            out = list(map(table.__getitem__, texts))
-            failed = any(value is _FAILED for value in table.values())
-        if column.channel:  # (Channel, raw name or None) pairs, as map_channel gives them
-            keep = self.blank("channel_raw")
-            values["channel_raw"] = [keep if v is _FAILED or v[1] is None else v[1] for v in out]
-            out = [v if v is _FAILED else v[0] for v in out]
-        if blanks is not None:
-            out = self._spread(out, blanks, name)
-            if column.channel:
-                values["channel_raw"] = self._spread(values["channel_raw"], blanks, "channel_raw")
-        values[name] = out
-        if failed:  # (``_FAILED in out`` would compare each value with ==: slow for datetimes)
-            late_bad.update(i for i, value in enumerate(out) if value is _FAILED)
+        """Put the values of a column's fast rows in ``values``; failed rows go to ``late_bad``.
 
-    def _spread(self, given: list[Any], blanks: list[bool], name: str) -> list[Any]:
-        """The values of every row from those of the non-blank rows (in order) and the blanks'."""
-        it = iter(given)
-        if name in self.factories:
-            return [self.blank(name) if b else next(it) for b in blanks]
+        Every cell is converted (a blank one as a stand-in text the parse takes), then the
+        blank rows, usually a few, are given the field's blank value: no pass over the rows to
+        spread the values of the others.
+        """
+        blanks = blank.arg_true().to_list() if blank.any() else []
+        failed = False  # whether some value is _FAILED (known without scanning ``out``)
+        if column.tables:  # parse and validate each distinct text once per read
+            if blanks:
+                cells = cells.zip_with(~blank, self.pl.Series([""]))
+            outs, failed = self._lookup(column, cells)
+        elif column.instant:  # instants: nearly all distinct
+            if blanks:
+                cells = cells.zip_with(~blank, self.pl.Series([_STAND_IN_INSTANT]))
+            texts = cells.to_list()
+            try:
+                outs = [list(map(column.bulk, texts))]
+            except Exception:  # find the cells that fail, one by one
+                outs = [[self._value(column, t) for t in texts]]
+                failed = True
+        else:  # a fast row's text starts with no quote: unquote returns it as it is
+            outs = [cells.to_list()]
+        names = [column.name, "channel_raw"] if column.channel else [column.name]
+        for name, out in zip(names, outs, strict=True):
+            if blanks:
+                self._fill(out, blanks, name)
+            values[name] = out
+        if failed:  # (``_FAILED in out`` would compare each value with ==: slow for datetimes)
+            late_bad.update(i for i, value in enumerate(outs[0]) if value is _FAILED)
+
+    def _lookup(self, column: _Column, cells: Any) -> tuple[list[list[Any]], bool]:
+        """The values of ``cells`` from the column's tables, each new text parsed once; and
+        whether a text failed (its value is then ``_FAILED``)."""
+        texts = cells.to_list()
+        tables = column.tables
+        try:  # every text seen before: the usual case after the first blocks
+            return [list(map(table.__getitem__, texts)) for table in tables], False
+        except KeyError:
+            pass
+        known = tables[0]
+        distinct = cells.unique().to_list()
+        fresh = [text for text in distinct if text not in known]
+        found = [self._outputs(column, self._value(column, text)) for text in fresh]
+        failed = any(value[0] is _FAILED for value in found)
+        if failed or len(known) + len(fresh) > _TABLE_LIMIT:  # tables of this block's texts
+            tables = [{t: table[t] for t in distinct if t in table} for table in tables]
+        for k, table in enumerate(tables):
+            table.update(zip(fresh, (value[k] for value in found), strict=True))
+        return [list(map(table.__getitem__, texts)) for table in tables], failed
+
+    def _outputs(self, column: _Column, value: Any) -> tuple[Any, ...]:
+        """The value of each of the column's tables for a parsed cell (``_value``'s result)."""
+        if not column.channel:
+            return (value,)
+        if value is _FAILED:  # (Channel, raw name or None) pairs, as map_channel gives them
+            return _FAILED, self.blank("channel_raw")
+        return value[0], self.blank("channel_raw") if value[1] is None else value[1]
+
+    def _fill(self, out: list[Any], positions: list[int], name: str) -> None:
+        """Give the rows at ``positions`` the blank value of field ``name``."""
+        factory = self.factories.get(name)
+        if factory is not None:
+            for i in positions:
+                out[i] = factory()
+            return
         default = self.defaults[name]
-        return [default if b else next(it) for b in blanks]
+        for i in positions:
+            out[i] = default
 
     def _value(self, column: _Column, text: str) -> Any:
         try:
@@ -411,6 +543,13 @@ class ColumnarReader:
                     yield record
                     continue
             yield build(list(frame.row(i)), first + i, source)
+
+
+_OK = "\x00ok"  # the column of the rows that pass every check
+_TABLE_LIMIT = 50_000
+"""Texts a column's table keeps (memory stays bounded on columns of distinct values)."""
+_STAND_IN_INSTANT = "2000-01-01T00:00:00+00:00"
+"""The text a blank instant cell is parsed as, before the row takes the field's blank value."""
 
 
 _FAILED = object()
@@ -455,6 +594,7 @@ def columnar_reader(builder: RecordBuilder, delimiter: str) -> ColumnarReader | 
         column = _Column(field.name, field.index[0][0], field.parse, blank_ok)
         column.channel = field.name == "channel" and builder.has_raw_channel
         column.validators = [v for v in _validators(attribute) if v not in _BY_TYPE]
+        column.finish()
         if (
             field.parse is not unquote
             and not column.instant

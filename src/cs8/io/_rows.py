@@ -235,17 +235,19 @@ class Collector:
         if check_ids and len(block) > 1:
             # A block of records with new, distinct ids (the common case) in one step; a model's
             # id is a non-empty string, a RejectedRow has none.
-            ids = block.ids  # a columnar Block's id column
+            ids = block.ids  # a columnar Block's id column (texts)
             if ids is None:
                 ids = [getattr(item, "id", None) for item in block.outcomes]
-            if None not in ids:
-                new = set(ids)
-                if len(new) == len(block) and self.seen.isdisjoint(new):
-                    self.seen |= new
+            seen = self.seen
+            if (ids is block.ids or None not in ids) and seen.isdisjoint(ids):
+                size = len(seen)
+                seen.update(ids)
+                if len(seen) - size == len(block):  # and distinct: all taken at once
                     self.pending.append((ids, block.lines))
                     self.lines.extend(block.lines)
                     self.records.extend(block.outcomes)
                     return
+                seen.difference_update(ids)  # a repeat within the block: none was taken before
         first_line = self.first_line
         if self.pending:  # the slow path needs each id's first line
             for taken, taken_lines in self.pending:
