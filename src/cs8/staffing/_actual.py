@@ -25,7 +25,6 @@ Example:
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 import attrs
@@ -41,10 +40,6 @@ from cs8.staffing._shifts import ShiftPlan
 from cs8.staffing._targets import required_agents
 
 __all__ = ["PlanReview", "plan_vs_actual"]
-
-
-def _excess(more: Iterable[int], less: Iterable[int]) -> tuple[int, ...]:
-    return tuple(max(0, a - b) for a, b in zip(more, less, strict=True))
 
 
 @attrs.frozen(kw_only=True, repr=False)
