@@ -154,3 +154,15 @@ def test_a_constructor_of_some_fields_leaves_the_others_unset() -> None:
     assert made.b == 5
     with pytest.raises(AttributeError):
         _ = made.a  # unset: for classes whose descriptors build such fields when read
+
+
+def test_a_builder_of_some_fields_leaves_the_others_unset() -> None:
+    @attrs.frozen
+    class Pair:
+        a: int
+        b: int = 0
+
+    made = trusted_builder(Pair, ("b",))([map(abs, [-1, 2])], 2)
+    assert [m.b for m in made] == [1, 2]
+    with pytest.raises(AttributeError):
+        _ = made[0].a

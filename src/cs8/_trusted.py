@@ -68,11 +68,7 @@ def trusted_constructor(cls: type[T], fields: Sequence[str] | None = None) -> Ca
         >>> make.__name__
         'make_Customer'
     """
-    if not attrs.has(cls):
-        raise TypeError(f"{cls!r} is not an attrs class")
-    if hasattr(cls, "__attrs_pre_init__"):
-        raise TypeError(f"{cls.__name__} has __attrs_pre_init__: build it with its __init__")
-    names = [f.name for f in attrs.fields(cls)] if fields is None else list(fields)
+    names = _names(cls, fields)
     env: dict[str, Any] = {"new": object.__new__, "cls": cls}
     params = ", ".join(f"v{i}" for i in range(len(names)))
     body = [f"def make_{cls.__name__}({params}):", "    o = new(cls)"]
@@ -90,19 +86,23 @@ def trusted_constructor(cls: type[T], fields: Sequence[str] | None = None) -> Ca
     return make
 
 
-def trusted_builder(cls: type[T]) -> Callable[[Sequence[Iterable[Any]], int], list[T]]:
+def trusted_builder(
+    cls: type[T], fields: Sequence[str] | None = None
+) -> Callable[[Sequence[Iterable[Any]], int], list[T]]:
     """Return a function that builds many ``cls`` at once from their field values, by column.
 
     The same contract as :func:`trusted_constructor` (nothing is checked), for a block of
-    records: ``build(columns, count)`` takes one iterable per field, in the class's field order,
-    each giving ``count`` values (a list, or ``itertools.repeat(value, count)`` for a value all
-    share), and returns the ``count`` instances. The instances are made first, then each field's
+    records: ``build(columns, count)`` takes one iterable per field, in the class's field order
+    (or ``fields``'), each giving ``count`` values (a list, a ``map`` over the rows, or
+    ``itertools.repeat(value, count)`` for a value all share), and returns the ``count``
+    instances. The instances are made first, then each field's
     slot is filled down the column by C loops (``map`` over the slot's setter): per row and field
     one call, with no Python frame per row. About 10 % faster than mapping
     :func:`trusted_constructor` over the rows; a class without slots is built row by row.
 
     Args:
         cls: An attrs class without ``__attrs_pre_init__``.
+        fields: The fields to set, as for :func:`trusted_constructor`.
 
     Returns:
         ``build(columns, count) -> list[cls]``.
@@ -121,8 +121,8 @@ def trusted_builder(cls: type[T]) -> Callable[[Sequence[Iterable[Any]], int], li
         >>> made == [Customer(id="C1", segment="vip"), Customer(id="C2", segment="repeat")]
         True
     """
-    make = trusted_constructor(cls)  # refuses what it refuses
-    slots = [_slot(cls, f.name) for f in attrs.fields(typing.cast(Any, cls))]
+    make = trusted_constructor(cls, fields)  # refuses what it refuses
+    slots = [_slot(cls, name) for name in _names(cls, fields)]
     new = object.__new__
     consume = collections.deque
 
@@ -142,6 +142,15 @@ def trusted_builder(cls: type[T]) -> Callable[[Sequence[Iterable[Any]], int], li
         return made
 
     return build
+
+
+def _names(cls: type, fields: Sequence[str] | None) -> list[str]:
+    """The fields a trusted constructor or builder of ``cls`` sets; refuses what it cannot build."""
+    if not attrs.has(cls):
+        raise TypeError(f"{cls!r} is not an attrs class")
+    if hasattr(cls, "__attrs_pre_init__"):
+        raise TypeError(f"{cls.__name__} has __attrs_pre_init__: build it with its __init__")
+    return [f.name for f in attrs.fields(cls)] if fields is None else list(fields)
 
 
 def _check_lengths(columns: Sequence[Iterable[Any]], count: int) -> None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, tzinfo
+from operator import itemgetter
 from typing import Any, TypeAlias
 
 import attrs
@@ -13,7 +14,7 @@ from cs8._enums import Channel, Priority
 from cs8._frozen import FrozenDict
 from cs8._models import Customer, Ticket
 from cs8._protocols import BusinessClock
-from cs8._trusted import paused_collection, trusted_constructor
+from cs8._trusted import paused_collection, trusted_builder, trusted_constructor
 from cs8.exceptions import InvalidValueError
 from cs8.routing._context import (
     RoutingContext,
@@ -324,7 +325,7 @@ class _BuiltWhenRead:
     reading at once build equal values; the loser reads the winner's.
 
     A backlog's decisions leave their trace, context, handoff and state slots unset (each slot
-    set is a call; see ``_new_row_decision``): the first read builds them from the row the
+    set is a call; see ``_new_row_decisions``): the first read builds them from the row the
     decision keeps as its source, the same way.
     """
 
@@ -401,11 +402,12 @@ _new_decision: Callable[..., RoutingDecision] = trusted_constructor(RoutingDecis
 (internal: the router's values need no checks, and keyword passing costs a third of a decision;
 ``_source`` is what a lazy trace and context are built from)."""
 
-_new_row_decision: Callable[..., RoutingDecision] = trusted_constructor(
+_new_row_decisions: Callable[[list[Any], int], list[RoutingDecision]] = trusted_builder(
     RoutingDecision, ("ticket_id", "agent_id", "_planned", "_source")
 )
-"""A backlog's decision from its row: ``_new_row_decision(ticket_id, agent_id, planned, row)``
-(internal); its trace, context, handoff and state are left unset, built from the row when read."""
+"""A backlog's decisions from their rows, by column: ticket ids, agents, the plans' ``_Planned``
+and the rows themselves (internal); their trace, context, handoff and state are left unset,
+built from the row when read."""
 
 for _name, _built in (
     ("trace", _BuiltWhenRead(_trace_slot, _build_trace)),
@@ -545,21 +547,28 @@ def _build_decisions(result: AssignmentResult) -> tuple[RoutingDecision, ...]:
     rows = result._rows
     if rows is None:  # another thread built them (it sets the slot first)
         return _decisions_slot.__get__(result)  # type: ignore[no-any-return]
-    made: list[RoutingDecision] = []
-    keep = made.append
-    new = _new_row_decision
     with paused_collection():  # a block of records, none of them garbage (see the function)
-        for row in rows:
-            if isinstance(row, RoutingDecision):
-                keep(row)
-                continue
-            keep(new(row[7], row[8], row[6][8], row))
-    decisions = tuple(made)
+        if RoutingDecision in map(type, rows):  # the general path's, made already
+            made = iter(_from_rows([row for row in rows if type(row) is tuple]))
+            decisions = tuple(row if type(row) is RoutingDecision else next(made) for row in rows)
+        else:
+            decisions = tuple(_from_rows(rows))  # type: ignore[arg-type]
     _decisions_slot.__set__(result, decisions)
     _set_rows(result, None)
     return decisions
 
 
+def _from_rows(rows: Sequence[_Row]) -> list[RoutingDecision]:
+    """The decisions of a backlog's fast-path rows, in order: slots filled a column at a time
+    by C loops (``map``), with no Python frame per decision."""
+    return _new_row_decisions(
+        [map(_ROW_ID, rows), map(_ROW_AGENT, rows), map(_PLANNED, map(_ROW_PLAN, rows)), rows],
+        len(rows),
+    )
+
+
+_ROW_PLAN, _ROW_ID, _ROW_AGENT = itemgetter(6), itemgetter(7), itemgetter(8)  # see _Row
+_PLANNED = itemgetter(8)  # a _Plan's decided fields
 _decisions_slot = vars(AssignmentResult)["decisions"]
 _set_rows = vars(AssignmentResult)["_rows"].__set__
 _new_assignment: Callable[..., AssignmentResult] = trusted_constructor(AssignmentResult)
