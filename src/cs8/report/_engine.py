@@ -309,7 +309,8 @@ def _engine_report(
     now = require_aware(now, "build_report(now)")
     rel = tables.relations
     starts = _period_starts(span, zone, period)
-    days = backlog_days(span, zone, charted_from(span, zone, starts))
+    charted = charted_from(span, zone, starts)
+    days = backlog_days(span, zone, charted)
     bounds = [_local_midnight(d, zone) for d in starts]
     if starts:
         bounds.append(_local_midnight(_next_start(starts[-1], period), zone))
@@ -364,7 +365,7 @@ def _engine_report(
         scorecard=(),
         tickets=tickets.figures,
         periods=tuple(starts),
-        charted_from=charted_from(span, zone, starts),
+        charted_from=charted,
         trends=tuple(trends),
         breakdowns=tickets.breakdowns,
         buckets=tickets.buckets,

@@ -203,6 +203,7 @@ def build_report(
         timezone=zone,
     )
     starts = _period_starts(span, zone, period)
+    charted = charted_from(span, zone, starts)
     groups = _ticket_groups(tickets, clock, data)
     whole = Records(
         tickets=tickets,
@@ -245,8 +246,8 @@ def build_report(
         breakdowns=groups,
         buckets=_buckets(tickets, clock),
         heatmaps=_heatmaps(tickets, contacts, live, zone, targets),
-        backlog=_backlog(tickets, span, zone, charted_from(span, zone, starts)),
-        charted_from=charted_from(span, zone, starts),
+        backlog=_backlog(tickets, span, zone, charted),
+        charted_from=charted,
         sla=_sla_attainment(sla),
         breaches=tuple(
             _sla_row(b.ticket_id, b.metric, b.priority, b.channel, b.breached_at, b.overdue)
