@@ -188,3 +188,51 @@ def test_breakdown_by_a_ticket_column_on_an_engine_says_how() -> None:
     tickets, events = _hand()
     with pytest.raises(UnsupportedEngineError, match="ticket_metrics"):
         breakdown.frame(first_reply_time, tickets.lazy(), events.lazy(), by="channel")  # type: ignore[attr-defined]
+
+
+def _marked(earliest: datetime) -> tuple[object, object]:
+    """T1 has a bad event (a status the loader refuses) at the table's earliest instant, T2 a
+    good one there, before its creation, T3 is clean."""
+    created = [datetime(2026, 3, 2, 9, tzinfo=UTC)] * 3
+    tickets = pl.DataFrame(
+        {"id": ["T1", "T2", "T3"], "customer_id": ["C1"] * 3, "channel": ["chat"] * 3},
+    ).with_columns(pl.Series("created_at", created, dtype=pl.Datetime("us", "UTC")))
+    at = [earliest, earliest, created[0] + timedelta(minutes=5)]
+    events = pl.DataFrame(
+        {
+            "ticket_id": ["T1", "T2", "T3"],
+            "type": ["status_change", "message", "message"],
+            "author": [None, "customer", "agent"],
+            "public": [None, True, True],
+            "status": ["done", None, None],
+        }
+    ).with_columns(pl.Series("at", at, dtype=pl.Datetime("us", "UTC")))
+    return tickets, events
+
+
+@pytest.mark.parametrize(
+    "earliest",
+    [
+        datetime(2026, 3, 1, 9, tzinfo=UTC),
+        # The least instant a datetime holds: no mark before it, the flag has its own aggregate.
+        datetime.min.replace(tzinfo=UTC),
+    ],
+)
+def test_a_bad_event_and_an_event_before_creation_at_the_earliest_instant(
+    earliest: datetime,
+) -> None:
+    # The grouped pass marks a bad event as one microsecond before the table's earliest instant:
+    # a good event at that earliest instant is still an event before creation, not a bad one.
+    tickets, events = _marked(earliest)
+    eager = ticket_summary.frame(tickets, events)
+    assert dict(eager.first_reply_time.excluded) == {
+        "invalid_event_row": 1,
+        "event_before_creation": 1,
+    }
+    assert eager.first_reply_time.n == 1
+    con = duckdb.connect()
+    for lazy in (
+        (tickets.lazy(), events.lazy()),  # type: ignore[attr-defined]
+        (con.from_arrow(tickets.to_arrow()), con.from_arrow(events.to_arrow())),  # type: ignore[attr-defined]
+    ):
+        assert ticket_summary.frame(*lazy) == eager
