@@ -28,6 +28,7 @@ from cs8._frozen import FrozenDict
 from cs8._models import Agent, Customer, Ticket
 from cs8._time import as_stdlib, require_aware
 from cs8.exceptions import InvalidValueError
+from cs8.routing._actions import EscalationStep
 from cs8.routing._backlog_plan import (
     _backlog,
     _general_positions,
@@ -52,6 +53,7 @@ from cs8.routing._handoff import HandoffContext
 from cs8.routing._plan import (
     _BUILTIN_TYPES,
     _HEAP_TYPES,
+    _entry_steps,
     _Line,
     _line,
     _narrowed,
@@ -395,6 +397,7 @@ class Router:
         steps = base.escalation
         out = base
         skipped: list[str] = []
+        applied: list[EscalationStep | None] = []  # None: skipped
         carry = False
         i = 0
         while i < len(steps) and (i < due or carry):
@@ -413,15 +416,18 @@ class Router:
             )
             if carry:
                 skipped.append(str(i))
+                applied.append(None)
             else:
                 out = candidate
+                applied.append(step)
         if not skipped:
             return plan
         line = (
             f"escalation step(s) {', '.join(skipped)} skipped (skip_if no_agent: no online agent "
             f"passes their filters); in force: queue {out.queue or 'default'}"
         )
-        return self._shared.replanned(ctx, plan, out, i or None, line)
+        entry = _entry_steps(base.queue, applied, due)
+        return self._shared.replanned(ctx, plan, out, i or None, line, entry)
 
     def _fallback(
         self,
@@ -441,6 +447,7 @@ class Router:
         if isinstance(prep.strategy, _BUILTIN_TYPES) or prep.strategy is order:
             raise error
         default = _Prepared(prep.actions, self.strategy if order is None else order)
+        default.entry = prep.entry
         rule = "the default actions" if plan[2] is None else f"rule {plan[2]!r}"
         whose = "the router's strategy" if order is None else "the routing profiles' order"
         line = (
