@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from contextlib import suppress
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
-from itertools import repeat
 from operator import attrgetter, itemgetter
 from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -47,7 +46,7 @@ from cs8.routing._decision import (
     RoutingDecision,
     _assignment,
     _planned_decision,
-    _Row,
+    _Run,
 )
 from cs8.routing._handoff import HandoffContext
 from cs8.routing._plan import (
@@ -124,7 +123,6 @@ _CALENDAR_ZONE: tzinfo = timezone(timedelta(0), "the calendar's zone")
 
 # Column reads of a backlog (C-level maps instead of a Python loop body per ticket).
 _PREPARED = itemgetter(0)  # a plan's prepared actions
-_LINES = itemgetter(1)  # a plan's trace lines
 _STRATEGY = attrgetter("strategy")
 _CUSTOMER_ID = attrgetter("customer_id")
 
@@ -627,7 +625,10 @@ class Router:
         calendar = self.calendar
         basis = (now, timezone, calendar)
         current = state or RoutingState()
-        rows: list[RoutingDecision | _Row] = []  # the decisions are made when first read
+        # The decisions are made when first read: from the general path's decisions and the fast
+        # path's runs, each run's columns indexing these per-ticket lists.
+        rows: list[RoutingDecision | _Run] = []
+        shared = (ticket_list, customer_list, contexts, plans, ids, basis)
         get_handoff = handoffs.get if handoffs else None
 
         def decide(position: int, current: RoutingState) -> RoutingState:
@@ -664,19 +665,16 @@ class Router:
                     with suppress(Exception):  # a KeyStrategy's key: that ticket falls back
                         needs = _needs(preps, run_tickets)
                         take(needs, list(map(_STRATEGY, preps)), picks, looked)
-                    served = len(picks)
-                    rows.extend(
-                        zip(  # the row: its decision's _source (six items), then the rest
-                            map(_LINES, run_plans), preps, looked, run_tickets,
-                            map(customer_list.__getitem__, run), repeat(basis, served),
-                            run_plans, map(ids.__getitem__, run), picks,
-                            map(contexts.__getitem__, run),
-                            map(get_handoff, map(_CUSTOMER_ID, run_tickets))
-                            if get_handoff else repeat(None, served),
-                            repeat(current, served),
-                            strict=False,  # picks end where a plugin's key raised
-                        )
-                    )  # fmt: skip
+                    served = len(picks)  # picks end where a plugin's key raised
+                    if served:
+                        rows.append(
+                            _Run(
+                                shared, run if served == len(run) else run[:served], picks,
+                                looked, current,
+                                list(map(get_handoff, map(_CUSTOMER_ID, run_tickets[:served])))
+                                if get_handoff else None,
+                            )
+                        )  # fmt: skip
                     if served == len(run):
                         break
                     current = decide(run[served], current)  # the plugin raises again there
