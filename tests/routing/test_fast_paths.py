@@ -442,3 +442,41 @@ def test_a_backlogs_decisions_build_their_unset_fields_from_their_rows_when_read
         assert (copy.handoff is None) == (d.handoff is None)
         changed = attrs.evolve(unread, agent_id="a9")
         assert (changed.state, changed.handoff, changed.context) == (d.state, d.handoff, d.context)
+
+
+def test_a_backlogs_decision_keeps_its_run_but_pickles_and_evolves_on_its_own() -> None:
+    import pickle
+
+    from cs8.routing import handoff_context
+
+    # A backlog's decisions keep the run they were served in (columns over the call's lists)
+    # and find their row by ticket id; a pickled decision carries its own row, not the run, and
+    # a decision evolved to another ticket id keeps what it had (not that ticket's).
+    tickets = [
+        Ticket(id=f"T{i}", customer_id=f"C{i % 2}", channel="email", created_at=T0)
+        for i in range(200)
+    ]
+    handoffs = {"C0": handoff_context("C0", tickets[:2])}
+    router = Router(explain=False)
+    staff = [Agent(id="a1", capacity=150)]
+    result = router.assign(tickets, staff, now=T0, handoffs=handoffs)
+    unread = router.assign(tickets, staff, now=T0, handoffs=handoffs).decisions
+    assert type(unread[0]._source) is _decision._Run
+    one = pickle.dumps(unread[0])
+    assert len(one) * 10 < len(pickle.dumps(unread[0]._source))  # the run: 200 tickets
+    copy = pickle.loads(one)
+    assert copy._source[3] is not tickets[0]  # its own row: the ticket, pickled with it
+    first = result.decisions[0]
+    assert (copy, copy.trace, copy.context.ticket) == (  # type: ignore[union-attr]
+        first,
+        first.trace,
+        tickets[0],
+    )
+    t2 = next(d for d in unread if d.ticket_id == "T2")
+    moved = attrs.evolve(t2, ticket_id="T1")  # T2 (customer C0) renamed T1 (C1)
+    assert moved.handoff is handoffs["C0"]
+    assert moved.context is not None
+    assert moved.context.ticket is tickets[2]
+    assert moved._source is None
+    waiting = unread[-1]  # past the agent's capacity: waits
+    assert (waiting.agent_id, waiting.trace) == (None, result.decisions[-1].trace)

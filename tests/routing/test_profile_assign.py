@@ -104,6 +104,40 @@ def test_the_delay_counts_from_the_escalation_step_that_moved_the_ticket() -> No
     assert taken(router, [aged], a1) == {"aged": "a1"}
 
 
+def test_a_step_restating_the_queue_does_not_restart_the_delay() -> None:
+    # Connect: the delay is how long "a contact should be in the queue" (RoutingProfileQueueConfig)
+    # and contacts are served by "their time in queue" ("How routing works"): a step that only
+    # raises the priority leaves the ticket where it was, so its time in l2 runs on.
+    restated = {"after": "PT20M", "queue": "l2", "raise_priority": 1}
+    rules = load_rules(
+        doc(
+            {"escalation": [{"after": "PT10M", "queue": "l2", "raise_priority": 1}]},
+            delay=120,
+            default={"queue": "l1", "escalation": [{"after": "PT10M", "queue": "l2"}, restated]},
+        )
+    )
+    router = Router(rules=rules)
+    # Rule l2 put it in l2 at its creation, 10 min 30 s ago; its step at 10 min restates l2.
+    direct = ticket("direct", timedelta(minutes=10, seconds=30))
+    # The default put it in l1; step 1 moved it to l2 at 10 min, step 2 restated l2 at 20 min:
+    # 11 min in l2, not 1 min.
+    moved = ticket("moved", timedelta(minutes=21), category=None)
+    result = router.assign([direct, moved], [agent("a1", 5), agent("a2", 4)], now=T0)
+    # Both past the 120-second delay; "moved" has been in l2 longer, so the longest idle agent
+    # takes it first.
+    assert dict(result.assignments) == {"moved": "a1", "direct": "a2"}
+    moved_decision, direct_decision = result.decisions
+    assert (moved_decision.escalation_step, direct_decision.escalation_step) == (2, 1)
+    assert (
+        "in queue 'l2' since 2026-03-02T08:49:00+00:00 (escalation step 1), 660 s"
+        in (moved_decision.trace[-3])
+    )
+    assert (
+        "in queue 'l2' since 2026-03-02T08:49:30+00:00 (created), 630 s"
+        in (direct_decision.trace[-3])
+    )
+
+
 def test_a_queue_serves_its_tickets_by_time_in_the_queue() -> None:
     # Connect: "their time in queue, on a first-come, first-served basis". "moved" is older
     # but entered l2 20 min ago (its step at 10 min); "direct" has been in l2 for 25 min.
@@ -288,6 +322,33 @@ def test_a_skipped_step_leaves_the_ticket_in_its_queue() -> None:
     french = [agent("a1", 5), agent("a2", 1, languages={"fr"})]
     decision = Router(rules=rules).assign([old], french, now=T0).decisions[0]
     assert (decision.queue, decision.agent_id) == ("l2", "a2")
+
+
+def test_the_step_after_a_skipped_one_enters_at_the_skipped_steps_instant() -> None:
+    # Twilio, "Skipping based on Worker availability" (https://www.twilio.com/docs/taskrouter/
+    # worker-presence): a skipped target's task goes to "the next routing step immediately",
+    # i.e. when the skipped step's timeout passed. Step 1 (l2, French) is skipped at
+    # 10 min with no French speaker online, so step 2 (l3, due at 30 min) moved the ticket then:
+    # 5 min in l3 at 15 min old, not a wait counted from a step instant still to come.
+    rules = load_rules(
+        {
+            "default": {
+                "queue": "l1",
+                "escalation": [
+                    {"after": "PT10M", "queue": "l2", "languages": ["fr"], "skip_if": "no_agent"},
+                    {"after": "PT30M", "queue": "l3"},
+                ],
+            },
+            "profiles": [{"name": "l3", "teams": ["t"], "queues": [{"queue": "l3"}]}],
+        }
+    )
+    old = ticket("old", timedelta(minutes=15), category=None)
+    decision = Router(rules=rules).assign([old], [agent("a1", 5)], now=T0).decisions[0]
+    assert (decision.queue, decision.agent_id, decision.escalation_step) == ("l3", "a1", 2)
+    assert (
+        "in queue 'l3' since 2026-03-02T08:55:00+00:00 (escalation step 2 (applied at once "
+        "when skip_if skipped step 1)), 300 s"
+    ) in decision.trace[-3]
 
 
 def test_a_business_hours_step_enters_the_queue_when_its_business_time_has_passed() -> None:

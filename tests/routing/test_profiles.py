@@ -338,11 +338,21 @@ def test_the_profile_names_are_public() -> None:
 HAS_LANGUAGE = {"field": "agent.languages", "op": "has", "value_from": "ticket.language"}
 
 
-def semantics_doc() -> dict[str, Any]:
+Steps = list[tuple[int, str | None]]
+"""The default's escalation steps: (seconds after creation, the queue the step sets or None)."""
+
+
+def semantics_doc(steps: Steps) -> dict[str, Any]:
     """The queues of ``rules_doc`` with the rules' semantics on them: support chooses
     least_busy, billing needs an agent speaking the ticket's language, vip prefers a1 and ranks
-    by English level; sales names nothing (the profile order)."""
+    by English level; sales names nothing (the profile order). The default (sales) escalates
+    by ``steps`` (a step may move the ticket, restate its queue, or only raise the priority);
+    the semantics stay those of the rule that matched, wherever its steps put the ticket."""
     doc = rules_doc([])
+    doc["default"]["escalation"] = [
+        {"after": f"PT{after}S", "raise_priority": 1} | ({"queue": queue} if queue else {})
+        for after, queue in steps
+    ]
     for rule in doc["rules"]:
         extra = {
             "support": {"strategy": "least_busy"},
@@ -361,8 +371,10 @@ def brute_force(
     agents: list[Agent],
     profiles: list[RoutingProfile],
     queued_at: dict[str, datetime],
+    steps: Steps,
 ) -> dict[str, str]:
-    """The rule written plainly. Rounds over the online agents with a profile, longest idle
+    """The rule written plainly. A sales ticket is in the queue its due steps leave it in, since
+    the last due step that moved it to another queue (else since its creation). Rounds over the online agents with a profile, longest idle
     first. An agent's next ticket: among the tickets of its profile's queues that have been in
     their queue (since ``queued_at``, else creation) at least the delay, that it has room and a
     channel for (and, in billing, speaks the language of), the one of lowest priority number,
@@ -389,8 +401,18 @@ def brute_force(
     turn = [a.id for a in order if a.status.value == "online" and profile_of(a) is not None]
     taken: dict[str, str] = {}
 
+    def queue_of(t: Ticket) -> tuple[str, datetime]:
+        """The queue the ticket is in, and since when (before the caller's queued_at)."""
+        queue, since = t.category or "sales", t.created_at
+        if t.category is None:
+            for after, moved_to in steps:
+                at = t.created_at + timedelta(seconds=after)
+                if at <= T0 and moved_to is not None and moved_to != queue:
+                    queue, since = moved_to, at
+        return queue, since
+
     def waited(t: Ticket) -> float:
-        return (T0 - queued_at.get(t.id, t.created_at)).total_seconds()
+        return (T0 - queued_at.get(t.id, queue_of(t)[1])).total_seconds()
 
     def next_of(agent_id: str) -> Ticket | None:
         agent = by_id[agent_id]
@@ -398,7 +420,7 @@ def brute_force(
         assert profile is not None
         options = []
         for t in tickets:
-            queue = t.category or "sales"
+            queue, rule = queue_of(t)[0], t.category or "sales"
             for entry in profile.queues:
                 if (
                     entry.queue == queue
@@ -406,7 +428,7 @@ def brute_force(
                     and waited(t) >= entry.delay
                     and t.channel in agent.channels
                     and load[agent_id] + 1 <= agent.capacity
-                    and (queue != "billing" or t.language in agent.languages)
+                    and (rule != "billing" or t.language in agent.languages)
                 ):
                     options.append((entry.priority, -waited(t), t.id, t))
         return min(options)[3] if options else None
@@ -420,13 +442,13 @@ def brute_force(
                 if t is None:
                     break
                 claimants = [b for b in working if b not in acted and next_of(b) is t]
-                queue = t.category or "sales"
-                if queue == "vip" and "a1" in claimants:
+                rule = t.category or "sales"
+                if rule == "vip" and "a1" in claimants:
                     pick = "a1"
-                elif queue == "vip":
+                elif rule == "vip":
                     level = {b: by_id[b].skills.get("english", -1) for b in claimants}
                     pick = next(b for b in claimants if level[b] == max(level.values()))
-                elif queue == "support":
+                elif rule == "support":
                     pick = min(claimants, key=lambda b: (load[b], b))
                 else:
                     pick = claimants[0]
@@ -437,7 +459,7 @@ def brute_force(
     return taken
 
 
-Scenario = tuple[list[Ticket], list[Agent], list[RoutingProfile], dict[str, datetime]]
+Scenario = tuple[list[Ticket], list[Agent], list[RoutingProfile], dict[str, datetime], Steps]
 
 
 @st.composite
@@ -503,14 +525,18 @@ def scenarios(draw: st.DrawFn, shared: bool = False) -> Scenario:
         )
         for i in range(draw(st.integers(2 if shared else 1, 6)))
     ]
-    return tickets, agents, profiles, queued_at
+    # Steps that move a sales ticket, restate its queue or set none; two queues make restating
+    # the queue in force (sales from the start, or support after a move) common.
+    afters = sorted(set(draw(st.lists(st.integers(1, 60), max_size=3))))
+    steps = [(after, draw(st.sampled_from([None, "sales", "support"]))) for after in afters]
+    return tickets, agents, profiles, queued_at, steps
 
 
 @given(st.one_of(scenarios(), scenarios(shared=True)))
 def test_assign_with_profiles_agrees_with_a_brute_force(scenario: Scenario) -> None:
-    tickets, agents, profiles, queued_at = scenario
-    rules = load_rules(semantics_doc())
+    tickets, agents, profiles, queued_at, steps = scenario
+    rules = load_rules(semantics_doc(steps))
     rules = RuleSet(rules=rules.rules, default=rules.default, profiles=profiles)
     result = Router(rules=rules).assign(tickets, agents, now=T0, queued_at=queued_at)
-    assert dict(result.assignments) == brute_force(tickets, agents, profiles, queued_at)
+    assert dict(result.assignments) == brute_force(tickets, agents, profiles, queued_at, steps)
     assert len(result.decisions) == len(tickets)

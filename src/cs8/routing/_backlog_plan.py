@@ -35,6 +35,8 @@ _SIMPLE = attrgetter("simple")
 _NEEDS = attrgetter("needs")
 _CHANNEL = attrgetter("channel")
 _EVENTS = attrgetter("events")
+_CREATED = attrgetter("created_at")
+_MINUS_RANK, _DUE = itemgetter(6), itemgetter(7)  # a plan's queue-order keys
 _ID = attrgetter("id")
 
 
@@ -98,13 +100,13 @@ def _queue_order(ticket_list: list[Ticket], ids: list[str], plans: list[_Plan]) 
     sort compares plain strings, numbers or datetimes, far faster than comparing tuples. The
     models keep instants with a fixed UTC offset, so datetimes compare as the instants they are
     (in C, without an epoch-seconds conversion per ticket)."""
-    created = [ticket.created_at for ticket in ticket_list]
+    created = list(map(_CREATED, ticket_list))
     order = sorted(range(len(ids)), key=ids.__getitem__)
     order.sort(key=created.__getitem__)
-    dues = [plan[7] for plan in plans]
+    dues = list(map(_DUE, plans))
     if dues and min(dues) < _INF:
         order.sort(key=dues.__getitem__)
-    order.sort(key=[plan[6] for plan in plans].__getitem__)
+    order.sort(key=list(map(_MINUS_RANK, plans)).__getitem__)
     return order
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime, tzinfo
-from operator import itemgetter
+from itertools import chain, count, repeat
+from operator import attrgetter, itemgetter
 from typing import Any, TypeAlias
 
 import attrs
@@ -62,7 +63,9 @@ _Source: TypeAlias = tuple[Any, ...]
 """What a decision's lazy trace and context are built from (internal), in its first six items:
 the lines (``tuple[_Line, ...]``), the prepared actions (``_Prepared``), how many agents were
 looked at (-1: explained), the ticket, its customer, and the call's instant, zone and calendar
-(or None). A backlog's row (``_Row``) begins with the same six and is its decision's source."""
+(or None). A backlog's decision keeps its ``_Run`` instead: its row (``_Row``, which begins
+with the same six) is made from the run's columns, found by its ticket id, when one of its
+unset fields is first read (``_expanded``)."""
 
 
 @attrs.frozen(kw_only=True, init=False, repr=False)
@@ -124,7 +127,9 @@ class RoutingDecision:
     # counted at decision time, a _CountsLine); the context (``context`` None: a backlog's
     # decisions would otherwise hold a context each that few callers read) from the ticket, the
     # customer and the call's instant, zone and calendar.
-    _source: _Source | None = attrs.field(default=None, eq=False, repr=False, alias="_source")
+    _source: _Source | _Run | None = attrs.field(
+        default=None, eq=False, repr=False, alias="_source"
+    )
 
     def __init__(
         self,
@@ -143,7 +148,7 @@ class RoutingDecision:
         context: RoutingContext | None = None,
         handoff: HandoffContext | None = None,
         state: RoutingState | None = None,
-        _source: _Source | None = None,
+        _source: _Source | _Run | None = None,
         _planned: _Planned | None = None,
     ) -> None:
         # ``queue`` and ``priority`` are required, the other fields default as documented;
@@ -177,7 +182,9 @@ class RoutingDecision:
             context=context,
             handoff=handoff,
             state=RoutingState() if state is None else state,
-            _source=_source,
+            # A backlog's run identifies its decision by ticket id: ``attrs.evolve`` (which may
+            # change the id) passes every field the run would build, so it is not kept.
+            _source=None if type(_source) is _Run else _source,
         )
 
     @property
@@ -223,6 +230,17 @@ class RoutingDecision:
     def __repr__(self) -> str:
         fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in VALUE_FIELDS)
         return f"RoutingDecision({fields})"
+
+    def __getstate__(self) -> dict[str, Any]:
+        # As attrs' own (every field read, so the fields built when read are built), with a
+        # backlog's decision's source as its own row rather than its whole run.
+        state = {name: getattr(self, name) for name in _STATE_NAMES}
+        state["_source"] = _expanded(state["_source"], self.ticket_id)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)  # the slots' own setters (frozen)
 
     @property
     def context(self) -> RoutingContext | None:
@@ -348,9 +366,73 @@ class _BuiltWhenRead:
         self.slot.__set__(obj, value)
 
 
+class _Run:
+    """A run of a backlog's tickets served by one pool call on the fast path, by column
+    (internal): what :meth:`Router.assign` keeps for them instead of a row each, and what their
+    decisions are made from when ``AssignmentResult.decisions`` is first read.
+
+    ``shared`` are the call's per-ticket lists (tickets, customers, contexts, plans, ids; every
+    run of a call holds the same lists, indexed by position) and its instant, zone and calendar;
+    ``positions`` the run's tickets in the order served, with the agent each got (``picks``,
+    ``None``: waiting) and how many agents were looked at (``looked``); ``state`` the routing
+    state they were decided in; ``handoffs`` each one's handoff context (``None``: none given).
+    Nothing in it changes once ``assign`` returns but ``where``: each ticket id's place in the
+    run, made when a decision's row is first needed (two threads at once make equal maps).
+    """
+
+    __slots__ = ("handoffs", "looked", "picks", "positions", "shared", "state", "where")
+
+    def __init__(
+        self,
+        shared: tuple[
+            list[Ticket],
+            list[Customer | None],
+            list[RoutingContext | None],
+            list[_Plan],
+            list[str],
+            tuple[datetime, tzinfo, BusinessClock | None],
+        ],
+        positions: list[int],
+        picks: list[str | None],
+        looked: list[int],
+        state: RoutingState,
+        handoffs: list[HandoffContext | None] | None,
+    ) -> None:
+        self.shared = shared
+        self.positions = positions
+        self.picks = picks
+        self.looked = looked
+        self.state = state
+        self.handoffs = handoffs
+        self.where: dict[str, int] | None = None
+
+    def row(self, ticket_id: str) -> _Row:
+        """The row of the run's ticket ``ticket_id`` (see ``_Row``; ids are unique in a backlog)."""
+        tickets, customers, contexts, plans, ids, basis = self.shared
+        where = self.where
+        if where is None:
+            where = self.where = dict(zip(map(ids.__getitem__, self.positions), count()))
+        index = where[ticket_id]
+        position = self.positions[index]
+        plan = plans[position]
+        handoff = None if self.handoffs is None else self.handoffs[index]
+        return (
+            plan[1], plan[0], self.looked[index], tickets[position], customers[position], basis,
+            plan, ids[position], self.picks[index], contexts[position], handoff, self.state,
+        )  # fmt: skip
+
+
+def _expanded(source: _Source | _Run | None, ticket_id: str) -> _Source | None:
+    """A decision's source as the items its unset fields are built from: a backlog's decision's
+    row, made from its run (see ``_Source``); any other source as it is."""
+    if type(source) is _Run:
+        return source.row(ticket_id)
+    return source  # type: ignore[return-value]
+
+
 def _build_trace(decision: RoutingDecision) -> tuple[str, ...]:
     """Write the trace of ``decision`` from its source and keep it."""
-    source = decision._source
+    source = _expanded(decision._source, decision.ticket_id)
     if source is None:  # nothing to build from (the constructor's validator refuses None)
         return _trace_slot.__get__(decision)  # type: ignore[no-any-return]
     lines, prep, found, ticket = source[0], source[1], source[2], source[3]
@@ -366,7 +448,7 @@ def _build_trace(decision: RoutingDecision) -> tuple[str, ...]:
 def _build_context(decision: RoutingDecision) -> RoutingContext | None:
     """The context of ``decision`` (the one its row kept, else built from the ticket, customer
     and the call's instant, zone and calendar), kept; ``None`` without a source."""
-    source = decision._source
+    source = _expanded(decision._source, decision.ticket_id)
     if source is None or source[5] is None:
         return None
     ctx: RoutingContext | None = source[9] if len(source) > _ROW_CONTEXT else None
@@ -382,7 +464,7 @@ def _from_row(slot: Any, index: int) -> Callable[[RoutingDecision], Any]:
     without one: its constructor set the slot)."""
 
     def build(decision: RoutingDecision) -> Any:
-        source = decision._source
+        source = _expanded(decision._source, decision.ticket_id)
         value = source[index] if source is not None and len(source) > index else None
         slot.__set__(decision, value)
         return value
@@ -405,9 +487,10 @@ _new_decision: Callable[..., RoutingDecision] = trusted_constructor(RoutingDecis
 _new_row_decisions: Callable[[list[Any], int], list[RoutingDecision]] = trusted_builder(
     RoutingDecision, ("ticket_id", "agent_id", "_planned", "_source")
 )
-"""A backlog's decisions from their rows, by column: ticket ids, agents, the plans' ``_Planned``
-and the rows themselves (internal); their trace, context, handoff and state are left unset,
-built from the row when read."""
+"""A backlog's decisions from their runs, by column: ticket ids, agents, the plans' ``_Planned``
+and their run (internal); their trace, context, handoff and state are left unset, built from
+the row when read."""
+_STATE_NAMES = tuple(field.name for field in attrs.fields(RoutingDecision))
 
 for _name, _built in (
     ("trace", _BuiltWhenRead(_trace_slot, _build_trace)),
@@ -476,9 +559,10 @@ class AssignmentResult(DictsReprMixin):
     decisions: tuple[RoutingDecision, ...]
     loads: FrozenDict[str, float]
     state: RoutingState = attrs.field(factory=RoutingState)
-    # Router.assign leaves ``decisions`` empty (None) and keeps one row per ticket instead: a
-    # decision, or what its fast path decided (a _Row); the decisions are made when first read.
-    _rows: tuple[RoutingDecision | _Row, ...] | None = attrs.field(
+    # Router.assign leaves ``decisions`` empty (None) and keeps instead, in order, the decisions
+    # of its general path and the runs of its fast path (a _Run each); the decisions are made
+    # when first read.
+    _rows: tuple[RoutingDecision | _Run, ...] | None = attrs.field(
         default=None, eq=False, repr=False, alias="_rows"
     )
 
@@ -528,17 +612,18 @@ _Row = tuple[
     HandoffContext | None,
     RoutingState,
 ]
-"""One ticket of ``Router.assign``'s fast path (internal): the six items of its decision's
+"""One ticket of ``Router.assign``'s fast path (internal), made from its run when its
+decision's trace, context, handoff or state is first read (``_Run.row``): the six items of a
 ``_Source`` (the plan's lines and prepared actions, how many agents were looked at, the ticket,
 its customer, the call's instant, zone and calendar), then its plan, id, agent (or None),
-context (or None: built when read), handoff and the routing state. One tuple serves as the row
-and, kept by the decision, as its source."""
+context (or None: built when read), handoff and the routing state."""
 
 
 def _assignment(
-    rows: tuple[RoutingDecision | _Row, ...], loads: FrozenDict[str, float], state: RoutingState
+    rows: tuple[RoutingDecision | _Run, ...], loads: FrozenDict[str, float], state: RoutingState
 ) -> AssignmentResult:
-    """The result of ``Router.assign``, its decisions made from ``rows`` when first read."""
+    """The result of ``Router.assign``, its decisions made from ``rows`` (decisions and runs, in
+    order) when first read."""
     return _new_assignment(None, loads, state, rows)
 
 
@@ -548,26 +633,51 @@ def _build_decisions(result: AssignmentResult) -> tuple[RoutingDecision, ...]:
     if rows is None:  # another thread built them (it sets the slot first)
         return _decisions_slot.__get__(result)  # type: ignore[no-any-return]
     with paused_collection():  # a block of records, none of them garbage (see the function)
-        if RoutingDecision in map(type, rows):  # the general path's, made already
-            made = iter(_from_rows([row for row in rows if type(row) is tuple]))
-            decisions = tuple(row if type(row) is RoutingDecision else next(made) for row in rows)
-        else:
-            decisions = tuple(_from_rows(rows))  # type: ignore[arg-type]
+        runs = [row for row in rows if type(row) is _Run]
+        if len(runs) == len(rows):  # every ticket on the fast path (usually one run)
+            decisions = tuple(_from_runs(runs))
+        else:  # the general path's decisions are made already: the runs' go between them
+            made = _from_runs(runs)
+            merged: list[RoutingDecision] = []
+            start = 0
+            for row in rows:
+                if type(row) is _Run:
+                    end = start + len(row.positions)
+                    merged.extend(made[start:end])
+                    start = end
+                else:
+                    merged.append(row)  # type: ignore[arg-type]
+            decisions = tuple(merged)
     _decisions_slot.__set__(result, decisions)
     _set_rows(result, None)
     return decisions
 
 
-def _from_rows(rows: Sequence[_Row]) -> list[RoutingDecision]:
-    """The decisions of a backlog's fast-path rows, in order: slots filled a column at a time
-    by C loops (``map``), with no Python frame per decision."""
+def _from_runs(runs: Sequence[_Run]) -> list[RoutingDecision]:
+    """The decisions of a backlog's fast-path runs, in order: slots filled a column at a time
+    by C loops (``map``) over the call's per-ticket lists, with no Python frame and no row per
+    decision (each keeps its run as its source)."""
+    if not runs:
+        return []
+    _, _, _, plans, ids, _ = runs[0].shared  # the same lists for every run of a call
+    if len(runs) == 1:
+        positions, picks = runs[0].positions, runs[0].picks
+    else:
+        positions = list(chain.from_iterable(map(_POSITIONS, runs)))
+        picks = list(chain.from_iterable(map(_PICKS, runs)))
+    sources = chain.from_iterable(repeat(run, len(run.positions)) for run in runs)
     return _new_row_decisions(
-        [map(_ROW_ID, rows), map(_ROW_AGENT, rows), map(_PLANNED, map(_ROW_PLAN, rows)), rows],
-        len(rows),
+        [
+            map(ids.__getitem__, positions),
+            picks,
+            map(_PLANNED, map(plans.__getitem__, positions)),
+            sources,
+        ],
+        len(positions),
     )
 
 
-_ROW_PLAN, _ROW_ID, _ROW_AGENT = itemgetter(6), itemgetter(7), itemgetter(8)  # see _Row
+_POSITIONS, _PICKS = attrgetter("positions"), attrgetter("picks")
 _PLANNED = itemgetter(8)  # a _Plan's decided fields
 _decisions_slot = vars(AssignmentResult)["decisions"]
 _set_rows = vars(AssignmentResult)["_rows"].__set__

@@ -18,7 +18,7 @@ from cs8._enums import AgentStatus, Channel, Priority
 from cs8._frozen import FrozenDict
 from cs8._models import Agent, Ticket
 from cs8.exceptions import InvalidValueError
-from cs8.routing._actions import RuleActions
+from cs8.routing._actions import EscalationStep, RuleActions
 from cs8.routing._agent_filter import passing
 from cs8.routing._context import (
     RoutingContext,
@@ -57,6 +57,7 @@ class _Prepared:
     __slots__ = (
         "actions",
         "chose",
+        "entry",
         "filters",
         "lines",
         "looked",
@@ -89,6 +90,10 @@ class _Prepared:
         )
         # With skip_if steps: the rule's actions and the steps due (see Router._skipped).
         self.origin: tuple[RuleActions, int] | None = None
+        # How the ticket came into the queue in force: (the escalation step that moved it there,
+        # the step whose timeout is that instant), numbered from 1; (0, 0): since its creation.
+        # Set by the planner, which knows the actions the steps applied to (see _entry_steps).
+        self.entry: tuple[int, int] = (0, 0)
         where = f"queue {actions.queue}" if actions.queue else "the default queue"
         self.waiting = f"strategy {self.name}: nobody eligible; the ticket waits in {where}"
         self.filters: dict[Channel, str] = {}
@@ -115,6 +120,33 @@ class _Prepared:
                 + "".join(f", order by {o.name}" for o in self.actions.order_by)
             )
         return found
+
+
+def _entry_steps(
+    start: str | None, steps: Sequence[EscalationStep | None], due: int
+) -> tuple[int, int]:
+    """How a ticket came into the queue its steps leave it in (``_Prepared.entry``).
+
+    ``start`` is the queue the rule's actions set (before any step); ``steps`` are the escalation
+    steps in force, in order, with ``None`` for a step left out (``skip_if``); ``due`` is how many
+    steps have timed out (a step after them applies because the one before it was skipped, at
+    the instant of step ``due``). The entry is the last step that set a queue other than the one
+    the ticket was in: a step restating the queue in force moves nothing. Returns (that step,
+    the step whose timeout is its instant), numbered from 1; ``(0, 0)`` when no step moved the
+    ticket (it has been in its queue since its creation).
+
+    Example:
+        >>> from datetime import timedelta
+        >>> l1, l2 = (EscalationStep(after=timedelta(minutes=m), queue=q)
+        ...     for m, q in ((10, "l1"), (20, "l2")))
+        >>> _entry_steps("l1", [l1], 1), _entry_steps("l1", [l1, l2], 2), _entry_steps(None, [l1], 1)
+        ((0, 0), (2, 2), (1, 1))
+    """
+    current, moved = start, 0
+    for number, step in enumerate(steps, start=1):
+        if step is not None and step.queue is not None and step.queue != current:
+            current, moved = step.queue, number
+    return moved, min(moved, due)
 
 
 _CountsLine: TypeAlias = tuple[Need, AgentStatus, bool, tuple[int, ...]]

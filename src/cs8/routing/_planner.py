@@ -22,6 +22,7 @@ from cs8.routing._context import _NO_SLA, ReadView, RoutingContext, SlaInput, fa
 from cs8.routing._plan import (
     _CACHE_SIZE,
     _duration,
+    _entry_steps,
     _languages_and_filters,
     _Line,
     _line,
@@ -365,6 +366,8 @@ class Planner:
             if step:
                 actions = self._escalated(actions, step)
         prep = self._prepared(actions)
+        if step:  # escalated actions are made per (rule's actions, step): one entry each
+            prep.entry = _entry_steps(ruled.queue, ruled.escalation[:step], step)
         if prep.origin is None and any(s.skip_if for s in ruled.escalation):
             prep.origin = (ruled, step)  # the router skips steps nobody can take (skip_if)
             prep.simple = False
@@ -435,12 +438,19 @@ class Planner:
         return priority, note, due_at
 
     def replanned(
-        self, ctx: RoutingContext, plan: _Plan, actions: RuleActions, step: int | None, line: str
+        self,
+        ctx: RoutingContext,
+        plan: _Plan,
+        actions: RuleActions,
+        step: int | None,
+        line: str,
+        entry: tuple[int, int] = (0, 0),
     ) -> _Plan:
         """``plan`` with ``actions`` in force from escalation step ``step`` instead (the router's
         ``skip_if``: TaskRouter moves a task past a skipped target as if its timeout had passed,
         so the priority is the one ``actions`` give, as for a step reached by waiting); ``line``
-        says why, before the priority line.
+        says why, before the priority line; ``entry``: how the ticket came into the queue of
+        ``actions`` (see ``_entry_steps``).
 
         Example:
             >>> from datetime import datetime, timezone
@@ -457,6 +467,7 @@ class Planner:
         name = actions.strategy
         strategy = self.strategy if name is None else self.strategies[name]
         prep = _Prepared(actions, strategy)
+        prep.entry = entry
         priority, note = self._rule_priority(ctx.ticket, prep)
         priority, note, due_at = self._adjusted(ctx, priority, note)
         lines = (*plan[1][:-1], line, note)  # the planned priority line was the last

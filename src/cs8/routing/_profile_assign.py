@@ -116,13 +116,14 @@ def queue_entry(
 ) -> tuple[datetime, str]:
     """When ``ticket``, planned as ``plan``, entered the queue the plan puts it in, and why.
 
-    The escalation steps in force (``plan``'s step count) are walked in order: a step that
-    names a queue other than the last one named moves the ticket at its instant (its ``after``
-    from the ticket's creation, in business time through ``calendar.add_business_time`` for a
-    ``business_hours`` step); the last move into the plan's queue is the entry. Without one
-    (no step names a queue, or the steps named one the ticket is no longer in), the ticket has
-    been in its queue since its creation. A ``business_hours`` step whose clock cannot place an
-    instant (no ``add_business_time``) counts from the creation, and the reason says so.
+    The entry is the last escalation step in force that moved the ticket to another queue than
+    the one it was in (the plan records it: a step restating the queue in force moves nothing),
+    at its instant: its ``after`` from the ticket's creation, in business time through
+    ``calendar.add_business_time`` for a ``business_hours`` step; a step that applies because
+    the one before it was skipped (``skip_if``) moves the ticket at the skipped step's instant.
+    Without one the ticket has been in its queue since its creation. A ``business_hours`` step
+    whose clock cannot place an instant (no ``add_business_time``) counts from the creation, and
+    the reason says so.
 
     Example:
         >>> from datetime import datetime, timedelta, timezone
@@ -130,35 +131,27 @@ def queue_entry(
         >>> from cs8.routing import Router, load_rules
         >>> t0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
         >>> router = Router(rules=load_rules({"default": {"queue": "l1", "escalation": [
-        ...     {"after": "PT10M", "queue": "l2"}]}}))
+        ...     {"after": "PT10M", "queue": "l2"}, {"after": "PT20M", "queue": "l2"}]}}))
         >>> ticket = Ticket(id="T1", customer_id="C1", channel="email", created_at=t0)
         >>> _, plan = router.planner().context_and_plan(
-        ...     ticket, t0 + timedelta(minutes=12), None, None)
+        ...     ticket, t0 + timedelta(minutes=22), None, None)
         >>> queue_entry(ticket, plan, None)
         (datetime.datetime(2026, 3, 2, 9, 10, tzinfo=datetime.timezone.utc), 'escalation step 1')
     """
     created = ticket.created_at
-    actions = plan[0].actions
-    queue = actions.queue
-    steps = actions.escalation[: plan[4] or 0]
-    named: str | None = None
-    entered: tuple[datetime, str] = (created, "created")
-    for number, step in enumerate(steps, start=1):
-        if step.queue is None or step.queue == named:
-            continue
-        named = step.queue
-        if step.queue != queue:
-            continue
-        reason = f"escalation step {number}"
-        if not step.business_hours or calendar is None:
-            entered = (created + step.after, reason)
-            continue
-        add = getattr(calendar, "add_business_time", None)
-        if callable(add):
-            entered = (add(created, step.after), f"{reason} (business time)")
-        else:
-            entered = (created, f"{reason}: the calendar cannot place it; counted from creation")
-    return entered
+    moved, timed = plan[0].entry
+    if not moved:
+        return created, "created"
+    step = plan[0].actions.escalation[timed - 1]
+    reason = f"escalation step {moved}"
+    if timed != moved:
+        reason = f"{reason} (applied at once when skip_if skipped step {timed})"
+    if not step.business_hours or calendar is None:
+        return created + step.after, reason
+    add = getattr(calendar, "add_business_time", None)
+    if callable(add):
+        return add(created, step.after), f"{reason} (business time)"
+    return created, f"{reason}: the calendar cannot place it; counted from creation"
 
 
 def assign_by_profile(
@@ -211,6 +204,7 @@ def assign_by_profile(
         if mine is None:
             strategy = prep.strategy if prep.actions.strategy is not None else order
             mine = prepared[id(prep)] = _Prepared(prep.actions, strategy)
+            mine.entry = prep.entry
         plans[position] = _plan_of(mine, plan[1], plan[2], plan[3], plan[4], plan[5])
     entries = [_entry(tickets[p], plans[p], calendar, queued_at, now) for p in range(len(ids))]
     waited = [now - entered for entered, _ in entries]

@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from contextlib import suppress
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
-from itertools import repeat
 from operator import attrgetter, itemgetter
 from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -28,6 +27,7 @@ from cs8._frozen import FrozenDict
 from cs8._models import Agent, Customer, Ticket
 from cs8._time import as_stdlib, require_aware
 from cs8.exceptions import InvalidValueError
+from cs8.routing._actions import EscalationStep
 from cs8.routing._backlog_plan import (
     _backlog,
     _general_positions,
@@ -46,12 +46,13 @@ from cs8.routing._decision import (
     RoutingDecision,
     _assignment,
     _planned_decision,
-    _Row,
+    _Run,
 )
 from cs8.routing._handoff import HandoffContext
 from cs8.routing._plan import (
     _BUILTIN_TYPES,
     _HEAP_TYPES,
+    _entry_steps,
     _Line,
     _line,
     _narrowed,
@@ -122,7 +123,6 @@ _CALENDAR_ZONE: tzinfo = timezone(timedelta(0), "the calendar's zone")
 
 # Column reads of a backlog (C-level maps instead of a Python loop body per ticket).
 _PREPARED = itemgetter(0)  # a plan's prepared actions
-_LINES = itemgetter(1)  # a plan's trace lines
 _STRATEGY = attrgetter("strategy")
 _CUSTOMER_ID = attrgetter("customer_id")
 
@@ -395,6 +395,7 @@ class Router:
         steps = base.escalation
         out = base
         skipped: list[str] = []
+        applied: list[EscalationStep | None] = []  # None: skipped
         carry = False
         i = 0
         while i < len(steps) and (i < due or carry):
@@ -413,15 +414,18 @@ class Router:
             )
             if carry:
                 skipped.append(str(i))
+                applied.append(None)
             else:
                 out = candidate
+                applied.append(step)
         if not skipped:
             return plan
         line = (
             f"escalation step(s) {', '.join(skipped)} skipped (skip_if no_agent: no online agent "
             f"passes their filters); in force: queue {out.queue or 'default'}"
         )
-        return self._shared.replanned(ctx, plan, out, i or None, line)
+        entry = _entry_steps(base.queue, applied, due)
+        return self._shared.replanned(ctx, plan, out, i or None, line, entry)
 
     def _fallback(
         self,
@@ -441,6 +445,7 @@ class Router:
         if isinstance(prep.strategy, _BUILTIN_TYPES) or prep.strategy is order:
             raise error
         default = _Prepared(prep.actions, self.strategy if order is None else order)
+        default.entry = prep.entry
         rule = "the default actions" if plan[2] is None else f"rule {plan[2]!r}"
         whose = "the router's strategy" if order is None else "the routing profiles' order"
         line = (
@@ -620,7 +625,10 @@ class Router:
         calendar = self.calendar
         basis = (now, timezone, calendar)
         current = state or RoutingState()
-        rows: list[RoutingDecision | _Row] = []  # the decisions are made when first read
+        # The decisions are made when first read: from the general path's decisions and the fast
+        # path's runs, each run's columns indexing these per-ticket lists.
+        rows: list[RoutingDecision | _Run] = []
+        shared = (ticket_list, customer_list, contexts, plans, ids, basis)
         get_handoff = handoffs.get if handoffs else None
 
         def decide(position: int, current: RoutingState) -> RoutingState:
@@ -657,19 +665,16 @@ class Router:
                     with suppress(Exception):  # a KeyStrategy's key: that ticket falls back
                         needs = _needs(preps, run_tickets)
                         take(needs, list(map(_STRATEGY, preps)), picks, looked)
-                    served = len(picks)
-                    rows.extend(
-                        zip(  # the row: its decision's _source (six items), then the rest
-                            map(_LINES, run_plans), preps, looked, run_tickets,
-                            map(customer_list.__getitem__, run), repeat(basis, served),
-                            run_plans, map(ids.__getitem__, run), picks,
-                            map(contexts.__getitem__, run),
-                            map(get_handoff, map(_CUSTOMER_ID, run_tickets))
-                            if get_handoff else repeat(None, served),
-                            repeat(current, served),
-                            strict=False,  # picks end where a plugin's key raised
-                        )
-                    )  # fmt: skip
+                    served = len(picks)  # picks end where a plugin's key raised
+                    if served:
+                        rows.append(
+                            _Run(
+                                shared, run if served == len(run) else run[:served], picks,
+                                looked, current,
+                                list(map(get_handoff, map(_CUSTOMER_ID, run_tickets[:served])))
+                                if get_handoff else None,
+                            )
+                        )  # fmt: skip
                     if served == len(run):
                         break
                     current = decide(run[served], current)  # the plugin raises again there
