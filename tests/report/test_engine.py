@@ -59,6 +59,9 @@ def _same_numbers(engine: dict[str, Any], objects: dict[str, Any]) -> None:
     )
     for key in (*keys, "staffing", "aht", "heatmaps", "staffing_plan", "journeys", "servqual"):
         assert engine[key] == objects[key], key
+    for key in ("sla", "breaches", "at_risk"):
+        assert engine[key] == objects[key], key
+    assert engine["sla"]["rows"]  # the SLA clocks were evaluated, not both empty
     assert engine["staffing"]  # the Erlang lines were computed, not both empty
     assert engine["staffing_plan"]["channels"]  # and next week's plan
     assert engine["journeys"]["stages"][0]["entered"]  # and the customers' journeys
@@ -71,7 +74,7 @@ def _same_numbers(engine: dict[str, Any], objects: dict[str, Any]) -> None:
         for figure in engine[section]:
             assert figure == theirs[figure["key"]], figure["key"]
     theirs = {s["key"]: s for s in objects["trends"]}
-    assert len(engine["trends"]) == 6
+    assert len(engine["trends"]) == 7
     for series in engine["trends"]:
         assert series == theirs[series["key"]], series["key"]
     theirs = {b["dimension"]: b for b in objects["breakdowns"]}
@@ -241,7 +244,8 @@ def test_the_notes_name_every_section_left_out(
     assert "Agents on the phones each hour" in text  # the Erlang lines are drawn
     assert "What customers wrote: not computed on the duckdb engine" in text
     assert "Staffing plan for the week of" in text
-    assert "Breaches (" not in text  # an omitted section is not drawn empty
+    assert "SLA attainment, breaches and clocks at risk: not computed" not in text
+    assert "Breaches (" in text  # the SLA section is drawn
     assert main(["report", str(small_files), "--engine", "duckdb", "--lang", "vi"]) == 0
     assert "không tính trên máy duckdb" in capsys.readouterr().out
 
@@ -352,13 +356,17 @@ def test_a_generated_larger_file_gives_the_object_numbers() -> None:
     assert engine["breakdowns"] == objects["breakdowns"]
     agents = {b["dimension"]: len(b["rows"]) for b in engine["breakdowns"]}["agent"]
     assert agents == 40  # the generated assignments were read
+    for key in ("sla", "breaches", "breach_rows", "at_risk"):
+        assert engine[key] == objects[key], key
+    assert engine["breaches"] > 100  # the generated replies breach some first-reply targets
+    assert runs["duckdb without SLA"]["breaches"] == 0
 
 
 def test_memory_stays_bounded_on_events_far_larger_than_the_limit() -> None:
     """1.5 million events generated to Parquet, reported in a fresh process under 128 MB."""
     tickets = 250_000
-    runs = _benchmark("--tickets", str(tickets), "--memory-limit", "128MB")
-    run = runs["duckdb (Parquet)"]
+    runs = _benchmark("--tickets", str(tickets), "--memory-limit", "128MB", "--lean")
+    run = runs["duckdb without SLA"]
     assert run["tickets"][0]["n"] == tickets
     # DuckDB holds the 1.5 million events (about 110 MB in its own layout) under its 128 MB limit,
     # spilling past it; what grows with the data on the Python side is the per-ticket facts
@@ -366,3 +374,15 @@ def test_memory_stays_bounded_on_events_far_larger_than_the_limit() -> None:
     # about 330 MB over the process's start for 250,000 tickets; 6 million events (1,000,000
     # tickets) under 256 MB peaked at 881 MB (docs/engines.md).
     assert run["peak"] - run["before"] < 128 * 2**20 + 1_500 * tickets, run
+
+
+def test_the_sla_section_streams_tickets_under_a_small_limit() -> None:
+    """The SLA section's ordered stream of tickets and events, under 128 MB with spilling.
+
+    DuckDB sorts the 140,000 rows under its limit (spilling past it); Python holds one batch of
+    rebuilt tickets, the attainment counts and the listed rows (here about 4,600 breaches).
+    """
+    tickets = 20_000
+    run = _benchmark("--tickets", str(tickets), "--memory-limit", "128MB")["duckdb (Parquet)"]
+    assert run["sla"]["rows"][0]["figures"][0]["n"] == tickets  # every first reply measured
+    assert run["peak"] - run["before"] < 128 * 2**20 + 1_500 * tickets + 2**28, run

@@ -47,16 +47,20 @@ from cs8.kpi._stats import Mean, Rate
 from cs8.kpi._surveys import NpsResult
 from cs8.report._engine_backlog import backlog_counts
 from cs8.report._engine_journeys import engine_journeys
+from cs8.report._engine_sla import EngineSla, engine_sla
+from cs8.report._engine_sla import norm_sql as _norm
 from cs8.report._gather import (
     _Group,
     _local_midnight,
     _period_starts,
+    _sla_attainment,
     backlog_days,
     bucket_counts,
     charted_from,
     group_breakdown,
     heatmaps_of,
     open_at_end,
+    sla_series,
     staffing_rows,
     ticket_series,
 )
@@ -70,8 +74,8 @@ from cs8.report._staffing import (
     StaffingSection,
     plan_staffing,
 )
-from cs8.report._tables import ServiceTables, load_errors
-from cs8.sla import BusinessCalendar, SlaPolicy
+from cs8.report._tables import SCHEMAS, ServiceTables, load_errors
+from cs8.sla import BusinessCalendar, SlaPolicy, SlaReport
 from cs8.staffing import Arrivals, arrivals_per_interval
 
 __all__ = ["engine_report"]
@@ -81,7 +85,6 @@ _S = TypeVar("_S", Rate, NpsResult, Mean)
 
 OMITTED: tuple[tuple[str, str], ...] = (
     ("omit.scorecard", "omit.why.history"),
-    ("omit.sla", "omit.why.history"),
     ("omit.words", "omit.why.text"),
 )
 """What the DuckDB report leaves out, and why (catalogue keys; the notes print them)."""
@@ -93,11 +96,6 @@ _DIM_TYPES: dict[str, Callable[[str], object]] = {
     "agent": str,
     "team": str,
 }
-
-
-def _norm(column: str) -> str:
-    """:func:`cs8._enums.enum_key` in SQL (the loaders' normal form of enum text)."""
-    return f"replace(replace(lower(trim(CAST({column} AS VARCHAR))), '-', '_'), ' ', '_')"
 
 
 def _one(rel: Any, expression: str) -> Any:
@@ -283,10 +281,15 @@ def engine_report(
     period: Period = "week",
     horizon: timedelta = timedelta(hours=4),
     staffing: StaffingOptions | None = None,
+    histories: bool = True,
 ) -> ServiceReport:
-    """The report of :func:`cs8.report.build_report` computed in DuckDB (see the module doc)."""
+    """The report of :func:`cs8.report.build_report` computed in DuckDB (see the module doc).
+
+    ``histories=False`` leaves out the sections that rebuild each ticket from its events (the
+    SLA section), naming them in ``omitted``: what they cost is then measured against it.
+    """
     with load_errors(None, tables):
-        return _engine_report(tables, now, policy, targets, period, horizon, staffing)
+        return _engine_report(tables, now, policy, targets, period, horizon, staffing, histories)
 
 
 def _engine_report(
@@ -297,6 +300,7 @@ def _engine_report(
     period: Period,
     horizon: timedelta,
     staffing: StaffingOptions | None,
+    histories: bool,
 ) -> ServiceReport:
     targets = targets or ScorecardTargets()
     calendar = tables.calendar()
@@ -318,8 +322,22 @@ def _engine_report(
     tickets = _TicketPart()
     if "tickets" in rel:
         events = rel["events"] if "events" in rel else _no_events(tables)
-        tickets = _ticket_part(tables, events, now, starts, days, zone, period, cal)
+        evaluate = partial(
+            engine_sla,
+            policy=policy,
+            horizon=horizon,
+            period=period,
+            zone=zone,
+            timezone=tables.timezone,
+            now=now,
+        )
+        tickets = _ticket_part(
+            tables, events, now, starts, days, zone, period, cal, evaluate if histories else None
+        )
+    sla = tickets.sla or EngineSla(report=_no_sla(policy, now, horizon, period, zone))
     trends = list(tickets.trends)
+    if histories:
+        trends.append(sla_series(sla.report, starts, period))
     contact: _ContactPart | None = None
     n_contacts = 0
     if "interactions" in rel:
@@ -373,16 +391,16 @@ def _engine_report(
             _arrivals(tables, tickets.created, zone), contact.levels if contact else {}
         ),
         backlog=tickets.backlog or tuple((day, 0) for day, _ in days),
-        sla=Breakdown(dimension="priority", rows=()),
-        breaches=(),
-        at_risk=(),
+        sla=_sla_attainment(sla.report),
+        breaches=sla.breaches,
+        at_risk=sla.at_risk,
         contact=contact.figures if contact else (),
         staffing=contact.staffing if contact else (),
         surveys=surveys,
         staffing_plan=contact.plan if contact else None,
         journeys=tickets.journeys if "tickets" in rel else engine_journeys(tables.connection, rel),
         engine="duckdb",
-        omitted=OMITTED,
+        omitted=OMITTED if histories else (("omit.sla", "omit.why.history"), *OMITTED),
     )
 
 
@@ -415,6 +433,7 @@ class _TicketPart:
     """The counted tickets' creation instants (epoch microseconds), for the arrival heatmap."""
     backlog: tuple[tuple[date, int], ...] = ()
     journeys: JourneySection | None = None
+    sla: EngineSla | None = None
 
 
 def _ticket_part(
@@ -426,8 +445,13 @@ def _ticket_part(
     zone: str,
     period: Period,
     cal: Any,
+    evaluate: Callable[[Any, Any, Any, Any], EngineSla] | None,
 ) -> _TicketPart:
-    """The ticket sections from the facts pulled once (tickets created before ``now``)."""
+    """The ticket sections from the facts pulled once (tickets created before ``now``).
+
+    ``evaluate`` is :func:`cs8.report._engine_sla.engine_sla` with the report's options (it
+    gets the connection, the counted ticket rows, the events and the customers), or ``None``.
+    """
     np = require("numpy", "duckdb")
     d = _definition("cs8")
     now_us = _us(now)
@@ -474,6 +498,30 @@ def _ticket_part(
         journeys=engine_journeys(
             tables.connection, tables.relations, stored, _loadable(tables, ("category",))[0]
         ),
+        sla=None
+        if evaluate is None
+        else evaluate(
+            tables.connection,
+            _counted(tables, stored, now),
+            events,
+            tables.relations.get("customers"),
+        ),
+    )
+
+
+def _counted(tables: ServiceTables, facts: Any, now: datetime) -> Any:
+    """The rows of the tickets the report counts (loaded, created before ``now``), by id."""
+    rows = _loadable(tables, [c for c in SCHEMAS["tickets"] if c != "id"])[0]
+    kept = facts.filter(f"rejected = 0 AND created < TIMESTAMPTZ '{now.isoformat()}'")
+    return rows.join(kept.project("id AS kept_id"), "id = kept_id", how="semi")
+
+
+def _no_sla(
+    policy: SlaPolicy, now: datetime, horizon: timedelta, period: Period, zone: str
+) -> SlaReport:
+    """The SLA report of no tickets (the data has no tickets file)."""
+    return SlaReport(
+        policy=policy.name, now=now, horizon=horizon, period=period, timezone=zone, tickets=0
     )
 
 
