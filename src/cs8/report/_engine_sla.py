@@ -22,7 +22,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
@@ -37,7 +37,7 @@ from cs8.sla import SlaPolicy, SlaReport, sla_report
 from cs8.sla._report import Dimension, attainment_rows, metric_order
 from cs8.sla._targets import SlaMetric
 
-__all__ = ["BATCH", "TIE_ORDER", "EngineSla", "engine_sla", "norm_sql"]
+__all__ = ["BATCH", "TIE_ORDER", "EngineSla", "cells_of", "engine_sla", "norm_sql", "rows_of"]
 
 BATCH = 20_000
 """Tickets rebuilt and evaluated per :func:`cs8.sla.sla_report` call (and Arrow rows per batch)."""
@@ -82,22 +82,23 @@ def _tie_rank(columns: Sequence[str]) -> str:
     )
 
 
-def _cells(rel: Any, columns: Sequence[str], blank: Sequence[str] = ()) -> list[str]:
-    """SQL: ``columns`` of ``rel`` as the text cells a file holds (an instant in ISO 8601, UTC),
-    and an empty cell for each of ``blank``."""
+def cells_of(rel: Any, columns: Sequence[str], blank: Sequence[str] = ()) -> list[str]:
+    """SQL: ``columns`` of ``rel`` as the text cells a file holds (an instant in ISO 8601 with
+    the data zone's offset), and an empty cell for each of ``blank``."""
     types = dict(zip(rel.columns, (str(t) for t in rel.types), strict=True))
     out = []
     for c in columns:
         name = '"' + c.replace('"', '""') + '"'
         if types[c].startswith("TIMESTAMP"):
-            text = f"strftime(timezone('UTC', {name}), '%Y-%m-%dT%H:%M:%S.%f') || '+00:00'"
+            # In the session's zone (the data's), with its offset, as the files write them.
+            text = f"strftime({name}, '%Y-%m-%dT%H:%M:%S.%f%z')"
         else:
             text = f"CAST({name} AS VARCHAR)"
         out.append(f"coalesce({text}, '')")
     return out + ["''"] * len(blank)
 
 
-def _rows(rel: Any) -> Iterator[list[Any]]:
+def rows_of(rel: Any) -> Iterator[list[Any]]:
     """The rows of ``rel`` as lists of Python values, read in Arrow batches of :data:`BATCH`."""
     for batch in rel.to_arrow_reader(BATCH):
         columns = [batch.column(k).to_pylist() for k in range(batch.num_columns)]
@@ -125,13 +126,13 @@ def _stream(connection: Any, tickets: Any, events: Any, customers: Any | None) -
         rel = rel.join(segments.set_alias("c"), "t.customer_id = c.cid", how="left")
         segment = "coalesce(CAST(c.segment AS VARCHAR), '')"
     head = ["CAST(t.id AS VARCHAR)", "0", "NULL::TIMESTAMPTZ", "0"]
-    cells = _cells(tickets, names)
-    first = rel.project(", ".join([*head, *cells, segment, *_cells(events, (), event_names)]))
+    cells = cells_of(tickets, names)
+    first = rel.project(", ".join([*head, *cells, segment, *cells_of(events, (), event_names)]))
     counted = tickets.project("CAST(id AS VARCHAR) AS kept_id")
     kept = events.join(counted, "ticket_id = kept_id", how="semi")
     tail = ["CAST(ticket_id AS VARCHAR)", "1", '"at"', _tie_rank(event_names)]
     second = kept.project(
-        ", ".join([*tail, *_cells(tickets, (), names), "''", *_cells(events, event_names)])
+        ", ".join([*tail, *cells_of(tickets, (), names), "''", *cells_of(events, event_names)])
     )
     # Kept as a temporary table first (DuckDB spills it past its limit): the joins then run
     # before the sort, not at once with it under the one memory limit.
@@ -167,12 +168,13 @@ def engine_sla(
     period: Literal["week", "month"],
     zone: str,
     timezone: str,
+    visit: Callable[[list[Ticket]], None] | None = None,
 ) -> EngineSla:
-    """Evaluate ``policy`` on the tickets of ``tickets`` (one row each) with their events.
+    """Evaluate ``policy`` on the tickets of ``tickets`` created before ``now``, with their events.
 
     Args:
         connection: The DuckDB connection of the relations.
-        tickets: The counted ticket rows (unique ids), in the loaders' column names.
+        tickets: The loaded ticket rows (unique ids), in the loaders' column names.
         events: The events relation.
         customers: The customers relation (their segments select targets), or ``None``.
         policy: The SLA policy.
@@ -181,6 +183,8 @@ def engine_sla(
         period: How attainment is cut by period.
         zone: The report's zone (periods, and the listed instants' offsets).
         timezone: The data's zone (how the builders read an instant without an offset).
+        visit: Called with each batch of rebuilt tickets too, those created from ``now`` on
+            included (the scorecard's ticket measures, what customers wrote).
 
     Raises:
         LoadError: If a row the fold counts is one the loader would reject (named).
@@ -206,8 +210,13 @@ def engine_sla(
     n = 0
 
     def evaluate(batch: list[Ticket], known: dict[str, Customer]) -> None:
+        nonlocal n
+        if visit is not None:
+            visit(batch)
+        counted = [t for t in batch if t.created_at < now]
+        n += len(counted)
         found = sla_report(
-            batch,
+            counted,
             policy,
             now=now,
             customers=known,
@@ -239,7 +248,7 @@ def engine_sla(
     batch: list[Ticket] = []
     known: dict[str, Customer] = {}
     cut = 4 + len(names)
-    rows = _rows(stream)
+    rows = rows_of(stream)
     row: list[Any] | None = next(rows, None)
     line = 0
     while row is not None:
@@ -257,7 +266,6 @@ def engine_sla(
             if isinstance(customer, Customer):
                 known[customer.id] = customer
         batch.append(ticket)
-        n += 1
         if len(batch) == BATCH:
             evaluate(batch, known)
             batch, known = [], {}
