@@ -181,7 +181,7 @@ def engine_sla(
         now: The instant the clocks are evaluated at.
         horizon: Running clocks due within it are listed as at risk.
         period: How attainment is cut by period.
-        zone: The report's zone (periods, and the listed instants' offsets).
+        zone: The report's zone (the periods attainment is cut by).
         timezone: The data's zone (how the builders read an instant without an offset).
         visit: Called with each batch of rebuilt tickets too, those created from ``now`` on
             included (the scorecard's ticket measures, what customers wrote).
