@@ -106,7 +106,7 @@ def records(rel: Any, cls: type, timezone: str) -> list[Any]:
     from cs8.io._readers import make_spec
     from cs8.report._engine_sla import cells_of, rows_of
 
-    builder = RecordBuilder(cls, make_spec(timezone=timezone))
+    builder = RecordBuilder(cls, make_spec(timezone=timezone, years=None))
     names = list(rel.columns)
     builder.bind_header(names, cls.__name__)
     built = (
