@@ -235,7 +235,8 @@ def test_event_log_reports_with_a_config_alone(
     assert data["counts"]["tickets"] == 4580
     assert data["zone"] == "Europe/Rome"
     assert data["rejected"] == 0
-    assert "warning" not in captured.err
+    # The activities mapped to "" are ignored on purpose; the reader says how many rows that was.
+    assert "rows whose activity maps to no event: 'Assign seriousness' (4938)" in captured.err
 
 
 @pytest.mark.parametrize(
@@ -259,3 +260,29 @@ def test_vendor_exports_report(
     assert main(["report", "--from", source, str(shared_file(export)), "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["counts"]["tickets"] > 0
+
+
+def test_reader_warnings_reach_the_terminal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A state-history log written out of time order: the reader re-sorts it and says so in
+    # LoadResult.warnings; the command must pass that on, not drop it.
+    log = tmp_path / "log.csv"
+    log.write_text(
+        "case,at,status\n"
+        "T1,2026-03-02T09:00:00+00:00,open\n"
+        "T1,2026-03-02T11:00:00+00:00,solved\n"
+        "T1,2026-03-02T10:00:00+00:00,pending\n",
+        encoding="utf-8",
+    )
+    config = tmp_path / "log.toml"
+    config.write_text(
+        '[input]\ncase = "case"\nat = "at"\nstatus = "status"\n'
+        'constants = {customer_id = "unknown"}\n',
+        encoding="utf-8",
+    )
+    args = ["report", "--from", "event-log", str(log), "--config", str(config), "--format", "json"]
+    assert main(args) == 0
+    err = capsys.readouterr().err
+    assert f"cs8: warning: {log}: " in err
+    assert "order" in err

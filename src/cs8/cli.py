@@ -225,6 +225,7 @@ def _check(result: Any, path: Path, loaded: _Loaded, what: str) -> tuple[Any, ..
             f"{path}: {len(rejected)} rejected rows, first: {rejected[0]} "
             "(write them all with --rejected FILE)"
         )
+    loaded.warnings += [f"{path}: {warning}" for warning in getattr(result, "warnings", ())]
     return records
 
 
@@ -342,6 +343,7 @@ def _load_other(files: Sequence[Path], config: ReportConfig, args: argparse.Name
             f"{path}: {len(loaded.rejected)} rows rejected, first: "
             f"{loaded.rejected[0]} (write them all with --rejected FILE)"
         )
+    loaded.warnings += [f"{path}: {warning}" for warning in getattr(result, "warnings", ())]
     return loaded
 
 
