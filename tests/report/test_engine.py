@@ -131,8 +131,13 @@ def test_heatmaps_and_staffing_lines_count_local_hours_across_a_dst_change(
     objects = _report(capsys, str(tmp_path), *options)
     assert engine["zone"] == objects["zone"] == "America/Santiago"
     keys = ("heatmaps", "staffing", "aht", "contact", "surveys", "backlog", "breakdowns")
-    for key in (*keys, "staffing_plan", "journeys"):
+    for key in (*keys, "staffing_plan", "journeys", "sla", "scorecard"):
         assert engine[key] == objects[key], key
+    # The listed instants are the same; their offsets are the session zone's on DuckDB.
+    for key, at in (("breaches", "when"), ("at_risk", "when")):
+        assert [{**r, at: datetime.fromisoformat(r[at])} for r in engine[key]] == [
+            {**r, at: datetime.fromisoformat(r[at])} for r in objects[key]
+        ], key
     theirs = {s["key"]: s for s in objects["trends"]}
     assert all(series == theirs[series["key"]] for series in engine["trends"])
 
