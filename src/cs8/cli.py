@@ -136,7 +136,7 @@ def _parser() -> argparse.ArgumentParser:
         choices=("objects", "duckdb"),
         default="objects",
         help="duckdb: read the files (CSV, JSON Lines, Parquet) in DuckDB with bounded memory "
-        "(extra cs8[duckdb]); sections without an engine form are named in the notes",
+        "(extra cs8[duckdb]); every section, the SLA clocks walked a batch of tickets at a time",
     )
     report.add_argument(
         "--memory-limit", default="1GB", help="duckdb engine: DuckDB's memory limit (1GB)"

@@ -65,3 +65,15 @@ def test_json_and_the_note_without_text(quarter_report: ServiceReport) -> None:
     empty = build_report(ServiceData())
     assert empty.words is None
     assert "No customer message has a text" in empty.to_text()
+
+
+def test_a_tally_added_up_in_batches_is_the_section_of_all_at_once(small: SampleShop) -> None:
+    # The DuckDB report adds the section up over the batches of its ticket stream.
+    from cs8.report._words import WordsTally, words_section
+
+    tickets = list(small.tickets)
+    for size in (1, 7, 250):
+        tally = WordsTally()
+        for k in range(0, len(tickets), size):
+            tally.add(tickets[k : k + size])
+        assert tally.section() == words_section(ServiceData(tickets=tickets)), size

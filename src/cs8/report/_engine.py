@@ -12,9 +12,12 @@ level, abandonment, speed of answer, handle time, CSAT, NPS, CES) are the KPIs' 
 forms on the interactions and surveys relations (a handful of counts, the durations for the
 exact quantiles). The heatmaps, the Erlang staffing lines and the staffing plan's arrivals are
 ``GROUP BY`` counts on local weekdays, hours and slots in DuckDB, fed to the object path's own
-builders. Sections that read each ticket's history or the records one by one (the scorecard,
-SLA clocks, journeys, words) are listed in ``ServiceReport.omitted``. SERVQUAL answers have no
-file role, so the section is empty as on the object path read from files.
+builders. The SLA section, what customers wrote and the ticket measures of the scorecard read
+each ticket's history: DuckDB streams the tickets with their events in order and the loaders
+rebuild them a batch at a time (:mod:`cs8.report._engine_sla`); the scorecard takes the rest
+from the engine's KPIs and the contacts as records (:mod:`cs8.report._engine_scorecard`).
+SERVQUAL answers have no file role, so the section is empty as on the object path read from
+files.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from zoneinfo import ZoneInfo
 import attrs
 
 from cs8._enums import Channel, CustomerSegment, Priority
+from cs8._models import Agent, Interaction
 from cs8._optional import require
 from cs8._time import require_aware
 from cs8.kpi import (
@@ -47,31 +51,45 @@ from cs8.kpi._stats import Mean, Rate
 from cs8.kpi._surveys import NpsResult
 from cs8.report._engine_backlog import backlog_counts
 from cs8.report._engine_journeys import engine_journeys
+from cs8.report._engine_scorecard import Scope, TicketMeasures, engine_scorecard, records
+from cs8.report._engine_sla import EngineSla, engine_sla
+from cs8.report._engine_sla import norm_sql as _norm
 from cs8.report._gather import (
     _Group,
     _local_midnight,
     _period_starts,
+    _sla_attainment,
+    _sla_rate,
     backlog_days,
     bucket_counts,
     charted_from,
     group_breakdown,
     heatmaps_of,
     open_at_end,
+    sla_series,
     staffing_rows,
     ticket_series,
 )
 from cs8.report._journeys import JourneySection
-from cs8.report._model import Breakdown, Figure, Series, StaffingRow, median_interval
+from cs8.report._model import (
+    Breakdown,
+    Figure,
+    Series,
+    StaffingRow,
+    median_interval,
+    period_label,
+)
 from cs8.report._report import ServiceReport
-from cs8.report._scorecard import ScorecardTargets, default_policy
+from cs8.report._scorecard import PillarScore, ScorecardTargets, default_policy
 from cs8.report._staffing import (
     ChannelHistory,
     StaffingOptions,
     StaffingSection,
     plan_staffing,
 )
-from cs8.report._tables import ServiceTables, load_errors
-from cs8.sla import BusinessCalendar, SlaPolicy
+from cs8.report._tables import SCHEMAS, ServiceTables, load_errors
+from cs8.report._words import WordsTally
+from cs8.sla import BusinessCalendar, SlaPolicy, SlaReport
 from cs8.staffing import Arrivals, arrivals_per_interval
 
 __all__ = ["engine_report"]
@@ -79,12 +97,13 @@ __all__ = ["engine_report"]
 Period = Literal["week", "month"]
 _S = TypeVar("_S", Rate, NpsResult, Mean)
 
-OMITTED: tuple[tuple[str, str], ...] = (
+
+LEAN: tuple[tuple[str, str], ...] = (
     ("omit.scorecard", "omit.why.history"),
     ("omit.sla", "omit.why.history"),
     ("omit.words", "omit.why.text"),
 )
-"""What the DuckDB report leaves out, and why (catalogue keys; the notes print them)."""
+"""What ``engine_report(histories=False)`` leaves out (for measuring what they cost)."""
 
 _DIM_TYPES: dict[str, Callable[[str], object]] = {
     "channel": Channel,
@@ -93,11 +112,6 @@ _DIM_TYPES: dict[str, Callable[[str], object]] = {
     "agent": str,
     "team": str,
 }
-
-
-def _norm(column: str) -> str:
-    """:func:`cs8._enums.enum_key` in SQL (the loaders' normal form of enum text)."""
-    return f"replace(replace(lower(trim(CAST({column} AS VARCHAR))), '-', '_'), ' ', '_')"
 
 
 def _one(rel: Any, expression: str) -> Any:
@@ -283,10 +297,15 @@ def engine_report(
     period: Period = "week",
     horizon: timedelta = timedelta(hours=4),
     staffing: StaffingOptions | None = None,
+    histories: bool = True,
 ) -> ServiceReport:
-    """The report of :func:`cs8.report.build_report` computed in DuckDB (see the module doc)."""
+    """The report of :func:`cs8.report.build_report` computed in DuckDB (see the module doc).
+
+    ``histories=False`` leaves out the sections that rebuild each ticket from its events (the
+    SLA section), naming them in ``omitted``: what they cost is then measured against it.
+    """
     with load_errors(None, tables):
-        return _engine_report(tables, now, policy, targets, period, horizon, staffing)
+        return _engine_report(tables, now, policy, targets, period, horizon, staffing, histories)
 
 
 def _engine_report(
@@ -297,6 +316,7 @@ def _engine_report(
     period: Period,
     horizon: timedelta,
     staffing: StaffingOptions | None,
+    histories: bool,
 ) -> ServiceReport:
     targets = targets or ScorecardTargets()
     calendar = tables.calendar()
@@ -315,11 +335,32 @@ def _engine_report(
     if starts:
         bounds.append(_local_midnight(_next_start(starts[-1], period), zone))
 
+    scopes: list[Scope] = [(None, None)]
+    if len(starts) >= 2 and span is not None:  # the last period and the one before
+        last = len(starts) - 1
+        scopes += [(bounds[last], span[1]), (bounds[last - 1], bounds[last])]
+    measures = TicketMeasures(_records(tables, "agents", Agent), scopes, now) if histories else None
+    tally = WordsTally()
     tickets = _TicketPart()
     if "tickets" in rel:
         events = rel["events"] if "events" in rel else _no_events(tables)
-        tickets = _ticket_part(tables, events, now, starts, days, zone, period, cal)
+        evaluate = partial(
+            engine_sla,
+            policy=policy,
+            horizon=horizon,
+            period=period,
+            zone=zone,
+            timezone=tables.timezone,
+            now=now,
+            visit=partial(_visit, (measures.add, tally.add)) if measures is not None else None,
+        )
+        tickets = _ticket_part(
+            tables, events, now, starts, days, zone, period, cal, evaluate if histories else None
+        )
+    sla = tickets.sla or EngineSla(report=_no_sla(policy, now, horizon, period, zone))
     trends = list(tickets.trends)
+    if histories:
+        trends.append(sla_series(sla.report, starts, period))
     contact: _ContactPart | None = None
     n_contacts = 0
     if "interactions" in rel:
@@ -339,6 +380,24 @@ def _engine_report(
         periods = [_between("at", low, high) for low, high in pairwise(bounds)]
         trends.append(_score_series(answers, periods, "csat", csat_frame, Figure.of_rate))
         trends.append(_score_series(answers, periods, "nps", nps_frame, Figure.of_nps))
+    card: tuple[PillarScore, ...] = ()
+    if histories:
+        labels = [period_label(day, period) for day in starts[-1:-3:-1]] if len(scopes) == 3 else []
+        card = engine_scorecard(
+            facts=tickets.facts,
+            definition=_definition("cs8"),
+            speed=[
+                _sla_rate(sla.report, "all", "all"),
+                *(_sla_rate(sla.report, "period", label) for label in labels),
+            ],
+            live=contact.live if contact else None,
+            answers=answers if "surveys" in rel else None,
+            contacts=_records(tables, "interactions", Interaction),
+            tickets=measures if "tickets" in rel else None,
+            scopes=scopes,
+            span=span,
+            targets=targets,
+        )
     counts = (
         ("customers", _count(tables, "customers")),
         ("agents", _count(tables, "agents")),
@@ -362,7 +421,7 @@ def _engine_report(
         aht=contact.aht if contact else None,
         counts=counts,
         rejected=tickets.rejected,
-        scorecard=(),
+        scorecard=card,
         tickets=tickets.figures,
         periods=tuple(starts),
         charted_from=charted,
@@ -373,16 +432,17 @@ def _engine_report(
             _arrivals(tables, tickets.created, zone), contact.levels if contact else {}
         ),
         backlog=tickets.backlog or tuple((day, 0) for day, _ in days),
-        sla=Breakdown(dimension="priority", rows=()),
-        breaches=(),
-        at_risk=(),
+        sla=_sla_attainment(sla.report),
+        breaches=sla.breaches,
+        at_risk=sla.at_risk,
         contact=contact.figures if contact else (),
         staffing=contact.staffing if contact else (),
         surveys=surveys,
         staffing_plan=contact.plan if contact else None,
         journeys=tickets.journeys if "tickets" in rel else engine_journeys(tables.connection, rel),
         engine="duckdb",
-        omitted=OMITTED,
+        words=tally.section(),
+        omitted=() if histories else LEAN,
     )
 
 
@@ -415,6 +475,8 @@ class _TicketPart:
     """The counted tickets' creation instants (epoch microseconds), for the arrival heatmap."""
     backlog: tuple[tuple[date, int], ...] = ()
     journeys: JourneySection | None = None
+    sla: EngineSla | None = None
+    facts: _Facts | None = None
 
 
 def _ticket_part(
@@ -426,8 +488,13 @@ def _ticket_part(
     zone: str,
     period: Period,
     cal: Any,
+    evaluate: Callable[[Any, Any, Any, Any], EngineSla] | None,
 ) -> _TicketPart:
-    """The ticket sections from the facts pulled once (tickets created before ``now``)."""
+    """The ticket sections from the facts pulled once (tickets created before ``now``).
+
+    ``evaluate`` is :func:`cs8.report._engine_sla.engine_sla` with the report's options (it
+    gets the connection, the counted ticket rows, the events and the customers), or ``None``.
+    """
     np = require("numpy", "duckdb")
     d = _definition("cs8")
     now_us = _us(now)
@@ -474,6 +541,50 @@ def _ticket_part(
         journeys=engine_journeys(
             tables.connection, tables.relations, stored, _loadable(tables, ("category",))[0]
         ),
+        facts=f,
+        sla=None
+        if evaluate is None
+        else evaluate(
+            tables.connection,
+            _loaded(tables, stored),
+            events,
+            tables.relations.get("customers"),
+        ),
+    )
+
+
+def _records(tables: ServiceTables, role: str, cls: type) -> list[Any]:
+    """The rows of ``role`` as records built by the loader (none without the file); the loader
+    rejects every copy of a duplicate id, so those are left out too."""
+    if role not in tables.relations:
+        return []
+    rel = tables.relations[role]
+    if "id" in rel.columns:
+        once = rel.aggregate("id AS once_id, count(*) AS n", "id").filter("n = 1")
+        once = once.project("once_id").set_alias("once")
+        rel = rel.set_alias("rows").join(once, "rows.id = once.once_id", how="semi")
+    return records(rel, cls, tables.timezone)
+
+
+def _loaded(tables: ServiceTables, facts: Any) -> Any:
+    """The rows of the tickets the loader loads, by id."""
+    rows = _loadable(tables, [c for c in SCHEMAS["tickets"] if c != "id"])[0]
+    kept = facts.filter("rejected = 0")
+    return rows.join(kept.project("id AS kept_id"), "id = kept_id", how="semi")
+
+
+def _visit(visitors: Sequence[Callable[[list[Any]], None]], batch: list[Any]) -> None:
+    """Hand one batch of the SLA section's rebuilt tickets to each of ``visitors``."""
+    for visit in visitors:
+        visit(batch)
+
+
+def _no_sla(
+    policy: SlaPolicy, now: datetime, horizon: timedelta, period: Period, zone: str
+) -> SlaReport:
+    """The SLA report of no tickets (the data has no tickets file)."""
+    return SlaReport(
+        policy=policy.name, now=now, horizon=horizon, period=period, timezone=zone, tickets=0
     )
 
 
@@ -536,6 +647,7 @@ def _contact_part(
         aht=aht,
         levels=levels,
         plan=plan_staffing(partial(_channel_history, live, zone, cal), cal, targets, staffing),
+        live=live,
     )
 
 
@@ -550,6 +662,8 @@ class _ContactPart:
     levels: dict[tuple[int, int], Rate]
     """The service level of each (local weekday, hour) cell with live contacts (``n > 0``)."""
     plan: StaffingSection | None
+    live: Any
+    """The live contacts, a temporary table (the scorecard's availability reads it again)."""
 
 
 def _channel_history(

@@ -436,6 +436,20 @@ def _trends(
     levels = _per_period(level, live, starts, zone, period)
     satisfied = _per_period(csat, surveys, starts, zone, period)
     promoters = _per_period(nps, surveys, starts, zone, period)
+    return (
+        *ticket_series(groups),
+        sla_series(sla, starts, period),
+        Series(
+            key="kpi.service_level",
+            points=_figures(partial(Figure.of_rate, "kpi.service_level"), levels),
+        ),
+        Series(key="kpi.csat", points=_figures(partial(Figure.of_rate, "kpi.csat"), satisfied)),
+        Series(key="kpi.nps", points=_figures(partial(Figure.of_nps, "kpi.nps"), promoters)),
+    )
+
+
+def sla_series(sla: SlaReport, starts: Sequence[date], period: Period) -> Series:
+    """The first-reply SLA attainment of each period in ``starts`` (shared with the DuckDB report)."""
     measured = {
         row.key: _attainment_rate(row)
         for row in sla.attainment
@@ -443,18 +457,9 @@ def _trends(
     }
     unmeasured = _attainment_rate(None)
     attained = [measured.get(period_label(day, period), unmeasured) for day in starts]
-    return (
-        *ticket_series(groups),
-        Series(
-            key="kpi.sla_first_reply",
-            points=_figures(partial(Figure.of_rate, "kpi.sla_first_reply"), attained),
-        ),
-        Series(
-            key="kpi.service_level",
-            points=_figures(partial(Figure.of_rate, "kpi.service_level"), levels),
-        ),
-        Series(key="kpi.csat", points=_figures(partial(Figure.of_rate, "kpi.csat"), satisfied)),
-        Series(key="kpi.nps", points=_figures(partial(Figure.of_nps, "kpi.nps"), promoters)),
+    return Series(
+        key="kpi.sla_first_reply",
+        points=_figures(partial(Figure.of_rate, "kpi.sla_first_reply"), attained),
     )
 
 

@@ -20,7 +20,7 @@ supporting one has, the supporting measure becomes the headline and gives the pi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
@@ -29,6 +29,7 @@ import attrs
 from cs8._enums import ActorKind, Channel, Direction, Priority, SurveyKind
 from cs8._models import Agent, Interaction, SurveyResponse, Ticket
 from cs8.kpi import (
+    NpsState,
     Rate,
     RateState,
     compare_nps,
@@ -206,14 +207,20 @@ def live_contacts(interactions: Iterable[Interaction]) -> list[Interaction]:
     ]
 
 
-def _language_match(tickets: Iterable[Ticket], agents: Iterable[Agent]) -> Rate:
+def language_match(tickets: Iterable[Ticket], agents: Iterable[Agent]) -> RateState:
+    """Assigned tickets whose agent speaks the ticket's language (personalization's state).
+
+    Example:
+        >>> language_match([], []).n
+        0
+    """
     speaks = {a.id: a.languages for a in agents}
     state = RateState()
     for ticket in tickets:
         if ticket.language is None or ticket.assignee not in speaks:
             continue
         state = state.add(ticket.language in speaks[ticket.assignee])
-    return state.result()
+    return state
 
 
 def _channel_switch_rate(interactions: Sequence[Interaction]) -> Rate:
@@ -256,9 +263,22 @@ def _rates(records: Records, targets: ScorecardTargets) -> dict[str, Rate]:
         "speed": records.first_reply_sla,
         "accuracy": first_contact_resolution(records.tickets),
         "empathy": csat(records.surveys),
-        "proactivity": proactive_rate(records.interactions),
-        "personalization": _language_match(records.tickets, records.agents),
-        "omnichannel": _channel_switch_rate(records.interactions),
+        "personalization": language_match(records.tickets, records.agents).result(),
+        **contact_rates(records.interactions),
+    }
+
+
+def contact_rates(interactions: Sequence[Interaction]) -> dict[str, Rate]:
+    """The measures read from the contacts as records: proactivity, omnichannel, bot containment.
+
+    Example:
+        >>> sorted(contact_rates([]))
+        ['bot_containment', 'omnichannel', 'proactivity']
+    """
+    return {
+        "proactivity": proactive_rate(interactions),
+        "omnichannel": _channel_switch_rate(interactions),
+        "bot_containment": bot_containment(interactions),
     }
 
 
@@ -267,19 +287,21 @@ _NEGATIVE = -0.05
 """Polarity at or below which a text reads negative (VADER's usual cut, as :func:`cs8.text.sentiment`)."""
 
 
-def _negative_share(records: Records) -> Rate:
-    """Customer contacts and messages that read negative, over those scored."""
-    read = polarities(records.tickets, records.interactions, _EVER[0], _EVER[1])
+def negative_share(tickets: Iterable[Ticket], interactions: Iterable[Interaction]) -> RateState:
+    """Customer contacts and messages that read negative, over those scored (a mergeable state).
+
+    Example:
+        >>> negative_share([], []).n
+        0
+    """
+    read = polarities(tickets, interactions, _EVER[0], _EVER[1])
     values = [v for found in read.values() for v in found]
-    return Rate.of(sum(1 for v in values if v <= _NEGATIVE), len(values))
+    return RateState(successes=sum(1 for v in values if v <= _NEGATIVE), n=len(values))
 
 
 def _supporting_rates(records: Records) -> dict[str, Rate]:
-    """Each supporting measure on ``records`` (see the module documentation)."""
-    return {
-        "bot_containment": bot_containment(records.interactions),
-        "negative_sentiment": _negative_share(records),
-    }
+    """The supporting measure that reads the tickets too (see the module documentation)."""
+    return {"negative_sentiment": negative_share(records.tickets, records.interactions).result()}
 
 
 _SUPPORTING: dict[str, tuple[str, str, Callable[[ScorecardTargets], float], bool]] = {
@@ -319,8 +341,26 @@ def scorecard(
     now = _rates(whole, targets) | _supporting_rates(whole)
     last = _rates(latest, targets) | _supporting_rates(latest) if latest is not None else {}
     before = _rates(previous, targets) | _supporting_rates(previous) if previous is not None else {}
+    first, second = nps_halves(whole.surveys, period)
+    return scorecard_of(now, last, before, learning(first, second, period, targets), targets)
 
-    def value(rates: dict[str, Rate], key: str) -> float | None:
+
+def scorecard_of(
+    now: Mapping[str, Rate],
+    last: Mapping[str, Rate],
+    before: Mapping[str, Rate],
+    learned: PillarScore,
+    targets: ScorecardTargets,
+) -> tuple[PillarScore, ...]:
+    """The pillar scores from each measure's rate over the whole period, the last period and the
+    one before (empty mappings when there are no trend periods), and continuous learning's score.
+
+    Shared by the object report and the DuckDB report (which computes the rates in the engine
+    where they have an engine form); the measures' keys are the pillars and the supporting
+    measures' names.
+    """
+
+    def value(rates: Mapping[str, Rate], key: str) -> float | None:
         rate = rates.get(key)
         return rate.value if rate is not None and rate.n else None
 
@@ -352,25 +392,57 @@ def scorecard(
         if row.n == 0 and more:  # nothing for the headline: a supporting measure stands in
             row, more = more[0], more[1:]
         rows.append(attrs.evolve(row, supporting=tuple(more)))
-    rows.append(_learning(whole.surveys, period, targets))
+    rows.append(learned)
     return tuple(rows)
 
 
-def _learning(
-    surveys: Sequence[SurveyResponse],
+def nps_halves(
+    surveys: Sequence[SurveyResponse], period: tuple[datetime, datetime] | None
+) -> tuple[NpsState, NpsState]:
+    """The NPS answers before and from the middle of ``period`` (none without a period).
+
+    Example:
+        >>> nps_halves([], None)[0].n
+        0
+    """
+    answers = [r for r in surveys if r.kind is SurveyKind.NPS]
+    if period is None:
+        return NpsState(), NpsState()
+    middle = period_middle(period)
+    return (
+        NpsState.of(r for r in answers if r.at < middle),
+        NpsState.of(r for r in answers if r.at >= middle),
+    )
+
+
+def period_middle(period: tuple[datetime, datetime]) -> datetime:
+    """The instant halfway through ``period`` (continuous learning compares its two halves).
+
+    Example:
+        >>> from datetime import timezone
+        >>> start = datetime(2026, 3, 2, tzinfo=timezone.utc)
+        >>> period_middle((start, start + timedelta(days=2))).day
+        3
+    """
+    return period[0] + (period[1] - period[0]) / 2
+
+
+def learning(
+    first: NpsState,
+    second: NpsState,
     period: tuple[datetime, datetime] | None,
     targets: ScorecardTargets,
 ) -> PillarScore:
-    answers = [r for r in surveys if r.kind is SurveyKind.NPS]
-    first: list[SurveyResponse] = []
-    second: list[SurveyResponse] = []
-    if period is not None:
-        middle = period[0] + (period[1] - period[0]) / 2
-        first = [r for r in answers if r.at < middle]
-        second = [r for r in answers if r.at >= middle]
+    """Continuous learning: the change of NPS from the first half of ``period`` to the second.
+
+    Example:
+        >>> learning(NpsState(), NpsState(), None, ScorecardTargets()).status
+        'no data'
+    """
+    n = first.n + second.n
     # No change to measure when one half has no answers (a period stretched by one instant
     # dated long before the others leaves every answer in the second half).
-    if period is None or len(answers) < 20 or not first or not second:
+    if period is None or n < 20 or not first.n or not second.n:
         return PillarScore(
             pillar="continuous learning",
             measure="measure.nps_change",
@@ -378,7 +450,7 @@ def _learning(
             value=None,
             target=targets.nps_change,
             met=None,
-            n=len(answers),
+            n=n,
         )
     comparison = compare_nps(second, first)
     change = comparison.difference
@@ -391,6 +463,6 @@ def _learning(
         value=change,
         target=targets.nps_change,
         met=met,
-        n=len(first) + len(second),
+        n=n,
         p_value=comparison.p_value,
     )

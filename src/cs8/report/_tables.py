@@ -52,6 +52,7 @@ SCHEMAS: Mapping[str, Mapping[str, str]] = {
         "priority": _TEXT,
         "agent_id": _TEXT,
         "group": _TEXT,
+        "text": _TEXT,
     },
     "interactions": {
         "id": _TEXT,
@@ -67,6 +68,10 @@ SCHEMAS: Mapping[str, Mapping[str, str]] = {
         "talk_time": _REAL,
         "hold_time": _REAL,
         "wrap_time": _REAL,
+        "proactive": _TEXT,
+        "previous_id": _TEXT,
+        "sentiment": _REAL,
+        "transcript": _TEXT,
     },
     "surveys": {
         "kind": _TEXT,
@@ -77,9 +82,12 @@ SCHEMAS: Mapping[str, Mapping[str, str]] = {
         "channel": _TEXT,
     },
     "customers": {"id": _TEXT, "segment": _TEXT},
-    "agents": {"id": _TEXT, "team": _TEXT},
+    "agents": {"id": _TEXT, "team": _TEXT, "languages": _TEXT},
     "orders": {"id": _TEXT, "customer_id": _TEXT, "at": _T, "amount": _REAL},
 }
+
+_SETS = frozenset({"languages"})
+"""Columns holding a set of text (a list in JSON Lines)."""
 
 REQUIRED: Mapping[str, tuple[str, ...]] = {
     "tickets": ("id", "created_at"),
@@ -201,9 +209,14 @@ def _relation(con: Any, role: str, path: Path) -> Any:
         source = f"read_csv({file}, header = true, columns = {_struct(types)})"
         select = ", ".join(_ident(c) for c in kept)
     elif fmt == "json":
-        types = {c: schema[c] for c in kept}
+        # A set (an agent's languages) is a JSON list there and "vi;en" text in CSV (the cell
+        # form the loaders read): the list is read as such and joined into that text.
+        types = {c: "VARCHAR[]" if c in _SETS else schema[c] for c in kept}
         source = f"read_json({file}, format = 'newline_delimited', columns = {_struct(types)})"
-        select = ", ".join(_ident(c) for c in kept)
+        select = ", ".join(
+            f"array_to_string({_ident(c)}, ';') AS {_ident(c)}" if c in _SETS else _ident(c)
+            for c in kept
+        )
     else:
         source = f"read_parquet({file})"
         select = ", ".join(f"CAST({_ident(c)} AS {schema[c]}) AS {_ident(c)}" for c in kept)

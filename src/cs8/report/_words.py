@@ -19,15 +19,16 @@ Example:
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from datetime import datetime
 
 import attrs
 
 from cs8._enums import ActorKind
-from cs8._models import Message
+from cs8._models import Message, Ticket
 from cs8.report._data import ServiceData
 
-__all__ = ["FLAGGED_ROWS", "FlaggedMessage", "WordsSection", "words_section"]
+__all__ = ["FLAGGED_ROWS", "FlaggedMessage", "WordsSection", "WordsTally", "words_section"]
 
 FLAGGED_ROWS = 10
 """Messages that need a supervisor listed in the report, the latest first (all are counted)."""
@@ -77,40 +78,69 @@ def words_section(data: ServiceData) -> WordsSection | None:
         >>> words_section(ServiceData(tickets=())) is None
         True
     """
-    from cs8.text import Flag, flags, sentiment
+    tally = WordsTally()
+    tally.add(data.tickets)
+    return tally.section()
 
-    seen: dict[str, tuple[str, tuple[Flag, ...]]] = {}  # each distinct text is read once
-    labels: Counter[str] = Counter()
-    raised: Counter[str] = Counter()
-    supervisor: list[FlaggedMessage] = []
-    for ticket in data.tickets:
-        for event in ticket.events:
-            if not (
-                type(event) is Message
-                and event.public
-                and event.author is ActorKind.CUSTOMER
-                and event.text
-            ):
-                continue
-            if event.text not in seen:
-                mood = sentiment(event.text)
-                seen[event.text] = (mood.label, flags(event.text, mood=mood))
-            label, found = seen[event.text]
-            labels[label] += 1
-            raised.update(f.kind for f in found)
-            if any(f.kind == "needs_supervisor" for f in found):
-                kinds = tuple(f.kind for f in found)
-                words = tuple(dict.fromkeys(w for f in found for w in f.evidence))
-                supervisor.append(
-                    FlaggedMessage(ticket_id=ticket.id, at=event.at, flags=kinds, evidence=words)
-                )
-    total = sum(labels.values())
-    if not total:
-        return None
-    supervisor.sort(key=lambda m: (m.at, m.ticket_id), reverse=True)
-    return WordsSection(
-        messages=total,
-        sentiment=tuple((label, labels[label]) for label in _LABELS),
-        flags=tuple((kind, raised[kind]) for kind in _FLAGS),
-        flagged=tuple(supervisor[:FLAGGED_ROWS]),
-    )
+
+class WordsTally:
+    """The words section added up over batches of tickets (the DuckDB report streams them).
+
+    Mutable; one report's lifetime, not thread-safe. Within one :meth:`add` each distinct text is
+    read once (people repeat themselves; templates do more); only the counts and the
+    :data:`FLAGGED_ROWS` latest flagged messages are kept between batches.
+
+    Example:
+        >>> tally = WordsTally()
+        >>> tally.add([])
+        >>> tally.section() is None
+        True
+    """
+
+    def __init__(self) -> None:
+        self._labels: Counter[str] = Counter()
+        self._raised: Counter[str] = Counter()
+        self._supervisor: list[FlaggedMessage] = []
+
+    def add(self, tickets: Iterable[Ticket]) -> None:
+        """Read the public customer messages with a text of ``tickets``."""
+        from cs8.text import Flag, flags, sentiment
+
+        seen: dict[str, tuple[str, tuple[Flag, ...]]] = {}
+        for ticket in tickets:
+            for event in ticket.events:
+                if not (
+                    type(event) is Message
+                    and event.public
+                    and event.author is ActorKind.CUSTOMER
+                    and event.text
+                ):
+                    continue
+                if event.text not in seen:
+                    mood = sentiment(event.text)
+                    seen[event.text] = (mood.label, flags(event.text, mood=mood))
+                label, found = seen[event.text]
+                self._labels[label] += 1
+                self._raised.update(f.kind for f in found)
+                if any(f.kind == "needs_supervisor" for f in found):
+                    kinds = tuple(f.kind for f in found)
+                    words = tuple(dict.fromkeys(w for f in found for w in f.evidence))
+                    self._supervisor.append(
+                        FlaggedMessage(
+                            ticket_id=ticket.id, at=event.at, flags=kinds, evidence=words
+                        )
+                    )
+        self._supervisor.sort(key=lambda m: (m.at, m.ticket_id), reverse=True)
+        del self._supervisor[FLAGGED_ROWS:]
+
+    def section(self) -> WordsSection | None:
+        """The section of what was added, or ``None`` when no message had a text."""
+        total = sum(self._labels.values())
+        if not total:
+            return None
+        return WordsSection(
+            messages=total,
+            sentiment=tuple((label, self._labels[label]) for label in _LABELS),
+            flags=tuple((kind, self._raised[kind]) for kind in _FLAGS),
+            flagged=tuple(self._supervisor),
+        )

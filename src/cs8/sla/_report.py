@@ -19,7 +19,7 @@ Example:
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta, tzinfo
 from typing import Any, ClassVar, Literal, TypeAlias
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -353,6 +353,41 @@ def _key_order(by: Dimension, key: str) -> tuple[int, str]:
     return (0, key)
 
 
+def attainment_rows(
+    counts: Mapping[tuple[SlaMetric, Dimension, str], Sequence[int]],
+) -> tuple[SlaAttainment, ...]:
+    """The attainment rows of ``(metric, by, key) -> (achieved, breached)`` counts, in report order.
+
+    Shared by :func:`sla_report` and the reports that add up the counts of several calls (the
+    DuckDB report evaluates its tickets a batch at a time).
+
+    Example:
+        >>> rows = attainment_rows({(SlaMetric.RESOLUTION, "all", "all"): (1, 1),
+        ...                         (SlaMetric.FIRST_REPLY, "all", "all"): (2, 0)})
+        >>> [(r.metric.value, r.n) for r in rows]
+        [('first_reply', 2), ('resolution', 2)]
+    """
+    return tuple(
+        sorted(
+            (
+                SlaAttainment(metric=metric, by=by, key=key, achieved=cell[0], breached=cell[1])
+                for (metric, by, key), cell in counts.items()
+            ),
+            key=lambda r: (_METRIC_ORDER[r.metric], _DIM_ORDER[r.by], _key_order(r.by, r.key)),
+        )
+    )
+
+
+def metric_order(metric: SlaMetric) -> int:
+    """The rank of ``metric`` in reports (breaches and risks at one instant sort by it).
+
+    Example:
+        >>> metric_order(SlaMetric.FIRST_REPLY) < metric_order(SlaMetric.RESOLUTION)
+        True
+    """
+    return _METRIC_ORDER[metric]
+
+
 def sla_report(
     tickets: Iterable[Ticket],
     policy: SlaPolicy,
@@ -505,13 +540,7 @@ def sla_report(
                             elapsed=elapsed,
                         )
                     )
-    rows = sorted(
-        (
-            SlaAttainment(metric=metric, by=by, key=key, achieved=cell[0], breached=cell[1])
-            for (metric, by, key), cell in counts.items()
-        ),
-        key=lambda r: (_METRIC_ORDER[r.metric], _DIM_ORDER[r.by], _key_order(r.by, r.key)),
-    )
+    rows = attainment_rows(counts)
     breaches.sort(key=lambda b: (b.breached_at, b.ticket_id, _METRIC_ORDER[b.metric]))
     at_risk.sort(key=lambda r: (r.due_at, r.ticket_id, _METRIC_ORDER[r.metric]))
     return SlaReport(
@@ -521,7 +550,7 @@ def sla_report(
         period=period,
         timezone=timezone,
         tickets=count,
-        attainment=tuple(rows),
+        attainment=rows,
         breaches=tuple(breaches),
         at_risk=tuple(at_risk),
     )
