@@ -147,7 +147,8 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--progress",
         action="store_true",
-        help="show a progress bar on stderr while files load (the progress extra: tqdm)",
+        help="show a progress bar on stderr while files load, or with --engine duckdb while "
+        "the tickets are rebuilt (the progress extra: tqdm)",
     )
     report.add_argument("--seed", type=int, default=0, help="sample data: the seed")
     report.add_argument("--customers", type=int, default=3000, help="sample data: customers")
@@ -405,6 +406,7 @@ def _open_tables(config: ReportConfig, args: argparse.Namespace) -> Any:
         memory_limit=args.memory_limit,
         temp_directory=args.temp_directory,
         source=", ".join(str(p) for p in args.files),
+        progress=args.progress,
     )
 
 

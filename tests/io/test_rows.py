@@ -27,6 +27,7 @@ from cs8.io import (
     read_zendesk,
 )
 from cs8.io._rows import Meter
+from tests._bars import Bar
 from tests._data import shared_file
 
 
@@ -58,29 +59,13 @@ def _log(source: Any, **options: Any) -> Any:
     )
 
 
-class _Bar:
-    """Stands in for ``tqdm.auto.tqdm``: records what a read does with its bar."""
-
-    made: list[dict[str, Any]]
-
-    def __init__(self, **kwargs: Any) -> None:
-        self.state = {**kwargs, "rows": 0, "closed": False}
-        _Bar.made.append(self.state)
-
-    def update(self, n: int) -> None:
-        self.state["rows"] += n
-
-    def close(self) -> None:
-        self.state["closed"] = True
-
-
 @pytest.fixture
 def bars(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     import tqdm.auto
 
-    _Bar.made = []
-    monkeypatch.setattr(tqdm.auto, "tqdm", _Bar)
-    return _Bar.made
+    Bar.made = []
+    monkeypatch.setattr(tqdm.auto, "tqdm", Bar)
+    return Bar.made
 
 
 def test_the_meter_reports_every_10000_rows_and_the_last_count_once() -> None:

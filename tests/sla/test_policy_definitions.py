@@ -112,6 +112,44 @@ def test_complete_lets_a_close_before_the_reply_complete_the_clock() -> None:
     )
 
 
+@pytest.mark.parametrize("on_reopen", ["resume", "complete"])
+@pytest.mark.parametrize("later", [0 * M, 1 * M, 2 * H])
+def test_a_reply_at_the_creation_instant_achieves_the_clock_even_when_solved_then(
+    on_reopen: str, later: timedelta
+) -> None:
+    # A ticket solved and answered at the very instant it was created, evaluated at that instant
+    # and later. The public agent comment fulfils the first reply metric (Zendesk, "Ticket metric
+    # event types reference", reply_time: "fulfill" on the first public agent comment,
+    # https://developer.zendesk.com/documentation/ticketing/reference-guides/ticket-metric-event-types-reference),
+    # and evaluation replays every event at or before `now` (docs/sla-policies.md, "States, due
+    # times and breaches"), so with on_reopen="resume" the solve's pause is ended by the reply at
+    # the same instant: ACHIEVED in 0, never PAUSED, the same at any later `now`. Found by
+    # hypothesis in test_resume_counts_the_open_time_until_the_first_agent_reply.
+    created = at(9)
+    ticket = _ticket(
+        StatusChange(at=created, status="solved"),
+        Message(at=created, author="agent"),
+        created=created,
+    )
+    policy = SlaPolicy(
+        name="p",
+        targets=[
+            SlaTarget(
+                metric="first_reply",
+                within=3 * H,
+                business_hours=False,
+                on_reopen=on_reopen,  # type: ignore[arg-type]
+            )
+        ],
+    )
+    result = _only(policy, ticket, created + later, SlaMetric.FIRST_REPLY)
+    assert (SlaState.ACHIEVED, 0 * M, created) == (
+        result.state,
+        result.elapsed,
+        result.completed_at,
+    )
+
+
 def test_resume_is_for_first_reply_targets_only() -> None:
     with pytest.raises(SlaError, match="on_reopen applies to first_reply targets only"):
         SlaTarget(metric="resolution", within=H, on_reopen="resume")

@@ -371,6 +371,8 @@ class Meter:
     Args:
         progress: What to report to.
         name: The bar's label (the source's name).
+        total: The count the read will reach, when known (the bar then shows how much is left).
+        unit: What is counted (the bar's unit).
 
     Raises:
         MissingExtraError: If ``progress`` is ``True`` and tqdm is not installed.
@@ -386,10 +388,12 @@ class Meter:
 
     __slots__ = ("_close", "_next", "_report", "_shown", "rows")
 
-    def __init__(self, progress: Progress, name: str) -> None:
+    def __init__(
+        self, progress: Progress, name: str, *, total: int | None = None, unit: str = "rows"
+    ) -> None:
         self.rows = 0
         self._shown = -1
-        self._report, self._close = _reporter(progress, name)
+        self._report, self._close = _reporter(progress, name, total, unit)
         self._next = _EVERY
 
     def add(self, n: int = 1) -> None:
@@ -411,7 +415,9 @@ class Meter:
             self._close()
 
 
-def _reporter(progress: Progress, name: str) -> tuple[Callable[[int], None], Callable[[], None]]:
+def _reporter(
+    progress: Progress, name: str, total: int | None = None, unit: str = "rows"
+) -> tuple[Callable[[int], None], Callable[[], None]]:
     """(report(rows so far), close()) for ``progress``: nothing, a callback, or a tqdm bar."""
     if progress is False:
         return (lambda rows: None), (lambda: None)
@@ -423,7 +429,8 @@ def _reporter(progress: Progress, name: str) -> tuple[Callable[[int], None], Cal
     from tqdm.auto import tqdm  # a widget in Jupyter notebooks, text on a terminal
 
     label = name if len(name) <= 60 else "..." + name[-57:]  # a long path: keep its file name
-    bar = tqdm(desc=escape(label, 60), unit=" rows", unit_scale=True)
+    known = {} if total is None else {"total": total}
+    bar = tqdm(desc=escape(label, 60), unit=f" {unit}", unit_scale=True, **known)
     last = [0]
 
     def report(rows: int) -> None:

@@ -353,6 +353,7 @@ def _engine_report(
             timezone=tables.timezone,
             now=now,
             visit=partial(_visit, (measures.add, tally.add)) if measures is not None else None,
+            progress=tables.progress,
         )
         tickets = _ticket_part(
             tables, events, now, starts, days, zone, period, cal, evaluate if histories else None

@@ -31,6 +31,7 @@ import attrs
 from cs8._models import Customer, Ticket
 from cs8.exceptions import LoadError
 from cs8.io._common import RejectedRow
+from cs8.io._rows import Meter, Progress
 from cs8.report._gather import _sla_row
 from cs8.report._model import SlaRow
 from cs8.sla import SlaPolicy, SlaReport, sla_report
@@ -169,6 +170,7 @@ def engine_sla(
     zone: str,
     timezone: str,
     visit: Callable[[list[Ticket]], None] | None = None,
+    progress: Progress = False,
 ) -> EngineSla:
     """Evaluate ``policy`` on the tickets of ``tickets`` created before ``now``, with their events.
 
@@ -185,9 +187,12 @@ def engine_sla(
         timezone: The data's zone (how the builders read an instant without an offset).
         visit: Called with each batch of rebuilt tickets too, those created from ``now`` on
             included (the scorecard's ticket measures, what customers wrote).
+        progress: Reports the tickets rebuilt (:class:`cs8.io._rows.Meter`: ``True`` for a bar
+            that knows their number, counted first; a callable given the count so far).
 
     Raises:
         LoadError: If a row the fold counts is one the loader would reject (named).
+        MissingExtraError: If ``progress`` is ``True`` and tqdm is not installed.
     """
     from cs8.io._build import RecordBuilder
     from cs8.io._events import EventBuilder, attach
@@ -202,7 +207,7 @@ def engine_sla(
     event_builder.bind_header(event_names, "events")
     customer_builder = RecordBuilder(Customer, spec)
     customer_builder.bind_header(["id", "segment"], "customers")
-    stream = _stream(connection, tickets, events, customers)
+    total = None if progress is False else int(tickets.aggregate("count(*)").fetchall()[0][0])
 
     counts: dict[tuple[SlaMetric, Dimension, str], list[int]] = {}
     breaches: list[tuple[tuple[datetime, str, int], SlaRow]] = []
@@ -224,6 +229,7 @@ def engine_sla(
             period=period,
             timezone=zone,
         )
+        meter.add(len(batch))  # evaluated: the bar moves by whole batches
         for row in found.attainment:
             cell = counts.setdefault((row.metric, row.by, row.key), [0, 0])
             cell[0] += row.achieved
@@ -248,28 +254,29 @@ def engine_sla(
     batch: list[Ticket] = []
     known: dict[str, Customer] = {}
     cut = 4 + len(names)
-    rows = rows_of(stream)
-    row: list[Any] | None = next(rows, None)
-    line = 0
-    while row is not None:
-        line += 1
-        cells, segment = row[4:cut], row[cut]
-        items: list[tuple[int, Any]] = []
-        row = next(rows, None)
-        while row is not None and row[1] == 1:
+    with Meter(progress, "tickets (SLA section)", total=total, unit="tickets") as meter:
+        rows = rows_of(_stream(connection, tickets, events, customers))
+        row: list[Any] | None = next(rows, None)
+        line = 0
+        while row is not None:
             line += 1
-            items.append((line, event_builder.from_cells(row[cut + 1 :], line, "events")[1]))
+            cells, segment = row[4:cut], row[cut]
+            items: list[tuple[int, Any]] = []
             row = next(rows, None)
-        ticket = _ticket(builder.from_cells(cells, line, "tickets"), items, attach)
-        if segment:
-            customer = customer_builder.from_cells([ticket.customer_id, segment], line, "c")
-            if isinstance(customer, Customer):
-                known[customer.id] = customer
-        batch.append(ticket)
-        if len(batch) == BATCH:
-            evaluate(batch, known)
-            batch, known = [], {}
-    evaluate(batch, known)
+            while row is not None and row[1] == 1:
+                line += 1
+                items.append((line, event_builder.from_cells(row[cut + 1 :], line, "events")[1]))
+                row = next(rows, None)
+            ticket = _ticket(builder.from_cells(cells, line, "tickets"), items, attach)
+            if segment:
+                customer = customer_builder.from_cells([ticket.customer_id, segment], line, "c")
+                if isinstance(customer, Customer):
+                    known[customer.id] = customer
+            batch.append(ticket)
+            if len(batch) == BATCH:
+                evaluate(batch, known)
+                batch, known = [], {}
+        evaluate(batch, known)
     connection.execute("DROP TABLE __cs8_sla")
     breaches.sort(key=lambda item: item[0])
     at_risk.sort(key=lambda item: item[0])

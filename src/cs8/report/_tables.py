@@ -15,13 +15,16 @@ import csv
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from cs8._optional import require
 from cs8.exceptions import LoadError
 from cs8.sla import BusinessCalendar
+
+if TYPE_CHECKING:
+    from cs8.io._rows import Progress
 
 __all__ = ["ServiceTables", "load_errors", "read_tables"]
 
@@ -126,6 +129,8 @@ class ServiceTables:
         timezone: The data's IANA zone (naive instants are read in it).
         business_calendar: Opening hours, when known.
         source: What the data is, for the report's header.
+        progress: How the report shows its progress through the tickets it rebuilds from
+            their rows (see :func:`read_tables`).
 
     Example:
         >>> import tempfile, pathlib
@@ -142,6 +147,7 @@ class ServiceTables:
     timezone: str = "UTC"
     business_calendar: BusinessCalendar | None = None
     source: str = "data"
+    progress: Progress = False
 
     def calendar(self) -> BusinessCalendar:
         """The business calendar (24/7 in the data's zone when no hours are known)."""
@@ -248,6 +254,7 @@ def read_tables(
     temp_directory: Path | str | None = None,
     threads: int | None = None,
     source: str | None = None,
+    progress: Progress = False,
 ) -> ServiceTables:
     """Open a report's files as DuckDB relations with bounded memory.
 
@@ -263,6 +270,11 @@ def read_tables(
         temp_directory: Where DuckDB spills (default: DuckDB's own, next to the process).
         threads: DuckDB's worker threads (default: DuckDB's choice, one per core).
         source: What the data is, for the header (default: the file names).
+        progress: ``True`` for a progress bar over the tickets the report rebuilds from their
+            rows (the SLA section streams every ticket with its events; the bar knows their
+            number, needs ``tqdm``, the ``progress`` extra), or a callable given the tickets
+            rebuilt so far, every 10,000 tickets and at the end. The relations are lazy, so
+            the bar shows while :func:`cs8.report.build_report` runs, not here.
 
     Returns:
         The relations on one connection; nothing is read but the files' headers.
@@ -270,7 +282,8 @@ def read_tables(
     Raises:
         LoadError: A file is missing, has an unknown extension, lacks a required column, or
             holds a role this engine does not read.
-        MissingExtraError: If duckdb or narwhals is not installed (extra ``duckdb``).
+        MissingExtraError: If duckdb or narwhals is not installed (extra ``duckdb``), or
+            ``progress`` is ``True`` and tqdm is not (extra ``progress``).
 
     Example:
         >>> import tempfile, pathlib
@@ -283,6 +296,8 @@ def read_tables(
     duckdb = require("duckdb", "duckdb", "cs8 report --engine duckdb")
     for module in ("narwhals", "numpy", "pyarrow"):
         require(module, "duckdb", "cs8 report --engine duckdb")
+    if progress is True:  # before any work, as the readers do
+        require("tqdm", "progress", "progress=True")
     unknown = sorted(set(files) - set(SCHEMAS))
     if unknown:
         raise LoadError(
@@ -321,6 +336,7 @@ def read_tables(
         timezone=timezone,
         business_calendar=calendar,
         source=source or ", ".join(str(p) for p in paths.values()),
+        progress=progress,
     )
 
 
