@@ -32,7 +32,7 @@ from zoneinfo import ZoneInfo
 import attrs
 
 from cs8._enums import Channel, CustomerSegment, Priority
-from cs8._models import Agent, Interaction
+from cs8._models import Agent
 from cs8._optional import require
 from cs8._time import require_aware
 from cs8.kpi import (
@@ -51,7 +51,14 @@ from cs8.kpi._stats import Mean, Rate
 from cs8.kpi._surveys import NpsResult
 from cs8.report._engine_backlog import backlog_counts
 from cs8.report._engine_journeys import engine_journeys
-from cs8.report._engine_scorecard import Scope, TicketMeasures, engine_scorecard, records
+from cs8.report._engine_scorecard import (
+    Scope,
+    TicketMeasures,
+    contact_measures,
+    engine_scorecard,
+    records,
+    unique_rows,
+)
 from cs8.report._engine_sla import EngineSla, engine_sla
 from cs8.report._engine_sla import norm_sql as _norm
 from cs8.report._gather import (
@@ -393,7 +400,9 @@ def _engine_report(
             ],
             live=contact.live if contact else None,
             answers=answers if "surveys" in rel else None,
-            contacts=_records(tables, "interactions", Interaction),
+            contacts=contact_measures(
+                tables.connection, rel.get("interactions"), tables.timezone, scopes
+            ),
             tickets=measures if "tickets" in rel else None,
             scopes=scopes,
             span=span,
@@ -559,12 +568,7 @@ def _records(tables: ServiceTables, role: str, cls: type) -> list[Any]:
     rejects every copy of a duplicate id, so those are left out too."""
     if role not in tables.relations:
         return []
-    rel = tables.relations[role]
-    if "id" in rel.columns:
-        once = rel.aggregate("id AS once_id, count(*) AS n", "id").filter("n = 1")
-        once = once.project("once_id").set_alias("once")
-        rel = rel.set_alias("rows").join(once, "rows.id = once.once_id", how="semi")
-    return records(rel, cls, tables.timezone)
+    return records(unique_rows(tables.relations[role]), cls, tables.timezone)
 
 
 def _loaded(tables: ServiceTables, facts: Any) -> Any:

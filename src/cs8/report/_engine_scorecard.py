@@ -11,10 +11,13 @@ last period and the one before into the pillar scores, on both paths. Here the r
   tickets at a time: personalization (:func:`~cs8.report._scorecard.language_match`) and the
   tickets' part of the negative sentiment (:func:`~cs8.report._scorecard.negative_share`), each a
   mergeable :class:`~cs8.kpi.RateState` added up per scope;
-- the contacts rebuilt as records by the loader's builder: proactivity, omnichannel (a contact
-  continuing another one, found by id), bot containment (each customer's follow-ups) and the
-  contacts' part of the negative sentiment. These read across contacts, so the contacts are held
-  as records: memory grows with the contacts, not with the tickets or their events.
+- the contacts streamed from DuckDB by customer, a batch of whole customers at a time, rebuilt by
+  the loader's builder (:func:`contact_measures`): proactivity, omnichannel (a contact continuing
+  another one, found by id), bot containment (each conversation and its customer's follow-ups)
+  and the contacts' part of the negative sentiment, each a mergeable
+  :class:`~cs8.kpi.RateState` added up per scope. A ``previous_id`` may name another customer's
+  contact, so the customers such links join are kept in one batch: memory holds one batch, not
+  the contacts.
 
 Example:
     >>> TicketMeasures([], [(None, None)]).language[0].n
@@ -23,7 +26,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -38,15 +41,24 @@ from cs8.report._engine_sla import norm_sql
 from cs8.report._scorecard import (
     PillarScore,
     ScorecardTargets,
-    contact_rates,
+    contact_states,
     language_match,
     learning,
     negative_share,
     period_middle,
     scorecard_of,
 )
+from cs8.text._bot import _cutoff
 
-__all__ = ["Scope", "TicketMeasures", "engine_scorecard", "records"]
+__all__ = [
+    "CONTACTS_BATCH",
+    "Scope",
+    "TicketMeasures",
+    "contact_measures",
+    "engine_scorecard",
+    "records",
+    "unique_rows",
+]
 
 Scope = tuple[datetime | None, datetime | None]
 """An interval ``[start, end)`` of creation or start instants; ``(None, None)`` is everything."""
@@ -99,21 +111,164 @@ def _between(column: str, scope: Scope) -> str:
     )
 
 
+def unique_rows(rel: Any) -> Any:
+    """``rel`` without the rows whose ``id`` repeats (the loader rejects every copy of one)."""
+    if "id" not in rel.columns:
+        return rel
+    once = rel.aggregate("id AS once_id, count(*) AS n", "id").filter("n = 1")
+    once = once.project("once_id").set_alias("once")
+    return rel.set_alias("rows").join(once, "rows.id = once.once_id", how="semi")
+
+
 def records(rel: Any, cls: type, timezone: str) -> list[Any]:
     """The rows of ``rel`` built as ``cls`` records by the loader's builder (rows it rejects are
     left out, as the loader leaves them out of what it returns)."""
-    from cs8.io._build import RecordBuilder
-    from cs8.io._readers import make_spec
     from cs8.report._engine_sla import cells_of, rows_of
 
-    builder = RecordBuilder(cls, make_spec(timezone=timezone, years=None))
     names = list(rel.columns)
+    return list(_built(rows_of(rel.project(", ".join(cells_of(rel, names)))), names, cls, timezone))
+
+
+def _built(rows: Iterable[list[Any]], names: list[str], cls: type, timezone: str) -> Iterator[Any]:
+    """The ``cls`` records the loader's builder makes of ``rows`` of text cells (rejects left out)."""
+    from cs8.io._build import RecordBuilder
+    from cs8.io._readers import make_spec
+
+    builder = RecordBuilder(cls, make_spec(timezone=timezone, years=None))
     builder.bind_header(names, cls.__name__)
-    built = (
-        builder.from_cells(row, line, cls.__name__)
-        for line, row in enumerate(rows_of(rel.project(", ".join(cells_of(rel, names)))), 2)
+    for line, row in enumerate(rows, 2):
+        record = builder.from_cells(row, line, cls.__name__)
+        if isinstance(record, cls):
+            yield record
+
+
+CONTACTS_BATCH = 20_000
+"""Contacts rebuilt and measured at a time (a batch ends only between linked customer groups)."""
+
+ContactStates = dict[str, RateState]
+"""One scope's contact measures: :func:`~cs8.report._scorecard.contact_states` and the contacts'
+``negative_sentiment``."""
+
+
+def contact_measures(
+    connection: Any, contacts: Any | None, timezone: str, scopes: Sequence[Scope]
+) -> list[ContactStates]:
+    """The contact measures of each scope, from the contacts streamed a batch at a time.
+
+    The contacts come ordered by customer, a customer's contacts together with those of every
+    customer linked to it by a ``previous_id`` naming another customer's contact (a small
+    relation of customer pairs, grouped here), so each batch holds whole conversations and whole
+    customers and the states of the batches add up to the object path's. Bot containment is
+    decided at the latest start or end of each scope's contacts (its object default): taken from
+    DuckDB, and the stream is read again in the rare case the loader rejected the row that held it.
+
+    Args:
+        connection: The DuckDB connection of ``contacts``.
+        contacts: The interactions relation (``None`` without contacts).
+        timezone: The data's zone, for the loader's builder.
+        scopes: The scopes, by start instant.
+    """
+    if contacts is None:
+        return [_empty() for _ in scopes]
+    rel = unique_rows(contacts)
+    rel.create_view("__cs8_contacts", replace=True)
+    try:
+        groups = _linked(connection, rel)
+        ends = "greatest(started_at, ended_at)" if "ended_at" in rel.columns else "started_at"
+        cutoffs = [
+            rel.filter(_between("started_at", scope)).aggregate(f"max({ends})").fetchall()[0][0]
+            for scope in scopes
+        ]
+        found, seen = _tally(connection, rel, timezone, scopes, groups, cutoffs)
+        if seen != cutoffs:
+            found, _ = _tally(connection, rel, timezone, scopes, groups, seen)
+        return found
+    finally:
+        connection.execute("DROP VIEW IF EXISTS __cs8_contacts")
+        connection.execute("DROP VIEW IF EXISTS __cs8_contact_groups")
+
+
+def _empty() -> ContactStates:
+    return {**contact_states([], None), "negative_sentiment": RateState()}
+
+
+def _linked(connection: Any, rel: Any) -> dict[str, str]:
+    """Each customer linked to another by a ``previous_id`` -> its group's least customer id."""
+    if not {"id", "previous_id", "customer_id"} <= set(rel.columns):
+        return {}
+    pairs = connection.sql(
+        "SELECT DISTINCT CAST(a.customer_id AS VARCHAR), CAST(b.customer_id AS VARCHAR) "
+        "FROM __cs8_contacts a JOIN __cs8_contacts b "
+        "ON CAST(a.previous_id AS VARCHAR) = CAST(b.id AS VARCHAR) "
+        "WHERE a.customer_id IS NOT NULL AND b.customer_id IS NOT NULL "
+        "AND CAST(a.customer_id AS VARCHAR) <> CAST(b.customer_id AS VARCHAR)"
+    ).fetchall()
+    parent: dict[str, str] = {}
+
+    def root(x: str) -> str:
+        while parent.get(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in pairs:
+        parent.setdefault(a, a)
+        parent.setdefault(b, b)
+        ra, rb = root(a), root(b)
+        if ra != rb:  # the least id stays the root: the group's key
+            parent[max(ra, rb)] = min(ra, rb)
+    return {c: root(c) for c in list(parent)}
+
+
+def _tally(
+    connection: Any,
+    rel: Any,
+    timezone: str,
+    scopes: Sequence[Scope],
+    groups: dict[str, str],
+    cutoffs: Sequence[datetime | None],
+) -> tuple[list[ContactStates], list[datetime | None]]:
+    """The states of each scope at ``cutoffs``, and each scope's latest start or end seen."""
+    from cs8.report._engine_sla import cells_of, rows_of
+
+    pa = require("pyarrow", "duckdb")
+    names = list(rel.columns)
+    schema = pa.schema([("g_customer", pa.string()), ("g_group", pa.string())])
+    linked = pa.table([list(groups), list(groups.values())], schema=schema)
+    pairs = connection.from_arrow(linked)  # kept alive while the view reads it
+    pairs.create_view("__cs8_contact_groups", replace=True)
+    customer = 'CAST(c."customer_id" AS VARCHAR)'
+    cells = cells_of(rel, names)
+    ordered = connection.sql(
+        f"SELECT {', '.join(cells)} FROM __cs8_contacts c "
+        f"LEFT JOIN __cs8_contact_groups g ON {customer} = g.g_customer "
+        f"ORDER BY coalesce(g.g_group, {customer}), {customer}"
     )
-    return [r for r in built if isinstance(r, cls)]
+    states = [_empty() for _ in scopes]
+    seen: list[datetime | None] = [None] * len(scopes)
+    batch: list[Interaction] = []
+    key: str | None = None
+
+    def measure() -> None:
+        for k, scope in enumerate(scopes):
+            part = [c for c in batch if _within(c.started_at, scope)]
+            found = {
+                **contact_states(part, cutoffs[k]),
+                "negative_sentiment": negative_share((), part),
+            }
+            states[k] = {name: states[k][name].merge(state) for name, state in found.items()}
+            latest = [t for t in (_cutoff(part, None), seen[k]) if t is not None]
+            seen[k] = max(latest) if latest else None
+
+    for contact in _built(rows_of(ordered), names, Interaction, timezone):
+        group = groups.get(contact.customer_id, contact.customer_id)
+        if group != key and len(batch) >= CONTACTS_BATCH:
+            measure()
+            batch = []
+        key = group
+        batch.append(contact)
+    measure()
+    return states, seen
 
 
 def engine_scorecard(
@@ -123,7 +278,7 @@ def engine_scorecard(
     speed: Sequence[Rate],
     live: Any | None,
     answers: Any | None,
-    contacts: Sequence[Interaction],
+    contacts: Sequence[ContactStates],
     tickets: TicketMeasures | None,
     scopes: Sequence[Scope],
     span: tuple[datetime, datetime] | None,
@@ -137,7 +292,7 @@ def engine_scorecard(
         speed: The first-reply SLA attainment of each scope.
         live: The live contacts relation, or ``None`` without contacts.
         answers: The survey answers relation, or ``None`` without surveys.
-        contacts: All contacts, as records.
+        contacts: The contact measures of each scope (:func:`contact_measures`).
         tickets: The ticket stream's measures per scope (``None`` without tickets).
         scopes: The whole period, then (when there are two periods) the last and the one before.
         span: The report's period.
@@ -156,8 +311,7 @@ def engine_scorecard(
                 keep = (facts.created >= _us(low)) & (facts.created < _us(high))
                 part = facts.take(np.flatnonzero(keep))
             accuracy = _fcr(part, definition, None)
-        scoped = [c for c in contacts if _within(c.started_at, scope)]
-        negative = negative_share((), scoped)
+        negative = contacts[k]["negative_sentiment"]
         language = RateState()
         if tickets is not None:
             negative = negative.merge(tickets.negative[k])
@@ -181,7 +335,7 @@ def engine_scorecard(
                 "accuracy": accuracy,
                 "empathy": satisfied,
                 "personalization": language.result(),
-                **contact_rates(scoped),
+                **{name: state.result() for name, state in contacts[k].items()},
                 "negative_sentiment": negative.result(),
             }
         )

@@ -39,7 +39,8 @@ from cs8.kpi import (
     service_level,
 )
 from cs8.sla import BusinessCalendar, SlaMetric, SlaPolicy, SlaTarget
-from cs8.text import bot_containment
+from cs8.text import BotDefinition
+from cs8.text._bot import _cutoff, containment_state
 from cs8.text._polarity import polarities
 
 __all__ = ["PILLARS", "PillarScore", "ScorecardTargets", "default_policy", "live_contacts"]
@@ -223,7 +224,7 @@ def language_match(tickets: Iterable[Ticket], agents: Iterable[Agent]) -> RateSt
     return state
 
 
-def _channel_switch_rate(interactions: Sequence[Interaction]) -> Rate:
+def _channel_switch(interactions: Sequence[Interaction]) -> RateState:
     by_id = {i.id: i for i in interactions}
     state = RateState()
     for contact in interactions:
@@ -231,7 +232,7 @@ def _channel_switch_rate(interactions: Sequence[Interaction]) -> Rate:
             continue
         previous = by_id.get(contact.previous_id) if contact.previous_id else None
         state = state.add(previous is not None and previous.channel is not contact.channel)
-    return state.result()
+    return state
 
 
 @attrs.frozen(kw_only=True)
@@ -271,14 +272,33 @@ def _rates(records: Records, targets: ScorecardTargets) -> dict[str, Rate]:
 def contact_rates(interactions: Sequence[Interaction]) -> dict[str, Rate]:
     """The measures read from the contacts as records: proactivity, omnichannel, bot containment.
 
+    Bot containment is decided at the latest start or end of ``interactions``
+    (:func:`cs8.text.bot_containment`'s default ``now``).
+
     Example:
         >>> sorted(contact_rates([]))
         ['bot_containment', 'omnichannel', 'proactivity']
     """
+    found = contact_states(interactions, _cutoff(interactions, None))
+    return {name: state.result() for name, state in found.items()}
+
+
+def contact_states(
+    interactions: Sequence[Interaction], cutoff: datetime | None
+) -> dict[str, RateState]:
+    """The mergeable states of :func:`contact_rates`, bot containment decided at ``cutoff``.
+
+    The states of sets of whole customers add up to the state of their union when no contact of
+    one set names a contact of another as ``previous_id`` (the engine report streams such sets).
+
+    Example:
+        >>> contact_states([], None)["omnichannel"].n
+        0
+    """
     return {
-        "proactivity": proactive_rate(interactions),
-        "omnichannel": _channel_switch_rate(interactions),
-        "bot_containment": bot_containment(interactions),
+        "proactivity": proactive_rate.state(interactions),
+        "omnichannel": _channel_switch(interactions),
+        "bot_containment": containment_state(interactions, BotDefinition(), cutoff),
     }
 
 

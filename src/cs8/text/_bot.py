@@ -52,7 +52,7 @@ from cs8._enums import ActorKind
 from cs8._models import Interaction
 from cs8._time import require_aware
 from cs8.exceptions import InvalidValueError
-from cs8.kpi import Rate
+from cs8.kpi import Rate, RateState
 
 __all__ = [
     "CHATWOOT_BOT_RESOLUTION",
@@ -172,6 +172,22 @@ def _conversations(data: list[Interaction]) -> list[_Conversation]:
     return out
 
 
+def _checked(interactions: Iterable[Interaction]) -> list[Interaction]:
+    data = list(interactions)
+    for index, item in enumerate(data):
+        if not isinstance(item, Interaction):
+            raise InvalidValueError(f"interactions[{index}] must be an Interaction, got {item!r}")
+    return data
+
+
+def _cutoff(data: Iterable[Interaction], now: datetime | None) -> datetime | None:
+    """``now``, else the latest start or end in ``data`` (the default instant of the KPIs)."""
+    if now is not None:
+        return require_aware(now, "bot KPI now")
+    instants = [t for i in data for t in (i.started_at, i.ended_at) if t is not None]
+    return max(instants) if instants else None
+
+
 def _count(
     interactions: Iterable[Interaction],
     definition: BotDefinition,
@@ -180,14 +196,29 @@ def _count(
     *,
     use_window: bool = True,
 ) -> Rate:
-    data = list(interactions)
-    for index, item in enumerate(data):
-        if not isinstance(item, Interaction):
-            raise InvalidValueError(f"interactions[{index}] must be an Interaction, got {item!r}")
-    cutoff = None if now is None else require_aware(now, "bot KPI now")
-    if cutoff is None:
-        instants = [t for i in data for t in (i.started_at, i.ended_at) if t is not None]
-        cutoff = max(instants) if instants else None
+    data = _checked(interactions)
+    state = containment_state(data, definition, _cutoff(data, now), use_window=use_window)
+    return state.result(confidence=confidence)
+
+
+def containment_state(
+    interactions: Iterable[Interaction],
+    definition: BotDefinition,
+    cutoff: datetime | None,
+    *,
+    use_window: bool = True,
+) -> RateState:
+    """The mergeable counts of :func:`bot_containment` on ``interactions`` at ``cutoff``.
+
+    States of disjoint sets of contacts add up to the state of their union when no contact of
+    one names a contact of another as ``previous_id`` and each customer's contacts are in one
+    set (a conversation and its customer's follow-ups are then whole in one set).
+
+    Example:
+        >>> containment_state([], BotDefinition(), None).n
+        0
+    """
+    data = _checked(interactions)
     # Contacts per customer, by start time, for the follow-up search.
     starts: dict[str, list[tuple[datetime, bool]]] = {}
     bot = ActorKind.BOT
@@ -226,7 +257,7 @@ def _count(
         excluded["still_open"] = still_open
     if window_open:
         excluded["window_open"] = window_open
-    return Rate.of(contained, n, confidence=confidence, excluded=excluded)
+    return RateState(successes=contained, n=n, excluded=excluded)
 
 
 def bot_containment(
