@@ -143,6 +143,61 @@ def test_paused_collection_still_collects_cycles_afterwards() -> None:
     assert gc.collect() >= 2  # the cycle made inside the block is collected as usual
 
 
+def _collections_on_leaving(
+    count: int, *, lasting: bool = True
+) -> tuple[list[int], list[list[int]]]:
+    """The generations collected while a paused block that kept ``count`` new lists ends, and
+    the lists (kept alive by the caller)."""
+    collected: list[int] = []
+
+    def note(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collected.append(info["generation"])
+
+    gc.collect()  # every generation's count back to 0: the block's own objects decide
+    gc.callbacks.append(note)
+    try:
+        with paused_collection(lasting=lasting):
+            kept = [[i] for i in range(count)]
+        gc.callbacks.remove(note)  # nothing of the test's own after the block is counted
+    finally:
+        if note in gc.callbacks:
+            gc.callbacks.remove(note)
+    return collected, kept
+
+
+def test_a_large_paused_block_ends_with_one_middle_collection_into_the_oldest() -> None:
+    limit = gc.get_threshold()[0]
+    collected, kept = _collections_on_leaving(10 * limit)
+    assert collected == [1]  # one pass over the block, not a young one now and a middle later
+    oldest = {id(o) for o in gc.get_objects(generation=2)}
+    assert all(id(o) in oldest for o in kept)
+
+
+def test_a_small_or_short_lived_paused_block_is_left_to_the_automatic_collections() -> None:
+    collected, kept = _collections_on_leaving(gc.get_threshold()[0] // 2)
+    assert collected == []
+    assert len(kept) == gc.get_threshold()[0] // 2
+    collected, _ = _collections_on_leaving(10 * gc.get_threshold()[0], lasting=False)
+    assert collected == [0]  # a streamed chunk's: the young collection of the next allocation
+
+
+def test_a_paused_block_collects_nothing_when_automatic_collection_is_off() -> None:
+    thresholds = gc.get_threshold()
+    gc.set_threshold(0)  # the application's way to turn automatic collection off
+    try:
+        collected, _ = _collections_on_leaving(10_000)
+    finally:
+        gc.set_threshold(*thresholds)
+    assert collected == []
+    gc.disable()
+    try:
+        collected, _ = _collections_on_leaving(10_000)
+    finally:
+        gc.enable()
+    assert collected == []
+
+
 def test_a_constructor_of_some_fields_leaves_the_others_unset() -> None:
     @attrs.frozen
     class Pair:

@@ -169,25 +169,44 @@ def _slot(cls: type, name: str) -> types.MemberDescriptorType | None:
 
 
 @contextmanager
-def paused_collection() -> Iterator[None]:
-    """Keep the cyclic garbage collector from running automatically inside the ``with`` block.
+def paused_collection(*, lasting: bool = True) -> Iterator[None]:
+    """Keep the cyclic garbage collector from running automatically inside the ``with`` block,
+    and move a large block's new objects to the oldest generation in one pass when it ends.
 
     Each object an attrs slotted class makes is tracked by the collector, and every 700 new
     tracked objects start a collection; building a block of 10,000 records starts about 14
     young collections, which promote the records, and the growing list of records is then walked
     again and again by the full collections that follow (a quarter to a third of a million-row
     load's CPU time: see ``docs/performance.md``). Records are not cyclic garbage, so pausing the
-    automatic runs while a block is built changes nothing but the time; the young objects are
-    examined once, at the first allocation after the block.
+    automatic runs while a block is built changes nothing but the time.
+
+    On leaving a ``lasting`` block (its objects are kept, as a loaded file's records are), if the
+    block made more new tracked objects than the youngest generation's threshold (a young
+    collection would start at the next allocation), the middle generation is collected once
+    (``gc.collect(1)``): the block's objects are examined once and go straight to the oldest
+    generation. Left to the automatic runs they would be examined twice, by a young collection
+    and, about ten young collections later, by a middle one. A small block (one routing
+    decision) is left to the automatic runs, and so is one that is not ``lasting`` (a streamed
+    chunk's records, let go soon): objects moved to the oldest generation count towards the
+    collector's rule for full collections (those that survived middle collections since the last
+    full one must number a quarter of the oldest generation), so promoting short-lived ones
+    would start full collections of the application's whole heap more often. Nothing of the
+    collector's configuration changes (thresholds, frozen objects), and a threshold of 0
+    (automatic collection off) is respected.
+
+    Args:
+        lasting: Whether the block's new objects are kept after it (default ``True``).
 
     The collector's switch is process-wide (:func:`gc.disable`). This pauses it only if it is
     enabled, and enables it again on leaving, exceptions included; if it was already disabled
-    (by the application, or by another thread inside this block) it is left alone. While one
-    thread is inside the block, other threads' allocations do not start collections either (a
-    block lasts milliseconds); an application that disables the collector from another thread
-    during that window finds it enabled again when the block ends. :func:`gc.freeze` was
-    measured as fast but moves every object of the process, the application's included, out of
-    the collector's reach until :func:`gc.unfreeze`: not a library's decision to make.
+    (by the application, or by another thread inside this block) it is left alone and nothing is
+    collected. While one thread is inside the block, other threads' allocations do not start
+    collections either (a block lasts milliseconds); an application that disables the collector
+    from another thread during that window finds it enabled again when the block ends. The
+    collection on leaving runs in the leaving thread, holding the GIL as any collection does.
+    :func:`gc.freeze` was measured as fast but moves every object of the process, the
+    application's included, out of the collector's reach until :func:`gc.unfreeze`: not a
+    library's decision to make.
 
     Example:
         >>> import gc
@@ -205,3 +224,6 @@ def paused_collection() -> Iterator[None]:
         yield
     finally:
         gc.enable()
+        limit = gc.get_threshold()[0]
+        if lasting and limit and gc.get_count()[0] > limit:  # one pass instead of two
+            gc.collect(1)

@@ -261,14 +261,15 @@ class ColumnarReader:
         factory = self.factories.get(name)
         return factory() if factory is not None else self.defaults[name]
 
-    def read(self, lines: Lines, source: str) -> Iterator[Block]:
+    def read(self, lines: Lines, source: str, *, lasting: bool = True) -> Iterator[Block]:
         """Yield a :class:`Block` for each plain block of lines starting ``lines``.
 
         A block's records are built before they are handed over: the caller counts their
         channel names (:meth:`RecordBuilder.note`) as it hands them over, in row order.
 
         Stops at the end of the text or at the first block that is not plain, whose lines are
-        given back to ``lines`` for the :mod:`csv` module.
+        given back to ``lines`` for the :mod:`csv` module. ``lasting``: whether the caller keeps
+        the records of every block (a whole read, not a stream): see :func:`paused_collection`.
         """
         while True:
             first, texts = lines.take(BLOCK_LINES)
@@ -278,7 +279,7 @@ class ColumnarReader:
             if parsed is None:
                 lines.give_back(list(zip(itertools.count(first), texts, strict=False)))
                 return
-            with paused_collection():  # a block's records are not garbage: see the function
+            with paused_collection(lasting=lasting):  # records, not garbage: see the function
                 block = self._block(*parsed, first, source)
             yield block
 

@@ -71,13 +71,17 @@ def iter_built(
     """Yield ``(line, record or RejectedRow)`` for every row of a CSV or JSON Lines source.
 
     ``from_json`` replaces ``builder.from_json`` for JSON objects (tickets with nested events);
-    ``columnar`` is that of :func:`iter_blocks`.
+    ``columnar`` is that of :func:`iter_blocks`. Made for streams: the records are taken not to
+    outlive their chunk (see :func:`cs8._trusted.paused_collection`'s ``lasting``).
 
     Raises:
         LoadError: If the source cannot be opened or decoded, is empty, or lacks a required column.
     """
     note = builder.note
-    for item in _iter_rows(source, builder, fmt, encoding, delimiter, from_json, columnar=columnar):
+    rows = _iter_rows(
+        source, builder, fmt, encoding, delimiter, from_json, columnar=columnar, lasting=False
+    )
+    for item in rows:
         if isinstance(item, Block):  # a columnar block: rows noted as they are handed over
             if not item.others:
                 yield from item
@@ -110,7 +114,9 @@ def iter_blocks(
     lines: list[int] = []
     outcomes: list[Any] = []
     size = _BLOCK if columnar else 1
-    rows = _iter_rows(source, builder, fmt, encoding, delimiter, from_json, columnar=columnar)
+    rows = _iter_rows(
+        source, builder, fmt, encoding, delimiter, from_json, columnar=columnar, lasting=True
+    )
     for item in rows:
         if isinstance(item, Block):  # a columnar block: noted as it is handed over
             if lines:
@@ -142,8 +148,10 @@ def _iter_rows(
     from_json: Callable[[Mapping[str, Any], int, str], Any] | None = None,
     *,
     columnar: bool = True,
+    lasting: bool = True,
 ) -> Iterator[Any]:
-    # ``(line, outcome)`` per row, or a list of them (a columnar block).
+    # ``(line, outcome)`` per row, or a list of them (a columnar block); ``lasting``: whether
+    # the caller keeps every record (a whole read), for the collector (``paused_collection``).
     kind = detect_format(source, fmt)
     with open_source(source, encoding) as src:
         name = src.name
@@ -152,7 +160,7 @@ def _iter_rows(
             builder.bind_header(header, name, suggest_delimiter(header, delimiter))
             reader = columnar_reader(builder, delimiter) if columnar else None
             if reader is not None:  # plain blocks by column; the csv module takes the rest
-                yield from reader.read(src.lines, name)  # lists of (line, outcome)
+                yield from reader.read(src.lines, name, lasting=lasting)  # (line, outcome)s
             from_cells = builder.from_cells
             for line, cells, problem in records:
                 if cells is None:
