@@ -28,6 +28,7 @@ from typing import Any, Literal
 
 import attrs
 
+from cs8._enums import TicketStatus
 from cs8._models import Customer, Ticket
 from cs8.exceptions import LoadError
 from cs8.io._common import RejectedRow
@@ -53,7 +54,9 @@ TIE_ORDER = (
 )
 """How events at one instant of a ticket are ordered (see the module documentation)."""
 
-_STATUSES = "['new', 'open', 'pending', 'on_hold', 'solved', 'closed']"
+# The statuses in TicketStatus order: the fold's status codes (engines._fold), so a tie's order
+# here is the one the fold takes.
+_STATUSES = "[" + ", ".join(f"'{status.value}'" for status in TicketStatus) + "]"
 
 
 def norm_sql(column: str) -> str:
